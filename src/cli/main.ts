@@ -1,0 +1,42 @@
+// `motco` command line: dispatches to one module per command.
+import { ConfigError } from '../config/config.ts';
+import { t } from '../i18n/messages.ts';
+import { UsageError, type CommandContext } from './context.ts';
+
+type Command = (ctx: CommandContext) => Promise<number | void>;
+
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  start: async () => (await import('./start.ts')).start,
+  endpoints: async () => (await import('./endpoints.ts')).endpoints,
+  mailbox: async () => (await import('./mailbox.ts')).mailbox,
+  journal: async () => (await import('./journal.ts')).journal,
+  pki: async () => (await import('./pki.ts')).pki,
+};
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...args] = argv;
+  const ctx: CommandContext = { args, out: (s) => process.stdout.write(s + '\n'), err: (s) => process.stderr.write(s + '\n') };
+  if (!name || name === 'help' || name === '--help' || name === '-h') {
+    ctx.out(t('cli.usage'));
+    return name ? 0 : 1;
+  }
+  const load = COMMANDS[name];
+  if (!load) {
+    ctx.err(t('cli.unknownCommand', { command: name }));
+    ctx.err(t('cli.usage'));
+    return 1;
+  }
+  try {
+    const code = await (await load())(ctx);
+    return code ?? 0;
+  } catch (error) {
+    if (error instanceof UsageError || error instanceof ConfigError) {
+      ctx.err(error.message);
+      return 2;
+    }
+    ctx.err(t('cli.failed', { message: error instanceof Error ? (error.stack ?? error.message) : String(error) }));
+    return 1;
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));

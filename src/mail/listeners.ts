@@ -1,0 +1,90 @@
+// TCP listeners of the eight endpoints: accept a connection, open a session, run the protocol, record how
+// it ended. A failure in one session is contained there; the listener keeps serving everyone else.
+import net, { type Server, type Socket } from 'node:net';
+import type { EndpointConfig } from '../config/config.ts';
+import { MailSession, normaliseIp, type MailProtocol } from './session.ts';
+import type { MailServices } from './services.ts';
+import { SmtpSession } from './smtp/session.ts';
+
+export interface ProtocolSession {
+  run(): Promise<void>;
+  closeByServer(reason: string): void;
+}
+
+export type ProtocolFactory = (raw: Socket, session: MailSession, services: MailServices) => ProtocolSession;
+
+const PROTOCOLS: Partial<Record<MailProtocol, ProtocolFactory>> = {
+  smtp: (raw, session, services) => new SmtpSession(raw, session, services),
+};
+
+export interface MailListeners {
+  close(): Promise<void>;
+}
+
+export async function startMailListeners(services: MailServices): Promise<MailListeners> {
+  const servers: Server[] = [];
+  const sockets = new Set<Socket>();
+  try {
+    for (const endpoint of services.config.endpoints) {
+      for (const protocol of Object.keys(PROTOCOLS) as MailProtocol[]) {
+        const port = protocol === 'smtp' ? endpoint.smtpPort : endpoint.imapPort;
+        const server = net.createServer((raw) => {
+          sockets.add(raw);
+          raw.once('close', () => sockets.delete(raw));
+          void serve(raw, endpoint, protocol, services);
+        });
+        server.on('error', (error) => services.log.error('listener error', { endpoint: endpoint.id, protocol, error }));
+        await listen(server, endpoint.address, port);
+        servers.push(server);
+      }
+    }
+  } catch (error) {
+    await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
+    throw error;
+  }
+  return {
+    async close() {
+      services.registry.closeAll('Service shutting down');
+      await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
+      for (const socket of sockets) socket.destroy();
+    },
+  };
+}
+
+async function serve(raw: Socket, endpoint: EndpointConfig, protocol: MailProtocol, services: MailServices): Promise<void> {
+  // An error event without a listener would crash the process; the session records how it ended instead.
+  raw.on('error', () => {});
+  raw.setNoDelay(true);
+  const log = services.log.child({ endpoint: endpoint.id, protocol });
+  const session = new MailSession(endpoint, protocol, normaliseIp(raw.remoteAddress), raw.remotePort ?? 0, services.journal, log);
+  const handler = PROTOCOLS[protocol]!(raw, session, services);
+  const unregister = services.registry.add({ session, closeByServer: (reason) => handler.closeByServer(reason) });
+  await session.record('session.open', { localAddress: normaliseIp(raw.localAddress), localPort: raw.localPort });
+  try {
+    await handler.run();
+  } catch (error) {
+    session.closedBy ??= 'error';
+    session.closeReason ??= (error as Error).message;
+    log.error('session failed', { session: session.id, error });
+    raw.destroy();
+  } finally {
+    unregister();
+    await session.record('session.close', {
+      by: session.closedBy ?? 'client',
+      reason: session.closeReason ?? null,
+      durationMs: Date.now() - session.startedAt,
+      tls: Boolean(session.tls),
+      commandsAfterTls: session.commandsAfterTls,
+    });
+  }
+}
+
+function listen(server: Server, address: string, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen({ host: address, port }, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}

@@ -1,0 +1,56 @@
+// One client connection on one endpoint, whatever the protocol: identity of the session, what is known
+// about it (TLS, authenticated mailbox) and how its facts reach the journal.
+import { randomUUID } from 'node:crypto';
+import type { EndpointConfig } from '../config/config.ts';
+import type { Journal, ObservationKind } from '../observe/journal.ts';
+import type { Logger } from '../util/log.ts';
+import type { TlsState } from './tls/starttls.ts';
+
+export type MailProtocol = 'smtp' | 'imap';
+export type ClosedBy = 'client' | 'server' | 'timeout' | 'error';
+
+export class MailSession {
+  readonly id = randomUUID();
+  readonly startedAt = Date.now();
+  /** Address of the mailbox authenticated on this session, once it is. */
+  mailbox: string | undefined;
+  tls: TlsState | undefined;
+  /** Protocol commands received after TLS was established (a client refusing our certificate sends none). */
+  commandsAfterTls = 0;
+  /** Set by whoever closes first, so that the close is recorded with the right author. */
+  closedBy: ClosedBy | undefined;
+  closeReason: string | undefined;
+
+  constructor(
+    readonly endpoint: EndpointConfig,
+    readonly protocol: MailProtocol,
+    readonly clientIp: string,
+    readonly clientPort: number,
+    private readonly journal: Journal,
+    readonly log: Logger,
+  ) {}
+
+  /** Records a fact of this session. Never throws: a journal failure is logged, the session goes on. */
+  async record(kind: ObservationKind, data: Record<string, unknown>): Promise<void> {
+    try {
+      await this.journal.record({
+        kind,
+        endpoint: this.endpoint.id,
+        protocol: this.protocol,
+        sessionId: this.id,
+        clientIp: this.clientIp,
+        clientPort: this.clientPort,
+        mailbox: this.mailbox,
+        data,
+      });
+    } catch (error) {
+      this.log.error('journal write failed', { kind, session: this.id, error });
+    }
+  }
+}
+
+/** IPv4 clients on a dual-stack socket appear as ::ffff:a.b.c.d; the journal and job options use a.b.c.d. */
+export function normaliseIp(address: string | undefined): string {
+  if (!address) return 'unknown';
+  return address.startsWith('::ffff:') && address.includes('.') ? address.slice(7) : address;
+}

@@ -1,0 +1,345 @@
+// SMTP submission (RFC 5321, 6409) with STARTTLS (RFC 3207) and AUTH (RFC 4954), as an MSSanté operator's
+// port 587 behaves: nothing but EHLO/STARTTLS/NOOP/RSET/QUIT before TLS, authentication before mail, local
+// delivery only. Every command, its reply and each message are recorded; verdicts are not decided here.
+import type { Socket } from 'node:net';
+import type { TLSSocket } from 'node:tls';
+import { parseHeaderFields, headerValue } from '../message/headers.ts';
+import { LineReader, type Line } from '../line-reader.ts';
+import { ADVERTISED_MECHANISMS, isKnownMechanism, SaslExchange, type SaslStep } from '../sasl/mechanisms.ts';
+import type { MailSession } from '../session.ts';
+import { parsePath } from './envelope.ts';
+import type { MailServices } from '../services.ts';
+
+interface Transaction {
+  from: string;
+  params: Map<string, string>;
+  recipients: string[];
+}
+
+/** One reply: code, enhanced status code (RFC 3463) and text lines. */
+interface Reply {
+  code: number;
+  status?: string;
+  lines: string[];
+}
+
+const VERB = /^[A-Za-z]{1,16}$/;
+
+export class SmtpSession {
+  private socket: Socket | TLSSocket;
+  private reader: LineReader;
+  private greeted: string | undefined;
+  private transaction: Transaction | undefined;
+  private badCommands = 0;
+  private closing = false;
+  /** The socket the 'timeout' listener is attached to (raw, then TLS). */
+  private timedSocket: Socket | undefined;
+
+  constructor(
+    private readonly raw: Socket,
+    private readonly session: MailSession,
+    private readonly services: MailServices,
+  ) {
+    this.socket = raw;
+    this.reader = new LineReader(raw);
+  }
+
+  private get config() {
+    return this.services.config;
+  }
+
+  private get host() {
+    return this.session.endpoint.host;
+  }
+
+  async run(): Promise<void> {
+    this.armTimeout();
+    this.send({ code: 220, lines: [`${this.host} ESMTP MSSanté (motco)`] });
+    while (!this.closing) {
+      const line = await this.reader.readLine(this.config.smtp.maxCommandLineBytes);
+      if (!line) break;
+      await this.handle(line);
+    }
+  }
+
+  /** Ends the session from our side with a 421, as an operator does on shutdown or inactivity. */
+  closeByServer(reason: string, by: 'server' | 'timeout' = 'server'): void {
+    if (this.closing) return;
+    this.session.closedBy = by;
+    this.session.closeReason = reason;
+    this.send({ code: 421, status: by === 'timeout' ? '4.4.2' : '4.3.2', lines: [`${this.host} ${reason}, closing transmission channel`] });
+    this.finish();
+  }
+
+  private async handle(line: Line): Promise<void> {
+    const pipelined = this.reader.buffered > 0;
+    if (this.session.tls) this.session.commandsAfterTls += 1;
+    if (line.tooLong) {
+      return this.answer('', '', { code: 500, status: '5.5.6', lines: ['Line too long'] }, { pipelined, tooLong: true });
+    }
+    const text = line.text.toString('utf8');
+    const space = text.indexOf(' ');
+    const verb = (space < 0 ? text : text.slice(0, space)).toUpperCase();
+    const args = space < 0 ? '' : text.slice(space + 1);
+    if (!VERB.test(verb) || /[\x00-\x08\x0b-\x1f\x7f]/.test(text)) {
+      return this.answer(verb.slice(0, 16), '', { code: 500, status: '5.5.2', lines: ['Syntax error, command unrecognized'] }, { pipelined });
+    }
+    switch (verb) {
+      case 'EHLO':
+      case 'HELO':
+        return this.answer(verb, args, this.hello(verb, args), { pipelined });
+      case 'STARTTLS':
+        return this.startTls(args);
+      case 'AUTH':
+        return this.auth(args, pipelined);
+      case 'MAIL':
+        return this.answer(verb, args, await this.mail(args), { pipelined });
+      case 'RCPT':
+        return this.answer(verb, args, await this.rcpt(args), { pipelined });
+      case 'DATA':
+        return this.data(args, pipelined);
+      case 'RSET':
+        this.transaction = undefined;
+        return this.answer(verb, args, { code: 250, status: '2.0.0', lines: ['Ok'] }, { pipelined });
+      case 'NOOP':
+        return this.answer(verb, args, { code: 250, status: '2.0.0', lines: ['Ok'] }, { pipelined });
+      case 'VRFY':
+        return this.answer(verb, args, { code: 252, status: '2.5.0', lines: ['Cannot VRFY user, but will accept message'] }, { pipelined });
+      case 'HELP':
+        return this.answer(verb, args, { code: 214, status: '2.0.0', lines: ['See RFC 5321'] }, { pipelined });
+      case 'QUIT':
+        this.session.closedBy ??= 'client';
+        this.session.closeReason ??= 'QUIT';
+        await this.answer(verb, args, { code: 221, status: '2.0.0', lines: [`${this.host} Bye`] }, { pipelined });
+        return this.finish();
+      default:
+        return this.answer(verb, args, { code: 502, status: '5.5.1', lines: ['Command not implemented'] }, { pipelined });
+    }
+  }
+
+  private hello(verb: string, args: string): Reply {
+    const name = args.trim();
+    if (!name) return { code: 501, status: '5.5.4', lines: [`Syntax: ${verb} hostname`] };
+    this.greeted = name;
+    this.transaction = undefined;
+    if (verb === 'HELO') return { code: 250, lines: [this.host] };
+    const extensions = [
+      'PIPELINING',
+      `SIZE ${this.config.smtp.maxMessageBytes}`,
+      'ENHANCEDSTATUSCODES',
+      '8BITMIME',
+      'SMTPUTF8',
+      // RFC 4954 §4 and operators' practice: no AUTH offered in clear, no STARTTLS once secure.
+      this.session.tls ? `AUTH ${ADVERTISED_MECHANISMS.join(' ')}` : 'STARTTLS',
+    ];
+    return { code: 250, lines: [`${this.host} Hello ${name} [${this.session.clientIp}]`, ...extensions] };
+  }
+
+  private async startTls(args: string): Promise<void> {
+    if (this.session.tls) return this.answer('STARTTLS', args, { code: 503, status: '5.5.1', lines: ['TLS already active'] });
+    if (args.trim()) return this.answer('STARTTLS', args, { code: 501, status: '5.5.4', lines: ['Syntax: STARTTLS'] });
+    const injected = this.reader.detach();
+    this.raw.setTimeout(0); // from here the handshake timeout applies, then the TLS socket's own timer
+    await this.answer('STARTTLS', '', { code: 220, status: '2.0.0', lines: ['Ready to start TLS'] });
+    if (injected.length > 0) await this.session.record('tls.plaintext_injection', { bytes: injected.length, discarded: true });
+    const upgraded = await this.services.tls(this.session.endpoint.id).upgrade(this.raw, this.session);
+    if (!upgraded.ok) {
+      this.session.closedBy ??= upgraded.by;
+      this.session.closeReason ??= `TLS: ${upgraded.reason}`;
+      return this.finish();
+    }
+    this.session.tls = upgraded.state;
+    this.socket = upgraded.socket;
+    this.reader = new LineReader(upgraded.socket);
+    this.armTimeout();
+    // RFC 3207 §4.2: forget everything learnt before TLS; the client must EHLO again.
+    this.greeted = undefined;
+    this.transaction = undefined;
+  }
+
+  private async auth(args: string, pipelined: boolean): Promise<void> {
+    const [rawMechanism = '', initial] = args.trim().split(/\s+/);
+    const mechanism = rawMechanism.toUpperCase();
+    const refuse = async (reply: Reply, reason: string, extra: Record<string, unknown> = {}) => {
+      await this.session.record('auth', { mechanism, outcome: 'refused', reason, tls: Boolean(this.session.tls), ...extra });
+      return this.answer('AUTH', mechanism, reply, { pipelined });
+    };
+    if (!this.session.tls) {
+      // Recorded with whether credentials travelled in clear: a decisive fact for the verdicts.
+      const exposed = initial !== undefined ? this.peekUser(mechanism, initial) : {};
+      return refuse({ code: 530, status: '5.7.0', lines: ['Must issue a STARTTLS command first'] }, 'tls_required', { credentialsInClear: initial !== undefined, ...exposed });
+    }
+    if (!this.greeted) return refuse({ code: 503, status: '5.5.1', lines: ['Send EHLO first'] }, 'no_ehlo');
+    if (this.session.mailbox) return refuse({ code: 503, status: '5.5.1', lines: ['Already authenticated'] }, 'already_authenticated');
+    if (this.transaction) return refuse({ code: 503, status: '5.5.1', lines: ['AUTH not allowed during a mail transaction'] }, 'in_transaction');
+    if (!isKnownMechanism(mechanism)) {
+      return refuse({ code: 504, status: '5.5.4', lines: ['Unrecognized authentication type'] }, 'unknown_mechanism');
+    }
+
+    const exchange = new SaslExchange(mechanism);
+    let step: SaslStep = exchange.start(initial);
+    while (step.kind === 'challenge') {
+      this.send({ code: 334, lines: [step.challenge] });
+      const line = await this.reader.readLine(this.config.smtp.maxCommandLineBytes);
+      if (!line) return;
+      step = line.tooLong ? { kind: 'error', reason: 'malformed', detail: 'response too long' } : exchange.respond(line.text.toString('utf8'));
+    }
+    if (step.kind === 'error') {
+      const cancelled = step.reason === 'cancelled';
+      await this.session.record('auth', { mechanism, outcome: cancelled ? 'cancelled' : 'failure', reason: step.reason, detail: step.detail, user: step.user, tls: true });
+      return this.answer('AUTH', mechanism, cancelled ? { code: 501, status: '5.0.0', lines: ['Authentication cancelled'] } : { code: 501, status: '5.5.2', lines: ['Invalid authentication response'] }, { pipelined });
+    }
+
+    const decision = await this.services.authenticator.decide(step.credentials, this.session.tls);
+    if (decision.ok && decision.mailbox) {
+      this.session.mailbox = decision.mailbox.address;
+      this.armTimeout();
+      await this.session.record('auth', { ...decision.facts, outcome: 'success', reason: decision.reason, tls: true });
+      return this.answer('AUTH', mechanism, { code: 235, status: '2.7.0', lines: ['Authentication successful'] }, { pipelined });
+    }
+    await this.session.record('auth', { ...decision.facts, outcome: 'failure', reason: decision.reason, tls: true });
+    if (decision.reason === 'mechanism_not_offered') {
+      return this.answer('AUTH', mechanism, { code: 504, status: '5.5.4', lines: ['Unrecognized authentication type'] }, { pipelined });
+    }
+    if (mechanism === 'XOAUTH2') {
+      // Gmail-style error challenge, as MSSanté operators answer a refused token; the client then sends an
+      // empty line and gets the final 535.
+      const error = { status: '401', schemes: 'bearer', scope: 'mail' };
+      this.send({ code: 334, lines: [Buffer.from(JSON.stringify(error)).toString('base64')] });
+      const line = await this.reader.readLine(this.config.smtp.maxCommandLineBytes);
+      if (!line) return;
+    }
+    return this.answer('AUTH', mechanism, { code: 535, status: '5.7.8', lines: ['Authentication credentials invalid'] }, { pipelined });
+  }
+
+  /** The user name inside an initial response sent in clear, to record what leaked. */
+  private peekUser(mechanism: string, initial: string): Record<string, unknown> {
+    if (!isKnownMechanism(mechanism)) return {};
+    const step = new SaslExchange(mechanism).start(initial);
+    if (step.kind === 'done') return { user: step.credentials.user, bearerInClear: Boolean(step.credentials.bearer) };
+    return step.kind === 'error' && step.user ? { user: step.user } : {};
+  }
+
+  private async mail(args: string): Promise<Reply> {
+    if (!this.session.tls) return { code: 530, status: '5.7.0', lines: ['Must issue a STARTTLS command first'] };
+    if (!this.greeted) return { code: 503, status: '5.5.1', lines: ['Send EHLO first'] };
+    if (!this.session.mailbox) return { code: 530, status: '5.7.0', lines: ['Authentication required'] };
+    if (this.transaction) return { code: 503, status: '5.5.1', lines: ['Nested MAIL command'] };
+    const path = parsePath(args, 'FROM');
+    if ('error' in path) return { code: 501, status: '5.1.7', lines: [`Bad sender address syntax: ${path.error}`] };
+    for (const [key, value] of path.params) {
+      if (key === 'SIZE') {
+        if (!/^\d+$/.test(value)) return { code: 501, status: '5.5.4', lines: ['Bad SIZE parameter'] };
+        if (Number(value) > this.config.smtp.maxMessageBytes) return { code: 552, status: '5.3.4', lines: ['Message size exceeds fixed maximum message size'] };
+      } else if (key === 'BODY') {
+        if (!['7BIT', '8BITMIME'].includes(value.toUpperCase())) return { code: 501, status: '5.5.4', lines: ['Bad BODY parameter'] };
+      } else if (key !== 'SMTPUTF8' && key !== 'AUTH') {
+        return { code: 555, status: '5.5.4', lines: [`Unsupported parameter ${key}`] };
+      }
+    }
+    this.transaction = { from: path.address, params: path.params, recipients: [] };
+    return { code: 250, status: '2.1.0', lines: ['Ok'] };
+  }
+
+  private async rcpt(args: string): Promise<Reply> {
+    if (!this.transaction) return { code: 503, status: '5.5.1', lines: ['Need MAIL command'] };
+    const path = parsePath(args, 'TO');
+    if ('error' in path) return { code: 501, status: '5.1.3', lines: [`Bad recipient address syntax: ${path.error}`] };
+    if (path.params.size > 0) return { code: 555, status: '5.5.4', lines: [`Unsupported parameter ${[...path.params.keys()][0]}`] };
+    if (this.transaction.recipients.length >= this.config.smtp.maxRecipients) return { code: 452, status: '4.5.3', lines: ['Too many recipients'] };
+    const mailboxes = this.services.mailboxes;
+    const domain = mailboxes.domainOf(path.address);
+    if (!domain) return { code: 550, status: '5.7.1', lines: ['Relay access denied: the test platform only delivers to its own domains'] };
+    if (domain === 'mail' && !(await mailboxes.find(path.address))) return { code: 550, status: '5.1.1', lines: ['Recipient address rejected: mailbox unknown'] };
+    if (!this.transaction.recipients.includes(path.address)) this.transaction.recipients.push(path.address);
+    return { code: 250, status: '2.1.5', lines: ['Ok'] };
+  }
+
+  private async data(args: string, pipelined: boolean): Promise<void> {
+    const transaction = this.transaction;
+    if (args.trim()) return this.answer('DATA', args, { code: 501, status: '5.5.4', lines: ['Syntax: DATA'] }, { pipelined });
+    if (!transaction) return this.answer('DATA', args, { code: 503, status: '5.5.1', lines: ['Need MAIL command'] }, { pipelined });
+    if (transaction.recipients.length === 0) return this.answer('DATA', args, { code: 554, status: '5.5.1', lines: ['No valid recipients'] }, { pipelined });
+    await this.answer('DATA', args, { code: 354, lines: ['End data with <CR><LF>.<CR><LF>'] }, { pipelined });
+
+    const received = await this.reader.readDotData(this.config.smtp.maxMessageBytes, this.config.smtp.maxDataLineBytes);
+    this.transaction = undefined;
+    if (!received) {
+      await this.session.record('message', { outcome: 'aborted', from: transaction.from, to: transaction.recipients });
+      return;
+    }
+    if (!received.data) {
+      await this.session.record('message', { outcome: 'too_large', from: transaction.from, to: transaction.recipients, size: received.size });
+      return this.answer('DATA', '', { code: 552, status: '5.3.4', lines: ['Message size exceeds fixed maximum message size'] });
+    }
+
+    const message = received.data;
+    const headers = parseHeaderFields(message);
+    const submission = await this.services.submissions.save(this.session.id, this.session.mailbox, message);
+    const stored = await this.services.delivery.deliver(transaction.recipients, Buffer.concat([Buffer.from(this.receivedHeader(submission.id)), message]));
+    await this.session.record('message', {
+      outcome: 'accepted',
+      submissionId: submission.id,
+      sha256: submission.sha256,
+      from: transaction.from,
+      to: transaction.recipients,
+      fromMatchesMailbox: transaction.from.toLowerCase() === this.session.mailbox?.toLowerCase(),
+      size: message.length,
+      headers,
+      messageId: headerValue(headers, 'Message-ID') ?? null,
+      subject: headerValue(headers, 'Subject') ?? null,
+      longLines: received.longLines,
+      bareLfLines: received.bareLfLines,
+      stored: stored.map((s) => ({ address: s.address, folder: 'INBOX', uid: s.uid })),
+    });
+    return this.answer('DATA', '', { code: 250, status: '2.0.0', lines: [`Ok: queued as ${submission.id}`] });
+  }
+
+  private receivedHeader(id: number): string {
+    const tls = this.session.tls ? ` (using ${this.session.tls.version} with cipher ${this.session.tls.cipher})` : '';
+    // RFC 3848: ESMTPSA = ESMTP with STARTTLS and AUTH.
+    return `Received: from ${this.greeted ?? 'unknown'} ([${this.session.clientIp}])\r\n\tby ${this.host} (motco)${tls}\r\n\twith ESMTPSA id ${id}\r\n\tfor <${this.session.mailbox ?? 'unknown'}>; ${new Date().toUTCString().replace('GMT', '+0000')}\r\n`;
+  }
+
+  /** Sends a reply and records the command with it. Too many errors end the session (421). */
+  private async answer(verb: string, args: string, reply: Reply, extra: Record<string, unknown> = {}): Promise<void> {
+    this.send(reply);
+    await this.session.record('command', {
+      verb,
+      args: verb === 'AUTH' ? args.split(' ')[0] : args.slice(0, 512),
+      reply: { code: reply.code, status: reply.status ?? null, text: reply.lines.join('\n').slice(0, 512) },
+      tls: Boolean(this.session.tls),
+      authenticated: Boolean(this.session.mailbox),
+      ...extra,
+    });
+    if (reply.code >= 500 && reply.code !== 535 && ++this.badCommands >= this.config.smtp.maxBadCommands) {
+      this.closeByServer('Too many errors');
+    }
+  }
+
+  private send(reply: Reply): void {
+    const prefix = reply.status ? `${reply.status} ` : '';
+    const lines = reply.lines.length > 0 ? reply.lines : [''];
+    const text = lines.map((line, i) => `${reply.code}${i === lines.length - 1 ? ' ' : '-'}${prefix}${line}`.trimEnd() + '\r\n').join('');
+    if (!this.socket.destroyed && this.socket.writable) this.socket.write(text);
+  }
+
+  /** (Re)starts the idle timer: short before authentication, longer after. */
+  private armTimeout(): void {
+    if (this.timedSocket !== this.socket) {
+      this.timedSocket = this.socket;
+      this.socket.on('timeout', () => this.closeByServer('Timeout exceeded', 'timeout'));
+    }
+    const seconds = this.session.mailbox ? this.config.smtp.idleTimeoutSeconds : this.config.smtp.preAuthTimeoutSeconds;
+    this.socket.setTimeout(seconds * 1000);
+  }
+
+  /** Half-closes, then destroys if the client does not close within a moment. */
+  private finish(): void {
+    if (this.closing) return;
+    this.closing = true;
+    this.socket.setTimeout(0);
+    this.socket.end();
+    setTimeout(() => this.socket.destroy(), 2000).unref();
+  }
+}

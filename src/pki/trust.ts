@@ -1,0 +1,39 @@
+// The trust material handed to vendors: what a conformant client trusts, and the CRLs, as files.
+import path from 'node:path';
+import { IGC_ORG, IGC_ROOT, NON_IGC_ROOT, type Authority, type CaName } from './authorities.ts';
+import { crlPem } from './crl.ts';
+import { day } from './encoding.ts';
+import type { x509 } from './engine.ts';
+import { writeFileAtomic } from './files.ts';
+import { t } from '../i18n/messages.ts';
+
+export const TRUST_FILES = { igc: 'igc-sante-test-roots.pem', nonIgc: 'non-igc-root.pem' } as const;
+
+/** The IGC Santé TEST root and the organisation CA: real IGC Santé bundles ship both. */
+export function igcTrustBundle(authorities: Map<CaName, Authority>): string {
+  return authorities.get(IGC_ROOT)!.certificate.pem + authorities.get(IGC_ORG)!.certificate.pem;
+}
+
+export function nonIgcRoot(authorities: Map<CaName, Authority>): string {
+  return authorities.get(NON_IGC_ROOT)!.certificate.pem;
+}
+
+/** Writes the trust files, every CRL (DER and PEM) and a README in French; returns the paths written. */
+export async function exportTrust(dir: string, authorities: Map<CaName, Authority>, crls: Map<CaName, x509.X509Crl>, ocspUrl: string, now = new Date()): Promise<string[]> {
+  const files: [string, string | Uint8Array][] = [
+    [TRUST_FILES.igc, igcTrustBundle(authorities)],
+    [TRUST_FILES.nonIgc, nonIgcRoot(authorities)],
+    ...[...crls].flatMap(([name, crl]): [string, string | Uint8Array][] => [
+      [`${name}.crl`, new Uint8Array(crl.rawData)],
+      [`${name}.crl.pem`, crlPem(crl)],
+    ]),
+    ['README.txt', t('pki.trustReadme', { date: day(now), ocsp: ocspUrl })],
+  ];
+  const written: string[] = [];
+  for (const [name, content] of files) {
+    const file = path.join(dir, name);
+    await writeFileAtomic(file, content);
+    written.push(file);
+  }
+  return written;
+}
