@@ -93,6 +93,18 @@ describe('motco CLI', () => {
     const human = await motco(['journal', '--data', dataDir, '--kind', 'auth'], env);
     expect(human.stdout).toMatch(/auth PLAIN .* → success \(password\)/);
 
+    // `journal --follow` in its own process sees what the running platform records next.
+    const follower = spawn(process.execPath, ['bin/motco.js', 'journal', '--follow', '--json', '--kind', 'session.open', '--data', dataDir], { env: { ...cleanEnv(), ...env } });
+    running.push(follower);
+    let followed = '';
+    follower.stdout.on('data', (d: Buffer) => (followed += d.toString()));
+    await new Promise((r) => setTimeout(r, 1500)); // let it print the past and start polling
+    const linesBefore = followed.split('\n').filter(Boolean).length;
+    await run('curl', ['-s', '--max-time', '5', `telnet://${org.address}:${org.smtp}`], { input: 'QUIT\r\n' });
+    await expect.poll(() => followed.split('\n').filter(Boolean).length, { timeout: 10_000 }).toBe(linesBefore + 1);
+    expect(JSON.parse(followed.trim().split('\n').at(-1)!)).toMatchObject({ kind: 'session.open', endpoint: 'org', protocol: 'smtp' });
+    follower.kill('SIGINT');
+
     const caFile = path.join(dataDir, 'pki');
     const before = snapshot(caFile);
     first.child.kill('SIGTERM');

@@ -19,7 +19,7 @@ const PASSWORD = 'ODTMotco2';
 const address = (local: string) => `${local}@${t.config.mailDomain}`;
 
 beforeAll(async () => {
-  t = await startTestPlatform({ smtp: { maxMessageBytes: 64 * 1024, maxBadCommands: 5 } });
+  t = await startTestPlatform({ smtp: { maxMessageBytes: 64 * 1024, maxBadCommands: 5, maxRecipients: 3 } });
   files = mkdtempSync(path.join(os.tmpdir(), 'motco-smtp-files-'));
   await t.platform.pki.exportTrust(files);
   trust = path.join(files, 'igc-sante-test-roots.pem');
@@ -136,7 +136,33 @@ describe('SMTP submission with a conformant client', () => {
   });
 });
 
+describe('mechanisms MSSanté does not use', () => {
+  it.each([
+    ['OAUTHBEARER', (user: string) => `n,a=${user},\x01auth=Bearer abc.def.ghi\x01\x01`],
+    ['EXTERNAL', (user: string) => user],
+  ])('decodes, records and refuses %s (not advertised)', async (mechanism, blob) => {
+    const e = endpoint('psc');
+    const initial = Buffer.from(blob(address('871122334455'))).toString('base64');
+    const r = await run('python3', ['-c', [
+      'import smtplib, ssl, sys',
+      `ctx = ssl.create_default_context(cafile=${JSON.stringify(trust)})`,
+      `s = smtplib.SMTP(${JSON.stringify(e.address)}, ${e.smtpPort}); s.starttls(context=ctx); s.ehlo()`,
+      `print(s.esmtp_features.get("auth")); print(*s.docmd("AUTH", ${JSON.stringify(`${mechanism} ${initial}`)})); s.quit()`,
+    ].join('\n')]);
+    expect(r.stdout).toMatch(/^ ?PLAIN LOGIN XOAUTH2\n504 b'5\.5\.4 Unrecognized authentication type'/);
+    const auth = await waitFor(t.platform.journal, { kind: 'auth', endpoint: 'psc' }, (o) => o.data.mechanism === mechanism);
+    expect(auth.data).toMatchObject({ outcome: 'failure', reason: 'mechanism_not_offered', user: mechanism === 'OAUTHBEARER' ? address('871122334455') : '' });
+  });
+});
+
 describe('TLS facts recorded', () => {
+  it('uses a DHE group of 2048 bits when the client asks for a DHE suite', async () => {
+    const e = endpoint('psc');
+    const r = await run('openssl', ['s_client', '-connect', `${e.address}:${e.smtpPort}`, '-starttls', 'smtp', '-tls1_2', '-cipher', 'DHE-RSA-AES256-GCM-SHA384', '-CAfile', trust], { input: 'QUIT\r\n' });
+    expect(r.stdout).toMatch(/Server Temp Key: DH, 2048 bits/);
+    expect(r.stdout).toMatch(/Cipher is DHE-RSA-AES256-GCM-SHA384/);
+  });
+
   it('names a forbidden suite offered by openssl s_client', async () => {
     const e = endpoint('org');
     const r = await run('openssl', ['s_client', '-connect', `${e.address}:${e.smtpPort}`, '-starttls', 'smtp', '-tls1_2', '-cipher', 'ECDHE-RSA-AES128-GCM-SHA256:AES128-SHA', '-CAfile', trust], { input: 'QUIT\r\n' });
@@ -248,6 +274,16 @@ describe('what a conformant server refuses', () => {
     expect(relay).toMatchObject({ ok: false, error: 'SMTPRecipientsRefused' });
   });
 
+  it('limits the recipients of one message', async () => {
+    const e = endpoint('psc');
+    const many = Array.from({ length: 4 }, (_, i) => `${100000000000000 + i}@${t.config.patientDomain}`);
+    const result = await python({
+      host: e.address, port: e.smtpPort, cafile: trust, mechanism: 'PLAIN', user: address('871122334455'), password: PASSWORD,
+      from: address('871122334455'), to: many, message: 'Subject: many\r\n\r\nx\r\n',
+    });
+    expect(result).toMatchObject({ ok: true, refused: { [many[3]!]: [452, '4.5.3 Too many recipients'] } });
+  });
+
   it('closes a session from the server side with 421, recorded as closed by the server', async () => {
     const e = endpoint('psc');
     const socket = net.connect(e.smtpPort, e.address);
@@ -269,6 +305,21 @@ describe('what a conformant server refuses', () => {
     expect(replies).toMatch(/^220 2\.0\.0 Ready to start TLS/m);
     const injection = await waitFor(t.platform.journal, { kind: 'tls.plaintext_injection', endpoint: 'psc' });
     expect(injection.data).toMatchObject({ bytes: 6, discarded: true });
+  });
+});
+
+describe('idle timeouts', () => {
+  it('closes an idle unauthenticated session with 421 4.4.2, recorded as a timeout', async () => {
+    const quick = await startTestPlatform({ smtp: { preAuthTimeoutSeconds: 1 } });
+    try {
+      const e = quick.endpoint('org');
+      const replies = await talk(e.address, e.smtpPort, ['EHLO lps.test'], { raw: true });
+      expect(replies).toMatch(/^421 4\.4\.2 .*Timeout exceeded/m);
+      const close = await waitFor(quick.platform.journal, { kind: 'session.close' });
+      expect(close.data).toMatchObject({ by: 'timeout' });
+    } finally {
+      await quick.stop();
+    }
   });
 });
 

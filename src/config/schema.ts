@@ -71,9 +71,9 @@ export const configSchema = z.strictObject({
       /** Longest line inside DATA (RFC 5321 says 1000; longer lines are recorded as such). */
       maxDataLineBytes: int(1000, 16 * 1024 * 1024).default(1024 * 1024),
       /** Idle time allowed before authentication (short: an unauthenticated peer holds few resources). */
-      preAuthTimeoutSeconds: int(5, 3600).default(60),
+      preAuthTimeoutSeconds: int(1, 3600).default(60),
       /** Idle time allowed once authenticated (RFC 5321 §4.5.3.2 suggests 5 minutes). */
-      idleTimeoutSeconds: int(5, 7200).default(300),
+      idleTimeoutSeconds: int(1, 7200).default(300),
       /** Unrecognised or malformed commands tolerated before the session is closed with 421. */
       maxBadCommands: int(1, 1000).default(20),
     })

@@ -1,6 +1,7 @@
 // The one STARTTLS upgrade shared by IMAP and SMTP: capture the ClientHello, run the handshake with the
 // endpoint's policy and certificate, staple OCSP when asked, and record the outcome — success with the
 // negotiated parameters and client certificate, or the client's alert / our refusal.
+import { X509Certificate } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
 import tls, { type SecureContext, type TLSSocket } from 'node:tls';
@@ -104,12 +105,13 @@ export class EndpointTls {
     }
 
     const cipher = socket.getCipher();
+    const chain = peerChain(socket);
     const state: TlsState = {
       version: socket.getProtocol() ?? 'unknown',
       cipher: cipher.standardName ?? cipher.name,
       sni: hello?.sni ?? null,
       clientHello: hello,
-      clientCertificate: this.source.judgeClientCertificate(peerChain(socket)),
+      clientCertificate: this.source.judgeClientCertificate(chain),
       ocspStapled: Boolean(hello?.statusRequest && this.stapleAvailable),
     };
     await session.record('tls.established', {
@@ -118,6 +120,7 @@ export class EndpointTls {
       sni: state.sni,
       ocspStapled: state.ocspStapled,
       clientCertificate: state.clientCertificate,
+      clientCertificateChain: chain.map(describeCertificate),
     });
     return { ok: true, socket, state };
   }
@@ -172,7 +175,10 @@ export function describeFailure(error: NodeJS.ErrnoException & { reason?: string
   return { by: 'server', alert: null, error: code, detail: error.reason ?? error.message };
 }
 
-/** The certificates the client sent, leaf first, as DER. */
+/**
+ * The client's certificate chain, leaf first, as DER. Node completes what the client sent with the issuers
+ * it finds among our trusted CAs, so a chain may be longer than what travelled.
+ */
 function peerChain(socket: TLSSocket): Buffer[] {
   const chain: Buffer[] = [];
   let current = socket.getPeerCertificate(true) as tls.DetailedPeerCertificate | Record<string, never>;
@@ -182,4 +188,9 @@ function peerChain(socket: TLSSocket): Buffer[] {
     current = (current as tls.DetailedPeerCertificate).issuerCertificate;
   }
   return chain;
+}
+
+function describeCertificate(der: Buffer): Record<string, string> {
+  const certificate = new X509Certificate(der);
+  return { subject: certificate.subject.replaceAll('\n', ', '), issuer: certificate.issuer.replaceAll('\n', ', '), serialNumber: certificate.serialNumber.toLowerCase(), sha256: certificate.fingerprint256 };
 }
