@@ -13,6 +13,7 @@ import { Journal } from './observe/journal.ts';
 import { TestPki, type PkiCheck } from './pki/index.ts';
 import { openStore, type Store } from './store/store.ts';
 import { createLogger, type Logger } from './util/log.ts';
+import { assetRoutes } from './web/assets.ts';
 import { startWebServer } from './web/server.ts';
 
 export interface Platform {
@@ -61,7 +62,7 @@ export async function startPlatform(config: Config, options: { log?: Logger } = 
       tls: (id) => endpointTls.get(id)!,
     };
 
-    const web = await startWebServer(config, log, [pki.routes(journal)]);
+    const web = await startWebServer(config, log, [assetRoutes, pki.routes(journal)]);
     cleanups.push(() => web.close());
     const mail = await startMailListeners(services);
     cleanups.push(() => mail.close());

@@ -299,6 +299,24 @@ describe('what a conformant server refuses', () => {
     expect(close.data).toMatchObject({ by: 'server' });
   });
 
+  it('closes a mailbox’s next session after its first accepted message when armed to (MSS-CONF.11)', async () => {
+    const e = endpoint('psc');
+    const armed = t.platform.sessions.armClose({ mailbox: address('871122334455'), protocol: 'smtp', on: 'message-accepted', delayMs: 0, reason: 'Session closed by the operator' });
+    const result = await python({
+      host: e.address, port: e.smtpPort, cafile: trust, mechanism: 'PLAIN', user: address('871122334455'), password: PASSWORD,
+      from: address('871122334455'), to: [address('871122334455')], message: 'Subject: reopen\r\n\r\nx\r\n', noop_after: true,
+    });
+    expect(result).toMatchObject({ refused: {}, noop: [421, expect.stringContaining('Session closed by the operator')] });
+    const { sessionId, closed } = await armed.fired;
+    expect(closed).toBe(true);
+    const session = await t.platform.journal.query({ sessionId });
+    expect(session.find((o) => o.kind === 'message')!.data.subject).toBe('reopen');
+    expect(session.find((o) => o.kind === 'session.close')!.data).toMatchObject({ by: 'server', reason: 'Session closed by the operator' });
+    // One-shot: the next session is left alone.
+    const again = await python({ host: e.address, port: e.smtpPort, cafile: trust, mechanism: 'PLAIN', user: address('871122334455'), password: PASSWORD, from: address('871122334455'), to: [address('871122334455')], message: 'Subject: again\r\n\r\nx\r\n', noop_after: true });
+    expect(again).toMatchObject({ ok: true, noop: [250, '2.0.0 Ok'] });
+  });
+
   it('discards and records plaintext pipelined after STARTTLS (RFC 3207 §5)', async () => {
     const e = endpoint('psc');
     const replies = await talk(e.address, e.smtpPort, ['EHLO lps.test', 'STARTTLS\r\nRSET'], { raw: true });

@@ -195,7 +195,8 @@ export class SmtpSession {
       this.session.mailbox = decision.mailbox.address;
       this.armTimeout();
       await this.session.record('auth', { ...decision.facts, outcome: 'success', reason: decision.reason, tls: true });
-      return this.answer('AUTH', mechanism, { code: 235, status: '2.7.0', lines: ['Authentication successful'] }, { pipelined });
+      await this.answer('AUTH', mechanism, { code: 235, status: '2.7.0', lines: ['Authentication successful'] }, { pipelined });
+      return this.services.registry.notify(this.session, { type: 'authenticated' });
     }
     await this.session.record('auth', { ...decision.facts, outcome: 'failure', reason: decision.reason, tls: true });
     if (decision.reason === 'mechanism_not_offered') {
@@ -292,7 +293,8 @@ export class SmtpSession {
       bareLfLines: received.bareLfLines,
       stored: stored.map((s) => ({ address: s.address, folder: 'INBOX', uid: s.uid })),
     });
-    return this.answer('DATA', '', { code: 250, status: '2.0.0', lines: [`Ok: queued as ${submission.id}`] });
+    await this.answer('DATA', '', { code: 250, status: '2.0.0', lines: [`Ok: queued as ${submission.id}`] });
+    this.services.registry.notify(this.session, { type: 'message-accepted' });
   }
 
   private receivedHeader(id: number): string {

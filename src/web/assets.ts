@@ -1,0 +1,23 @@
+// Static assets (the stylesheet, later scripts) served from src/web/assets/ under /assets/.
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { RouteRegistrar } from './server.ts';
+
+const ASSETS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'assets');
+const TYPES: Record<string, string> = { '.css': 'text/css; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.svg': 'image/svg+xml' };
+
+export const assetRoutes: RouteRegistrar = (app) => {
+  app.get<{ Params: { file: string } }>('/assets/:file', async (request, reply) => {
+    const { file } = request.params;
+    const type = TYPES[path.extname(file)];
+    // Plain file names only: no path traversal.
+    if (!type || !/^[\w.-]+$/.test(file)) return reply.code(404).send();
+    try {
+      const content = await readFile(path.join(ASSETS_DIR, file));
+      return reply.type(type).header('cache-control', 'no-cache').send(content);
+    } catch {
+      return reply.code(404).send();
+    }
+  });
+};
