@@ -111,6 +111,15 @@ non-igc-root.pem
   'mailbox.type.applicative': 'BAL applicative (AUTH_CLI)',
   'mailbox.type.patient': 'adresse patient de test',
   'mailbox.type.test': 'BAL de test',
+
+  // Accounts (product accounts of a vendor)
+  'account.error.nilRequired': 'La référence produit (NIL) est obligatoire.',
+  'account.error.nilFormat': 'La référence produit (NIL) ne peut contenir que des lettres, des chiffres, « . », « _ » et « - » (40 caractères au plus), comme la colonne « Ref. produit » de Convergence.',
+  'account.error.oneIdnatRequired': 'Renseignez au moins un des deux identifiants : l’identifiant national PSC ou l’identifiant national AUTH_CLI.',
+  'account.error.idnatPscFormat': 'Identifiant national PSC « {idnat} » invalide : attendu 8 + RPPS (12 chiffres, dont le format de test EDIT 87AAMMJJHHMM), 0 + ADELI (10 chiffres) ou une identité EDIT « ANS » suivie de 14 chiffres.',
+  'account.error.idnatPscTestDate': 'Identifiant national PSC « {idnat} » invalide : au format de test 87AAMMJJHHMM, AAMMJJHHMM doit être une date et une heure réelles (la date de création de l’identité).',
+  'account.error.idnatPscTestFuture': 'Identifiant national PSC « {idnat} » invalide : la date de création AAMMJJHHMM ne peut pas être dans le futur.',
+  'account.error.idnatAuthCliFormat': 'Identifiant national AUTH_CLI invalide : attendu le préfixe de la structure suivi de son numéro — 1 + FINESS (9 ou 10 chiffres), 2 + SIREN (9 chiffres) ou 3 + SIRET (14 chiffres). Il doit correspondre au champ OU du certificat ORG_AUTH_CLI.',
 } as const;
 
 export type MessageKey = keyof typeof fr;
