@@ -75,8 +75,8 @@ export function cdaFacts(path: string, xml: string): CdaFacts | undefined {
   const code = first(clinical.code);
   const patientRole = first(first(clinical.recordTarget)?.patientRole);
   const patientIds = list(patientRole?.id)
-    .filter((id): id is Record<string, string> => typeof id === 'object' && id !== null && typeof id.root === 'string')
-    .map((id) => ({ root: id.root!, extension: id.extension ?? null }));
+    .filter((id): id is { root: string; extension?: string } => typeof id === 'object' && id !== null && typeof (id as { root?: unknown }).root === 'string')
+    .map((id) => ({ root: id.root, extension: id.extension ?? null }));
   return {
     path,
     code: code?.code ?? null,
