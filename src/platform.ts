@@ -1,7 +1,15 @@
-// Assembles and starts the whole platform: store, journal, PKI, web server, mail endpoints. The CLI's
+// Assembles and starts the whole platform: store, journal, PKI, web server, DNS, mail endpoints. The CLI's
 // `start` and the tests both go through here, so what is tested is what runs.
+import { Accounts } from './accounts/accounts.ts';
+import { PlatformDirectory } from './accounts/directory.ts';
+import { ProvisioningSchedule } from './accounts/schedule.ts';
+import { apiRoutes } from './api/index.ts';
+import { Auth } from './auth/index.ts';
+import { startDnsServer } from './autoconfig/dns.ts';
+import { autoconfigRoutes } from './autoconfig/http.ts';
 import type { Config, EndpointConfig } from './config/config.ts';
-import { Authenticator, acceptUnverifiedBearer } from './mail/authenticate.ts';
+import { startIdentity, type Identity } from './identity/index.ts';
+import { Authenticator } from './mail/authenticate.ts';
 import { startMailListeners } from './mail/listeners.ts';
 import { Delivery } from './mail/mailbox/delivery.ts';
 import { MailboxStore } from './mail/mailbox/store.ts';
@@ -10,7 +18,9 @@ import type { MailServices } from './mail/services.ts';
 import { SessionRegistry } from './mail/sessions.ts';
 import { EndpointTls } from './mail/tls/starttls.ts';
 import { Journal } from './observe/journal.ts';
-import { TestPki, type PkiCheck } from './pki/index.ts';
+import { TestPki, WEB_SERVER, type PkiCheck } from './pki/index.ts';
+import { Runner } from './runner/runner.ts';
+import { ExecutionStore } from './runner/store.ts';
 import { openStore, type Store } from './store/store.ts';
 import { createLogger, type Logger } from './util/log.ts';
 import { assetRoutes } from './web/assets.ts';
@@ -23,6 +33,16 @@ export interface Platform {
   pki: TestPki;
   mailboxes: MailboxStore;
   sessions: SessionRegistry;
+  /** PSC and ISC (simulated or real) and the verifier of XOAUTH2 bearers. */
+  identity: Identity;
+  /** Product accounts and their provisioning batch; the platform's users (vendors, reviewers, admins). */
+  accounts: Accounts;
+  users: PlatformDirectory;
+  schedule: ProvisioningSchedule;
+  /** API tokens and web sessions. */
+  auth: Auth;
+  runner: Runner;
+  executions: ExecutionStore;
   /** Results of the PKI health check run at start-up. */
   pkiChecks: PkiCheck[];
   stop(): Promise<void>;
@@ -47,6 +67,10 @@ export async function startPlatform(config: Config, options: { log?: Logger } = 
 
     const mailboxes = new MailboxStore(store.db, { mail: config.mailDomain, patient: config.patientDomain });
     const sessions = new SessionRegistry();
+    const users = new PlatformDirectory(store.db);
+    const accounts = new Accounts({ config, db: store.db, mailboxes, certificates: async () => pki, log });
+    const identity = await startIdentity(config, store, log, accounts.owners);
+    cleanups.push(() => identity.stop());
     const endpointTls = new Map<EndpointConfig['id'], EndpointTls>(
       config.endpoints.map((e) => [e.id, new EndpointTls(e, pki, config.tls.ecdhCurves, config.tls.handshakeTimeoutSeconds * 1000)]),
     );
@@ -57,13 +81,25 @@ export async function startPlatform(config: Config, options: { log?: Logger } = 
       mailboxes,
       delivery: new Delivery(mailboxes),
       submissions: new SubmissionStore(store.db),
-      authenticator: new Authenticator(mailboxes, config.webmailPassword, acceptUnverifiedBearer),
+      authenticator: new Authenticator(mailboxes, config.webmailPassword, identity.verifier),
       registry: sessions,
       tls: (id) => endpointTls.get(id)!,
     };
 
-    const web = await startWebServer(config, log, [assetRoutes, pki.routes(journal)]);
+    const executions = new ExecutionStore(store.db);
+    const runner = new Runner({ config, journal, store: executions, accounts: accounts.forRunner, sessions, log });
+    await runner.recover();
+    const auth = new Auth(store.db, users, config.publicUrl.startsWith('https:'));
+    const adminToken = await auth.ensureAdminToken(config.dataDir);
+    if (adminToken.created) log.info('admin API token written', { file: adminToken.file });
+    const schedule = new ProvisioningSchedule(config.accounts, () => accounts.runBatch(), log);
+    const api = apiRoutes({ config, accounts, directory: users, auth, runner, executions, journal, schedule, log });
+
+    const autoconfig = autoconfigRoutes({ config, mailboxes, journal, log });
+    const web = await startWebServer(config, log, [assetRoutes, pki.routes(journal), autoconfig, identity.routes, api], pki.credentials(WEB_SERVER));
     cleanups.push(() => web.close());
+    const dns = await startDnsServer({ config, journal, log });
+    cleanups.push(() => dns.close());
     const mail = await startMailListeners(services);
     cleanups.push(() => mail.close());
 
@@ -75,8 +111,12 @@ export async function startPlatform(config: Config, options: { log?: Logger } = 
     }, PKI_REFRESH_MS);
     timer.unref();
     cleanups.push(() => clearInterval(timer));
+    schedule.start();
+    cleanups.push(() => schedule.stop());
+    // Last pushed, first run at stop: running executions end INTERRUPTED while everything they use still works.
+    cleanups.push(() => runner.shutdown());
 
-    return { config, store, journal, pki, mailboxes, sessions, pkiChecks, stop };
+    return { config, store, journal, pki, mailboxes, sessions, identity, accounts, users, schedule, auth, runner, executions, pkiChecks, stop };
   } catch (error) {
     await stop();
     throw error;

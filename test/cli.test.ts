@@ -36,6 +36,8 @@ describe('motco CLI', () => {
     expect(listing.endpoints).toHaveLength(8);
     expect(listing.endpoints[0]).toEqual({ id: 'org', host: 'mail-org-tests-editeur.example.test', address: '127.0.0.1', imap: 12143, smtp: 12587, certificate: 'valid' });
     expect(listing.endpoints.map((e: { id: string }) => e.id)).toEqual(['org', 'psc', 'org-nonigc', 'psc-nonigc', 'org-expire', 'psc-expire', 'org-revoq', 'psc-revoq']);
+    expect(listing.dns).toEqual({ address: '127.0.0.1', port: 12053 });
+    expect(listing.autoconfig).toBe('http://127.0.0.1:12080');
   });
 
   it('refuses an invalid setting with a message naming it', async () => {

@@ -15,6 +15,7 @@ import { TestPki } from '../src/pki/index.ts';
 import { openStore, type Store } from '../src/store/store.ts';
 import { silentLogger } from '../src/util/log.ts';
 import { startWebServer, type WebServer } from '../src/web/server.ts';
+import { randomPortBase } from './helpers/platform.ts';
 
 const run = promisify(execFile);
 const IDNAT = '312345678900012';
@@ -62,10 +63,6 @@ function write(name: string, content: string | Uint8Array): string {
 
 function configWith(overrides: Record<string, unknown> = {}): Config {
   return loadConfig({ env: {}, cwd: tmp, overrides: { dataDir: tmp, portBase: config?.portBase ?? randomPortBase(), ...overrides } });
-}
-
-function randomPortBase(): number {
-  return 20_000 + 1000 * Math.floor(Math.random() * 30);
 }
 
 function der(pem: string): Buffer {

@@ -124,13 +124,13 @@ describe('SMTP submission with a conformant client', () => {
     expect(messages.at(-1)!.raw.toString()).toContain('X-MSS-MES: FIN');
   });
 
-  it('accepts a well-formed XOAUTH2 bearer and records it as unverified, without keeping the token', async () => {
+  it('refuses an XOAUTH2 bearer from an unknown issuer and records why, without keeping the token', async () => {
     const e = endpoint('psc');
-    const token = fakeJwt({ iss: 'https://psc.example', SubjectNameID: '871122334455', acr: 'eidas1' });
+    const token = fakeJwt({ iss: 'https://psc.example', SubjectNameID: '871122334455', acr: 'eidas1', scope: 'openid scope_all' });
     const result = await python({ host: e.address, port: e.smtpPort, cafile: trust, mechanism: 'XOAUTH2', user: address('871122334455'), token });
-    expect(result).toMatchObject({ ok: true, auth: [235, '2.7.0 Authentication successful'] });
+    expect(result).toMatchObject({ ok: false, code: 535 });
     const auth = await waitFor(t.platform.journal, { kind: 'auth', endpoint: 'psc' }, (o) => o.data.mechanism === 'XOAUTH2');
-    expect(auth.data).toMatchObject({ outcome: 'success', reason: 'bearer_unverified', bearerVerified: false, initialResponse: true });
+    expect(auth.data).toMatchObject({ outcome: 'failure', reason: 'bearer_wrong_issuer', bearerVerified: false, initialResponse: true });
     expect(auth.data.bearer).toMatchObject({ format: 'jwt', claims: { SubjectNameID: '871122334455', acr: 'eidas1' } });
     expect(JSON.stringify(auth.data)).not.toContain(token);
   });

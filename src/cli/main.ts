@@ -11,6 +11,15 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   mailbox: async () => (await import('./mailbox.ts')).mailbox,
   journal: async () => (await import('./journal.ts')).journal,
   pki: async () => (await import('./pki.ts')).pki,
+  jobs: async () => (await import('./jobs.ts')).jobs,
+  run: async () => (await import('./run.ts')).run,
+  psc: async () => (await import('./psc.ts')).psc,
+  isc: async () => (await import('./isc.ts')).isc,
+  org: async () => (await import('./org.ts')).org,
+  user: async () => (await import('./user.ts')).user,
+  token: async () => (await import('./token.ts')).token,
+  account: async () => (await import('./account.ts')).account,
+  lps: async () => (await import('./lps.ts')).lps,
 };
 
 export async function main(argv: string[]): Promise<number> {

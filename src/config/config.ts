@@ -28,7 +28,7 @@ export interface EndpointConfig {
   keyFile?: string;
 }
 
-export interface Config extends Omit<ConfigValues, 'endpoints' | 'mailDomain' | 'publicUrl'> {
+export interface Config extends Omit<ConfigValues, 'endpoints' | 'mailDomain' | 'publicUrl' | 'webTls' | 'autoconfig'> {
   dataDir: string;
   mailDomain: string;
   patientDomain: string;
@@ -36,6 +36,10 @@ export interface Config extends Omit<ConfigValues, 'endpoints' | 'mailDomain' | 
   ports: { web: number; dns: number; webTls: number };
   hosts: { web: string; autoconfig: string };
   endpoints: EndpointConfig[];
+  /** Operator-supplied certificate of the HTTPS listener (absolute paths), if any. */
+  webTls: { certFile?: string; keyFile?: string };
+  /** url: base URL of the autoconfig host; address: where clients reach the web and DNS servers. */
+  autoconfig: { url: string; address: string };
 }
 
 /** Offsets from the port base, chosen so that the last digits read like the standard ports. */
@@ -134,7 +138,7 @@ function resolve(values: ConfigValues, cwd: string): Config {
     return endpoint;
   });
   checkPortClashes(endpoints, ports, values.listenAddress);
-  const { endpoints: _overrides, mailDomain: _m, publicUrl, ...rest } = values;
+  const { endpoints: _overrides, mailDomain: _m, publicUrl, webTls, autoconfig, ...rest } = values;
   return {
     ...rest,
     dataDir: path.resolve(cwd, values.dataDir),
@@ -144,6 +148,15 @@ function resolve(values: ConfigValues, cwd: string): Config {
     ports,
     hosts: { web: `tests-editeur.${values.baseDomain}`, autoconfig: `autoconfig.${mailDomain}` },
     endpoints,
+    webTls: {
+      ...(webTls.certFile ? { certFile: path.resolve(cwd, webTls.certFile) } : {}),
+      ...(webTls.keyFile ? { keyFile: path.resolve(cwd, webTls.keyFile) } : {}),
+    },
+    autoconfig: {
+      // publicUrl's own default may name a wildcard address; this URL is for clients to use.
+      url: (autoconfig.url ?? publicUrl ?? `http://${urlHost(reachableAddress(values.listenAddress))}:${ports.web}`).replace(/\/+$/, ''),
+      address: autoconfig.address ?? reachableAddress(values.listenAddress),
+    },
   };
 }
 
@@ -171,6 +184,13 @@ function checkPortClashes(endpoints: EndpointConfig[], ports: Config['ports'], l
 
 export function urlHost(address: string): string {
   return address.includes(':') ? `[${address}]` : address;
+}
+
+/** The address a client on this machine uses to reach a listener bound to `address`: loopback for a wildcard. */
+export function reachableAddress(address: string): string {
+  if (address === '0.0.0.0') return '127.0.0.1';
+  if (address === '::') return '::1';
+  return address;
 }
 
 /** MOTCO_SMTP__MAX_MESSAGE_BYTES → ['smtp', 'maxMessageBytes']; MOTCO_ENDPOINTS__ORG_NONIGC__HOST → ['endpoints', 'org-nonigc', 'host']. */

@@ -24,6 +24,10 @@ const bool = z.preprocess((value) => {
   return value;
 }, z.boolean());
 
+// A list from an environment variable arrives as one string: split it on commas and white space.
+const list = <T extends z.ZodType>(item: T) =>
+  z.preprocess((value) => (typeof value === 'string' ? value.split(/[\s,]+/).filter(Boolean) : value), z.array(item));
+
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 const port = int(1, 65535);
 const ipAddress = z.string().refine((v) => isIP(v) !== 0, { message: 'adresse IP attendue (IPv4 ou IPv6)' });
@@ -62,6 +66,21 @@ export const configSchema = z.strictObject({
   /** Webmail password of every test mailbox (manual §1.4). */
   webmailPassword: z.string().min(1).default('ODTMotco2'),
   endpoints: z.partialRecord(z.enum(ENDPOINT_IDS), endpointOverride).default({}),
+  webTls: z
+    .strictObject({
+      /** PEM files of a certificate chain and key for the HTTPS listener instead of the generated certificate. */
+      certFile: z.string().min(1).optional(),
+      keyFile: z.string().min(1).optional(),
+    })
+    .prefault({}),
+  autoconfig: z
+    .strictObject({
+      /** Base URL of the autoconfig host as vendors are told it (deployment: https://autoconfig.<mailDomain>); default publicUrl. */
+      url: z.url().optional(),
+      /** Address clients reach the web and DNS servers at, answered for their names in DNS; default listenAddress (loopback when it is a wildcard). */
+      address: ipAddress.optional(),
+    })
+    .prefault({}),
   smtp: z
     .strictObject({
       maxMessageBytes: int(1024, 1024 * 1024 * 1024).default(25 * 1024 * 1024),
@@ -75,6 +94,20 @@ export const configSchema = z.strictObject({
       /** Idle time allowed once authenticated (RFC 5321 §4.5.3.2 suggests 5 minutes). */
       idleTimeoutSeconds: int(1, 7200).default(300),
       /** Unrecognised or malformed commands tolerated before the session is closed with 421. */
+      maxBadCommands: int(1, 1000).default(20),
+    })
+    .prefault({}),
+  imap: z
+    .strictObject({
+      /** Longest command line, literals excluded (Dovecot's imap_max_line_length is 64 KiB too). */
+      maxLineBytes: int(1024, 16 * 1024 * 1024).default(64 * 1024),
+      /** Largest literals of one command once authenticated (APPEND); before, maxLineBytes applies. */
+      maxLiteralBytes: int(1024, 1024 * 1024 * 1024).default(25 * 1024 * 1024),
+      /** Idle time allowed before authentication (short: an unauthenticated peer holds few resources). */
+      preAuthTimeoutSeconds: int(1, 3600).default(60),
+      /** Idle time allowed once authenticated: RFC 3501 §5.4 asks for at least 30 minutes. */
+      idleTimeoutSeconds: int(30 * 60, 24 * 3600).default(30 * 60),
+      /** Malformed or unknown commands tolerated before * BYE. */
       maxBadCommands: int(1, 1000).default(20),
     })
     .prefault({}),
@@ -93,6 +126,84 @@ export const configSchema = z.strictObject({
       /** A valid leaf whose remaining life is shorter than this is re-issued at start-up. */
       renewBeforeDays: int(1, 365).default(30),
       crlValidityDays: int(1, 365).default(7),
+    })
+    .prefault({}),
+  // Pro Santé Connect: the embedded sandbox simulator, or the real PSC (BAS) by configuration.
+  psc: z
+    .strictObject({
+      mode: z.enum(['simulated', 'external']).default('simulated'),
+      /** Issuer of access tokens; default (simulated) <publicUrl>/psc/auth/realms/esante-wallet. Required when external. */
+      issuer: z.url().optional(),
+      /** Discovery document; default <issuer>/.well-known/openid-configuration (PSC BAS: …/wallet-openid-configuration). */
+      discoveryUrl: z.url().optional(),
+      /** The platform's client at PSC (token helper, introspection); in simulated mode, also the client vendors' LPS use. */
+      clientId: z.string().min(1).default('motco-lps'),
+      clientSecret: z.string().min(1).default('motco-lps-secret'),
+      /** Redirect URIs of that client for the authorization code flow (simulated mode; loopback URIs accept any port). */
+      redirectUris: list(z.url()).default(['http://127.0.0.1/callback', 'http://localhost/callback']),
+      accessTokenTtlSeconds: int(10, 86_400).default(120),
+      refreshTokenTtlSeconds: int(10, 30 * 86_400).default(1800),
+      /** Approve every CIBA request at once, as if the e-CPS holder had accepted (automation). */
+      cibaAutoApprove: bool.default(false),
+      /** Tolerance on exp/nbf when the mail endpoints verify an access token. */
+      clockSkewSeconds: int(0, 600).default(30),
+      /** acr values an access token must carry to open a mailbox. */
+      acceptedAcr: list(z.string().min(1)).default(['eidas1']),
+    })
+    .prefault({}),
+  // Industriels Santé Connect: vendor users' login to the account site, simulated or real.
+  isc: z
+    .strictObject({
+      mode: z.enum(['simulated', 'external']).default('simulated'),
+      /** Default (simulated) <publicUrl>/isc/auth/realms/isc. Required when external. */
+      issuer: z.url().optional(),
+      discoveryUrl: z.url().optional(),
+      /** The account site's client at ISC. In simulated mode the secret is generated and kept when not set. */
+      clientId: z.string().min(1).default('motco-comptes'),
+      clientSecret: z.string().min(1).optional(),
+      /** Where ISC may send the account site's users back after login and logout. */
+      redirectUris: list(z.url()).default([]),
+      postLogoutRedirectUris: list(z.url()).default([]),
+      /** Life of the e-mailed login code (manual §2.2.1: 5 minutes). */
+      codeTtlSeconds: int(1, 3600).default(300),
+      /** Password of the simulator's admin page (user "admin"); generated at first start and printed when not set. */
+      adminPassword: z.string().min(8).optional(),
+      /** Relay for the code e-mails; without it they land in the development outbox page and the log. */
+      smtp: z
+        .strictObject({
+          host: hostname.or(ipAddress),
+          port: port.default(587),
+          from: z.email(),
+          /** STARTTLS is required unless this is false (a local relay on loopback, say). */
+          requireTls: bool.default(true),
+          /** PEM file of the CA that signs the relay's certificate; default the system trust store. */
+          caFile: z.string().min(1).optional(),
+          user: z.string().min(1).optional(),
+          password: z.string().min(1).optional(),
+        })
+        .optional(),
+    })
+    .prefault({}),
+  runner: z
+    .strictObject({
+      /** Bounds and default of the Délai option (seconds each unit job listens). */
+      delaiMinSeconds: int(1, 3600).default(10),
+      delaiMaxSeconds: int(10, 24 * 3600).default(900),
+      delaiDefaultSeconds: int(1, 24 * 3600).default(60),
+      /** IMAP reopen test: how long after the client selected a folder other than INBOX the platform closes the session. */
+      reopenImapDelaySeconds: int(0, 600).default(5),
+    })
+    .prefault({}),
+  // Product accounts: when the provisioning batch creates mailboxes and certificates (manual §2.2.2).
+  accounts: z
+    .strictObject({
+      /** immediate: right after each creation or modification (local use); nightly: once a night, as MOTCO2 does. */
+      provisioning: z.enum(['immediate', 'nightly']).default('immediate'),
+      /** Local time of the nightly batch, HH:MM. */
+      nightlyAt: z
+        .string()
+        .regex(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'heure attendue au format HH:MM (00:00 à 23:59)' })
+        .default('02:00'),
     })
     .prefault({}),
   log: z

@@ -30,7 +30,8 @@ export function summariseBearer(token: string): BearerSummary {
   return summary;
 }
 
-function decodeSegment(segment: string): Record<string, unknown> | undefined {
+/** A JWT segment's JSON object, or undefined when it is not base64url JSON of an object. */
+export function decodeSegment(segment: string): Record<string, unknown> | undefined {
   try {
     const value: unknown = JSON.parse(Buffer.from(segment, 'base64url').toString('utf8'));
     return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;

@@ -1,6 +1,6 @@
 // Decides whether SASL credentials open a mailbox, for IMAP and SMTP alike, and says why in terms the
 // journal keeps. Accepted: the webmail password (PLAIN/LOGIN), an applicative mailbox's ORG_AUTH_CLI client
-// certificate followed by PLAIN (CONF.12), a PSC bearer through XOAUTH2 (CONF.07).
+// certificate followed by PLAIN (CONF.12), a PSC access token through XOAUTH2 (CONF.07), checked by a BearerVerifier.
 import { timingSafeEqual } from 'node:crypto';
 import { summariseBearer, type BearerSummary } from '../identity/token-summary.ts';
 import type { Mailbox, MailboxStore } from './mailbox/store.ts';
@@ -9,7 +9,7 @@ import type { TlsState } from './tls/starttls.ts';
 
 export interface BearerDecision {
   ok: boolean;
-  /** Stable code, e.g. accepted_unverified, expired, bad_signature, wrong_identity. */
+  /** Stable code, e.g. expired, bad_signature, wrong_identity (src/identity/tokens.ts lists them). */
   reason: string;
   verified: boolean;
   /** Claims and facts worth keeping (never the token). */
@@ -20,13 +20,6 @@ export interface BearerDecision {
 export interface BearerVerifier {
   verify(token: string, mailbox: Mailbox): Promise<BearerDecision>;
 }
-
-/** Until access tokens are verified against an identity provider, a well-formed bearer is accepted and recorded as unverified. */
-export const acceptUnverifiedBearer: BearerVerifier = {
-  async verify() {
-    return { ok: true, reason: 'accepted_unverified', verified: false };
-  },
-};
 
 export interface AuthDecision {
   ok: boolean;

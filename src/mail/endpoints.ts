@@ -5,12 +5,18 @@ import { t } from '../i18n/messages.ts';
 export interface EndpointListing {
   domain: string;
   endpoints: { id: string; host: string; address: string; imap: number; smtp: number; certificate: string }[];
+  /** The platform's DNS server (UDP and TCP), authoritative for the mail domain. */
+  dns: { address: string; port: number };
+  /** Base URL of the autoconfig host: <autoconfig>/mail/config-v1.1.xml is the Thunderbird file. */
+  autoconfig: string;
 }
 
 export function endpointListing(config: Config): EndpointListing {
   return {
     domain: config.mailDomain,
     endpoints: config.endpoints.map((e) => ({ id: e.id, host: e.host, address: e.address, imap: e.imapPort, smtp: e.smtpPort, certificate: e.certificate })),
+    dns: { address: config.autoconfig.address, port: config.ports.dns },
+    autoconfig: config.autoconfig.url,
   };
 }
 

@@ -4,6 +4,7 @@ import net, { type Server, type Socket } from 'node:net';
 import type { EndpointConfig } from '../config/config.ts';
 import { MailSession, normaliseIp, type MailProtocol } from './session.ts';
 import type { MailServices } from './services.ts';
+import { ImapSession } from './imap/session.ts';
 import { SmtpSession } from './smtp/session.ts';
 
 export interface ProtocolSession {
@@ -15,6 +16,7 @@ export type ProtocolFactory = (raw: Socket, session: MailSession, services: Mail
 
 const PROTOCOLS: Partial<Record<MailProtocol, ProtocolFactory>> = {
   smtp: (raw, session, services) => new SmtpSession(raw, session, services),
+  imap: (raw, session, services) => new ImapSession(raw, session, services),
 };
 
 export interface MailListeners {

@@ -1,13 +1,12 @@
 // Health check of the test PKI (`motco pki check`, start-up): each endpoint certificate is what its kind
 // promises, CAs and CRLs are sound, and optionally the live HTTP responder and CRL agree.
 import type { Config } from '../config/config.ts';
-import type { EndpointId } from '../config/schema.ts';
 import { IGC_ORG, IGC_ROOT, NON_IGC_INTERMEDIATE, NON_IGC_ROOT, type Authority, type CaName } from './authorities.ts';
 import { chainsTo, isIssuedBy, keyBits, subjectAltNames, type Certificate } from './certificate.ts';
 import { crlNumber } from './crl.ts';
 import { canonicalSerial, DAY_MS, day } from './encoding.ts';
 import { x509 } from './engine.ts';
-import { renewalMarginMs, type EndpointCertificate } from './endpoints.ts';
+import { renewalMarginMs, type EndpointCertificate, type ServerId } from './endpoints.ts';
 import { PKI_PATHS } from './issue.ts';
 import { t } from '../i18n/messages.ts';
 import { ocspRequestFor, readOcspResponse } from './ocsp-client.ts';
@@ -23,7 +22,7 @@ export interface PkiCheck {
 export interface CheckContext {
   config: Config;
   authorities: Map<CaName, Authority>;
-  endpoints: Map<EndpointId, EndpointCertificate>;
+  endpoints: Map<ServerId, EndpointCertificate>;
   crls: Map<CaName, x509.X509Crl>;
   responder: OcspResponder;
   now: Date;
@@ -62,10 +61,9 @@ function checkAuthority(authority: Authority, context: CheckContext): PkiCheck {
   return result(`ca ${authority.name}`, problems, () => t('pki.check.caOk', { notAfter: day(certificate.parsed.notAfter), bits: keyBits(certificate) }));
 }
 
-async function checkEndpoint(id: EndpointId, endpoint: EndpointCertificate, context: CheckContext): Promise<PkiCheck> {
-  const { leaf, credentials } = endpoint;
+async function checkEndpoint(id: ServerId, endpoint: EndpointCertificate, context: CheckContext): Promise<PkiCheck> {
+  const { leaf, credentials, host } = endpoint;
   const { now } = context;
-  const host = context.config.endpoints.find((e) => e.id === id)!.host;
   const names = subjectAltNames(leaf);
   const problems = basicProblems(leaf, now, credentials.kind !== 'expired');
   if (!names.includes(host)) problems.push(t('pki.check.missingName', { host }));

@@ -3,7 +3,6 @@
 // client certificates the endpoints receive. Everything persists under <dataDir>/pki/.
 import path from 'node:path';
 import type { Config } from '../config/config.ts';
-import type { EndpointId } from '../config/schema.ts';
 import type { Journal } from '../observe/journal.ts';
 import { silentLogger, type Logger } from '../util/log.ts';
 import type { RouteRegistrar } from '../web/server.ts';
@@ -18,7 +17,7 @@ import {
 } from './client-certificates.ts';
 import { crlPem, readCrls, refreshCrls } from './crl.ts';
 import { DAY_MS } from './encoding.ts';
-import { loadEndpointCertificates, type EndpointCertificate, type EndpointCredentials } from './endpoints.ts';
+import { loadEndpointCertificates, type EndpointCertificate, type EndpointCredentials, type ServerId } from './endpoints.ts';
 import type { x509 } from './engine.ts';
 import { pkiLayout, type PkiLayout } from './files.ts';
 import { pkiUrls, type PkiUrls } from './issue.ts';
@@ -31,7 +30,7 @@ import { exportTrust, igcTrustBundle, nonIgcRoot, TRUST_FILES } from './trust.ts
 
 export type { PkiCheck } from './check.ts';
 export { idnatProblem, writeClientCertificate, type ClientCertificate, type ClientCertificateFiles, type ClientCertificateOptions } from './client-certificates.ts';
-export type { EndpointCredentials } from './endpoints.ts';
+export { WEB_SERVER, type EndpointCredentials, type ServerId } from './endpoints.ts';
 export type { ClientCertificateJudgement, ClientCertificateProblem } from './judge.ts';
 export { TRUST_FILES } from './trust.ts';
 
@@ -41,7 +40,7 @@ interface PkiState {
   layout: PkiLayout;
   urls: PkiUrls;
   authorities: Map<CaName, Authority>;
-  endpoints: Map<EndpointId, EndpointCertificate>;
+  endpoints: Map<ServerId, EndpointCertificate>;
   manifest: Manifest;
   registry: CertificateRegistry;
   crls: Map<CaName, x509.X509Crl>;
@@ -49,7 +48,7 @@ interface PkiState {
 
 export class TestPki {
   private readonly responder: OcspResponder;
-  private readonly staples = new Map<EndpointId, { der: Buffer; refreshAt: number }>();
+  private readonly staples = new Map<ServerId, { der: Buffer; refreshAt: number }>();
   private refreshing: Promise<void> | undefined;
 
   private constructor(private readonly state: PkiState) {
@@ -71,12 +70,13 @@ export class TestPki {
     return new TestPki({ config, log, layout, urls, authorities, endpoints, manifest, registry, crls });
   }
 
-  credentials(id: EndpointId): EndpointCredentials {
+  /** A mail endpoint's certificate and key, or the web server's (WEB_SERVER). */
+  credentials(id: ServerId): EndpointCredentials {
     return this.endpoint(id).credentials;
   }
 
   /** The DER OCSP response to staple for the endpoint's certificate; undefined for an operator's certificate. */
-  async stapleFor(id: EndpointId): Promise<Buffer | undefined> {
+  async stapleFor(id: ServerId): Promise<Buffer | undefined> {
     const { leaf, issuer } = this.endpoint(id);
     if (!issuer) return undefined;
     const cached = this.staples.get(id);
@@ -169,7 +169,7 @@ export class TestPki {
     await Promise.all([...this.state.endpoints.keys()].map((id) => this.stapleFor(id)));
   }
 
-  private endpoint(id: EndpointId): EndpointCertificate {
+  private endpoint(id: ServerId): EndpointCertificate {
     const endpoint = this.state.endpoints.get(id);
     if (!endpoint) throw new Error(`unknown endpoint: ${id}`);
     return endpoint;
@@ -181,7 +181,7 @@ export class TestPki {
 }
 
 /** What the OCSP responder knows: our CAs, the endpoints' current leaves, revocations, client certificates on disk. */
-async function buildRegistry(authorities: Map<CaName, Authority>, endpoints: Map<EndpointId, EndpointCertificate>, manifest: Manifest, layout: PkiLayout): Promise<CertificateRegistry> {
+async function buildRegistry(authorities: Map<CaName, Authority>, endpoints: Map<ServerId, EndpointCertificate>, manifest: Manifest, layout: PkiLayout): Promise<CertificateRegistry> {
   const registry = new CertificateRegistry();
   for (const authority of authorities.values()) registry.addIssued(authority.issuedBy, authority.certificate.serialNumber, { authority: authority.name });
   for (const [id, { issuer, leaf }] of endpoints) if (issuer) registry.addIssued(issuer.name, leaf.serialNumber, { endpoint: id });

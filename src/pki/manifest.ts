@@ -1,8 +1,8 @@
 // The PKI's memory between runs: which leaf each endpoint has and from which inputs it was issued, what was
 // revoked, and the last CRL number of each CA. Certificates and keys themselves live in their own files.
 import { z } from 'zod';
-import { ENDPOINT_IDS } from '../config/schema.ts';
 import { CA_NAMES } from './authorities.ts';
+import { SERVER_IDS } from './endpoints.ts';
 import { readOptional, writeFileAtomic } from './files.ts';
 
 const revocationSchema = z.object({
@@ -10,13 +10,13 @@ const revocationSchema = z.object({
   serialNumber: z.string(),
   revokedAt: z.iso.datetime(),
   reason: z.literal('keyCompromise'),
-  endpoint: z.enum(ENDPOINT_IDS).optional(),
+  endpoint: z.enum(SERVER_IDS).optional(),
 });
 
 const manifestSchema = z.object({
   version: z.literal(1),
-  /** Per endpoint: the serial of its current leaf and the fingerprint of the inputs it was issued from. */
-  endpoints: z.partialRecord(z.enum(ENDPOINT_IDS), z.object({ serialNumber: z.string(), fingerprint: z.string() })),
+  /** Per server (endpoints and web): the serial of its current leaf and the fingerprint of the inputs it was issued from. */
+  endpoints: z.partialRecord(z.enum(SERVER_IDS), z.object({ serialNumber: z.string(), fingerprint: z.string() })),
   revocations: z.array(revocationSchema),
   crlNumbers: z.partialRecord(z.enum(CA_NAMES), z.number().int().nonnegative()),
 });

@@ -1,14 +1,14 @@
 // What our CAs have issued and revoked, in memory: the OCSP responder answers from it, the journal names
 // the endpoint or IdNat behind a serial, and the client-certificate judge asks it about revocation.
-import type { EndpointId } from '../config/schema.ts';
 import type { CaName } from './authorities.ts';
+import type { ServerId } from './endpoints.ts';
 import type { Revocation } from './manifest.ts';
 
 export type CertificateStatus = { status: 'good' } | { status: 'revoked'; revokedAt: Date } | { status: 'unknown' };
 
 /** Who a certificate was issued to. */
 export interface Holder {
-  endpoint?: EndpointId;
+  endpoint?: ServerId;
   idnat?: string;
   /** Set when the certificate is itself one of our CAs' certificate. */
   authority?: CaName;

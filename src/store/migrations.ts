@@ -79,5 +79,201 @@ export function migrations(dialect: DialectName): Record<string, Migration> {
           .execute();
       },
     },
+    // Identity providers (PSC and ISC simulators): see src/identity/db.ts for what each table holds.
+    '0002_identity': {
+      async up(db) {
+        await db.schema
+          .createTable('oidc_payloads')
+          .addColumn('provider', 'text', (c) => c.notNull())
+          .addColumn('model', 'text', (c) => c.notNull())
+          .addColumn('id', 'text', (c) => c.notNull())
+          .addColumn('payload', 'text', (c) => c.notNull())
+          .addColumn('grant_id', 'text')
+          .addColumn('user_code', 'text')
+          .addColumn('uid', 'text')
+          .addColumn('account_id', 'text')
+          .addColumn('expires_at', ty.bigint)
+          .addColumn('consumed_at', ty.bigint)
+          .addPrimaryKeyConstraint('oidc_payloads_pk', ['provider', 'model', 'id'])
+          .execute();
+        await db.schema.createIndex('oidc_payloads_grant').on('oidc_payloads').columns(['provider', 'grant_id']).execute();
+        await db.schema.createIndex('oidc_payloads_uid').on('oidc_payloads').columns(['provider', 'uid']).execute();
+        await db.schema.createIndex('oidc_payloads_user_code').on('oidc_payloads').columns(['provider', 'user_code']).execute();
+        await db.schema.createIndex('oidc_payloads_account').on('oidc_payloads').columns(['provider', 'model', 'account_id']).execute();
+        await db.schema.createIndex('oidc_payloads_expires').on('oidc_payloads').column('expires_at').execute();
+
+        await id(db, 'identity_keys')
+          .addColumn('provider', 'text', (c) => c.notNull())
+          .addColumn('kid', 'text', (c) => c.notNull().unique())
+          .addColumn('jwk', 'text', (c) => c.notNull())
+          .addColumn('created_at', ty.bigint, (c) => c.notNull())
+          .addColumn('activates_at', ty.bigint, (c) => c.notNull())
+          .addColumn('retires_at', ty.bigint)
+          .execute();
+
+        await db.schema
+          .createTable('identity_secrets')
+          .addColumn('name', 'text', (c) => c.primaryKey())
+          .addColumn('value', 'text', (c) => c.notNull())
+          .addColumn('created_at', ty.bigint, (c) => c.notNull())
+          .execute();
+
+        await id(db, 'psc_identities')
+          .addColumn('idnat', 'text', (c) => c.notNull().unique())
+          .addColumn('civilite', 'text')
+          .addColumn('given_name', 'text', (c) => c.notNull())
+          .addColumn('family_name', 'text', (c) => c.notNull())
+          .addColumn('profession', 'text')
+          .addColumn('created_at', ty.bigint, (c) => c.notNull())
+          .execute();
+
+        await id(db, 'isc_organisations')
+          .addColumn('raison_sociale', 'text', (c) => c.notNull())
+          .addColumn('immatriculation', 'text', (c) => c.notNull().unique())
+          .addColumn('telephone', 'text')
+          .addColumn('adresse', 'text')
+          .addColumn('created_at', ty.bigint, (c) => c.notNull())
+          .execute();
+
+        await id(db, 'isc_users')
+          .addColumn('login', 'text', (c) => c.notNull().unique())
+          .addColumn('password_hash', 'text', (c) => c.notNull())
+          .addColumn('email', 'text', (c) => c.notNull())
+          .addColumn('civilite', 'text')
+          .addColumn('given_name', 'text', (c) => c.notNull())
+          .addColumn('family_name', 'text', (c) => c.notNull())
+          .addColumn('organisation_id', 'integer', (c) => c.notNull().references('isc_organisations.id'))
+          .addColumn('created_at', ty.bigint, (c) => c.notNull())
+          .execute();
+
+        // One row per e-mailed login code; a new code for the same interaction supersedes the previous ones.
+        await id(db, 'isc_codes')
+          .addColumn('interaction_uid', 'text', (c) => c.notNull())
+          .addColumn('user_id', 'integer', (c) => c.notNull().references('isc_users.id').onDelete('cascade'))
+          .addColumn('code_hash', 'text', (c) => c.notNull())
+          .addColumn('created_at', ty.bigint, (c) => c.notNull())
+          .addColumn('expires_at', ty.bigint, (c) => c.notNull())
+          .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+          .addColumn('closed_at', ty.bigint)
+          .execute();
+        await db.schema.createIndex('isc_codes_interaction').on('isc_codes').column('interaction_uid').execute();
+
+        // Development outbox: mail the simulators would send, readable on a page when no relay is set.
+        await id(db, 'dev_outbox')
+          .addColumn('at', ty.bigint, (c) => c.notNull())
+          .addColumn('recipient', 'text', (c) => c.notNull())
+          .addColumn('subject', 'text', (c) => c.notNull())
+          .addColumn('body', 'text', (c) => c.notNull())
+          .execute();
+      },
+    },
+    // Test runner: executions (#id) and their live logs.
+    '0003_runner': {
+      async up(db) {
+        await id(db, 'executions')
+          .addColumn('account_id', 'integer', (c) => c.notNull())
+          .addColumn('target_type', 'text', (c) => c.notNull())
+          .addColumn('target_id', 'text', (c) => c.notNull())
+          .addColumn('parent_id', 'integer')
+          .addColumn('options', 'text', (c) => c.notNull())
+          .addColumn('status', 'text', (c) => c.notNull())
+          .addColumn('verdict', 'text')
+          .addColumn('started_at', ty.bigint, (c) => c.notNull())
+          .addColumn('ended_at', ty.bigint)
+          .addColumn('window_start', ty.bigint)
+          .addColumn('window_end', ty.bigint)
+          .addColumn('checks', 'text', (c) => c.notNull())
+          .addColumn('observation_ids', 'text', (c) => c.notNull())
+          .addColumn('started_by', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('executions_account').on('executions').columns(['account_id', 'id']).execute();
+        await db.schema.createIndex('executions_target').on('executions').columns(['target_id', 'status']).execute();
+        await db.schema.createIndex('executions_parent').on('executions').column('parent_id').execute();
+        await id(db, 'execution_logs')
+          .addColumn('execution_id', 'integer', (c) => c.notNull().references('executions.id').onDelete('cascade'))
+          .addColumn('seq', 'integer', (c) => c.notNull())
+          .addColumn('at', ty.bigint, (c) => c.notNull())
+          .addColumn('level', 'text', (c) => c.notNull())
+          .addColumn('text', 'text', (c) => c.notNull())
+          .addColumn('job_id', 'text')
+          .addUniqueConstraint('execution_logs_seq', ['execution_id', 'seq'])
+          .execute();
+      },
+    },
+    // Platform organisations and users, product accounts, their mailboxes over time, API tokens and web
+    // sessions (src/accounts/, src/auth/).
+    '0004_accounts': {
+      async up(db) {
+        // immatriculation (SIRET or SIREN) is how ISC identifies an organisation in its claims: the link to ISC.
+        await id(db, 'organisations')
+          .addColumn('raison_sociale', 'text', (c) => c.notNull())
+          .addColumn('immatriculation', 'text', (c) => c.notNull().unique())
+          .addColumn('telephone', 'text')
+          .addColumn('adresse', 'text')
+          .addColumn('created_at', ty.bigint, (c) => c.notNull())
+          .addColumn('updated_at', ty.bigint, (c) => c.notNull())
+          .execute();
+
+        await id(db, 'platform_users')
+          .addColumn('login', 'text', (c) => c.notNull().unique())
+          .addColumn('isc_subject', 'text', (c) => c.unique())
+          .addColumn('civilite', 'text')
+          .addColumn('given_name', 'text')
+          .addColumn('family_name', 'text')
+          .addColumn('email', 'text')
+          .addColumn('organisation_id', 'integer', (c) => c.references('organisations.id'))
+          .addColumn('role', 'text', (c) => c.notNull())
+          .addColumn('created_at', ty.bigint, (c) => c.notNull())
+          .addColumn('updated_at', ty.bigint, (c) => c.notNull())
+          .execute();
+
+        await id(db, 'product_accounts')
+          .addColumn('organisation_id', 'integer', (c) => c.notNull().references('organisations.id'))
+          .addColumn('nil', 'text', (c) => c.notNull().unique())
+          .addColumn('idnat_psc', 'text', (c) => c.unique())
+          .addColumn('idnat_auth_cli', 'text', (c) => c.unique())
+          .addColumn('status', 'text', (c) => c.notNull())
+          .addColumn('pending', 'text')
+          .addColumn('runner_user_id', 'text', (c) => c.notNull().unique())
+          .addColumn('patient_address', 'text', (c) => c.notNull().unique())
+          .addColumn('certificate', 'text')
+          .addColumn('claim', 'text')
+          .addColumn('claimed_at', ty.bigint)
+          .addColumn('created_by', 'text', (c) => c.notNull())
+          .addColumn('created_at', ty.bigint, (c) => c.notNull())
+          .addColumn('updated_at', ty.bigint, (c) => c.notNull())
+          .addColumn('provisioned_at', ty.bigint)
+          .execute();
+        await db.schema.createIndex('product_accounts_organisation').on('product_accounts').column('organisation_id').execute();
+
+        // Every mailbox an account ever had (its current ones have no detached_at); a mailbox belongs to one
+        // account for good (unique), so a former mailbox never passes to another vendor.
+        await id(db, 'account_mailboxes')
+          .addColumn('account_id', 'integer', (c) => c.notNull().references('product_accounts.id'))
+          .addColumn('mailbox_id', 'integer', (c) => c.notNull().unique().references('mailboxes.id'))
+          .addColumn('role', 'text', (c) => c.notNull())
+          .addColumn('attached_at', ty.bigint, (c) => c.notNull())
+          .addColumn('detached_at', ty.bigint)
+          .execute();
+        await db.schema.createIndex('account_mailboxes_account').on('account_mailboxes').column('account_id').execute();
+
+        await id(db, 'api_tokens')
+          .addColumn('user_id', 'integer', (c) => c.notNull().references('platform_users.id'))
+          .addColumn('token_hash', 'text', (c) => c.notNull().unique())
+          .addColumn('label', 'text', (c) => c.notNull())
+          .addColumn('created_at', ty.bigint, (c) => c.notNull())
+          .addColumn('last_used_at', ty.bigint)
+          .addColumn('revoked_at', ty.bigint)
+          .execute();
+
+        await db.schema
+          .createTable('web_sessions')
+          .addColumn('id_hash', 'text', (c) => c.primaryKey())
+          .addColumn('user_id', 'integer', (c) => c.notNull().references('platform_users.id'))
+          .addColumn('created_at', ty.bigint, (c) => c.notNull())
+          .addColumn('expires_at', ty.bigint, (c) => c.notNull())
+          .execute();
+      },
+    },
   };
 }

@@ -60,7 +60,129 @@ export interface SubmissionTable {
   raw: Uint8Array;
 }
 
+export interface ExecutionTable {
+  id: Generated<number>;
+  account_id: number;
+  /** job | folder | campaign */
+  target_type: string;
+  target_id: string;
+  parent_id: number | null;
+  /** JSON: { delaiSeconds, ip } */
+  options: string;
+  /** running | finished */
+  status: string;
+  verdict: string | null;
+  started_at: number;
+  ended_at: number | null;
+  window_start: number | null;
+  window_end: number | null;
+  /** JSON array of checks */
+  checks: string;
+  /** JSON array of observation ids */
+  observation_ids: string;
+  started_by: string;
+}
+
+export interface ExecutionLogTable {
+  id: Generated<number>;
+  execution_id: number;
+  seq: number;
+  at: number;
+  level: string;
+  text: string;
+  job_id: string | null;
+}
+
+export interface OrganisationTable {
+  id: Generated<number>;
+  raison_sociale: string;
+  /** SIRET or SIREN: how ISC names the organisation. */
+  immatriculation: string;
+  telephone: string | null;
+  adresse: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface PlatformUserTable {
+  id: Generated<number>;
+  login: string;
+  /** `sub` of the user at ISC, once they logged in through it. */
+  isc_subject: string | null;
+  civilite: string | null;
+  given_name: string | null;
+  family_name: string | null;
+  email: string | null;
+  /** Required for vendors; reviewers and admins belong to none. */
+  organisation_id: number | null;
+  /** vendor | reviewer | admin */
+  role: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface ProductAccountTable {
+  id: Generated<number>;
+  organisation_id: number;
+  nil: string;
+  idnat_psc: string | null;
+  idnat_auth_cli: string | null;
+  /** creating | available | unavailable */
+  status: string;
+  /** JSON: the modification waiting for the batch { nil, idnatPsc, idnatAuthCli, requestedAt, requestedBy } */
+  pending: string | null;
+  runner_user_id: string;
+  patient_address: string;
+  /** JSON: the ORG_AUTH_CLI certificate issued for idnat_auth_cli { idnat, serialNumber, notAfter, files, pkcs12Password } */
+  certificate: string | null;
+  /** Which batch run is applying the account now, and since when (another process skips it meanwhile). */
+  claim: string | null;
+  claimed_at: number | null;
+  created_by: string;
+  created_at: number;
+  updated_at: number;
+  provisioned_at: number | null;
+}
+
+export interface AccountMailboxTable {
+  id: Generated<number>;
+  account_id: number;
+  mailbox_id: number;
+  /** personal | applicative | patient */
+  role: string;
+  attached_at: number;
+  /** Set when a modification replaced the mailbox; the mailbox and its mail stay. */
+  detached_at: number | null;
+}
+
+export interface ApiTokenTable {
+  id: Generated<number>;
+  user_id: number;
+  /** SHA-256 (hex) of the token: the token itself is shown once and never kept. */
+  token_hash: string;
+  label: string;
+  created_at: number;
+  last_used_at: number | null;
+  revoked_at: number | null;
+}
+
+export interface WebSessionTable {
+  /** SHA-256 (hex) of the cookie value. */
+  id_hash: string;
+  user_id: number;
+  created_at: number;
+  expires_at: number;
+}
+
 export interface Database {
+  organisations: OrganisationTable;
+  platform_users: PlatformUserTable;
+  product_accounts: ProductAccountTable;
+  account_mailboxes: AccountMailboxTable;
+  api_tokens: ApiTokenTable;
+  web_sessions: WebSessionTable;
+  executions: ExecutionTable;
+  execution_logs: ExecutionLogTable;
   observations: ObservationTable;
   mailboxes: MailboxTable;
   folders: FolderTable;

@@ -1,10 +1,20 @@
-// The platform's HTTP server. Each concern registers its own routes (PKI now; pages, API and autoconfig
-// later); this module only creates, starts and stops the server.
-import Fastify, { type FastifyInstance } from 'fastify';
+// The platform's HTTP server, listening in clear (ports.web) and, given a certificate, with TLS
+// (ports.webTls). Each concern registers its own routes (PKI, autoconfig, pages, API); this module only
+// creates, starts and stops the listeners.
+import { once } from 'node:events';
+import http from 'node:http';
+import https from 'node:https';
+import Fastify, { type FastifyInstance, type FastifyServerFactoryHandler } from 'fastify';
 import type { Config } from '../config/config.ts';
 import type { Logger } from '../util/log.ts';
 
 export type RouteRegistrar = (app: FastifyInstance) => void | Promise<void>;
+
+/** Certificate chain and key (PEM) of the HTTPS listener. */
+export interface WebTls {
+  keyPem: string;
+  chainPem: string;
+}
 
 export interface WebServer {
   app: FastifyInstance;
@@ -12,12 +22,38 @@ export interface WebServer {
   close(): Promise<void>;
 }
 
-export async function startWebServer(config: Config, log: Logger, registrars: RouteRegistrar[]): Promise<WebServer> {
-  const app = Fastify({ logger: false, bodyLimit: 1024 * 1024 });
+export async function startWebServer(config: Config, log: Logger, registrars: RouteRegistrar[], tls?: WebTls): Promise<WebServer> {
+  // One application behind both listeners: the HTTPS server hands its requests to Fastify's own handler,
+  // so every route answers over http and https alike.
+  let handler: FastifyServerFactoryHandler | undefined;
+  const app = Fastify({
+    logger: false,
+    bodyLimit: 1024 * 1024,
+    serverFactory: (h) => {
+      handler = h;
+      return http.createServer(h);
+    },
+  });
   app.addHook('onResponse', async (request, reply) => {
-    log.debug('http', { method: request.method, url: request.url, status: reply.statusCode, ip: request.ip });
+    log.debug('http', { method: request.method, url: request.url, status: reply.statusCode, ip: request.ip, scheme: request.protocol });
   });
   for (const register of registrars) await register(app);
   await app.listen({ host: config.listenAddress, port: config.ports.web });
-  return { app, url: config.publicUrl, close: () => app.close() };
+  if (!tls) return { app, url: config.publicUrl, close: () => app.close() };
+
+  const secure = https.createServer({ key: tls.keyPem, cert: tls.chainPem, minVersion: 'TLSv1.2' }, handler);
+  secure.on('tlsClientError', (error) => log.debug('https: handshake failed', { error }));
+  try {
+    secure.listen({ host: config.listenAddress, port: config.ports.webTls });
+    await once(secure, 'listening');
+  } catch (error) {
+    await app.close();
+    throw error;
+  }
+  const closeSecure = () =>
+    new Promise<void>((resolve) => {
+      secure.close(() => resolve());
+      secure.closeAllConnections();
+    });
+  return { app, url: config.publicUrl, close: async () => void (await Promise.all([closeSecure(), app.close()])) };
 }

@@ -1,6 +1,6 @@
 // Starts a whole platform for a test: its own data folder, its own ports (loopback only), a silent log,
 // and a copy of the PKI generated once for the test run (so no test waits for RSA key generation).
-import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { inject } from 'vitest';
@@ -25,9 +25,40 @@ export function testDataDir(prefix = 'motco-test-'): string {
   return dir;
 }
 
-/** A port base whose 600 ports are unlikely to collide with another test file running in parallel. */
+/** Port bases reserved by this process, released when it exits. */
+const reserved = new Set<string>();
+const LOCKS = path.join(os.tmpdir(), 'motco-test-port-bases');
+process.once('exit', () => reserved.forEach((lock) => rmSync(lock, { force: true })));
+
+/**
+ * A port base whose ~600 ports no other test process is using: test files run in parallel processes, so a
+ * base is reserved with a lock file (O_EXCL) that names the owning process; a dead owner's lock is taken over.
+ */
 export function randomPortBase(): number {
-  return 20000 + 1000 * Math.floor(Math.random() * 40);
+  mkdirSync(LOCKS, { recursive: true });
+  for (let attempt = 0; attempt < 500; attempt++) {
+    const base = 20000 + 700 * Math.floor(Math.random() * 57);
+    const lock = path.join(LOCKS, String(base));
+    if (reserved.has(lock)) continue;
+    try {
+      writeFileSync(lock, String(process.pid), { flag: 'wx' });
+    } catch {
+      if (alive(Number(readFileSync(lock, 'utf8')))) continue;
+      writeFileSync(lock, String(process.pid));
+    }
+    reserved.add(lock);
+    return base;
+  }
+  throw new Error('no free port base for a test platform');
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 export async function startTestPlatform(overrides: Record<string, unknown> = {}): Promise<TestPlatform> {

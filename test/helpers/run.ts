@@ -35,3 +35,12 @@ export function motco(args: string[], env: NodeJS.ProcessEnv = {}, options: { ti
 export function cleanEnv(): NodeJS.ProcessEnv {
   return Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('MOTCO_')));
 }
+
+/** Waits until `read()` matches (for hooks, where expect.poll is not available); throws with what was read. */
+export async function waitForMatch(read: () => string, pattern: RegExp, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!pattern.test(read())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${pattern}; got:\n${read()}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}

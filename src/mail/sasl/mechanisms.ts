@@ -83,6 +83,17 @@ export class SaslExchange {
   }
 }
 
+/**
+ * What an initial response sent where it should not have been (in clear) gives away: the user, and whether
+ * a bearer travelled with it. Used to record the leak, never the secret itself.
+ */
+export function exposedCredentials(mechanism: string, initial: string | undefined): { user?: string; bearerInClear?: boolean } {
+  if (initial === undefined || !isKnownMechanism(mechanism)) return {};
+  const step = new SaslExchange(mechanism).start(initial);
+  if (step.kind === 'done') return { user: step.credentials.user, bearerInClear: Boolean(step.credentials.bearer) };
+  return step.kind === 'error' && step.user ? { user: step.user } : {};
+}
+
 /** RFC 4616: [authzid] NUL authcid NUL passwd. */
 export function parsePlain(text: string): { authzid: string; user: string; password: string } | { error: string } {
   const parts = text.split('\0');

@@ -3,9 +3,10 @@
 // delivery only. Every command, its reply and each message are recorded; verdicts are not decided here.
 import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
+import { contentFacts } from '../message/attachments.ts';
 import { parseHeaderFields, headerValue } from '../message/headers.ts';
 import { LineReader, type Line } from '../line-reader.ts';
-import { ADVERTISED_MECHANISMS, isKnownMechanism, SaslExchange, type SaslStep } from '../sasl/mechanisms.ts';
+import { ADVERTISED_MECHANISMS, exposedCredentials, isKnownMechanism, SaslExchange, type SaslStep } from '../sasl/mechanisms.ts';
 import type { MailSession } from '../session.ts';
 import { parsePath } from './envelope.ts';
 import type { MailServices } from '../services.ts';
@@ -166,8 +167,7 @@ export class SmtpSession {
     };
     if (!this.session.tls) {
       // Recorded with whether credentials travelled in clear: a decisive fact for the verdicts.
-      const exposed = initial !== undefined ? this.peekUser(mechanism, initial) : {};
-      return refuse({ code: 530, status: '5.7.0', lines: ['Must issue a STARTTLS command first'] }, 'tls_required', { credentialsInClear: initial !== undefined, ...exposed });
+      return refuse({ code: 530, status: '5.7.0', lines: ['Must issue a STARTTLS command first'] }, 'tls_required', { credentialsInClear: initial !== undefined, ...exposedCredentials(mechanism, initial) });
     }
     if (!this.greeted) return refuse({ code: 503, status: '5.5.1', lines: ['Send EHLO first'] }, 'no_ehlo');
     if (this.session.mailbox) return refuse({ code: 503, status: '5.5.1', lines: ['Already authenticated'] }, 'already_authenticated');
@@ -211,14 +211,6 @@ export class SmtpSession {
       if (!line) return;
     }
     return this.answer('AUTH', mechanism, { code: 535, status: '5.7.8', lines: ['Authentication credentials invalid'] }, { pipelined });
-  }
-
-  /** The user name inside an initial response sent in clear, to record what leaked. */
-  private peekUser(mechanism: string, initial: string): Record<string, unknown> {
-    if (!isKnownMechanism(mechanism)) return {};
-    const step = new SaslExchange(mechanism).start(initial);
-    if (step.kind === 'done') return { user: step.credentials.user, bearerInClear: Boolean(step.credentials.bearer) };
-    return step.kind === 'error' && step.user ? { user: step.user } : {};
   }
 
   private async mail(args: string): Promise<Reply> {
@@ -291,6 +283,7 @@ export class SmtpSession {
       subject: headerValue(headers, 'Subject') ?? null,
       longLines: received.longLines,
       bareLfLines: received.bareLfLines,
+      ...contentFacts(message),
       stored: stored.map((s) => ({ address: s.address, folder: 'INBOX', uid: s.uid })),
     });
     await this.answer('DATA', '', { code: 250, status: '2.0.0', lines: [`Ok: queued as ${submission.id}`] });

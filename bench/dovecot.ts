@@ -1,0 +1,112 @@
+// A throw-away Dovecot (dovecot-imapd from Debian) to compare the IMAP server with: private configuration
+// under a temporary folder, master run as root (its login processes run as dovenull, mail as dovecot), the
+// platform's own certificate and key, any user with the webmail password, maildir storage, one loopback port.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { chmodSync, chownSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+
+export interface Dovecot {
+  version: string;
+  port: number;
+  stop(): void;
+}
+
+/** Why Dovecot cannot run here, or undefined when it can. */
+export function dovecotUnavailable(): string | undefined {
+  if (spawnSync('dovecot', ['--version']).status !== 0) return 'dovecot is not installed: apt-get install -y dovecot-imapd (it does not start by itself)';
+  if (process.getuid?.() !== 0) return 'the Dovecot master must run as root (its login processes then run as dovenull): run the benchmark as root';
+  if (spawnSync('id', ['dovecot']).status !== 0 || spawnSync('id', ['dovenull']).status !== 0) return 'the dovecot and dovenull users are missing (reinstall dovecot-core)';
+  return undefined;
+}
+
+export async function startDovecot(credentials: { chainPem: string; keyPem: string }, password: string): Promise<Dovecot> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'motco-bench-dovecot-'));
+  chmodSync(dir, 0o755); // the mail processes (user dovecot) must reach the mail folder below
+  const uid = Number(execFileSync('id', ['-u', 'dovecot']).toString());
+  const gid = Number(execFileSync('id', ['-g', 'dovecot']).toString());
+  const mail = path.join(dir, 'mail');
+  mkdirSync(mail);
+  chownSync(mail, uid, gid);
+  writeFileSync(path.join(dir, 'cert.pem'), credentials.chainPem);
+  writeFileSync(path.join(dir, 'key.pem'), credentials.keyPem, { mode: 0o600 });
+  const port = await freePort();
+  const config = path.join(dir, 'dovecot.conf');
+  writeFileSync(
+    config,
+    `base_dir = ${dir}/run
+log_path = ${dir}/dovecot.log
+protocols = imap
+listen = 127.0.0.1
+ssl = required
+ssl_cert = <${dir}/cert.pem
+ssl_key = <${dir}/key.pem
+ssl_min_protocol = TLSv1.2
+auth_mechanisms = plain login
+default_login_user = dovenull
+default_internal_user = dovecot
+first_valid_uid = ${Math.min(uid, 500)}
+first_valid_gid = ${Math.min(gid, 500)}
+mail_location = maildir:${mail}/%u
+passdb {
+  driver = static
+  args = password=${password}
+}
+userdb {
+  driver = static
+  args = uid=${uid} gid=${gid} home=${mail}/%u
+}
+protocol imap {
+  # One user, one address, many sessions: lift the per user+IP cap (10 by default).
+  mail_max_userip_connections = 100000
+}
+service imap-login {
+  inet_listener imap {
+    port = ${port}
+  }
+  inet_listener imaps {
+    port = 0
+  }
+}
+`,
+  );
+  // The master daemonises and keeps inherited pipes open: nothing to capture, so no pipes to wait on.
+  const started = spawnSync('dovecot', ['-c', config], { stdio: 'ignore' });
+  if (started.status !== 0) throw new Error(`dovecot did not start (exit ${started.status}); see ${dir}/dovecot.log`);
+  await waitForPort(port);
+  return {
+    version: execFileSync('dovecot', ['--version']).toString().trim(),
+    port,
+    stop() {
+      spawnSync('dovecot', ['-c', config, 'stop']);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitForPort(port: number): Promise<void> {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const open = await new Promise<boolean>((resolve) => {
+      const socket = net.connect(port, '127.0.0.1', () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.on('error', () => resolve(false));
+    });
+    if (open) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`dovecot did not listen on port ${port}`);
+}

@@ -1,0 +1,133 @@
+// `npm run bench`: IMAP sessions per second and latency (STARTTLS, AUTHENTICATE PLAIN, SELECT INBOX, FETCH of
+// a 50 kB message, LOGOUT) on the platform's IMAP server and on Dovecot, side by side, with the same client,
+// certificate and concurrency. Starts and stops everything itself. Options: --sessions N (per server, default
+// 2000), --concurrency N (default 50), --message-kb N (default 50).
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../src/config/config.ts';
+import { startPlatform, type Platform } from '../src/platform.ts';
+import { silentLogger } from '../src/util/log.ts';
+import { dovecotUnavailable, startDovecot } from './dovecot.ts';
+import { appendMessage } from './imap-client.ts';
+import type { LoadOptions, LoadResult } from './imap-load.ts';
+
+const { values } = parseArgs({
+  options: {
+    sessions: { type: 'string', default: '2000' },
+    concurrency: { type: 'string', default: '50' },
+    'message-kb': { type: 'string', default: '50' },
+  },
+});
+const sessions = Number(values.sessions);
+const concurrency = Number(values.concurrency);
+const messageBytes = Number(values['message-kb']) * 1024;
+const ENDPOINT = 'psc'; // no client certificate requested, as for personal mailboxes
+
+/** A text message of exactly `size` bytes. */
+function benchMessage(size: number): Buffer {
+  const header = 'From: <bench@example.org>\r\nSubject: benchmark\r\nContent-Type: text/plain; charset=us-ascii\r\n\r\n';
+  const line = 'Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor.\r\n';
+  const body = line.repeat(Math.ceil(size / line.length)).slice(0, size - header.length - 2);
+  return Buffer.from(`${header}${body}\r\n`);
+}
+
+/** Runs the load generator in a child process and reads its JSON result. */
+function load(options: LoadOptions): Promise<LoadResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'imap-load.ts'), JSON.stringify(options)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve(JSON.parse(out) as LoadResult) : reject(new Error(`load generator exited with ${code}`))));
+  });
+}
+
+/** A warm-up run, then the measured one. */
+async function measure(options: Omit<LoadOptions, 'sessions' | 'concurrency'>): Promise<LoadResult> {
+  const warm = await load({ ...options, sessions: Math.min(200, sessions), concurrency });
+  if (warm.failures > 0) throw new Error(`warm-up failed: ${warm.firstError}`);
+  return load({ ...options, sessions, concurrency });
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+}
+
+function row(name: string, r: LoadResult): string[] {
+  const sorted = [...r.latenciesMs].sort((a, b) => a - b);
+  return [name, String(r.sessions), String(r.failures), (r.sessions / (r.wallMs / 1000)).toFixed(1), percentile(sorted, 50).toFixed(1), percentile(sorted, 99).toFixed(1)];
+}
+
+function table(rows: string[][]): string {
+  const header = ['server', 'sessions', 'failed', 'sessions/s', 'p50 ms', 'p99 ms'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+}
+
+async function startOurs(dataDir: string): Promise<Platform> {
+  for (let attempt = 0; ; attempt++) {
+    const portBase = 30000 + 1000 * Math.floor(Math.random() * 30);
+    try {
+      return await startPlatform(loadConfig({ env: {}, cwd: dataDir, overrides: { dataDir, portBase } }), { log: silentLogger });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE' || attempt >= 5) throw error;
+    }
+  }
+}
+
+async function main(): Promise<void> {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'motco-bench-'));
+  const cleanups: (() => Promise<void> | void)[] = [() => rmSync(dataDir, { recursive: true, force: true })];
+  try {
+    console.log(`IMAP benchmark: ${sessions} sessions per server, ${concurrency} at a time, FETCH of a ${messageBytes / 1024} kB message; ${os.cpus().length} CPUs, Node ${process.version}`);
+    console.log('Starting the platform (first start generates the test PKI)…');
+    const platform = await startOurs(dataDir);
+    cleanups.unshift(() => platform.stop());
+    const endpoint = platform.config.endpoints.find((e) => e.id === ENDPOINT)!;
+    await platform.pki.exportTrust(dataDir);
+    const ca = path.join(dataDir, 'igc-sante-test-roots.pem');
+    const user = `bench@${platform.config.mailDomain}`;
+    const mailbox = await platform.mailboxes.create(user, 'test');
+    const message = benchMessage(messageBytes);
+    await platform.mailboxes.append(mailbox.id, 'INBOX', message);
+    const common = { servername: endpoint.host, ca: readFileSync(ca, 'utf8'), user, password: platform.config.webmailPassword, expectBytes: message.length };
+
+    const rows: string[][] = [];
+    console.log(`Measuring motco (${endpoint.id} endpoint, port ${endpoint.imapPort})…`);
+    const ours = await measure({ ...common, host: endpoint.address, port: endpoint.imapPort });
+    rows.push(row('motco', ours));
+
+    let dovecotResult: LoadResult | undefined;
+    const unavailable = dovecotUnavailable();
+    if (unavailable) {
+      console.log(`Dovecot skipped: ${unavailable}`);
+    } else {
+      const dovecot = await startDovecot(platform.pki.credentials(ENDPOINT), platform.config.webmailPassword);
+      cleanups.unshift(() => dovecot.stop());
+      console.log(`Measuring ${dovecot.version} (port ${dovecot.port}, same certificate and key)…`);
+      await appendMessage({ ...common, host: '127.0.0.1', port: dovecot.port }, message);
+      dovecotResult = await measure({ ...common, host: '127.0.0.1', port: dovecot.port });
+      rows.push(row(`dovecot ${dovecot.version.split(' ')[0]}`, dovecotResult));
+    }
+
+    console.log('');
+    console.log(table(rows));
+    for (const [name, r] of [['motco', ours], ['dovecot', dovecotResult]] as const) {
+      if (r && r.failures > 0) console.log(`${name}: ${r.failures} failed sessions, first error: ${r.firstError}`);
+    }
+    if (dovecotResult) {
+      const rate = (r: LoadResult) => r.sessions / (r.wallMs / 1000);
+      console.log(`\nratio motco/dovecot: ${(rate(ours) / rate(dovecotResult)).toFixed(2)} × the sessions per second`);
+    }
+    // Both servers and the load generator share the machine: other work running meanwhile skews the figures.
+    console.log(`load average at the end: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')} (${os.cpus().length} CPUs)`);
+  } finally {
+    for (const cleanup of cleanups) await cleanup();
+  }
+}
+
+await main();

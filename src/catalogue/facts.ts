@@ -1,0 +1,127 @@
+// Reads journal observations back into per-session facts, the same for SMTP and IMAP, so that verdict
+// functions speak of "the session's ClientHello" or "its commands before STARTTLS", not of rows.
+import type { Observation } from '../observe/journal.ts';
+
+export interface MailCommand {
+  /** Upper-case verb: EHLO, STARTTLS, AUTH, MAIL… or CAPABILITY, AUTHENTICATE, LOGIN, SELECT… */
+  name: string;
+  at: number;
+  tls: boolean;
+  /** Answered positively (SMTP 2xx/3xx, IMAP OK). */
+  ok: boolean;
+  /** The folder a SELECT/EXAMINE/… named, when there is one. */
+  folder: string | null;
+  observation: Observation;
+}
+
+export interface SessionFacts {
+  id: string;
+  endpoint: string;
+  protocol: 'smtp' | 'imap';
+  clientIp: string;
+  clientPort: number | null;
+  /** The session started inside the observed range (its first facts, ClientHello included, are here). */
+  complete: boolean;
+  openedAt: number;
+  closed: Observation | undefined;
+  /** Mailbox authenticated on the session, if any. */
+  mailbox: string | null;
+  hello: Observation | undefined;
+  established: Observation | undefined;
+  tlsFailure: Observation | undefined;
+  commands: MailCommand[];
+  auths: Observation[];
+  messages: Observation[];
+  observations: Observation[];
+}
+
+/** Commands that carry credentials or mail and must therefore come after STARTTLS (CONF.05/06). */
+export const NEEDS_TLS = new Set(['AUTH', 'AUTHENTICATE', 'LOGIN', 'MAIL', 'RCPT', 'DATA', 'BDAT', 'SELECT', 'EXAMINE', 'FETCH', 'APPEND', 'LIST', 'LSUB', 'STATUS']);
+/** Commands that send credentials. */
+export const CREDENTIAL_COMMANDS = new Set(['AUTH', 'AUTHENTICATE', 'LOGIN']);
+
+export function sessionsOf(observations: Observation[]): SessionFacts[] {
+  const sessions = new Map<string, SessionFacts>();
+  for (const o of observations) {
+    if (!o.sessionId || (o.protocol !== 'smtp' && o.protocol !== 'imap')) continue;
+    let s = sessions.get(o.sessionId);
+    if (!s) {
+      s = {
+        id: o.sessionId,
+        endpoint: o.endpoint ?? '',
+        protocol: o.protocol,
+        clientIp: o.clientIp ?? '',
+        clientPort: o.clientPort,
+        complete: false,
+        openedAt: o.at,
+        closed: undefined,
+        mailbox: null,
+        hello: undefined,
+        established: undefined,
+        tlsFailure: undefined,
+        commands: [],
+        auths: [],
+        messages: [],
+        observations: [],
+      };
+      sessions.set(o.sessionId, s);
+    }
+    s.observations.push(o);
+    switch (o.kind) {
+      case 'session.open':
+        s.complete = true;
+        s.openedAt = o.at;
+        break;
+      case 'session.close':
+        s.closed = o;
+        break;
+      case 'tls.client_hello':
+        s.hello ??= o;
+        break;
+      case 'tls.established':
+        s.established ??= o;
+        break;
+      case 'tls.failed':
+        s.tlsFailure ??= o;
+        break;
+      case 'auth':
+        s.auths.push(o);
+        if (o.data.outcome === 'success' && o.mailbox) s.mailbox ??= o.mailbox;
+        break;
+      case 'message':
+        s.messages.push(o);
+        break;
+      case 'command':
+        s.commands.push(command(o));
+        break;
+    }
+  }
+  return [...sessions.values()];
+}
+
+function command(o: Observation): MailCommand {
+  const d = o.data as { verb?: string | null; reply?: { code?: unknown; status?: unknown }; tls?: boolean; folder?: string };
+  const reply = d.reply ?? {};
+  // SMTP replies carry a numeric code; IMAP replies a status word.
+  const ok = typeof reply.code === 'number' ? reply.code < 400 : reply.status === 'OK';
+  return { name: (d.verb ?? '').toUpperCase(), at: o.at, tls: Boolean(d.tls), ok, folder: d.folder ?? null, observation: o };
+}
+
+/** Sessions whose beginning lies in the observed range: only they show their ClientHello and STARTTLS. */
+export function completeSessions(observations: Observation[]): SessionFacts[] {
+  return sessionsOf(observations).filter((s) => s.complete);
+}
+
+/** Commands sent in clear that should only travel inside TLS. */
+export function commandsBeforeTls(session: SessionFacts): MailCommand[] {
+  return session.commands.filter((c) => !c.tls && NEEDS_TLS.has(c.name));
+}
+
+/** Authentication attempts refused because TLS was not active (credentials may have travelled in clear). */
+export function authsInClear(session: SessionFacts): Observation[] {
+  return session.auths.filter((a) => a.data.tls === false);
+}
+
+export function successfulAuth(session: SessionFacts): Observation | undefined {
+  return session.auths.find((a) => a.data.outcome === 'success');
+}

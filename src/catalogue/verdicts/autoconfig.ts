@@ -1,0 +1,75 @@
+// autoconfig — Autoconfig IMAP/SMTP (MSS-CONF.04): from the job's IP, an autoconfiguration lookup (HTTP
+// config-v1.1.xml or DNS SRV), then a connection to what it advertised with STARTTLS and a successful
+// authentication of the mailbox (IMAP: INBOX opened; SMTP: a message accepted).
+import { t } from '../../i18n/messages.ts';
+import type { Observation } from '../../observe/journal.ts';
+import { completeSessions, successfulAuth, type SessionFacts } from '../facts.ts';
+import { check, jobMailbox, judgement, judgeSessions, nothingObserved, starttlsFirst } from './common.ts';
+import type { Check, Judge, JudgeInput } from './types.ts';
+
+interface Advertised {
+  endpoint: string;
+  port: number;
+  lookup: Observation;
+}
+
+/** What each lookup advertised for the job's protocol: endpoints and ports. */
+export function advertisedBy(lookups: Observation[], protocol: 'imap' | 'smtp'): Advertised[] {
+  const service = protocol === 'imap' ? 'imap' : 'submission';
+  return lookups.flatMap((lookup) => {
+    const answered = (lookup.data.answered as Record<string, unknown>[] | undefined) ?? [];
+    if (lookup.kind === 'autoconfig.http') {
+      return answered.filter((a) => a.protocol === protocol).map((a) => ({ endpoint: String(a.endpoint), port: Number(a.port), lookup }));
+    }
+    return answered.filter((a) => a.type === 'SRV' && a.service === service && a.endpoint).map((a) => ({ endpoint: String(a.endpoint), port: Number(a.port), lookup }));
+  });
+}
+
+export function autoconfigLookups(observations: Observation[]): Observation[] {
+  return observations.filter((o) => (o.kind === 'autoconfig.http' && o.data.status === 200) || (o.kind === 'autoconfig.dns' && o.data.qtype === 'SRV' && o.data.rcode === 'NOERROR'));
+}
+
+export const judgeAutoconfig: Judge = (input) => {
+  const lookups = autoconfigLookups(input.observations);
+  const advertised = advertisedBy(lookups, input.job.protocol);
+  const sessions = completeSessions(input.observations).filter((s) => s.protocol === input.job.protocol && (s.auths.length > 0 || s.commands.length > 0));
+  if (sessions.length === 0) {
+    if (lookups.length === 0) return nothingObserved(input);
+    return judgement([lookupCheck(lookups, advertised), check('advertised-connection', 'missing', 'MSS-CONF.04', t('detail.noConnectionAfterLookup'))], input.final);
+  }
+  return judgeSessions(input, sessions, (session) => judgeSession(input, session, lookups, advertised));
+};
+
+function judgeSession(input: JudgeInput, session: SessionFacts, lookups: Observation[], advertised: Advertised[]): Check[] {
+  const checks: Check[] = [lookupCheck(lookups, advertised)];
+  const port = Number(session.observations.find((o) => o.kind === 'session.open')?.data.localPort ?? 0);
+  const match = advertised.find((a) => a.endpoint === session.endpoint && a.port === port && a.lookup.at <= session.openedAt);
+  checks.push(
+    match
+      ? check('advertised-connection', 'pass', 'MSS-CONF.04', t('detail.connectedAsAdvertised', { endpoint: session.endpoint, port }), [match.lookup, session.observations[0]])
+      : check('advertised-connection', 'fail', 'MSS-CONF.04', lookups.length > 0 ? t('detail.connectedElsewhere', { endpoint: session.endpoint, port }) : t('detail.hardCodedSettings'), [session.observations[0]]),
+  );
+  checks.push(starttlsFirst(session, 'MSS-CONF.04'));
+  const mailbox = jobMailbox(input);
+  const auth = successfulAuth(session);
+  checks.push(
+    auth && auth.mailbox === mailbox
+      ? check('authenticated', 'pass', 'MSS-CONF.04', t('detail.authenticatedAs', { mailbox: mailbox ?? '', mechanism: String(auth.data.mechanism) }), [auth])
+      : check('authenticated', session.auths.length > 0 ? 'fail' : 'missing', 'MSS-CONF.04', t('detail.notAuthenticatedAs', { mailbox: mailbox ?? '' }), session.auths),
+  );
+  if (input.job.protocol === 'imap') {
+    const opened = session.commands.find((c) => (c.name === 'SELECT' || c.name === 'EXAMINE') && c.folder?.toUpperCase() === 'INBOX' && c.ok);
+    checks.push(opened ? check('inbox-opened', 'pass', 'MSS-CONF.04', t('detail.inboxOpened', { command: opened.name }), [opened.observation]) : check('inbox-opened', 'missing', 'MSS-CONF.04', t('detail.inboxNotOpened')));
+  } else {
+    const sent = session.messages.find((m) => m.data.outcome === 'accepted');
+    checks.push(sent ? check('message-accepted', 'pass', 'MSS-CONF.04', t('detail.messageAccepted'), [sent]) : check('message-accepted', 'missing', 'MSS-CONF.04', t('detail.noMessage')));
+  }
+  return checks;
+}
+
+function lookupCheck(lookups: Observation[], advertised: Advertised[]): Check {
+  if (lookups.length === 0) return check('autoconfig-lookup', 'fail', 'MSS-CONF.04', t('detail.noLookup'));
+  const methods = [...new Set(lookups.map((l) => (l.kind === 'autoconfig.http' ? `HTTP ${String(l.data.path ?? '')}` : `DNS SRV ${String(l.data.name ?? '')}`)))].join(', ');
+  const where = [...new Set(advertised.map((a) => `${a.endpoint}:${a.port}`))].join(', ');
+  return check('autoconfig-lookup', 'pass', 'MSS-CONF.04', t('detail.lookupSeen', { methods, advertised: where || '—' }), lookups);
+}

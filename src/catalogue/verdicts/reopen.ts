@@ -1,0 +1,49 @@
+// reopen — Réouv Session IMAP/SMTP (MSS-CONF.11), PSC only. The platform closes the client's first
+// authenticated session (IMAP: * BYE once a folder other than INBOX is selected; SMTP: 421 after the first
+// accepted message); the client must open a new session by itself, authenticated with a currently valid
+// token (a refreshed one if the first expired), and — for IMAP — open INBOX again.
+import { t } from '../../i18n/messages.ts';
+import { completeSessions, successfulAuth, type SessionFacts } from '../facts.ts';
+import { check, judgement, nothingObserved, pscAuthentication, tokenReason } from './common.ts';
+import type { Check, Judge } from './types.ts';
+
+/** The reason the runner gives when it closes the session; the verdict finds the close by it. */
+export const REOPEN_CLOSE_REASON = 'Session closed by the operator (MSS-CONF.11 reopening test)';
+
+export function closedByPlatform(session: SessionFacts): boolean {
+  return session.closed?.data.by === 'server' && session.closed.data.reason === REOPEN_CLOSE_REASON;
+}
+
+export const judgeReopen: Judge = (input) => {
+  const sessions = completeSessions(input.observations).filter((s) => s.auths.length > 0 || s.commands.length > 0);
+  if (sessions.length === 0) return nothingObserved(input);
+  const checks: Check[] = [];
+  const first = sessions.find(closedByPlatform);
+  if (!first) {
+    const authenticated = sessions.find((s) => successfulAuth(s));
+    checks.push(
+      check('first-session-closed', 'missing', 'MSS-CONF.11', authenticated ? t(input.job.protocol === 'imap' ? 'detail.reopenWaitingSelect' : 'detail.reopenWaitingMessage') : t('detail.noAuth'), authenticated ? [successfulAuth(authenticated)] : []),
+    );
+    return judgement(checks, input.final);
+  }
+  checks.push(check('first-session-closed', 'pass', 'MSS-CONF.11', t('detail.reopenClosed', { protocol: input.job.protocol.toUpperCase() }), [successfulAuth(first), first.closed]));
+
+  const closedAt = first.closed!.at;
+  const later = sessions.filter((s) => s.openedAt >= closedAt && s.id !== first.id);
+  if (later.length === 0) return judgement([...checks, check('new-session', 'missing', 'MSS-CONF.11', t('detail.noNewSession'))], input.final);
+
+  const reopened = later.find((s) => successfulAuth(s)?.data.mechanism === 'XOAUTH2' && successfulAuth(s)?.data.bearerVerified === true);
+  if (!reopened) {
+    const refused = later.flatMap((s) => s.auths).filter((a) => a.data.outcome !== 'success');
+    const reason = refused[0] ? tokenReason(String(refused[0].data.reason ?? '').replace(/^bearer_/, '')) : '';
+    const failed = refused.length > 0;
+    return judgement([...checks, check('new-session', failed ? 'fail' : 'missing', 'MSS-CONF.11', failed ? t('detail.reopenRefused', { reason }) : t('detail.reopenNotAuthenticated'), refused)], input.final);
+  }
+  checks.push(...pscAuthentication(input.account, reopened, 'MSS-CONF.11').map((c) => ({ ...c, id: `new-session-${c.id}` })));
+  checks.push(check('new-session', 'pass', 'MSS-CONF.11', t('detail.reopenOk', { seconds: Math.round((reopened.openedAt - closedAt) / 1000) }), [successfulAuth(reopened)]));
+  if (input.job.protocol === 'imap') {
+    const inbox = reopened.commands.find((c) => (c.name === 'SELECT' || c.name === 'EXAMINE') && c.folder?.toUpperCase() === 'INBOX' && c.ok);
+    checks.push(inbox ? check('inbox-reopened', 'pass', 'MSS-CONF.11', t('detail.inboxOpened', { command: inbox.name }), [inbox.observation]) : check('inbox-reopened', 'missing', 'MSS-CONF.11', t('detail.inboxNotOpened')));
+  }
+  return judgement(checks, input.final);
+};

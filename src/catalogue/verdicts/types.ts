@@ -1,0 +1,56 @@
+// The contract of verdict functions: observations in, checks and a verdict out. They never touch sockets or
+// the database (catalogue.md: verdicts are computed only from observations).
+import type { Observation } from '../../observe/journal.ts';
+import type { UnitJob } from '../jobs.ts';
+
+/** What a job needs to know about the account it runs for. */
+export interface JobAccount {
+  nil: string;
+  idnatPsc: string | null;
+  idnatAuthCli: string | null;
+  personalMailbox: string | null;
+  applicativeMailbox: string | null;
+  /** <matricule INS>@patient.<mail domain> */
+  patientAddress: string | null;
+}
+
+export interface JudgeInput {
+  job: UnitJob;
+  account: JobAccount;
+  /** The Adresse IP option, when given: only its traffic counts, and it attributes unauthenticated sessions. */
+  ip: string | null;
+  window: { start: number; end: number };
+  /** Attributable observations of the window (attribution.ts), oldest first. */
+  observations: Observation[];
+  /** The window has ended: what is missing now will not come. */
+  final: boolean;
+}
+
+export type CheckOutcome = 'pass' | 'fail' | 'missing' | 'info';
+
+export interface Check {
+  /** Stable id, e.g. forbidden-suites. */
+  id: string;
+  /** What is checked, in French. */
+  label: string;
+  outcome: CheckOutcome;
+  /** What was observed, in French. */
+  detail: string;
+  /** Requirement the check comes from, e.g. MSS-CONF.03. */
+  requirement: string;
+  /** A failure that exposed credentials (cert-reject: credentials sent to a refused server). */
+  critical?: boolean;
+  /** Ids of the observations the check read. */
+  observations: number[];
+}
+
+export type JudgementStatus = 'PENDING' | 'OK' | 'KO' | 'INCONCLUSIVE';
+
+export interface Judgement {
+  status: JudgementStatus;
+  checks: Check[];
+  /** Every observation the verdict relied on. */
+  used: number[];
+}
+
+export type Judge = (input: JudgeInput) => Judgement;

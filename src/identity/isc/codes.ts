@@ -1,0 +1,59 @@
+// The second step of ISC login: a 6-digit code e-mailed to the user, valid `codeTtlSeconds` (5 minutes),
+// one live code per login attempt (asking for a new one closes the previous), a few tries per code.
+// Only an HMAC of each code is kept.
+import { createHmac, randomInt, timingSafeEqual } from 'node:crypto';
+import type { IdentityDb } from '../db.ts';
+
+const MAX_ATTEMPTS = 5;
+
+export type CodeCheck = { ok: true; userId: number } | { ok: false; reason: 'wrong' | 'expired' | 'too_many' | 'none' };
+
+export class LoginCodes {
+  constructor(
+    private readonly db: IdentityDb,
+    private readonly key: string,
+    private readonly ttlSeconds: number,
+  ) {}
+
+  /** A new code for this login attempt; any earlier one stops working. */
+  async issue(interactionUid: string, userId: number, now = Date.now()): Promise<string> {
+    const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
+    await this.db.transaction().execute(async (tx) => {
+      await tx.updateTable('isc_codes').set({ closed_at: now }).where('interaction_uid', '=', interactionUid).where('closed_at', 'is', null).execute();
+      await tx
+        .insertInto('isc_codes')
+        .values({ interaction_uid: interactionUid, user_id: userId, code_hash: this.hash(interactionUid, code), created_at: now, expires_at: now + this.ttlSeconds * 1000, closed_at: null })
+        .execute();
+    });
+    return code;
+  }
+
+  /** The user who reached the code step of this attempt, if anyone did. */
+  async userAt(interactionUid: string): Promise<number | undefined> {
+    const row = await this.db.selectFrom('isc_codes').select('user_id').where('interaction_uid', '=', interactionUid).orderBy('id', 'desc').executeTakeFirst();
+    return row ? Number(row.user_id) : undefined;
+  }
+
+  async check(interactionUid: string, code: string, now = Date.now()): Promise<CodeCheck> {
+    const row = await this.db.selectFrom('isc_codes').selectAll().where('interaction_uid', '=', interactionUid).orderBy('id', 'desc').executeTakeFirst();
+    if (!row || row.closed_at !== null) return { ok: false, reason: row && Number(row.attempts) >= MAX_ATTEMPTS ? 'too_many' : 'none' };
+    if (Number(row.expires_at) <= now) return { ok: false, reason: 'expired' };
+    const expected = Buffer.from(row.code_hash);
+    const given = Buffer.from(this.hash(interactionUid, code.trim()));
+    if (expected.length === given.length && timingSafeEqual(expected, given)) {
+      await this.db.updateTable('isc_codes').set({ closed_at: now }).where('id', '=', row.id).execute();
+      return { ok: true, userId: Number(row.user_id) };
+    }
+    const attempts = Number(row.attempts) + 1;
+    await this.db
+      .updateTable('isc_codes')
+      .set({ attempts, ...(attempts >= MAX_ATTEMPTS ? { closed_at: now } : {}) })
+      .where('id', '=', row.id)
+      .execute();
+    return { ok: false, reason: attempts >= MAX_ATTEMPTS ? 'too_many' : 'wrong' };
+  }
+
+  private hash(interactionUid: string, code: string): string {
+    return createHmac('sha256', this.key).update(`${interactionUid}:${code}`).digest('base64url');
+  }
+}

@@ -1,0 +1,175 @@
+// Commands on folders once authenticated: SELECT/EXAMINE, CREATE, DELETE, RENAME, SUBSCRIBE/UNSUBSCRIBE,
+// LIST/LSUB (with RFC 6154 special-use and RFC 3348 children attributes), STATUS and APPEND.
+import { canonicalFolderName, FolderError, FOLDER_DELIMITER, type Folder } from '../mailbox/store.ts';
+import { folderArg, no, ok, type ImapContext, type Reply } from './context.ts';
+import { MONTHS } from './fetch.ts';
+import { parseFlags } from './messages.ts';
+import { ImapSyntaxError, type Args } from './parser.ts';
+import { recentCount } from './selected.ts';
+import { encodeMailboxName } from './utf7.ts';
+import { astr, encode } from './wire.ts';
+
+export async function select(ctx: ImapContext, args: Args, readOnly: boolean): Promise<Reply> {
+  const name = folderArg(args);
+  args.end();
+  // RFC 3501 §6.3.1: a failed SELECT leaves no folder selected.
+  ctx.deselect();
+  const folder = await ctx.store.folder(ctx.mailbox.id, name);
+  if (!folder) return { ...no(`Mailbox doesn't exist: ${name}`, 'NONEXISTENT'), facts: { folder: name } };
+  const view = await ctx.select(folder, readOnly);
+  ctx.untagged(`FLAGS (${view.flagsInUse().join(' ')})`);
+  ctx.untagged(readOnly ? 'OK [PERMANENTFLAGS ()] Read-only mailbox.' : `OK [PERMANENTFLAGS (${view.flagsInUse().join(' ')} \\*)] Flags permitted.`);
+  ctx.untagged(`${view.exists} EXISTS`);
+  ctx.untagged(`${view.recentCount} RECENT`);
+  if (view.firstUnseen) ctx.untagged(`OK [UNSEEN ${view.firstUnseen}] First unseen.`);
+  ctx.untagged(`OK [UIDVALIDITY ${folder.uidValidity}] UIDs valid`);
+  ctx.untagged(`OK [UIDNEXT ${view.uidNext}] Predicted next UID`);
+  return {
+    ...ok(`${readOnly ? 'EXAMINE' : 'SELECT'} completed`, readOnly ? 'READ-ONLY' : 'READ-WRITE'),
+    facts: { folder: folder.name },
+    after: () => ctx.notify({ type: 'selected', folder: folder.name }),
+  };
+}
+
+export async function create(ctx: ImapContext, args: Args): Promise<Reply> {
+  const name = folderArg(args);
+  args.end();
+  return folderChange(name, async () => {
+    await ctx.store.createFolder(ctx.mailbox.id, name);
+    return ok('CREATE completed');
+  });
+}
+
+export async function remove(ctx: ImapContext, args: Args): Promise<Reply> {
+  const name = folderArg(args);
+  args.end();
+  return folderChange(name, async () => {
+    if (ctx.selected && ctx.selected.folder.name === canonicalFolderName(name)) ctx.deselect();
+    await ctx.store.deleteFolder(ctx.mailbox.id, name);
+    return ok('DELETE completed');
+  });
+}
+
+export async function rename(ctx: ImapContext, args: Args): Promise<Reply> {
+  const from = folderArg(args);
+  const to = folderArg(args);
+  args.end();
+  return folderChange(from, async () => {
+    await ctx.store.renameFolder(ctx.mailbox.id, from, to);
+    return { ...ok('RENAME completed'), facts: { folder: from, to } };
+  });
+}
+
+export async function subscribe(ctx: ImapContext, args: Args, subscribed: boolean): Promise<Reply> {
+  const name = folderArg(args);
+  args.end();
+  return folderChange(name, async () => {
+    await ctx.store.setSubscribed(ctx.mailbox.id, name, subscribed);
+    return ok(`${subscribed ? 'SUBSCRIBE' : 'UNSUBSCRIBE'} completed`);
+  });
+}
+
+async function folderChange(name: string, change: () => Promise<Reply>): Promise<Reply> {
+  try {
+    const reply = await change();
+    return { facts: { folder: name }, ...reply };
+  } catch (error) {
+    if (!(error instanceof FolderError)) throw error;
+    const reply = {
+      unknown_folder: no(`Mailbox doesn't exist: ${name}`, 'NONEXISTENT'),
+      exists: no('Mailbox already exists', 'ALREADYEXISTS'),
+      invalid_name: no('Invalid mailbox name', 'CANNOT'),
+      has_children: no('Mailbox has children, delete them first', 'CANNOT'),
+      inbox: no('INBOX cannot be deleted', 'CANNOT'),
+    }[error.code];
+    return { ...reply, facts: { folder: name } };
+  }
+}
+
+/** LIST and LSUB (RFC 3501 §6.3.8–9): `*` matches anything, `%` anything but the delimiter. */
+export async function list(ctx: ImapContext, args: Args, lsub: boolean): Promise<Reply> {
+  const reference = folderArg(args);
+  const pattern = folderArg(args);
+  args.end();
+  const verb = lsub ? 'LSUB' : 'LIST';
+  if (pattern === '') {
+    // The hierarchy delimiter and the root (RFC 3501 §6.3.8).
+    ctx.untagged(`${verb} (\\Noselect) "${FOLDER_DELIMITER}" ""`);
+    return ok(`${verb} completed`);
+  }
+  const matcher = patternToRegExp(reference + pattern);
+  const folders = await ctx.store.folders(ctx.mailbox.id);
+  const names = folders.map((f) => f.name);
+  for (const folder of sortForListing(folders)) {
+    if (!matcher.test(folder.name) || (lsub && !folder.subscribed)) continue;
+    const children = names.some((n) => n.startsWith(folder.name + FOLDER_DELIMITER));
+    const attributes = [children ? '\\HasChildren' : '\\HasNoChildren', ...(folder.specialUse ? [folder.specialUse] : [])];
+    ctx.untagged(Buffer.concat([Buffer.from(`${verb} (${attributes.join(' ')}) "${FOLDER_DELIMITER}" `), encode(astr(encodeMailboxName(folder.name)))]));
+  }
+  return ok(`${verb} completed`);
+}
+
+function patternToRegExp(pattern: string): RegExp {
+  const normalised = /^inbox(?=$|\/|\*|%)/i.test(pattern) ? `INBOX${pattern.slice(5)}` : pattern;
+  const source = [...normalised].map((c) => (c === '*' ? '.*' : c === '%' ? `[^${FOLDER_DELIMITER}]*` : c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'))).join('');
+  return new RegExp(`^${source}$`, 'u');
+}
+
+/** INBOX first, then the other folders by name. */
+function sortForListing(folders: Folder[]): Folder[] {
+  return [...folders].sort((a, b) => (a.name === 'INBOX' ? -1 : b.name === 'INBOX' ? 1 : a.name.localeCompare(b.name)));
+}
+
+const STATUS_ITEMS = ['MESSAGES', 'RECENT', 'UIDNEXT', 'UIDVALIDITY', 'UNSEEN'];
+
+export async function status(ctx: ImapContext, args: Args): Promise<Reply> {
+  const name = folderArg(args);
+  const items = args.list('status items').map((token) => {
+    const item = token.type === 'atom' ? token.value.toUpperCase() : '';
+    if (!STATUS_ITEMS.includes(item)) throw new ImapSyntaxError(`Unknown STATUS item ${token.type === 'atom' ? token.raw : ''}`);
+    return item;
+  });
+  args.end();
+  if (items.length === 0) throw new ImapSyntaxError('Empty STATUS item list');
+  const folder = await ctx.store.folder(ctx.mailbox.id, name);
+  if (!folder) return { ...no(`Mailbox doesn't exist: ${name}`, 'NONEXISTENT'), facts: { folder: name } };
+  const entries = await ctx.store.index(folder.id);
+  const values: Record<string, number> = {
+    MESSAGES: entries.length,
+    RECENT: ctx.selected?.folder.id === folder.id ? ctx.selected.recentCount : recentCount(ctx.store, folder.id, entries),
+    UIDNEXT: Math.max(folder.uidNext, (entries.at(-1)?.uid ?? 0) + 1),
+    UIDVALIDITY: folder.uidValidity,
+    UNSEEN: entries.filter((e) => !e.flags.includes('\\Seen')).length,
+  };
+  const data = items.map((item) => `${item} ${values[item]}`).join(' ');
+  ctx.untagged(Buffer.concat([Buffer.from('STATUS '), encode(astr(encodeMailboxName(folder.name))), Buffer.from(` (${data})`)]));
+  return { ...ok('STATUS completed'), facts: { folder: folder.name } };
+}
+
+/** APPEND mailbox [(flags)] [date-time] literal, answered with APPENDUID (RFC 4315). */
+export async function append(ctx: ImapContext, args: Args): Promise<Reply> {
+  const name = folderArg(args);
+  const flags = args.peek()?.type === 'list' ? parseFlags(args.list()) : [];
+  let internalDate: number | undefined;
+  const next = args.peek();
+  if (next?.type === 'string' && !next.literal) internalDate = parseDateTime(args.astring('date-time'));
+  const message = args.next('message literal');
+  args.end();
+  if (message.type !== 'string') throw new ImapSyntaxError('Expected the message as a literal');
+  const facts = { folder: name, size: message.value.length };
+  if (message.value.length === 0) return { ...no('Cannot append an empty message'), facts };
+  const folder = await ctx.store.folder(ctx.mailbox.id, name);
+  if (!folder) return { ...no(`Mailbox doesn't exist: ${name}`, 'TRYCREATE'), facts };
+  const { uid, uidValidity } = await ctx.store.append(ctx.mailbox.id, folder.name, Buffer.from(message.value), { flags, ...(internalDate !== undefined ? { internalDate } : {}) });
+  return { ...ok('APPEND completed', `APPENDUID ${uidValidity} ${uid}`), facts: { ...facts, folder: folder.name, uid } };
+}
+
+/** RFC 3501 date-time: "dd-Mon-yyyy hh:mm:ss +hhmm" (day may be space-padded). */
+function parseDateTime(text: string): number {
+  const match = /^([ \d]?\d)-([A-Za-z]{3})-(\d{4}) (\d{2}):(\d{2}):(\d{2}) ([+-])(\d{2})(\d{2})$/.exec(text);
+  const month = match ? MONTHS.findIndex((m) => m.toLowerCase() === match[2]!.toLowerCase()) : -1;
+  if (!match || month < 0) throw new ImapSyntaxError('Invalid date-time');
+  const [, day, , year, hours, minutes, seconds, sign, zoneHours, zoneMinutes] = match;
+  const offset = (sign === '-' ? -1 : 1) * (Number(zoneHours) * 60 + Number(zoneMinutes));
+  return Date.UTC(Number(year), month, Number(day!.trim()), Number(hours), Number(minutes), Number(seconds)) - offset * 60_000;
+}

@@ -1,0 +1,178 @@
+// The folder a session has selected (RFC 3501 §6.3.1): its messages in sequence-number order with the
+// flags this session last announced, and the changes made elsewhere still to announce (EXISTS, EXPUNGE,
+// FETCH FLAGS). Changes arrive from the store's event bus; they are announced by diffing against the
+// database at safe points (after a command, during IDLE), so none is lost and none is told twice.
+import { SYSTEM_FLAGS, type Folder, type MailboxStore, type MessageEntry } from '../mailbox/store.ts';
+import { inSequenceSet, type SequenceRange } from './sequence.ts';
+
+export class SelectedFolder {
+  private entries: MessageEntry[] = [];
+  private recent = new Set<number>();
+  private changed = false;
+  private syncing: Promise<void> = Promise.resolve();
+  private readonly unsubscribe: () => void;
+  /** Called when a change arrives, so that an idling session can announce it at once. */
+  onChange: (() => void) | undefined;
+
+  private constructor(
+    readonly folder: Folder,
+    readonly readOnly: boolean,
+    private readonly store: MailboxStore,
+    /** Writes one untagged response line (without "* " and CRLF). */
+    private readonly announce: (line: string) => void,
+  ) {
+    this.unsubscribe = store.events.onFolder(folder.id, () => {
+      this.changed = true;
+      this.onChange?.();
+    });
+  }
+
+  /** Opens a folder; listening starts before the first read so that no change falls in between. */
+  static async open(store: MailboxStore, folder: Folder, readOnly: boolean, announce: (line: string) => void): Promise<SelectedFolder> {
+    const view = new SelectedFolder(folder, readOnly, store, announce);
+    view.entries = await store.index(folder.id);
+    view.recent = claimRecent(store, folder.id, view.entries, !readOnly);
+    return view;
+  }
+
+  close(): void {
+    this.unsubscribe();
+    this.onChange = undefined;
+  }
+
+  get exists(): number {
+    return this.entries.length;
+  }
+
+  get recentCount(): number {
+    return this.recent.size;
+  }
+
+  get lastUid(): number {
+    return this.entries.at(-1)?.uid ?? 0;
+  }
+
+  get uidNext(): number {
+    return Math.max(this.folder.uidNext, this.lastUid + 1);
+  }
+
+  /** Sequence number of the first message without \Seen, if any. */
+  get firstUnseen(): number | undefined {
+    const index = this.entries.findIndex((e) => !e.flags.includes('\\Seen'));
+    return index < 0 ? undefined : index + 1;
+  }
+
+  /** Flags and keywords for the FLAGS response: the system ones and every keyword in use. */
+  flagsInUse(): string[] {
+    const keywords = new Set(this.entries.flatMap((e) => e.flags.filter((f) => !f.startsWith('\\'))));
+    return [...SYSTEM_FLAGS, ...[...keywords].sort()];
+  }
+
+  /** Flags as FETCH shows them: stored ones plus \Recent for this session. */
+  shownFlags(entry: MessageEntry): string[] {
+    return this.recent.has(entry.uid) ? [...entry.flags, '\\Recent'] : entry.flags;
+  }
+
+  isRecent(uid: number): boolean {
+    return this.recent.has(uid);
+  }
+
+  /** Messages of a sequence set (by UID or by sequence number), with their sequence numbers, in order. */
+  select(set: SequenceRange[], byUid: boolean): { msn: number; entry: MessageEntry }[] {
+    const star = byUid ? this.lastUid : this.entries.length;
+    const out: { msn: number; entry: MessageEntry }[] = [];
+    this.entries.forEach((entry, i) => {
+      if (inSequenceSet(set, byUid ? entry.uid : i + 1, star)) out.push({ msn: i + 1, entry });
+    });
+    return out;
+  }
+
+  msnOf(uid: number): number {
+    let low = 0;
+    let high = this.entries.length - 1;
+    while (low <= high) {
+      const mid = (low + high) >> 1;
+      const value = this.entries[mid]!.uid;
+      if (value === uid) return mid + 1;
+      if (value < uid) low = mid + 1;
+      else high = mid - 1;
+    }
+    return 0;
+  }
+
+  /** Records flags this session has just announced itself (STORE, FETCH setting \Seen). */
+  setFlags(uid: number, flags: string[]): void {
+    const entry = this.entries[this.msnOf(uid) - 1];
+    if (entry) entry.flags = flags;
+  }
+
+  /** Removes messages this session expunged itself; returns the EXPUNGE sequence numbers to send, in order. */
+  forget(uids: number[]): number[] {
+    const msns: number[] = [];
+    for (const uid of [...uids].sort((a, b) => a - b)) {
+      const msn = this.msnOf(uid);
+      if (msn === 0) continue;
+      this.entries.splice(msn - 1, 1);
+      this.recent.delete(uid);
+      msns.push(msn);
+    }
+    return msns;
+  }
+
+  /**
+   * Announces what changed since the last look. Expunges are held back while a FETCH, STORE or SEARCH by
+   * sequence number is answered (RFC 3501 §7.4.1), since they would renumber the messages under the client.
+   */
+  sync(allowExpunge: boolean): Promise<void> {
+    const next = this.syncing.then(() => this.announceChanges(allowExpunge));
+    this.syncing = next.catch(() => {}); // a failed look is the caller's to report; later ones still run
+    return next;
+  }
+
+  private async announceChanges(allowExpunge: boolean): Promise<void> {
+    if (!this.changed) return;
+    this.changed = false;
+    const fresh = await this.store.index(this.folder.id);
+    const byUid = new Map(fresh.map((e) => [e.uid, e]));
+    const gone = this.entries.filter((e) => !byUid.has(e.uid)).map((e) => e.uid);
+    if (gone.length > 0) {
+      if (allowExpunge) for (const msn of this.forget(gone)) this.announce(`${msn} EXPUNGE`);
+      else this.changed = true; // still to announce
+    }
+    this.entries.forEach((entry, i) => {
+      const now = byUid.get(entry.uid);
+      if (now && now.flags.join(' ') !== entry.flags.join(' ')) {
+        entry.flags = now.flags;
+        this.announce(`${i + 1} FETCH (FLAGS (${this.shownFlags(entry).join(' ')}))`);
+      }
+    });
+    const last = this.lastUid;
+    const added = fresh.filter((e) => e.uid > last);
+    if (added.length > 0) {
+      this.entries.push(...added);
+      for (const uid of claimRecent(this.store, this.folder.id, added, !this.readOnly)) this.recent.add(uid);
+      this.announce(`${this.entries.length} EXISTS`);
+      this.announce(`${this.recent.size} RECENT`);
+    }
+  }
+}
+
+/**
+ * \Recent (RFC 3501 §2.3.2): a message is recent for the first session that sees it with the folder
+ * selected read-write. Claims are kept per store in memory, so after a restart messages are recent once more.
+ */
+const claims = new WeakMap<MailboxStore, Map<number, number>>();
+
+function claimRecent(store: MailboxStore, folderId: number, entries: MessageEntry[], claim: boolean): Set<number> {
+  let folders = claims.get(store);
+  if (!folders) claims.set(store, (folders = new Map()));
+  const claimed = folders.get(folderId) ?? 0;
+  const recent = entries.filter((e) => e.uid > claimed).map((e) => e.uid);
+  if (claim && recent.length > 0) folders.set(folderId, Math.max(claimed, ...recent));
+  return new Set(recent);
+}
+
+/** Recent messages of a folder that is not selected (STATUS RECENT), without claiming them. */
+export function recentCount(store: MailboxStore, folderId: number, entries: MessageEntry[]): number {
+  return claimRecent(store, folderId, entries, false).size;
+}

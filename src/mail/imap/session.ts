@@ -1,0 +1,504 @@
+// IMAP4rev1 (RFC 3501) as an MSSanté operator's port 143 behaves: STARTTLS first (LOGINDISABLED and no
+// AUTH= before TLS), SASL PLAIN/LOGIN/XOAUTH2 with SASL-IR (RFC 4959), then the commands LPS clients use,
+// with IDLE (RFC 2177), UIDPLUS (RFC 4315), MOVE (RFC 6851), SPECIAL-USE (RFC 6154), UNSELECT (RFC 3691),
+// LITERAL+ (RFC 7888), ENABLE (RFC 5161), ID (RFC 2971), NAMESPACE (RFC 2342) and CHILDREN (RFC 3348).
+// Every command is recorded with its tag and tagged status; verdicts are not decided here.
+import type { Socket } from 'node:net';
+import type { TLSSocket } from 'node:tls';
+import { LineReader } from '../line-reader.ts';
+import type { Folder, Mailbox } from '../mailbox/store.ts';
+import { ADVERTISED_MECHANISMS, exposedCredentials, isKnownMechanism, SaslExchange, type SaslCredentials, type SaslStep } from '../sasl/mechanisms.ts';
+import type { MailServices } from '../services.ts';
+import type { MailSession } from '../session.ts';
+import type { SessionEvent } from '../sessions.ts';
+import { bad, no, ok, type ImapContext, type Reply } from './context.ts';
+import * as folders from './folders.ts';
+import * as messages from './messages.ts';
+import { Args, parseCommand, ImapSyntaxError, type Command, type Token } from './parser.ts';
+import { SelectedFolder } from './selected.ts';
+import { encode, str, type Wire } from './wire.ts';
+
+/** Where a command is valid (RFC 3501 §3): any state, before authentication, once authenticated, with a folder selected. */
+type Scope = 'any' | 'unauthenticated' | 'authenticated' | 'selected';
+
+interface CommandSpec {
+  scope: Scope;
+  run(session: ImapSession, args: Args, command: Command): Promise<Reply | null>;
+  /** FETCH, STORE and SEARCH by sequence number: no EXPUNGE may be announced with them (RFC 3501 §7.4.1). */
+  holdExpunges?: boolean;
+}
+
+const COMMANDS: Record<string, CommandSpec> = {
+  CAPABILITY: { scope: 'any', run: (s, a) => s.capability(a) },
+  NOOP: { scope: 'any', run: async (_, a) => (a.end(), ok('NOOP completed')) },
+  LOGOUT: { scope: 'any', run: (s, a, c) => s.logout(a, c) },
+  ID: { scope: 'any', run: (s, a) => s.id(a) },
+  STARTTLS: { scope: 'unauthenticated', run: (s, a, c) => s.startTls(a, c) },
+  AUTHENTICATE: { scope: 'unauthenticated', run: (s, a) => s.authenticate(a) },
+  LOGIN: { scope: 'unauthenticated', run: (s, a) => s.login(a) },
+  ENABLE: { scope: 'authenticated', run: (s, a) => s.enable(a) },
+  NAMESPACE: { scope: 'authenticated', run: (s, a) => s.namespace(a) },
+  IDLE: { scope: 'authenticated', run: (s, a) => s.idle(a) },
+  SELECT: { scope: 'authenticated', run: (s, a) => folders.select(s, a, false) },
+  EXAMINE: { scope: 'authenticated', run: (s, a) => folders.select(s, a, true) },
+  CREATE: { scope: 'authenticated', run: (s, a) => folders.create(s, a) },
+  DELETE: { scope: 'authenticated', run: (s, a) => folders.remove(s, a) },
+  RENAME: { scope: 'authenticated', run: (s, a) => folders.rename(s, a) },
+  SUBSCRIBE: { scope: 'authenticated', run: (s, a) => folders.subscribe(s, a, true) },
+  UNSUBSCRIBE: { scope: 'authenticated', run: (s, a) => folders.subscribe(s, a, false) },
+  LIST: { scope: 'authenticated', run: (s, a) => folders.list(s, a, false) },
+  LSUB: { scope: 'authenticated', run: (s, a) => folders.list(s, a, true) },
+  STATUS: { scope: 'authenticated', run: (s, a) => folders.status(s, a) },
+  APPEND: { scope: 'authenticated', run: (s, a) => folders.append(s, a) },
+  CHECK: { scope: 'selected', run: async (_, a) => (a.end(), ok('CHECK completed')) },
+  CLOSE: { scope: 'selected', run: (s, a) => messages.close(s, a, true) },
+  UNSELECT: { scope: 'selected', run: (s, a) => messages.close(s, a, false) },
+  EXPUNGE: { scope: 'selected', run: (s, a) => messages.expunge(s, a, false) },
+  'UID EXPUNGE': { scope: 'selected', run: (s, a) => messages.expunge(s, a, true) },
+  SEARCH: { scope: 'selected', run: (s, a) => messages.search(s, a, false), holdExpunges: true },
+  'UID SEARCH': { scope: 'selected', run: (s, a) => messages.search(s, a, true) },
+  FETCH: { scope: 'selected', run: (s, a) => messages.fetch(s, a, false), holdExpunges: true },
+  'UID FETCH': { scope: 'selected', run: (s, a) => messages.fetch(s, a, true) },
+  STORE: { scope: 'selected', run: (s, a) => messages.store(s, a, false), holdExpunges: true },
+  'UID STORE': { scope: 'selected', run: (s, a) => messages.store(s, a, true) },
+  COPY: { scope: 'selected', run: (s, a) => messages.copy(s, a, false, false) },
+  'UID COPY': { scope: 'selected', run: (s, a) => messages.copy(s, a, true, false) },
+  MOVE: { scope: 'selected', run: (s, a) => messages.copy(s, a, false, true) },
+  'UID MOVE': { scope: 'selected', run: (s, a) => messages.copy(s, a, true, true) },
+};
+
+/** One command as read off the wire, literals inline; or why it could not be read whole. */
+type Input =
+  | { kind: 'command'; bytes: Buffer; pipelined: boolean }
+  | { kind: 'too-long'; pipelined: boolean }
+  | { kind: 'too-big'; head: Buffer; size: number; pipelined: boolean };
+
+/** `{n}` or `{n+}` (RFC 7888) at the end of a line announces a literal. */
+const LITERAL = /\{(\d{1,10})(\+?)\}$/;
+const CRLF = Buffer.from('\r\n');
+const SERVER_ID: Wire = [str('name'), str('motco'), str('vendor'), str('motco')];
+
+export class ImapSession implements ImapContext {
+  private socket: Socket | TLSSocket;
+  private reader: LineReader;
+  private closing = false;
+  private badCommands = 0;
+  /** The socket the 'timeout' listener is attached to (raw, then TLS). */
+  private timedSocket: Socket | undefined;
+  private user: Mailbox | undefined;
+  private view: SelectedFolder | undefined;
+
+  constructor(
+    private readonly raw: Socket,
+    private readonly session: MailSession,
+    private readonly services: MailServices,
+  ) {
+    this.socket = raw;
+    this.reader = new LineReader(raw);
+  }
+
+  private get config() {
+    return this.services.config.imap;
+  }
+
+  async run(): Promise<void> {
+    this.armTimeout();
+    this.untagged(`OK [CAPABILITY ${this.capabilities()}] ${this.session.endpoint.host} IMAP4rev1 MSSante (motco) ready`);
+    try {
+      while (!this.closing) {
+        const input = await this.readCommand();
+        if (!input) break;
+        await this.handle(input);
+      }
+    } finally {
+      this.deselect();
+    }
+  }
+
+  /** Ends the session from our side with * BYE (RFC 3501 §7.1.5), as a server does on shutdown or inactivity. */
+  closeByServer(reason: string, by: 'server' | 'timeout' = 'server'): void {
+    if (this.closing) return;
+    this.session.closedBy = by;
+    this.session.closeReason = reason;
+    this.untagged(`BYE ${reason}`);
+    this.finish();
+  }
+
+  // ImapContext: what command handlers use.
+
+  get store() {
+    return this.services.mailboxes;
+  }
+
+  get mailbox(): Mailbox {
+    if (!this.user) throw new Error('not authenticated');
+    return this.user;
+  }
+
+  get selected(): SelectedFolder | undefined {
+    return this.view;
+  }
+
+  async select(folder: Folder, readOnly: boolean): Promise<SelectedFolder> {
+    this.deselect();
+    this.view = await SelectedFolder.open(this.store, folder, readOnly, (line) => this.untagged(line));
+    return this.view;
+  }
+
+  deselect(): void {
+    this.view?.close();
+    this.view = undefined;
+  }
+
+  untagged(line: string | Buffer): void {
+    this.write(typeof line === 'string' ? `* ${line}\r\n` : Buffer.concat([STAR, line, CRLF]));
+  }
+
+  flush(): Promise<void> {
+    const socket = this.socket;
+    if (!socket.writableNeedDrain || socket.destroyed) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => {
+        socket.off('drain', done);
+        socket.off('close', done);
+        resolve();
+      };
+      socket.on('drain', done);
+      socket.on('close', done);
+    });
+  }
+
+  notify(event: SessionEvent): void {
+    this.services.registry.notify(this.session, event);
+  }
+
+  // Reading commands.
+
+  /**
+   * Reads one command with its literals. Synchronising literals get a "+" continuation; a literal over the
+   * limit is refused before it is sent ({n}) or read and dropped without being kept ({n+}).
+   */
+  private async readCommand(): Promise<Input | null> {
+    const parts: Buffer[] = [];
+    let literalBytes = 0;
+    for (;;) {
+      const line = await this.reader.readLine(this.config.maxLineBytes);
+      if (!line) return null;
+      if (line.tooLong) return { kind: 'too-long', pipelined: this.reader.buffered > 0 };
+      parts.push(line.text);
+      const announced = LITERAL.exec(line.text.subarray(-16).toString('latin1'));
+      if (!announced) return { kind: 'command', bytes: Buffer.concat(parts), pipelined: this.reader.buffered > 0 };
+      const size = Number(announced[1]);
+      const synchronising = announced[2] !== '+';
+      literalBytes += size;
+      if (literalBytes > this.literalLimit()) {
+        if (!synchronising) await this.skipCommand(size);
+        return { kind: 'too-big', head: Buffer.concat(parts), size, pipelined: false };
+      }
+      if (synchronising) this.write('+ Ready for literal data\r\n');
+      const data = await this.reader.readBytes(size);
+      if (!data) return null;
+      parts.push(CRLF, data);
+    }
+  }
+
+  /** Before authentication, literals only carry credentials: no reason to accept large ones. */
+  private literalLimit(): number {
+    return this.user ? this.config.maxLiteralBytes : this.config.maxLineBytes;
+  }
+
+  /**
+   * Drops the rest of a refused command: `bytes` of a non-synchronising literal already on its way, then the
+   * lines after it and their own {n+} literals, read in small pieces so that nothing large is held.
+   */
+  private async skipCommand(bytes: number): Promise<void> {
+    let pending = bytes;
+    for (;;) {
+      while (pending > 0) {
+        const piece = await this.reader.readBytes(Math.min(pending, 64 * 1024));
+        if (!piece) return;
+        pending -= piece.length;
+      }
+      const line = await this.reader.readLine(this.config.maxLineBytes);
+      if (!line) return;
+      const announced = LITERAL.exec(line.text.subarray(-16).toString('latin1'));
+      if (!announced || announced[2] !== '+') return;
+      pending = Number(announced[1]);
+    }
+  }
+
+  // Answering.
+
+  private async handle(input: Input): Promise<void> {
+    if (this.session.tls) this.session.commandsAfterTls += 1;
+    if (input.kind === 'too-long') {
+      // The line was dropped unread, tag included: the client learns it from an untagged BAD.
+      this.untagged('BAD [TOOBIG] Command line too long');
+      await this.record(undefined, undefined, '', bad('Command line too long', 'TOOBIG'), { pipelined: input.pipelined, tooLong: true });
+      return this.countBad();
+    }
+    if (input.kind === 'too-big') {
+      const parsed = parseCommand(input.head);
+      const tag = parsed.ok ? parsed.command.tag : parsed.tag;
+      const name = parsed.ok ? parsed.command.name : parsed.name;
+      return this.complete(tag, name, `{${input.size} bytes}`, no(`Literal of ${input.size} bytes exceeds the limit`, 'TOOBIG'), { pipelined: input.pipelined });
+    }
+    const parsed = parseCommand(input.bytes);
+    if (!parsed.ok) return this.complete(parsed.tag, parsed.name, '', bad(parsed.error), { pipelined: input.pipelined });
+    const { command } = parsed;
+    const summary = summarise(command);
+    const spec = COMMANDS[command.name];
+    const refusal = spec ? this.outOfState(spec.scope) : bad('Unknown command');
+    if (refusal) return this.complete(command.tag, command.name, summary, refusal, { pipelined: input.pipelined });
+    let reply: Reply | null;
+    try {
+      reply = await spec!.run(this, new Args(command.args), command);
+    } catch (error) {
+      if (!(error instanceof ImapSyntaxError)) throw error;
+      reply = bad(error.message);
+    }
+    if (reply) await this.complete(command.tag, command.name, summary, reply, { pipelined: input.pipelined }, !spec!.holdExpunges);
+  }
+
+  private outOfState(scope: Scope): Reply | undefined {
+    if (scope === 'unauthenticated' && this.user) return bad('Already authenticated');
+    if ((scope === 'authenticated' || scope === 'selected') && !this.user) return bad('Not authenticated');
+    if (scope === 'selected' && !this.view) return bad('No mailbox selected');
+    return undefined;
+  }
+
+  /** Announces pending changes, sends the tagged reply and records the command. */
+  private async complete(tag: string | undefined, verb: string | undefined, args: string, reply: Reply, extra: Record<string, unknown>, allowExpunge = true): Promise<void> {
+    if (this.closing) return;
+    await this.view?.sync(allowExpunge);
+    const code = reply.code ? `[${reply.code}] ` : '';
+    this.write(`${tag ?? '*'} ${reply.status} ${code}${reply.text}\r\n`);
+    await this.record(tag, verb, args, reply, extra);
+    reply.after?.();
+    if (reply.status === 'BAD') this.countBad();
+  }
+
+  private async record(tag: string | undefined, verb: string | undefined, args: string, reply: Reply, extra: Record<string, unknown>): Promise<void> {
+    await this.session.record('command', {
+      tag: tag ?? null,
+      verb: verb ?? null,
+      args,
+      reply: { status: reply.status, code: reply.code ?? null, text: reply.text },
+      tls: Boolean(this.session.tls),
+      authenticated: Boolean(this.user),
+      ...extra,
+      ...reply.facts,
+    });
+  }
+
+  private countBad(): void {
+    if (++this.badCommands >= this.config.maxBadCommands) this.closeByServer('Too many invalid IMAP commands');
+  }
+
+  private capabilities(): string {
+    const capabilities = ['IMAP4rev1', 'SASL-IR', 'LITERAL+', 'ID', 'ENABLE', 'IDLE', 'NAMESPACE', 'UIDPLUS', 'MOVE', 'SPECIAL-USE', 'UNSELECT', 'CHILDREN'];
+    // RFC 3501 §6.2.1 and operators' practice: no authentication offered in clear.
+    if (!this.session.tls) capabilities.push('STARTTLS', 'LOGINDISABLED');
+    else if (!this.user) capabilities.push(...ADVERTISED_MECHANISMS.map((m) => `AUTH=${m}`));
+    return capabilities.join(' ');
+  }
+
+  // Commands of any state and of the not-authenticated state.
+
+  async capability(args: Args): Promise<Reply> {
+    args.end();
+    this.untagged(`CAPABILITY ${this.capabilities()}`);
+    return ok('CAPABILITY completed');
+  }
+
+  async logout(args: Args, command: Command): Promise<Reply | null> {
+    args.end();
+    this.session.closedBy ??= 'client';
+    this.session.closeReason ??= 'LOGOUT';
+    this.untagged('BYE Logging out');
+    await this.complete(command.tag, command.name, '', ok('LOGOUT completed'), {});
+    this.finish();
+    return null;
+  }
+
+  /** ID (RFC 2971): the client's identification is kept in the observation (it names the LPS). */
+  async id(args: Args): Promise<Reply> {
+    const token = args.next('ID parameters');
+    args.end();
+    const client: Record<string, string | null> = {};
+    if (token.type === 'list') {
+      if (token.items.length % 2 !== 0 || token.items.length > 60) throw new ImapSyntaxError('Invalid ID parameter list');
+      for (let i = 0; i < token.items.length; i += 2) {
+        const [key, value] = [token.items[i]!, token.items[i + 1]!];
+        if (key.type !== 'string' || value.type === 'list' || (value.type === 'atom' && value.value.toUpperCase() !== 'NIL')) throw new ImapSyntaxError('Invalid ID parameter');
+        client[key.value.toString('utf8').slice(0, 64)] = value.type === 'string' ? value.value.toString('utf8').slice(0, 1024) : null;
+      }
+    } else if (token.type !== 'atom' || token.value.toUpperCase() !== 'NIL') {
+      throw new ImapSyntaxError('Expected a list or NIL');
+    }
+    this.untagged(Buffer.concat([Buffer.from('ID '), encode(SERVER_ID)]));
+    return { ...ok('ID completed'), facts: { client } };
+  }
+
+  async startTls(args: Args, command: Command): Promise<Reply | null> {
+    args.end();
+    if (this.session.tls) return bad('TLS already active');
+    const injected = this.reader.detach();
+    this.raw.setTimeout(0); // from here the handshake timeout applies, then the TLS socket's own timer
+    await this.complete(command.tag, command.name, '', ok('Begin TLS negotiation now'), {});
+    if (injected.length > 0) await this.session.record('tls.plaintext_injection', { bytes: injected.length, discarded: true });
+    const upgraded = await this.services.tls(this.session.endpoint.id).upgrade(this.raw, this.session);
+    if (!upgraded.ok) {
+      this.session.closedBy ??= upgraded.by;
+      this.session.closeReason ??= `TLS: ${upgraded.reason}`;
+      this.finish();
+      return null;
+    }
+    // RFC 3501 §6.2.1: what was learnt before TLS is forgotten; the client asks for capabilities again.
+    this.session.tls = upgraded.state;
+    this.socket = upgraded.socket;
+    this.reader = new LineReader(upgraded.socket);
+    this.armTimeout();
+    return null;
+  }
+
+  /** AUTHENTICATE (RFC 3501 §6.2.2) with an optional initial response (RFC 4959). */
+  async authenticate(args: Args): Promise<Reply | null> {
+    const mechanism = args.atom('mechanism').toUpperCase();
+    const initial = args.remaining > 0 ? args.atom('initial response') : undefined;
+    args.end();
+    const refuse = async (reply: Reply, reason: string, extra: Record<string, unknown> = {}) => {
+      await this.session.record('auth', { command: 'AUTHENTICATE', mechanism, outcome: 'refused', reason, tls: Boolean(this.session.tls), ...extra });
+      return reply;
+    };
+    if (!this.session.tls) {
+      // Recorded with whether credentials travelled in clear: a decisive fact for the verdicts.
+      return refuse(no('Authentication disallowed before STARTTLS', 'PRIVACYREQUIRED'), 'tls_required', { credentialsInClear: initial !== undefined, ...exposedCredentials(mechanism, initial) });
+    }
+    if (!isKnownMechanism(mechanism)) return refuse(no('Unsupported authentication mechanism', 'CANNOT'), 'unknown_mechanism');
+
+    const exchange = new SaslExchange(mechanism);
+    let step: SaslStep = exchange.start(initial);
+    while (step.kind === 'challenge') {
+      this.write(`+ ${step.challenge}\r\n`);
+      const line = await this.reader.readLine(this.config.maxLineBytes);
+      if (!line) return null;
+      step = line.tooLong ? { kind: 'error', reason: 'malformed', detail: 'response too long' } : exchange.respond(line.text.toString('utf8'));
+    }
+    if (step.kind === 'error') {
+      const cancelled = step.reason === 'cancelled';
+      await this.session.record('auth', { command: 'AUTHENTICATE', mechanism, outcome: cancelled ? 'cancelled' : 'failure', reason: step.reason, detail: step.detail, user: step.user, tls: true });
+      return cancelled ? bad('Authentication cancelled') : bad('Invalid SASL response');
+    }
+
+    const decision = await this.services.authenticator.decide(step.credentials, this.session.tls);
+    if (decision.ok && decision.mailbox) return this.authenticated(decision.mailbox, { command: 'AUTHENTICATE', ...decision.facts, reason: decision.reason });
+    await this.session.record('auth', { command: 'AUTHENTICATE', ...decision.facts, outcome: 'failure', reason: decision.reason, tls: true });
+    if (decision.reason === 'mechanism_not_offered') return no('Unsupported authentication mechanism', 'CANNOT');
+    if (mechanism === 'XOAUTH2') {
+      // As Gmail and MSSanté operators answer a refused token: an error challenge, an empty client line, then NO.
+      const error = { status: '401', schemes: 'bearer', scope: 'mail' };
+      this.write(`+ ${Buffer.from(JSON.stringify(error)).toString('base64')}\r\n`);
+      if (!(await this.reader.readLine(this.config.maxLineBytes))) return null;
+    }
+    return no('Authentication failed', 'AUTHENTICATIONFAILED');
+  }
+
+  /** LOGIN (RFC 3501 §6.2.3) with the webmail password: recorded as the LOGIN command, not a SASL mechanism. */
+  async login(args: Args): Promise<Reply> {
+    const user = args.astring('user name');
+    const password = args.astring('password');
+    args.end();
+    const facts = { command: 'LOGIN', mechanism: 'LOGIN-COMMAND', user, authzid: '', initialResponse: false };
+    if (!this.session.tls) {
+      await this.session.record('auth', { ...facts, outcome: 'refused', reason: 'tls_required', tls: false, credentialsInClear: true });
+      return no('Plaintext authentication disallowed before STARTTLS', 'PRIVACYREQUIRED');
+    }
+    const credentials: SaslCredentials = { mechanism: 'LOGIN', authzid: '', user, password, initialResponse: false };
+    const decision = await this.services.authenticator.decide(credentials, this.session.tls);
+    if (decision.ok && decision.mailbox) return this.authenticated(decision.mailbox, { ...decision.facts, ...facts, reason: decision.reason });
+    await this.session.record('auth', { ...decision.facts, ...facts, outcome: 'failure', reason: decision.reason, tls: true });
+    return no('Authentication failed', 'AUTHENTICATIONFAILED');
+  }
+
+  private async authenticated(mailbox: Mailbox, facts: Record<string, unknown>): Promise<Reply> {
+    this.user = mailbox;
+    this.session.mailbox = mailbox.address;
+    this.armTimeout();
+    await this.session.record('auth', { ...facts, outcome: 'success', tls: true });
+    // The capabilities change with authentication; sending them saves clients a round trip.
+    return { ...ok('Authenticated', `CAPABILITY ${this.capabilities()}`), after: () => this.notify({ type: 'authenticated' }) };
+  }
+
+  // Commands of the authenticated state.
+
+  /** ENABLE (RFC 5161): no extension that needs enabling is offered, so none is enabled. */
+  async enable(args: Args): Promise<Reply> {
+    const requested = args.rest();
+    if (requested.length === 0) throw new ImapSyntaxError('Missing capability');
+    this.untagged('ENABLED');
+    return ok('ENABLE completed');
+  }
+
+  async namespace(args: Args): Promise<Reply> {
+    args.end();
+    this.untagged('NAMESPACE (("" "/")) NIL NIL');
+    return ok('NAMESPACE completed');
+  }
+
+  /** IDLE (RFC 2177): changes are announced as they happen until the client sends DONE. */
+  async idle(args: Args): Promise<Reply | null> {
+    args.end();
+    this.write('+ idling\r\n');
+    const view = this.view;
+    if (view) {
+      const announce = () => view.sync(true).catch((error: unknown) => this.session.log.error('IDLE update failed', { session: this.session.id, error }));
+      view.onChange = announce;
+      void announce();
+    }
+    const line = await this.reader.readLine(this.config.maxLineBytes);
+    if (view) view.onChange = undefined;
+    if (!line) return null;
+    return line.text.toString('latin1').trim().toUpperCase() === 'DONE' ? ok('IDLE terminated') : bad('Expected DONE');
+  }
+
+  // Plumbing.
+
+  private write(data: string | Buffer): void {
+    if (!this.socket.destroyed && this.socket.writable) this.socket.write(data);
+  }
+
+  /** (Re)starts the idle timer: short before authentication, at least 30 minutes after (RFC 3501 §5.4). */
+  private armTimeout(): void {
+    if (this.timedSocket !== this.socket) {
+      this.timedSocket = this.socket;
+      this.socket.on('timeout', () => this.closeByServer('Disconnected for inactivity', 'timeout'));
+    }
+    this.socket.setTimeout((this.user ? this.config.idleTimeoutSeconds : this.config.preAuthTimeoutSeconds) * 1000);
+  }
+
+  /** Half-closes, then destroys if the client does not close within a moment. */
+  private finish(): void {
+    if (this.closing) return;
+    this.closing = true;
+    this.socket.setTimeout(0);
+    this.socket.end();
+    setTimeout(() => this.socket.destroy(), 2000).unref();
+  }
+}
+
+const STAR = Buffer.from('* ');
+
+/** The arguments as the journal keeps them: never a password or a SASL response; literals by size only. */
+function summarise(command: Command): string {
+  if (command.name === 'LOGIN') return `${command.args[0] ? summariseToken(command.args[0]) : ''} <password>`;
+  if (command.name === 'AUTHENTICATE') return `${command.args[0] ? summariseToken(command.args[0]) : ''}${command.args.length > 1 ? ' <initial response>' : ''}`;
+  return command.args.map(summariseToken).join(' ').slice(0, 512);
+}
+
+function summariseToken(token: Token): string {
+  if (token.type === 'atom') return token.raw;
+  if (token.type === 'list') return `(${token.items.map(summariseToken).join(' ')})`;
+  if (token.literal) return `{${token.value.length} bytes}`;
+  return JSON.stringify(token.value.toString('utf8'));
+}

@@ -1,0 +1,49 @@
+// Changes to mailboxes, announced by the store once they are committed: IMAP sessions with the folder
+// selected (another client, an IDLE client) learn at once that mail arrived, flags changed or messages
+// were expunged, whoever made the change (SMTP delivery, another IMAP session, later the webmail).
+// In-process only: a change made by another process (the CLI) is seen at the next read of the database.
+
+export type MailboxChange =
+  | { type: 'appended'; mailboxId: number; folderId: number; uids: number[] }
+  | { type: 'flags'; mailboxId: number; folderId: number; uids: number[] }
+  | { type: 'expunged'; mailboxId: number; folderId: number; uids: number[] }
+  | { type: 'folders'; mailboxId: number };
+
+export type ChangeListener = (change: MailboxChange) => void;
+
+export class MailboxEvents {
+  private readonly byFolder = new Map<number, Set<ChangeListener>>();
+  private readonly byMailbox = new Map<number, Set<ChangeListener>>();
+
+  /** Listens to the changes of one folder; returns the function that stops listening. */
+  onFolder(folderId: number, listener: ChangeListener): () => void {
+    return subscribe(this.byFolder, folderId, listener);
+  }
+
+  /** Listens to every change of a mailbox (its folders included). */
+  onMailbox(mailboxId: number, listener: ChangeListener): () => void {
+    return subscribe(this.byMailbox, mailboxId, listener);
+  }
+
+  emit(change: MailboxChange): void {
+    const listeners = [...(this.byMailbox.get(change.mailboxId) ?? [])];
+    if (change.type !== 'folders') listeners.push(...(this.byFolder.get(change.folderId) ?? []));
+    for (const listener of listeners) {
+      try {
+        listener(change);
+      } catch {
+        // A listener's failure is its own session's business; the change is committed and others must hear of it.
+      }
+    }
+  }
+}
+
+function subscribe(map: Map<number, Set<ChangeListener>>, key: number, listener: ChangeListener): () => void {
+  let set = map.get(key);
+  if (!set) map.set(key, (set = new Set()));
+  set.add(listener);
+  return () => {
+    set.delete(listener);
+    if (set.size === 0 && map.get(key) === set) map.delete(key);
+  };
+}

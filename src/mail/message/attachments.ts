@@ -1,0 +1,55 @@
+// Facts about what a submitted message carries: its attachments and, for an IHE_XDM.ZIP, the health
+// documents inside (xdm.ts). Recorded with the message so that the X-MSS-* verdicts read only the journal.
+import { decodedBody, decodeEncodedWords, leafParts, parseMime, type MimePart, type MimeParameter } from './mime.ts';
+import { xdmFacts, type XdmFacts } from './xdm.ts';
+
+export interface AttachmentFacts {
+  filename: string | null;
+  contentType: string;
+  size: number;
+}
+
+export interface ContentFacts {
+  attachments: AttachmentFacts[];
+  /** The first IHE_XDM.ZIP attachment, read; null when there is none. */
+  xdm: (XdmFacts & { filename: string }) | null;
+}
+
+const XDM_NAME = /^IHE_XDM\.ZIP$/i;
+
+export function contentFacts(raw: Buffer): ContentFacts {
+  const root = parseMime(raw);
+  const attachments: AttachmentFacts[] = [];
+  let xdm: ContentFacts['xdm'] = null;
+  for (const part of leafParts(root)) {
+    if (part === root) break; // a single-part message has no attachment
+    const filename = filenameOf(part);
+    const isAttachment = filename !== null || part.disposition?.value.toLowerCase() === 'attachment';
+    if (!isAttachment) continue;
+    const body = decodedBody(raw, part);
+    attachments.push({ filename, contentType: `${part.type}/${part.subtype}`.toLowerCase(), size: body.length });
+    if (!xdm && filename && XDM_NAME.test(filename)) xdm = { filename, ...xdmFacts(body) };
+  }
+  return { attachments, xdm };
+}
+
+/** filename (RFC 2183, with RFC 2231 extended values) or the older Content-Type name. */
+function filenameOf(part: MimePart): string | null {
+  return parameter(part.disposition?.params ?? [], 'filename') ?? parameter(part.params, 'name');
+}
+
+function parameter(params: MimeParameter[], name: string): string | null {
+  const extended = params.find((p) => p.name === `${name}*`);
+  if (extended) {
+    const match = /^([^']*)'[^']*'(.*)$/.exec(extended.value);
+    if (match) {
+      try {
+        return decodeURIComponent(match[2]!);
+      } catch {
+        return match[2]!;
+      }
+    }
+  }
+  const plain = params.find((p) => p.name === name)?.value;
+  return plain === undefined ? null : decodeEncodedWords(plain);
+}

@@ -1,0 +1,57 @@
+// One French log line per observed fact, for the live log of an execution (manual figures 13–14): what
+// the platform saw the client do, as it happened.
+import { t } from '../i18n/messages.ts';
+import type { Observation } from '../observe/journal.ts';
+
+const PROTOCOL = (o: Observation) => (o.protocol ?? '').toUpperCase();
+
+export function narrate(o: Observation): string | undefined {
+  const d = o.data as Record<string, any>;
+  switch (o.kind) {
+    case 'session.open':
+      return t('narrate.open', { protocol: PROTOCOL(o), ip: o.clientIp ?? '?', port: o.clientPort ?? '?', endpoint: o.endpoint ?? '' });
+    case 'tls.client_hello':
+      return t('narrate.hello', { version: d.highestVersion, count: (d.cipherSuites ?? []).length, suites: (d.cipherSuites ?? []).map((s: { name: string }) => s.name).join(', '), sni: d.sni ?? '—', ocsp: d.statusRequest ? t('detail.yes') : t('detail.no') });
+    case 'tls.established':
+      return d.clientCertificate?.present
+        ? t('narrate.establishedWithCertificate', { version: d.version, cipher: d.cipher, ou: d.clientCertificate.ou ?? '—', trusted: d.clientCertificate.trusted ? t('narrate.valid') : t('narrate.invalid') })
+        : t('narrate.established', { version: d.version, cipher: d.cipher });
+    case 'tls.failed':
+      if (d.alert) return t('narrate.clientAlert', { alert: d.alert });
+      return d.by === 'server' ? t('narrate.serverRefused', { detail: d.detail ?? d.error ?? '' }) : t('narrate.tlsAborted', { detail: d.detail ?? d.reason ?? '' });
+    case 'tls.plaintext_injection':
+      return t('narrate.injection', { bytes: d.bytes });
+    case 'command':
+      return t('narrate.command', { verb: d.verb ?? '?', reply: d.reply?.code ?? d.reply?.status ?? '', clear: d.tls ? '' : t('narrate.inClear') });
+    case 'auth':
+      return t(d.outcome === 'success' ? 'narrate.authOk' : 'narrate.authRefused', { mechanism: d.mechanism ?? '?', user: d.user ?? '', reason: d.reason ?? '', clear: d.tls === false ? t('narrate.inClear') : '' });
+    case 'message':
+      return d.outcome === 'accepted'
+        ? t('narrate.message', { from: d.from, to: (d.to ?? []).join(', '), size: d.size, mss: mssHeaders(d.headers) })
+        : t('narrate.messageRefused', { outcome: d.outcome });
+    case 'session.close':
+      return t(d.by === 'server' ? 'narrate.closedByServer' : d.by === 'timeout' ? 'narrate.closedByTimeout' : 'narrate.closedByClient', { reason: d.reason ?? '' });
+    case 'autoconfig.http':
+      return t('narrate.autoconfigHttp', { path: d.path ?? '', status: d.status, servers: servers(d.answered) });
+    case 'autoconfig.dns':
+      return t('narrate.autoconfigDns', { qtype: d.qtype ?? '?', name: d.name ?? '', rcode: d.rcode ?? '', servers: servers(d.answered) });
+    case 'pki.crl_fetch':
+      return t('narrate.crlFetch', { ca: d.ca ?? '' });
+    case 'pki.ocsp_request':
+      return t('narrate.ocsp', { statuses: ((d.requests ?? []) as { status?: string }[]).map((r) => r.status).join(', ') });
+    case 'pki.ca_fetch':
+      return t('narrate.caFetch', { ca: d.ca ?? d.file ?? '' });
+    default:
+      return undefined;
+  }
+}
+
+function mssHeaders(headers: { name: string; value: string }[] | undefined): string {
+  const mss = (headers ?? []).filter((h) => /^x-mss-/i.test(h.name));
+  return mss.length > 0 ? mss.map((h) => `${h.name}: ${h.value}`).join(' ; ') : t('narrate.noMssHeader');
+}
+
+function servers(answered: Record<string, unknown>[] | undefined): string {
+  const list = (answered ?? []).filter((a) => a.endpoint).map((a) => `${String(a.endpoint)}:${String(a.port ?? '')}`);
+  return list.length > 0 ? [...new Set(list)].join(', ') : '—';
+}

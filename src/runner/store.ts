@@ -1,0 +1,111 @@
+// Executions and their logs in the database: what the execution page, the API, exports and statistics read.
+import { sql, type Kysely } from 'kysely';
+import type { Check } from '../catalogue/verdicts/types.ts';
+import type { Database } from '../store/schema.ts';
+import type { Execution, ExecutionOptions, LogLevel, LogLine, TargetType, Verdict } from './types.ts';
+
+type Row = Database['executions'] extends infer T ? { [K in keyof T]: unknown } : never;
+
+export class ExecutionStore {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async create(input: { accountId: number; targetType: TargetType; targetId: string; parentId: number | null; options: ExecutionOptions; startedBy: string }): Promise<Execution> {
+    const row = await this.db
+      .insertInto('executions')
+      .values({
+        account_id: input.accountId,
+        target_type: input.targetType,
+        target_id: input.targetId,
+        parent_id: input.parentId,
+        options: JSON.stringify(input.options),
+        status: 'running',
+        verdict: null,
+        started_at: Date.now(),
+        ended_at: null,
+        window_start: null,
+        window_end: null,
+        checks: '[]',
+        observation_ids: '[]',
+        started_by: input.startedBy,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    return toExecution(row);
+  }
+
+  async get(id: number): Promise<Execution | undefined> {
+    const row = await this.db.selectFrom('executions').selectAll().where('id', '=', id).executeTakeFirst();
+    return row ? toExecution(row) : undefined;
+  }
+
+  async list(filter: { accountIds?: number[]; targetId?: string; parentId?: number | null; verdict?: Verdict; limit?: number; beforeId?: number } = {}): Promise<Execution[]> {
+    let q = this.db.selectFrom('executions').selectAll();
+    if (filter.accountIds) q = filter.accountIds.length > 0 ? q.where('account_id', 'in', filter.accountIds) : q.where(sql<boolean>`1 = 0`);
+    if (filter.targetId) q = q.where('target_id', '=', filter.targetId);
+    if (filter.parentId !== undefined) q = filter.parentId === null ? q.where('parent_id', 'is', null) : q.where('parent_id', '=', filter.parentId);
+    if (filter.verdict) q = q.where('verdict', '=', filter.verdict);
+    if (filter.beforeId) q = q.where('id', '<', filter.beforeId);
+    const rows = await q.orderBy('id', 'desc').limit(filter.limit ?? 100).execute();
+    return rows.map(toExecution);
+  }
+
+  async setWindow(id: number, start: number, end: number): Promise<void> {
+    await this.db.updateTable('executions').set({ window_start: start, window_end: end }).where('id', '=', id).execute();
+  }
+
+  async finish(id: number, verdict: Verdict, checks: Check[], observationIds: number[]): Promise<void> {
+    await this.db
+      .updateTable('executions')
+      .set({ status: 'finished', verdict, ended_at: Date.now(), checks: JSON.stringify(checks), observation_ids: JSON.stringify(observationIds) })
+      .where('id', '=', id)
+      .where('status', '=', 'running')
+      .execute();
+  }
+
+  /** Executions left running by a previous process. */
+  async running(): Promise<Execution[]> {
+    const rows = await this.db.selectFrom('executions').selectAll().where('status', '=', 'running').execute();
+    return rows.map(toExecution);
+  }
+
+  async appendLog(executionId: number, seq: number, level: LogLevel, text: string, jobId: string | null): Promise<LogLine> {
+    const line = { seq, at: Date.now(), level, text, jobId };
+    await this.db.insertInto('execution_logs').values({ execution_id: executionId, seq, at: line.at, level, text, job_id: jobId }).execute();
+    return line;
+  }
+
+  async log(executionId: number, afterSeq = 0): Promise<LogLine[]> {
+    const rows = await this.db.selectFrom('execution_logs').selectAll().where('execution_id', '=', executionId).where('seq', '>', afterSeq).orderBy('seq').execute();
+    return rows.map((r) => ({ seq: Number(r.seq), at: Number(r.at), level: r.level as LogLevel, text: r.text, jobId: r.job_id }));
+  }
+
+  /** Executions, success rate and mean duration of one target (manual figure 12), over finished executions. */
+  async stats(targetId: string, accountIds?: number[]): Promise<{ executions: number; successRate: number; meanDurationMs: number }> {
+    let q = this.db.selectFrom('executions').select(['verdict', 'started_at', 'ended_at']).where('target_id', '=', targetId).where('status', '=', 'finished');
+    if (accountIds) q = accountIds.length > 0 ? q.where('account_id', 'in', accountIds) : q.where(sql<boolean>`1 = 0`);
+    const rows = await q.execute();
+    const ok = rows.filter((r) => r.verdict === 'OK').length;
+    const total = rows.reduce((sum, r) => sum + (Number(r.ended_at) - Number(r.started_at)), 0);
+    return { executions: rows.length, successRate: rows.length ? ok / rows.length : 0, meanDurationMs: rows.length ? Math.round(total / rows.length) : 0 };
+  }
+}
+
+function toExecution(row: Row): Execution {
+  const windowStart = row.window_start === null ? null : Number(row.window_start);
+  return {
+    id: Number(row.id),
+    accountId: Number(row.account_id),
+    targetType: row.target_type as TargetType,
+    targetId: row.target_id as string,
+    parentId: row.parent_id === null ? null : Number(row.parent_id),
+    options: JSON.parse(row.options as string) as ExecutionOptions,
+    status: row.status as Execution['status'],
+    verdict: (row.verdict as Verdict | null) ?? null,
+    startedAt: Number(row.started_at),
+    endedAt: row.ended_at === null ? null : Number(row.ended_at),
+    window: windowStart === null ? null : { start: windowStart, end: Number(row.window_end) },
+    checks: JSON.parse(row.checks as string) as Check[],
+    observationIds: JSON.parse(row.observation_ids as string) as number[],
+    startedBy: row.started_by as string,
+  };
+}
