@@ -11,6 +11,7 @@ import { loadConfig } from '../src/config/config.ts';
 import { startPlatform, type Platform } from '../src/platform.ts';
 import { silentLogger } from '../src/util/log.ts';
 import { dovecotUnavailable, startDovecot } from './dovecot.ts';
+import { idleLatency } from './idle-latency.ts';
 import { appendMessage } from './imap-client.ts';
 import type { LoadOptions, LoadResult } from './imap-load.ts';
 
@@ -123,6 +124,12 @@ async function main(): Promise<void> {
       const rate = (r: LoadResult) => r.sessions / (r.wallMs / 1000);
       console.log(`\nratio motco/dovecot: ${(rate(ours) / rate(dovecotResult)).toFixed(2)} × the sessions per second`);
     }
+
+    // Delivery to an IDLE client: from the start of an SMTP submission to the client's EXISTS (ours only:
+    // Dovecot has no SMTP submission here).
+    const idle = await idleLatency(platform, user, common.ca, 50);
+    const sorted = [...idle.samplesMs].sort((a, b) => a - b);
+    console.log(`\nSMTP submission → IDLE client (motco, ${sorted.length} messages, submission included): p50 ${percentile(sorted, 50).toFixed(1)} ms, p99 ${percentile(sorted, 99).toFixed(1)} ms, max ${sorted.at(-1)!.toFixed(1)} ms`);
     // Both servers and the load generator share the machine: other work running meanwhile skews the figures.
     console.log(`load average at the end: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')} (${os.cpus().length} CPUs)`);
   } finally {

@@ -84,6 +84,20 @@ describe('motco run with the reference LPS', () => {
     expect(run.output()).toMatch(/terminée : KO/);
   });
 
+  it('fails the global job, naming the check, when `motco lps --follow` injects a fault where it applies', async () => {
+    const run = spawnMotco(['run', 'MSS-LPS-SEGUR-GEN-PER-ORG', '--account', NIL, '--ip', '127.0.0.1', '--delai', '20']);
+    await expect.poll(run.output, { timeout: 30_000 }).toMatch(/Exécution #\d+ lancée/);
+    const id = /Exécution #(\d+) lancée/.exec(run.output())![1]!;
+    const lps = spawnMotco(['lps', '--follow', id, '--account', NIL, '--fault', 'forbidden-suite']);
+    const [runCode] = await Promise.all([run.exited, lps.exited]);
+    expect(runCode, run.output()).toBe(1);
+    // The two TLS units are KO on the forbidden suite; the other eight are played conformant and OK.
+    expect(run.output().match(/Suites non autorisées proposées : TLS_RSA_WITH_AES_128_CBC_SHA/g)?.length).toBeGreaterThanOrEqual(2);
+    expect(run.output()).toMatch(/MIE PSC : TLS IMAP \(MSS-CONF\.01;03\) : KO/);
+    expect(run.output()).toMatch(/MIE PSC : Envoi Mail SMTP \(MSS-CONF\.05\) : OK/);
+    expect(run.output()).toMatch(new RegExp(`Exécution #${id} terminée : KO`));
+  });
+
   it('lists the catalogue and refuses a bad option with a French message and exit 2', async () => {
     const jobs = await motco(['jobs', '--json', '--data', dataDir], env);
     const listing = JSON.parse(jobs.stdout) as { folders: { id: string; global: boolean; jobs: { id: string; title: string }[] }[] };

@@ -41,6 +41,14 @@ beforeAll(async () => {
   await t.platform.identity.psc.simulator!.identities.create({ idnat: PSC_IDNAT, givenName: 'Claire', familyName: 'Moreau' });
 });
 
+/** Sends a message to a mailbox through the platform's own SMTP endpoint (the webmail password, as any client may). */
+async function deliverBySmtp(to: string, subject: string): Promise<void> {
+  const e = endpoint('psc');
+  const transport = nodemailer.createTransport({ host: e.address, port: e.smtpPort, secure: false, requireTLS: true, tls: { ca: [readFileSync(trust, 'utf8')], servername: e.host }, auth: { user: to, pass: PASSWORD } });
+  await transport.sendMail({ from: to, to, subject, text: 'Bonjour' });
+  transport.close();
+}
+
 /** A fresh PSC access token for a test identity, by CIBA through the platform's PSC simulator. */
 async function pscToken(idnat: string): Promise<string> {
   const secret = (await new Secrets(identityDb(t.platform.store.db)).get(PSC_TOOLS_SECRET))!;
@@ -307,10 +315,13 @@ describe('XOAUTH2', () => {
   it('imapflow sends XOAUTH2 with an initial response and a fresh PSC token: authenticated, recorded with the claims, never the token', async () => {
     const user = address(PSC_IDNAT);
     const token = await pscToken(PSC_IDNAT);
+    await deliverBySmtp(user, 'Par SMTP, lu en XOAUTH2');
     const client = imapflow('psc', { user, accessToken: token });
     await client.connect();
     const inbox = await client.mailboxOpen('INBOX');
     expect(inbox.path).toBe('INBOX');
+    const message = await client.fetchOne('*', { source: true, envelope: true });
+    expect(message && message.envelope?.subject).toBe('Par SMTP, lu en XOAUTH2');
     await client.logout();
     const auth = await waitFor(t.platform.journal, { kind: 'auth', protocol: 'imap' }, (o) => o.data.mechanism === 'XOAUTH2' && o.data.user === user && o.data.initialResponse === true);
     expect(auth.data).toMatchObject({ command: 'AUTHENTICATE', outcome: 'success', reason: 'bearer', bearerVerified: true, bearer: { format: 'jwt', claims: { SubjectNameID: PSC_IDNAT, acr: 'eidas1' } } });
@@ -320,9 +331,11 @@ describe('XOAUTH2', () => {
   it('python imaplib answers the continuation (no initial response) with a fresh token: authenticated and INBOX selected', async () => {
     const e = endpoint('psc');
     const user = address(PSC_IDNAT);
-    const result = await python({ host: e.address, port: e.imapPort, cafile: trust, mechanism: 'XOAUTH2', user, token: await pscToken(PSC_IDNAT), steps: [['select', 'INBOX']] });
+    await deliverBySmtp(user, 'Lu par imaplib');
+    const result = await python({ host: e.address, port: e.imapPort, cafile: trust, mechanism: 'XOAUTH2', user, token: await pscToken(PSC_IDNAT), steps: [['select', 'INBOX'], ['uid', 'SEARCH', 'SUBJECT', '"Lu par imaplib"'], ['fetch', '1:*', '(BODY.PEEK[HEADER.FIELDS (SUBJECT)])']] });
     expect(result).toMatchObject({ ok: true, challenges: [''] });
     expect(result.steps[0][0]).toBe('OK');
+    expect(JSON.stringify(result.steps[2])).toContain('Subject: Lu par imaplib');
     const auth = await waitFor(t.platform.journal, { kind: 'auth', protocol: 'imap' }, (o) => o.data.user === user && o.data.initialResponse === false && o.data.outcome === 'success');
     expect(auth.data).toMatchObject({ mechanism: 'XOAUTH2', reason: 'bearer' });
   });
@@ -346,6 +359,16 @@ describe('XOAUTH2', () => {
     const ok = await curl(await pscToken(PSC_IDNAT));
     expect(ok.code, ok.stderr).toBe(0);
     expect(ok.stdout).toContain('INBOX');
+    await deliverBySmtp(user, 'Lu par curl');
+    const imapUrl = (path: string, ...args: string[]) =>
+      run('curl', ['-sS', '--ssl-reqd', '--cacert', trust, '--connect-to', `${e.host}:${e.imapPort}:${e.address}:${e.imapPort}`, `imap://${e.host}:${e.imapPort}/${path}`, ...args, '--user', user, '--oauth2-bearer', token]);
+    const token = await pscToken(PSC_IDNAT);
+    const search = await imapUrl('INBOX', '-X', 'UID SEARCH SUBJECT "Lu par curl"');
+    const uid = /\* SEARCH (\d+)/.exec(search.stdout)?.[1];
+    expect(uid, search.stdout + search.stderr).toBeDefined();
+    const read = await imapUrl(`INBOX;UID=${uid}`);
+    expect(read.code, read.stderr).toBe(0);
+    expect(read.stdout).toContain('Subject: Lu par curl');
     const forged = await curl(fakeJwt({ iss: t.platform.identity.psc.issuer, SubjectNameID: PSC_IDNAT, acr: 'eidas1', scope: 'openid scope_all' }));
     expect(forged.code).toBe(67); // CURLE_LOGIN_DENIED
     const refused = await waitFor(t.platform.journal, { kind: 'auth', protocol: 'imap' }, (o) => o.data.user === user && o.data.outcome === 'failure');

@@ -90,7 +90,10 @@ describe('sequence sets', () => {
       { start: 9, end: 7 },
       { start: 10, end: Infinity },
     ]);
-    for (const bad of ['', '0', '1:', ':2', '1,,2', '1:2:3', 'a', '4294967296', '-1']) expect(parseSequenceSet(bad), bad).toBeUndefined();
+    // `*` alone and as a range start are sequence sets too (FETCH * is what curl -X 'FETCH * …' and many clients send).
+    expect(parseSequenceSet('*')).toEqual([{ start: Infinity, end: Infinity }]);
+    expect(parseSequenceSet('*:3')).toEqual([{ start: Infinity, end: 3 }]);
+    for (const bad of ['', '0', '1:', ':2', '1,,2', '1:2:3', 'a', '4294967296', '*:4294967296', '-1']) expect(parseSequenceSet(bad), bad).toBeUndefined();
   });
 
   it('tests membership with * as the largest number in use', () => {

@@ -18,7 +18,7 @@ export function parseSequenceSet(text: string): SequenceRange[] | undefined {
     if (extra !== undefined || !first || !NUMBER.test(first) || (second !== undefined && !NUMBER.test(second))) return undefined;
     const start = value(first);
     const end = second === undefined ? start : value(second);
-    if (start > 0xffffffff || (end > 0xffffffff && end !== Infinity)) return undefined;
+    if ([start, end].some((n) => n !== Infinity && n > 0xffffffff)) return undefined;
     ranges.push({ start, end });
   }
   return ranges;

@@ -3,13 +3,9 @@
 // with IDLE (RFC 2177), UIDPLUS (RFC 4315), MOVE (RFC 6851), SPECIAL-USE (RFC 6154), UNSELECT (RFC 3691),
 // LITERAL+ (RFC 7888), ENABLE (RFC 5161), ID (RFC 2971), NAMESPACE (RFC 2342) and CHILDREN (RFC 3348).
 // Every command is recorded with its tag and tagged status; verdicts are not decided here.
-import type { Socket } from 'node:net';
-import type { TLSSocket } from 'node:tls';
-import { LineReader } from '../line-reader.ts';
+import { Conversation } from '../conversation.ts';
 import type { Folder, Mailbox } from '../mailbox/store.ts';
 import { ADVERTISED_MECHANISMS, exposedCredentials, isKnownMechanism, SaslExchange, type SaslCredentials, type SaslStep } from '../sasl/mechanisms.ts';
-import type { MailServices } from '../services.ts';
-import type { MailSession } from '../session.ts';
 import type { SessionEvent } from '../sessions.ts';
 import { bad, no, ok, type ImapContext, type Reply } from './context.ts';
 import * as folders from './folders.ts';
@@ -78,24 +74,11 @@ const LITERAL = /\{(\d{1,10})(\+?)\}$/;
 const CRLF = Buffer.from('\r\n');
 const SERVER_ID: Wire = [str('name'), str('motco'), str('vendor'), str('motco')];
 
-export class ImapSession implements ImapContext {
-  private socket: Socket | TLSSocket;
-  private reader: LineReader;
-  private closing = false;
+export class ImapSession extends Conversation implements ImapContext {
   private badCommands = 0;
-  /** The socket the 'timeout' listener is attached to (raw, then TLS). */
-  private timedSocket: Socket | undefined;
   private user: Mailbox | undefined;
   private view: SelectedFolder | undefined;
-
-  constructor(
-    private readonly raw: Socket,
-    private readonly session: MailSession,
-    private readonly services: MailServices,
-  ) {
-    this.socket = raw;
-    this.reader = new LineReader(raw);
-  }
+  protected readonly timeoutReason = 'Disconnected for inactivity';
 
   private get config() {
     return this.services.config.imap;
@@ -115,13 +98,14 @@ export class ImapSession implements ImapContext {
     }
   }
 
-  /** Ends the session from our side with * BYE (RFC 3501 §7.1.5), as a server does on shutdown or inactivity. */
-  closeByServer(reason: string, by: 'server' | 'timeout' = 'server'): void {
-    if (this.closing) return;
-    this.session.closedBy = by;
-    this.session.closeReason = reason;
+  /** * BYE (RFC 3501 §7.1.5), as a server does on shutdown or inactivity. */
+  protected goodbye(reason: string): void {
     this.untagged(`BYE ${reason}`);
-    this.finish();
+  }
+
+  /** Short before authentication, at least 30 minutes after (RFC 3501 §5.4). */
+  protected idleTimeoutMs(): number {
+    return (this.user ? this.config.idleTimeoutSeconds : this.config.preAuthTimeoutSeconds) * 1000;
   }
 
   // ImapContext: what command handlers use.
@@ -343,22 +327,8 @@ export class ImapSession implements ImapContext {
   async startTls(args: Args, command: Command): Promise<Reply | null> {
     args.end();
     if (this.session.tls) return bad('TLS already active');
-    const injected = this.reader.detach();
-    this.raw.setTimeout(0); // from here the handshake timeout applies, then the TLS socket's own timer
-    await this.complete(command.tag, command.name, '', ok('Begin TLS negotiation now'), {});
-    if (injected.length > 0) await this.session.record('tls.plaintext_injection', { bytes: injected.length, discarded: true });
-    const upgraded = await this.services.tls(this.session.endpoint.id).upgrade(this.raw, this.session);
-    if (!upgraded.ok) {
-      this.session.closedBy ??= upgraded.by;
-      this.session.closeReason ??= `TLS: ${upgraded.reason}`;
-      this.finish();
-      return null;
-    }
-    // RFC 3501 §6.2.1: what was learnt before TLS is forgotten; the client asks for capabilities again.
-    this.session.tls = upgraded.state;
-    this.socket = upgraded.socket;
-    this.reader = new LineReader(upgraded.socket);
-    this.armTimeout();
+    await this.switchToTls(() => this.complete(command.tag, command.name, '', ok('Begin TLS negotiation now'), {}));
+    // RFC 3501 §6.2.1: nothing learnt before TLS is kept (there is no state before authentication to forget).
     return null;
   }
 
@@ -464,27 +434,6 @@ export class ImapSession implements ImapContext {
 
   // Plumbing.
 
-  private write(data: string | Buffer): void {
-    if (!this.socket.destroyed && this.socket.writable) this.socket.write(data);
-  }
-
-  /** (Re)starts the idle timer: short before authentication, at least 30 minutes after (RFC 3501 §5.4). */
-  private armTimeout(): void {
-    if (this.timedSocket !== this.socket) {
-      this.timedSocket = this.socket;
-      this.socket.on('timeout', () => this.closeByServer('Disconnected for inactivity', 'timeout'));
-    }
-    this.socket.setTimeout((this.user ? this.config.idleTimeoutSeconds : this.config.preAuthTimeoutSeconds) * 1000);
-  }
-
-  /** Half-closes, then destroys if the client does not close within a moment. */
-  private finish(): void {
-    if (this.closing) return;
-    this.closing = true;
-    this.socket.setTimeout(0);
-    this.socket.end();
-    setTimeout(() => this.socket.destroy(), 2000).unref();
-  }
 }
 
 const STAR = Buffer.from('* ');

@@ -1,15 +1,12 @@
 // SMTP submission (RFC 5321, 6409) with STARTTLS (RFC 3207) and AUTH (RFC 4954), as an MSSanté operator's
 // port 587 behaves: nothing but EHLO/STARTTLS/NOOP/RSET/QUIT before TLS, authentication before mail, local
 // delivery only. Every command, its reply and each message are recorded; verdicts are not decided here.
-import type { Socket } from 'node:net';
-import type { TLSSocket } from 'node:tls';
 import { contentFacts } from '../message/attachments.ts';
 import { parseHeaderFields, headerValue } from '../message/headers.ts';
-import { LineReader, type Line } from '../line-reader.ts';
+import { Conversation } from '../conversation.ts';
+import type { Line } from '../line-reader.ts';
 import { ADVERTISED_MECHANISMS, exposedCredentials, isKnownMechanism, SaslExchange, type SaslStep } from '../sasl/mechanisms.ts';
-import type { MailSession } from '../session.ts';
 import { parsePath } from './envelope.ts';
-import type { MailServices } from '../services.ts';
 
 interface Transaction {
   from: string;
@@ -26,24 +23,11 @@ interface Reply {
 
 const VERB = /^[A-Za-z]{1,16}$/;
 
-export class SmtpSession {
-  private socket: Socket | TLSSocket;
-  private reader: LineReader;
+export class SmtpSession extends Conversation {
   private greeted: string | undefined;
   private transaction: Transaction | undefined;
   private badCommands = 0;
-  private closing = false;
-  /** The socket the 'timeout' listener is attached to (raw, then TLS). */
-  private timedSocket: Socket | undefined;
-
-  constructor(
-    private readonly raw: Socket,
-    private readonly session: MailSession,
-    private readonly services: MailServices,
-  ) {
-    this.socket = raw;
-    this.reader = new LineReader(raw);
-  }
+  protected readonly timeoutReason = 'Timeout exceeded';
 
   private get config() {
     return this.services.config;
@@ -63,13 +47,13 @@ export class SmtpSession {
     }
   }
 
-  /** Ends the session from our side with a 421, as an operator does on shutdown or inactivity. */
-  closeByServer(reason: string, by: 'server' | 'timeout' = 'server'): void {
-    if (this.closing) return;
-    this.session.closedBy = by;
-    this.session.closeReason = reason;
+  /** A 421, as an operator does on shutdown or inactivity. */
+  protected goodbye(reason: string, by: 'server' | 'timeout'): void {
     this.send({ code: 421, status: by === 'timeout' ? '4.4.2' : '4.3.2', lines: [`${this.host} ${reason}, closing transmission channel`] });
-    this.finish();
+  }
+
+  protected idleTimeoutMs(): number {
+    return (this.session.mailbox ? this.config.smtp.idleTimeoutSeconds : this.config.smtp.preAuthTimeoutSeconds) * 1000;
   }
 
   private async handle(line: Line): Promise<void> {
@@ -139,20 +123,7 @@ export class SmtpSession {
   private async startTls(args: string): Promise<void> {
     if (this.session.tls) return this.answer('STARTTLS', args, { code: 503, status: '5.5.1', lines: ['TLS already active'] });
     if (args.trim()) return this.answer('STARTTLS', args, { code: 501, status: '5.5.4', lines: ['Syntax: STARTTLS'] });
-    const injected = this.reader.detach();
-    this.raw.setTimeout(0); // from here the handshake timeout applies, then the TLS socket's own timer
-    await this.answer('STARTTLS', '', { code: 220, status: '2.0.0', lines: ['Ready to start TLS'] });
-    if (injected.length > 0) await this.session.record('tls.plaintext_injection', { bytes: injected.length, discarded: true });
-    const upgraded = await this.services.tls(this.session.endpoint.id).upgrade(this.raw, this.session);
-    if (!upgraded.ok) {
-      this.session.closedBy ??= upgraded.by;
-      this.session.closeReason ??= `TLS: ${upgraded.reason}`;
-      return this.finish();
-    }
-    this.session.tls = upgraded.state;
-    this.socket = upgraded.socket;
-    this.reader = new LineReader(upgraded.socket);
-    this.armTimeout();
+    if (!(await this.switchToTls(() => this.answer('STARTTLS', '', { code: 220, status: '2.0.0', lines: ['Ready to start TLS'] })))) return;
     // RFC 3207 §4.2: forget everything learnt before TLS; the client must EHLO again.
     this.greeted = undefined;
     this.transaction = undefined;
@@ -316,25 +287,7 @@ export class SmtpSession {
     const prefix = reply.status ? `${reply.status} ` : '';
     const lines = reply.lines.length > 0 ? reply.lines : [''];
     const text = lines.map((line, i) => `${reply.code}${i === lines.length - 1 ? ' ' : '-'}${prefix}${line}`.trimEnd() + '\r\n').join('');
-    if (!this.socket.destroyed && this.socket.writable) this.socket.write(text);
+    this.write(text);
   }
 
-  /** (Re)starts the idle timer: short before authentication, longer after. */
-  private armTimeout(): void {
-    if (this.timedSocket !== this.socket) {
-      this.timedSocket = this.socket;
-      this.socket.on('timeout', () => this.closeByServer('Timeout exceeded', 'timeout'));
-    }
-    const seconds = this.session.mailbox ? this.config.smtp.idleTimeoutSeconds : this.config.smtp.preAuthTimeoutSeconds;
-    this.socket.setTimeout(seconds * 1000);
-  }
-
-  /** Half-closes, then destroys if the client does not close within a moment. */
-  private finish(): void {
-    if (this.closing) return;
-    this.closing = true;
-    this.socket.setTimeout(0);
-    this.socket.end();
-    setTimeout(() => this.socket.destroy(), 2000).unref();
-  }
 }
