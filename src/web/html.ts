@@ -32,16 +32,28 @@ export function raw(markup: string): SafeHtml {
   return new SafeHtml(markup);
 }
 
+export interface NavLink {
+  href: string;
+  label: string;
+  current?: boolean;
+}
+
 export interface PageOptions {
   title: string;
   body: SafeHtml;
-  /** Extra elements for <head> (a page's own script, say). */
+  /** Extra elements for <head> (a page's own stylesheet or script, say). */
   head?: SafeHtml;
   /** Text shown in the header bar next to the product name. */
   area?: string;
+  /** Where the product name leads (the area's home). */
+  home?: string;
+  /** Links of the area, shown under the header bar. */
+  nav?: NavLink[];
+  /** The signed-in person: their name and the profile menu's « Déconnexion ». */
+  user?: { name: string; logoutUrl: string };
 }
 
-export function page({ title, body, head, area }: PageOptions): string {
+export function page({ title, body, head, area, home, nav, user }: PageOptions): string {
   return html`<!doctype html>
 <html lang="fr">
 <head>
@@ -52,8 +64,13 @@ export function page({ title, body, head, area }: PageOptions): string {
 ${head}
 </head>
 <body>
-<header class="bar"><span class="brand">motco</span>${area ? html`<span class="area">${area}</span>` : ''}</header>
-<main>
+<a class="skip" href="#contenu">Aller au contenu</a>
+<header class="bar">
+<a class="brand" href="${home ?? '/'}">motco</a>${area ? html`<span class="area">${area}</span>` : ''}
+${user ? html`<details class="profile"><summary aria-label="Profil">${user.name}</summary><form method="post" action="${user.logoutUrl}"><button type="submit">Déconnexion</button></form></details>` : ''}
+</header>
+${nav && nav.length > 0 ? html`<nav class="tabs" aria-label="Navigation"><ul>${nav.map((l) => html`<li><a href="${l.href}"${l.current ? raw(' aria-current="page"') : ''}>${l.label}</a></li>`)}</ul></nav>` : ''}
+<main id="contenu">
 ${body}
 </main>
 </body>
