@@ -145,6 +145,20 @@ describe('options, stop and statistics', () => {
   });
 });
 
+describe('evidence', () => {
+  it('keeps the account as it was when the execution ran, even after the account changes', async () => {
+    const carol = await vendorWithAccount(t, { login: 'erin', immatriculation: '77777777700077', nil: 'DEV-ERIN-1', idnatPsc: '810000000888', idnatAuthCli: '10888888888' });
+    const job = UNIT_JOBS.find((j) => j.id === 'psc-send-smtp')!;
+    const { execution } = await runWhilePlaying(carol, job);
+    expect(execution.account).toMatchObject({ nil: 'DEV-ERIN-1', personalMailbox: carol.account.personalMailbox });
+    const modified = await carol.api('PUT', `/accounts/${carol.id}`, { nil: 'DEV-ERIN-2', idnatPsc: '810000000888', idnatAuthCli: '10888888888' });
+    expect(modified.status, JSON.stringify(modified.body)).toBe(200);
+    const exported = await carol.api('GET', `/executions/${execution.id}/export.json`);
+    expect(exported.body.account).toMatchObject({ nil: 'DEV-ERIN-1', idnatPsc: '810000000888' });
+    expect(exported.body.execution.account.nil).toBe('DEV-ERIN-1');
+  });
+});
+
 describe('restart', () => {
   it('ends an execution running at shutdown as INTERRUPTED, visibly, and a restarted platform keeps it so', async () => {
     const other = await startTestPlatform({ runner: { delaiMinSeconds: 2 } });

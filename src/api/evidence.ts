@@ -33,7 +33,7 @@ const accountSummarySchema = z.object({
 
 /** A campaign's global jobs hold unit jobs: two levels of steps at most. */
 export const evidenceSchema = evidenceOf(z.array(evidenceOf(z.array(evidenceOf(z.array(z.never())))))).extend({
-  account: accountSummarySchema.describe('Le compte tel qu’il est au moment de l’export'),
+  account: accountSummarySchema.describe('Le compte tel qu’il était au lancement de l’exécution (tel qu’il est à l’export pour les exécutions plus anciennes)'),
   exportedAt: z.number().int(),
 });
 
@@ -54,16 +54,23 @@ export function executionView(execution: Execution) {
 export async function buildEvidence(execution: Execution, account: ProductAccount, deps: { executions: ExecutionStore; journal: Journal }): Promise<Evidence> {
   return {
     ...(await step(execution, deps)),
-    account: {
-      id: account.id,
-      nil: account.nil,
-      runnerUserId: account.runnerUserId,
-      organisation: account.organisation.raisonSociale,
-      idnatPsc: account.idnatPsc,
-      idnatAuthCli: account.idnatAuthCli,
-      mailboxes: account.mailboxes,
-    },
+    account: asRun(execution, account),
     exportedAt: Date.now(),
+  };
+}
+
+/** The account's values when the execution started (the snapshot), else as it is now. */
+function asRun(execution: Execution, account: ProductAccount): Evidence['account'] {
+  const run = execution.account;
+  const common = { id: account.id, organisation: account.organisation.raisonSociale };
+  if (!run) return { ...common, nil: account.nil, runnerUserId: account.runnerUserId, idnatPsc: account.idnatPsc, idnatAuthCli: account.idnatAuthCli, mailboxes: account.mailboxes };
+  return {
+    ...common,
+    nil: run.nil,
+    runnerUserId: run.runnerUserId,
+    idnatPsc: run.idnatPsc,
+    idnatAuthCli: run.idnatAuthCli,
+    mailboxes: { personal: run.personalMailbox, applicative: run.applicativeMailbox, patient: run.patientAddress },
   };
 }
 

@@ -67,6 +67,18 @@ export const executionSchema = z
   .object({
     id: z.number().int(),
     accountId: z.number().int(),
+    account: z
+      .object({
+        nil: z.string(),
+        runnerUserId: z.string(),
+        idnatPsc: z.string().nullable(),
+        idnatAuthCli: z.string().nullable(),
+        personalMailbox: z.string().nullable(),
+        applicativeMailbox: z.string().nullable(),
+        patientAddress: z.string().nullable(),
+      })
+      .nullable()
+      .describe('Le compte tel qu’il était au lancement'),
     targetType: z.enum(['job', 'folder', 'campaign']),
     targetId: z.string(),
     title: z.string().describe('Titre du travail'),

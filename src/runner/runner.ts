@@ -15,7 +15,7 @@ import type { Logger } from '../util/log.ts';
 import { narrate } from './narrate.ts';
 import { validateOptions, type OptionError } from './options.ts';
 import type { ExecutionStore } from './store.ts';
-import type { Execution, ExecutionEvent, LogLevel, TargetType, Verdict } from './types.ts';
+import type { Execution, ExecutionAccount, ExecutionEvent, LogLevel, TargetType, Verdict } from './types.ts';
 
 export interface RunnerAccount extends JobAccount {
   id: number;
@@ -101,7 +101,7 @@ export class Runner {
     const options = validateOptions({ delai: request.delai, ip: request.ip }, { min: runner.delaiMinSeconds, max: runner.delaiMaxSeconds, default: runner.delaiDefaultSeconds }, ipRequired);
     if (!options.ok) return { ok: false, reason: 'invalid', errors: options.errors };
 
-    const execution = await this.deps.store.create({ accountId: account.id, targetType: target.type, targetId: targetId(target), parentId: null, options: options.value, startedBy: request.startedBy });
+    const execution = await this.deps.store.create({ accountId: account.id, account: snapshot(account), targetType: target.type, targetId: targetId(target), parentId: null, options: options.value, startedBy: request.startedBy });
     void this.runTop(execution, target, account).catch((error: unknown) => this.deps.log.error('execution failed', { execution: execution.id, error }));
     return { ok: true, execution };
   }
@@ -252,7 +252,7 @@ export class Runner {
     const signal = live.controller.signal;
     for (const [index, target] of targets.entries()) {
       if (signal.aborted) break;
-      const child = await this.deps.store.create({ accountId: account.id, targetType: childType, targetId: targetId(target), parentId: live.execution.id, options: live.execution.options, startedBy: live.execution.startedBy });
+      const child = await this.deps.store.create({ accountId: account.id, account: snapshot(account), targetType: childType, targetId: targetId(target), parentId: live.execution.id, options: live.execution.options, startedBy: live.execution.startedBy });
       const title = target.type === 'job' ? target.job.title : targetId(target);
       const instruction = target.type === 'job' ? expectations(target.job, { config: this.deps.config, account, reopenDelaySeconds: this.deps.config.runner.reopenImapDelaySeconds }).instruction : t('runner.followFolder');
       await live.log('step', t('runner.childStart', { index: index + 1, count: targets.length, title, id: targetId(target), execution: child.id, instruction }), target.type === 'job' ? target.job.id : null);
@@ -300,6 +300,11 @@ export class Runner {
     }
     return result;
   }
+}
+
+function snapshot(account: RunnerAccount): ExecutionAccount {
+  const { nil, runnerUserId, idnatPsc, idnatAuthCli, personalMailbox, applicativeMailbox, patientAddress } = account;
+  return { nil, runnerUserId, idnatPsc, idnatAuthCli, personalMailbox, applicativeMailbox, patientAddress };
 }
 
 function resolveTarget(id: string): Target | undefined {

@@ -2,14 +2,14 @@
 import { sql, type Kysely } from 'kysely';
 import type { Check } from '../catalogue/verdicts/types.ts';
 import type { Database } from '../store/schema.ts';
-import type { Execution, ExecutionOptions, LogLevel, LogLine, TargetType, Verdict } from './types.ts';
+import type { Execution, ExecutionAccount, ExecutionOptions, LogLevel, LogLine, TargetType, Verdict } from './types.ts';
 
 type Row = Database['executions'] extends infer T ? { [K in keyof T]: unknown } : never;
 
 export class ExecutionStore {
   constructor(private readonly db: Kysely<Database>) {}
 
-  async create(input: { accountId: number; targetType: TargetType; targetId: string; parentId: number | null; options: ExecutionOptions; startedBy: string }): Promise<Execution> {
+  async create(input: { accountId: number; account: ExecutionAccount; targetType: TargetType; targetId: string; parentId: number | null; options: ExecutionOptions; startedBy: string }): Promise<Execution> {
     const row = await this.db
       .insertInto('executions')
       .values({
@@ -27,6 +27,7 @@ export class ExecutionStore {
         checks: '[]',
         observation_ids: '[]',
         started_by: input.startedBy,
+        account: JSON.stringify(input.account),
       })
       .returningAll()
       .executeTakeFirstOrThrow();
@@ -95,6 +96,7 @@ function toExecution(row: Row): Execution {
   return {
     id: Number(row.id),
     accountId: Number(row.account_id),
+    account: row.account ? (JSON.parse(row.account as string) as ExecutionAccount) : null,
     targetType: row.target_type as TargetType,
     targetId: row.target_id as string,
     parentId: row.parent_id === null ? null : Number(row.parent_id),

@@ -13,9 +13,22 @@ export interface ExecutionOptions {
   ip: string | null;
 }
 
+/** The account as it was when the execution started: the evidence must not change if the account does. */
+export interface ExecutionAccount {
+  nil: string;
+  runnerUserId: string;
+  idnatPsc: string | null;
+  idnatAuthCli: string | null;
+  personalMailbox: string | null;
+  applicativeMailbox: string | null;
+  patientAddress: string | null;
+}
+
 export interface Execution {
   id: number;
   accountId: number;
+  /** Null only for executions recorded before the snapshot existed. */
+  account: ExecutionAccount | null;
   targetType: TargetType;
   /** Unit job id, folder id, or "campaign". */
   targetId: string;

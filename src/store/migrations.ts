@@ -275,5 +275,11 @@ export function migrations(dialect: DialectName): Record<string, Migration> {
           .execute();
       },
     },
+    // The account as it was when an execution started, kept with the execution's evidence.
+    '0005_execution_account': {
+      async up(db) {
+        await db.schema.alterTable('executions').addColumn('account', 'text').execute();
+      },
+    },
   };
 }

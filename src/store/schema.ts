@@ -81,6 +81,8 @@ export interface ExecutionTable {
   /** JSON array of observation ids */
   observation_ids: string;
   started_by: string;
+  /** JSON snapshot of the account at the start (ExecutionAccount); null for older executions. */
+  account: string | null;
 }
 
 export interface ExecutionLogTable {
