@@ -421,6 +421,25 @@ describe('persistence', () => {
     expect(san.output).toContain('DNS:autre-nom.example.test');
   });
 
+  it('re-signs the intermediates (same key and subject) for a new public URL: old trust bundles still verify the leaves', async () => {
+    const dataDir = path.join(tmp, 'moved');
+    fs.cpSync(path.join(tmp, 'pki'), path.join(dataDir, 'pki'), { recursive: true });
+    const before = await TestPki.open(configWith({ dataDir }));
+    const oldBundle = path.join(dataDir, 'old-bundle.pem');
+    fs.writeFileSync(oldBundle, before.trustBundlePem());
+    const orgCa = path.join(dataDir, 'pki', 'ca', 'igc-sante-test-org.pem');
+    const keyBefore = new X509Certificate(fs.readFileSync(orgCa)).publicKey.export({ type: 'spki', format: 'der' });
+
+    const moved = await TestPki.open(configWith({ dataDir, publicUrl: 'http://pki.example.test:8080' }));
+    const after = new X509Certificate(fs.readFileSync(orgCa));
+    expect(after.publicKey.export({ type: 'spki', format: 'der' }).equals(keyBefore)).toBe(true);
+    expect((await openssl('x509', '-noout', '-ext', 'crlDistributionPoints', '-in', orgCa)).output).toContain('http://pki.example.test:8080/pki/crl/igc-sante-test-root.crl');
+    expect(caFingerprint(moved)).toBe(caFingerprint(before)); // the root itself is untouched
+    const leaf = moved.credentials('org').certFile;
+    expect((await openssl('x509', '-noout', '-ext', 'crlDistributionPoints', '-in', leaf)).output).toContain('http://pki.example.test:8080/pki/crl/igc-sante-test-org.crl');
+    expect((await openssl('verify', '-CAfile', oldBundle, '-untrusted', leaf, leaf)).output).toContain(': OK');
+  });
+
   it('renews at open the leaves near their end (a revoked one revoked again) and re-signs due CRLs', async () => {
     const dataDir = path.join(tmp, 'later');
     fs.cpSync(path.join(tmp, 'pki'), path.join(dataDir, 'pki'), { recursive: true });

@@ -1,10 +1,12 @@
 // The two simulated CA hierarchies: "IGC Santé TEST" (root → organisation CA) and a stand-in for a commercial
-// CA (root → intermediate). Vendors install these as trust roots, so they are created once and then kept;
-// only a missing file brings a new one (and a new root re-issues its intermediate).
+// CA (root → intermediate). Vendors install these as trust roots, so keys and subjects are created once and
+// then kept; only a missing file brings a new one (and a new root re-issues its intermediate). An
+// intermediate is re-signed, same key and subject, when the URL of its parent's CRL changes (a new publicUrl):
+// chains still verify with the bundle vendors installed, and clients that check the whole chain find the CRL.
 import type { Logger } from '../util/log.ts';
 import { isIssuedBy, parseCertificate } from './certificate.ts';
 import { pemBlocks } from './encoding.ts';
-import type { x509 } from './engine.ts';
+import { x509 } from './engine.ts';
 import { readOptional, writeFileAtomic, type PkiLayout } from './files.ts';
 import { caUsage, issueCertificate, type Issuer, type PkiUrls } from './issue.ts';
 import { keyAt } from './keys.ts';
@@ -72,8 +74,9 @@ async function loadAuthority(profile: CaProfile, parent: Authority | undefined, 
   const storedCertificate = stored ? pemBlocks(stored.toString('utf8'), 'CERTIFICATE')[0] : undefined;
   if (storedCertificate) {
     const certificate = parseCertificate(storedCertificate);
-    // Kept unless it no longer matches its key or its (re-created) parent.
-    if (certificate.node.checkPrivateKey(key.keyObject) && isIssuedBy(certificate, parent?.certificate ?? certificate)) {
+    // Kept unless it no longer matches its key, its (re-created) parent, or where its parent's CRL now is.
+    const crlUrlCurrent = !parent || crlUrls(certificate.parsed).includes(context.urls.crl(parent.name));
+    if (certificate.node.checkPrivateKey(key.keyObject) && isIssuedBy(certificate, parent?.certificate ?? certificate) && crlUrlCurrent) {
       return { name: profile.name, issuedBy: parent?.name ?? profile.name, certificate, key };
     }
   }
@@ -89,4 +92,9 @@ async function loadAuthority(profile: CaProfile, parent: Authority | undefined, 
   await writeFileAtomic(layout.caCertificate(profile.name), certificate.pem);
   log.info('pki: CA certificate issued', { ca: profile.name });
   return { name: profile.name, issuedBy: parent?.name ?? profile.name, certificate, key };
+}
+
+function crlUrls(certificate: x509.X509Certificate): string[] {
+  const extension = certificate.getExtension(x509.CRLDistributionPointsExtension);
+  return (extension?.distributionPoints ?? []).flatMap((point) => point.distributionPoint?.fullName?.map((name) => name.uniformResourceIdentifier ?? '') ?? []);
 }
