@@ -93,7 +93,7 @@ describe('motco CLI', () => {
     ]);
 
     const human = await motco(['journal', '--data', dataDir, '--kind', 'auth'], env);
-    expect(human.stdout).toMatch(/auth PLAIN .* → success \(password\)/);
+    expect(human.stdout).toMatch(/ auth Authentification PLAIN de 10999888777@\S+ réussie/);
 
     // `journal --follow` in its own process sees what the running platform records next.
     const follower = spawn(process.execPath, ['bin/motco.js', 'journal', '--follow', '--json', '--kind', 'session.open', '--data', dataDir], { env: { ...cleanEnv(), ...env } });

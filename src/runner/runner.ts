@@ -12,7 +12,7 @@ import { t } from '../i18n/messages.ts';
 import type { SessionRegistry } from '../mail/sessions.ts';
 import type { Journal, Observation } from '../observe/journal.ts';
 import type { Logger } from '../util/log.ts';
-import { narrate } from './narrate.ts';
+import { narrate } from '../observe/narrate.ts';
 import { validateOptions, type OptionError } from './options.ts';
 import type { ExecutionStore } from './store.ts';
 import type { Execution, ExecutionAccount, ExecutionEvent, LogLevel, TargetType, Verdict } from './types.ts';
@@ -48,7 +48,7 @@ interface RunnerDeps {
   log: Logger;
 }
 
-type Target = { type: 'job'; job: UnitJob } | { type: 'folder'; folder: Folder } | { type: 'campaign' };
+export type Target = { type: 'job'; job: UnitJob } | { type: 'folder'; folder: Folder } | { type: 'campaign' };
 
 /** An execution running in this process: its log sequence, its cancellation and its followers. */
 class LiveExecution {
@@ -307,7 +307,7 @@ function snapshot(account: RunnerAccount): ExecutionAccount {
   return { nil, runnerUserId, idnatPsc, idnatAuthCli, personalMailbox, applicativeMailbox, patientAddress };
 }
 
-function resolveTarget(id: string): Target | undefined {
+export function resolveTarget(id: string): Target | undefined {
   if (id === 'campaign') return { type: 'campaign' };
   const job = findJob(id);
   if (job) return { type: 'job', job };

@@ -1,7 +1,7 @@
 // One French log line per observed fact, for the live log of an execution (manual figures 13–14): what
 // the platform saw the client do, as it happened.
 import { t } from '../i18n/messages.ts';
-import type { Observation } from '../observe/journal.ts';
+import type { Observation } from './journal.ts';
 
 const PROTOCOL = (o: Observation) => (o.protocol ?? '').toUpperCase();
 
