@@ -71,7 +71,7 @@ function table(rows: string[][]): string {
 
 async function startOurs(dataDir: string): Promise<Platform> {
   for (let attempt = 0; ; attempt++) {
-    const portBase = 30000 + 1000 * Math.floor(Math.random() * 30);
+    const portBase = 21000 + 1000 * Math.floor(Math.random() * 11); // below the ephemeral port range
     try {
       return await startPlatform(loadConfig({ env: {}, cwd: dataDir, overrides: { dataDir, portBase } }), { log: silentLogger });
     } catch (error) {

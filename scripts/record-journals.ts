@@ -36,7 +36,7 @@ const IP = '127.0.0.1';
 const out = path.join(import.meta.dirname, '..', 'test', 'fixtures', 'journals');
 
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'motco-record-'));
-const config = loadConfig({ env: {}, cwd: dataDir, overrides: { dataDir, portBase: 47000, runner: { reopenImapDelaySeconds: 1 } } });
+const config = loadConfig({ env: {}, cwd: dataDir, overrides: { dataDir, portBase: 31800, runner: { reopenImapDelaySeconds: 1 } } });
 const platform = await startPlatform(config, { log: silentLogger });
 try {
   // vendorWithAccount expects a test platform; it only needs these three members.

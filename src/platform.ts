@@ -25,6 +25,9 @@ import { openStore, type Store } from './store/store.ts';
 import { createLogger, type Logger } from './util/log.ts';
 import { assetRoutes } from './web/assets.ts';
 import { startWebServer } from './web/server.ts';
+import { webmailRoutes } from './webmail/routes.ts';
+import { runnerPages } from './web/runner/routes.ts';
+import { siteRoutes } from './web/site/index.ts';
 
 export interface Platform {
   config: Config;
@@ -96,7 +99,10 @@ export async function startPlatform(config: Config, options: { log?: Logger } = 
     const api = apiRoutes({ config, accounts, directory: users, auth, runner, executions, journal, schedule, log });
 
     const autoconfig = autoconfigRoutes({ config, mailboxes, journal, log });
-    const web = await startWebServer(config, log, [assetRoutes, pki.routes(journal), autoconfig, identity.routes, api], pki.credentials(WEB_SERVER));
+    const site = siteRoutes({ config, store, accounts, users, auth, identity, journal, executions, log });
+    const runnerWeb = runnerPages({ config, store, accounts, auth, runner, executions, identity });
+    const webmail = webmailRoutes({ config, mailboxes, authenticator: services.authenticator, trust: () => pki.trustBundlePem(), log });
+    const web = await startWebServer(config, log, [assetRoutes, pki.routes(journal), autoconfig, identity.routes, api, site, runnerWeb, webmail], pki.credentials(WEB_SERVER));
     cleanups.push(() => web.close());
     const dns = await startDnsServer({ config, journal, log });
     cleanups.push(() => dns.close());

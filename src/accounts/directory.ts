@@ -136,8 +136,12 @@ export class PlatformDirectory {
   }
 
   /**
-   * The vendor user behind an ISC login, created or brought up to date from the claims (the account site's
-   * login calls this, then starts a session). A new user is a vendor of the claimed organisation.
+   * The user behind an ISC login, created or brought up to date from the claims (the account site's login
+   * calls this, then starts a session). Found by ISC subject; failing that, an agency reviewer or an admin
+   * the operator created with the person's ISC login and e-mail address (`motco user add --login <ISC login>
+   * --email <address> --role reviewer`) is bound to that subject at their first login, keeping their role —
+   * both must match: ISC e-mails each login's code to that address, so a namesake's login alone is not enough.
+   * Anyone else is a new vendor of the claimed organisation.
    */
   async fromIscClaims(claims: IscClaims): Promise<PlatformUser> {
     const claimed = claims.organisation ?? {};
@@ -159,12 +163,21 @@ export class PlatformDirectory {
       organisation_id: Number(organisation.id),
       updated_at: now,
     };
-    const existing = await this.db.selectFrom('platform_users').select(['id', 'role']).where('isc_subject', '=', claims.sub).executeTakeFirst();
+    const existing =
+      (await this.db.selectFrom('platform_users').select(['id', 'role']).where('isc_subject', '=', claims.sub).executeTakeFirst()) ??
+      (await this.db
+        .selectFrom('platform_users')
+        .select(['id', 'role'])
+        .where('login', '=', clean(claims.preferred_username).toLowerCase())
+        .where((eb) => eb(eb.fn('lower', ['email']), '=', clean(claims.email).toLowerCase()))
+        .where('isc_subject', 'is', null)
+        .where('role', 'in', ['reviewer', 'admin'])
+        .executeTakeFirst());
     if (existing) {
       // An operator may have made an ISC user a reviewer or an admin: only vendors follow the claimed organisation.
       await this.db
         .updateTable('platform_users')
-        .set(existing.role === 'vendor' ? profile : { ...profile, organisation_id: null })
+        .set({ ...(existing.role === 'vendor' ? profile : { ...profile, organisation_id: null }), isc_subject: claims.sub })
         .where('id', '=', existing.id)
         .execute();
       return (await this.userById(Number(existing.id)))!;

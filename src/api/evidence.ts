@@ -9,7 +9,7 @@ import { t } from '../i18n/messages.ts';
 import type { Journal, Observation } from '../observe/journal.ts';
 import type { ExecutionStore } from '../runner/store.ts';
 import type { Execution } from '../runner/types.ts';
-import { html, page, type SafeHtml } from '../web/html.ts';
+import { frenchDateTime as clock, html, page, type SafeHtml } from '../web/html.ts';
 import { executionSchema, logLineSchema, observationSchema } from './schemas.ts';
 
 const evidenceOf = (children: z.ZodType) =>
@@ -41,7 +41,7 @@ type Step = z.output<ReturnType<typeof evidenceOf>> & { children: Step[] };
 export type Evidence = z.input<typeof evidenceSchema>;
 
 /** Title of what an execution ran: the unit job's, the folder's id, or the campaign. */
-function targetTitle(execution: Pick<Execution, 'targetType' | 'targetId'>): string {
+export function targetTitle(execution: Pick<Execution, 'targetType' | 'targetId'>): string {
   if (execution.targetType === 'job') return findJob(execution.targetId)?.title ?? execution.targetId;
   if (execution.targetType === 'folder') return findFolder(execution.targetId) ? t('execution.folderTitle', { folder: execution.targetId }) : execution.targetId;
   return t('execution.campaignTitle');
@@ -95,24 +95,25 @@ async function usedObservations(execution: Execution, journal: Journal): Promise
   return range.filter((o) => ids.has(o.id));
 }
 
-const clock = (at: number) => new Date(at).toLocaleString('fr-FR', { dateStyle: 'short', timeStyle: 'medium' });
 const OUTCOME_CLASS = { pass: 'ok', fail: 'ko', missing: 'ko', info: '' } as const;
 
 /** The printable page: French, self-contained but for the shared stylesheet. */
 export function evidencePage(evidence: Evidence): string {
   const top = evidence.execution;
-  return page({
-    title: t('export.title', { id: top.id, title: top.title }),
-    area: t('export.area'),
-    body: html`<h1>${t('export.title', { id: top.id, title: top.title })}</h1>
+  return page({ title: t('export.title', { id: top.id, title: top.title }), area: t('export.area'), body: evidenceBody(evidence) });
+}
+
+/** The evidence as HTML: the printable page's content, also shown in the agency review's pages. */
+export function evidenceBody(evidence: Evidence): SafeHtml {
+  const top = evidence.execution;
+  return html`<h1>${t('export.title', { id: top.id, title: top.title })}</h1>
 <table class="facts">
 <tr><th scope="row">${t('export.account')}</th><td>${t('export.accountValue', { nil: evidence.account.nil, organisation: evidence.account.organisation, user: evidence.account.runnerUserId })}</td></tr>
 <tr><th scope="row">${t('export.mailboxes')}</th><td>${[evidence.account.mailboxes.personal, evidence.account.mailboxes.applicative].filter(Boolean).join(', ') || '—'}</td></tr>
 <tr><th scope="row">${t('export.startedBy')}</th><td>${top.startedBy}</td></tr>
 <tr><th scope="row">${t('export.exportedAt')}</th><td>${clock(evidence.exportedAt)}</td></tr>
 </table>
-${stepSection(evidence as unknown as Step, 2)}`,
-  });
+${stepSection(evidence as unknown as Step, 2)}`;
 }
 
 function stepSection(s: Step, level: 2 | 3 | 4): SafeHtml {

@@ -192,6 +192,8 @@ export const configSchema = z.strictObject({
       delaiDefaultSeconds: int(1, 24 * 3600).default(60),
       /** IMAP reopen test: how long after the client selected a folder other than INBOX the platform closes the session. */
       reopenImapDelaySeconds: int(0, 600).default(5),
+      /** Message du jour on the runner's dashboard; a helpful line from the message catalogue when not set. */
+      messageOfTheDay: z.string().trim().min(1).max(2000).optional(),
     })
     .prefault({}),
   // Product accounts: when the provisioning batch creates mailboxes and certificates (manual §2.2.2).
@@ -204,6 +206,12 @@ export const configSchema = z.strictObject({
         .string()
         .regex(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'heure attendue au format HH:MM (00:00 à 23:59)' })
         .default('02:00'),
+    })
+    .prefault({}),
+  web: z
+    .strictObject({
+      /** Addresses (or CIDRs) of reverse proxies whose X-Forwarded-For is believed; empty: none. */
+      trustProxy: list(z.string().min(1)).default([]),
     })
     .prefault({}),
   log: z

@@ -39,13 +39,16 @@ export class ExecutionStore {
     return row ? toExecution(row) : undefined;
   }
 
-  async list(filter: { accountIds?: number[]; targetId?: string; parentId?: number | null; verdict?: Verdict; limit?: number; beforeId?: number } = {}): Promise<Execution[]> {
+  /** Newest first; `startedFrom` (inclusive) and `startedBefore` (exclusive) bound the start time, in ms. */
+  async list(filter: { accountIds?: number[]; targetId?: string; parentId?: number | null; verdict?: Verdict; limit?: number; beforeId?: number; startedFrom?: number; startedBefore?: number } = {}): Promise<Execution[]> {
     let q = this.db.selectFrom('executions').selectAll();
     if (filter.accountIds) q = filter.accountIds.length > 0 ? q.where('account_id', 'in', filter.accountIds) : q.where(sql<boolean>`1 = 0`);
     if (filter.targetId) q = q.where('target_id', '=', filter.targetId);
     if (filter.parentId !== undefined) q = filter.parentId === null ? q.where('parent_id', 'is', null) : q.where('parent_id', '=', filter.parentId);
     if (filter.verdict) q = q.where('verdict', '=', filter.verdict);
     if (filter.beforeId) q = q.where('id', '<', filter.beforeId);
+    if (filter.startedFrom !== undefined) q = q.where('started_at', '>=', filter.startedFrom);
+    if (filter.startedBefore !== undefined) q = q.where('started_at', '<', filter.startedBefore);
     const rows = await q.orderBy('id', 'desc').limit(filter.limit ?? 100).execute();
     return rows.map(toExecution);
   }

@@ -1,5 +1,7 @@
 // Server-rendered HTML: a tagged template that escapes every interpolated value unless it is already HTML,
 // and the page layout every screen shares (French, one stylesheet, no script unless a page adds its own).
+import { t } from '../i18n/messages.ts';
+
 export class SafeHtml {
   constructor(readonly value: string) {}
   toString(): string {
@@ -27,6 +29,11 @@ export function html(strings: TemplateStringsArray, ...values: Interpolation[]):
   return new SafeHtml(out);
 }
 
+/** A moment as French users read it: 28/11/2025 14:05:09. */
+export function frenchDateTime(at: number): string {
+  return new Date(at).toLocaleString('fr-FR', { dateStyle: 'short', timeStyle: 'medium' });
+}
+
 /** Marks trusted markup (never user input) as HTML. */
 export function raw(markup: string): SafeHtml {
   return new SafeHtml(markup);
@@ -49,8 +56,11 @@ export interface PageOptions {
   home?: string;
   /** Links of the area, shown under the header bar. */
   nav?: NavLink[];
-  /** The signed-in person: their name and the profile menu's « Déconnexion ». */
-  user?: { name: string; logoutUrl: string };
+  /**
+   * The signed-in person: their name and the profile menu's « Déconnexion », a POST that carries `csrf` (the
+   * form token of src/identity/web/forms.ts) when given; without it the account site asks to confirm.
+   */
+  user?: { name: string; logoutUrl: string; csrf?: string };
 }
 
 export function page({ title, body, head, area, home, nav, user }: PageOptions): string {
@@ -64,12 +74,12 @@ export function page({ title, body, head, area, home, nav, user }: PageOptions):
 ${head}
 </head>
 <body>
-<a class="skip" href="#contenu">Aller au contenu</a>
+<a class="skip" href="#contenu">${t('shell.skip')}</a>
 <header class="bar">
 <a class="brand" href="${home ?? '/'}">motco</a>${area ? html`<span class="area">${area}</span>` : ''}
-${user ? html`<details class="profile"><summary aria-label="Profil">${user.name}</summary><form method="post" action="${user.logoutUrl}"><button type="submit">Déconnexion</button></form></details>` : ''}
+${user ? html`<details class="profile"><summary aria-label="${t('shell.profile', { name: user.name })}">${user.name}</summary><form method="post" action="${user.logoutUrl}">${user.csrf ? html`<input type="hidden" name="csrf" value="${user.csrf}">` : ''}<button type="submit">${t('shell.logout')}</button></form></details>` : ''}
 </header>
-${nav && nav.length > 0 ? html`<nav class="tabs" aria-label="Navigation"><ul>${nav.map((l) => html`<li><a href="${l.href}"${l.current ? raw(' aria-current="page"') : ''}>${l.label}</a></li>`)}</ul></nav>` : ''}
+${nav && nav.length > 0 ? html`<nav class="tabs" aria-label="${t('shell.navigation')}"><ul>${nav.map((l) => html`<li><a href="${l.href}"${l.current ? raw(' aria-current="page"') : ''}>${l.label}</a></li>`)}</ul></nav>` : ''}
 <main id="contenu">
 ${body}
 </main>

@@ -6,7 +6,9 @@ import http from 'node:http';
 import https from 'node:https';
 import Fastify, { type FastifyInstance, type FastifyServerFactoryHandler } from 'fastify';
 import type { Config } from '../config/config.ts';
+import { t } from '../i18n/messages.ts';
 import type { Logger } from '../util/log.ts';
+import { html, page } from './html.ts';
 
 export type RouteRegistrar = (app: FastifyInstance) => void | Promise<void>;
 
@@ -29,6 +31,8 @@ export async function startWebServer(config: Config, log: Logger, registrars: Ro
   const app = Fastify({
     logger: false,
     bodyLimit: 1024 * 1024,
+    // Behind a reverse proxy, request.ip (pre-filled Adresse IP, pre-flight, journal) must be the client's.
+    trustProxy: config.web.trustProxy.length > 0 ? config.web.trustProxy : false,
     serverFactory: (h) => {
       handler = h;
       return http.createServer(h);
@@ -38,6 +42,13 @@ export async function startWebServer(config: Config, log: Logger, registrars: Ro
     log.debug('http', { method: request.method, url: request.url, status: reply.statusCode, ip: request.ip, scheme: request.protocol });
   });
   for (const register of registrars) await register(app);
+  // Unknown pages: the same French page as every other "not found" (the API has its own JSON answer).
+  app.setNotFoundHandler((_request, reply) =>
+    reply
+      .code(404)
+      .type('text/html; charset=utf-8')
+      .send(page({ title: t('site.notFound.title'), body: html`<h1>${t('site.notFound.title')}</h1><p>${t('site.notFound.text')}</p><p><a href="/">${t('site.notFound.home')}</a></p>` })),
+  );
   await app.listen({ host: config.listenAddress, port: config.ports.web });
   if (!tls) return { app, url: config.publicUrl, close: () => app.close() };
 

@@ -37,7 +37,8 @@ process.once('exit', () => reserved.forEach((lock) => rmSync(lock, { force: true
 export function randomPortBase(): number {
   mkdirSync(LOCKS, { recursive: true });
   for (let attempt = 0; attempt < 500; attempt++) {
-    const base = 20000 + 700 * Math.floor(Math.random() * 57);
+    // Below Linux's ephemeral range (32768–60999): a client socket elsewhere never takes a port we listen on.
+    const base = 11200 + 700 * Math.floor(Math.random() * 30);
     const lock = path.join(LOCKS, String(base));
     if (reserved.has(lock)) continue;
     try {

@@ -195,7 +195,8 @@ const CERTIFICATE_PROBLEMS: Record<string, MessageKey> = {
   no_client_auth_eku: 'certificateProblem.noClientAuth',
 };
 
-function problemText(problem: string): string {
+/** French words for a client certificate's problem code (pki/judge.ts). */
+export function problemText(problem: string): string {
   const key = CERTIFICATE_PROBLEMS[problem];
   return key ? t(key) : problem;
 }

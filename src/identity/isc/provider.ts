@@ -23,8 +23,9 @@ export interface IscProviderOptions {
 /** Where ISC may send the account site back: configured, or the account site's default paths under publicUrl. */
 export function iscRedirects(publicUrl: string, settings: Config['isc']): { redirectUris: string[]; postLogoutRedirectUris: string[] } {
   return {
-    redirectUris: settings.redirectUris.length ? settings.redirectUris : [`${publicUrl}/connexion/retour`],
-    postLogoutRedirectUris: settings.postLogoutRedirectUris.length ? settings.postLogoutRedirectUris : [`${publicUrl}/`],
+    // The account site's own URIs are always registered, so that adding others never breaks its login.
+    redirectUris: [...new Set([`${publicUrl}/connexion/retour`, ...settings.redirectUris])],
+    postLogoutRedirectUris: [...new Set([`${publicUrl}/`, ...settings.postLogoutRedirectUris])],
   };
 }
 

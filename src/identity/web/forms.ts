@@ -100,14 +100,17 @@ export interface FieldOptions {
   autocomplete?: string;
   inputmode?: 'numeric';
   autofocus?: boolean;
+  /** Text of an (i) help bubble next to the label: a <details> that keyboards open and screen readers read with the input. */
+  help?: string;
 }
 
 /** A labelled input; its error is announced and tied to it (aria-invalid, aria-describedby). */
 export function field(o: FieldOptions): SafeHtml {
   const id = `f-${o.name}`;
-  const described = [o.hint ? `${id}-hint` : '', o.error ? `${id}-error` : ''].filter(Boolean).join(' ');
+  const described = [o.help ? `${id}-help` : '', o.hint ? `${id}-hint` : '', o.error ? `${id}-error` : ''].filter(Boolean).join(' ');
+  const label = html`<label for="${id}">${o.label}${o.required ? ' *' : ''}</label>`;
   return html`<div class="field">
-<label for="${id}">${o.label}${o.required ? ' *' : ''}</label>
+${o.help ? html`<div class="label-row">${label}<details class="help"><summary><span aria-hidden="true">i</span><span class="visually-hidden">${t('forms.help', { label: o.label })}</span></summary><p id="${id}-help">${o.help}</p></details></div>` : label}
 ${o.hint ? html`<div class="hint" id="${id}-hint">${o.hint}</div>` : ''}
 <input type="${o.type ?? 'text'}" id="${id}" name="${o.name}" value="${o.type === 'password' ? '' : (o.value ?? '')}"${o.required ? html` required` : ''}${o.autocomplete ? html` autocomplete="${o.autocomplete}"` : ''}${o.inputmode ? html` inputmode="${o.inputmode}"` : ''}${o.autofocus ? html` autofocus` : ''}${o.error ? html` aria-invalid="true"` : ''}${described ? html` aria-describedby="${described}"` : ''}>
 ${o.error ? html`<div class="error" id="${id}-error">${o.error}</div>` : ''}

@@ -1,6 +1,6 @@
 // Test mailboxes, their folders and messages. SMTP delivers into them, IMAP (and later the webmail) serve
 // them. Every read goes to the database, so a mailbox created by another process is usable at once.
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../store/schema.ts';
 import { parseAddress } from './address.ts';
 import { MailboxEvents } from './events.ts';
@@ -260,6 +260,37 @@ export class MailboxStore {
   async index(folderId: number): Promise<MessageEntry[]> {
     const rows = await this.db.selectFrom('messages').select(['uid', 'flags', 'internal_date', 'size']).where('folder_id', '=', folderId).orderBy('uid').execute();
     return rows.map((r) => ({ uid: Number(r.uid), flags: splitFlags(r.flags), internalDate: Number(r.internal_date), size: Number(r.size) }));
+  }
+
+  /** Messages and unseen messages per folder id of a mailbox (folders without messages are absent). */
+  async folderCounts(mailboxId: number): Promise<Map<number, { total: number; unseen: number }>> {
+    const rows = await this.db
+      .selectFrom('messages')
+      .innerJoin('folders', 'folders.id', 'messages.folder_id')
+      .select((eb) => [
+        'messages.folder_id',
+        eb.fn.countAll<number>().as('total'),
+        sql<number>`sum(case when (' ' || messages.flags || ' ') like ${'% \\Seen %'} then 0 else 1 end)`.as('unseen'),
+      ])
+      .where('folders.mailbox_id', '=', mailboxId)
+      .groupBy('messages.folder_id')
+      .execute();
+    return new Map(rows.map((r) => [Number(r.folder_id), { total: Number(r.total), unseen: Number(r.unseen) }]));
+  }
+
+  /** The first bytes of some messages (enough for their header), by UID: lists need no whole message. */
+  async heads(folderId: number, uids: number[], maxBytes = 64 * 1024): Promise<Map<number, Buffer>> {
+    const out = new Map<number, Buffer>();
+    for (const batch of chunks(uids)) {
+      const rows = await this.db
+        .selectFrom('messages')
+        .select(['uid', sql<Uint8Array>`substr(raw, 1, ${maxBytes})`.as('head')])
+        .where('folder_id', '=', folderId)
+        .where('uid', 'in', batch)
+        .execute();
+      for (const row of rows) out.set(Number(row.uid), Buffer.from(row.head));
+    }
+    return out;
   }
 
   /** The bytes of one message; undefined once it is expunged. */

@@ -18,23 +18,33 @@ export interface ContentFacts {
 const XDM_NAME = /^IHE_XDM\.ZIP$/i;
 
 export function contentFacts(raw: Buffer): ContentFacts {
-  const root = parseMime(raw);
   const attachments: AttachmentFacts[] = [];
   let xdm: ContentFacts['xdm'] = null;
-  for (const part of leafParts(root)) {
-    if (part === root) break; // a single-part message has no attachment
-    const filename = filenameOf(part);
-    const isAttachment = filename !== null || part.disposition?.value.toLowerCase() === 'attachment';
-    if (!isAttachment) continue;
+  for (const { part, filename } of attachmentParts(parseMime(raw))) {
     const body = decodedBody(raw, part);
     attachments.push({ filename, contentType: `${part.type}/${part.subtype}`.toLowerCase(), size: body.length });
-    if (!xdm && filename && XDM_NAME.test(filename)) xdm = { filename, ...xdmFacts(body) };
+    if (!xdm && filename && isXdmArchive(filename)) xdm = { filename, ...xdmFacts(body) };
   }
   return { attachments, xdm };
 }
 
+/** The leaf parts that are attachments: those with a file name or an attachment disposition. */
+export function attachmentParts(root: MimePart): { part: MimePart; filename: string | null }[] {
+  const found: { part: MimePart; filename: string | null }[] = [];
+  for (const part of leafParts(root)) {
+    if (part === root) break; // a single-part message has no attachment
+    const filename = filenameOf(part);
+    if (filename !== null || part.disposition?.value.toLowerCase() === 'attachment') found.push({ part, filename });
+  }
+  return found;
+}
+
+export function isXdmArchive(filename: string): boolean {
+  return XDM_NAME.test(filename);
+}
+
 /** filename (RFC 2183, with RFC 2231 extended values) or the older Content-Type name. */
-function filenameOf(part: MimePart): string | null {
+export function filenameOf(part: MimePart): string | null {
   return parameter(part.disposition?.params ?? [], 'filename') ?? parameter(part.params, 'name');
 }
 

@@ -13,6 +13,8 @@ export interface CdaFacts {
   code: string | null;
   codeSystem: string | null;
   displayName: string | null;
+  /** ClinicalDocument/title. */
+  title: string | null;
   patientIds: { root: string; extension: string | null }[];
   /** The patient carries an INS identifier. */
   hasIns: boolean;
@@ -82,9 +84,25 @@ export function cdaFacts(path: string, xml: string): CdaFacts | undefined {
     code: code?.code ?? null,
     codeSystem: code?.codeSystem ?? null,
     displayName: code?.displayName ?? null,
+    title: textOf(list(clinical.title)[0]),
     patientIds,
     hasIns: patientIds.some((id) => INS_OIDS.has(id.root)),
   };
+}
+
+/**
+ * An element's text (the parser gives a string, or an object with #text when the element has attributes),
+ * with XML's predefined and numeric references resolved (the parser leaves entities alone on purpose).
+ */
+function textOf(value: unknown): string | null {
+  const text = typeof value === 'string' ? value : (value as { '#text'?: unknown } | undefined)?.['#text'];
+  if (typeof text !== 'string' || !text.trim()) return null;
+  const named: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
+  return text.trim().replace(/&(#x[0-9a-f]{1,6}|#\d{1,7}|lt|gt|amp|quot|apos);/gi, (whole, ref: string) => {
+    if (!ref.startsWith('#')) return named[ref.toLowerCase()] ?? whole;
+    const code = ref[1] === 'x' || ref[1] === 'X' ? parseInt(ref.slice(2), 16) : parseInt(ref.slice(1), 10);
+    return code <= 0x10ffff ? String.fromCodePoint(code) : whole;
+  });
 }
 
 function list(value: unknown): unknown[] {

@@ -1,0 +1,215 @@
+// An execution's page (manual §3.4, figures 12–14): its #id — what the vendor sends the agency —, title,
+// options and status; while it runs, a progress panel that says what matters to a test waiting on a client
+// (the listening window's elapsed and remaining time, « À faire maintenant : … », a global job's step i/n);
+// « Arrêter le travail » / « Exécuter à nouveau »; the verdict with every check, its explanation and
+// requirement; each step of a global job with its verdict; the log, server-rendered; the evidence exports
+// and the job's statistics.
+//
+// Everything is rendered here; runner.js only appends the live log's lines (server-sent events of the REST
+// API) and, at each new step and at the end, re-reads this page and swaps the parts marked data-part, so
+// the page works without JavaScript (with a refresh link) and has one renderer.
+import { toRunnerAccount } from '../../accounts/accounts.ts';
+import { targetTitle } from '../../api/evidence.ts';
+import { expectations } from '../../catalogue/expectations.ts';
+import { CAMPAIGN_ORDER, findFolder, findJob } from '../../catalogue/jobs.ts';
+import type { Check } from '../../catalogue/verdicts/types.ts';
+import type { Config } from '../../config/config.ts';
+import { t } from '../../i18n/messages.ts';
+import type { Csrf } from '../../identity/web/forms.ts';
+import type { ExecutionStore } from '../../runner/store.ts';
+import type { Execution } from '../../runner/types.ts';
+import { frenchDateTime, html, type SafeHtml } from '../html.ts';
+import type { Visit } from './access.ts';
+import { runnerUrl } from './layout.ts';
+import { currentNode, loadTree, logList, type ExecutionNode } from './log-view.ts';
+import { clockTime, durationText, optionsText, statsSection, verdictBadge, verdictLabel } from './views.ts';
+
+interface ExecutionPageInput {
+  visit: Visit;
+  execution: Execution;
+  config: Config;
+  executions: ExecutionStore;
+  csrf: { instance: Csrf; token: string };
+  /** A problem to announce at the top (a new run that could not start, say). */
+  alert?: string | undefined;
+}
+
+/** The server's time zone: runner.js writes the times of live lines as the runner writes its own. */
+const TIME_ZONE = Intl.DateTimeFormat().resolvedOptions().timeZone;
+
+/** What runner.js shows by itself, in French from the catalogue. */
+function scriptTexts(): string {
+  return JSON.stringify({
+    countdown: t('runnerPage.exec.countdown'),
+    windowOver: t('runnerPage.exec.windowOver'),
+    streamRetry: t('runnerPage.exec.streamRetry'),
+    streamClosed: t('runnerPage.exec.streamClosed'),
+    refreshFailed: t('runnerPage.exec.refreshFailed'),
+  });
+}
+
+export async function executionBody(input: ExecutionPageInput): Promise<SafeHtml> {
+  const { visit, execution, executions } = input;
+  const id = visit.account.id;
+  const node = await loadTree(executions, execution);
+  const title = targetTitle(execution);
+  return html`<article class="execution" data-execution-page data-now="${Date.now()}" data-tz="${TIME_ZONE}" data-texts="${scriptTexts()}">
+<p class="crumbs"><a href="${runnerUrl(id, 'jobs')}">${t('runnerPage.tab.jobs')}</a> › <a href="${runnerUrl(id, `jobs/${execution.targetId}`)}">${title}</a>${execution.parentId ? html` › <a href="${runnerUrl(id, `executions/${execution.parentId}`)}">${t('runnerPage.exec.parent', { id: execution.parentId })}</a>` : ''}</p>
+<header class="exec-head">
+<h1><span class="exec-id">#${execution.id}</span> <span class="exec-title">${title}</span></h1>
+<p class="hint">${t('runnerPage.exec.idHint')}</p>
+<p id="etat" class="status" role="status" aria-live="polite">${statusText(node)}</p>
+</header>
+${input.alert ? html`<p class="notice error" role="alert">${input.alert}</p>` : ''}
+<div data-part="summary">${summary(node, visit)}</div>
+<div data-part="progress">${progress(node, input)}</div>
+<div data-part="actions">${actions(input)}</div>
+<div data-part="verdict">${verdict(execution)}</div>
+<div data-part="steps">${steps(node, visit)}</div>
+<section class="journal" aria-labelledby="journal-title">
+<h2 id="journal-title">${t('export.log')}</h2>
+<p class="hint">${t(execution.status === 'running' ? 'runnerPage.exec.logLive' : 'runnerPage.exec.logDone')}</p>
+<div class="log-box" tabindex="0" aria-labelledby="journal-title">${logList(node)}</div>
+<p class="log-tools"><button type="button" class="jump secondary" hidden>${t('runnerPage.exec.jump')}</button> <span class="stream-note hint" hidden></span></p>
+</section>
+<div data-part="stats">${execution.status === 'finished' ? await statsSection(executions, execution.targetId, id) : ''}</div>
+</article>`;
+}
+
+/** The steps a global job or the campaign runs, in order: its units, or its global jobs. */
+function planned(execution: Execution): { targetId: string; title: string }[] {
+  if (execution.targetType === 'campaign') return CAMPAIGN_ORDER.map((folder) => ({ targetId: folder, title: t('execution.folderTitle', { folder }) }));
+  if (execution.targetType === 'folder') return (findFolder(execution.targetId)?.jobs ?? []).map((job) => ({ targetId: job.id, title: job.title }));
+  return [];
+}
+
+/** « Étape i/n » of each level from the top down to the unit running now. */
+function stepPath(node: ExecutionNode): { index: number; count: number; title: string }[] {
+  const index = node.children.findIndex((c) => c.execution.status === 'running');
+  if (index < 0) return [];
+  const child = node.children[index]!;
+  return [{ index: index + 1, count: planned(node.execution).length, title: targetTitle(child.execution) }, ...stepPath(child)];
+}
+
+/** The live region's text: announced when it changes, so it says only what changed meaningfully. */
+function statusText(node: ExecutionNode): string {
+  const e = node.execution;
+  if (e.status === 'finished') return t('runnerPage.exec.statusFinished', { verdict: e.verdict ?? '', label: verdictLabel(e.verdict) });
+  const current = currentNode(node)!;
+  const step = stepPath(node).at(-1);
+  const where = step ? t('runnerPage.exec.statusStep', { index: step.index, count: step.count, title: step.title }) : '';
+  const unit = current.execution;
+  if (unit.targetType !== 'job') return t('runnerPage.exec.statusRunning', { where });
+  return unit.window ? t('runnerPage.exec.statusListening', { where, until: clockTime(unit.window.end) }) : t('runnerPage.exec.statusPreparing', { where });
+}
+
+function summary(node: ExecutionNode, visit: Visit): SafeHtml {
+  // The account as the execution saw it (as the evidence shows it), should it have changed since.
+  const e = node.execution;
+  const duration = (e.endedAt ?? Date.now()) - e.startedAt;
+  return html`<dl class="facts">
+<dt>${t('runnerPage.exec.state')}</dt><dd>${verdictBadge(e)}${e.status === 'finished' ? ` ${verdictLabel(e.verdict)}` : ''}</dd>
+<dt>${t('export.options')}</dt><dd>${optionsText(e)}</dd>
+<dt>${t('export.started')}</dt><dd>${frenchDateTime(e.startedAt)}</dd>
+<dt>${t(e.endedAt === null ? 'runnerPage.exec.elapsed' : 'runnerPage.exec.duration')}</dt><dd>${durationText(duration)}${e.endedAt === null ? '' : html` (${t('export.ended').toLowerCase()} ${frenchDateTime(e.endedAt)})`}</dd>
+<dt>${t('export.startedBy')}</dt><dd>${e.startedBy}</dd>
+<dt>${t('export.account')}</dt><dd>${t('export.accountValue', { nil: (e.account ?? visit.account).nil, organisation: visit.account.organisation.raisonSociale, user: (e.account ?? visit.account).runnerUserId })}</dd>
+</dl>`;
+}
+
+function progress(node: ExecutionNode, { visit, config }: ExecutionPageInput): SafeHtml {
+  if (node.execution.status !== 'running') return html``;
+  const current = currentNode(node)!.execution;
+  const job = current.targetType === 'job' ? findJob(current.targetId) : undefined;
+  const instruction = job && expectations(job, { config, account: toRunnerAccount(visit.account), reopenDelaySeconds: config.runner.reopenImapDelaySeconds }).instruction;
+  const levels = stepPath(node);
+  return html`<section class="progress-panel" aria-labelledby="progress-title">
+<h2 id="progress-title">${t('runnerPage.exec.progress')}</h2>
+${levels.map(
+  (level, i) => html`<p class="step-count">${t('runnerPage.exec.step', { index: level.index, count: level.count, title: level.title })}</p>
+<progress class="steps-bar" max="${level.count}" value="${level.index - 1}" aria-label="${t('runnerPage.exec.stepsDone', { done: level.index - 1, count: level.count })}" data-level="${i}"></progress>`,
+)}
+${instruction ? html`<p class="todo"><strong>${t('runnerPage.exec.todo')}</strong> ${instruction}</p>` : ''}
+${job ? listeningWindow(current) : ''}
+</section>`;
+}
+
+/** The unit's listening window: a bar and a countdown that runner.js keeps moving. */
+function listeningWindow(unit: Execution): SafeHtml {
+  if (!unit.window) return html`<p class="window">${t('runnerPage.exec.windowPending')}</p>`;
+  const { start, end } = unit.window;
+  const now = Date.now();
+  const total = Math.round((end - start) / 1000);
+  const elapsed = Math.min(total, Math.max(0, Math.floor((now - start) / 1000)));
+  const text = now >= end ? t('runnerPage.exec.windowOver') : t('runnerPage.exec.countdown', { elapsed, total, remaining: total - elapsed, until: clockTime(end) });
+  return html`<div class="window" data-start="${start}" data-end="${end}">
+<p class="window-label" id="window-label">${t('runnerPage.exec.window')}</p>
+<progress max="1000" value="${Math.min(1000, Math.max(0, Math.round(((now - start) / (end - start)) * 1000)))}" aria-labelledby="window-label"></progress>
+<p class="countdown">${text}</p>
+<p class="hint">${t('runnerPage.exec.earlyEnd')}</p>
+</div>`;
+}
+
+function actions({ visit, execution, csrf }: ExecutionPageInput): SafeHtml {
+  const base = runnerUrl(visit.account.id, `executions/${execution.id}`);
+  const exports = `/api/v1/executions/${execution.id}`;
+  return html`<div class="actions">
+${execution.status === 'running'
+  ? html`<form method="post" action="${base}/arreter">${csrf.instance.field(csrf.token)}<button type="submit" class="danger">${t('runnerPage.exec.stop')}</button></form>`
+  : html`<form method="post" action="${base}/relancer">${csrf.instance.field(csrf.token)}<button type="submit">${t('runnerPage.exec.rerun')}</button> <span class="hint">${t('runnerPage.exec.rerunOptions', { options: optionsText(execution) })}</span></form>`}
+<ul class="links">
+<li><a href="${exports}/export.html">${t('runnerPage.exec.exportHtml')}</a></li>
+<li><a href="${exports}/export.json">${t('runnerPage.exec.exportJson')}</a></li>
+<li><a class="refresh" href="${base}">${t('runnerPage.exec.refresh')}</a></li>
+</ul>
+</div>`;
+}
+
+const MARKS = { pass: '✔', fail: '✘', missing: '✘', info: 'ℹ' } as const;
+
+function checkItem(c: Check): SafeHtml {
+  return html`<li class="check c-${c.outcome}">
+<p class="check-head"><span class="mark" aria-hidden="true">${MARKS[c.outcome]}</span> <strong>${c.label}</strong> — <span class="outcome">${t(`export.outcome.${c.outcome}`)}</span>${c.critical ? html` <span class="critical">${t('runnerPage.exec.critical')}</span>` : ''}</p>
+<p class="detail">${c.detail}</p>
+${c.requirement ? html`<p class="requirement">${t('runnerPage.exec.requirement', { requirement: c.requirement })}</p>` : ''}
+</li>`;
+}
+
+function verdict(e: Execution): SafeHtml {
+  if (e.status !== 'finished' || !e.verdict) return html``;
+  return html`<section class="verdict v-${e.verdict.toLowerCase()}" aria-labelledby="verdict-title">
+<h2 id="verdict-title">${t('runnerPage.exec.verdict')} ${verdictBadge(e)} <span class="verdict-label">${verdictLabel(e.verdict)}</span></h2>
+<p>${t(`runnerPage.exec.meaning.${e.verdict}`)}</p>
+<h3>${t('export.checks')}</h3>
+${e.checks.length ? html`<ul class="checks">${e.checks.map(checkItem)}</ul>` : html`<p>${t('runnerPage.exec.noChecks')}</p>`}
+</section>`;
+}
+
+/** Each step of a global job or the campaign, started or not, with its verdict as it ends. */
+function steps(node: ExecutionNode, visit: Visit): SafeHtml {
+  const plan = planned(node.execution);
+  if (!plan.length) return html``;
+  const done = node.children.filter((c) => c.execution.status === 'finished');
+  const counts = t('runnerPage.exec.counts', {
+    ok: done.filter((c) => c.execution.verdict === 'OK').length,
+    failed: done.filter((c) => c.execution.verdict !== 'OK').length,
+    running: node.children.length - done.length,
+    pending: Math.max(0, plan.length - node.children.length),
+  });
+  return html`<section class="steps-panel" aria-labelledby="steps-title-${node.execution.id}">
+<h2 id="steps-title-${node.execution.id}">${t('runnerPage.exec.steps')}</h2>
+${stepList(node, visit, counts)}
+</section>`;
+}
+
+function stepList(node: ExecutionNode, visit: Visit, counts?: string): SafeHtml {
+  const plan = planned(node.execution);
+  return html`${counts ? html`<p class="counts">${counts}</p>` : ''}<ol class="steps">${plan.map((step, i) => {
+    const child = node.children[i];
+    if (!child) return html`<li class="step s-pending"><span class="verdict-badge v-pending">${t('runnerPage.exec.notStarted')}</span> ${step.title}</li>`;
+    const e = child.execution;
+    const duration = (e.endedAt ?? Date.now()) - e.startedAt;
+    return html`<li class="step s-${e.status === 'running' ? 'running' : (e.verdict ?? 'running').toLowerCase()}">${verdictBadge(e)} <a href="${runnerUrl(visit.account.id, `executions/${e.id}`)}">#${e.id}</a> ${step.title} <span class="hint">${durationText(duration)}</span>
+${planned(e).length && child.children.length ? stepList(child, visit) : ''}</li>`;
+  })}</ol>`;
+}

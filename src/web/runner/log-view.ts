@@ -1,0 +1,56 @@
+// An execution with its steps (a global job's units, a campaign's global jobs) and their logs, and the log
+// rendered server-side: each step's own log nested right after the parent's line that started it, in the
+// order things happened. runner.js keeps the same structure up to date from the live streams.
+import { templateMatcher } from '../../lps/follow.ts';
+import type { ExecutionStore } from '../../runner/store.ts';
+import type { Execution, LogLine } from '../../runner/types.ts';
+import { html, type SafeHtml } from '../html.ts';
+import { clockTime } from './views.ts';
+
+export interface ExecutionNode {
+  execution: Execution;
+  log: LogLine[];
+  /** Steps in the order they ran. */
+  children: ExecutionNode[];
+}
+
+export async function loadTree(executions: ExecutionStore, execution: Execution): Promise<ExecutionNode> {
+  const children = (await executions.list({ parentId: execution.id, limit: 1000 })).reverse();
+  return { execution, log: await executions.log(execution.id), children: await Promise.all(children.map((child) => loadTree(executions, child))) };
+}
+
+/** The running execution deepest in the tree: the unit job listening now. */
+export function currentNode(node: ExecutionNode): ExecutionNode | undefined {
+  if (node.execution.status !== 'running') return undefined;
+  const child = node.children.find((c) => c.execution.status === 'running');
+  return (child && currentNode(child)) ?? node;
+}
+
+const childStart = templateMatcher('runner.childStart');
+
+/** CSS classes of a line: its level, and for checks whether it passed (✔), failed (✘) or informs (ℹ). */
+function lineClass(line: LogLine): string {
+  const mark = line.text.startsWith('✔') ? ' pass' : line.text.startsWith('✘') ? ' fail' : line.text.startsWith('ℹ') ? ' note' : '';
+  return `line l-${line.level}${mark}`;
+}
+
+function lineItem(line: LogLine): SafeHtml {
+  return html`<li class="${lineClass(line)}" data-seq="${line.seq}"><time datetime="${new Date(line.at).toISOString()}">${clockTime(line.at)}</time> <span class="text">${line.text}</span></li>`;
+}
+
+export function logList(node: ExecutionNode): SafeHtml {
+  const byId = new Map(node.children.map((c) => [c.execution.id, c]));
+  const placed = new Set<number>();
+  const nested = (child: ExecutionNode) => {
+    placed.add(child.execution.id);
+    return html`<li class="nested">${logList(child)}</li>`;
+  };
+  const items = node.log.map((line) => {
+    const child = byId.get(Number(childStart(line.text)?.execution));
+    return child ? html`${lineItem(line)}${nested(child)}` : lineItem(line);
+  });
+  // A step whose starting line could not be read still shows, after the rest.
+  const rest = node.children.filter((c) => !placed.has(c.execution.id)).map(nested);
+  const running = node.execution.status === 'running';
+  return html`<ol class="log" data-execution="${node.execution.id}"${running ? html` data-running` : ''}>${items}${rest}</ol>`;
+}

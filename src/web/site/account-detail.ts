@@ -1,0 +1,111 @@
+// An account's page (/comptes/<id>): everything a vendor needs to configure its LPS (manual §1.4) — the test
+// mailboxes, the server settings of the valid and of the test endpoints, the webmail and its password, the
+// trust roots to install and what to do with each, the ORG_AUTH_CLI test certificate (downloaded through
+// the account's own API route, owner only), the test patient address and the runner user id.
+import type { FastifyInstance } from 'fastify';
+import type { ProductAccount } from '../../accounts/accounts.ts';
+import type { EndpointConfig } from '../../config/config.ts';
+import { t } from '../../i18n/messages.ts';
+import { PKI_PATHS } from '../../pki/issue.ts';
+import { TRUST_FILES } from '../../pki/index.ts';
+import { frenchDateTime, html, type SafeHtml } from '../html.ts';
+import { ownAccount, statusCell } from './accounts-pages.ts';
+import type { Site } from './index.ts';
+import { cell, VENDORS } from './layout.ts';
+
+export function registerAccountDetail(scope: FastifyInstance, site: Site): void {
+  const { layout, config } = site;
+  const nightly = config.accounts.provisioning === 'nightly';
+
+  scope.get<{ Params: { id: string } }>('/comptes/:id', async (request, reply) => {
+    const user = await layout.guard(request, reply, VENDORS);
+    if (!user) return reply;
+    const account = await ownAccount(site, user, request.params.id);
+    if (!account) return layout.notFound(request, reply, user);
+    const title = t('site.detail.title', { nil: account.nil });
+    return layout.send(request, reply, {
+      title,
+      user,
+      body: html`<p><a href="/comptes">${t('site.detail.back')}</a></p>
+<h1>${title}</h1>
+<table class="facts">
+<tr><th scope="row">${t('site.accounts.status')}</th><td>${statusCell(account, nightly)}</td></tr>
+<tr><th scope="row">${t('site.field.idnatPsc')}</th><td>${account.idnatPsc ?? '—'}</td></tr>
+<tr><th scope="row">${t('site.field.idnatAuthCli')}</th><td>${account.idnatAuthCli ?? '—'}</td></tr>
+<tr><th scope="row">${t('site.detail.runnerUser')}</th><td><code>${account.runnerUserId}</code></td></tr>
+<tr><th scope="row">${t('site.detail.createdAt')}</th><td>${frenchDateTime(account.createdAt)}</td></tr>
+</table>
+<p><a class="button secondary" href="/comptes/${account.id}/modifier">${t('site.accounts.modify')}</a>
+${account.status === 'available' ? html`<a class="button" href="/outil/${account.id}">${t('site.accounts.tool')}</a>` : ''}</p>
+${account.provisionedAt === null ? html`<p class="notice">${t('site.detail.notProvisioned')}</p>` : provisioned(site, account)}`,
+    });
+  });
+}
+
+function provisioned(site: Site, account: ProductAccount): SafeHtml {
+  const { config } = site;
+  const { personal, applicative, patient } = account.mailboxes;
+  const valid = config.endpoints.filter((e) => e.certificate === 'valid');
+  const refused = config.endpoints.filter((e) => e.certificate !== 'valid');
+  const example = applicative ?? personal ?? '';
+  return html`<h2>${t('site.detail.mailboxes')}</h2>
+<table class="stack">
+<thead><tr><th scope="col">${t('site.detail.mailbox')}</th><th scope="col">${t('site.detail.address')}</th><th scope="col">${t('site.detail.authentication')}</th></tr></thead>
+<tbody>
+${personal ? mailboxRow(t('site.detail.personal'), personal, t('site.detail.personalAuth', { idnat: account.idnatPsc ?? '' })) : ''}
+${applicative ? mailboxRow(t('site.detail.applicative'), applicative, t('site.detail.applicativeAuth', { idnat: account.idnatAuthCli ?? '' })) : ''}
+${mailboxRow(t('site.detail.patient'), patient ?? account.patientAddress, t('site.detail.patientUse'))}
+</tbody>
+</table>
+${account.formerMailboxes.length ? html`<p>${t('site.detail.former')} ${account.formerMailboxes.map((m, i) => html`${i ? ', ' : ''}<code>${m.address}</code>`)}</p>` : ''}
+
+<h2>${t('site.detail.settings')}</h2>
+<p>${t('site.detail.settingsIntro')}</p>
+<h3>${t('site.detail.validEndpoints')}</h3>
+${endpointTable(valid)}
+<h3>${t('site.detail.testEndpoints')}</h3>
+<p>${t('site.detail.testEndpointsIntro')}</p>
+${endpointTable(refused)}
+<p>${t('site.detail.autoconfig')} <code>${config.autoconfig.url}/mail/config-v1.1.xml?emailaddress=${example}</code> ${t('site.detail.dns', { address: config.autoconfig.address, port: config.ports.dns, domain: config.mailDomain })}</p>
+
+<h2>${t('site.detail.webmail')}</h2>
+<p>${t('site.detail.webmailIntro')} <a href="/webmail">${t('site.detail.webmailLink')}</a></p>
+<ul>
+<li>${t('site.detail.webmailLogin')}</li>
+<li>${t('site.detail.webmailPassword')} <code>${config.webmailPassword}</code></li>
+</ul>
+
+<h2>${t('site.detail.trust')}</h2>
+<ul class="trust">
+<li><a href="${PKI_PATHS.trust}/${TRUST_FILES.igc}" download>${TRUST_FILES.igc}</a> — ${t('site.detail.trustIgc')}</li>
+<li><a href="${PKI_PATHS.trust}/${TRUST_FILES.nonIgc}" download>${TRUST_FILES.nonIgc}</a> — ${t('site.detail.trustNonIgc')}</li>
+</ul>
+
+${account.certificate
+  ? html`<h2>${t('site.detail.certificate')}</h2>
+<p>${t('site.detail.certificateIntro', { idnat: account.certificate.idnat })}</p>
+<table class="facts">
+<tr><th scope="row">${t('site.detail.certificateFile')}</th><td><a href="/api/v1/accounts/${account.id}/certificate.p12" download>${account.certificate.idnat}.p12</a></td></tr>
+<tr><th scope="row">${t('site.detail.certificatePassword')}</th><td><code>${account.certificate.pkcs12Password}</code></td></tr>
+<tr><th scope="row">${t('site.detail.certificateSerial')}</th><td><code>${account.certificate.serialNumber}</code></td></tr>
+<tr><th scope="row">${t('site.detail.certificateNotAfter')}</th><td>${frenchDateTime(account.certificate.notAfter)}</td></tr>
+</table>`
+  : ''}`;
+}
+
+function mailboxRow(kind: string, address: string, use: string): SafeHtml {
+  return html`<tr>${cell(t('site.detail.mailbox'), kind)}${cell(t('site.detail.address'), html`<code>${address}</code>`)}${cell(t('site.detail.authentication'), use)}</tr>`;
+}
+
+function endpointTable(endpoints: EndpointConfig[]): SafeHtml {
+  const head = (['site.endpoint.id', 'site.endpoint.for', 'site.endpoint.host', 'site.endpoint.address', 'site.endpoint.imap', 'site.endpoint.smtp', 'site.endpoint.security', 'site.endpoint.certificate'] as const).map((k) => t(k));
+  return html`<table class="stack endpoints">
+<thead><tr>${head.map((h) => html`<th scope="col">${h}</th>`)}</tr></thead>
+<tbody>
+${endpoints.map((e) => {
+  const cells = [html`<code>${e.id}</code>`, t(e.id.startsWith('org') ? 'site.endpoint.applicative' : 'site.endpoint.personal'), html`<code>${e.host}</code>`, e.address, String(e.imapPort), String(e.smtpPort), t('site.endpoint.starttls'), t(`certificate.${e.certificate}`)];
+  return html`<tr>${cells.map((c, i) => cell(head[i]!, c))}</tr>`;
+})}
+</tbody>
+</table>`;
+}

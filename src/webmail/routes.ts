@@ -1,0 +1,121 @@
+// The webmail under /webmail: its own login and session, the folder and message pages, compose, actions and
+// the live change stream. Every route past the login answers for the session's mailbox only: folders and
+// messages are looked up within it, so an id taken from another mailbox's URL finds nothing.
+import { randomBytes } from 'node:crypto';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import type { Config } from '../config/config.ts';
+import { t } from '../i18n/messages.ts';
+import { acceptForms, Csrf, type pageSender } from '../identity/web/forms.ts';
+import type { Authenticator } from '../mail/authenticate.ts';
+import type { Mailbox, MailboxStore } from '../mail/mailbox/store.ts';
+import type { Logger } from '../util/log.ts';
+import type { RouteRegistrar } from '../web/server.ts';
+import { applyAction } from './actions.ts';
+import { composePage, sendComposed } from './compose.ts';
+import { ChangeStreams } from './events.ts';
+import { folderPage } from './list-page.ts';
+import { folderUrl, formatSize, HOME, LOGIN_URL, notFound, PAGE_HEADERS, sendPage, simplePage } from './layout.ts';
+import { login, loginPage, logout } from './login.ts';
+import { htmlBody, messagePage, partDownload, source } from './message-page.ts';
+import { WebmailSender } from './send.ts';
+import { WebmailSessions } from './session.ts';
+
+export interface WebmailDeps {
+  config: Config;
+  mailboxes: MailboxStore;
+  authenticator: Authenticator;
+  sessions: WebmailSessions;
+  csrf: Csrf;
+  sender: WebmailSender;
+  /** Pages in the webmail's layout, for the shared form helpers (refuseForgedForm). */
+  send: ReturnType<typeof pageSender>;
+}
+
+/** The signed-in mailbox and the CSRF token of the page's forms. */
+export interface WebmailSession {
+  mailbox: Mailbox;
+  csrf: string;
+}
+
+export interface WebmailOptions {
+  config: Config;
+  mailboxes: MailboxStore;
+  /** The mail endpoints' authenticator: the webmail password is checked by the same rule. */
+  authenticator: Authenticator;
+  /** PEM of the IGC Santé TEST bundle, which the webmail's SMTP submissions trust. */
+  trust: () => string;
+  log: Logger;
+}
+
+/** Multipart bodies of the compose form: the message limit, plus room for a form that overshoots it a little. */
+function composeBodyLimit(config: Config): number {
+  return 2 * config.smtp.maxMessageBytes + 1024 * 1024;
+}
+
+export function webmailRoutes(o: WebmailOptions): RouteRegistrar {
+  return async (app) => {
+    await app.register(
+      async (scope) => {
+        const secure = o.config.publicUrl.startsWith('https:');
+        // Tokens of forms rendered before a restart stop working, as the in-memory sessions do.
+        const csrf = new Csrf(randomBytes(32).toString('base64url'), secure);
+        const deps: WebmailDeps = {
+          config: o.config,
+          mailboxes: o.mailboxes,
+          authenticator: o.authenticator,
+          sessions: new WebmailSessions(o.mailboxes, secure),
+          csrf,
+          sender: new WebmailSender(o.config, o.trust),
+          send: (reply, title, body, status) => sendPage(reply, { title, body, ...(status ? { status } : {}) }),
+        };
+        const streams = new ChangeStreams(o.mailboxes.events);
+        scope.addHook('preClose', async () => streams.closeAll());
+
+        acceptForms(scope);
+        scope.addHook('onRequest', async (_request, reply) => {
+          reply.headers(PAGE_HEADERS);
+        });
+
+        // Before the routes, which take the error handler in force when they are declared.
+        scope.setNotFoundHandler((_request, reply) => notFound(reply));
+        scope.setErrorHandler((error: FastifyError, request, reply) => {
+          const status = error.statusCode ?? 500;
+          if (status === 413) return simplePage(reply, status, t('webmail.compose.tooLargeTitle'), t('webmail.compose.uploadTooLarge', { limit: formatSize(o.config.smtp.maxMessageBytes) }));
+          if (status >= 400 && status < 500) return simplePage(reply, status, t('webmail.badRequest'));
+          o.log.error('webmail: request failed', { method: request.method, url: request.url, error });
+          return simplePage(reply, 500, t('webmail.failure'));
+        });
+
+        scope.get('/', async (request, reply) => reply.redirect((await deps.sessions.mailbox(request)) ? folderUrl('INBOX') : LOGIN_URL, 303));
+        scope.get('/connexion', (request, reply) => loginPage(deps, request, reply));
+        scope.post('/connexion', (request, reply) => login(deps, request, reply));
+        scope.post('/deconnexion', (request, reply) => logout(deps, request, reply));
+
+        await scope.register(async (authenticated) => {
+          // Resolved before the body is read: nobody uploads anything without a session.
+          const sessions = new WeakMap<FastifyRequest, Mailbox>();
+          authenticated.addHook('onRequest', async (request, reply) => {
+            const mailbox = await deps.sessions.mailbox(request);
+            if (mailbox) return void sessions.set(request, mailbox);
+            if (request.method === 'GET' && !request.url.startsWith('/webmail/evenements')) return reply.redirect(LOGIN_URL, 303);
+            return simplePage(reply, 401, t('webmail.expired.title'), t('webmail.expired.text'));
+          });
+          // Uploads (the compose form) only here, behind the session: the parser buffers up to twice the message limit.
+          authenticated.addContentTypeParser('multipart/form-data', { parseAs: 'buffer', bodyLimit: composeBodyLimit(o.config) }, (_request, body, done) => done(null, body));
+          const session = (request: FastifyRequest, reply: FastifyReply): WebmailSession => ({ mailbox: sessions.get(request)!, csrf: csrf.token(request, reply) });
+
+          authenticated.get('/dossier', (request, reply) => folderPage(deps, session(request, reply), request, reply));
+          authenticated.get('/message', (request, reply) => messagePage(deps, session(request, reply), request, reply));
+          authenticated.get('/message/source', (request, reply) => source(deps, sessions.get(request)!, request, reply));
+          authenticated.get('/message/html', (request, reply) => htmlBody(deps, sessions.get(request)!, request, reply));
+          authenticated.get('/message/partie', (request, reply) => partDownload(deps, sessions.get(request)!, request, reply));
+          authenticated.post('/actions', (request, reply) => applyAction(deps, sessions.get(request)!, request, reply));
+          authenticated.get('/ecrire', (request, reply) => composePage(deps, session(request, reply), request, reply));
+          authenticated.post('/ecrire', (request, reply) => sendComposed(deps, session(request, reply), request, reply));
+          authenticated.get('/evenements', (request, reply) => streams.stream(reply, sessions.get(request)!.id, PAGE_HEADERS));
+        });
+      },
+      { prefix: HOME },
+    );
+  };
+}

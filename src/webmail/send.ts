@@ -1,0 +1,72 @@
+// The webmail sends as any client would: through the platform's own SMTP submission endpoint for the
+// mailbox's type (personal → psc, applicative → org, others → psc), STARTTLS with the six allowed suites,
+// the server certificate checked against the IGC Santé TEST bundle and its host name, then AUTH PLAIN with
+// the mailbox address and the webmail password. The journal therefore records the webmail's submissions
+// like those of an LPS. It reuses the reference LPS's SMTP client rather than carrying a second one.
+import { reachableAddress, type Config } from '../config/config.ts';
+import type { EndpointId } from '../config/schema.ts';
+import { t } from '../i18n/messages.ts';
+import { plain } from '../lps/sasl.ts';
+import { ServerCertificates } from '../lps/server-certificate.ts';
+import { SmtpClient } from '../lps/smtp-client.ts';
+import type { Mailbox } from '../mail/mailbox/store.ts';
+import { ALLOWED_TLS12_SUITES } from '../mail/tls/policy.ts';
+
+export type SendOutcome = { ok: true } | { ok: false; error: string };
+
+/** Name the webmail gives in EHLO: the journal's sessions say who the client was. */
+const EHLO_NAME = 'webmail.motco';
+const TIMEOUT_MS = 30_000;
+
+export class WebmailSender {
+  // Revocation is not checked: the platform is talking to itself, and a CRL fetch from the webmail would be
+  // recorded (and attributed by address) like a vendor's.
+  private readonly certificates = new ServerCertificates();
+
+  constructor(
+    private readonly config: Config,
+    /** PEM of the IGC Santé TEST bundle (the PKI's, read at each submission: it survives a renewal). */
+    private readonly trust: () => string,
+  ) {}
+
+  /** The endpoint the webmail submits through for a mailbox. */
+  static endpointFor(mailbox: Mailbox): EndpointId {
+    return mailbox.type === 'applicative' ? 'org' : 'psc';
+  }
+
+  async send(mailbox: Mailbox, recipients: string[], message: Buffer): Promise<SendOutcome> {
+    const endpoint = this.config.endpoints.find((e) => e.id === WebmailSender.endpointFor(mailbox))!;
+    const target = { host: endpoint.host, address: reachableAddress(endpoint.address), port: endpoint.smtpPort };
+    let last = '';
+    const fail = (key: 'webmail.send.unreachable' | 'webmail.send.tls' | 'webmail.send.certificate' | 'webmail.send.auth' | 'webmail.send.refused', detail: string): SendOutcome => ({
+      ok: false,
+      error: t(key, { detail }),
+    });
+    let client: SmtpClient | undefined;
+    try {
+      const connected = await SmtpClient.connect(target, { timeoutMs: TIMEOUT_MS, onOpen: () => {}, exchange: (sent, reply) => (last = sent ? `${sent} → ${reply}` : reply) });
+      client = connected.client;
+      if (connected.greeting?.code !== 220) return fail('webmail.send.unreachable', last);
+      await client.ehlo(EHLO_NAME);
+      const upgrade = await client.startTls(target.host, {
+        ca: this.trust(),
+        ciphers: ALLOWED_TLS12_SUITES.map((s) => s.openssl).join(':'),
+        minVersion: 'TLSv1.2',
+        maxVersion: 'TLSv1.3',
+      });
+      if (!upgrade.ok) return fail('webmail.send.tls', upgrade.error);
+      const verdict = await this.certificates.verify(upgrade.socket, target.host, 'no-revocation', () => {});
+      if (!verdict.accepted) return fail('webmail.send.certificate', verdict.detail);
+      await client.ehlo(EHLO_NAME);
+      if ((await client.authenticate(plain(mailbox.address, this.config.webmailPassword)))?.code !== 235) return fail('webmail.send.auth', last);
+      if ((await client.send(mailbox.address, recipients, message))?.code !== 250) return fail('webmail.send.refused', last);
+      await client.quit();
+      client = undefined;
+      return { ok: true };
+    } catch (error) {
+      return fail('webmail.send.unreachable', (error as Error).message);
+    } finally {
+      client?.connection.destroy();
+    }
+  }
+}
