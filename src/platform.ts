@@ -61,7 +61,7 @@ export async function startPlatform(config: Config, options: { log?: Logger } = 
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
   };
   try {
-    const store = await openStore(config.dataDir);
+    const store = await openStore(config);
     cleanups.push(() => store.close());
     const journal = new Journal(store.db);
     const pki = await TestPki.open(config, log);

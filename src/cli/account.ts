@@ -26,7 +26,7 @@ export async function account(ctx: CommandContext): Promise<number> {
   if (!['create', 'list', 'show', 'modify', 'provision'].includes(action ?? '')) throw new UsageError(t('cli.unknownCommand', { command: `account ${action ?? ''}`.trim() }));
   const { values, positionals } = parse(rest, OPTIONS);
   const config = configFrom(values);
-  const store = await openStore(config.dataDir);
+  const store = await openStore(config);
   try {
     const accounts = openAccounts(config, store.db);
     const print = (a: ProductAccount) => ctx.out(values.json ? JSON.stringify(a, null, 2) : describe(a));

@@ -44,7 +44,7 @@ export async function isc(ctx: CommandContext): Promise<number> {
   if (!known && subcommand !== 'admin-password') throw new UsageError(t('cli.unknownCommand', { command: `isc ${[subcommand, action].filter(Boolean).join(' ')}`.trim() }));
   const { values } = parse(subcommand === 'admin-password' ? [action, ...rest].filter((a): a is string => a !== undefined) : rest, OPTIONS, false);
   const config = configFrom(values);
-  const store = await openStore(config.dataDir);
+  const store = await openStore(config);
   try {
     const db = identityDb(store.db);
     if (subcommand === 'admin-password') {

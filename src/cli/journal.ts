@@ -33,7 +33,7 @@ export async function journal(ctx: CommandContext): Promise<number> {
   const limit = values.limit ? Number(values.limit) : 200;
   if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit ${values.limit}`);
 
-  const store = await openStore(config.dataDir);
+  const store = await openStore(config);
   const print = (o: Observation) => ctx.out(values.json ? JSON.stringify(o) : formatObservation(o));
   try {
     const journal = new Journal(store.db);

@@ -58,7 +58,7 @@ export async function lps(ctx: CommandContext): Promise<number> {
   if (fault && jobs.length > 0 && !jobs.some((j) => findFault(fault).jobs.includes(j.id))) throw new UsageError(t('lps.error.faultNotApplicable', { fault, job: positionals[0]! }));
 
   const config = configFrom(values);
-  const store = await openStore(config.dataDir);
+  const store = await openStore(config);
   try {
     const found = await accountOf(values.account, values, config, store);
     if (!found) {

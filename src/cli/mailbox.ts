@@ -9,7 +9,7 @@ export async function mailbox(ctx: CommandContext): Promise<number> {
   const [action, ...rest] = ctx.args;
   const { values, positionals } = parse(rest, { type: { type: 'string' }, json: { type: 'boolean' } });
   const config = configFrom(values);
-  const store = await openStore(config.dataDir);
+  const store = await openStore(config);
   try {
     const mailboxes = new MailboxStore(store.db, { mail: config.mailDomain, patient: config.patientDomain });
     if (action === 'add') {

@@ -11,7 +11,7 @@ export async function org(ctx: CommandContext): Promise<number> {
   if (action !== 'add' && action !== 'list') throw new UsageError(t('cli.unknownCommand', { command: `org ${action ?? ''}`.trim() }));
   const { values } = parse(rest, { 'raison-sociale': { type: 'string' }, immatriculation: { type: 'string' }, telephone: { type: 'string' }, adresse: { type: 'string' }, json: { type: 'boolean' } }, false);
   const config = configFrom(values);
-  const store = await openStore(config.dataDir);
+  const store = await openStore(config);
   try {
     const directory = new PlatformDirectory(store.db);
     if (action === 'list') {

@@ -26,7 +26,7 @@ async function identity(ctx: CommandContext, action: 'add' | 'list', args: strin
     { idnat: { type: 'string' }, given: { type: 'string' }, family: { type: 'string' }, civilite: { type: 'string' }, profession: { type: 'string' }, json: { type: 'boolean' } },
     false,
   );
-  const store = await openStore(configFrom(values).dataDir);
+  const store = await openStore(configFrom(values));
   try {
     const identities = new PscIdentities(identityDb(store.db));
     if (action === 'list') {
@@ -57,7 +57,7 @@ async function token(ctx: CommandContext, args: string[]): Promise<number> {
   const { psc: urls } = issuers(config);
   let credentials = { clientId: config.psc.clientId, clientSecret: config.psc.clientSecret };
   if (config.psc.mode === 'simulated') {
-    const store = await openStore(config.dataDir);
+    const store = await openStore(config);
     try {
       const secret = await new Secrets(identityDb(store.db)).get(PSC_TOOLS_SECRET);
       if (!secret) {
@@ -97,7 +97,7 @@ async function token(ctx: CommandContext, args: string[]): Promise<number> {
 
 async function rotate(ctx: CommandContext, args: string[]): Promise<number> {
   const { values } = parse(args, {}, false);
-  const store = await openStore(configFrom(values).dataDir);
+  const store = await openStore(configFrom(values));
   try {
     const key = await new SigningKeys(identityDb(store.db), 'psc').rotate();
     ctx.out(t('cli.pscKeyRotated', { kid: key.kid, date: new Date(key.activatesAt).toLocaleString('fr-FR', { timeZone: 'Europe/Paris' }) }));

@@ -10,6 +10,7 @@ export async function start(ctx: CommandContext): Promise<number> {
   const platform = await startPlatform(config);
   ctx.out(t('cli.started'));
   ctx.out(t('cli.dataFolder', { dir: config.dataDir }));
+  ctx.out(t('cli.database', { location: platform.store.location }));
   ctx.out(t('cli.webBase', { url: config.publicUrl }));
   ctx.out(t('cli.mailDomain', { domain: config.mailDomain, patient: config.patientDomain }));
   ctx.out('');

@@ -13,7 +13,7 @@ export async function token(ctx: CommandContext): Promise<number> {
   const { values } = parse(rest, { user: { type: 'string' }, reviewer: { type: 'string' }, label: { type: 'string' }, json: { type: 'boolean' } }, false);
   if (Boolean(values.user) === Boolean(values.reviewer)) throw new UsageError(t('cli.tokenWho'));
   const config = configFrom(values);
-  const store = await openStore(config.dataDir);
+  const store = await openStore(config);
   try {
     const directory = new PlatformDirectory(store.db);
     const login = (values.user ?? values.reviewer)!;

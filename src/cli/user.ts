@@ -14,7 +14,7 @@ export async function user(ctx: CommandContext): Promise<number> {
     false,
   );
   const config = configFrom(values);
-  const store = await openStore(config.dataDir);
+  const store = await openStore(config);
   try {
     const directory = new PlatformDirectory(store.db);
     if (action === 'list') {

@@ -208,6 +208,17 @@ export const configSchema = z.strictObject({
         .default('02:00'),
     })
     .prefault({}),
+  database: z
+    .strictObject({
+      /** postgres://user:password@host:port/database — empty: SQLite under the data folder. */
+      url: z
+        .string()
+        .regex(/^postgres(ql)?:\/\//, { message: 'URL PostgreSQL attendue (postgres://…)' })
+        .optional(),
+      /** Connections the platform keeps open to PostgreSQL. */
+      poolSize: int(1, 200).default(10),
+    })
+    .prefault({}),
   web: z
     .strictObject({
       /** Addresses (or CIDRs) of reverse proxies whose X-Forwarded-For is believed; empty: none. */

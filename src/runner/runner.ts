@@ -50,6 +50,9 @@ interface RunnerDeps {
 
 export type Target = { type: 'job'; job: UnitJob } | { type: 'folder'; folder: Folder } | { type: 'campaign' };
 
+/** How often a running unit job looks at the journal even without news from this process. */
+const RESCAN_MS = 3000;
+
 /** An execution running in this process: its log sequence, its cancellation and its followers. */
 class LiveExecution {
   private seq = 0;
@@ -204,6 +207,7 @@ export class Runner {
 
     try {
       let judgement: Judgement | undefined;
+      let evaluatedAt = 0;
       while (!signal.aborted) {
         const remaining = end - Date.now();
         if (remaining <= 0) break;
@@ -211,8 +215,11 @@ export class Runner {
           wake = resolve;
           setTimeout(resolve, Math.min(remaining, 1000)).unref();
         });
-        if (signal.aborted || !changed) continue;
+        // New facts of this process wake the loop at once; facts another process recorded in a shared
+        // database (several instances on PostgreSQL) are picked up by a look every few seconds.
+        if (signal.aborted || (!changed && Date.now() - evaluatedAt < RESCAN_MS)) continue;
         changed = false;
+        evaluatedAt = Date.now();
         const current = await evaluate(false);
         if (current.status === 'OK' || current.status === 'KO') {
           judgement = current;

@@ -1,23 +1,48 @@
-// Opens the database (SQLite under the data folder by default), applies pending migrations and hands out
-// the Kysely instance every other module queries through.
-import { mkdirSync } from 'node:fs';
+// Opens the database — SQLite under the data folder by default, PostgreSQL when a URL is configured —,
+// applies pending migrations and hands out the Kysely instance every other module queries through.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import Sqlite from 'better-sqlite3';
-import { Kysely, Migrator, SqliteDialect, type MigrationProvider } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, type MigrationProvider } from 'kysely';
+import pg from 'pg';
 import { migrations, type DialectName } from './migrations.ts';
 import type { Database } from './schema.ts';
 
 export interface Store {
   db: Kysely<Database>;
   dialect: DialectName;
-  /** Where the data lives, for messages to the operator. */
+  /** Where the data lives, for messages to the operator (never a password). */
   location: string;
   close(): Promise<void>;
 }
 
-export async function openStore(dataDir: string): Promise<Store> {
+export interface StoreOptions {
+  dataDir: string;
+  database?: { url?: string | undefined; poolSize?: number | undefined };
+}
+
+/**
+ * The data folder remembers the PostgreSQL URL it was started with (mode 0600, like the admin token), so
+ * that CLI commands given the same --data use the same database without repeating it.
+ */
+export const DATABASE_URL_FILE = 'database.url';
+
+// int8 (ids, counts, times in ms) as numbers: every value we store fits in 2^53.
+pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
+
+export async function openStore(options: StoreOptions): Promise<Store> {
+  const { dataDir } = options;
   mkdirSync(dataDir, { recursive: true });
-  const file = path.join(dataDir, 'motco.sqlite');
+  const remembered = path.join(dataDir, DATABASE_URL_FILE);
+  const url = options.database?.url ?? readOptional(remembered);
+  if (url) {
+    if (options.database?.url && readOptional(remembered) !== url) writeFileSync(remembered, url + '\n', { mode: 0o600 });
+    return openPostgres(url, options.database?.poolSize ?? 10);
+  }
+  return openSqlite(path.join(dataDir, 'motco.sqlite'));
+}
+
+async function openSqlite(file: string): Promise<Store> {
   const database = new Sqlite(file);
   // WAL lets the CLI write (a new mailbox, say) while the running platform reads, and the platform sees it at once.
   database.pragma('journal_mode = WAL');
@@ -29,11 +54,35 @@ export async function openStore(dataDir: string): Promise<Store> {
   return { db, dialect: 'sqlite', location: file, close: () => db.destroy() };
 }
 
+async function openPostgres(url: string, poolSize: number): Promise<Store> {
+  const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  // An idle client losing its server (restart, network) must not crash the platform.
+  pool.on('error', () => {});
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  try {
+    await migrate(db, 'postgres');
+  } catch (error) {
+    await db.destroy();
+    throw error;
+  }
+  const location = new URL(url);
+  location.password = '';
+  return { db, dialect: 'postgres', location: location.toString(), close: () => db.destroy() };
+}
+
 async function migrate(db: Kysely<Database>, dialect: DialectName): Promise<void> {
   const provider: MigrationProvider = { getMigrations: async () => migrations(dialect) };
   const { error, results } = await new Migrator({ db, provider }).migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
   if (error || failed) {
     throw new Error(`database migration failed${failed ? ` at ${failed.migrationName}` : ''}: ${String(error)}`);
+  }
+}
+
+function readOptional(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8').trim() || undefined;
+  } catch {
+    return undefined;
   }
 }

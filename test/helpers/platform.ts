@@ -1,5 +1,7 @@
 // Starts a whole platform for a test: its own data folder, its own ports (loopback only), a silent log,
 // and a copy of the PKI generated once for the test run (so no test waits for RSA key generation).
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -7,6 +9,7 @@ import { inject } from 'vitest';
 import { loadConfig, type Config, type EndpointConfig } from '../../src/config/config.ts';
 import type { EndpointId } from '../../src/config/schema.ts';
 import { startPlatform, type Platform } from '../../src/platform.ts';
+import { DATABASE_URL_FILE } from '../../src/store/store.ts';
 import { silentLogger } from '../../src/util/log.ts';
 
 export interface TestPlatform {
@@ -17,11 +20,23 @@ export interface TestPlatform {
   stop(): Promise<void>;
 }
 
-/** A fresh data folder holding a copy of the run's PKI. */
+/**
+ * A fresh data folder holding a copy of the run's PKI. With TEST_POSTGRES_URL (an admin URL of a throwaway
+ * PostgreSQL, as scripts/test-postgres.sh provides), the folder gets its own new database: every platform
+ * and CLI process given this folder then uses it (the data folder remembers its database URL).
+ */
 export function testDataDir(prefix = 'motco-test-'): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
   const template = inject('pkiTemplate');
   if (template && existsSync(path.join(template, 'pki'))) cpSync(path.join(template, 'pki'), path.join(dir, 'pki'), { recursive: true });
+  const admin = process.env.TEST_POSTGRES_URL;
+  if (admin) {
+    const name = `motco_t_${randomBytes(6).toString('hex')}`;
+    execFileSync('psql', [admin, '-q', '-c', `CREATE DATABASE ${name}`]);
+    const url = new URL(admin);
+    url.pathname = `/${name}`;
+    writeFileSync(path.join(dir, DATABASE_URL_FILE), url.toString(), { mode: 0o600 });
+  }
   return dir;
 }
 

@@ -14,7 +14,7 @@ let mailbox: Mailbox;
 
 beforeAll(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'motco-imap-store-'));
-  store = await openStore(dir);
+  store = await openStore({ dataDir: dir });
   mailboxes = new MailboxStore(store.db, { mail: 'mail.test', patient: 'patient.mail.test' });
   mailbox = await mailboxes.create('871122334455@mail.test', 'personal');
 });

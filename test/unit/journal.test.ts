@@ -11,7 +11,7 @@ let journal: Journal;
 
 beforeAll(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'motco-journal-'));
-  store = await openStore(dir);
+  store = await openStore({ dataDir: dir });
   journal = new Journal(store.db);
 });
 afterAll(async () => {
@@ -38,7 +38,7 @@ describe('observation journal', () => {
   it('delivers live observations to subscribers and to followers in another process', async () => {
     const live: Observation[] = [];
     const unsubscribe = journal.subscribe({ mailbox: 'b@x.test' }, (o) => live.push(o));
-    const other = await openStore(dir); // a second connection, as the CLI has
+    const other = await openStore({ dataDir: dir }); // a second connection, as the CLI has
     const followed: Observation[] = [];
     const controller = new AbortController();
     const following = new Journal(other.db).follow({}, (o) => followed.push(o), { intervalMs: 20, signal: controller.signal });

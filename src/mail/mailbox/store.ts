@@ -270,7 +270,8 @@ export class MailboxStore {
       .select((eb) => [
         'messages.folder_id',
         eb.fn.countAll<number>().as('total'),
-        sql<number>`sum(case when (' ' || messages.flags || ' ') like ${'% \\Seen %'} then 0 else 1 end)`.as('unseen'),
+        // ESCAPE makes the backslash of \\Seen literal in PostgreSQL's LIKE too (it is its default escape character).
+        sql<number>`sum(case when (' ' || messages.flags || ' ') like ${'% \\Seen %'} escape '!' then 0 else 1 end)`.as('unseen'),
       ])
       .where('folders.mailbox_id', '=', mailboxId)
       .groupBy('messages.folder_id')
