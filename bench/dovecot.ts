@@ -2,7 +2,7 @@
 // under a temporary folder, master run as root (its login processes run as dovenull, mail as dovecot), the
 // platform's own certificate and key, any user with the webmail password, maildir storage, one loopback port.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -10,6 +10,8 @@ import path from 'node:path';
 export interface Dovecot {
   version: string;
   port: number;
+  /** The master process; the login, auth and session processes are its descendants. */
+  masterPid: number;
   stop(): void;
 }
 
@@ -78,6 +80,7 @@ service imap-login {
   return {
     version: execFileSync('dovecot', ['--version']).toString().trim(),
     port,
+    masterPid: Number(readFileSync(path.join(dir, 'run', 'master.pid'), 'utf8').trim()),
     stop() {
       spawnSync('dovecot', ['-c', config, 'stop']);
       rmSync(dir, { recursive: true, force: true });

@@ -1,6 +1,7 @@
 // `npm run bench`: IMAP sessions per second and latency (STARTTLS, AUTHENTICATE PLAIN, SELECT INBOX, FETCH of
 // a 50 kB message, LOGOUT) on the platform's IMAP server and on Dovecot, side by side, with the same client,
-// certificate and concurrency. Starts and stops everything itself. Options: --sessions N (per server, default
+// certificate and concurrency, and the memory each server uses meanwhile (PSS, see memory.ts). Starts and stops
+// everything itself. Options: --sessions N (per server, default
 // 2000), --concurrency N (default 50), --message-kb N (default 50).
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -13,6 +14,7 @@ import { silentLogger } from '../src/util/log.ts';
 import { dovecotUnavailable, startDovecot } from './dovecot.ts';
 import { idleLatency } from './idle-latency.ts';
 import { appendMessage } from './imap-client.ts';
+import { measureMemory, type MemoryPeak } from './memory.ts';
 import type { LoadOptions, LoadResult } from './imap-load.ts';
 
 const { values } = parseArgs({
@@ -46,24 +48,41 @@ function load(options: LoadOptions): Promise<LoadResult> {
   });
 }
 
-/** A warm-up run, then the measured one. */
-async function measure(options: Omit<LoadOptions, 'sessions' | 'concurrency'>): Promise<LoadResult> {
+interface Measured {
+  load: LoadResult;
+  memory: MemoryPeak;
+}
+
+/** A warm-up run, then the measured one, sampling the memory of the server's processes meanwhile. */
+async function measure(options: Omit<LoadOptions, 'sessions' | 'concurrency'>, server: { pid: number; withDescendants: boolean }): Promise<Measured> {
   const warm = await load({ ...options, sessions: Math.min(200, sessions), concurrency });
   if (warm.failures > 0) throw new Error(`warm-up failed: ${warm.firstError}`);
-  return load({ ...options, sessions, concurrency });
+  const { result, memory } = await measureMemory(server.pid, server.withDescendants, () => load({ ...options, sessions, concurrency }));
+  return { load: result, memory };
 }
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 }
 
-function row(name: string, r: LoadResult): string[] {
+const megabytes = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
+
+function row(name: string, { load: r, memory }: Measured): string[] {
   const sorted = [...r.latenciesMs].sort((a, b) => a - b);
-  return [name, String(r.sessions), String(r.failures), (r.sessions / (r.wallMs / 1000)).toFixed(1), percentile(sorted, 50).toFixed(1), percentile(sorted, 99).toFixed(1)];
+  return [
+    name,
+    String(r.sessions),
+    String(r.failures),
+    (r.sessions / (r.wallMs / 1000)).toFixed(1),
+    percentile(sorted, 50).toFixed(1),
+    percentile(sorted, 99).toFixed(1),
+    megabytes(memory.idleBytes),
+    megabytes(memory.peakBytes),
+  ];
 }
 
 function table(rows: string[][]): string {
-  const header = ['server', 'sessions', 'failed', 'sessions/s', 'p50 ms', 'p99 ms'];
+  const header = ['server', 'sessions', 'failed', 'sessions/s', 'p50 ms', 'p99 ms', 'idle MB', 'peak MB'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
@@ -99,10 +118,15 @@ async function main(): Promise<void> {
 
     const rows: string[][] = [];
     console.log(`Measuring motco (${endpoint.id} endpoint, port ${endpoint.imapPort})…`);
-    const ours = await measure({ ...common, host: endpoint.address, port: endpoint.imapPort });
+    // The platform runs in this process (the load generator is a child process, so not counted).
+    const ours = await measure({ ...common, host: endpoint.address, port: endpoint.imapPort }, { pid: process.pid, withDescendants: false });
     rows.push(row('motco', ours));
+    // What stays once the sessions are over: tells retained memory from garbage not yet collected.
+    globalThis.gc?.();
+    const settled = process.memoryUsage();
+    const afterGc = `motco after the run and a full garbage collection: RSS ${megabytes(settled.rss)} MB, JavaScript heap used ${megabytes(settled.heapUsed)} MB`;
 
-    let dovecotResult: LoadResult | undefined;
+    let dovecotResult: Measured | undefined;
     const unavailable = dovecotUnavailable();
     if (unavailable) {
       console.log(`Dovecot skipped: ${unavailable}`);
@@ -111,18 +135,20 @@ async function main(): Promise<void> {
       cleanups.unshift(() => dovecot.stop());
       console.log(`Measuring ${dovecot.version} (port ${dovecot.port}, same certificate and key)…`);
       await appendMessage({ ...common, host: '127.0.0.1', port: dovecot.port }, message);
-      dovecotResult = await measure({ ...common, host: '127.0.0.1', port: dovecot.port });
+      dovecotResult = await measure({ ...common, host: '127.0.0.1', port: dovecot.port }, { pid: dovecot.masterPid, withDescendants: true });
       rows.push(row(`dovecot ${dovecot.version.split(' ')[0]}`, dovecotResult));
     }
 
     console.log('');
     console.log(table(rows));
     for (const [name, r] of [['motco', ours], ['dovecot', dovecotResult]] as const) {
-      if (r && r.failures > 0) console.log(`${name}: ${r.failures} failed sessions, first error: ${r.firstError}`);
+      if (r && r.load.failures > 0) console.log(`${name}: ${r.load.failures} failed sessions, first error: ${r.load.firstError}`);
     }
     if (dovecotResult) {
-      const rate = (r: LoadResult) => r.sessions / (r.wallMs / 1000);
-      console.log(`\nratio motco/dovecot: ${(rate(ours) / rate(dovecotResult)).toFixed(2)} × the sessions per second`);
+      const rate = (m: Measured) => m.load.sessions / (m.load.wallMs / 1000);
+      console.log(`\nratio motco/dovecot: ${(rate(ours) / rate(dovecotResult)).toFixed(2)} × the sessions per second, ${(ours.memory.peakBytes / dovecotResult.memory.peakBytes).toFixed(2)} × the peak memory`);
+      console.log(afterGc);
+      console.log('memory: PSS summed over the server\'s processes (motco: the whole platform in one process; Dovecot: master, login, auth and session processes), sampled every 50 ms');
     }
 
     // Delivery to an IDLE client: from the start of an SMTP submission to the client's EXISTS (ours only:
