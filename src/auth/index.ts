@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { PlatformDirectory, PlatformUser } from '../accounts/directory.ts';
-import { PRIVATE_FILE_MODE, readOptional, writeFileAtomic } from '../pki/files.ts';
+import { PRIVATE_FILE_MODE, readOptional, writeFileAtomic } from '../util/files.ts';
 import type { Database } from '../store/schema.ts';
 import { WebSessions } from './sessions.ts';
 import { ApiTokens } from './tokens.ts';

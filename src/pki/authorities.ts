@@ -7,7 +7,8 @@ import type { Logger } from '../util/log.ts';
 import { isIssuedBy, parseCertificate } from './certificate.ts';
 import { pemBlocks } from './encoding.ts';
 import { x509 } from './engine.ts';
-import { readOptional, writeFileAtomic, type PkiLayout } from './files.ts';
+import { readOptional, writeFileAtomic } from '../util/files.ts';
+import type { PkiLayout } from './files.ts';
 import { caUsage, issueCertificate, type Issuer, type PkiUrls } from './issue.ts';
 import { keyAt } from './keys.ts';
 

@@ -7,7 +7,7 @@ import forge from 'node-forge';
 import type { Authority } from './authorities.ts';
 import { parseCertificate } from './certificate.ts';
 import { pemBlocks } from './encoding.ts';
-import { PRIVATE_FILE_MODE, readOptional, writeFileAtomic } from './files.ts';
+import { PRIVATE_FILE_MODE, readOptional, writeFileAtomic } from '../util/files.ts';
 import { clientUsage, issueCertificate, leafValidity, type PkiUrls } from './issue.ts';
 import { generateRsaKey } from './keys.ts';
 import { t } from '../i18n/messages.ts';

@@ -5,7 +5,8 @@ import type { Logger } from '../util/log.ts';
 import type { Authority, CaName } from './authorities.ts';
 import { canonicalSerial, DAY_MS, toPem, wholeSeconds } from './encoding.ts';
 import { asn1js, x509 } from './engine.ts';
-import { readOptional, writeFileAtomic, type PkiLayout } from './files.ts';
+import { readOptional, writeFileAtomic } from '../util/files.ts';
+import type { PkiLayout } from './files.ts';
 import { SIGNING_ALGORITHM } from './keys.ts';
 import type { Manifest, Revocation } from './manifest.ts';
 

@@ -12,7 +12,8 @@ import { IGC_ORG, NON_IGC_INTERMEDIATE, type Authority, type CaName } from './au
 import { isIssuedBy, parseCertificate, type Certificate } from './certificate.ts';
 import { DAY_MS, pemBlocks, toPem, wholeSeconds } from './encoding.ts';
 import type { x509 } from './engine.ts';
-import { readOptional, writeFileAtomic, type PkiLayout } from './files.ts';
+import { readOptional, writeFileAtomic } from '../util/files.ts';
+import type { PkiLayout } from './files.ts';
 import { issueCertificate, leafValidity, serverUsage, type PkiUrls } from './issue.ts';
 import { keyAt, type RsaKey } from './keys.ts';
 import type { Manifest } from './manifest.ts';

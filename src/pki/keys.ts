@@ -2,7 +2,7 @@
 import { createPrivateKey, createPublicKey, generateKeyPair, webcrypto, type KeyObject } from 'node:crypto';
 import { promisify } from 'node:util';
 import type { Logger } from '../util/log.ts';
-import { PRIVATE_FILE_MODE, readOptional, writeFileAtomic } from './files.ts';
+import { PRIVATE_FILE_MODE, readOptional, writeFileAtomic } from '../util/files.ts';
 
 /** Every certificate, CRL and OCSP response is signed with this. */
 export const SIGNING_ALGORITHM = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' } as const;

@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { CA_NAMES } from './authorities.ts';
 import { SERVER_IDS } from './endpoints.ts';
-import { readOptional, writeFileAtomic } from './files.ts';
+import { readOptional, writeFileAtomic } from '../util/files.ts';
 
 const revocationSchema = z.object({
   ca: z.enum(CA_NAMES),

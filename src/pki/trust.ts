@@ -4,7 +4,7 @@ import { IGC_ORG, IGC_ROOT, NON_IGC_ROOT, type Authority, type CaName } from './
 import { crlPem } from './crl.ts';
 import { day } from './encoding.ts';
 import type { x509 } from './engine.ts';
-import { writeFileAtomic } from './files.ts';
+import { writeFileAtomic } from '../util/files.ts';
 import { t } from '../i18n/messages.ts';
 
 export const TRUST_FILES = { igc: 'igc-sante-test-roots.pem', nonIgc: 'non-igc-root.pem' } as const;

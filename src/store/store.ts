@@ -1,12 +1,13 @@
 // Opens the database — SQLite under the data folder by default, PostgreSQL when a URL is configured —,
 // applies pending migrations and hands out the Kysely instance every other module queries through.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Sqlite from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, type MigrationProvider } from 'kysely';
 import pg from 'pg';
 import { migrations, type DialectName } from './migrations.ts';
 import type { Database } from './schema.ts';
+import { PRIVATE_FILE_MODE, readOptional, writeFileAtomic } from '../util/files.ts';
 
 export interface Store {
   db: Kysely<Database>;
@@ -33,10 +34,11 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
 export async function openStore(options: StoreOptions): Promise<Store> {
   const { dataDir } = options;
   mkdirSync(dataDir, { recursive: true });
-  const remembered = path.join(dataDir, DATABASE_URL_FILE);
-  const url = options.database?.url ?? readOptional(remembered);
+  const rememberedFile = path.join(dataDir, DATABASE_URL_FILE);
+  const remembered = (await readOptional(rememberedFile))?.toString('utf8').trim() || undefined;
+  const url = options.database?.url ?? remembered;
   if (url) {
-    if (options.database?.url && readOptional(remembered) !== url) writeFileSync(remembered, url + '\n', { mode: 0o600 });
+    if (url !== remembered) await writeFileAtomic(rememberedFile, url + '\n', PRIVATE_FILE_MODE);
     return openPostgres(url, options.database?.poolSize ?? 10);
   }
   return openSqlite(path.join(dataDir, 'motco.sqlite'));
@@ -76,13 +78,5 @@ async function migrate(db: Kysely<Database>, dialect: DialectName): Promise<void
   const failed = results?.find((r) => r.status === 'Error');
   if (error || failed) {
     throw new Error(`database migration failed${failed ? ` at ${failed.migrationName}` : ''}: ${String(error)}`);
-  }
-}
-
-function readOptional(file: string): string | undefined {
-  try {
-    return readFileSync(file, 'utf8').trim() || undefined;
-  } catch {
-    return undefined;
   }
 }
