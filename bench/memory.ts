@@ -22,7 +22,9 @@ function processTree(root: number): number[] {
       // Field 4 of /proc/PID/stat is the parent; the command name (field 2) may hold spaces, so split after ')'.
       const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
       const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
+      const siblings = children.get(ppid);
+      if (siblings) siblings.push(Number(entry));
+      else children.set(ppid, [Number(entry)]);
     } catch {
       // gone meanwhile
     }

@@ -16,13 +16,14 @@ export function accountMailboxes(account: JobAccount): string[] {
 }
 
 /**
- * `observations` are those of the window, oldest first. `authenticatedAs` maps a session id to the mailbox
- * authenticated on it (possibly before the window, for a session that began earlier).
+ * `observations` are those of the window, oldest first. A session's mailbox is read off its observations:
+ * every fact a session records after authentication carries the mailbox (mail/session.ts), so a session that
+ * authenticated before the window still shows whose it is inside it.
  */
-export function attributable(job: UnitJob, account: JobAccount, ip: string | null, observations: Observation[], authenticatedAs: Map<string, string> = new Map()): Observation[] {
+export function attributable(job: UnitJob, account: JobAccount, ip: string | null, observations: Observation[]): Observation[] {
   const mine = new Set(accountMailboxes(account));
   const endpoints = new Set(jobEndpoints(job));
-  const sessionMailbox = new Map(authenticatedAs);
+  const sessionMailbox = new Map<string, string>();
   for (const o of observations) if (o.sessionId && o.mailbox) sessionMailbox.set(o.sessionId, o.mailbox);
 
   return observations.filter((o) => {

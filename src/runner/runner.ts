@@ -195,7 +195,7 @@ export class Runner {
 
     const evaluate = async (final: boolean): Promise<Judgement & { observations: Observation[] }> => {
       const window = await journal.query({ since: start, until: final ? end : Date.now() });
-      const observations = attributable(job, account, options.ip, window, await this.earlierAuthentications(window, start));
+      const observations = attributable(job, account, options.ip, window);
       for (const o of observations) {
         if (seen.has(o.id)) continue;
         seen.add(o.id);
@@ -294,18 +294,6 @@ export class Runner {
     return job.protocol === 'imap'
       ? this.deps.sessions.armClose({ mailbox, protocol: 'imap', on: 'selected', exceptFolder: 'INBOX', delayMs: this.deps.config.runner.reopenImapDelaySeconds * 1000, reason: REOPEN_CLOSE_REASON })
       : this.deps.sessions.armClose({ mailbox, protocol: 'smtp', on: 'message-accepted', delayMs: 0, reason: REOPEN_CLOSE_REASON });
-  }
-
-  /** Mailboxes authenticated before the window on sessions that go on inside it. */
-  private async earlierAuthentications(window: Observation[], start: number): Promise<Map<string, string>> {
-    const opened = new Set(window.filter((o) => o.kind === 'session.open').map((o) => o.sessionId));
-    const earlier = [...new Set(window.map((o) => o.sessionId).filter((id): id is string => id !== null && !opened.has(id)))];
-    const result = new Map<string, string>();
-    for (const sessionId of earlier) {
-      const auth = (await this.deps.journal.query({ sessionId, kind: 'auth', until: start })).find((o) => o.mailbox);
-      if (auth?.mailbox) result.set(sessionId, auth.mailbox);
-    }
-    return result;
   }
 }
 
