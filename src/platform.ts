@@ -99,8 +99,8 @@ export async function startPlatform(config: Config, options: { log?: Logger } = 
     const api = apiRoutes({ config, accounts, directory: users, auth, runner, executions, journal, schedule, log });
 
     const autoconfig = autoconfigRoutes({ config, mailboxes, journal, log });
-    const site = siteRoutes({ config, store, accounts, users, auth, identity, journal, executions, log });
-    const runnerWeb = runnerPages({ config, store, accounts, auth, runner, executions, identity });
+    const site = siteRoutes({ config, accounts, users, auth, identity, journal, executions, log });
+    const runnerWeb = runnerPages({ config, accounts, auth, runner, executions, identity });
     const webmail = webmailRoutes({ config, mailboxes, authenticator: services.authenticator, trust: () => pki.trustBundlePem(), log });
     const web = await startWebServer(config, log, [assetRoutes, pki.routes(journal), autoconfig, identity.routes, api, site, runnerWeb, webmail], pki.credentials(WEB_SERVER));
     cleanups.push(() => web.close());

@@ -107,4 +107,22 @@ describe('a global job', () => {
     expect(await page.locator('.log-box > ol.log > li.line .text').allTextContents()).toEqual((await t.platform.executions.log(id)).map((l) => l.text));
     await context.close();
   });
+
+  it('lists the steps in the activity with their parent under the job, in the value column on a narrow screen', async () => {
+    const user = (await t.platform.auth.tokens.verify(vendor.token))!;
+    const session = await t.platform.auth.sessions.createSession(user.id);
+    const context = await browser.newContext({ locale: 'fr-FR', viewport: { width: 375, height: 812 } });
+    await context.addCookies([{ name: 'motco_session', value: session.value, url: t.config.publicUrl }]);
+    const page = await context.newPage();
+    await page.goto(`${t.config.publicUrl}/outil/${vendor.id}/activite?etapes=1`);
+    const jobCells = page.locator('table.activity td[data-label="Travail"]', { has: page.locator('.hint') });
+    expect(await jobCells.count()).toBe(2);
+    for (const cell of await jobCells.all()) {
+      expect(await cell.locator('.hint').textContent()).toMatch(/^étape de l’exécution #\d+$/);
+      // The cell is a grid whose first column shows the label: the hint sits right of it, with the title.
+      const [box, hint] = await Promise.all([cell.boundingBox(), cell.locator('.hint').boundingBox()]);
+      expect(hint!.x).toBeGreaterThan(box!.x + box!.width / 4);
+    }
+    await context.close();
+  });
 });

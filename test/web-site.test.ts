@@ -295,6 +295,34 @@ describe('pre-flight: what the platform sees of my machine', () => {
     expect(await pageWidth(page)).toBeLessThanOrEqual(375);
     await page.setViewportSize({ width: 1280, height: 900 });
   });
+
+  it('names a client certificate’s OU only when it is the vendor’s own, even on a session that did not sign in', async () => {
+    const { page } = vendor;
+    const own = (await t.platform.accounts.get(accountId))!;
+    // Another organisation's ORG_AUTH_CLI certificate, presented from the same address without signing in.
+    const neighbour = await t.platform.users.createOrganisation({ raisonSociale: 'Voisin', immatriculation: '66666666600066' });
+    const theirs = await t.platform.accounts.create({ nil: 'VOISIN-1', idnatAuthCli: '1760000006' }, { organisationId: neighbour.id, by: 'test' });
+    if (!theirs.ok) throw new Error(JSON.stringify(theirs.errors));
+
+    const org = t.endpoint('org');
+    const roots = path.join(t.dataDir, 'roots.pem');
+    writeFileSync(roots, t.platform.pki.trustBundlePem());
+    for (const account of [own, theirs.account]) {
+      const files = account.certificate!.files;
+      const result = await run('python3', ['test/clients/smtp_client.py'], { input: JSON.stringify({ host: '127.0.0.1', port: org.smtpPort, cafile: roots, certfile: files.chain, keyfile: files.key }) });
+      expect(JSON.parse(result.stdout), result.stderr).toMatchObject({ ok: true });
+    }
+
+    await page.goto(url(t, '/mon-poste'));
+    const rows = page.locator('table.sessions tbody tr');
+    await expect.poll(() => rows.count()).toBe(4);
+    const [neighbours, mine] = await rows.evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent!.trim())));
+    expect(mine![1]).toBe('org · SMTP');
+    expect(mine![4]).toBe(`OU ${IDNAT_AUTH_CLI}, valide`);
+    expect(mine![5]).toBe('aucune');
+    expect(neighbours![4]).toBe('valide');
+    expect(await page.locator('main').textContent()).not.toContain('1760000006');
+  });
 });
 
 describe('isolation between vendors', () => {

@@ -13,7 +13,7 @@ import type { Database } from '../store/schema.ts';
 import type { Logger } from '../util/log.ts';
 import type { Organisation } from './directory.ts';
 import { runnerUserId, testInsMatricule } from './identifiers.ts';
-import { Provisioning, type BatchReport, type CertificateIssuer } from './provisioning.ts';
+import { idnatMailbox, Provisioning, type BatchReport, type CertificateIssuer } from './provisioning.ts';
 import { validateAccount, type AccountInput, type FieldError, type NormalisedAccount } from './validation.ts';
 
 export type AccountStatus = 'creating' | 'available' | 'unavailable';
@@ -238,7 +238,7 @@ export class Accounts {
       if (idnat === null) continue;
       if (taken((v) => v[field], idnat)) errors.push({ field, code: 'taken', message: t('account.error.idnatTaken', { idnat }) });
       else {
-        const address = `${idnat}@${this.o.config.mailDomain}`;
+        const address = idnatMailbox(idnat, this.o.config);
         const problem = await this.provisioning.mailboxProblem(address, role, exceptId);
         if (problem) errors.push({ field, code: 'mailbox_taken', message: problem });
       }

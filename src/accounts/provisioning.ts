@@ -33,6 +33,11 @@ interface ProvisioningOptions {
   log: Logger;
 }
 
+/** The mailbox an IdNat (PSC or AUTH_CLI) gets: <IdNat>@<mail domain>. */
+export function idnatMailbox(idnat: string, config: Pick<Config, 'mailDomain'>): string {
+  return `${idnat}@${config.mailDomain}`;
+}
+
 /** A run that stopped half-way (a crash) leaves its claim; after this long another run takes the account over. */
 const STALE_CLAIM_MS = 10 * 60 * 1000;
 
@@ -117,7 +122,7 @@ export class Provisioning {
     // Mailboxes first (each creation is its own transaction); an unattached one left by a crash is taken up again.
     const wanted: { role: MailboxRole; address: string; id: number }[] = [];
     for (const [role, idnat] of [['personal', target.idnatPsc], ['applicative', target.idnatAuthCli]] as const) {
-      if (idnat) wanted.push({ role, address: `${idnat}@${config.mailDomain}`, id: 0 });
+      if (idnat) wanted.push({ role, address: idnatMailbox(idnat, config), id: 0 });
     }
     wanted.push({ role: 'patient', address: row.patient_address, id: 0 });
     for (const w of wanted) {

@@ -34,6 +34,8 @@ export interface Identity {
   isc: IssuerEndpoints & { simulator?: IscSimulator };
   verifier: BearerVerifier;
   routes: RouteRegistrar;
+  /** The form key of the identity pages and the platform's own: one CSRF session cookie serves every form. */
+  csrf: Csrf;
   /** Rebuilds providers whose keys changed and purges expired rows (also run every minute). */
   maintain(): Promise<void>;
   stop(): Promise<void>;
@@ -93,6 +95,7 @@ export async function startIdentity(config: Config, store: Store, log: Logger, o
     psc: { mode: config.psc.mode, ...urls.psc, clientId: config.psc.clientId, clientSecret: config.psc.clientSecret, ...(pscSimulator ? { simulator: pscSimulator } : {}) },
     isc: { mode: config.isc.mode, ...urls.isc, clientId: config.isc.clientId, clientSecret: iscSecret, ...(iscSimulator ? { simulator: iscSimulator } : {}) },
     verifier,
+    csrf,
     async routes(app) {
       await pscSimulator?.register(app);
       await iscSimulator?.register(app);

@@ -39,6 +39,11 @@ export function raw(markup: string): SafeHtml {
   return new SafeHtml(markup);
 }
 
+/** The French « page introuvable », for what does not exist and what the visitor may not see alike. */
+export function notFoundBody(): SafeHtml {
+  return html`<h1>${t('site.notFound.title')}</h1><p>${t('site.notFound.text')}</p><p><a href="/">${t('site.notFound.home')}</a></p>`;
+}
+
 export interface NavLink {
   href: string;
   label: string;

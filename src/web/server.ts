@@ -8,7 +8,7 @@ import Fastify, { type FastifyInstance, type FastifyServerFactoryHandler } from 
 import type { Config } from '../config/config.ts';
 import { t } from '../i18n/messages.ts';
 import type { Logger } from '../util/log.ts';
-import { html, page } from './html.ts';
+import { notFoundBody, page } from './html.ts';
 
 export type RouteRegistrar = (app: FastifyInstance) => void | Promise<void>;
 
@@ -47,7 +47,7 @@ export async function startWebServer(config: Config, log: Logger, registrars: Ro
     reply
       .code(404)
       .type('text/html; charset=utf-8')
-      .send(page({ title: t('site.notFound.title'), body: html`<h1>${t('site.notFound.title')}</h1><p>${t('site.notFound.text')}</p><p><a href="/">${t('site.notFound.home')}</a></p>` })),
+      .send(page({ title: t('site.notFound.title'), body: notFoundBody() })),
   );
   await app.listen({ host: config.listenAddress, port: config.ports.web });
   if (!tls) return { app, url: config.publicUrl, close: () => app.close() };

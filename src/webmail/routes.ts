@@ -14,7 +14,7 @@ import { applyAction } from './actions.ts';
 import { composePage, sendComposed } from './compose.ts';
 import { ChangeStreams } from './events.ts';
 import { folderPage } from './list-page.ts';
-import { folderUrl, formatSize, HOME, LOGIN_URL, notFound, PAGE_HEADERS, sendPage, simplePage } from './layout.ts';
+import { EVENTS_URL, folderUrl, formatSize, HOME, LOGIN_URL, notFound, PAGE_HEADERS, sendPage, simplePage } from './layout.ts';
 import { login, loginPage, logout } from './login.ts';
 import { htmlBody, messagePage, partDownload, source } from './message-page.ts';
 import { WebmailSender } from './send.ts';
@@ -97,7 +97,7 @@ export function webmailRoutes(o: WebmailOptions): RouteRegistrar {
           authenticated.addHook('onRequest', async (request, reply) => {
             const mailbox = await deps.sessions.mailbox(request);
             if (mailbox) return void sessions.set(request, mailbox);
-            if (request.method === 'GET' && !request.url.startsWith('/webmail/evenements')) return reply.redirect(LOGIN_URL, 303);
+            if (request.method === 'GET' && !request.url.startsWith(EVENTS_URL)) return reply.redirect(LOGIN_URL, 303);
             return simplePage(reply, 401, t('webmail.expired.title'), t('webmail.expired.text'));
           });
           // Uploads (the compose form) only here, behind the session: the parser buffers up to twice the message limit.

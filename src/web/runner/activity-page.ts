@@ -8,7 +8,7 @@ import { resolveTarget } from '../../runner/runner.ts';
 import type { ExecutionStore } from '../../runner/store.ts';
 import type { Verdict } from '../../runner/types.ts';
 import { frenchDateTime, html, type SafeHtml } from '../html.ts';
-import { idOf } from '../site/layout.ts';
+import { cell, idOf } from '../site/layout.ts';
 import type { Visit } from './access.ts';
 import { runnerUrl } from './layout.ts';
 import { durationText, VERDICTS, verdictBadge, verdictLabel } from './views.ts';
@@ -75,6 +75,7 @@ export async function activityBody(visit: Visit, executions: ExecutionStore, que
     ...FOLDERS.filter((f) => f.global).map((f) => ({ value: f.id, label: t('execution.folderTitle', { folder: f.id }) })),
     ...FOLDERS.flatMap((f) => f.jobs.map((j) => ({ value: j.id, label: j.title }))),
   ];
+  const head = [t('runnerPage.activity.execution'), t('runnerPage.activity.job'), t('export.verdict'), t('export.started'), t('runnerPage.exec.duration'), t('export.startedBy')];
   const verdictOptions = [{ value: '', label: t('runnerPage.activity.allVerdicts') }, ...VERDICTS.map((v) => ({ value: v, label: `${v} — ${verdictLabel(v)}` }))];
 
   const body = html`<h1>${t('runnerPage.activity.title')}</h1>
@@ -89,10 +90,18 @@ ${field({ name: 'au', label: t('runnerPage.activity.to'), value: value('au'), er
 ${rows.length
   ? html`<table class="activity stack">
 <caption>${t(before ? 'runnerPage.activity.captionOlder' : 'runnerPage.activity.caption')}</caption>
-<thead><tr><th scope="col">${t('runnerPage.activity.execution')}</th><th scope="col">${t('runnerPage.activity.job')}</th><th scope="col">${t('export.verdict')}</th><th scope="col">${t('export.started')}</th><th scope="col">${t('runnerPage.exec.duration')}</th><th scope="col">${t('export.startedBy')}</th></tr></thead>
-<tbody>${rows.map(
-      (e) => html`<tr><td data-label="${t('runnerPage.activity.execution')}"><a href="${runnerUrl(id, `executions/${e.id}`)}">#${e.id}</a></td><td data-label="${t('runnerPage.activity.job')}">${targetTitle(e)}${e.parentId ? html`<div class="hint">${t('runnerPage.exec.parent', { id: e.parentId })}</div>` : ''}</td><td data-label="${t('export.verdict')}">${verdictBadge(e)}</td><td data-label="${t('export.started')}">${frenchDateTime(e.startedAt)}</td><td data-label="${t('runnerPage.exec.duration')}">${e.endedAt === null ? '—' : durationText(e.endedAt - e.startedAt)}</td><td data-label="${t('export.startedBy')}">${e.startedBy}</td></tr>`,
-    )}</tbody>
+<thead><tr>${head.map((h) => html`<th scope="col">${h}</th>`)}</tr></thead>
+<tbody>${rows.map((e) => {
+      const cells = [
+        html`<a href="${runnerUrl(id, `executions/${e.id}`)}">#${e.id}</a>`,
+        html`${targetTitle(e)}${e.parentId ? html`<div class="hint">${t('runnerPage.exec.parent', { id: e.parentId })}</div>` : ''}`,
+        verdictBadge(e),
+        frenchDateTime(e.startedAt),
+        e.endedAt === null ? '—' : durationText(e.endedAt - e.startedAt),
+        e.startedBy,
+      ];
+      return html`<tr>${cells.map((c, i) => cell(head[i]!, c))}</tr>`;
+    })}</tbody>
 </table>`
   : html`<p>${t(valid ? 'runnerPage.activity.none' : 'forms.fix')}</p>`}
 <nav class="paging" aria-label="${t('runnerPage.activity.paging')}">

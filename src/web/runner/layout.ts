@@ -1,12 +1,12 @@
 // The runner's pages in the shared shell: the area named after the account, the manual's tabs (projects,
 // dashboard, jobs, activity), the profile menu with « Déconnexion », the runner's stylesheet and, on pages
-// that follow executions live, its script. Also the refusals: to the account site's login when signed out,
-// and the French « page introuvable ».
-import type { FastifyReply, FastifyRequest } from 'fastify';
+// that follow executions live, its script. Also the French « page introuvable » (a signed-out visitor goes to
+// the account site's login: toLogin in ../site/layout.ts).
+import type { FastifyReply } from 'fastify';
 import type { PlatformUser } from '../../accounts/directory.ts';
 import { t, type MessageKey } from '../../i18n/messages.ts';
-import { html, page, type SafeHtml } from '../html.ts';
-import { displayName, LOGIN_URL, LOGOUT_URL } from '../site/layout.ts';
+import { html, notFoundBody, page, type SafeHtml } from '../html.ts';
+import { displayName, LOGOUT_URL } from '../site/layout.ts';
 import type { Visit } from './access.ts';
 
 export type Tab = 'projects' | 'dashboard' | 'jobs' | 'activity';
@@ -58,11 +58,6 @@ export class RunnerLayout {
     );
   }
 
-  /** Signed out: the account site's login, which comes back here. */
-  toLogin(request: FastifyRequest, reply: FastifyReply): FastifyReply {
-    return reply.redirect(`${LOGIN_URL}?retour=${encodeURIComponent(request.url)}`, 303);
-  }
-
   /** The same page for what does not exist and what belongs to another organisation: it shows no data. */
   notFound(reply: FastifyReply, user: PlatformUser, csrf: string): FastifyReply {
     return this.reply(
@@ -73,7 +68,7 @@ export class RunnerLayout {
         area: t('runnerPage.areaGeneric'),
         head: STYLESHEET,
         user: { name: displayName(user), logoutUrl: LOGOUT_URL, csrf },
-        body: html`<h1>${t('site.notFound.title')}</h1><p>${t('site.notFound.text')}</p><p><a href="/">${t('site.notFound.home')}</a></p>`,
+        body: notFoundBody(),
       }),
     );
   }

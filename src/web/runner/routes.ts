@@ -12,16 +12,12 @@ import { targetTitle } from '../../api/evidence.ts';
 import type { Auth } from '../../auth/index.ts';
 import type { Config } from '../../config/config.ts';
 import { t } from '../../i18n/messages.ts';
-import { identityDb } from '../../identity/db.ts';
 import type { Identity } from '../../identity/index.ts';
-import { Secrets } from '../../identity/secrets.ts';
-import { acceptForms, Csrf, formOf } from '../../identity/web/forms.ts';
+import { acceptForms, formOf, refuseForgedForm, type Csrf } from '../../identity/web/forms.ts';
 import { normaliseIp } from '../../mail/session.ts';
 import { resolveTarget, type Runner } from '../../runner/runner.ts';
 import type { ExecutionStore } from '../../runner/store.ts';
 import type { Execution } from '../../runner/types.ts';
-import type { Store } from '../../store/store.ts';
-import { html } from '../html.ts';
 import type { RouteRegistrar } from '../server.ts';
 import { executionOf, visitOf, type Visit } from './access.ts';
 import { activityBody, type ActivityQuery } from './activity-page.ts';
@@ -29,18 +25,17 @@ import { dashboardBody } from './dashboard-page.ts';
 import { executionBody } from './execution-page.ts';
 import { jobBody, type OptionsForm } from './job-page.ts';
 import { jobsBody } from './jobs-page.ts';
-import { securityHeaders } from '../site/layout.ts';
+import { securityHeaders, toLogin } from '../site/layout.ts';
 import { RunnerLayout, runnerUrl, type RunnerPage } from './layout.ts';
 import { projectsBody } from './projects-page.ts';
 
 export interface RunnerPagesDeps {
   config: Config;
-  store: Store;
   accounts: Accounts;
   auth: Auth;
   runner: Runner;
   executions: ExecutionStore;
-  identity: Pick<Identity, 'isc'>;
+  identity: Pick<Identity, 'isc' | 'csrf'>;
 }
 
 /** How long « Arrêter le travail » waits for the execution to record its end, so the next page shows it. */
@@ -58,16 +53,14 @@ interface Context {
 
 export function runnerPages(deps: RunnerPagesDeps): RouteRegistrar {
   const { config, runner, executions } = deps;
+  const { csrf } = deps.identity;
   const layout = new RunnerLayout(securityHeaders(new URL(deps.identity.isc.issuer).origin));
 
   return async (app) => {
-    // The identity pages' form key: one CSRF session cookie serves every form of the platform.
-    const csrf = new Csrf((await new Secrets(identityDb(deps.store.db)).obtain('forms.csrfKey')).value, config.publicUrl.startsWith('https:'));
-
     /** Runs the handler for a visitor who reaches the account; others go to the login or get the 404 page. */
     const visiting = (handler: (request: FastifyRequest<Route>, reply: FastifyReply, context: Context) => Promise<FastifyReply>) => async (request: FastifyRequest<Route>, reply: FastifyReply) => {
       const result = await visitOf(request, deps, request.params.account);
-      if (!result.ok && result.reason === 'signed-out') return layout.toLogin(request, reply);
+      if (!result.ok && result.reason === 'signed-out') return toLogin(request, reply);
       const token = csrf.token(request, reply);
       if (!result.ok) return layout.notFound(reply, result.user, token);
       const { visit } = result;
@@ -79,7 +72,7 @@ export function runnerPages(deps: RunnerPagesDeps): RouteRegistrar {
       });
     };
     /** A form posted without this platform's CSRF token: an expired page, or another site's form. */
-    const forged = (context: Context) => context.send({ title: t('forms.csrfTitle'), status: 403, body: html`<h1>${t('forms.csrfTitle')}</h1><p class="error" role="alert">${t('forms.csrf')}</p>` });
+    const forged = (reply: FastifyReply, context: Context) => refuseForgedForm(reply, (_reply, title, body, status) => context.send({ title, body, ...(status ? { status } : {}) }));
 
     const jobPage = async (request: FastifyRequest<Route>, context: Context, form?: OptionsForm, status = 200) => {
       const targetId = request.params.target!;
@@ -102,7 +95,7 @@ export function runnerPages(deps: RunnerPagesDeps): RouteRegistrar {
       visiting(async (request, reply, c) => {
         const execution = await executionOf(c.visit, executions, request.params.execution!);
         if (!execution) return c.notFound();
-        if (!csrf.valid(request, formOf(request))) return forged(c);
+        if (!csrf.valid(request, formOf(request))) return forged(reply, c);
         return act(execution, request, reply, c);
       });
 
@@ -136,7 +129,7 @@ export function runnerPages(deps: RunnerPagesDeps): RouteRegistrar {
           const targetId = request.params.target!;
           if (!resolveTarget(targetId)) return c.notFound();
           const form = formOf(request);
-          if (!csrf.valid(request, form)) return forged(c);
+          if (!csrf.valid(request, form)) return forged(reply, c);
           const values = { ip: form.ip ?? '', delai: form.delai ?? '' };
           const started = await runner.start({ accountId: c.visit.account.id, target: targetId, delai: values.delai, ip: values.ip, startedBy: c.visit.user.login });
           if (started.ok) return reply.redirect(runnerUrl(c.visit.account.id, `executions/${started.execution.id}`), 303);
@@ -187,7 +180,7 @@ export function runnerPages(deps: RunnerPagesDeps): RouteRegistrar {
       // Any other address under /outil: the same « page introuvable ».
       scope.all('/outil/*', async (request, reply) => {
         const user = await deps.auth.sessions.sessionUser(request);
-        return user ? layout.notFound(reply, user, csrf.token(request, reply)) : layout.toLogin(request, reply);
+        return user ? layout.notFound(reply, user, csrf.token(request, reply)) : toLogin(request, reply);
       });
     });
   };

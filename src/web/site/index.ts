@@ -9,13 +9,10 @@ import type { Accounts } from '../../accounts/accounts.ts';
 import type { PlatformDirectory } from '../../accounts/directory.ts';
 import type { Auth } from '../../auth/index.ts';
 import type { Config } from '../../config/config.ts';
-import { identityDb } from '../../identity/db.ts';
 import type { Identity } from '../../identity/index.ts';
-import { Secrets } from '../../identity/secrets.ts';
-import { acceptForms, Csrf } from '../../identity/web/forms.ts';
+import { acceptForms } from '../../identity/web/forms.ts';
 import type { Journal } from '../../observe/journal.ts';
 import type { ExecutionStore } from '../../runner/store.ts';
-import type { Store } from '../../store/store.ts';
 import type { Logger } from '../../util/log.ts';
 import { registerReviewPages } from '../review/pages.ts';
 import type { RouteRegistrar } from '../server.ts';
@@ -28,7 +25,6 @@ import { registerPreflight } from './preflight.ts';
 
 export interface SiteDeps {
   config: Config;
-  store: Store;
   accounts: Accounts;
   users: PlatformDirectory;
   auth: Auth;
@@ -39,16 +35,13 @@ export interface SiteDeps {
 }
 
 /** What the pages share. */
-export interface Site extends Omit<SiteDeps, 'store' | 'identity'> {
+export interface Site extends Omit<SiteDeps, 'identity'> {
   layout: SiteLayout;
   isc: IscRelyingParty;
 }
 
 export function siteRoutes(deps: SiteDeps): RouteRegistrar {
   return async (app) => {
-    // The identity pages' form key: one CSRF session cookie serves every form of the platform.
-    const csrfKey = (await new Secrets(identityDb(deps.store.db)).obtain('forms.csrfKey')).value;
-    const csrf = new Csrf(csrfKey, deps.config.publicUrl.startsWith('https:'));
     const { config, accounts, users, auth, identity, journal, executions, log } = deps;
     const site: Site = {
       config,
@@ -58,7 +51,7 @@ export function siteRoutes(deps: SiteDeps): RouteRegistrar {
       journal,
       executions,
       log,
-      layout: new SiteLayout(auth.sessions, csrf, new URL(identity.isc.issuer).origin),
+      layout: new SiteLayout(auth.sessions, identity.csrf, new URL(identity.isc.issuer).origin),
       isc: new IscRelyingParty(identity.isc, config.publicUrl),
     };
     await app.register(async (scope) => {

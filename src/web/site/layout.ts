@@ -7,7 +7,7 @@ import type { PlatformUser, Role } from '../../accounts/directory.ts';
 import type { WebSessions } from '../../auth/index.ts';
 import { t } from '../../i18n/messages.ts';
 import type { Csrf } from '../../identity/web/forms.ts';
-import { html, page, type NavLink, type SafeHtml } from '../html.ts';
+import { html, notFoundBody, page, type NavLink, type SafeHtml } from '../html.ts';
 
 export const LOGIN_URL = '/connexion';
 export const LOGOUT_URL = '/deconnexion';
@@ -21,6 +21,11 @@ export function landing(user: PlatformUser): string {
 
 export function displayName(user: PlatformUser): string {
   return [user.givenName, user.familyName].filter(Boolean).join(' ') || user.login;
+}
+
+/** Sends a signed-out visitor to the login, which brings them back to this page. */
+export function toLogin(request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  return reply.redirect(`${LOGIN_URL}?retour=${encodeURIComponent(request.url)}`, 303);
 }
 
 /** Headers of personal pages: never cached; scripts, styles and forms from this origin only (the logout goes on to ISC). */
@@ -64,7 +69,7 @@ export class SiteLayout {
   async guard(request: FastifyRequest, reply: FastifyReply, roles: readonly Role[]): Promise<PlatformUser | undefined> {
     const user = await this.user(request);
     if (!user) {
-      void reply.redirect(`${LOGIN_URL}?retour=${encodeURIComponent(request.url)}`, 303);
+      void toLogin(request, reply);
       return undefined;
     }
     if (!roles.includes(user.role)) {
@@ -106,7 +111,7 @@ export class SiteLayout {
       title: t('site.notFound.title'),
       user,
       status: 404,
-      body: html`<h1>${t('site.notFound.title')}</h1><p>${t('site.notFound.text')}</p><p><a href="/">${t('site.notFound.home')}</a></p>`,
+      body: notFoundBody(),
     });
   }
 }

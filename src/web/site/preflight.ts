@@ -2,11 +2,14 @@
 // vendor's machine at (what a job's « Adresse IP » is compared with) and a summary of the latest mail
 // sessions from it: ClientHello, TLS result or the client's alert, client certificate, authentication.
 // Several vendors may share an address (NAT, proxy): a session that authenticated as another organisation's
-// mailbox shows only facts about the connection, and addresses are shown only when they are the vendor's own.
+// mailbox shows only facts about the connection, and addresses and certificate OUs are shown only when they
+// are the vendor's own.
 import type { FastifyInstance } from 'fastify';
+import { idnatMailbox } from '../../accounts/provisioning.ts';
 import { sessionsOf, type SessionFacts } from '../../catalogue/facts.ts';
 import { problemText } from '../../catalogue/verdicts/common.ts';
 import { tls12Suites } from '../../catalogue/verdicts/tls.ts';
+import type { Config } from '../../config/config.ts';
 import { t } from '../../i18n/messages.ts';
 import { normaliseIp } from '../../mail/session.ts';
 import { ALLOWED_TLS12_SUITES } from '../../mail/tls/policy.ts';
@@ -49,7 +52,7 @@ ${sessions.length === 0
   : html`<table class="stack sessions">
 <thead><tr>${head.map((h) => html`<th scope="col">${h}</th>`)}</tr></thead>
 <tbody>${sessions.map((s) => {
-  const cells = summary(s, own);
+  const cells = summary(s, own, config);
   return html`<tr>${cells.map((c, i) => cell(head[i]!, c))}</tr>`;
 })}</tbody>
 </table>
@@ -59,9 +62,9 @@ ${sessions.length === 0
 }
 
 /** One row: facts of the connection, and mailbox addresses only when they are the vendor's own. */
-function summary(s: SessionFacts, own: Set<string>): (SafeHtml | string)[] {
+function summary(s: SessionFacts, own: Set<string>, config: Config): (SafeHtml | string)[] {
   const foreign = s.mailbox !== null && !own.has(s.mailbox);
-  return [frenchDateTime(s.openedAt), `${s.endpoint} · ${s.protocol.toUpperCase()}`, hello(s), tls(s), certificate(s, foreign), auth(s, own, foreign)];
+  return [frenchDateTime(s.openedAt), `${s.endpoint} · ${s.protocol.toUpperCase()}`, hello(s), tls(s), certificate(s, own, config), auth(s, own, foreign)];
 }
 
 /** A suite name that may wrap at its underscores (TLS_ECDHE_RSA_WITH_…) rather than widen a narrow screen. */
@@ -86,12 +89,15 @@ function tls(s: SessionFacts): SafeHtml | string {
   return t(failure.by === 'server' ? 'site.preflight.serverRefused' : 'site.preflight.aborted', { detail: String(failure.detail ?? failure.error ?? '') });
 }
 
-function certificate(s: SessionFacts, foreign: boolean): string {
+function certificate(s: SessionFacts, own: Set<string>, config: Config): string {
   const cert = s.established?.data.clientCertificate as ClientCertificateJudgement | undefined;
   if (!cert?.present) return t('site.preflight.noCertificate');
   const validity = cert.trusted ? t('site.preflight.certificateValid') : t('site.preflight.certificateInvalid', { problems: cert.problems.map(problemText).join(', ') });
-  // The OU names a structure: on another vendor's session it is theirs to know.
-  return foreign ? validity : `${t('site.preflight.certificateOu', { ou: cert.ou ?? '—' })} ${validity}`;
+  // The OU names a structure: shown when the session signed in with one of the vendor's mailboxes, or when it
+  // is the IdNat of one (an ORG_AUTH_CLI certificate's OU is its applicative mailbox's). A session that did not
+  // sign in may be another vendor's.
+  const ours = (s.mailbox !== null && own.has(s.mailbox)) || (cert.ou ? own.has(idnatMailbox(cert.ou, config)) : false);
+  return ours ? `${t('site.preflight.certificateOu', { ou: cert.ou ?? '—' })} ${validity}` : validity;
 }
 
 function auth(s: SessionFacts, own: Set<string>, foreign: boolean): SafeHtml {
