@@ -67,6 +67,17 @@ function python(job: Record<string, unknown>) {
   });
 }
 
+/** The PSC simulator's introspection answer, asked with the configured client's credentials. */
+async function introspect(issuer: string, token: string): Promise<Record<string, unknown>> {
+  const { clientId, clientSecret } = t.config.psc;
+  const response = await fetch(`${issuer}/protocol/openid-connect/token/introspect`, {
+    method: 'POST',
+    headers: { authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}` },
+    body: new URLSearchParams({ token }),
+  });
+  return (await response.json()) as Record<string, unknown>;
+}
+
 /** The auth observation of the attempt that used this token. */
 function recorded(token: string) {
   const sha = summariseBearer(token).sha256;
@@ -116,6 +127,8 @@ describe('signing key rotation', () => {
     await expect.poll(async () => (await python({ user: address(OWNER), token: rotated })).ok, { timeout: 10_000, interval: 500 }).toBe(true);
     // Tokens signed by the previous key stay valid while it is published.
     expect(await python({ user: address(OWNER), token: old })).toMatchObject({ ok: true });
+    // The simulator's own introspection verifies with the new key set too.
+    for (const token of [rotated, old]) expect(await introspect(simulator.issuer, token)).toMatchObject({ active: true, SubjectNameID: OWNER });
   });
 });
 

@@ -16,7 +16,7 @@ import { Secrets } from '../src/identity/secrets.ts';
 import type { LpsAccount, LpsContext } from '../src/lps/context.ts';
 import { FAULTS, type FaultName } from '../src/lps/faults.ts';
 import { playJob, type LpsReport, type PlayOptions } from '../src/lps/play.ts';
-import { PscTokenSource } from '../src/lps/tokens.ts';
+import { PscTokenSource, type TokenSource } from '../src/lps/tokens.ts';
 import { endpointListing } from '../src/mail/endpoints.ts';
 import { Runner } from '../src/runner/runner.ts';
 import { ExecutionStore } from '../src/runner/store.ts';
@@ -171,6 +171,15 @@ describe('nothing played', () => {
     expect(report.completed).toBe(false);
     expect(report.steps.at(-1)).toMatchObject({ action: 'wait', ok: false });
     expect(report.steps.filter((s) => s.action === 'reconnect')).toEqual([]);
+  });
+
+  it('sends a token whose payload is not JSON, its expiry unknown, instead of stopping on an error', async () => {
+    const notJson = `eyJhbGciOiJSUzI1NiJ9.${Buffer.from('not json').toString('base64url')}.c2ln`;
+    const tokens: TokenSource = { access: async () => notJson, idToken: async () => notJson, expiredAccess: async () => notJson };
+    const report = await playJob('psc-auth-smtp', { ...context, tokens });
+    expect(report.steps.find((s) => s.action === 'token')?.text).toMatch(/expire à —/);
+    expect(report.steps.filter((s) => s.action === 'error')).toEqual([]);
+    expect(report.connections).toHaveLength(1);
   });
 
   it('refuses a fault that does not apply to the job', async () => {

@@ -378,6 +378,16 @@ describe('trust export and health check', () => {
     await pki.refresh();
     expect(pki.crlPems()).toEqual(before);
   });
+
+  it('renews the staples of the mail endpoints only (the HTTPS listener never staples)', async () => {
+    const staples = vi.spyOn(pki, 'stapleFor');
+    try {
+      await pki.refresh();
+      expect(staples.mock.calls.map(([id]) => id).sort()).toEqual(config.endpoints.map((e) => e.id).sort());
+    } finally {
+      staples.mockRestore();
+    }
+  });
 });
 
 describe('persistence', () => {

@@ -3,7 +3,7 @@
 // with rotation, introspection, userinfo, JWKS and end-session.
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import * as client from 'openid-client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { identityDb } from '../src/identity/db.ts';
 import { PSC_TOOLS_SECRET } from '../src/identity/issuers.ts';
 import { PscTokens } from '../src/identity/psc-token.ts';
@@ -66,6 +66,18 @@ describe('PSC simulator: discovery and keys', () => {
     for (const key of jwks.keys) {
       expect(key).toMatchObject({ kty: 'RSA', use: 'sig' });
       expect(key).not.toHaveProperty('d');
+    }
+  });
+});
+
+describe('PSC simulator: request handling', () => {
+  it('reuses the provider’s request handler instead of composing its middleware per request', async () => {
+    const callback = vi.spyOn(t.platform.identity.psc.simulator!.holder.provider, 'callback');
+    try {
+      for (let i = 0; i < 2; i++) expect((await fetch(`${issuer}/.well-known/openid-configuration`)).status).toBe(200);
+      expect(callback).not.toHaveBeenCalled();
+    } finally {
+      callback.mockRestore();
     }
   });
 });

@@ -143,6 +143,19 @@ describe('options, stop and statistics', () => {
     expect(stats.successRate).toBeLessThanOrEqual(1);
     expect(stats.meanDurationMs).toBeGreaterThan(0);
   });
+
+  it('reads the latest execution of each target and counts executions and failures as list() would', async () => {
+    const { executions } = t.platform;
+    const all = await executions.list({ accountIds: [alice.id], limit: 10_000 });
+    const latest = await executions.latestByTarget(alice.id);
+    expect([...latest.keys()].sort()).toEqual([...new Set(all.map((e) => e.targetId))].sort());
+    for (const [target, execution] of latest) expect(execution.id).toBe(all.find((e) => e.targetId === target)!.id);
+    const top = all.filter((e) => e.parentId === null);
+    const failures = top.filter((e) => e.status === 'finished' && e.verdict !== 'OK' && e.verdict !== 'CANCELLED').length;
+    expect(failures).toBeGreaterThan(0);
+    expect(await executions.count({ accountIds: [alice.id], parentId: null })).toEqual({ executions: top.length, failures });
+    expect(await executions.count({ accountIds: [] })).toEqual({ executions: 0, failures: 0 });
+  });
 });
 
 describe('evidence', () => {

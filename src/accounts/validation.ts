@@ -1,6 +1,7 @@
 // Rules of the account form (manual §2.2.2): NIL required, at least one IdNat, and the IdNat formats of
 // Pro Santé Connect (RPPS, ADELI, EDIT test identities) and of structures (FINESS, SIREN, SIRET).
 import { t, type MessageKey } from '../i18n/messages.ts';
+import { idnatProblem } from '../identity/psc/identities.ts';
 
 export interface AccountInput {
   nil: string;
@@ -54,12 +55,10 @@ type Problem = { code: string; key: MessageKey; params?: Record<string, string |
  */
 export function idnatPscProblem(idnat: string, now: Date = new Date()): Problem | undefined {
   if (/^87\d{10}$/.test(idnat)) {
-    const [yy, mm, dd, hh, mi] = [2, 4, 6, 8, 10].map((i) => Number(idnat.slice(i, i + 2))) as [number, number, number, number, number];
-    const date = new Date(Date.UTC(2000 + yy, mm - 1, dd, hh, mi));
-    const real = date.getUTCMonth() === mm - 1 && date.getUTCDate() === dd && hh < 24 && mi < 60;
-    if (!real) return { code: 'test_date_invalid', key: 'account.error.idnatPscTestDate', params: { idnat } };
-    // Local time of creation may be ahead of UTC by a few hours: allow a day of slack.
-    if (date.getTime() > now.getTime() + 24 * 3600 * 1000) return { code: 'test_date_future', key: 'account.error.idnatPscTestFuture', params: { idnat } };
+    // The PSC simulator's own rule (French wall-clock time), so that the form accepts what EDIT accepts.
+    const problem = idnatProblem(idnat, now);
+    if (problem === 'idnat_date') return { code: 'test_date_invalid', key: 'account.error.idnatPscTestDate', params: { idnat } };
+    if (problem === 'idnat_future') return { code: 'test_date_future', key: 'account.error.idnatPscTestFuture', params: { idnat } };
     return undefined;
   }
   if (/^8\d{11}$/.test(idnat) || /^0\d{9}$/.test(idnat) || /^ANS\d{14}$/.test(idnat)) return undefined;

@@ -25,17 +25,27 @@ export class Access {
   }
 
   async account(id: number): Promise<ProductAccount> {
-    const account = await this.accounts.get(id);
-    if (!account || !(await this.reaches(account.id))) throw notFound();
+    const account = await this.findAccount(id);
+    if (!account) throw notFound();
     return account;
   }
 
+  /** The account if the caller reaches it, else undefined (the web pages' 404). */
+  async findAccount(id: number): Promise<ProductAccount | undefined> {
+    const account = await this.accounts.get(id);
+    return account && (await this.reaches(account.id)) ? account : undefined;
+  }
+
   async execution(id: number, executions: ExecutionStore): Promise<Execution> {
-    const execution = await executions.get(id);
+    const execution = await this.findExecution(id, executions);
     if (!execution) throw notFound();
-    // Reviewers read any execution by its id (the number a vendor sends to the agency).
-    if (this.caller.user.role !== 'reviewer' && !(await this.reaches(execution.accountId))) throw notFound();
     return execution;
+  }
+
+  async findExecution(id: number, executions: ExecutionStore): Promise<Execution | undefined> {
+    const execution = await executions.get(id);
+    // Reviewers read any execution by its id (the number a vendor sends to the agency).
+    return execution && (this.caller.user.role === 'reviewer' || (await this.reaches(execution.accountId))) ? execution : undefined;
   }
 
   private async reaches(accountId: number): Promise<boolean> {

@@ -75,7 +75,7 @@ function asRun(execution: Execution, account: ProductAccount): Evidence['account
 }
 
 async function step(execution: Execution, deps: { executions: ExecutionStore; journal: Journal }): Promise<Step> {
-  const children = (await deps.executions.list({ parentId: execution.id, limit: 1000 })).reverse();
+  const children = await deps.executions.children(execution.id);
   return {
     execution: executionView(execution),
     durationMs: execution.endedAt === null ? null : execution.endedAt - execution.startedAt,

@@ -181,7 +181,7 @@ export function executionRoutes(router: Router, deps: ApiDeps): void {
   }
 
   async function tree(execution: Execution): Promise<z.input<typeof executionTreeSchema>> {
-    const children = (await executions.list({ parentId: execution.id, limit: 1000 })).reverse();
+    const children = await executions.children(execution.id);
     return { ...executionView(execution), children: (await Promise.all(children.map(tree))) as z.input<typeof executionTreeSchema>['children'] };
   }
 }

@@ -73,7 +73,7 @@ export function jobRoutes(router: Router, deps: ApiDeps): void {
     async handler({ caller, params, query }) {
       const account = query.account === undefined ? undefined : toRunnerAccount(await new Access(caller, accounts).account(query.account));
       const job = findJob(params.id);
-      if (job) return { job, folder: null, attendus: expectations(job, { config, account, reopenDelaySeconds: config.runner.reopenImapDelaySeconds }) };
+      if (job) return { job, folder: null, attendus: expectations(job, { config, account }) };
       const folder = findFolder(params.id);
       if (!folder) throw notFound();
       return { job: null, folder: { id: folder.id, description: folder.description, global: folder.global, jobs: folder.jobs }, attendus: null };

@@ -1,6 +1,7 @@
 // What autoconfiguration advertises, by HTTP and DNS alike: which endpoints serve an address of the mail
 // domain, and how a client authenticates there. The journal keeps these answers so that the autoconfig
 // verdict can look for a connection to exactly what was advertised.
+import { isIP } from 'node:net';
 import { reachableAddress, type BalType, type Config, type EndpointConfig } from '../config/config.ts';
 import type { EndpointId } from '../config/schema.ts';
 import type { MailboxType } from '../mail/mailbox/store.ts';
@@ -45,14 +46,25 @@ export function endpointsFor(config: Config, type: MailboxType | undefined): End
   return ids.map((id) => config.endpoints.find((e) => e.id === id)!);
 }
 
+/**
+ * The address clients are given for an endpoint (DNS and the autoconfig journal): its own, or for one listening
+ * on a wildcard the platform's public address `autoconfig.address` — unless that is IPv6 and the listener
+ * IPv4-only (0.0.0.0), which then keeps loopback.
+ */
+export function advertisedAddress(config: Config, endpoint: EndpointConfig): string {
+  const publicAddress = config.autoconfig.address;
+  if (endpoint.address === '::' || (endpoint.address === '0.0.0.0' && isIP(publicAddress) === 4)) return publicAddress;
+  return reachableAddress(endpoint.address);
+}
+
 /** IMAP servers first, then SMTP submission, each in the endpoints' order. */
-export function advertisedServers(endpoints: EndpointConfig[], username: string): AdvertisedServer[] {
+export function advertisedServers(config: Config, endpoints: EndpointConfig[], username: string): AdvertisedServer[] {
   return (['imap', 'smtp'] as const).flatMap((protocol) =>
     endpoints.map((e) => ({
       endpoint: e.id,
       protocol,
       host: e.host,
-      address: reachableAddress(e.address),
+      address: advertisedAddress(config, e),
       port: protocol === 'imap' ? e.imapPort : e.smtpPort,
       socketType: 'STARTTLS' as const,
       username,

@@ -79,12 +79,12 @@ export function autoconfigRoutes(deps: AutoconfigHttpDeps): RouteRegistrar {
     });
     // The ANS text names the URL without a query string: a client may leave the address out, and gets
     // the domain's generic file, as a static autoconfig host would serve it.
-    if (asked === undefined) return answer(advertisedServers(endpointsFor(config, undefined), ANY_ADDRESS), null);
+    if (asked === undefined) return answer(advertisedServers(config, endpointsFor(config, undefined), ANY_ADDRESS), null);
     const parsed = typeof asked === 'string' ? parseAddress(asked) : undefined;
     if (!parsed) return refuse(400, t('autoconfig.invalidAddress', { address: String(asked) }));
     if (parsed.domain !== config.mailDomain) return refuse(404, t('autoconfig.foreignDomain', { domain: parsed.domain, mailDomain: config.mailDomain }));
     const mailbox = await mailboxes.find(parsed.address);
-    const servers = advertisedServers(endpointsFor(config, mailbox?.type), parsed.address);
+    const servers = advertisedServers(config, endpointsFor(config, mailbox?.type), parsed.address);
     return answer(servers, mailbox ? { address: mailbox.address, type: mailbox.type } : null);
   }
 }

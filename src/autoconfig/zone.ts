@@ -3,9 +3,9 @@
 // each one a zone of its own unless it lies inside the mail domain. Pure data and lookups; dns.ts serves it.
 import { isIP } from 'node:net';
 import { Packet } from 'dns2';
-import { reachableAddress, type Config } from '../config/config.ts';
+import type { Config } from '../config/config.ts';
 import type { EndpointId } from '../config/schema.ts';
-import { MAIL_DOMAIN_ENDPOINTS } from './advertise.ts';
+import { advertisedAddress, MAIL_DOMAIN_ENDPOINTS } from './advertise.ts';
 
 export type RecordType = 'SOA' | 'NS' | 'A' | 'AAAA' | 'SRV';
 export type Rcode = 'NOERROR' | 'FORMERR' | 'NXDOMAIN' | 'NOTIMP' | 'REFUSED';
@@ -70,7 +70,7 @@ export class Zones {
     this.add(addressRecord(nameServer, platform, { role: 'ns' }));
     this.add(addressRecord(config.hosts.autoconfig, platform, { role: 'autoconfig' }));
     this.add(addressRecord(config.hosts.web, platform, { role: 'web' }));
-    for (const e of config.endpoints) this.add(addressRecord(e.host, reachableAddress(e.address), { endpoint: e.id }));
+    for (const e of config.endpoints) this.add(addressRecord(e.host, advertisedAddress(config, e), { endpoint: e.id }));
     for (const { service, port } of SERVICES) {
       MAIL_DOMAIN_ENDPOINTS.forEach((id, rank) => {
         const e = config.endpoints.find((candidate) => candidate.id === id)!;

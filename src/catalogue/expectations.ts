@@ -3,6 +3,7 @@
 import type { Config } from '../config/config.ts';
 import { t, type MessageKey } from '../i18n/messages.ts';
 import type { UnitJob } from './jobs.ts';
+import { jobMailbox } from './verdicts/common.ts';
 import type { JobAccount } from './verdicts/types.ts';
 
 export interface Expectations {
@@ -16,8 +17,6 @@ export interface Expectations {
 export interface ExpectationContext {
   config: Config;
   account?: JobAccount | undefined;
-  /** Seconds the platform waits before closing the session in the IMAP reopen test. */
-  reopenDelaySeconds: number;
 }
 
 export function expectations(job: UnitJob, context: ExpectationContext): Expectations {
@@ -26,9 +25,9 @@ export function expectations(job: UnitJob, context: ExpectationContext): Expecta
   const proto = job.protocol.toUpperCase();
   const port = job.protocol === 'imap' ? endpoint.imapPort : endpoint.smtpPort;
   const personal = job.bal === 'PSC';
-  const mailbox = (personal ? account?.personalMailbox : account?.applicativeMailbox) ?? t(personal ? 'attendus.mailboxPlaceholderPsc' : 'attendus.mailboxPlaceholderAuthCli', { domain: config.mailDomain });
+  const mailbox = (account && jobMailbox(job, account)) ?? t(personal ? 'attendus.mailboxPlaceholderPsc' : 'attendus.mailboxPlaceholderAuthCli', { domain: config.mailDomain });
   const kindOfBal = t(personal ? 'attendus.balPersonal' : 'attendus.balApplicative');
-  const p = { mailbox, bal: kindOfBal, proto, host: endpoint.host, port, patient: account?.patientAddress ?? t('attendus.patientPlaceholder', { domain: config.patientDomain }), idnat: (personal ? account?.idnatPsc : account?.idnatAuthCli) ?? '…', autoconfig: config.autoconfig.url, seconds: context.reopenDelaySeconds };
+  const p = { mailbox, bal: kindOfBal, proto, host: endpoint.host, port, patient: account?.patientAddress ?? t('attendus.patientPlaceholder', { domain: config.patientDomain }), idnat: (personal ? account?.idnatPsc : account?.idnatAuthCli) ?? '…', autoconfig: config.autoconfig.url, seconds: config.runner.reopenImapDelaySeconds };
 
   const prerequisites = [...(personal ? [t('attendus.pscIdentity')] : [t('attendus.orgCertificate', p)]), t('attendus.mailboxName', p)];
   if (job.kind === 'patient') prerequisites.push(t('attendus.patientAddress', p));

@@ -125,3 +125,18 @@ export function authsInClear(session: SessionFacts): Observation[] {
 export function successfulAuth(session: SessionFacts): Observation | undefined {
   return session.auths.find((a) => a.data.outcome === 'success');
 }
+
+/** Complete sessions where the client authenticated or sent a command (not a bare connection). */
+export function activeSessions(observations: Observation[]): SessionFacts[] {
+  return completeSessions(observations).filter((s) => s.auths.length > 0 || s.commands.length > 0);
+}
+
+/** SELECT or EXAMINE of INBOX, answered or not. */
+export function inboxSelects(session: SessionFacts): MailCommand[] {
+  return session.commands.filter((c) => (c.name === 'SELECT' || c.name === 'EXAMINE') && c.folder?.toUpperCase() === 'INBOX');
+}
+
+/** A message from `mailbox` to itself. */
+export function toSelf(message: Observation, mailbox: string | null): boolean {
+  return message.data.from === mailbox && (message.data.to as string[]).includes(mailbox ?? '');
+}

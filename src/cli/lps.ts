@@ -6,13 +6,11 @@
 // then read from <data>/pki/clients/<IdNat AUTH_CLI>/.
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { Accounts } from '../accounts/accounts.ts';
+import { Accounts, toRunnerAccount } from '../accounts/accounts.ts';
 import { findFolder, findJob, type UnitJob } from '../catalogue/jobs.ts';
 import { reachableAddress, type Config } from '../config/config.ts';
 import { t } from '../i18n/messages.ts';
-import { identityDb } from '../identity/db.ts';
-import { issuers, PSC_TOOLS_SECRET, TOOLS_CLIENT_ID } from '../identity/issuers.ts';
-import { Secrets } from '../identity/secrets.ts';
+import { issuers, pscToolsClient } from '../identity/issuers.ts';
 import type { ClientKeyPair, LpsAccount, LpsContext } from '../lps/context.ts';
 import { FAULTS, findFault, isFaultName } from '../lps/faults.ts';
 import { followExecution } from '../lps/follow.ts';
@@ -23,6 +21,7 @@ import { endpointListing } from '../mail/endpoints.ts';
 import { MailboxStore } from '../mail/mailbox/store.ts';
 import { pkiLayout } from '../pki/files.ts';
 import { TRUST_FILES } from '../pki/index.ts';
+import { clientFiles } from '../pki/client-certificates.ts';
 import { PKI_PATHS } from '../pki/issue.ts';
 import { ExecutionStore } from '../runner/store.ts';
 import { openStore, type Store } from '../store/store.ts';
@@ -141,17 +140,7 @@ async function accountOf(nil: string, values: Values, config: Config, store: Sto
   const known = await accounts.byNil(nil);
   if (known) {
     const files = known.certificate?.files;
-    const clientCertificate = files ? await keyPair(files.chain, files.key) : undefined;
-    const account: LpsAccount = {
-      nil: known.nil,
-      idnatPsc: known.idnatPsc,
-      idnatAuthCli: known.idnatAuthCli,
-      personalMailbox: known.mailboxes.personal,
-      applicativeMailbox: known.mailboxes.applicative,
-      patientAddress: known.patientAddress,
-      clientCertificate,
-    };
-    return { id: known.id, account };
+    return { id: known.id, account: { ...toRunnerAccount(known), clientCertificate: files ? await keyPair(files.chain, files.key) : undefined } };
   }
   // Not in the accounts service: the flags say what the account is.
   const account: LpsAccount = { nil, idnatPsc: values['idnat-psc'] ?? null, idnatAuthCli: values['idnat-auth-cli'] ?? null, personalMailbox: null, applicativeMailbox: null, patientAddress: values.patient ?? null };
@@ -164,7 +153,7 @@ async function accountOf(nil: string, values: Values, config: Config, store: Sto
     else Object.assign(account, { applicativeMailbox: mailbox.address, idnatAuthCli: mailbox.idnat ?? account.idnatAuthCli });
   }
   if (!account.personalMailbox && !account.applicativeMailbox) return undefined;
-  if (account.idnatAuthCli) account.clientCertificate = await clientFiles(config, account.idnatAuthCli);
+  if (account.idnatAuthCli) account.clientCertificate = await storedPair(config, account.idnatAuthCli);
   return { account };
 }
 
@@ -177,16 +166,16 @@ async function keyPair(certFile: string, keyFile: string): Promise<ClientKeyPair
 }
 
 /** The ORG_AUTH_CLI certificate `motco pki issue-client` (or the account's provisioning) left for an IdNat. */
-function clientFiles(config: Config, idnat: string): Promise<ClientKeyPair | undefined> {
-  const dir = path.join(pkiLayout(config.dataDir).clients, idnat);
-  return keyPair(path.join(dir, `${idnat}.chain.pem`), path.join(dir, `${idnat}.key.pem`));
+function storedPair(config: Config, idnat: string): Promise<ClientKeyPair | undefined> {
+  const files = clientFiles(path.join(pkiLayout(config.dataDir).clients, idnat), idnat);
+  return keyPair(files.chain, files.key);
 }
 
 /** Another structure's certificate under <data>/pki/clients/, for the wrong-ou fault. */
 async function foreignCertificate(config: Config, idnat: string | null): Promise<ClientKeyPair | undefined> {
   for (const other of await readdir(pkiLayout(config.dataDir).clients).catch(() => [] as string[])) {
     if (other === idnat) continue;
-    const pair = await clientFiles(config, other);
+    const pair = await storedPair(config, other);
     if (pair) return pair;
   }
   return undefined;
@@ -222,11 +211,8 @@ async function contextFor(ctx: CommandContext, config: Config, store: Store, acc
 
 /** The token helper with the platform's own client in simulated mode (approved at once), the configured one otherwise. */
 async function tokenSource(ctx: CommandContext, config: Config, store: Store, idnat: string): Promise<PscTokenSource> {
-  let credentials = { clientId: config.psc.clientId, clientSecret: config.psc.clientSecret };
-  if (config.psc.mode === 'simulated') {
-    const secret = await new Secrets(identityDb(store.db)).get(PSC_TOOLS_SECRET);
-    if (secret) credentials = { clientId: TOOLS_CLIENT_ID, clientSecret: secret };
-  }
+  const own = config.psc.mode === 'simulated' ? await pscToolsClient(store.db) : undefined;
+  const credentials = own ?? { clientId: config.psc.clientId, clientSecret: config.psc.clientSecret };
   return new PscTokenSource(
     { discoveryUrl: issuers(config).psc.discoveryUrl, ...credentials, idnat, onPending: (binding) => ctx.err(t('cli.pscTokenWaiting', { idnat, binding })) },
     config.psc.clockSkewSeconds,

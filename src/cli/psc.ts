@@ -4,11 +4,10 @@
 // for the platform's own client).
 import { t } from '../i18n/messages.ts';
 import { identityDb } from '../identity/db.ts';
-import { issuers, PSC_TOOLS_SECRET, TOOLS_CLIENT_ID } from '../identity/issuers.ts';
+import { issuers, pscToolsClient } from '../identity/issuers.ts';
 import { SigningKeys } from '../identity/keys.ts';
 import { PscTokens } from '../identity/psc-token.ts';
 import { IdentityError, problemMessages, PscIdentities } from '../identity/psc/identities.ts';
-import { Secrets } from '../identity/secrets.ts';
 import { openStore } from '../store/store.ts';
 import { configFrom, parse, UsageError, type CommandContext } from './context.ts';
 
@@ -59,12 +58,12 @@ async function token(ctx: CommandContext, args: string[]): Promise<number> {
   if (config.psc.mode === 'simulated') {
     const store = await openStore(config);
     try {
-      const secret = await new Secrets(identityDb(store.db)).get(PSC_TOOLS_SECRET);
-      if (!secret) {
+      const own = await pscToolsClient(store.db);
+      if (!own) {
         ctx.err(t('cli.pscNotStarted'));
         return 1;
       }
-      credentials = { clientId: TOOLS_CLIENT_ID, clientSecret: secret };
+      credentials = own;
     } finally {
       await store.close();
     }

@@ -3,6 +3,7 @@
 // job or the campaign), and exits 0 only on OK.
 import { writeFile } from 'node:fs/promises';
 import { t } from '../i18n/messages.ts';
+import { templateMatcher } from '../lps/follow.ts';
 import type { LogLine, Verdict } from '../runner/types.ts';
 import { ApiClient, ApiRequestError } from './api-client.ts';
 import { configFrom, parse, UsageError, type CommandContext } from './context.ts';
@@ -62,6 +63,8 @@ export async function run(ctx: CommandContext): Promise<number> {
   return result.verdict === 'OK' ? 0 : 1;
 }
 
+const childStart = templateMatcher('runner.childStart');
+
 /** Prints an execution's log as it comes; a step announcing a child execution is followed in turn. */
 async function streamLog(api: ApiClient, id: number, print: (text: string) => void, indent: string): Promise<void> {
   const children: Promise<void>[] = [];
@@ -69,8 +72,8 @@ async function streamLog(api: ApiClient, id: number, print: (text: string) => vo
     if (event.event !== 'log') continue;
     const line = JSON.parse(event.data) as LogLine;
     print(`${indent}${time(line.at)} ${line.text}`);
-    const child = /\(exécution #(\d+)\)/.exec(line.text);
-    if (line.level === 'step' && child) children.push(streamLog(api, Number(child[1]), print, `${indent}  │ `));
+    const child = childStart(line.text);
+    if (child?.execution) children.push(streamLog(api, Number(child.execution), print, `${indent}  │ `));
   }
   await Promise.all(children);
 }

@@ -19,7 +19,7 @@ export interface EndpointConfig {
   balType: BalType;
   certificate: CertificateKind;
   host: string;
-  /** Address the endpoint listens on and advertises. */
+  /** Address the endpoint listens on and advertises (on a wildcard, `autoconfig.address` is advertised). */
   address: string;
   imapPort: number;
   smtpPort: number;
@@ -138,13 +138,15 @@ function resolve(values: ConfigValues, cwd: string): Config {
     return endpoint;
   });
   checkPortClashes(endpoints, ports, values.listenAddress);
-  const { endpoints: _overrides, mailDomain: _m, publicUrl, webTls, autoconfig, ...rest } = values;
+  const { endpoints: _overrides, mailDomain: _m, publicUrl: publicUrlSetting, webTls, autoconfig, ...rest } = values;
+  // A URL for clients: a wildcard listen address is reached at loopback.
+  const publicUrl = (publicUrlSetting ?? `http://${urlHost(reachableAddress(values.listenAddress))}:${ports.web}`).replace(/\/+$/, '');
   return {
     ...rest,
     dataDir: path.resolve(cwd, values.dataDir),
     mailDomain,
     patientDomain: `patient.${mailDomain}`,
-    publicUrl: (publicUrl ?? `http://${urlHost(values.listenAddress)}:${ports.web}`).replace(/\/+$/, ''),
+    publicUrl,
     ports,
     hosts: { web: `tests-editeur.${values.baseDomain}`, autoconfig: `autoconfig.${mailDomain}` },
     endpoints,
@@ -153,8 +155,7 @@ function resolve(values: ConfigValues, cwd: string): Config {
       ...(webTls.keyFile ? { keyFile: path.resolve(cwd, webTls.keyFile) } : {}),
     },
     autoconfig: {
-      // publicUrl's own default may name a wildcard address; this URL is for clients to use.
-      url: (autoconfig.url ?? publicUrl ?? `http://${urlHost(reachableAddress(values.listenAddress))}:${ports.web}`).replace(/\/+$/, ''),
+      url: (autoconfig.url ?? publicUrl).replace(/\/+$/, ''),
       address: autoconfig.address ?? reachableAddress(values.listenAddress),
     },
   };

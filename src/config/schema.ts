@@ -61,7 +61,7 @@ export const configSchema = z.strictObject({
   baseDomain: hostname.default('motco.localhost'),
   /** Domain of the test mailboxes; default mail-tests-editeur.<baseDomain>. */
   mailDomain: hostname.optional(),
-  /** Base URL under which clients reach the web server (CRL, OCSP, later the pages). */
+  /** Base URL under which clients reach the web server (CRL, OCSP, later the pages); default http://<listenAddress>:<web port>, loopback for a wildcard. */
   publicUrl: z.url().optional(),
   /** Webmail password of every test mailbox (manual §1.4). */
   webmailPassword: z.string().min(1).default('ODTMotco2'),
@@ -77,7 +77,7 @@ export const configSchema = z.strictObject({
     .strictObject({
       /** Base URL of the autoconfig host as vendors are told it (deployment: https://autoconfig.<mailDomain>); default publicUrl. */
       url: z.url().optional(),
-      /** Address clients reach the web and DNS servers at, answered for their names in DNS; default listenAddress (loopback when it is a wildcard). */
+      /** Address clients reach the web and DNS servers at, answered for their names in DNS (and for endpoints on a wildcard address); default listenAddress (loopback when it is a wildcard). */
       address: ipAddress.optional(),
     })
     .prefault({}),

@@ -13,8 +13,6 @@ export interface KeySet {
   /** Private JWKs, the signing key first: oidc-provider signs with the first key that fits. */
   keys: JWK[];
   activeKid: string;
-  /** When the order changes next (a pending key activates or a retired one leaves), if ever. */
-  changesAt: number | undefined;
 }
 
 export interface KeyInfo {
@@ -39,11 +37,9 @@ export class SigningKeys {
     }
     const active = rows.filter((r) => r.activates_at <= now).sort((a, b) => b.activates_at - a.activates_at || b.id - a.id)[0]!;
     const others = rows.filter((r) => r !== active);
-    const upcoming = [...rows.map((r) => r.activates_at).filter((t) => t > now), ...rows.map((r) => r.retires_at).filter((t): t is number => t !== null && t > now)];
     return {
       keys: [active, ...others].map((r) => JSON.parse(r.jwk) as JWK),
       activeKid: active.kid,
-      changesAt: upcoming.length ? Math.min(...upcoming) : undefined,
     };
   }
 

@@ -5,8 +5,8 @@ import type { IncomingMessage } from 'node:http';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type Provider from 'oidc-provider';
 
-/** `aliases` maps extra paths (relative to the issuer) onto the provider's own, e.g. PSC's discovery name. */
-export async function mountProvider(app: FastifyInstance, issuer: string, current: () => Provider, aliases: Record<string, string> = {}): Promise<void> {
+/** `current` gives the request handler of the provider in force; `aliases` maps extra paths (relative to the issuer) onto the provider's own, e.g. PSC's discovery name. */
+export async function mountProvider(app: FastifyInstance, issuer: string, current: () => ReturnType<Provider['callback']>, aliases: Record<string, string> = {}): Promise<void> {
   const prefix = new URL(issuer).pathname.replace(/\/+$/, '');
   await app.register(async (scope) => {
     scope.removeAllContentTypeParsers();
@@ -19,8 +19,8 @@ export async function mountProvider(app: FastifyInstance, issuer: string, curren
       raw.url = aliases[path] !== undefined ? `${aliases[path]}${query !== undefined ? `?${query}` : ''}` : relative;
       // oidc-provider derives its mount path (and so every URL it writes) from originalUrl minus url.
       raw.originalUrl = prefix + raw.url;
-      // The provider in force now: it is rebuilt when the signing keys change.
-      void current().callback()(raw, reply.raw);
+      // The handler of the provider in force now: it is rebuilt when the signing keys change.
+      void current()(raw, reply.raw);
     };
     scope.all(prefix, handler);
     scope.all(`${prefix}/*`, handler);

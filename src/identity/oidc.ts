@@ -1,6 +1,7 @@
 // What the two simulated providers (PSC and ISC) share around oidc-provider: storage, cookies, French error
 // and logout pages, and a holder that rebuilds the provider when its signing keys change (oidc-provider
 // takes its JWKS once, at construction; everything else lives in the store, so a rebuild loses nothing).
+import { createLocalJWKSet } from 'jose';
 import type { Configuration, ErrorOut, KoaContextWithOIDC } from 'oidc-provider';
 import Provider from 'oidc-provider';
 import { t } from '../i18n/messages.ts';
@@ -78,8 +79,7 @@ export function logoutPages(area: string): { logoutSource: (ctx: KoaContextWithO
 
 /** The provider in force, rebuilt with the same configuration when the published keys change. */
 export class ProviderHolder {
-  private built: Provider | undefined;
-  private kids = '';
+  private built: { provider: Provider; handler: ReturnType<Provider['callback']>; keys: KeySet; publicKeys: ReturnType<typeof createLocalJWKSet> } | undefined;
 
   constructor(
     readonly keys: SigningKeys,
@@ -87,23 +87,40 @@ export class ProviderHolder {
   ) {}
 
   get provider(): Provider {
-    if (!this.built) throw new Error(`${this.keys.provider} provider used before refresh()`);
-    return this.built;
+    return this.state.provider;
+  }
+
+  /** The provider's request handler, made once per build (Koa composes the middleware at each callback()). */
+  get handler(): ReturnType<Provider['callback']> {
+    return this.state.handler;
   }
 
   /** The key set now in force (public parts are what the JWKS endpoint publishes). */
-  current: KeySet | undefined;
+  get current(): KeySet | undefined {
+    return this.built?.keys;
+  }
+
+  /** The published public keys, to verify the tokens the provider signs. */
+  get publicKeys(): ReturnType<typeof createLocalJWKSet> {
+    return this.state.publicKeys;
+  }
 
   /** Rebuilds the provider if the keys (or their order) changed; true when it did. */
   async refresh(): Promise<boolean> {
     const set = await this.keys.current();
-    const kids = set.keys.map((k) => k.kid).join(',');
-    if (this.built && kids === this.kids) return false;
-    this.built = this.build(set);
-    this.kids = kids;
-    this.current = set;
+    if (this.built && kids(set) === kids(this.built.keys)) return false;
+    const provider = this.build(set);
+    const publicKeys = createLocalJWKSet({ keys: set.keys.map(({ d: _d, p: _p, q: _q, dp: _dp, dq: _dq, qi: _qi, ...pub }) => pub) });
+    this.built = { provider, handler: provider.callback(), keys: set, publicKeys };
     return true;
   }
+
+  private get state(): NonNullable<ProviderHolder['built']> {
+    if (!this.built) throw new Error(`${this.keys.provider} provider used before refresh()`);
+    return this.built;
+  }
 }
+
+const kids = (set: KeySet) => set.keys.map((k) => k.kid).join(',');
 
 export { Provider };

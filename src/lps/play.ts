@@ -3,7 +3,9 @@
 // that is what shows the verdicts right. The report says what was done, step by step, in French, with
 // machine fields beside.
 import { findJob, type UnitJob } from '../catalogue/jobs.ts';
+import { jobMailbox } from '../catalogue/verdicts/common.ts';
 import { t, type MessageKey } from '../i18n/messages.ts';
+import { decodeSegment } from '../identity/token-summary.ts';
 import { ALLOWED_TLS12_SUITES } from '../mail/tls/policy.ts';
 import { discoverByDns, discoverByHttp, resolveHost } from './autoconfig.ts';
 import type { Target, TlsChoice, Upgrade } from './connection.ts';
@@ -115,7 +117,7 @@ class Play {
     this.fault = options.fault;
     if (this.fault && !findFault(this.fault).jobs.includes(job.id)) throw new LpsUsageError(t('lps.error.faultNotApplicable', { fault: this.fault, job: job.id }));
     const { account } = context;
-    const mailbox = job.bal === 'PSC' ? account.personalMailbox : account.applicativeMailbox;
+    const mailbox = jobMailbox(job, account);
     if (!mailbox) throw new LpsUsageError(t(job.bal === 'PSC' ? 'lps.error.noPersonalMailbox' : 'lps.error.noApplicativeMailbox'));
     this.mailbox = mailbox;
     if (job.bal === 'PSC' && !context.tokens) throw new LpsUsageError(t('lps.error.noTokens'));
@@ -359,8 +361,9 @@ class Play {
 
   private async token(tokens: TokenSource): Promise<string> {
     const token = await tokens.access();
-    const claims = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString() || '{}') as { exp?: number };
-    this.step('token', true, 'lps.step.token', { expires: claims.exp ? new Date(claims.exp * 1000).toLocaleTimeString('fr-FR') : '—' });
+    // A payload that is not JSON is no reason to stop: the token is sent, its expiry unknown.
+    const exp = Number(decodeSegment(token.split('.')[1] ?? '')?.exp);
+    this.step('token', true, 'lps.step.token', { expires: exp ? new Date(exp * 1000).toLocaleTimeString('fr-FR') : '—' });
     return token;
   }
 

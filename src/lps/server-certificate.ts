@@ -5,7 +5,7 @@
 // operator's certificate: the leaf is checked, the CAs come from the trusted bundle. The last valid CRL of
 // each URL is kept for the next connections (MSS-CONF.22).
 import tls from 'node:tls';
-import { parseCertificate, type Certificate } from '../pki/certificate.ts';
+import { crlUrls, parseCertificate, type Certificate } from '../pki/certificate.ts';
 import { x509 } from '../pki/engine.ts';
 import { httpGet } from './http.ts';
 
@@ -47,7 +47,7 @@ export class ServerCertificates {
   }
 
   private async revocation(certificate: Certificate, issuer: Certificate, onCrl: (fetch: CrlFetch) => void): Promise<'good' | 'revoked' | string> {
-    const url = crlUrl(certificate);
+    const url = crlUrls(certificate).find((u) => u.startsWith('http'));
     if (!url) return 'no CRL distribution point';
     let crl = this.crls.get(url);
     if (crl && (crl.nextUpdate?.getTime() ?? 0) > Date.now()) {
@@ -82,13 +82,4 @@ function peerChain(socket: tls.TLSSocket): Certificate[] {
     current = (current as tls.DetailedPeerCertificate).issuerCertificate;
   }
   return chain;
-}
-
-function crlUrl(certificate: Certificate): string | undefined {
-  const extension = certificate.parsed.getExtension(x509.CRLDistributionPointsExtension);
-  for (const point of extension?.distributionPoints ?? []) {
-    const uri = point.distributionPoint?.fullName?.find((name) => name.uniformResourceIdentifier?.startsWith('http'))?.uniformResourceIdentifier;
-    if (uri) return uri;
-  }
-  return undefined;
 }

@@ -1,7 +1,7 @@
 // Decides whether SASL credentials open a mailbox, for IMAP and SMTP alike, and says why in terms the
 // journal keeps. Accepted: the webmail password (PLAIN/LOGIN), an applicative mailbox's ORG_AUTH_CLI client
 // certificate followed by PLAIN (CONF.12), a PSC access token through XOAUTH2 (CONF.07), checked by a BearerVerifier.
-import { timingSafeEqual } from 'node:crypto';
+import { sameSecret } from '../auth/secret.ts';
 import { summariseBearer, type BearerSummary } from '../identity/token-summary.ts';
 import type { Mailbox, MailboxStore } from './mailbox/store.ts';
 import type { SaslCredentials } from './sasl/mechanisms.ts';
@@ -72,10 +72,4 @@ export class Authenticator {
     const certificateFacts = certificate?.present ? { certificateOu: certificate.ou, certificateTrusted: certificate.trusted } : {};
     return passwordOk ? accept(mailbox, 'password', certificateFacts) : refuse('bad_password', certificateFacts);
   }
-}
-
-function sameSecret(given: string, expected: string): boolean {
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
 }

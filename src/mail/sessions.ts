@@ -9,7 +9,7 @@ export interface LiveSession {
 }
 
 /** Points of a session that protocols report, and on which a close can be armed. */
-export type SessionEvent = { type: 'authenticated' } | { type: 'selected'; folder: string } | { type: 'message-accepted' };
+export type SessionEvent = { type: 'selected'; folder: string } | { type: 'message-accepted' };
 
 export interface CloseTrigger {
   mailbox: string;

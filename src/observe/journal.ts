@@ -1,7 +1,7 @@
 // The observation journal: append-only facts recorded by the endpoints (and by the autoconfig and PKI
 // services), the only input of verdicts. Endpoints record; nobody edits or deletes.
 import { EventEmitter } from 'node:events';
-import type { Kysely, SelectQueryBuilder } from 'kysely';
+import { sql, type Kysely, type SelectQueryBuilder } from 'kysely';
 import type { Database } from '../store/schema.ts';
 
 /** What kind of fact an observation is. The data shape of each kind is documented in the README. */
@@ -50,8 +50,8 @@ export interface Observation {
 }
 
 export interface ObservationFilter {
-  /** Observations of every session on which this mailbox authenticated, plus those tagged with it. */
-  mailbox?: string;
+  /** Observations of every session on which this mailbox (one of these) authenticated, plus those tagged with it. */
+  mailbox?: string | string[];
   clientIp?: string;
   endpoint?: string;
   protocol?: Protocol;
@@ -117,7 +117,7 @@ export class Journal {
   subscribe(filter: Omit<ObservationFilter, 'afterId' | 'limit'>, listener: (o: Observation) => void): () => void {
     const sessionsOfMailbox = new Set<string>();
     const handler = (o: Observation) => {
-      if (filter.mailbox && o.mailbox === filter.mailbox && o.sessionId) sessionsOfMailbox.add(o.sessionId);
+      if (o.sessionId && hasMailbox(filter, o.mailbox)) sessionsOfMailbox.add(o.sessionId);
       if (matches(o, filter, sessionsOfMailbox)) listener(o);
     };
     this.events.on('observation', handler);
@@ -147,17 +147,20 @@ export class Journal {
 
 function applyFilter<O>(q: SelectQueryBuilder<Database, 'observations', O>, f: ObservationFilter): SelectQueryBuilder<Database, 'observations', O> {
   if (f.mailbox !== undefined) {
-    const mailbox = f.mailbox;
-    q = q.where((eb) =>
-      eb.or([
-        eb('mailbox', '=', mailbox),
-        eb(
-          'session_id',
-          'in',
-          eb.selectFrom('observations as o2').select('o2.session_id').where('o2.mailbox', '=', mailbox).where('o2.session_id', 'is not', null),
-        ),
-      ]),
-    );
+    const mailboxes = [f.mailbox].flat();
+    q =
+      mailboxes.length === 0
+        ? q.where(sql<boolean>`1 = 0`)
+        : q.where((eb) =>
+            eb.or([
+              eb('mailbox', 'in', mailboxes),
+              eb(
+                'session_id',
+                'in',
+                eb.selectFrom('observations as o2').select('o2.session_id').where('o2.mailbox', 'in', mailboxes).where('o2.session_id', 'is not', null),
+              ),
+            ]),
+          );
   }
   if (f.clientIp !== undefined) q = q.where('client_ip', '=', f.clientIp);
   if (f.endpoint !== undefined) q = q.where('endpoint', '=', f.endpoint);
@@ -171,7 +174,7 @@ function applyFilter<O>(q: SelectQueryBuilder<Database, 'observations', O>, f: O
 }
 
 function matches(o: Observation, f: ObservationFilter, sessionsOfMailbox: Set<string>): boolean {
-  if (f.mailbox !== undefined && o.mailbox !== f.mailbox && !(o.sessionId && sessionsOfMailbox.has(o.sessionId))) return false;
+  if (f.mailbox !== undefined && !hasMailbox(f, o.mailbox) && !(o.sessionId && sessionsOfMailbox.has(o.sessionId))) return false;
   if (f.clientIp !== undefined && o.clientIp !== f.clientIp) return false;
   if (f.endpoint !== undefined && o.endpoint !== f.endpoint) return false;
   if (f.protocol !== undefined && o.protocol !== f.protocol) return false;
@@ -180,6 +183,11 @@ function matches(o: Observation, f: ObservationFilter, sessionsOfMailbox: Set<st
   if (f.since !== undefined && o.at < f.since) return false;
   if (f.until !== undefined && o.at > f.until) return false;
   return true;
+}
+
+/** The filter names this mailbox. */
+function hasMailbox(f: ObservationFilter, mailbox: string | null): boolean {
+  return mailbox !== null && f.mailbox !== undefined && [f.mailbox].flat().includes(mailbox);
 }
 
 function toObservation(row: Database['observations'] extends infer T ? { [K in keyof T]: unknown } : never): Observation {

@@ -4,7 +4,7 @@
 // intermediate is re-signed, same key and subject, when the URL of its parent's CRL changes (a new publicUrl):
 // chains still verify with the bundle vendors installed, and clients that check the whole chain find the CRL.
 import type { Logger } from '../util/log.ts';
-import { isIssuedBy, parseCertificate } from './certificate.ts';
+import { crlUrls, isIssuedBy, parseCertificate } from './certificate.ts';
 import { pemBlocks } from './encoding.ts';
 import { x509 } from './engine.ts';
 import { readOptional, writeFileAtomic } from '../util/files.ts';
@@ -76,7 +76,7 @@ async function loadAuthority(profile: CaProfile, parent: Authority | undefined, 
   if (storedCertificate) {
     const certificate = parseCertificate(storedCertificate);
     // Kept unless it no longer matches its key, its (re-created) parent, or where its parent's CRL now is.
-    const crlUrlCurrent = !parent || crlUrls(certificate.parsed).includes(context.urls.crl(parent.name));
+    const crlUrlCurrent = !parent || crlUrls(certificate).includes(context.urls.crl(parent.name));
     if (certificate.node.checkPrivateKey(key.keyObject) && isIssuedBy(certificate, parent?.certificate ?? certificate) && crlUrlCurrent) {
       return { name: profile.name, issuedBy: parent?.name ?? profile.name, certificate, key };
     }
@@ -93,9 +93,4 @@ async function loadAuthority(profile: CaProfile, parent: Authority | undefined, 
   await writeFileAtomic(layout.caCertificate(profile.name), certificate.pem);
   log.info('pki: CA certificate issued', { ca: profile.name });
   return { name: profile.name, issuedBy: parent?.name ?? profile.name, certificate, key };
-}
-
-function crlUrls(certificate: x509.X509Certificate): string[] {
-  const extension = certificate.getExtension(x509.CRLDistributionPointsExtension);
-  return (extension?.distributionPoints ?? []).flatMap((point) => point.distributionPoint?.fullName?.map((name) => name.uniformResourceIdentifier ?? '') ?? []);
 }

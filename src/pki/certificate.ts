@@ -38,6 +38,12 @@ export function keyBits(certificate: Certificate): number {
   return certificate.node.publicKey.asymmetricKeyDetails?.modulusLength ?? 0;
 }
 
+/** URIs of the CRL distribution points extension, in order. */
+export function crlUrls(certificate: Certificate): string[] {
+  const extension = certificate.parsed.getExtension(x509.CRLDistributionPointsExtension);
+  return (extension?.distributionPoints ?? []).flatMap((point) => point.distributionPoint?.fullName?.flatMap((name) => name.uniformResourceIdentifier ?? []) ?? []);
+}
+
 /** DNS names and IP addresses of the SAN extension. */
 export function subjectAltNames(certificate: Certificate): string[] {
   const extension = certificate.parsed.getExtension(x509.SubjectAlternativeNameExtension);

@@ -114,7 +114,8 @@ export async function writeClientCertificate(dir: string, certificate: IssuedCli
   return files;
 }
 
-function clientFiles(dir: string, idnat: string): ClientCertificateFiles {
+/** The files of an IdNat's client certificate in `dir`. */
+export function clientFiles(dir: string, idnat: string): ClientCertificateFiles {
   const file = (suffix: string) => path.join(dir, `${idnat}${suffix}`);
   return { key: file('.key.pem'), certificate: file('.cert.pem'), chain: file('.chain.pem'), pkcs12: file('.p12'), password: file('.p12-password.txt') };
 }

@@ -139,7 +139,7 @@ export class TestPki {
     return checkPki({ config, authorities, endpoints, crls, responder: this.responder, now: new Date() }, options.baseUrl);
   }
 
-  /** Re-signs the CRLs and renews the staples that are due; meant to be called periodically. */
+  /** Re-signs the CRLs and renews the mail endpoints' staples that are due; meant to be called periodically. */
   refresh(): Promise<void> {
     this.refreshing ??= this.refreshNow().finally(() => (this.refreshing = undefined));
     return this.refreshing;
@@ -166,7 +166,8 @@ export class TestPki {
     const crlContext = { layout, manifest, validityDays: config.pki.crlValidityDays, log, now: new Date() };
     this.state.crls = await refreshCrls(authorities.values(), this.state.crls, crlContext);
     await writeManifest(layout.manifest, manifest);
-    await Promise.all([...this.state.endpoints.keys()].map((id) => this.stapleFor(id)));
+    // Only the mail endpoints staple (src/mail/tls/starttls.ts); the web server's HTTPS listener does not.
+    await Promise.all(config.endpoints.map((e) => this.stapleFor(e.id)));
   }
 
   private endpoint(id: ServerId): EndpointCertificate {

@@ -7,6 +7,7 @@ import { attributable } from '../catalogue/attribution.ts';
 import { expectations } from '../catalogue/expectations.ts';
 import { CAMPAIGN_ORDER, findFolder, findJob, type Folder, type UnitJob } from '../catalogue/jobs.ts';
 import { JUDGES, type Check, type JobAccount, type Judgement } from '../catalogue/verdicts/index.ts';
+import { jobMailbox } from '../catalogue/verdicts/common.ts';
 import { REOPEN_CLOSE_REASON } from '../catalogue/verdicts/reopen.ts';
 import { t } from '../i18n/messages.ts';
 import type { SessionRegistry } from '../mail/sessions.ts';
@@ -97,7 +98,7 @@ export class Runner {
     const account = await this.deps.accounts.find(request.accountId);
     if (!account) return { ok: false, reason: 'unknown_account', errors: [t('runner.error.unknownAccount')] };
     const jobs = jobsOf(target);
-    const missingBal = jobs.find((j) => (j.bal === 'PSC' ? !account.personalMailbox : !account.applicativeMailbox));
+    const missingBal = jobs.find((j) => !jobMailbox(j, account));
     if (missingBal) return { ok: false, reason: 'invalid', errors: [t(missingBal.bal === 'PSC' ? 'runner.error.noPersonalMailbox' : 'runner.error.noApplicativeMailbox')] };
     const { runner } = this.deps.config;
     const ipRequired = target.type !== 'job' || target.job.ipRequired;
@@ -174,7 +175,7 @@ export class Runner {
     const start = Date.now();
     const end = start + options.delaiSeconds * 1000;
     await store.setWindow(live.execution.id, start, end);
-    const attendus = expectations(job, { config, account, reopenDelaySeconds: config.runner.reopenImapDelaySeconds });
+    const attendus = expectations(job, { config, account });
     await live.log('step', t('runner.unitStart', { title: job.title, id: job.id }), job.id);
     await live.log('info', t('runner.user', { user: account.runnerUserId, nil: account.nil }), job.id);
     await live.log('info', t('runner.endpoint', { protocol: job.protocol.toUpperCase(), host: endpoint.host, port: job.protocol === 'imap' ? endpoint.imapPort : endpoint.smtpPort }), job.id);
@@ -261,7 +262,7 @@ export class Runner {
       if (signal.aborted) break;
       const child = await this.deps.store.create({ accountId: account.id, account: snapshot(account), targetType: childType, targetId: targetId(target), parentId: live.execution.id, options: live.execution.options, startedBy: live.execution.startedBy });
       const title = target.type === 'job' ? target.job.title : targetId(target);
-      const instruction = target.type === 'job' ? expectations(target.job, { config: this.deps.config, account, reopenDelaySeconds: this.deps.config.runner.reopenImapDelaySeconds }).instruction : t('runner.followFolder');
+      const instruction = target.type === 'job' ? expectations(target.job, { config: this.deps.config, account }).instruction : t('runner.followFolder');
       await live.log('step', t('runner.childStart', { index: index + 1, count: targets.length, title, id: targetId(target), execution: child.id, instruction }), target.type === 'job' ? target.job.id : null);
       const childLive = this.track(child);
       // The parent's stop stops the child: one controller per level, chained.

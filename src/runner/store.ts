@@ -6,6 +6,16 @@ import type { Execution, ExecutionAccount, ExecutionOptions, LogLevel, LogLine, 
 
 type Row = Database['executions'] extends infer T ? { [K in keyof T]: unknown } : never;
 
+export interface ExecutionFilter {
+  accountIds?: number[];
+  targetId?: string;
+  parentId?: number | null;
+  verdict?: Verdict;
+  beforeId?: number;
+  startedFrom?: number;
+  startedBefore?: number;
+}
+
 export class ExecutionStore {
   constructor(private readonly db: Kysely<Database>) {}
 
@@ -40,8 +50,37 @@ export class ExecutionStore {
   }
 
   /** Newest first; `startedFrom` (inclusive) and `startedBefore` (exclusive) bound the start time, in ms. */
-  async list(filter: { accountIds?: number[]; targetId?: string; parentId?: number | null; verdict?: Verdict; limit?: number; beforeId?: number; startedFrom?: number; startedBefore?: number } = {}): Promise<Execution[]> {
-    let q = this.db.selectFrom('executions').selectAll();
+  async list(filter: ExecutionFilter & { limit?: number } = {}): Promise<Execution[]> {
+    const rows = await this.filtered(filter).selectAll().orderBy('id', 'desc').limit(filter.limit ?? 100).execute();
+    return rows.map(toExecution);
+  }
+
+  /** How many executions match, and how many of them finished with neither OK nor CANCELLED. */
+  async count(filter: ExecutionFilter): Promise<{ executions: number; failures: number }> {
+    const row = await this.filtered(filter)
+      .select((eb) => [
+        eb.fn.countAll().as('executions'),
+        eb.fn.sum(eb.case().when(eb.and([eb('status', '=', 'finished'), eb('verdict', 'not in', ['OK', 'CANCELLED'])])).then(eb.lit(1)).else(eb.lit(0)).end()).as('failures'),
+      ])
+      .executeTakeFirstOrThrow();
+    return { executions: Number(row.executions), failures: Number(row.failures ?? 0) };
+  }
+
+  /** Steps of an execution (a global job's units, a campaign's global jobs), in the order they ran. */
+  async children(id: number): Promise<Execution[]> {
+    const rows = await this.db.selectFrom('executions').selectAll().where('parent_id', '=', id).orderBy('id').execute();
+    return rows.map(toExecution);
+  }
+
+  /** The latest execution of each target an account ran (steps of global jobs included), by target id. */
+  async latestByTarget(accountId: number): Promise<Map<string, Execution>> {
+    const latest = this.db.selectFrom('executions').select((eb) => eb.fn.max('id').as('id')).where('account_id', '=', accountId).groupBy('target_id');
+    const rows = await this.db.selectFrom('executions').selectAll().where('id', 'in', latest).execute();
+    return new Map(rows.map(toExecution).map((e) => [e.targetId, e]));
+  }
+
+  private filtered(filter: ExecutionFilter) {
+    let q = this.db.selectFrom('executions');
     if (filter.accountIds) q = filter.accountIds.length > 0 ? q.where('account_id', 'in', filter.accountIds) : q.where(sql<boolean>`1 = 0`);
     if (filter.targetId) q = q.where('target_id', '=', filter.targetId);
     if (filter.parentId !== undefined) q = filter.parentId === null ? q.where('parent_id', 'is', null) : q.where('parent_id', '=', filter.parentId);
@@ -49,8 +88,7 @@ export class ExecutionStore {
     if (filter.beforeId) q = q.where('id', '<', filter.beforeId);
     if (filter.startedFrom !== undefined) q = q.where('started_at', '>=', filter.startedFrom);
     if (filter.startedBefore !== undefined) q = q.where('started_at', '<', filter.startedBefore);
-    const rows = await q.orderBy('id', 'desc').limit(filter.limit ?? 100).execute();
-    return rows.map(toExecution);
+    return q;
   }
 
   async setWindow(id: number, start: number, end: number): Promise<void> {

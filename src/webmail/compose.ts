@@ -7,12 +7,9 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { t, type MessageKey } from '../i18n/messages.ts';
 import { errorSummary, field, refuseForgedForm, type Form } from '../identity/web/forms.ts';
 import { composeMessage, type Attachment } from '../lps/message.ts';
-import { findPart } from '../mail/imap/fetch.ts';
 import { parseAddress } from '../mail/mailbox/address.ts';
 import type { Folder } from '../mail/mailbox/store.ts';
-import { filenameOf } from '../mail/message/attachments.ts';
 import { headerValue } from '../mail/message/headers.ts';
-import { decodedBody } from '../mail/message/mime.ts';
 import { html, type SafeHtml } from '../web/html.ts';
 import { specialFolder } from './actions.ts';
 import { COMPOSE_URL, folderUrl, formatSize, longDate, messageUrl, notFound, sendPage, simplePage } from './layout.ts';
@@ -169,10 +166,7 @@ export async function sendComposed(deps: WebmailDeps, session: WebmailSession, r
   // The original's attachments first (a forward), then the files chosen.
   const attachments: Attachment[] = draft.kept
     .filter((k) => k.checked)
-    .map(({ attachment }) => {
-      const part = findPart(original!.view.tree.part, attachment.section.split('.').map(Number))!;
-      return { filename: outgoingFilename(filenameOf(part) ?? `partie-${attachment.section}`), contentType: safeContentType(attachment.contentType), content: decodedBody(original!.raw, part) };
-    });
+    .map(({ attachment }) => ({ filename: outgoingFilename(attachment.filename ?? `partie-${attachment.section}`), contentType: safeContentType(attachment.contentType), content: attachment.body }));
   for (const file of files) attachments.push({ filename: outgoingFilename(file.name), contentType: safeContentType(file.type), content: new Uint8Array(await file.arrayBuffer()) });
   const headers: [string, string][] = [];
   if (cc.valid.length > 0) headers.push(['Cc', cc.valid.map((a) => `<${a}>`).join(', ')]);

@@ -1,10 +1,10 @@
 // A stored message as the webmail shows it, read with the platform's one MIME parser: the headers as
 // written (X-MSS-* picked out), the MIME tree numbered as IMAP numbers sections, the body to show (plain
 // text preferred), the attachments with the facts of an IHE_XDM.ZIP, and what a reply or a forward starts from.
-import { attachmentParts, isXdmArchive } from '../mail/message/attachments.ts';
+import { attachedXdm, readAttachments, type Attachment } from '../mail/message/attachments.ts';
 import { headerValue, parseHeaderFields, type HeaderField } from '../mail/message/headers.ts';
-import { decodeCharset, decodedBody, decodeEncodedWords, parseMime, type MimePart } from '../mail/message/mime.ts';
-import { xdmFacts, type XdmFacts } from '../mail/message/xdm.ts';
+import { decodedBody, decodeEncodedWords, parseMime, partText, type MimePart } from '../mail/message/mime.ts';
+import type { XdmFacts } from '../mail/message/xdm.ts';
 import { parseAddressList } from '../mail/imap/envelope.ts';
 
 export interface TreeNode {
@@ -17,13 +17,10 @@ export interface TreeNode {
   children: TreeNode[];
 }
 
-export interface AttachmentView {
+export interface AttachmentView extends Attachment {
   section: string;
-  filename: string | null;
-  contentType: string;
-  size: number;
-  /** The archive read, for an IHE_XDM.ZIP. */
-  xdm: XdmFacts | null;
+  /** The archive read, for an IHE_XDM.ZIP: read on first use (only the message page shows it). */
+  readonly xdm: XdmFacts | null;
 }
 
 export interface MessageView {
@@ -53,9 +50,8 @@ export function readMessage(raw: Buffer): MessageView {
   const headers = root.headers;
   const decoded = (name: string) => decodeEncodedWords(headerValue(headers, name) ?? '');
   const sections = numberSections(root);
-  const attached = attachmentParts(root);
-  const attachedParts = new Set(attached.map((a) => a.part));
-  const bodies = bodyParts(root).filter((p) => !attachedParts.has(p));
+  const attached = new Map(readAttachments(raw, root).map((a) => [a.part, a]));
+  const bodies = bodyParts(root).filter((p) => !attached.has(p));
   const textPart = bodies.find((p) => isType(p, 'text', 'plain'));
   const htmlPart = bodies.find((p) => isType(p, 'text', 'html'));
   return {
@@ -67,17 +63,17 @@ export function readMessage(raw: Buffer): MessageView {
     date: headerValue(headers, 'Date'),
     messageId: headerValue(headers, 'Message-ID'),
     mss: headers.filter((h) => /^x-mss-/i.test(h.name)),
-    tree: treeOf(raw, root, '', sections, new Map(attached.map((a) => [a.part, a.filename]))),
+    tree: treeOf(raw, root, '', sections, attached),
     text: textPart ? partText(raw, textPart) : undefined,
     html: htmlPart ? { section: sections.get(htmlPart)!, source: partText(raw, htmlPart) } : undefined,
-    attachments: attached.map(({ part, filename }) => {
-      const body = decodedBody(raw, part);
+    attachments: [...attached.values()].map((attachment) => {
+      let xdm: XdmFacts | null | undefined;
       return {
-        section: sections.get(part)!,
-        filename,
-        contentType: `${part.type}/${part.subtype}`.toLowerCase(),
-        size: body.length,
-        xdm: filename && isXdmArchive(filename) ? xdmFacts(body) : null,
+        ...attachment,
+        section: sections.get(attachment.part)!,
+        get xdm() {
+          return xdm === undefined ? (xdm = attachedXdm(attachment)) : xdm;
+        },
       };
     }),
   };
@@ -86,11 +82,6 @@ export function readMessage(raw: Buffer): MessageView {
 /** A media type fit for a Content-Type header (the sender wrote it): as given when it is type/subtype, else octet-stream. */
 export function safeContentType(type: string): string {
   return /^[a-z0-9!#$&^_.+-]+\/[a-z0-9!#$&^_.+-]+$/i.test(type) ? type.toLowerCase() : 'application/octet-stream';
-}
-
-/** A leaf part's text in its charset. */
-export function partText(raw: Buffer, part: MimePart): string {
-  return decodeCharset(decodedBody(raw, part), part.params.find((p) => p.name === 'charset')?.value);
 }
 
 /** The inline images of a message by Content-ID, as data: URLs, for the HTML view's cid: references. */
@@ -129,14 +120,15 @@ function childrenOf(part: MimePart): MimePart[] {
   return [];
 }
 
-function treeOf(raw: Buffer, part: MimePart, section: string, sections: Map<MimePart, string>, filenames: Map<MimePart, string | null>): TreeNode {
+function treeOf(raw: Buffer, part: MimePart, section: string, sections: Map<MimePart, string>, attached: Map<MimePart, Attachment>): TreeNode {
   const children = section === '' ? part.parts : childrenOf(part);
+  const attachment = attached.get(part);
   return {
     section,
     part,
-    filename: filenames.get(part) ?? null,
-    size: children.length === 0 ? decodedBody(raw, part).length : null,
-    children: children.map((child) => treeOf(raw, child, sections.get(child)!, sections, filenames)),
+    filename: attachment?.filename ?? null,
+    size: children.length === 0 ? (attachment?.size ?? decodedBody(raw, part).length) : null,
+    children: children.map((child) => treeOf(raw, child, sections.get(child)!, sections, attached)),
   };
 }
 

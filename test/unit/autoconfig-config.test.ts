@@ -3,8 +3,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { Packet } from 'dns2';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config/config.ts';
+import { advertisedServers, ANY_ADDRESS, endpointsFor } from '../../src/autoconfig/advertise.ts';
+import { Zones } from '../../src/autoconfig/zone.ts';
+import { loadConfig, type Config } from '../../src/config/config.ts';
 import { endpointListing } from '../../src/mail/endpoints.ts';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'motco-autoconfig-config-'));
@@ -40,8 +43,35 @@ describe('autoconfiguration settings', () => {
     expect(endpointListing(config)).toMatchObject({ dns: { address: '192.0.2.5' }, autoconfig: 'https://autoconfig.mail.example.fr' });
   });
 
+  it('advertises the public address for endpoints listening on a wildcard, in DNS and in the file alike', () => {
+    const config = loadConfig({ env: { MOTCO_LISTEN_ADDRESS: '0.0.0.0', MOTCO_AUTOCONFIG__ADDRESS: '192.0.2.5', MOTCO_ENDPOINTS__PSC__ADDRESS: '192.0.2.11' }, cwd: dir });
+    expect(dnsAddresses(config)).toEqual(Object.fromEntries(config.endpoints.map((e) => [e.host, [e.id === 'psc' ? '192.0.2.11' : '192.0.2.5']])));
+    expect(advertisedServers(config, endpointsFor(config, undefined), ANY_ADDRESS).map((s) => [s.endpoint, s.protocol, s.address])).toEqual([
+      ['org', 'imap', '192.0.2.5'],
+      ['psc', 'imap', '192.0.2.11'],
+      ['org', 'smtp', '192.0.2.5'],
+      ['psc', 'smtp', '192.0.2.11'],
+    ]);
+  });
+
+  it('keeps loopback for a wildcard endpoint without a public address, and for an IPv4-only one given an IPv6 address', () => {
+    const local = loadConfig({ env: { MOTCO_LISTEN_ADDRESS: '0.0.0.0' }, cwd: dir });
+    expect(new Set(Object.values(dnsAddresses(local)).flat())).toEqual(new Set(['127.0.0.1']));
+    const mixed = loadConfig({ env: { MOTCO_LISTEN_ADDRESS: '::', MOTCO_AUTOCONFIG__ADDRESS: '2001:db8::5', MOTCO_ENDPOINTS__ORG__ADDRESS: '0.0.0.0' }, cwd: dir });
+    const addresses = dnsAddresses(mixed);
+    expect(addresses[mixed.endpoints[0]!.host]).toEqual(['127.0.0.1']);
+    expect(addresses[mixed.endpoints[1]!.host]).toEqual(['2001:db8::5']);
+  });
+
   it('refuses an address that is not an IP and a URL that is not one', () => {
     expect(() => loadConfig({ env: { MOTCO_AUTOCONFIG__ADDRESS: 'autoconfig.example.fr' }, cwd: dir })).toThrow(/autoconfig\.address/);
     expect(() => loadConfig({ env: { MOTCO_AUTOCONFIG__URL: 'pas une url' }, cwd: dir })).toThrow(/autoconfig\.url/);
   });
 });
+
+/** The A and AAAA addresses the DNS zones give for each endpoint host. */
+function dnsAddresses(config: Config): Record<string, string[]> {
+  const zones = new Zones(config, 1);
+  const lookup = (host: string, type: number) => zones.answer(host, type, Packet.CLASS.IN).answers.map((r) => r.address!);
+  return Object.fromEntries(config.endpoints.map((e) => [e.host, [...lookup(e.host, Packet.TYPE.A), ...lookup(e.host, Packet.TYPE.AAAA)]]));
+}

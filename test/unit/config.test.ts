@@ -30,6 +30,16 @@ describe('configuration', () => {
     expect(config.endpoints.filter((e) => e.requestClientCertificate).map((e) => e.id)).toEqual(['org', 'org-nonigc', 'org-expire', 'org-revoq']);
   });
 
+  it('gives clients a loopback publicUrl, not the wildcard, when listening on every address', () => {
+    const v4 = loadConfig({ env: { MOTCO_LISTEN_ADDRESS: '0.0.0.0' }, cwd: dir });
+    expect(v4.publicUrl).toBe('http://127.0.0.1:10080');
+    expect(v4.autoconfig.url).toBe(v4.publicUrl);
+    const v6 = loadConfig({ env: { MOTCO_LISTEN_ADDRESS: '::' }, cwd: dir });
+    expect(v6.publicUrl).toBe('http://[::1]:10080');
+    expect(v6.autoconfig.url).toBe(v6.publicUrl);
+    expect(loadConfig({ env: { MOTCO_LISTEN_ADDRESS: '192.0.2.7' }, cwd: dir }).publicUrl).toBe('http://192.0.2.7:10080');
+  });
+
   it('moves every port with MOTCO_PORT_BASE so that two instances can run side by side', () => {
     const a = loadConfig({ env: {}, cwd: dir });
     const b = loadConfig({ env: { MOTCO_PORT_BASE: '11000' }, cwd: dir });

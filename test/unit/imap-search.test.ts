@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { tokenize } from '../../src/mail/imap/parser.ts';
-import { BadCharsetError, matches, parseSearch, searchNeedsContent, type SearchCandidate } from '../../src/mail/imap/search.ts';
+import { BadCharsetError, matches, parseSearch, searchNeed, type SearchCandidate } from '../../src/mail/imap/search.ts';
 
 const criteria = (text: string) => parseSearch(tokenize(Buffer.from(text)));
 
@@ -46,8 +46,14 @@ describe('SEARCH', () => {
     expect(test('BODY "les résultats"')).toBe(true);
     expect(test('TEXT labo')).toBe(true);
     expect(test('BODY labo')).toBe(false);
-    expect(searchNeedsContent(criteria('OR SEEN BODY x'))).toBe(true);
-    expect(searchNeedsContent(criteria('SEEN SINCE 1-Jan-2025'))).toBe(false);
+    expect(searchNeed(criteria('OR SEEN BODY x'))).toBe('message');
+    expect(searchNeed(criteria('SEEN SINCE 1-Jan-2025'))).toBe('none');
+  });
+
+  it('needs only the header section for header keys and sent dates', () => {
+    expect(searchNeed(criteria('SUBJECT x NOT SENTON 1-jan-2025 SEEN'))).toBe('header');
+    expect(searchNeed(criteria('OR SUBJECT x TEXT y'))).toBe('message');
+    expect(searchNeed(criteria('NOT SEEN SINCE 1-Jan-2025'))).toBe('none');
   });
 
   it('compares internal dates by UTC day and sent dates by the day written in the Date header', () => {

@@ -54,4 +54,13 @@ describe('observation journal', () => {
     await following;
     await other.close();
   });
+
+  it('queries by several mailboxes at once, none matching nothing', async () => {
+    await journal.record({ kind: 'tls.client_hello', sessionId: 'E', data: { n: 5 } });
+    await journal.record({ kind: 'auth', sessionId: 'E', mailbox: 'e@x.test', data: { n: 6 } });
+    await journal.record({ kind: 'auth', sessionId: 'F', mailbox: 'f@x.test', data: { n: 7 } });
+    await journal.record({ kind: 'auth', sessionId: 'G', mailbox: 'g@x.test', data: { n: 8 } });
+    expect((await journal.query({ mailbox: ['e@x.test', 'f@x.test'] })).map((o) => o.data.n)).toEqual([5, 6, 7]);
+    expect(await journal.query({ mailbox: [] })).toEqual([]);
+  });
 });

@@ -108,7 +108,7 @@ describe('autoconfiguration file', () => {
   it('reads the servers the platform advertises, user name placeholders replaced', () => {
     const config = loadConfig({ env: {}, cwd: '/nonexistent', overrides: { dataDir: '/tmp/unused' } });
     const org = config.endpoints.filter((e) => e.id === 'org');
-    const xml = clientConfigXml({ domain: config.mailDomain, displayName: 'x', displayShortName: 'x', servers: advertisedServers(org, '%EMAILADDRESS%') });
+    const xml = clientConfigXml({ domain: config.mailDomain, displayName: 'x', displayShortName: 'x', servers: advertisedServers(config, org, '%EMAILADDRESS%') });
     const servers = readClientConfig(xml, account.applicativeMailbox!);
     expect(servers).toEqual([
       { protocol: 'imap', host: org[0]!.host, port: org[0]!.imapPort, socketType: 'STARTTLS', username: account.applicativeMailbox, authentication: ['TLS-client-cert', 'password-cleartext'] },

@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { xdmArchive } from '../../src/lps/health-document.ts';
 import { findPart } from '../../src/mail/imap/fetch.ts';
+import { contentFacts } from '../../src/mail/message/attachments.ts';
 import { parseMime } from '../../src/mail/message/mime.ts';
 import { cdaFacts } from '../../src/mail/message/xdm.ts';
 import { prepare } from '../../src/webmail/compose.ts';
@@ -101,6 +102,14 @@ describe('readMessage', () => {
     const xdm = view.attachments[1]!.xdm!;
     expect(xdm.entries).toContain('IHE_XDM/SUBSET01/DOC0001.XML');
     expect(xdm.documents.map((d) => [d.code, d.title, d.hasIns])).toEqual([['11488-4', 'Compte rendu de consultation (document de test motco)', true]]);
+  });
+
+  it('reads attachments as the journal records them, each decoded once for the tree and the list', () => {
+    const facts = contentFacts(MESSAGE, parseMime(MESSAGE));
+    expect(facts.attachments).toEqual(view.attachments.map(({ filename, contentType, size }) => ({ filename, contentType, size })));
+    expect(facts.xdm).toEqual({ filename: 'IHE_XDM.ZIP', ...view.attachments[1]!.xdm });
+    expect(view.attachments[1]!.body).toEqual(zip);
+    expect(view.tree.children[3]).toMatchObject({ filename: 'IHE_XDM.ZIP', size: zip.length });
   });
 
   it('reads a CDA title with its attributes and character references', () => {

@@ -3,7 +3,7 @@
 // authentication of the mailbox (IMAP: INBOX opened; SMTP: a message accepted).
 import { t } from '../../i18n/messages.ts';
 import type { Observation } from '../../observe/journal.ts';
-import { completeSessions, successfulAuth, type SessionFacts } from '../facts.ts';
+import { activeSessions, inboxSelects, successfulAuth, type SessionFacts } from '../facts.ts';
 import { check, jobMailbox, judgement, judgeSessions, nothingObserved, starttlsFirst } from './common.ts';
 import type { Check, Judge, JudgeInput } from './types.ts';
 
@@ -32,7 +32,8 @@ export function autoconfigLookups(observations: Observation[]): Observation[] {
 export const judgeAutoconfig: Judge = (input) => {
   const lookups = autoconfigLookups(input.observations);
   const advertised = advertisedBy(lookups, input.job.protocol);
-  const sessions = completeSessions(input.observations).filter((s) => s.protocol === input.job.protocol && (s.auths.length > 0 || s.commands.length > 0));
+  // Attribution already kept only the job's protocol.
+  const sessions = activeSessions(input.observations);
   if (sessions.length === 0) {
     if (lookups.length === 0) return nothingObserved(input);
     return judgement([lookupCheck(lookups, advertised), check('advertised-connection', 'missing', 'MSS-CONF.04', t('detail.noConnectionAfterLookup'))], input.final);
@@ -50,7 +51,7 @@ function judgeSession(input: JudgeInput, session: SessionFacts, lookups: Observa
       : check('advertised-connection', 'fail', 'MSS-CONF.04', lookups.length > 0 ? t('detail.connectedElsewhere', { endpoint: session.endpoint, port }) : t('detail.hardCodedSettings'), [session.observations[0]]),
   );
   checks.push(starttlsFirst(session, 'MSS-CONF.04'));
-  const mailbox = jobMailbox(input);
+  const mailbox = jobMailbox(input.job, input.account);
   const auth = successfulAuth(session);
   checks.push(
     auth && auth.mailbox === mailbox
@@ -58,7 +59,7 @@ function judgeSession(input: JudgeInput, session: SessionFacts, lookups: Observa
       : check('authenticated', session.auths.length > 0 ? 'fail' : 'missing', 'MSS-CONF.04', t('detail.notAuthenticatedAs', { mailbox: mailbox ?? '' }), session.auths),
   );
   if (input.job.protocol === 'imap') {
-    const opened = session.commands.find((c) => (c.name === 'SELECT' || c.name === 'EXAMINE') && c.folder?.toUpperCase() === 'INBOX' && c.ok);
+    const opened = inboxSelects(session).find((c) => c.ok);
     checks.push(opened ? check('inbox-opened', 'pass', 'MSS-CONF.04', t('detail.inboxOpened', { command: opened.name }), [opened.observation]) : check('inbox-opened', 'missing', 'MSS-CONF.04', t('detail.inboxNotOpened')));
   } else {
     const sent = session.messages.find((m) => m.data.outcome === 'accepted');

@@ -3,7 +3,8 @@
 // certificate then PLAIN).
 import { t, type MessageKey } from '../../i18n/messages.ts';
 import type { Observation } from '../../observe/journal.ts';
-import { authsInClear, commandsBeforeTls, successfulAuth, type SessionFacts } from '../facts.ts';
+import type { UnitJob } from '../jobs.ts';
+import { authsInClear, commandsBeforeTls, type SessionFacts } from '../facts.ts';
 import type { JobAccount, JudgeInput } from './types.ts';
 import type { Check, CheckOutcome, Judgement, JudgementStatus } from './types.ts';
 
@@ -68,9 +69,9 @@ export function starttlsFirst(session: SessionFacts, requirement: string): Check
   return check('starttls', 'pass', requirement, t('detail.starttlsOk', { version: String(session.established.data.version) }), [session.established]);
 }
 
-/** The mailbox of the job's BAL type. */
-export function jobMailbox(input: JudgeInput): string | null {
-  return input.job.bal === 'PSC' ? input.account.personalMailbox : input.account.applicativeMailbox;
+/** The account's mailbox of the job's BAL type. */
+export function jobMailbox(job: UnitJob, account: JobAccount): string | null {
+  return job.bal === 'PSC' ? account.personalMailbox : account.applicativeMailbox;
 }
 
 /** Authentication by the BAL type's method: PSC → XOAUTH2 with a verified PSC token; AUTH_CLI → client certificate + PLAIN. */
@@ -100,8 +101,7 @@ export function pscAuthentication(account: JobAccount, session: SessionFacts, re
   const refused = xoauth.filter((a) => a.data.outcome !== 'success');
   const accepted = xoauth.find((a) => a.data.outcome === 'success' && a.data.bearerVerified === true);
   if (refused.length > 0) {
-    const reason = String(refused[0]!.data.reason ?? '').replace(/^bearer_/, '');
-    checks.push(check('token', 'fail', requirement, t('detail.tokenRefused', { reason: tokenReason(reason) }), refused));
+    checks.push(check('token', 'fail', requirement, t('detail.tokenRefused', { reason: tokenReason(String(refused[0]!.data.reason ?? '')) }), refused));
   } else if (accepted) {
     const claims = (accepted.data.bearer as { claims?: Record<string, unknown> } | undefined)?.claims ?? {};
     checks.push(check('token', 'pass', requirement, t('detail.tokenOk', { subject: String(claims.SubjectNameID ?? ''), acr: String(claims.acr ?? '') }), [accepted]));
@@ -157,11 +157,6 @@ export function certificateAuthentication(account: JobAccount, session: SessionF
   return checks;
 }
 
-/** The session authenticated with the job's mailbox by the right method (used by access/send/autoconfig). */
-export function authenticatedAs(session: SessionFacts, mailbox: string | null): boolean {
-  return mailbox !== null && successfulAuth(session)?.mailbox === mailbox;
-}
-
 function mechanisms(attempts: Observation[]): string {
   return [...new Set(attempts.map((a) => (a.data.command === 'LOGIN' ? 'LOGIN (commande IMAP)' : String(a.data.mechanism))))].join(', ');
 }
@@ -182,9 +177,11 @@ const TOKEN_REASONS: Record<string, MessageKey> = {
   not_personal_mailbox: 'token.notPersonalMailbox',
 };
 
+/** French words for a refused token's reason, with or without the auth record's `bearer_` prefix. */
 export function tokenReason(reason: string): string {
-  const key = TOKEN_REASONS[reason];
-  return key ? t(key) : reason;
+  const code = reason.replace(/^bearer_/, '');
+  const key = TOKEN_REASONS[code];
+  return key ? t(key) : code;
 }
 
 const CERTIFICATE_PROBLEMS: Record<string, MessageKey> = {

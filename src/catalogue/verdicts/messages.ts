@@ -6,7 +6,7 @@ import { t } from '../../i18n/messages.ts';
 import type { HeaderField } from '../../mail/message/headers.ts';
 import type { XdmFacts } from '../../mail/message/xdm.ts';
 import type { Observation } from '../../observe/journal.ts';
-import { completeSessions } from '../facts.ts';
+import { completeSessions, toSelf } from '../facts.ts';
 import { check, jobMailbox, judgement, nothingObserved } from './common.ts';
 import type { Check, Judge, Judgement, JudgeInput } from './types.ts';
 
@@ -29,15 +29,15 @@ export function codesOf(values: string[]): string[] {
 /** Judges the latest relevant message; earlier ones in the window are superseded (a vendor may retry). */
 function judgeLatest(input: JudgeInput, candidates: Observation[], judgeOne: (m: Observation) => Check[], missing: Check): Judgement {
   const latest = candidates.at(-1);
-  if (!latest) return acceptedMessages(input).length > 0 || input.observations.length > 0 ? judgement([missing], input.final) : nothingObserved(input);
+  if (!latest) return input.observations.length > 0 ? judgement([missing], input.final) : nothingObserved(input);
   return judgement(judgeOne(latest), true);
 }
 
 export const judgeHeaders: Judge = (input) => {
-  const mailbox = jobMailbox(input);
-  const toSelf = acceptedMessages(input).filter((m) => m.data.from === mailbox && (m.data.to as string[]).includes(mailbox ?? ''));
-  const withXdm = toSelf.filter((m) => ((m.data.xdm as XdmFacts | null)?.documents.length ?? 0) > 0);
-  const missing = check('xdm-attachment', 'missing', 'MSS-CONF.14', toSelf.length > 0 ? t('detail.noXdm') : t('detail.noMessageToSelf', { mailbox: mailbox ?? '' }), toSelf);
+  const mailbox = jobMailbox(input.job, input.account);
+  const toItself = acceptedMessages(input).filter((m) => toSelf(m, mailbox));
+  const withXdm = toItself.filter((m) => ((m.data.xdm as XdmFacts | null)?.documents.length ?? 0) > 0);
+  const missing = check('xdm-attachment', 'missing', 'MSS-CONF.14', toItself.length > 0 ? t('detail.noXdm') : t('detail.noMessageToSelf', { mailbox: mailbox ?? '' }), toItself);
   return judgeLatest(input, withXdm, (message) => {
     const xdm = message.data.xdm as XdmFacts;
     const codes = codesOf(xdm.documents.map((d) => d.code ?? ''));
@@ -51,7 +51,7 @@ export const judgeHeaders: Judge = (input) => {
 };
 
 export const judgePatient: Judge = (input) => {
-  const mailbox = jobMailbox(input);
+  const mailbox = jobMailbox(input.job, input.account);
   const patient = input.account.patientAddress ?? '';
   const toPatient = acceptedMessages(input).filter((m) => m.data.from === mailbox && (m.data.to as string[]).includes(patient));
   const missing = check('patient-message', 'missing', 'MSS-CONF.21', t('detail.noPatientMessage', { patient }));

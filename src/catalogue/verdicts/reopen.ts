@@ -3,7 +3,7 @@
 // accepted message); the client must open a new session by itself, authenticated with a currently valid
 // token (a refreshed one if the first expired), and — for IMAP — open INBOX again.
 import { t } from '../../i18n/messages.ts';
-import { completeSessions, successfulAuth, type SessionFacts } from '../facts.ts';
+import { activeSessions, inboxSelects, successfulAuth, type SessionFacts } from '../facts.ts';
 import { check, judgement, nothingObserved, pscAuthentication, tokenReason } from './common.ts';
 import type { Check, Judge } from './types.ts';
 
@@ -15,7 +15,7 @@ export function closedByPlatform(session: SessionFacts): boolean {
 }
 
 export const judgeReopen: Judge = (input) => {
-  const sessions = completeSessions(input.observations).filter((s) => s.auths.length > 0 || s.commands.length > 0);
+  const sessions = activeSessions(input.observations);
   if (sessions.length === 0) return nothingObserved(input);
   const checks: Check[] = [];
   const first = sessions.find(closedByPlatform);
@@ -35,14 +35,14 @@ export const judgeReopen: Judge = (input) => {
   const reopened = later.find((s) => successfulAuth(s)?.data.mechanism === 'XOAUTH2' && successfulAuth(s)?.data.bearerVerified === true);
   if (!reopened) {
     const refused = later.flatMap((s) => s.auths).filter((a) => a.data.outcome !== 'success');
-    const reason = refused[0] ? tokenReason(String(refused[0].data.reason ?? '').replace(/^bearer_/, '')) : '';
+    const reason = refused[0] ? tokenReason(String(refused[0].data.reason ?? '')) : '';
     const failed = refused.length > 0;
     return judgement([...checks, check('new-session', failed ? 'fail' : 'missing', 'MSS-CONF.11', failed ? t('detail.reopenRefused', { reason }) : t('detail.reopenNotAuthenticated'), refused)], input.final);
   }
   checks.push(...pscAuthentication(input.account, reopened, 'MSS-CONF.11').map((c) => ({ ...c, id: `new-session-${c.id}` })));
   checks.push(check('new-session', 'pass', 'MSS-CONF.11', t('detail.reopenOk', { seconds: Math.round((reopened.openedAt - closedAt) / 1000) }), [successfulAuth(reopened)]));
   if (input.job.protocol === 'imap') {
-    const inbox = reopened.commands.find((c) => (c.name === 'SELECT' || c.name === 'EXAMINE') && c.folder?.toUpperCase() === 'INBOX' && c.ok);
+    const inbox = inboxSelects(reopened).find((c) => c.ok);
     checks.push(inbox ? check('inbox-reopened', 'pass', 'MSS-CONF.11', t('detail.inboxOpened', { command: inbox.name }), [inbox.observation]) : check('inbox-reopened', 'missing', 'MSS-CONF.11', t('detail.inboxNotOpened')));
   }
   return judgement(checks, input.final);

@@ -4,19 +4,14 @@
 //   auth-psc    — MIE PSC : Authentification (MSS-CONF.07): XOAUTH2 with a valid PSC access token, then commands;
 //   auth-cert   — MIE AUTH_CLI : Authentification (MSS-CONF.12): ORG_AUTH_CLI certificate with the right OU, then PLAIN.
 import { t } from '../../i18n/messages.ts';
-import { completeSessions, successfulAuth, type SessionFacts } from '../facts.ts';
+import { activeSessions, inboxSelects, successfulAuth, toSelf } from '../facts.ts';
 import { balAuthentication, certificateAuthentication, check, jobMailbox, judgeSessions, pscAuthentication, starttlsFirst } from './common.ts';
-import type { Check, Judge, JudgeInput } from './types.ts';
-
-/** Sessions where something about authentication happened (or, for a given IP, anything at all). */
-function candidates(input: JudgeInput): SessionFacts[] {
-  return completeSessions(input.observations).filter((s) => s.auths.length > 0 || s.commands.length > 0);
-}
+import type { Check, Judge } from './types.ts';
 
 export const judgeImapAccess: Judge = (input) =>
-  judgeSessions(input, candidates(input), (session) => {
+  judgeSessions(input, activeSessions(input.observations), (session) => {
     const checks: Check[] = [starttlsFirst(session, 'MSS-CONF.06'), ...balAuthentication(input, session)];
-    const selects = session.commands.filter((c) => (c.name === 'SELECT' || c.name === 'EXAMINE') && c.folder?.toUpperCase() === 'INBOX');
+    const selects = inboxSelects(session);
     const opened = selects.find((c) => c.ok);
     checks.push(
       opened
@@ -27,21 +22,21 @@ export const judgeImapAccess: Judge = (input) =>
   });
 
 export const judgeSend: Judge = (input) =>
-  judgeSessions(input, candidates(input), (session) => {
-    const mailbox = jobMailbox(input);
+  judgeSessions(input, activeSessions(input.observations), (session) => {
+    const mailbox = jobMailbox(input.job, input.account);
     const checks: Check[] = [starttlsFirst(session, 'MSS-CONF.05'), ...balAuthentication(input, session)];
     const accepted = session.messages.filter((m) => m.data.outcome === 'accepted');
-    const toSelf = accepted.find((m) => m.data.from === mailbox && (m.data.to as string[]).includes(mailbox ?? ''));
+    const toItself = accepted.find((m) => toSelf(m, mailbox));
     checks.push(
-      toSelf
-        ? check('message-accepted', 'pass', 'MSS-CONF.05', t('detail.messageToSelf', { mailbox: mailbox ?? '' }), [toSelf])
+      toItself
+        ? check('message-accepted', 'pass', 'MSS-CONF.05', t('detail.messageToSelf', { mailbox: mailbox ?? '' }), [toItself])
         : check('message-accepted', 'missing', 'MSS-CONF.05', accepted.length > 0 ? t('detail.messageNotToSelf', { mailbox: mailbox ?? '' }) : t('detail.noMessage'), accepted),
     );
     return checks;
   });
 
 export const judgeAuthPsc: Judge = (input) =>
-  judgeSessions(input, candidates(input), (session) => {
+  judgeSessions(input, activeSessions(input.observations), (session) => {
     const checks: Check[] = [starttlsFirst(session, 'MSS-CONF.07'), ...pscAuthentication(input.account, session, 'MSS-CONF.07')];
     const success = successfulAuth(session);
     if (success) {
@@ -56,4 +51,4 @@ export const judgeAuthPsc: Judge = (input) =>
   });
 
 export const judgeAuthCert: Judge = (input) =>
-  judgeSessions(input, candidates(input), (session) => [starttlsFirst(session, 'MSS-CONF.12'), ...certificateAuthentication(input.account, session, 'MSS-CONF.12')]);
+  judgeSessions(input, activeSessions(input.observations), (session) => [starttlsFirst(session, 'MSS-CONF.12'), ...certificateAuthentication(input.account, session, 'MSS-CONF.12')]);

@@ -1,7 +1,8 @@
 // The second step of ISC login: a 6-digit code e-mailed to the user, valid `codeTtlSeconds` (5 minutes),
 // one live code per login attempt (asking for a new one closes the previous), a few tries per code.
 // Only an HMAC of each code is kept.
-import { createHmac, randomInt, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomInt } from 'node:crypto';
+import { sameSecret } from '../../auth/secret.ts';
 import type { IdentityDb } from '../db.ts';
 
 const MAX_ATTEMPTS = 5;
@@ -38,9 +39,7 @@ export class LoginCodes {
     const row = await this.db.selectFrom('isc_codes').selectAll().where('interaction_uid', '=', interactionUid).orderBy('id', 'desc').executeTakeFirst();
     if (!row || row.closed_at !== null) return { ok: false, reason: row && Number(row.attempts) >= MAX_ATTEMPTS ? 'too_many' : 'none' };
     if (Number(row.expires_at) <= now) return { ok: false, reason: 'expired' };
-    const expected = Buffer.from(row.code_hash);
-    const given = Buffer.from(this.hash(interactionUid, code.trim()));
-    if (expected.length === given.length && timingSafeEqual(expected, given)) {
+    if (sameSecret(this.hash(interactionUid, code.trim()), row.code_hash)) {
       await this.db.updateTable('isc_codes').set({ closed_at: now }).where('id', '=', row.id).execute();
       return { ok: true, userId: Number(row.user_id) };
     }

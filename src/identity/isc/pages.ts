@@ -1,8 +1,8 @@
 // The ISC simulator's pages: login (user name + password), the e-mailed code with "Envoyer un nouveau code",
 // the consent page listing what is shared with the tool (Accepter / Refuser), the development outbox,
 // and the admin page that creates organisations and vendor users (HTTP Basic, user "admin").
-import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { sameSecret } from '../../auth/secret.ts';
 import { t, type MessageKey } from '../../i18n/messages.ts';
 import { html, type SafeHtml } from '../../web/html.ts';
 import type { ProviderHolder } from '../oidc.ts';
@@ -45,6 +45,11 @@ function registerLogin(scope: FastifyInstance, o: IscPagesOptions): void {
   };
   const expired = (reply: FastifyReply) => send(reply, t('isc.login.title'), html`<h1>${t('isc.login.title')}</h1><p class="error" role="alert">${t('oidc.interactionExpired')}</p>`, 400);
   const base = (uid: string) => `/isc/connexion/${encodeURIComponent(uid)}`;
+  /** The user who reached the code step of this attempt, if any. */
+  const codeUser = async (uid: string) => {
+    const userId = await o.codes.userAt(uid);
+    return userId === undefined ? undefined : o.directory.userById(userId);
+  };
 
   const loginPage = (request: FastifyRequest<Params>, reply: FastifyReply, login = '', error?: string) => {
     const token = o.csrf.token(request, reply);
@@ -114,8 +119,7 @@ ${o.csrf.field(token)}
       const user = interaction.session?.accountId ? await o.directory.user(interaction.session.accountId) : undefined;
       return user ? consentPage(request, reply, user) : expired(reply);
     }
-    const userId = await o.codes.userAt(interaction.uid);
-    const user = userId === undefined ? undefined : await o.directory.userById(userId);
+    const user = await codeUser(interaction.uid);
     return user ? codePage(request, reply, user) : loginPage(request, reply);
   });
 
@@ -135,8 +139,7 @@ ${o.csrf.field(token)}
     const form = formOf(request);
     if (!o.csrf.valid(request, form)) return refuseForgedForm(reply, send);
     const interaction = await details(request, reply);
-    const userId = interaction ? await o.codes.userAt(interaction.uid) : undefined;
-    const user = userId === undefined ? undefined : await o.directory.userById(userId);
+    const user = interaction ? await codeUser(interaction.uid) : undefined;
     if (!interaction || !user) return expired(reply);
     await sendCode(o, interaction.uid, user);
     return codePage(request, reply, user, { notice: t('isc.code.resent') });
@@ -149,8 +152,7 @@ ${o.csrf.field(token)}
     if (!interaction || interaction.prompt.name !== 'login') return expired(reply);
     const result = await o.codes.check(interaction.uid, form.code ?? '');
     if (!result.ok) {
-      const userId = await o.codes.userAt(interaction.uid);
-      const user = userId === undefined ? undefined : await o.directory.userById(userId);
+      const user = await codeUser(interaction.uid);
       if (!user) return loginPage(request, reply);
       return codePage(request, reply, user, { error: t(`isc.code.${result.reason}` as MessageKey) });
     }
@@ -203,10 +205,7 @@ function registerAdmin(scope: FastifyInstance, o: IscPagesOptions): void {
   const authorised = (request: FastifyRequest) => {
     const basic = /^Basic\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
     if (!basic) return false;
-    const decoded = Buffer.from(basic, 'base64').toString('utf8');
-    const a = Buffer.from(decoded);
-    const b = Buffer.from(`admin:${o.adminPassword}`);
-    return a.length === b.length && timingSafeEqual(a, b);
+    return sameSecret(Buffer.from(basic, 'base64').toString('utf8'), `admin:${o.adminPassword}`);
   };
   scope.addHook('onRequest', async (request, reply) => {
     if (!request.url.startsWith('/isc/admin')) return;

@@ -57,7 +57,7 @@ export async function createIscSimulator(o: {
     mailer,
     holder,
     async register(app) {
-      await mountProvider(app, o.issuer, () => holder.provider);
+      await mountProvider(app, o.issuer, () => holder.handler);
       await app.register(async (forms) => {
         acceptForms(forms);
         registerIscPages(forms, {

@@ -2,9 +2,9 @@
 // userinfo wants audience-less tokens, its introspection finds only opaque ones), so these endpoints check
 // the JWT themselves (signature with the provider's keys, issuer, lifetime, and that the token is still
 // stored: revocation and logout delete it) and answer as Keycloak does, including `typ` (Bearer / Refresh).
-import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { createLocalJWKSet, jwtVerify, type JWTPayload } from 'jose';
+import { jwtVerify, type JWTPayload } from 'jose';
+import { sameSecret } from '../../auth/secret.ts';
 import { StoreAdapter } from '../adapter.ts';
 import type { IdentityDb } from '../db.ts';
 import { KEYCLOAK_ROUTES, type ProviderHolder } from '../oidc.ts';
@@ -24,9 +24,8 @@ export function registerTokenEndpoints(scope: FastifyInstance, o: EndpointOption
 
   /** The payload of a live access token issued by us, or undefined. */
   const liveAccessToken = async (token: string): Promise<(JWTPayload & Record<string, unknown>) | undefined> => {
-    const keys = o.holder.current!.keys.map(({ d: _d, p: _p, q: _q, dp: _dp, dq: _dq, qi: _qi, ...pub }) => pub);
     try {
-      const { payload } = await jwtVerify(token, createLocalJWKSet({ keys }), { issuer: o.issuer, typ: 'at+jwt', clockTolerance: 5 });
+      const { payload } = await jwtVerify(token, o.holder.publicKeys, { issuer: o.issuer, typ: 'at+jwt', clockTolerance: 5 });
       const stored = payload.jti ? await accessTokens.find(payload.jti) : undefined;
       if (!stored?.grantId || !(await o.holder.provider.Grant.find(stored.grantId))) return undefined;
       return payload as JWTPayload & Record<string, unknown>;
@@ -81,7 +80,5 @@ async function authenticatedClient(holder: ProviderHolder, request: FastifyReque
   if (!id || !secret) return false;
   const client = await holder.provider.Client.find(id);
   if (!client?.clientSecret) return false;
-  const a = Buffer.from(secret);
-  const b = Buffer.from(client.clientSecret);
-  return a.length === b.length && timingSafeEqual(a, b);
+  return sameSecret(secret, client.clientSecret);
 }

@@ -57,7 +57,7 @@ export async function createPscSimulator(o: {
     ciba,
     holder,
     async register(app) {
-      await mountProvider(app, o.issuer, () => holder.provider, { '/.well-known/wallet-openid-configuration': '/.well-known/openid-configuration' });
+      await mountProvider(app, o.issuer, () => holder.handler, { '/.well-known/wallet-openid-configuration': '/.well-known/openid-configuration' });
       await app.register(async (forms) => {
         acceptForms(forms);
         registerTokenEndpoints(forms, { issuer: o.issuer, db: o.db, holder, identities });

@@ -1,6 +1,7 @@
 // What the identity pages share: urlencoded form bodies, cookies, a per-session CSRF token, and labelled
 // fields that show their French error next to them while keeping what the user typed.
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
+import { sameSecret } from '../../auth/secret.ts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { html, page, type SafeHtml } from '../../web/html.ts';
 import { t } from '../../i18n/messages.ts';
@@ -63,9 +64,7 @@ export class Csrf {
   valid(request: FastifyRequest, form: Form): boolean {
     const session = readCookie(request, SESSION_COOKIE);
     if (!session || !form.csrf) return false;
-    const expected = Buffer.from(this.sign(session));
-    const given = Buffer.from(form.csrf);
-    return expected.length === given.length && timingSafeEqual(expected, given);
+    return sameSecret(form.csrf, this.sign(session));
   }
 
   /** The hidden field every form carries. */

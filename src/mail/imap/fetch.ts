@@ -71,9 +71,30 @@ function parseSection(tokens: Token[]): Pick<SectionItem, 'path' | 'text' | 'fie
   return { path, text, fields };
 }
 
-/** Whether an item needs the message bytes (not only what the folder index holds). */
-export function needsContent(item: FetchItem): boolean {
-  return item.kind !== 'FLAGS' && item.kind !== 'UID' && item.kind !== 'INTERNALDATE' && item.kind !== 'RFC822.SIZE';
+/** What of the message bytes a command needs beyond the folder index: none, the header section, or all. */
+export type ContentNeed = 'none' | 'header' | 'message';
+
+/** The greatest of some needs. */
+export function greatestNeed(needs: ContentNeed[]): ContentNeed {
+  return needs.includes('message') ? 'message' : needs.includes('header') ? 'header' : 'none';
+}
+
+/** What an item needs: ENVELOPE and the message's own header (HEADER, HEADER.FIELDS[.NOT]) only the header. */
+export function contentNeed(item: FetchItem): ContentNeed {
+  switch (item.kind) {
+    case 'FLAGS':
+    case 'UID':
+    case 'INTERNALDATE':
+    case 'RFC822.SIZE':
+      return 'none';
+    case 'ENVELOPE':
+    case 'RFC822.HEADER':
+      return 'header';
+    case 'section':
+      return item.path.length === 0 && item.text?.startsWith('HEADER') ? 'header' : 'message';
+    default:
+      return 'message';
+  }
 }
 
 /** Whether fetching the item marks the message \Seen (RFC 3501: BODY[…] and RFC822/RFC822.TEXT). */
@@ -81,7 +102,10 @@ export function setsSeen(item: FetchItem): boolean {
   return (item.kind === 'section' && !item.peek) || item.kind === 'RFC822' || item.kind === 'RFC822.TEXT';
 }
 
-/** A message to answer for: its index entry (flags as shown to this session) and its bytes when needed. */
+/**
+ * A message to answer for: its index entry (flags as shown to this session) and its bytes when needed (only
+ * its header section when the items need no more).
+ */
 export type FetchedMessage = MessageEntry & { raw: Buffer | undefined };
 
 /** The response values of the items for one message: a flat list of name, value, name, value… */
@@ -148,6 +172,12 @@ export function formatInternalDate(ms: number): string {
 }
 
 export const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** 0–11 for a month abbreviation in any case ("jan"), -1 for anything else. */
+export function monthIndex(name: string): number {
+  const lower = name.toLowerCase();
+  return MONTHS.findIndex((m) => m.toLowerCase() === lower);
+}
 
 /**
  * The part a section path names. Part n of a multipart is its n-th child; a non-multipart body is its own

@@ -2,7 +2,7 @@
 // LIST/LSUB (with RFC 6154 special-use and RFC 3348 children attributes), STATUS and APPEND.
 import { canonicalFolderName, FolderError, FOLDER_DELIMITER, type Folder } from '../mailbox/store.ts';
 import { folderArg, no, ok, type ImapContext, type Reply } from './context.ts';
-import { MONTHS } from './fetch.ts';
+import { monthIndex } from './fetch.ts';
 import { parseFlags } from './messages.ts';
 import { ImapSyntaxError, type Args } from './parser.ts';
 import { recentCount } from './selected.ts';
@@ -167,7 +167,7 @@ export async function append(ctx: ImapContext, args: Args): Promise<Reply> {
 /** RFC 3501 date-time: "dd-Mon-yyyy hh:mm:ss +hhmm" (day may be space-padded). */
 function parseDateTime(text: string): number {
   const match = /^([ \d]?\d)-([A-Za-z]{3})-(\d{4}) (\d{2}):(\d{2}):(\d{2}) ([+-])(\d{2})(\d{2})$/.exec(text);
-  const month = match ? MONTHS.findIndex((m) => m.toLowerCase() === match[2]!.toLowerCase()) : -1;
+  const month = match ? monthIndex(match[2]!) : -1;
   if (!match || month < 0) throw new ImapSyntaxError('Invalid date-time');
   const [, day, , year, hours, minutes, seconds, sign, zoneHours, zoneMinutes] = match;
   const offset = (sign === '-' ? -1 : 1) * (Number(zoneHours) * 60 + Number(zoneMinutes));

@@ -1,10 +1,11 @@
 // Commands on the messages of the selected folder: FETCH, STORE, SEARCH, COPY, MOVE, EXPUNGE (and their
 // UID forms), CLOSE and UNSELECT.
-import { SYSTEM_FLAGS, type FlagChange } from '../mailbox/store.ts';
+import { SYSTEM_FLAGS, type FlagChange, type MessageEntry } from '../mailbox/store.ts';
+import { bodyOffset } from '../message/headers.ts';
 import { folderArg, no, ok, selectedOf, type ImapContext, type Reply } from './context.ts';
-import { fetchValues, needsContent, parseFetchItems, setsSeen, type FetchItem } from './fetch.ts';
+import { contentNeed, fetchValues, greatestNeed, parseFetchItems, setsSeen, type ContentNeed, type FetchItem } from './fetch.ts';
 import { Args, ImapSyntaxError, type Token } from './parser.ts';
-import { BadCharsetError, matches, parseSearch, SEARCH_CHARSETS, searchNeedsContent } from './search.ts';
+import { BadCharsetError, matches, parseSearch, SEARCH_CHARSETS, searchNeed } from './search.ts';
 import { formatSequenceSet, largestNumber, parseSequenceSet, type SequenceRange } from './sequence.ts';
 import { encode } from './wire.ts';
 
@@ -14,23 +15,20 @@ export async function fetch(ctx: ImapContext, args: Args, byUid: boolean): Promi
   const items: FetchItem[] = parseFetchItems(args.next('FETCH items'));
   args.end();
   if (byUid && !items.some((i) => i.kind === 'UID')) items.unshift({ kind: 'UID' });
-  const markSeen = !view.readOnly && items.some(setsSeen);
-  const withContent = items.some(needsContent);
+  const targets = view.select(set, byUid);
+  // RFC 3501 §6.4.5: the implicit \Seen change is reported with the data.
+  const marked = new Set(!view.readOnly && items.some(setsSeen) ? targets.filter((t) => !t.entry.flags.includes('\\Seen')).map((t) => t.entry.uid) : []);
+  if (marked.size > 0) {
+    for (const updated of await ctx.store.updateFlags(view.folder, [...marked], 'add', ['\\Seen'], view)) view.setFlags(updated.uid, updated.flags);
+  }
+  const withFlags: FetchItem[] = items.some((i) => i.kind === 'FLAGS') ? items : [...items, { kind: 'FLAGS' }];
   let missing = false;
-  for (const { msn, entry } of view.select(set, byUid)) {
-    const raw = withContent ? await ctx.store.content(view.folder.id, entry.uid) : undefined;
-    if (withContent && !raw) {
+  for await (const { msn, entry, raw, gone } of withBytes(ctx, view.folder.id, targets, greatestNeed(items.map(contentNeed)))) {
+    if (gone) {
       missing = true; // expunged by another session, not announced yet
       continue;
     }
-    let shown = items;
-    if (markSeen && !entry.flags.includes('\\Seen')) {
-      const [updated] = await ctx.store.updateFlags(view.folder, [entry.uid], 'add', ['\\Seen']);
-      if (updated) view.setFlags(entry.uid, updated.flags);
-      // RFC 3501 §6.4.5: the implicit \Seen change is reported with the data.
-      if (!items.some((i) => i.kind === 'FLAGS')) shown = [...items, { kind: 'FLAGS' }];
-    }
-    const values = fetchValues(shown, { uid: entry.uid, flags: view.shownFlags(entry), internalDate: entry.internalDate, size: entry.size, raw });
+    const values = fetchValues(marked.has(entry.uid) ? withFlags : items, { uid: entry.uid, flags: view.shownFlags(entry), internalDate: entry.internalDate, size: entry.size, raw });
     ctx.untagged(Buffer.concat([Buffer.from(`${msn} FETCH `), encode(values)]));
     await ctx.flush();
   }
@@ -48,7 +46,7 @@ export async function store(ctx: ImapContext, args: Args, byUid: boolean): Promi
   if (view.readOnly) return no('Mailbox is read-only');
   const change: FlagChange = item[1] === '+' ? 'add' : item[1] === '-' ? 'remove' : 'set';
   const targets = new Map(view.select(set, byUid).map((t) => [t.entry.uid, t]));
-  const results = await ctx.store.updateFlags(view.folder, [...targets.keys()], change, flags);
+  const results = await ctx.store.updateFlags(view.folder, [...targets.keys()], change, flags, view);
   for (const result of results) {
     view.setFlags(result.uid, result.flags);
     const { msn, entry } = targets.get(result.uid)!;
@@ -66,12 +64,10 @@ export async function search(ctx: ImapContext, args: Args, byUid: boolean): Prom
     if (error instanceof BadCharsetError) return no(`Unsupported charset ${error.message}`, `BADCHARSET (${SEARCH_CHARSETS.join(' ')})`);
     throw error;
   }
-  const withContent = searchNeedsContent(criteria);
   const scope = { lastMsn: view.exists, lastUid: view.lastUid };
   const hits: number[] = [];
-  for (const { msn, entry } of view.select([{ start: 1, end: Infinity }], false)) {
-    const raw = withContent ? await ctx.store.content(view.folder.id, entry.uid) : undefined;
-    if (withContent && !raw) continue;
+  for await (const { msn, entry, raw, gone } of withBytes(ctx, view.folder.id, view.select([{ start: 1, end: Infinity }], false), searchNeed(criteria))) {
+    if (gone) continue;
     if (matches(criteria, { msn, uid: entry.uid, flags: entry.flags, recent: view.isRecent(entry.uid), internalDate: entry.internalDate, size: entry.size, raw }, scope)) {
       hits.push(byUid ? entry.uid : msn);
     }
@@ -93,7 +89,7 @@ export async function copy(ctx: ImapContext, args: Args, byUid: boolean, move: b
   const uids = view.select(set, byUid).map((t) => t.entry.uid);
   const facts = { folder: target.name, messages: uids.length };
   if (uids.length === 0) return { ...ok(`${verb} completed (no messages)`), facts };
-  const result = move ? await ctx.store.moveMessages(view.folder, uids, target) : await ctx.store.copyMessages(view.folder, uids, target);
+  const result = move ? await ctx.store.moveMessages(view.folder, uids, target, view) : await ctx.store.copyMessages(view.folder, uids, target);
   const code = `COPYUID ${result.uidValidity} ${formatSequenceSet(result.pairs.map(([from]) => from))} ${formatSequenceSet(result.pairs.map(([, to]) => to))}`;
   if (!move) return { ...ok(`${verb} completed`, code), facts };
   ctx.untagged(`OK [${code}] Moved UIDs.`);
@@ -108,7 +104,7 @@ export async function expunge(ctx: ImapContext, args: Args, byUid: boolean): Pro
   args.end();
   if (view.readOnly) return no('Mailbox is read-only');
   const only = set ? view.select(set, true).map((t) => t.entry.uid) : undefined;
-  const expunged = await ctx.store.expunge(view.folder, only);
+  const expunged = await ctx.store.expunge(view.folder, only, view);
   for (const msn of view.forget(expunged)) ctx.untagged(`${msn} EXPUNGE`);
   return ok('EXPUNGE completed');
 }
@@ -120,6 +116,32 @@ export async function close(ctx: ImapContext, args: Args, expungeFirst: boolean)
   ctx.deselect();
   if (expungeFirst && !view.readOnly) await ctx.store.expunge(view.folder);
   return ok(expungeFirst ? 'CLOSE completed' : 'UNSELECT completed');
+}
+
+/** Messages whose bytes are read a batch at a time (heads) or one at a time (whole messages). */
+const BATCH = 100;
+
+/**
+ * The messages with what a command needs of their bytes: nothing, the header section or the whole message;
+ * `gone` when a message was expunged meanwhile (by another session, not yet announced). The header section
+ * comes from the first bytes of a batch of messages, or from the whole message when it is longer.
+ */
+async function* withBytes(ctx: ImapContext, folderId: number, targets: { msn: number; entry: MessageEntry }[], need: ContentNeed): AsyncGenerator<{ msn: number; entry: MessageEntry; raw: Buffer | undefined; gone: boolean }> {
+  for (let i = 0; i < targets.length; i += BATCH) {
+    const batch = targets.slice(i, i + BATCH);
+    const heads = need === 'header' ? await ctx.store.heads(folderId, batch.map((t) => t.entry.uid)) : undefined;
+    for (const { msn, entry } of batch) {
+      const raw = need === 'none' ? undefined : (headerSection(heads?.get(entry.uid), entry.size) ?? (await ctx.store.content(folderId, entry.uid)));
+      yield { msn, entry, raw, gone: need !== 'none' && !raw };
+    }
+  }
+}
+
+/** The header section of a message from its first bytes; undefined when they end before it does. */
+function headerSection(head: Buffer | undefined, size: number): Buffer | undefined {
+  if (!head) return undefined;
+  const end = bodyOffset(head);
+  return end < head.length || head.length === size ? head.subarray(0, end) : undefined;
 }
 
 /** A sequence set argument; message numbers beyond the mailbox (any, when it is empty) are an error, as in Dovecot. */

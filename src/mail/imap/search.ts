@@ -2,8 +2,8 @@
 // match case-insensitively as substrings, in decoded header values (RFC 2047 words) and decoded text
 // parts (transfer encoding and charset undone) as well as in the raw bytes.
 import { headerValue, parseHeaderFields, type HeaderField } from '../message/headers.ts';
-import { decodeCharset, decodedBody, decodeEncodedWords, leafParts, parseMime } from '../message/mime.ts';
-import { MONTHS } from './fetch.ts';
+import { decodeEncodedWords, leafParts, parseMime, partText } from '../message/mime.ts';
+import { greatestNeed, monthIndex, type ContentNeed } from './fetch.ts';
 import { Args, ImapSyntaxError, type Token } from './parser.ts';
 import { inSequenceSet, parseSequenceSet, type SequenceRange } from './sequence.ts';
 
@@ -121,30 +121,31 @@ function parseCriterion(args: Args): Criterion {
 /** "1-Feb-1994" → days since the epoch. */
 function parseSearchDate(text: string): number {
   const match = /^(\d{1,2})-([A-Za-z]{3})-(\d{4})$/.exec(text);
-  const month = match ? MONTHS.findIndex((m) => m.toLowerCase() === match[2]!.toLowerCase()) : -1;
+  const month = match ? monthIndex(match[2]!) : -1;
   if (!match || month < 0) throw new ImapSyntaxError('Invalid date');
   return Date.UTC(Number(match[3]), month, Number(match[1])) / DAY;
 }
 
 const DAY = 24 * 60 * 60 * 1000;
 
-/** Whether evaluating the criterion needs the message bytes. */
-export function searchNeedsContent(c: Criterion): boolean {
+/** What of the message bytes evaluating the criterion needs: header keys and sent dates only the header. */
+export function searchNeed(c: Criterion): ContentNeed {
   switch (c.key) {
     case 'header':
+      return 'header';
     case 'body':
     case 'text':
-      return true;
+      return 'message';
     case 'date':
-      return c.sent;
+      return c.sent ? 'header' : 'none';
     case 'not':
-      return searchNeedsContent(c.criterion);
+      return searchNeed(c.criterion);
     case 'or':
-      return searchNeedsContent(c.left) || searchNeedsContent(c.right);
+      return greatestNeed([searchNeed(c.left), searchNeed(c.right)]);
     case 'and':
-      return c.criteria.some(searchNeedsContent);
+      return greatestNeed(c.criteria.map(searchNeed));
     default:
-      return false;
+      return 'none';
   }
 }
 
@@ -155,7 +156,7 @@ export interface SearchCandidate {
   recent: boolean;
   internalDate: number;
   size: number;
-  /** Present when the criteria need it. */
+  /** Present when the criteria need it (only the header section when they need no more). */
   raw: Buffer | undefined;
 }
 
@@ -233,7 +234,7 @@ class Matcher {
       const root = parseMime(raw);
       const decoded = leafParts(root)
         .filter((p) => p.type.toLowerCase() === 'text')
-        .map((p) => decodeCharset(decodedBody(raw, p), p.params.find((x) => x.name === 'charset')?.value));
+        .map((p) => partText(raw, p));
       this.bodyTexts = [...decoded, raw.subarray(root.bodyStart).toString('utf8')].map(fold);
     }
     return this.bodyTexts.some((text) => text.includes(wanted));
@@ -243,7 +244,7 @@ class Matcher {
   private sentDay(): number | undefined {
     const date = headerValue(this.fields(), 'Date');
     const match = date ? /(\d{1,2})\s+([A-Za-z]{3})[a-z]*\s+(\d{2,4})/.exec(date) : null;
-    const month = match ? MONTHS.findIndex((m) => m.toLowerCase() === match[2]!.toLowerCase()) : -1;
+    const month = match ? monthIndex(match[2]!) : -1;
     if (!match || month < 0) return undefined;
     const year = Number(match[3]) < 100 ? 1900 + Number(match[3]) + (Number(match[3]) < 50 ? 100 : 0) : Number(match[3]);
     return Date.UTC(year, month, Number(match[1])) / DAY;

@@ -1,7 +1,9 @@
 // The folder a session has selected (RFC 3501 §6.3.1): its messages in sequence-number order with the
 // flags this session last announced, and the changes made elsewhere still to announce (EXISTS, EXPUNGE,
 // FETCH FLAGS). Changes arrive from the store's event bus; they are announced by diffing against the
-// database at safe points (after a command, during IDLE), so none is lost and none is told twice.
+// database at safe points (after a command, during IDLE), so none is lost and none is told twice. Changes
+// this session makes itself (STORE, EXPUNGE, MOVE) it applies and announces at once, passing itself to the
+// store as their origin, so they cost no new look at the database.
 import { SYSTEM_FLAGS, type Folder, type MailboxStore, type MessageEntry } from '../mailbox/store.ts';
 import { inSequenceSet, type SequenceRange } from './sequence.ts';
 
@@ -21,7 +23,8 @@ export class SelectedFolder {
     /** Writes one untagged response line (without "* " and CRLF). */
     private readonly announce: (line: string) => void,
   ) {
-    this.unsubscribe = store.events.onFolder(folder.id, () => {
+    this.unsubscribe = store.events.onFolder(folder.id, (change) => {
+      if ('origin' in change && change.origin === this) return;
       this.changed = true;
       this.onChange?.();
     });
@@ -168,7 +171,8 @@ function claimRecent(store: MailboxStore, folderId: number, entries: MessageEntr
   if (!folders) claims.set(store, (folders = new Map()));
   const claimed = folders.get(folderId) ?? 0;
   const recent = entries.filter((e) => e.uid > claimed).map((e) => e.uid);
-  if (claim && recent.length > 0) folders.set(folderId, Math.max(claimed, ...recent));
+  // Entries come in UID order: the last recent one is the highest.
+  if (claim && recent.length > 0) folders.set(folderId, recent.at(-1)!);
   return new Set(recent);
 }
 

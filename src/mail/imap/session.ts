@@ -397,7 +397,7 @@ export class ImapSession extends Conversation implements ImapContext {
     this.armTimeout();
     await this.session.record('auth', { ...facts, outcome: 'success', tls: true });
     // The capabilities change with authentication; sending them saves clients a round trip.
-    return { ...ok('Authenticated', `CAPABILITY ${this.capabilities()}`), after: () => this.notify({ type: 'authenticated' }) };
+    return ok('Authenticated', `CAPABILITY ${this.capabilities()}`);
   }
 
   // Commands of the authenticated state.

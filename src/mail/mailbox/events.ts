@@ -4,9 +4,14 @@
 // In-process only: a change made by another process (the CLI) is seen at the next read of the database.
 
 export type MailboxChange =
-  | { type: 'appended'; mailboxId: number; folderId: number; uids: number[] }
-  | { type: 'flags'; mailboxId: number; folderId: number; uids: number[] }
-  | { type: 'expunged'; mailboxId: number; folderId: number; uids: number[] }
+  | { type: 'appended'; mailboxId: number; folderId: number }
+  | {
+      type: 'flags' | 'expunged';
+      mailboxId: number;
+      folderId: number;
+      /** Who made the change and has already applied it (an IMAP session's selected folder), if anyone. */
+      origin?: object;
+    }
   | { type: 'folders'; mailboxId: number };
 
 export type ChangeListener = (change: MailboxChange) => void;

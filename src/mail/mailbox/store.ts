@@ -154,7 +154,7 @@ export class MailboxStore {
         .execute();
       return { uid, folderId: Number(folder.id), uidValidity: Number(folder.uid_validity) };
     });
-    this.events.emit({ type: 'appended', mailboxId, folderId: appended.folderId, uids: [appended.uid] });
+    this.events.emit({ type: 'appended', mailboxId, folderId: appended.folderId });
     return appended;
   }
 
@@ -189,8 +189,7 @@ export class MailboxStore {
 
   /** Creates a folder and the superiors it needs (RFC 3501 §6.3.3); a trailing delimiter is dropped. */
   async createFolder(mailboxId: number, name: string): Promise<Folder> {
-    const canonical = canonicalFolderName(name.endsWith(FOLDER_DELIMITER) ? name.slice(0, -1) : name);
-    if (!isValidFolderName(canonical)) throw new FolderError('invalid_name', name);
+    const canonical = newFolderName(name);
     const created = await this.db.transaction().execute(async (tx) => {
       const existing = await tx.selectFrom('folders').select(['name', 'uid_validity']).where('mailbox_id', '=', mailboxId).execute();
       const names = new Set(existing.map((r) => r.name));
@@ -219,9 +218,8 @@ export class MailboxStore {
     const folder = await this.requireFolder(mailboxId, name);
     if (folder.name === 'INBOX') throw new FolderError('inbox', name);
     if ((await this.folders(mailboxId)).some((f) => f.name.startsWith(folder.name + FOLDER_DELIMITER))) throw new FolderError('has_children', name);
-    const uids = (await this.index(folder.id)).map((m) => m.uid);
     await this.db.deleteFrom('folders').where('id', '=', folder.id).execute();
-    this.events.emit({ type: 'expunged', mailboxId, folderId: folder.id, uids });
+    this.events.emit({ type: 'expunged', mailboxId, folderId: folder.id });
     this.events.emit({ type: 'folders', mailboxId });
   }
 
@@ -231,8 +229,7 @@ export class MailboxStore {
    */
   async renameFolder(mailboxId: number, from: string, to: string): Promise<void> {
     const source = await this.requireFolder(mailboxId, from);
-    const target = canonicalFolderName(to.endsWith(FOLDER_DELIMITER) ? to.slice(0, -1) : to);
-    if (!isValidFolderName(target)) throw new FolderError('invalid_name', to);
+    const target = newFolderName(to);
     if (await this.folder(mailboxId, target)) throw new FolderError('exists', target);
     if (target === source.name || target.startsWith(source.name + FOLDER_DELIMITER)) throw new FolderError('invalid_name', to);
     const parent = target.split(FOLDER_DELIMITER).slice(0, -1).join(FOLDER_DELIMITER);
@@ -300,8 +297,11 @@ export class MailboxStore {
     return row ? Buffer.from(row.raw) : undefined;
   }
 
-  /** Sets, adds or removes flags; returns every message found with its flags afterwards. */
-  async updateFlags(folder: Pick<Folder, 'id' | 'mailboxId'>, uids: number[], change: FlagChange, flags: string[]): Promise<{ uid: number; flags: string[]; changed: boolean }[]> {
+  /**
+   * Sets, adds or removes flags; returns every message found with its flags afterwards. `origin` (see
+   * MailboxChange) names the listener that applies the result itself.
+   */
+  async updateFlags(folder: Pick<Folder, 'id' | 'mailboxId'>, uids: number[], change: FlagChange, flags: string[], origin?: object): Promise<{ uid: number; flags: string[]; changed: boolean }[]> {
     const results = await this.db.transaction().execute(async (tx) => {
       const out: { uid: number; flags: string[]; changed: boolean }[] = [];
       for (const batch of chunks(uids)) {
@@ -316,8 +316,7 @@ export class MailboxStore {
       }
       return out;
     });
-    const changed = results.filter((r) => r.changed).map((r) => r.uid);
-    if (changed.length > 0) this.events.emit({ type: 'flags', mailboxId: folder.mailboxId, folderId: folder.id, uids: changed });
+    if (results.some((r) => r.changed)) this.events.emit({ type: 'flags', mailboxId: folder.mailboxId, folderId: folder.id, origin });
     return results;
   }
 
@@ -327,20 +326,20 @@ export class MailboxStore {
   }
 
   /** Moves messages (RFC 6851): copies, then removes them from the source, in one transaction. */
-  async moveMessages(source: Pick<Folder, 'id' | 'mailboxId'>, uids: number[], target: Pick<Folder, 'id' | 'mailboxId'>): Promise<{ uidValidity: number; pairs: [number, number][] }> {
-    return this.transfer(source, uids, target, true);
+  async moveMessages(source: Pick<Folder, 'id' | 'mailboxId'>, uids: number[], target: Pick<Folder, 'id' | 'mailboxId'>, origin?: object): Promise<{ uidValidity: number; pairs: [number, number][] }> {
+    return this.transfer(source, uids, target, true, origin);
   }
 
   /** Removes the messages flagged \Deleted (only those among `uids` when given); returns their UIDs. */
-  async expunge(folder: Pick<Folder, 'id' | 'mailboxId'>, uids?: number[]): Promise<number[]> {
+  async expunge(folder: Pick<Folder, 'id' | 'mailboxId'>, uids?: number[], origin?: object): Promise<number[]> {
     const only = uids ? new Set(uids) : undefined;
     const expunged = (await this.index(folder.id)).filter((m) => m.flags.includes('\\Deleted') && (!only || only.has(m.uid))).map((m) => m.uid);
     for (const batch of chunks(expunged)) await this.db.deleteFrom('messages').where('folder_id', '=', folder.id).where('uid', 'in', batch).execute();
-    if (expunged.length > 0) this.events.emit({ type: 'expunged', mailboxId: folder.mailboxId, folderId: folder.id, uids: expunged });
+    if (expunged.length > 0) this.events.emit({ type: 'expunged', mailboxId: folder.mailboxId, folderId: folder.id, origin });
     return expunged;
   }
 
-  private async transfer(source: Pick<Folder, 'id' | 'mailboxId'>, uids: number[], target: Pick<Folder, 'id' | 'mailboxId'>, move: boolean): Promise<{ uidValidity: number; pairs: [number, number][] }> {
+  private async transfer(source: Pick<Folder, 'id' | 'mailboxId'>, uids: number[], target: Pick<Folder, 'id' | 'mailboxId'>, move: boolean, origin?: object): Promise<{ uidValidity: number; pairs: [number, number][] }> {
     const result = await this.db.transaction().execute(async (tx) => {
       const rows = [];
       for (const batch of chunks(uids)) rows.push(...(await tx.selectFrom('messages').selectAll().where('folder_id', '=', source.id).where('uid', 'in', batch).execute()));
@@ -362,8 +361,9 @@ export class MailboxStore {
       return { uidValidity: Number(folder.uid_validity), pairs };
     });
     if (result.pairs.length > 0) {
-      this.events.emit({ type: 'appended', mailboxId: target.mailboxId, folderId: target.id, uids: result.pairs.map(([, copy]) => copy) });
-      if (move) this.events.emit({ type: 'expunged', mailboxId: source.mailboxId, folderId: source.id, uids: result.pairs.map(([uid]) => uid) });
+      // The copies are news even to the origin (a MOVE into its own folder); only the removal is not.
+      this.events.emit({ type: 'appended', mailboxId: target.mailboxId, folderId: target.id });
+      if (move) this.events.emit({ type: 'expunged', mailboxId: source.mailboxId, folderId: source.id, origin });
     }
     return result;
   }
@@ -388,6 +388,13 @@ export class MailboxStore {
 export function canonicalFolderName(name: string): string {
   const [first, ...rest] = name.split(FOLDER_DELIMITER);
   return first!.toUpperCase() === 'INBOX' ? ['INBOX', ...rest].join(FOLDER_DELIMITER) : name;
+}
+
+/** The name of a folder to create or rename to: a trailing delimiter dropped, INBOX canonical, checked. */
+function newFolderName(name: string): string {
+  const canonical = canonicalFolderName(name.endsWith(FOLDER_DELIMITER) ? name.slice(0, -1) : name);
+  if (!isValidFolderName(canonical)) throw new FolderError('invalid_name', name);
+  return canonical;
 }
 
 /** Non-empty levels, no IMAP wildcards or control characters, a sane length. */

@@ -1,5 +1,6 @@
 // Facts about what a submitted message carries: its attachments and, for an IHE_XDM.ZIP, the health
-// documents inside (xdm.ts). Recorded with the message so that the X-MSS-* verdicts read only the journal.
+// documents inside (xdm.ts). Recorded with the message so that the X-MSS-* verdicts read only the journal;
+// the webmail shows the same attachments.
 import { decodedBody, decodeEncodedWords, leafParts, parseMime, type MimePart, type MimeParameter } from './mime.ts';
 import { xdmFacts, type XdmFacts } from './xdm.ts';
 
@@ -7,6 +8,12 @@ export interface AttachmentFacts {
   filename: string | null;
   contentType: string;
   size: number;
+}
+
+/** An attachment read: its facts, its part and its decoded body. */
+export interface Attachment extends AttachmentFacts {
+  part: MimePart;
+  body: Buffer;
 }
 
 export interface ContentFacts {
@@ -17,19 +24,31 @@ export interface ContentFacts {
 
 const XDM_NAME = /^IHE_XDM\.ZIP$/i;
 
-export function contentFacts(raw: Buffer): ContentFacts {
-  const attachments: AttachmentFacts[] = [];
-  let xdm: ContentFacts['xdm'] = null;
-  for (const { part, filename } of attachmentParts(parseMime(raw))) {
+/** What the journal keeps of a message's content; `root` is its MIME tree when the caller has it. */
+export function contentFacts(raw: Buffer, root: MimePart = parseMime(raw)): ContentFacts {
+  const attachments = readAttachments(raw, root);
+  const archive = attachments.find((a) => a.filename !== null && isXdmArchive(a.filename));
+  return {
+    attachments: attachments.map(({ filename, contentType, size }) => ({ filename, contentType, size })),
+    xdm: archive ? { filename: archive.filename!, ...xdmFacts(archive.body) } : null,
+  };
+}
+
+/** The attachments of a message, each body decoded once. */
+export function readAttachments(raw: Buffer, root: MimePart): Attachment[] {
+  return attachmentParts(root).map(({ part, filename }) => {
     const body = decodedBody(raw, part);
-    attachments.push({ filename, contentType: `${part.type}/${part.subtype}`.toLowerCase(), size: body.length });
-    if (!xdm && filename && isXdmArchive(filename)) xdm = { filename, ...xdmFacts(body) };
-  }
-  return { attachments, xdm };
+    return { filename, contentType: `${part.type}/${part.subtype}`.toLowerCase(), size: body.length, part, body };
+  });
+}
+
+/** The facts of an IHE_XDM.ZIP attachment (unzipped and parsed: only where they are shown); null for others. */
+export function attachedXdm(attachment: Attachment): XdmFacts | null {
+  return attachment.filename !== null && isXdmArchive(attachment.filename) ? xdmFacts(attachment.body) : null;
 }
 
 /** The leaf parts that are attachments: those with a file name or an attachment disposition. */
-export function attachmentParts(root: MimePart): { part: MimePart; filename: string | null }[] {
+function attachmentParts(root: MimePart): { part: MimePart; filename: string | null }[] {
   const found: { part: MimePart; filename: string | null }[] = [];
   for (const part of leafParts(root)) {
     if (part === root) break; // a single-part message has no attachment
@@ -39,7 +58,7 @@ export function attachmentParts(root: MimePart): { part: MimePart; filename: str
   return found;
 }
 
-export function isXdmArchive(filename: string): boolean {
+function isXdmArchive(filename: string): boolean {
   return XDM_NAME.test(filename);
 }
 

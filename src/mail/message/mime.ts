@@ -213,6 +213,11 @@ function decodeQuotedPrintable(body: Buffer): Buffer {
   return Buffer.from(text.replace(/=([0-9A-Fa-f]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16))), 'latin1');
 }
 
+/** A leaf part's text: transfer encoding undone, then decoded from its charset. */
+export function partText(raw: Buffer, part: MimePart): string {
+  return decodeCharset(decodedBody(raw, part), part.params.find((p) => p.name === 'charset')?.value);
+}
+
 /** Bytes in a named charset as text; unknown charsets fall back to UTF-8 (lossy, never throws). */
 export function decodeCharset(bytes: Buffer, charset: string | undefined): string {
   try {

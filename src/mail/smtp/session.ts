@@ -2,7 +2,8 @@
 // port 587 behaves: nothing but EHLO/STARTTLS/NOOP/RSET/QUIT before TLS, authentication before mail, local
 // delivery only. Every command, its reply and each message are recorded; verdicts are not decided here.
 import { contentFacts } from '../message/attachments.ts';
-import { parseHeaderFields, headerValue } from '../message/headers.ts';
+import { headerValue } from '../message/headers.ts';
+import { parseMime } from '../message/mime.ts';
 import { Conversation } from '../conversation.ts';
 import type { Line } from '../line-reader.ts';
 import { ADVERTISED_MECHANISMS, exposedCredentials, isKnownMechanism, SaslExchange, type SaslStep } from '../sasl/mechanisms.ts';
@@ -166,8 +167,7 @@ export class SmtpSession extends Conversation {
       this.session.mailbox = decision.mailbox.address;
       this.armTimeout();
       await this.session.record('auth', { ...decision.facts, outcome: 'success', reason: decision.reason, tls: true });
-      await this.answer('AUTH', mechanism, { code: 235, status: '2.7.0', lines: ['Authentication successful'] }, { pipelined });
-      return this.services.registry.notify(this.session, { type: 'authenticated' });
+      return this.answer('AUTH', mechanism, { code: 235, status: '2.7.0', lines: ['Authentication successful'] }, { pipelined });
     }
     await this.session.record('auth', { ...decision.facts, outcome: 'failure', reason: decision.reason, tls: true });
     if (decision.reason === 'mechanism_not_offered') {
@@ -238,7 +238,8 @@ export class SmtpSession extends Conversation {
     }
 
     const message = received.data;
-    const headers = parseHeaderFields(message);
+    const root = parseMime(message);
+    const headers = root.headers;
     const submission = await this.services.submissions.save(this.session.id, this.session.mailbox, message);
     const stored = await this.services.delivery.deliver(transaction.recipients, Buffer.concat([Buffer.from(this.receivedHeader(submission.id)), message]));
     await this.session.record('message', {
@@ -254,7 +255,7 @@ export class SmtpSession extends Conversation {
       subject: headerValue(headers, 'Subject') ?? null,
       longLines: received.longLines,
       bareLfLines: received.bareLfLines,
-      ...contentFacts(message),
+      ...contentFacts(message, root),
       stored: stored.map((s) => ({ address: s.address, folder: 'INBOX', uid: s.uid })),
     });
     await this.answer('DATA', '', { code: 250, status: '2.0.0', lines: [`Ok: queued as ${submission.id}`] });

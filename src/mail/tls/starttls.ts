@@ -6,6 +6,7 @@ import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
 import tls, { type SecureContext, type TLSSocket } from 'node:tls';
 import type { EndpointConfig } from '../../config/config.ts';
+import { canonicalSerial } from '../../pki/encoding.ts';
 import type { ClientCertificateJudgement } from '../../pki/index.ts';
 import type { MailSession } from '../session.ts';
 import { captureClientHello, type ClientHelloSummary } from './client-hello.ts';
@@ -190,7 +191,8 @@ function peerChain(socket: TLSSocket): Buffer[] {
   return chain;
 }
 
-function describeCertificate(der: Buffer): Record<string, string> {
+/** One certificate of the chain as recorded; the serial in the judgement's canonical form (Node keeps leading zeros). */
+export function describeCertificate(der: Buffer): Record<string, string> {
   const certificate = new X509Certificate(der);
-  return { subject: certificate.subject.replaceAll('\n', ', '), issuer: certificate.issuer.replaceAll('\n', ', '), serialNumber: certificate.serialNumber.toLowerCase(), sha256: certificate.fingerprint256 };
+  return { subject: certificate.subject.replaceAll('\n', ', '), issuer: certificate.issuer.replaceAll('\n', ', '), serialNumber: canonicalSerial(certificate.serialNumber), sha256: certificate.fingerprint256 };
 }

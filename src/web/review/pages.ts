@@ -6,7 +6,6 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { PlatformUser } from '../../accounts/directory.ts';
 import { Access } from '../../api/access.ts';
 import { buildEvidence, evidenceBody } from '../../api/evidence.ts';
-import { ApiError } from '../../api/route.ts';
 import { t } from '../../i18n/messages.ts';
 import { field } from '../../identity/web/forms.ts';
 import type { Execution } from '../../runner/types.ts';
@@ -31,14 +30,7 @@ ${field({ name: 'execution', label: t('review.search'), value, error, required: 
     });
 
   /** The execution if the user may read it (reviewers and admins read any); undefined as for one that does not exist. */
-  const reachable = async (user: PlatformUser, id: number): Promise<Execution | undefined> => {
-    try {
-      return await new Access({ user, via: 'session' }, accounts).execution(id, executions);
-    } catch (error) {
-      if (error instanceof ApiError && error.status === 404) return undefined;
-      throw error;
-    }
-  };
+  const reachable = (user: PlatformUser, id: number): Promise<Execution | undefined> => new Access({ user, via: 'session' }, accounts).findExecution(id, executions);
 
   scope.get<{ Querystring: { execution?: string } }>('/revue', async (request, reply) => {
     const user = await layout.guard(request, reply, REVIEWERS);

@@ -6,7 +6,6 @@ import type { FastifyRequest } from 'fastify';
 import type { Accounts, ProductAccount } from '../../accounts/accounts.ts';
 import type { PlatformUser } from '../../accounts/directory.ts';
 import { Access } from '../../api/access.ts';
-import { ApiError } from '../../api/route.ts';
 import type { Auth } from '../../auth/index.ts';
 import type { ExecutionStore } from '../../runner/store.ts';
 import type { Execution } from '../../runner/types.ts';
@@ -24,14 +23,8 @@ export async function visitOf(request: FastifyRequest, deps: { auth: Auth; accou
   const user = await deps.auth.sessions.sessionUser(request);
   if (!user) return { ok: false, reason: 'signed-out' };
   const id = idOf(accountParam);
-  if (id === undefined) return { ok: false, reason: 'not-found', user };
-  try {
-    const account = await new Access({ user, via: 'session' }, deps.accounts).account(id);
-    return { ok: true, visit: { user, account } };
-  } catch (error) {
-    if (error instanceof ApiError && error.status === 404) return { ok: false, reason: 'not-found', user };
-    throw error;
-  }
+  const account = id === undefined ? undefined : await new Access({ user, via: 'session' }, deps.accounts).findAccount(id);
+  return account ? { ok: true, visit: { user, account } } : { ok: false, reason: 'not-found', user };
 }
 
 /** An execution of the visited account (a step of a global job included), or undefined. */

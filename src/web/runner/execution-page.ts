@@ -121,7 +121,7 @@ function progress(node: ExecutionNode, { visit, config }: ExecutionPageInput): S
   if (node.execution.status !== 'running') return html``;
   const current = currentNode(node)!.execution;
   const job = current.targetType === 'job' ? findJob(current.targetId) : undefined;
-  const instruction = job && expectations(job, { config, account: toRunnerAccount(visit.account), reopenDelaySeconds: config.runner.reopenImapDelaySeconds }).instruction;
+  const instruction = job && expectations(job, { config, account: toRunnerAccount(visit.account) }).instruction;
   const levels = stepPath(node);
   return html`<section class="progress-panel" aria-labelledby="progress-title">
 <h2 id="progress-title">${t('runnerPage.exec.progress')}</h2>

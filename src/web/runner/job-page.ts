@@ -102,7 +102,7 @@ ${field({ name: 'delai', label: t('runnerPage.job.delai'), value: values.delai, 
 }
 
 function attendusSection({ visit, config }: JobPageInput, job: UnitJob): SafeHtml {
-  const attendus = expectations(job, { config, account: toRunnerAccount(visit.account), reopenDelaySeconds: config.runner.reopenImapDelaySeconds });
+  const attendus = expectations(job, { config, account: toRunnerAccount(visit.account) });
   const list = (items: string[]) => html`<ul>${items.map((item) => html`<li>${item}</li>`)}</ul>`;
   return html`<section class="attendus" aria-labelledby="attendus-title">
 <h2 id="attendus-title">${t('runnerPage.job.attendus')}</h2>

@@ -4,7 +4,6 @@
 import { CAMPAIGN_ORDER, FOLDERS, type UnitJob } from '../../catalogue/jobs.ts';
 import { t } from '../../i18n/messages.ts';
 import type { ExecutionStore } from '../../runner/store.ts';
-import type { Execution } from '../../runner/types.ts';
 import { frenchDateTime, html, type SafeHtml } from '../html.ts';
 import type { Visit } from './access.ts';
 import { runnerUrl } from './layout.ts';
@@ -15,15 +14,9 @@ export function hasMailboxFor(visit: Visit, job: UnitJob): boolean {
   return Boolean(job.bal === 'PSC' ? visit.account.mailboxes.personal : visit.account.mailboxes.applicative);
 }
 
-/** The latest execution of a target for an account, steps of global jobs included. */
-async function lastOf(executions: ExecutionStore, accountId: number, targetId: string): Promise<Execution | undefined> {
-  return (await executions.list({ accountIds: [accountId], targetId, limit: 1 }))[0];
-}
-
 export async function jobsBody(visit: Visit, executions: ExecutionStore): Promise<SafeHtml> {
   const id = visit.account.id;
-  const targets = ['campaign', ...FOLDERS.map((f) => f.id), ...FOLDERS.flatMap((f) => f.jobs.map((j) => j.id))];
-  const last = new Map(await Promise.all(targets.map(async (target) => [target, await lastOf(executions, id, target)] as const)));
+  const last = await executions.latestByTarget(id);
   const jobUrl = (target: string) => runnerUrl(id, `jobs/${target}`);
   const lastVerdict = (target: string) => {
     const e = last.get(target);

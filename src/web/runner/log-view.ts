@@ -15,7 +15,7 @@ export interface ExecutionNode {
 }
 
 export async function loadTree(executions: ExecutionStore, execution: Execution): Promise<ExecutionNode> {
-  const children = (await executions.list({ parentId: execution.id, limit: 1000 })).reverse();
+  const children = await executions.children(execution.id);
   return { execution, log: await executions.log(execution.id), children: await Promise.all(children.map((child) => loadTree(executions, child))) };
 }
 

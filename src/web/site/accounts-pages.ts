@@ -6,7 +6,6 @@ import type { AccountResult, ProductAccount } from '../../accounts/accounts.ts';
 import type { PlatformUser } from '../../accounts/directory.ts';
 import type { AccountField } from '../../accounts/validation.ts';
 import { Access } from '../../api/access.ts';
-import { ApiError } from '../../api/route.ts';
 import { t } from '../../i18n/messages.ts';
 import { errorSummary, field, formOf, type Form } from '../../identity/web/forms.ts';
 import { html, type SafeHtml } from '../html.ts';
@@ -20,13 +19,7 @@ type Errors = Partial<Record<AccountField, string>>;
 /** The vendor's own account of that id, or undefined (another organisation's answers as one that does not exist). */
 export async function ownAccount(site: Site, user: PlatformUser, idText: string): Promise<ProductAccount | undefined> {
   const id = idOf(idText);
-  if (id === undefined) return undefined;
-  try {
-    return await new Access({ user, via: 'session' }, site.accounts).account(id);
-  } catch (error) {
-    if (error instanceof ApiError && error.status === 404) return undefined;
-    throw error;
-  }
+  return id === undefined ? undefined : new Access({ user, via: 'session' }, site.accounts).findAccount(id);
 }
 
 /** « i » bubble of a status that is not « Disponible »: why, and what happens next. */
