@@ -3,6 +3,7 @@
 // certificate and concurrency, and the memory each server uses meanwhile (PSS, see memory.ts). Starts and stops
 // everything itself. Options: --sessions N (per server, default
 // 2000), --concurrency N (default 50), --message-kb N (default 50).
+// `npm run bench -- limits` runs the limits scenario instead (bench/limits.ts, its options there).
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -13,15 +14,22 @@ import { startPlatform, type Platform } from '../src/platform.ts';
 import { silentLogger } from '../src/util/log.ts';
 import { dovecotUnavailable, startDovecot } from './dovecot.ts';
 import { idleLatency } from './idle-latency.ts';
+import { limitsBenchmark } from './limits.ts';
 import { appendMessage } from './imap-client.ts';
 import { measureMemory, type MemoryPeak } from './memory.ts';
 import type { LoadOptions, LoadResult } from './imap-load.ts';
 
-const { values } = parseArgs({
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
   options: {
     sessions: { type: 'string', default: '2000' },
     concurrency: { type: 'string', default: '50' },
     'message-kb': { type: 'string', default: '50' },
+    // The limits scenario's.
+    'pre-auth-deadline': { type: 'string' },
+    dribblers: { type: 'string', default: '100' },
+    flood: { type: 'string', default: '2000' },
+    'select-runs': { type: 'string', default: '5' },
   },
 });
 const sessions = Number(values.sessions);
@@ -88,11 +96,11 @@ function table(rows: string[][]): string {
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
 
-async function startOurs(dataDir: string): Promise<Platform> {
+async function startOurs(dataDir: string, overrides: Record<string, unknown> = {}): Promise<Platform> {
   for (let attempt = 0; ; attempt++) {
     const portBase = 21000 + 1000 * Math.floor(Math.random() * 11); // below the ephemeral port range
     try {
-      return await startPlatform(loadConfig({ env: {}, cwd: dataDir, overrides: { dataDir, portBase } }), { log: silentLogger });
+      return await startPlatform(loadConfig({ env: {}, cwd: dataDir, overrides: { dataDir, portBase, ...overrides } }), { log: silentLogger });
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE' || attempt >= 5) throw error;
     }
@@ -114,7 +122,8 @@ async function main(): Promise<void> {
     const mailbox = await platform.mailboxes.create(user, 'test');
     const message = benchMessage(messageBytes);
     await platform.mailboxes.append(mailbox.id, 'INBOX', message);
-    const common = { servername: endpoint.host, ca: readFileSync(ca, 'utf8'), user, password: platform.config.webmailPassword, expectBytes: message.length };
+    const password = (await platform.mailboxes.password(mailbox.id))!;
+    const common = { servername: endpoint.host, ca: readFileSync(ca, 'utf8'), user, password, expectBytes: message.length };
 
     const rows: string[][] = [];
     console.log(`Measuring motco (${endpoint.id} endpoint, port ${endpoint.imapPort})…`);
@@ -131,7 +140,7 @@ async function main(): Promise<void> {
     if (unavailable) {
       console.log(`Dovecot skipped: ${unavailable}`);
     } else {
-      const dovecot = await startDovecot(platform.pki.credentials(ENDPOINT), platform.config.webmailPassword);
+      const dovecot = await startDovecot(platform.pki.credentials(ENDPOINT), password);
       cleanups.unshift(() => dovecot.stop());
       console.log(`Measuring ${dovecot.version} (port ${dovecot.port}, same certificate and key)…`);
       await appendMessage({ ...common, host: '127.0.0.1', port: dovecot.port }, message);
@@ -163,4 +172,30 @@ async function main(): Promise<void> {
   }
 }
 
-await main();
+/** `npm run bench -- limits`: the limits scenario on a platform of its own, then its data folder removed. */
+async function limits(): Promise<void> {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'motco-bench-'));
+  try {
+    const options = {
+      preAuthDeadlineSeconds: values['pre-auth-deadline'] ? Number(values['pre-auth-deadline']) : undefined,
+      dribblers: Number(values.dribblers),
+      flood: Number(values.flood),
+      selectRuns: Number(values['select-runs']),
+    };
+    await limitsBenchmark(
+      async (overrides) => {
+        const platform = await startOurs(dataDir, overrides);
+        await platform.pki.exportTrust(dataDir);
+        return platform;
+      },
+      dataDir,
+      options,
+    );
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+if (positionals[0] === 'limits') await limits();
+else if (positionals.length > 0) throw new Error(`unknown benchmark scenario ${positionals[0]} (known: limits)`);
+else await main();

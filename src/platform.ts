@@ -22,9 +22,12 @@ import { TestPki, WEB_SERVER, type PkiCheck } from './pki/index.ts';
 import { Runner } from './runner/runner.ts';
 import { ExecutionStore } from './runner/store.ts';
 import { openStore, type Store } from './store/store.ts';
+import { securePrivateFolder } from './util/files.ts';
 import { createLogger, type Logger } from './util/log.ts';
+import { t } from './i18n/messages.ts';
+import { setTimeZone } from './i18n/time.ts';
 import { assetRoutes } from './web/assets.ts';
-import { startWebServer } from './web/server.ts';
+import { startWebServer, type RouteEntry } from './web/server.ts';
 import { webmailRoutes } from './webmail/routes.ts';
 import { runnerPages } from './web/runner/routes.ts';
 import { siteRoutes } from './web/site/index.ts';
@@ -48,6 +51,8 @@ export interface Platform {
   executions: ExecutionStore;
   /** Results of the PKI health check run at start-up. */
   pkiChecks: PkiCheck[];
+  /** Every HTTP route registered (method and URL pattern). */
+  routes: RouteEntry[];
   stop(): Promise<void>;
 }
 
@@ -61,6 +66,11 @@ export async function startPlatform(config: Config, options: { log?: Logger } = 
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
   };
   try {
+    // Everything the platform creates is its own: keys, tokens, the database and its journal files, all mail.
+    process.umask(0o077);
+    setTimeZone(config.timeZone);
+    const fixed = securePrivateFolder(config.dataDir);
+    if (fixed.length > 0) log.warn(t('dataFolder.fixed', { count: fixed.length }), { dataDir: config.dataDir });
     const store = await openStore(config);
     cleanups.push(() => store.close());
     const journal = new Journal(store.db);
@@ -68,11 +78,12 @@ export async function startPlatform(config: Config, options: { log?: Logger } = 
     const pkiChecks = await pki.check();
     for (const failed of pkiChecks.filter((c) => !c.ok)) log.warn('PKI check failed', { check: failed.name, detail: failed.detail });
 
-    const mailboxes = new MailboxStore(store.db, { mail: config.mailDomain, patient: config.patientDomain });
+    const mailboxes = new MailboxStore(store.db, { mail: config.mailDomain, patient: config.patientDomain }, config.mailbox);
     const sessions = new SessionRegistry();
     const users = new PlatformDirectory(store.db);
     const accounts = new Accounts({ config, db: store.db, mailboxes, certificates: async () => pki, log });
-    const identity = await startIdentity(config, store, log, accounts.owners);
+    const auth = new Auth(store.db, users, config.publicUrl.startsWith('https:'));
+    const identity = await startIdentity(config, store, log, { owners: accounts.owners, auth });
     cleanups.push(() => identity.stop());
     const endpointTls = new Map<EndpointConfig['id'], EndpointTls>(
       config.endpoints.map((e) => [e.id, new EndpointTls(e, pki, config.tls.ecdhCurves, config.tls.handshakeTimeoutSeconds * 1000)]),
@@ -89,10 +100,12 @@ export async function startPlatform(config: Config, options: { log?: Logger } = 
       tls: (id) => endpointTls.get(id)!,
     };
 
+    // The manual's shared password opens every mailbox: on an instance several vendors share, each could sign in as another.
+    if (config.webmailPassword !== undefined && (await users.organisations()).length >= 2) log.warn(t('config.sharedPasswordShared'));
+
     const executions = new ExecutionStore(store.db);
     const runner = new Runner({ config, journal, store: executions, accounts: accounts.forRunner, sessions, log });
     await runner.recover();
-    const auth = new Auth(store.db, users, config.publicUrl.startsWith('https:'));
     const adminToken = await auth.ensureAdminToken(config.dataDir);
     if (adminToken.created) log.info('admin API token written', { file: adminToken.file });
     const schedule = new ProvisioningSchedule(config.accounts, () => accounts.runBatch(), log);
@@ -101,7 +114,7 @@ export async function startPlatform(config: Config, options: { log?: Logger } = 
     const autoconfig = autoconfigRoutes({ config, mailboxes, journal, log });
     const site = siteRoutes({ config, accounts, users, auth, identity, journal, executions, log });
     const runnerWeb = runnerPages({ config, accounts, auth, runner, executions, identity });
-    const webmail = webmailRoutes({ config, mailboxes, authenticator: services.authenticator, trust: () => pki.trustBundlePem(), log });
+    const webmail = webmailRoutes({ config, mailboxes, authenticator: services.authenticator, csrf: identity.csrf, siteSessions: auth.sessions, accounts, trust: () => pki.trustBundlePem(), log });
     const web = await startWebServer(config, log, [assetRoutes, pki.routes(journal), autoconfig, identity.routes, api, site, runnerWeb, webmail], pki.credentials(WEB_SERVER));
     cleanups.push(() => web.close());
     const dns = await startDnsServer({ config, journal, log });
@@ -122,7 +135,7 @@ export async function startPlatform(config: Config, options: { log?: Logger } = 
     // Last pushed, first run at stop: running executions end INTERRUPTED while everything they use still works.
     cleanups.push(() => runner.shutdown());
 
-    return { config, store, journal, pki, mailboxes, sessions, identity, accounts, users, schedule, auth, runner, executions, pkiChecks, stop };
+    return { config, store, journal, pki, mailboxes, sessions, identity, accounts, users, schedule, auth, runner, executions, pkiChecks, routes: web.routes, stop };
   } catch (error) {
     await stop();
     throw error;

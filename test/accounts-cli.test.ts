@@ -20,17 +20,17 @@ describe('motco org, user, account and token commands', () => {
   it('adds an organisation and a vendor of it, refusing duplicates and a vendor without organisation', async () => {
     const org = await cli(['org', 'add', '--raison-sociale', 'Éditeur CLI', '--immatriculation', '44444444400044', '--telephone', '01 02 03 04 05']);
     expect(org.code, org.stderr).toBe(0);
-    expect(org.stdout).toContain('Organisation créée : Éditeur CLI (44444444400044)');
+    expect(org.stdout).toContain('Organisation créée : Éditeur CLI (44444444400044)');
     const again = await cli(['org', 'add', '--raison-sociale', 'Autre', '--immatriculation', '44444444400044']);
     expect(again.code).toBe(3);
-    expect(again.stderr).toContain('--immatriculation : Une organisation porte déjà cette immatriculation.');
+    expect(again.stderr).toContain('--immatriculation\u00a0: Une organisation porte déjà cette immatriculation.');
 
     const user = await cli(['user', 'add', '--login', 'claire', '--org', '44444444400044', '--given', 'Claire', '--family', 'Moreau', '--json']);
     expect(user.code, user.stderr).toBe(0);
     expect(JSON.parse(user.stdout)).toMatchObject({ login: 'claire', role: 'vendor', organisation: { raisonSociale: 'Éditeur CLI' } });
     const orphan = await cli(['user', 'add', '--login', 'orphelin']);
     expect(orphan.code).toBe(2);
-    expect(orphan.stderr).toContain('--org : Un éditeur appartient à une organisation');
+    expect(orphan.stderr).toContain('--org\u00a0: Un éditeur appartient à une organisation');
     const list = await cli(['user', 'list']);
     expect(list.stdout).toMatch(/^claire {2}vendor {2}Claire Moreau {2}Éditeur CLI \(44444444400044\)$/m);
   });
@@ -55,14 +55,14 @@ describe('motco org, user, account and token commands', () => {
 
     const taken = await cli(['account', 'create', '--org', '44444444400044', '--nil', 'CLI-1', '--idnat-psc', '899700771191']);
     expect(taken.code).toBe(3);
-    expect(taken.stderr).toContain('--nil : La référence produit (NIL) « CLI-1 » est déjà utilisée par un autre compte.');
+    expect(taken.stderr).toContain('--nil\u00a0: La référence produit (NIL) « CLI-1 » est déjà utilisée par un autre compte.');
     const invalid = await cli(['account', 'create', '--org', '44444444400044', '--nil', 'CLI-X', '--idnat-psc', '7']);
     expect(invalid.code).toBe(2);
-    expect(invalid.stderr).toContain('--idnat-psc : Identifiant national PSC « 7 » invalide');
+    expect(invalid.stderr).toContain('--idnat-psc\u00a0: Identifiant national PSC « 7 » invalide');
 
     const shown = await cli(['account', 'show', 'CLI-1']);
     expect(shown.stdout).toContain(`Compte ${account.id} — NIL CLI-1 — Disponible`);
-    expect(shown.stdout).toContain(`BAL personnelle : ${account.mailboxes.personal}`);
+    expect(shown.stdout).toContain(`BAL personnelle : ${account.mailboxes.personal}`);
     expect(shown.stdout).toContain(account.certificate.files.pkcs12);
   });
 
@@ -87,7 +87,7 @@ describe('motco org, user, account and token commands', () => {
 
     const batch = await cli(['account', 'provision'], nightly);
     expect(batch.code, batch.stderr).toBe(0);
-    expect(batch.stdout).toContain('Traitement de création : 1 compte(s) créé(s) ou mis à jour, 0 en échec.');
+    expect(batch.stdout).toContain('Traitement de création : 1 compte(s) créé(s) ou mis à jour, 0 en échec.');
     const shown = JSON.parse((await cli(['account', 'show', 'CLI-2', '--json'], nightly)).stdout);
     expect(shown).toMatchObject({ status: 'available', mailboxes: { applicative: '2123456789@mail-tests-editeur.motco.localhost' }, certificate: { idnat: '2123456789' } });
   });

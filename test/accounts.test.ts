@@ -187,9 +187,13 @@ describe('accounts, nightly provisioning', () => {
   });
 
   it('issues an ORG_AUTH_CLI certificate whose OU is the IdNat AUTH_CLI, chained to the IGC Santé TEST organisation CA', async () => {
-    const { certificate } = (await alice.api('GET', `/accounts/${accountId}`)).body;
-    expect(certificate).toMatchObject({ idnat: AUTH_CLI, serialNumber: expect.stringMatching(/^[0-9a-f]+$/) });
-    for (const file of Object.values(certificate.files) as string[]) expect(existsSync(file), file).toBe(true);
+    const view = (await alice.api('GET', `/accounts/${accountId}`)).body;
+    expect(view.certificate).toMatchObject({ idnat: AUTH_CLI, serialNumber: expect.stringMatching(/^[0-9a-f]+$/) });
+    // The API names no file on the server; the platform itself knows where the files are.
+    expect(view.certificate).not.toHaveProperty('files');
+    expect(JSON.stringify(view)).not.toContain(t.dataDir);
+    const certificate = (await t.platform.accounts.get(accountId))!.certificate!;
+    for (const file of Object.values(certificate.files)) expect(existsSync(file), file).toBe(true);
     const subject = await run('openssl', ['x509', '-in', certificate.files.certificate, '-noout', '-subject', '-serial', '-ext', 'extendedKeyUsage']);
     expect(subject.code, subject.stderr).toBe(0);
     expect(subject.stdout).toMatch(new RegExp(`OU ?= ?${AUTH_CLI}\\b`));
@@ -214,7 +218,7 @@ describe('accounts, nightly provisioning', () => {
     const psc = t.endpoint('psc');
     const sent = await run('python3', ['test/clients/smtp_client.py'], {
       input: JSON.stringify({
-        host: psc.address, port: psc.smtpPort, cafile: roots, mechanism: 'PLAIN', user: account.mailboxes.personal, password: t.config.webmailPassword,
+        host: psc.address, port: psc.smtpPort, cafile: roots, mechanism: 'PLAIN', user: account.mailboxes.personal, password: account.passwords.personal,
         from: account.mailboxes.personal, to: [account.mailboxes.personal], message: 'From: <lps>\r\nSubject: avant modification\r\n\r\ncorps\r\n',
       }),
     });

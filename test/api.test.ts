@@ -17,7 +17,7 @@ let t: TestPlatform;
 let alice: Awaited<ReturnType<typeof vendor>>;
 let bob: Awaited<ReturnType<typeof vendor>>;
 let reviewer: Awaited<ReturnType<typeof staff>>;
-let aliceAccount: { id: number; mailboxes: { personal: string } };
+let aliceAccount: { id: number; mailboxes: { personal: string }; passwords: { personal: string } };
 let bobAccount: { id: number };
 /** Alice's executions: one that hears nothing (INCONCLUSIVE), one during which her LPS opens her mailbox. */
 let quiet: number;
@@ -167,7 +167,7 @@ describe('executions, live log and evidence', () => {
     expect(logs.map((e) => e.id)).toEqual(logs.map((e) => String(e.data.seq)));
     expect(logs.length).toBeGreaterThan(past);
     expect(logs[0]!.data.text).toContain('MIE PSC : TLS IMAP');
-    expect(logs.at(-1)!.data.text).toContain('INCONCLUSIVE');
+    expect(logs.at(-1)!.data.text).toBe('Résultat : NON CONCLUANT (code retour 1)');
     expect(followed.events.at(-2)).toMatchObject({ event: 'state', data: { id: quiet, status: 'finished', verdict: 'INCONCLUSIVE' } });
     expect(followed.events.at(-1)).toEqual({ event: 'end', data: { id: quiet, verdict: 'INCONCLUSIVE' } });
 
@@ -185,7 +185,7 @@ describe('executions, live log and evidence', () => {
     const roots = path.join(t.dataDir, 'roots.pem');
     writeFileSync(roots, t.platform.pki.trustBundlePem());
     const imap = await run('python3', ['test/clients/imap_client.py'], {
-      input: JSON.stringify({ host: psc.address, port: psc.imapPort, cafile: roots, mechanism: 'LOGIN', user: aliceAccount.mailboxes.personal, password: t.config.webmailPassword, steps: [['select', 'INBOX']] }),
+      input: JSON.stringify({ host: psc.address, port: psc.imapPort, cafile: roots, mechanism: 'LOGIN', user: aliceAccount.mailboxes.personal, password: aliceAccount.passwords.personal, steps: [['select', 'INBOX']] }),
     });
     expect(JSON.parse(imap.stdout), imap.stderr).toMatchObject({ ok: true });
     await expect.poll(async () => (await alice.api('GET', `/executions/${busy}`)).body.status, { timeout: 60_000 }).toBe('finished');
@@ -215,7 +215,7 @@ describe('executions, live log and evidence', () => {
     expect(htmlText).toContain('<html lang="fr">');
     expect(htmlText).toContain(`Exécution #${busy} — MIE PSC : TLS IMAP (MSS-CONF.01;03)`);
     expect(htmlText).toContain('NIL ALICE-1');
-    expect(htmlText).toContain('délai 60 s, adresse IP non renseignée');
+    expect(htmlText).toContain('délai 60 s, adresse IP non renseignée');
     expect(htmlText).toContain('Vérifications');
     expect(htmlText).toContain('MSS-CONF.03');
     expect(htmlText).toContain('Journal d’exécution');
@@ -309,7 +309,7 @@ describe('isolation between vendors', () => {
     expect((await alice.api('GET', `/journal?after=${paged.next}&limit=1000`)).body.observations).toEqual(mine.slice(2));
     const invalid = await alice.api('GET', '/journal?since=hier');
     expect(invalid.status).toBe(400);
-    expect(invalid.body.fields).toEqual([{ field: 'since', code: 'custom', message: 'Date invalide « hier » : date ISO 8601 ou millisecondes attendues.' }]);
+    expect(invalid.body.fields).toEqual([{ field: 'since', code: 'custom', message: 'Date invalide « hier » : date ISO 8601 ou millisecondes attendues.' }]);
 
     expect((await bob.api('GET', '/journal?limit=1000')).body.observations).toEqual([]);
   });
@@ -382,6 +382,6 @@ describe('global jobs', () => {
     expect(evidence.children[0].execution.title).toBe('MIE PSC : Authentification IMAP (MSS-CONF.07)');
     expect(evidence.children[0].log.length).toBeGreaterThan(0);
     const page = await (await fetch(`${t.config.publicUrl}/api/v1/executions/${folder.id}/export.html`, { headers: { authorization: `Bearer ${alice.token}` } })).text();
-    expect(page).toContain(`Étape : exécution #${tree.children[0].id} — MIE PSC : Authentification IMAP (MSS-CONF.07)`);
+    expect(page).toContain(`Étape : exécution #${tree.children[0].id} — MIE PSC : Authentification IMAP (MSS-CONF.07)`);
   });
 });

@@ -67,8 +67,8 @@ describe('motco run with the reference LPS', () => {
     expect(lpsCode, lps.output()).toBe(0);
     // The streamed log shows each step and its own lines, indented, and the final verdict.
     expect(run.output()).toMatch(/Étape 1\/10 — MIE PSC : Accès Mail IMAP \(MSS-CONF\.06\)/);
-    expect(run.output()).toMatch(/ {2}│ .*ClientHello : jusqu’à TLSv1\.3/);
-    expect(run.output()).toMatch(new RegExp(`Exécution #${id} terminée : OK`));
+    expect(run.output()).toMatch(/ {2}│ .*ClientHello\u00a0: jusqu’à TLSv1\.3/);
+    expect(run.output()).toMatch(new RegExp(`Exécution #${id} terminée : OK`));
     const xml = readFileSync(junit, 'utf8');
     expect(xml).toContain('tests="10" failures="0"');
     expect(xml.match(/<testcase /g)).toHaveLength(10);
@@ -80,8 +80,8 @@ describe('motco run with the reference LPS', () => {
     const lps = await motco(['lps', 'psc-tls-smtp', '--account', NIL, '--fault', 'forbidden-suite', '--data', dataDir], env);
     expect(lps.code, lps.stderr + lps.stdout).toBe(0);
     expect(await run.exited, run.output()).toBe(1);
-    expect(run.output()).toContain('✘ Aucune suite TLS 1.2 hors des six autorisées — Suites non autorisées proposées : TLS_RSA_WITH_AES_128_CBC_SHA.');
-    expect(run.output()).toMatch(/terminée : KO/);
+    expect(run.output()).toContain('✘ Aucune suite TLS 1.2 hors des six autorisées — Suites non autorisées proposées : TLS_RSA_WITH_AES_128_CBC_SHA.');
+    expect(run.output()).toMatch(/terminée\u00a0: KO/);
   });
 
   it('fails the global job, naming the check, when `motco lps --follow` injects a fault where it applies', async () => {
@@ -92,10 +92,10 @@ describe('motco run with the reference LPS', () => {
     const [runCode] = await Promise.all([run.exited, lps.exited]);
     expect(runCode, run.output()).toBe(1);
     // The two TLS units are KO on the forbidden suite; the other eight are played conformant and OK.
-    expect(run.output().match(/Suites non autorisées proposées : TLS_RSA_WITH_AES_128_CBC_SHA/g)?.length).toBeGreaterThanOrEqual(2);
-    expect(run.output()).toMatch(/MIE PSC : TLS IMAP \(MSS-CONF\.01;03\) : KO/);
-    expect(run.output()).toMatch(/MIE PSC : Envoi Mail SMTP \(MSS-CONF\.05\) : OK/);
-    expect(run.output()).toMatch(new RegExp(`Exécution #${id} terminée : KO`));
+    expect(run.output().match(/Suites non autorisées proposées\u00a0: TLS_RSA_WITH_AES_128_CBC_SHA/g)?.length).toBeGreaterThanOrEqual(2);
+    expect(run.output()).toMatch(/MIE PSC : TLS IMAP \(MSS-CONF\.01;03\)\u00a0: KO/);
+    expect(run.output()).toMatch(/MIE PSC : Envoi Mail SMTP \(MSS-CONF\.05\)\u00a0: OK/);
+    expect(run.output()).toMatch(new RegExp(`Exécution #${id} terminée : KO`));
   });
 
   it('lists the catalogue and refuses a bad option with a French message and exit 2', async () => {
@@ -105,7 +105,7 @@ describe('motco run with the reference LPS', () => {
     expect(listing.folders.filter((f) => f.global)).toHaveLength(5);
     const bad = await motco(['run', 'psc-expired-smtp', '--account', NIL, '--delai', '5000', '--data', dataDir], env);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toContain('delai : Le délai doit être un nombre entier de secondes entre 10 et 900.');
-    expect(bad.stderr).toContain('ip : L’adresse IP publique du poste où tourne le LPS est obligatoire pour ce test.');
+    expect(bad.stderr).toContain('delai\u00a0: Le délai doit être un nombre entier de secondes entre 10 et 900.');
+    expect(bad.stderr).toContain('ip\u00a0: L’adresse IP publique du poste où tourne le LPS est obligatoire pour ce test.');
   });
 });

@@ -52,15 +52,19 @@ describe('motco CLI', () => {
     dirs.push(dataDir);
     const env = { MOTCO_PORT_BASE: String(randomPortBase()) };
     const first = await startMotco(dataDir, env);
-    expect(first.output()).toContain(`Dossier de données : ${dataDir}`);
+    expect(first.output()).toContain(`Dossier de données : ${dataDir}`);
     expect(first.output()).toMatch(/mail-org-tests-editeur\.motco\.localhost/);
 
     const listing = JSON.parse((await motco(['endpoints', '--json', '--data', dataDir], env)).stdout);
     const org = listing.endpoints.find((e: { id: string }) => e.id === 'org');
+    const psc = listing.endpoints.find((e: { id: string }) => e.id === 'psc');
     const mailbox = `10999888777@${listing.domain}`;
-    const added = await motco(['mailbox', 'add', mailbox, '--type', 'applicative', '--data', dataDir], env);
+    const added = await motco(['mailbox', 'add', mailbox, '--type', 'applicative', '--json', '--data', dataDir], env);
     expect(added.code, added.stderr).toBe(0);
-    expect(added.stdout).toContain(mailbox);
+    const { address, password } = JSON.parse(added.stdout);
+    expect(address).toBe(mailbox);
+    expect(password).toMatch(/^([a-z2-9]{4}-){6}[a-z2-9]{4}$/);
+    expect((await motco(['mailbox', 'password', mailbox, '--data', dataDir], env)).stdout).toContain(`Mot de passe de ${mailbox}\u00a0: ${password}`);
     expect((await motco(['mailbox', 'add', mailbox, '--data', dataDir], env)).code).toBe(3);
 
     const exportDir = mkdtempSync(path.join(os.tmpdir(), 'motco-export-'));
@@ -71,7 +75,8 @@ describe('motco CLI', () => {
 
     const sent = await run('python3', ['test/clients/smtp_client.py'], {
       input: JSON.stringify({
-        host: org.address, port: org.smtp, cafile: trust, mechanism: 'PLAIN', user: mailbox, password: 'ODTMotco2',
+        // Its own password, through psc (org opens an applicative mailbox with its certificate only).
+        host: psc.address, port: psc.smtp, cafile: trust, mechanism: 'PLAIN', user: mailbox, password,
         from: mailbox, to: [mailbox], message: 'From: <lps>\r\nX-MSS-NIL: 4242\r\nSubject: via CLI\r\n\r\nbody\r\n',
       }),
     });
@@ -100,8 +105,9 @@ describe('motco CLI', () => {
     running.push(follower);
     let followed = '';
     follower.stdout.on('data', (d: Buffer) => (followed += d.toString()));
-    await new Promise((r) => setTimeout(r, 1500)); // let it print the past and start polling
-    const linesBefore = followed.split('\n').filter(Boolean).length;
+    // It prints the past first (the one session so far, the submission through psc), then polls.
+    await expect.poll(() => followed.split('\n').filter(Boolean).length, { timeout: 20_000 }).toBe(1);
+    const linesBefore = 1;
     await run('curl', ['-s', '--max-time', '5', `telnet://${org.address}:${org.smtp}`], { input: 'QUIT\r\n' });
     await expect.poll(() => followed.split('\n').filter(Boolean).length, { timeout: 10_000 }).toBe(linesBefore + 1);
     expect(JSON.parse(followed.trim().split('\n').at(-1)!)).toMatchObject({ kind: 'session.open', endpoint: 'org', protocol: 'smtp' });

@@ -16,13 +16,16 @@ import { PscTokens } from '../src/identity/psc-token.ts';
 import { Secrets } from '../src/identity/secrets.ts';
 import type { Observation } from '../src/observe/journal.ts';
 import { waitFor } from './helpers/observations.ts';
+import { passwordsOf } from './helpers/passwords.ts';
 import { startTestPlatform, type TestPlatform } from './helpers/platform.ts';
 import { run } from './helpers/run.ts';
 
 let t: TestPlatform;
 let files: string;
 let trust: string;
-const PASSWORD = 'ODTMotco2';
+/** Each mailbox's own password, by address (filled once the mailboxes exist). */
+let passwords: Map<string, string>;
+const pw = (user: string) => passwords.get(user)!;
 const MAX_LITERAL = 64 * 1024;
 /** A PSC test identity (8 + RPPS) that the simulator issues tokens for. */
 const PSC_IDNAT = '810000000555';
@@ -38,13 +41,14 @@ beforeAll(async () => {
   await t.platform.mailboxes.create(address('10123456789'), 'applicative');
   for (const local of ['871122334455', '871122334466', '871122334477', '871122334488', '871122334499']) await t.platform.mailboxes.create(address(local), 'personal');
   await t.platform.mailboxes.create(address(PSC_IDNAT), 'personal');
+  passwords = await passwordsOf(t, (await t.platform.mailboxes.list()).map((m) => m.address));
   await t.platform.identity.psc.simulator!.identities.create({ idnat: PSC_IDNAT, givenName: 'Claire', familyName: 'Moreau' });
 });
 
-/** Sends a message to a mailbox through the platform's own SMTP endpoint (the webmail password, as any client may). */
+/** Sends a message to a mailbox through the platform's own SMTP endpoint (the mailbox's own password, as any client may). */
 async function deliverBySmtp(to: string, subject: string): Promise<void> {
   const e = endpoint('psc');
-  const transport = nodemailer.createTransport({ host: e.address, port: e.smtpPort, secure: false, requireTLS: true, tls: { ca: [readFileSync(trust, 'utf8')], servername: e.host }, auth: { user: to, pass: PASSWORD } });
+  const transport = nodemailer.createTransport({ host: e.address, port: e.smtpPort, secure: false, requireTLS: true, tls: { ca: [readFileSync(trust, 'utf8')], servername: e.host }, auth: { user: to, pass: pw(to) } });
   await transport.sendMail({ from: to, to, subject, text: 'Bonjour' });
   transport.close();
 }
@@ -91,7 +95,7 @@ async function sendBySmtp(from: string, to: string, subject: string, text = 'Bon
     secure: false,
     requireTLS: true,
     tls: { ca: [readFileSync(trust, 'utf8')], servername: e.host },
-    auth: { user: from, pass: PASSWORD },
+    auth: { user: from, pass: pw(from) },
   });
   try {
     await transport.sendMail({ from, to, subject, text });
@@ -122,7 +126,7 @@ class RawImap {
     raw.attach(net.connect(e.imapPort, e.address));
     await raw.until(/^\* OK .*\r\n/m);
     if (options.tls || options.login) await raw.starttls(id);
-    if (options.login) expect(await raw.command(`LOGIN ${options.login} ${PASSWORD}`)).toMatch(/^t\d+ OK /m);
+    if (options.login) expect(await raw.command(`LOGIN ${options.login} ${pw(options.login)}`)).toMatch(/^t\d+ OK /m);
     return raw;
   }
 
@@ -190,10 +194,10 @@ async function liveSession(port: number) {
 }
 
 describe('IMAP with conformant clients', () => {
-  it('imapflow: STARTTLS, LOGIN with the webmail password, SELECT INBOX, FETCH a message sent by SMTP; the journal tells it all', async () => {
+  it('imapflow: STARTTLS, LOGIN with the mailbox’s own password, SELECT INBOX, FETCH a message sent by SMTP; the journal tells it all', async () => {
     const user = address('871122334455');
     await sendBySmtp(user, user, 'Arrivé par SMTP', 'Bonjour par SMTP');
-    const client = imapflow('psc', { user, pass: PASSWORD, loginMethod: 'LOGIN' });
+    const client = imapflow('psc', { user, pass: pw(user), loginMethod: 'LOGIN' });
     await client.connect();
     const mailbox = await client.mailboxOpen('INBOX');
     expect(mailbox.exists).toBeGreaterThanOrEqual(1);
@@ -218,12 +222,12 @@ describe('IMAP with conformant clients', () => {
     expect(verbs.find((c) => c.verb === 'ID')!.client).toMatchObject({ name: 'imapflow' });
     expect(verbs.every((c) => typeof c.tag === 'string' && ['OK', 'NO', 'BAD'].includes(c.reply.status))).toBe(true);
     expect(session.find((o) => o.kind === 'session.close')!.data).toMatchObject({ by: 'client', reason: 'LOGOUT', tls: true });
-    expect(JSON.stringify(session)).not.toContain(PASSWORD);
+    expect(JSON.stringify(session)).not.toContain(pw(user));
   });
 
   it('imapflow: AUTHENTICATE PLAIN answering the continuation, APPEND with APPENDUID, MOVE with COPYUID', async () => {
     const user = address('871122334466');
-    const client = imapflow('psc', { user, pass: PASSWORD, loginMethod: 'AUTH=PLAIN' });
+    const client = imapflow('psc', { user, pass: pw(user), loginMethod: 'AUTH=PLAIN' });
     await client.connect();
     const appended = await client.append('Drafts', 'Subject: brouillon\r\n\r\ntexte\r\n', ['\\Draft', '$Label1'], new Date('2025-01-06T09:15:00Z'));
     expect(appended).toMatchObject({ destination: 'Drafts', uid: 1 });
@@ -251,11 +255,12 @@ describe('IMAP with conformant clients', () => {
   });
 
   it('python imaplib: LOGIN, SELECT, SEARCH, FETCH with \\Seen set, STORE, EXPUNGE; EXAMINE is read-only', async () => {
+    // An applicative mailbox through psc: on org it opens only with its ORG_AUTH_CLI certificate.
     const user = address('10123456789');
-    const e = endpoint('org');
+    const e = endpoint('psc');
     await sendBySmtp(address('871122334455'), user, 'Pour imaplib');
     const result = await python({
-      host: e.address, port: e.imapPort, cafile: trust, mechanism: 'LOGIN', user, password: PASSWORD,
+      host: e.address, port: e.imapPort, cafile: trust, mechanism: 'LOGIN', user, password: pw(user),
       steps: [
         ['select', 'INBOX'],
         ['search', null, 'SUBJECT', '"imaplib"'],
@@ -289,10 +294,10 @@ describe('IMAP with conformant clients', () => {
     const user = address('871122334477');
     await sendBySmtp(user, user, 'Pour curl');
     const e = endpoint('psc');
-    const list = await run('curl', ['-sS', '--ssl-reqd', '--cacert', trust, '--connect-to', `${e.host}:${e.imapPort}:${e.address}:${e.imapPort}`, `imap://${e.host}:${e.imapPort}/`, '--user', `${user}:${PASSWORD}`]);
+    const list = await run('curl', ['-sS', '--ssl-reqd', '--cacert', trust, '--connect-to', `${e.host}:${e.imapPort}:${e.address}:${e.imapPort}`, `imap://${e.host}:${e.imapPort}/`, '--user', `${user}:${pw(user)}`]);
     expect(list.code, list.stderr).toBe(0);
     expect(list.stdout).toContain('* LIST (\\HasNoChildren \\Sent) "/" Sent');
-    const header = await run('curl', ['-sS', '--ssl-reqd', '--cacert', trust, '--connect-to', `${e.host}:${e.imapPort}:${e.address}:${e.imapPort}`, `imap://${e.host}:${e.imapPort}/INBOX;UID=1/;SECTION=HEADER.FIELDS%20(SUBJECT)`, '--user', `${user}:${PASSWORD}`]);
+    const header = await run('curl', ['-sS', '--ssl-reqd', '--cacert', trust, '--connect-to', `${e.host}:${e.imapPort}:${e.address}:${e.imapPort}`, `imap://${e.host}:${e.imapPort}/INBOX;UID=1/;SECTION=HEADER.FIELDS%20(SUBJECT)`, '--user', `${user}:${pw(user)}`]);
     expect(header.code, header.stderr).toBe(0);
     expect(header.stdout).toBe('Subject: Pour curl\r\n\r\n');
   });
@@ -380,8 +385,8 @@ describe('what a conformant server refuses', () => {
   it('refuses LOGIN and AUTHENTICATE before STARTTLS and records the credentials sent in clear', async () => {
     const raw = await RawImap.open('org');
     const user = address('10123456789');
-    expect(await raw.command(`LOGIN ${user} ${PASSWORD}`)).toMatch(/^t1 NO \[PRIVACYREQUIRED\] /m);
-    const blob = Buffer.from(`\0${user}\0${PASSWORD}`).toString('base64');
+    expect(await raw.command(`LOGIN ${user} ${pw(user)}`)).toMatch(/^t1 NO \[PRIVACYREQUIRED\] /m);
+    const blob = Buffer.from(`\0${user}\0${pw(user)}`).toString('base64');
     expect(await raw.command(`AUTHENTICATE PLAIN ${blob}`)).toMatch(/^t2 NO \[PRIVACYREQUIRED\] /m);
     expect(await raw.command('SELECT INBOX')).toMatch(/^t3 BAD Not authenticated/m);
     const port = raw.localPort;
@@ -390,7 +395,7 @@ describe('what a conformant server refuses', () => {
     expect(refused.data).toMatchObject({ command: 'AUTHENTICATE', outcome: 'refused', reason: 'tls_required', credentialsInClear: true, user, tls: false });
     const login = (await t.platform.journal.query({ sessionId: refused.sessionId!, kind: 'auth' })).find((o) => o.data.command === 'LOGIN')!;
     expect(login.data).toMatchObject({ mechanism: 'LOGIN-COMMAND', outcome: 'refused', reason: 'tls_required', credentialsInClear: true, user });
-    expect(JSON.stringify(await t.platform.journal.query({ sessionId: refused.sessionId! }))).not.toContain(PASSWORD);
+    expect(JSON.stringify(await t.platform.journal.query({ sessionId: refused.sessionId! }))).not.toContain(pw(user));
   });
 
   it.each([
@@ -417,7 +422,7 @@ describe('what a conformant server refuses', () => {
     await raw.until(/^\+ VXNlcm5hbWU6\r\n/m);
     raw.write(`${Buffer.from(address('871122334455')).toString('base64')}\r\n`);
     await raw.until(/^\+ UGFzc3dvcmQ6\r\n/m);
-    raw.write(`${Buffer.from(PASSWORD).toString('base64')}\r\n`);
+    raw.write(`${Buffer.from(pw(address('871122334455'))).toString('base64')}\r\n`);
     expect(await raw.until(/^a2 .*\r\n/m)).toMatch(/^a2 OK \[CAPABILITY [^\]]*\] Authenticated/m);
     expect(await raw.command('CAPABILITY')).not.toMatch(/AUTH=/);
     raw.destroy();
@@ -435,7 +440,7 @@ describe('what a conformant server refuses', () => {
 
   it('records the alert of a client refusing the expired certificate', async () => {
     const e = endpoint('psc-expire');
-    const result = await python({ host: e.address, port: e.imapPort, cafile: trust, mechanism: 'LOGIN', user: address('871122334455'), password: PASSWORD });
+    const result = await python({ host: e.address, port: e.imapPort, cafile: trust, mechanism: 'LOGIN', user: address('871122334455'), password: pw(address('871122334455')) });
     expect(result).toMatchObject({ ok: false, error: 'ssl', stage: 'starttls' });
     const failed = await waitFor(t.platform.journal, { kind: 'tls.failed', endpoint: 'psc-expire', protocol: 'imap' });
     expect(failed.data).toMatchObject({ stage: 'handshake', by: 'client', alert: 'certificate_expired' });
@@ -448,9 +453,9 @@ describe('literals and limits', () => {
   it('handles {n} with a continuation, {n+} without, a literal password, and refuses a literal over the limit without keeping it', async () => {
     const user = address('871122334499');
     const raw = await RawImap.open('psc', { tls: true });
-    raw.write(`a1 LOGIN ${user} {${PASSWORD.length}}\r\n`);
+    raw.write(`a1 LOGIN ${user} {${pw(user).length}}\r\n`);
     await raw.until(/^\+ Ready for literal data\r\n/m);
-    raw.write(`${PASSWORD}\r\n`);
+    raw.write(`${pw(user)}\r\n`);
     expect(await raw.until(/^a1 .*\r\n/m)).toMatch(/^a1 OK /m);
 
     const message = 'Subject: literal\r\n\r\nbody\r\n';
@@ -476,7 +481,7 @@ describe('literals and limits', () => {
 describe('several sessions on one mailbox', () => {
   it('IDLE: a message delivered by SMTP reaches an idling imapflow client', async () => {
     const user = address('871122334477');
-    const client = imapflow('psc', { user, pass: PASSWORD });
+    const client = imapflow('psc', { user, pass: pw(user) });
     await client.connect();
     const before = (await client.mailboxOpen('INBOX')).exists;
     const counts: number[] = [];
@@ -547,7 +552,7 @@ describe('several sessions on one mailbox', () => {
 describe('robustness', () => {
   it('answers garbage, malformed commands and over-long lines with BAD, then BYE after too many; others are unaffected', async () => {
     const garbage = await RawImap.open('org');
-    const sane = python({ host: endpoint('org').address, port: endpoint('org').imapPort, cafile: trust, mechanism: 'LOGIN', user: address('10123456789'), password: PASSWORD, steps: [['select', 'INBOX']] });
+    const sane = python({ host: endpoint('org').address, port: endpoint('org').imapPort, cafile: trust, mechanism: 'LOGIN', user: address('871122334455'), password: pw(address('871122334455')), steps: [['select', 'INBOX']] });
     garbage.write('\x16\x03\x01\x00\xff\xfe garbage\r\n');
     expect(await garbage.until(/^\* BAD .*\r\n/m)).toMatch(/Invalid tag/);
     garbage.write(`a1 NOOP ${'A'.repeat(100_000)}\r\n`);
@@ -626,7 +631,7 @@ describe('robustness', () => {
       expect(close.data.by).toBe('client');
     }
     await delivery(user, 'après les coupures');
-    const after = await python({ host: endpoint('psc').address, port: endpoint('psc').imapPort, cafile: trust, mechanism: 'LOGIN', user, password: PASSWORD, steps: [['status', 'INBOX', '(MESSAGES)']] });
+    const after = await python({ host: endpoint('psc').address, port: endpoint('psc').imapPort, cafile: trust, mechanism: 'LOGIN', user, password: pw(user), steps: [['status', 'INBOX', '(MESSAGES)']] });
     expect(after).toMatchObject({ ok: true });
   });
 });
@@ -645,7 +650,7 @@ describe('closed by the server', () => {
   it('closes the session that selects a folder other than INBOX when armed to (MSS-CONF.11)', async () => {
     const user = address('871122334466');
     const armed = t.platform.sessions.armClose({ mailbox: user, protocol: 'imap', on: 'selected', exceptFolder: 'INBOX', delayMs: 0, reason: 'Session closed by the operator' });
-    const client = imapflow('psc', { user, pass: PASSWORD });
+    const client = imapflow('psc', { user, pass: pw(user) });
     const closed = new Promise<void>((resolve) => client.once('close', () => resolve()));
     await client.connect();
     await client.mailboxOpen('INBOX');

@@ -8,6 +8,7 @@ import * as client from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { identityDb } from '../src/identity/db.ts';
 import { Browser } from './helpers/identity-browser.ts';
+import { iscAdmin } from './helpers/isc-login.ts';
 import { startTestPlatform, type TestPlatform } from './helpers/platform.ts';
 import { motco } from './helpers/run.ts';
 
@@ -18,7 +19,8 @@ const LOGIN = 'jeanne.editeur';
 const PASSWORD = 'motdepasse-de-test';
 
 beforeAll(async () => {
-  t = await startTestPlatform({ isc: { adminPassword: 'admin-de-test' } });
+  // No wait between two codes here: the test asks for a new one at once.
+  t = await startTestPlatform({ isc: { adminPassword: 'admin-de-test', throttle: { codeResendIntervalSeconds: 0 } } });
   const { directory } = t.platform.identity.isc.simulator!;
   await directory.createOrganisation({ raisonSociale: 'Éditeur Test SAS', immatriculation: '12345678900012', telephone: '01 23 45 67 89', adresse: '1 rue de la Paix, 75002 Paris' });
   await directory.createUser({ login: LOGIN, password: PASSWORD, email: 'jeanne@editeur.example', civilite: 'Mme', givenName: 'Jeanne', familyName: 'Durand', organisation: '12345678900012' });
@@ -73,9 +75,12 @@ async function submit(a: Attempt, action: string, values: Record<string, string>
   return { status: 303, url: a.url, page: a.page };
 }
 
+const ADMIN = { authorization: `Basic ${Buffer.from('admin:admin-de-test').toString('base64')}` };
+
+/** The development outbox is the admin's: read with the admin credential. */
 async function latestCode(): Promise<string> {
-  const page = await (await fetch(`${t.config.publicUrl}/isc/dev/boite-d-envoi`)).text();
-  return /pour la connexion de [^:]+ : (\d{6})/.exec(page)![1]!;
+  const page = await (await fetch(`${t.config.publicUrl}/isc/dev/boite-d-envoi`, { headers: ADMIN })).text();
+  return /pour la connexion de [^:]+\u00a0: (\d{6})/.exec(page)![1]!;
 }
 
 async function passwordStep(a: Attempt) {
@@ -91,7 +96,7 @@ describe('ISC login: password, e-mailed code, consent', () => {
     expect(a.page).toContain('Nom d’utilisateur');
     const uid = await passwordStep(a);
     expect(a.page).toContain('Un e-mail de vérification vient de vous être envoyé.');
-    expect(a.page).toContain('valable pendant 5 minutes');
+    expect(a.page).toContain('valable pendant 5\u00a0minutes');
     const consent = await submit(a, `/isc/connexion/${uid}/code`, { code: await latestCode() });
     expect(consent.page).toContain('Pour accéder au service');
     for (const item of ['login', 'civilité', 'prénom', 'nom', 'organisation (raison sociale, téléphone principal, adresse, immatriculation)']) expect(consent.page).toContain(`<li>${item}</li>`);
@@ -192,7 +197,7 @@ describe('ISC administration', () => {
     const created = await post('/isc/admin/utilisateurs', { ...fields, organisation: '987654321', givenName: 'Éloïse', familyName: 'Bernard', email: 'eloise@autre.example' });
     const createdPage = await created.text();
     expect(createdPage).toContain('Utilisateur eloise.bernard créé.');
-    const password = /Mot de passe généré \(il ne sera plus affiché\) : <code>([^<]+)<\/code>/.exec(createdPage)![1]!;
+    const password = /Mot de passe généré \(il ne sera plus affiché\)\u00a0: <code>([^<]+)<\/code>/.exec(createdPage)![1]!;
     expect(await t.platform.identity.isc.simulator!.directory.authenticate('eloise.bernard', password)).toMatchObject({ login: 'eloise.bernard' });
     expect((await post('/isc/admin/utilisateurs', { organisation: '987654321', givenName: 'X', familyName: 'Y', email: 'x@y.example' })).status).toBe(403);
   });
@@ -200,15 +205,15 @@ describe('ISC administration', () => {
   it('motco isc org add / user add print the login and a password shown once', async () => {
     const env = { MOTCO_PORT_BASE: String(t.config.portBase) };
     const org = await motco(['isc', 'org', 'add', '--data', t.dataDir, '--raison-sociale', 'CLI SARL', '--immatriculation', '55555555500017'], env);
-    expect(org.stdout).toContain('Organisation créée : CLI SARL (55555555500017)');
+    expect(org.stdout).toContain('Organisation créée : CLI SARL (55555555500017)');
     const user = await motco(['isc', 'user', 'add', '--data', t.dataDir, '--org', '55555555500017', '--given', 'Léon', '--family', 'Martin', '--email', 'leon@cli.example'], env);
-    expect(user.stdout).toContain('Utilisateur ISC créé : leon.martin');
-    const password = /Mot de passe \(affiché une seule fois\) : (\S+)/.exec(user.stdout)![1]!;
+    expect(user.stdout).toContain('Utilisateur ISC créé : leon.martin');
+    const password = /Mot de passe \(affiché une seule fois\)\u00a0: (\S+)/.exec(user.stdout)![1]!;
     expect(await t.platform.identity.isc.simulator!.directory.authenticate('leon.martin', password)).toBeDefined();
     const again = await motco(['isc', 'user', 'add', '--data', t.dataDir, '--org', '55555555500017', '--login', 'leon.martin', '--given', 'Léon', '--family', 'Martin', '--email', 'bad'], env);
     expect(again.code).toBe(2);
-    expect(again.stderr).toContain('--login : Ce nom d’utilisateur est déjà pris.');
-    expect(again.stderr).toContain('--email : Adresse e-mail invalide.');
+    expect(again.stderr).toContain('--login\u00a0: Ce nom d’utilisateur est déjà pris.');
+    expect(again.stderr).toContain('--email\u00a0: Adresse e-mail invalide.');
   });
 });
 
@@ -220,8 +225,11 @@ describe('code e-mails through an SMTP relay', () => {
     // The relay's address is known only once the platform has its ports: use the psc endpoint of the platform itself.
     const base = (await import('./helpers/platform.ts')).randomPortBase();
     const domain = 'mail-tests-editeur.motco.localhost';
+    // The relay signs in with the manual's shared password, set here: the mailbox, and so its own password, only
+    // comes to be after the start.
     const relayed = await startTestPlatform({
       portBase: base,
+      webmailPassword: 'ODTMotco2',
       isc: { smtp: { host: '127.0.0.1', port: base + 587 + 1, from: `871122334455@${domain}`, user: `871122334455@${domain}`, password: 'ODTMotco2', caFile: trust } },
     });
     try {
@@ -240,8 +248,8 @@ describe('code e-mails through an SMTP relay', () => {
       expect(answer.status).toBe(303);
       const messages = await relayed.platform.mailboxes.messages(box.id, 'INBOX');
       const text = Buffer.from(messages.at(-1)!.raw.toString().split('\r\n\r\n').slice(1).join('').replace(/\s+/g, ''), 'base64').toString();
-      expect(text).toMatch(/pour la connexion de relais : \d{6}/);
-      expect((await fetch(`${relayed.config.publicUrl}/isc/dev/boite-d-envoi`)).status).toBe(404);
+      expect(text).toMatch(/pour la connexion de relais\u00a0: \d{6}/);
+      expect((await fetch(`${relayed.config.publicUrl}/isc/dev/boite-d-envoi`, { headers: await iscAdmin(relayed) })).status).toBe(404);
     } finally {
       await relayed.stop();
       rmSync(files, { recursive: true, force: true });

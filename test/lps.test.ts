@@ -22,6 +22,7 @@ import { Runner } from '../src/runner/runner.ts';
 import { ExecutionStore } from '../src/runner/store.ts';
 import { silentLogger } from '../src/util/log.ts';
 import { waitFor } from './helpers/observations.ts';
+import { passwordsOf } from './helpers/passwords.ts';
 import { startTestPlatform, type TestPlatform } from './helpers/platform.ts';
 
 const IP = '127.0.0.1';
@@ -59,7 +60,7 @@ beforeAll(async () => {
     endpoints: endpointListing(t.config),
     trust: t.platform.pki.trustBundlePem(),
     tokens: new PscTokenSource({ discoveryUrl: t.platform.identity.psc.discoveryUrl, clientId: TOOLS_CLIENT_ID, clientSecret: secret, idnat: IDNAT_PSC }, t.config.psc.clockSkewSeconds),
-    webmailPassword: t.config.webmailPassword,
+    passwords: Object.fromEntries(await passwordsOf(t, [account.personalMailbox!, account.applicativeMailbox!])),
     reopenDelaySeconds: t.config.runner.reopenImapDelaySeconds,
     foreignClientCertificate: { certPem: foreign.chainPem, keyPem: foreign.keyPem },
     timeoutMs: 15_000,
@@ -221,7 +222,7 @@ describe('motco lps', () => {
     expect(out).toContain(`▶ ${findJob('authcli-auth-imap')!.title} [authcli-auth-imap] — LPS conforme`);
     expect(out).toContain(`▶ ${findJob('authcli-auth-smtp')!.title} [authcli-auth-smtp] — LPS conforme`);
     expect(out).toMatch(/✔ Certificat du serveur vérifié/);
-    expect(out).toContain('Verdict attendu de la plateforme : OK');
+    expect(out).toContain('Verdict attendu de la plateforme : OK');
   });
 
   it('plays a fault and prints the report as JSON', async () => {

@@ -8,14 +8,22 @@ import { loadConfig } from '../src/config/config.ts';
 import { testIdnat } from '../src/identity/psc/identities.ts';
 import { startPlatform, type Platform } from '../src/platform.ts';
 import { silentLogger } from '../src/util/log.ts';
+import { vendor } from './helpers/api.ts';
 import { Browser } from './helpers/identity-browser.ts';
 import { randomPortBase, startTestPlatform, testDataDir, type TestPlatform } from './helpers/platform.ts';
 import { motco } from './helpers/run.ts';
 
 let t: TestPlatform;
+/** A vendor's API token, and a browser signed in as that vendor: the pages and the API act for them. */
+let token: string;
+let signedIn: () => Browser;
 
 beforeAll(async () => {
   t = await startTestPlatform({ psc: { cibaAutoApprove: true } });
+  const v = await vendor(t.platform, { login: 'lea.editeur', immatriculation: '33333333300033' });
+  token = v.token;
+  const session = await t.platform.auth.sessions.createSession(v.user.id);
+  signedIn = () => new Browser().setCookie(t.config.publicUrl, 'motco_session', session.value);
 });
 
 afterAll(async () => {
@@ -32,7 +40,7 @@ describe('EDIT-like page', () => {
   }
 
   it('creates an identity in the manual’s 87AAMMJJHHMM format and lists it', async () => {
-    const browser = new Browser();
+    const browser = signedIn();
     const idnat = testIdnat(new Date(Date.now() - 60_000));
     const answer = await submit(browser, { idnat, civilite: 'M', givenName: 'Jean', familyName: 'Dupont', profession: '21' });
     expect(answer.status).toBe(303);
@@ -46,7 +54,7 @@ describe('EDIT-like page', () => {
     ['872302301200', 'date et une heure qui existent'],
     [future, 'ne peut pas être dans le futur'],
   ])('refuses IdNat %s with a field error and keeps what was typed', async (idnat, message) => {
-    const answer = await submit(new Browser(), { idnat, givenName: 'Zoé', familyName: '<Durand>' });
+    const answer = await submit(signedIn(), { idnat, givenName: 'Zoé', familyName: '<Durand>' });
     expect(answer.status).toBe(400);
     const page = await answer.text();
     expect(page).toContain(message);
@@ -55,13 +63,13 @@ describe('EDIT-like page', () => {
   });
 
   it('refuses a duplicate, and a form without its CSRF token', async () => {
-    const browser = new Browser();
+    const browser = signedIn();
     const idnat = '810000000001';
     expect((await submit(browser, { idnat, givenName: 'A', familyName: 'B' })).status).toBe(303);
     const again = await submit(browser, { idnat, givenName: 'A', familyName: 'B' });
     expect(again.status).toBe(400);
     expect(await again.text()).toContain('Une identité de test porte déjà cet IdNat.');
-    const forged = await new Browser().post(`${t.config.publicUrl}/psc/edit`, { idnat: '810000000002', givenName: 'A', familyName: 'B' });
+    const forged = await signedIn().post(`${t.config.publicUrl}/psc/edit`, { idnat: '810000000002', givenName: 'A', familyName: 'B' });
     expect(forged.status).toBe(403);
     expect(await t.platform.identity.psc.simulator!.identities.find('810000000002')).toBeUndefined();
   });
@@ -69,7 +77,7 @@ describe('EDIT-like page', () => {
 
 describe('identity API', () => {
   const post = (body: unknown) =>
-    fetch(`${t.config.publicUrl}/psc/api/identities`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    fetch(`${t.config.publicUrl}/psc/api/identities`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify(body) });
 
   it('creates (201), refuses a duplicate (409) and invalid input (400) with per-field codes', async () => {
     const created = await post({ idnat: '810000000010', givenName: 'Léa', familyName: 'Petit', civilite: 'Mme' });
@@ -84,12 +92,12 @@ describe('identity API', () => {
       error: 'invalid',
       errors: { idnat: { code: 'idnat_future' }, civilite: { code: 'civilite_invalid' }, givenName: { code: 'given_missing' }, familyName: { code: 'family_missing' } },
     });
-    const list = (await (await fetch(`${t.config.publicUrl}/psc/api/identities`)).json()) as { idnat: string }[];
+    const list = (await (await fetch(`${t.config.publicUrl}/psc/api/identities`, { headers: { authorization: `Bearer ${token}` } })).json()) as { idnat: string }[];
     expect(list.map((i) => i.idnat)).toContain('810000000010');
   });
 
   it('takes JSON only', async () => {
-    const form = await fetch(`${t.config.publicUrl}/psc/api/identities`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'idnat=810000000011&givenName=A&familyName=B' });
+    const form = await fetch(`${t.config.publicUrl}/psc/api/identities`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Bearer ${token}` }, body: 'idnat=810000000011&givenName=A&familyName=B' });
     expect(form.status).toBe(415);
   });
 });
@@ -100,14 +108,14 @@ describe('motco psc', () => {
   it('identity add validates like the page and identity list shows the result', async () => {
     const ok = await motco(['psc', 'identity', 'add', '--data', t.dataDir, '--idnat', '810000000020', '--given', 'Paul', '--family', 'Roux', '--civilite', 'M'], env());
     expect(ok.stderr).toBe('');
-    expect(ok.stdout).toContain('Identité de test créée : 810000000020 (Paul Roux)');
+    expect(ok.stdout).toContain('Identité de test créée : 810000000020 (Paul Roux)');
     const duplicate = await motco(['psc', 'identity', 'add', '--data', t.dataDir, '--idnat', '810000000020', '--given', 'Paul', '--family', 'Roux'], env());
     expect(duplicate.code).toBe(3);
-    expect(duplicate.stderr).toContain('--idnat : Une identité de test porte déjà cet IdNat.');
+    expect(duplicate.stderr).toContain('--idnat\u00a0: Une identité de test porte déjà cet IdNat.');
     const bad = await motco(['psc', 'identity', 'add', '--data', t.dataDir, '--idnat', '871302301200', '--given', 'Paul'], env());
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toContain('--idnat : Au format 87AAMMJJHHMM');
-    expect(bad.stderr).toContain('--family : Saisissez le nom.');
+    expect(bad.stderr).toContain('--idnat\u00a0: Au format 87AAMMJJHHMM');
+    expect(bad.stderr).toContain('--family\u00a0: Saisissez le nom.');
     const list = await motco(['psc', 'identity', 'list', '--data', t.dataDir, '--json'], env());
     expect((JSON.parse(list.stdout) as { idnat: string }[]).map((i) => i.idnat)).toContain('810000000020');
   });

@@ -8,6 +8,7 @@ import { identityDb } from '../src/identity/db.ts';
 import { PSC_TOOLS_SECRET } from '../src/identity/issuers.ts';
 import { PscTokens } from '../src/identity/psc-token.ts';
 import { Secrets } from '../src/identity/secrets.ts';
+import { vendor } from './helpers/api.ts';
 import { Browser } from './helpers/identity-browser.ts';
 import { startTestPlatform, type TestPlatform } from './helpers/platform.ts';
 
@@ -16,11 +17,16 @@ let issuer: string;
 let config: client.Configuration;
 const IDNAT = '810001234567';
 const REDIRECT = 'http://127.0.0.1/callback';
+/** A browser signed in to the platform as a vendor of the organisation that owns IDNAT (its e-CPS holder). */
+let holder: () => Browser;
 
 beforeAll(async () => {
   t = await startTestPlatform();
   issuer = t.platform.identity.psc.issuer;
-  await t.platform.identity.psc.simulator!.identities.create({ idnat: IDNAT, civilite: 'Mme', givenName: 'Alice', familyName: 'Martin', profession: '10' });
+  const owner = await vendor(t.platform, { login: 'alice.editeur', immatriculation: '44444444400044' });
+  await t.platform.identity.psc.simulator!.identities.create({ idnat: IDNAT, civilite: 'Mme', givenName: 'Alice', familyName: 'Martin', profession: '10' }, { organisationId: owner.organisation.id });
+  const session = await t.platform.auth.sessions.createSession(owner.user.id);
+  holder = () => new Browser().setCookie(t.config.publicUrl, 'motco_session', session.value);
   config = await client.discovery(new URL(issuer), 'motco-lps', undefined, client.ClientSecretBasic('motco-lps-secret'), { execute: [client.allowInsecureRequests] });
 });
 
@@ -33,7 +39,7 @@ async function ciba(idnat = IDNAT, bindingMessage = '42') {
 }
 
 async function approveOnEcps(bindingMessage: string, decision: 'accept' | 'refuse') {
-  const browser = new Browser();
+  const browser = holder();
   const page = await (await browser.get(`${t.config.publicUrl}/psc/e-cps?idnat=${IDNAT}`)).text();
   expect(page).toContain(`<strong class="binding">${bindingMessage}</strong>`);
   const row = page.split('<tr>').find((r) => r.includes(`<strong class="binding">${bindingMessage}</strong>`))!;
@@ -156,7 +162,7 @@ describe('PSC simulator: authorization code + PKCE through the e-CPS login page'
   }
 
   it('logs in with a chosen test identity and gets PSC tokens', async () => {
-    const tokens = await login(new Browser());
+    const tokens = await login(holder());
     expect(decodeJwt(tokens.access_token)).toMatchObject({ SubjectNameID: IDNAT, acr: 'eidas1', scope: 'openid scope_all' });
     expect(tokens.claims()).toMatchObject({ sub: IDNAT, acr: 'eidas1', preferred_username: IDNAT });
   });
@@ -169,7 +175,7 @@ describe('PSC simulator: authorization code + PKCE through the e-CPS login page'
   });
 
   it('rotates refresh tokens: the old one is refused after use', async () => {
-    const tokens = await login(new Browser());
+    const tokens = await login(holder());
     const renewed = await client.refreshTokenGrant(config, tokens.refresh_token!);
     expect(renewed.refresh_token).not.toBe(tokens.refresh_token);
     expect(decodeJwt(renewed.access_token)).toMatchObject({ SubjectNameID: IDNAT });
@@ -177,7 +183,7 @@ describe('PSC simulator: authorization code + PKCE through the e-CPS login page'
   });
 
   it('introspects access and refresh tokens (SubjectNameID only with the access token)', async () => {
-    const tokens = await login(new Browser());
+    const tokens = await login(holder());
     const access = await client.tokenIntrospection(config, tokens.access_token);
     expect(access).toMatchObject({ active: true, SubjectNameID: IDNAT, client_id: 'motco-lps', scope: 'openid scope_all', token_type: 'Bearer' });
     const refresh = await client.tokenIntrospection(config, tokens.refresh_token!);
@@ -189,14 +195,14 @@ describe('PSC simulator: authorization code + PKCE through the e-CPS login page'
   });
 
   it('answers userinfo with the identity’s claims', async () => {
-    const tokens = await login(new Browser());
+    const tokens = await login(holder());
     const info = await client.fetchUserInfo(config, tokens.access_token, IDNAT);
     expect(info).toMatchObject({ sub: IDNAT, SubjectNameID: IDNAT, preferred_username: IDNAT, given_name: 'Alice', family_name: 'Martin' });
     expect(info.SubjectRefPro).toMatchObject({ codeCivilite: 'Mme', exercices: [{ codeProfession: '10', libelleProfession: 'Médecin' }] });
   });
 
   it('ends the session: logout revokes the tokens of the session', async () => {
-    const browser = new Browser();
+    const browser = holder();
     const tokens = await login(browser);
     const end = client.buildEndSessionUrl(config, { id_token_hint: tokens.id_token!, post_logout_redirect_uri: REDIRECT, state: 'bye' });
     const confirm = await (await browser.get(end.href)).text();

@@ -34,7 +34,7 @@ describe('campaign', () => {
     const folders = await t.platform.executions.list({ parentId: started.execution.id });
     expect(folders.map((f) => [f.targetId, f.verdict]).reverse()).toEqual(CAMPAIGN_ORDER.map((id) => [id, 'OK']));
     const log = (await t.platform.executions.log(started.execution.id)).map((l) => l.text);
-    expect(log[0]).toBe(`Début de la campagne de référencement Ségur : ${CAMPAIGN_ORDER.join(', ')}.`);
-    expect(log.at(-1)).toBe('Résultat : OK (code retour 0)');
+    expect(log[0]).toBe(`Début de la campagne de référencement Ségur : ${CAMPAIGN_ORDER.join(', ')}.`);
+    expect(log.at(-1)).toBe('Résultat : OK (code retour 0)');
   });
 });

@@ -11,6 +11,7 @@ import { startPlatform } from '../src/platform.ts';
 import type { Execution, LogLine } from '../src/runner/types.ts';
 import { silentLogger } from '../src/util/log.ts';
 import { startTestPlatform, type TestPlatform } from './helpers/platform.ts';
+import { run } from './helpers/run.ts';
 import { vendorWithAccount, type VendorAccount } from './helpers/vendor-lps.ts';
 
 const IP = '127.0.0.1';
@@ -62,18 +63,18 @@ describe('every unit job, played conformant while the runner listens, is OK', ()
     // The log tells the story in French: the start, what to do, facts, the checks and the result.
     const texts = result.log.map((l) => l.text);
     expect(texts[0]).toBe(`Début du test « ${job.title} » (${job.id})`);
-    expect(texts.some((l) => l.startsWith('À faire maintenant : '))).toBe(true);
+    expect(texts.some((l) => l.startsWith('À faire maintenant : '))).toBe(true);
     expect(result.log.some((l) => l.level === 'fact')).toBe(true);
-    expect(texts.at(-1)).toBe('Résultat : OK (code retour 0)');
+    expect(texts.at(-1)).toBe('Résultat : OK (code retour 0)');
     expect(result.execution.observationIds.length).toBeGreaterThan(0);
   });
 });
 
 describe('faults are KO, naming the failed check', () => {
   it.each([
-    ['psc-tls-smtp', 'forbidden-suite', 'forbidden-suites', 'Suites non autorisées proposées : TLS_RSA_WITH_AES_128_CBC_SHA'],
+    ['psc-tls-smtp', 'forbidden-suite', 'forbidden-suites', 'Suites non autorisées proposées : TLS_RSA_WITH_AES_128_CBC_SHA'],
     ['authcli-tls-imap', 'missing-suites', 'all-suites', 'Suites autorisées manquantes'],
-    ['psc-auth-smtp', 'oauthbearer', 'mechanism', 'attendu : XOAUTH2'],
+    ['psc-auth-smtp', 'oauthbearer', 'mechanism', 'attendu : XOAUTH2'],
     ['psc-auth-imap', 'expired-token', 'token', 'jeton expiré'],
     ['authcli-auth-imap', 'wrong-ou', 'certificate-ou', 'OU du certificat'],
     ['psc-headers-smtp', 'wrong-codecda', 'header-codecda', 'X-MSS-CODECDA'],
@@ -89,7 +90,7 @@ describe('faults are KO, naming the failed check', () => {
     const failed = result.execution.checks.filter((c) => c.outcome === 'fail' || c.outcome === 'missing');
     expect(failed.map((c) => c.id)).toContain(check);
     expect(result.log.filter((l) => l.level === 'check').map((l) => l.text).join('\n')).toContain(words);
-    expect(result.log.at(-1)!.text).toBe('Résultat : KO (code retour 1)');
+    expect(result.log.at(-1)!.text).toBe('Résultat : KO (code retour 1)');
   });
 
   it('is INCONCLUSIVE when the client does nothing: “Aucune connexion observée”', async () => {
@@ -97,6 +98,57 @@ describe('faults are KO, naming the failed check', () => {
     const result = await runWhilePlaying(alice, job, { play: false, delai: 2 });
     expect(result.execution.verdict).toBe('INCONCLUSIVE');
     expect(explain(result)).toContain('Aucune connexion observée sur le point d’accès org-revoq (SMTP)');
+  });
+
+  it('an INCONCLUSIVE says what was seen instead: the mailbox from another address than the job’s, with what to correct', async () => {
+    const job = UNIT_JOBS.find((j) => j.id === 'psc-send-smtp')!;
+    const result = await runWhilePlaying(alice, job, { ip: '192.0.2.99', delai: 3 });
+    expect(result.execution.verdict, explain(result)).toBe('INCONCLUSIVE');
+    const seen = result.execution.checks.find((c) => c.id === 'seen-other-address')!;
+    expect(seen).toMatchObject({ outcome: 'info', detail: expect.stringContaining(`${alice.account.personalMailbox} s’est connectée depuis 127.0.0.1, et non depuis l’adresse IP du test (192.0.2.99)`) });
+    expect(explain(result)).toContain('↳ Que corriger : Lancez l’action demandée');
+    expect(explain(result)).toContain('/mon-poste');
+    expect(result.log.at(-1)!.text).toBe('Résultat : NON CONCLUANT (code retour 1)');
+    // The evidence cites only the openings of those sessions.
+    const cited = await t.platform.journal.query({ since: result.execution.startedAt });
+    expect(cited.filter((o) => result.execution.observationIds.includes(o.id)).map((o) => o.kind)).toEqual(seen.observations.map(() => 'session.open'));
+  });
+});
+
+describe('clients nobody here wrote, sending credentials or mail in clear', () => {
+  it('python smtplib: MAIL FROM the mailbox in clear, never STARTTLS, from the job’s address → KO on STARTTLS, the rest « non évalué »', async () => {
+    const job = UNIT_JOBS.find((j) => j.id === 'psc-send-smtp')!;
+    const endpoint = t.endpoint('psc');
+    const started = await t.platform.runner.start({ accountId: alice.id, target: job.id, delai: 30, ip: IP, startedBy: 'test' });
+    if (!started.ok) throw new Error(JSON.stringify(started.errors));
+    const ended = finished(started.execution.id);
+    const script = `import smtplib\ns = smtplib.SMTP('127.0.0.1', ${endpoint.smtpPort}, timeout=10)\ns.ehlo()\nprint(s.docmd('MAIL', 'FROM:<${alice.account.personalMailbox}>')[0])\ns.quit()`;
+    const client = await run('python3', ['-c', script]);
+    expect(client.stdout.trim(), client.stderr).toBe('530');
+    const execution = await ended;
+    const log = (await t.platform.executions.log(execution.id)).map((l) => l.text).join('\n');
+    expect(execution.verdict, log).toBe('KO');
+    expect(execution.checks.map((c) => [c.id, c.outcome])).toEqual([['starttls', 'fail'], ['mechanism', 'not_evaluated'], ['message-accepted', 'not_evaluated']]);
+    expect(log).toContain('✘ STARTTLS avant toute commande sensible — Commandes envoyées en clair avant STARTTLS : MAIL.');
+    expect(log).toContain('○ Mécanisme d’authentification — Non évalué');
+    expect(log).not.toContain('Aucune connexion observée');
+  });
+
+  it('python imaplib: LOGIN in clear, from the job’s address → critical KO on STARTTLS', async () => {
+    const job = UNIT_JOBS.find((j) => j.id === 'psc-access-imap')!;
+    const endpoint = t.endpoint('psc');
+    const started = await t.platform.runner.start({ accountId: alice.id, target: job.id, delai: 30, ip: IP, startedBy: 'test' });
+    if (!started.ok) throw new Error(JSON.stringify(started.errors));
+    const ended = finished(started.execution.id);
+    // imaplib itself refuses LOGIN when the server says LOGINDISABLED: send the command as a careless client would.
+    const script = `import imaplib\nm = imaplib.IMAP4('127.0.0.1', ${endpoint.imapPort}, timeout=10)\ntry:\n  print(m._simple_command('LOGIN', '${alice.account.personalMailbox}', 'secret')[0])\nexcept m.error as e:\n  print('NO')\nm.logout()`;
+    const client = await run('python3', ['-c', script]);
+    expect(client.stdout.trim(), client.stderr).toBe('NO');
+    const execution = await ended;
+    expect(execution.verdict).toBe('KO');
+    expect(execution.checks.find((c) => c.id === 'starttls')).toMatchObject({ outcome: 'fail', critical: true, detail: 'Identifiants envoyés en clair avant STARTTLS (LOGIN).' });
+    const log = (await t.platform.executions.log(execution.id)).map((l) => l.text).join('\n');
+    expect(log).toContain(`Authentification LOGIN (commande IMAP) de ${alice.account.personalMailbox} refusée (envoyée avant STARTTLS) (en clair)`);
   });
 });
 

@@ -8,13 +8,16 @@ import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EndpointId } from '../src/config/schema.ts';
 import { waitFor } from './helpers/observations.ts';
+import { passwordsOf } from './helpers/passwords.ts';
 import { startTestPlatform, type TestPlatform } from './helpers/platform.ts';
 import { run } from './helpers/run.ts';
 
 let t: TestPlatform;
 let files: string;
 let trust: string;
-const PASSWORD = 'ODTMotco2';
+/** Each mailbox's own password, by address (filled once the mailboxes exist). */
+let passwords: Map<string, string>;
+const pw = (user: string) => passwords.get(user)!;
 
 const address = (local: string) => `${local}@${t.config.mailDomain}`;
 
@@ -25,6 +28,7 @@ beforeAll(async () => {
   trust = path.join(files, 'igc-sante-test-roots.pem');
   await t.platform.mailboxes.create(address('10123456789'), 'applicative');
   await t.platform.mailboxes.create(address('871122334455'), 'personal');
+  passwords = await passwordsOf(t, [address('10123456789'), address('871122334455')]);
 });
 
 afterAll(async () => {
@@ -45,14 +49,15 @@ function endpoint(id: EndpointId) {
 
 describe('SMTP submission with a conformant client', () => {
   it('nodemailer: STARTTLS, AUTH PLAIN, send; the journal has the hello, TLS, auth and headers in the client’s order', async () => {
-    const e = endpoint('org');
+    // psc: on org an applicative mailbox opens only with its ORG_AUTH_CLI certificate, never with a password.
+    const e = endpoint('psc');
     const transport = nodemailer.createTransport({
       host: e.address,
       port: e.smtpPort,
       secure: false,
       requireTLS: true,
       tls: { ca: [readTrust()], servername: e.host },
-      auth: { user: address('10123456789'), pass: PASSWORD },
+      auth: { user: address('10123456789'), pass: pw(address('10123456789')) },
       name: 'lps.test',
     });
     const info = await transport.sendMail({
@@ -93,7 +98,7 @@ describe('SMTP submission with a conformant client', () => {
   it('python3 smtplib trusting only the IGC Santé TEST bundle: STARTTLS, AUTH PLAIN, send on the org endpoint', async () => {
     const e = endpoint('org');
     const result = await python({
-      host: e.address, port: e.smtpPort, cafile: trust, mechanism: 'PLAIN', user: address('871122334455'), password: PASSWORD,
+      host: e.address, port: e.smtpPort, cafile: trust, mechanism: 'PLAIN', user: address('871122334455'), password: pw(address('871122334455')),
       from: address('871122334455'), to: [address('10123456789')], message: 'From: <x>\r\nSubject: smtplib\r\n\r\nbody\r\n',
     });
     expect(result).toMatchObject({ ok: true, tls: 'TLSv1.3', auth: [235, '2.7.0 Authentication successful'] });
@@ -103,7 +108,7 @@ describe('SMTP submission with a conformant client', () => {
     const e = endpoint('psc');
     const mail = path.join(files, 'curl.eml');
     writeFileSync(mail, 'From: <a>\r\nTo: <b>\r\nSubject: curl\r\n\r\nhello from curl\r\n');
-    const r = await run('curl', ['-sS', '--ssl-reqd', '--cacert', trust, `smtp://${e.address}:${e.smtpPort}`, '--user', `${address('871122334455')}:${PASSWORD}`,
+    const r = await run('curl', ['-sS', '--ssl-reqd', '--cacert', trust, `smtp://${e.address}:${e.smtpPort}`, '--user', `${address('871122334455')}:${pw(address('871122334455'))}`,
       '--mail-from', address('871122334455'), '--mail-rcpt', address('871122334455'), '-T', mail]);
     expect(r.code, r.stderr).toBe(0);
     const message = await waitFor(t.platform.journal, { kind: 'message', endpoint: 'psc' }, (o) => o.data.subject === 'curl');
@@ -114,7 +119,7 @@ describe('SMTP submission with a conformant client', () => {
     const e = endpoint('psc');
     const patient = `123456789012345@${t.config.patientDomain}`;
     const result = await python({
-      host: e.address, port: e.smtpPort, cafile: trust, mechanism: 'LOGIN', user: address('871122334455'), password: PASSWORD,
+      host: e.address, port: e.smtpPort, cafile: trust, mechanism: 'LOGIN', user: address('871122334455'), password: pw(address('871122334455')),
       from: address('871122334455'), to: [patient], message: 'Subject: patient\r\nX-MSS-MES: FIN\r\n\r\nx\r\n',
     });
     expect(result).toMatchObject({ ok: true, refused: {} });
@@ -192,7 +197,7 @@ describe('TLS facts recorded', () => {
     ['org-revoq', 'certificate_revoked', { crl: true }],
   ] as const)('records the alert of a client refusing the %s certificate', async (id, alert, options) => {
     const e = endpoint(id);
-    const job: Record<string, unknown> = { host: e.address, port: e.smtpPort, cafile: trust, mechanism: 'PLAIN', user: address('10123456789'), password: PASSWORD };
+    const job: Record<string, unknown> = { host: e.address, port: e.smtpPort, cafile: trust, mechanism: 'PLAIN', user: address('10123456789'), password: pw(address('10123456789')) };
     if ('crl' in options) job.crlfile = path.join(files, crlFileName());
     const result = await python(job);
     expect(result).toMatchObject({ ok: false, error: 'ssl', stage: 'starttls' });
@@ -205,8 +210,11 @@ describe('TLS facts recorded', () => {
 
   it('staples the OCSP answer for the revoked certificate when curl asks for it, and curl refuses', async () => {
     const e = endpoint('psc-revoq');
-    const r = await run('curl', ['-sS', '--ssl-reqd', '--cert-status', '--cacert', trust, `smtp://${e.address}:${e.smtpPort}`, '--user', `${address('871122334455')}:${PASSWORD}`, '-X', 'NOOP']);
+    // TLS 1.2: with TLS 1.3 curl's X25519 key share leads to a HelloRetryRequest, after which Node sends no
+    // staple (curl then says « No OCSP response received », and the journal says ocspStapled: false).
+    const r = await run('curl', ['-sS', '--ssl-reqd', '--tls-max', '1.2', '--cert-status', '--cacert', trust, `smtp://${e.address}:${e.smtpPort}`, '--user', `${address('871122334455')}:${pw(address('871122334455'))}`, '-X', 'NOOP']);
     expect(r.code).toBe(91); // CURLE_SSL_INVALIDCERTSTATUS
+    expect(r.stderr).toContain('revocation reason');
     const established = await waitFor(t.platform.journal, { kind: 'tls.established', endpoint: 'psc-revoq' });
     expect(established.data.ocspStapled).toBe(true);
     const session = await t.platform.journal.query({ sessionId: established.sessionId! });
@@ -231,7 +239,7 @@ describe('TLS facts recorded', () => {
 describe('what a conformant server refuses', () => {
   it('refuses AUTH and MAIL before STARTTLS with 530 and records credentials sent in clear', async () => {
     const e = endpoint('org');
-    const blob = Buffer.from(`\0${address('10123456789')}\0${PASSWORD}`).toString('base64');
+    const blob = Buffer.from(`\0${address('10123456789')}\0${pw(address('10123456789'))}`).toString('base64');
     const replies = await talk(e.address, e.smtpPort, ['EHLO lps.test', `AUTH PLAIN ${blob}`, 'MAIL FROM:<a@b.test>', 'QUIT']);
     expect(replies).toMatch(/^250[ -]STARTTLS/m);
     expect(replies).not.toMatch(/AUTH PLAIN/);
@@ -243,7 +251,7 @@ describe('what a conformant server refuses', () => {
   it('answers garbage, over-long lines and too many errors without disturbing other clients', async () => {
     const e = endpoint('org');
     const garbage = talk(e.address, e.smtpPort, ['\x16\x03\x01\x00\xff garbage', 'X'.repeat(100_000), '', 'FOO', 'BAR', 'BAZ', 'QUX'], { raw: true });
-    const sane = python({ host: e.address, port: e.smtpPort, cafile: trust, mechanism: 'PLAIN', user: address('10123456789'), password: PASSWORD });
+    const sane = python({ host: e.address, port: e.smtpPort, cafile: trust, mechanism: 'PLAIN', user: address('871122334455'), password: pw(address('871122334455')) });
     const [replies, result] = await Promise.all([garbage, sane]);
     expect(replies).toMatch(/^500 5\.5\.2 /m);
     expect(replies).toMatch(/^500 5\.5\.6 Line too long/m);
@@ -255,7 +263,7 @@ describe('what a conformant server refuses', () => {
     const e = endpoint('psc');
     const big = 'a'.repeat(100) + '\r\n';
     const job = {
-      host: e.address, port: e.smtpPort, cafile: trust, mechanism: 'PLAIN', user: address('871122334455'), password: PASSWORD,
+      host: e.address, port: e.smtpPort, cafile: trust, mechanism: 'PLAIN', user: address('871122334455'), password: pw(address('871122334455')),
       from: address('871122334455'), to: [address('871122334455')], message: 'Subject: big\r\n\r\n' + big.repeat(1000), noop_after: true,
     };
     // smtplib declares SIZE= in MAIL FROM: refused at once.
@@ -268,7 +276,7 @@ describe('what a conformant server refuses', () => {
     expect(tooLarge.data.size).toBeGreaterThan(64 * 1024);
 
     const relay = await python({
-      host: e.address, port: e.smtpPort, cafile: trust, mechanism: 'PLAIN', user: address('871122334455'), password: PASSWORD,
+      host: e.address, port: e.smtpPort, cafile: trust, mechanism: 'PLAIN', user: address('871122334455'), password: pw(address('871122334455')),
       from: address('871122334455'), to: ['someone@example.org'], message: 'Subject: relay\r\n\r\nx\r\n',
     });
     expect(relay).toMatchObject({ ok: false, error: 'SMTPRecipientsRefused' });
@@ -278,7 +286,7 @@ describe('what a conformant server refuses', () => {
     const e = endpoint('psc');
     const many = Array.from({ length: 4 }, (_, i) => `${100000000000000 + i}@${t.config.patientDomain}`);
     const result = await python({
-      host: e.address, port: e.smtpPort, cafile: trust, mechanism: 'PLAIN', user: address('871122334455'), password: PASSWORD,
+      host: e.address, port: e.smtpPort, cafile: trust, mechanism: 'PLAIN', user: address('871122334455'), password: pw(address('871122334455')),
       from: address('871122334455'), to: many, message: 'Subject: many\r\n\r\nx\r\n',
     });
     expect(result).toMatchObject({ ok: true, refused: { [many[3]!]: [452, '4.5.3 Too many recipients'] } });
@@ -303,7 +311,7 @@ describe('what a conformant server refuses', () => {
     const e = endpoint('psc');
     const armed = t.platform.sessions.armClose({ mailbox: address('871122334455'), protocol: 'smtp', on: 'message-accepted', delayMs: 0, reason: 'Session closed by the operator' });
     const result = await python({
-      host: e.address, port: e.smtpPort, cafile: trust, mechanism: 'PLAIN', user: address('871122334455'), password: PASSWORD,
+      host: e.address, port: e.smtpPort, cafile: trust, mechanism: 'PLAIN', user: address('871122334455'), password: pw(address('871122334455')),
       from: address('871122334455'), to: [address('871122334455')], message: 'Subject: reopen\r\n\r\nx\r\n', noop_after: true,
     });
     expect(result).toMatchObject({ refused: {}, noop: [421, expect.stringContaining('Session closed by the operator')] });
@@ -313,7 +321,7 @@ describe('what a conformant server refuses', () => {
     expect(session.find((o) => o.kind === 'message')!.data.subject).toBe('reopen');
     expect(session.find((o) => o.kind === 'session.close')!.data).toMatchObject({ by: 'server', reason: 'Session closed by the operator' });
     // One-shot: the next session is left alone.
-    const again = await python({ host: e.address, port: e.smtpPort, cafile: trust, mechanism: 'PLAIN', user: address('871122334455'), password: PASSWORD, from: address('871122334455'), to: [address('871122334455')], message: 'Subject: again\r\n\r\nx\r\n', noop_after: true });
+    const again = await python({ host: e.address, port: e.smtpPort, cafile: trust, mechanism: 'PLAIN', user: address('871122334455'), password: pw(address('871122334455')), from: address('871122334455'), to: [address('871122334455')], message: 'Subject: again\r\n\r\nx\r\n', noop_after: true });
     expect(again).toMatchObject({ ok: true, noop: [250, '2.0.0 Ok'] });
   });
 

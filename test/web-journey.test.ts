@@ -1,5 +1,5 @@
 // Issue 6's acceptance in one browser journey, as the README's "Run your first test in the browser" tells it:
-// a PSC test identity created on the EDIT page, the ISC login with the e-mailed code and consent, an account
+// the ISC login with the e-mailed code and consent, a PSC test identity created on the EDIT page, an account
 // created and provisioned, « Accès à l'outil », « MIE PSC : TLS SMTP » run while the reference LPS plays it,
 // the live log and the OK verdict with its evidence, then logout; another vendor opening that execution gets
 // nothing.
@@ -16,6 +16,7 @@ import { PscTokenSource } from '../src/lps/tokens.ts';
 import { endpointListing } from '../src/mail/endpoints.ts';
 import { launchBrowser } from './helpers/browser.ts';
 import { iscPerson, signIn } from './helpers/isc-login.ts';
+import { passwordsOf } from './helpers/passwords.ts';
 import { startTestPlatform, type TestPlatform } from './helpers/platform.ts';
 
 const IDNAT_PSC = '810000002024';
@@ -44,7 +45,7 @@ async function lpsContext(nil: string): Promise<LpsContext> {
     endpoints: endpointListing(t.config),
     trust: t.platform.pki.trustBundlePem(),
     tokens: new PscTokenSource({ discoveryUrl: t.platform.identity.psc.discoveryUrl, clientId: TOOLS_CLIENT_ID, clientSecret: secret, idnat: IDNAT_PSC }, t.config.psc.clockSkewSeconds),
-    webmailPassword: t.config.webmailPassword,
+    passwords: Object.fromEntries(await passwordsOf(t, [account.mailboxes.personal, account.mailboxes.applicative].filter((a): a is string => a !== null))),
     reopenDelaySeconds: t.config.runner.reopenImapDelaySeconds,
     timeoutMs: 15_000,
   };
@@ -54,8 +55,12 @@ describe('a new vendor, in the browser', () => {
   let page: Page;
   let executionUrl: string;
 
-  it('creates a PSC test identity, logs in through ISC, creates an account and opens its tool', async () => {
+  it('logs in through ISC, creates a PSC test identity, creates an account and opens its tool', async () => {
     page = await (await browser.newContext({ locale: 'fr-FR' })).newPage();
+    await signIn(page, t, 'claire.moreau');
+    expect(await page.locator('h1').textContent()).toBe('Liste de comptes');
+
+    // The EDIT page is the signed-in vendor's: the identity belongs to their organisation.
     await page.goto(`${t.config.publicUrl}/psc/edit`);
     await page.locator('#f-idnat').fill(IDNAT_PSC);
     await page.locator('#f-givenName').fill('Claire');
@@ -63,8 +68,7 @@ describe('a new vendor, in the browser', () => {
     await page.getByRole('button', { name: 'Créer l’identité' }).click();
     await expect.poll(() => page.locator('body').textContent()).toContain(`Identité ${IDNAT_PSC} créée.`);
 
-    await signIn(page, t, 'claire.moreau');
-    expect(await page.locator('h1').textContent()).toBe('Liste de comptes');
+    await page.goto(`${t.config.publicUrl}/comptes`);
     await page.getByRole('link', { name: 'Créer un nouveau compte' }).click();
     await page.getByLabel('Référence produit (NIL)').fill(NIL);
     await page.getByLabel('Identifiant national PSC').fill(IDNAT_PSC);
@@ -88,10 +92,10 @@ describe('a new vendor, in the browser', () => {
 
     // Without reloading: the facts, then the verdict.
     await page.locator('.log-box .line', { hasText: 'ClientHello' }).first().waitFor();
-    await page.locator('.log-box .line', { hasText: 'Résultat : OK (code retour 0)' }).first().waitFor();
+    await page.locator('.log-box .line', { hasText: 'Résultat : OK (code retour 0)' }).first().waitFor();
     expect(await page.locator('main').textContent()).toContain('Aucune suite TLS 1.2 hors des six autorisées');
 
-    const evidenceUrl = await page.getByRole('link', { name: 'Preuves : page imprimable' }).getAttribute('href');
+    const evidenceUrl = await page.getByRole('link', { name: 'Preuves : page imprimable' }).getAttribute('href');
     const shown = await page.context().newPage();
     await shown.goto(new URL(evidenceUrl!, t.config.publicUrl).toString());
     const text = (await shown.locator('body').textContent()) ?? '';
@@ -123,7 +127,7 @@ describe('the README', () => {
   it('tells a new user this journey', () => {
     const readme = readFileSync(path.join(import.meta.dirname, '..', 'README.md'), 'utf8');
     const section = readme.slice(readme.indexOf('## Run your first test in the browser'));
-    for (const step of ['/psc/edit', 'Connexion', 'boite-d-envoi', 'Créer un nouveau compte', 'Accès à l’outil', 'MIE PSC : TLS SMTP', 'Exécuter maintenant', 'motco lps psc-tls-smtp', 'Déconnexion']) {
+    for (const step of ['Connexion', 'boite-d-envoi', '/psc/edit', 'Créer un nouveau compte', 'Accès à l’outil', 'MIE PSC : TLS SMTP', 'Exécuter maintenant', 'motco lps psc-tls-smtp', 'Déconnexion']) {
       expect(section, step).toContain(step);
     }
   });

@@ -57,7 +57,7 @@ describe('agency review', () => {
     const roots = path.join(t.dataDir, 'roots.pem');
     writeFileSync(roots, t.platform.pki.trustBundlePem());
     const imap = await run('python3', ['test/clients/imap_client.py'], {
-      input: JSON.stringify({ host: psc.address, port: psc.imapPort, cafile: roots, mechanism: 'LOGIN', user: created.account.mailboxes.personal, password: t.config.webmailPassword, steps: [['select', 'INBOX']] }),
+      input: JSON.stringify({ host: psc.address, port: psc.imapPort, cafile: roots, mechanism: 'LOGIN', user: created.account.mailboxes.personal, password: (await t.platform.accounts.passwords(created.account)).personal, steps: [['select', 'INBOX']] }),
     });
     expect(JSON.parse(imap.stdout), imap.stderr).toMatchObject({ ok: true });
     await expect.poll(async () => (await t.platform.executions.get(executionId))?.status, { timeout: 60_000 }).toBe('finished');
@@ -72,7 +72,7 @@ describe('agency review', () => {
     const field = page.getByLabel('Rechercher une exécution n°');
     await field.fill('douze');
     await page.getByRole('button', { name: 'Rechercher' }).click();
-    expect(await page.locator('#f-execution-error').textContent()).toBe('Numéro d’exécution invalide : un nombre entier positif est attendu.');
+    expect(await page.locator('#f-execution-error').textContent()).toBe('Numéro d’exécution invalide : un nombre entier positif est attendu.');
     expect(await field.inputValue()).toBe('douze');
     expect(await field.getAttribute('aria-describedby')).toBe('f-execution-hint f-execution-error');
     await field.fill('999999');
@@ -85,7 +85,7 @@ describe('agency review', () => {
     const execution = (await t.platform.executions.get(executionId))!;
     expect(await page.locator('h1').textContent()).toBe(`Exécution #${executionId} — MIE PSC : TLS IMAP (MSS-CONF.01;03)`);
     const main = (await page.locator('main').textContent())!;
-    for (const text of ['Verdict', execution.verdict!, 'Vérifications', 'MSS-CONF.01', 'Journal d’exécution', 'Observations utilisées par le verdict', 'délai 60 s'])
+    for (const text of ['Verdict', execution.verdict!, 'Vérifications', 'MSS-CONF.01', 'Journal d’exécution', 'Observations utilisées par le verdict', 'délai 60 s'])
       expect(main, text).toContain(text);
     for (const check of execution.checks) expect(main).toContain(check.detail);
     expect(execution.observationIds.length).toBeGreaterThan(0);

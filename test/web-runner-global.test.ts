@@ -65,10 +65,10 @@ describe('a global job', () => {
         // What the vendor reads before acting: the step, what to do, the window counting down.
         await page.locator('.step-count', { hasText: `Étape ${index}/2 — ${units[index - 1]!.title}` }).waitFor();
         await page.locator('.progress-panel .window .countdown').waitFor();
-        expect(await text(page, '.todo')).toContain('À faire maintenant :');
+        expect(await text(page, '.todo')).toContain('À faire maintenant :');
         expect(await text(page, '#etat')).toContain(`étape ${index}/2`);
         if (index === 1) {
-          expect(await text(page, '.steps-panel .counts')).toBe('réussies : 0 · échouées : 0 · en cours : 1 · pas commencées : 1');
+          expect(await text(page, '.steps-panel .counts')).toBe('réussies : 0 · échouées : 0 · en cours : 1 · pas commencées : 1');
           await screenshot(page, 'runner-global-running');
           // A short log box, so that the lines to come overflow it; the reader is at its end.
           await page.evaluate(`(() => { const box = document.querySelector('.log-box'); box.style.maxHeight = '6rem'; box.scrollTop = box.scrollHeight; })()`);
@@ -80,9 +80,9 @@ describe('a global job', () => {
           await page.evaluate(`document.querySelector('.log-box').scrollTop = 0`);
           // The first step's verdict arrived as it ended, and its log sits in the job's.
           await expect.poll(() => text(page, '.steps-panel ol.steps > li:first-child .verdict-badge')).toBe('OK');
-          expect(await text(page, '.steps-panel .counts')).toBe('réussies : 1 · échouées : 0 · en cours : 1 · pas commencées : 0');
+          expect(await text(page, '.steps-panel .counts')).toBe('réussies : 1 · échouées : 0 · en cours : 1 · pas commencées : 0');
           const firstStep = await t.platform.executions.list({ parentId: id, limit: 10 }).then((list) => list.at(-1)!);
-          expect(await text(page, `.log-box li.nested > ol.log[data-execution="${firstStep.id}"] .l-result .text`)).toBe('Résultat : OK (code retour 0)');
+          expect(await text(page, `.log-box li.nested > ol.log[data-execution="${firstStep.id}"] .l-result .text`)).toBe('Résultat : OK (code retour 0)');
         }
         played.push(jobId);
         await playJob(jobId, vendor.context);
@@ -99,9 +99,9 @@ describe('a global job', () => {
     await page.getByRole('button', { name: 'Aller aux dernières lignes' }).click();
     expect(await page.evaluate(LOG_AT_END)).toBe(true);
     expect(await page.locator('.jump').isVisible()).toBe(false);
-    expect(await text(page, '#etat')).toBe('Terminée : OK (réussi).');
+    expect(await text(page, '#etat')).toBe('Terminée : OK (réussi).');
     expect(await page.locator('.steps-panel ol.steps > li .verdict-badge').allTextContents()).toEqual(['OK', 'OK']);
-    expect(await text(page, '.steps-panel .counts')).toBe('réussies : 2 · échouées : 0 · en cours : 0 · pas commencées : 0');
+    expect(await text(page, '.steps-panel .counts')).toBe('réussies : 2 · échouées : 0 · en cours : 0 · pas commencées : 0');
     // Parent lines and each step's nested log, in the order the runner wrote them.
     expect(await page.locator('.log-box li.nested').count()).toBe(2);
     expect(await page.locator('.log-box > ol.log > li.line .text').allTextContents()).toEqual((await t.platform.executions.log(id)).map((l) => l.text));

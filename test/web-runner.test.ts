@@ -9,6 +9,7 @@ import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playw
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { playJob } from '../src/lps/play.ts';
 import { launchBrowser, screenshot } from './helpers/browser.ts';
+import { run } from './helpers/run.ts';
 import { startTestPlatform, type TestPlatform } from './helpers/platform.ts';
 import { vendorWithAccount, type VendorAccount } from './helpers/vendor-lps.ts';
 
@@ -71,7 +72,7 @@ describe('browsing the runner of an account', () => {
     await page.goto(runner(alice));
     expect(await text(page, 'h1')).toBe('Projets');
     expect(await text(page, 'table.projects')).toContain('0 exécution le dernier jour (0 échec)');
-    expect(await text(page, 'table.projects')).toContain(`Utilisateur : ${(await t.platform.accounts.get(alice.id))!.runnerUserId}`);
+    expect(await text(page, 'table.projects')).toContain(`Utilisateur : ${(await t.platform.accounts.get(alice.id))!.runnerUserId}`);
     expect(await text(page, '.legal')).toContain('ne valent pas référencement');
     expect(await text(page, '.bar')).toContain('Test alice');
     await screenshot(page, 'runner-projects');
@@ -132,7 +133,7 @@ describe('executions', () => {
     // Screen readers hear the status change politely, not every log line.
     expect(await page.locator('#etat').getAttribute('aria-live')).toBe('polite');
     expect(await page.locator('.log-box [aria-live], .log-box[aria-live], [role="log"]').count()).toBe(0);
-    expect(await text(page, '.todo')).toContain('À faire maintenant : Sur le LPS, envoyer un email');
+    expect(await text(page, '.todo')).toContain('À faire maintenant : Sur le LPS, envoyer un email');
     expect(await page.getByRole('button', { name: 'Arrêter le travail' }).count()).toBe(1);
     expect(await page.locator('.log-box .l-fact').count()).toBe(0);
     await screenshot(page, 'runner-execution-running');
@@ -144,15 +145,15 @@ describe('executions', () => {
     expect(await page.evaluate('window.__sameDocument')).toBe(true);
     expect(await page.locator('.log-box .l-fact').count()).toBeGreaterThan(2);
     expect(await text(page, '.log-box')).toContain('ClientHello');
-    expect(await text(page, '.log-box .l-result .text')).toBe('Résultat : OK (code retour 0)');
+    expect(await text(page, '.log-box .l-result .text')).toBe('Résultat : OK (code retour 0)');
     expect(await page.locator('.log-box .line.pass').count()).toBeGreaterThan(0);
-    expect(await text(page, '#etat')).toBe('Terminée : OK (réussi).');
+    expect(await text(page, '#etat')).toBe('Terminée : OK (réussi).');
     expect(await page.locator('.checks .check.c-fail').count()).toBe(0);
-    expect(await text(page, '.checks')).toContain('Exigence : MSS-CONF.03');
+    expect(await text(page, '.checks')).toContain('Exigence : MSS-CONF.03');
     expect(await page.getByRole('button', { name: 'Exécuter à nouveau' }).count()).toBe(1);
     expect(await page.locator('[data-part="progress"] .progress-panel').count()).toBe(0);
-    expect(await text(page, '.stats')).toMatch(/Exécutions\s*1\s*Taux de réussite\s*100 %/);
-    expect(await page.getByRole('link', { name: 'Preuves : fichier JSON' }).getAttribute('href')).toBe(`/api/v1/executions/${id}/export.json`);
+    expect(await text(page, '.stats')).toMatch(/Exécutions\s*1\s*Taux de réussite\s*100\u00a0%/);
+    expect(await page.getByRole('link', { name: 'Preuves : fichier JSON' }).getAttribute('href')).toBe(`/api/v1/executions/${id}/export.json`);
     // The export accepts the session cookie.
     const exported = await page.request.get(url(`/api/v1/executions/${id}/export.json`));
     expect(exported.status()).toBe(200);
@@ -168,12 +169,12 @@ describe('executions', () => {
     await page.locator('.verdict.v-ko').waitFor({ timeout: 30_000 });
     const failed = page.locator('.check.c-fail');
     expect(await failed.count()).toBe(1);
-    expect(await text(page, '.check.c-fail .detail')).toBe('Suites non autorisées proposées : TLS_RSA_WITH_AES_128_CBC_SHA.');
-    expect(await text(page, '.check.c-fail .requirement')).toBe('Exigence : MSS-CONF.03');
+    expect(await text(page, '.check.c-fail .detail')).toBe('Suites non autorisées proposées : TLS_RSA_WITH_AES_128_CBC_SHA.');
+    expect(await text(page, '.check.c-fail .requirement')).toBe('Exigence : MSS-CONF.03');
     expect(await text(page, '.check.c-fail .outcome')).toBe('non conforme');
     expect(await text(page, '.log-box .line.fail')).toContain('✘');
-    expect(await text(page, '#etat')).toBe('Terminée : KO (échoué).');
-    expect(await text(page, '.stats')).toMatch(/Exécutions\s*2\s*Taux de réussite\s*50 %/);
+    expect(await text(page, '#etat')).toBe('Terminée : KO (échoué).');
+    expect(await text(page, '.stats')).toMatch(/Exécutions\s*2\s*Taux de réussite\s*50\u00a0%/);
     await screenshot(page, 'runner-execution-ko');
   });
 
@@ -183,7 +184,7 @@ describe('executions', () => {
     await listening(page);
     await Promise.all([page.waitForURL(url(`/outil/${alice.id}/executions/${id}`)), page.getByRole('button', { name: 'Arrêter le travail' }).click()]);
     await page.locator('.verdict.v-cancelled').waitFor();
-    expect(await text(page, '#etat')).toBe('Terminée : CANCELLED (arrêté).');
+    expect(await text(page, '#etat')).toBe('Terminée : ANNULÉ (arrêté par l’utilisateur).');
     expect(await text(page, '.log-box')).toContain('Travail arrêté par l’utilisateur.');
     expect((await t.platform.executions.get(id))!.verdict).toBe('CANCELLED');
 
@@ -193,7 +194,7 @@ describe('executions', () => {
     const [first, second] = await Promise.all([t.platform.executions.get(id), t.platform.executions.get(again)]);
     expect(second!.targetId).toBe('psc-expired-imap');
     expect(second!.options).toEqual(first!.options);
-    expect(await text(page, '[data-part="summary"]')).toContain('délai 120 s, adresse IP 127.0.0.1');
+    expect(await text(page, '[data-part="summary"]')).toContain('délai 120 s, adresse IP 127.0.0.1');
     await listening(page);
     await page.getByRole('button', { name: 'Arrêter le travail' }).click();
     await page.locator('.verdict.v-cancelled').waitFor();
@@ -227,13 +228,13 @@ describe('activity', () => {
     await page.goto(runner(alice, `activite?travail=${JOB}&du=${encodeURIComponent(today)}&au=${encodeURIComponent(today)}`));
     expect(await ids()).toEqual([ran.ko, ran.ok]);
     await page.goto(runner(alice, 'activite?du=31%2F02%2F2024'));
-    expect(await text(page, '#f-du-error')).toBe('Date invalide : saisissez une date au format JJ/MM/AAAA.');
+    expect(await text(page, '#f-du-error')).toBe('Date invalide : saisissez une date au format JJ/MM/AAAA.');
   });
 
   it('shows each unit job’s last verdict in the jobs tree and the day’s activity on the projects page', async () => {
     await page.goto(runner(alice, 'jobs'));
     expect(await text(page, '.job:has-text("MIE PSC : TLS SMTP") .last')).toContain(`KO #${ran.ko}`);
-    expect(await text(page, '.job:has-text("MIE PSC : Certificat expiré IMAP") .last')).toContain('CANCELLED');
+    expect(await text(page, '.job:has-text("MIE PSC : Certificat expiré IMAP") .last')).toContain('ANNULÉ');
     await page.goto(runner(alice));
     expect(await text(page, 'table.projects')).toContain('4 exécutions le dernier jour (1 échec)');
   });
@@ -280,7 +281,7 @@ describe('without JavaScript, and on a phone', () => {
     expect(await text(plain, '.verdict h2')).toContain('KO');
     expect(await text(plain, '.check.c-fail .detail')).toContain('TLS_RSA_WITH_AES_128_CBC_SHA');
     expect(await plain.locator('.log-box .l-fact').count()).toBeGreaterThan(2);
-    expect(await text(plain, '.log-box .l-result .text')).toBe('Résultat : KO (code retour 1)');
+    expect(await text(plain, '.log-box .l-result .text')).toBe('Résultat : KO (code retour 1)');
     expect(await plain.getByRole('link', { name: 'Actualiser la page' }).getAttribute('href')).toBe(`/outil/${alice.id}/executions/${ran.ko}`);
     await context.close();
   });
@@ -294,5 +295,42 @@ describe('without JavaScript, and on a phone', () => {
       expect(width, path || 'projects').toBeLessThanOrEqual(375);
     }
     await context.close();
+  });
+});
+
+describe('an early KO', () => {
+  it('shows what it did not get to evaluate as neutral « non évalué » lines, and what to correct', async () => {
+    // From the job's Adresse IP: python's smtplib names the mailbox in MAIL FROM, in clear, and never sends STARTTLS.
+    const id = await runFromJobPage(page, 'psc-send-smtp', { ip: '127.0.0.1', delai: '30' });
+    await listening(page);
+    const script = `import smtplib\ns = smtplib.SMTP('127.0.0.1', ${t.endpoint('psc').smtpPort}, timeout=10)\ns.ehlo()\nprint(s.docmd('MAIL', 'FROM:<${alice.account.personalMailbox}>')[0])\ns.quit()`;
+    expect((await run('python3', ['-c', script])).stdout.trim()).toBe('530');
+    await page.locator('.verdict.v-ko').waitFor({ timeout: 30_000 });
+    expect(await page.locator('.check.c-fail').count()).toBe(1);
+    expect(await text(page, '.check.c-fail .detail')).toBe('Commandes envoyées en clair avant STARTTLS : MAIL.');
+    expect(await text(page, '.check.c-fail .fix')).toMatch(/^Que corriger\u00a0: Envoyez STARTTLS/);
+    expect(await page.locator('.check.c-missing').count()).toBe(0);
+    const neutral = page.locator('.check.c-not_evaluated');
+    expect(await neutral.count()).toBe(2);
+    expect(await neutral.locator('.outcome').allTextContents()).toEqual(['non évalué', 'non évalué']);
+    expect(await neutral.locator('.mark').allTextContents()).toEqual(['○', '○']);
+    expect(await neutral.locator('.fix').count()).toBe(0);
+    expect(await page.locator('.log-box .line.not-evaluated').count()).toBe(2);
+    expect(await text(page, '.log-box .line.fix')).toContain('↳ Que corriger : Envoyez STARTTLS');
+    expect(await text(page, '.log-box')).not.toContain('Aucune connexion observée');
+    expect(executionId(page)).toBe(id);
+    await screenshot(page, 'runner-execution-not-evaluated');
+  });
+
+  it('an INCONCLUSIVE says what was seen instead and links to the pre-flight page', async () => {
+    // A wrong Adresse IP: the LPS plays from 127.0.0.1.
+    await runFromJobPage(page, 'psc-send-smtp', { ip: '192.0.2.99', delai: '10' });
+    await listening(page);
+    await playJob('psc-send-smtp', alice.context);
+    await page.locator('.verdict.v-inconclusive').waitFor({ timeout: 30_000 });
+    expect(await text(page, '#etat')).toBe('Terminée : NON CONCLUANT (rien d’attribuable observé).');
+    expect(await text(page, '.check.c-info .detail')).toContain('s’est connectée depuis 127.0.0.1, et non depuis l’adresse IP du test (192.0.2.99)');
+    expect(await page.getByRole('link', { name: /Voir ce que la plateforme voit de mon poste/ }).getAttribute('href')).toBe('/mon-poste');
+    await screenshot(page, 'runner-execution-inconclusive');
   });
 });

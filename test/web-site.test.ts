@@ -1,7 +1,8 @@
 // The account site in a real browser (Debian's chromium through playwright-core): the ISC login with password,
 // e-mailed code and consent (and a refused consent), the account list, creation with a French error next to
-// the wrong field, the account page with everything a vendor configures (mailboxes, servers, webmail, trust
-// roots, the .p12 checked with openssl), modification in nightly mode until the operator's batch, the
+// the wrong field, the account page with everything a vendor configures (mailboxes with their own passwords,
+// renewed there, servers, the webmail opened from there without a password, trust roots, the .p12 checked
+// with openssl), modification in nightly mode until the operator's batch, the
 // pre-flight page against real SMTP sessions (python3 smtplib), isolation between vendors, keyboard-only use
 // of the form, a 375 px screen, and logout. Screenshots of the main pages go to docs/screenshots/.
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -81,7 +82,7 @@ describe('ISC login', () => {
     await signIn(page, t, BRUNO.login, { refuse: true });
     expect(new URL(page.url()).pathname).toBe('/connexion/retour');
     expect(await page.locator('h1').textContent()).toBe('Connexion impossible');
-    expect(await page.getByRole('alert').textContent()).toContain('Vous avez refusé de partager vos informations avec l’outil : aucune session n’a été ouverte.');
+    expect(await page.getByRole('alert').textContent()).toContain('Vous avez refusé de partager vos informations avec l’outil : aucune session n’a été ouverte.');
     expect((await context.cookies()).some((c) => c.name === 'motco_session')).toBe(false);
     expect(await t.platform.users.user(BRUNO.login)).toBeUndefined();
     await context.close();
@@ -126,7 +127,7 @@ describe('accounts', () => {
     await page.getByRole('button', { name: 'Valider' }).click();
     await page.waitForURL(/\/comptes\?cree=\d+$/);
     accountId = Number(new URL(page.url()).searchParams.get('cree'));
-    expect(await page.getByRole('status').textContent()).toContain('Le compte DEV-SITE-1 est enregistré. Statut : Disponible.');
+    expect(await page.getByRole('status').textContent()).toContain('Le compte DEV-SITE-1 est enregistré. Statut : Disponible.');
     const row = page.locator('tbody tr', { hasText: 'DEV-SITE-1' });
     expect((await row.locator('td').allTextContents()).slice(0, 4)).toEqual(['DEV-SITE-1', IDNAT_PSC, IDNAT_AUTH_CLI, 'Disponible']);
     expect(await row.getByRole('link', { name: 'Modifier' }).getAttribute('href')).toBe(`/comptes/${accountId}/modifier`);
@@ -140,9 +141,13 @@ describe('accounts', () => {
     await page.getByRole('link', { name: 'DEV-SITE-1', exact: true }).click();
     expect(await page.locator('h1').textContent()).toBe('Compte DEV-SITE-1');
     const account = (await t.platform.accounts.get(accountId))!;
+    const passwords = await t.platform.accounts.passwords(account);
     const main = (await page.locator('main').textContent())!;
-    for (const text of [account.mailboxes.personal!, account.mailboxes.applicative!, account.patientAddress, account.runnerUserId, `ODTMotco2`, 'STARTTLS'])
+    for (const text of [account.mailboxes.personal!, account.mailboxes.applicative!, account.patientAddress, account.runnerUserId, passwords.personal!, passwords.applicative!, passwords.patient!, 'STARTTLS'])
       expect(main).toContain(text);
+    // Each mailbox has its own password; no shared one is shown (the operator set none).
+    expect(new Set([passwords.personal, passwords.applicative, passwords.patient]).size).toBe(3);
+    expect(main).not.toContain('ODTMotco2');
     expect(account.mailboxes.personal).toBe(`${IDNAT_PSC}@${t.config.mailDomain}`);
 
     // Settings: the valid endpoints, then the ones a client must refuse, with host names and ports.
@@ -162,7 +167,6 @@ describe('accounts', () => {
       'org-revoq: révoqué',
       'psc-revoq: révoqué',
     ]);
-    expect(await page.getByRole('link', { name: 'ouvrir le webmail' }).getAttribute('href')).toBe('/webmail');
 
     // Trust roots: the files the platform serves, each with what to do with it.
     const igc = page.getByRole('link', { name: 'igc-sante-test-roots.pem' });
@@ -185,6 +189,33 @@ describe('accounts', () => {
     expect(opened.stdout).toMatch(new RegExp(`subject=.*OU ?= ?${IDNAT_AUTH_CLI}`));
     expect(readFileSync(account.certificate!.files.pkcs12).equals(readFileSync(file))).toBe(true);
     await screenshot(page, 'site-account-detail');
+  });
+
+  it('renews a mailbox’s password and opens its webmail without a password, then switches to another of its mailboxes', async () => {
+    const { page } = vendor;
+    await page.goto(url(t, `/comptes/${accountId}`));
+    const { personal, applicative } = (await t.platform.accounts.get(accountId))!.mailboxes;
+    const shown = () => page.locator('tr', { hasText: personal! }).locator('code.password').textContent();
+    const before = (await shown())!;
+    await page.getByRole('button', { name: `Renouveler le mot de passe de ${personal}` }).click();
+    await page.waitForURL(/\?renouvele=personal$/);
+    expect(await page.getByRole('status').textContent()).toContain(`Nouveau mot de passe pour ${personal} : l’ancien ne l’ouvre plus`);
+    const after = (await shown())!;
+    expect(after).not.toBe(before);
+    expect(after).toBe((await t.platform.accounts.passwords((await t.platform.accounts.get(accountId))!)).personal);
+    // (IMAP with the old and the new password: test/mailbox-passwords.test.ts; no mail session here, which the
+    // pre-flight page below counts.)
+    const box = (await t.platform.mailboxes.find(personal!))!;
+    expect([await t.platform.mailboxes.passwordMatches(box.id, before), await t.platform.mailboxes.passwordMatches(box.id, after)]).toEqual([false, true]);
+
+    await page.getByRole('button', { name: `Ouvrir le webmail de ${personal}` }).click();
+    await page.waitForURL(/\/webmail\/dossier\?d=INBOX/);
+    expect(await page.locator('h1').textContent()).toBe('Boîte de réception');
+    expect(await page.locator('.profile summary').textContent()).toBe(personal);
+    await page.getByLabel('Boîte aux lettres').selectOption(applicative!);
+    await page.getByRole('button', { name: 'Changer de BAL' }).click();
+    await expect.poll(() => page.locator('.profile summary').textContent()).toBe(applicative);
+    await page.goto(url(t, `/comptes/${accountId}`));
   });
 
   it('is readable on a 375 px screen', async () => {
@@ -231,7 +262,7 @@ describe('modification in nightly mode', () => {
     await page.locator('#f-idnatAuthCli').fill('2123456789');
     await page.getByRole('button', { name: 'Modifier' }).click();
     await page.waitForURL(/\/comptes\?modifie=\d+$/);
-    expect(await page.getByRole('status').textContent()).toContain('La modification du compte NUIT-1 est enregistrée. Statut : Indisponible.');
+    expect(await page.getByRole('status').textContent()).toContain('La modification du compte NUIT-1 est enregistrée. Statut : Indisponible.');
     const waiting = await cells();
     expect(waiting[3]).toMatch(/^Indisponible/);
     expect(waiting[3]).toContain('identifiant national AUTH_CLI 2123456789');
@@ -269,11 +300,11 @@ describe('pre-flight: what the platform sees of my machine', () => {
     const psc = t.endpoint('psc');
     const roots = path.join(t.dataDir, 'roots.pem');
     writeFileSync(roots, t.platform.pki.trustBundlePem());
-    const smtp = (job: Record<string, unknown>) => run('python3', ['test/clients/smtp_client.py'], { input: JSON.stringify({ host: '127.0.0.1', port: psc.smtpPort, cafile: roots, mechanism: 'PLAIN', password: t.config.webmailPassword, ...job }) });
-    // A forbidden suite offered along allowed ones, then the vendor's own mailbox; then another vendor's.
-    const mine = await smtp({ user: own.mailboxes.personal, ciphers: 'ECDHE-RSA-AES128-GCM-SHA256:AES128-SHA', max_version: 'TLSv1_2' });
+    const smtp = (job: Record<string, unknown>) => run('python3', ['test/clients/smtp_client.py'], { input: JSON.stringify({ host: '127.0.0.1', port: psc.smtpPort, cafile: roots, mechanism: 'PLAIN', ...job }) });
+    // A forbidden suite offered along allowed ones, then the vendor's own mailbox; then another vendor's, with its own password (its LPS behind the same NAT).
+    const mine = await smtp({ user: own.mailboxes.personal, password: (await t.platform.accounts.passwords(own)).personal, ciphers: 'ECDHE-RSA-AES128-GCM-SHA256:AES128-SHA', max_version: 'TLSv1_2' });
     expect(JSON.parse(mine.stdout), mine.stderr).toMatchObject({ auth: [235, expect.any(String)] });
-    const foreign = await smtp({ user: theirMailbox, ciphers: ALLOWED_SUITES });
+    const foreign = await smtp({ user: theirMailbox, password: theirs.ok ? (await t.platform.accounts.passwords(theirs.account)).personal : '', ciphers: ALLOWED_SUITES });
     expect(JSON.parse(foreign.stdout), foreign.stderr).toMatchObject({ auth: [235, expect.any(String)] });
 
     await page.getByRole('link', { name: 'Actualiser' }).click();
@@ -282,8 +313,8 @@ describe('pre-flight: what the platform sees of my machine', () => {
     const [newest, older] = await rows.evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent!.trim())));
     expect(older![1]).toBe('psc · SMTP');
     expect(older![2]).toContain('jusqu’à TLSv1.2');
-    expect(older![2]).toContain('suites interdites : TLS_RSA_WITH_AES_128_CBC_SHA');
-    expect(older![3]).toBe('établie : TLSv1.2, TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256');
+    expect(older![2]).toContain('suites interdites : TLS_RSA_WITH_AES_128_CBC_SHA');
+    expect(older![3]).toBe('établie : TLSv1.2, TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256');
     expect(older![4]).toBe('aucun');
     expect(older![5]).toBe(`PLAIN : réussie — ${own.mailboxes.personal}`);
     expect(newest![2]).toContain('aucune suite interdite');
@@ -339,6 +370,17 @@ describe('isolation between vendors', () => {
     expect(modify.status()).toBe(404);
     expect((await t.platform.accounts.get(accountId))!.nil).toBe('DEV-SITE-1');
     expect((await page.request.get(url(t, `/api/v1/accounts/${accountId}/certificate.p12`))).status()).toBe(404);
+    // A forged « Ouvrir le webmail » (Bruno's own valid CSRF token, Claire's address) opens nothing, nor does « Renouveler ».
+    await page.goto(url(t, '/comptes'));
+    const csrf = (await page.locator('input[name="csrf"]').first().getAttribute('value'))!;
+    const claire = (await t.platform.accounts.get(accountId))!.mailboxes.personal!;
+    const forged = await page.request.post(url(t, '/webmail/ouvrir'), { form: { csrf, adresse: claire }, maxRedirects: 0 });
+    expect(forged.status()).toBe(404);
+    expect(forged.headers()['set-cookie'] ?? '').not.toContain('motco_webmail=');
+    expect((await page.request.get(url(t, '/webmail/dossier?d=INBOX'), { maxRedirects: 0 })).status()).toBe(303);
+    const before = await t.platform.accounts.passwords((await t.platform.accounts.get(accountId))!);
+    expect((await page.request.post(url(t, `/comptes/${accountId}/mot-de-passe`), { form: { csrf, bal: 'personal' } })).status()).toBe(404);
+    expect(await t.platform.accounts.passwords((await t.platform.accounts.get(accountId))!)).toEqual(before);
     await context.close();
   });
 });
@@ -394,6 +436,6 @@ describe('keyboard and logout', () => {
   it('asks to confirm a logout whose form carries no valid token (another site’s, or an expired page)', async () => {
     const forged = await fetch(url(t, '/deconnexion'), { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'csrf=forged', redirect: 'manual' });
     expect(forged.status).toBe(200);
-    expect(await forged.text()).toContain('Voulez-vous vous déconnecter de l’outil et d’Industriels Santé Connect ?');
+    expect(await forged.text()).toContain('Voulez-vous vous déconnecter de l’outil et d’Industriels Santé Connect ?');
   });
 });

@@ -1,5 +1,6 @@
-// The webmail over plain HTTP, as a browser without JavaScript uses it: login rules (one answer for an
-// unknown address and a wrong password, the session cookie's attributes, CSRF), isolation between mailboxes,
+// The webmail over plain HTTP, as a browser without JavaScript uses it: how it opens (from the account site,
+// for the signed-in vendor's own mailboxes only, without a password; the password form only when the operator
+// set the manual's shared password), the session cookie's attributes, CSRF, isolation between mailboxes,
 // what downloads and the raw source are served as, the size limit keeping the form, the live change stream,
 // the list's paging and order, every action, reply and forward, and the same state as IMAP in both directions.
 import https from 'node:https';
@@ -8,67 +9,127 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { xdmArchive } from '../src/lps/health-document.ts';
 import { contentFacts } from '../src/mail/message/attachments.ts';
 import { headerValue, parseHeaderFields } from '../src/mail/message/headers.ts';
+import { vendor } from './helpers/api.ts';
 import { waitFor } from './helpers/observations.ts';
+import { passwordOf } from './helpers/passwords.ts';
 import { startTestPlatform, type TestPlatform } from './helpers/platform.ts';
 import { deliver, imapClient, inImap, WebmailHttp } from './helpers/webmail.ts';
 
 let t: TestPlatform;
+/** The personal and applicative mailboxes of a vendor's account, and another account's personal one (carol). */
 let alice: string;
 let bob: string;
+let carol: string;
+/** The vendor's account-site session (the cookie ISC's login gives it), and another vendor's. */
+let siteSession: string;
+let strangerSession: string;
 const LIMIT = 256 * 1024;
+const SHARED = 'ODTMotco2';
 
 beforeAll(async () => {
   t = await startTestPlatform({ smtp: { maxMessageBytes: LIMIT } });
-  alice = `810000000111@${t.config.mailDomain}`;
-  bob = `10123456789@${t.config.mailDomain}`;
-  await t.platform.mailboxes.create(alice, 'personal');
-  await t.platform.mailboxes.create(bob, 'applicative');
+  const owner = await vendor(t.platform, { login: 'alice', immatriculation: '22222222200022' });
+  const account = await t.platform.accounts.create({ nil: 'WEBMAIL-1', idnatPsc: '810000000111', idnatAuthCli: '10123456789' }, { organisationId: owner.organisation.id, by: 'test' });
+  const second = await t.platform.accounts.create({ nil: 'WEBMAIL-2', idnatPsc: '810000000444' }, { organisationId: owner.organisation.id, by: 'test' });
+  if (!account.ok || !second.ok) throw new Error('accounts not created');
+  alice = account.account.mailboxes.personal!;
+  bob = account.account.mailboxes.applicative!;
+  carol = second.account.mailboxes.personal!;
+  siteSession = (await t.platform.auth.sessions.createSession(owner.user.id)).value;
+  // Another vendor, with an account of its own (its pages then carry a valid CSRF token to forge with).
+  const other = await vendor(t.platform, { login: 'mallory', immatriculation: '33333333300033' });
+  await t.platform.accounts.create({ nil: 'TIERS-1', idnatPsc: '810000000666' }, { organisationId: other.organisation.id, by: 'test' });
+  strangerSession = (await t.platform.auth.sessions.createSession(other.user.id)).value;
 });
 
 afterAll(async () => {
   await t?.stop();
 });
 
-const web = () => new WebmailHttp(t.config.publicUrl);
+const web = (session?: string) => {
+  const w = new WebmailHttp(t.config.publicUrl);
+  if (session) w.signInSite(session);
+  return w;
+};
 
+/** The vendor signed in on the account site opens one of its mailboxes, as « Ouvrir le webmail » does. */
 async function signedIn(address: string): Promise<WebmailHttp> {
-  const w = web();
-  const answer = await w.login(address, t.config.webmailPassword);
+  const w = web(siteSession);
+  const answer = await w.open(address);
   expect(answer.status).toBe(303);
   return w;
 }
 
-describe('login', () => {
-  it('shows a French form under a strict CSP, and sends visitors to it', async () => {
+describe('opening the webmail', () => {
+  it('explains in French how to open it from the account page, under a strict CSP, and offers no password form', async () => {
     const w = web();
     const home = await w.get('/webmail/dossier?d=INBOX');
     expect(home.status).toBe(303);
     expect(home.headers.get('location')).toBe('/webmail/connexion');
-    const form = await w.get('/webmail/connexion');
-    expect(form.status).toBe(200);
-    expect(form.text).toContain('<html lang="fr">');
-    expect(form.text).toContain('Adresse de la BAL');
-    expect(form.headers.get('content-security-policy')).toContain("script-src 'self'");
-    expect(form.headers.get('cache-control')).toBe('no-store');
+    const page = await w.get('/webmail/connexion');
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('<html lang="fr">');
+    expect(page.text).toContain('Le webmail s’ouvre depuis le site des comptes, sans mot de passe');
+    expect(page.text).toContain('href="/connexion?retour=%2Fcomptes"');
+    expect(page.text).not.toContain('name="motdepasse"');
+    expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
+    expect(page.headers.get('cache-control')).toBe('no-store');
   });
 
-  it('answers an unknown address and a wrong password alike, in French', async () => {
-    const wrong = await web().login(alice, 'pas-le-bon');
-    const unknown = await web().login(`899999999999@${t.config.mailDomain}`, t.config.webmailPassword);
-    for (const answer of [wrong, unknown]) {
-      expect(answer.status).toBe(401);
-      expect(answer.text).toContain('Adresse ou mot de passe incorrect.');
+  it('opens nothing with a password when the shared password is not set: not the manual’s, not even the mailbox’s own', async () => {
+    for (const password of [SHARED, await passwordOf(t, alice)]) {
+      const answer = await web().login(alice, password);
+      expect(answer.status).toBe(404);
       expect(answer.headers.getSetCookie().some((c) => c.startsWith('motco_webmail='))).toBe(false);
     }
-    const strip = (a: typeof wrong) => a.text.replace(/value="[^"]*"/g, '');
-    expect(strip(wrong)).toBe(strip(unknown));
+  });
+
+  it('lists the signed-in vendor’s mailboxes and opens one without a password, then switches to another', async () => {
+    const w = web(siteSession);
+    const page = await w.get('/webmail/connexion');
+    expect(page.text).toContain('Vos BAL de test');
+    for (const address of [alice, bob, carol]) expect(page.text).toContain(`<option value="${address}"`);
+    const opened = await w.post('/webmail/ouvrir', { adresse: alice });
+    expect(opened.status).toBe(303);
+    expect(opened.headers.get('location')).toBe('/webmail/dossier?d=INBOX');
+    const inbox = await w.get('/webmail/dossier?d=INBOX');
+    expect(inbox.status).toBe(200);
+    expect(inbox.text).toContain(`<option value="${alice}" selected>`);
+    expect(inbox.text).toContain('Changer de BAL');
+    const switched = await w.post('/webmail/ouvrir', { adresse: bob });
+    expect(switched.status).toBe(303);
+    expect((await w.get('/webmail/dossier?d=INBOX')).text).toContain(`<option value="${bob}" selected>`);
+  });
+
+  it('refuses another vendor’s mailbox, a visitor without an account-site session, and a form without its CSRF token', async () => {
+    const stranger = web(strangerSession);
+    const theirs = await stranger.open(alice);
+    expect(stranger.csrf).not.toBe('');
+    expect(theirs.status).toBe(404);
+    expect(theirs.headers.getSetCookie().some((c) => c.startsWith('motco_webmail='))).toBe(false);
+    expect((await stranger.get('/webmail/dossier?d=INBOX')).status).toBe(303);
+    // The stranger's page lists none of alice's mailboxes.
+    expect((await stranger.get('/webmail/connexion')).text).not.toContain(alice);
+
+    // A page rendered while signed in, posted once the account-site session is gone.
+    const expired = web(siteSession);
+    await expired.get('/webmail/connexion');
+    expired.cookies.delete('motco_session');
+    const visitor = await expired.post('/webmail/ouvrir', { adresse: alice });
+    expect(visitor.status).toBe(401);
+    expect(visitor.text).toContain('connectez-vous d’abord au site des comptes');
+
+    const w = web(siteSession);
+    await w.get('/webmail/connexion');
+    const forged = await w.post('/webmail/ouvrir', { adresse: alice }, { csrf: false });
+    expect(forged.status).toBe(403);
+    expect(forged.text).toContain('Formulaire expiré');
   });
 
   it('opens a session with an HttpOnly, SameSite=Lax cookie scoped to /webmail, and closes it', async () => {
-    const w = web();
-    const answer = await w.login(alice, t.config.webmailPassword);
+    const w = web(siteSession);
+    const answer = await w.open(alice);
     expect(answer.status).toBe(303);
-    expect(answer.headers.get('location')).toBe('/webmail/dossier?d=INBOX');
     const cookie = answer.headers.getSetCookie().find((c) => c.startsWith('motco_webmail='))!;
     expect(cookie).toMatch(/; Path=\/webmail;/);
     expect(cookie).toContain('HttpOnly');
@@ -92,13 +153,14 @@ describe('login', () => {
         request.on('error', reject);
         request.end(body);
       });
-    const form = await exchange('GET', '/webmail/connexion', {});
+    const site = `motco_session=${siteSession}`;
+    const form = await exchange('GET', '/webmail/connexion', { cookie: site });
     const csrf = /name="csrf" value="([^"]+)"/.exec(form.text)![1]!;
-    const formCookie = form.cookies.map((c) => c.split(';')[0]).join('; ');
-    const body = new URLSearchParams({ csrf, adresse: alice, motdepasse: t.config.webmailPassword }).toString();
-    const login = await exchange('POST', '/webmail/connexion', { cookie: formCookie, 'content-type': 'application/x-www-form-urlencoded' }, body);
-    expect(login.status).toBe(303);
-    expect(login.cookies.find((c) => c.startsWith('motco_webmail='))).toMatch(/; Secure/);
+    const cookie = [site, ...form.cookies.map((c) => c.split(';')[0])].join('; ');
+    const body = new URLSearchParams({ csrf, adresse: alice }).toString();
+    const opened = await exchange('POST', '/webmail/ouvrir', { cookie, 'content-type': 'application/x-www-form-urlencoded' }, body);
+    expect(opened.status).toBe(303);
+    expect(opened.cookies.find((c) => c.startsWith('motco_webmail='))).toMatch(/; Secure/);
   });
 
   it('reads no upload without a session', async () => {
@@ -107,13 +169,51 @@ describe('login', () => {
     const upload = new FormData();
     upload.set('pj', new Blob([Buffer.alloc(64 * 1024)]), 'x.bin');
     expect((await w.post('/webmail/ecrire', upload)).status).toBe(401);
-    expect((await w.post('/webmail/connexion', upload)).status).toBe(415);
+    expect((await w.post('/webmail/ouvrir', upload)).status).toBe(415);
+  });
+});
+
+describe('with the manual’s shared password set (webmailPassword)', () => {
+  let shared: TestPlatform;
+  let box: string;
+  beforeAll(async () => {
+    shared = await startTestPlatform({ webmailPassword: SHARED });
+    box = `810000000555@${shared.config.mailDomain}`;
+    await shared.platform.mailboxes.create(box, 'personal');
+  });
+  afterAll(async () => {
+    await shared?.stop();
+  });
+  const sharedWeb = () => new WebmailHttp(shared.config.publicUrl);
+
+  it('shows the password form as before, and answers an unknown address and a wrong password alike', async () => {
+    const form = await sharedWeb().get('/webmail/connexion');
+    expect(form.text).toContain('Adresse de la BAL');
+    expect(form.text).toContain('name="motdepasse"');
+    const wrong = await sharedWeb().login(box, 'pas-le-bon');
+    const unknown = await sharedWeb().login(`899999999999@${shared.config.mailDomain}`, SHARED);
+    for (const answer of [wrong, unknown]) {
+      expect(answer.status).toBe(401);
+      expect(answer.text).toContain('Adresse ou mot de passe incorrect.');
+      expect(answer.headers.getSetCookie().some((c) => c.startsWith('motco_webmail='))).toBe(false);
+    }
+    const strip = (a: typeof wrong) => a.text.replace(/value="[^"]*"/g, '');
+    expect(strip(wrong)).toBe(strip(unknown));
   });
 
-  it('refuses a form without its CSRF token', async () => {
-    const w = web();
+  it('opens the mailbox with the shared password and with its own', async () => {
+    for (const password of [SHARED, await passwordOf(shared, box)]) {
+      const w = sharedWeb();
+      const answer = await w.login(box, password);
+      expect(answer.status).toBe(303);
+      expect((await w.get('/webmail/dossier?d=INBOX')).text).toContain(box);
+    }
+  });
+
+  it('refuses the form without its CSRF token', async () => {
+    const w = sharedWeb();
     await w.get('/webmail/connexion');
-    const answer = await w.post('/webmail/connexion', { adresse: alice, motdepasse: t.config.webmailPassword }, { csrf: false });
+    const answer = await w.post('/webmail/connexion', { adresse: box, motdepasse: SHARED }, { csrf: false });
     expect(answer.status).toBe(403);
     expect(answer.text).toContain('Formulaire expiré');
   });
@@ -206,7 +306,7 @@ describe('compose', () => {
     form.set('objet', 'Sujet gardé');
     const answer = await w.post('/webmail/ecrire', form);
     expect(answer.status).toBe(400);
-    expect(answer.text).toContain('Adresse(s) invalide(s) : pas-une-adresse');
+    expect(answer.text).toContain('Adresse(s) invalide(s)\u00a0: pas-une-adresse');
     expect(answer.text).toContain('value="Sujet gardé"');
   });
 });
@@ -221,12 +321,26 @@ describe('the SMTP endpoint decides', () => {
     form.set('texte', 'Texte gardé');
     const answer = await w.post('/webmail/ecrire', form);
     expect(answer.status).toBe(502);
-    expect(answer.text).toMatch(/Le serveur SMTP a refusé le message : RCPT TO:&lt;quelqu-un@ailleurs.example&gt; → 550/);
+    expect(answer.text).toMatch(/Le serveur SMTP a refusé le message\u00a0: RCPT TO:&lt;quelqu-un@ailleurs.example&gt; → 550/);
     expect(answer.text).toContain('value="Hors domaine"');
     expect(answer.text).toContain('Texte gardé</textarea>');
     // A client session like any other: the refusal is in the journal, on the psc endpoint.
     const refused = await waitFor(t.platform.journal, { kind: 'command', mailbox: alice }, (o) => (o.data as { verb?: string; reply?: { code?: number } }).verb === 'RCPT' && (o.data as { reply?: { code?: number } }).reply?.code === 550);
     expect(refused.endpoint).toBe('psc');
+  });
+
+  it('submits for an applicative mailbox through org with its ORG_AUTH_CLI certificate, for a personal one through psc with its own password', async () => {
+    for (const [from, endpoint, reason] of [[bob, 'org', 'client_certificate'], [alice, 'psc', 'password']] as const) {
+      const w = await signedIn(from);
+      await w.get('/webmail/ecrire');
+      const form = new FormData();
+      form.set('a', from);
+      form.set('objet', `Depuis ${endpoint}`);
+      form.set('texte', 'x');
+      expect((await w.post('/webmail/ecrire', form)).status).toBe(303);
+      const auth = await waitFor(t.platform.journal, { kind: 'auth', mailbox: from, endpoint }, (o) => o.data.reason === reason);
+      expect(auth.data).toMatchObject({ mechanism: 'PLAIN', outcome: 'success' });
+    }
   });
 });
 
@@ -250,7 +364,7 @@ describe('same mailboxes as IMAP', () => {
     controller.abort();
     expect(received).toContain('"type":"appended"');
 
-    const imap: ImapFlow = imapClient(t, alice);
+    const imap: ImapFlow = await imapClient(t, alice);
     await imap.connect();
     try {
       await imap.mailboxOpen('INBOX');
@@ -302,8 +416,7 @@ async function newestIn(address: string, folder: string): Promise<Buffer> {
 
 describe('the message list', () => {
   it('pages by 25, newest first, and the date order toggles', async () => {
-    const carol = `810000000444@${t.config.mailDomain}`;
-    const box = await t.platform.mailboxes.create(carol, 'personal');
+    const box = (await t.platform.mailboxes.find(carol))!;
     for (let i = 1; i <= 27; i++) {
       const raw = Buffer.from(`From: <${carol}>\r\nTo: <${carol}>\r\nSubject: Message ${i}\r\n\r\nCorps ${i}\r\n`);
       await t.platform.mailboxes.append(box.id, 'INBOX', raw, { internalDate: Date.UTC(2025, 0, i) });
@@ -371,7 +484,7 @@ describe('reply and forward', () => {
     const form = await w.get(`/webmail/ecrire?mode=repondre&d=INBOX&uid=${uid}`);
     expect(form.text).toContain('value="RE : Demande"');
     expect(form.text).toContain(`name="a" value="${alice}"`);
-    expect(form.text).toMatch(/a écrit :\n&gt; Ligne 1\n&gt; Ligne 2/);
+    expect(form.text).toMatch(/a écrit\u00a0:\n&gt; Ligne 1\n&gt; Ligne 2/);
     const sent = await w.post('/webmail/ecrire', composeFields(form.text));
     expect(sent.status).toBe(303);
     expect(sent.headers.get('location')).toBe('/webmail/dossier?d=INBOX&info=envoye');

@@ -1,5 +1,6 @@
-// The webmail in a real browser (Debian's chromium driven by playwright-core) against a real platform: log
-// in, send a message with attachments (an IHE_XDM.ZIP among them) to the mailbox itself, see it arrive
+// The webmail in a real browser (Debian's chromium driven by playwright-core) against a real platform whose
+// operator set the manual's shared password (`webmailPassword`), so that its password form works as before
+// (opening from the account page, the default, is driven in web-site.test.ts): log in, send a message with attachments (an IHE_XDM.ZIP among them) to the mailbox itself, see it arrive
 // without reloading, read its headers and attachments, flag it, delete it; an IMAP client sees the same
 // state and the journal sees the webmail's submission as a client session; HTML mail runs no script and
 // loads nothing remote until asked; and the issue's acceptance: a vendor reads, in the webmail, the message
@@ -27,9 +28,10 @@ const INS = '279035121518989';
 const XDM = Buffer.from(xdmArchive([{ code: '11488-4', displayName: 'Compte rendu de consultation', ins: INS }]));
 const NOTE = Buffer.from('Résultats de biologie\r\n', 'utf8');
 const SUBJECT = 'Envoi depuis le webmail';
+const SHARED_PASSWORD = 'ODTMotco2';
 
 beforeAll(async () => {
-  t = await startTestPlatform();
+  t = await startTestPlatform({ webmailPassword: SHARED_PASSWORD });
   mailbox = `810000000222@${t.config.mailDomain}`;
   await t.platform.mailboxes.create(mailbox, 'personal');
   browser = await launchBrowser();
@@ -46,7 +48,7 @@ async function signIn(context: BrowserContext, address: string): Promise<Page> {
   const page = await context.newPage();
   await page.goto(url('/webmail'));
   await page.getByLabel('Adresse de la BAL').fill(address);
-  await page.getByLabel('Mot de passe').fill(t.config.webmailPassword);
+  await page.getByLabel('Mot de passe').fill(SHARED_PASSWORD);
   await page.getByRole('button', { name: 'Se connecter' }).click();
   await page.waitForURL(/\/webmail\/dossier\?d=INBOX/);
   return page;

@@ -5,7 +5,9 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Config } from '../config/config.ts';
 import { t } from '../i18n/messages.ts';
+import { identityDb } from '../identity/db.ts';
 import { mailboxColumnOwners, type MailboxOwners } from '../identity/owners.ts';
+import { PscIdentities } from '../identity/psc/identities.ts';
 import type { MailboxStore } from '../mail/mailbox/store.ts';
 import type { ClientCertificateFiles } from '../pki/index.ts';
 import type { AccountDirectory, RunnerAccount } from '../runner/runner.ts';
@@ -60,6 +62,17 @@ export interface ProductAccount extends AccountValues {
 
 export type AccountResult = { ok: true; account: ProductAccount } | { ok: false; errors: FieldError[] };
 
+/** The own test passwords of an account's current mailboxes (never part of ProductAccount: its owner's eyes only). */
+export type MailboxPasswords = Record<MailboxRole, string | null>;
+
+/** A mailbox an organisation's account has or had, as the webmail offers it to the organisation's vendors. */
+export interface OrganisationMailbox {
+  address: string;
+  role: MailboxRole;
+  nil: string;
+  current: boolean;
+}
+
 export interface AccountsOptions {
   config: Config;
   db: Kysely<Database>;
@@ -71,9 +84,12 @@ export interface AccountsOptions {
 
 export class Accounts {
   readonly provisioning: Provisioning;
+  /** The PSC simulator's test identities: an account may name only its organisation's (or nobody's, then claims it). */
+  private readonly pscIdentities: PscIdentities;
 
   constructor(private readonly o: AccountsOptions) {
     this.provisioning = new Provisioning(o);
+    this.pscIdentities = new PscIdentities(identityDb(o.db));
   }
 
   async get(id: number): Promise<ProductAccount | undefined> {
@@ -111,9 +127,47 @@ export class Accounts {
     return rows.map((r) => r.address);
   }
 
+  /**
+   * Every mailbox an organisation's accounts have or had, patient ones included, current ones first: what its
+   * vendors may open in the webmail from the account site.
+   */
+  async organisationMailboxes(organisationId: number): Promise<OrganisationMailbox[]> {
+    const rows = await this.o.db
+      .selectFrom('account_mailboxes')
+      .innerJoin('product_accounts', 'product_accounts.id', 'account_mailboxes.account_id')
+      .innerJoin('mailboxes', 'mailboxes.id', 'account_mailboxes.mailbox_id')
+      .select(['mailboxes.address', 'account_mailboxes.role', 'account_mailboxes.detached_at', 'product_accounts.nil'])
+      .where('product_accounts.organisation_id', '=', organisationId)
+      .orderBy('product_accounts.id')
+      .orderBy('account_mailboxes.id')
+      .execute();
+    const all = rows.map((r) => ({ address: r.address, role: r.role as MailboxRole, nil: r.nil, current: r.detached_at === null }));
+    return [...all.filter((m) => m.current), ...all.filter((m) => !m.current)];
+  }
+
+  /** The passwords of the account's current mailboxes. */
+  async passwords(account: ProductAccount): Promise<MailboxPasswords> {
+    const passwordOf = async (address: string | null) => {
+      const mailbox = address ? await this.o.mailboxes.find(address) : undefined;
+      return (mailbox && (await this.o.mailboxes.password(mailbox.id))) ?? null;
+    };
+    const { personal, applicative, patient } = account.mailboxes;
+    return { personal: await passwordOf(personal), applicative: await passwordOf(applicative), patient: await passwordOf(patient) };
+  }
+
+  /** Gives the account's current mailbox of that role a new password; undefined when it has none. */
+  async renewPassword(account: ProductAccount, role: MailboxRole, by: string): Promise<string | undefined> {
+    const address = account.mailboxes[role];
+    const mailbox = address ? await this.o.mailboxes.find(address) : undefined;
+    if (!mailbox) return undefined;
+    const password = await this.o.mailboxes.renewPassword(mailbox.id);
+    this.o.log.info('mailbox password renewed', { account: account.id, mailbox: mailbox.address, by });
+    return password;
+  }
+
   /** Records a new account; it becomes available once provisioned (at once in immediate mode). */
   async create(input: AccountInput, context: { organisationId: number; by: string }): Promise<AccountResult> {
-    const checked = await this.check(input);
+    const checked = await this.check(input, context.organisationId);
     if (!checked.ok) return checked;
     const now = Date.now();
     let id: number | undefined;
@@ -145,10 +199,11 @@ export class Accounts {
       } catch (error) {
         if (!isUniqueViolation(error) || attempt >= 5) throw error;
         // Another request took the NIL or an IdNat meanwhile: say so on the field.
-        const again = await this.check(input);
+        const again = await this.check(input, context.organisationId);
         if (!again.ok) return again;
       }
     }
+    if (checked.value.idnatPsc) await this.pscIdentities.claim(checked.value.idnatPsc, context.organisationId);
     this.o.log.info('account created', { account: id, nil: checked.value.nil, by: context.by });
     return { ok: true, account: await this.afterChange(id) };
   }
@@ -160,9 +215,10 @@ export class Accounts {
   async modify(id: number, input: AccountInput, by: string): Promise<AccountResult | undefined> {
     const account = await this.get(id);
     if (!account) return undefined;
-    const checked = await this.check(input, id);
+    const checked = await this.check(input, account.organisation.id, id);
     if (!checked.ok) return checked;
     const wanted = checked.value;
+    if (wanted.idnatPsc) await this.pscIdentities.claim(wanted.idnatPsc, account.organisation.id);
     if (account.pending && sameValues(account.pending, wanted)) return { ok: true, account };
     const backToCurrent = sameValues(account, wanted);
     if (backToCurrent && !account.pending) return { ok: true, account };
@@ -218,8 +274,11 @@ export class Accounts {
     return (await this.get(id))!;
   }
 
-  /** The form's rules, then uniqueness: NIL across the platform, IdNats across accounts, mailboxes. */
-  private async check(input: AccountInput, exceptId?: number): Promise<{ ok: true; value: AccountValues } | { ok: false; errors: FieldError[] }> {
+  /**
+   * The form's rules, then uniqueness: NIL across the platform, IdNats across accounts, mailboxes; and the IdNat
+   * PSC may not be a test identity of another organisation (its CIBA requests are that organisation's to answer).
+   */
+  private async check(input: AccountInput, organisationId: number, exceptId?: number): Promise<{ ok: true; value: AccountValues } | { ok: false; errors: FieldError[] }> {
     const validated = validateAccount(input);
     if (!validated.ok) return validated;
     const value = validated.value;
@@ -236,7 +295,9 @@ export class Accounts {
     for (const [field, role] of [['idnatPsc', 'personal'], ['idnatAuthCli', 'applicative']] as const) {
       const idnat = value[field];
       if (idnat === null) continue;
+      const owner = field === 'idnatPsc' ? (await this.pscIdentities.find(idnat))?.organisationId : null;
       if (taken((v) => v[field], idnat)) errors.push({ field, code: 'taken', message: t('account.error.idnatTaken', { idnat }) });
+      else if (owner != null && owner !== organisationId) errors.push({ field, code: 'owned', message: t('account.error.idnatPscOwned', { idnat }) });
       else {
         const address = idnatMailbox(idnat, this.o.config);
         const problem = await this.provisioning.mailboxProblem(address, role, exceptId);

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { ProductAccount } from '../accounts/accounts.ts';
 import { findFolder, findJob } from '../catalogue/jobs.ts';
 import { t } from '../i18n/messages.ts';
+import { clockTime, timeZone, zoneLabel } from '../i18n/time.ts';
 import type { Journal, Observation } from '../observe/journal.ts';
 import type { ExecutionStore } from '../runner/store.ts';
 import type { Execution } from '../runner/types.ts';
@@ -95,7 +96,7 @@ async function usedObservations(execution: Execution, journal: Journal): Promise
   return range.filter((o) => ids.has(o.id));
 }
 
-const OUTCOME_CLASS = { pass: 'ok', fail: 'ko', missing: 'ko', info: '' } as const;
+const OUTCOME_CLASS = { pass: 'ok', fail: 'ko', missing: 'ko', not_evaluated: 'neutral', info: '' } as const;
 
 /** The printable page: French, self-contained but for the shared stylesheet. */
 export function evidencePage(evidence: Evidence): string {
@@ -112,6 +113,7 @@ export function evidenceBody(evidence: Evidence): SafeHtml {
 <tr><th scope="row">${t('export.mailboxes')}</th><td>${[evidence.account.mailboxes.personal, evidence.account.mailboxes.applicative].filter(Boolean).join(', ') || '—'}</td></tr>
 <tr><th scope="row">${t('export.startedBy')}</th><td>${top.startedBy}</td></tr>
 <tr><th scope="row">${t('export.exportedAt')}</th><td>${clock(evidence.exportedAt)}</td></tr>
+<tr><th scope="row">${t('time.zoneRow')}</th><td>${zoneLabel()} (${timeZone()})</td></tr>
 </table>
 ${stepSection(evidence as unknown as Step, 2)}`;
 }
@@ -119,7 +121,7 @@ ${stepSection(evidence as unknown as Step, 2)}`;
 function stepSection(s: Step, level: 2 | 3 | 4): SafeHtml {
   const e = s.execution;
   const heading = (text: string) => (level === 2 ? html`<h2>${text}</h2>` : level === 3 ? html`<h3>${text}</h3>` : html`<h4>${text}</h4>`);
-  const verdict = e.verdict ?? t('export.running');
+  const verdict = e.verdict ? t(`verdict.${e.verdict}`) : t('export.running');
   return html`<section>
 ${level > 2 ? heading(t('export.stepTitle', { id: e.id, title: e.title })) : ''}
 <table class="facts">
@@ -133,11 +135,11 @@ ${e.window ? html`<tr><th scope="row">${t('export.window')}</th><td>${clock(e.wi
 ${heading(t('export.checks'))}
 ${e.checks.length
   ? html`<table><thead><tr><th>${t('export.check')}</th><th>${t('export.outcome')}</th><th>${t('export.detail')}</th><th>${t('export.requirement')}</th></tr></thead><tbody>
-${e.checks.map((c) => html`<tr><td>${c.label}${c.critical ? ` ${t('runner.critical')}` : ''}</td><td class="${OUTCOME_CLASS[c.outcome]}">${t(`export.outcome.${c.outcome}`)}</td><td>${c.detail}</td><td>${c.requirement}</td></tr>`)}
+${e.checks.map((c) => html`<tr><td>${c.label}${c.critical ? ` ${t('runner.critical')}` : ''}</td><td class="${OUTCOME_CLASS[c.outcome]}">${t(`export.outcome.${c.outcome}`)}</td><td>${c.detail}${c.fix ? html`<br><strong>${t('export.fix')}&nbsp;:</strong> ${c.fix}` : ''}</td><td>${c.requirement}</td></tr>`)}
 </tbody></table>`
   : html`<p>${t('export.none')}</p>`}
 ${heading(t('export.log'))}
-<pre>${s.log.map((line) => `${new Date(line.at).toLocaleTimeString('fr-FR')}  ${line.text}`).join('\n')}</pre>
+<pre>${s.log.map((line) => `${clockTime(line.at)}  ${line.text}`).join('\n')}</pre>
 ${heading(t('export.observations'))}
 ${s.observations.length ? s.observations.map((o) => html`<h5>${t('export.observation', { id: o.id, kind: o.kind, at: clock(o.at) })}</h5><pre>${JSON.stringify(o, null, 2)}</pre>`) : html`<p>${t('export.none')}</p>`}
 ${s.children.map((child) => stepSection(child, level === 2 ? 3 : 4))}

@@ -39,7 +39,7 @@ export function jobRoutes(router: Router, deps: ApiDeps): void {
     url: '/jobs',
     operationId: 'listJobs',
     tag: 'Travaux',
-    summary: 'Le catalogue : dossiers, tests unitaires, jobs globaux, ordre de la campagne et bornes des options',
+    summary: 'Le catalogue : dossiers, tests unitaires, jobs globaux, ordre de la campagne et bornes des options',
     roles: ['vendor', 'reviewer', 'admin'],
     answer: {
       status: 200,
@@ -85,7 +85,7 @@ export function jobRoutes(router: Router, deps: ApiDeps): void {
     url: '/jobs/:id/stats',
     operationId: 'getJobStats',
     tag: 'Travaux',
-    summary: 'Statistiques d’un travail sur les comptes de l’appelant : exécutions, taux de réussite, durée moyenne',
+    summary: 'Statistiques d’un travail sur les comptes de l’appelant : exécutions, taux de réussite, durée moyenne',
     roles: ['vendor', 'admin'],
     params: jobParams,
     answer: {

@@ -31,7 +31,7 @@ export function journalRoutes(router: Router, deps: ApiDeps): void {
       since: instant.optional(),
       until: instant.optional(),
       kind: z.union([z.string(), z.array(z.string())]).optional().describe('Type(s) d’observation, par exemple auth ou tls.client_hello'),
-      after: z.coerce.number().int().min(0).optional().describe('Observations d’identifiant supérieur (page suivante : « next »)'),
+      after: z.coerce.number().int().min(0).optional().describe('Observations d’identifiant supérieur (page suivante : « next »)'),
       limit: z.coerce.number().int().min(1).max(1000).optional(),
     }),
     answer: {

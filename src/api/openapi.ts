@@ -27,7 +27,7 @@ function parameters(schema: z.ZodType | undefined, where: 'path' | 'query'): Jso
 
 const ERROR_DESCRIPTIONS: Record<number, string> = {
   400: 'Requête invalide (un message par champ)',
-  401: 'Authentification requise : jeton d’API (Authorization: Bearer) ou cookie de session',
+  401: 'Authentification requise : jeton d’API (Authorization: Bearer) ou cookie de session',
   403: 'Rôle insuffisant',
   404: 'Introuvable (ou appartenant à une autre organisation)',
   409: 'Conflit avec l’état de la ressource',
@@ -44,7 +44,7 @@ function operation(spec: AnyRouteSpec): JsonSchema {
     operationId: spec.operationId,
     tags: [spec.tag],
     summary: spec.summary,
-    ...(spec.roles === 'public' ? { security: [] } : { description: `Rôles : ${spec.roles.join(', ')}.`, 'x-motco-roles': spec.roles }),
+    ...(spec.roles === 'public' ? { security: [] } : { description: `Rôles : ${spec.roles.join(', ')}.`, 'x-motco-roles': spec.roles }),
     parameters: [...parameters(spec.params, 'path'), ...parameters(spec.query, 'query')],
     ...(spec.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(spec.body, 'input') } } } } : {}),
     responses,
@@ -63,7 +63,7 @@ export function openApiDocument(config: Config, specs: readonly AnyRouteSpec[]):
       title: 'API motco',
       version: '1',
       description:
-        'Plateforme de tests de conformité des clients de messagerie MSSanté : comptes produit, catalogue des tests, exécutions et leurs preuves, journal des observations. Un éditeur n’atteint que les données de son organisation ; un relecteur de l’agence lit toute exécution par son identifiant.',
+        'Plateforme de tests de conformité des clients de messagerie MSSanté : comptes produit, catalogue des tests, exécutions et leurs preuves, journal des observations. Un éditeur n’atteint que les données de son organisation ; un relecteur de l’agence lit toute exécution par son identifiant.',
     },
     servers: [{ url: config.publicUrl }],
     security: [{ jeton: [] }, { session: [] }],

@@ -43,7 +43,8 @@ export function provisioningRoutes(router: Router, deps: ApiDeps): void {
     async handler() {
       const report = await accounts.runBatch();
       const provisioned = await Promise.all(report.provisioned.map((id) => accounts.get(id)));
-      return { provisioned: provisioned.filter((a) => a !== undefined), failed: report.failed };
+      // Mailbox passwords are for the accounts' vendors only.
+      return { provisioned: provisioned.filter((a) => a !== undefined).map((a) => ({ ...a, passwords: null })), failed: report.failed };
     },
   });
 }

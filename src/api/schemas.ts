@@ -15,8 +15,8 @@ export const errorSchema = z
 
 export const accountInputSchema = z.strictObject({
   nil: z.string().describe('Référence produit (NIL) de Convergence'),
-  idnatPsc: z.string().nullish().describe('Identifiant national PSC : BAL personnelle'),
-  idnatAuthCli: z.string().nullish().describe('Identifiant national AUTH_CLI : BAL applicative et certificat ORG_AUTH_CLI'),
+  idnatPsc: z.string().nullish().describe('Identifiant national PSC : BAL personnelle'),
+  idnatAuthCli: z.string().nullish().describe('Identifiant national AUTH_CLI : BAL applicative et certificat ORG_AUTH_CLI'),
 });
 
 const organisationSchema = z.object({ id: z.number().int(), raisonSociale: z.string(), immatriculation: z.string(), telephone: z.string().nullable(), adresse: z.string().nullable() });
@@ -34,14 +34,17 @@ export const accountSchema = z
     runnerUserId: z.string().describe('Nom utilisateur des journaux d’exécution'),
     patientAddress: z.string().describe('Adresse patient de test (matricule INS)'),
     mailboxes: z.object({ personal: z.string().nullable(), applicative: z.string().nullable(), patient: z.string().nullable() }),
+    passwords: z
+      .object({ personal: z.string().nullable(), applicative: z.string().nullable(), patient: z.string().nullable() })
+      .nullable()
+      .describe('Mot de passe de test de chaque BAL actuelle (IMAP/SMTP, PLAIN ou LOGIN) ; pour l’éditeur propriétaire du compte seulement, null pour les autres appelants'),
     formerMailboxes: z.array(z.object({ address: z.string(), role: z.enum(['personal', 'applicative', 'patient']), attachedAt: time, detachedAt: time })),
     certificate: z
       .object({
         idnat: z.string(),
         serialNumber: z.string(),
         notAfter: time,
-        files: z.object({ key: z.string(), certificate: z.string(), chain: z.string(), pkcs12: z.string(), password: z.string() }).describe('Chemins sur le serveur'),
-        pkcs12Password: z.string(),
+        pkcs12Password: z.string().describe('Mot de passe du fichier PKCS#12 (GET /accounts/{id}/certificate.p12)'),
       })
       .nullable()
       .describe('Certificat ORG_AUTH_CLI de test (OU = identifiant national AUTH_CLI)'),
@@ -54,9 +57,12 @@ export const accountSchema = z
 export const checkSchema = z.object({
   id: z.string(),
   label: z.string(),
-  outcome: z.enum(['pass', 'fail', 'missing', 'info']),
+  outcome: z
+    .enum(['pass', 'fail', 'missing', 'not_evaluated', 'info'])
+    .describe('pass / fail : ce que montre un fait observé (cité) ; missing : manquant à la fin du délai ; not_evaluated : non évalué, le verdict étant acquis avant ; info : information'),
   detail: z.string(),
   requirement: z.string(),
+  fix: z.string().optional().describe('« Que corriger » : présent sur chaque vérification en échec ou manquante'),
   critical: z.boolean().optional(),
   observations: z.array(z.number().int()),
 });

@@ -136,6 +136,37 @@ export function inboxSelects(session: SessionFacts): MailCommand[] {
   return session.commands.filter((c) => (c.name === 'SELECT' || c.name === 'EXAMINE') && c.folder?.toUpperCase() === 'INBOX');
 }
 
+/**
+ * The mailbox a fact names as the client's own without proving it: the login of an authentication attempt
+ * (refused ones and those sent in clear included), or the MAIL FROM address. Lower-cased.
+ */
+export function claimedMailbox(o: Observation): string | null {
+  if (o.kind === 'auth') return typeof o.data.user === 'string' && o.data.user ? o.data.user.toLowerCase() : null;
+  if (o.kind === 'command' && String(o.data.verb ?? '').toUpperCase() === 'MAIL') return /^FROM:\s*<([^<>\s]+)>/i.exec(String(o.data.args ?? ''))?.[1]?.toLowerCase() ?? null;
+  return null;
+}
+
+export interface SessionOwner {
+  /** The mailbox that authenticated on the session, if one did. */
+  authenticated: string | null;
+  /** Mailboxes the session named without authenticating (claimedMailbox). */
+  claimed: Set<string>;
+}
+
+/** Whose each session is, as far as its observations tell: the authenticated mailbox, else what it claimed. */
+export function sessionOwners(observations: Observation[]): Map<string, SessionOwner> {
+  const owners = new Map<string, SessionOwner>();
+  for (const o of observations) {
+    if (!o.sessionId) continue;
+    let owner = owners.get(o.sessionId);
+    if (!owner) owners.set(o.sessionId, (owner = { authenticated: null, claimed: new Set() }));
+    if (o.mailbox) owner.authenticated = o.mailbox.toLowerCase();
+    const claimed = claimedMailbox(o);
+    if (claimed) owner.claimed.add(claimed);
+  }
+  return owners;
+}
+
 /** A message from `mailbox` to itself. */
 export function toSelf(message: Observation, mailbox: string | null): boolean {
   return message.data.from === mailbox && (message.data.to as string[]).includes(mailbox ?? '');

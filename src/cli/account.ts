@@ -1,7 +1,8 @@
-// `motco account create|list|show|modify|provision`: product accounts from the command line, written to
-// the store (a running platform sees them at once). Provisioning runs in this process: at once in
-// immediate mode, or with `provision` (the nightly batch, now).
-import { Accounts, type AccountResult, type ProductAccount } from '../accounts/accounts.ts';
+// `motco account create|list|show|modify|provision|renew-password`: product accounts from the command line,
+// written to the store (a running platform sees them at once). Provisioning runs in this process: at once in
+// immediate mode, or with `provision` (the nightly batch, now). An account shown (show, create, modify,
+// renew-password) comes with its mailboxes' test passwords: the operator on this machine reads the database anyway.
+import { Accounts, type AccountResult, type MailboxPasswords, type MailboxRole, type ProductAccount } from '../accounts/accounts.ts';
 import { PlatformDirectory } from '../accounts/directory.ts';
 import type { Config } from '../config/config.ts';
 import { t } from '../i18n/messages.ts';
@@ -16,30 +17,36 @@ const OPTIONS = {
   nil: { type: 'string' },
   'idnat-psc': { type: 'string' },
   'idnat-auth-cli': { type: 'string' },
+  role: { type: 'string' },
   json: { type: 'boolean' },
 } as const;
+
+const ROLES: readonly MailboxRole[] = ['personal', 'applicative', 'patient'];
 
 const FLAGS: Record<string, string> = { nil: '--nil', idnatPsc: '--idnat-psc', idnatAuthCli: '--idnat-auth-cli' };
 
 export async function account(ctx: CommandContext): Promise<number> {
   const [action, ...rest] = ctx.args;
-  if (!['create', 'list', 'show', 'modify', 'provision'].includes(action ?? '')) throw new UsageError(t('cli.unknownCommand', { command: `account ${action ?? ''}`.trim() }));
+  if (!['create', 'list', 'show', 'modify', 'provision', 'renew-password'].includes(action ?? '')) throw new UsageError(t('cli.unknownCommand', { command: `account ${action ?? ''}`.trim() }));
   const { values, positionals } = parse(rest, OPTIONS);
   const config = configFrom(values);
   const store = await openStore(config);
   try {
     const accounts = openAccounts(config, store.db);
-    const print = (a: ProductAccount) => ctx.out(values.json ? JSON.stringify(a, null, 2) : describe(a));
+    const print = async (a: ProductAccount) => {
+      const shown = { ...a, passwords: await accounts.passwords(a) };
+      ctx.out(values.json ? JSON.stringify(shown, null, 2) : describe(shown));
+    };
 
     if (action === 'create') {
       if (!values.org) throw new UsageError(t('cli.missingArgument', { name: '--org' }));
       const organisation = await new PlatformDirectory(store.db).organisation(values.org);
       if (!organisation) {
-        ctx.err(`--org : ${t('isc.problem.organisation_unknown')}`);
+        ctx.err(`--org : ${t('isc.problem.organisation_unknown')}`);
         return 2;
       }
       const result = await accounts.create({ nil: values.nil ?? '', idnatPsc: values['idnat-psc'], idnatAuthCli: values['idnat-auth-cli'] }, { organisationId: organisation.id, by: 'cli' });
-      return answer(ctx, result, print);
+      return await answer(ctx, result, print);
     }
     if (action === 'list') {
       const organisation = values.org ? await new PlatformDirectory(store.db).organisation(values.org) : undefined;
@@ -66,7 +73,17 @@ export async function account(ctx: CommandContext): Promise<number> {
       return 1;
     }
     if (action === 'show') {
-      print(found);
+      await print(found);
+      return 0;
+    }
+    if (action === 'renew-password') {
+      const role = ROLES.find((r) => r === values.role);
+      if (!role) throw new UsageError(t('cli.missingArgument', { name: '--role personal|applicative|patient' }));
+      if (!(await accounts.renewPassword(found, role, 'cli'))) {
+        ctx.err(t('cli.account.noMailbox', { nil: found.nil, role }));
+        return 1;
+      }
+      await print(found);
       return 0;
     }
     // modify: a flag left out keeps its value; an empty one removes an IdNat.
@@ -76,7 +93,7 @@ export async function account(ctx: CommandContext): Promise<number> {
       { nil: values.nil ?? base.nil, idnatPsc: values['idnat-psc'] ?? base.idnatPsc ?? undefined, idnatAuthCli: values['idnat-auth-cli'] ?? base.idnatAuthCli ?? undefined },
       'cli',
     );
-    return answer(ctx, result!, print);
+    return await answer(ctx, result!, print);
   } finally {
     await store.close();
   }
@@ -90,16 +107,16 @@ function openAccounts(config: Config, db: ConstructorParameters<typeof PlatformD
   return new Accounts({ config, db, mailboxes, certificates: () => (pki ??= TestPki.open(config, log)), log });
 }
 
-function answer(ctx: CommandContext, result: AccountResult, print: (a: ProductAccount) => void): number {
+async function answer(ctx: CommandContext, result: AccountResult, print: (a: ProductAccount) => Promise<void>): Promise<number> {
   if (result.ok) {
-    print(result.account);
+    await print(result.account);
     return 0;
   }
-  for (const e of result.errors) ctx.err(`${FLAGS[e.field] ?? e.field} : ${e.message}`);
+  for (const e of result.errors) ctx.err(`${FLAGS[e.field] ?? e.field}\u00a0: ${e.message}`);
   return result.errors.every((e) => e.code === 'taken' || e.code === 'mailbox_taken') ? 3 : 2;
 }
 
-function describe(a: ProductAccount): string {
+function describe(a: ProductAccount & { passwords: MailboxPasswords }): string {
   const lines = [
     t('cli.account.heading', { id: a.id, nil: a.nil, status: a.statusLabel }),
     t('cli.account.organisation', { name: a.organisation.raisonSociale, immatriculation: a.organisation.immatriculation }),
@@ -108,6 +125,11 @@ function describe(a: ProductAccount): string {
     t('cli.account.patient', { address: a.patientAddress }),
     t('cli.account.runnerUser', { user: a.runnerUserId }),
   ];
+  for (const role of ROLES) {
+    const address = a.mailboxes[role];
+    const password = a.passwords[role];
+    if (address && password) lines.push(t('cli.account.password', { address, password }));
+  }
   if (a.certificate) lines.push(t('cli.account.certificate', { p12: a.certificate.files.pkcs12, password: a.certificate.pkcs12Password, chain: a.certificate.files.chain, key: a.certificate.files.key }));
   if (a.pending) lines.push(t('cli.account.pending', { nil: a.pending.nil, psc: a.pending.idnatPsc ?? '—', authCli: a.pending.idnatAuthCli ?? '—' }));
   for (const m of a.formerMailboxes) lines.push(t('cli.account.former', { address: m.address }));

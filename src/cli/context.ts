@@ -2,6 +2,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { loadConfig, type Config } from '../config/config.ts';
 import { t } from '../i18n/messages.ts';
+import { setTimeZone } from '../i18n/time.ts';
 
 export interface CommandContext {
   /** Arguments after the command name (and sub-command, if any). */
@@ -28,5 +29,8 @@ export function parse<O extends NonNullable<ParseArgsConfig['options']>>(args: s
 }
 
 export function configFrom(values: { data?: string | undefined; config?: string | undefined }): Config {
-  return loadConfig({ file: values.config, overrides: { dataDir: values.data } });
+  const config = loadConfig({ file: values.config, overrides: { dataDir: values.data } });
+  // The command's output gives times in the platform's zone, as its pages do.
+  setTimeZone(config.timeZone);
+  return config;
 }

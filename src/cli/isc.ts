@@ -88,7 +88,7 @@ export async function isc(ctx: CommandContext): Promise<number> {
       return 0;
     } catch (error) {
       if (!(error instanceof DirectoryError)) throw error;
-      for (const [field, code] of Object.entries(error.problems)) ctx.err(`${FLAGS[field] ?? field} : ${t(`isc.problem.${code}` as MessageKey)}`);
+      for (const [field, code] of Object.entries(error.problems)) ctx.err(`${FLAGS[field] ?? field}\u00a0: ${t(`isc.problem.${code}` as MessageKey)}`);
       return Object.values(error.problems).every((p) => p.endsWith('_exists')) ? 3 : 2;
     }
   } finally {

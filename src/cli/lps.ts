@@ -4,12 +4,12 @@
 // faults (`--list-faults`). The account comes from the accounts service; an account it does not know is
 // described by flags (--idnat-psc, --idnat-auth-cli, --mailbox, --patient), its ORG_AUTH_CLI certificate
 // then read from <data>/pki/clients/<IdNat AUTH_CLI>/.
-import { readdir, readFile } from 'node:fs/promises';
-import path from 'node:path';
+import { readdir } from 'node:fs/promises';
 import { Accounts, toRunnerAccount } from '../accounts/accounts.ts';
 import { findFolder, findJob, type UnitJob } from '../catalogue/jobs.ts';
 import { reachableAddress, type Config } from '../config/config.ts';
 import { t } from '../i18n/messages.ts';
+import { clockTime } from '../i18n/time.ts';
 import { issuers, pscToolsClient } from '../identity/issuers.ts';
 import type { ClientKeyPair, LpsAccount, LpsContext } from '../lps/context.ts';
 import { FAULTS, findFault, isFaultName } from '../lps/faults.ts';
@@ -21,7 +21,7 @@ import { endpointListing } from '../mail/endpoints.ts';
 import { MailboxStore } from '../mail/mailbox/store.ts';
 import { pkiLayout } from '../pki/files.ts';
 import { TRUST_FILES } from '../pki/index.ts';
-import { clientFiles } from '../pki/client-certificates.ts';
+import { readClientKeyPair } from '../pki/client-certificates.ts';
 import { PKI_PATHS } from '../pki/issue.ts';
 import { ExecutionStore } from '../runner/store.ts';
 import { openStore, type Store } from '../store/store.ts';
@@ -90,7 +90,7 @@ export async function lps(ctx: CommandContext): Promise<number> {
         if (!report.completed) incomplete++;
         print(report);
       }, { onLine: (_, line) => !values.json && (line.level === 'step' || line.level === 'result') && ctx.out(`» ${line.text}`) });
-      if (!values.json) ctx.out(t('lps.cli.followEnd', { id: follow, verdict: end?.verdict ?? '—' }));
+      if (!values.json) ctx.out(t('lps.cli.followEnd', { id: follow, verdict: end?.verdict ? t(`verdict.${end.verdict}`) : '—' }));
       return incomplete > 0 ? 1 : 0;
     }
 
@@ -139,8 +139,8 @@ async function accountOf(nil: string, values: Values, config: Config, store: Sto
   const accounts = new Accounts({ config, db: store.db, mailboxes, certificates: () => Promise.reject(new Error('the reference LPS never issues certificates')), log: silentLogger });
   const known = await accounts.byNil(nil);
   if (known) {
-    const files = known.certificate?.files;
-    return { id: known.id, account: { ...toRunnerAccount(known), clientCertificate: files ? await keyPair(files.chain, files.key) : undefined } };
+    const idnat = known.certificate?.idnat;
+    return { id: known.id, account: { ...toRunnerAccount(known), clientCertificate: idnat ? await storedPair(config, idnat) : undefined } };
   }
   // Not in the accounts service: the flags say what the account is.
   const account: LpsAccount = { nil, idnatPsc: values['idnat-psc'] ?? null, idnatAuthCli: values['idnat-auth-cli'] ?? null, personalMailbox: null, applicativeMailbox: null, patientAddress: values.patient ?? null };
@@ -157,18 +157,9 @@ async function accountOf(nil: string, values: Values, config: Config, store: Sto
   return { account };
 }
 
-async function keyPair(certFile: string, keyFile: string): Promise<ClientKeyPair | undefined> {
-  try {
-    return { certPem: await readFile(certFile, 'utf8'), keyPem: await readFile(keyFile, 'utf8') };
-  } catch {
-    return undefined;
-  }
-}
-
 /** The ORG_AUTH_CLI certificate `motco pki issue-client` (or the account's provisioning) left for an IdNat. */
 function storedPair(config: Config, idnat: string): Promise<ClientKeyPair | undefined> {
-  const files = clientFiles(path.join(pkiLayout(config.dataDir).clients, idnat), idnat);
-  return keyPair(files.chain, files.key);
+  return readClientKeyPair(pkiLayout(config.dataDir).clients, idnat);
 }
 
 /** Another structure's certificate under <data>/pki/clients/, for the wrong-ou fault. */
@@ -202,11 +193,23 @@ async function contextFor(ctx: CommandContext, config: Config, store: Store, acc
     trust,
     httpsCa,
     tokens: account.idnatPsc ? await tokenSource(ctx, config, store, account.idnatPsc) : undefined,
-    webmailPassword: config.webmailPassword,
+    passwords: await passwordsOf(config, store, account),
     reopenDelaySeconds: config.runner.reopenImapDelaySeconds,
     foreignClientCertificate: await foreignCertificate(config, account.idnatAuthCli),
     localAddress,
   };
+}
+
+/** The own passwords of the account's personal and applicative mailboxes. */
+async function passwordsOf(config: Config, store: Store, account: LpsAccount): Promise<Record<string, string>> {
+  const mailboxes = new MailboxStore(store.db, { mail: config.mailDomain, patient: config.patientDomain });
+  const passwords: Record<string, string> = {};
+  for (const address of [account.personalMailbox, account.applicativeMailbox]) {
+    const mailbox = address ? await mailboxes.find(address) : undefined;
+    const password = mailbox && (await mailboxes.password(mailbox.id));
+    if (address && password) passwords[address] = password;
+  }
+  return passwords;
 }
 
 /** The token helper with the platform's own client in simulated mode (approved at once), the configured one otherwise. */
@@ -222,9 +225,8 @@ async function tokenSource(ctx: CommandContext, config: Config, store: Store, id
 /** The report as the CLI prints it: a title line, one line per step, then the verdict the platform should reach. */
 function describe(report: LpsReport): string {
   const mode = report.fault ? t('lps.cli.withFault', { fault: report.fault, description: findFault(report.fault).description }) : t('lps.cli.conformant');
-  const clock = (at: number) => new Date(at).toLocaleTimeString('fr-FR', { hour: '2-digit', minute: '2-digit', second: '2-digit' });
   const lines = [t('lps.cli.play', { title: report.title, id: report.jobId, mode })];
-  for (const step of report.steps) lines.push(`  ${clock(step.at)} ${step.ok ? '✔' : '✘'} ${step.text}`);
+  for (const step of report.steps) lines.push(`  ${clockTime(step.at)} ${step.ok ? '✔' : '✘'} ${step.text}`);
   lines.push(report.expected.verdict === 'OK' ? t('lps.cli.expectedOk') : t('lps.cli.expectedKo', { check: report.expected.check ?? '' }));
   if (!report.completed) lines.push(t('lps.cli.incomplete'));
   return lines.join('\n');

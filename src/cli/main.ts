@@ -23,6 +23,8 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
 };
 
 export async function main(argv: string[]): Promise<number> {
+  // Commands write keys, certificates and the database into the data folder: private by default.
+  process.umask(0o077);
   const [name, ...args] = argv;
   const ctx: CommandContext = { args, out: (s) => process.stdout.write(s + '\n'), err: (s) => process.stderr.write(s + '\n') };
   if (!name || name === 'help' || name === '--help' || name === '-h') {

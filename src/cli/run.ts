@@ -3,6 +3,7 @@
 // job or the campaign), and exits 0 only on OK.
 import { writeFile } from 'node:fs/promises';
 import { t } from '../i18n/messages.ts';
+import { clockTime } from '../i18n/time.ts';
 import { templateMatcher } from '../lps/follow.ts';
 import type { LogLine, Verdict } from '../runner/types.ts';
 import { ApiClient, ApiRequestError } from './api-client.ts';
@@ -17,7 +18,7 @@ interface ExecutionView {
   status: 'running' | 'finished';
   startedAt: number;
   endedAt: number | null;
-  checks: { id: string; label: string; outcome: string; detail: string; requirement: string }[];
+  checks: { id: string; label: string; outcome: string; detail: string; requirement: string; fix?: string }[];
   children?: ExecutionView[];
 }
 
@@ -48,7 +49,7 @@ export async function run(ctx: CommandContext): Promise<number> {
   } catch (error) {
     if (!(error instanceof ApiRequestError) || error.status >= 500) throw error;
     ctx.err(error.message);
-    for (const field of error.body.fields ?? []) ctx.err(`  ${field.field} : ${field.message}`);
+    for (const field of error.body.fields ?? []) ctx.err(`  ${field.field}\u00a0: ${field.message}`);
     return 2;
   }
   // With --json the log goes to stderr, so that stdout holds only the result.
@@ -59,7 +60,7 @@ export async function run(ctx: CommandContext): Promise<number> {
   const result = await api.request<ExecutionView>('GET', `/executions/${started.id}`);
   if (values.junit) await writeFile(values.junit, junit(result));
   if (values.json) ctx.out(JSON.stringify(result, null, 2));
-  else ctx.out(t('cli.runResult', { id: result.id, verdict: result.verdict ?? '?', url: `${api.baseUrl}/api/v1/executions/${result.id}/export.html` }));
+  else ctx.out(t('cli.runResult', { id: result.id, verdict: result.verdict ? t(`verdict.${result.verdict}`) : '?', url: `${api.baseUrl}/api/v1/executions/${result.id}/export.html` }));
   return result.verdict === 'OK' ? 0 : 1;
 }
 
@@ -79,7 +80,7 @@ async function streamLog(api: ApiClient, id: number, print: (text: string) => vo
 }
 
 function time(at: number): string {
-  return new Date(at).toLocaleTimeString('fr-FR', { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+  return clockTime(at);
 }
 
 /** JUnit XML: one test case per unit job, failures naming the failed checks (for CI systems). */
@@ -89,7 +90,7 @@ export function junit(execution: ExecutionView): string {
   const cases = units.map((u) => {
     const seconds = ((u.endedAt ?? u.startedAt) - u.startedAt) / 1000;
     const failed = u.checks.filter((c) => c.outcome === 'fail' || c.outcome === 'missing');
-    const failure = u.verdict === 'OK' ? '' : `\n      <failure message="${escapeHtml(u.verdict ?? 'inconnu')}">${escapeHtml(failed.map((c) => `${c.label} — ${c.detail} (${c.requirement})`).join('\n'))}</failure>`;
+    const failure = u.verdict === 'OK' ? '' : `\n      <failure message="${escapeHtml(u.verdict ?? 'inconnu')}">${escapeHtml(failed.map((c) => `${c.label} — ${c.detail} (${c.requirement})${c.fix ? `\n  ${t('export.fix')}\u00a0: ${c.fix}` : ''}`).join('\n'))}</failure>`;
     return `    <testcase classname="motco.${escapeHtml(execution.targetId)}" name="${escapeHtml(u.title)} [${escapeHtml(u.targetId)}] #${u.id}" time="${seconds.toFixed(3)}">${failure}\n    </testcase>`;
   });
   return `<?xml version="1.0" encoding="UTF-8"?>

@@ -43,7 +43,7 @@ function userLine(u: PlatformUser): string {
 
 /** One line per invalid flag; exit 3 when the only problem is that it exists already. */
 export function printProblems(ctx: CommandContext, error: DirectoryError, flags: Record<string, string>): number {
-  for (const [field, message] of Object.entries(error.problems)) ctx.err(`${flags[field] ?? field} : ${message}`);
+  for (const [field, message] of Object.entries(error.problems)) ctx.err(`${flags[field] ?? field}\u00a0: ${message}`);
   const exists = [t('isc.problem.immatriculation_exists'), t('isc.problem.login_exists')];
   return Object.values(error.problems).every((m) => exists.includes(m)) ? 3 : 2;
 }

@@ -2,6 +2,7 @@
 // Derived values (ports, host names, URLs) are computed in resolve.ts, not stored here.
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import { isTimeZone } from '../i18n/time.ts';
 
 export const ENDPOINT_IDS = [
   'org',
@@ -63,8 +64,14 @@ export const configSchema = z.strictObject({
   mailDomain: hostname.optional(),
   /** Base URL under which clients reach the web server (CRL, OCSP, later the pages); default http://<listenAddress>:<web port>, loopback for a wildcard. */
   publicUrl: z.url().optional(),
-  /** Webmail password of every test mailbox (manual §1.4). */
-  webmailPassword: z.string().min(1).default('ODTMotco2'),
+  /** Time zone of every time users read — pages, logs, exports, webmail, command output: an IANA name. */
+  timeZone: z.string().refine(isTimeZone, { message: 'fuseau horaire IANA attendu (par exemple Europe/Paris)' }).default('Europe/Paris'),
+  /**
+   * The manual's shared password of every test mailbox (§1.4, « ODTMotco2 »), accepted besides each mailbox's
+   * own password, and the webmail's password form. Unset by default: on a shared instance it would open every
+   * vendor's mailboxes (IdNat numbers are public).
+   */
+  webmailPassword: z.string().min(1).optional(),
   endpoints: z.partialRecord(z.enum(ENDPOINT_IDS), endpointOverride).default({}),
   webTls: z
     .strictObject({
@@ -103,6 +110,12 @@ export const configSchema = z.strictObject({
       maxLineBytes: int(1024, 16 * 1024 * 1024).default(64 * 1024),
       /** Largest literals of one command once authenticated (APPEND); before, maxLineBytes applies. */
       maxLiteralBytes: int(1024, 1024 * 1024 * 1024).default(25 * 1024 * 1024),
+      /** One command as a whole: lines and literals before authentication, its lines once authenticated (literals: maxLiteralBytes). */
+      maxCommandBytes: int(1024, 1024 * 1024 * 1024).default(256 * 1024),
+      /** Literals in one command (a flood of lines ending {0+} is cut here). */
+      maxLiterals: int(1, 100_000).default(100),
+      /** Parentheses, [sections] and search criteria (NOT, OR, lists) nested in one command; deeper is BAD. */
+      maxNestingDepth: int(1, 256).default(32),
       /** Idle time allowed before authentication (short: an unauthenticated peer holds few resources). */
       preAuthTimeoutSeconds: int(1, 3600).default(60),
       /** Idle time allowed once authenticated: RFC 3501 §5.4 asks for at least 30 minutes. */
@@ -116,6 +129,36 @@ export const configSchema = z.strictObject({
       /** ECDHE groups offered; all at least 256 bits as CONF.03 requires. */
       ecdhCurves: z.string().min(1).default('P-256:P-384:P-521'),
       handshakeTimeoutSeconds: int(1, 600).default(30),
+    })
+    .prefault({}),
+  // What one client can hold on the mail endpoints, IMAP and SMTP alike (refusals are journaled).
+  limits: z
+    .strictObject({
+      /** Connections one client address may hold on one endpoint, IMAP and SMTP together (IPv6: per /64). */
+      maxConnectionsPerAddress: int(1, 1_000_000).default(500),
+      /** Connections one client address may hold on all endpoints together. */
+      maxConnectionsPerAddressTotal: int(1, 1_000_000).default(1000),
+      /** Connections on all endpoints together, whoever holds them. */
+      maxConnectionsTotal: int(1, 1_000_000).default(5000),
+      /** Time from connection to authentication, however busy the client keeps the session meanwhile. */
+      preAuthDeadlineSeconds: int(1, 3600).default(120),
+      /** Time from the first byte of a command to its end (literals, SASL exchange and DATA included). */
+      commandDeadlineSeconds: int(1, 24 * 3600).default(600),
+    })
+    .prefault({}),
+  // What one client can grow in a test mailbox, whether through IMAP, SMTP or the webmail.
+  mailbox: z
+    .strictObject({
+      /** Messages a mailbox may hold, all folders together. */
+      quotaMessages: int(1, 100_000_000).default(10_000),
+      /** Bytes of messages a mailbox may hold, all folders together. */
+      quotaBytes: int(1024 * 1024, 2 ** 50).default(1024 * 1024 * 1024),
+      /** Keywords (flags that are not system flags) on one message. */
+      maxKeywordsPerMessage: int(1, 1000).default(32),
+      /** Distinct keywords in one folder (an IMAP mailbox): the FLAGS list a SELECT sends. */
+      maxKeywordsPerFolder: int(1, 10_000).default(256),
+      /** Length of one keyword. */
+      maxKeywordBytes: int(16, 4096).default(128),
     })
     .prefault({}),
   pki: z
@@ -149,6 +192,10 @@ export const configSchema = z.strictObject({
       clockSkewSeconds: int(0, 600).default(30),
       /** acr values an access token must carry to open a mailbox. */
       acceptedAcr: list(z.string().min(1)).default(['eidas1']),
+      /** External PSC: introspect each access token before it opens a mailbox, so that a revoked grant stops it (the simulator is asked its store instead). */
+      revocationCheck: bool.default(true),
+      /** External PSC: how long an introspection answer is reused (a revoked token opens mailboxes at most this long). */
+      introspectionCacheSeconds: int(0, 300).default(10),
     })
     .prefault({}),
   // Industriels Santé Connect: vendor users' login to the account site, simulated or real.
@@ -182,6 +229,17 @@ export const configSchema = z.strictObject({
           password: z.string().min(1).optional(),
         })
         .optional(),
+      /** Login throttling (password and code steps): failures counted per login and per client address in a window. */
+      throttle: z
+        .strictObject({
+          windowSeconds: int(1, 24 * 3600).default(900),
+          maxFailuresPerLogin: int(1, 1000).default(5),
+          maxFailuresPerAddress: int(1, 100_000).default(50),
+          /** New codes one login attempt may ask for after the first, and the wait between two codes. */
+          maxCodeResends: int(0, 100).default(3),
+          codeResendIntervalSeconds: int(0, 3600).default(30),
+        })
+        .prefault({}),
     })
     .prefault({}),
   runner: z

@@ -36,6 +36,8 @@ export type IdentityTables = {
     given_name: string;
     family_name: string;
     profession: string | null;
+    /** The platform organisation that owns it (migration 0007); null: the operator's. */
+    organisation_id: number | null;
     created_at: number;
   };
   isc_organisations: {
@@ -68,6 +70,12 @@ export type IdentityTables = {
     attempts: Generated<number>;
     /** Set when the code was used, superseded by a newer one or tried too often. */
     closed_at: number | null;
+  };
+  /** Failed ISC logins (password or code) per key — a login, a client address — in the current window (migration 0007). */
+  isc_throttle: {
+    key: string;
+    failures: number;
+    window_start: number;
   };
   dev_outbox: {
     id: Generated<number>;

@@ -2,6 +2,8 @@
 // and the verifier the mail endpoints use for XOAUTH2 bearers. Issuer URLs derive from publicUrl:
 //   PSC  <publicUrl>/psc/auth/realms/esante-wallet   (pages under /psc: e-CPS login, e-CPS de test, EDIT)
 //   ISC  <publicUrl>/isc/auth/realms/isc             (pages under /isc: login, code, consent, admin, outbox)
+import type { FastifyRequest } from 'fastify';
+import type { Auth } from '../auth/index.ts';
 import type { Config } from '../config/config.ts';
 import { t } from '../i18n/messages.ts';
 import type { BearerVerifier } from '../mail/authenticate.ts';
@@ -11,11 +13,12 @@ import type { RouteRegistrar } from '../web/server.ts';
 import { purgeExpired } from './adapter.ts';
 import { identityDb, type IdentityDb } from './db.ts';
 import { createIscSimulator, type IscSimulator } from './isc/simulator.ts';
-import { mailboxColumnOwners, type MailboxOwners } from './owners.ts';
+import type { MailboxOwners } from './owners.ts';
+import { accessTokenLive } from './psc/provider.ts';
 import { createPscSimulator, type PscSimulator } from './psc/simulator.ts';
 import { ISC_ADMIN_PASSWORD, ISC_CLIENT_SECRET, issuers, PSC_TOOLS_SECRET, TOOLS_CLIENT_ID } from './issuers.ts';
 import { Secrets } from './secrets.ts';
-import { AccessTokenVerifier } from './tokens.ts';
+import { AccessTokenVerifier, type Liveness } from './tokens.ts';
 import { Csrf } from './web/forms.ts';
 
 /** How often keys are looked at (a pending key activates, a retired one leaves) and expired rows purged. */
@@ -41,7 +44,8 @@ export interface Identity {
   stop(): Promise<void>;
 }
 
-export async function startIdentity(config: Config, store: Store, log: Logger, owners: MailboxOwners = mailboxColumnOwners): Promise<Identity> {
+/** `owners` says whose a mailbox is; `auth` who is signed in to the platform (the PSC pages act for them). */
+export async function startIdentity(config: Config, store: Store, log: Logger, deps: { owners: MailboxOwners; auth: Auth }): Promise<Identity> {
   const db: IdentityDb = identityDb(store.db);
   const secrets = new Secrets(db);
   const urls = issuers(config);
@@ -52,7 +56,8 @@ export async function startIdentity(config: Config, store: Store, log: Logger, o
   let pscClient = { clientId: config.psc.clientId, clientSecret: config.psc.clientSecret };
   if (config.psc.mode === 'simulated') {
     const toolsSecret = (await secrets.obtain(PSC_TOOLS_SECRET)).value;
-    pscSimulator = await createPscSimulator({ config, issuer: urls.psc.issuer, db, cookieKeys: [(await secrets.obtain('psc.cookieKey')).value], toolsSecret, csrf });
+    const callers = { sessionUser: (request: FastifyRequest) => deps.auth.sessions.sessionUser(request), caller: (request: FastifyRequest) => deps.auth.authenticate(request) };
+    pscSimulator = await createPscSimulator({ config, issuer: urls.psc.issuer, db, cookieKeys: [(await secrets.obtain('psc.cookieKey')).value], toolsSecret, csrf, callers });
     // The verifier introspects with the platform's own client, whatever the vendors' client is configured to.
     pscClient = { clientId: TOOLS_CLIENT_ID, clientSecret: toolsSecret };
   }
@@ -78,15 +83,22 @@ export async function startIdentity(config: Config, store: Store, log: Logger, o
     throw new Error(t('identity.clientSecretRequired', { name: 'isc' }));
   }
 
+  // A revoked grant stops its tokens: the simulator's store says so at once; an external PSC by introspection.
+  const liveness: Liveness = pscSimulator
+    ? { kind: 'store', live: (jti) => accessTokenLive(db, jti) }
+    : config.psc.revocationCheck
+      ? { kind: 'introspection', cacheSeconds: config.psc.introspectionCacheSeconds }
+      : { kind: 'none' };
   const verifier = new AccessTokenVerifier(
-    { ...urls.psc, ...pscClient, acceptedAcr: config.psc.acceptedAcr, clockSkewSeconds: config.psc.clockSkewSeconds },
-    owners,
+    { ...urls.psc, ...pscClient, acceptedAcr: config.psc.acceptedAcr, clockSkewSeconds: config.psc.clockSkewSeconds, liveness },
+    deps.owners,
   );
 
   const maintain = async () => {
     await pscSimulator?.holder.refresh();
     await iscSimulator?.holder.refresh();
     await purgeExpired(db);
+    await iscSimulator?.throttle.purge();
   };
   const timer = setInterval(() => maintain().catch((error: unknown) => log.error('identity maintenance failed', { error })), MAINTENANCE_MS);
   timer.unref();

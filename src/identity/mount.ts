@@ -14,7 +14,9 @@ export async function mountProvider(app: FastifyInstance, issuer: string, curren
     const handler = (request: FastifyRequest, reply: FastifyReply) => {
       reply.hijack();
       const raw = request.raw as IncomingMessage & { originalUrl?: string };
-      const relative = raw.url!.slice(prefix.length) || '/';
+      // The issuer's own path, with or without a query, is the provider's root (oidc-provider's router fails on "?…").
+      const rest = raw.url!.slice(prefix.length);
+      const relative = rest.startsWith('/') ? rest : `/${rest}`;
       const [path = '', query] = relative.split(/\?(.*)/s);
       raw.url = aliases[path] !== undefined ? `${aliases[path]}${query !== undefined ? `?${query}` : ''}` : relative;
       // oidc-provider derives its mount path (and so every URL it writes) from originalUrl minus url.

@@ -9,6 +9,13 @@
 //   refresh token claim typ "Refresh" / "Offline" (Keycloak JWT); an opaque bearer is introspected at the
 //                 issuer, which answers typ "Refresh" for a live refresh token (the simulator does the same)
 // Every refusal has its own stable reason (REASONS); the decision's details explain it without the token.
+//
+// A signature only says the token was issued; a revoked grant (revocation, logout, refresh-token reuse) must
+// stop it too, within seconds and not at expiry. So a token that passes every other check is asked to be
+// live: against the simulator's store (the same database: always current, no HTTP), or by introspection at an
+// external PSC, whose answer is reused `introspectionCacheSeconds` — one round trip per token and period rather
+// than per login, at the price of that much delay before a revocation bites.
+import { createHash } from 'node:crypto';
 import { createRemoteJWKSet, errors, jwtVerify, type JWTVerifyGetKey } from 'jose';
 import type { BearerDecision, BearerVerifier } from '../mail/authenticate.ts';
 import type { Mailbox } from '../mail/mailbox/store.ts';
@@ -34,6 +41,8 @@ export const REASONS = [
   'missing_identity',
   'not_personal_mailbox',
   'wrong_identity',
+  'revoked',
+  'introspection_unavailable',
 ] as const;
 export type Reason = (typeof REASONS)[number];
 
@@ -45,7 +54,16 @@ export interface IssuerSettings {
   clientSecret: string;
   acceptedAcr: readonly string[];
   clockSkewSeconds: number;
+  liveness: Liveness;
 }
+
+/** How a token that passed every other check is found still live (its grant not revoked). */
+export type Liveness =
+  /** The simulator: the token's jti is recorded with its grant, and the grant still exists. */
+  | { kind: 'store'; live(jti: string): Promise<boolean> }
+  /** An external PSC: its introspection says `active`, an answer reused this many seconds. */
+  | { kind: 'introspection'; cacheSeconds: number }
+  | { kind: 'none' };
 
 const ASYMMETRIC = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'];
 /** JWKS cache: shorter than the lead with which keys.ts publishes a new key; quick re-read on an unknown kid. */
@@ -53,6 +71,8 @@ const JWKS_CACHE_MS = 5 * 60 * 1000;
 const JWKS_COOLDOWN_MS = 1000;
 const DISCOVERY_CACHE_MS = 60 * 60 * 1000;
 const HTTP_TIMEOUT_MS = 5000;
+/** Introspection answers kept at most (a flood of distinct tokens evicts the oldest). */
+const INTROSPECTION_CACHE_ENTRIES = 10_000;
 
 export type TokenKind = 'access_token' | 'id_token' | 'refresh_token' | 'unknown';
 
@@ -78,6 +98,8 @@ interface Discovery {
 export class AccessTokenVerifier implements BearerVerifier {
   private discovery: { value: Discovery; at: number } | undefined;
   private jwks: { uri: string; get: JWTVerifyGetKey } | undefined;
+  /** sha256 of a token → whether its issuer called it active, until when. */
+  private readonly introspected = new Map<string, { active: boolean; until: number }>();
 
   constructor(
     private readonly settings: IssuerSettings,
@@ -122,27 +144,56 @@ export class AccessTokenVerifier implements BearerVerifier {
     const subject = claims.SubjectNameID;
     if (typeof subject !== 'string' || !subject) return refuse('missing_identity', facts);
     if (subject !== owner.idnat) return refuse('wrong_identity', { ...facts, SubjectNameID: subject, owner: owner.idnat });
+    const live = await this.live(token, claims);
+    if (live !== 'live') return refuse(live, { ...facts, SubjectNameID: subject, jti: claims.jti });
     return { ok: true, reason: 'verified', verified: true, details: { ...facts, SubjectNameID: subject, owner: owner.idnat } };
+  }
+
+  private async live(token: string, claims: Record<string, unknown>): Promise<'live' | 'revoked' | 'introspection_unavailable'> {
+    const liveness = this.settings.liveness;
+    if (liveness.kind === 'none') return 'live';
+    if (liveness.kind === 'store') return typeof claims.jti === 'string' && (await liveness.live(claims.jti)) ? 'live' : 'revoked';
+    const key = createHash('sha256').update(token).digest('base64url');
+    const cached = this.introspected.get(key);
+    if (cached && cached.until > Date.now()) return cached.active ? 'live' : 'revoked';
+    let active: boolean;
+    try {
+      active = (await this.introspect(token)).active === true;
+    } catch {
+      // Fail closed: a token the issuer cannot vouch for now opens nothing.
+      return 'introspection_unavailable';
+    }
+    if (liveness.cacheSeconds > 0) {
+      this.introspected.delete(key);
+      if (this.introspected.size >= INTROSPECTION_CACHE_ENTRIES) this.introspected.delete(this.introspected.keys().next().value!);
+      this.introspected.set(key, { active, until: Date.now() + liveness.cacheSeconds * 1000 });
+    }
+    return active ? 'live' : 'revoked';
+  }
+
+  /** The issuer's introspection answer, asked with the platform's client credentials; throws when it cannot be had. */
+  private async introspect(token: string): Promise<{ active?: boolean; typ?: string }> {
+    const endpoint = (await this.metadata()).introspection_endpoint;
+    if (!endpoint) throw new Error('the issuer publishes no introspection endpoint');
+    const { clientId, clientSecret } = this.settings;
+    const response = await fetch(endpoint, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        authorization: `Basic ${Buffer.from(`${encodeURIComponent(clientId)}:${encodeURIComponent(clientSecret)}`).toString('base64')}`,
+      },
+      body: new URLSearchParams({ token }),
+      signal: AbortSignal.timeout(HTTP_TIMEOUT_MS),
+    });
+    if (!response.ok) throw new Error(`introspection: HTTP ${response.status}`);
+    return (await response.json()) as { active?: boolean; typ?: string };
   }
 
   /** An opaque bearer is no PSC access token; the issuer's introspection tells whether it is a refresh token. */
   private async opaque(token: string, refuse: (reason: Reason, details?: Record<string, unknown>) => BearerDecision): Promise<BearerDecision> {
     if (!token || /\s/.test(token)) return refuse('malformed', { problem: 'empty or contains white space' });
     try {
-      const endpoint = (await this.metadata()).introspection_endpoint;
-      if (!endpoint) return refuse('not_a_jwt', { introspection: 'unavailable' });
-      const { clientId, clientSecret } = this.settings;
-      const response = await fetch(endpoint, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/x-www-form-urlencoded',
-          authorization: `Basic ${Buffer.from(`${encodeURIComponent(clientId)}:${encodeURIComponent(clientSecret)}`).toString('base64')}`,
-        },
-        body: new URLSearchParams({ token }),
-        signal: AbortSignal.timeout(HTTP_TIMEOUT_MS),
-      });
-      if (!response.ok) return refuse('not_a_jwt', { introspection: `HTTP ${response.status}` });
-      const answer = (await response.json()) as { active?: boolean; typ?: string };
+      const answer = await this.introspect(token);
       const typ = answer.typ?.toLowerCase();
       if (answer.active && (typ === 'refresh' || typ === 'offline')) return refuse('refresh_token', { format: 'opaque', classifiedBy: 'introspection' });
       return refuse('not_a_jwt', { format: 'opaque', introspection: { active: Boolean(answer.active), typ: answer.typ } });

@@ -25,8 +25,8 @@ export interface LpsContext {
   httpsCa?: string | undefined;
   /** PSC tokens of the account's IdNat PSC (required for PSC jobs). */
   tokens?: TokenSource | undefined;
-  /** Webmail password, which only the login-instead-of-xoauth2 fault uses. */
-  webmailPassword: string;
+  /** The account's mailboxes' own passwords by address, which only the login-instead-of-xoauth2 fault uses. */
+  passwords: Record<string, string>;
   /** Seconds the platform waits after the other folder is selected before it closes the IMAP session (reopen). */
   reopenDelaySeconds: number;
   /** Another structure's ORG_AUTH_CLI certificate, which only the wrong-ou fault presents. */

@@ -44,6 +44,8 @@ const AUTHENTICATING: readonly VerdictKind[] = ['imap-access', 'send', 'auth-psc
 const authenticating = (job: UnitJob) => AUTHENTICATING.includes(job.kind);
 const pscAuthenticating = (job: UnitJob) => job.bal === 'PSC' && authenticating(job);
 const certAuthenticating = (job: UnitJob) => job.bal === 'AUTH_CLI' && authenticating(job);
+/** Every kind judges the BAL type's authentication (catalogue.md, common rules): all but certificate rejection. */
+const anyAuthenticating = (bal: UnitJob['bal']) => (job: UnitJob) => job.bal === bal && job.kind !== 'cert-reject';
 const kind = (...kinds: VerdictKind[]) => (job: UnitJob) => kinds.includes(job.kind);
 
 interface Rule {
@@ -58,12 +60,12 @@ const RULES: Record<FaultName, Rule> = {
   'accept-bad-certificate': { applies: kind('cert-reject'), check: 'certificate-refused' },
   'no-revocation-check': { applies: (job) => job.kind === 'cert-reject' && job.endpoint.endsWith('-revoq'), check: 'certificate-refused' },
   'auth-before-starttls': { applies: kind('tls', 'imap-access', 'send', 'auth-psc', 'auth-cert', 'autoconfig'), check: 'starttls' },
-  'login-instead-of-xoauth2': { applies: pscAuthenticating, check: 'mechanism' },
+  'login-instead-of-xoauth2': { applies: anyAuthenticating('PSC'), check: 'mechanism' },
   oauthbearer: { applies: pscAuthenticating, check: 'mechanism' },
   'wrong-user': { applies: authenticating, check: 'user' },
   'expired-token': { applies: (job) => pscAuthenticating(job) || job.kind === 'reopen', check: (job) => (job.kind === 'reopen' ? 'new-session' : 'token') },
   'id-token': { applies: pscAuthenticating, check: 'token' },
-  'no-client-certificate': { applies: certAuthenticating, check: 'client-certificate' },
+  'no-client-certificate': { applies: anyAuthenticating('AUTH_CLI'), check: 'client-certificate' },
   'wrong-ou': { applies: certAuthenticating, check: 'certificate-ou' },
   'missing-nil': { applies: kind('headers'), check: 'header-nil' },
   'wrong-nil': { applies: kind('headers'), check: 'header-nil' },

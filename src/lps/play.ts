@@ -5,6 +5,7 @@
 import { findJob, type UnitJob } from '../catalogue/jobs.ts';
 import { jobMailbox } from '../catalogue/verdicts/common.ts';
 import { t, type MessageKey } from '../i18n/messages.ts';
+import { clockTime } from '../i18n/time.ts';
 import { decodeSegment } from '../identity/token-summary.ts';
 import { ALLOWED_TLS12_SUITES } from '../mail/tls/policy.ts';
 import { discoverByDns, discoverByHttp, resolveHost } from './autoconfig.ts';
@@ -338,7 +339,7 @@ class Play {
       return { sasl: plain(this.fault === 'wrong-user' ? account.idnatAuthCli ?? user : user, '') };
     }
     const tokens = this.context.tokens as TokenSource;
-    const password = this.context.webmailPassword;
+    const password = this.context.passwords[user] ?? '';
     switch (this.fault) {
       case 'login-instead-of-xoauth2':
         return this.job.protocol === 'imap' ? { loginCommand: { user, password } } : { sasl: login(user, password) };
@@ -363,7 +364,7 @@ class Play {
     const token = await tokens.access();
     // A payload that is not JSON is no reason to stop: the token is sent, its expiry unknown.
     const exp = Number(decodeSegment(token.split('.')[1] ?? '')?.exp);
-    this.step('token', true, 'lps.step.token', { expires: exp ? new Date(exp * 1000).toLocaleTimeString('fr-FR') : '—' });
+    this.step('token', true, 'lps.step.token', { expires: exp ? clockTime(exp * 1000) : '—' });
     return token;
   }
 

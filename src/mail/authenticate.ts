@@ -1,6 +1,8 @@
 // Decides whether SASL credentials open a mailbox, for IMAP and SMTP alike, and says why in terms the
-// journal keeps. Accepted: the webmail password (PLAIN/LOGIN), an applicative mailbox's ORG_AUTH_CLI client
-// certificate followed by PLAIN (CONF.12), a PSC access token through XOAUTH2 (CONF.07), checked by a BearerVerifier.
+// journal keeps. Accepted: a PSC access token through XOAUTH2 (CONF.07), checked by a BearerVerifier; on the
+// endpoints that ask for a client certificate (org*), PLAIN/LOGIN for an applicative mailbox only with its
+// ORG_AUTH_CLI certificate (CONF.12: OU = its IdNat), as an MSSanté operator does; elsewhere PLAIN/LOGIN with
+// the mailbox's own password, or the shared `webmailPassword` when the operator set one.
 import { sameSecret } from '../auth/secret.ts';
 import { summariseBearer, type BearerSummary } from '../identity/token-summary.ts';
 import type { Mailbox, MailboxStore } from './mailbox/store.ts';
@@ -30,14 +32,21 @@ export interface AuthDecision {
   facts: Record<string, unknown>;
 }
 
+/** Where the credentials arrive: whether the endpoint asks clients for a certificate (the org* ones do). */
+export interface AuthPlace {
+  requestClientCertificate: boolean;
+}
+
 export class Authenticator {
   constructor(
     private readonly mailboxes: MailboxStore,
-    private readonly webmailPassword: string,
+    /** The manual's shared password (setting `webmailPassword`), accepted for every mailbox when set. */
+    private readonly sharedPassword: string | undefined,
     private readonly bearers: BearerVerifier,
   ) {}
 
-  async decide(credentials: SaslCredentials, tls: TlsState | undefined): Promise<AuthDecision> {
+  /** `place` undefined: the webmail's login form, which is no mail endpoint and sees no certificate. */
+  async decide(credentials: SaslCredentials, tls: TlsState | undefined, place?: AuthPlace): Promise<AuthDecision> {
     const facts: Record<string, unknown> = {
       mechanism: credentials.mechanism,
       user: credentials.user,
@@ -65,11 +74,16 @@ export class Authenticator {
 
     // PLAIN or LOGIN.
     const certificate = tls?.clientCertificate;
-    if (mailbox.type === 'applicative' && certificate?.trusted && certificate.ou === mailbox.idnat) {
+    const certificateFacts = certificate?.present ? { certificateOu: certificate.ou, certificateTrusted: certificate.trusted } : {};
+    if (mailbox.type === 'applicative' && place?.requestClientCertificate) {
+      // The certificate authenticates (the password field need not match); no password opens it without one.
+      if (!certificate?.present) return refuse('client_certificate_required');
+      if (!certificate.trusted) return refuse('client_certificate_untrusted', certificateFacts);
+      if (certificate.ou !== mailbox.idnat) return refuse('certificate_ou_mismatch', certificateFacts);
       return accept(mailbox, 'client_certificate', { certificateOu: certificate.ou });
     }
-    const passwordOk = sameSecret(credentials.password ?? '', this.webmailPassword);
-    const certificateFacts = certificate?.present ? { certificateOu: certificate.ou, certificateTrusted: certificate.trusted } : {};
+    const given = credentials.password ?? '';
+    const passwordOk = (await this.mailboxes.passwordMatches(mailbox.id, given)) || (this.sharedPassword !== undefined && sameSecret(given, this.sharedPassword));
     return passwordOk ? accept(mailbox, 'password', certificateFacts) : refuse('bad_password', certificateFacts);
   }
 }

@@ -1,5 +1,7 @@
 // What SMTP and IMAP sessions share about their connection: the socket (raw, then TLS), the line reader,
-// the idle timer, the STARTTLS switch, and the two ways a session ends from our side (a goodbye line, or a
+// the idle timer and the two deadlines no client can stretch by sending a byte now and then (authentication
+// within limits.preAuthDeadlineSeconds of connecting, each command within limits.commandDeadlineSeconds of
+// its first byte), the STARTTLS switch, and the two ways a session ends from our side (a goodbye line, or a
 // half-close after the client's QUIT/LOGOUT).
 import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
@@ -13,6 +15,12 @@ export abstract class Conversation {
   protected closing = false;
   /** The socket the 'timeout' listener is attached to (raw, then TLS). */
   private timedSocket: Socket | undefined;
+  private preAuthTimer: NodeJS.Timeout | undefined;
+  private commandTimer: NodeJS.Timeout | undefined;
+  /** The command deadline starts at the next byte that arrives. */
+  private commandClockArmed = false;
+  /** Between the STARTTLS go-ahead and the end of the handshake: no goodbye line can be written then. */
+  private upgrading = false;
 
   constructor(
     protected readonly raw: Socket,
@@ -20,8 +28,17 @@ export abstract class Conversation {
     protected readonly services: MailServices,
   ) {
     this.socket = raw;
-    this.reader = new LineReader(raw);
+    this.reader = this.readerOn(raw);
+    const seconds = services.config.limits.preAuthDeadlineSeconds;
+    this.preAuthTimer = setTimeout(() => this.closeByServer(`Authentication not completed within ${seconds} seconds`, 'timeout'), seconds * 1000);
+    raw.once('close', this.stopDeadlines);
   }
+
+  /** The deadlines end with the connection (raw or TLS socket, whichever closes first): nothing keeps the session in memory. */
+  private readonly stopDeadlines = () => {
+    clearTimeout(this.preAuthTimer);
+    clearTimeout(this.commandTimer);
+  };
 
   /** Idle time allowed now: short before authentication, longer after. */
   protected abstract idleTimeoutMs(): number;
@@ -37,16 +54,49 @@ export abstract class Conversation {
     if (this.closing) return;
     this.session.closedBy = by;
     this.session.closeReason = reason;
+    if (this.upgrading) {
+      // A line in clear would land in the middle of the TLS handshake: close without one.
+      this.closing = true;
+      this.raw.destroy();
+      return;
+    }
     this.goodbye(reason, by);
     this.finish();
+  }
+
+  /**
+   * Called before reading each command (and by IMAP IDLE before waiting for DONE): the command deadline
+   * stops, and starts again at the first byte the client sends, at once if bytes are already waiting.
+   */
+  protected awaitCommand(): void {
+    clearTimeout(this.commandTimer);
+    this.commandTimer = undefined;
+    this.commandClockArmed = true;
+    if (this.reader.buffered > 0) this.startCommandClock();
+  }
+
+  private startCommandClock(): void {
+    this.commandClockArmed = false;
+    if (this.closing) return;
+    const seconds = this.services.config.limits.commandDeadlineSeconds;
+    this.commandTimer = setTimeout(() => this.closeByServer(`Command not completed within ${seconds} seconds`, 'timeout'), seconds * 1000);
+  }
+
+  private readerOn(socket: Socket | TLSSocket): LineReader {
+    const reader = new LineReader(socket);
+    reader.onBytes = () => {
+      if (this.commandClockArmed) this.startCommandClock();
+    };
+    return reader;
   }
 
   protected write(data: string | Buffer): void {
     if (!this.socket.destroyed && this.socket.writable) this.socket.write(data);
   }
 
-  /** (Re)starts the idle timer with the current allowance. */
+  /** (Re)starts the idle timer with the current allowance; once authenticated, the pre-authentication deadline is over. */
   protected armTimeout(): void {
+    if (this.session.mailbox) clearTimeout(this.preAuthTimer);
     if (this.timedSocket !== this.socket) {
       this.timedSocket = this.socket;
       this.socket.on('timeout', () => this.closeByServer(this.timeoutReason, 'timeout'));
@@ -64,7 +114,12 @@ export abstract class Conversation {
     this.raw.setTimeout(0); // from here the handshake timeout applies, then the TLS socket's own timer
     await goAhead();
     if (injected.length > 0) await this.session.record('tls.plaintext_injection', { bytes: injected.length, discarded: true });
-    const upgraded = await this.services.tls(this.session.endpoint.id).upgrade(this.raw, this.session);
+    if (this.closing) return false; // a deadline passed meanwhile
+    this.upgrading = true;
+    const upgraded = await this.services
+      .tls(this.session.endpoint.id)
+      .upgrade(this.raw, this.session, (reason) => this.closeByServer(reason))
+      .finally(() => (this.upgrading = false));
     if (!upgraded.ok) {
       this.session.closedBy ??= upgraded.by;
       this.session.closeReason ??= `TLS: ${upgraded.reason}`;
@@ -73,7 +128,8 @@ export abstract class Conversation {
     }
     this.session.tls = upgraded.state;
     this.socket = upgraded.socket;
-    this.reader = new LineReader(upgraded.socket);
+    upgraded.socket.once('close', this.stopDeadlines);
+    this.reader = this.readerOn(upgraded.socket);
     this.armTimeout();
     return true;
   }
@@ -82,6 +138,7 @@ export abstract class Conversation {
   protected finish(): void {
     if (this.closing) return;
     this.closing = true;
+    this.stopDeadlines();
     this.socket.setTimeout(0);
     this.socket.end();
     setTimeout(() => this.socket.destroy(), 2000).unref();

@@ -22,13 +22,23 @@ export interface DotData {
 
 const HIGH_WATER = 1024 * 1024;
 
+/** Storage kept after it empties only up to this size (a large literal's room is given back). */
+const KEEP_BYTES = 64 * 1024;
+
 export class LineReader {
-  private buffer: Buffer = Buffer.alloc(0);
+  // Bytes received and not yet read are store[start, end). Chunks are copied into spare room, the storage
+  // doubling when full, so that a line arriving a byte at a time costs linear time, not a concatenation per chunk.
+  private store: Buffer = Buffer.alloc(0);
+  private start = 0;
+  private end = 0;
   private ended = false;
   private wake: (() => void) | undefined;
+  /** Told of every chunk that arrives (the session's command deadline starts at a command's first byte). */
+  onBytes: (() => void) | undefined;
   private readonly onData = (chunk: Buffer) => {
-    this.buffer = this.buffer.length === 0 ? chunk : Buffer.concat([this.buffer, chunk]);
-    if (this.buffer.length > HIGH_WATER) this.stream.pause();
+    this.onBytes?.();
+    this.append(chunk);
+    if (this.end - this.start > HIGH_WATER) this.stream.pause();
     this.notify();
   };
   private readonly onEnd = () => {
@@ -45,14 +55,20 @@ export class LineReader {
 
   /** Bytes received and not yet read (non-zero after a command means the client pipelined). */
   get buffered(): number {
-    return this.buffer.length;
+    return this.end - this.start;
+  }
+
+  /** A view of the bytes received and not yet read (valid until the next append or consume). */
+  private get buffer(): Buffer {
+    return this.store.subarray(this.start, this.end);
   }
 
   /** Reads one line of at most maxBytes; null when the stream ended. */
   async readLine(maxBytes: number): Promise<Line | null> {
     let tooLong = false;
+    let scanned = 0; // bytes already known to hold no LF: each byte is searched once, however the line arrives
     for (;;) {
-      const lf = this.buffer.indexOf(0x0a);
+      const lf = this.buffer.indexOf(0x0a, scanned);
       if (lf >= 0) {
         const bareLf = lf === 0 || this.buffer[lf - 1] !== 0x0d;
         const end = bareLf ? lf : lf - 1;
@@ -65,17 +81,21 @@ export class LineReader {
         tooLong = true;
         this.consume(this.buffer.length);
       }
+      scanned = this.buffer.length;
       if (!(await this.more())) return null;
     }
   }
 
-  /** Reads exactly `count` bytes; null when the stream ended first. */
+  /** Reads exactly `count` bytes; null when the stream ended first. Taken as they arrive, copied once. */
   async readBytes(count: number): Promise<Buffer | null> {
-    while (this.buffer.length < count) {
-      if (!(await this.more())) return null;
+    const bytes = Buffer.allocUnsafe(count);
+    let filled = 0;
+    while (filled < count) {
+      if (this.buffered === 0 && !(await this.more())) return null;
+      const taken = this.buffer.copy(bytes, filled, 0, Math.min(count - filled, this.buffered));
+      filled += taken;
+      this.consume(taken);
     }
-    const bytes = Buffer.from(this.buffer.subarray(0, count));
-    this.consume(count);
     return bytes;
   }
 
@@ -120,23 +140,43 @@ export class LineReader {
     this.stream.off('close', this.onEnd);
     this.stream.off('error', this.onEnd);
     this.stream.pause();
-    const rest = this.buffer;
-    this.buffer = Buffer.alloc(0);
+    const rest = Buffer.from(this.buffer);
+    this.store = Buffer.alloc(0);
+    this.start = this.end = 0;
     this.ended = true;
     this.notify();
     return rest;
   }
 
+  private append(chunk: Buffer): void {
+    const held = this.end - this.start;
+    if (this.end + chunk.length > this.store.length) {
+      // Move what is held to the front; grow (double) when that would leave the storage more than half full,
+      // so that each byte is moved a bounded number of times on average.
+      const target = held + chunk.length > this.store.length / 2 ? Buffer.allocUnsafe(Math.max(4096, 2 * (held + chunk.length))) : this.store;
+      this.store.copy(target, 0, this.start, this.end);
+      this.store = target;
+      this.start = 0;
+      this.end = held;
+    }
+    chunk.copy(this.store, this.end);
+    this.end += chunk.length;
+  }
+
   private consume(count: number): void {
-    this.buffer = this.buffer.subarray(count);
-    if (this.buffer.length < HIGH_WATER && this.stream.isPaused() && !this.ended) this.stream.resume();
+    this.start += count;
+    if (this.start === this.end) {
+      this.start = this.end = 0;
+      if (this.store.length > KEEP_BYTES) this.store = Buffer.alloc(0);
+    }
+    if (this.buffered < HIGH_WATER && this.stream.isPaused() && !this.ended) this.stream.resume();
   }
 
   private more(): Promise<boolean> {
     if (this.ended) return Promise.resolve(false);
     if (this.stream.isPaused()) this.stream.resume();
     return new Promise((resolve) => {
-      this.wake = () => resolve(!this.ended || this.buffer.length > 0);
+      this.wake = () => resolve(!this.ended || this.buffered > 0);
     });
   }
 

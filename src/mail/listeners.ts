@@ -1,7 +1,9 @@
-// TCP listeners of the eight endpoints: accept a connection, open a session, run the protocol, record how
-// it ended. A failure in one session is contained there; the listener keeps serving everyone else.
+// TCP listeners of the eight endpoints: accept a connection (or refuse it, past the connection limits),
+// open a session, run the protocol, record how it ended. A failure in one session is contained there; the
+// listener keeps serving everyone else.
 import net, { type Server, type Socket } from 'node:net';
 import type { EndpointConfig } from '../config/config.ts';
+import { ConnectionLimits, type ConnectionRefusal } from './connection-limits.ts';
 import { MailSession, normaliseIp, type MailProtocol } from './session.ts';
 import type { MailServices } from './services.ts';
 import { ImapSession } from './imap/session.ts';
@@ -26,6 +28,7 @@ export interface MailListeners {
 export async function startMailListeners(services: MailServices): Promise<MailListeners> {
   const servers: Server[] = [];
   const sockets = new Set<Socket>();
+  const limits = new ConnectionLimits(services.config.limits);
   try {
     for (const endpoint of services.config.endpoints) {
       for (const protocol of Object.keys(PROTOCOLS) as MailProtocol[]) {
@@ -33,6 +36,9 @@ export async function startMailListeners(services: MailServices): Promise<MailLi
         const server = net.createServer((raw) => {
           sockets.add(raw);
           raw.once('close', () => sockets.delete(raw));
+          const place = limits.acquire(endpoint.id, normaliseIp(raw.remoteAddress));
+          if (!place.ok) return void refuse(raw, endpoint, protocol, place.refusal, services);
+          raw.once('close', place.release);
           void serve(raw, endpoint, protocol, services);
         });
         server.on('error', (error) => services.log.error('listener error', { endpoint: endpoint.id, protocol, error }));
@@ -71,6 +77,7 @@ async function serve(raw: Socket, endpoint: EndpointConfig, protocol: MailProtoc
     raw.destroy();
   } finally {
     unregister();
+    await session.settled();
     await session.record('session.close', {
       by: session.closedBy ?? 'client',
       reason: session.closeReason ?? null,
@@ -78,6 +85,30 @@ async function serve(raw: Socket, endpoint: EndpointConfig, protocol: MailProtoc
       tls: Boolean(session.tls),
       commandsAfterTls: session.commandsAfterTls,
     });
+  }
+}
+
+/**
+ * A connection past a limit: the protocol's goodbye (SMTP 421 4.7.0, IMAP * BYE), then close. Recorded as
+ * session.refused; no session is opened, so nothing of the client's is read.
+ */
+async function refuse(raw: Socket, endpoint: EndpointConfig, protocol: MailProtocol, refusal: ConnectionRefusal, services: MailServices): Promise<void> {
+  raw.on('error', () => {});
+  const text = refusal.limit === 'total' ? 'Too many connections, try again later' : 'Too many connections from your address';
+  raw.end(protocol === 'smtp' ? `421 4.7.0 ${endpoint.host} ${text}, closing transmission channel\r\n` : `* BYE ${text}\r\n`);
+  raw.resume(); // whatever the client sends meanwhile is dropped
+  setTimeout(() => raw.destroy(), 1000).unref();
+  try {
+    await services.journal.record({
+      kind: 'session.refused',
+      endpoint: endpoint.id,
+      protocol,
+      clientIp: normaliseIp(raw.remoteAddress),
+      clientPort: raw.remotePort ?? 0,
+      data: { limit: refusal.limit, max: refusal.max, localAddress: normaliseIp(raw.localAddress), localPort: raw.localPort },
+    });
+  } catch (error) {
+    services.log.error('journal write failed', { kind: 'session.refused', error });
   }
 }
 

@@ -30,8 +30,23 @@ export class MailSession {
     readonly log: Logger,
   ) {}
 
+  /** Records not yet written: facts recorded outside the protocol's own order (a TLS event) still precede the close. */
+  private readonly pending = new Set<Promise<void>>();
+
   /** Records a fact of this session. Never throws: a journal failure is logged, the session goes on. */
-  async record(kind: ObservationKind, data: Record<string, unknown>): Promise<void> {
+  record(kind: ObservationKind, data: Record<string, unknown>): Promise<void> {
+    const written = this.write(kind, data);
+    this.pending.add(written);
+    void written.then(() => this.pending.delete(written));
+    return written;
+  }
+
+  /** Resolves once every fact recorded so far is written. */
+  async settled(): Promise<void> {
+    await Promise.all([...this.pending]);
+  }
+
+  private async write(kind: ObservationKind, data: Record<string, unknown>): Promise<void> {
     try {
       await this.journal.record({
         kind,

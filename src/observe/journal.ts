@@ -8,9 +8,11 @@ import type { Database } from '../store/schema.ts';
 export type ObservationKind =
   | 'session.open'
   | 'session.close'
+  | 'session.refused'
   | 'tls.client_hello'
   | 'tls.established'
   | 'tls.failed'
+  | 'tls.renegotiation'
   | 'tls.plaintext_injection'
   | 'command'
   | 'auth'

@@ -1,7 +1,9 @@
 // One French log line per observed fact, for the live log of an execution (manual figures 13–14): what
-// the platform saw the client do, as it happened.
+// the platform saw the client do, as it happened. Codes are put into words (wording.ts): no raw reason, alert
+// or English close reason reaches the line.
 import { t } from '../i18n/messages.ts';
 import type { Observation } from './journal.ts';
+import { alertText, authReason, closeReasonText, mechanismName, messageOutcome, ocspStatus, tlsFailureText } from './wording.ts';
 
 const PROTOCOL = (o: Observation) => (o.protocol ?? '').toUpperCase();
 
@@ -17,20 +19,27 @@ export function narrate(o: Observation): string | undefined {
         ? t('narrate.establishedWithCertificate', { version: d.version, cipher: d.cipher, ou: d.clientCertificate.ou ?? '—', trusted: d.clientCertificate.trusted ? t('narrate.valid') : t('narrate.invalid') })
         : t('narrate.established', { version: d.version, cipher: d.cipher });
     case 'tls.failed':
-      if (d.alert) return t('narrate.clientAlert', { alert: d.alert });
-      return d.by === 'server' ? t('narrate.serverRefused', { detail: d.detail ?? d.error ?? '' }) : t('narrate.tlsAborted', { detail: d.detail ?? d.reason ?? '' });
+      if (d.alert) return t('narrate.clientAlert', { alert: alertText(String(d.alert)) });
+      return d.by === 'server' ? t('narrate.serverRefused', { detail: tlsFailureText(d) }) : t('narrate.tlsAborted', { detail: tlsFailureText(d) });
+    case 'session.refused':
+      return t('narrate.refused', { protocol: PROTOCOL(o), ip: o.clientIp ?? '?', endpoint: o.endpoint ?? '', limit: d.max ?? '?' });
+    case 'tls.renegotiation':
+      return t('narrate.renegotiation');
     case 'tls.plaintext_injection':
       return t('narrate.injection', { bytes: d.bytes });
     case 'command':
       return t('narrate.command', { verb: d.verb ?? '?', reply: d.reply?.code ?? d.reply?.status ?? '', clear: d.tls ? '' : t('narrate.inClear') });
     case 'auth':
-      return t(d.outcome === 'success' ? 'narrate.authOk' : 'narrate.authRefused', { mechanism: d.mechanism ?? '?', user: d.user ?? '', reason: d.reason ?? '', clear: d.tls === false ? t('narrate.inClear') : '' });
+      if (d.outcome === 'abandoned') {
+        return d.reason === 'new_command' ? t('narrate.authAbandonedCommand', { mechanism: mechanismName(d), command: d.newCommand ?? '?' }) : t('narrate.authAbandonedClosed', { mechanism: mechanismName(d) });
+      }
+      return t(d.outcome === 'success' ? 'narrate.authOk' : 'narrate.authRefused', { mechanism: mechanismName(d), user: d.user ?? '', reason: authReason(d.reason), clear: d.tls === false ? t('narrate.inClear') : '' });
     case 'message':
       return d.outcome === 'accepted'
         ? t('narrate.message', { from: d.from, to: (d.to ?? []).join(', '), size: d.size, mss: mssHeaders(d.headers) })
-        : t('narrate.messageRefused', { outcome: d.outcome });
+        : t('narrate.messageRefused', { outcome: messageOutcome(d.outcome) });
     case 'session.close':
-      return t(d.by === 'server' ? 'narrate.closedByServer' : d.by === 'timeout' ? 'narrate.closedByTimeout' : 'narrate.closedByClient', { reason: d.reason ?? '' });
+      return t(d.by === 'server' || d.by === 'error' ? 'narrate.closedByServer' : d.by === 'timeout' ? 'narrate.closedByTimeout' : 'narrate.closedByClient', { reason: closeReasonText(d) });
     case 'autoconfig.http':
       return t('narrate.autoconfigHttp', { path: d.path ?? '', status: d.status, servers: servers(d.answered) });
     case 'autoconfig.dns':
@@ -38,7 +47,7 @@ export function narrate(o: Observation): string | undefined {
     case 'pki.crl_fetch':
       return t('narrate.crlFetch', { ca: d.ca ?? '' });
     case 'pki.ocsp_request':
-      return t('narrate.ocsp', { statuses: ((d.requests ?? []) as { status?: string }[]).map((r) => r.status).join(', ') });
+      return t('narrate.ocsp', { statuses: ((d.requests ?? []) as { status?: string }[]).map((r) => ocspStatus(r.status)).join(', ') });
     case 'pki.ca_fetch':
       return t('narrate.caFetch', { ca: d.ca ?? d.file ?? '' });
     default:

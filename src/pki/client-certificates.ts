@@ -120,6 +120,17 @@ export function clientFiles(dir: string, idnat: string): ClientCertificateFiles 
   return { key: file('.key.pem'), certificate: file('.cert.pem'), chain: file('.chain.pem'), pkcs12: file('.p12'), password: file('.p12-password.txt') };
 }
 
+/**
+ * The certificate chain and key kept for an IdNat under `clientsDir` (by `motco pki issue-client` or an account's
+ * provisioning), as a TLS client presents them; undefined when there is none.
+ */
+export async function readClientKeyPair(clientsDir: string, idnat: string): Promise<{ certPem: string; keyPem: string } | undefined> {
+  if (idnatProblem(idnat)) return undefined;
+  const files = clientFiles(path.join(clientsDir, idnat), idnat);
+  const [chain, key] = await Promise.all([readOptional(files.chain), readOptional(files.key)]);
+  return chain && key ? { certPem: chain.toString('utf8'), keyPem: key.toString('utf8') } : undefined;
+}
+
 /** Serials of the client certificates kept under `clientsDir` (one folder per IdNat), for the OCSP responder. */
 export async function readClientSerials(clientsDir: string): Promise<{ idnat: string; serialNumber: string }[]> {
   const idnats = await readdir(clientsDir).catch(() => [] as string[]);

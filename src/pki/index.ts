@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { Config } from '../config/config.ts';
 import type { Journal } from '../observe/journal.ts';
 import { silentLogger, type Logger } from '../util/log.ts';
+import { securePrivateFolder } from '../util/files.ts';
 import type { RouteRegistrar } from '../web/server.ts';
 import { CA_NAMES, IGC_ORG, IGC_ROOT, loadAuthorities, type Authority, type CaName } from './authorities.ts';
 import { checkPki, type PkiCheck } from './check.ts';
@@ -57,6 +58,7 @@ export class TestPki {
 
   /** Loads the PKI, creating what is missing and re-issuing what is due or no longer matches the configuration. */
   static async open(config: Config, log: Logger = silentLogger): Promise<TestPki> {
+    securePrivateFolder(config.dataDir);
     const now = new Date();
     const layout = pkiLayout(config.dataDir);
     const urls = pkiUrls(config.publicUrl);

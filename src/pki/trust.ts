@@ -4,7 +4,7 @@ import { IGC_ORG, IGC_ROOT, NON_IGC_ROOT, type Authority, type CaName } from './
 import { crlPem } from './crl.ts';
 import { day } from './encoding.ts';
 import type { x509 } from './engine.ts';
-import { writeFileAtomic } from '../util/files.ts';
+import { PUBLIC_FILE_MODE, writeFileAtomic } from '../util/files.ts';
 import { t } from '../i18n/messages.ts';
 
 export const TRUST_FILES = { igc: 'igc-sante-test-roots.pem', nonIgc: 'non-igc-root.pem' } as const;
@@ -32,7 +32,8 @@ export async function exportTrust(dir: string, authorities: Map<CaName, Authorit
   const written: string[] = [];
   for (const [name, content] of files) {
     const file = path.join(dir, name);
-    await writeFileAtomic(file, content);
+    // Handed to vendors and their clients: readable by all, unlike what stays in the data folder.
+    await writeFileAtomic(file, content, PUBLIC_FILE_MODE);
     written.push(file);
   }
   return written;

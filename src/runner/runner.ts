@@ -7,9 +7,10 @@ import { attributable } from '../catalogue/attribution.ts';
 import { expectations } from '../catalogue/expectations.ts';
 import { CAMPAIGN_ORDER, findFolder, findJob, type Folder, type UnitJob } from '../catalogue/jobs.ts';
 import { JUDGES, type Check, type JobAccount, type Judgement } from '../catalogue/verdicts/index.ts';
-import { jobMailbox } from '../catalogue/verdicts/common.ts';
+import { CHECK_MARKS, jobMailbox } from '../catalogue/verdicts/common.ts';
 import { REOPEN_CLOSE_REASON } from '../catalogue/verdicts/reopen.ts';
 import { t } from '../i18n/messages.ts';
+import { clockTime } from '../i18n/time.ts';
 import type { SessionRegistry } from '../mail/sessions.ts';
 import type { Journal, Observation } from '../observe/journal.ts';
 import type { Logger } from '../util/log.ts';
@@ -160,7 +161,7 @@ export class Runner {
   }
 
   private async end(live: LiveExecution, verdict: Verdict, checks: Check[], used: number[]): Promise<void> {
-    await live.log('result', t('runner.result', { verdict, code: verdict === 'OK' ? 0 : 1 }));
+    await live.log('result', t('runner.result', { verdict: t(`verdict.${verdict}`), code: verdict === 'OK' ? 0 : 1 }));
     await this.deps.store.finish(live.execution.id, verdict, checks, used);
     this.live.delete(live.execution.id);
     const execution = await this.deps.store.get(live.execution.id);
@@ -197,13 +198,16 @@ export class Runner {
     const evaluate = async (final: boolean): Promise<Judgement & { observations: Observation[] }> => {
       const window = await journal.query({ since: start, until: final ? end : Date.now() });
       const observations = attributable(job, account, options.ip, window);
+      const counted = new Set(observations.map((o) => o.id));
       for (const o of observations) {
         if (seen.has(o.id)) continue;
         seen.add(o.id);
         const line = narrate(o);
         if (line) await live.log('fact', line, job.id);
       }
-      return { ...JUDGES[job.kind]({ job, account, ip: options.ip, window: { start, end }, observations, final }), observations };
+      // What did not count is given too, only to explain a verdict with nothing attributable.
+      const unattributed = window.filter((o) => !counted.has(o.id));
+      return { ...JUDGES[job.kind]({ job, account, ip: options.ip, window: { start, end }, observations, final, unattributed }), observations };
     };
 
     try {
@@ -234,7 +238,11 @@ export class Runner {
       }
       judgement ??= await evaluate(true);
       if (judgement.status === 'PENDING') judgement = { ...judgement, status: 'KO' };
-      for (const c of judgement.checks) await live.log(c.outcome === 'fail' || c.outcome === 'missing' ? 'check' : 'info', checkLine(c), job.id);
+      for (const c of judgement.checks) {
+        const failed = c.outcome === 'fail' || c.outcome === 'missing';
+        await live.log(failed ? 'check' : 'info', checkLine(c), job.id);
+        if (failed && c.fix) await live.log('info', t('runner.fix', { fix: c.fix }), job.id);
+      }
       return { verdict: judgement.status as Verdict, checks: judgement.checks, used: judgement.used };
     } finally {
       unsubscribe();
@@ -282,8 +290,8 @@ export class Runner {
         signal.removeEventListener('abort', onAbort);
       }
       await this.end(childLive, result.verdict, result.checks, result.used);
-      checks.push({ id: targetId(target), label: title, outcome: result.verdict === 'OK' ? 'pass' : 'fail', detail: t('runner.childVerdict', { verdict: result.verdict, execution: child.id }), requirement: target.type === 'job' ? target.job.requirements.join(';') : '', observations: [] });
-      await live.log(result.verdict === 'OK' ? 'info' : 'check', t('runner.childResult', { title, verdict: result.verdict, execution: child.id }));
+      checks.push({ id: targetId(target), label: title, outcome: result.verdict === 'OK' ? 'pass' : 'fail', detail: t('runner.childVerdict', { verdict: t(`verdict.${result.verdict}`), execution: child.id }), requirement: target.type === 'job' ? target.job.requirements.join(';') : '', observations: [] });
+      await live.log(result.verdict === 'OK' ? 'info' : 'check', t('runner.childResult', { title, verdict: t(`verdict.${result.verdict}`), execution: child.id }));
     }
     if (signal.aborted) return { verdict: live.stopReason, checks, used: [] };
     return { verdict: checks.length > 0 && checks.every((c) => c.outcome === 'pass') ? 'OK' : 'KO', checks, used: [] };
@@ -322,11 +330,10 @@ function jobsOf(target: Target): UnitJob[] {
 }
 
 function checkLine(c: Check): string {
-  const mark = c.outcome === 'pass' ? '✔' : c.outcome === 'info' ? 'ℹ' : '✘';
-  return `${mark} ${c.label} — ${c.detail}${c.requirement ? ` (${c.requirement})` : ''}${c.critical ? ` ${t('runner.critical')}` : ''}`;
+  return `${CHECK_MARKS[c.outcome]} ${c.label} — ${c.detail}${c.requirement ? ` (${c.requirement})` : ''}${c.critical ? ` ${t('runner.critical')}` : ''}`;
 }
 
 function clock(at: number): string {
-  return new Date(at).toLocaleTimeString('fr-FR', { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+  return clockTime(at);
 }
 

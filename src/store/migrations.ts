@@ -1,6 +1,7 @@
 // Schema migrations, in order. Each one is written once and never edited after it has shipped; a change
 // to the schema is a new migration. Column types go through `types` so that SQLite and PostgreSQL agree.
-import type { Kysely, Migration } from 'kysely';
+import { sql, type Kysely, type Migration } from 'kysely';
+import { newMailboxPassword } from '../mail/mailbox/password.ts';
 
 export type DialectName = 'sqlite' | 'postgres';
 
@@ -279,6 +280,57 @@ export function migrations(dialect: DialectName): Record<string, Migration> {
     '0005_execution_account': {
       async up(db) {
         await db.schema.alterTable('executions').addColumn('account', 'text').execute();
+      },
+    },
+    // Each mailbox's own test password (src/mail/mailbox/password.ts); mailboxes created before get one here, so
+    // that no mailbox is left open to the shared webmail password alone.
+    '0006_mailbox_passwords': {
+      async up(db) {
+        await db.schema.alterTable('mailboxes').addColumn('password', 'text').execute();
+        const rows = await db.selectFrom('mailboxes').select('id').execute();
+        for (const row of rows) await db.updateTable('mailboxes').set({ password: newMailboxPassword() }).where('id', '=', row.id).execute();
+      },
+    },
+    // PSC test identities belong to an organisation (src/identity/psc/identities.ts): those an account already
+    // names become its organisation's, the others stay the operator's. Failed ISC logins per login and address.
+    '0007_identity_owners_and_throttle': {
+      async up(db) {
+        await db.schema.alterTable('psc_identities').addColumn('organisation_id', 'integer', (c) => c.references('organisations.id')).execute();
+        await db.schema.createIndex('psc_identities_organisation').on('psc_identities').column('organisation_id').execute();
+        await sql`update psc_identities set organisation_id = (select min(product_accounts.organisation_id) from product_accounts where product_accounts.idnat_psc = psc_identities.idnat) where organisation_id is null`.execute(db);
+        await db.schema
+          .createTable('isc_throttle')
+          .addColumn('key', 'text', (c) => c.primaryKey())
+          .addColumn('failures', 'integer', (c) => c.notNull())
+          .addColumn('window_start', ty.bigint, (c) => c.notNull())
+          .execute();
+      },
+    },
+    // Mail limits (src/mail/mailbox/store.ts): each folder's keyword list, filled from the messages already
+    // stored; in SQLite, an index holding what a folder's listing and a quota need, so that neither reads the
+    // rows that carry the messages' bytes (PostgreSQL keeps large values out of line already).
+    '0008_mail_limits': {
+      async up(db) {
+        await db.schema
+          .createTable('folder_keywords')
+          .addColumn('folder_id', 'integer', (c) => c.notNull().references('folders.id').onDelete('cascade'))
+          .addColumn('keyword', 'text', (c) => c.notNull())
+          /** The keyword in lower case: keywords compare case-insensitively. */
+          .addColumn('keyword_key', 'text', (c) => c.notNull())
+          .addPrimaryKeyConstraint('folder_keywords_pk', ['folder_id', 'keyword_key'])
+          .execute();
+        if (dialect === 'sqlite') await db.schema.createIndex('messages_listing').on('messages').columns(['folder_id', 'uid', 'internal_date', 'size', 'flags']).execute();
+        for (let after = 0; ; ) {
+          const rows = await db.selectFrom('messages').select(['id', 'folder_id', 'flags']).where('id', '>', after).where('flags', '<>', '').orderBy('id').limit(1000).execute();
+          for (const row of rows) {
+            const keywords = String(row.flags).split(' ').filter((f) => f && !f.startsWith('\\'));
+            for (const keyword of keywords) {
+              await db.insertInto('folder_keywords').values({ folder_id: row.folder_id, keyword, keyword_key: keyword.toLowerCase() }).onConflict((oc) => oc.columns(['folder_id', 'keyword_key']).doNothing()).execute();
+            }
+          }
+          if (rows.length < 1000) break;
+          after = Number(rows.at(-1)!.id);
+        }
       },
     },
   };

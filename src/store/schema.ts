@@ -23,6 +23,8 @@ export interface MailboxTable {
   type: string;
   /** IdNat the mailbox belongs to (PSC or AUTH_CLI), when it has one. */
   idnat: string | null;
+  /** The mailbox's generated test password, in clear (see MailboxStore.password for why). */
+  password: string | null;
   created_at: number;
 }
 
@@ -47,6 +49,14 @@ export interface MessageTable {
   size: number;
   raw: Uint8Array;
   created_at: number;
+}
+
+/** The keywords defined in a folder (the FLAGS a SELECT announces), bounded by mailbox.maxKeywordsPerFolder. */
+export interface FolderKeywordTable {
+  folder_id: number;
+  keyword: string;
+  /** The keyword in lower case: keywords compare case-insensitively. */
+  keyword_key: string;
 }
 
 export interface SubmissionTable {
@@ -189,5 +199,6 @@ export interface Database {
   mailboxes: MailboxTable;
   folders: FolderTable;
   messages: MessageTable;
+  folder_keywords: FolderKeywordTable;
   submissions: SubmissionTable;
 }

@@ -1,13 +1,12 @@
 // Opens the database — SQLite under the data folder by default, PostgreSQL when a URL is configured —,
 // applies pending migrations and hands out the Kysely instance every other module queries through.
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Sqlite from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, type MigrationProvider } from 'kysely';
 import pg from 'pg';
 import { migrations, type DialectName } from './migrations.ts';
 import type { Database } from './schema.ts';
-import { PRIVATE_FILE_MODE, readOptional, writeFileAtomic } from '../util/files.ts';
+import { PRIVATE_FILE_MODE, readOptional, securePrivateFolder, touchPrivate, writeFileAtomic } from '../util/files.ts';
 
 export interface Store {
   db: Kysely<Database>;
@@ -33,7 +32,7 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
 
 export async function openStore(options: StoreOptions): Promise<Store> {
   const { dataDir } = options;
-  mkdirSync(dataDir, { recursive: true });
+  securePrivateFolder(dataDir);
   const rememberedFile = path.join(dataDir, DATABASE_URL_FILE);
   const remembered = (await readOptional(rememberedFile))?.toString('utf8').trim() || undefined;
   const url = options.database?.url ?? remembered;
@@ -45,6 +44,8 @@ export async function openStore(options: StoreOptions): Promise<Store> {
 }
 
 async function openSqlite(file: string): Promise<Store> {
+  // SQLite gives the -wal and -shm files the database file's mode: create it private first.
+  touchPrivate(file);
   const database = new Sqlite(file);
   // WAL lets the CLI write (a new mailbox, say) while the running platform reads, and the platform sees it at once.
   database.pragma('journal_mode = WAL');

@@ -1,5 +1,8 @@
-// Operator log: one line per event on stderr, `time level message key=value…`. Kept tiny on purpose; the
-// journal, not this log, is where client behaviour is recorded.
+// Operator log: one line per event on stderr, `time level message key=value…` (ISO 8601 with the offset of
+// the platform's time zone). Kept tiny on purpose; the journal, not this log, is where client behaviour is
+// recorded.
+import { isoLocal } from '../i18n/time.ts';
+
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
@@ -18,7 +21,7 @@ export function createLogger(level: LogLevel = 'info', base: Record<string, unkn
       .filter(([, v]) => v !== undefined)
       .map(([k, v]) => `${k}=${formatValue(v)}`)
       .join(' ');
-    write(`${new Date().toISOString()} ${at.toUpperCase().padEnd(5)} ${message}${extra ? ' ' + extra : ''}`);
+    write(`${isoLocal(Date.now())} ${at.toUpperCase().padEnd(5)} ${message}${extra ? ' ' + extra : ''}`);
   };
   return {
     debug: (m, f) => emit('debug', m, f),

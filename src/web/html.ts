@@ -1,6 +1,7 @@
 // Server-rendered HTML: a tagged template that escapes every interpolated value unless it is already HTML,
 // and the page layout every screen shares (French, one stylesheet, no script unless a page adds its own).
 import { t } from '../i18n/messages.ts';
+import { dateTime, zoneLabel } from '../i18n/time.ts';
 
 export class SafeHtml {
   constructor(readonly value: string) {}
@@ -29,9 +30,9 @@ export function html(strings: TemplateStringsArray, ...values: Interpolation[]):
   return new SafeHtml(out);
 }
 
-/** A moment as French users read it: 28/11/2025 14:05:09. */
+/** A moment as French users read it, in the platform's time zone: 28/11/2025 14:05:09. */
 export function frenchDateTime(at: number): string {
-  return new Date(at).toLocaleString('fr-FR', { dateStyle: 'short', timeStyle: 'medium' });
+  return dateTime(at);
 }
 
 /** Marks trusted markup (never user input) as HTML. */
@@ -88,6 +89,7 @@ ${nav && nav.length > 0 ? html`<nav class="tabs" aria-label="${t('shell.navigati
 <main id="contenu">
 ${body}
 </main>
+<footer class="page-foot"><p>${t('time.shownIn', { zone: zoneLabel() })}</p></footer>
 </body>
 </html>`.value;
 }

@@ -18,9 +18,16 @@ export interface WebTls {
   chainPem: string;
 }
 
+/** A route as registered: what the isolation test enumerates, so that a route added later is covered by itself. */
+export interface RouteEntry {
+  method: string;
+  url: string;
+}
+
 export interface WebServer {
   app: FastifyInstance;
   url: string;
+  routes: RouteEntry[];
   close(): Promise<void>;
 }
 
@@ -41,6 +48,10 @@ export async function startWebServer(config: Config, log: Logger, registrars: Ro
   app.addHook('onResponse', async (request, reply) => {
     log.debug('http', { method: request.method, url: request.url, status: reply.statusCode, ip: request.ip, scheme: request.protocol });
   });
+  const routes: RouteEntry[] = [];
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) if (method !== 'HEAD') routes.push({ method, url: route.url });
+  });
   for (const register of registrars) await register(app);
   // Unknown pages: the same French page as every other "not found" (the API has its own JSON answer).
   app.setNotFoundHandler((_request, reply) =>
@@ -50,7 +61,7 @@ export async function startWebServer(config: Config, log: Logger, registrars: Ro
       .send(page({ title: t('site.notFound.title'), body: notFoundBody() })),
   );
   await app.listen({ host: config.listenAddress, port: config.ports.web });
-  if (!tls) return { app, url: config.publicUrl, close: () => app.close() };
+  if (!tls) return { app, url: config.publicUrl, routes, close: () => app.close() };
 
   const secure = https.createServer({ key: tls.keyPem, cert: tls.chainPem, minVersion: 'TLSv1.2' }, handler);
   secure.on('tlsClientError', (error) => log.debug('https: handshake failed', { error }));
@@ -66,5 +77,5 @@ export async function startWebServer(config: Config, log: Logger, registrars: Ro
       secure.close(() => resolve());
       secure.closeAllConnections();
     });
-  return { app, url: config.publicUrl, close: async () => void (await Promise.all([closeSecure(), app.close()])) };
+  return { app, url: config.publicUrl, routes, close: async () => void (await Promise.all([closeSecure(), app.close()])) };
 }

@@ -3,7 +3,7 @@
 // through the mailbox store, so IMAP sessions see it at once, as they see each other's.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { formOf, refuseForgedForm } from '../identity/web/forms.ts';
-import type { FlagChange, Folder, Mailbox, MailboxStore } from '../mail/mailbox/store.ts';
+import { KeywordLimitError, QuotaError, type FlagChange, type Folder, type Mailbox, type MailboxStore } from '../mail/mailbox/store.ts';
 import { folderUrl, notFound } from './layout.ts';
 import type { WebmailDeps } from './routes.ts';
 
@@ -27,6 +27,17 @@ export async function applyAction(deps: WebmailDeps, mailbox: Mailbox, request: 
   const back = (notice: string) => reply.redirect(localUrl(form.retour, notice) ?? folderUrl(folder.name, { notice }), 303);
   if (uids.length === 0) return back('aucun');
 
+  try {
+    return await apply(deps, mailbox, folder, uids, form, reply, back);
+  } catch (error) {
+    // The store checks its limits before changing anything: say which one refused, on the folder's page.
+    const notice = error instanceof QuotaError ? 'quota' : error instanceof KeywordLimitError ? 'mots-cles' : undefined;
+    if (!notice) throw error;
+    return reply.redirect(folderUrl(folder.name, { notice }), 303);
+  }
+}
+
+async function apply(deps: WebmailDeps, mailbox: Mailbox, folder: Folder, uids: number[], form: ReturnType<typeof formOf>, reply: FastifyReply, back: (notice: string) => FastifyReply): Promise<FastifyReply> {
   const flagAction = FLAG_ACTIONS[form.action ?? ''];
   if (flagAction) {
     await deps.mailboxes.updateFlags(folder, uids, flagAction[0], [flagAction[1]]);

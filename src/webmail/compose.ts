@@ -8,7 +8,7 @@ import { t, type MessageKey } from '../i18n/messages.ts';
 import { errorSummary, field, refuseForgedForm, type Form } from '../identity/web/forms.ts';
 import { composeMessage, type Attachment } from '../lps/message.ts';
 import { parseAddress } from '../mail/mailbox/address.ts';
-import type { Folder } from '../mail/mailbox/store.ts';
+import { KeywordLimitError, QuotaError, type Folder } from '../mail/mailbox/store.ts';
 import { headerValue } from '../mail/message/headers.ts';
 import { html, type SafeHtml } from '../web/html.ts';
 import { specialFolder } from './actions.ts';
@@ -179,13 +179,45 @@ export async function sendComposed(deps: WebmailDeps, session: WebmailSession, r
 
   const limit = deps.config.smtp.maxMessageBytes;
   if (message.length > limit) return retry({ attachments: t('webmail.compose.tooLarge', { size: formatSize(message.length), limit: formatSize(limit) }) }, 413);
-  const sent = await deps.sender.send(session.mailbox, [...new Set([...to.valid, ...cc.valid])], message);
+  const all = [...new Set([...to.valid, ...cc.valid])];
+  // Full mailboxes are named here, in French, rather than through the SMTP endpoint's 552 (which still holds).
+  const full = await fullMailbox(deps, session, all, message.length);
+  if (full) return retry({ send: full }, 507);
+  const sent = await deps.sender.send(session.mailbox, all, message);
   if (!sent.ok) return retry({ send: sent.error }, 502);
 
   const sentFolder = await specialFolder(deps.mailboxes, session.mailbox.id, '\\Sent', 'Sent');
-  await deps.mailboxes.append(session.mailbox.id, sentFolder.name, message, { flags: ['\\Seen'] });
-  if (original) await deps.mailboxes.updateFlags(original.folder, [original.uid], 'add', [mode === 'transferer' ? '$Forwarded' : '\\Answered']);
-  return reply.redirect(folderUrl(original?.folder.name ?? 'INBOX', { notice: 'envoye' }), 303);
+  let notice = 'envoye';
+  try {
+    await deps.mailboxes.append(session.mailbox.id, sentFolder.name, message, { flags: ['\\Seen'] });
+  } catch (error) {
+    if (!(error instanceof QuotaError)) throw error;
+    notice = 'envoye-sans-copie'; // the mailbox filled up since the check: the message left all the same
+  }
+  try {
+    if (original) await deps.mailboxes.updateFlags(original.folder, [original.uid], 'add', [mode === 'transferer' ? '$Forwarded' : '\\Answered']);
+  } catch (error) {
+    if (!(error instanceof KeywordLimitError)) throw error; // a folder without room for $Forwarded: the mark is not worth an error
+  }
+  return reply.redirect(folderUrl(original?.folder.name ?? 'INBOX', { notice }), 303);
+}
+
+/** Why the message cannot be sent for want of room: a full recipient mailbox of the platform, or the sender's own (its Sent copy). */
+async function fullMailbox(deps: WebmailDeps, session: WebmailSession, recipients: string[], size: number): Promise<string | undefined> {
+  const fits = async (mailboxId: number) =>
+    deps.mailboxes.checkQuota(mailboxId, 1, size).then(
+      () => true,
+      (error: unknown) => {
+        if (error instanceof QuotaError) return false;
+        throw error;
+      },
+    );
+  if (!(await fits(session.mailbox.id))) return t('webmail.limits.ownMailboxFull');
+  for (const address of recipients) {
+    const mailbox = await deps.mailboxes.find(address);
+    if (mailbox && !(await fits(mailbox.id))) return t('webmail.limits.recipientFull', { address: mailbox.address });
+  }
+  return undefined;
 }
 
 /** The compose form's fields and files (multipart/form-data, parsed by Node's own fetch implementation). */

@@ -1,14 +1,17 @@
 // What every webmail page shares: the platform's shell (area « Webmail », the mailbox as the signed-in
-// user, « Déconnexion » with its CSRF token), the webmail's stylesheet and script, the headers of personal
-// pages (never cached, a CSP that allows no inline script, nosniff, no referrer), the URLs of folders and
-// messages, and how dates and sizes read in French.
+// user, « Déconnexion » with its CSRF token, the switch to the vendor's other mailboxes), the webmail's
+// stylesheet and script, the headers of personal pages (never cached, a CSP that allows no inline script,
+// nosniff, no referrer), the URLs of folders and messages, and how dates and sizes read in French.
 import type { FastifyReply } from 'fastify';
+import type { OrganisationMailbox } from '../accounts/accounts.ts';
 import { t } from '../i18n/messages.ts';
+import { dayDate, hourMinute, longDateTime } from '../i18n/time.ts';
 import type { Folder, Mailbox } from '../mail/mailbox/store.ts';
 import { html, page, type SafeHtml } from '../web/html.ts';
 
 export const HOME = '/webmail';
 export const LOGIN_URL = '/webmail/connexion';
+export const OPEN_URL = '/webmail/ouvrir';
 export const LOGOUT_URL = '/webmail/deconnexion';
 export const COMPOSE_URL = '/webmail/ecrire';
 export const ACTIONS_URL = '/webmail/actions';
@@ -25,8 +28,8 @@ export const PAGE_HEADERS: Readonly<Record<string, string>> = {
 export interface WebmailPage {
   title: string;
   body: SafeHtml;
-  /** The signed-in mailbox, with the CSRF token of the page's forms. */
-  session?: { mailbox: Mailbox; csrf: string };
+  /** The signed-in mailbox, with the CSRF token of the page's forms and the mailboxes it may switch to. */
+  session?: { mailbox: Mailbox; csrf: string; mailboxes?: OrganisationMailbox[] };
   /** Which tab of the navigation is this page. */
   tab?: 'messages' | 'compose';
   status?: number;
@@ -47,12 +50,30 @@ export function sendPage(reply: FastifyReply, o: WebmailPage): FastifyReply {
         title: o.title,
         area: t('webmail.area'),
         home: HOME,
-        body: o.body,
+        body: o.session?.mailboxes?.some((m) => m.address !== o.session!.mailbox.address) ? html`${switcher(o.session.mailboxes, o.session.mailbox, o.session.csrf)}${o.body}` : o.body,
         head: html`<link rel="stylesheet" href="/assets/webmail.css"><script src="/assets/webmail.js" defer></script>`,
         ...(nav ? { nav } : {}),
         ...(o.session ? { user: { name: o.session.mailbox.address, logoutUrl: LOGOUT_URL, csrf: o.session.csrf } } : {}),
       }),
     );
+}
+
+/** The vendor's other mailboxes, one POST away (the account site's session is checked again there). */
+function switcher(mailboxes: OrganisationMailbox[], current: Mailbox, csrf: string): SafeHtml {
+  return html`<form class="mailbox-switch" method="post" action="${OPEN_URL}">
+<input type="hidden" name="csrf" value="${csrf}">
+${mailboxChoice(mailboxes, current.address)}
+<button type="submit" class="secondary">${t('webmail.open.switch')}</button>
+</form>`;
+}
+
+/** A labelled choice among the vendor's mailboxes (role, product, former ones marked). */
+export function mailboxChoice(mailboxes: OrganisationMailbox[], selected: string | undefined): SafeHtml {
+  const role = { personal: t('site.detail.personal'), applicative: t('site.detail.applicative'), patient: t('site.detail.patient') };
+  return html`<label for="f-bal">${t('webmail.open.mailbox')}</label>
+<select id="f-bal" name="adresse">
+${mailboxes.map((m) => html`<option value="${m.address}"${m.address === selected ? html` selected` : ''}>${t(m.current ? 'webmail.open.option' : 'webmail.open.optionFormer', { address: m.address, role: role[m.role], nil: m.nil })}</option>`)}
+</select>`;
 }
 
 /** A page that only says something (an error, mostly), with the way back to the mail. */
@@ -100,25 +121,22 @@ export function sortFolders<F extends Pick<Folder, 'name' | 'specialUse'>>(folde
   return [...folders].sort((a, b) => rank(a) - rank(b) || a.name.localeCompare(b.name));
 }
 
-const TIME_ZONE = 'Europe/Paris';
-
-/** « 14:05 » for today, « 28/11/2025 14:05 » otherwise, French time. */
+/** « 14:05 » for today, « 28/11/2025 14:05 » otherwise, in the platform's time zone. */
 export function shortDate(at: number, now = Date.now()): string {
-  const day = (ms: number) => new Date(ms).toLocaleDateString('fr-FR', { timeZone: TIME_ZONE });
-  const time = new Date(at).toLocaleTimeString('fr-FR', { timeZone: TIME_ZONE, hour: '2-digit', minute: '2-digit' });
-  return day(at) === day(now) ? time : `${day(at)} ${time}`;
+  const time = hourMinute(at);
+  return dayDate(at) === dayDate(now) ? time : `${dayDate(at)} ${time}`;
 }
 
 /** « vendredi 28 novembre 2025 à 14:05 », or the header as written when it is not a date. */
 export function longDate(header: string | undefined): string {
   if (!header) return '';
   const at = new Date(header.replace(/\s*\([^)]*\)\s*$/, ''));
-  return Number.isNaN(at.getTime()) ? header : at.toLocaleString('fr-FR', { timeZone: TIME_ZONE, dateStyle: 'full', timeStyle: 'short' });
+  return Number.isNaN(at.getTime()) ? header : longDateTime(at.getTime());
 }
 
-/** « 512 o », « 12 ko », « 1,4 Mo ». */
+/** « 512 o », « 12 ko », « 1,4 Mo », the space non-breaking. */
 export function formatSize(bytes: number): string {
-  if (bytes < 1024) return `${bytes} o`;
-  if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} ko`;
-  return `${(bytes / (1024 * 1024)).toLocaleString('fr-FR', { maximumFractionDigits: 1 })} Mo`;
+  if (bytes < 1024) return `${bytes}\u00a0o`;
+  if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)}\u00a0ko`;
+  return `${(bytes / (1024 * 1024)).toLocaleString('fr-FR', { maximumFractionDigits: 1 })}\u00a0Mo`;
 }

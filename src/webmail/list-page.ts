@@ -19,7 +19,13 @@ const NOTICES: Record<string, MessageKey> = {
   deplace: 'webmail.notice.moved',
   marque: 'webmail.notice.updated',
   aucun: 'webmail.notice.noSelection',
+  quota: 'webmail.limits.overQuota',
+  'mots-cles': 'webmail.limits.keywords',
+  'envoye-sans-copie': 'webmail.limits.sentNoCopy',
 };
+
+/** Notices that report a refusal: shown as an alert. */
+const REFUSALS = new Set(['quota', 'mots-cles', 'envoye-sans-copie']);
 
 type Query = { Querystring: { d?: string; page?: string; tri?: string; info?: string } };
 
@@ -63,7 +69,7 @@ export async function folderPage(deps: WebmailDeps, session: WebmailSession, req
 </nav>
 <section class="messages" aria-labelledby="folder-title">
 <h1 id="folder-title">${folderLabel(folder)}</h1>
-${notice ? html`<p class="notice" role="status">${t(notice)}</p>` : ''}
+${notice ? (REFUSALS.has(info!) ? html`<p class="notice error" role="alert">${t(notice)}</p>` : html`<p class="notice" role="status">${t(notice)}</p>`) : ''}
 <p class="toolbar"><a class="button" href="${COMPOSE_URL}">${t('webmail.nav.compose')}</a> <a href="${here}">${t('webmail.list.refresh')}</a></p>
 <p id="live-status" class="visually-hidden" role="status" data-text="${t('webmail.list.updated')}"></p>
 <form method="post" action="${ACTIONS_URL}" id="message-list">

@@ -1,11 +1,13 @@
-// The webmail under /webmail: its own login and session, the folder and message pages, compose, actions and
-// the live change stream. Every route past the login answers for the session's mailbox only: folders and
-// messages are looked up within it, so an id taken from another mailbox's URL finds nothing.
-import { randomBytes } from 'node:crypto';
+// The webmail under /webmail: its own session, opened from the account site (or with the shared password's
+// form when the operator set one), the folder and message pages, compose, actions and the live change
+// stream. Every route past the login answers for the session's mailbox only: folders and messages are looked
+// up within it, so an id taken from another mailbox's URL finds nothing.
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import type { Accounts, OrganisationMailbox } from '../accounts/accounts.ts';
+import type { WebSessions } from '../auth/index.ts';
 import type { Config } from '../config/config.ts';
 import { t } from '../i18n/messages.ts';
-import { acceptForms, Csrf, type pageSender } from '../identity/web/forms.ts';
+import { acceptForms, type Csrf, type pageSender } from '../identity/web/forms.ts';
 import type { Authenticator } from '../mail/authenticate.ts';
 import type { Mailbox, MailboxStore } from '../mail/mailbox/store.ts';
 import type { Logger } from '../util/log.ts';
@@ -15,7 +17,7 @@ import { composePage, sendComposed } from './compose.ts';
 import { ChangeStreams } from './events.ts';
 import { folderPage } from './list-page.ts';
 import { EVENTS_URL, folderUrl, formatSize, HOME, LOGIN_URL, notFound, PAGE_HEADERS, sendPage, simplePage } from './layout.ts';
-import { login, loginPage, logout } from './login.ts';
+import { login, loginPage, logout, open } from './login.ts';
 import { htmlBody, messagePage, partDownload, source } from './message-page.ts';
 import { WebmailSender } from './send.ts';
 import { WebmailSessions } from './session.ts';
@@ -29,19 +31,27 @@ export interface WebmailDeps {
   sender: WebmailSender;
   /** Pages in the webmail's layout, for the shared form helpers (refuseForgedForm). */
   send: ReturnType<typeof pageSender>;
+  /** The mailboxes of the vendor signed in on the account site in this browser; undefined when nobody is. */
+  vendorMailboxes: (request: FastifyRequest) => Promise<OrganisationMailbox[] | undefined>;
 }
 
-/** The signed-in mailbox and the CSRF token of the page's forms. */
+/** The signed-in mailbox, the CSRF token of the page's forms, and the mailboxes the reader may switch to. */
 export interface WebmailSession {
   mailbox: Mailbox;
   csrf: string;
+  mailboxes: OrganisationMailbox[];
 }
 
 export interface WebmailOptions {
   config: Config;
   mailboxes: MailboxStore;
-  /** The mail endpoints' authenticator: the webmail password is checked by the same rule. */
+  /** The mail endpoints' authenticator: the shared password's form is judged by the same rule. */
   authenticator: Authenticator;
+  /** The platform's CSRF protection, so that the account page's « Ouvrir le webmail » forms are accepted here. */
+  csrf: Csrf;
+  /** The account site's sessions and accounts: who may open which mailbox without a password. */
+  siteSessions: Pick<WebSessions, 'sessionUser'>;
+  accounts: Pick<Accounts, 'organisationMailboxes'>;
   /** PEM of the IGC Santé TEST bundle, which the webmail's SMTP submissions trust. */
   trust: () => string;
   log: Logger;
@@ -57,16 +67,19 @@ export function webmailRoutes(o: WebmailOptions): RouteRegistrar {
     await app.register(
       async (scope) => {
         const secure = o.config.publicUrl.startsWith('https:');
-        // Tokens of forms rendered before a restart stop working, as the in-memory sessions do.
-        const csrf = new Csrf(randomBytes(32).toString('base64url'), secure);
+        const csrf = o.csrf;
         const deps: WebmailDeps = {
           config: o.config,
           mailboxes: o.mailboxes,
           authenticator: o.authenticator,
           sessions: new WebmailSessions(o.mailboxes, secure),
           csrf,
-          sender: new WebmailSender(o.config, o.trust),
+          sender: new WebmailSender(o.config, o.mailboxes, o.trust),
           send: (reply, title, body, status) => sendPage(reply, { title, body, ...(status ? { status } : {}) }),
+          vendorMailboxes: async (request) => {
+            const user = await o.siteSessions.sessionUser(request);
+            return user?.role === 'vendor' && user.organisation ? o.accounts.organisationMailboxes(user.organisation.id) : undefined;
+          },
         };
         const streams = new ChangeStreams(o.mailboxes.events);
         scope.addHook('preClose', async () => streams.closeAll());
@@ -89,6 +102,7 @@ export function webmailRoutes(o: WebmailOptions): RouteRegistrar {
         scope.get('/', async (request, reply) => reply.redirect((await deps.sessions.mailbox(request)) ? folderUrl('INBOX') : LOGIN_URL, 303));
         scope.get('/connexion', (request, reply) => loginPage(deps, request, reply));
         scope.post('/connexion', (request, reply) => login(deps, request, reply));
+        scope.post('/ouvrir', (request, reply) => open(deps, request, reply));
         scope.post('/deconnexion', (request, reply) => logout(deps, request, reply));
 
         await scope.register(async (authenticated) => {
@@ -102,16 +116,20 @@ export function webmailRoutes(o: WebmailOptions): RouteRegistrar {
           });
           // Uploads (the compose form) only here, behind the session: the parser buffers up to twice the message limit.
           authenticated.addContentTypeParser('multipart/form-data', { parseAs: 'buffer', bodyLimit: composeBodyLimit(o.config) }, (_request, body, done) => done(null, body));
-          const session = (request: FastifyRequest, reply: FastifyReply): WebmailSession => ({ mailbox: sessions.get(request)!, csrf: csrf.token(request, reply) });
+          const session = async (request: FastifyRequest, reply: FastifyReply): Promise<WebmailSession> => ({
+            mailbox: sessions.get(request)!,
+            csrf: csrf.token(request, reply),
+            mailboxes: (await deps.vendorMailboxes(request)) ?? [],
+          });
 
-          authenticated.get('/dossier', (request, reply) => folderPage(deps, session(request, reply), request, reply));
-          authenticated.get('/message', (request, reply) => messagePage(deps, session(request, reply), request, reply));
+          authenticated.get('/dossier', async (request, reply) => folderPage(deps, await session(request, reply), request, reply));
+          authenticated.get('/message', async (request, reply) => messagePage(deps, await session(request, reply), request, reply));
           authenticated.get('/message/source', (request, reply) => source(deps, sessions.get(request)!, request, reply));
           authenticated.get('/message/html', (request, reply) => htmlBody(deps, sessions.get(request)!, request, reply));
           authenticated.get('/message/partie', (request, reply) => partDownload(deps, sessions.get(request)!, request, reply));
           authenticated.post('/actions', (request, reply) => applyAction(deps, sessions.get(request)!, request, reply));
-          authenticated.get('/ecrire', (request, reply) => composePage(deps, session(request, reply), request, reply));
-          authenticated.post('/ecrire', (request, reply) => sendComposed(deps, session(request, reply), request, reply));
+          authenticated.get('/ecrire', async (request, reply) => composePage(deps, await session(request, reply), request, reply));
+          authenticated.post('/ecrire', async (request, reply) => sendComposed(deps, await session(request, reply), request, reply));
           authenticated.get('/evenements', (request, reply) => streams.stream(reply, sessions.get(request)!.id, PAGE_HEADERS));
         });
       },

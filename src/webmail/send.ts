@@ -1,16 +1,20 @@
-// The webmail sends as any client would: through the platform's own SMTP submission endpoint for the
-// mailbox's type (personal → psc, applicative → org, others → psc), STARTTLS with the six allowed suites,
-// the server certificate checked against the IGC Santé TEST bundle and its host name, then AUTH PLAIN with
-// the mailbox address and the webmail password. The journal therefore records the webmail's submissions
-// like those of an LPS. It reuses the reference LPS's SMTP client rather than carrying a second one.
+// The webmail sends as any client would: through the platform's own SMTP submission endpoint, STARTTLS with the
+// six allowed suites, the server certificate checked against the IGC Santé TEST bundle and its host name, then
+// AUTH PLAIN with the mailbox address. An applicative mailbox goes through org presenting the ORG_AUTH_CLI
+// certificate kept for its IdNat under the data folder (an LPS's credentials: org opens it with nothing else);
+// every other mailbox, and an applicative one without a certificate, through psc with the mailbox's own
+// password. The journal therefore records the webmail's submissions like those of an LPS. It reuses the
+// reference LPS's SMTP client rather than carrying a second one.
 import { reachableAddress, type Config } from '../config/config.ts';
 import type { EndpointId } from '../config/schema.ts';
 import { t } from '../i18n/messages.ts';
 import { plain } from '../lps/sasl.ts';
 import { ServerCertificates } from '../lps/server-certificate.ts';
 import { SmtpClient } from '../lps/smtp-client.ts';
-import type { Mailbox } from '../mail/mailbox/store.ts';
+import type { Mailbox, MailboxStore } from '../mail/mailbox/store.ts';
 import { ALLOWED_TLS12_SUITES } from '../mail/tls/policy.ts';
+import { readClientKeyPair } from '../pki/client-certificates.ts';
+import { pkiLayout } from '../pki/files.ts';
 
 export type SendOutcome = { ok: true } | { ok: false; error: string };
 
@@ -25,17 +29,21 @@ export class WebmailSender {
 
   constructor(
     private readonly config: Config,
+    private readonly mailboxes: MailboxStore,
     /** PEM of the IGC Santé TEST bundle (the PKI's, read at each submission: it survives a renewal). */
     private readonly trust: () => string,
   ) {}
 
-  /** The endpoint the webmail submits through for a mailbox. */
-  static endpointFor(mailbox: Mailbox): EndpointId {
-    return mailbox.type === 'applicative' ? 'org' : 'psc';
+  /** What the webmail presents for a mailbox: an applicative one's ORG_AUTH_CLI certificate through org, else its password through psc. */
+  private async credentials(mailbox: Mailbox): Promise<{ endpoint: EndpointId; password: string; certificate?: { certPem: string; keyPem: string } }> {
+    const certificate = mailbox.type === 'applicative' && mailbox.idnat ? await readClientKeyPair(pkiLayout(this.config.dataDir).clients, mailbox.idnat) : undefined;
+    if (certificate) return { endpoint: 'org', password: '', certificate };
+    return { endpoint: 'psc', password: (await this.mailboxes.password(mailbox.id)) ?? '' };
   }
 
   async send(mailbox: Mailbox, recipients: string[], message: Buffer): Promise<SendOutcome> {
-    const endpoint = this.config.endpoints.find((e) => e.id === WebmailSender.endpointFor(mailbox))!;
+    const credentials = await this.credentials(mailbox);
+    const endpoint = this.config.endpoints.find((e) => e.id === credentials.endpoint)!;
     const target = { host: endpoint.host, address: reachableAddress(endpoint.address), port: endpoint.smtpPort };
     let last = '';
     const fail = (key: 'webmail.send.unreachable' | 'webmail.send.tls' | 'webmail.send.certificate' | 'webmail.send.auth' | 'webmail.send.refused', detail: string): SendOutcome => ({
@@ -53,12 +61,13 @@ export class WebmailSender {
         ciphers: ALLOWED_TLS12_SUITES.map((s) => s.openssl).join(':'),
         minVersion: 'TLSv1.2',
         maxVersion: 'TLSv1.3',
+        ...(credentials.certificate ? { cert: credentials.certificate.certPem, key: credentials.certificate.keyPem } : {}),
       });
       if (!upgrade.ok) return fail('webmail.send.tls', upgrade.error);
       const verdict = await this.certificates.verify(upgrade.socket, target.host, 'no-revocation', () => {});
       if (!verdict.accepted) return fail('webmail.send.certificate', verdict.detail);
       await client.ehlo(EHLO_NAME);
-      if ((await client.authenticate(plain(mailbox.address, this.config.webmailPassword)))?.code !== 235) return fail('webmail.send.auth', last);
+      if ((await client.authenticate(plain(mailbox.address, credentials.password)))?.code !== 235) return fail('webmail.send.auth', last);
       if ((await client.send(mailbox.address, recipients, message))?.code !== 250) return fail('webmail.send.refused', last);
       await client.quit();
       client = undefined;

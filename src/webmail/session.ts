@@ -1,4 +1,5 @@
-// Webmail sessions: one mailbox each, opened with that mailbox's own credentials. The cookie holds a random
+// Webmail sessions: one mailbox each, opened from the account site by its vendor (or with the shared password's
+// form when the operator set one). The cookie holds a random
 // value (HttpOnly, SameSite=Lax, Path=/webmail, Secure over https); the server keeps only its hash, in
 // memory: a restart signs readers out, which costs them a login and keeps the database schema untouched.
 import type { FastifyReply, FastifyRequest } from 'fastify';

@@ -3,12 +3,20 @@
 export class Browser {
   private readonly cookies = new Map<string, string>();
 
+  /** Holds a cookie for the host of `url` (a signed-in session, say), as if a page had set it. */
+  setCookie(url: string, name: string, value: string): this {
+    const host = new URL(url).host;
+    const kept = (this.cookies.get(host) ?? '').split('; ').filter((c) => c && !c.startsWith(`${name}=`));
+    this.cookies.set(host, [...kept, `${name}=${value}`].join('; '));
+    return this;
+  }
+
   async get(url: string): Promise<Response> {
     return this.request(url, { method: 'GET' });
   }
 
-  async post(url: string, fields: Record<string, string>): Promise<Response> {
-    return this.request(url, { method: 'POST', body: new URLSearchParams(fields), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+  async post(url: string, fields: Record<string, string>, headers: Record<string, string> = {}): Promise<Response> {
+    return this.request(url, { method: 'POST', body: new URLSearchParams(fields), headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers } });
   }
 
   /** Follows redirects while they stay on `origin`; returns the first response that is not a redirect there. */

@@ -3,6 +3,9 @@
 // page. Also creates the person at the simulated ISC (and their organisation).
 import type { Page } from 'playwright-core';
 import { expect } from 'vitest';
+import { identityDb } from '../../src/identity/db.ts';
+import { ISC_ADMIN_PASSWORD } from '../../src/identity/issuers.ts';
+import { Secrets } from '../../src/identity/secrets.ts';
 import type { TestPlatform } from './platform.ts';
 
 export const ISC_PASSWORD = 'motdepasse-de-test';
@@ -31,10 +34,16 @@ export async function iscPerson(t: TestPlatform, person: IscPerson): Promise<voi
   });
 }
 
-/** The last code the simulator e-mailed to this login (the outbox lists the newest first). */
+/** The ISC admin's HTTP Basic header (the setting, or the password generated at first start), as `motco isc admin-password` shows it. */
+export async function iscAdmin(t: TestPlatform): Promise<{ authorization: string }> {
+  const password = t.config.isc.adminPassword ?? (await new Secrets(identityDb(t.platform.store.db)).get(ISC_ADMIN_PASSWORD))!;
+  return { authorization: `Basic ${Buffer.from(`admin:${password}`).toString('base64')}` };
+}
+
+/** The last code the simulator e-mailed to this login (the outbox, the admin's, lists the newest first). */
 export async function latestCode(t: TestPlatform, login: string): Promise<string> {
-  const outbox = await (await fetch(`${t.config.publicUrl}/isc/dev/boite-d-envoi`)).text();
-  return new RegExp(`pour la connexion de ${login.replace(/\./g, '\\.')} : (\\d{6})`).exec(outbox)![1]!;
+  const outbox = await (await fetch(`${t.config.publicUrl}/isc/dev/boite-d-envoi`, { headers: await iscAdmin(t) })).text();
+  return new RegExp(`pour la connexion de ${login.replace(/\./g, '\\.')}\u00a0: (\\d{6})`).exec(outbox)![1]!;
 }
 
 export interface LoginOptions {

@@ -45,7 +45,8 @@ export async function vendorWithAccount(t: TestPlatform, o: { login: string; imm
     endpoints: endpointListing(t.config),
     trust: t.platform.pki.trustBundlePem(),
     tokens: new PscTokenSource({ discoveryUrl: t.platform.identity.psc.discoveryUrl, clientId: TOOLS_CLIENT_ID, clientSecret: secret, idnat: o.idnatPsc }, t.config.psc.clockSkewSeconds),
-    webmailPassword: t.config.webmailPassword,
+    // The mailboxes' own passwords, as the account's API view gives them to its vendor.
+    passwords: Object.fromEntries((['personal', 'applicative'] as const).map((role) => [view.mailboxes[role], view.passwords[role]])),
     reopenDelaySeconds: t.config.runner.reopenImapDelaySeconds,
     foreignClientCertificate: { certPem: foreign.chainPem, keyPem: foreign.keyPem },
     timeoutMs: 15_000,

@@ -1,9 +1,10 @@
 // What the webmail tests share: a plain HTTP reader of the webmail (its own cookie jar, the CSRF token of the
-// last page), an IMAP client on the same mailbox (imapflow, STARTTLS, the webmail password), and deliveries
-// through the platform's SMTP endpoint by a client nobody here wrote (nodemailer).
+// last page), an IMAP client on the same mailbox (imapflow, STARTTLS, the mailbox's own password), and
+// deliveries through the platform's SMTP endpoint by a client nobody here wrote (nodemailer).
 import { ImapFlow } from 'imapflow';
 import nodemailer, { type SendMailOptions } from 'nodemailer';
 import type { EndpointId } from '../../src/config/schema.ts';
+import { passwordOf } from './passwords.ts';
 import type { TestPlatform } from './platform.ts';
 
 export interface Answer {
@@ -38,6 +39,17 @@ export class WebmailHttp {
     return this.post('/webmail/connexion', { adresse: address, motdepasse: password });
   }
 
+  /** Signs in on the account site with a web session of `sessionValue` (the cookie ISC's login would set). */
+  signInSite(sessionValue: string): void {
+    this.cookies.set('motco_session', sessionValue);
+  }
+
+  /** « Ouvrir le webmail » of the account page: a POST with the page's CSRF token. */
+  async open(address: string, fromPath = '/webmail/connexion'): Promise<Answer> {
+    await this.get(fromPath);
+    return this.post('/webmail/ouvrir', { adresse: address });
+  }
+
   private async request(method: string, path: string, body?: URLSearchParams | FormData): Promise<Answer> {
     const response = await fetch(`${this.base}${path}`, {
       method,
@@ -60,15 +72,16 @@ export class WebmailHttp {
 }
 
 /** imapflow on an endpoint with STARTTLS, trusting only the IGC Santé TEST bundle. */
-export function imapClient(t: TestPlatform, user: string, id: EndpointId = 'psc'): ImapFlow {
+export async function imapClient(t: TestPlatform, user: string, id: EndpointId = 'psc'): Promise<ImapFlow> {
   const e = t.endpoint(id);
+  const pass = await passwordOf(t, user);
   const client = new ImapFlow({
     host: e.address,
     port: e.imapPort,
     secure: false,
     doSTARTTLS: true,
     tls: { ca: [t.platform.pki.trustBundlePem()], servername: e.host },
-    auth: { user, pass: t.config.webmailPassword },
+    auth: { user, pass },
     logger: false,
   });
   client.on('error', () => {});
@@ -77,7 +90,7 @@ export function imapClient(t: TestPlatform, user: string, id: EndpointId = 'psc'
 
 /** Runs `act` with a connected IMAP client on the mailbox, and logs out. */
 export async function inImap<T>(t: TestPlatform, user: string, act: (imap: ImapFlow) => Promise<T>): Promise<T> {
-  const imap = imapClient(t, user);
+  const imap = await imapClient(t, user);
   await imap.connect();
   try {
     return await act(imap);
@@ -95,7 +108,7 @@ export async function deliver(t: TestPlatform, to: string, message: SendMailOpti
     secure: false,
     requireTLS: true,
     tls: { ca: [t.platform.pki.trustBundlePem()], servername: e.host },
-    auth: { user: to, pass: t.config.webmailPassword },
+    auth: { user: to, pass: await passwordOf(t, to) },
   });
   try {
     await transport.sendMail({ from: to, to, ...message });

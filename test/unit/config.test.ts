@@ -26,7 +26,9 @@ describe('configuration', () => {
     expect(config.mailDomain).toBe('mail-tests-editeur.motco.localhost');
     expect(config.patientDomain).toBe('patient.mail-tests-editeur.motco.localhost');
     expect(config.publicUrl).toBe('http://127.0.0.1:10080');
-    expect(config.webmailPassword).toBe('ODTMotco2');
+    // The manual's shared password is no default: each mailbox has its own.
+    expect(config.webmailPassword).toBeUndefined();
+    expect(loadConfig({ env: { MOTCO_WEBMAIL_PASSWORD: 'ODTMotco2' }, cwd: dir }).webmailPassword).toBe('ODTMotco2');
     expect(config.endpoints.filter((e) => e.requestClientCertificate).map((e) => e.id)).toEqual(['org', 'org-nonigc', 'org-expire', 'org-revoq']);
   });
 

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { Args, parseCommand, tokenize, type Token } from '../../src/mail/imap/parser.ts';
+import { listMatcher } from '../../src/mail/imap/list-pattern.ts';
+import { Args, ImapNestingError, parseCommand, tokenize, type Token } from '../../src/mail/imap/parser.ts';
+import { parseSearch } from '../../src/mail/imap/search.ts';
 import { formatSequenceSet, inSequenceSet, largestNumber, parseSequenceSet } from '../../src/mail/imap/sequence.ts';
+import { decodeMailboxName, encodeMailboxName } from '../../src/mail/imap/utf7.ts';
 
 const parse = (text: string | Buffer) => parseCommand(typeof text === 'string' ? Buffer.from(text, 'latin1') : text);
 
@@ -108,5 +111,92 @@ describe('sequence sets', () => {
     expect(formatSequenceSet([1, 2, 3, 5, 7, 8])).toBe('1:3,5,7:8');
     expect(formatSequenceSet([4])).toBe('4');
     expect(formatSequenceSet([])).toBe('');
+  });
+});
+
+// Issue 10: inputs that made a parser loop forever, recurse out of stack or walk its input quadratically. Each
+// returns a result here; the same inputs replay under a watchdog from test/fixtures/fuzz-corpus/imap-command.
+describe('hostile input', () => {
+  it('refuses a `]` that closes nothing inside a section (these looped forever)', () => {
+    expect(parse('a FETCH 1 BODY[(]')).toEqual({ ok: false, tag: 'a', name: 'FETCH', error: 'Unexpected "]"' });
+    expect(parse('a NOOP BODY.PEEK[HEADER.FIELDS (FROM]')).toEqual({ ok: false, tag: 'a', name: 'NOOP', error: 'Unexpected "]"' });
+    expect(parse('a NOOP BODY[BODY[(]]')).toMatchObject({ ok: false, error: 'Unexpected "]"' });
+    // A `]` outside any section is still an atom character: [Gmail]/Sent and odd names stay as they were.
+    expect(parse('a SELECT ]x]')).toMatchObject({ ok: true });
+  });
+
+  it('bounds nesting of lists and sections (maxNestingDepth), refused as a syntax error with the limit named', () => {
+    const nested = (depth: number) => `a NOOP ${'('.repeat(depth)}${')'.repeat(depth)}`;
+    expect(parse(nested(32))).toMatchObject({ ok: true });
+    expect(parse(nested(33))).toEqual({ ok: false, tag: 'a', name: 'NOOP', error: 'Nesting deeper than 32 levels', limit: 'nesting' });
+    // Far deeper than the stack would allow by recursion: still the same refusal, never a RangeError.
+    expect(parse(nested(100_000))).toMatchObject({ ok: false, limit: 'nesting' });
+    expect(parseCommand(Buffer.from(nested(5)), 4)).toMatchObject({ ok: false, error: 'Nesting deeper than 4 levels' });
+    // Sections and lists count together.
+    expect(parse(`a FETCH 1 ${'BODY['.repeat(17)}${'('.repeat(16)}${')'.repeat(16)}${']'.repeat(17)}`)).toMatchObject({ ok: false, limit: 'nesting' });
+    expect(() => tokenize(Buffer.from('(((x)))'), 2)).toThrow(ImapNestingError);
+  });
+
+  it('bounds the nesting of search criteria (NOT, OR, lists) the same way', () => {
+    const search = (text: string) => parseSearch(tokenize(Buffer.from(text)));
+    expect(search(`${'NOT '.repeat(32)}ALL`)).toBeDefined();
+    expect(() => search(`${'NOT '.repeat(33)}ALL`)).toThrow(ImapNestingError);
+    expect(() => search(`${'NOT '.repeat(100_000)}ALL`)).toThrow('Search criteria nested too deeply');
+    expect(() => search(`${'OR ALL '.repeat(40)}ALL`)).toThrow(ImapNestingError);
+    expect(() => search(`${'(NOT '.repeat(20)}ALL${')'.repeat(20)}`)).toThrow(ImapNestingError);
+    expect(() => parseSearch(tokenize(Buffer.from('NOT NOT NOT ALL')), 2)).toThrow(ImapNestingError);
+  });
+
+  it('names bad bytes by their code in error texts, never by the raw byte', () => {
+    expect(parse(Buffer.from('a NOOP (\x00)', 'latin1'))).toMatchObject({ ok: false, error: 'Unexpected character 0x00' });
+    expect(parse(Buffer.from('a NOOP BODY[\xff(]', 'latin1'))).toMatchObject({ ok: false });
+    const result = parse(Buffer.from('a FETCH 1 BODY[(\r]', 'latin1'));
+    expect(result.ok || /^[\x20-\x7e]+$/.test(result.error)).toBe(true);
+  });
+
+  it('reads long atoms full of "[" and long runs of quoted strings in one pass', () => {
+    // A section was looked for at every "[" by re-reading the atom from its start: quadratic.
+    expect(parse(`a NOOP x${'['.repeat(200_000)}`)).toMatchObject({ ok: true });
+    const quoted = parse(`a NOOP ${'"a\\"b" '.repeat(20_000)}`);
+    expect(quoted.ok && quoted.command.args.length).toBe(20_000);
+    expect(quoted.ok && (quoted.command.args[0] as { value: Buffer }).value.toString()).toBe('a"b');
+  });
+
+  it('decodes modified UTF-7 names in one pass, keeping names that are not valid', () => {
+    expect(decodeMailboxName('Envoy&AOk-s/&-x')).toBe('Envoyés/&x');
+    expect(decodeMailboxName(encodeMailboxName('Réponses & suivis'))).toBe('Réponses & suivis');
+    for (const name of ['&'.repeat(200_000), `&AOk${'&'.repeat(100_000)}-`, '&abc&-', '&AO-']) expect(decodeMailboxName(name)).toBe(name);
+  });
+
+  it('matches LIST patterns without backtracking (a regular expression took minutes on *a*a*…b)', () => {
+    const pattern = `${'*a'.repeat(40)}b`;
+    expect(listMatcher(pattern)('a'.repeat(255))).toBe(false);
+    expect(listMatcher(`${'*%'.repeat(30_000)}Q`)('INBOX')).toBe(false);
+    const cases: [string, string, boolean][] = [
+      ['*', 'Archives/2025', true],
+      ['%', 'Archives/2025', false],
+      ['Archives/%', 'Archives/2025', true],
+      ['inbox', 'INBOX', true],
+      ['Inbox/%', 'INBOX/x', true],
+      ['a%b', 'ab', true],
+      ['a%b', 'a/b', false],
+      ['a*b', 'a/x/b', true],
+      ['Envoy*', 'Envoyés', true],
+      ['*s', 'Envoyés', true],
+      ['x', 'y', false],
+      ['%/%', 'a/b', true],
+      ['%/%', 'a/b/c', false],
+    ];
+    for (const [p, name, expected] of cases) expect(listMatcher(p)(name), `${p} ~ ${name}`).toBe(expected);
+  });
+
+  it('handles sequence sets of many ranges (membership by binary search, no spread into Math.max)', () => {
+    const set = parseSequenceSet(Array.from({ length: 100_000 }, (_, i) => String(((i * 7919) % 50_000) + 1)).join(','))!;
+    expect(largestNumber(set)).toBe(50_000);
+    expect(inSequenceSet(set, 1, 5)).toBe(true);
+    expect(inSequenceSet(set, 50_001, 200_000)).toBe(false);
+    const starred = parseSequenceSet('1:3,10:*')!;
+    expect([2, 5, 12].map((n) => inSequenceSet(starred, n, 12))).toEqual([true, false, true]);
+    expect([2, 5, 12].map((n) => inSequenceSet(starred, n, 4))).toEqual([true, true, false]); // 10:* is 4:10 when * is 4
   });
 });

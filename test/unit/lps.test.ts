@@ -51,7 +51,11 @@ function recorded(job: UnitJob, fault?: FaultName) {
   const from = job.bal === 'PSC' ? account.personalMailbox! : account.applicativeMailbox!;
   const to = job.kind === 'patient' ? [account.patientAddress!] : [from];
   const raw = composeMessage(jobMessage({ job, nil: account.nil, patientAddress: account.patientAddress, from, to, fault }));
-  const session = new SessionBuilder('s1', job.endpoint, 'smtp').starttls().xoauth2(from, account.idnatPsc!);
+  // Authenticated by the BAL type's method, as every kind requires.
+  const session =
+    job.bal === 'PSC'
+      ? new SessionBuilder('s1', job.endpoint, 'smtp').starttls().xoauth2(from, account.idnatPsc!)
+      : new SessionBuilder('s1', job.endpoint, 'smtp').starttls(undefined, undefined, undefined, { present: true, trusted: true, ou: account.idnatAuthCli, subject: 'CN=LPS', problems: [] }).auth('PLAIN', from, 'success', { reason: 'client_certificate' });
   session.message(from, to, parseHeaderFields(raw), contentFacts(raw).xdm);
   const observations = journalOf(session.close());
   return JUDGES[job.kind]({ job, account, ip: null, window: { start: 0, end: Number.MAX_SAFE_INTEGER }, observations, final: true });

@@ -40,7 +40,7 @@ describe('tls verdict', () => {
     const j = judge('psc-tls-smtp', journalOf(s));
     expect(j.status).toBe('KO');
     expect(failed(j)).toEqual(['forbidden-suites', 'all-suites']);
-    expect(j.checks.find((c) => c.id === 'forbidden-suites')!.detail).toBe('Suites non autorisées proposées : TLS_RSA_WITH_AES_128_CBC_SHA.');
+    expect(j.checks.find((c) => c.id === 'forbidden-suites')!.detail).toBe('Suites non autorisées proposées : TLS_RSA_WITH_AES_128_CBC_SHA.');
     expect(j.checks.find((c) => c.id === 'all-suites')!.detail).toContain('TLS_DHE_RSA_WITH_AES_256_GCM_SHA384, TLS_DHE_RSA_WITH_AES_128_GCM_SHA256');
   });
 
@@ -68,7 +68,7 @@ describe('authentication verdicts', () => {
     const expired = new SessionBuilder('c', 'psc', 'imap', IP).starttls().xoauth2(PERSONAL, account.idnatPsc!, 'failure', 'bearer_expired');
     const j = judge('psc-auth-imap', journalOf(expired), { ip: IP });
     expect(failed(j)).toEqual(['token']);
-    expect(j.checks.find((c) => c.id === 'token')!.detail).toBe('Jeton refusé : jeton expiré.');
+    expect(j.checks.find((c) => c.id === 'token')!.detail).toBe('Jeton refusé : jeton expiré.');
     const wrongUser = new SessionBuilder('d', 'psc', 'imap', IP).starttls().xoauth2('872311221327', account.idnatPsc!, 'failure', 'unknown_mailbox');
     expect(failed(judge('psc-auth-imap', journalOf(wrongUser), { ip: IP }))).toContain('user');
   });
@@ -115,9 +115,10 @@ describe('message verdicts', () => {
   });
 
   it('patient: X-MSS-MES must be exactly FIN on a message to the patient address', () => {
-    const ok = new SessionBuilder('a', 'org', 'smtp').starttls().auth('PLAIN', APPLICATIVE, 'success').message(APPLICATIVE, [account.patientAddress!], [{ name: 'X-MSS-MES', value: 'FIN' }]);
+    const certificate = { present: true, trusted: true, ou: '10123456789', subject: 'CN=LPS', problems: [] };
+    const ok = new SessionBuilder('a', 'org', 'smtp').starttls(undefined, undefined, undefined, certificate).auth('PLAIN', APPLICATIVE, 'success', { reason: 'client_certificate' }).message(APPLICATIVE, [account.patientAddress!], [{ name: 'X-MSS-MES', value: 'FIN' }]);
     expect(judge('authcli-patient-smtp', journalOf(ok)).status).toBe('OK');
-    const lower = new SessionBuilder('b', 'org', 'smtp').starttls().auth('PLAIN', APPLICATIVE, 'success').message(APPLICATIVE, [account.patientAddress!], [{ name: 'X-MSS-MES', value: 'fin' }]);
+    const lower = new SessionBuilder('b', 'org', 'smtp').starttls(undefined, undefined, undefined, certificate).auth('PLAIN', APPLICATIVE, 'success', { reason: 'client_certificate' }).message(APPLICATIVE, [account.patientAddress!], [{ name: 'X-MSS-MES', value: 'fin' }]);
     expect(failed(judge('authcli-patient-smtp', journalOf(lower)))).toEqual(['header-mes']);
   });
 });
@@ -127,7 +128,7 @@ describe('certificate rejection verdict', () => {
     const alert = new SessionBuilder('a', 'psc-expire', 'smtp', IP).refusedHandshake('certificate_expired');
     const j = judge('psc-expired-smtp', journalOf(alert), { ip: IP });
     expect(j.status).toBe('OK');
-    expect(j.checks.find((c) => c.id === 'certificate-refused')!.detail).toContain('certificate_expired');
+    expect(j.checks.find((c) => c.id === 'certificate-refused')!.detail).toBe('Le client a refusé le certificat du serveur : il a interrompu la négociation TLS avec l’alerte « certificat expiré » (certificate expired).');
 
     const quiet = new SessionBuilder('b', 'org-nonigc', 'imap', IP).starttls().close('client', null, 0);
     expect(judge('authcli-nonigc-imap', journalOf(quiet), { ip: IP }).status).toBe('OK');
@@ -136,7 +137,7 @@ describe('certificate rejection verdict', () => {
     const k = judge('psc-revoked-smtp', journalOf(leak, observe('pki.ocsp_request', IP, {})), { ip: IP, final: false });
     expect(k.status).toBe('KO');
     expect(k.checks.find((c) => c.id === 'certificate-refused')).toMatchObject({ outcome: 'fail', critical: true });
-    expect(k.checks.find((c) => c.id === 'revocation-means')!.detail).toBe('CRL téléchargée : non ; OCSP interrogé : oui ; réponse OCSP agrafée demandée : non.');
+    expect(k.checks.find((c) => c.id === 'revocation-means')!.detail).toBe('CRL téléchargée : non ; OCSP interrogé : oui ; réponse OCSP agrafée demandée : non.');
   });
 
   it('keeps listening after a first command to see whether credentials follow, KO at the end either way', () => {

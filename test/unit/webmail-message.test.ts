@@ -131,7 +131,7 @@ describe('prepare', () => {
     expect(prepare('repondre', view, 'moi@mail.test', original)).toMatchObject({ to: 'secretariat@mail.test', cc: '', subject: 'RE : Compte rendu été' });
     const all = prepare('repondre-tous', view, 'moi@mail.test', original);
     expect(all.cc).toBe('a@mail.test, b@mail.test');
-    expect(all.text).toMatch(/a écrit :\n> Bonjour été\n$/);
+    expect(all.text).toMatch(/a écrit\u00a0:\n> Bonjour été\n$/);
     expect(prepare('repondre', { ...view, subject: 'Re: déjà' }, 'moi@mail.test', original).subject).toBe('Re: déjà');
   });
 

@@ -1,10 +1,10 @@
 // autoconfig — Autoconfig IMAP/SMTP (MSS-CONF.04): from the job's IP, an autoconfiguration lookup (HTTP
 // config-v1.1.xml or DNS SRV), then a connection to what it advertised with STARTTLS and a successful
-// authentication of the mailbox (IMAP: INBOX opened; SMTP: a message accepted).
+// authentication of the mailbox by the BAL type's method (IMAP: INBOX opened; SMTP: a message accepted).
 import { t } from '../../i18n/messages.ts';
 import type { Observation } from '../../observe/journal.ts';
 import { activeSessions, inboxSelects, successfulAuth, type SessionFacts } from '../facts.ts';
-import { check, jobMailbox, judgement, judgeSessions, nothingObserved, starttlsFirst } from './common.ts';
+import { check, jobMailbox, judgement, judgeSessions, nothingObserved, sessionRules } from './common.ts';
 import type { Check, Judge, JudgeInput } from './types.ts';
 
 interface Advertised {
@@ -42,7 +42,7 @@ export const judgeAutoconfig: Judge = (input) => {
 };
 
 function judgeSession(input: JudgeInput, session: SessionFacts, lookups: Observation[], advertised: Advertised[]): Check[] {
-  const checks: Check[] = [lookupCheck(lookups, advertised)];
+  const checks: Check[] = [lookupCheck(lookups, advertised, session.observations[0])];
   const port = Number(session.observations.find((o) => o.kind === 'session.open')?.data.localPort ?? 0);
   const match = advertised.find((a) => a.endpoint === session.endpoint && a.port === port && a.lookup.at <= session.openedAt);
   checks.push(
@@ -50,7 +50,7 @@ function judgeSession(input: JudgeInput, session: SessionFacts, lookups: Observa
       ? check('advertised-connection', 'pass', 'MSS-CONF.04', t('detail.connectedAsAdvertised', { endpoint: session.endpoint, port }), [match.lookup, session.observations[0]])
       : check('advertised-connection', 'fail', 'MSS-CONF.04', lookups.length > 0 ? t('detail.connectedElsewhere', { endpoint: session.endpoint, port }) : t('detail.hardCodedSettings'), [session.observations[0]]),
   );
-  checks.push(starttlsFirst(session, 'MSS-CONF.04'));
+  checks.push(...sessionRules(input, session, 'MSS-CONF.04'));
   const mailbox = jobMailbox(input.job, input.account);
   const auth = successfulAuth(session);
   checks.push(
@@ -68,8 +68,9 @@ function judgeSession(input: JudgeInput, session: SessionFacts, lookups: Observa
   return checks;
 }
 
-function lookupCheck(lookups: Observation[], advertised: Advertised[]): Check {
-  if (lookups.length === 0) return check('autoconfig-lookup', 'fail', 'MSS-CONF.04', t('detail.noLookup'));
+/** Without any lookup, the evidence is the connection the client opened without one (hard-coded settings). */
+function lookupCheck(lookups: Observation[], advertised: Advertised[], connection?: Observation): Check {
+  if (lookups.length === 0) return check('autoconfig-lookup', 'fail', 'MSS-CONF.04', t('detail.noLookup'), [connection]);
   const methods = [...new Set(lookups.map((l) => (l.kind === 'autoconfig.http' ? `HTTP ${String(l.data.path ?? '')}` : `DNS SRV ${String(l.data.name ?? '')}`)))].join(', ');
   const where = [...new Set(advertised.map((a) => `${a.endpoint}:${a.port}`))].join(', ');
   return check('autoconfig-lookup', 'pass', 'MSS-CONF.04', t('detail.lookupSeen', { methods, advertised: where || '—' }), lookups);

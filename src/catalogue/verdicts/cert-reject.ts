@@ -1,16 +1,23 @@
 // cert-reject — AC non IGC Santé (MSS-CONF.27), Certificat expiré (ECO 1.1.5), Certificat révoqué (ECO 1.1.6):
 // on the bad endpoint, the client must abort the handshake, or close right after it without a command. Any
 // command after TLS is KO; credentials sent are a critical KO. For the revoked certificate the log also says
-// how the client could have learnt it (CRL, OCSP, stapling).
+// how the client could have learnt it (CRL, OCSP, stapling). A session that sends credentials or mail without
+// STARTTLS is KO on STARTTLS, as in every kind.
+//
+// Wording rule: a check states what the evidence shows. An OK proved by a TLS alert names the alert (and says
+// the client refused the certificate only when the alert is about a certificate); a close during or right
+// after the handshake without an alert says exactly that and does not claim the client checked the
+// certificate — the platform cannot see why a client hung up.
 import { t } from '../../i18n/messages.ts';
 import type { Observation } from '../../observe/journal.ts';
-import { completeSessions, CREDENTIAL_COMMANDS, type SessionFacts } from '../facts.ts';
-import { check, judgement, nothingObserved } from './common.ts';
+import { alertText, isCertificateAlert, tlsFailureText } from '../../observe/wording.ts';
+import { authsInClear, commandsBeforeTls, completeSessions, CREDENTIAL_COMMANDS, type SessionFacts } from '../facts.ts';
+import { check, judgement, nothingObserved, starttlsFirst } from './common.ts';
 import type { Check, Judge, JudgeInput } from './types.ts';
 
 export const judgeCertReject: Judge = (input) => {
   const requirement = input.job.requirements[0] ?? '';
-  const sessions = completeSessions(input.observations).filter((s) => s.hello);
+  const sessions = completeSessions(input.observations).filter((s) => s.hello || commandsBeforeTls(s).length > 0 || authsInClear(s).length > 0);
   if (sessions.length === 0) return nothingObserved(input);
   const judged = sessions.map((s) => {
     const j = judgement([...judgeSession(s, requirement), ...revocationFacts(input, s)], input.final || Boolean(s.closed));
@@ -23,15 +30,21 @@ export const judgeCertReject: Judge = (input) => {
 };
 
 function judgeSession(session: SessionFacts, requirement: string): Check[] {
-  const hello = session.hello!;
+  const hello = session.hello;
+  if (!hello) {
+    // Credentials or mail sent in clear: the server's certificate was never even looked at.
+    return [starttlsFirst(session, requirement), check('certificate-refused', 'missing', requirement, t('detail.noTls'))];
+  }
   const checks: Check[] = [check('client-hello', 'pass', requirement, t('detail.helloReceived', { version: String(hello.data.highestVersion), sni: String(hello.data.sni ?? '—') }), [hello])];
   const failure = session.tlsFailure;
   if (failure) {
-    if (failure.data.by === 'client') {
-      const alert = failure.data.alert ? String(failure.data.alert) : null;
-      checks.push(check('certificate-refused', 'pass', requirement, alert ? t('detail.clientAlert', { alert }) : t('detail.clientAborted'), [failure]));
+    const alert = typeof failure.data.alert === 'string' && failure.data.alert ? failure.data.alert : null;
+    if (alert) {
+      checks.push(check('certificate-refused', 'pass', requirement, t(isCertificateAlert(alert) ? 'detail.certificateAlert' : 'detail.otherAlert', { alert: alertText(alert) }), [failure]));
+    } else if (failure.data.by === 'client' || failure.data.stage === 'client_hello') {
+      checks.push(check('certificate-refused', 'pass', requirement, t('detail.abortedWithoutAlert', { reason: tlsFailureText(failure.data) }), [failure]));
     } else {
-      checks.push(check('certificate-refused', 'fail', requirement, t('detail.serverRefusedHandshake', { detail: String(failure.data.detail ?? failure.data.error ?? '') }), [failure]));
+      checks.push(check('certificate-refused', 'fail', requirement, t('detail.serverRefusedHandshake', { detail: tlsFailureText(failure.data) }), [failure], { fix: t('fix.serverRefusedHandshake') }));
     }
     return checks;
   }
@@ -47,13 +60,13 @@ function judgeSession(session: SessionFacts, requirement: string): Check[] {
         requirement,
         critical ? t('detail.credentialsSentToBadServer', { commands: names(credentials.map((c) => c.name)) }) : t('detail.commandsAfterBadTls', { commands: names(after.map((c) => c.name)) }),
         [session.established, ...after.map((c) => c.observation)],
-        critical,
+        { critical },
       ),
     );
     return checks;
   }
   if (session.closed) {
-    checks.push(check('certificate-refused', 'pass', requirement, t('detail.closedWithoutCommand'), [session.established, session.closed]));
+    checks.push(check('certificate-refused', 'pass', requirement, t('detail.closedAfterHandshake'), [session.established, session.closed]));
   } else {
     checks.push(check('certificate-refused', 'missing', requirement, t('detail.waitingAfterTls'), [session.established]));
   }

@@ -1,41 +1,86 @@
-// What several verdict kinds share: building checks, deciding a verdict from them, judging a set of sessions,
-// and the two authentication methods of catalogue.md (PSC: XOAUTH2 with a verified token; AUTH_CLI: client
-// certificate then PLAIN).
-import { t, type MessageKey } from '../../i18n/messages.ts';
+// What several verdict kinds share: building checks (no pass or fail without a recorded fact, a « Que
+// corriger » on every failed or missing check), deciding a verdict from them, judging a set of sessions, and
+// the rules every kind applies to an authenticated session (catalogue.md, "Rules common to every kind"):
+// STARTTLS first, then the BAL type's authentication — PSC: XOAUTH2 with a verified token; AUTH_CLI: client
+// certificate then PLAIN.
+import { isMessageKey, t, type MessageKey } from '../../i18n/messages.ts';
 import type { Observation } from '../../observe/journal.ts';
+import { authReason, mechanismName, problemText, tlsFailureText, tokenReason } from '../../observe/wording.ts';
 import type { UnitJob } from '../jobs.ts';
 import { authsInClear, commandsBeforeTls, type SessionFacts } from '../facts.ts';
+import { explainNothing } from './explain.ts';
 import type { JobAccount, JudgeInput } from './types.ts';
 import type { Check, CheckOutcome, Judgement, JudgementStatus } from './types.ts';
 
-export function check(id: string, outcome: CheckOutcome, requirement: string, detail: string, observations: (Observation | undefined)[] = [], critical = false): Check {
+export { problemText, tokenReason };
+
+export interface CheckOptions {
+  /** A failure that exposed credentials. */
+  critical?: boolean;
+  /** « Que corriger » when the catalogue's fix.<id> does not fit (it needs the case's names). */
+  fix?: string;
+}
+
+/**
+ * One check. A pass or a fail must cite the observations that show it: a verdict states only what the
+ * evidence shows, so a check without any is a programming error, not a verdict.
+ */
+export function check(id: string, outcome: CheckOutcome, requirement: string, detail: string, observations: (Observation | undefined)[] = [], options: CheckOptions = {}): Check {
+  const cited = observations.filter((o): o is Observation => o !== undefined).map((o) => o.id);
+  if ((outcome === 'pass' || outcome === 'fail') && cited.length === 0) throw new Error(`check ${id}: ${outcome} without a recorded fact`);
+  const fix = outcome === 'fail' || outcome === 'missing' ? (options.fix ?? defaultFix(id)) : undefined;
   return {
     id,
     label: t(`check.${id}` as MessageKey),
     outcome,
     detail,
     requirement,
-    ...(critical ? { critical } : {}),
-    observations: observations.filter((o): o is Observation => o !== undefined).map((o) => o.id),
+    ...(fix ? { fix } : {}),
+    ...(options.critical ? { critical: true } : {}),
+    observations: [...new Set(cited)],
   };
+}
+
+function defaultFix(id: string): string | undefined {
+  const key = `fix.${id}`;
+  return isMessageKey(key) ? t(key) : undefined;
+}
+
+/** Marks of checks in the log and the pages: ✔ passed, ✘ failed or missing, ○ not evaluated (neutral), ℹ information. */
+export const CHECK_MARKS = { pass: '✔', fail: '✘', missing: '✘', not_evaluated: '○', info: 'ℹ' } as const satisfies Record<CheckOutcome, string>;
+
+/** A check the verdict was decided without: neutral, with nothing cited and nothing to correct. */
+export function notEvaluated(c: Check): Check {
+  const { fix: _fix, ...rest } = c;
+  return { ...rest, outcome: 'not_evaluated', detail: t('detail.notEvaluated'), observations: [] };
 }
 
 /** Any failure is final; all passed is final; otherwise wait, or at the end count what is missing as failed. */
 export function decide(checks: Check[], final: boolean): JudgementStatus {
   if (checks.some((c) => c.outcome === 'fail')) return 'KO';
-  const judged = checks.filter((c) => c.outcome !== 'info');
+  const judged = checks.filter((c) => c.outcome !== 'info' && c.outcome !== 'not_evaluated');
   if (judged.length > 0 && judged.every((c) => c.outcome === 'pass')) return 'OK';
   return final ? 'KO' : 'PENDING';
 }
 
+/**
+ * The verdict of a set of checks. A decisive failure settles it: the checks that have no evidence yet were
+ * not evaluated (« non évalué »), not missing — « manquant » is kept for facts the whole window went without.
+ */
 export function judgement(checks: Check[], final: boolean): Judgement {
-  return { status: decide(checks, final), checks, used: [...new Set(checks.flatMap((c) => c.observations))] };
+  const status = decide(checks, final);
+  const settled = checks.some((c) => c.outcome === 'fail') ? checks.map((c) => (c.outcome === 'missing' ? notEvaluated(c) : c)) : checks;
+  return { status, checks: settled, used: [...new Set(settled.flatMap((c) => c.observations))] };
 }
 
-/** Nothing attributable happened in the window: INCONCLUSIVE at the end ("aucune connexion observée"). */
+/** Nothing attributable happened in the window: INCONCLUSIVE at the end, saying what was seen instead. */
 export function nothingObserved(input: JudgeInput): Judgement {
-  const what = check('connection', 'missing', input.job.requirements[0] ?? '', t('detail.noConnection', { endpoint: input.job.endpoint, protocol: input.job.protocol.toUpperCase() }));
-  return { status: input.final ? 'INCONCLUSIVE' : 'PENDING', checks: [what], used: [] };
+  // Only the final verdict is shown: explain it then, not at every look during the window.
+  const seen = input.final ? explainNothing(input) : [];
+  const what = check('connection', 'missing', input.job.requirements[0] ?? '', t('detail.noConnection', { endpoint: input.job.endpoint, protocol: input.job.protocol.toUpperCase() }), [], {
+    fix: t(input.ip === null ? 'fix.connectionNoIp' : 'fix.connection'),
+  });
+  return { status: input.final ? 'INCONCLUSIVE' : 'PENDING', checks: [what, ...seen], used: [...new Set(seen.flatMap((c) => c.observations))] };
 }
 
 /**
@@ -45,8 +90,7 @@ export function nothingObserved(input: JudgeInput): Judgement {
 export function judgeSessions(input: JudgeInput, sessions: SessionFacts[], judgeOne: (s: SessionFacts) => Check[]): Judgement {
   if (sessions.length === 0) return nothingObserved(input);
   const judged = sessions.map((s) => judgement(judgeOne(s), input.final));
-  const pick = judged.find((j) => j.status === 'KO' && j.checks.some((c) => c.outcome === 'fail')) ?? judged.find((j) => j.status === 'OK') ?? best(judged);
-  return pick;
+  return judged.find((j) => j.status === 'KO' && j.checks.some((c) => c.outcome === 'fail')) ?? judged.find((j) => j.status === 'OK') ?? best(judged);
 }
 
 function best(judged: Judgement[]): Judgement {
@@ -57,16 +101,29 @@ function passes(j: Judgement): number {
   return j.checks.filter((c) => c.outcome === 'pass').length;
 }
 
-/** STARTTLS came before any command carrying credentials or mail (CONF.05/06). */
+/**
+ * The rules of every kind that involves an authenticated session, whatever it then checks: STARTTLS before
+ * anything sensitive, then the authentication the BAL type requires. A headers, patient, autoconfig or
+ * reopen job is never OK on a session a real operator would have refused.
+ */
+export function sessionRules(input: JudgeInput, session: SessionFacts, requirement: string): Check[] {
+  return [starttlsFirst(session, requirement), ...balAuthentication(input, session)];
+}
+
+/** STARTTLS came before any command carrying credentials or mail (CONF.05/06), and TLS was established. */
 export function starttlsFirst(session: SessionFacts, requirement: string): Check {
   const early = commandsBeforeTls(session);
   const clear = authsInClear(session);
   if (early.length > 0 || clear.length > 0) {
-    const names = [...new Set(early.map((c) => c.name))].join(', ') || 'AUTH';
-    return check('starttls', 'fail', requirement, t('detail.commandsBeforeTls', { commands: names }), [...early.map((c) => c.observation), ...clear], clear.length > 0);
+    // The auth record may come before its command's: name the command from it too.
+    const authCommand = (a: Observation) => (typeof a.data.command === 'string' ? a.data.command : session.protocol === 'imap' ? 'AUTHENTICATE' : 'AUTH');
+    const names = [...new Set([...early.map((c) => c.name), ...clear.map(authCommand)])].join(', ');
+    const credentials = clear.some((a) => a.data.credentialsInClear === true);
+    return check('starttls', 'fail', requirement, t(credentials ? 'detail.credentialsBeforeTls' : 'detail.commandsBeforeTls', { commands: names }), [...early.map((c) => c.observation), ...clear], { critical: clear.length > 0 });
   }
-  if (!session.established) return check('starttls', 'missing', requirement, t('detail.noTls'));
-  return check('starttls', 'pass', requirement, t('detail.starttlsOk', { version: String(session.established.data.version) }), [session.established]);
+  if (session.established) return check('starttls', 'pass', requirement, t('detail.starttlsOk', { version: String(session.established.data.version) }), [session.established]);
+  if (session.tlsFailure) return check('starttls', 'fail', requirement, t('detail.tlsNotEstablished', { reason: tlsFailureText(session.tlsFailure.data) }), [session.tlsFailure], { fix: t('fix.tlsNotEstablished') });
+  return check('starttls', 'missing', requirement, t('detail.noTls'));
 }
 
 /** The account's mailbox of the job's BAL type. */
@@ -79,29 +136,40 @@ export function balAuthentication(input: JudgeInput, session: SessionFacts): Che
   return input.job.bal === 'PSC' ? pscAuthentication(input.account, session, 'MSS-CONF.07') : certificateAuthentication(input.account, session, 'MSS-CONF.12');
 }
 
+/**
+ * For kinds whose verdict is the TLS negotiation (tls): the authentication is judged when the session
+ * attempted one; a session that only negotiated TLS and ended (or the window did) is judged on TLS alone.
+ */
+export function authenticationIfAttempted(input: JudgeInput, session: SessionFacts): Check[] {
+  const attempted = session.auths.some((a) => a.data.tls !== false);
+  if (attempted || (!session.closed && !input.final)) return balAuthentication(input, session);
+  return [check('authentication', 'info', input.job.bal === 'PSC' ? 'MSS-CONF.07' : 'MSS-CONF.12', t('detail.noAuthTlsOnly'))];
+}
+
 export function pscAuthentication(account: JobAccount, session: SessionFacts, requirement: string): Check[] {
   const checks: Check[] = [];
   const mailbox = account.personalMailbox;
   const attempts = session.auths.filter((a) => a.data.tls !== false);
-  if (attempts.length === 0) return [check('mechanism', 'missing', requirement, t('detail.noAuth'))];
+  if (attempts.length === 0) return [check('mechanism', 'missing', requirement, t('detail.noAuth'), [], { fix: t('fix.mechanismPsc') })];
   const others = attempts.filter((a) => a.data.mechanism !== 'XOAUTH2');
   checks.push(
     others.length > 0
-      ? check('mechanism', 'fail', requirement, t('detail.wrongMechanism', { used: mechanisms(others), expected: 'XOAUTH2' }), others)
+      ? check('mechanism', 'fail', requirement, t('detail.wrongMechanism', { used: mechanisms(others), expected: 'XOAUTH2' }), others, { fix: t('fix.mechanismPsc') })
       : check('mechanism', 'pass', requirement, t('detail.mechanismOk', { mechanism: 'XOAUTH2' }), attempts),
   );
-  const xoauth = attempts.filter((a) => a.data.mechanism === 'XOAUTH2');
-  if (xoauth.length === 0) return checks;
-  const wrongUser = xoauth.filter((a) => a.data.user !== mailbox);
+  // An exchange the client abandoned or cancelled carried no user and no token: nothing to judge them on.
+  const xoauth = attempts.filter((a) => a.data.mechanism === 'XOAUTH2' && a.data.outcome !== 'abandoned' && a.data.outcome !== 'cancelled');
+  if (xoauth.length === 0) return attempts.some((a) => a.data.mechanism === 'XOAUTH2') ? [...checks, check('token', 'missing', requirement, t('detail.tokenAbandoned'), [], { fix: t('fix.mechanismPsc') })] : checks;
+  const wrongUser = xoauth.filter((a) => String(a.data.user ?? '').toLowerCase() !== (mailbox ?? '').toLowerCase());
   checks.push(
     wrongUser.length > 0
-      ? check('user', 'fail', requirement, t('detail.wrongUser', { user: String(wrongUser[0]!.data.user ?? ''), expected: mailbox ?? '' }), wrongUser)
+      ? check('user', 'fail', requirement, t('detail.wrongUser', { user: String(wrongUser[0]!.data.user ?? ''), expected: mailbox ?? '' }), wrongUser, { fix: t('fix.user', { mailbox: mailbox ?? '' }) })
       : check('user', 'pass', requirement, t('detail.userOk', { user: mailbox ?? '' }), xoauth),
   );
   const refused = xoauth.filter((a) => a.data.outcome !== 'success');
   const accepted = xoauth.find((a) => a.data.outcome === 'success' && a.data.bearerVerified === true);
   if (refused.length > 0) {
-    checks.push(check('token', 'fail', requirement, t('detail.tokenRefused', { reason: tokenReason(String(refused[0]!.data.reason ?? '')) }), refused));
+    checks.push(check('token', 'fail', requirement, t('detail.tokenRefused', { reason: authReason(refused[0]!.data.reason) }), refused));
   } else if (accepted) {
     const claims = (accepted.data.bearer as { claims?: Record<string, unknown> } | undefined)?.claims ?? {};
     checks.push(check('token', 'pass', requirement, t('detail.tokenOk', { subject: String(claims.SubjectNameID ?? ''), acr: String(claims.acr ?? '') }), [accepted]));
@@ -128,72 +196,36 @@ export function certificateAuthentication(account: JobAccount, session: SessionF
     checks.push(
       certificate.ou === account.idnatAuthCli
         ? check('certificate-ou', 'pass', requirement, t('detail.ouOk', { ou: certificate.ou ?? '' }), [session.established])
-        : check('certificate-ou', 'fail', requirement, t('detail.wrongOu', { ou: certificate.ou ?? '—', expected: account.idnatAuthCli ?? '' }), [session.established]),
+        : check('certificate-ou', 'fail', requirement, t('detail.wrongOu', { ou: certificate.ou ?? '—', expected: account.idnatAuthCli ?? '' }), [session.established], { fix: t('fix.certificate-ou', { idnat: account.idnatAuthCli ?? '' }) }),
     );
   }
   const attempts = session.auths.filter((a) => a.data.tls !== false);
-  if (attempts.length === 0) return [...checks, check('mechanism', 'missing', requirement, t('detail.noAuth'))];
+  if (attempts.length === 0) return [...checks, check('mechanism', 'missing', requirement, t('detail.noAuth'), [], { fix: t('fix.mechanismCert') })];
   const others = attempts.filter((a) => a.data.mechanism !== 'PLAIN' || a.data.command === 'LOGIN');
   checks.push(
     others.length > 0
-      ? check('mechanism', 'fail', requirement, t('detail.wrongMechanism', { used: mechanisms(others), expected: 'PLAIN' }), others)
+      ? check('mechanism', 'fail', requirement, t('detail.wrongMechanism', { used: mechanisms(others), expected: 'PLAIN' }), others, { fix: t('fix.mechanismCert') })
       : check('mechanism', 'pass', requirement, t('detail.mechanismOk', { mechanism: 'PLAIN' }), attempts),
   );
   const plain = attempts.filter((a) => a.data.mechanism === 'PLAIN' && a.data.command !== 'LOGIN');
-  const wrongUser = plain.filter((a) => a.data.user !== account.applicativeMailbox);
+  const mailbox = account.applicativeMailbox ?? '';
+  const wrongUser = plain.filter((a) => String(a.data.user ?? '').toLowerCase() !== mailbox.toLowerCase());
   if (plain.length > 0) {
     checks.push(
       wrongUser.length > 0
-        ? check('user', 'fail', requirement, t('detail.wrongUser', { user: String(wrongUser[0]!.data.user ?? ''), expected: account.applicativeMailbox ?? '' }), wrongUser)
-        : check('user', 'pass', requirement, t('detail.userOk', { user: account.applicativeMailbox ?? '' }), plain),
+        ? check('user', 'fail', requirement, t('detail.wrongUser', { user: String(wrongUser[0]!.data.user ?? ''), expected: mailbox }), wrongUser, { fix: t('fix.user', { mailbox }) })
+        : check('user', 'pass', requirement, t('detail.userOk', { user: mailbox }), plain),
     );
     const accepted = plain.find((a) => a.data.outcome === 'success');
     checks.push(
       accepted
         ? check('server-accepted', 'pass', requirement, t('detail.serverAccepted'), [accepted])
-        : check('server-accepted', 'fail', requirement, t('detail.serverRefused', { reason: String(plain[0]!.data.reason ?? '') }), plain),
+        : check('server-accepted', 'fail', requirement, t('detail.serverRefused', { reason: authReason(plain[0]!.data.reason) }), plain),
     );
   }
   return checks;
 }
 
 function mechanisms(attempts: Observation[]): string {
-  return [...new Set(attempts.map((a) => (a.data.command === 'LOGIN' ? 'LOGIN (commande IMAP)' : String(a.data.mechanism))))].join(', ');
-}
-
-const TOKEN_REASONS: Record<string, MessageKey> = {
-  expired: 'token.expired',
-  not_yet_valid: 'token.notYetValid',
-  wrong_issuer: 'token.wrongIssuer',
-  bad_signature: 'token.badSignature',
-  unknown_key: 'token.badSignature',
-  alg_none: 'token.unsigned',
-  id_token: 'token.idToken',
-  refresh_token: 'token.refreshToken',
-  not_an_access_token: 'token.notAccessToken',
-  wrong_acr: 'token.wrongAcr',
-  wrong_identity: 'token.wrongIdentity',
-  missing_identity: 'token.wrongIdentity',
-  not_personal_mailbox: 'token.notPersonalMailbox',
-};
-
-/** French words for a refused token's reason, with or without the auth record's `bearer_` prefix. */
-export function tokenReason(reason: string): string {
-  const code = reason.replace(/^bearer_/, '');
-  const key = TOKEN_REASONS[code];
-  return key ? t(key) : code;
-}
-
-const CERTIFICATE_PROBLEMS: Record<string, MessageKey> = {
-  untrusted_chain: 'certificateProblem.untrusted',
-  expired: 'certificateProblem.expired',
-  not_yet_valid: 'certificateProblem.notYetValid',
-  revoked: 'certificateProblem.revoked',
-  no_client_auth_eku: 'certificateProblem.noClientAuth',
-};
-
-/** French words for a client certificate's problem code (pki/judge.ts). */
-export function problemText(problem: string): string {
-  const key = CERTIFICATE_PROBLEMS[problem];
-  return key ? t(key) : problem;
+  return [...new Set(attempts.map((a) => mechanismName(a.data)))].join(', ');
 }

@@ -1,10 +1,12 @@
 // reopen — Réouv Session IMAP/SMTP (MSS-CONF.11), PSC only. The platform closes the client's first
 // authenticated session (IMAP: * BYE once a folder other than INBOX is selected; SMTP: 421 after the first
 // accepted message); the client must open a new session by itself, authenticated with a currently valid
-// token (a refreshed one if the first expired), and — for IMAP — open INBOX again.
+// token (a refreshed one if the first expired), and — for IMAP — open INBOX again. Until the close, every session
+// follows the common rules (STARTTLS, XOAUTH2 with a valid token of the mailbox's owner).
 import { t } from '../../i18n/messages.ts';
+import { authReason } from '../../observe/wording.ts';
 import { activeSessions, inboxSelects, successfulAuth, type SessionFacts } from '../facts.ts';
-import { check, judgement, nothingObserved, pscAuthentication, tokenReason } from './common.ts';
+import { check, judgement, nothingObserved, pscAuthentication, sessionRules } from './common.ts';
 import type { Check, Judge } from './types.ts';
 
 /** The reason the runner gives when it closes the session; the verdict finds the close by it. */
@@ -19,23 +21,37 @@ export const judgeReopen: Judge = (input) => {
   if (sessions.length === 0) return nothingObserved(input);
   const checks: Check[] = [];
   const first = sessions.find(closedByPlatform);
+  const rules = (s: SessionFacts) => sessionRules(input, s, 'MSS-CONF.11');
+
+  // Up to the platform's close, every session follows the common rules (STARTTLS, XOAUTH2 with a valid token).
+  const closedAt = first?.closed?.at ?? Number.POSITIVE_INFINITY;
+  const broken = sessions
+    .filter((s) => s.openedAt < closedAt)
+    .map(rules)
+    .find((c) => c.some((x) => x.outcome === 'fail'));
+  if (broken) {
+    const closed = first
+      ? check('first-session-closed', 'pass', 'MSS-CONF.11', t('detail.reopenClosed', { protocol: input.job.protocol.toUpperCase() }), [successfulAuth(first), first.closed])
+      : check('first-session-closed', 'missing', 'MSS-CONF.11', t('detail.noAuth'));
+    return judgement([...broken, closed], input.final);
+  }
   if (!first) {
     const authenticated = sessions.find((s) => successfulAuth(s));
     checks.push(
+      ...(authenticated ? rules(authenticated) : []),
       check('first-session-closed', 'missing', 'MSS-CONF.11', authenticated ? t(input.job.protocol === 'imap' ? 'detail.reopenWaitingSelect' : 'detail.reopenWaitingMessage') : t('detail.noAuth'), authenticated ? [successfulAuth(authenticated)] : []),
     );
     return judgement(checks, input.final);
   }
-  checks.push(check('first-session-closed', 'pass', 'MSS-CONF.11', t('detail.reopenClosed', { protocol: input.job.protocol.toUpperCase() }), [successfulAuth(first), first.closed]));
+  checks.push(...rules(first), check('first-session-closed', 'pass', 'MSS-CONF.11', t('detail.reopenClosed', { protocol: input.job.protocol.toUpperCase() }), [successfulAuth(first), first.closed]));
 
-  const closedAt = first.closed!.at;
   const later = sessions.filter((s) => s.openedAt >= closedAt && s.id !== first.id);
   if (later.length === 0) return judgement([...checks, check('new-session', 'missing', 'MSS-CONF.11', t('detail.noNewSession'))], input.final);
 
   const reopened = later.find((s) => successfulAuth(s)?.data.mechanism === 'XOAUTH2' && successfulAuth(s)?.data.bearerVerified === true);
   if (!reopened) {
     const refused = later.flatMap((s) => s.auths).filter((a) => a.data.outcome !== 'success');
-    const reason = refused[0] ? tokenReason(String(refused[0].data.reason ?? '')) : '';
+    const reason = refused[0] ? authReason(refused[0].data.reason) : '';
     const failed = refused.length > 0;
     return judgement([...checks, check('new-session', failed ? 'fail' : 'missing', 'MSS-CONF.11', failed ? t('detail.reopenRefused', { reason }) : t('detail.reopenNotAuthenticated'), refused)], input.final);
   }

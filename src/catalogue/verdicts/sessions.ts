@@ -5,12 +5,12 @@
 //   auth-cert   — MIE AUTH_CLI : Authentification (MSS-CONF.12): ORG_AUTH_CLI certificate with the right OU, then PLAIN.
 import { t } from '../../i18n/messages.ts';
 import { activeSessions, inboxSelects, successfulAuth, toSelf } from '../facts.ts';
-import { balAuthentication, certificateAuthentication, check, jobMailbox, judgeSessions, pscAuthentication, starttlsFirst } from './common.ts';
+import { certificateAuthentication, check, jobMailbox, judgeSessions, pscAuthentication, sessionRules, starttlsFirst } from './common.ts';
 import type { Check, Judge } from './types.ts';
 
 export const judgeImapAccess: Judge = (input) =>
   judgeSessions(input, activeSessions(input.observations), (session) => {
-    const checks: Check[] = [starttlsFirst(session, 'MSS-CONF.06'), ...balAuthentication(input, session)];
+    const checks: Check[] = sessionRules(input, session, 'MSS-CONF.06');
     const selects = inboxSelects(session);
     const opened = selects.find((c) => c.ok);
     checks.push(
@@ -24,7 +24,7 @@ export const judgeImapAccess: Judge = (input) =>
 export const judgeSend: Judge = (input) =>
   judgeSessions(input, activeSessions(input.observations), (session) => {
     const mailbox = jobMailbox(input.job, input.account);
-    const checks: Check[] = [starttlsFirst(session, 'MSS-CONF.05'), ...balAuthentication(input, session)];
+    const checks: Check[] = sessionRules(input, session, 'MSS-CONF.05');
     const accepted = session.messages.filter((m) => m.data.outcome === 'accepted');
     const toItself = accepted.find((m) => toSelf(m, mailbox));
     checks.push(

@@ -1,9 +1,13 @@
 // tls — TLS IMAP / TLS SMTP (MSS-CONF.01;03): STARTTLS first, TLS ≥ 1.2, only the six allowed TLS 1.2
-// suites offered, all six offered, an allowed suite negotiated. The log lists the offered suites.
+// suites offered, all six offered, an allowed suite negotiated; and, when the session authenticates, the BAL
+// type's authentication (common.ts). The log lists the offered suites; a failed suite check's « Que
+// corriger » names each suite to remove or add by its IANA and OpenSSL names (suite-names.ts).
 import { t } from '../../i18n/messages.ts';
 import { ALLOWED_TLS12_SUITES, SIGNALLING_SUITE_CODES, TLS13_SUITE_CODES } from '../../mail/tls/policy.ts';
-import { completeSessions, type SessionFacts } from '../facts.ts';
-import { check, judgeSessions, starttlsFirst } from './common.ts';
+import { tlsFailureText } from '../../observe/wording.ts';
+import { authsInClear, commandsBeforeTls, completeSessions, type SessionFacts } from '../facts.ts';
+import { authenticationIfAttempted, check, judgeSessions, starttlsFirst } from './common.ts';
+import { suiteNames } from './suite-names.ts';
 import type { Check, Judge } from './types.ts';
 
 const ALLOWED = new Set(ALLOWED_TLS12_SUITES.map((s) => s.iana));
@@ -26,8 +30,10 @@ export function tls12Suites(offered: OfferedSuite[]): string[] {
 }
 
 export const judgeTls: Judge = (input) => {
-  const sessions = completeSessions(input.observations).filter((s) => s.hello || s.established || s.tlsFailure);
-  return judgeSessions(input, sessions, judgeSession);
+  // A session that sent credentials or mail in clear is judged too: it is KO on STARTTLS, TLS or not.
+  const sessions = completeSessions(input.observations).filter((s) => s.hello || s.established || s.tlsFailure || commandsBeforeTls(s).length > 0 || authsInClear(s).length > 0);
+  // The job asks the LPS to authenticate: when it does, by the BAL type's method (catalogue.md, common rules).
+  return judgeSessions(input, sessions, (session) => [...judgeSession(session), ...authenticationIfAttempted(input, session)]);
 };
 
 export function judgeSession(session: SessionFacts): Check[] {
@@ -40,6 +46,7 @@ export function judgeSession(session: SessionFacts): Check[] {
 
   const established = session.established;
   const failure = session.tlsFailure;
+  const highest = String(hello.data.highestVersion);
   if (established) {
     const version = String(established.data.version);
     checks.push(
@@ -47,22 +54,24 @@ export function judgeSession(session: SessionFacts): Check[] {
         ? check('version', 'pass', REQUIREMENT_VERSION, t('detail.versionOk', { version }), [established])
         : check('version', 'fail', REQUIREMENT_VERSION, t('detail.versionTooLow', { version }), [established]),
     );
+  } else if (highest !== 'TLSv1.2' && highest !== 'TLSv1.3') {
+    // The ClientHello settles it: a client offering nothing from TLS 1.2 up is KO on the version, whatever
+    // the handshake then does (the platform refuses it).
+    checks.push(check('version', 'fail', REQUIREMENT_VERSION, t('detail.versionOfferedTooLow', { version: highest }), [hello, failure]));
   } else if (failure) {
-    const highest = String(hello.data.highestVersion);
-    const tooLow = highest !== 'TLSv1.2' && highest !== 'TLSv1.3';
-    checks.push(check('version', tooLow ? 'fail' : 'missing', REQUIREMENT_VERSION, tooLow ? t('detail.versionTooLow', { version: highest }) : t('detail.handshakeFailed', { detail: String(failure.data.detail ?? failure.data.error ?? '') }), [hello, failure]));
+    checks.push(check('version', 'missing', REQUIREMENT_VERSION, t('detail.handshakeFailed', { detail: tlsFailureText(failure.data) }), [hello, failure]));
   }
 
   const forbidden = suites12.filter((name) => !ALLOWED.has(name));
   checks.push(
     forbidden.length > 0
-      ? check('forbidden-suites', 'fail', REQUIREMENT_SUITES, t('detail.forbiddenSuites', { suites: forbidden.join(', ') }), [hello])
+      ? check('forbidden-suites', 'fail', REQUIREMENT_SUITES, t('detail.forbiddenSuites', { suites: forbidden.join(', ') }), [hello], { fix: t('fix.forbiddenSuites', { suites: suiteNames(forbidden) }) })
       : check('forbidden-suites', 'pass', REQUIREMENT_SUITES, t('detail.noForbiddenSuite'), [hello]),
   );
   const missing = [...ALLOWED].filter((name) => !suites12.includes(name));
   checks.push(
     missing.length > 0
-      ? check('all-suites', 'fail', REQUIREMENT_SUITES, t('detail.missingSuites', { suites: missing.join(', ') }), [hello])
+      ? missingSuites(hello.data, suites12, missing, hello)
       : check('all-suites', 'pass', REQUIREMENT_SUITES, t('detail.allSuites'), [hello]),
   );
   if (established) {
@@ -75,4 +84,24 @@ export function judgeSession(session: SessionFacts): Check[] {
     );
   }
   return checks;
+}
+
+/**
+ * The six allowed suites are not all offered. A client that offers no TLS 1.2 at all (TLS 1.3 only) is told
+ * so: TLS 1.3 is allowed, but the manual's FAQ wants the six suites exposed (« L'éditeur doit impérativement
+ * exposer les 6 suites »).
+ */
+function missingSuites(data: Record<string, unknown>, suites12: string[], missing: string[], hello: SessionFacts['hello']): Check {
+  const versions = (data.supportedVersions as string[] | undefined) ?? [];
+  const noTls12 = versions.length > 0 && !versions.includes('TLSv1.2');
+  if (noTls12 || suites12.length === 0) {
+    const key = noTls12 ? 'detail.noTls12' : 'detail.noTls12Suite';
+    return check('all-suites', 'fail', REQUIREMENT_SUITES, t(key, { versions: versions.map(versionLabel).join(', '), suites: missing.join(', ') }), [hello], { fix: t('fix.noTls12', { suites: suiteNames(missing) }) });
+  }
+  return check('all-suites', 'fail', REQUIREMENT_SUITES, t('detail.missingSuites', { suites: missing.join(', ') }), [hello], { fix: t('fix.missingSuites', { suites: suiteNames(missing) }) });
+}
+
+/** TLSv1.3 → TLS 1.3, as users read it. */
+function versionLabel(version: string): string {
+  return version.replace(/^TLSv/, 'TLS\u00a0');
 }

@@ -24,9 +24,20 @@ export interface JudgeInput {
   observations: Observation[];
   /** The window has ended: what is missing now will not come. */
   final: boolean;
+  /**
+   * Observations of the window that do not count for the job (other addresses, endpoints or protocols, other
+   * vendors' traffic). Read only to explain a verdict with nothing attributable (verdicts/explain.ts); never
+   * evidence for a check that passes or fails.
+   */
+  unattributed?: Observation[];
 }
 
-export type CheckOutcome = 'pass' | 'fail' | 'missing' | 'info';
+/**
+ * pass / fail: what a recorded fact shows (at least one observation cited); missing: the window ended without
+ * the fact; not_evaluated: the verdict was decided (a decisive failure) before the check could be — neutral,
+ * never a failure; info: a fact reported without judging it.
+ */
+export type CheckOutcome = 'pass' | 'fail' | 'missing' | 'not_evaluated' | 'info';
 
 export interface Check {
   /** Stable id, e.g. forbidden-suites. */
@@ -38,6 +49,8 @@ export interface Check {
   detail: string;
   /** Requirement the check comes from, e.g. MSS-CONF.03. */
   requirement: string;
+  /** « Que corriger » : what the vendor changes in the LPS, in French; on every failed or missing check. */
+  fix?: string;
   /** A failure that exposed credentials (cert-reject: credentials sent to a refused server). */
   critical?: boolean;
   /** Ids of the observations the check read. */

@@ -1,5 +1,6 @@
 // The second step of ISC login: a 6-digit code e-mailed to the user, valid `codeTtlSeconds` (5 minutes),
-// one live code per login attempt (asking for a new one closes the previous), a few tries per code.
+// one live code per login attempt (asking for a new one closes the previous), a few tries per code, a few new
+// codes per attempt and some time between two (each new code would otherwise bring fresh tries).
 // Only an HMAC of each code is kept.
 import { createHmac, randomInt } from 'node:crypto';
 import { sameSecret } from '../../auth/secret.ts';
@@ -8,6 +9,7 @@ import type { IdentityDb } from '../db.ts';
 const MAX_ATTEMPTS = 5;
 
 export type CodeCheck = { ok: true; userId: number } | { ok: false; reason: 'wrong' | 'expired' | 'too_many' | 'none' };
+export type IssueCheck = { ok: true } | { ok: false; reason: 'limit' } | { ok: false; reason: 'wait'; seconds: number };
 
 export class LoginCodes {
   constructor(
@@ -27,6 +29,20 @@ export class LoginCodes {
         .execute();
     });
     return code;
+  }
+
+  /** Whether this attempt may have another code: at most 1 + `maxResends`, `intervalSeconds` apart. */
+  async mayIssue(interactionUid: string, limits: { maxResends: number; intervalSeconds: number }, now = Date.now()): Promise<IssueCheck> {
+    const row = await this.db
+      .selectFrom('isc_codes')
+      .select((eb) => [eb.fn.countAll<number>().as('issued'), eb.fn.max('created_at').as('latest')])
+      .where('interaction_uid', '=', interactionUid)
+      .executeTakeFirst();
+    const issued = Number(row?.issued ?? 0);
+    if (issued === 0) return { ok: true };
+    if (issued > limits.maxResends) return { ok: false, reason: 'limit' };
+    const wait = Number(row!.latest) + limits.intervalSeconds * 1000 - now;
+    return wait > 0 ? { ok: false, reason: 'wait', seconds: Math.ceil(wait / 1000) } : { ok: true };
   }
 
   /** The user who reached the code step of this attempt, if anyone did. */

@@ -1,15 +1,19 @@
 // The ISC simulator's pages: login (user name + password), the e-mailed code with "Envoyer un nouveau code",
 // the consent page listing what is shared with the tool (Accepter / Refuser), the development outbox,
-// and the admin page that creates organisations and vendor users (HTTP Basic, user "admin").
+// and the admin page that creates organisations and vendor users (HTTP Basic, user "admin"). The outbox holds
+// every user's login codes: it is the admin's, like the admin page. Wrong passwords and codes are throttled
+// per login and per client address (throttle.ts); new codes per attempt are limited.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { sameSecret } from '../../auth/secret.ts';
 import { t, type MessageKey } from '../../i18n/messages.ts';
+import { dateTime } from '../../i18n/time.ts';
 import { html, type SafeHtml } from '../../web/html.ts';
 import type { ProviderHolder } from '../oidc.ts';
 import { errorSummary, field, formOf, pageSender, refuseForgedForm, selectField, type Csrf, type Form } from '../web/forms.ts';
 import type { LoginCodes } from './codes.ts';
 import { DirectoryError, type IscDirectory, type OrganisationInput, type UserInput, type VendorUser } from './directory.ts';
 import type { Mailer } from './mailer.ts';
+import type { LoginThrottle, ThrottleSettings } from './throttle.ts';
 
 export interface IscPagesOptions {
   issuer: string;
@@ -20,6 +24,8 @@ export interface IscPagesOptions {
   csrf: Csrf;
   adminPassword: string;
   codeTtlSeconds: number;
+  throttle: LoginThrottle;
+  throttleSettings: ThrottleSettings;
   /** What the consent page names the relying party. */
   clientName: string;
 }
@@ -51,7 +57,14 @@ function registerLogin(scope: FastifyInstance, o: IscPagesOptions): void {
     return userId === undefined ? undefined : o.directory.userById(userId);
   };
 
-  const loginPage = (request: FastifyRequest<Params>, reply: FastifyReply, login = '', error?: string) => {
+  /** Sends the French « Trop de tentatives » answer (429, Retry-After) through `page`. */
+  const tooMany = (reply: FastifyReply, seconds: number, page: (message: string) => FastifyReply) => {
+    const minutes = Math.ceil(seconds / 60);
+    reply.header('retry-after', String(seconds));
+    return page(minutes <= 1 ? t('isc.throttle.minute') : t('isc.throttle.minutes', { minutes }));
+  };
+
+  const loginPage = (request: FastifyRequest<Params>, reply: FastifyReply, login = '', error?: string, status = 401) => {
     const token = o.csrf.token(request, reply);
     return send(
       reply,
@@ -66,11 +79,11 @@ ${field({ name: 'login', label: t('isc.login.user'), value: login, required: tru
 ${field({ name: 'password', label: t('isc.login.password'), type: 'password', required: true, autocomplete: 'current-password', autofocus: Boolean(login), hint: t('isc.login.passwordHint') })}
 <p><button type="submit">${t('isc.login.submit')}</button></p>
 </form>`,
-      error ? 401 : 200,
+      error ? status : 200,
     );
   };
 
-  const codePage = (request: FastifyRequest<Params>, reply: FastifyReply, user: VendorUser, options: { error?: string; notice?: string } = {}) => {
+  const codePage = (request: FastifyRequest<Params>, reply: FastifyReply, user: VendorUser, options: { error?: string; notice?: string; status?: number } = {}) => {
     const token = o.csrf.token(request, reply);
     const minutes = Math.max(1, Math.round(o.codeTtlSeconds / 60));
     return send(
@@ -79,7 +92,7 @@ ${field({ name: 'password', label: t('isc.login.password'), type: 'password', re
       html`<h1>${t('isc.code.title')}</h1>
 <p class="hint">${t('forms.requiredNote')}</p>
 <div class="notice" role="status"><p><strong>${options.notice ?? t('isc.code.sent')}</strong></p><p>${t('isc.code.explain', { minutes })}</p>
-${o.mailer.usesOutbox ? html`<p>${t('isc.code.outbox')} <a href="/isc/dev/boite-d-envoi">${t('isc.outbox.title')}</a></p>` : ''}</div>
+${o.mailer.usesOutbox ? html`<p>${t('isc.code.outbox')} <a href="/isc/dev/boite-d-envoi">${t('isc.outbox.title')}</a> ${t('isc.code.outboxAdmin')}</p>` : ''}</div>
 ${options.error ? html`<p class="notice error" role="alert">${options.error}</p>` : ''}
 <form class="stack" method="post" action="${base(request.params.uid)}/code">
 ${o.csrf.field(token)}
@@ -88,7 +101,7 @@ ${field({ name: 'code', label: t('isc.code.label'), required: true, inputmode: '
 <p><button type="submit">${t('isc.code.submit')}</button></p>
 </form>
 <form method="post" action="${base(request.params.uid)}/nouveau-code">${o.csrf.field(token)}<button type="submit" class="secondary">${t('isc.code.resend')}</button></form>`,
-      options.error ? 400 : 200,
+      options.error ? (options.status ?? 400) : 200,
     );
   };
 
@@ -128,10 +141,20 @@ ${o.csrf.field(token)}
     if (!o.csrf.valid(request, form)) return refuseForgedForm(reply, send);
     const interaction = await details(request, reply);
     if (!interaction || interaction.prompt.name !== 'login') return expired(reply);
+    const login = form.login ?? '';
+    const keys = { login, address: request.ip };
+    // While throttled even the right password is refused: the answer must not tell which one it was.
+    const wait = await o.throttle.blockedFor(keys);
+    if (wait) return tooMany(reply, wait, (message) => loginPage(request, reply, login, message, 429));
     // One message whichever of the two was wrong: the page must not tell which logins exist.
-    const user = await o.directory.authenticate(form.login ?? '', form.password ?? '');
-    if (!user) return loginPage(request, reply, form.login ?? '', t('isc.login.wrong'));
-    await sendCode(o, interaction.uid, user);
+    const user = await o.directory.authenticate(login, form.password ?? '');
+    if (!user) {
+      await o.throttle.failed(keys);
+      return loginPage(request, reply, login, t('isc.login.wrong'));
+    }
+    const allowed = await o.codes.mayIssue(interaction.uid, resendLimits(o));
+    // The password again on an attempt that already has a code: go on with that code.
+    if (allowed.ok) await sendCode(o, interaction.uid, user);
     return reply.redirect(base(interaction.uid), 303);
   });
 
@@ -141,6 +164,12 @@ ${o.csrf.field(token)}
     const interaction = await details(request, reply);
     const user = interaction ? await codeUser(interaction.uid) : undefined;
     if (!interaction || !user) return expired(reply);
+    const allowed = await o.codes.mayIssue(interaction.uid, resendLimits(o));
+    if (!allowed.ok) {
+      if (allowed.reason === 'wait') reply.header('retry-after', String(allowed.seconds));
+      const error = allowed.reason === 'wait' ? t('isc.code.resendWait', { seconds: allowed.seconds }) : t('isc.code.resendLimit');
+      return codePage(request, reply, user, { error, status: 429 });
+    }
     await sendCode(o, interaction.uid, user);
     return codePage(request, reply, user, { notice: t('isc.code.resent') });
   });
@@ -150,13 +179,17 @@ ${o.csrf.field(token)}
     if (!o.csrf.valid(request, form)) return refuseForgedForm(reply, send);
     const interaction = await details(request, reply);
     if (!interaction || interaction.prompt.name !== 'login') return expired(reply);
+    const user = await codeUser(interaction.uid);
+    if (!user) return loginPage(request, reply);
+    const keys = { login: user.login, address: request.ip };
+    const wait = await o.throttle.blockedFor(keys);
+    if (wait) return tooMany(reply, wait, (message) => codePage(request, reply, user, { error: message, status: 429 }));
     const result = await o.codes.check(interaction.uid, form.code ?? '');
     if (!result.ok) {
-      const user = await codeUser(interaction.uid);
-      if (!user) return loginPage(request, reply);
+      if (result.reason === 'wrong' || result.reason === 'too_many') await o.throttle.failed(keys);
       return codePage(request, reply, user, { error: t(`isc.code.${result.reason}` as MessageKey) });
     }
-    const user = (await o.directory.userById(result.userId))!;
+    await o.throttle.succeeded(user.login);
     const to = await o.holder.provider.interactionResult(request.raw, reply.raw, { login: { accountId: user.login } }, { mergeWithLastSubmission: false });
     return reply.redirect(to, 303);
   });
@@ -179,14 +212,30 @@ ${o.csrf.field(token)}
   });
 }
 
+const resendLimits = (o: IscPagesOptions) => ({ maxResends: o.throttleSettings.maxCodeResends, intervalSeconds: o.throttleSettings.codeResendIntervalSeconds });
+
 async function sendCode(o: IscPagesOptions, uid: string, user: VendorUser): Promise<void> {
   const code = await o.codes.issue(uid, user.id);
   const minutes = Math.max(1, Math.round(o.codeTtlSeconds / 60));
   await o.mailer.send({ to: user.email, subject: t('isc.mail.subject'), text: t('isc.mail.body', { login: user.login, code, minutes }) });
 }
 
+/** HTTP Basic as user "admin" with the ISC admin password. */
+function isAdmin(o: IscPagesOptions, request: FastifyRequest): boolean {
+  const basic = /^Basic\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
+  if (!basic) return false;
+  return sameSecret(Buffer.from(basic, 'base64').toString('utf8'), `admin:${o.adminPassword}`);
+}
+
+/** The answer to a request without the admin's credentials: the browser asks for them. */
+function askAdminCredentials(reply: FastifyReply): FastifyReply {
+  reply.header('www-authenticate', 'Basic realm="motco ISC admin", charset="UTF-8"');
+  return send(reply, t('isc.admin.title'), html`<h1>${t('isc.admin.title')}</h1><p class="error" role="alert">${t('isc.admin.credentials')}</p>`, 401);
+}
+
 function registerOutbox(scope: FastifyInstance, o: IscPagesOptions): void {
-  scope.get('/isc/dev/boite-d-envoi', async (_request, reply) => {
+  scope.get('/isc/dev/boite-d-envoi', async (request, reply) => {
+    if (!isAdmin(o, request)) return askAdminCredentials(reply);
     if (!o.mailer.usesOutbox) return send(reply, t('isc.outbox.title'), html`<h1>${t('isc.outbox.title')}</h1><p>${t('isc.outbox.disabled')}</p>`, 404);
     const mails = await o.mailer.outbox();
     return send(
@@ -195,24 +244,15 @@ function registerOutbox(scope: FastifyInstance, o: IscPagesOptions): void {
       html`<h1>${t('isc.outbox.title')}</h1><p>${t('isc.outbox.intro')}</p>
 ${mails.length
   ? mails.map((m) => html`<article class="mail" aria-labelledby="mail-${m.id}"><h2 id="mail-${m.id}">${m.subject}</h2>
-<p>${t('isc.outbox.to')} <strong>${m.recipient}</strong> — ${new Date(m.at).toLocaleString('fr-FR', { timeZone: 'Europe/Paris' })}</p><pre>${m.body}</pre></article>`)
+<p>${t('isc.outbox.to')} <strong>${m.recipient}</strong> — ${dateTime(m.at)}</p><pre>${m.body}</pre></article>`)
   : html`<p>${t('isc.outbox.empty')}</p>`}`,
     );
   });
 }
 
 function registerAdmin(scope: FastifyInstance, o: IscPagesOptions): void {
-  const authorised = (request: FastifyRequest) => {
-    const basic = /^Basic\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
-    if (!basic) return false;
-    return sameSecret(Buffer.from(basic, 'base64').toString('utf8'), `admin:${o.adminPassword}`);
-  };
   scope.addHook('onRequest', async (request, reply) => {
-    if (!request.url.startsWith('/isc/admin')) return;
-    if (!authorised(request)) {
-      reply.header('www-authenticate', 'Basic realm="motco ISC admin", charset="UTF-8"');
-      return send(reply, t('isc.admin.title'), html`<h1>${t('isc.admin.title')}</h1><p class="error" role="alert">${t('isc.admin.credentials')}</p>`, 401);
-    }
+    if (request.url.startsWith('/isc/admin') && !isAdmin(o, request)) return askAdminCredentials(reply);
   });
 
   type Errors = Record<string, string | undefined>;

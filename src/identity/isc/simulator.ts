@@ -12,12 +12,14 @@ import { IscDirectory } from './directory.ts';
 import { Mailer } from './mailer.ts';
 import { registerIscPages } from './pages.ts';
 import { createIscProvider } from './provider.ts';
+import { LoginThrottle } from './throttle.ts';
 
 export interface IscSimulator {
   issuer: string;
   directory: IscDirectory;
   mailer: Mailer;
   holder: ProviderHolder;
+  throttle: LoginThrottle;
   register(app: FastifyInstance): Promise<void>;
 }
 
@@ -35,6 +37,7 @@ export async function createIscSimulator(o: {
   const directory = new IscDirectory(o.db);
   const mailer = new Mailer(o.db, o.config.isc.smtp, o.log);
   const codes = new LoginCodes(o.db, o.codeKey, o.config.isc.codeTtlSeconds);
+  const throttle = new LoginThrottle(o.db, o.config.isc.throttle);
   const holder = new ProviderHolder(new SigningKeys(o.db, 'isc'), (set) =>
     createIscProvider(
       {
@@ -56,6 +59,7 @@ export async function createIscSimulator(o: {
     directory,
     mailer,
     holder,
+    throttle,
     async register(app) {
       await mountProvider(app, o.issuer, () => holder.handler);
       await app.register(async (forms) => {
@@ -69,6 +73,8 @@ export async function createIscSimulator(o: {
           csrf: o.csrf,
           adminPassword: o.adminPassword,
           codeTtlSeconds: o.config.isc.codeTtlSeconds,
+          throttle,
+          throttleSettings: o.config.isc.throttle,
           clientName: 'motco (MSSanté — outil de tests éditeurs)',
         });
       });

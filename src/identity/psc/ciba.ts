@@ -1,9 +1,11 @@
 // CIBA requests waiting for the e-CPS holder: listed on the "e-CPS de test" page, accepted or refused there,
-// or approved at once (auto-approve setting, or the platform's own tools client).
+// or approved at once (auto-approve setting, or the platform's own tools client). A request is the holder's
+// of its identity (login_hint): only that identity's organisation sees it and may answer it.
 import { errors } from 'oidc-provider';
 import type { IdentityDb } from '../db.ts';
 import type { ProviderHolder } from '../oidc.ts';
 import { PSC_ACR, TOOLS_CLIENT_ID } from '../issuers.ts';
+import type { IdentityScope, PscIdentities } from './identities.ts';
 import { pscGrant } from './provider.ts';
 
 export interface PendingRequest {
@@ -23,6 +25,7 @@ export class CibaDesk {
   constructor(
     private readonly db: IdentityDb,
     private readonly holder: ProviderHolder,
+    private readonly identities: PscIdentities,
     private readonly autoApprove: boolean,
   ) {}
 
@@ -31,8 +34,8 @@ export class CibaDesk {
     if (this.autoApprove || clientId === TOOLS_CLIENT_ID) await this.approveRequest(request);
   }
 
-  /** Requests neither answered nor expired, oldest first; only one identity's with `idnat`. */
-  async pending(idnat?: string): Promise<PendingRequest[]> {
+  /** Requests neither answered nor expired for identities of the scope, oldest first; only one identity's with `idnat`. */
+  async pending(idnat?: string, scope: IdentityScope = 'all'): Promise<PendingRequest[]> {
     let query = this.db
       .selectFrom('oidc_payloads')
       .select(['id', 'payload', 'expires_at', 'account_id'])
@@ -42,7 +45,9 @@ export class CibaDesk {
       .where('expires_at', '>', Date.now());
     if (idnat) query = query.where('account_id', '=', idnat);
     const rows = await query.execute();
+    const visible = scope === 'all' ? undefined : new Set((await this.identities.list(scope)).map((i) => i.idnat));
     return rows
+      .filter((row) => !visible || (row.account_id !== null && visible.has(row.account_id)))
       .map((row) => ({ row, payload: JSON.parse(row.payload) as { grantId?: string; error?: string; clientId: string; scope: string; iat: number; params?: Record<string, string> } }))
       .filter(({ payload }) => !payload.grantId && !payload.error)
       .map(({ row, payload }) => ({
@@ -58,24 +63,25 @@ export class CibaDesk {
       .sort((a, b) => a.createdAt - b.createdAt);
   }
 
-  /** Accepts a pending request; false when it is unknown, expired or already answered. */
-  async approve(id: string): Promise<boolean> {
-    const request = await this.find(id);
+  /** Accepts a pending request; false when it is unknown, expired, already answered or not the scope's. */
+  async approve(id: string, scope: IdentityScope = 'all'): Promise<boolean> {
+    const request = await this.find(id, scope);
     if (!request) return false;
     await this.approveRequest(request);
     return true;
   }
 
-  async refuse(id: string): Promise<boolean> {
-    const request = await this.find(id);
+  async refuse(id: string, scope: IdentityScope = 'all'): Promise<boolean> {
+    const request = await this.find(id, scope);
     if (!request) return false;
     await this.holder.provider.backchannelResult(request, new errors.AccessDenied('refused on the e-CPS'));
     return true;
   }
 
-  private async find(id: string): Promise<Request | undefined> {
+  private async find(id: string, scope: IdentityScope): Promise<Request | undefined> {
     const request = await this.holder.provider.BackchannelAuthenticationRequest.find(id);
-    return request && !request.grantId && !request.error && request.isValid ? request : undefined;
+    if (!request || request.grantId || request.error || !request.isValid || !request.accountId) return undefined;
+    return scope === 'all' || (await this.identities.findIn(request.accountId, scope)) ? request : undefined;
   }
 
   private async approveRequest(request: Request): Promise<void> {

@@ -5,11 +5,11 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { jwtVerify, type JWTPayload } from 'jose';
 import { sameSecret } from '../../auth/secret.ts';
-import { StoreAdapter } from '../adapter.ts';
 import type { IdentityDb } from '../db.ts';
 import { KEYCLOAK_ROUTES, type ProviderHolder } from '../oidc.ts';
 import { formOf } from '../web/forms.ts';
 import { pscClaims, type PscIdentities } from './identities.ts';
+import { accessTokenLive } from './provider.ts';
 
 export interface EndpointOptions {
   issuer: string;
@@ -20,15 +20,11 @@ export interface EndpointOptions {
 
 export function registerTokenEndpoints(scope: FastifyInstance, o: EndpointOptions): void {
   const prefix = new URL(o.issuer).pathname.replace(/\/+$/, '');
-  const accessTokens = new StoreAdapter(o.db, 'psc', 'AccessToken');
-
   /** The payload of a live access token issued by us, or undefined. */
   const liveAccessToken = async (token: string): Promise<(JWTPayload & Record<string, unknown>) | undefined> => {
     try {
       const { payload } = await jwtVerify(token, o.holder.publicKeys, { issuer: o.issuer, typ: 'at+jwt', clockTolerance: 5 });
-      const stored = payload.jti ? await accessTokens.find(payload.jti) : undefined;
-      if (!stored?.grantId || !(await o.holder.provider.Grant.find(stored.grantId))) return undefined;
-      return payload as JWTPayload & Record<string, unknown>;
+      return payload.jti && (await accessTokenLive(o.db, payload.jti)) ? (payload as JWTPayload & Record<string, unknown>) : undefined;
     } catch {
       return undefined;
     }

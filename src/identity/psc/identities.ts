@@ -1,6 +1,10 @@
 // PSC test identities, as the EDIT tool creates them in the PSC sandbox: an IdNat, a civilité, names and a
 // profession. The IdNat is either `8` + an 11-digit RPPS number, or the MOTCO2 manual's test format
 // `87AAMMJJHHMM` (87 + the creation date and time, which must be a real moment, not in the future).
+// Each identity belongs to an organisation: the vendor's who created it, or the one whose product account names
+// it as IdNat PSC; one without an owner (created by the operator) is for the operator and admins only, until an
+// account names it (src/accounts/accounts.ts claims it then). Only an identity's organisation sees it, picks it
+// on the e-CPS login and approves its CIBA requests.
 import { t, type MessageKey } from '../../i18n/messages.ts';
 import type { IdentityDb } from '../db.ts';
 
@@ -24,7 +28,16 @@ export interface PscIdentity {
   familyName: string;
   /** Profession code (PROFESSIONS), if given. */
   profession: string | null;
+  /** The owning organisation (platform organisation id); null: the operator's. */
+  organisationId: number | null;
   createdAt: number;
+}
+
+/** Whose identities a caller may see and use: an organisation's vendors their own, the platform (admins, operator) all. */
+export type IdentityScope = { organisationId: number } | 'all';
+
+function inScope(identity: PscIdentity, scope: IdentityScope): boolean {
+  return scope === 'all' || identity.organisationId === scope.organisationId;
 }
 
 export interface IdentityInput {
@@ -42,6 +55,7 @@ export type IdentityProblem =
   | 'idnat_date'
   | 'idnat_future'
   | 'idnat_exists'
+  | 'idnat_other_organisation'
   | 'civilite_invalid'
   | 'given_missing'
   | 'family_missing'
@@ -92,8 +106,12 @@ const MAX_NAME = 100;
 export class PscIdentities {
   constructor(private readonly db: IdentityDb) {}
 
-  /** Validates and creates; throws IdentityError with every problem found. */
-  async create(input: IdentityInput, now = new Date()): Promise<PscIdentity> {
+  /**
+   * Validates and creates; throws IdentityError with every problem found. The owner is `organisationId` (a vendor
+   * creating it), else the organisation of an account that already names the IdNat, else nobody (the operator).
+   */
+  async create(input: IdentityInput, o: { organisationId?: number | null; now?: Date } = {}): Promise<PscIdentity> {
+    const now = o.now ?? new Date();
     const idnat = (input.idnat ?? '').trim();
     const givenName = (input.givenName ?? '').trim();
     const familyName = (input.familyName ?? '').trim();
@@ -101,8 +119,14 @@ export class PscIdentities {
     const profession = (input.profession ?? '').trim();
     const problems: IdentityError['problems'] = {};
     const idProblem = idnatProblem(idnat, now);
+    let owner = o.organisationId ?? null;
     if (idProblem) problems.idnat = idProblem;
     else if (await this.find(idnat)) problems.idnat = 'idnat_exists';
+    else {
+      const named = await this.namedBy(idnat);
+      if (named !== undefined && owner !== null && named !== owner) problems.idnat = 'idnat_other_organisation';
+      owner ??= named ?? null;
+    }
     if (civilite && !(CIVILITES as readonly string[]).includes(civilite)) problems.civilite = 'civilite_invalid';
     if (!givenName) problems.givenName = 'given_missing';
     else if (givenName.length > MAX_NAME) problems.givenName = 'name_too_long';
@@ -110,7 +134,7 @@ export class PscIdentities {
     else if (familyName.length > MAX_NAME) problems.familyName = 'name_too_long';
     if (profession && !(profession in PROFESSIONS)) problems.profession = 'profession_invalid';
     if (Object.keys(problems).length) throw new IdentityError(problems);
-    const row = { idnat, civilite: civilite || null, given_name: givenName, family_name: familyName, profession: profession || null, created_at: Date.now() };
+    const row = { idnat, civilite: civilite || null, given_name: givenName, family_name: familyName, profession: profession || null, organisation_id: owner, created_at: Date.now() };
     const inserted = await this.db
       .insertInto('psc_identities')
       .values(row)
@@ -127,13 +151,45 @@ export class PscIdentities {
     return row ? toIdentity(row) : undefined;
   }
 
-  async list(): Promise<PscIdentity[]> {
-    return (await this.db.selectFrom('psc_identities').selectAll().orderBy('id').execute()).map(toIdentity);
+  /** The identity when the scope may use it; another organisation's answers as one that does not exist. */
+  async findIn(idnat: string, scope: IdentityScope): Promise<PscIdentity | undefined> {
+    const identity = await this.find(idnat);
+    return identity && inScope(identity, scope) ? identity : undefined;
+  }
+
+  async list(scope: IdentityScope = 'all'): Promise<PscIdentity[]> {
+    let query = this.db.selectFrom('psc_identities').selectAll().orderBy('id');
+    if (scope !== 'all') query = query.where('organisation_id', '=', scope.organisationId);
+    return (await query.execute()).map(toIdentity);
+  }
+
+  /** A product account of the organisation names this IdNat: an identity nobody owns becomes its. */
+  async claim(idnat: string, organisationId: number): Promise<void> {
+    await this.db.updateTable('psc_identities').set({ organisation_id: organisationId }).where('idnat', '=', idnat).where('organisation_id', 'is', null).execute();
+  }
+
+  /** The organisation of a product account naming the IdNat as IdNat PSC, now or in a waiting modification. */
+  private async namedBy(idnat: string): Promise<number | undefined> {
+    const rows = await this.db
+      .selectFrom('product_accounts')
+      .select(['organisation_id', 'idnat_psc', 'pending'])
+      .where((eb) => eb.or([eb('idnat_psc', '=', idnat), eb('pending', 'is not', null)]))
+      .execute();
+    const row = rows.find((r) => r.idnat_psc === idnat || (r.pending !== null && (JSON.parse(r.pending) as { idnatPsc?: string | null }).idnatPsc === idnat));
+    return row ? Number(row.organisation_id) : undefined;
   }
 }
 
-function toIdentity(row: { idnat: string; civilite: string | null; given_name: string; family_name: string; profession: string | null; created_at: number }): PscIdentity {
-  return { idnat: row.idnat, civilite: row.civilite as Civilite | null, givenName: row.given_name, familyName: row.family_name, profession: row.profession, createdAt: Number(row.created_at) };
+function toIdentity(row: { idnat: string; civilite: string | null; given_name: string; family_name: string; profession: string | null; organisation_id: number | null; created_at: number }): PscIdentity {
+  return {
+    idnat: row.idnat,
+    civilite: row.civilite as Civilite | null,
+    givenName: row.given_name,
+    familyName: row.family_name,
+    profession: row.profession,
+    organisationId: row.organisation_id === null ? null : Number(row.organisation_id),
+    createdAt: Number(row.created_at),
+  };
 }
 
 /** The claims PSC gives about an identity (names as in PSC BAS tokens and userinfo). */

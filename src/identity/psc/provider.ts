@@ -118,7 +118,12 @@ export function createPscProvider(o: PscProviderOptions, keys: KeySet): Provider
         async jwt(_ctx, token) {
           if (!token.jti || !('grantId' in token)) return;
           const exp = token.exp ?? Math.floor(Date.now() / 1000) + s.accessTokenTtlSeconds;
-          await accessTokens.upsert(token.jti, { jti: token.jti, kind: 'AccessToken', format: 'jwt', grantId: token.grantId, accountId: token.accountId, clientId: token.clientId, exp }, exp - Math.floor(Date.now() / 1000));
+          // Kept past `exp` by the mail verifier's clock tolerance: a token it still accepts must still be found;
+          // so must its grant, which a last refresh may otherwise outlive (a grant gone reads as revoked).
+          const keep = exp - Math.floor(Date.now() / 1000) + s.clockSkewSeconds;
+          await accessTokens.upsert(token.jti, { jti: token.jti, kind: 'AccessToken', format: 'jwt', grantId: token.grantId, accountId: token.accountId, clientId: token.clientId, exp }, keep);
+          const until = Date.now() + keep * 1000;
+          await o.db.updateTable('oidc_payloads').set({ expires_at: until }).where('provider', '=', 'psc').where('model', '=', 'Grant').where('id', '=', token.grantId!).where('expires_at', '<', until).execute();
         },
       },
     },
@@ -144,6 +149,15 @@ export function createPscProvider(o: PscProviderOptions, keys: KeySet): Provider
   const provider = new Provider(o.issuer, configuration);
   provider.proxy = o.issuer.startsWith('https:');
   return provider;
+}
+
+/**
+ * Whether the access token of this jti is still live: recorded when issued (formats.customizers.jwt above) and
+ * its grant not revoked — revocation, logout and refresh-token reuse delete the grant and the tokens under it.
+ */
+export async function accessTokenLive(db: IdentityDb, jti: string): Promise<boolean> {
+  const token = await new StoreAdapter(db, 'psc', 'AccessToken').find(jti);
+  return Boolean(token?.grantId && (await new StoreAdapter(db, 'psc', 'Grant').find(token.grantId)));
 }
 
 /** A grant of the PSC scope to a client for an identity: what the e-CPS approval (login or CIBA) produces. */

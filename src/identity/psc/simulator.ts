@@ -10,7 +10,7 @@ import { acceptForms, type Csrf } from '../web/forms.ts';
 import { CibaDesk } from './ciba.ts';
 import { registerTokenEndpoints } from './endpoints.ts';
 import { PscIdentities } from './identities.ts';
-import { registerPscPages } from './pages.ts';
+import { registerPscPages, type PlatformCallers } from './pages.ts';
 import { createPscProvider } from './provider.ts';
 
 export interface PscSimulator {
@@ -28,6 +28,7 @@ export async function createPscSimulator(o: {
   cookieKeys: string[];
   toolsSecret: string;
   csrf: Csrf;
+  callers: PlatformCallers;
 }): Promise<PscSimulator> {
   const identities = new PscIdentities(o.db);
   const keys = new SigningKeys(o.db, 'psc');
@@ -49,7 +50,7 @@ export async function createPscSimulator(o: {
       set,
     ),
   );
-  ciba = new CibaDesk(o.db, holder, o.config.psc.cibaAutoApprove);
+  ciba = new CibaDesk(o.db, holder, identities, o.config.psc.cibaAutoApprove);
   await holder.refresh();
   return {
     issuer: o.issuer,
@@ -61,7 +62,7 @@ export async function createPscSimulator(o: {
       await app.register(async (forms) => {
         acceptForms(forms);
         registerTokenEndpoints(forms, { issuer: o.issuer, db: o.db, holder, identities });
-        registerPscPages(forms, { holder, identities, ciba: ciba!, csrf: o.csrf });
+        registerPscPages(forms, { holder, identities, ciba: ciba!, csrf: o.csrf, callers: o.callers, publicOrigin: new URL(o.config.publicUrl).origin });
       });
     },
   };

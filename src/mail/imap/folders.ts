@@ -1,11 +1,13 @@
 // Commands on folders once authenticated: SELECT/EXAMINE, CREATE, DELETE, RENAME, SUBSCRIBE/UNSUBSCRIBE,
 // LIST/LSUB (with RFC 6154 special-use and RFC 3348 children attributes), STATUS and APPEND.
 import { canonicalFolderName, FolderError, FOLDER_DELIMITER, type Folder } from '../mailbox/store.ts';
+import { limitRefusal } from './limits.ts';
 import { folderArg, no, ok, type ImapContext, type Reply } from './context.ts';
 import { monthIndex } from './fetch.ts';
 import { parseFlags } from './messages.ts';
+import { listMatcher } from './list-pattern.ts';
 import { ImapSyntaxError, type Args } from './parser.ts';
-import { recentCount } from './selected.ts';
+import { claimedUid } from './selected.ts';
 import { encodeMailboxName } from './utf7.ts';
 import { astr, encode } from './wire.ts';
 
@@ -18,7 +20,9 @@ export async function select(ctx: ImapContext, args: Args, readOnly: boolean): P
   if (!folder) return { ...no(`Mailbox doesn't exist: ${name}`, 'NONEXISTENT'), facts: { folder: name } };
   const view = await ctx.select(folder, readOnly);
   ctx.untagged(`FLAGS (${view.flagsInUse().join(' ')})`);
-  ctx.untagged(readOnly ? 'OK [PERMANENTFLAGS ()] Read-only mailbox.' : `OK [PERMANENTFLAGS (${view.flagsInUse().join(' ')} \\*)] Flags permitted.`);
+  // Without \* once the folder's keyword list is full: the client learns it cannot define new keywords here.
+  const permanent = readOnly ? '' : `${view.flagsInUse().join(' ')}${view.keywordsAllowed ? ' \\*' : ''}`;
+  ctx.untagged(readOnly ? 'OK [PERMANENTFLAGS ()] Read-only mailbox.' : `OK [PERMANENTFLAGS (${permanent})] Flags permitted.`);
   ctx.untagged(`${view.exists} EXISTS`);
   ctx.untagged(`${view.recentCount} RECENT`);
   if (view.firstUnseen) ctx.untagged(`OK [UNSEEN ${view.firstUnseen}] First unseen.`);
@@ -97,22 +101,16 @@ export async function list(ctx: ImapContext, args: Args, lsub: boolean): Promise
     ctx.untagged(`${verb} (\\Noselect) "${FOLDER_DELIMITER}" ""`);
     return ok(`${verb} completed`);
   }
-  const matcher = patternToRegExp(reference + pattern);
+  const matches = listMatcher(reference + pattern);
   const folders = await ctx.store.folders(ctx.mailbox.id);
   const names = folders.map((f) => f.name);
   for (const folder of sortForListing(folders)) {
-    if (!matcher.test(folder.name) || (lsub && !folder.subscribed)) continue;
+    if (!matches(folder.name) || (lsub && !folder.subscribed)) continue;
     const children = names.some((n) => n.startsWith(folder.name + FOLDER_DELIMITER));
     const attributes = [children ? '\\HasChildren' : '\\HasNoChildren', ...(folder.specialUse ? [folder.specialUse] : [])];
     ctx.untagged(Buffer.concat([Buffer.from(`${verb} (${attributes.join(' ')}) "${FOLDER_DELIMITER}" `), encode(astr(encodeMailboxName(folder.name)))]));
   }
   return ok(`${verb} completed`);
-}
-
-function patternToRegExp(pattern: string): RegExp {
-  const normalised = /^inbox(?=$|\/|\*|%)/i.test(pattern) ? `INBOX${pattern.slice(5)}` : pattern;
-  const source = [...normalised].map((c) => (c === '*' ? '.*' : c === '%' ? `[^${FOLDER_DELIMITER}]*` : c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'))).join('');
-  return new RegExp(`^${source}$`, 'u');
 }
 
 /** INBOX first, then the other folders by name. */
@@ -133,13 +131,14 @@ export async function status(ctx: ImapContext, args: Args): Promise<Reply> {
   if (items.length === 0) throw new ImapSyntaxError('Empty STATUS item list');
   const folder = await ctx.store.folder(ctx.mailbox.id, name);
   if (!folder) return { ...no(`Mailbox doesn't exist: ${name}`, 'NONEXISTENT'), facts: { folder: name } };
-  const entries = await ctx.store.index(folder.id);
+  // One SQL aggregate: STATUS on a large folder reads no message into memory.
+  const counts = await ctx.store.status(folder.id, claimedUid(ctx.store, folder.id));
   const values: Record<string, number> = {
-    MESSAGES: entries.length,
-    RECENT: ctx.selected?.folder.id === folder.id ? ctx.selected.recentCount : recentCount(ctx.store, folder.id, entries),
-    UIDNEXT: Math.max(folder.uidNext, (entries.at(-1)?.uid ?? 0) + 1),
+    MESSAGES: counts.messages,
+    RECENT: ctx.selected?.folder.id === folder.id ? ctx.selected.recentCount : counts.recent,
+    UIDNEXT: Math.max(folder.uidNext, counts.lastUid + 1),
     UIDVALIDITY: folder.uidValidity,
-    UNSEEN: entries.filter((e) => !e.flags.includes('\\Seen')).length,
+    UNSEEN: counts.unseen,
   };
   const data = items.map((item) => `${item} ${values[item]}`).join(' ');
   ctx.untagged(Buffer.concat([Buffer.from('STATUS '), encode(astr(encodeMailboxName(folder.name))), Buffer.from(` (${data})`)]));
@@ -160,8 +159,14 @@ export async function append(ctx: ImapContext, args: Args): Promise<Reply> {
   if (message.value.length === 0) return { ...no('Cannot append an empty message'), facts };
   const folder = await ctx.store.folder(ctx.mailbox.id, name);
   if (!folder) return { ...no(`Mailbox doesn't exist: ${name}`, 'TRYCREATE'), facts };
-  const { uid, uidValidity } = await ctx.store.append(ctx.mailbox.id, folder.name, Buffer.from(message.value), { flags, ...(internalDate !== undefined ? { internalDate } : {}) });
-  return { ...ok('APPEND completed', `APPENDUID ${uidValidity} ${uid}`), facts: { ...facts, folder: folder.name, uid } };
+  try {
+    const { uid, uidValidity } = await ctx.store.append(ctx.mailbox.id, folder.name, Buffer.from(message.value), { flags, ...(internalDate !== undefined ? { internalDate } : {}) });
+    return { ...ok('APPEND completed', `APPENDUID ${uidValidity} ${uid}`), facts: { ...facts, folder: folder.name, uid } };
+  } catch (error) {
+    const refusal = limitRefusal(error);
+    if (!refusal) throw error;
+    return { ...refusal, facts: { ...facts, folder: folder.name, ...refusal.facts } };
+  }
 }
 
 /** RFC 3501 date-time: "dd-Mon-yyyy hh:mm:ss +hhmm" (day may be space-padded). */

@@ -2,8 +2,10 @@
 // UID forms), CLOSE and UNSELECT.
 import { SYSTEM_FLAGS, type FlagChange, type MessageEntry } from '../mailbox/store.ts';
 import { bodyOffset } from '../message/headers.ts';
+import { Pacer } from '../../util/pace.ts';
 import { folderArg, no, ok, selectedOf, type ImapContext, type Reply } from './context.ts';
 import { contentNeed, fetchValues, greatestNeed, parseFetchItems, setsSeen, type ContentNeed, type FetchItem } from './fetch.ts';
+import { limitRefusal } from './limits.ts';
 import { Args, ImapSyntaxError, type Token } from './parser.ts';
 import { BadCharsetError, matches, parseSearch, SEARCH_CHARSETS, searchNeed } from './search.ts';
 import { formatSequenceSet, largestNumber, parseSequenceSet, type SequenceRange } from './sequence.ts';
@@ -46,7 +48,15 @@ export async function store(ctx: ImapContext, args: Args, byUid: boolean): Promi
   if (view.readOnly) return no('Mailbox is read-only');
   const change: FlagChange = item[1] === '+' ? 'add' : item[1] === '-' ? 'remove' : 'set';
   const targets = new Map(view.select(set, byUid).map((t) => [t.entry.uid, t]));
-  const results = await ctx.store.updateFlags(view.folder, [...targets.keys()], change, flags, view);
+  let results;
+  try {
+    results = await ctx.store.updateFlags(view.folder, [...targets.keys()], change, flags, view);
+  } catch (error) {
+    // Keyword limits are checked before any message changes: nothing to announce.
+    const refusal = limitRefusal(error);
+    if (refusal) return refusal;
+    throw error;
+  }
   for (const result of results) {
     view.setFlags(result.uid, result.flags);
     const { msn, entry } = targets.get(result.uid)!;
@@ -59,7 +69,7 @@ export async function search(ctx: ImapContext, args: Args, byUid: boolean): Prom
   const view = selectedOf(ctx);
   let criteria;
   try {
-    criteria = parseSearch(args.rest());
+    criteria = parseSearch(args.rest(), args.maxNestingDepth);
   } catch (error) {
     if (error instanceof BadCharsetError) return no(`Unsupported charset ${error.message}`, `BADCHARSET (${SEARCH_CHARSETS.join(' ')})`);
     throw error;
@@ -89,7 +99,15 @@ export async function copy(ctx: ImapContext, args: Args, byUid: boolean, move: b
   const uids = view.select(set, byUid).map((t) => t.entry.uid);
   const facts = { folder: target.name, messages: uids.length };
   if (uids.length === 0) return { ...ok(`${verb} completed (no messages)`), facts };
-  const result = move ? await ctx.store.moveMessages(view.folder, uids, target, view) : await ctx.store.copyMessages(view.folder, uids, target);
+  let result;
+  try {
+    result = move ? await ctx.store.moveMessages(view.folder, uids, target, view) : await ctx.store.copyMessages(view.folder, uids, target);
+  } catch (error) {
+    // Quota and keyword limits are checked before anything is copied (RFC 3501: a failed COPY leaves the target as it was).
+    const refusal = limitRefusal(error);
+    if (refusal) return { ...refusal, facts: { ...facts, ...refusal.facts } };
+    throw error;
+  }
   const code = `COPYUID ${result.uidValidity} ${formatSequenceSet(result.pairs.map(([from]) => from))} ${formatSequenceSet(result.pairs.map(([, to]) => to))}`;
   if (!move) return { ...ok(`${verb} completed`, code), facts };
   ctx.untagged(`OK [${code}] Moved UIDs.`);
@@ -127,12 +145,15 @@ const BATCH = 100;
  * comes from the first bytes of a batch of messages, or from the whole message when it is longer.
  */
 async function* withBytes(ctx: ImapContext, folderId: number, targets: { msn: number; entry: MessageEntry }[], need: ContentNeed): AsyncGenerator<{ msn: number; entry: MessageEntry; raw: Buffer | undefined; gone: boolean }> {
+  // Reads through better-sqlite3 are synchronous: a FETCH or SEARCH over a large folder gives the event loop a turn every slice.
+  const pacer = new Pacer();
   for (let i = 0; i < targets.length; i += BATCH) {
     const batch = targets.slice(i, i + BATCH);
     const heads = need === 'header' ? await ctx.store.heads(folderId, batch.map((t) => t.entry.uid)) : undefined;
     for (const { msn, entry } of batch) {
       const raw = need === 'none' ? undefined : (headerSection(heads?.get(entry.uid), entry.size) ?? (await ctx.store.content(folderId, entry.uid)));
       yield { msn, entry, raw, gone: need !== 'none' && !raw };
+      await pacer.tick();
     }
   }
 }

@@ -35,9 +35,19 @@ export interface Command {
   args: Token[];
 }
 
-export type ParseResult = { ok: true; command: Command } | { ok: false; tag: string | undefined; name: string | undefined; error: string };
+export type ParseResult =
+  | { ok: true; command: Command }
+  | { ok: false; tag: string | undefined; name: string | undefined; error: string; /** Set when a limit was hit. */ limit?: 'nesting' };
 
 export class ImapSyntaxError extends Error {}
+
+/** Lists, sections or search criteria nested deeper than allowed: a BAD like any syntax error, journaled with its limit. */
+export class ImapNestingError extends ImapSyntaxError {
+  readonly limit = 'nesting';
+}
+
+/** Default of the imap.maxNestingDepth setting, for callers without a configuration (tests, tools). */
+export const DEFAULT_MAX_NESTING_DEPTH = 32;
 
 // Attributes whose atom may carry a [section] (RFC 3501 fetch-att, RFC 3516 BINARY).
 const SECTIONED = new Set(['BODY', 'BODY.PEEK', 'BINARY', 'BINARY.PEEK', 'BINARY.SIZE']);
@@ -45,18 +55,24 @@ const SECTIONED = new Set(['BODY', 'BODY.PEEK', 'BINARY', 'BINARY.PEEK', 'BINARY
 const TAG = /^[^\x00-\x20\x7f(){%*"\\+]+$/;
 const NAME = /^[A-Za-z][A-Za-z0-9-]*$/;
 
-/** Parses one command (without its final CRLF). */
-export function parseCommand(input: Buffer): ParseResult {
+/**
+ * Parses one command (without its final CRLF). Terminates on every input: each step of the tokenizer consumes
+ * at least one byte or throws, and lists and sections nest at most maxNestingDepth deep.
+ */
+export function parseCommand(input: Buffer, maxNestingDepth = DEFAULT_MAX_NESTING_DEPTH): ParseResult {
   const space = input.indexOf(0x20);
   const tag = (space < 0 ? input : input.subarray(0, space)).toString('latin1');
   if (!tag || !TAG.test(tag)) return { ok: false, tag: undefined, name: undefined, error: 'Invalid tag' };
   if (space < 0) return { ok: false, tag, name: undefined, error: 'Missing command' };
   let tokens: Token[];
   try {
-    tokens = new Tokenizer(input, space + 1).all();
+    tokens = new Tokenizer(input, space + 1, maxNestingDepth).all();
   } catch (error) {
     const name = /^([A-Za-z]+)/.exec(input.subarray(space + 1, space + 20).toString('latin1'))?.[1]?.toUpperCase();
-    return { ok: false, tag, name, error: (error as Error).message };
+    // Depth is bounded above; a stack overflow anyway is still the command's fault, and its text is not for the client.
+    if (error instanceof RangeError) return { ok: false, tag, name, error: 'Command too complex', limit: 'nesting' };
+    if (!(error instanceof ImapSyntaxError)) throw error;
+    return { ok: false, tag, name, error: error.message, ...(error instanceof ImapNestingError ? { limit: error.limit } : {}) };
   }
   const [first, ...rest] = tokens;
   if (first?.type !== 'atom' || first.section || !NAME.test(first.value)) return { ok: false, tag, name: undefined, error: 'Invalid command name' };
@@ -72,22 +88,28 @@ export function parseCommand(input: Buffer): ParseResult {
 }
 
 /** Splits argument bytes into tokens; throws ImapSyntaxError. */
-export function tokenize(input: Buffer): Token[] {
-  return new Tokenizer(input, 0).all();
+export function tokenize(input: Buffer, maxNestingDepth = DEFAULT_MAX_NESTING_DEPTH): Token[] {
+  return new Tokenizer(input, 0, maxNestingDepth).all();
 }
+
+// The longest name in SECTIONED: a `[` further into an atom cannot open a section.
+const SECTIONED_LONGEST = Math.max(...[...SECTIONED].map((name) => name.length));
 
 class Tokenizer {
   /** Inside `[…]`, where `]` closes the section instead of being an atom character. */
   private sectionDepth = 0;
+  /** Open lists and sections. */
+  private depth = 0;
 
   constructor(
     private readonly input: Buffer,
     private pos: number,
+    private readonly maxDepth: number,
   ) {}
 
   all(): Token[] {
     const tokens = this.sequence(undefined);
-    if (this.pos < this.input.length) throw new ImapSyntaxError(`Unexpected "${String.fromCharCode(this.input[this.pos]!)}"`);
+    if (this.pos < this.input.length) throw new ImapSyntaxError(`Unexpected ${describe(this.input[this.pos]!)}`);
     return tokens;
   }
 
@@ -105,7 +127,10 @@ class Tokenizer {
         this.pos++;
         return tokens;
       }
+      const before = this.pos;
       tokens.push(this.token());
+      // Termination does not rest on each token reader being right: a step that reads nothing is an error.
+      if (this.pos <= before) throw new ImapSyntaxError(`Unexpected ${describe(c)}`);
     }
   }
 
@@ -113,30 +138,40 @@ class Tokenizer {
     const c = this.input[this.pos]!;
     if (c === 0x28 /* ( */) {
       this.pos++;
-      return { type: 'list', items: this.sequence(0x29) };
+      return { type: 'list', items: this.nested(0x29) };
     }
     if (c === 0x22 /* " */) return this.quoted();
     if (c === 0x7b /* { */) return this.literal();
-    if (c === 0x29 || c === 0x0d || c === 0x0a || c < 0x20 || c === 0x7f) throw new ImapSyntaxError(`Unexpected character 0x${c.toString(16).padStart(2, '0')}`);
+    if (c === 0x29 || c === 0x0d || c === 0x0a || c < 0x20 || c === 0x7f) throw new ImapSyntaxError(`Unexpected character ${describe(c)}`);
     return this.atom();
   }
 
+  /** A list's or a section's tokens, one level deeper (recursion is bounded: deep nesting is refused, not a stack overflow). */
+  private nested(close: number): Token[] {
+    if (++this.depth > this.maxDepth) throw new ImapNestingError(`Nesting deeper than ${this.maxDepth} levels`);
+    const tokens = this.sequence(close);
+    this.depth--;
+    return tokens;
+  }
+
   private quoted(): StringToken {
-    const bytes: number[] = [];
-    for (this.pos++; ; this.pos++) {
+    const start = ++this.pos;
+    let pieces: Buffer[] | undefined; // only when there are escapes: otherwise the value is a view, as for literals
+    let from = start;
+    for (; ; this.pos++) {
       const c = this.input[this.pos];
       if (c === undefined || c === 0x0d || c === 0x0a) throw new ImapSyntaxError('Unterminated quoted string');
       if (c === 0x22) break;
       if (c === 0x5c /* \ */) {
+        (pieces ??= []).push(this.input.subarray(from, this.pos));
         const next = this.input[++this.pos];
         if (next !== 0x22 && next !== 0x5c) throw new ImapSyntaxError('Invalid escape in quoted string');
-        bytes.push(next);
-      } else {
-        bytes.push(c);
+        from = this.pos; // the escaped character starts the next piece
       }
     }
+    const last = this.input.subarray(from, this.pos);
     this.pos++;
-    return { type: 'string', value: Buffer.from(bytes), literal: false };
+    return { type: 'string', value: pieces ? Buffer.concat([...pieces, last]) : last, literal: false };
   }
 
   private literal(): StringToken {
@@ -152,9 +187,11 @@ class Tokenizer {
   private atom(): AtomToken {
     const start = this.pos;
     while (this.pos < this.input.length && !this.atomEnds(this.input[this.pos]!)) {
-      if (this.input[this.pos] === 0x5b /* [ */ && SECTIONED.has(this.text(start, this.pos).toUpperCase())) return this.sectioned(start);
+      if (this.input[this.pos] === 0x5b /* [ */ && this.pos - start <= SECTIONED_LONGEST && SECTIONED.has(this.text(start, this.pos).toUpperCase())) return this.sectioned(start);
       this.pos++;
     }
+    // Only `]` inside a section gets here without a character: it closes nothing at this level (BODY[(]).
+    if (this.pos === start) throw new ImapSyntaxError(`Unexpected ${describe(this.input[this.pos]!)}`);
     const value = this.text(start, this.pos);
     return { type: 'atom', value, raw: value };
   }
@@ -163,15 +200,17 @@ class Tokenizer {
     const value = this.text(start, this.pos);
     this.pos++;
     this.sectionDepth++;
-    const section = this.sequence(0x5d /* ] */);
+    const section = this.nested(0x5d /* ] */);
     this.sectionDepth--;
     let partial: AtomToken['partial'];
     if (this.input[this.pos] === 0x3c /* < */) {
-      const end = this.input.indexOf(0x3e /* > */, this.pos);
-      const match = end < 0 ? null : /^<(\d{1,10})(?:\.(\d{1,10}))?>$/.exec(this.text(this.pos, end + 1));
+      // <start.length> is at most 23 bytes: look no further for its end.
+      const window = this.input.subarray(this.pos, this.pos + 24);
+      const end = window.indexOf(0x3e /* > */);
+      const match = end < 0 ? null : /^<(\d{1,10})(?:\.(\d{1,10}))?>$/.exec(window.subarray(0, end + 1).toString('latin1'));
       if (!match) throw new ImapSyntaxError('Invalid partial');
       partial = { start: Number(match[1]), length: match[2] === undefined ? undefined : Number(match[2]) };
-      this.pos = end + 1;
+      this.pos += end + 1;
     }
     if (this.pos < this.input.length && !this.atomEnds(this.input[this.pos]!)) throw new ImapSyntaxError('Unexpected data after section');
     return { type: 'atom', value, raw: this.text(start, this.pos), section, ...(partial ? { partial } : {}) };
@@ -187,11 +226,20 @@ class Tokenizer {
   }
 }
 
+/** A byte for an error message: the character when printable ASCII, its code otherwise (never raw bytes in a reply). */
+function describe(c: number): string {
+  return c > 0x20 && c < 0x7f ? `"${String.fromCharCode(c)}"` : `0x${c.toString(16).padStart(2, '0')}`;
+}
+
 /** Reads the arguments of one command in order; every mistake is an ImapSyntaxError (→ BAD). */
 export class Args {
   private index = 0;
 
-  constructor(private readonly tokens: Token[]) {}
+  constructor(
+    private readonly tokens: Token[],
+    /** How deep argument parsers may nest what they build (search criteria). */
+    readonly maxNestingDepth = DEFAULT_MAX_NESTING_DEPTH,
+  ) {}
 
   get remaining(): number {
     return this.tokens.length - this.index;

@@ -4,7 +4,7 @@
 import { headerValue, parseHeaderFields, type HeaderField } from '../message/headers.ts';
 import { decodeEncodedWords, leafParts, parseMime, partText } from '../message/mime.ts';
 import { greatestNeed, monthIndex, type ContentNeed } from './fetch.ts';
-import { Args, ImapSyntaxError, type Token } from './parser.ts';
+import { Args, DEFAULT_MAX_NESTING_DEPTH, ImapNestingError, ImapSyntaxError, type Token } from './parser.ts';
 import { inSequenceSet, parseSequenceSet, type SequenceRange } from './sequence.ts';
 
 export type Criterion =
@@ -47,8 +47,11 @@ const DATE_KEYS: Record<string, [boolean, 'before' | 'on' | 'since']> = {
   SENTSINCE: [true, 'since'],
 };
 
-/** Parses SEARCH arguments: [CHARSET name] criteria… (an implicit AND). Throws ImapSyntaxError / BadCharsetError. */
-export function parseSearch(tokens: Token[]): Criterion {
+/**
+ * Parses SEARCH arguments: [CHARSET name] criteria… (an implicit AND). Throws ImapSyntaxError / BadCharsetError,
+ * and ImapNestingError for NOT, OR and lists nested deeper than maxDepth (matching recurses as deep).
+ */
+export function parseSearch(tokens: Token[], maxDepth = DEFAULT_MAX_NESTING_DEPTH): Criterion {
   const args = new Args(tokens);
   const first = args.peek();
   if (first?.type === 'atom' && first.value.toUpperCase() === 'CHARSET') {
@@ -57,17 +60,23 @@ export function parseSearch(tokens: Token[]): Criterion {
     if (!SEARCH_CHARSETS.includes(charset)) throw new BadCharsetError(charset);
   }
   const criteria: Criterion[] = [];
-  while (args.remaining > 0) criteria.push(parseCriterion(args));
+  while (args.remaining > 0) criteria.push(parseCriterion(args, maxDepth));
   if (criteria.length === 0) throw new ImapSyntaxError('Missing search criteria');
   return criteria.length === 1 ? criteria[0]! : { key: 'and', criteria };
 }
 
-function parseCriterion(args: Args): Criterion {
+/** One criterion; `depth` is how many more levels of NOT, OR and lists it may hold. */
+function parseCriterion(args: Args, depth: number): Criterion {
   const token = args.next('search key');
+  const inner = () => {
+    if (depth <= 0) throw new ImapNestingError('Search criteria nested too deeply');
+    return depth - 1;
+  };
   if (token.type === 'list') {
-    const inner = new Args(token.items);
+    const below = inner();
+    const items = new Args(token.items);
     const criteria: Criterion[] = [];
-    while (inner.remaining > 0) criteria.push(parseCriterion(inner));
+    while (items.remaining > 0) criteria.push(parseCriterion(items, below));
     if (criteria.length === 0) throw new ImapSyntaxError('Empty search list');
     return { key: 'and', criteria };
   }
@@ -110,9 +119,11 @@ function parseCriterion(args: Args): Criterion {
       return { key: 'sequence', set: uidSet, uid: true };
     }
     case 'NOT':
-      return { key: 'not', criterion: parseCriterion(args) };
-    case 'OR':
-      return { key: 'or', left: parseCriterion(args), right: parseCriterion(args) };
+      return { key: 'not', criterion: parseCriterion(args, inner()) };
+    case 'OR': {
+      const below = inner();
+      return { key: 'or', left: parseCriterion(args, below), right: parseCriterion(args, below) };
+    }
     default:
       throw new ImapSyntaxError(`Unknown search key ${key.slice(0, 40)}`);
   }

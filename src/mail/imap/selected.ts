@@ -4,11 +4,13 @@
 // database at safe points (after a command, during IDLE), so none is lost and none is told twice. Changes
 // this session makes itself (STORE, EXPUNGE, MOVE) it applies and announces at once, passing itself to the
 // store as their origin, so they cost no new look at the database.
-import { SYSTEM_FLAGS, type Folder, type MailboxStore, type MessageEntry } from '../mailbox/store.ts';
+import { hasFlag, sameFlags, SYSTEM_FLAGS, type Folder, type MailboxStore, type MessageEntry } from '../mailbox/store.ts';
 import { inSequenceSet, type SequenceRange } from './sequence.ts';
 
 export class SelectedFolder {
   private entries: MessageEntry[] = [];
+  /** The keywords defined in the folder when it was selected (the store keeps their list, bounded). */
+  private keywords: string[] = [];
   private recent = new Set<number>();
   private changed = false;
   private syncing: Promise<void> = Promise.resolve();
@@ -34,6 +36,7 @@ export class SelectedFolder {
   static async open(store: MailboxStore, folder: Folder, readOnly: boolean, announce: (line: string) => void): Promise<SelectedFolder> {
     const view = new SelectedFolder(folder, readOnly, store, announce);
     view.entries = await store.index(folder.id);
+    view.keywords = await store.keywords(folder.id);
     view.recent = claimRecent(store, folder.id, view.entries, !readOnly);
     return view;
   }
@@ -61,14 +64,18 @@ export class SelectedFolder {
 
   /** Sequence number of the first message without \Seen, if any. */
   get firstUnseen(): number | undefined {
-    const index = this.entries.findIndex((e) => !e.flags.includes('\\Seen'));
+    const index = this.entries.findIndex((e) => !hasFlag(e, '\\Seen'));
     return index < 0 ? undefined : index + 1;
   }
 
-  /** Flags and keywords for the FLAGS response: the system ones and every keyword in use. */
+  /** Flags and keywords for the FLAGS response: the system ones and the keywords defined in the folder. */
   flagsInUse(): string[] {
-    const keywords = new Set(this.entries.flatMap((e) => e.flags.filter((f) => !f.startsWith('\\'))));
-    return [...SYSTEM_FLAGS, ...[...keywords].sort()];
+    return [...SYSTEM_FLAGS, ...this.keywords];
+  }
+
+  /** Whether a STORE may still define new keywords here (PERMANENTFLAGS \\*, RFC 3501 §7.1). */
+  get keywordsAllowed(): boolean {
+    return this.keywords.length < this.store.limits.maxKeywordsPerFolder;
   }
 
   /** Flags as FETCH shows them: stored ones plus \Recent for this session. */
@@ -144,7 +151,7 @@ export class SelectedFolder {
     }
     this.entries.forEach((entry, i) => {
       const now = byUid.get(entry.uid);
-      if (now && now.flags.join(' ') !== entry.flags.join(' ')) {
+      if (now && !sameFlags(now, entry)) {
         entry.flags = now.flags;
         this.announce(`${i + 1} FETCH (FLAGS (${this.shownFlags(entry).join(' ')}))`);
       }
@@ -176,7 +183,7 @@ function claimRecent(store: MailboxStore, folderId: number, entries: MessageEntr
   return new Set(recent);
 }
 
-/** Recent messages of a folder that is not selected (STATUS RECENT), without claiming them. */
-export function recentCount(store: MailboxStore, folderId: number, entries: MessageEntry[]): number {
-  return claimRecent(store, folderId, entries, false).size;
+/** The highest UID of a folder already claimed as recent: those above are recent (STATUS RECENT). */
+export function claimedUid(store: MailboxStore, folderId: number): number {
+  return claims.get(store)?.get(folderId) ?? 0;
 }

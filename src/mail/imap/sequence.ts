@@ -28,19 +28,55 @@ function value(text: string): number {
   return text === '*' ? Infinity : Number(text);
 }
 
-/** Whether n is in the set, `*` standing for `star` (the largest number in use). */
+/**
+ * Whether n is in the set, `*` standing for `star` (the largest number in use). Called once per message with
+ * the same set: the set is sorted and merged once per `star` (a client's set may hold thousands of ranges),
+ * then each call is a binary search.
+ */
 export function inSequenceSet(ranges: SequenceRange[], n: number, star: number): boolean {
-  for (const range of ranges) {
-    const a = range.start === Infinity ? star : range.start;
-    const b = range.end === Infinity ? star : range.end;
-    if (n >= Math.min(a, b) && n <= Math.max(a, b)) return true;
+  let resolved = RESOLVED.get(ranges);
+  if (resolved?.star !== star) RESOLVED.set(ranges, (resolved = { star, intervals: resolve(ranges, star) }));
+  const { intervals } = resolved;
+  let low = 0;
+  let high = intervals.length - 1;
+  while (low <= high) {
+    const mid = (low + high) >> 1;
+    const [a, b] = intervals[mid]!;
+    if (n < a) high = mid - 1;
+    else if (n > b) low = mid + 1;
+    else return true;
   }
   return false;
 }
 
+const RESOLVED = new WeakMap<SequenceRange[], { star: number; intervals: [number, number][] }>();
+
+/** The ranges with `*` replaced, ordered and merged into disjoint intervals. */
+function resolve(ranges: SequenceRange[], star: number): [number, number][] {
+  const sorted = ranges
+    .map(({ start, end }): [number, number] => {
+      const a = start === Infinity ? star : start;
+      const b = end === Infinity ? star : end;
+      return [Math.min(a, b), Math.max(a, b)];
+    })
+    .sort((x, y) => x[0] - y[0]);
+  const merged: [number, number][] = [];
+  for (const [a, b] of sorted) {
+    const last = merged.at(-1);
+    if (last && a <= last[1] + 1) last[1] = Math.max(last[1], b);
+    else merged.push([a, b]);
+  }
+  return merged;
+}
+
 /** The largest explicit number in the set (to reject message numbers beyond the mailbox). */
 export function largestNumber(ranges: SequenceRange[]): number {
-  return Math.max(0, ...ranges.flatMap((r) => [r.start, r.end]).filter((n) => n !== Infinity));
+  let largest = 0; // a loop, not Math.max(...): a set may hold more ranges than a call takes arguments
+  for (const { start, end } of ranges) {
+    if (start !== Infinity && start > largest) largest = start;
+    if (end !== Infinity && end > largest) largest = end;
+  }
+  return largest;
 }
 
 /** Compact form of a list of numbers, in the given order: [1,2,3,5] → "1:3,5" (COPYUID, APPENDUID). */

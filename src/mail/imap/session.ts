@@ -10,7 +10,7 @@ import type { SessionEvent } from '../sessions.ts';
 import { bad, no, ok, type ImapContext, type Reply } from './context.ts';
 import * as folders from './folders.ts';
 import * as messages from './messages.ts';
-import { Args, parseCommand, ImapSyntaxError, type Command, type Token } from './parser.ts';
+import { Args, parseCommand, ImapNestingError, ImapSyntaxError, type Command, type Token } from './parser.ts';
 import { SelectedFolder } from './selected.ts';
 import { encode, str, type Wire } from './wire.ts';
 
@@ -67,7 +67,13 @@ const COMMANDS: Record<string, CommandSpec> = {
 type Input =
   | { kind: 'command'; bytes: Buffer; pipelined: boolean }
   | { kind: 'too-long'; pipelined: boolean }
-  | { kind: 'too-big'; head: Buffer; size: number; pipelined: boolean };
+  | { kind: 'too-big'; limit: CommandLimit; head: Buffer; size: number; received: number; literals: number; pipelined: boolean };
+
+/**
+ * The limits of one command as a whole: its literals (maxLiteralBytes once authenticated, maxLineBytes before),
+ * its size (maxCommandBytes: lines and literals before authentication, lines after) and its literal count.
+ */
+type CommandLimit = 'literal' | 'command' | 'literals';
 
 /** `{n}` or `{n+}` (RFC 7888) at the end of a line announces a literal. */
 const LITERAL = /\{(\d{1,10})(\+?)\}$/;
@@ -89,6 +95,7 @@ export class ImapSession extends Conversation implements ImapContext {
     this.untagged(`OK [CAPABILITY ${this.capabilities()}] ${this.session.endpoint.host} IMAP4rev1 MSSante (motco) ready`);
     try {
       while (!this.closing) {
+        this.awaitCommand();
         const input = await this.readCommand();
         if (!input) break;
         await this.handle(input);
@@ -159,36 +166,47 @@ export class ImapSession extends Conversation implements ImapContext {
   // Reading commands.
 
   /**
-   * Reads one command with its literals. Synchronising literals get a "+" continuation; a literal over the
-   * limit is refused before it is sent ({n}) or read and dropped without being kept ({n+}).
+   * Reads one command with its literals. Synchronising literals get a "+" continuation. A command over one
+   * of its limits is refused before the literal that crosses it is sent ({n}), or that literal and the rest of
+   * the command are read and dropped without being kept ({n+}): memory never grows with what a client sends.
    */
   private async readCommand(): Promise<Input | null> {
     const parts: Buffer[] = [];
+    let lineBytes = 0;
     let literalBytes = 0;
+    let literals = 0;
     for (;;) {
       const line = await this.reader.readLine(this.config.maxLineBytes);
       if (!line) return null;
       if (line.tooLong) return { kind: 'too-long', pipelined: this.reader.buffered > 0 };
       parts.push(line.text);
+      lineBytes += line.text.length + 2;
       const announced = LITERAL.exec(line.text.subarray(-16).toString('latin1'));
-      if (!announced) return { kind: 'command', bytes: Buffer.concat(parts), pipelined: this.reader.buffered > 0 };
-      const size = Number(announced[1]);
-      const synchronising = announced[2] !== '+';
-      literalBytes += size;
-      if (literalBytes > this.literalLimit()) {
-        if (!synchronising) await this.skipCommand(size);
-        return { kind: 'too-big', head: Buffer.concat(parts), size, pipelined: false };
+      const size = announced ? Number(announced[1]) : 0;
+      if (announced) {
+        literals += 1;
+        literalBytes += size;
       }
-      if (synchronising) this.write('+ Ready for literal data\r\n');
+      const limit = this.overLimit(lineBytes, literalBytes, literals);
+      if (limit) {
+        if (announced && announced[2] === '+') await this.skipCommand(size);
+        return { kind: 'too-big', limit, head: parts[0]!, size, received: lineBytes + literalBytes, literals, pipelined: false };
+      }
+      if (!announced) return { kind: 'command', bytes: Buffer.concat(parts), pipelined: this.reader.buffered > 0 };
+      if (announced[2] !== '+') this.write('+ Ready for literal data\r\n');
       const data = await this.reader.readBytes(size);
       if (!data) return null;
       parts.push(CRLF, data);
     }
   }
 
-  /** Before authentication, literals only carry credentials: no reason to accept large ones. */
-  private literalLimit(): number {
-    return this.user ? this.config.maxLiteralBytes : this.config.maxLineBytes;
+  /** Which limit of one command its lines, literals and literal count so far exceed, if any. */
+  private overLimit(lineBytes: number, literalBytes: number, literals: number): CommandLimit | undefined {
+    // Before authentication, literals only carry credentials: no reason to accept large ones.
+    if (literalBytes > (this.user ? this.config.maxLiteralBytes : this.config.maxLineBytes)) return 'literal';
+    if ((this.user ? lineBytes : lineBytes + literalBytes) > this.config.maxCommandBytes) return 'command';
+    if (literals > this.config.maxLiterals) return 'literals';
+    return undefined;
   }
 
   /**
@@ -218,17 +236,12 @@ export class ImapSession extends Conversation implements ImapContext {
     if (input.kind === 'too-long') {
       // The line was dropped unread, tag included: the client learns it from an untagged BAD.
       this.untagged('BAD [TOOBIG] Command line too long');
-      await this.record(undefined, undefined, '', bad('Command line too long', 'TOOBIG'), { pipelined: input.pipelined, tooLong: true });
+      await this.record(undefined, undefined, '', bad('Command line too long', 'TOOBIG'), { pipelined: input.pipelined, tooLong: true, limit: 'line' });
       return this.countBad();
     }
-    if (input.kind === 'too-big') {
-      const parsed = parseCommand(input.head);
-      const tag = parsed.ok ? parsed.command.tag : parsed.tag;
-      const name = parsed.ok ? parsed.command.name : parsed.name;
-      return this.complete(tag, name, `{${input.size} bytes}`, no(`Literal of ${input.size} bytes exceeds the limit`, 'TOOBIG'), { pipelined: input.pipelined });
-    }
-    const parsed = parseCommand(input.bytes);
-    if (!parsed.ok) return this.complete(parsed.tag, parsed.name, '', bad(parsed.error), { pipelined: input.pipelined });
+    if (input.kind === 'too-big') return this.refuseTooBig(input);
+    const parsed = parseCommand(input.bytes, this.config.maxNestingDepth);
+    if (!parsed.ok) return this.complete(parsed.tag, parsed.name, '', bad(parsed.error), { pipelined: input.pipelined, ...(parsed.limit ? { limit: parsed.limit } : {}) });
     const { command } = parsed;
     const summary = summarise(command);
     const spec = COMMANDS[command.name];
@@ -236,12 +249,35 @@ export class ImapSession extends Conversation implements ImapContext {
     if (refusal) return this.complete(command.tag, command.name, summary, refusal, { pipelined: input.pipelined });
     let reply: Reply | null;
     try {
-      reply = await spec!.run(this, new Args(command.args), command);
+      reply = await spec!.run(this, new Args(command.args, this.config.maxNestingDepth), command);
     } catch (error) {
-      if (!(error instanceof ImapSyntaxError)) throw error;
-      reply = bad(error.message);
+      reply = this.failure(error, command);
     }
     if (reply) await this.complete(command.tag, command.name, summary, reply, { pipelined: input.pipelined }, !spec!.holdExpunges);
+  }
+
+  /** The tagged refusal of a command over one of its limits; only its first line was kept, for the tag and name. */
+  private refuseTooBig(input: Extract<Input, { kind: 'too-big' }>): Promise<void> {
+    const parsed = parseCommand(input.head, this.config.maxNestingDepth);
+    const tag = parsed.ok ? parsed.command.tag : parsed.tag;
+    const name = parsed.ok ? parsed.command.name : parsed.name;
+    const facts = { pipelined: input.pipelined, limit: input.limit, received: input.received, literals: input.literals };
+    if (input.limit === 'literal') return this.complete(tag, name, `{${input.size} bytes}`, no(`Literal of ${input.size} bytes exceeds the limit`, 'TOOBIG'), facts);
+    const text = input.limit === 'literals' ? `More than ${this.config.maxLiterals} literals in one command` : 'Command exceeds the size limit';
+    return this.complete(tag, name, '', bad(text, 'TOOBIG'), facts);
+  }
+
+  /**
+   * The reply to an error thrown by a command handler. Syntax errors are the client's (BAD with their text);
+   * a RangeError means a command too deep for some parser (BAD); anything else is ours (NO [SERVERBUG]). The
+   * text of an unexpected error is logged, never sent, and the session goes on.
+   */
+  private failure(error: unknown, command: Command): Reply {
+    if (error instanceof ImapNestingError) return { ...bad(error.message), facts: { limit: error.limit } };
+    if (error instanceof ImapSyntaxError) return bad(error.message);
+    this.session.log.error('IMAP command failed', { session: this.session.id, command: command.name, error });
+    if (error instanceof RangeError) return { ...bad('Command too complex'), facts: { limit: 'nesting' } };
+    return { ...no('Internal server error', 'SERVERBUG'), facts: { internalError: true } };
   }
 
   private outOfState(scope: Scope): Reply | undefined {
@@ -256,7 +292,8 @@ export class ImapSession extends Conversation implements ImapContext {
     if (this.closing) return;
     await this.view?.sync(allowExpunge);
     const code = reply.code ? `[${reply.code}] ` : '';
-    this.write(`${tag ?? '*'} ${reply.status} ${code}${reply.text}\r\n`);
+    // Texts may quote the client (names, flags): never let one carry a line break or another control.
+    this.write(`${tag ?? '*'} ${reply.status} ${code}${reply.text.replace(/[\x00-\x1f\x7f]/g, ' ')}\r\n`);
     await this.record(tag, verb, args, reply, extra);
     reply.after?.();
     if (reply.status === 'BAD') this.countBad();
@@ -352,7 +389,17 @@ export class ImapSession extends Conversation implements ImapContext {
     while (step.kind === 'challenge') {
       this.write(`+ ${step.challenge}\r\n`);
       const line = await this.reader.readLine(this.config.maxLineBytes);
-      if (!line) return null;
+      // A client that hangs up or sends a tagged command instead of its response gave up: journaled as such.
+      // A SASL response is base64 without spaces, so `tag SP command` cannot be one.
+      if (!line) {
+        await this.session.record('auth', { command: 'AUTHENTICATE', mechanism, outcome: 'abandoned', reason: 'disconnected', tls: true });
+        return null;
+      }
+      const newCommand = line.tooLong ? undefined : /^[^\s*+]+ ([A-Za-z]{1,20})(?: |$)/.exec(line.text.toString('latin1'))?.[1]?.toUpperCase();
+      if (newCommand) {
+        await this.session.record('auth', { command: 'AUTHENTICATE', mechanism, outcome: 'abandoned', reason: 'new_command', newCommand, tls: true });
+        return bad(`Authentication abandoned: ${newCommand} sent instead of a response`);
+      }
       step = line.tooLong ? { kind: 'error', reason: 'malformed', detail: 'response too long' } : exchange.respond(line.text.toString('utf8'));
     }
     if (step.kind === 'error') {
@@ -361,7 +408,7 @@ export class ImapSession extends Conversation implements ImapContext {
       return cancelled ? bad('Authentication cancelled') : bad('Invalid SASL response');
     }
 
-    const decision = await this.services.authenticator.decide(step.credentials, this.session.tls);
+    const decision = await this.services.authenticator.decide(step.credentials, this.session.tls, this.session.endpoint);
     if (decision.ok && decision.mailbox) return this.authenticated(decision.mailbox, { command: 'AUTHENTICATE', ...decision.facts, reason: decision.reason });
     await this.session.record('auth', { command: 'AUTHENTICATE', ...decision.facts, outcome: 'failure', reason: decision.reason, tls: true });
     if (decision.reason === 'mechanism_not_offered') return no('Unsupported authentication mechanism', 'CANNOT');
@@ -374,7 +421,7 @@ export class ImapSession extends Conversation implements ImapContext {
     return no('Authentication failed', 'AUTHENTICATIONFAILED');
   }
 
-  /** LOGIN (RFC 3501 §6.2.3) with the webmail password: recorded as the LOGIN command, not a SASL mechanism. */
+  /** LOGIN (RFC 3501 §6.2.3) with the mailbox's password: recorded as the LOGIN command, not a SASL mechanism. */
   async login(args: Args): Promise<Reply> {
     const user = args.astring('user name');
     const password = args.astring('password');
@@ -385,7 +432,7 @@ export class ImapSession extends Conversation implements ImapContext {
       return no('Plaintext authentication disallowed before STARTTLS', 'PRIVACYREQUIRED');
     }
     const credentials: SaslCredentials = { mechanism: 'LOGIN', authzid: '', user, password, initialResponse: false };
-    const decision = await this.services.authenticator.decide(credentials, this.session.tls);
+    const decision = await this.services.authenticator.decide(credentials, this.session.tls, this.session.endpoint);
     if (decision.ok && decision.mailbox) return this.authenticated(decision.mailbox, { ...decision.facts, ...facts, reason: decision.reason });
     await this.session.record('auth', { ...decision.facts, ...facts, outcome: 'failure', reason: decision.reason, tls: true });
     return no('Authentication failed', 'AUTHENTICATIONFAILED');
@@ -426,6 +473,8 @@ export class ImapSession extends Conversation implements ImapContext {
       view.onChange = announce;
       void announce();
     }
+    // Idling is waiting, not a command in progress: the deadline applies to the DONE line from its first byte.
+    this.awaitCommand();
     const line = await this.reader.readLine(this.config.maxLineBytes);
     if (view) view.onChange = undefined;
     if (!line) return null;
@@ -442,7 +491,12 @@ const STAR = Buffer.from('* ');
 function summarise(command: Command): string {
   if (command.name === 'LOGIN') return `${command.args[0] ? summariseToken(command.args[0]) : ''} <password>`;
   if (command.name === 'AUTHENTICATE') return `${command.args[0] ? summariseToken(command.args[0]) : ''}${command.args.length > 1 ? ' <initial response>' : ''}`;
-  return command.args.map(summariseToken).join(' ').slice(0, 512);
+  let summary = '';
+  for (const token of command.args) {
+    if (summary.length >= 512) break; // a command may hold a hundred thousand arguments
+    summary += `${summary ? ' ' : ''}${summariseToken(token)}`;
+  }
+  return summary.slice(0, 512);
 }
 
 function summariseToken(token: Token): string {

@@ -27,16 +27,23 @@ export function encodeMailboxName(name: string): string {
 /** Decodes a modified UTF-7 name; text that is not valid modified UTF-7 (raw UTF-8 from a client) is kept. */
 export function decodeMailboxName(name: string): string {
   if (!name.includes('&')) return name;
-  let valid = true;
-  const decoded = name.replace(/&([^-]*)-/g, (_, encoded: string) => {
-    if (encoded === '') return '&';
-    if (!/^[A-Za-z0-9+,]+$/.test(encoded)) {
-      valid = false;
-      return '';
+  // One pass from each "&" to the next "-" (a regular expression retried at every "&" is quadratic).
+  let out = '';
+  let at = 0;
+  for (;;) {
+    const shift = name.indexOf('&', at);
+    const end = shift < 0 ? -1 : name.indexOf('-', shift + 1);
+    if (end < 0) return out + name.slice(at);
+    const encoded = name.slice(shift + 1, end);
+    out += name.slice(at, shift);
+    at = end + 1;
+    if (encoded === '') {
+      out += '&';
+      continue;
     }
+    if (!/^[A-Za-z0-9+,]+$/.test(encoded)) return name;
     const bytes = Buffer.from(encoded.replaceAll(',', '/'), 'base64');
-    if (bytes.length % 2 !== 0) valid = false;
-    return Buffer.from(bytes.subarray(0, bytes.length - (bytes.length % 2))).swap16().toString('utf16le');
-  });
-  return valid ? decoded : name;
+    if (bytes.length % 2 !== 0) return name;
+    out += Buffer.from(bytes).swap16().toString('utf16le');
+  }
 }

@@ -1,9 +1,12 @@
 // Test mailboxes, their folders and messages. SMTP delivers into them, IMAP (and later the webmail) serve
 // them. Every read goes to the database, so a mailbox created by another process is usable at once.
 import { sql, type Kysely } from 'kysely';
+import { sameSecret } from '../../auth/secret.ts';
 import type { Database } from '../../store/schema.ts';
+import { Pacer } from '../../util/pace.ts';
 import { parseAddress } from './address.ts';
 import { MailboxEvents } from './events.ts';
+import { newMailboxPassword } from './password.ts';
 
 export type MailboxType = 'personal' | 'applicative' | 'patient' | 'test';
 export const MAILBOX_TYPES: readonly MailboxType[] = ['personal', 'applicative', 'patient', 'test'];
@@ -46,7 +49,89 @@ export interface MessageEntry {
   size: number;
 }
 
+/**
+ * An index entry as read from the database: the flags stay one string, split only when someone asks for them
+ * as a list (and not kept split), so that opening or searching a folder of thousands of messages with many
+ * keywords leaves no arrays of strings behind for the garbage collector.
+ */
+class IndexEntry implements MessageEntry {
+  constructor(
+    readonly uid: number,
+    private text: string,
+    readonly internalDate: number,
+    readonly size: number,
+  ) {}
+
+  get flags(): string[] {
+    return splitFlags(this.text);
+  }
+
+  set flags(flags: string[]) {
+    this.text = flags.join(' ');
+  }
+
+  /** The flags as stored: equal strings, equal flags. */
+  get flagText(): string {
+    return this.text;
+  }
+}
+
+/** Whether a message has a flag, without splitting an index entry's flags. */
+export function hasFlag(entry: MessageEntry, flag: string): boolean {
+  return entry instanceof IndexEntry ? ` ${entry.flagText} `.includes(` ${flag} `) : entry.flags.includes(flag);
+}
+
+/** Whether two entries of the same message carry the same flags, compared as stored. */
+export function sameFlags(a: MessageEntry, b: MessageEntry): boolean {
+  const text = (e: MessageEntry) => (e instanceof IndexEntry ? e.flagText : e.flags.join(' '));
+  return text(a) === text(b);
+}
+
 export type FlagChange = 'set' | 'add' | 'remove';
+
+/** What one client can grow in a mailbox (settings mailbox.*); unlimited where the store is not a client's. */
+export interface MailboxLimits {
+  quotaMessages: number;
+  quotaBytes: number;
+  maxKeywordsPerMessage: number;
+  maxKeywordsPerFolder: number;
+  maxKeywordBytes: number;
+}
+
+export const NO_MAILBOX_LIMITS: MailboxLimits = {
+  quotaMessages: Infinity,
+  quotaBytes: Infinity,
+  maxKeywordsPerMessage: Infinity,
+  maxKeywordsPerFolder: Infinity,
+  maxKeywordBytes: Infinity,
+};
+
+/** A mailbox would go over its quota: IMAP NO [OVERQUOTA], SMTP 552 5.2.2. Nothing was stored. */
+export class QuotaError extends Error {
+  constructor(
+    readonly mailboxId: number,
+    readonly resource: 'messages' | 'bytes',
+    readonly limit: number,
+  ) {
+    super(`mailbox ${mailboxId} would exceed its quota of ${limit} ${resource}`);
+  }
+}
+
+/** A keyword limit would be passed: IMAP NO [LIMIT]. Nothing was changed. */
+export class KeywordLimitError extends Error {
+  constructor(
+    readonly limit: 'per_message' | 'per_folder' | 'length',
+    readonly max: number,
+  ) {
+    super(
+      limit === 'per_message'
+        ? `Too many keywords on one message (at most ${max})`
+        : limit === 'per_folder'
+          ? `Too many keywords in this mailbox (at most ${max})`
+          : `Keyword too long (at most ${max} bytes)`,
+    );
+  }
+}
 
 export class MailboxError extends Error {
   constructor(
@@ -75,6 +160,7 @@ export class MailboxStore {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly domains: { mail: string; patient: string },
+    readonly limits: MailboxLimits = NO_MAILBOX_LIMITS,
   ) {}
 
   /** The domain an address belongs to, if it is one of ours. */
@@ -96,7 +182,7 @@ export class MailboxStore {
     return this.db.transaction().execute(async (tx) => {
       const row = await tx
         .insertInto('mailboxes')
-        .values({ address: parsed.address, type, idnat: idnat ?? (type === 'patient' || type === 'test' ? null : parsed.local), created_at: now })
+        .values({ address: parsed.address, type, idnat: idnat ?? (type === 'patient' || type === 'test' ? null : parsed.local), password: newMailboxPassword(), created_at: now })
         .returningAll()
         .executeTakeFirstOrThrow();
       // UIDVALIDITY: seconds since the epoch fit the 32 bits IMAP allows until 2106.
@@ -125,11 +211,45 @@ export class MailboxStore {
   }
 
   /**
+   * The mailbox's test password. It is kept in clear, in this private database, and never in Mailbox (so no
+   * listing, log or evidence carries it): the account page, `motco account show` and the webmail's own
+   * submissions must read it again, and whoever reads this database reads the mailbox's mail anyway. A hash
+   * would allow showing it only once; an HMAC from a platform secret would keep that secret in this same
+   * database (or in a file every process must share) for no gain. Generated with ~138 bits of entropy, it
+   * needs no slow hash against guessing.
+   */
+  async password(mailboxId: number): Promise<string | undefined> {
+    const row = await this.db.selectFrom('mailboxes').select('password').where('id', '=', mailboxId).executeTakeFirst();
+    if (!row) return undefined;
+    return row.password ?? this.renewPassword(mailboxId);
+  }
+
+  /** Whether `given` is the mailbox's password (constant time). */
+  async passwordMatches(mailboxId: number, given: string): Promise<boolean> {
+    const expected = await this.password(mailboxId);
+    return expected !== undefined && sameSecret(given, expected);
+  }
+
+  /** Draws a new password; the previous one stops opening the mailbox at once (open sessions keep running). */
+  async renewPassword(mailboxId: number): Promise<string> {
+    const password = newMailboxPassword();
+    await this.db.updateTable('mailboxes').set({ password }).where('id', '=', mailboxId).execute();
+    return password;
+  }
+
+  /**
    * Appends a message to a folder and returns its UID. The UID comes from an atomic increment of the
    * folder's UIDNEXT, so concurrent deliveries (even from two processes) never share one.
    */
   async append(mailboxId: number, folderName: string, raw: Buffer, options: { flags?: string[]; internalDate?: number } = {}): Promise<{ uid: number; folderId: number; uidValidity: number }> {
+    const keywords = this.checkKeywords(options.flags ?? [], 'set');
+    if (keywords.length > 0) {
+      const target = await this.folder(mailboxId, folderName);
+      if (!target) throw new MailboxError('unknown_mailbox', `${mailboxId}/${folderName}`);
+      await this.defineKeywords(target.id, keywords);
+    }
     const appended = await this.db.transaction().execute(async (tx) => {
+      await this.holdQuota(tx, mailboxId, 1, raw.length);
       const folder = await tx
         .updateTable('folders')
         .set((eb) => ({ uid_next: eb('uid_next', '+', 1) }))
@@ -253,10 +373,141 @@ export class MailboxStore {
     await this.db.updateTable('folders').set({ subscribed: subscribed ? 1 : 0 }).where('id', '=', folder.id).execute();
   }
 
-  /** The messages of a folder without their bytes, in UID order. */
+  /** The messages of a folder without their bytes, in UID order, read a page at a time (see Pacer). */
   async index(folderId: number): Promise<MessageEntry[]> {
-    const rows = await this.db.selectFrom('messages').select(['uid', 'flags', 'internal_date', 'size']).where('folder_id', '=', folderId).orderBy('uid').execute();
-    return rows.map((r) => ({ uid: Number(r.uid), flags: splitFlags(r.flags), internalDate: Number(r.internal_date), size: Number(r.size) }));
+    const entries: MessageEntry[] = [];
+    const pacer = new Pacer();
+    for (let after = 0; ; ) {
+      const rows = await this.db
+        .selectFrom('messages')
+        .select(['uid', 'flags', 'internal_date', 'size'])
+        .where('folder_id', '=', folderId)
+        .where('uid', '>', after)
+        .orderBy('uid')
+        .limit(PAGE)
+        .execute();
+      for (const r of rows) entries.push(new IndexEntry(Number(r.uid), r.flags, Number(r.internal_date), Number(r.size)));
+      if (rows.length < PAGE) return entries;
+      after = Number(rows.at(-1)!.uid);
+      await pacer.tick();
+    }
+  }
+
+  /**
+   * STATUS of a folder (messages above `recentAfter` count as recent) as SQL aggregates, a page of messages per
+   * query with the event loop free in between: no message is read into memory.
+   */
+  async status(folderId: number, recentAfter: number): Promise<{ messages: number; unseen: number; recent: number; lastUid: number }> {
+    const total = { messages: 0, unseen: 0, recent: 0, lastUid: 0 };
+    const pacer = new Pacer();
+    for (;;) {
+      const page = this.db.selectFrom('messages').select(['uid', 'flags']).where('folder_id', '=', folderId).where('uid', '>', total.lastUid).orderBy('uid').limit(PAGE).as('page');
+      const row = await this.db
+        .selectFrom(page)
+        .select((eb) => [
+          eb.fn.countAll<number>().as('messages'),
+          sql<number>`coalesce(sum(case when (' ' || page.flags || ' ') like ${'% \\Seen %'} escape '!' then 0 else 1 end), 0)`.as('unseen'),
+          sql<number>`coalesce(sum(case when page.uid > ${recentAfter} then 1 else 0 end), 0)`.as('recent'),
+          sql<number>`coalesce(max(page.uid), 0)`.as('last_uid'),
+        ])
+        .executeTakeFirstOrThrow();
+      total.messages += Number(row.messages);
+      total.unseen += Number(row.unseen);
+      total.recent += Number(row.recent);
+      total.lastUid = Math.max(total.lastUid, Number(row.last_uid));
+      if (Number(row.messages) < PAGE) return total;
+      await pacer.tick();
+    }
+  }
+
+  /** Messages and bytes a mailbox holds, all folders together. */
+  async usage(mailboxId: number, db: Kysely<Database> = this.db): Promise<{ messages: number; bytes: number }> {
+    const row = await db
+      .selectFrom('messages')
+      .innerJoin('folders', 'folders.id', 'messages.folder_id')
+      .select((eb) => [eb.fn.countAll<number>().as('messages'), sql<number>`coalesce(sum(messages.size), 0)`.as('bytes')])
+      .where('folders.mailbox_id', '=', mailboxId)
+      .executeTakeFirstOrThrow();
+    return { messages: Number(row.messages), bytes: Number(row.bytes) };
+  }
+
+  /** Throws QuotaError when `messages` more messages of `bytes` bytes in all would not fit in the mailbox. */
+  async checkQuota(mailboxId: number, messages: number, bytes: number, db: Kysely<Database> = this.db): Promise<void> {
+    const { quotaMessages, quotaBytes } = this.limits;
+    if ((messages <= 0 && bytes <= 0) || (quotaMessages === Infinity && quotaBytes === Infinity)) return;
+    const used = await this.usage(mailboxId, db);
+    if (used.messages + messages > quotaMessages) throw new QuotaError(mailboxId, 'messages', quotaMessages);
+    if (used.bytes + bytes > quotaBytes) throw new QuotaError(mailboxId, 'bytes', quotaBytes);
+  }
+
+  /**
+   * The quota check inside a writing transaction: the mailbox's row is updated first (to itself), which holds
+   * concurrent writers to the same mailbox until this transaction ends (PostgreSQL locks the row; SQLite
+   * allows one writer at a time anyway).
+   */
+  private async holdQuota(tx: Kysely<Database>, mailboxId: number, messages: number, bytes: number): Promise<void> {
+    if (messages <= 0 && bytes <= 0) return;
+    await tx.updateTable('mailboxes').set((eb) => ({ address: eb.ref('address') })).where('id', '=', mailboxId).execute();
+    await this.checkQuota(mailboxId, messages, bytes, tx);
+  }
+
+  /**
+   * The keywords among flags to set on a message, checked against the limits that do not depend on the
+   * folder: their length, and their number (for a change that sets them all; 'add' is checked per message).
+   */
+  private checkKeywords(flags: string[], change: FlagChange): string[] {
+    const keywords = keywordsOf(flags);
+    const { maxKeywordBytes, maxKeywordsPerMessage } = this.limits;
+    if (keywords.some((k) => Buffer.byteLength(k) > maxKeywordBytes)) throw new KeywordLimitError('length', maxKeywordBytes);
+    if (change === 'set' && keywords.length > maxKeywordsPerMessage) throw new KeywordLimitError('per_message', maxKeywordsPerMessage);
+    return change === 'remove' ? [] : keywords;
+  }
+
+  /** The keywords defined in a folder, as first spelt, in order: what SELECT announces in FLAGS. */
+  async keywords(folderId: number): Promise<string[]> {
+    const rows = await this.db.selectFrom('folder_keywords').select('keyword').where('folder_id', '=', folderId).orderBy('keyword_key').execute();
+    return rows.map((r) => r.keyword);
+  }
+
+  /**
+   * Defines keywords in a folder before messages there carry them. When the folder's list is full, keywords
+   * no message carries any more are forgotten first; if there is still no room, KeywordLimitError.
+   */
+  private async defineKeywords(folderId: number, keywords: string[]): Promise<void> {
+    if (keywords.length === 0) return;
+    const wanted = new Map(keywords.map((k) => [k.toLowerCase(), k]));
+    const known = async () => new Set((await this.db.selectFrom('folder_keywords').select('keyword_key').where('folder_id', '=', folderId).execute()).map((r) => r.keyword_key));
+    let defined = await known();
+    let missing = [...wanted.keys()].filter((key) => !defined.has(key));
+    if (missing.length === 0) return;
+    const max = this.limits.maxKeywordsPerFolder;
+    if (defined.size + missing.length > max) {
+      await this.forgetUnusedKeywords(folderId, defined);
+      defined = await known();
+      missing = missing.filter((key) => !defined.has(key));
+      if (defined.size + missing.length > max) throw new KeywordLimitError('per_folder', max);
+    }
+    for (const key of missing) {
+      await this.db
+        .insertInto('folder_keywords')
+        .values({ folder_id: folderId, keyword: wanted.get(key)!, keyword_key: key })
+        .onConflict((oc) => oc.columns(['folder_id', 'keyword_key']).doNothing())
+        .execute();
+    }
+  }
+
+  /** Forgets the defined keywords that no message of the folder carries (read a page at a time). */
+  private async forgetUnusedKeywords(folderId: number, defined: Set<string>): Promise<void> {
+    const unused = new Set(defined);
+    const pacer = new Pacer();
+    for (let after = 0; unused.size > 0; ) {
+      const rows = await this.db.selectFrom('messages').select(['uid', 'flags']).where('folder_id', '=', folderId).where('uid', '>', after).orderBy('uid').limit(PAGE).execute();
+      for (const row of rows) for (const flag of splitFlags(row.flags)) unused.delete(flag.toLowerCase());
+      if (rows.length < PAGE) break;
+      after = Number(rows.at(-1)!.uid);
+      await pacer.tick();
+    }
+    for (const batch of chunks([...unused])) await this.db.deleteFrom('folder_keywords').where('folder_id', '=', folderId).where('keyword_key', 'in', batch).execute();
   }
 
   /** Messages and unseen messages per folder id of a mailbox (folders without messages are absent). */
@@ -302,22 +553,52 @@ export class MailboxStore {
    * MailboxChange) names the listener that applies the result itself.
    */
   async updateFlags(folder: Pick<Folder, 'id' | 'mailboxId'>, uids: number[], change: FlagChange, flags: string[], origin?: object): Promise<{ uid: number; flags: string[]; changed: boolean }[]> {
-    const results = await this.db.transaction().execute(async (tx) => {
-      const out: { uid: number; flags: string[]; changed: boolean }[] = [];
-      for (const batch of chunks(uids)) {
-        const rows = await tx.selectFrom('messages').select(['uid', 'flags']).where('folder_id', '=', folder.id).where('uid', 'in', batch).orderBy('uid').execute();
-        for (const row of rows) {
-          const before = splitFlags(row.flags);
-          const after = applyFlagChange(before, change, flags);
-          const changed = after.join(' ') !== before.join(' ');
-          if (changed) await tx.updateTable('messages').set({ flags: after.join(' ') }).where('folder_id', '=', folder.id).where('uid', '=', Number(row.uid)).execute();
-          out.push({ uid: Number(row.uid), flags: after, changed });
-        }
+    const keywords = this.checkKeywords(flags, change);
+    if (keywords.length > 0) {
+      if (change === 'add') await this.checkAddedKeywords(folder.id, uids, flags);
+      await this.defineKeywords(folder.id, keywords);
+    }
+    // A chunk of messages per transaction, the event loop free in between: a STORE on thousands of messages
+    // holds no other client (RFC 3501 asks nothing of STORE across messages).
+    const out: { uid: number; flags: string[]; changed: boolean }[] = [];
+    const pacer = new Pacer();
+    try {
+      for (const batch of chunks(uids, CHUNK)) {
+        const done = await this.db.transaction().execute(async (tx) => {
+          const results: typeof out = [];
+          const rows = await tx.selectFrom('messages').select(['uid', 'flags']).where('folder_id', '=', folder.id).where('uid', 'in', batch).orderBy('uid').execute();
+          for (const row of rows) {
+            const before = splitFlags(row.flags);
+            const after = applyFlagChange(before, change, flags);
+            const changed = after.join(' ') !== before.join(' ');
+            if (changed) await tx.updateTable('messages').set({ flags: after.join(' ') }).where('folder_id', '=', folder.id).where('uid', '=', Number(row.uid)).execute();
+            results.push({ uid: Number(row.uid), flags: after, changed });
+          }
+          return results;
+        });
+        out.push(...done);
+        await pacer.tick();
       }
-      return out;
-    });
-    if (results.some((r) => r.changed)) this.events.emit({ type: 'flags', mailboxId: folder.mailboxId, folderId: folder.id, origin });
-    return results;
+    } finally {
+      if (out.some((r) => r.changed)) this.events.emit({ type: 'flags', mailboxId: folder.mailboxId, folderId: folder.id, origin });
+    }
+    return out;
+  }
+
+  /** Refuses an 'add' that would leave a message with more keywords than allowed, before changing any. */
+  private async checkAddedKeywords(folderId: number, uids: number[], flags: string[]): Promise<void> {
+    const max = this.limits.maxKeywordsPerMessage;
+    if (max === Infinity) return;
+    const pacer = new Pacer();
+    for (const batch of chunks(uids)) {
+      const rows = await this.db.selectFrom('messages').select('flags').where('folder_id', '=', folderId).where('uid', 'in', batch).execute();
+      for (const row of rows) {
+        const before = splitFlags(row.flags);
+        const count = keywordsOf(applyFlagChange(before, 'add', flags)).length;
+        if (count > max && count > keywordsOf(before).length) throw new KeywordLimitError('per_message', max);
+      }
+      await pacer.tick();
+    }
   }
 
   /** Copies messages (flags kept) and returns the [source, copy] UID pairs in source UID order. */
@@ -325,7 +606,7 @@ export class MailboxStore {
     return this.transfer(source, uids, target, false);
   }
 
-  /** Moves messages (RFC 6851): copies, then removes them from the source, in one transaction. */
+  /** Moves messages (RFC 6851): each chunk is copied and removed from the source in one transaction. */
   async moveMessages(source: Pick<Folder, 'id' | 'mailboxId'>, uids: number[], target: Pick<Folder, 'id' | 'mailboxId'>, origin?: object): Promise<{ uidValidity: number; pairs: [number, number][] }> {
     return this.transfer(source, uids, target, true, origin);
   }
@@ -333,39 +614,121 @@ export class MailboxStore {
   /** Removes the messages flagged \Deleted (only those among `uids` when given); returns their UIDs. */
   async expunge(folder: Pick<Folder, 'id' | 'mailboxId'>, uids?: number[], origin?: object): Promise<number[]> {
     const only = uids ? new Set(uids) : undefined;
-    const expunged = (await this.index(folder.id)).filter((m) => m.flags.includes('\\Deleted') && (!only || only.has(m.uid))).map((m) => m.uid);
-    for (const batch of chunks(expunged)) await this.db.deleteFrom('messages').where('folder_id', '=', folder.id).where('uid', 'in', batch).execute();
-    if (expunged.length > 0) this.events.emit({ type: 'expunged', mailboxId: folder.mailboxId, folderId: folder.id, origin });
+    const pacer = new Pacer();
+    const expunged: number[] = [];
+    for (let after = 0; ; ) {
+      const rows = await this.db
+        .selectFrom('messages')
+        .select(['uid', sql<number>`case when (' ' || flags || ' ') like ${'% \\Deleted %'} escape '!' then 1 else 0 end`.as('deleted')])
+        .where('folder_id', '=', folder.id)
+        .where('uid', '>', after)
+        .orderBy('uid')
+        .limit(PAGE)
+        .execute();
+      for (const r of rows) if (Number(r.deleted) === 1 && (!only || only.has(Number(r.uid)))) expunged.push(Number(r.uid));
+      if (rows.length < PAGE) break;
+      after = Number(rows.at(-1)!.uid);
+      await pacer.tick();
+    }
+    let removed = 0;
+    try {
+      for (const batch of chunks(expunged)) {
+        await this.db.deleteFrom('messages').where('folder_id', '=', folder.id).where('uid', 'in', batch).execute();
+        removed += batch.length;
+        await pacer.tick();
+      }
+    } finally {
+      if (removed > 0) this.events.emit({ type: 'expunged', mailboxId: folder.mailboxId, folderId: folder.id, origin });
+    }
     return expunged;
   }
 
+  /**
+   * COPY and MOVE. The bytes never pass through JavaScript (INSERT … SELECT), the work goes a chunk per
+   * transaction with the event loop free in between, and the limits are checked before anything is written:
+   * the target folder must be able to define the keywords, the target mailbox to hold the copies. A copy
+   * that fails half-way is undone; a move keeps what it moved (each message is in exactly one place).
+   */
   private async transfer(source: Pick<Folder, 'id' | 'mailboxId'>, uids: number[], target: Pick<Folder, 'id' | 'mailboxId'>, move: boolean, origin?: object): Promise<{ uidValidity: number; pairs: [number, number][] }> {
-    const result = await this.db.transaction().execute(async (tx) => {
-      const rows = [];
-      for (const batch of chunks(uids)) rows.push(...(await tx.selectFrom('messages').selectAll().where('folder_id', '=', source.id).where('uid', 'in', batch).execute()));
-      rows.sort((a, b) => Number(a.uid) - Number(b.uid));
-      const folder = await tx
+    const pacer = new Pacer();
+    const rows: { uid: number; flags: string; size: number }[] = [];
+    for (const batch of chunks(uids)) {
+      const found = await this.db.selectFrom('messages').select(['uid', 'flags', 'size']).where('folder_id', '=', source.id).where('uid', 'in', batch).execute();
+      for (const r of found) rows.push({ uid: Number(r.uid), flags: r.flags, size: Number(r.size) });
+      await pacer.tick();
+    }
+    rows.sort((a, b) => a.uid - b.uid);
+    // A move within one mailbox leaves its quota as it was; a copy too large is refused before anything else.
+    const grows = !move || source.mailboxId !== target.mailboxId;
+    const bytes = rows.reduce((sum, r) => sum + r.size, 0);
+    if (grows) await this.checkQuota(target.mailboxId, rows.length, bytes);
+    const keywords = new Set<string>();
+    for (const [i, row] of rows.entries()) {
+      for (const keyword of keywordsOf(splitFlags(row.flags))) keywords.add(keyword);
+      if (i % 100 === 0) await pacer.tick();
+    }
+    await this.defineKeywords(target.id, [...keywords]);
+    const folder = await this.db.transaction().execute(async (tx) => {
+      if (grows) await this.holdQuota(tx, target.mailboxId, rows.length, bytes);
+      return tx
         .updateTable('folders')
         .set((eb) => ({ uid_next: eb('uid_next', '+', rows.length) }))
         .where('id', '=', target.id)
         .returning(['uid_next', 'uid_validity'])
         .executeTakeFirstOrThrow();
-      const first = Number(folder.uid_next) - rows.length;
-      const now = Date.now();
-      const pairs: [number, number][] = [];
-      for (const [i, row] of rows.entries()) {
-        await tx.insertInto('messages').values({ folder_id: target.id, uid: first + i, flags: row.flags, internal_date: row.internal_date, size: row.size, raw: row.raw, created_at: now }).execute();
-        pairs.push([Number(row.uid), first + i]);
-      }
-      if (move) for (const batch of chunks(pairs.map(([uid]) => uid))) await tx.deleteFrom('messages').where('folder_id', '=', source.id).where('uid', 'in', batch).execute();
-      return { uidValidity: Number(folder.uid_validity), pairs };
     });
-    if (result.pairs.length > 0) {
-      // The copies are news even to the origin (a MOVE into its own folder); only the removal is not.
-      this.events.emit({ type: 'appended', mailboxId: target.mailboxId, folderId: target.id });
-      if (move) this.events.emit({ type: 'expunged', mailboxId: source.mailboxId, folderId: source.id, origin });
+    const first = Number(folder.uid_next) - rows.length;
+    const now = Date.now();
+    const pairs: [number, number][] = [];
+    try {
+      for (let i = 0; i < rows.length; i += CHUNK) {
+        const part = rows.slice(i, i + CHUNK).map((row, j): [number, number] => [row.uid, first + i + j]);
+        const done = await this.db.transaction().execute(async (tx) => {
+          const copied: [number, number][] = [];
+          for (const [from, to] of part) {
+            const inserted = await tx
+              .insertInto('messages')
+              .columns(['folder_id', 'uid', 'flags', 'internal_date', 'size', 'raw', 'created_at'])
+              .expression((eb) =>
+                eb
+                  .selectFrom('messages')
+                  .select((s) => [
+                    s.cast<number>(s.val(target.id), 'integer').as('folder_id'),
+                    s.cast<number>(s.val(to), 'integer').as('uid'),
+                    'flags',
+                    'internal_date',
+                    'size',
+                    'raw',
+                    s.cast<number>(s.val(now), 'bigint').as('created_at'),
+                  ])
+                  .where('folder_id', '=', source.id)
+                  .where('uid', '=', from),
+              )
+              .executeTakeFirst();
+            // A message expunged meanwhile by another session is not copied: its UID stays unused.
+            if (Number(inserted.numInsertedOrUpdatedRows ?? 0) > 0) copied.push([from, to]);
+          }
+          if (move && copied.length > 0) await tx.deleteFrom('messages').where('folder_id', '=', source.id).where('uid', 'in', copied.map(([from]) => from)).execute();
+          return copied;
+        });
+        pairs.push(...done);
+        await pacer.tick();
+      }
+    } catch (error) {
+      if (!move) {
+        for (const batch of chunks(pairs.map(([, to]) => to))) await this.db.deleteFrom('messages').where('folder_id', '=', target.id).where('uid', 'in', batch).execute();
+        pairs.length = 0;
+      }
+      origin = undefined; // the origin never learns of a half-done move from its result: it must hear of it
+      throw error;
+    } finally {
+      if (pairs.length > 0) {
+        // The copies are news even to the origin (a MOVE into its own folder); only the removal is not.
+        this.events.emit({ type: 'appended', mailboxId: target.mailboxId, folderId: target.id });
+        if (move) this.events.emit({ type: 'expunged', mailboxId: source.mailboxId, folderId: source.id, origin });
+      }
     }
-    return result;
+    return { uidValidity: Number(folder.uid_validity), pairs };
   }
 
   private async requireFolder(mailboxId: number, name: string): Promise<Folder> {
@@ -419,6 +782,16 @@ function splitFlags(text: string): string[] {
   return text ? text.split(' ') : [];
 }
 
+/** The keywords among flags: those that are not system flags (which start with a backslash). */
+export function keywordsOf(flags: string[]): string[] {
+  return flags.filter((f) => !f.startsWith('\\'));
+}
+
+/** Rows read per query when going through a whole folder, between two chances for the event loop. */
+const PAGE = 2000;
+/** Messages written per transaction by the operations on many messages (STORE, COPY, MOVE): a few milliseconds' work. */
+const CHUNK = 50;
+
 function toFolder(row: { id: number; mailbox_id: number; name: string; special_use: string | null; uid_validity: number; uid_next: number; subscribed: number }): Folder {
   return {
     id: Number(row.id),
@@ -432,8 +805,8 @@ function toFolder(row: { id: number; mailbox_id: number; name: string; special_u
 }
 
 /** Batches of ids small enough for one SQL statement's parameters. */
-function chunks(ids: number[], size = 500): number[][] {
-  const out: number[][] = [];
+function chunks<T>(ids: T[], size = 500): T[][] {
+  const out: T[][] = [];
   for (let i = 0; i < ids.length; i += size) out.push(ids.slice(i, i + size));
   return out;
 }

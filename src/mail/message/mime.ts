@@ -137,7 +137,8 @@ export function parseParameterHeader(text: string): { value: string; params: Mim
   const semicolon = findUnquoted(withoutComments, ';');
   const value = (semicolon < 0 ? withoutComments : withoutComments.slice(0, semicolon)).trim();
   const params: MimeParameter[] = [];
-  const continued = new Map<string, { extended: boolean; pieces: string[] }>();
+  // Pieces by section number: a Map, since a client may number one 4294967294 (a sparse array would be walked to there).
+  const continued = new Map<string, { extended: boolean; pieces: Map<number, string>; param: MimeParameter }>();
   const pattern = /;\s*([^\s=;]+)\s*=\s*("(?:[^"\\]|\\.)*"|[^;]*)/g;
   for (const match of withoutComments.slice(Math.max(semicolon, 0)).matchAll(pattern)) {
     const name = match[1]!.toLowerCase();
@@ -145,21 +146,21 @@ export function parseParameterHeader(text: string): { value: string; params: Mim
     if (raw.startsWith('"')) raw = raw.slice(1, -1).replace(/\\(.)/g, '$1');
     const section = /^(.+?)\*(\d+)(\*?)$/.exec(name);
     if (section) {
-      const entry = continued.get(section[1]!) ?? { extended: false, pieces: [] };
-      entry.pieces[Number(section[2])] = raw;
-      if (section[3] && section[2] === '0') entry.extended = true;
-      if (!continued.has(section[1]!)) {
+      let entry = continued.get(section[1]!);
+      if (!entry) {
+        entry = { extended: false, pieces: new Map(), param: { name: section[1]!, value: '' } };
         continued.set(section[1]!, entry);
-        params.push({ name: section[1]!, value: '' }); // placeholder keeping the order
+        params.push(entry.param); // placeholder keeping the order
       }
+      entry.pieces.set(Number(section[2]), raw);
+      if (section[3] && section[2] === '0') entry.extended = true;
       continue;
     }
     params.push({ name, value: raw });
   }
-  for (const [name, { extended, pieces }] of continued) {
-    const target = params.find((p) => p.name === name && p.value === '')!;
-    target.value = pieces.filter((p) => p !== undefined).join('');
-    if (extended) target.name = `${name}*`;
+  for (const [name, { extended, pieces, param }] of continued) {
+    param.value = [...pieces].sort(([a], [b]) => a - b).map(([, piece]) => piece).join('');
+    if (extended) param.name = `${name}*`;
   }
   return { value, params };
 }
@@ -208,9 +209,28 @@ export function decodedBody(raw: Buffer, part: MimePart): Buffer {
   }
 }
 
+/**
+ * Line by line: whitespace at the end of a line goes (RFC 2045 §6.7 rule 3), a line ending with "=" joins the
+ * next (soft break), then =XX is decoded. No regular expression over the whole body: "[ \t]+\n" retried at
+ * every blank of a long run of them is quadratic.
+ */
 function decodeQuotedPrintable(body: Buffer): Buffer {
-  const text = body.toString('latin1').replace(/[ \t]+(\r?\n)/g, '$1').replace(/=\r?\n/g, '');
-  return Buffer.from(text.replace(/=([0-9A-Fa-f]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16))), 'latin1');
+  const text = body.toString('latin1');
+  const lines: string[] = [];
+  for (let start = 0; ; ) {
+    const lf = text.indexOf('\n', start);
+    if (lf < 0) {
+      lines.push(text.slice(start));
+      break;
+    }
+    const cr = lf > start && text[lf - 1] === '\r';
+    let end = cr ? lf - 1 : lf;
+    while (end > start && (text[end - 1] === ' ' || text[end - 1] === '\t')) end--;
+    const line = text.slice(start, end);
+    lines.push(line.endsWith('=') ? line.slice(0, -1) : `${line}${cr ? '\r\n' : '\n'}`);
+    start = lf + 1;
+  }
+  return Buffer.from(lines.join('').replace(/=([0-9A-Fa-f]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16))), 'latin1');
 }
 
 /** A leaf part's text: transfer encoding undone, then decoded from its charset. */

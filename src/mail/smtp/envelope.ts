@@ -14,7 +14,8 @@ export interface PathArgument {
  * accepted and flagged: spaces after the colon, missing brackets.
  */
 export function parsePath(args: string, keyword: 'FROM' | 'TO'): PathArgument | { error: string } {
-  const match = new RegExp(`^${keyword}:\\s*(.*)$`, 'i').exec(args);
+  // dotAll: with `.` stopping at U+2028, "\s*(.*)$" would backtrack quadratically over a run of spaces.
+  const match = new RegExp(`^${keyword}:\\s*(.*)$`, 'is').exec(args);
   if (!match) return { error: `expected ${keyword}:<address>` };
   const rest = match[1]!;
   let address: string;

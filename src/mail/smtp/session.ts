@@ -7,6 +7,7 @@ import { parseMime } from '../message/mime.ts';
 import { Conversation } from '../conversation.ts';
 import type { Line } from '../line-reader.ts';
 import { ADVERTISED_MECHANISMS, exposedCredentials, isKnownMechanism, SaslExchange, type SaslStep } from '../sasl/mechanisms.ts';
+import { parseCommandLine } from './command.ts';
 import { parsePath } from './envelope.ts';
 
 interface Transaction {
@@ -21,8 +22,6 @@ interface Reply {
   status?: string;
   lines: string[];
 }
-
-const VERB = /^[A-Za-z]{1,16}$/;
 
 export class SmtpSession extends Conversation {
   private greeted: string | undefined;
@@ -42,6 +41,7 @@ export class SmtpSession extends Conversation {
     this.armTimeout();
     this.send({ code: 220, lines: [`${this.host} ESMTP MSSanté (motco)`] });
     while (!this.closing) {
+      this.awaitCommand();
       const line = await this.reader.readLine(this.config.smtp.maxCommandLineBytes);
       if (!line) break;
       await this.handle(line);
@@ -60,16 +60,11 @@ export class SmtpSession extends Conversation {
   private async handle(line: Line): Promise<void> {
     const pipelined = this.reader.buffered > 0;
     if (this.session.tls) this.session.commandsAfterTls += 1;
-    if (line.tooLong) {
-      return this.answer('', '', { code: 500, status: '5.5.6', lines: ['Line too long'] }, { pipelined, tooLong: true });
+    const command = parseCommandLine(line);
+    if (!command.ok) {
+      return this.answer(command.verb, '', { code: command.code, status: command.status, lines: [command.text] }, { pipelined, ...(command.tooLong ? { tooLong: true } : {}) });
     }
-    const text = line.text.toString('utf8');
-    const space = text.indexOf(' ');
-    const verb = (space < 0 ? text : text.slice(0, space)).toUpperCase();
-    const args = space < 0 ? '' : text.slice(space + 1);
-    if (!VERB.test(verb) || /[\x00-\x08\x0b-\x1f\x7f]/.test(text)) {
-      return this.answer(verb.slice(0, 16), '', { code: 500, status: '5.5.2', lines: ['Syntax error, command unrecognized'] }, { pipelined });
-    }
+    const { verb, args } = command;
     switch (verb) {
       case 'EHLO':
       case 'HELO':
@@ -153,7 +148,16 @@ export class SmtpSession extends Conversation {
     while (step.kind === 'challenge') {
       this.send({ code: 334, lines: [step.challenge] });
       const line = await this.reader.readLine(this.config.smtp.maxCommandLineBytes);
-      if (!line) return;
+      // A client that hangs up or sends a command instead of its response gave up: journaled as such.
+      if (!line) {
+        await this.session.record('auth', { mechanism, outcome: 'abandoned', reason: 'disconnected', tls: true });
+        return;
+      }
+      const command = line.tooLong ? undefined : smtpCommandIn(line.text.toString('utf8'));
+      if (command) {
+        await this.session.record('auth', { mechanism, outcome: 'abandoned', reason: 'new_command', newCommand: command, tls: true });
+        return this.answer('AUTH', mechanism, { code: 501, status: '5.5.2', lines: [`Authentication abandoned: ${command} sent instead of a response`] }, { pipelined });
+      }
       step = line.tooLong ? { kind: 'error', reason: 'malformed', detail: 'response too long' } : exchange.respond(line.text.toString('utf8'));
     }
     if (step.kind === 'error') {
@@ -162,7 +166,7 @@ export class SmtpSession extends Conversation {
       return this.answer('AUTH', mechanism, cancelled ? { code: 501, status: '5.0.0', lines: ['Authentication cancelled'] } : { code: 501, status: '5.5.2', lines: ['Invalid authentication response'] }, { pipelined });
     }
 
-    const decision = await this.services.authenticator.decide(step.credentials, this.session.tls);
+    const decision = await this.services.authenticator.decide(step.credentials, this.session.tls, this.session.endpoint);
     if (decision.ok && decision.mailbox) {
       this.session.mailbox = decision.mailbox.address;
       this.armTimeout();
@@ -238,10 +242,21 @@ export class SmtpSession extends Conversation {
     }
 
     const message = received.data;
+    // A full mailbox refuses the message whole, before anything is kept (RFC 3463 5.2.2 « mailbox full »).
+    const full = await this.services.delivery.overQuota(transaction.recipients, message.length);
+    if (full) {
+      await this.session.record('message', { outcome: 'over_quota', from: transaction.from, to: transaction.recipients, size: message.length, overQuota: [full] });
+      return this.answer('DATA', '', { code: 552, status: '5.2.2', lines: [`Mailbox full: ${full}`] });
+    }
     const root = parseMime(message);
     const headers = root.headers;
     const submission = await this.services.submissions.save(this.session.id, this.session.mailbox, message);
-    const stored = await this.services.delivery.deliver(transaction.recipients, Buffer.concat([Buffer.from(this.receivedHeader(submission.id)), message]));
+    const { delivered: stored, overQuota } = await this.services.delivery.deliver(transaction.recipients, Buffer.concat([Buffer.from(this.receivedHeader(submission.id)), message]));
+    if (stored.length === 0 && overQuota.length > 0) {
+      // Every mailbox filled up meanwhile (another delivery at the same moment): refused after all.
+      await this.session.record('message', { outcome: 'over_quota', submissionId: submission.id, from: transaction.from, to: transaction.recipients, size: message.length, overQuota });
+      return this.answer('DATA', '', { code: 552, status: '5.2.2', lines: [`Mailbox full: ${overQuota.join(', ')}`] });
+    }
     await this.session.record('message', {
       outcome: 'accepted',
       submissionId: submission.id,
@@ -257,6 +272,7 @@ export class SmtpSession extends Conversation {
       bareLfLines: received.bareLfLines,
       ...contentFacts(message, root),
       stored: stored.map((s) => ({ address: s.address, folder: 'INBOX', uid: s.uid })),
+      ...(overQuota.length > 0 ? { overQuota } : {}),
     });
     await this.answer('DATA', '', { code: 250, status: '2.0.0', lines: [`Ok: queued as ${submission.id}`] });
     this.services.registry.notify(this.session, { type: 'message-accepted' });
@@ -287,8 +303,28 @@ export class SmtpSession extends Conversation {
   private send(reply: Reply): void {
     const prefix = reply.status ? `${reply.status} ` : '';
     const lines = reply.lines.length > 0 ? reply.lines : [''];
-    const text = lines.map((line, i) => `${reply.code}${i === lines.length - 1 ? ' ' : '-'}${prefix}${line}`.trimEnd() + '\r\n').join('');
+    // A SASL challenge is `334 SP [base64]` (RFC 4954 §4): an empty one keeps its space, which clients such as
+    // msmtp require; other replies lose trailing blanks.
+    const text = lines
+      .map((line, i) => {
+        const full = `${reply.code}${i === lines.length - 1 ? ' ' : '-'}${prefix}${line}`;
+        return `${reply.code === 334 ? full : full.trimEnd()}\r\n`;
+      })
+      .join('');
     this.write(text);
   }
 
+}
+
+/** Verbs of RFC 5321/3207/4954/3030: a line that is one of them, mid-exchange, is a command, not a SASL response. */
+const SMTP_VERBS = new Set(['EHLO', 'HELO', 'MAIL', 'RCPT', 'DATA', 'BDAT', 'RSET', 'NOOP', 'QUIT', 'VRFY', 'EXPN', 'HELP', 'STARTTLS', 'AUTH']);
+
+/**
+ * The verb of an SMTP command sent where a SASL response was expected, if the line is one. A response is
+ * base64 without spaces, so only a bare verb (QUIT, NOOP, STARTTLS…) is also valid base64, and none decodes
+ * to a response a client would send.
+ */
+function smtpCommandIn(text: string): string | undefined {
+  const verb = /^([A-Za-z]{4,8})(?: |$)/.exec(text)?.[1]?.toUpperCase();
+  return verb && SMTP_VERBS.has(verb) ? verb : undefined;
 }

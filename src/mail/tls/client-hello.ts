@@ -36,6 +36,8 @@ export interface ClientHelloSummary {
   /** status_request (RFC 6066 §8): the client asked for a stapled OCSP response. */
   statusRequest: boolean;
   supportedGroups: string[];
+  /** Groups of the key_share extension (TLS 1.3), GREASE removed: none we accept means a HelloRetryRequest. */
+  keyShareGroups: string[];
   signatureAlgorithms: string[];
   alpn: string[];
   ja3: string;
@@ -175,6 +177,7 @@ function summarise(hello: Awaited<ReturnType<typeof readTlsClientHello>>, record
     extensions: hello.extensions.map((e) => ({ id: e.id, name: isGREASE(e.id) ? 'GREASE' : (EXTENSIONS[e.id] ?? `unknown_${e.id}`) })),
     statusRequest: hello.extensions.some((e) => e.id === 0x0005),
     supportedGroups: (getExtensionData(hello, 0x000a)?.groups ?? []).filter((g) => !isGREASE(g)).map((g) => SUPPORTED_GROUPS[g] ?? `0x${hex(g)}`),
+    keyShareGroups: (getExtensionData(hello, 0x0033)?.entries ?? []).filter((e) => !isGREASE(e.group)).map((e) => SUPPORTED_GROUPS[e.group] ?? `0x${hex(e.group)}`),
     signatureAlgorithms: (getExtensionData(hello, 0x000d)?.algorithms ?? []).map((a) => SIGNATURE_ALGORITHMS[a] ?? `0x${hex(a)}`),
     alpn: getExtensionData(hello, 0x0010)?.protocols ?? [],
     ja3: calculateJa3(hello),

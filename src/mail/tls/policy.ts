@@ -1,6 +1,7 @@
 // The server-side TLS policy of every endpoint (Référentiel #2 ECO.1.1.1–1.1.3 / MSS-CONF.01;03):
 // TLS 1.2 minimum, for TLS 1.2 only the six allowed suites, TLS 1.3 allowed, DHE groups of at least
-// 2048 bits and ECDHE curves of at least 256 bits.
+// 2048 bits and ECDHE curves of at least 256 bits; no client-initiated renegotiation.
+import { constants } from 'node:crypto';
 import type { SecureContextOptions } from 'node:tls';
 
 export interface CipherSuite {
@@ -49,5 +50,9 @@ export function serverTlsOptions(input: TlsPolicyInput): SecureContextOptions {
     ecdhCurve: input.ecdhCurves,
     // 'auto' picks a DHE group matching the certificate's strength: 2048 bits for our RSA 2048 keys.
     dhparam: 'auto',
+    // A TLS 1.2 client asking to renegotiate gets a no_renegotiation alert: each renegotiation costs the
+    // server a full handshake, which a client could repeat at will (CVE-2011-1473, testssl's "Secure
+    // Client-Initiated Renegotiation").
+    secureOptions: constants.SSL_OP_NO_RENEGOTIATION,
   };
 }

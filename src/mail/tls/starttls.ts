@@ -1,6 +1,14 @@
 // The one STARTTLS upgrade shared by IMAP and SMTP: capture the ClientHello, run the handshake with the
 // endpoint's policy and certificate, staple OCSP when asked, and record the outcome — success with the
-// negotiated parameters and client certificate, or the client's alert / our refusal.
+// negotiated parameters and client certificate, or the client's alert / our refusal. Afterwards, a client's
+// attempt to renegotiate is refused, recorded, and ends the session.
+//
+// Stapling is recorded as it happened on the wire, not as it was offered: Node (OpenSSL 3.0) loses the staple
+// when a TLS 1.3 handshake goes through a HelloRetryRequest (the client's key shares are all groups we do not
+// accept, e.g. X25519 from an OpenSSL client, as nodejs/node#28288 and its followers describe), and a resumed
+// session sends no certificate at all. `ocspStapled` is true only when the client asked, we answered, and
+// neither happened.
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { X509Certificate } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
@@ -28,14 +36,27 @@ export interface TlsState {
   sni: string | null;
   clientHello: ClientHelloSummary | undefined;
   clientCertificate: ClientCertificateJudgement;
-  /** The client asked for OCSP stapling and we had a response to staple. */
+  /** An OCSP response really went to the client in the handshake (see the file's comment). */
   ocspStapled: boolean;
 }
+
+/** What the OCSPRequest listener did for one handshake. */
+interface StapleAttempt {
+  answered: boolean;
+}
+
+/**
+ * Node emits OCSPRequest on the socket's `server` without saying for which socket. The socket's handle is
+ * created inside `run(attempt)`, and Node calls back into JavaScript in that handle's async context, so the
+ * listener finds the attempt of the handshake it serves here.
+ */
+const stapling = new AsyncLocalStorage<StapleAttempt>();
 
 /** The TLS side of one endpoint: its secure context, rebuilt when the PKI renews a certificate. */
 export class EndpointTls {
   private context!: SecureContext;
-  private stapleAvailable = false;
+  /** IANA names of the ECDHE groups we accept (tls.ecdhCurves), to tell a TLS 1.3 HelloRetryRequest. */
+  private readonly groups: ReadonlySet<string>;
   /** Never listens: it only carries the OCSPRequest listener, which Node looks up on a TLS socket's `server`. */
   private ocspHost!: tls.Server;
 
@@ -45,6 +66,7 @@ export class EndpointTls {
     private readonly ecdhCurves: string,
     readonly handshakeTimeoutMs: number,
   ) {
+    this.groups = new Set(ecdhCurves.split(':').map(ianaGroup));
     this.reload();
   }
 
@@ -61,19 +83,16 @@ export class EndpointTls {
     this.context = tls.createSecureContext(options);
     const host = tls.createServer(options);
     host.on('OCSPRequest', (_certificate: Buffer, _issuer: Buffer, callback: (error: Error | null, response?: Buffer) => void) => {
+      const attempt = stapling.getStore();
       this.source.stapleFor(this.endpoint.id).then(
         (response) => {
-          this.stapleAvailable = response !== undefined;
+          if (attempt) attempt.answered = response !== undefined;
           callback(null, response);
         },
         () => callback(null),
       );
     });
     this.ocspHost = host;
-    void this.source.stapleFor(this.endpoint.id).then(
-      (r) => (this.stapleAvailable = r !== undefined),
-      () => (this.stapleAvailable = false),
-    );
   }
 
   /**
@@ -81,7 +100,7 @@ export class EndpointTls {
    * everything about it. Resolves with the TLS socket, or with who ended the attempt when there is no usable
    * TLS session (the caller then ends the session).
    */
-  async upgrade(raw: Socket, session: MailSession): Promise<UpgradeResult> {
+  async upgrade(raw: Socket, session: MailSession, onRenegotiation: (reason: string) => void): Promise<UpgradeResult> {
     const capture = await captureClientHello(raw, this.handshakeTimeoutMs);
     if (capture.ok) {
       await session.record('tls.client_hello', { ...capture.hello });
@@ -91,13 +110,18 @@ export class EndpointTls {
     }
     const hello = capture.ok ? capture.hello : undefined;
 
-    const socket = new tls.TLSSocket(raw, {
-      isServer: true,
-      server: this.ocspHost,
-      secureContext: this.context,
-      requestCert: this.endpoint.requestClientCertificate,
-      rejectUnauthorized: false,
-    });
+    const attempt: StapleAttempt = { answered: false };
+    const socket = stapling.run(
+      attempt,
+      () =>
+        new tls.TLSSocket(raw, {
+          isServer: true,
+          server: this.ocspHost,
+          secureContext: this.context,
+          requestCert: this.endpoint.requestClientCertificate,
+          rejectUnauthorized: false,
+        }),
+    );
     const outcome = await handshake(socket, this.handshakeTimeoutMs);
     if (!outcome.ok) {
       await session.record('tls.failed', { stage: 'handshake', ...outcome.failure });
@@ -107,22 +131,29 @@ export class EndpointTls {
 
     const cipher = socket.getCipher();
     const chain = peerChain(socket);
+    const version = socket.getProtocol() ?? 'unknown';
+    const helloRetry = version === 'TLSv1.3' && !(hello?.keyShareGroups ?? []).some((g) => this.groups.has(g.toLowerCase()));
+    const resumed = socket.isSessionReused();
     const state: TlsState = {
-      version: socket.getProtocol() ?? 'unknown',
+      version,
       cipher: cipher.standardName ?? cipher.name,
       sni: hello?.sni ?? null,
       clientHello: hello,
       clientCertificate: this.source.judgeClientCertificate(chain),
-      ocspStapled: Boolean(hello?.statusRequest && this.stapleAvailable),
+      ocspStapled: Boolean(hello?.statusRequest) && attempt.answered && !helloRetry && !resumed,
     };
     await session.record('tls.established', {
       version: state.version,
       cipher: state.cipher,
       sni: state.sni,
+      ocspRequested: Boolean(hello?.statusRequest),
       ocspStapled: state.ocspStapled,
+      helloRetry,
+      resumed,
       clientCertificate: state.clientCertificate,
       clientCertificateChain: chain.map(describeCertificate),
     });
+    refuseRenegotiation(socket, session, onRenegotiation);
     return { ok: true, socket, state };
   }
 }
@@ -167,6 +198,27 @@ function handshake(socket: TLSSocket, timeoutMs: number): Promise<{ ok: true } |
   });
 }
 
+/**
+ * Client-initiated renegotiation (TLS 1.2; TLS 1.3 has none): OpenSSL refuses it already (SSL_OP_NO_RENEGOTIATION,
+ * see policy.ts), at no cost to us. disableRenegotiation() makes Node report each attempt too, which is recorded
+ * and ends the session. Node reports it on the socket's internal '_tlsError' event, the one tls.Server listens
+ * to (like 'secure' below): on a socket built outside a tls.Server it never becomes an 'error' event, which is
+ * why Node's own limit (tls.CLIENT_RENEG_LIMIT) went unheard here before.
+ */
+function refuseRenegotiation(socket: TLSSocket, session: MailSession, onRenegotiation: (reason: string) => void): void {
+  socket.disableRenegotiation();
+  let heard = false;
+  (socket as unknown as EventEmitter).on('_tlsError', (error: NodeJS.ErrnoException) => {
+    if (heard || (error.code !== 'ERR_TLS_RENEGOTIATION_DISABLED' && error.code !== 'ERR_TLS_SESSION_ATTACK')) return;
+    heard = true;
+    // Out of OpenSSL's callback before anything closes the socket; the close is recorded after this fact.
+    setImmediate(() => {
+      void session.record('tls.renegotiation', { refused: true, error: error.code });
+      onRenegotiation('TLS renegotiation refused');
+    });
+  });
+}
+
 /** Turns an OpenSSL error into who refused and why; alerts received from the client name the alert. */
 export function describeFailure(error: NodeJS.ErrnoException & { reason?: string }): HandshakeFailure {
   const code = error.code ?? 'UNKNOWN';
@@ -195,4 +247,11 @@ function peerChain(socket: TLSSocket): Buffer[] {
 export function describeCertificate(der: Buffer): Record<string, string> {
   const certificate = new X509Certificate(der);
   return { subject: certificate.subject.replaceAll('\n', ', '), issuer: certificate.issuer.replaceAll('\n', ', '), serialNumber: canonicalSerial(certificate.serialNumber), sha256: certificate.fingerprint256 };
+}
+
+/** OpenSSL's names of the ECDHE groups (tls.ecdhCurves) as the ClientHello summary names them (IANA, lower case). */
+function ianaGroup(name: string): string {
+  const aliases: Record<string, string> = { 'p-256': 'secp256r1', prime256v1: 'secp256r1', 'p-384': 'secp384r1', 'p-521': 'secp521r1' };
+  const lower = name.trim().toLowerCase();
+  return aliases[lower] ?? lower;
 }

@@ -3,7 +3,8 @@
 // running execution: the job, and the step of a global job or campaign running now), (2) re-read the page
 // at each new step and at the end, and swap the parts marked data-part (progress, actions, verdict, steps,
 // statistics), the status text (a polite live region) and the log's new structure, and (3) move the
-// listening window's countdown every second. French texts come from the page (data-texts).
+// listening window's countdown and the elapsed times (data-since) every second. French texts come from the
+// page (data-texts).
 (() => {
   'use strict';
   const page = document.querySelector('[data-execution-page]');
@@ -48,7 +49,7 @@
   // As log-view.ts renders a line.
   const lineClass = (line) => {
     const text = line.text;
-    const mark = text.startsWith('✔') ? ' pass' : text.startsWith('✘') ? ' fail' : text.startsWith('ℹ') ? ' note' : '';
+    const mark = text.startsWith('✔') ? ' pass' : text.startsWith('✘') ? ' fail' : text.startsWith('ℹ') ? ' note' : text.startsWith('○') ? ' not-evaluated' : text.startsWith('↳') ? ' fix' : '';
     return `line l-${line.level}${mark}`;
   };
   const lineElement = (line) => {
@@ -164,7 +165,17 @@
     }
   };
 
+  // As views.ts durationText writes it: 42 s, 3 min 05 s, 1 h 02 min.
+  const duration = (ms) => {
+    const seconds = Math.max(0, Math.round(ms / 1000));
+    if (seconds < 60) return fill(texts.durationS, { s: seconds });
+    const minutes = Math.floor(seconds / 60);
+    if (minutes < 60) return fill(texts.durationMin, { m: minutes, s: String(seconds % 60).padStart(2, '0') });
+    return fill(texts.durationH, { h: Math.floor(minutes / 60), m: String(minutes % 60).padStart(2, '0') });
+  };
+
   const tick = () => {
+    for (const element of page.querySelectorAll('[data-since]')) element.textContent = duration(Date.now() + clockOffset - Number(element.dataset.since));
     for (const window of page.querySelectorAll('.window[data-start][data-end]')) {
       const start = Number(window.dataset.start);
       const end = Number(window.dataset.end);

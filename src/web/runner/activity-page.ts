@@ -76,7 +76,7 @@ export async function activityBody(visit: Visit, executions: ExecutionStore, que
     ...FOLDERS.flatMap((f) => f.jobs.map((j) => ({ value: j.id, label: j.title }))),
   ];
   const head = [t('runnerPage.activity.execution'), t('runnerPage.activity.job'), t('export.verdict'), t('export.started'), t('runnerPage.exec.duration'), t('export.startedBy')];
-  const verdictOptions = [{ value: '', label: t('runnerPage.activity.allVerdicts') }, ...VERDICTS.map((v) => ({ value: v, label: `${v} — ${verdictLabel(v)}` }))];
+  const verdictOptions = [{ value: '', label: t('runnerPage.activity.allVerdicts') }, ...VERDICTS.map((v) => ({ value: v, label: `${t(`verdict.${v}`)} — ${verdictLabel(v)}` }))];
 
   const body = html`<h1>${t('runnerPage.activity.title')}</h1>
 <form method="get" action="${runnerUrl(id, 'activite')}" class="filters" role="search" aria-label="${t('runnerPage.activity.filters')}">

@@ -12,9 +12,11 @@ import { toRunnerAccount } from '../../accounts/accounts.ts';
 import { targetTitle } from '../../api/evidence.ts';
 import { expectations } from '../../catalogue/expectations.ts';
 import { CAMPAIGN_ORDER, findFolder, findJob } from '../../catalogue/jobs.ts';
+import { CHECK_MARKS } from '../../catalogue/verdicts/common.ts';
 import type { Check } from '../../catalogue/verdicts/types.ts';
 import type { Config } from '../../config/config.ts';
 import { t } from '../../i18n/messages.ts';
+import { timeZone } from '../../i18n/time.ts';
 import type { Csrf } from '../../identity/web/forms.ts';
 import type { ExecutionStore } from '../../runner/store.ts';
 import type { Execution } from '../../runner/types.ts';
@@ -34,8 +36,6 @@ interface ExecutionPageInput {
   alert?: string | undefined;
 }
 
-/** The server's time zone: runner.js writes the times of live lines as the runner writes its own. */
-const TIME_ZONE = Intl.DateTimeFormat().resolvedOptions().timeZone;
 
 /** What runner.js shows by itself, in French from the catalogue. */
 function scriptTexts(): string {
@@ -45,6 +45,9 @@ function scriptTexts(): string {
     streamRetry: t('runnerPage.exec.streamRetry'),
     streamClosed: t('runnerPage.exec.streamClosed'),
     refreshFailed: t('runnerPage.exec.refreshFailed'),
+    durationS: t('runnerPage.duration.s'),
+    durationMin: t('runnerPage.duration.min'),
+    durationH: t('runnerPage.duration.h'),
   });
 }
 
@@ -53,7 +56,7 @@ export async function executionBody(input: ExecutionPageInput): Promise<SafeHtml
   const id = visit.account.id;
   const node = await loadTree(executions, execution);
   const title = targetTitle(execution);
-  return html`<article class="execution" data-execution-page data-now="${Date.now()}" data-tz="${TIME_ZONE}" data-texts="${scriptTexts()}">
+  return html`<article class="execution" data-execution-page data-now="${Date.now()}" data-tz="${timeZone()}" data-texts="${scriptTexts()}">
 <p class="crumbs"><a href="${runnerUrl(id, 'jobs')}">${t('runnerPage.tab.jobs')}</a> › <a href="${runnerUrl(id, `jobs/${execution.targetId}`)}">${title}</a>${execution.parentId ? html` › <a href="${runnerUrl(id, `executions/${execution.parentId}`)}">${t('runnerPage.exec.parent', { id: execution.parentId })}</a>` : ''}</p>
 <header class="exec-head">
 <h1><span class="exec-id">#${execution.id}</span> <span class="exec-title">${title}</span></h1>
@@ -94,13 +97,18 @@ function stepPath(node: ExecutionNode): { index: number; count: number; title: s
 /** The live region's text: announced when it changes, so it says only what changed meaningfully. */
 function statusText(node: ExecutionNode): string {
   const e = node.execution;
-  if (e.status === 'finished') return t('runnerPage.exec.statusFinished', { verdict: e.verdict ?? '', label: verdictLabel(e.verdict) });
+  if (e.status === 'finished') return t('runnerPage.exec.statusFinished', { verdict: e.verdict ? t(`verdict.${e.verdict}`) : '', label: verdictLabel(e.verdict) });
   const current = currentNode(node)!;
   const step = stepPath(node).at(-1);
   const where = step ? t('runnerPage.exec.statusStep', { index: step.index, count: step.count, title: step.title }) : '';
   const unit = current.execution;
   if (unit.targetType !== 'job') return t('runnerPage.exec.statusRunning', { where });
   return unit.window ? t('runnerPage.exec.statusListening', { where, until: clockTime(unit.window.end) }) : t('runnerPage.exec.statusPreparing', { where });
+}
+
+/** While an execution runs, its elapsed time carries its start: runner.js moves it every second. */
+function elapsedSince(e: Execution): SafeHtml {
+  return e.endedAt === null ? html` data-since="${e.startedAt}"` : html``;
 }
 
 function summary(node: ExecutionNode, visit: Visit): SafeHtml {
@@ -111,7 +119,7 @@ function summary(node: ExecutionNode, visit: Visit): SafeHtml {
 <dt>${t('runnerPage.exec.state')}</dt><dd>${verdictBadge(e)}${e.status === 'finished' ? ` ${verdictLabel(e.verdict)}` : ''}</dd>
 <dt>${t('export.options')}</dt><dd>${optionsText(e)}</dd>
 <dt>${t('export.started')}</dt><dd>${frenchDateTime(e.startedAt)}</dd>
-<dt>${t(e.endedAt === null ? 'runnerPage.exec.elapsed' : 'runnerPage.exec.duration')}</dt><dd>${durationText(duration)}${e.endedAt === null ? '' : html` (${t('export.ended').toLowerCase()} ${frenchDateTime(e.endedAt)})`}</dd>
+<dt>${t(e.endedAt === null ? 'runnerPage.exec.elapsed' : 'runnerPage.exec.duration')}</dt><dd${elapsedSince(e)}>${durationText(duration)}${e.endedAt === null ? '' : html` (${t('export.ended').toLowerCase()} ${frenchDateTime(e.endedAt)})`}</dd>
 <dt>${t('export.startedBy')}</dt><dd>${e.startedBy}</dd>
 <dt>${t('export.account')}</dt><dd>${t('export.accountValue', { nil: (e.account ?? visit.account).nil, organisation: visit.account.organisation.raisonSociale, user: (e.account ?? visit.account).runnerUserId })}</dd>
 </dl>`;
@@ -165,12 +173,12 @@ ${execution.status === 'running'
 </div>`;
 }
 
-const MARKS = { pass: '✔', fail: '✘', missing: '✘', info: 'ℹ' } as const;
-
+/** One check: ✔ passed, ✘ failed or missing (with « Que corriger »), ○ not evaluated (neutral), ℹ information. */
 function checkItem(c: Check): SafeHtml {
   return html`<li class="check c-${c.outcome}">
-<p class="check-head"><span class="mark" aria-hidden="true">${MARKS[c.outcome]}</span> <strong>${c.label}</strong> — <span class="outcome">${t(`export.outcome.${c.outcome}`)}</span>${c.critical ? html` <span class="critical">${t('runnerPage.exec.critical')}</span>` : ''}</p>
+<p class="check-head"><span class="mark" aria-hidden="true">${CHECK_MARKS[c.outcome]}</span> <strong>${c.label}</strong> — <span class="outcome">${t(`export.outcome.${c.outcome}`)}</span>${c.critical ? html` <span class="critical">${t('runnerPage.exec.critical')}</span>` : ''}</p>
 <p class="detail">${c.detail}</p>
+${c.fix ? html`<p class="fix"><strong>${t('export.fix')}&nbsp;:</strong> ${c.fix}</p>` : ''}
 ${c.requirement ? html`<p class="requirement">${t('runnerPage.exec.requirement', { requirement: c.requirement })}</p>` : ''}
 </li>`;
 }
@@ -180,6 +188,7 @@ function verdict(e: Execution): SafeHtml {
   return html`<section class="verdict v-${e.verdict.toLowerCase()}" aria-labelledby="verdict-title">
 <h2 id="verdict-title">${t('runnerPage.exec.verdict')} ${verdictBadge(e)} <span class="verdict-label">${verdictLabel(e.verdict)}</span></h2>
 <p>${t(`runnerPage.exec.meaning.${e.verdict}`)}</p>
+${e.verdict === 'INCONCLUSIVE' || e.checks.some((c) => c.id === 'connection') ? html`<p class="seen-link"><a href="/mon-poste">${t('runnerPage.exec.preflightLink')}</a></p>` : ''}
 <h3>${t('export.checks')}</h3>
 ${e.checks.length ? html`<ul class="checks">${e.checks.map(checkItem)}</ul>` : html`<p>${t('runnerPage.exec.noChecks')}</p>`}
 </section>`;
@@ -209,7 +218,7 @@ function stepList(node: ExecutionNode, visit: Visit, counts?: string): SafeHtml 
     if (!child) return html`<li class="step s-pending"><span class="verdict-badge v-pending">${t('runnerPage.exec.notStarted')}</span> ${step.title}</li>`;
     const e = child.execution;
     const duration = (e.endedAt ?? Date.now()) - e.startedAt;
-    return html`<li class="step s-${e.status === 'running' ? 'running' : (e.verdict ?? 'running').toLowerCase()}">${verdictBadge(e)} <a href="${runnerUrl(visit.account.id, `executions/${e.id}`)}">#${e.id}</a> ${step.title} <span class="hint">${durationText(duration)}</span>
+    return html`<li class="step s-${e.status === 'running' ? 'running' : (e.verdict ?? 'running').toLowerCase()}">${verdictBadge(e)} <a href="${runnerUrl(visit.account.id, `executions/${e.id}`)}">#${e.id}</a> ${step.title} <span class="hint"${elapsedSince(e)}>${durationText(duration)}</span>
 ${planned(e).length && child.children.length ? stepList(child, visit) : ''}</li>`;
   })}</ol>`;
 }

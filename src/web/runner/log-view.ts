@@ -28,9 +28,13 @@ export function currentNode(node: ExecutionNode): ExecutionNode | undefined {
 
 const childStart = templateMatcher('runner.childStart');
 
-/** CSS classes of a line: its level, and for checks whether it passed (✔), failed (✘) or informs (ℹ). */
+/**
+ * CSS classes of a line: its level, and for checks whether it passed (✔), failed (✘), was not evaluated (○,
+ * neutral) or informs (ℹ); a « Que corriger » line (↳) follows a failed check.
+ */
 function lineClass(line: LogLine): string {
-  const mark = line.text.startsWith('✔') ? ' pass' : line.text.startsWith('✘') ? ' fail' : line.text.startsWith('ℹ') ? ' note' : '';
+  const text = line.text;
+  const mark = text.startsWith('✔') ? ' pass' : text.startsWith('✘') ? ' fail' : text.startsWith('ℹ') ? ' note' : text.startsWith('○') ? ' not-evaluated' : text.startsWith('↳') ? ' fix' : '';
   return `line l-${line.level}${mark}`;
 }
 

@@ -11,15 +11,14 @@ export function verdictLabel(verdict: Verdict | null): string {
   return verdict ? t(`runnerPage.verdict.${verdict}`) : t('runnerPage.verdict.running');
 }
 
-/** OK, KO… as the log and the API write them, coloured; « EN COURS » while running. */
+/** OK, KO, NON CONCLUANT… as the log writes them (the API keeps its codes), coloured; « EN COURS » while running. */
 export function verdictBadge(e: Pick<Execution, 'status' | 'verdict'>): SafeHtml {
   const verdict = e.status === 'running' ? null : e.verdict;
-  return html`<span class="verdict-badge v-${(verdict ?? 'running').toLowerCase()}">${verdict ?? t('runnerPage.verdict.runningBadge')}</span>`;
+  return html`<span class="verdict-badge v-${(verdict ?? 'running').toLowerCase()}">${verdict ? t(`verdict.${verdict}`) : t('runnerPage.verdict.runningBadge')}</span>`;
 }
 
-export function clockTime(at: number): string {
-  return new Date(at).toLocaleTimeString('fr-FR', { hour: '2-digit', minute: '2-digit', second: '2-digit' });
-}
+/** « 14:05:09 » in the platform's time zone. */
+export { clockTime } from '../../i18n/time.ts';
 
 /** 42 s, 3 min 05 s, 1 h 02 min. */
 export function durationText(ms: number): string {
@@ -34,10 +33,15 @@ export function optionsText(e: Pick<Execution, 'options'>): string {
   return t('export.optionsValue', { delai: e.options.delaiSeconds, ip: e.options.ip ?? t('runner.noIp') });
 }
 
+/** « 50 % », the space non-breaking. */
+export function statsPercent(rate: number): string {
+  return `${Math.round(rate * 100)}\u00a0%`;
+}
+
 /** A target's statistics over one account's finished executions. */
 export async function statsSection(executions: ExecutionStore, targetId: string, accountId: number): Promise<SafeHtml> {
   const stats = await executions.stats(targetId, [accountId]);
-  const rate = stats.executions ? `${Math.round(stats.successRate * 100)} %` : '—';
+  const rate = stats.executions ? statsPercent(stats.successRate) : '—';
   const mean = stats.executions ? durationText(stats.meanDurationMs) : '—';
   return html`<section class="stats" aria-labelledby="stats-title">
 <h2 id="stats-title">${t('runnerPage.stats.title')}</h2>

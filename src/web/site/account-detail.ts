@@ -1,11 +1,14 @@
 // An account's page (/comptes/<id>): everything a vendor needs to configure its LPS (manual §1.4) — the test
-// mailboxes, the server settings of the valid and of the test endpoints, the webmail and its password, the
-// trust roots to install and what to do with each, the ORG_AUTH_CLI test certificate (downloaded through
-// the account's own API route, owner only), the test patient address and the runner user id.
+// mailboxes with each one's own password (« Renouveler »: POST /comptes/<id>/mot-de-passe) and its « Ouvrir le
+// webmail » (a POST to /webmail/ouvrir, which checks this session again), the server settings of the valid and
+// of the test endpoints, the trust roots to install and what to do with each, the ORG_AUTH_CLI test
+// certificate (downloaded through the account's own API route, owner only), the test patient address and the
+// runner user id.
 import type { FastifyInstance } from 'fastify';
-import type { ProductAccount } from '../../accounts/accounts.ts';
+import type { MailboxPasswords, MailboxRole, ProductAccount } from '../../accounts/accounts.ts';
 import type { EndpointConfig } from '../../config/config.ts';
 import { t } from '../../i18n/messages.ts';
+import { formOf, refuseForgedForm } from '../../identity/web/forms.ts';
 import { PKI_PATHS } from '../../pki/issue.ts';
 import { TRUST_FILES } from '../../pki/index.ts';
 import { frenchDateTime, html, type SafeHtml } from '../html.ts';
@@ -17,12 +20,15 @@ export function registerAccountDetail(scope: FastifyInstance, site: Site): void 
   const { layout, config } = site;
   const nightly = config.accounts.provisioning === 'nightly';
 
-  scope.get<{ Params: { id: string } }>('/comptes/:id', async (request, reply) => {
+  scope.get<{ Params: { id: string }; Querystring: { renouvele?: string } }>('/comptes/:id', async (request, reply) => {
     const user = await layout.guard(request, reply, VENDORS);
     if (!user) return reply;
     const account = await ownAccount(site, user, request.params.id);
     if (!account) return layout.notFound(request, reply, user);
     const title = t('site.detail.title', { nil: account.nil });
+    const renewed = ROLES.find((r) => r === request.query.renouvele);
+    const renewedAddress = renewed && account.mailboxes[renewed];
+    const forms: Forms = { accountId: account.id, csrf: layout.csrf.field(layout.csrf.token(request, reply)), passwords: await site.accounts.passwords(account) };
     return layout.send(request, reply, {
       title,
       user,
@@ -37,26 +43,49 @@ export function registerAccountDetail(scope: FastifyInstance, site: Site): void 
 </table>
 <p><a class="button secondary" href="/comptes/${account.id}/modifier">${t('site.accounts.modify')}</a>
 ${account.status === 'available' ? html`<a class="button" href="/outil/${account.id}">${t('site.accounts.tool')}</a>` : ''}</p>
-${account.provisionedAt === null ? html`<p class="notice">${t('site.detail.notProvisioned')}</p>` : provisioned(site, account)}`,
+${renewedAddress ? html`<p class="notice" role="status">${t('site.detail.renewed', { address: renewedAddress })}</p>` : ''}
+${account.provisionedAt === null ? html`<p class="notice">${t('site.detail.notProvisioned')}</p>` : provisioned(site, account, forms)}`,
     });
+  });
+
+  scope.post<{ Params: { id: string } }>('/comptes/:id/mot-de-passe', async (request, reply) => {
+    const user = await layout.guard(request, reply, VENDORS);
+    if (!user) return reply;
+    const account = await ownAccount(site, user, request.params.id);
+    if (!account) return layout.notFound(request, reply, user);
+    const form = formOf(request);
+    if (!layout.csrf.valid(request, form)) return refuseForgedForm(reply, (_reply, title, body, status) => layout.send(request, reply, { title, body, user, ...(status ? { status } : {}) }));
+    const role = ROLES.find((r) => r === form.bal);
+    if (!role || !(await site.accounts.renewPassword(account, role, user.login))) return layout.notFound(request, reply, user);
+    return reply.redirect(`/comptes/${account.id}?renouvele=${role}`, 303);
   });
 }
 
-function provisioned(site: Site, account: ProductAccount): SafeHtml {
+const ROLES: readonly MailboxRole[] = ['personal', 'applicative', 'patient'];
+
+/** What the mailbox rows' forms need: the account, the page's CSRF field, the passwords to show. */
+interface Forms {
+  accountId: number;
+  csrf: SafeHtml;
+  passwords: MailboxPasswords;
+}
+
+function provisioned(site: Site, account: ProductAccount, forms: Forms): SafeHtml {
   const { config } = site;
   const { personal, applicative, patient } = account.mailboxes;
   const valid = config.endpoints.filter((e) => e.certificate === 'valid');
   const refused = config.endpoints.filter((e) => e.certificate !== 'valid');
   const example = applicative ?? personal ?? '';
   return html`<h2>${t('site.detail.mailboxes')}</h2>
-<table class="stack">
-<thead><tr><th scope="col">${t('site.detail.mailbox')}</th><th scope="col">${t('site.detail.address')}</th><th scope="col">${t('site.detail.authentication')}</th></tr></thead>
+<table class="stack mailboxes">
+<thead><tr>${MAILBOX_COLUMNS.map((k) => html`<th scope="col">${t(k)}</th>`)}</tr></thead>
 <tbody>
-${personal ? mailboxRow(t('site.detail.personal'), personal, t('site.detail.personalAuth', { idnat: account.idnatPsc ?? '' })) : ''}
-${applicative ? mailboxRow(t('site.detail.applicative'), applicative, t('site.detail.applicativeAuth', { idnat: account.idnatAuthCli ?? '' })) : ''}
-${mailboxRow(t('site.detail.patient'), patient ?? account.patientAddress, t('site.detail.patientUse'))}
+${personal ? mailboxRow(forms, 'personal', personal, t('site.detail.personalAuth', { idnat: account.idnatPsc ?? '' })) : ''}
+${applicative ? mailboxRow(forms, 'applicative', applicative, t('site.detail.applicativeAuth', { idnat: account.idnatAuthCli ?? '' })) : ''}
+${mailboxRow(forms, 'patient', patient ?? account.patientAddress, t('site.detail.patientUse'))}
 </tbody>
 </table>
+<p class="hint">${t('site.detail.passwordIntro')}</p>
 ${account.formerMailboxes.length ? html`<p>${t('site.detail.former')} ${account.formerMailboxes.map((m, i) => html`${i ? ', ' : ''}<code>${m.address}</code>`)}</p>` : ''}
 
 <h2>${t('site.detail.settings')}</h2>
@@ -69,11 +98,8 @@ ${endpointTable(refused)}
 <p>${t('site.detail.autoconfig')} <code>${config.autoconfig.url}/mail/config-v1.1.xml?emailaddress=${example}</code> ${t('site.detail.dns', { address: config.autoconfig.address, port: config.ports.dns, domain: config.mailDomain })}</p>
 
 <h2>${t('site.detail.webmail')}</h2>
-<p>${t('site.detail.webmailIntro')} <a href="/webmail">${t('site.detail.webmailLink')}</a></p>
-<ul>
-<li>${t('site.detail.webmailLogin')}</li>
-<li>${t('site.detail.webmailPassword')} <code>${config.webmailPassword}</code></li>
-</ul>
+<p>${t('site.detail.webmailIntro')}</p>
+${config.webmailPassword ? html`<p>${t('site.detail.webmailPassword')} <code>${config.webmailPassword}</code></p>` : ''}
 
 <h2>${t('site.detail.trust')}</h2>
 <ul class="trust">
@@ -93,8 +119,24 @@ ${account.certificate
   : ''}`;
 }
 
-function mailboxRow(kind: string, address: string, use: string): SafeHtml {
-  return html`<tr>${cell(t('site.detail.mailbox'), kind)}${cell(t('site.detail.address'), html`<code>${address}</code>`)}${cell(t('site.detail.authentication'), use)}</tr>`;
+const MAILBOX_COLUMNS = ['site.detail.mailbox', 'site.detail.address', 'site.detail.authentication', 'site.detail.password', 'site.detail.webmail'] as const;
+const ROLE_LABELS = { personal: 'site.detail.personal', applicative: 'site.detail.applicative', patient: 'site.detail.patient' } as const;
+
+/** A mailbox with its password and « Renouveler », and its « Ouvrir le webmail »; both only once the mailbox exists. */
+function mailboxRow(forms: Forms, role: MailboxRole, address: string, use: string): SafeHtml {
+  const [kind, at, auth, password, webmail] = MAILBOX_COLUMNS.map((k) => t(k));
+  const secret = forms.passwords[role];
+  return html`<tr>${cell(kind!, t(ROLE_LABELS[role]))}${cell(at!, html`<code>${address}</code>`)}${cell(auth!, use)}${cell(
+    password!,
+    secret
+      ? html`<code class="password">${secret}</code> <form class="inline" method="post" action="/comptes/${forms.accountId}/mot-de-passe">${forms.csrf}<input type="hidden" name="bal" value="${role}"><button type="submit" class="secondary">${t('site.detail.renew')}<span class="visually-hidden"> ${t('site.detail.renewOf', { address })}</span></button></form>`
+      : '—',
+  )}${cell(
+    webmail!,
+    secret
+      ? html`<form class="inline" method="post" action="/webmail/ouvrir">${forms.csrf}<input type="hidden" name="adresse" value="${address}"><button type="submit">${t('site.detail.openWebmail')}<span class="visually-hidden"> ${t('site.detail.openWebmailOf', { address })}</span></button></form>`
+      : '—',
+  )}</tr>`;
 }
 
 function endpointTable(endpoints: EndpointConfig[]): SafeHtml {

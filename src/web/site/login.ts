@@ -72,7 +72,7 @@ export function registerLogin(scope: FastifyInstance, site: Site): void {
       user = await users.fromIscClaims(claims);
     } catch (error) {
       if ((error as { error?: unknown }).error === 'access_denied') return failure(request, reply, 403, 'site.login.refused');
-      if (error instanceof DirectoryError) return failure(request, reply, 403, 'site.login.claims', Object.entries(error.problems).map(([claim, problem]) => `${claim} : ${problem}`));
+      if (error instanceof DirectoryError) return failure(request, reply, 403, 'site.login.claims', Object.entries(error.problems).map(([claim, problem]) => `${claim}\u00a0: ${problem}`));
       log.warn('site: ISC login failed', { error });
       return failure(request, reply, 400, 'site.login.failed');
     }

@@ -7,7 +7,7 @@
 import type { FastifyInstance } from 'fastify';
 import { idnatMailbox } from '../../accounts/provisioning.ts';
 import { sessionsOf, type SessionFacts } from '../../catalogue/facts.ts';
-import { problemText } from '../../catalogue/verdicts/common.ts';
+import { alertText, authReason, mechanismName, problemText, tlsFailureText } from '../../observe/wording.ts';
 import { tls12Suites } from '../../catalogue/verdicts/tls.ts';
 import type { Config } from '../../config/config.ts';
 import { t } from '../../i18n/messages.ts';
@@ -85,8 +85,8 @@ function tls(s: SessionFacts): SafeHtml | string {
   if (s.established) return html`${t('site.preflight.established', { version: String(s.established.data.version) })} ${suite(String(s.established.data.cipher))}`;
   const failure = s.tlsFailure?.data;
   if (!failure) return '—';
-  if (failure.alert) return t('site.preflight.clientAlert', { alert: String(failure.alert) });
-  return t(failure.by === 'server' ? 'site.preflight.serverRefused' : 'site.preflight.aborted', { detail: String(failure.detail ?? failure.error ?? '') });
+  if (failure.alert) return t('site.preflight.clientAlert', { alert: alertText(String(failure.alert)) });
+  return t(failure.by === 'server' ? 'site.preflight.serverRefused' : 'site.preflight.aborted', { detail: tlsFailureText(failure) });
 }
 
 function certificate(s: SessionFacts, own: Set<string>, config: Config): string {
@@ -106,7 +106,7 @@ function auth(s: SessionFacts, own: Set<string>, foreign: boolean): SafeHtml {
     const d = a.data as { mechanism?: string; outcome?: string; reason?: string; user?: string; tls?: boolean };
     const who = a.mailbox ?? d.user ?? null;
     const mailbox = who !== null && own.has(who) ? html` — <code>${who}</code>` : foreign && d.outcome === 'success' ? ` — ${t('site.preflight.otherMailbox')}` : '';
-    const outcome = d.outcome === 'success' ? t('site.preflight.authOk') : t('site.preflight.authRefused', { reason: d.reason ?? d.outcome ?? '?' });
-    return html`<li>${d.mechanism ?? '?'} : ${outcome}${mailbox}${d.tls === false ? ` ${t('site.preflight.inClear')}` : ''}</li>`;
+    const outcome = d.outcome === 'success' ? t('site.preflight.authOk') : t('site.preflight.authRefused', { reason: authReason(d.reason) });
+    return html`<li>${mechanismName(a.data)} : ${outcome}${mailbox}${d.tls === false ? ` ${t('site.preflight.inClear')}` : ''}</li>`;
   })}</ul>`;
 }
