@@ -73,7 +73,7 @@ export async function startPlatform(config: Config, options: { log?: Logger } = 
     if (fixed.length > 0) log.warn(t('dataFolder.fixed', { count: fixed.length }), { dataDir: config.dataDir });
     const store = await openStore(config);
     cleanups.push(() => store.close());
-    const journal = new Journal(store.db);
+    const journal = new Journal(store.db, { log });
     const pki = await TestPki.open(config, log);
     const pkiChecks = await pki.check();
     for (const failed of pkiChecks.filter((c) => !c.ok)) log.warn('PKI check failed', { check: failed.name, detail: failed.detail });
@@ -109,11 +109,11 @@ export async function startPlatform(config: Config, options: { log?: Logger } = 
     const adminToken = await auth.ensureAdminToken(config.dataDir);
     if (adminToken.created) log.info('admin API token written', { file: adminToken.file });
     const schedule = new ProvisioningSchedule(config.accounts, () => accounts.runBatch(), log);
-    const api = apiRoutes({ config, accounts, directory: users, auth, runner, executions, journal, schedule, log });
+    const api = apiRoutes({ config, accounts, directory: users, auth, runner, executions, journal, schedule, pki, log });
 
     const autoconfig = autoconfigRoutes({ config, mailboxes, journal, log });
-    const site = siteRoutes({ config, accounts, users, auth, identity, journal, executions, log });
-    const runnerWeb = runnerPages({ config, accounts, auth, runner, executions, identity });
+    const site = siteRoutes({ config, accounts, users, auth, identity, journal, executions, pki, log });
+    const runnerWeb = runnerPages({ config, accounts, auth, runner, executions, identity, journal, pki });
     const webmail = webmailRoutes({ config, mailboxes, authenticator: services.authenticator, csrf: identity.csrf, siteSessions: auth.sessions, accounts, trust: () => pki.trustBundlePem(), log });
     const web = await startWebServer(config, log, [assetRoutes, pki.routes(journal), autoconfig, identity.routes, api, site, runnerWeb, webmail], pki.credentials(WEB_SERVER));
     cleanups.push(() => web.close());

@@ -168,6 +168,12 @@ describe('executions, live log and evidence', () => {
     expect(logs.length).toBeGreaterThan(past);
     expect(logs[0]!.data.text).toContain('MIE PSC : TLS IMAP');
     expect(logs.at(-1)!.data.text).toBe('Résultat : NON CONCLUANT (code retour 1)');
+    // Each line carries its run event: what followers act on, whatever the wording.
+    expect(logs[0]!.data.event).toEqual({ type: 'unit.started', jobId: 'psc-tls-imap', title: 'MIE PSC : TLS IMAP (MSS-CONF.01;03)' });
+    const window = logs.find((e) => e.data.event.type === 'window.open')!.data.event;
+    expect(window.until - window.from).toBe(10_000);
+    expect(logs.at(-1)!.data.event).toEqual({ type: 'verdict', verdict: 'INCONCLUSIVE' });
+    expect((await alice.api('GET', `/executions/${quiet}/log`)).body.lines).toEqual(logs.map((e) => e.data));
     expect(followed.events.at(-2)).toMatchObject({ event: 'state', data: { id: quiet, status: 'finished', verdict: 'INCONCLUSIVE' } });
     expect(followed.events.at(-1)).toEqual({ event: 'end', data: { id: quiet, verdict: 'INCONCLUSIVE' } });
 
@@ -204,6 +210,11 @@ describe('executions, live log and evidence', () => {
     expect(evidence.execution.window.end - evidence.execution.window.start).toBe(60_000);
     expect(evidence.execution.checks.some((c: { id: string; requirement: string }) => c.id === 'forbidden-suites' && c.requirement === 'MSS-CONF.03')).toBe(true);
     expect(evidence.log.map((l: { text: string }) => l.text).join('\n')).toContain('ClientHello');
+    // The evidence's log is as it always was (text lines); the run events are in the log API.
+    expect(evidence.log.every((l: object) => !('event' in l))).toBe(true);
+    const events = (await alice.api('GET', `/executions/${busy}/log`)).body.lines.map((l: { event: unknown }) => l.event);
+    expect(events.filter((e: { type: string }) => e.type === 'fact').map((e: { kind: string }) => e.kind)).toContain('tls.client_hello');
+    expect(events.filter((e: { type: string }) => e.type === 'check').map((e: { check: { id: string } }) => e.check.id)).toEqual(execution.checks.map((c: { id: string }) => c.id));
     expect(evidence.observations.map((o: { id: number }) => o.id).sort()).toEqual([...execution.observationIds].sort());
     const hello = evidence.observations.find((o: { kind: string }) => o.kind === 'tls.client_hello');
     expect(hello.data.cipherSuites.length).toBeGreaterThan(0);
@@ -339,7 +350,7 @@ describe('catalogue and document', () => {
       for (const method of [route.method].flat()) registered.push(`${method} ${route.url}`);
     });
     const p = t.platform;
-    await app.register(apiRoutes({ config: p.config, accounts: p.accounts, directory: p.users, auth: p.auth, runner: p.runner, executions: p.executions, journal: p.journal, schedule: p.schedule, log: silentLogger }));
+    await app.register(apiRoutes({ config: p.config, accounts: p.accounts, directory: p.users, auth: p.auth, runner: p.runner, executions: p.executions, journal: p.journal, schedule: p.schedule, pki: p.pki, log: silentLogger }));
     await app.ready();
     const document = (await app.inject('/api/v1/openapi.json')).json();
     await app.close();
@@ -358,6 +369,9 @@ describe('catalogue and document', () => {
     expect(create.responses['201'].content['application/json'].schema.properties).toHaveProperty('patientAddress');
     expect(create.responses['400'].content['application/json'].schema.$ref).toBe('#/components/schemas/Erreur');
     expect(served.body.paths['/api/v1/executions/{id}/events'].get.responses['200'].content).toHaveProperty('text/event-stream');
+    const logLine = served.body.paths['/api/v1/executions/{id}/log'].get.responses['200'].content['application/json'].schema.properties.lines.items;
+    expect(Object.keys(logLine.properties)).toEqual(['seq', 'at', 'level', 'text', 'jobId', 'event']);
+    expect(JSON.stringify(logLine.properties.event)).toContain('"child.started"');
     expect(served.body.paths['/api/v1/executions/{id}'].get.parameters).toEqual([expect.objectContaining({ name: 'id', in: 'path', required: true })]);
   });
 });

@@ -527,6 +527,9 @@ describe('several sessions on one mailbox', () => {
     expect(list).toMatch(/^\* LIST \(\\HasChildren\) "\/" Envoy&AOk-s\r$/m);
     expect(list).toMatch(/^\* LIST \(\\HasNoChildren\) "\/" Envoy&AOk-s\/2025\r$/m);
     expect(await raw.command('LIST "" "%"')).not.toMatch(/2025/);
+    // CREATE subscribes nothing (RFC 3501 §6.3.6 leaves it to the client; see test/imap-rfc.test.ts).
+    expect(await raw.command('LSUB "" "Envoy*"')).not.toMatch(/LSUB \(/);
+    expect(await raw.command('SUBSCRIBE Envoy&AOk-s')).toMatch(/OK SUBSCRIBE completed/);
     expect(await raw.command('LSUB "" "Envoy*"')).toMatch(/^\* LSUB \(\\HasChildren\) "\/" Envoy&AOk-s\r$/m);
     expect((await t.platform.mailboxes.folders((await t.platform.mailboxes.find(user))!.id)).map((f) => f.name)).toContain('Envoyés/2025');
     expect(await raw.command('RENAME Envoy&AOk-s Archives')).toMatch(/OK RENAME completed/);

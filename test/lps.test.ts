@@ -1,6 +1,6 @@
 // The reference LPS against a real platform: every unit job played conformant is judged OK by the
 // catalogue's verdict functions, and every fault makes the job KO on the check it names. The journal the
-// endpoints recorded during the play is judged exactly as the runner does (attribution, then JUDGES), with
+// endpoints recorded during the play is judged exactly as the runner does (attribution, then the kind's judge), with
 // the window from the play's start to the moment every session it opened was closed.
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -8,8 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { attributable } from '../src/catalogue/attribution.ts';
 import { lps } from '../src/cli/lps.ts';
 import { UNIT_JOBS, findJob, type UnitJob } from '../src/catalogue/jobs.ts';
-import { JUDGES, type Judgement } from '../src/catalogue/verdicts/index.ts';
-import { REOPEN_CLOSE_REASON } from '../src/catalogue/verdicts/reopen.ts';
+import { kindOf } from '../src/catalogue/kinds/index.ts';
+import type { Judgement } from '../src/catalogue/verdicts/types.ts';
 import { identityDb } from '../src/identity/db.ts';
 import { PSC_TOOLS_SECRET, TOOLS_CLIENT_ID } from '../src/identity/issuers.ts';
 import { Secrets } from '../src/identity/secrets.ts';
@@ -73,21 +73,14 @@ afterAll(async () => {
 
 /** Plays a job as the runner would have it: the reopen close armed, then the journal of the play judged. */
 async function playAndJudge(job: UnitJob, options: PlayOptions, ip: string | null): Promise<{ report: LpsReport; judgement: Judgement }> {
-  const armed = job.kind === 'reopen' ? armReopen(job) : undefined;
+  // What the runner arms for the job's window (the reopen jobs' server-side close), as it arms it.
+  const armed = kindOf(job).beforeWindow?.(job, account, { armClose: (trigger) => t.platform.sessions.armClose(trigger), runner: t.config.runner });
   try {
     const report = await playJob(job.id, context, options);
     return { report, judgement: await judge(job, report, ip) };
   } finally {
     armed?.cancel();
   }
-}
-
-/** What the runner arms for MSS-CONF.11 (runner.ts, armReopen). */
-function armReopen(job: UnitJob) {
-  const mailbox = account.personalMailbox!;
-  return job.protocol === 'imap'
-    ? t.platform.sessions.armClose({ mailbox, protocol: 'imap', on: 'selected', exceptFolder: 'INBOX', delayMs: t.config.runner.reopenImapDelaySeconds * 1000, reason: REOPEN_CLOSE_REASON })
-    : t.platform.sessions.armClose({ mailbox, protocol: 'smtp', on: 'message-accepted', delayMs: 0, reason: REOPEN_CLOSE_REASON });
 }
 
 async function judge(job: UnitJob, report: LpsReport, ip: string | null): Promise<Judgement> {
@@ -97,7 +90,7 @@ async function judge(job: UnitJob, report: LpsReport, ip: string | null): Promis
   }
   const window = { start: report.startedAt, end: Date.now() };
   const observations = attributable(job, account, ip, await t.platform.journal.query({ since: window.start, until: window.end }));
-  return JUDGES[job.kind]({ job, account, ip, window, observations, final: true });
+  return kindOf(job).judge({ job, account, ip, window, observations, final: true });
 }
 
 function describeJudgement(judgement: Judgement, report: LpsReport): string {
@@ -164,7 +157,7 @@ describe('nothing played', () => {
     const start = Date.now();
     const window = { start, end: start + 1 };
     const observations = attributable(job, account, IP, await t.platform.journal.query({ since: window.start, until: window.end }));
-    expect(JUDGES[job.kind]({ job, account, ip: IP, window, observations, final: true }).status).toBe('INCONCLUSIVE');
+    expect(kindOf(job).judge({ job, account, ip: IP, window, observations, final: true }).status).toBe('INCONCLUSIVE');
   });
 
   it('a reopen play the platform does not close says so and is incomplete', async () => {

@@ -213,8 +213,9 @@ describe('HTTP routes', () => {
     const bundle = await fetch(`${config.publicUrl}/pki/trust/igc-sante-test-roots.pem`);
     expect(await bundle.text()).toBe(pki.trustBundlePem());
     expect(await (await fetch(`${config.publicUrl}/pki/trust/non-igc-root.pem`)).text()).toBe(pki.nonIgcRootPem());
+    expect(await (await fetch(`${config.publicUrl}/pki/trust/motco-evidence-root.pem`)).text()).toBe(pki.evidenceRootPem());
     const downloads = await journal.query({ kind: 'pki.ca_fetch' });
-    expect(downloads.map((o) => o.data.ca ?? o.data.file)).toEqual(['igc-sante-test-root', 'igc-sante-test-roots.pem', 'non-igc-root.pem']);
+    expect(downloads.map((o) => o.data.ca ?? o.data.file)).toEqual(['igc-sante-test-root', 'igc-sante-test-roots.pem', 'non-igc-root.pem', 'motco-evidence-root.pem']);
   });
 
   it('answers garbage with malformedRequest and clear HTTP errors, and keeps serving', async () => {
@@ -360,7 +361,8 @@ describe('trust export and health check', () => {
     const dir = path.join(tmp, 'export');
     const written = await pki.exportTrust(dir);
     const names = written.map((f) => path.basename(f));
-    expect(names).toEqual(expect.arrayContaining(['igc-sante-test-roots.pem', 'non-igc-root.pem', 'igc-sante-test-org.crl', 'igc-sante-test-org.crl.pem', 'README.txt']));
+    expect(names).toEqual(expect.arrayContaining(['igc-sante-test-roots.pem', 'non-igc-root.pem', 'motco-evidence-root.pem', 'igc-sante-test-org.crl', 'igc-sante-test-org.crl.pem', 'README.txt']));
+    expect(fs.readFileSync(path.join(dir, 'motco-evidence-root.pem'), 'utf8')).toBe(pki.evidenceRootPem());
     expect(fs.readFileSync(path.join(dir, 'igc-sante-test-org.crl.pem'), 'utf8')).toMatch(/^-----BEGIN X509 CRL-----/);
     expect(fs.readFileSync(path.join(dir, 'README.txt'), 'utf8')).toContain('SIMULÉES');
     const verify = await openssl('verify', '-crl_check', '-CAfile', path.join(dir, 'igc-sante-test-roots.pem'), '-CRLfile', path.join(dir, 'igc-sante-test-org.crl.pem'), files.revoked);
@@ -370,7 +372,7 @@ describe('trust export and health check', () => {
   it('passes every check, including against the live HTTP responder and CRL', async () => {
     const checks = await pki.check({ baseUrl: config.publicUrl });
     expect(checks.filter((c) => !c.ok)).toEqual([]);
-    expect(checks.map((c) => c.name)).toEqual(expect.arrayContaining(['endpoint org', 'endpoint org-revoq', 'crl igc-sante-test-org', 'ocsp-http org-revoq', 'crl-http psc-revoq']));
+    expect(checks.map((c) => c.name)).toEqual(expect.arrayContaining(['endpoint org', 'endpoint org-revoq', 'crl igc-sante-test-org', 'ocsp-http org-revoq', 'crl-http psc-revoq', 'ca motco-evidence-root', 'evidence-signing']));
   });
 
   it('keeps current CRLs on refresh', async () => {

@@ -37,7 +37,7 @@ describe('store', () => {
     const first = await openStore({ dataDir: dir, database: { url: url.toString() } });
     expect(first.dialect).toBe('postgres');
     expect(first.location).not.toContain('secret-not-shown');
-    const observation = await new Journal(first.db).record({ kind: 'session.open', data: { n: 1 } });
+    const observation = await new Journal(first.db).record({ kind: 'session.open', data: { localAddress: '127.0.0.1', localPort: 1 } });
     expect(typeof observation.id).toBe('number');
     await first.close();
 
@@ -46,7 +46,7 @@ describe('store', () => {
     expect(statSync(remembered).mode & 0o777).toBe(0o600);
     const again = await openStore({ dataDir: dir }); // as a CLI command given --data
     expect(again.dialect).toBe('postgres');
-    expect((await new Journal(again.db).query({})).map((o) => [o.id, o.at > 0, o.data])).toEqual([[observation.id, true, { n: 1 }]]);
+    expect((await new Journal(again.db).query({})).map((o) => [o.id, o.at > 0, o.data])).toEqual([[observation.id, true, { localAddress: '127.0.0.1', localPort: 1 }]]);
     await again.close();
   });
 });

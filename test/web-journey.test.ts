@@ -122,11 +122,13 @@ describe('a new vendor, in the browser', () => {
   });
 });
 
-// The README's walkthrough and this journey must not drift apart.
-describe('the README', () => {
+// The operator guide's walkthrough and this journey must not drift apart.
+describe('the operator guide', () => {
   it('tells a new user this journey', () => {
-    const readme = readFileSync(path.join(import.meta.dirname, '..', 'README.md'), 'utf8');
-    const section = readme.slice(readme.indexOf('## Run your first test in the browser'));
+    const guide = readFileSync(path.join(import.meta.dirname, '..', 'docs', 'operator-guide.md'), 'utf8');
+    const start = guide.indexOf('### A first test in the browser');
+    expect(start).toBeGreaterThan(0);
+    const section = guide.slice(start, guide.indexOf('\n## ', start));
     for (const step of ['Connexion', 'boite-d-envoi', '/psc/edit', 'Créer un nouveau compte', 'Accès à l’outil', 'MIE PSC : TLS SMTP', 'Exécuter maintenant', 'motco lps psc-tls-smtp', 'Déconnexion']) {
       expect(section, step).toContain(step);
     }

@@ -152,7 +152,16 @@ describe('accounts', () => {
 
     // Settings: the valid endpoints, then the ones a client must refuse, with host names and ports.
     const rows = async (heading: string) =>
-      page.locator(`h3:text-is("${heading}") + table tbody tr, h3:text-is("${heading}") + p + table tbody tr`).evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
+      page.locator(`h3:text-is("${heading}") + table tbody tr, h3:text-is("${heading}") + p + table tbody tr`).evaluateAll((trs) =>
+        trs.map((tr) =>
+          [...tr.querySelectorAll('td')].map((td) => {
+            // The value without its « Copier » button.
+            const value = td.cloneNode(true) as typeof td;
+            for (const button of [...value.querySelectorAll('button')]) button.remove();
+            return value.textContent?.trim();
+          }),
+        ),
+      );
     const valid = await rows('Points d’accès conformes');
     expect(valid.map((r) => r[0])).toEqual(['org', 'psc']);
     for (const r of valid) {

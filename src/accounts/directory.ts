@@ -60,7 +60,7 @@ export interface IscClaims {
   organisation?: { raison_sociale?: string | null; immatriculation?: string | null; telephone?: string | null; adresse?: string | null };
 }
 
-export class DirectoryError extends Error {
+export class PlatformDirectoryError extends Error {
   /** Field → French message. */
   constructor(readonly problems: Record<string, string>) {
     super(Object.entries(problems).map(([k, v]) => `${k}: ${v}`).join(' '));
@@ -78,7 +78,7 @@ export class PlatformDirectory {
     const v = organisationValues(input);
     const problems = organisationProblems(v);
     if (!problems.immatriculation && (await this.organisation(v.immatriculation))) problems.immatriculation = problem('isc.problem.immatriculation_exists');
-    if (Object.keys(problems).length) throw new DirectoryError(problems);
+    if (Object.keys(problems).length) throw new PlatformDirectoryError(problems);
     const now = Date.now();
     const row = await this.db
       .insertInto('organisations')
@@ -114,7 +114,7 @@ export class PlatformDirectory {
     if (civilite && !['M', 'Mme'].includes(civilite)) problems.civilite = problem('isc.problem.civilite_invalid');
     const email = clean(input.email);
     if (email && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) problems.email = problem('isc.problem.email_format');
-    if (Object.keys(problems).length) throw new DirectoryError(problems);
+    if (Object.keys(problems).length) throw new PlatformDirectoryError(problems);
     const now = Date.now();
     const row = await this.db
       .insertInto('platform_users')
@@ -147,7 +147,7 @@ export class PlatformDirectory {
     const claimed = claims.organisation ?? {};
     const v = organisationValues({ raisonSociale: claimed.raison_sociale, immatriculation: claimed.immatriculation, telephone: claimed.telephone, adresse: claimed.adresse });
     const problems = organisationProblems(v);
-    if (Object.keys(problems).length) throw new DirectoryError(problems);
+    if (Object.keys(problems).length) throw new PlatformDirectoryError(problems);
     const now = Date.now();
     const organisation = await this.db
       .insertInto('organisations')

@@ -4,11 +4,11 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import type { AccountResult, Accounts, ProductAccount } from '../accounts/accounts.ts';
+import { Access } from '../auth/access.ts';
 import type { Caller } from '../auth/index.ts';
 import { t } from '../i18n/messages.ts';
-import { Access } from './access.ts';
 import type { ApiDeps } from './index.ts';
-import { ApiError, notFound, type Router } from './route.ts';
+import { ApiError, notFound, reached, type Router } from './route.ts';
 import { accountInputSchema, accountSchema, idParams } from './schemas.ts';
 
 const OWNERS = ['vendor', 'admin'] as const;
@@ -79,7 +79,7 @@ export function accountRoutes(router: Router, deps: ApiDeps): void {
     answer: { status: 200, description: 'Compte', schema: accountSchema },
     errors: [404],
     async handler({ caller, params }) {
-      return view(caller, await new Access(caller, accounts).account(params.id));
+      return view(caller, reached(await new Access(caller, accounts).account(params.id)));
     },
   });
 
@@ -95,7 +95,7 @@ export function accountRoutes(router: Router, deps: ApiDeps): void {
     answer: { status: 200, description: 'Compte, avec la modification en attente ou appliquée', schema: accountSchema },
     errors: [400, 404],
     async handler({ caller, params, body }) {
-      await new Access(caller, accounts).account(params.id);
+      reached(await new Access(caller, accounts).account(params.id));
       const result = await accounts.modify(params.id, input(body), caller.user.login);
       if (!result) throw notFound();
       return answer(caller, result);
@@ -113,7 +113,7 @@ export function accountRoutes(router: Router, deps: ApiDeps): void {
     answer: { status: 200, description: 'Compte, avec le nouveau mot de passe', schema: accountSchema },
     errors: [404],
     async handler({ caller, params }) {
-      const account = await new Access(caller, accounts).account(params.id);
+      const account = reached(await new Access(caller, accounts).account(params.id));
       if (!(await accounts.renewPassword(account, params.role, caller.user.login))) throw notFound();
       return view(caller, account);
     },
@@ -130,7 +130,7 @@ export function accountRoutes(router: Router, deps: ApiDeps): void {
     answer: { status: 200, description: 'Fichier PKCS#12', contentType: 'application/x-pkcs12' },
     errors: [404],
     async handler({ caller, params, reply }) {
-      const account = await new Access(caller, accounts).account(params.id);
+      const account = reached(await new Access(caller, accounts).account(params.id));
       if (!account.certificate) throw notFound();
       return reply
         .type('application/x-pkcs12')

@@ -1,13 +1,15 @@
 // /executions: start a job for an account, list, read one with its steps, its log (JSON or live events),
 // stop it, export its evidence (JSON, printable HTML).
 import { z } from 'zod';
+import { Access } from '../auth/access.ts';
 import { t } from '../i18n/messages.ts';
+import { buildEvidence, executionView } from '../runner/evidence.ts';
+import { SELECTION } from '../runner/runner.ts';
 import type { Execution } from '../runner/types.ts';
-import { Access } from './access.ts';
-import { buildEvidence, evidencePage, evidenceSchema, executionView } from './evidence.ts';
+import { evidencePage } from '../web/review/evidence-page.ts';
 import type { ApiDeps } from './index.ts';
-import { ApiError, notFound, type Router } from './route.ts';
-import { executionSchema, executionTreeSchema, idParams, logLineSchema } from './schemas.ts';
+import { ApiError, notFound, reached, type Router } from './route.ts';
+import { evidenceSchema, executionSchema, executionTreeSchema, idParams, logLineSchema } from './schemas.ts';
 
 const READERS = ['vendor', 'reviewer', 'admin'] as const;
 const RUNNERS = ['vendor', 'admin'] as const;
@@ -21,22 +23,24 @@ export function executionRoutes(router: Router, deps: ApiDeps): void {
     url: '/executions',
     operationId: 'startExecution',
     tag: 'Exécutions',
-    summary: 'Lance un travail (test unitaire, job global ou campagne) pour un compte disponible',
+    summary: 'Lance un travail (test unitaire, job global, campagne, ou sélection de tests unitaires) pour un compte disponible',
     roles: RUNNERS,
     body: z.strictObject({
       account: z.number().int().positive().describe('Identifiant du compte'),
-      target: z.string().min(1).describe('Identifiant du test unitaire, du dossier (job global) ou « campaign »'),
+      target: z.string().min(1).describe('Identifiant du test unitaire, du dossier (job global), « campaign », ou « selection » avec units'),
+      units: z.array(z.string()).max(100).optional().describe('Sélection : les tests unitaires à exécuter, joués dans l’ordre du catalogue'),
       delai: z.union([z.number(), z.string()]).optional().describe('Délai d’écoute en secondes'),
       ip: z.string().optional().describe('Adresse IP publique du poste du LPS'),
     }),
     answer: { status: 201, description: 'Exécution lancée', schema: executionSchema },
     errors: [400, 404, 409],
     async handler({ caller, body }) {
-      await access(caller).account(body.account);
-      const started = await runner.start({ accountId: body.account, target: body.target, delai: body.delai, ip: body.ip, startedBy: caller.user.login });
+      reached(await access(caller).account(body.account));
+      const started = await runner.start({ accountId: body.account, target: body.target, units: body.units, delai: body.delai, ip: body.ip, startedBy: caller.user.login });
       if (started.ok) return executionView(started.execution);
       if (started.reason === 'unknown_account') throw new ApiError(409, 'account_unavailable', t('api.error.accountUnavailable'));
-      const fields = started.errors.map((e) => (typeof e === 'string' ? { field: started.reason === 'unknown_target' ? 'target' : 'account', message: e } : e));
+      const field = started.reason === 'unknown_target' ? 'target' : body.target === SELECTION && !started.errors.some((e) => typeof e !== 'string') ? 'units' : 'account';
+      const fields = started.errors.map((e) => (typeof e === 'string' ? { field, message: e } : e));
       throw new ApiError(400, 'invalid', t('api.error.invalid'), fields);
     },
   });
@@ -84,7 +88,7 @@ export function executionRoutes(router: Router, deps: ApiDeps): void {
     answer: { status: 200, description: 'Exécution', schema: executionTreeSchema },
     errors: [404],
     async handler({ caller, params }) {
-      return tree(await access(caller).execution(params.id, executions));
+      return tree(reached(await access(caller).execution(params.id, executions)));
     },
   });
 
@@ -93,14 +97,14 @@ export function executionRoutes(router: Router, deps: ApiDeps): void {
     url: '/executions/:id/log',
     operationId: 'getExecutionLog',
     tag: 'Exécutions',
-    summary: 'Journal d’une exécution (lignes après ?after=)',
+    summary: 'Journal d’une exécution (lignes après ?after=) : chaque ligne en français (text) et ce qu’elle dit en données (event)',
     roles: READERS,
     params: idParams,
     query: z.strictObject({ after: z.coerce.number().int().min(0).optional().describe('Numéro de la dernière ligne déjà lue') }),
     answer: { status: 200, description: 'Lignes du journal', schema: z.object({ status: z.enum(['running', 'finished']), verdict: executionSchema.shape.verdict, lines: z.array(logLineSchema) }) },
     errors: [404],
     async handler({ caller, params, query }) {
-      const execution = await access(caller).execution(params.id, executions);
+      const execution = reached(await access(caller).execution(params.id, executions));
       return { status: execution.status, verdict: execution.verdict, lines: await executions.log(execution.id, query.after ?? 0) };
     },
   });
@@ -110,14 +114,14 @@ export function executionRoutes(router: Router, deps: ApiDeps): void {
     url: '/executions/:id/events',
     operationId: 'followExecution',
     tag: 'Exécutions',
-    summary: 'Journal en direct (text/event-stream) : lignes passées puis événements « log » et « state », puis « end » ; le flux se ferme à la fin de l’exécution',
+    summary: 'Journal en direct (text/event-stream) : lignes passées puis événements « log » (les lignes de /log, avec leur event) et « state », puis « end » ; le flux se ferme à la fin de l’exécution',
     roles: READERS,
     params: idParams,
     query: z.strictObject({ after: z.coerce.number().int().min(0).optional().describe('Reprendre après cette ligne (ou en-tête Last-Event-ID)') }),
     answer: { status: 200, description: 'Flux d’événements', contentType: 'text/event-stream' },
     errors: [404],
     async handler({ request, reply, caller, params, query }) {
-      const execution = await access(caller).execution(params.id, executions);
+      const execution = reached(await access(caller).execution(params.id, executions));
       const lastEventId = Number(request.headers['last-event-id']);
       await streams.stream(reply, execution, query.after ?? (Number.isSafeInteger(lastEventId) && lastEventId > 0 ? lastEventId : 0));
     },
@@ -134,7 +138,7 @@ export function executionRoutes(router: Router, deps: ApiDeps): void {
     answer: { status: 202, description: 'Arrêt demandé ; l’exécution se termine CANCELLED', schema: z.object({ cancelled: z.literal(true) }) },
     errors: [404, 409],
     async handler({ caller, params }) {
-      const execution = await access(caller).execution(params.id, executions);
+      const execution = reached(await access(caller).execution(params.id, executions));
       if (!runner.cancel(execution.id)) throw new ApiError(409, 'not_running', t('api.error.notRunning', { id: execution.id }));
       return { cancelled: true as const };
     },
@@ -151,7 +155,7 @@ export function executionRoutes(router: Router, deps: ApiDeps): void {
     answer: { status: 200, description: 'Preuves (JSON)', schema: evidenceSchema },
     errors: [404],
     async handler({ caller, params, reply }) {
-      const execution = await access(caller).execution(params.id, executions);
+      const execution = reached(await access(caller).execution(params.id, executions));
       reply.header('content-disposition', `attachment; filename="motco-execution-${execution.id}.json"`);
       return buildEvidence(execution, await accountOf(execution), { executions, journal });
     },
@@ -168,7 +172,7 @@ export function executionRoutes(router: Router, deps: ApiDeps): void {
     answer: { status: 200, description: 'Page HTML imprimable', contentType: 'text/html' },
     errors: [404],
     async handler({ caller, params, reply }) {
-      const execution = await access(caller).execution(params.id, executions);
+      const execution = reached(await access(caller).execution(params.id, executions));
       const evidence = await buildEvidence(execution, await accountOf(execution), { executions, journal });
       return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(evidencePage(evidence));
     },

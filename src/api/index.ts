@@ -8,11 +8,13 @@ import type { Auth } from '../auth/index.ts';
 import type { Config } from '../config/config.ts';
 import { t } from '../i18n/messages.ts';
 import type { Journal } from '../observe/journal.ts';
+import type { TestPki } from '../pki/index.ts';
 import type { Runner } from '../runner/runner.ts';
 import type { ExecutionStore } from '../runner/store.ts';
 import type { Logger } from '../util/log.ts';
 import type { RouteRegistrar } from '../web/server.ts';
 import { accountRoutes } from './accounts.ts';
+import { dossierRoutes } from './dossier.ts';
 import { executionRoutes } from './executions.ts';
 import { jobRoutes } from './jobs.ts';
 import { journalRoutes } from './journal.ts';
@@ -31,6 +33,7 @@ export interface ApiDeps {
   executions: ExecutionStore;
   journal: Journal;
   schedule: ProvisioningSchedule;
+  pki: Pick<TestPki, 'signEvidence'>;
   streams: LogStreams;
   log: Logger;
 }
@@ -48,6 +51,7 @@ export function apiRoutes(deps: Omit<ApiDeps, 'streams'>): RouteRegistrar {
         accountRoutes(router, all);
         jobRoutes(router, all);
         executionRoutes(router, all);
+        dossierRoutes(router, all);
         journalRoutes(router, all);
         provisioningRoutes(router, all);
         openApiRoute(router, deps.config);

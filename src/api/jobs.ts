@@ -4,9 +4,9 @@ import { z } from 'zod';
 import { expectations } from '../catalogue/expectations.ts';
 import { CAMPAIGN_ORDER, findFolder, findJob, FOLDERS } from '../catalogue/jobs.ts';
 import { toRunnerAccount } from '../accounts/accounts.ts';
-import { Access } from './access.ts';
+import { Access } from '../auth/access.ts';
 import type { ApiDeps } from './index.ts';
-import { notFound, type Router } from './route.ts';
+import { notFound, reached, type Router } from './route.ts';
 
 const unitJobSchema = z.object({
   id: z.string(),
@@ -71,7 +71,7 @@ export function jobRoutes(router: Router, deps: ApiDeps): void {
     answer: { status: 200, description: 'Travail', schema: z.object({ job: unitJobSchema.nullable(), folder: folderSchema.nullable(), attendus: attendusSchema.nullable() }) },
     errors: [404],
     async handler({ caller, params, query }) {
-      const account = query.account === undefined ? undefined : toRunnerAccount(await new Access(caller, accounts).account(query.account));
+      const account = query.account === undefined ? undefined : toRunnerAccount(reached(await new Access(caller, accounts).account(query.account)));
       const job = findJob(params.id);
       if (job) return { job, folder: null, attendus: expectations(job, { config, account }) };
       const folder = findFolder(params.id);

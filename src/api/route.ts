@@ -32,6 +32,12 @@ export class ApiError extends Error {
 
 export const notFound = () => new ApiError(404, 'not_found', t('api.error.notFound'));
 
+/** What the access policy (src/auth/access.ts) lets the caller reach, or the API's 404. */
+export function reached<T>(value: T | undefined): T {
+  if (value === undefined) throw notFound();
+  return value;
+}
+
 export interface RouteContext<P extends Schema, Q extends Schema, B extends Schema, Public extends boolean> {
   request: FastifyRequest;
   reply: FastifyReply;

@@ -1,6 +1,8 @@
 // Shapes the API sends and receives, shared by its resources; described once here, they validate, shape
 // answers and fill the OpenAPI document.
 import { z } from 'zod';
+import { journalKinds } from '../observe/facts.ts';
+import type { RunEvent } from '../runner/types.ts';
 
 const id = z.coerce.number().int().positive();
 export const idParams = z.strictObject({ id: id.describe('Identifiant') });
@@ -85,11 +87,11 @@ export const executionSchema = z
       })
       .nullable()
       .describe('Le compte tel qu’il était au lancement'),
-    targetType: z.enum(['job', 'folder', 'campaign']),
+    targetType: z.enum(['job', 'folder', 'campaign', 'selection']),
     targetId: z.string(),
     title: z.string().describe('Titre du travail'),
     parentId: z.number().int().nullable(),
-    options: z.object({ delaiSeconds: z.number().int(), ip: z.string().nullable() }),
+    options: z.object({ delaiSeconds: z.number().int(), ip: z.string().nullable(), units: z.array(z.string()).optional().describe('Sélection : ses tests unitaires, dans l’ordre') }),
     status: z.enum(['running', 'finished']),
     verdict: verdict.nullable(),
     startedAt: time,
@@ -105,18 +107,93 @@ export const executionTreeSchema = executionSchema.extend({
   children: z.array(executionSchema.extend({ children: z.array(executionSchema.extend({ children: z.array(z.never()) })) })),
 });
 
-export const logLineSchema = z.object({ seq: z.number().int(), at: time, level: z.enum(['info', 'step', 'fact', 'check', 'result', 'error']), text: z.string(), jobId: z.string().nullable() });
+const targetType = z.enum(['job', 'folder', 'campaign', 'selection']);
 
+/** The runner's events (src/runner/types.ts RunEvent): what each log line says, as data. */
+export const runEventSchema = z
+  .discriminatedUnion('type', [
+    z.object({ type: z.literal('unit.started'), jobId: z.string(), title: z.string() }).describe('Début d’un test unitaire'),
+    z.object({ type: z.literal('user'), runnerUserId: z.string(), nil: z.string() }).describe('Nom utilisateur et référence produit (NIL)'),
+    z.object({ type: z.literal('endpoint'), protocol: z.enum(['imap', 'smtp']), host: z.string(), port: z.number().int() }).describe('Serveur attendu'),
+    z.object({ type: z.literal('options'), delaiSeconds: z.number().int(), ip: z.string().nullable() }).describe('Options de l’exécution'),
+    z.object({ type: z.literal('todo'), instruction: z.string() }).describe('À faire maintenant (français)'),
+    z.object({ type: z.literal('window.open'), from: time, until: time }).describe('Le délai d’écoute est ouvert : le client agit maintenant, jusqu’à `until`'),
+    z.object({ type: z.literal('fact'), observationId: z.number().int(), kind: z.string(), sentence: z.string() }).describe('Fait observé (observation du journal) et sa phrase'),
+    z.object({ type: z.literal('verdict.early') }).describe('Verdict acquis avant la fin du délai d’écoute'),
+    z.object({ type: z.literal('check'), check: checkSchema }).describe('Une vérification du verdict'),
+    z.object({ type: z.literal('fix'), checkId: z.string(), fix: z.string() }).describe('« Que corriger » d’une vérification en échec'),
+    z.object({ type: z.literal('verdict'), verdict }).describe('Fin de l’exécution et son verdict'),
+    z.object({ type: z.literal('stopped'), reason: z.enum(['cancelled', 'shutdown', 'restart']) }).describe('Arrêt : par l’utilisateur, par l’arrêt de la plateforme, ou constaté au redémarrage'),
+    z.object({ type: z.literal('error'), message: z.string() }).describe('Erreur de la plateforme'),
+    z.object({ type: z.literal('folder.started'), folderId: z.string(), count: z.number().int() }).describe('Début d’un job global'),
+    z.object({ type: z.literal('campaign.started'), folders: z.array(z.string()) }).describe('Début de la campagne'),
+    z.object({ type: z.literal('selection.started'), jobs: z.array(z.string()) }).describe('Début d’une sélection de tests unitaires (« Rejouer les KO »)'),
+    z
+      .object({ type: z.literal('child.started'), executionId: z.number().int(), index: z.number().int(), count: z.number().int(), targetType, targetId: z.string(), title: z.string(), instruction: z.string().nullable() })
+      .describe('Début d’une étape, exécution à part entière (#executionId) ; instruction null pour un job global'),
+    z.object({ type: z.literal('child.ended'), executionId: z.number().int(), targetId: z.string(), title: z.string(), verdict }).describe('Fin d’une étape et son verdict'),
+  ])
+  .describe('Ce que dit la ligne, en données : à lire plutôt que le texte, dont la formulation peut changer');
+
+// The schema says exactly what the runner writes.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const sameEvents: Same<z.output<typeof runEventSchema>, RunEvent> = true;
+void sameEvents;
+
+export const logLineSchema = z.object({
+  seq: z.number().int(),
+  at: time,
+  level: z.enum(['info', 'step', 'fact', 'check', 'result', 'error']),
+  text: z.string().describe('La ligne en français'),
+  jobId: z.string().nullable(),
+  event: runEventSchema.nullable().describe('Ce que dit la ligne, en données ; null pour les lignes écrites avant que la plateforme n’enregistre les événements'),
+});
+
+/**
+ * A fact of the journal. Its `data` is sent as recorded; the document gives its shape for each kind from the
+ * journal's own schemas (observe/facts.ts), one `oneOf` branch per kind.
+ */
 export const observationSchema = z
   .object({
     id: z.number().int(),
     at: time,
-    kind: z.string(),
+    kind: z.string().describe('Type de fait (voir oneOf)'),
     endpoint: z.string().nullable(),
     protocol: z.string().nullable(),
     sessionId: z.string().nullable(),
     clientIp: z.string().nullable(),
     clientPort: z.number().int().nullable(),
     mailbox: z.string().nullable(),
-    data: z.record(z.string(), z.unknown()),
+    data: z.record(z.string(), z.unknown()).describe('Données du fait, selon son type'),
+  })
+  // A getter: the kinds' JSON schemas are built when the OpenAPI document is asked for, not at every start (≈ 0.1 s of CPU).
+  .meta({
+    get oneOf() {
+      return journalKinds().map((k) => ({ description: k.description, properties: { kind: { const: k.kind }, data: k.jsonSchema } }));
+    },
   });
+
+const evidenceOf = (children: z.ZodType) =>
+  z.object({
+    execution: executionSchema,
+    durationMs: z.number().int().nullable().describe('Durée de l’exécution, une fois terminée'),
+    log: z.array(logLineSchema.omit({ event: true })),
+    observations: z.array(observationSchema).describe('Observations utilisées par le verdict, en entier'),
+    children,
+  });
+
+const accountSummarySchema = z.object({
+  id: z.number().int(),
+  nil: z.string(),
+  runnerUserId: z.string(),
+  organisation: z.string(),
+  idnatPsc: z.string().nullable(),
+  idnatAuthCli: z.string().nullable(),
+  mailboxes: z.object({ personal: z.string().nullable(), applicative: z.string().nullable(), patient: z.string().nullable() }),
+});
+
+/** The evidence of an execution (runner/evidence.ts); a campaign's global jobs hold unit jobs: two levels of steps at most. */
+export const evidenceSchema = evidenceOf(z.array(evidenceOf(z.array(evidenceOf(z.array(z.never())))))).extend({
+  account: accountSummarySchema.describe('Le compte tel qu’il était au lancement de l’exécution (tel qu’il est à l’export pour les exécutions plus anciennes)'),
+  exportedAt: z.number().int(),
+});

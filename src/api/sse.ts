@@ -3,10 +3,10 @@
 // stream closes: a follower never holds a connection open past the execution's end.
 import type { FastifyReply } from 'fastify';
 import type { Runner } from '../runner/runner.ts';
+import { executionView } from '../runner/evidence.ts';
 import type { ExecutionStore } from '../runner/store.ts';
 import type { Execution, ExecutionEvent, LogLine } from '../runner/types.ts';
 import { EventStreams } from '../web/event-stream.ts';
-import { executionView } from './evidence.ts';
 
 /** The pace of the safety re-read. */
 const RECHECK_MS = 2_000;

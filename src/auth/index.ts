@@ -1,5 +1,5 @@
 // Who is calling: an API token (`Authorization: Bearer …`) or a session cookie, resolved to a platform
-// user whose role decides what they may reach (src/api/access.ts). Also the operator's local token, written
+// user whose role decides what they may reach (src/auth/access.ts). Also the operator's local token, written
 // at first start so that the CLI on the same machine can drive the running platform's API.
 import path from 'node:path';
 import type { FastifyRequest } from 'fastify';

@@ -4,7 +4,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { PlatformDirectory, PlatformUser } from '../accounts/directory.ts';
-import { readCookie, setCookie } from '../identity/web/forms.ts';
+import { readCookie, setCookie } from '../web/cookies.ts';
 import type { Database } from '../store/schema.ts';
 import { hashSecret, newSecret } from './secret.ts';
 

@@ -6,7 +6,7 @@ import { isIP, type Socket } from 'node:net';
 import { Packet, TCPServer, UDPServer, type EcsOption, type Resource } from 'dns2';
 import type { Config } from '../config/config.ts';
 import { normaliseIp } from '../mail/session.ts';
-import type { Journal } from '../observe/journal.ts';
+import type { FactData, Journal } from '../observe/journal.ts';
 import type { Logger } from '../util/log.ts';
 import { Zones, type ZoneAnswer, type ZoneRecord } from './zone.ts';
 
@@ -99,7 +99,7 @@ export async function startDnsServer({ config, journal, log }: DnsServerDeps): P
 }
 
 /** The response to a query, and the facts the journal keeps about it. */
-export function respond(request: Packet, zones: Zones): { response: Packet; facts: Record<string, unknown> } {
+export function respond(request: Packet, zones: Zones): { response: Packet; facts: Omit<FactData<'autoconfig.dns'>, 'transport'> } {
   const [question] = request.questions;
   const refused = (rcode: ZoneAnswer['rcode']): ZoneAnswer => ({ rcode, authoritative: false, answers: [], authority: [], additionals: [] });
   let answer: ZoneAnswer;
@@ -124,7 +124,8 @@ export function respond(request: Packet, zones: Zones): { response: Packet; fact
     qtype: question ? Packet.typeName(question.type) : null,
     qclass: question ? className(question.class) : null,
     rcode: answer.rcode,
-    answered: answer.answers.map(journalRecord),
+    // As advertised; the journal keeps it as JSON, where fields left undefined disappear.
+    answered: answer.answers,
     ...(ecs?.ip ? { ecs: `${ecs.ip}/${ecs.sourcePrefixLength}` } : {}),
     ...(request.errors.length > 0 ? { errors: request.errors.map((e) => e.message) } : {}),
   };
@@ -134,11 +135,6 @@ export function respond(request: Packet, zones: Zones): { response: Packet; fact
 function resource(record: ZoneRecord, name: string): Resource {
   const { endpoint: _endpoint, service: _service, role: _role, ...fields } = record;
   return { ...fields, name, type: Packet.TYPE[record.type], class: Packet.CLASS.IN } as Resource;
-}
-
-/** What was advertised, without the fields that only serve encoding. */
-function journalRecord(record: ZoneRecord): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined));
 }
 
 function className(code: number): string {

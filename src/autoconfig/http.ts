@@ -12,6 +12,7 @@ import type { Journal } from '../observe/journal.ts';
 import type { Logger } from '../util/log.ts';
 import type { RouteRegistrar } from '../web/server.ts';
 import { advertisedServers, ANY_ADDRESS, endpointsFor, type AdvertisedServer } from './advertise.ts';
+import { pscOAuth2 } from './oauth2.ts';
 import { clientConfigXml } from './xml.ts';
 
 const AUTOCONFIG_PATHS = ['/mail/config-v1.1.xml', '/.well-known/autoconfig/mail/config-v1.1.xml'] as const;
@@ -32,6 +33,7 @@ interface Outcome {
 
 export function autoconfigRoutes(deps: AutoconfigHttpDeps): RouteRegistrar {
   const { config, mailboxes, journal, log } = deps;
+  const oAuth2 = pscOAuth2(config, log);
 
   const handle = async (request: FastifyRequest<{ Querystring: Record<string, unknown> }>, reply: FastifyReply) => {
     const asked = request.query.emailaddress;
@@ -51,7 +53,7 @@ export function autoconfigRoutes(deps: AutoconfigHttpDeps): RouteRegistrar {
           emailaddress: asked ?? null,
           mailbox: outcome.mailbox,
           status: outcome.status,
-          answered: outcome.answered,
+          answered: outcome.answered.map((server) => ({ ...server, authentication: [...server.authentication] })),
         },
       });
     } catch (error) {
@@ -71,12 +73,12 @@ export function autoconfigRoutes(deps: AutoconfigHttpDeps): RouteRegistrar {
 
   async function decide(asked: unknown): Promise<Outcome> {
     const refuse = (status: number, body: string): Outcome => ({ status, body: body + '\n', mailbox: null, answered: [] });
-    const answer = (servers: AdvertisedServer[], mailbox: Outcome['mailbox']): Outcome => ({
-      status: 200,
-      body: clientConfigXml({ domain: config.mailDomain, displayName: t('autoconfig.displayName'), displayShortName: t('autoconfig.displayShortName'), servers }),
-      mailbox,
-      answered: servers,
-    });
+    const answer = async (servers: AdvertisedServer[], mailbox: Outcome['mailbox']): Promise<Outcome> => {
+      // The PSC endpoints go with the servers a PSC token opens.
+      const block = servers.some((s) => s.authentication.includes('OAuth2')) ? await oAuth2() : undefined;
+      const body = clientConfigXml({ domain: config.mailDomain, displayName: t('autoconfig.displayName'), displayShortName: t('autoconfig.displayShortName'), servers, ...(block ? { oAuth2: block } : {}) });
+      return { status: 200, body, mailbox, answered: servers };
+    };
     // The ANS text names the URL without a query string: a client may leave the address out, and gets
     // the domain's generic file, as a static autoconfig host would serve it.
     if (asked === undefined) return answer(advertisedServers(config, endpointsFor(config, undefined), ANY_ADDRESS), null);

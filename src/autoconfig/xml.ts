@@ -2,12 +2,15 @@
 // Référentiel #2 names for MSS-CONF.04.
 import { escapeHtml as escapeXml } from '../web/html.ts';
 import type { AdvertisedServer } from './advertise.ts';
+import type { OAuth2Block } from './oauth2.ts';
 
 export interface ClientConfig {
   domain: string;
   displayName: string;
   displayShortName: string;
   servers: AdvertisedServer[];
+  /** Where to get a token for the servers advertised with OAuth2 (a child of clientConfig, after emailProvider). */
+  oAuth2?: OAuth2Block;
 }
 
 export function clientConfigXml(config: ClientConfig): string {
@@ -20,6 +23,7 @@ export function clientConfigXml(config: ClientConfig): string {
     `    <displayShortName>${escapeXml(config.displayShortName)}</displayShortName>`,
     ...config.servers.flatMap(serverLines),
     '  </emailProvider>',
+    ...(config.oAuth2 ? oAuth2Lines(config.oAuth2) : []),
     '</clientConfig>',
   ];
   return lines.join('\n') + '\n';
@@ -35,5 +39,16 @@ function serverLines(server: AdvertisedServer): string[] {
     `      <username>${escapeXml(server.username)}</username>`,
     ...server.authentication.map((value) => `      <authentication>${escapeXml(value)}</authentication>`),
     `    </${element}>`,
+  ];
+}
+
+function oAuth2Lines(block: OAuth2Block): string[] {
+  return [
+    '  <oAuth2>',
+    `    <issuer>${escapeXml(block.issuer)}</issuer>`,
+    `    <scope>${escapeXml(block.scope)}</scope>`,
+    `    <authURL>${escapeXml(block.authURL)}</authURL>`,
+    `    <tokenURL>${escapeXml(block.tokenURL)}</tokenURL>`,
+    '  </oAuth2>',
   ];
 }

@@ -1,5 +1,6 @@
 // The platform's authoritative DNS data, built from the configuration: the mail domain's zone (RFC 6186 SRV
-// records, the autoconfig and name-server names) and the host names of the endpoints and the web server,
+// records, an MX, the domain's own address for https://<domain>/.well-known/autoconfig/…, the autoconfig and
+// name-server names) and the host names of the endpoints and the web server,
 // each one a zone of its own unless it lies inside the mail domain. Pure data and lookups; dns.ts serves it.
 import { isIP } from 'node:net';
 import { Packet } from 'dns2';
@@ -7,7 +8,7 @@ import type { Config } from '../config/config.ts';
 import type { EndpointId } from '../config/schema.ts';
 import { advertisedAddress, MAIL_DOMAIN_ENDPOINTS } from './advertise.ts';
 
-export type RecordType = 'SOA' | 'NS' | 'A' | 'AAAA' | 'SRV';
+export type RecordType = 'SOA' | 'NS' | 'A' | 'AAAA' | 'SRV' | 'MX';
 export type Rcode = 'NOERROR' | 'FORMERR' | 'NXDOMAIN' | 'NOTIMP' | 'REFUSED';
 
 /** A resource record in dns2's field names, plus what it advertises (kept in the journal). */
@@ -21,6 +22,8 @@ export interface ZoneRecord {
   weight?: number;
   port?: number;
   target?: string;
+  /** MX: the host that takes the domain's mail (with `priority`). */
+  exchange?: string;
   primary?: string;
   admin?: string;
   serial?: number;
@@ -70,6 +73,8 @@ export class Zones {
     this.add(addressRecord(nameServer, platform, { role: 'ns' }));
     this.add(addressRecord(config.hosts.autoconfig, platform, { role: 'autoconfig' }));
     this.add(addressRecord(config.hosts.web, platform, { role: 'web' }));
+    // Thunderbird's second autoconfig URL is on the bare domain, served by the web server.
+    this.add(addressRecord(mail, platform, { role: 'web' }));
     for (const e of config.endpoints) this.add(addressRecord(e.host, advertisedAddress(config, e), { endpoint: e.id }));
     for (const { service, port } of SERVICES) {
       MAIL_DOMAIN_ENDPOINTS.forEach((id, rank) => {
@@ -77,6 +82,9 @@ export class Zones {
         this.add({ name: `_${service}._tcp.${mail}`, type: 'SRV', ttl: TTL, priority: 10 * rank, weight: 1, port: port(e), target: e.host, endpoint: id, service });
       });
     }
+    // The domain's mail goes to its first endpoint (RFC 5321 §5.1); clients also look the MX up to find the provider.
+    const exchange = config.endpoints.find((e) => e.id === MAIL_DOMAIN_ENDPOINTS[0])!;
+    this.add({ name: mail, type: 'MX', ttl: TTL, priority: 10, exchange: exchange.host, endpoint: exchange.id });
     for (const service of NOT_OFFERED) this.add({ name: `_${service}._tcp.${mail}`, type: 'SRV', ttl: TTL, priority: 0, weight: 0, port: 0, target: '.', service });
 
     const outside = [...this.records.keys()].filter((name) => !within(name, mail));
@@ -103,9 +111,9 @@ export class Zones {
     }
     const answers = (owned ?? []).filter((r) => type === Packet.TYPE.ANY || Packet.TYPE[r.type] === type);
     if (answers.length === 0) return { rcode: 'NOERROR', authoritative: true, ...empty, authority: soa };
-    // The addresses of SRV targets and name servers, so that clients need not ask again.
+    // The addresses of SRV targets, mail exchangers and name servers, so that clients need not ask again.
     const additionals = answers.flatMap((r) => {
-      const target = r.type === 'SRV' ? r.target : r.type === 'NS' ? r.ns : undefined;
+      const target = r.type === 'SRV' ? r.target : r.type === 'NS' ? r.ns : r.type === 'MX' ? r.exchange : undefined;
       return (target && this.records.get(target)?.filter((a) => a.type === 'A' || a.type === 'AAAA')) || [];
     });
     return { rcode: 'NOERROR', authoritative: true, answers, authority: [], additionals };
@@ -115,7 +123,7 @@ export class Zones {
     const name = record.name.toLowerCase();
     const list = this.records.get(name) ?? [];
     // Endpoints may share a host name: one record per distinct content.
-    const content = (r: ZoneRecord) => JSON.stringify([r.type, r.address, r.ns, r.target, r.port, r.priority]);
+    const content = (r: ZoneRecord) => JSON.stringify([r.type, r.address, r.ns, r.target, r.exchange, r.port, r.priority]);
     if (!list.some((r) => content(r) === content(record))) list.push({ ...record, name });
     this.records.set(name, list);
   }

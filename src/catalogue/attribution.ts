@@ -6,13 +6,7 @@
 // counts: evidence stays with its owner.
 import type { Observation } from '../observe/journal.ts';
 import { sessionOwners } from './facts.ts';
-import type { UnitJob } from './jobs.ts';
-import type { JobAccount } from './verdicts/types.ts';
-
-/** Endpoints whose sessions a job looks at: autoconfiguration may advertise either mail-domain endpoint. */
-export function jobEndpoints(job: UnitJob): string[] {
-  return job.kind === 'autoconfig' ? ['org', 'psc'] : [job.endpoint];
-}
+import type { Job, JobAccount } from './verdicts/types.ts';
 
 export function accountMailboxes(account: JobAccount): string[] {
   return [account.personalMailbox, account.applicativeMailbox].filter((m): m is string => m !== null).map((m) => m.toLowerCase());
@@ -23,9 +17,10 @@ export function accountMailboxes(account: JobAccount): string[] {
  * every fact a session records after authentication carries the mailbox (mail/session.ts), so a session that
  * authenticated before the window still shows whose it is inside it.
  */
-export function attributable(job: UnitJob, account: JobAccount, ip: string | null, observations: Observation[]): Observation[] {
+export function attributable(job: Job, account: JobAccount, ip: string | null, observations: Observation[]): Observation[] {
   const mine = new Set(accountMailboxes(account));
-  const endpoints = new Set(jobEndpoints(job));
+  // Its kind says where the job listens (kinds/: autoconfiguration may advertise either mail-domain endpoint).
+  const endpoints = new Set<string>(job.listensOn);
   const owners = sessionOwners(observations);
   // A session that only *named* a mailbox (in clear, or in a refused login) proves nothing: anyone can type an
   // address. Without an Adresse IP it counts only from an address where one of the account's mailboxes did

@@ -11,7 +11,7 @@ export interface MailCommand {
   ok: boolean;
   /** The folder a SELECT/EXAMINE/… named, when there is one. */
   folder: string | null;
-  observation: Observation;
+  observation: Observation<'command'>;
 }
 
 export interface SessionFacts {
@@ -23,15 +23,15 @@ export interface SessionFacts {
   /** The session started inside the observed range (its first facts, ClientHello included, are here). */
   complete: boolean;
   openedAt: number;
-  closed: Observation | undefined;
+  closed: Observation<'session.close'> | undefined;
   /** Mailbox authenticated on the session, if any. */
   mailbox: string | null;
-  hello: Observation | undefined;
-  established: Observation | undefined;
-  tlsFailure: Observation | undefined;
+  hello: Observation<'tls.client_hello'> | undefined;
+  established: Observation<'tls.established'> | undefined;
+  tlsFailure: Observation<'tls.failed'> | undefined;
   commands: MailCommand[];
-  auths: Observation[];
-  messages: Observation[];
+  auths: Observation<'auth'>[];
+  messages: Observation<'message'>[];
   observations: Observation[];
 }
 
@@ -99,12 +99,11 @@ export function sessionsOf(observations: Observation[]): SessionFacts[] {
   return [...sessions.values()];
 }
 
-function command(o: Observation): MailCommand {
-  const d = o.data as { verb?: string | null; reply?: { code?: unknown; status?: unknown }; tls?: boolean; folder?: string };
-  const reply = d.reply ?? {};
+function command(o: Observation<'command'>): MailCommand {
+  const { verb, reply, tls, folder } = o.data;
   // SMTP replies carry a numeric code; IMAP replies a status word.
   const ok = typeof reply.code === 'number' ? reply.code < 400 : reply.status === 'OK';
-  return { name: (d.verb ?? '').toUpperCase(), at: o.at, tls: Boolean(d.tls), ok, folder: d.folder ?? null, observation: o };
+  return { name: (verb ?? '').toUpperCase(), at: o.at, tls, ok, folder: folder ?? null, observation: o };
 }
 
 /** Sessions whose beginning lies in the observed range: only they show their ClientHello and STARTTLS. */
@@ -118,11 +117,11 @@ export function commandsBeforeTls(session: SessionFacts): MailCommand[] {
 }
 
 /** Authentication attempts refused because TLS was not active (credentials may have travelled in clear). */
-export function authsInClear(session: SessionFacts): Observation[] {
+export function authsInClear(session: SessionFacts): Observation<'auth'>[] {
   return session.auths.filter((a) => a.data.tls === false);
 }
 
-export function successfulAuth(session: SessionFacts): Observation | undefined {
+export function successfulAuth(session: SessionFacts): Observation<'auth'> | undefined {
   return session.auths.find((a) => a.data.outcome === 'success');
 }
 
@@ -141,8 +140,8 @@ export function inboxSelects(session: SessionFacts): MailCommand[] {
  * (refused ones and those sent in clear included), or the MAIL FROM address. Lower-cased.
  */
 export function claimedMailbox(o: Observation): string | null {
-  if (o.kind === 'auth') return typeof o.data.user === 'string' && o.data.user ? o.data.user.toLowerCase() : null;
-  if (o.kind === 'command' && String(o.data.verb ?? '').toUpperCase() === 'MAIL') return /^FROM:\s*<([^<>\s]+)>/i.exec(String(o.data.args ?? ''))?.[1]?.toLowerCase() ?? null;
+  if (o.kind === 'auth') return o.data.user ? o.data.user.toLowerCase() : null;
+  if (o.kind === 'command' && (o.data.verb ?? '').toUpperCase() === 'MAIL') return /^FROM:\s*<([^<>\s]+)>/i.exec(o.data.args)?.[1]?.toLowerCase() ?? null;
   return null;
 }
 
@@ -168,6 +167,6 @@ export function sessionOwners(observations: Observation[]): Map<string, SessionO
 }
 
 /** A message from `mailbox` to itself. */
-export function toSelf(message: Observation, mailbox: string | null): boolean {
-  return message.data.from === mailbox && (message.data.to as string[]).includes(mailbox ?? '');
+export function toSelf(message: Observation<'message'>, mailbox: string | null): boolean {
+  return message.data.from === mailbox && message.data.to.includes(mailbox ?? '');
 }

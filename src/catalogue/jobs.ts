@@ -1,25 +1,17 @@
 // The test catalogue as data (catalogue.md, manual §3.4–3.5): 34 unit jobs in 7 folders, 5 of which are the
-// Ségur global jobs. Titles are the manual's, in French; ids are stable and short, for URLs and the CLI.
+// Ségur global jobs. Titles are the manual's, in French, written out as it writes them; ids are stable and
+// short, for URLs and the CLI. What a job checks and how is its kind's (kinds/).
 import type { EndpointId } from '../config/schema.ts';
+import { t } from '../i18n/messages.ts';
+import { VERDICT_KINDS, type VerdictKind } from './kinds/index.ts';
+import type { Job } from './verdicts/types.ts';
 
-export type VerdictKind = 'tls' | 'imap-access' | 'send' | 'auth-psc' | 'auth-cert' | 'headers' | 'patient' | 'cert-reject' | 'autoconfig' | 'reopen';
-export type BalType = 'PSC' | 'AUTH_CLI';
-export type JobProtocol = 'imap' | 'smtp';
+export type { BalType, JobProtocol } from './verdicts/types.ts';
+export type { VerdictKind } from './kinds/index.ts';
 
-export interface UnitJob {
-  /** Stable short id, e.g. psc-tls-smtp. */
-  id: string;
-  /** Title as the manual shows it. */
-  title: string;
+export interface UnitJob extends Job {
   folder: FolderId;
   kind: VerdictKind;
-  bal: BalType;
-  protocol: JobProtocol;
-  endpoint: EndpointId;
-  /** Requirement references, e.g. ['MSS-CONF.01', 'MSS-CONF.03'] or ['ECO 1.1.5']. */
-  requirements: string[];
-  /** Whether the Adresse IP option is required (catalogue.md: autoconfig, certificate rejection, global jobs). */
-  ipRequired: boolean;
 }
 
 export const FOLDER_IDS = [
@@ -57,109 +49,87 @@ const FOLDER_DESCRIPTIONS: Record<FolderId, string> = {
 
 const GLOBAL: ReadonlySet<FolderId> = new Set(CAMPAIGN_ORDER);
 
-/** How each kind reads in titles and ids, and which requirement it checks. */
-const KINDS: Record<VerdictKind, { label: string; slug: string; requirements: string[]; ipRequired: boolean }> = {
-  tls: { label: 'TLS', slug: 'tls', requirements: ['MSS-CONF.01', 'MSS-CONF.03'], ipRequired: false },
-  'imap-access': { label: 'Accès Mail', slug: 'access', requirements: ['MSS-CONF.06'], ipRequired: false },
-  send: { label: 'Envoi Mail', slug: 'send', requirements: ['MSS-CONF.05'], ipRequired: false },
-  'auth-psc': { label: 'Authentification', slug: 'auth', requirements: ['MSS-CONF.07'], ipRequired: false },
-  'auth-cert': { label: 'Authentification', slug: 'auth', requirements: ['MSS-CONF.12'], ipRequired: false },
-  headers: { label: 'Indicateurs', slug: 'headers', requirements: ['MSS-CONF.14', 'MSS-CONF.15', 'MSS-CONF.16'], ipRequired: false },
-  patient: { label: 'Indicateurs', slug: 'patient', requirements: ['MSS-CONF.21'], ipRequired: false },
-  'cert-reject': { label: '', slug: '', requirements: [], ipRequired: true },
-  autoconfig: { label: 'Autoconfig', slug: 'autoconfig', requirements: ['MSS-CONF.04'], ipRequired: true },
-  reopen: { label: 'Réouv Session', slug: 'reopen', requirements: ['MSS-CONF.11'], ipRequired: false },
-};
-
-/** The three certificate-rejection variants, told apart by the endpoint. */
-const REJECTIONS = {
-  expire: { label: 'Certificat expiré', slug: 'expired', requirement: 'ECO 1.1.5' },
-  revoq: { label: 'Certificat révoqué', slug: 'revoked', requirement: 'ECO 1.1.6' },
-  nonigc: { label: 'AC non IGC Santé', slug: 'nonigc', requirement: 'MSS-CONF.27' },
-} as const;
-
-function requirementLabel(requirements: string[]): string {
-  // "(MSS-CONF.01;03)" as the manual writes several requirements of one family.
-  const [first, ...rest] = requirements;
-  if (!first) return '';
-  const tail = rest.map((r) => r.slice(r.lastIndexOf('.') + 1));
-  return `(${[first, ...tail].join(';')})`;
-}
-
-function unit(folder: FolderId, kind: VerdictKind, bal: BalType, protocol: JobProtocol, variant?: keyof typeof REJECTIONS): UnitJob {
-  const balLabel = bal === 'PSC' ? 'MIE PSC' : 'MIE AUTH_CLI';
-  const balSlug = bal === 'PSC' ? 'psc' : 'authcli';
-  const base = bal === 'PSC' ? 'psc' : 'org';
-  const proto = protocol.toUpperCase();
-  if (kind === 'cert-reject') {
-    const r = REJECTIONS[variant!];
-    return {
-      id: `${balSlug}-${r.slug}-${protocol}`,
-      title: `${balLabel} : ${r.label} ${proto} ${r.requirement.startsWith('ECO') ? `(${r.requirement})` : requirementLabel([r.requirement])}`,
-      folder,
-      kind,
-      bal,
-      protocol,
-      endpoint: `${base}-${variant}` as EndpointId,
-      requirements: [r.requirement],
-      ipRequired: true,
-    };
-  }
-  const k = KINDS[kind];
-  const label = kind === 'patient' ? 'Indicateurs SMTP Mail patient' : kind === 'headers' ? 'Indicateurs SMTP' : `${k.label} ${proto}`;
+/**
+ * One unit job of a folder. Its id says its BAL type and protocol (<psc|authcli>-<what>-<imap|smtp>), its title
+ * the requirements it cites, in the manual's notation: « (MSS-CONF.01;03) » is MSS-CONF.01 and MSS-CONF.03.
+ */
+function unit(id: string, title: string, kind: VerdictKind, endpoint: EndpointId): Omit<UnitJob, 'folder'> {
+  const rules = VERDICT_KINDS[kind];
   return {
-    id: `${balSlug}-${k.slug}-${protocol}`,
-    title: `${balLabel} : ${label} ${requirementLabel(k.requirements)}`,
-    folder,
+    id,
+    title,
     kind,
-    bal,
-    protocol,
-    endpoint: base,
-    requirements: k.requirements,
-    ipRequired: k.ipRequired,
+    bal: id.startsWith('psc-') ? 'PSC' : 'AUTH_CLI',
+    protocol: id.endsWith('-imap') ? 'imap' : 'smtp',
+    endpoint,
+    requirements: requirementsOf(title),
+    ipRequired: rules.ipRequired,
+    listensOn: rules.listensOn?.(endpoint) ?? [endpoint],
   };
 }
 
-/** The general folder of one BAL type, in the manual's order. */
-function general(folder: FolderId, bal: BalType): UnitJob[] {
-  return [
-    unit(folder, 'imap-access', bal, 'imap'),
-    unit(folder, 'cert-reject', bal, 'imap', 'nonigc'),
-    unit(folder, 'cert-reject', bal, 'smtp', 'nonigc'),
-    unit(folder, 'autoconfig', bal, 'imap'),
-    unit(folder, 'autoconfig', bal, 'smtp'),
-    unit(folder, 'send', bal, 'smtp'),
-    unit(folder, 'patient', bal, 'smtp'),
-    unit(folder, 'headers', bal, 'smtp'),
-    unit(folder, 'tls', bal, 'imap'),
-    unit(folder, 'tls', bal, 'smtp'),
-  ];
+/** « … (MSS-CONF.14;15;16) » → MSS-CONF.14, MSS-CONF.15, MSS-CONF.16; « … (ECO 1.1.5) » → ECO 1.1.5. */
+function requirementsOf(title: string): string[] {
+  const [first = '', ...rest] = (/\(([^()]+)\)$/.exec(title)?.[1] ?? '').split(';');
+  return [first, ...rest.map((r) => first.slice(0, first.lastIndexOf('.') + 1) + r)].filter(Boolean);
 }
 
-function rejections(folder: FolderId): UnitJob[] {
-  const jobs: UnitJob[] = [];
-  for (const bal of ['AUTH_CLI', 'PSC'] as const) {
-    for (const variant of ['expire', 'revoq'] as const) {
-      for (const protocol of ['imap', 'smtp'] as const) jobs.push(unit(folder, 'cert-reject', bal, protocol, variant));
-    }
-  }
-  return jobs;
-}
-
-const JOBS_BY_FOLDER: Record<FolderId, UnitJob[]> = {
-  'MSS-LPS-SEGUR-1': rejections('MSS-LPS-SEGUR-1'),
-  'MSS-LPS-SEGUR-APP': [unit('MSS-LPS-SEGUR-APP', 'auth-cert', 'AUTH_CLI', 'imap'), unit('MSS-LPS-SEGUR-APP', 'auth-cert', 'AUTH_CLI', 'smtp')],
-  'MSS-LPS-SEGUR-GEN-APP': general('MSS-LPS-SEGUR-GEN-APP', 'AUTH_CLI'),
-  'MSS-LPS-SEGUR-GEN-PER-ORG': general('MSS-LPS-SEGUR-GEN-PER-ORG', 'PSC'),
-  'MSS-LPS-SEGUR-PER-ORG-1': [unit('MSS-LPS-SEGUR-PER-ORG-1', 'auth-psc', 'PSC', 'imap'), unit('MSS-LPS-SEGUR-PER-ORG-1', 'auth-psc', 'PSC', 'smtp')],
-  'MSS-LPS-SEGUR-PER-ORG-2': [unit('MSS-LPS-SEGUR-PER-ORG-2', 'reopen', 'PSC', 'imap')],
-  'MSS-LPS-SEGUR-PER-ORG-3': [unit('MSS-LPS-SEGUR-PER-ORG-3', 'reopen', 'PSC', 'smtp')],
+/** The unit jobs of each folder, in the manual's order, with the manual's titles. */
+const JOBS_BY_FOLDER: Record<FolderId, Omit<UnitJob, 'folder'>[]> = {
+  'MSS-LPS-SEGUR-1': [
+    unit('authcli-expired-imap', 'MIE AUTH_CLI : Certificat expiré IMAP (ECO 1.1.5)', 'cert-reject', 'org-expire'),
+    unit('authcli-expired-smtp', 'MIE AUTH_CLI : Certificat expiré SMTP (ECO 1.1.5)', 'cert-reject', 'org-expire'),
+    unit('authcli-revoked-imap', 'MIE AUTH_CLI : Certificat révoqué IMAP (ECO 1.1.6)', 'cert-reject', 'org-revoq'),
+    unit('authcli-revoked-smtp', 'MIE AUTH_CLI : Certificat révoqué SMTP (ECO 1.1.6)', 'cert-reject', 'org-revoq'),
+    unit('psc-expired-imap', 'MIE PSC : Certificat expiré IMAP (ECO 1.1.5)', 'cert-reject', 'psc-expire'),
+    unit('psc-expired-smtp', 'MIE PSC : Certificat expiré SMTP (ECO 1.1.5)', 'cert-reject', 'psc-expire'),
+    unit('psc-revoked-imap', 'MIE PSC : Certificat révoqué IMAP (ECO 1.1.6)', 'cert-reject', 'psc-revoq'),
+    unit('psc-revoked-smtp', 'MIE PSC : Certificat révoqué SMTP (ECO 1.1.6)', 'cert-reject', 'psc-revoq'),
+  ],
+  'MSS-LPS-SEGUR-APP': [
+    unit('authcli-auth-imap', 'MIE AUTH_CLI : Authentification IMAP (MSS-CONF.12)', 'auth-cert', 'org'),
+    unit('authcli-auth-smtp', 'MIE AUTH_CLI : Authentification SMTP (MSS-CONF.12)', 'auth-cert', 'org'),
+  ],
+  'MSS-LPS-SEGUR-GEN-APP': [
+    unit('authcli-access-imap', 'MIE AUTH_CLI : Accès Mail IMAP (MSS-CONF.06)', 'imap-access', 'org'),
+    unit('authcli-nonigc-imap', 'MIE AUTH_CLI : AC non IGC Santé IMAP (MSS-CONF.27)', 'cert-reject', 'org-nonigc'),
+    unit('authcli-nonigc-smtp', 'MIE AUTH_CLI : AC non IGC Santé SMTP (MSS-CONF.27)', 'cert-reject', 'org-nonigc'),
+    unit('authcli-autoconfig-imap', 'MIE AUTH_CLI : Autoconfig IMAP (MSS-CONF.04)', 'autoconfig', 'org'),
+    unit('authcli-autoconfig-smtp', 'MIE AUTH_CLI : Autoconfig SMTP (MSS-CONF.04)', 'autoconfig', 'org'),
+    unit('authcli-send-smtp', 'MIE AUTH_CLI : Envoi Mail SMTP (MSS-CONF.05)', 'send', 'org'),
+    unit('authcli-patient-smtp', 'MIE AUTH_CLI : Indicateurs SMTP Mail patient (MSS-CONF.21)', 'patient', 'org'),
+    unit('authcli-headers-smtp', 'MIE AUTH_CLI : Indicateurs SMTP (MSS-CONF.14;15;16)', 'headers', 'org'),
+    unit('authcli-tls-imap', 'MIE AUTH_CLI : TLS IMAP (MSS-CONF.01;03)', 'tls', 'org'),
+    unit('authcli-tls-smtp', 'MIE AUTH_CLI : TLS SMTP (MSS-CONF.01;03)', 'tls', 'org'),
+  ],
+  'MSS-LPS-SEGUR-GEN-PER-ORG': [
+    unit('psc-access-imap', 'MIE PSC : Accès Mail IMAP (MSS-CONF.06)', 'imap-access', 'psc'),
+    unit('psc-nonigc-imap', 'MIE PSC : AC non IGC Santé IMAP (MSS-CONF.27)', 'cert-reject', 'psc-nonigc'),
+    unit('psc-nonigc-smtp', 'MIE PSC : AC non IGC Santé SMTP (MSS-CONF.27)', 'cert-reject', 'psc-nonigc'),
+    unit('psc-autoconfig-imap', 'MIE PSC : Autoconfig IMAP (MSS-CONF.04)', 'autoconfig', 'psc'),
+    unit('psc-autoconfig-smtp', 'MIE PSC : Autoconfig SMTP (MSS-CONF.04)', 'autoconfig', 'psc'),
+    unit('psc-send-smtp', 'MIE PSC : Envoi Mail SMTP (MSS-CONF.05)', 'send', 'psc'),
+    unit('psc-patient-smtp', 'MIE PSC : Indicateurs SMTP Mail patient (MSS-CONF.21)', 'patient', 'psc'),
+    unit('psc-headers-smtp', 'MIE PSC : Indicateurs SMTP (MSS-CONF.14;15;16)', 'headers', 'psc'),
+    unit('psc-tls-imap', 'MIE PSC : TLS IMAP (MSS-CONF.01;03)', 'tls', 'psc'),
+    unit('psc-tls-smtp', 'MIE PSC : TLS SMTP (MSS-CONF.01;03)', 'tls', 'psc'),
+  ],
+  'MSS-LPS-SEGUR-PER-ORG-1': [
+    unit('psc-auth-imap', 'MIE PSC : Authentification IMAP (MSS-CONF.07)', 'auth-psc', 'psc'),
+    unit('psc-auth-smtp', 'MIE PSC : Authentification SMTP (MSS-CONF.07)', 'auth-psc', 'psc'),
+  ],
+  'MSS-LPS-SEGUR-PER-ORG-2': [
+    unit('psc-reopen-imap', 'MIE PSC : Réouv Session IMAP (MSS-CONF.11)', 'reopen', 'psc'),
+  ],
+  'MSS-LPS-SEGUR-PER-ORG-3': [
+    unit('psc-reopen-smtp', 'MIE PSC : Réouv Session SMTP (MSS-CONF.11)', 'reopen', 'psc'),
+  ],
 };
 
 /** Folders in the order the manual lists them in the Jobs tab (§3.4). */
 export const FOLDERS: readonly Folder[] = (
   ['MSS-LPS-SEGUR-APP', 'MSS-LPS-SEGUR-PER-ORG-1', 'MSS-LPS-SEGUR-GEN-APP', 'MSS-LPS-SEGUR-GEN-PER-ORG', 'MSS-LPS-SEGUR-PER-ORG-2', 'MSS-LPS-SEGUR-PER-ORG-3', 'MSS-LPS-SEGUR-1'] as const
-).map((id) => ({ id, description: FOLDER_DESCRIPTIONS[id], global: GLOBAL.has(id), jobs: JOBS_BY_FOLDER[id] }));
+).map((id) => ({ id, description: FOLDER_DESCRIPTIONS[id], global: GLOBAL.has(id), jobs: JOBS_BY_FOLDER[id].map((job) => ({ ...job, folder: id })) }));
 
 export const UNIT_JOBS: readonly UnitJob[] = FOLDERS.flatMap((f) => f.jobs);
 
@@ -172,4 +142,12 @@ export function findJob(id: string): UnitJob | undefined {
 
 export function findFolder(id: string): Folder | undefined {
   return FOLDER_BY_ID.get(id as FolderId);
+}
+
+/** Title of what an execution runs: the unit job's, the global job's (« Job global <id> »), the campaign's or a selection's. */
+export function targetTitle(target: { targetType: 'job' | 'folder' | 'campaign' | 'selection'; targetId: string }): string {
+  if (target.targetType === 'job') return findJob(target.targetId)?.title ?? target.targetId;
+  if (target.targetType === 'folder') return findFolder(target.targetId) ? t('execution.folderTitle', { folder: target.targetId }) : target.targetId;
+  if (target.targetType === 'selection') return t('execution.selectionTitle');
+  return t('execution.campaignTitle');
 }

@@ -51,6 +51,22 @@ export class ApiClient {
     return payload;
   }
 
+  /** A route that answers a file (a dossier's ZIP, say): its bytes and headers; errors as for request(). */
+  async download(method: 'GET' | 'POST', route: string, body?: unknown): Promise<{ bytes: Buffer; headers: Headers }> {
+    let response: Response;
+    try {
+      response = await fetch(`${this.baseUrl}/api/v1${route}`, {
+        method,
+        headers: { authorization: `Bearer ${this.token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+    } catch (error) {
+      throw new Error(t('cli.platformUnreachable', { url: this.baseUrl, message: (error as Error).message }));
+    }
+    if (!response.ok) throw new ApiRequestError(response.status, (await response.json().catch(() => ({}))) as ApiRequestError['body']);
+    return { bytes: Buffer.from(await response.arrayBuffer()), headers: response.headers };
+  }
+
   /** Yields the events of a text/event-stream route until the server closes it. */
   async *events(route: string): AsyncGenerator<ServerEvent> {
     const response = await fetch(`${this.baseUrl}/api/v1${route}`, { headers: { authorization: `Bearer ${this.token}`, accept: 'text/event-stream' } });

@@ -1,9 +1,9 @@
 // `motco isc org add|list`, `motco isc user add|list`, `motco isc admin-password`: vendor organisations and
 // users of the ISC simulator, written to the store (a running platform uses them at once).
-import { t, type MessageKey } from '../i18n/messages.ts';
+import { t } from '../i18n/messages.ts';
 import { identityDb } from '../identity/db.ts';
 import { ISC_ADMIN_PASSWORD } from '../identity/issuers.ts';
-import { DirectoryError, IscDirectory } from '../identity/isc/directory.ts';
+import { IscDirectoryError, IscDirectory } from '../identity/isc/directory.ts';
 import { Secrets } from '../identity/secrets.ts';
 import { openStore } from '../store/store.ts';
 import { configFrom, parse, UsageError, type CommandContext } from './context.ts';
@@ -87,8 +87,8 @@ export async function isc(ctx: CommandContext): Promise<number> {
       }
       return 0;
     } catch (error) {
-      if (!(error instanceof DirectoryError)) throw error;
-      for (const [field, code] of Object.entries(error.problems)) ctx.err(`${FLAGS[field] ?? field}\u00a0: ${t(`isc.problem.${code}` as MessageKey)}`);
+      if (!(error instanceof IscDirectoryError)) throw error;
+      for (const [field, code] of Object.entries(error.problems)) ctx.err(`${FLAGS[field] ?? field}\u00a0: ${t(`isc.problem.${code}`)}`);
       return Object.values(error.problems).every((p) => p.endsWith('_exists')) ? 3 : 2;
     }
   } finally {

@@ -1,7 +1,6 @@
 // `motco` command line: dispatches to one module per command.
-import { ConfigError } from '../config/config.ts';
 import { t } from '../i18n/messages.ts';
-import { UsageError, type CommandContext } from './context.ts';
+import type { CommandContext } from './context.ts';
 
 type Command = (ctx: CommandContext) => Promise<number | void>;
 
@@ -20,6 +19,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   token: async () => (await import('./token.ts')).token,
   account: async () => (await import('./account.ts')).account,
   lps: async () => (await import('./lps.ts')).lps,
+  dossier: async () => (await import('./dossier.ts')).dossier,
 };
 
 export async function main(argv: string[]): Promise<number> {
@@ -41,6 +41,8 @@ export async function main(argv: string[]): Promise<number> {
     const code = await (await load())(ctx);
     return code ?? 0;
   } catch (error) {
+    // Imported here rather than above: `motco --help` then loads neither the settings schema nor zod.
+    const [{ UsageError }, { ConfigError }] = await Promise.all([import('./context.ts'), import('../config/config.ts')]);
     if (error instanceof UsageError || error instanceof ConfigError) {
       ctx.err(error.message);
       return 2;

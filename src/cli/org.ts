@@ -1,6 +1,6 @@
 // `motco org add|list`: the platform's vendor organisations (distinct from the ISC simulator's: ISC logins
 // create them too, from the claims).
-import { DirectoryError, PlatformDirectory } from '../accounts/directory.ts';
+import { PlatformDirectoryError, PlatformDirectory } from '../accounts/directory.ts';
 import { t } from '../i18n/messages.ts';
 import { openStore } from '../store/store.ts';
 import { configFrom, parse, UsageError, type CommandContext } from './context.ts';
@@ -25,7 +25,7 @@ export async function org(ctx: CommandContext): Promise<number> {
       ctx.out(values.json ? JSON.stringify(created) : t('cli.organisationCreated', { name: created.raisonSociale, immatriculation: created.immatriculation }));
       return 0;
     } catch (error) {
-      if (!(error instanceof DirectoryError)) throw error;
+      if (!(error instanceof PlatformDirectoryError)) throw error;
       return printProblems(ctx, error, { raisonSociale: '--raison-sociale', immatriculation: '--immatriculation', telephone: '--telephone', adresse: '--adresse' });
     }
   } finally {

@@ -4,7 +4,6 @@
 import { writeFile } from 'node:fs/promises';
 import { t } from '../i18n/messages.ts';
 import { clockTime } from '../i18n/time.ts';
-import { templateMatcher } from '../lps/follow.ts';
 import type { LogLine, Verdict } from '../runner/types.ts';
 import { ApiClient, ApiRequestError } from './api-client.ts';
 import { configFrom, parse, UsageError, type CommandContext } from './context.ts';
@@ -64,17 +63,14 @@ export async function run(ctx: CommandContext): Promise<number> {
   return result.verdict === 'OK' ? 0 : 1;
 }
 
-const childStart = templateMatcher('runner.childStart');
-
-/** Prints an execution's log as it comes; a step announcing a child execution is followed in turn. */
+/** Prints an execution's log as it comes; a step's `child.started` event is followed into that execution. */
 async function streamLog(api: ApiClient, id: number, print: (text: string) => void, indent: string): Promise<void> {
   const children: Promise<void>[] = [];
   for await (const event of api.events(`/executions/${id}/events`)) {
     if (event.event !== 'log') continue;
     const line = JSON.parse(event.data) as LogLine;
     print(`${indent}${time(line.at)} ${line.text}`);
-    const child = childStart(line.text);
-    if (child?.execution) children.push(streamLog(api, Number(child.execution), print, `${indent}  │ `));
+    if (line.event?.type === 'child.started') children.push(streamLog(api, line.event.executionId, print, `${indent}  │ `));
   }
   await Promise.all(children);
 }

@@ -1,6 +1,6 @@
 // `motco token create --user LOGIN | --reviewer NAME`: a new API token, printed once (only its hash is
 // kept). --reviewer creates the agency reviewer NAME when it does not exist yet.
-import { DirectoryError, PlatformDirectory } from '../accounts/directory.ts';
+import { PlatformDirectoryError, PlatformDirectory } from '../accounts/directory.ts';
 import { ApiTokens } from '../auth/index.ts';
 import { t } from '../i18n/messages.ts';
 import { openStore } from '../store/store.ts';
@@ -22,7 +22,7 @@ export async function token(ctx: CommandContext): Promise<number> {
       try {
         holder = await directory.createUser({ login, role: 'reviewer' });
       } catch (error) {
-        if (!(error instanceof DirectoryError)) throw error;
+        if (!(error instanceof PlatformDirectoryError)) throw error;
         return printProblems(ctx, error, { login: '--reviewer' });
       }
     }

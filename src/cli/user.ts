@@ -1,6 +1,6 @@
 // `motco user add|list`: the platform's users — vendors of an organisation, agency reviewers, operators
 // (admins). Distinct from the ISC simulator's users, who only exist to log in at the simulated ISC.
-import { DirectoryError, PlatformDirectory, type PlatformUser } from '../accounts/directory.ts';
+import { PlatformDirectoryError, PlatformDirectory, type PlatformUser } from '../accounts/directory.ts';
 import { t } from '../i18n/messages.ts';
 import { openStore } from '../store/store.ts';
 import { configFrom, parse, UsageError, type CommandContext } from './context.ts';
@@ -28,7 +28,7 @@ export async function user(ctx: CommandContext): Promise<number> {
       ctx.out(values.json ? JSON.stringify(created) : t('cli.userCreated', { line: userLine(created) }));
       return 0;
     } catch (error) {
-      if (!(error instanceof DirectoryError)) throw error;
+      if (!(error instanceof PlatformDirectoryError)) throw error;
       return printProblems(ctx, error, { login: '--login', role: '--role', organisation: '--org', civilite: '--civilite', email: '--email' });
     }
   } finally {
@@ -42,7 +42,7 @@ function userLine(u: PlatformUser): string {
 }
 
 /** One line per invalid flag; exit 3 when the only problem is that it exists already. */
-export function printProblems(ctx: CommandContext, error: DirectoryError, flags: Record<string, string>): number {
+export function printProblems(ctx: CommandContext, error: PlatformDirectoryError, flags: Record<string, string>): number {
   for (const [field, message] of Object.entries(error.problems)) ctx.err(`${flags[field] ?? field}\u00a0: ${message}`);
   const exists = [t('isc.problem.immatriculation_exists'), t('isc.problem.login_exists')];
   return Object.values(error.problems).every((m) => exists.includes(m)) ? 3 : 2;

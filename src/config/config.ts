@@ -206,6 +206,12 @@ export function envNameToPath(name: string): string[] | undefined {
   return knownPath(result) ? result : undefined;
 }
 
+/** The inverse of envNameToPath: ['smtp', 'maxMessageBytes'] → MOTCO_SMTP__MAX_MESSAGE_BYTES (for the reference). */
+export function envNameOf(settingPath: readonly string[]): string {
+  const segments = settingPath.map((key) => key.replace(/([a-z0-9])([A-Z])/g, '$1_$2').replaceAll('-', '_').toUpperCase());
+  return `MOTCO_${segments.join('__')}`;
+}
+
 /** Whether a path names a setting of the schema (so that a typo in a variable name is reported, not ignored). */
 function knownPath(keys: string[]): boolean {
   let schema: unknown = configSchema;

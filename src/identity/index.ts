@@ -19,7 +19,7 @@ import { createPscSimulator, type PscSimulator } from './psc/simulator.ts';
 import { ISC_ADMIN_PASSWORD, ISC_CLIENT_SECRET, issuers, PSC_TOOLS_SECRET, TOOLS_CLIENT_ID } from './issuers.ts';
 import { Secrets } from './secrets.ts';
 import { AccessTokenVerifier, type Liveness } from './tokens.ts';
-import { Csrf } from './web/forms.ts';
+import { Csrf } from '../web/csrf.ts';
 
 /** How often keys are looked at (a pending key activates, a retired one leaves) and expired rows purged. */
 const MAINTENANCE_MS = 60 * 1000;

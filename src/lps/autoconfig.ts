@@ -4,7 +4,7 @@
 import { lookup, Resolver } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { XMLParser } from 'fast-xml-parser';
-import { httpGet, type HttpOptions } from './http.ts';
+import { httpGet, type HttpOptions } from '../mail/client/http.ts';
 
 export interface DiscoveredServer {
   protocol: 'imap' | 'smtp';

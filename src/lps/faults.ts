@@ -1,8 +1,9 @@
 // The named faults the reference LPS can play, one at a time: each is a single departure from a conformant
 // client, applies to the jobs whose verdict rule can see it, and must make exactly one check of that rule
 // fail (verdicts/*.ts): that is how the platform's verdicts are shown to be right.
-import { t, type MessageKey } from '../i18n/messages.ts';
 import { UNIT_JOBS, type UnitJob, type VerdictKind } from '../catalogue/jobs.ts';
+import type { CheckId } from '../catalogue/verdicts/types.ts';
+import { t } from '../i18n/messages.ts';
 
 export const FAULT_NAMES = [
   'forbidden-suite',
@@ -36,7 +37,7 @@ export interface Fault {
   /** Ids of the unit jobs it applies to. */
   jobs: string[];
   /** Id of the check the job's verdict must fail (or find missing) because of it. */
-  failedCheck(job: UnitJob): string;
+  failedCheck(job: UnitJob): CheckId;
 }
 
 /** Jobs that open a session with the BAL's own authentication and judge it. */
@@ -50,7 +51,7 @@ const kind = (...kinds: VerdictKind[]) => (job: UnitJob) => kinds.includes(job.k
 
 interface Rule {
   applies(job: UnitJob): boolean;
-  check: string | ((job: UnitJob) => string);
+  check: CheckId | ((job: UnitJob) => CheckId);
 }
 
 const RULES: Record<FaultName, Rule> = {
@@ -84,7 +85,7 @@ export const FAULTS: readonly Fault[] = FAULT_NAMES.map((id) => {
   const rule = RULES[id];
   return {
     id,
-    description: t(`lps.fault.${id}` as MessageKey),
+    description: t(`lps.fault.${id}`),
     jobs: UNIT_JOBS.filter((job) => rule.applies(job)).map((job) => job.id),
     failedCheck: (job) => (typeof rule.check === 'string' ? rule.check : rule.check(job)),
   };

@@ -5,7 +5,7 @@ import type { UnitJob } from '../catalogue/jobs.ts';
 import { t } from '../i18n/messages.ts';
 import type { FaultName } from './faults.ts';
 import { xdmArchive, type TestDocument } from './health-document.ts';
-import type { OutgoingMessage } from './message.ts';
+import type { OutgoingMessage } from '../mail/message/compose.ts';
 
 /** The health document the headers job attaches (CI-SIS: compte rendu de consultation). */
 const DOCUMENT = { code: '11488-4', displayName: 'Compte rendu de consultation' };

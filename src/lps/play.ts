@@ -2,22 +2,22 @@
 // or with one named fault (faults.ts). Conformant plays must be judged OK and each fault KO on its check:
 // that is what shows the verdicts right. The report says what was done, step by step, in French, with
 // machine fields beside.
-import { findJob, type UnitJob } from '../catalogue/jobs.ts';
+import { findJob, type UnitJob, type VerdictKind } from '../catalogue/jobs.ts';
 import { jobMailbox } from '../catalogue/verdicts/common.ts';
 import { t, type MessageKey } from '../i18n/messages.ts';
 import { clockTime } from '../i18n/time.ts';
 import { decodeSegment } from '../identity/token-summary.ts';
+import type { ConnectOptions, Target, TlsChoice, Upgrade } from '../mail/client/connection.ts';
+import { ImapClient } from '../mail/client/imap.ts';
+import { login, oauthBearer, plain, xoauth2, type SaslRequest } from '../mail/client/sasl.ts';
+import { ServerCertificates, type VerificationMode } from '../mail/client/server-certificate.ts';
+import { SmtpClient } from '../mail/client/smtp.ts';
+import { composeMessage } from '../mail/message/compose.ts';
 import { ALLOWED_TLS12_SUITES } from '../mail/tls/policy.ts';
 import { discoverByDns, discoverByHttp, resolveHost } from './autoconfig.ts';
-import type { Target, TlsChoice, Upgrade } from './connection.ts';
 import type { ClientKeyPair, LpsContext } from './context.ts';
 import { findFault, type FaultName } from './faults.ts';
-import { ImapClient } from './imap-client.ts';
 import { jobMessage } from './job-message.ts';
-import { composeMessage } from './message.ts';
-import { login, oauthBearer, plain, xoauth2, type SaslRequest } from './sasl.ts';
-import { ServerCertificates, type VerificationMode } from './server-certificate.ts';
-import { SmtpClient, type ConnectOptions } from './smtp-client.ts';
 import type { TokenSource } from './tokens.ts';
 
 export interface PlayOptions {
@@ -103,6 +103,20 @@ type Credentials = { sasl: SaslRequest } | { loginCommand: { user: string; passw
 type SessionEnd = 'done' | 'refused' | 'failed';
 type Phase = 'first' | 'again';
 
+/** What the reference LPS does for each kind of job (kinds/index.ts): a new kind needs its play here. */
+const PLAYS: Record<VerdictKind, (play: Play) => Promise<void>> = {
+  tls: (play) => play.usual(),
+  'imap-access': (play) => play.usual(),
+  send: (play) => play.usual(),
+  'auth-psc': (play) => play.usual(),
+  'auth-cert': (play) => play.usual(),
+  headers: (play) => play.usual(),
+  patient: (play) => play.toPatient(),
+  'cert-reject': (play) => play.usual(),
+  autoconfig: (play) => play.autoconfig(),
+  reopen: (play) => play.reopen(),
+};
+
 class Play {
   readonly steps: LpsStep[] = [];
   readonly connections: LpsConnection[] = [];
@@ -136,19 +150,27 @@ class Play {
     this.step(action, false, key, params);
   }
 
-  async run(): Promise<void> {
-    const job = this.job;
-    if (job.kind === 'autoconfig') return this.autoconfig();
-    if (job.kind === 'reopen') return this.reopen();
-    // One session on the job's endpoint. On a cert-reject endpoint a conformant client refuses the
-    // certificate before sending anything: only faults get to the action.
-    const to = job.kind === 'patient' ? this.context.account.patientAddress! : this.mailbox;
-    await this.session(this.endpointTarget(job.endpoint), await this.credentials('first'), this.usualAction([to]));
+  run(): Promise<void> {
+    return PLAYS[this.job.kind](this);
+  }
+
+  /**
+   * One session on the job's endpoint, its action done for `to` (the mailbox itself by default). On a
+   * cert-reject endpoint a conformant client refuses the certificate before sending anything: only faults get
+   * to the action.
+   */
+  async usual(to = this.mailbox): Promise<void> {
+    await this.session(this.endpointTarget(this.job.endpoint), await this.credentials('first'), this.usualAction([to]));
+  }
+
+  /** The patient jobs' message goes to the account's test patient address. */
+  toPatient(): Promise<void> {
+    return this.usual(this.context.account.patientAddress!);
   }
 
   // The plays that need more than one session or a discovery first.
 
-  private async autoconfig(): Promise<void> {
+  async autoconfig(): Promise<void> {
     const { endpoints, localAddress } = this.context;
     const protocol = this.job.protocol;
     let target: Target;
@@ -182,7 +204,7 @@ class Play {
     await this.session(target, await this.credentials('first', user), this.usualAction([this.mailbox]));
   }
 
-  private async reopen(): Promise<void> {
+  async reopen(): Promise<void> {
     const target = this.endpointTarget(this.job.endpoint);
     const imap = this.job.protocol === 'imap';
     const waitSeconds = this.options.closeWaitSeconds ?? (imap ? this.context.reopenDelaySeconds + 30 : 30);
@@ -293,7 +315,7 @@ class Play {
       this.step('crl', fetch.cached || fetch.outcome === '200', fetch.cached ? 'lps.step.crlCached' : 'lps.step.crl', { url: fetch.url, outcome: fetch.outcome }, { ...fetch }),
     );
     if (!verdict.accepted) {
-      this.step('certificate', true, 'lps.step.certificateRefused', { reason: t(`lps.refusal.${verdict.reason}` as MessageKey), detail: verdict.detail }, { reason: verdict.reason });
+      this.step('certificate', true, 'lps.step.certificateRefused', { reason: t(`lps.refusal.${verdict.reason}`), detail: verdict.detail }, { reason: verdict.reason });
       this.abandon(connection);
       return 'refused';
     }

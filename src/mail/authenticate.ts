@@ -5,6 +5,7 @@
 // the mailbox's own password, or the shared `webmailPassword` when the operator set one.
 import { sameSecret } from '../auth/secret.ts';
 import { summariseBearer, type BearerSummary } from '../identity/token-summary.ts';
+import type { FactData } from '../observe/journal.ts';
 import type { Mailbox, MailboxStore } from './mailbox/store.ts';
 import type { SaslCredentials } from './sasl/mechanisms.ts';
 import type { TlsState } from './tls/starttls.ts';
@@ -23,13 +24,17 @@ export interface BearerVerifier {
   verify(token: string, mailbox: Mailbox): Promise<BearerDecision>;
 }
 
+/** What an `auth` observation says of the credentials and their check (never a secret); the outcome is added by the session. */
+export type AuthFacts = Pick<FactData<'auth'>, 'mechanism'> &
+  Partial<Pick<FactData<'auth'>, 'command' | 'user' | 'authzid' | 'initialResponse' | 'bearer' | 'bearerVerified' | 'bearerDetails' | 'certificateOu' | 'certificateTrusted'>>;
+
 export interface AuthDecision {
   ok: boolean;
   mailbox?: Mailbox;
   /** Stable code of the decision. */
   reason: string;
   /** Facts for the `auth` observation. */
-  facts: Record<string, unknown>;
+  facts: AuthFacts;
 }
 
 /** Where the credentials arrive: whether the endpoint asks clients for a certificate (the org* ones do). */
@@ -47,14 +52,14 @@ export class Authenticator {
 
   /** `place` undefined: the webmail's login form, which is no mail endpoint and sees no certificate. */
   async decide(credentials: SaslCredentials, tls: TlsState | undefined, place?: AuthPlace): Promise<AuthDecision> {
-    const facts: Record<string, unknown> = {
+    const facts: AuthFacts = {
       mechanism: credentials.mechanism,
       user: credentials.user,
       authzid: credentials.authzid,
       initialResponse: credentials.initialResponse,
     };
-    const refuse = (reason: string, extra: Record<string, unknown> = {}): AuthDecision => ({ ok: false, reason, facts: { ...facts, ...extra } });
-    const accept = (mailbox: Mailbox, reason: string, extra: Record<string, unknown> = {}): AuthDecision => ({ ok: true, mailbox, reason, facts: { ...facts, ...extra } });
+    const refuse = (reason: string, extra: Partial<AuthFacts> = {}): AuthDecision => ({ ok: false, reason, facts: { ...facts, ...extra } });
+    const accept = (mailbox: Mailbox, reason: string, extra: Partial<AuthFacts> = {}): AuthDecision => ({ ok: true, mailbox, reason, facts: { ...facts, ...extra } });
 
     if (credentials.mechanism === 'OAUTHBEARER' || credentials.mechanism === 'EXTERNAL') {
       return refuse('mechanism_not_offered', credentials.bearer ? { bearer: summariseBearer(credentials.bearer) } : {});

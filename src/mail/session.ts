@@ -2,7 +2,7 @@
 // about it (TLS, authenticated mailbox) and how its facts reach the journal.
 import { randomUUID } from 'node:crypto';
 import type { EndpointConfig } from '../config/config.ts';
-import type { Journal, ObservationKind } from '../observe/journal.ts';
+import type { FactData, Journal, ObservationKind } from '../observe/journal.ts';
 import type { Logger } from '../util/log.ts';
 import type { TlsState } from './tls/starttls.ts';
 
@@ -34,7 +34,7 @@ export class MailSession {
   private readonly pending = new Set<Promise<void>>();
 
   /** Records a fact of this session. Never throws: a journal failure is logged, the session goes on. */
-  record(kind: ObservationKind, data: Record<string, unknown>): Promise<void> {
+  record<K extends ObservationKind>(kind: K, data: FactData<K>): Promise<void> {
     const written = this.write(kind, data);
     this.pending.add(written);
     void written.then(() => this.pending.delete(written));
@@ -46,17 +46,17 @@ export class MailSession {
     await Promise.all([...this.pending]);
   }
 
-  private async write(kind: ObservationKind, data: Record<string, unknown>): Promise<void> {
+  private async write<K extends ObservationKind>(kind: K, data: FactData<K>): Promise<void> {
     try {
-      await this.journal.record({
+      await this.journal.record<K>({
         kind,
+        data,
         endpoint: this.endpoint.id,
         protocol: this.protocol,
         sessionId: this.id,
         clientIp: this.clientIp,
         clientPort: this.clientPort,
         mailbox: this.mailbox,
-        data,
       });
     } catch (error) {
       this.log.error('journal write failed', { kind, session: this.id, error });

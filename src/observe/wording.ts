@@ -3,7 +3,8 @@
 // (unknown_mailbox, tls_required, LOGIN-COMMAND, an English close reason) reaches a sentence a user reads.
 // An unknown code gets a generic French phrase, never the code itself; the journal and the evidence JSON keep
 // the codes.
-import { t, type MessageKey } from '../i18n/messages.ts';
+import { t, type KeySuffix, type MessageKey } from '../i18n/messages.ts';
+import type { FactData } from './facts.ts';
 
 const TOKEN_REASONS: Record<string, MessageKey> = {
   expired: 'token.expired',
@@ -61,7 +62,7 @@ export function authReason(reason: unknown): string {
 }
 
 /** The mechanism as a person names it: IMAP's LOGIN command is recorded as LOGIN-COMMAND. */
-export function mechanismName(data: Record<string, unknown>): string {
+export function mechanismName(data: Pick<FactData<'auth'>, 'command' | 'mechanism'>): string {
   if (data.command === 'LOGIN' || data.mechanism === 'LOGIN-COMMAND') return t('mechanism.loginCommand');
   const mechanism = typeof data.mechanism === 'string' ? data.mechanism.toUpperCase() : '';
   return /^[A-Z0-9-]{1,20}$/.test(mechanism) ? mechanism : '?';
@@ -88,28 +89,33 @@ export function isCertificateAlert(alert: string): boolean {
 }
 
 /** Alerts with a French name in the catalogue (tlsAlert.*). */
-const KNOWN_ALERTS = new Set([
+const KNOWN_ALERTS: ReadonlySet<string> = new Set<KnownAlert>([
   'close_notify', 'unexpected_message', 'bad_record_mac', 'handshake_failure', 'bad_certificate', 'unsupported_certificate', 'certificate_revoked',
   'certificate_expired', 'certificate_unknown', 'illegal_parameter', 'unknown_ca', 'access_denied', 'decode_error', 'decrypt_error', 'protocol_version',
   'insufficient_security', 'internal_error', 'inappropriate_fallback', 'user_canceled', 'missing_extension', 'unsupported_extension', 'unrecognized_name',
   'bad_certificate_status_response', 'certificate_required', 'no_application_protocol',
 ]);
 
+type KnownAlert = Exclude<KeySuffix<'tlsAlert.'>, 'named' | 'unnamed'>;
+
+const isKnownAlert = (code: string): code is KnownAlert => KNOWN_ALERTS.has(code);
+
 /** « certificat expiré » (certificate expired): the alert's French meaning and its name (RFC 8446 §6), words not a code. */
 export function alertText(alert: string): string {
   const code = alert.toLowerCase();
   const name = code.replaceAll('_', ' ').replace(/[^a-z0-9 ]/g, '');
-  return KNOWN_ALERTS.has(code) ? t('tlsAlert.named', { french: t(`tlsAlert.${code}` as MessageKey), name }) : t('tlsAlert.unnamed', { name });
+  return isKnownAlert(code) ? t('tlsAlert.named', { french: t(`tlsAlert.${code}`), name }) : t('tlsAlert.unnamed', { name });
 }
 
 /** What ended a STARTTLS negotiation, from a `tls.failed` observation's data. */
-export function tlsFailureText(data: Record<string, unknown>): string {
-  if (typeof data.alert === 'string' && data.alert) return t('tlsFailure.alert', { alert: alertText(data.alert) });
+export function tlsFailureText(data: FactData<'tls.failed'>): string {
   if (data.stage === 'client_hello') {
     const reasons: Record<string, MessageKey> = { closed: 'tlsFailure.closedBeforeHello', timeout: 'tlsFailure.helloTimeout', not_tls: 'tlsFailure.notTls', unparseable: 'tlsFailure.unparseable' };
-    return t(reasons[String(data.reason)] ?? 'tlsFailure.unparseable');
+    return t(reasons[data.reason] ?? 'tlsFailure.unparseable');
   }
-  const error = String(data.error ?? '');
+  if (data.alert) return t('tlsFailure.alert', { alert: alertText(data.alert) });
+  if (data.reason === 'no_shared_group') return noSharedGroupText(data.offeredGroups);
+  const error = data.error ?? '';
   if (error === 'CLOSED') return t('tlsFailure.closed');
   if (error === 'ECONNRESET' || error === 'EPIPE') return t('tlsFailure.reset');
   if (error === 'TIMEOUT') return t('tlsFailure.timeout');
@@ -119,9 +125,17 @@ export function tlsFailureText(data: Record<string, unknown>): string {
   return data.by === 'client' ? t('tlsFailure.closed') : t('tlsFailure.server');
 }
 
+/** « groupe X25519 seul proposé : la plateforme exige une courbe d’au moins 256 bits (P-256, P-384, P-521) » */
+function noSharedGroupText(offered: unknown): string {
+  const names: Record<string, string> = { x25519: 'X25519', x448: 'X448', secp256r1: 'P-256', secp384r1: 'P-384', secp521r1: 'P-521' };
+  const groups = (Array.isArray(offered) ? offered : []).map((g) => String(g)).map((g) => names[g.toLowerCase()] ?? g.replace(/[^A-Za-z0-9_-]/g, ''));
+  if (groups.length === 0) return t('tlsFailure.noGroup');
+  return t(groups.length === 1 ? 'tlsFailure.noSharedGroup' : 'tlsFailure.noSharedGroups', { groups: groups.join(', ') });
+}
+
 /** Why a session ended, from a `session.close` observation's data (the reason is English on the wire). */
-export function closeReasonText(data: Record<string, unknown>): string {
-  const reason = typeof data.reason === 'string' ? data.reason : '';
+export function closeReasonText(data: FactData<'session.close'>): string {
+  const reason = data.reason ?? '';
   if (data.by === 'timeout') return t('closeReason.timeout');
   if (reason.includes('MSS-CONF.11')) return t('closeReason.reopen');
   if (reason.startsWith('TLS')) return t('closeReason.tls');

@@ -1,6 +1,7 @@
 // The two simulated CA hierarchies: "IGC Santé TEST" (root → organisation CA) and a stand-in for a commercial
-// CA (root → intermediate). Vendors install these as trust roots, so keys and subjects are created once and
-// then kept; only a missing file brings a new one (and a new root re-issues its intermediate). An
+// CA (root → intermediate), and the platform's own evidence root, which signs nothing but the certificate that
+// signs evidence dossiers (evidence.ts) and pretends to be no one else's. Vendors and the agency install these
+// as trust roots, so keys and subjects are created once and then kept; only a missing file brings a new one (and a new root re-issues its intermediate). An
 // intermediate is re-signed, same key and subject, when the URL of its parent's CRL changes (a new publicUrl):
 // chains still verify with the bundle vendors installed, and clients that check the whole chain find the CRL.
 import type { Logger } from '../util/log.ts';
@@ -16,7 +17,8 @@ export const IGC_ROOT = 'igc-sante-test-root';
 export const IGC_ORG = 'igc-sante-test-org';
 export const NON_IGC_ROOT = 'non-igc-root';
 export const NON_IGC_INTERMEDIATE = 'non-igc-intermediate';
-export const CA_NAMES = [IGC_ROOT, IGC_ORG, NON_IGC_ROOT, NON_IGC_INTERMEDIATE] as const;
+export const EVIDENCE_ROOT = 'motco-evidence-root';
+export const CA_NAMES = [IGC_ROOT, IGC_ORG, NON_IGC_ROOT, NON_IGC_INTERMEDIATE, EVIDENCE_ROOT] as const;
 export type CaName = (typeof CA_NAMES)[number];
 
 /** A CA: its name is also its file name and the last segment of its CRL and certificate URLs. */
@@ -45,6 +47,8 @@ const PROFILES: readonly CaProfile[] = [
   { name: IGC_ORG, parent: IGC_ROOT, subject: subject(IGC_UNIT, 'SIMULATION motco - AC IGC-SANTE ELEMENTAIRE ORGANISATIONS TEST'), pathLength: 0 },
   { name: NON_IGC_ROOT, subject: subject(NON_IGC_UNIT, 'SIMULATION motco - AC RACINE COMMERCIALE NON IGC-SANTE'), pathLength: 1 },
   { name: NON_IGC_INTERMEDIATE, parent: NON_IGC_ROOT, subject: subject(NON_IGC_UNIT, 'SIMULATION motco - AC SERVEURS COMMERCIALE NON IGC-SANTE'), pathLength: 0 },
+  // Not a simulation: the trust anchor of this platform's evidence, under motco's own name only.
+  { name: EVIDENCE_ROOT, subject: [{ C: ['FR'] }, { O: ['motco'] }, { OU: ['Preuves des executions (non ANS)'] }, { CN: ['motco evidence root'] }], pathLength: 0 },
 ];
 
 // Fixed and in the past, so that the expired leaf's window (2023) lies inside the CAs' validity.

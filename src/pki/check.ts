@@ -1,12 +1,13 @@
 // Health check of the test PKI (`motco pki check`, start-up): each endpoint certificate is what its kind
 // promises, CAs and CRLs are sound, and optionally the live HTTP responder and CRL agree.
 import type { Config } from '../config/config.ts';
-import { IGC_ORG, IGC_ROOT, NON_IGC_INTERMEDIATE, NON_IGC_ROOT, type Authority, type CaName } from './authorities.ts';
+import { EVIDENCE_ROOT, IGC_ORG, IGC_ROOT, NON_IGC_INTERMEDIATE, NON_IGC_ROOT, type Authority, type CaName } from './authorities.ts';
 import { chainsTo, isIssuedBy, keyBits, subjectAltNames, type Certificate } from './certificate.ts';
 import { crlNumber } from './crl.ts';
 import { canonicalSerial, DAY_MS, day } from './encoding.ts';
 import { x509 } from './engine.ts';
 import { renewalMarginMs, type EndpointCertificate, type ServerId } from './endpoints.ts';
+import { evidenceRenewalMarginMs, signsEvidence, type EvidenceSigner } from './evidence.ts';
 import { PKI_PATHS } from './issue.ts';
 import { t } from '../i18n/messages.ts';
 import { ocspRequestFor, readOcspResponse } from './ocsp-client.ts';
@@ -25,6 +26,8 @@ export interface CheckContext {
   endpoints: Map<ServerId, EndpointCertificate>;
   crls: Map<CaName, x509.X509Crl>;
   responder: OcspResponder;
+  /** The evidence-signing certificate. */
+  evidence?: EvidenceSigner;
   now: Date;
 }
 
@@ -33,6 +36,7 @@ const MIN_KEY_BITS = 2048;
 export async function checkPki(context: CheckContext, baseUrl?: string): Promise<PkiCheck[]> {
   const checks = [...context.authorities.values()].map((authority) => checkAuthority(authority, context));
   for (const [id, endpoint] of context.endpoints) checks.push(await checkEndpoint(id, endpoint, context));
+  if (context.evidence) checks.push(checkEvidenceSigner(context.evidence, context));
   for (const [name, crl] of context.crls) checks.push(await checkCrl(name, crl, context));
   if (baseUrl) checks.push(...(await checkLive(baseUrl.replace(/\/+$/, ''), context)));
   return checks;
@@ -59,6 +63,18 @@ function checkAuthority(authority: Authority, context: CheckContext): PkiCheck {
   const problems = basicProblems(certificate, context.now);
   if (!isIssuedBy(certificate, context.authorities.get(authority.issuedBy)!.certificate)) problems.push(t('pki.check.brokenChain', { root: authority.issuedBy }));
   return result(`ca ${authority.name}`, problems, () => t('pki.check.caOk', { notAfter: day(certificate.parsed.notAfter), bits: keyBits(certificate) }));
+}
+
+/** The evidence-signing certificate: valid now, issued by the evidence root, for signing documents only. */
+function checkEvidenceSigner(evidence: EvidenceSigner, context: CheckContext): PkiCheck {
+  const { certificate } = evidence;
+  const problems = basicProblems(certificate, context.now);
+  if (!chainsTo(certificate, [context.authorities.get(EVIDENCE_ROOT)!.certificate])) problems.push(t('pki.check.brokenChain', { root: EVIDENCE_ROOT }));
+  if (!signsEvidence(certificate)) problems.push(t('pki.check.evidencePurpose'));
+  const notAfter = day(certificate.parsed.notAfter);
+  const marginMs = evidenceRenewalMarginMs(context.config);
+  if (certificate.parsed.notAfter.getTime() - context.now.getTime() < marginMs) problems.push(t('pki.check.renewalDue', { notAfter, days: Math.round(marginMs / DAY_MS) }));
+  return result('evidence-signing', problems, () => t('pki.check.evidenceOk', { notAfter, root: EVIDENCE_ROOT }));
 }
 
 async function checkEndpoint(id: ServerId, endpoint: EndpointCertificate, context: CheckContext): Promise<PkiCheck> {

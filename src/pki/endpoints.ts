@@ -107,7 +107,8 @@ function endpointSpec(endpoint: EndpointConfig): ServerSpec {
 }
 
 /**
- * The HTTPS listener answers for the web and autoconfig names and the hosts of the URLs we publish. Its leaf
+ * The HTTPS listener answers for the web and autoconfig names, the hosts of the URLs we publish, and the bare
+ * mail domain (Thunderbird's second autoconfig URL is https://<mail domain>/.well-known/autoconfig/…). Its leaf
  * comes from the non-IGC ("commercial") CA: an autoconfig host may present IGC Santé or a commercial
  * certificate (CONF.04), LPS fetch it with their system trust store, and vendors install that root there.
  */
@@ -118,7 +119,7 @@ function webServerSpec(config: Config): ServerSpec {
     id: WEB_SERVER,
     kind: 'non-igc',
     host: config.hosts.autoconfig,
-    names: serverNames([config.hosts.autoconfig, config.hosts.web, ...urlHosts, config.listenAddress, config.autoconfig.address]),
+    names: serverNames([config.hosts.autoconfig, config.hosts.web, config.mailDomain, ...urlHosts, config.listenAddress, config.autoconfig.address]),
     ...(certFile ? { certFile } : {}),
     ...(keyFile ? { keyFile } : {}),
   };

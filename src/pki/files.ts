@@ -12,6 +12,9 @@ export interface PkiLayout {
   endpointChain(id: string): string;
   endpointKey(id: string): string;
   clients: string;
+  /** The evidence-signing certificate (PEM: leaf then the evidence root) and its key. */
+  evidenceChain: string;
+  evidenceKey: string;
 }
 
 export function pkiLayout(dataDir: string): PkiLayout {
@@ -25,5 +28,7 @@ export function pkiLayout(dataDir: string): PkiLayout {
     endpointChain: (id) => path.join(root, 'endpoints', `${id}.pem`),
     endpointKey: (id) => path.join(root, 'endpoints', `${id}.key`),
     clients: path.join(root, 'clients'),
+    evidenceChain: path.join(root, 'evidence', 'signing.pem'),
+    evidenceKey: path.join(root, 'evidence', 'signing.key'),
   };
 }

@@ -1,13 +1,17 @@
 // The platform's test PKI: simulated IGC Santé TEST and non-IGC hierarchies, the endpoints' server
-// certificates, CRLs, OCSP (served and stapled), ORG_AUTH_CLI client certificates, and the judge of the
-// client certificates the endpoints receive. Everything persists under <dataDir>/pki/.
+// certificates, CRLs, OCSP (served and stapled), ORG_AUTH_CLI client certificates, the judge of the
+// client certificates the endpoints receive, and the evidence root with its certificate that signs evidence
+// dossiers. Everything persists under <dataDir>/pki/.
 import path from 'node:path';
 import type { Config } from '../config/config.ts';
 import type { Journal } from '../observe/journal.ts';
 import { silentLogger, type Logger } from '../util/log.ts';
 import { securePrivateFolder } from '../util/files.ts';
 import type { RouteRegistrar } from '../web/server.ts';
-import { CA_NAMES, IGC_ORG, IGC_ROOT, loadAuthorities, type Authority, type CaName } from './authorities.ts';
+import { CA_NAMES, EVIDENCE_ROOT, IGC_ORG, IGC_ROOT, loadAuthorities, type Authority, type CaName } from './authorities.ts';
+import type { Certificate } from './certificate.ts';
+import { signDetached, verifyDetached, type SignatureReading } from './cms.ts';
+import { loadEvidenceSigner, type EvidenceSigner } from './evidence.ts';
 import { checkPki, type PkiCheck } from './check.ts';
 import {
   issueClientCertificate,
@@ -27,13 +31,14 @@ import { readManifest, writeManifest, type Manifest } from './manifest.ts';
 import { OcspResponder } from './ocsp.ts';
 import { CertificateRegistry } from './registry.ts';
 import { pkiRoutes } from './routes.ts';
-import { exportTrust, igcTrustBundle, nonIgcRoot, TRUST_FILES } from './trust.ts';
+import { evidenceRoot, exportTrust, igcTrustBundle, nonIgcRoot, TRUST_FILES } from './trust.ts';
 
 export type { PkiCheck } from './check.ts';
 export { idnatProblem, writeClientCertificate, type ClientCertificate, type ClientCertificateFiles, type ClientCertificateOptions } from './client-certificates.ts';
 export { WEB_SERVER, type EndpointCredentials, type ServerId } from './endpoints.ts';
 export type { ClientCertificateJudgement, ClientCertificateProblem } from './judge.ts';
 export { TRUST_FILES } from './trust.ts';
+export type { CertificateSummary, SignatureProblem, SignatureReading, SignatureStatus } from './cms.ts';
 
 interface PkiState {
   config: Config;
@@ -45,6 +50,7 @@ interface PkiState {
   manifest: Manifest;
   registry: CertificateRegistry;
   crls: Map<CaName, x509.X509Crl>;
+  evidence: EvidenceSigner;
 }
 
 export class TestPki {
@@ -65,11 +71,14 @@ export class TestPki {
     const manifest = await readManifest(layout.manifest);
     const authorities = await loadAuthorities({ layout, urls, keyBits: config.pki.keyBits, log });
     const endpoints = await loadEndpointCertificates({ config, layout, urls, authorities, manifest, log, now });
+    const evidence = await loadEvidenceSigner({ config, layout, urls, root: authorities.get(EVIDENCE_ROOT)!, manifest, log, now });
     const crlContext = { layout, manifest, validityDays: config.pki.crlValidityDays, log, now };
     const crls = await refreshCrls(authorities.values(), await readCrls(layout, CA_NAMES), crlContext);
     await writeManifest(layout.manifest, manifest);
     const registry = await buildRegistry(authorities, endpoints, manifest, layout);
-    return new TestPki({ config, log, layout, urls, authorities, endpoints, manifest, registry, crls });
+    // Its OCSP status is good: nothing else names it (the journal's holders are endpoints and IdNats).
+    registry.addIssued(EVIDENCE_ROOT, evidence.certificate.serialNumber, {});
+    return new TestPki({ config, log, layout, urls, authorities, endpoints, manifest, registry, crls, evidence });
   }
 
   /** A mail endpoint's certificate and key, or the web server's (WEB_SERVER). */
@@ -97,6 +106,21 @@ export class TestPki {
 
   nonIgcRootPem(): string {
     return nonIgcRoot(this.state.authorities);
+  }
+
+  /** motco-evidence-root.pem: what evidence dossiers of this platform verify against. */
+  evidenceRootPem(): string {
+    return evidenceRoot(this.state.authorities);
+  }
+
+  /** The detached CMS signature (DER) of `content` by the evidence-signing certificate, with its chain. */
+  signEvidence(content: Uint8Array, at: Date = new Date()): Promise<Buffer> {
+    return signDetached(content, this.state.evidence, at);
+  }
+
+  /** Checks a detached signature against this platform's evidence root (and `otherRoots`, if given). */
+  verifyEvidence(p7s: Uint8Array, content: Uint8Array, otherRoots: Certificate[] = []): Promise<SignatureReading> {
+    return verifyDetached(p7s, content, [this.authority(EVIDENCE_ROOT).certificate, ...otherRoots]);
   }
 
   /** CAs that verify ORG_AUTH_CLI client certificates (Node TLS `ca` option). */
@@ -137,8 +161,8 @@ export class TestPki {
 
   /** With a base URL, also asks the running web server's OCSP responder and CRL URL. */
   check(options: { baseUrl?: string } = {}): Promise<PkiCheck[]> {
-    const { config, authorities, endpoints, crls } = this.state;
-    return checkPki({ config, authorities, endpoints, crls, responder: this.responder, now: new Date() }, options.baseUrl);
+    const { config, authorities, endpoints, crls, evidence } = this.state;
+    return checkPki({ config, authorities, endpoints, crls, evidence, responder: this.responder, now: new Date() }, options.baseUrl);
   }
 
   /** Re-signs the CRLs and renews the mail endpoints' staples that are due; meant to be called periodically. */
@@ -149,7 +173,11 @@ export class TestPki {
 
   routes(journal: Journal): RouteRegistrar {
     const { registry, log } = this.state;
-    const trustFiles: Record<string, () => string> = { [TRUST_FILES.igc]: () => this.trustBundlePem(), [TRUST_FILES.nonIgc]: () => this.nonIgcRootPem() };
+    const trustFiles: Record<string, () => string> = {
+      [TRUST_FILES.igc]: () => this.trustBundlePem(),
+      [TRUST_FILES.nonIgc]: () => this.nonIgcRootPem(),
+      [TRUST_FILES.evidence]: () => this.evidenceRootPem(),
+    };
     return pkiRoutes(
       {
         crl: (name) => this.state.crls.get(name as CaName),

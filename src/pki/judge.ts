@@ -11,8 +11,9 @@ export interface ClientCertificateJudgement {
   subject?: string;
   issuer?: string;
   serialNumber?: string;
-  notBefore?: Date;
-  notAfter?: Date;
+  /** ISO 8601, as the journal keeps it. */
+  notBefore?: string;
+  notAfter?: string;
   ou?: string;
   organisation?: string;
   commonName?: string;
@@ -63,8 +64,8 @@ export function judgeClientCertificate(chainDer: Buffer[], at: Date, orgCa: Cert
     subject: parsed.subject,
     issuer: parsed.issuer,
     serialNumber: leaf.serialNumber,
-    notBefore: parsed.notBefore,
-    notAfter: parsed.notAfter,
+    notBefore: parsed.notBefore.toISOString(),
+    notAfter: parsed.notAfter.toISOString(),
     ou: field('OU'),
     organisation: field('O'),
     commonName: field('CN'),

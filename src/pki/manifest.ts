@@ -19,6 +19,8 @@ const manifestSchema = z.object({
   endpoints: z.partialRecord(z.enum(SERVER_IDS), z.object({ serialNumber: z.string(), fingerprint: z.string() })),
   revocations: z.array(revocationSchema),
   crlNumbers: z.partialRecord(z.enum(CA_NAMES), z.number().int().nonnegative()),
+  /** The evidence-signing certificate's serial and the fingerprint of the inputs it was issued from (evidence.ts). */
+  evidence: z.object({ serialNumber: z.string(), fingerprint: z.string() }).optional(),
 });
 
 export type Manifest = z.infer<typeof manifestSchema>;

@@ -1,7 +1,7 @@
 // HTTP face of the PKI: CRLs, CA certificates, trust bundles and the OCSP responder (RFC 6960 appendix A,
 // POST and GET). Every fetch is recorded in the journal: whether a client checks revocation is evidence.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Journal, ObservationKind } from '../observe/journal.ts';
+import type { FactData, Journal } from '../observe/journal.ts';
 import type { Logger } from '../util/log.ts';
 import type { RouteRegistrar } from '../web/server.ts';
 import type { Authority, CaName } from './authorities.ts';
@@ -27,11 +27,12 @@ const OCSP_REQUEST_TYPE = 'application/ocsp-request';
 const OCSP_BODY_LIMIT = 16 * 1024;
 const TEXT = 'text/plain; charset=utf-8';
 
+type PkiKind = 'pki.crl_fetch' | 'pki.ocsp_request' | 'pki.ca_fetch';
+
 export function pkiRoutes(source: PkiHttpSource, journal: Journal, log: Logger): RouteRegistrar {
-  const observe = async (request: FastifyRequest, kind: ObservationKind, data: Record<string, unknown>) => {
+  const observe = async <K extends PkiKind>(request: FastifyRequest, kind: K, data: FactData<K>) => {
     try {
-      const userAgent = request.headers['user-agent'];
-      await journal.record({ kind, protocol: 'http', clientIp: request.ip, clientPort: request.socket.remotePort, data: { ...data, path: request.url, userAgent } });
+      await journal.record<K>({ kind, protocol: 'http', clientIp: request.ip, clientPort: request.socket.remotePort, data });
     } catch (error) {
       // A journal failure must not cost the client its answer.
       log.warn('pki: journal record failed', { kind, error });
@@ -42,7 +43,7 @@ export function pkiRoutes(source: PkiHttpSource, journal: Journal, log: Logger):
     const answer = await source.answerOcsp(der);
     // Each serial with whom it was issued to: an endpoint, a structure (IdNat) or one of our CAs.
     const requests = answer.requests.map((r) => ({ ...r, ...(r.issuer ? source.holderOf(r.issuer, r.serialNumber) : {}) }));
-    await observe(request, 'pki.ocsp_request', { method: request.method, responseStatus: answer.responseStatus, nonce: answer.nonce, requests });
+    await observe(request, 'pki.ocsp_request', { method: request.method, responseStatus: answer.responseStatus, nonce: answer.nonce, requests, ...asked(request) });
     return reply
       .code(answer.responseStatus === 'malformedRequest' ? 400 : 200)
       .type('application/ocsp-response')
@@ -58,7 +59,7 @@ export function pkiRoutes(source: PkiHttpSource, journal: Journal, log: Logger):
       scope.get<{ Params: { file: string } }>(`${PKI_PATHS.crl}/:file`, async (request, reply) => {
         const name = withoutSuffix(request.params.file, '.crl');
         const crl = name === undefined ? undefined : source.crl(name);
-        await observe(request, 'pki.crl_fetch', { ca: name, found: crl !== undefined, crlNumber: crl && crlNumber(crl) });
+        await observe(request, 'pki.crl_fetch', { ca: name, found: crl !== undefined, crlNumber: crl && crlNumber(crl), ...asked(request) });
         if (!crl) return reply.code(404).type(TEXT).send(t('pki.unknownCrl', { name: request.params.file }));
         return reply.type('application/pkix-crl').send(Buffer.from(crl.rawData));
       });
@@ -66,14 +67,14 @@ export function pkiRoutes(source: PkiHttpSource, journal: Journal, log: Logger):
       scope.get<{ Params: { file: string } }>(`${PKI_PATHS.ca}/:file`, async (request, reply) => {
         const name = withoutSuffix(request.params.file, '.crt');
         const authority = name === undefined ? undefined : source.authority(name);
-        await observe(request, 'pki.ca_fetch', { ca: name, found: authority !== undefined });
+        await observe(request, 'pki.ca_fetch', { ca: name, found: authority !== undefined, ...asked(request) });
         if (!authority) return reply.code(404).type(TEXT).send(t('pki.unknownCa', { name: request.params.file }));
         return reply.type('application/pkix-cert').send(authority.certificate.der);
       });
 
       scope.get<{ Params: { file: string } }>(`${PKI_PATHS.trust}/:file`, async (request, reply) => {
         const content = source.trustFile(request.params.file);
-        await observe(request, 'pki.ca_fetch', { file: request.params.file, found: content !== undefined });
+        await observe(request, 'pki.ca_fetch', { file: request.params.file, found: content !== undefined, ...asked(request) });
         if (content === undefined) return reply.code(404).type(TEXT).send(t('pki.unknownCa', { name: request.params.file }));
         return reply.type('application/x-pem-file').send(content);
       });
@@ -87,6 +88,11 @@ export function pkiRoutes(source: PkiHttpSource, journal: Journal, log: Logger):
       );
     });
   };
+}
+
+/** What every PKI fact keeps of the request. */
+function asked(request: FastifyRequest): { path: string; userAgent: string | undefined } {
+  return { path: request.url, userAgent: request.headers['user-agent'] };
 }
 
 function withoutSuffix(file: string, suffix: string): string | undefined {

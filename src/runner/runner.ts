@@ -1,23 +1,26 @@
-// The test runner: starts executions of a unit job, a folder (global job) or the campaign, listens to the
-// journal during each unit's window, logs what the client does in French, ends early once the verdict is
-// certain, and keeps options, log, checks, verdict and the observations used.
+// The test runner: starts executions of a unit job, a folder (global job), the campaign or a selection of unit
+// jobs (the readiness board's « Rejouer les KO »), listens to the
+// journal during each unit's window, records what happens as run events (each with its French line,
+// render.ts), ends early once the verdict is certain, and keeps options, log, checks, verdict and the
+// observations used.
 import { EventEmitter } from 'node:events';
 import type { Config } from '../config/config.ts';
 import { attributable } from '../catalogue/attribution.ts';
 import { expectations } from '../catalogue/expectations.ts';
-import { CAMPAIGN_ORDER, findFolder, findJob, type Folder, type UnitJob } from '../catalogue/jobs.ts';
-import { JUDGES, type Check, type JobAccount, type Judgement } from '../catalogue/verdicts/index.ts';
-import { CHECK_MARKS, jobMailbox } from '../catalogue/verdicts/common.ts';
-import { REOPEN_CLOSE_REASON } from '../catalogue/verdicts/reopen.ts';
+import { CAMPAIGN_ORDER, findFolder, findJob, UNIT_JOBS, type Folder, type UnitJob } from '../catalogue/jobs.ts';
+import { kindOf } from '../catalogue/kinds/index.ts';
+import type { Check, JobAccount, Judgement } from '../catalogue/verdicts/types.ts';
+import { jobMailbox } from '../catalogue/verdicts/common.ts';
 import { t } from '../i18n/messages.ts';
-import { clockTime } from '../i18n/time.ts';
 import type { SessionRegistry } from '../mail/sessions.ts';
 import type { Journal, Observation } from '../observe/journal.ts';
 import type { Logger } from '../util/log.ts';
 import { narrate } from '../observe/narrate.ts';
+import { Intake, type JobWindow } from './intake.ts';
 import { validateOptions, type OptionError } from './options.ts';
 import type { ExecutionStore } from './store.ts';
-import type { Execution, ExecutionAccount, ExecutionEvent, LogLevel, TargetType, Verdict } from './types.ts';
+import { lineOf } from './render.ts';
+import type { Execution, ExecutionAccount, ExecutionEvent, RunEvent, TargetType, Verdict } from './types.ts';
 
 export interface RunnerAccount extends JobAccount {
   id: number;
@@ -32,12 +35,18 @@ export interface AccountDirectory {
 
 export interface StartRequest {
   accountId: number;
-  /** Unit job id, folder id, or "campaign". */
+  /** Unit job id, folder id, "campaign", or "selection" with `units`. */
   target: string;
+  /** A selection's unit job ids: run in the catalogue's order, whatever order they come in. */
+  units?: unknown;
   delai?: unknown;
   ip?: unknown;
   startedBy: string;
 }
+
+export const SELECTION = 'selection';
+/** Every unit job at most once: a selection is never longer than the catalogue. */
+const MAX_SELECTION = UNIT_JOBS.length;
 
 export type StartResult = { ok: true; execution: Execution } | { ok: false; reason: 'unknown_target' | 'unknown_account' | 'invalid'; errors: OptionError[] | string[] };
 
@@ -51,9 +60,8 @@ interface RunnerDeps {
 }
 
 export type Target = { type: 'job'; job: UnitJob } | { type: 'folder'; folder: Folder } | { type: 'campaign' };
-
-/** How often a running unit job looks at the journal even without news from this process. */
-const RESCAN_MS = 3000;
+/** What an execution runs: a target of the Jobs tab, or a selection of unit jobs. */
+type Runnable = Target | { type: 'selection'; jobs: UnitJob[] };
 
 /** An execution running in this process: its log sequence, its cancellation and its followers. */
 class LiveExecution {
@@ -68,8 +76,9 @@ class LiveExecution {
     private readonly events: EventEmitter,
   ) {}
 
-  async log(level: LogLevel, text: string, jobId: string | null = null): Promise<void> {
-    const line = await this.store.appendLog(this.execution.id, ++this.seq, level, text, jobId);
+  /** Records an event with its French line (render.ts) and tells the followers. */
+  async emit(event: RunEvent, jobId: string | null = null): Promise<void> {
+    const line = await this.store.appendLog(this.execution.id, lineOf(++this.seq, event, jobId));
     this.events.emit(String(this.execution.id), { type: 'log', line } satisfies ExecutionEvent);
   }
 }
@@ -77,9 +86,12 @@ class LiveExecution {
 export class Runner {
   private readonly live = new Map<number, LiveExecution>();
   private readonly events = new EventEmitter();
+  /** The one subscription to the journal, for every running unit job (intake.ts). */
+  private readonly intake: Intake;
 
   constructor(private readonly deps: RunnerDeps) {
     this.events.setMaxListeners(0);
+    this.intake = new Intake(deps.journal, deps.log);
   }
 
   /** Executions a previous process left running end INTERRUPTED, with a line saying so. */
@@ -87,14 +99,15 @@ export class Runner {
     const stale = await this.deps.store.running();
     for (const execution of stale) {
       const seq = (await this.deps.store.log(execution.id)).at(-1)?.seq ?? 0;
-      await this.deps.store.appendLog(execution.id, seq + 1, 'error', t('runner.interruptedAtRestart'), null);
+      await this.deps.store.appendLog(execution.id, lineOf(seq + 1, { type: 'stopped', reason: 'restart' }, null));
       await this.deps.store.finish(execution.id, 'INTERRUPTED', execution.checks, execution.observationIds);
     }
     return stale.length;
   }
 
   async start(request: StartRequest): Promise<StartResult> {
-    const target = resolveTarget(request.target);
+    const target: Runnable | undefined = request.target === SELECTION ? selectionOf(request.units) : resolveTarget(request.target);
+    if (request.target === SELECTION && !target) return { ok: false, reason: 'invalid', errors: [t('runner.error.units')] };
     if (!target) return { ok: false, reason: 'unknown_target', errors: [t('runner.error.unknownTarget', { target: request.target })] };
     const account = await this.deps.accounts.find(request.accountId);
     if (!account) return { ok: false, reason: 'unknown_account', errors: [t('runner.error.unknownAccount')] };
@@ -102,11 +115,12 @@ export class Runner {
     const missingBal = jobs.find((j) => !jobMailbox(j, account));
     if (missingBal) return { ok: false, reason: 'invalid', errors: [t(missingBal.bal === 'PSC' ? 'runner.error.noPersonalMailbox' : 'runner.error.noApplicativeMailbox')] };
     const { runner } = this.deps.config;
-    const ipRequired = target.type !== 'job' || target.job.ipRequired;
+    const ipRequired = target.type === 'job' || target.type === 'selection' ? jobs.some((j) => j.ipRequired) : true;
     const options = validateOptions({ delai: request.delai, ip: request.ip }, { min: runner.delaiMinSeconds, max: runner.delaiMaxSeconds, default: runner.delaiDefaultSeconds }, ipRequired);
     if (!options.ok) return { ok: false, reason: 'invalid', errors: options.errors };
+    const value = target.type === 'selection' ? { ...options.value, units: jobs.map((j) => j.id) } : options.value;
 
-    const execution = await this.deps.store.create({ accountId: account.id, account: snapshot(account), targetType: target.type, targetId: targetId(target), parentId: null, options: options.value, startedBy: request.startedBy });
+    const execution = await this.deps.store.create({ accountId: account.id, account: snapshot(account), targetType: target.type, targetId: targetId(target), parentId: null, options: value, startedBy: request.startedBy });
     void this.runTop(execution, target, account).catch((error: unknown) => this.deps.log.error('execution failed', { execution: execution.id, error }));
     return { ok: true, execution };
   }
@@ -142,14 +156,20 @@ export class Runner {
     await Promise.all(ended);
   }
 
-  private async runTop(execution: Execution, target: Target, account: RunnerAccount): Promise<void> {
+  private async runTop(execution: Execution, target: Runnable, account: RunnerAccount): Promise<void> {
     const live = this.track(execution);
     try {
       const { verdict, checks, used } =
-        target.type === 'job' ? await this.runUnit(live, target.job, account, live.controller.signal) : target.type === 'folder' ? await this.runFolder(live, target.folder, account) : await this.runCampaign(live, account);
+        target.type === 'job'
+          ? await this.runUnit(live, target.job, account, live.controller.signal)
+          : target.type === 'folder'
+            ? await this.runFolder(live, target.folder, account)
+            : target.type === 'selection'
+              ? await this.runSelection(live, target.jobs, account)
+              : await this.runCampaign(live, account);
       await this.end(live, verdict, checks, used);
     } catch (error) {
-      await live.log('error', t('runner.platformError', { message: (error as Error).message }));
+      await live.emit({ type: 'error', message: (error as Error).message });
       await this.end(live, 'ERROR', [], []);
     }
   }
@@ -161,106 +181,110 @@ export class Runner {
   }
 
   private async end(live: LiveExecution, verdict: Verdict, checks: Check[], used: number[]): Promise<void> {
-    await live.log('result', t('runner.result', { verdict: t(`verdict.${verdict}`), code: verdict === 'OK' ? 0 : 1 }));
+    await live.emit({ type: 'verdict', verdict });
     await this.deps.store.finish(live.execution.id, verdict, checks, used);
     this.live.delete(live.execution.id);
     const execution = await this.deps.store.get(live.execution.id);
     if (execution) this.events.emit(String(execution.id), { type: 'state', execution } satisfies ExecutionEvent);
   }
 
-  /** One unit job: log the context and what to do, listen during the window, judge, log the checks. */
+  /** One unit job: its window opened from its first millisecond on (intake.ts), then listened to. */
   private async runUnit(live: LiveExecution, job: UnitJob, account: RunnerAccount, signal: AbortSignal): Promise<{ verdict: Verdict; checks: Check[]; used: number[] }> {
-    const { config, journal, sessions, store } = this.deps;
+    // Every fact of the window is recorded after this id: the window's first read looks above it only.
+    const floor = await this.deps.journal.lastId();
+    const start = Date.now();
+    const window = this.intake.open({ job, account, ip: live.execution.options.ip, start, floor });
+    try {
+      return await this.listen(live, job, account, signal, window, { start, end: start + live.execution.options.delaiSeconds * 1000 });
+    } finally {
+      window.close();
+    }
+  }
+
+  /** Logs the context and what to do, listens during the window, judges, logs the checks. */
+  private async listen(live: LiveExecution, job: UnitJob, account: RunnerAccount, signal: AbortSignal, window: JobWindow, { start, end }: { start: number; end: number }): Promise<{ verdict: Verdict; checks: Check[]; used: number[] }> {
+    const { config, sessions, store } = this.deps;
     const options = live.execution.options;
     const endpoint = config.endpoints.find((e) => e.id === job.endpoint)!;
-    const start = Date.now();
-    const end = start + options.delaiSeconds * 1000;
     await store.setWindow(live.execution.id, start, end);
     const attendus = expectations(job, { config, account });
-    await live.log('step', t('runner.unitStart', { title: job.title, id: job.id }), job.id);
-    await live.log('info', t('runner.user', { user: account.runnerUserId, nil: account.nil }), job.id);
-    await live.log('info', t('runner.endpoint', { protocol: job.protocol.toUpperCase(), host: endpoint.host, port: job.protocol === 'imap' ? endpoint.imapPort : endpoint.smtpPort }), job.id);
-    await live.log('info', t('runner.options', { delai: options.delaiSeconds, ip: options.ip ?? t('runner.noIp') }), job.id);
-    await live.log('step', t('runner.todo', { instruction: attendus.instruction }), job.id);
-    await live.log('info', t('runner.listening', { until: clock(end) }), job.id);
+    await live.emit({ type: 'unit.started', jobId: job.id, title: job.title }, job.id);
+    await live.emit({ type: 'user', runnerUserId: account.runnerUserId, nil: account.nil }, job.id);
+    await live.emit({ type: 'endpoint', protocol: job.protocol, host: endpoint.host, port: job.protocol === 'imap' ? endpoint.imapPort : endpoint.smtpPort }, job.id);
+    await live.emit({ type: 'options', delaiSeconds: options.delaiSeconds, ip: options.ip }, job.id);
+    await live.emit({ type: 'todo', instruction: attendus.instruction }, job.id);
+    await live.emit({ type: 'window.open', from: start, until: end }, job.id);
 
-    const armed = job.kind === 'reopen' ? this.armReopen(job, account) : undefined;
+    // A platform action the job's kind needs for its window (the reopen jobs' server-side close).
+    const kind = kindOf(job);
+    const armed = kind.beforeWindow?.(job, account, { armClose: (trigger) => sessions.armClose(trigger), runner: config.runner });
     const seen = new Set<number>();
-    let changed = false;
-    let wake: () => void = () => {};
-    const unsubscribe = journal.subscribe({ since: start }, () => {
-      changed = true;
-      wake();
-    });
-    const onAbort = () => wake();
-    signal.addEventListener('abort', onAbort);
 
     const evaluate = async (final: boolean): Promise<Judgement & { observations: Observation[] }> => {
-      const window = await journal.query({ since: start, until: final ? end : Date.now() });
-      const observations = attributable(job, account, options.ip, window);
+      // The facts kept for the window (intake.ts): what attribution counts among them is what it would count
+      // among the whole window's, for a fraction of the reading.
+      const kept = await window.observations(final ? end : Date.now());
+      const observations = attributable(job, account, options.ip, kept);
       const counted = new Set(observations.map((o) => o.id));
       for (const o of observations) {
         if (seen.has(o.id)) continue;
         seen.add(o.id);
-        const line = narrate(o);
-        if (line) await live.log('fact', line, job.id);
+        const sentence = narrate(o);
+        if (sentence) await live.emit({ type: 'fact', observationId: o.id, kind: o.kind, sentence }, job.id);
       }
       // What did not count is given too, only to explain a verdict with nothing attributable.
-      const unattributed = window.filter((o) => !counted.has(o.id));
-      return { ...JUDGES[job.kind]({ job, account, ip: options.ip, window: { start, end }, observations, final, unattributed }), observations };
+      const unattributed = kept.filter((o) => !counted.has(o.id));
+      return { ...kind.judge({ job, account, ip: options.ip, window: { start, end }, observations, final, unattributed }), observations };
     };
 
     try {
       let judgement: Judgement | undefined;
-      let evaluatedAt = 0;
       while (!signal.aborted) {
         const remaining = end - Date.now();
         if (remaining <= 0) break;
-        if (!changed) await new Promise<void>((resolve) => {
-          wake = resolve;
-          setTimeout(resolve, Math.min(remaining, 1000)).unref();
-        });
-        // New facts of this process wake the loop at once; facts another process recorded in a shared
-        // database (several instances on PostgreSQL) are picked up by a look every few seconds.
-        if (signal.aborted || (!changed && Date.now() - evaluatedAt < RESCAN_MS)) continue;
-        changed = false;
-        evaluatedAt = Date.now();
+        // A fact that may change the verdict wakes the loop at once (intake.ts); nothing else does.
+        await window.next(remaining, signal);
+        if (signal.aborted || !window.changed) continue;
+        window.changed = false;
         const current = await evaluate(false);
         if (current.status === 'OK' || current.status === 'KO') {
           judgement = current;
-          await live.log('info', t('runner.earlyEnd'), job.id);
+          await live.emit({ type: 'verdict.early' }, job.id);
           break;
         }
       }
       if (signal.aborted) {
-        await live.log('error', t(live.stopReason === 'CANCELLED' ? 'runner.cancelled' : 'runner.interrupted'), job.id);
+        await live.emit({ type: 'stopped', reason: live.stopReason === 'CANCELLED' ? 'cancelled' : 'shutdown' }, job.id);
         return { verdict: live.stopReason, checks: [], used: [] };
       }
       judgement ??= await evaluate(true);
       if (judgement.status === 'PENDING') judgement = { ...judgement, status: 'KO' };
       for (const c of judgement.checks) {
-        const failed = c.outcome === 'fail' || c.outcome === 'missing';
-        await live.log(failed ? 'check' : 'info', checkLine(c), job.id);
-        if (failed && c.fix) await live.log('info', t('runner.fix', { fix: c.fix }), job.id);
+        await live.emit({ type: 'check', check: c }, job.id);
+        if ((c.outcome === 'fail' || c.outcome === 'missing') && c.fix) await live.emit({ type: 'fix', checkId: c.id, fix: c.fix }, job.id);
       }
       return { verdict: judgement.status as Verdict, checks: judgement.checks, used: judgement.used };
     } finally {
-      unsubscribe();
-      signal.removeEventListener('abort', onAbort);
       armed?.cancel();
     }
   }
 
   /** A global job: its units in order, each in its own window, with what to do before each. */
   private async runFolder(live: LiveExecution, folder: Folder, account: RunnerAccount): Promise<{ verdict: Verdict; checks: Check[]; used: number[] }> {
-    await live.log('step', t('runner.folderStart', { folder: folder.id, count: folder.jobs.length }));
+    await live.emit({ type: 'folder.started', folderId: folder.id, count: folder.jobs.length });
     return this.runChildren(live, account, folder.jobs.map((job) => ({ type: 'job' as const, job })), 'job');
   }
 
   /** The campaign: the five global jobs in the manual's order. */
   private async runCampaign(live: LiveExecution, account: RunnerAccount): Promise<{ verdict: Verdict; checks: Check[]; used: number[] }> {
-    await live.log('step', t('runner.campaignStart', { folders: CAMPAIGN_ORDER.join(', ') }));
+    await live.emit({ type: 'campaign.started', folders: [...CAMPAIGN_ORDER] });
     return this.runChildren(live, account, CAMPAIGN_ORDER.map((id) => ({ type: 'folder' as const, folder: findFolder(id)! })), 'folder');
+  }
+
+  /** A selection: its unit jobs in the catalogue's order, each in its own window, as a global job runs its own. */
+  private async runSelection(live: LiveExecution, jobs: UnitJob[], account: RunnerAccount): Promise<{ verdict: Verdict; checks: Check[]; used: number[] }> {
+    await live.emit({ type: 'selection.started', jobs: jobs.map((j) => j.id) });
+    return this.runChildren(live, account, jobs.map((job) => ({ type: 'job' as const, job })), 'job');
   }
 
   private async runChildren(live: LiveExecution, account: RunnerAccount, targets: Target[], childType: TargetType): Promise<{ verdict: Verdict; checks: Check[]; used: number[] }> {
@@ -268,10 +292,10 @@ export class Runner {
     const signal = live.controller.signal;
     for (const [index, target] of targets.entries()) {
       if (signal.aborted) break;
-      const child = await this.deps.store.create({ accountId: account.id, account: snapshot(account), targetType: childType, targetId: targetId(target), parentId: live.execution.id, options: live.execution.options, startedBy: live.execution.startedBy });
+      const child = await this.deps.store.create({ accountId: account.id, account: snapshot(account), targetType: childType, targetId: targetId(target), parentId: live.execution.id, options: { delaiSeconds: live.execution.options.delaiSeconds, ip: live.execution.options.ip }, startedBy: live.execution.startedBy });
       const title = target.type === 'job' ? target.job.title : targetId(target);
-      const instruction = target.type === 'job' ? expectations(target.job, { config: this.deps.config, account }).instruction : t('runner.followFolder');
-      await live.log('step', t('runner.childStart', { index: index + 1, count: targets.length, title, id: targetId(target), execution: child.id, instruction }), target.type === 'job' ? target.job.id : null);
+      const instruction = target.type === 'job' ? expectations(target.job, { config: this.deps.config, account }).instruction : null;
+      await live.emit({ type: 'child.started', executionId: child.id, index: index + 1, count: targets.length, targetType: childType, targetId: targetId(target), title, instruction }, target.type === 'job' ? target.job.id : null);
       const childLive = this.track(child);
       // The parent's stop stops the child: one controller per level, chained.
       const onAbort = () => {
@@ -284,25 +308,17 @@ export class Runner {
         if (target.type === 'campaign') throw new Error('a campaign is never a child');
         result = target.type === 'job' ? await this.runUnit(childLive, target.job, account, childLive.controller.signal) : await this.runFolder(childLive, target.folder, account);
       } catch (error) {
-        await childLive.log('error', t('runner.platformError', { message: (error as Error).message }));
+        await childLive.emit({ type: 'error', message: (error as Error).message });
         result = { verdict: 'ERROR', checks: [], used: [] };
       } finally {
         signal.removeEventListener('abort', onAbort);
       }
       await this.end(childLive, result.verdict, result.checks, result.used);
       checks.push({ id: targetId(target), label: title, outcome: result.verdict === 'OK' ? 'pass' : 'fail', detail: t('runner.childVerdict', { verdict: t(`verdict.${result.verdict}`), execution: child.id }), requirement: target.type === 'job' ? target.job.requirements.join(';') : '', observations: [] });
-      await live.log(result.verdict === 'OK' ? 'info' : 'check', t('runner.childResult', { title, verdict: t(`verdict.${result.verdict}`), execution: child.id }));
+      await live.emit({ type: 'child.ended', executionId: child.id, targetId: targetId(target), title, verdict: result.verdict });
     }
     if (signal.aborted) return { verdict: live.stopReason, checks, used: [] };
     return { verdict: checks.length > 0 && checks.every((c) => c.outcome === 'pass') ? 'OK' : 'KO', checks, used: [] };
-  }
-
-  /** MSS-CONF.11: the platform closes the first session at the point the manual describes. */
-  private armReopen(job: UnitJob, account: RunnerAccount) {
-    const mailbox = account.personalMailbox!;
-    return job.protocol === 'imap'
-      ? this.deps.sessions.armClose({ mailbox, protocol: 'imap', on: 'selected', exceptFolder: 'INBOX', delayMs: this.deps.config.runner.reopenImapDelaySeconds * 1000, reason: REOPEN_CLOSE_REASON })
-      : this.deps.sessions.armClose({ mailbox, protocol: 'smtp', on: 'message-accepted', delayMs: 0, reason: REOPEN_CLOSE_REASON });
   }
 }
 
@@ -319,21 +335,21 @@ export function resolveTarget(id: string): Target | undefined {
   return folder ? { type: 'folder', folder } : undefined;
 }
 
-function targetId(target: Target): string {
-  return target.type === 'job' ? target.job.id : target.type === 'folder' ? target.folder.id : 'campaign';
+/** The unit jobs named, in the catalogue's order; undefined unless they are 1 to 34 distinct unit job ids. */
+function selectionOf(units: unknown): Runnable | undefined {
+  if (!Array.isArray(units) || units.length === 0 || units.length > MAX_SELECTION) return undefined;
+  const ids = new Set(units);
+  if (ids.size !== units.length || ![...ids].every((id) => typeof id === 'string' && findJob(id))) return undefined;
+  return { type: 'selection', jobs: UNIT_JOBS.filter((job) => ids.has(job.id)) };
 }
 
-function jobsOf(target: Target): UnitJob[] {
+function targetId(target: Runnable): string {
+  return target.type === 'job' ? target.job.id : target.type === 'folder' ? target.folder.id : target.type;
+}
+
+function jobsOf(target: Runnable): UnitJob[] {
   if (target.type === 'job') return [target.job];
   if (target.type === 'folder') return target.folder.jobs;
+  if (target.type === 'selection') return target.jobs;
   return CAMPAIGN_ORDER.flatMap((id) => findFolder(id)!.jobs);
 }
-
-function checkLine(c: Check): string {
-  return `${CHECK_MARKS[c.outcome]} ${c.label} — ${c.detail}${c.requirement ? ` (${c.requirement})` : ''}${c.critical ? ` ${t('runner.critical')}` : ''}`;
-}
-
-function clock(at: number): string {
-  return clockTime(at);
-}
-

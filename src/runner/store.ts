@@ -2,7 +2,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Check } from '../catalogue/verdicts/types.ts';
 import type { Database } from '../store/schema.ts';
-import type { Execution, ExecutionAccount, ExecutionOptions, LogLevel, LogLine, TargetType, Verdict } from './types.ts';
+import type { Execution, ExecutionAccount, ExecutionOptions, LogLevel, LogLine, RunEvent, TargetType, Verdict } from './types.ts';
 
 type Row = Database['executions'] extends infer T ? { [K in keyof T]: unknown } : never;
 
@@ -72,9 +72,11 @@ export class ExecutionStore {
     return rows.map(toExecution);
   }
 
-  /** The latest execution of each target an account ran (steps of global jobs included), by target id. */
-  async latestByTarget(accountId: number): Promise<Map<string, Execution>> {
-    const latest = this.db.selectFrom('executions').select((eb) => eb.fn.max('id').as('id')).where('account_id', '=', accountId).groupBy('target_id');
+  /** The latest execution of each target an account ran (steps of global jobs included), by target id; `finished`: the latest that ended. */
+  async latestByTarget(accountId: number, options: { finished?: boolean } = {}): Promise<Map<string, Execution>> {
+    let latest = this.db.selectFrom('executions').select((eb) => eb.fn.max('id').as('id')).where('account_id', '=', accountId);
+    if (options.finished) latest = latest.where('status', '=', 'finished');
+    latest = latest.groupBy('target_id');
     const rows = await this.db.selectFrom('executions').selectAll().where('id', 'in', latest).execute();
     return new Map(rows.map(toExecution).map((e) => [e.targetId, e]));
   }
@@ -95,13 +97,21 @@ export class ExecutionStore {
     await this.db.updateTable('executions').set({ window_start: start, window_end: end }).where('id', '=', id).execute();
   }
 
+  /** Ends a running execution; the observations its evidence cites are listed too, so that journal retention keeps them. */
   async finish(id: number, verdict: Verdict, checks: Check[], observationIds: number[]): Promise<void> {
-    await this.db
-      .updateTable('executions')
-      .set({ status: 'finished', verdict, ended_at: Date.now(), checks: JSON.stringify(checks), observation_ids: JSON.stringify(observationIds) })
-      .where('id', '=', id)
-      .where('status', '=', 'running')
-      .execute();
+    const cited = [...new Set([...observationIds, ...checks.flatMap((c) => c.observations)])];
+    await this.db.transaction().execute(async (trx) => {
+      const ended = await trx
+        .updateTable('executions')
+        .set({ status: 'finished', verdict, ended_at: Date.now(), checks: JSON.stringify(checks), observation_ids: JSON.stringify(observationIds) })
+        .where('id', '=', id)
+        .where('status', '=', 'running')
+        .executeTakeFirst();
+      if (Number(ended.numUpdatedRows) === 0) return;
+      for (let i = 0; i < cited.length; i += 500) {
+        await trx.insertInto('execution_observations').values(cited.slice(i, i + 500).map((observation_id) => ({ observation_id, execution_id: id }))).onConflict((oc) => oc.doNothing()).execute();
+      }
+    });
   }
 
   /** Executions left running by a previous process. */
@@ -110,15 +120,19 @@ export class ExecutionStore {
     return rows.map(toExecution);
   }
 
-  async appendLog(executionId: number, seq: number, level: LogLevel, text: string, jobId: string | null): Promise<LogLine> {
-    const line = { seq, at: Date.now(), level, text, jobId };
-    await this.db.insertInto('execution_logs').values({ execution_id: executionId, seq, at: line.at, level, text, job_id: jobId }).execute();
-    return line;
+  /** One line: its event and the French text that renders it (render.ts), both kept. */
+  async appendLog(executionId: number, line: Omit<LogLine, 'at'>): Promise<LogLine> {
+    const written: LogLine = { seq: line.seq, at: Date.now(), level: line.level, text: line.text, jobId: line.jobId, event: line.event };
+    await this.db
+      .insertInto('execution_logs')
+      .values({ execution_id: executionId, seq: line.seq, at: written.at, level: line.level, text: line.text, job_id: line.jobId, event: line.event && JSON.stringify(line.event) })
+      .execute();
+    return written;
   }
 
   async log(executionId: number, afterSeq = 0): Promise<LogLine[]> {
     const rows = await this.db.selectFrom('execution_logs').selectAll().where('execution_id', '=', executionId).where('seq', '>', afterSeq).orderBy('seq').execute();
-    return rows.map((r) => ({ seq: Number(r.seq), at: Number(r.at), level: r.level as LogLevel, text: r.text, jobId: r.job_id }));
+    return rows.map((r) => ({ seq: Number(r.seq), at: Number(r.at), level: r.level as LogLevel, text: r.text, jobId: r.job_id, event: r.event ? (JSON.parse(r.event) as RunEvent) : null }));
   }
 
   /** Executions, success rate and mean duration of one target (manual figure 12), over finished executions. */

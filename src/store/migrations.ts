@@ -333,5 +333,65 @@ export function migrations(dialect: DialectName): Record<string, Migration> {
         }
       },
     },
+    // Run events as data (src/runner/types.ts RunEvent): each log line keeps the event it renders, as JSON.
+    // Lines written before have none and are shown by their text alone.
+    '0009_execution_log_events': {
+      async up(db) {
+        await db.schema.alterTable('execution_logs').addColumn('event', 'text').execute();
+      },
+    },
+    // IMAP as RFC 3501 has it (issue 15): subscriptions are names, kept when their folder is deleted (§6.3.6) and
+    // no longer tied to a folder row (folders.subscribed stays, unused); each folder's highest UID already
+    // claimed as \Recent, so that a restart does not make old mail recent again; a change counter that a session
+    // compares to see changes made by another process; APPEND's time zone (INTERNALDATE keeps it). In SQLite the
+    // listing index is rebuilt with the zone, so that listing a folder still never reads the messages' bytes.
+    '0010_imap_subscriptions_recent_zone': {
+      async up(db) {
+        await db.schema
+          .createTable('subscriptions')
+          .addColumn('mailbox_id', 'integer', (c) => c.notNull().references('mailboxes.id').onDelete('cascade'))
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addPrimaryKeyConstraint('subscriptions_pk', ['mailbox_id', 'name'])
+          .execute();
+        await sql`insert into subscriptions (mailbox_id, name) select mailbox_id, name from folders where subscribed = 1`.execute(db);
+        await db.schema.alterTable('folders').addColumn('recent_uid', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+        await db.schema.alterTable('folders').addColumn('modseq', ty.bigint, (c) => c.notNull().defaultTo(0)).execute();
+        await db.schema.alterTable('messages').addColumn('internal_zone', 'integer').execute();
+        if (dialect === 'sqlite') {
+          await db.schema.dropIndex('messages_listing').execute();
+          await db.schema.createIndex('messages_listing').on('messages').columns(['folder_id', 'uid', 'internal_date', 'internal_zone', 'size', 'flags']).execute();
+        }
+      },
+    },
+    // Journal retention (issue 14): the observations each execution's evidence cites, as rows, so that purging old
+    // observations keeps these with one indexed look per row (src/observe/retention.ts); filled from the executions
+    // already finished.
+    '0011_journal_references': {
+      async up(db) {
+        await db.schema
+          .createTable('execution_observations')
+          .addColumn('observation_id', ty.bigint, (c) => c.notNull())
+          .addColumn('execution_id', 'integer', (c) => c.notNull().references('executions.id').onDelete('cascade'))
+          .addPrimaryKeyConstraint('execution_observations_pk', ['observation_id', 'execution_id'])
+          .execute();
+        await db.schema.createIndex('execution_observations_execution').on('execution_observations').column('execution_id').execute();
+        for (let after = 0; ; ) {
+          const rows = await db.selectFrom('executions').select(['id', 'checks', 'observation_ids']).where('id', '>', after).orderBy('id').limit(500).execute();
+          for (const row of rows) {
+            const pairs = citedObservations(row).map((observation_id) => ({ observation_id, execution_id: Number(row.id) }));
+            for (let i = 0; i < pairs.length; i += 500) await db.insertInto('execution_observations').values(pairs.slice(i, i + 500)).onConflict((oc) => oc.doNothing()).execute();
+          }
+          if (rows.length < 500) break;
+          after = Number(rows.at(-1)!.id);
+        }
+      },
+    },
   };
+}
+
+/** The observations an execution's evidence cites (runner/evidence.ts reads the same two places), each once. */
+function citedObservations(execution: { checks: string; observation_ids: string }): number[] {
+  const checks = JSON.parse(execution.checks) as { observations?: number[] }[];
+  const ids = [...(JSON.parse(execution.observation_ids) as number[]), ...checks.flatMap((c) => c.observations ?? [])];
+  return [...new Set(ids)].filter((id) => Number.isSafeInteger(id));
 }

@@ -35,8 +35,19 @@ export interface FolderTable {
   special_use: string | null;
   uid_validity: number;
   uid_next: number;
-  subscribed: number;
+  /** Unused since subscriptions became names of their own (the subscriptions table). */
+  subscribed: Generated<number>;
+  /** The highest UID already claimed as \Recent by a session (RFC 3501 §2.3.2). */
+  recent_uid: Generated<number>;
+  /** Bumped by every change to the folder's messages: a session compares it to see another process's changes. */
+  modseq: Generated<number>;
   created_at: number;
+}
+
+/** IMAP subscriptions (RFC 3501 §6.3.6): names, which may outlive their folder. */
+export interface SubscriptionTable {
+  mailbox_id: number;
+  name: string;
 }
 
 export interface MessageTable {
@@ -46,6 +57,8 @@ export interface MessageTable {
   /** Space-separated IMAP flags. */
   flags: string;
   internal_date: number;
+  /** The time zone of INTERNALDATE in minutes east of UTC, as APPEND gave it; null for +0000. */
+  internal_zone: number | null;
   size: number;
   raw: Uint8Array;
   created_at: number;
@@ -95,6 +108,12 @@ export interface ExecutionTable {
   account: string | null;
 }
 
+/** Each observation an execution's evidence cites (its observation_ids and its checks' observations), one row per pair: journal retention keeps these (src/observe/retention.ts). */
+export interface ExecutionObservationTable {
+  observation_id: number;
+  execution_id: number;
+}
+
 export interface ExecutionLogTable {
   id: Generated<number>;
   execution_id: number;
@@ -103,6 +122,8 @@ export interface ExecutionLogTable {
   level: string;
   text: string;
   job_id: string | null;
+  /** The run event the line renders, as JSON; null before migration 0009. */
+  event: string | null;
 }
 
 export interface OrganisationTable {
@@ -195,10 +216,12 @@ export interface Database {
   web_sessions: WebSessionTable;
   executions: ExecutionTable;
   execution_logs: ExecutionLogTable;
+  execution_observations: ExecutionObservationTable;
   observations: ObservationTable;
   mailboxes: MailboxTable;
   folders: FolderTable;
   messages: MessageTable;
   folder_keywords: FolderKeywordTable;
+  subscriptions: SubscriptionTable;
   submissions: SubmissionTable;
 }

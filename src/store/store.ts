@@ -2,7 +2,7 @@
 // applies pending migrations and hands out the Kysely instance every other module queries through.
 import path from 'node:path';
 import Sqlite from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, type MigrationProvider } from 'kysely';
+import { CompiledQuery, Kysely, Migrator, PostgresDialect, SqliteDialect, SqliteDriver, type DatabaseConnection, type Driver, type MigrationProvider, type SqliteDialectConfig } from 'kysely';
 import pg from 'pg';
 import { migrations, type DialectName } from './migrations.ts';
 import type { Database } from './schema.ts';
@@ -13,6 +13,8 @@ export interface Store {
   dialect: DialectName;
   /** Where the data lives, for messages to the operator (never a password). */
   location: string;
+  /** PostgreSQL: a new client (not yet connected) outside the pool, for a dedicated connection (LISTEN). */
+  newClient?: () => pg.Client;
   close(): Promise<void>;
 }
 
@@ -52,7 +54,7 @@ async function openSqlite(file: string): Promise<Store> {
   database.pragma('synchronous = NORMAL');
   database.pragma('busy_timeout = 5000');
   database.pragma('foreign_keys = ON');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database }) });
   await migrate(db, 'sqlite');
   return { db, dialect: 'sqlite', location: file, close: () => db.destroy() };
 }
@@ -70,7 +72,28 @@ async function openPostgres(url: string, poolSize: number): Promise<Store> {
   }
   const location = new URL(url);
   location.password = '';
-  return { db, dialect: 'postgres', location: location.toString(), close: () => db.destroy() };
+  return { db, dialect: 'postgres', location: location.toString(), newClient: () => new pg.Client({ connectionString: url }), close: () => db.destroy() };
+}
+
+/**
+ * Transactions that take the write lock when they begin (BEGIN IMMEDIATE): several processes write the same
+ * file (the workers of `motco start`, the CLI), and a deferred transaction that reads and then writes fails at
+ * once (SQLITE_BUSY) when another process wrote in between, whereas an immediate one waits (busy_timeout).
+ */
+class ImmediateSqliteDialect extends SqliteDialect {
+  constructor(private readonly settings: SqliteDialectConfig) {
+    super(settings);
+  }
+
+  override createDriver(): Driver {
+    return new ImmediateSqliteDriver(this.settings);
+  }
+}
+
+class ImmediateSqliteDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
 }
 
 async function migrate(db: Kysely<Database>, dialect: DialectName): Promise<void> {

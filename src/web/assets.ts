@@ -1,11 +1,17 @@
 // Static assets (the stylesheet, later scripts) served from src/web/assets/ under /assets/.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { PACKAGE_ROOT } from '../util/package-root.ts';
 import type { RouteRegistrar } from './server.ts';
 
-const ASSETS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'assets');
+// From the package root rather than this module's folder: the bundle (build/) runs this code from elsewhere.
+const ASSETS_DIR = path.join(PACKAGE_ROOT, 'src', 'web', 'assets');
 const TYPES: Record<string, string> = { '.css': 'text/css; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.svg': 'image/svg+xml' };
+
+/** An asset's text (the stylesheet inlined into pages meant to be read offline, say). */
+export function readAsset(file: string): Promise<string> {
+  return readFile(path.join(ASSETS_DIR, path.basename(file)), 'utf8');
+}
 
 export const assetRoutes: RouteRegistrar = (app) => {
   app.get<{ Params: { file: string } }>('/assets/:file', async (request, reply) => {

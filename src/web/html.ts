@@ -40,6 +40,11 @@ export function raw(markup: string): SafeHtml {
   return new SafeHtml(markup);
 }
 
+/** A « Copier » button beside a value; copy.js (which the page loads) shows it and copies the value. */
+export function copyButton(value: string, what: string): SafeHtml {
+  return html`<button type="button" class="copy secondary" data-copy="${value}" data-copied="${t('copy.done')}" hidden>${t('copy.button')}<span class="visually-hidden"> ${what}</span></button>`;
+}
+
 /** The French « page introuvable », for what does not exist and what the visitor may not see alike. */
 export function notFoundBody(): SafeHtml {
   return html`<h1>${t('site.notFound.title')}</h1><p>${t('site.notFound.text')}</p><p><a href="/">${t('site.notFound.home')}</a></p>`;
@@ -64,7 +69,7 @@ export interface PageOptions {
   nav?: NavLink[];
   /**
    * The signed-in person: their name and the profile menu's « Déconnexion », a POST that carries `csrf` (the
-   * form token of src/identity/web/forms.ts) when given; without it the account site asks to confirm.
+   * form token of src/web/csrf.ts) when given; without it the account site asks to confirm.
    */
   user?: { name: string; logoutUrl: string; csrf?: string };
 }

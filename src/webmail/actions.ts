@@ -2,7 +2,8 @@
 // mark read and unread, for the selected messages of one folder of the session's mailbox. Every change goes
 // through the mailbox store, so IMAP sessions see it at once, as they see each other's.
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { formOf, refuseForgedForm } from '../identity/web/forms.ts';
+import { refuseForgedForm } from '../web/csrf.ts';
+import { formOf } from '../web/forms.ts';
 import { KeywordLimitError, QuotaError, type FlagChange, type Folder, type Mailbox, type MailboxStore } from '../mail/mailbox/store.ts';
 import { folderUrl, notFound } from './layout.ts';
 import type { WebmailDeps } from './routes.ts';

@@ -1,14 +1,16 @@
 // Writing: a new message, a reply (to the sender, or to all; the original quoted, In-Reply-To and References
 // set) or a forward. Forwards are inline: the original's main headers and text are quoted and its
 // attachments (an IHE_XDM.ZIP above all) attached again, each one the reader may leave out. The message is
-// built by the same composer as the reference LPS's, limited to smtp.maxMessageBytes, submitted through the
-// platform's SMTP endpoint (send.ts), then kept in Sent. A form that fails keeps everything typed.
+// built by the same composer as the reference LPS's (src/mail/message/compose.ts), limited to
+// smtp.maxMessageBytes, submitted through the platform's SMTP endpoint (send.ts), then kept in Sent. A form
+// that fails keeps everything typed.
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { t, type MessageKey } from '../i18n/messages.ts';
-import { errorSummary, field, refuseForgedForm, type Form } from '../identity/web/forms.ts';
-import { composeMessage, type Attachment } from '../lps/message.ts';
+import { t } from '../i18n/messages.ts';
+import { refuseForgedForm } from '../web/csrf.ts';
+import { errorSummary, field, type Form } from '../web/forms.ts';
 import { parseAddress } from '../mail/mailbox/address.ts';
 import { KeywordLimitError, QuotaError, type Folder } from '../mail/mailbox/store.ts';
+import { composeMessage, type Attachment } from '../mail/message/compose.ts';
 import { headerValue } from '../mail/message/headers.ts';
 import { html, type SafeHtml } from '../web/html.ts';
 import { specialFolder } from './actions.ts';
@@ -101,7 +103,7 @@ function headerAddresses(view: MessageView, name: string): string[] {
 function composeForm(deps: WebmailDeps, session: WebmailSession, reply: FastifyReply, draft: Draft, problems: Problems = {}, status = 200): FastifyReply {
   const maxBytes = deps.config.smtp.maxMessageBytes;
   const limit = formatSize(maxBytes);
-  const title = t(`webmail.compose.title.${draft.mode}` as MessageKey);
+  const title = t(`webmail.compose.title.${draft.mode}`);
   const back = draft.original ? messageUrl(draft.original.folder, draft.original.uid) : folderUrl('INBOX');
   const body = html`<h1>${title}</h1>
 ${errorSummary({ to: problems.to, cc: problems.cc, attachments: problems.attachments, send: problems.send })}

@@ -7,7 +7,8 @@
 // the mailbox's own); an unknown address and a wrong password get the same answer.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { t } from '../i18n/messages.ts';
-import { field, formOf, refuseForgedForm } from '../identity/web/forms.ts';
+import { refuseForgedForm } from '../web/csrf.ts';
+import { field, formOf } from '../web/forms.ts';
 import { html } from '../web/html.ts';
 import { folderUrl, LOGIN_URL, mailboxChoice, notFound, OPEN_URL, sendPage, simplePage } from './layout.ts';
 import type { WebmailDeps } from './routes.ts';

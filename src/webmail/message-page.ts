@@ -4,10 +4,10 @@
 // title, patient ids and INS), the MIME tree, the raw source, and the actions. Opening it marks it read.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { t } from '../i18n/messages.ts';
-import { findPart } from '../mail/imap/fetch.ts';
 import type { Folder, Mailbox } from '../mail/mailbox/store.ts';
 import { filenameOf } from '../mail/message/attachments.ts';
 import { decodedBody, parseMime } from '../mail/message/mime.ts';
+import { findPart } from '../mail/message/parts.ts';
 import { INS_OIDS, type XdmFacts } from '../mail/message/xdm.ts';
 import { html, type SafeHtml } from '../web/html.ts';
 import { ACTIONS_URL, COMPOSE_URL, folderLabel, folderUrl, formatSize, longDate, messageUrl, notFound, sendPage, sortFolders } from './layout.ts';

@@ -1,11 +1,12 @@
 // A stored message as the webmail shows it, read with the platform's one MIME parser: the headers as
 // written (X-MSS-* picked out), the MIME tree numbered as IMAP numbers sections, the body to show (plain
 // text preferred), the attachments with the facts of an IHE_XDM.ZIP, and what a reply or a forward starts from.
+import { parseAddressList } from '../mail/message/address-list.ts';
 import { attachedXdm, readAttachments, type Attachment } from '../mail/message/attachments.ts';
 import { headerValue, parseHeaderFields, type HeaderField } from '../mail/message/headers.ts';
 import { decodedBody, decodeEncodedWords, parseMime, partText, type MimePart } from '../mail/message/mime.ts';
+import { childrenOf, numberSections } from '../mail/message/parts.ts';
 import type { XdmFacts } from '../mail/message/xdm.ts';
-import { parseAddressList } from '../mail/imap/envelope.ts';
 
 export interface TreeNode {
   /** IMAP section ("1", "2.1"); empty for the message itself. */
@@ -97,27 +98,6 @@ export function inlineImages(raw: Buffer, root: MimePart): Map<string, string> {
   };
   visit(root);
   return images;
-}
-
-/**
- * IMAP section numbers of every part (RFC 3501 §6.4.5): children of a multipart are 1…n below their parent;
- * a single-part body is part 1; below a message/rfc822 part, its message's parts (or its body, 1) continue
- * the numbering. The same rule as src/mail/imap/fetch.ts `findPart`, which turns them back into parts.
- */
-export function numberSections(root: MimePart): Map<MimePart, string> {
-  const sections = new Map<MimePart, string>([[root, '']]);
-  const visit = (part: MimePart, section: string) => {
-    sections.set(part, section);
-    childrenOf(part).forEach((child, i) => visit(child, `${section}.${i + 1}`));
-  };
-  if (root.parts.length > 0) root.parts.forEach((child, i) => visit(child, String(i + 1)));
-  return sections;
-}
-
-function childrenOf(part: MimePart): MimePart[] {
-  if (part.parts.length > 0) return part.parts;
-  if (part.message) return part.message.parts.length > 0 ? part.message.parts : [part.message];
-  return [];
 }
 
 function treeOf(raw: Buffer, part: MimePart, section: string, sections: Map<MimePart, string>, attached: Map<MimePart, Attachment>): TreeNode {

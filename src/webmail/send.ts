@@ -3,14 +3,14 @@
 // AUTH PLAIN with the mailbox address. An applicative mailbox goes through org presenting the ORG_AUTH_CLI
 // certificate kept for its IdNat under the data folder (an LPS's credentials: org opens it with nothing else);
 // every other mailbox, and an applicative one without a certificate, through psc with the mailbox's own
-// password. The journal therefore records the webmail's submissions like those of an LPS. It reuses the
-// reference LPS's SMTP client rather than carrying a second one.
+// password. The journal therefore records the webmail's submissions like those of an LPS. It uses the
+// platform's SMTP client (src/mail/client/), the one the reference LPS plays with.
 import { reachableAddress, type Config } from '../config/config.ts';
 import type { EndpointId } from '../config/schema.ts';
 import { t } from '../i18n/messages.ts';
-import { plain } from '../lps/sasl.ts';
-import { ServerCertificates } from '../lps/server-certificate.ts';
-import { SmtpClient } from '../lps/smtp-client.ts';
+import { plain } from '../mail/client/sasl.ts';
+import { ServerCertificates } from '../mail/client/server-certificate.ts';
+import { SmtpClient } from '../mail/client/smtp.ts';
 import type { Mailbox, MailboxStore } from '../mail/mailbox/store.ts';
 import { ALLOWED_TLS12_SUITES } from '../mail/tls/policy.ts';
 import { readClientKeyPair } from '../pki/client-certificates.ts';

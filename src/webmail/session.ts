@@ -4,7 +4,7 @@
 // memory: a restart signs readers out, which costs them a login and keeps the database schema untouched.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { hashSecret, newSecret } from '../auth/secret.ts';
-import { readCookie, setCookie } from '../identity/web/forms.ts';
+import { readCookie, setCookie } from '../web/cookies.ts';
 import type { Mailbox, MailboxStore } from '../mail/mailbox/store.ts';
 
 export const WEBMAIL_COOKIE = 'motco_webmail';

@@ -3,9 +3,9 @@
 // against a real store, as the session calls them once a command has parsed.
 import { mkdtempSync } from 'node:fs';
 import path from 'node:path';
-import type { ImapContext, Reply } from '../../src/mail/imap/context.ts';
+import { MailboxNameError, type ImapContext, type Reply } from '../../src/mail/imap/context.ts';
 import * as folders from '../../src/mail/imap/folders.ts';
-import * as messages from '../../src/mail/imap/messages.ts';
+import * as messages from '../../src/mail/imap/message-commands.ts';
 import { Args, ImapSyntaxError, parseCommand, type Command } from '../../src/mail/imap/parser.ts';
 import { SelectedFolder } from '../../src/mail/imap/selected.ts';
 import { MailboxStore, type Folder, type Mailbox } from '../../src/mail/mailbox/store.ts';
@@ -114,7 +114,7 @@ export const imapHandlers: FuzzTarget = {
     }
     if (!handler.selected) ctx.deselect();
     const reply = await allowing(
-      (error) => error instanceof ImapSyntaxError,
+      (error) => error instanceof ImapSyntaxError || error instanceof MailboxNameError,
       () => handler.run(ctx, new Args(parsed.command.args), parsed.command),
     );
     if (reply) expect(['OK', 'NO', 'BAD'].includes(reply.status) && typeof reply.text === 'string', `malformed reply ${JSON.stringify(reply)}`);

@@ -91,6 +91,9 @@ export async function startTestPlatform(overrides: Record<string, unknown> = {})
         async stop() {
           await platform.stop();
           rmSync(dataDir, { recursive: true, force: true });
+          // A fact that does not match its kind's schema is a writer's bug: it fails the test that produced it.
+          const invalid = platform.journal.invalidFacts;
+          if (invalid.length > 0) throw new Error(`facts that do not match their schema (src/observe/facts.ts): ${JSON.stringify(invalid.slice(0, 5))}`);
         },
       };
     } catch (error) {

@@ -1,5 +1,8 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CAMPAIGN_ORDER, FOLDERS, findFolder, findJob, UNIT_JOBS } from '../../src/catalogue/jobs.ts';
+import { VERDICT_KINDS } from '../../src/catalogue/kinds/index.ts';
 
 // Titles, folders, kinds and endpoints exactly as ../shared/spec/catalogue.md lists them.
 const SPEC: [string, string, string, string, string, string][] = [
@@ -64,6 +67,31 @@ describe('test catalogue', () => {
     expect(FOLDERS.filter((f) => f.global).map((f) => f.id).sort()).toEqual([...CAMPAIGN_ORDER].sort());
     expect(CAMPAIGN_ORDER).toEqual(['MSS-LPS-SEGUR-1', 'MSS-LPS-SEGUR-APP', 'MSS-LPS-SEGUR-GEN-APP', 'MSS-LPS-SEGUR-GEN-PER-ORG', 'MSS-LPS-SEGUR-PER-ORG-1']);
     expect(findFolder('MSS-LPS-SEGUR-PER-ORG-2')?.global).toBe(false);
+  });
+
+  it('writes every title out in src/catalogue/jobs.ts, as the manual does, so that a reviewer can grep it', () => {
+    const source = readFileSync(path.join(import.meta.dirname, '..', '..', 'src', 'catalogue', 'jobs.ts'), 'utf8');
+    for (const [, title] of SPEC) expect(source).toContain(`'${title}'`);
+  });
+
+  it('reads each job’s requirements off its title, among those its kind checks', () => {
+    expect(findJob('psc-headers-smtp')?.requirements).toEqual(['MSS-CONF.14', 'MSS-CONF.15', 'MSS-CONF.16']);
+    expect(findJob('psc-tls-imap')?.requirements).toEqual(['MSS-CONF.01', 'MSS-CONF.03']);
+    expect(findJob('authcli-revoked-smtp')?.requirements).toEqual(['ECO 1.1.6']);
+    for (const job of UNIT_JOBS) {
+      expect(job.requirements.length, job.id).toBeGreaterThan(0);
+      for (const requirement of job.requirements) expect(VERDICT_KINDS[job.kind].requirements, job.id).toContain(requirement);
+    }
+  });
+
+  it('has one module per kind in the registry, each with jobs, its id its key', () => {
+    for (const [id, kind] of Object.entries(VERDICT_KINDS)) expect(kind.id).toBe(id);
+    expect(new Set(UNIT_JOBS.map((j) => j.kind))).toEqual(new Set(Object.keys(VERDICT_KINDS)));
+    for (const job of UNIT_JOBS.filter((j) => j.kind !== 'cert-reject')) expect(job.title, job.id).toContain(VERDICT_KINDS[job.kind].label);
+  });
+
+  it('listens on the job’s endpoint, or on both mail-domain endpoints for autoconfiguration', () => {
+    for (const job of UNIT_JOBS) expect(job.listensOn, job.id).toEqual(job.kind === 'autoconfig' ? ['org', 'psc'] : [job.endpoint]);
   });
 
   it('requires the Adresse IP for autoconfig and certificate-rejection jobs only', () => {

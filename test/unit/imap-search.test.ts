@@ -39,11 +39,13 @@ describe('SEARCH', () => {
   });
 
   it('matches decoded header values and decoded text, case-insensitively', () => {
-    expect(test('CHARSET UTF-8 SUBJECT "résultats"')).toBe(true);
-    expect(test('FROM émile TO ALICE')).toBe(true);
+    // 8-bit text travels as a literal under CHARSET UTF-8 (RFC 3501 §6.4.4, §9; test/imap-rfc.test.ts).
+    expect(test('CHARSET UTF-8 SUBJECT {10}\r\nrésultats')).toBe(true);
+    expect(test('CHARSET UTF-8 FROM {6}\r\némile TO ALICE')).toBe(true);
     expect(test('HEADER X-MSS-NIL dev935997')).toBe(true);
     expect(test('HEADER X-MSS-INS ""')).toBe(false);
-    expect(test('BODY "les résultats"')).toBe(true);
+    expect(test('CHARSET UTF-8 BODY {14}\r\nles résultats')).toBe(true);
+    for (const refused of ['SUBJECT "résultats"', 'CHARSET UTF-8 SUBJECT "résultats"', 'FROM émile', 'SUBJECT {10}\r\nrésultats']) expect(() => criteria(refused), refused).toThrow(/8-bit/);
     expect(test('TEXT labo')).toBe(true);
     expect(test('BODY labo')).toBe(false);
     expect(searchNeed(criteria('OR SEEN BODY x'))).toBe('message');

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ImapContext, Reply } from '../../src/mail/imap/context.ts';
-import * as messages from '../../src/mail/imap/messages.ts';
+import * as messages from '../../src/mail/imap/message-commands.ts';
 import { Args, parseCommand } from '../../src/mail/imap/parser.ts';
 import { SelectedFolder } from '../../src/mail/imap/selected.ts';
 import { MailboxEvents } from '../../src/mail/mailbox/events.ts';
@@ -150,8 +150,14 @@ describe('a selected folder', () => {
 
   it('claims \\Recent for any number of messages', async () => {
     const entries: MessageEntry[] = Array.from({ length: 500_000 }, (_, i) => ({ uid: i + 1, flags: [], internalDate: 0, size: 1 }));
-    const fake = { events: new MailboxEvents(), index: async () => entries, keywords: async () => [] } as unknown as MailboxStore;
-    const folder: Folder = { id: 1, mailboxId: 1, name: 'INBOX', specialUse: null, uidValidity: 1, uidNext: entries.length + 1, subscribed: true };
+    let claimed = 0;
+    const claimRecent = async (_: number, last: number, claim: boolean) => {
+      const before = claimed;
+      if (claim) claimed = Math.max(claimed, last);
+      return before;
+    };
+    const fake = { events: new MailboxEvents(), index: async () => entries, keywords: async () => [], changeMark: async () => 0, claimRecent } as unknown as MailboxStore;
+    const folder: Folder = { id: 1, mailboxId: 1, name: 'INBOX', specialUse: null, uidValidity: 1, uidNext: entries.length + 1, recentUid: 0, modseq: 0 };
     const first = await SelectedFolder.open(fake, folder, false, () => {});
     expect(first.recentCount).toBe(entries.length);
     first.close();

@@ -5,19 +5,20 @@ import { describe, expect, it } from 'vitest';
 import { advertisedServers } from '../../src/autoconfig/advertise.ts';
 import { clientConfigXml } from '../../src/autoconfig/xml.ts';
 import { UNIT_JOBS, findJob, type UnitJob } from '../../src/catalogue/jobs.ts';
-import { JUDGES, type JobAccount } from '../../src/catalogue/verdicts/index.ts';
+import { kindOf } from '../../src/catalogue/kinds/index.ts';
+import type { JobAccount } from '../../src/catalogue/verdicts/types.ts';
 import { loadConfig } from '../../src/config/config.ts';
-import { t, type MessageKey } from '../../src/i18n/messages.ts';
+import { t } from '../../src/i18n/messages.ts';
 import { readClientConfig } from '../../src/lps/autoconfig.ts';
 import { FAULTS, type FaultName } from '../../src/lps/faults.ts';
-import { followExecution, templateMatcher, type ExecutionLog } from '../../src/lps/follow.ts';
+import { followExecution, type ExecutionLog } from '../../src/lps/follow.ts';
 import { jobMessage } from '../../src/lps/job-message.ts';
-import { composeMessage } from '../../src/lps/message.ts';
-import { login, oauthBearer, plain, xoauth2 } from '../../src/lps/sasl.ts';
+import { login, oauthBearer, plain, xoauth2 } from '../../src/mail/client/sasl.ts';
+import { composeMessage } from '../../src/mail/message/compose.ts';
 import { contentFacts } from '../../src/mail/message/attachments.ts';
 import { parseHeaderFields } from '../../src/mail/message/headers.ts';
 import { SaslExchange } from '../../src/mail/sasl/mechanisms.ts';
-import type { Execution, LogLine } from '../../src/runner/types.ts';
+import type { Execution, LogLine, RunEvent } from '../../src/runner/types.ts';
 import { journalOf, SessionBuilder } from '../helpers/journal-builder.ts';
 
 const DOMAIN = 'mail-tests-editeur.motco.localhost';
@@ -36,7 +37,7 @@ describe('fault table', () => {
     expect(fault.description).toMatch(/\S/);
     for (const id of fault.jobs) {
       const job = findJob(id)!;
-      expect(() => t(`check.${fault.failedCheck(job)}` as MessageKey)).not.toThrow();
+      expect(() => t(`check.${fault.failedCheck(job)}`)).not.toThrow();
     }
   });
 
@@ -55,10 +56,10 @@ function recorded(job: UnitJob, fault?: FaultName) {
   const session =
     job.bal === 'PSC'
       ? new SessionBuilder('s1', job.endpoint, 'smtp').starttls().xoauth2(from, account.idnatPsc!)
-      : new SessionBuilder('s1', job.endpoint, 'smtp').starttls(undefined, undefined, undefined, { present: true, trusted: true, ou: account.idnatAuthCli, subject: 'CN=LPS', problems: [] }).auth('PLAIN', from, 'success', { reason: 'client_certificate' });
+      : new SessionBuilder('s1', job.endpoint, 'smtp').starttls(undefined, undefined, undefined, { present: true, trusted: true, ou: account.idnatAuthCli ?? undefined, subject: 'CN=LPS', problems: [] }).auth('PLAIN', from, 'success', { reason: 'client_certificate' });
   session.message(from, to, parseHeaderFields(raw), contentFacts(raw).xdm);
   const observations = journalOf(session.close());
-  return JUDGES[job.kind]({ job, account, ip: null, window: { start: 0, end: Number.MAX_SAFE_INTEGER }, observations, final: true });
+  return kindOf(job).judge({ job, account, ip: null, window: { start: 0, end: Number.MAX_SAFE_INTEGER }, observations, final: true });
 }
 
 describe('messages the LPS writes, as the platform reads them', () => {
@@ -122,25 +123,24 @@ describe('autoconfiguration file', () => {
 });
 
 describe('following a runner log', () => {
-  it('reads the runner’s prompt lines back', () => {
-    const line = t('runner.childStart', { index: 2, count: 10, title: 'MIE PSC : TLS IMAP (MSS-CONF.01;03)', id: 'psc-tls-imap', execution: 17, instruction: 'Sur le LPS, ouvrir [la boîte]' });
-    expect(templateMatcher('runner.childStart')(line)).toMatchObject({ id: 'psc-tls-imap', execution: '17', instruction: 'Sur le LPS, ouvrir [la boîte]' });
-    expect(templateMatcher('runner.childStart')('autre chose')).toBeNull();
-  });
-
-  it('plays each unit of a campaign once its window listens, in order, into nested steps', async () => {
-    // Campaign #1 → folder #2 → units #3 and #4, as the runner writes them; lines appear as time passes.
+  it('plays each unit of a campaign once its window listens, in order, into nested steps — from the events, whatever the words', async () => {
+    // Campaign #1 → folder #2 → units #3 and #4, as the runner records them; lines appear as time passes. Every
+    // line's text is a reworded sentence no template matches: only the run events can drive the follower.
     const lines = new Map<number, LogLine[]>();
     const finished = new Set<number>();
     let now = 0;
-    const write = (id: number, text: string, jobId: string | null = null) => lines.set(id, [...(lines.get(id) ?? []), { seq: (lines.get(id)?.length ?? 0) + 1, at: ++now, level: 'step', text, jobId }]);
+    const write = (id: number, event: RunEvent, jobId: string | null = null) =>
+      lines.set(id, [...(lines.get(id) ?? []), { seq: (lines.get(id)?.length ?? 0) + 1, at: ++now, level: 'step', text: `phrase reformulée ${now}`, jobId, event }]);
+    const child = (index: number, count: number, targetId: string, executionId: number): RunEvent => ({ type: 'child.started', executionId, index, count, targetType: 'job', targetId, title: 'x', instruction: 'y' });
     const unit = (id: number, jobId: string) => {
-      write(id, t('runner.unitStart', { title: findJob(jobId)!.title, id: jobId }), jobId);
-      write(id, t('runner.listening', { until: '12:00:00' }), jobId);
+      write(id, { type: 'unit.started', jobId, title: findJob(jobId)!.title }, jobId);
+      write(id, { type: 'todo', instruction: 'y' }, jobId);
+      write(id, { type: 'window.open', from: now, until: now + 60_000 }, jobId);
       finished.add(id);
     };
-    write(1, t('runner.childStart', { index: 1, count: 1, title: 'MSS-LPS-SEGUR-APP', id: 'MSS-LPS-SEGUR-APP', execution: 2, instruction: t('runner.followFolder') }));
-    write(2, t('runner.childStart', { index: 1, count: 2, title: 'x', id: 'authcli-auth-imap', execution: 3, instruction: 'y' }), 'authcli-auth-imap');
+    write(1, { type: 'campaign.started', folders: ['MSS-LPS-SEGUR-APP'] });
+    write(1, { type: 'child.started', executionId: 2, index: 1, count: 1, targetType: 'folder', targetId: 'MSS-LPS-SEGUR-APP', title: 'MSS-LPS-SEGUR-APP', instruction: null });
+    write(2, child(1, 2, 'authcli-auth-imap', 3), 'authcli-auth-imap');
     const source: ExecutionLog = {
       get: async (id) => ({ id, status: finished.has(id) ? 'finished' : 'running' }) as Execution,
       log: async (id, after = 0) => (lines.get(id) ?? []).filter((l) => l.seq > after),
@@ -150,7 +150,7 @@ describe('following a runner log', () => {
       // The runner moves on: unit #3 listens, then #4 starts once #3 is played, then everything ends.
       if (!lines.has(3)) unit(3, 'authcli-auth-imap');
       else if (played.length === 1 && !lines.has(4)) {
-        write(2, t('runner.childStart', { index: 2, count: 2, title: 'x', id: 'authcli-auth-smtp', execution: 4, instruction: 'y' }), 'authcli-auth-smtp');
+        write(2, child(2, 2, 'authcli-auth-smtp', 4), 'authcli-auth-smtp');
         unit(4, 'authcli-auth-smtp');
       } else if (played.length === 2) {
         finished.add(2);
@@ -164,5 +164,16 @@ describe('following a runner log', () => {
       clearInterval(progress);
     }
     expect(played).toEqual(['authcli-auth-imap', 'authcli-auth-smtp']);
+  });
+
+  it('plays nothing for lines without events (recorded before run events existed)', async () => {
+    const legacy: LogLine[] = [
+      { seq: 1, at: 1, level: 'step', text: t('runner.unitStart', { title: 'x', id: 'psc-tls-imap' }), jobId: 'psc-tls-imap', event: null },
+      { seq: 2, at: 2, level: 'info', text: t('runner.listening', { until: '12:00:00' }), jobId: 'psc-tls-imap', event: null },
+    ];
+    const source: ExecutionLog = { get: async (id) => ({ id, status: 'finished' }) as Execution, log: async (_, after = 0) => legacy.filter((l) => l.seq > after) };
+    const played: string[] = [];
+    expect((await followExecution(1, source, async (jobId) => void played.push(jobId), { pollMs: 5 }))?.status).toBe('finished');
+    expect(played).toEqual([]);
   });
 });

@@ -5,7 +5,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { findJob } from '../../src/catalogue/jobs.ts';
-import { JUDGES, type JobAccount } from '../../src/catalogue/verdicts/index.ts';
+import { kindOf } from '../../src/catalogue/kinds/index.ts';
+import type { JobAccount } from '../../src/catalogue/verdicts/types.ts';
 import type { Observation } from '../../src/observe/journal.ts';
 
 interface Recording {
@@ -31,7 +32,7 @@ describe('verdicts on recorded journals', () => {
 
   it.each(recordings)('%s', (_, r) => {
     const job = findJob(r.job)!;
-    const judgement = JUDGES[job.kind]({ job, account: r.account, ip: r.ip, window: r.window, observations: r.observations, final: true });
+    const judgement = kindOf(job).judge({ job, account: r.account, ip: r.ip, window: r.window, observations: r.observations, final: true });
     expect(judgement.status).toBe(r.expected.verdict);
     const failed = judgement.checks.filter((c) => c.outcome === 'fail' || c.outcome === 'missing').map((c) => c.id);
     if (r.expected.check) expect(failed).toContain(r.expected.check);

@@ -4,7 +4,8 @@
 // offers no TLS 1.2 at all (manual FAQ: « L'éditeur doit impérativement exposer les 6 suites »).
 import { describe, expect, it } from 'vitest';
 import { findJob } from '../../src/catalogue/jobs.ts';
-import { JUDGES, type JobAccount } from '../../src/catalogue/verdicts/index.ts';
+import { kindOf } from '../../src/catalogue/kinds/index.ts';
+import type { JobAccount } from '../../src/catalogue/verdicts/types.ts';
 import { journalOf, SessionBuilder, SIX, TLS13 } from '../helpers/journal-builder.ts';
 
 const account: JobAccount = { nil: 'DEV1', idnatPsc: '872311221327', idnatAuthCli: null, personalMailbox: '872311221327@mail.test', applicativeMailbox: null, patientAddress: null };
@@ -17,7 +18,7 @@ const TLS11_SUITES = [
 function judge(...sessions: SessionBuilder[]) {
   const job = findJob('psc-tls-smtp')!;
   const observations = journalOf(...sessions);
-  return JUDGES.tls({ job, account, ip: IP, window: { start: 0, end: Number.MAX_SAFE_INTEGER }, observations, final: false, unattributed: [] });
+  return kindOf({ kind: 'tls' }).judge({ job, account, ip: IP, window: { start: 0, end: Number.MAX_SAFE_INTEGER }, observations, final: false, unattributed: [] });
 }
 
 describe('TLS version and suites', () => {

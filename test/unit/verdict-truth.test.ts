@@ -8,8 +8,9 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { attributable } from '../../src/catalogue/attribution.ts';
 import { UNIT_JOBS, findJob, type UnitJob } from '../../src/catalogue/jobs.ts';
-import { JUDGES, type Check, type JobAccount, type Judgement } from '../../src/catalogue/verdicts/index.ts';
-import { REOPEN_CLOSE_REASON } from '../../src/catalogue/verdicts/reopen.ts';
+import { kindOf } from '../../src/catalogue/kinds/index.ts';
+import type { Check, JobAccount, Judgement } from '../../src/catalogue/verdicts/types.ts';
+import { REOPEN_CLOSE_REASON } from '../../src/catalogue/kinds/reopen.ts';
 import type { Observation } from '../../src/observe/journal.ts';
 import { narrate } from '../../src/observe/narrate.ts';
 import { journalOf, observe, SessionBuilder } from '../helpers/journal-builder.ts';
@@ -39,7 +40,7 @@ function judge(jobId: string, window: Observation[], options: { ip?: string | nu
   const ip = options.ip ?? null;
   const observations = attributable(job, account, ip, window);
   const counted = new Set(observations.map((o) => o.id));
-  return JUDGES[job.kind]({ job, account, ip, window: { start: 0, end: Number.MAX_SAFE_INTEGER }, observations, final: options.final ?? true, unattributed: window.filter((o) => !counted.has(o.id)) });
+  return kindOf(job).judge({ job, account, ip, window: { start: 0, end: Number.MAX_SAFE_INTEGER }, observations, final: options.final ?? true, unattributed: window.filter((o) => !counted.has(o.id)) });
 }
 
 const ids = (j: Judgement, outcome: Check['outcome']) => j.checks.filter((c) => c.outcome === outcome).map((c) => c.id);
@@ -310,14 +311,14 @@ function everyCode(): Observation[] {
   const alerts = ['certificate_expired', 'unknown_ca', 'bad_certificate', 'certificate_revoked', 'handshake_failure', 'decrypt_error', 'some_new_alert'].map((alert, i) =>
     new SessionBuilder(`a${i}`, 'psc', 'smtp', IP).refusedHandshake(alert).close('client', `TLS: tlsv1 alert ${alert.replaceAll('_', ' ')}`),
   );
-  const failures = [
+  const failures = ([
     { by: 'server', alert: null, error: 'ERR_SSL_UNSUPPORTED_PROTOCOL', detail: 'unsupported protocol' },
     { by: 'server', alert: null, error: 'ERR_SSL_NO_SHARED_CIPHER', detail: 'no shared cipher' },
     { by: 'server', alert: null, error: 'ERR_SSL_SOMETHING_ELSE', detail: 'something else' },
     { by: 'client', alert: null, error: 'CLOSED', detail: 'connection closed during the handshake' },
     { by: 'client', alert: null, error: 'TIMEOUT', detail: 'handshake not completed within 10000 ms' },
-  ].map((failure, i) => new SessionBuilder(`f${i}`, 'psc', 'smtp', IP).command('STARTTLS').add('tls.client_hello', { highestVersion: 'TLSv1.1', cipherSuites: [], sni: null, statusRequest: false }).add('tls.failed', { stage: 'handshake', ...failure }).close('client', `TLS: ${failure.detail}`));
-  const beforeHello = ['closed', 'timeout', 'not_tls', 'unparseable'].map((reason, i) => new SessionBuilder(`h${i}`, 'psc', 'imap', IP).command('STARTTLS').add('tls.failed', { stage: 'client_hello', reason, detail: 'connection closed before the ClientHello' }).add('session.close', { by: 'timeout', reason: 'Disconnected for inactivity' }));
+  ] as const).map((failure, i) => new SessionBuilder(`f${i}`, 'psc', 'smtp', IP).command('STARTTLS').add('tls.client_hello', { highestVersion: 'TLSv1.1', cipherSuites: [], sni: null, statusRequest: false }).add('tls.failed', { stage: 'handshake', ...failure }).close('client', `TLS: ${failure.detail}`));
+  const beforeHello = (['closed', 'timeout', 'not_tls', 'unparseable'] as const).map((reason, i) => new SessionBuilder(`h${i}`, 'psc', 'imap', IP).command('STARTTLS').add('tls.failed', { stage: 'client_hello', reason, detail: 'connection closed before the ClientHello' }).add('session.close', { by: 'timeout', reason: 'Disconnected for inactivity' }));
   const other = new SessionBuilder('o', 'psc', 'imap', IP)
     .add('auth', { command: 'LOGIN', mechanism: 'LOGIN-COMMAND', user: PERSONAL, outcome: 'refused', reason: 'tls_required', tls: false, credentialsInClear: true })
     .starttls()

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { attributable } from '../../src/catalogue/attribution.ts';
 import { findJob } from '../../src/catalogue/jobs.ts';
-import { JUDGES, type JobAccount, type Judgement } from '../../src/catalogue/verdicts/index.ts';
-import { REOPEN_CLOSE_REASON } from '../../src/catalogue/verdicts/reopen.ts';
+import { kindOf } from '../../src/catalogue/kinds/index.ts';
+import type { JobAccount, Judgement } from '../../src/catalogue/verdicts/types.ts';
+import { REOPEN_CLOSE_REASON } from '../../src/catalogue/kinds/reopen.ts';
 import type { Observation } from '../../src/observe/journal.ts';
 import { journalOf, observe, SessionBuilder, SIX, TLS13 } from '../helpers/journal-builder.ts';
 
@@ -21,7 +22,7 @@ const IP = '192.0.2.10';
 function judge(jobId: string, observations: Observation[], options: { ip?: string | null; final?: boolean } = {}): Judgement {
   const job = findJob(jobId)!;
   const ip = options.ip === undefined ? null : options.ip;
-  return JUDGES[job.kind]({ job, account, ip, window: { start: 0, end: Number.MAX_SAFE_INTEGER }, observations: attributable(job, account, ip, observations), final: options.final ?? true });
+  return kindOf(job).judge({ job, account, ip, window: { start: 0, end: Number.MAX_SAFE_INTEGER }, observations: attributable(job, account, ip, observations), final: options.final ?? true });
 }
 
 const failed = (j: Judgement) => j.checks.filter((c) => c.outcome === 'fail').map((c) => c.id);

@@ -2,12 +2,12 @@
 // and IHE_XDM.ZIP facts, list summaries), prepares replies and forwards, and names downloads.
 import { describe, expect, it } from 'vitest';
 import { xdmArchive } from '../../src/lps/health-document.ts';
-import { findPart } from '../../src/mail/imap/fetch.ts';
 import { contentFacts } from '../../src/mail/message/attachments.ts';
 import { parseMime } from '../../src/mail/message/mime.ts';
+import { findPart, numberSections } from '../../src/mail/message/parts.ts';
 import { cdaFacts } from '../../src/mail/message/xdm.ts';
 import { prepare } from '../../src/webmail/compose.ts';
-import { numberSections, readMessage, safeContentType, summarise } from '../../src/webmail/message.ts';
+import { readMessage, safeContentType, summarise } from '../../src/webmail/message.ts';
 import { attachmentDisposition } from '../../src/webmail/message-page.ts';
 
 const CRLF = (lines: string[]) => Buffer.from(lines.join('\r\n'));

@@ -3,14 +3,13 @@
 // the rules every kind applies to an authenticated session (catalogue.md, "Rules common to every kind"):
 // STARTTLS first, then the BAL type's authentication — PSC: XOAUTH2 with a verified token; AUTH_CLI: client
 // certificate then PLAIN.
-import { isMessageKey, t, type MessageKey } from '../../i18n/messages.ts';
+import { isMessageKey, t } from '../../i18n/messages.ts';
 import type { Observation } from '../../observe/journal.ts';
 import { authReason, mechanismName, problemText, tlsFailureText, tokenReason } from '../../observe/wording.ts';
-import type { UnitJob } from '../jobs.ts';
 import { authsInClear, commandsBeforeTls, type SessionFacts } from '../facts.ts';
 import { explainNothing } from './explain.ts';
-import type { JobAccount, JudgeInput } from './types.ts';
-import type { Check, CheckOutcome, Judgement, JudgementStatus } from './types.ts';
+import type { Job, JobAccount, JudgeInput } from './types.ts';
+import type { Check, CheckId, CheckOutcome, Judgement, JudgementStatus } from './types.ts';
 
 export { problemText, tokenReason };
 
@@ -25,13 +24,13 @@ export interface CheckOptions {
  * One check. A pass or a fail must cite the observations that show it: a verdict states only what the
  * evidence shows, so a check without any is a programming error, not a verdict.
  */
-export function check(id: string, outcome: CheckOutcome, requirement: string, detail: string, observations: (Observation | undefined)[] = [], options: CheckOptions = {}): Check {
+export function check(id: CheckId, outcome: CheckOutcome, requirement: string, detail: string, observations: (Observation | undefined)[] = [], options: CheckOptions = {}): Check {
   const cited = observations.filter((o): o is Observation => o !== undefined).map((o) => o.id);
   if ((outcome === 'pass' || outcome === 'fail') && cited.length === 0) throw new Error(`check ${id}: ${outcome} without a recorded fact`);
   const fix = outcome === 'fail' || outcome === 'missing' ? (options.fix ?? defaultFix(id)) : undefined;
   return {
     id,
-    label: t(`check.${id}` as MessageKey),
+    label: t(`check.${id}`),
     outcome,
     detail,
     requirement,
@@ -41,7 +40,7 @@ export function check(id: string, outcome: CheckOutcome, requirement: string, de
   };
 }
 
-function defaultFix(id: string): string | undefined {
+function defaultFix(id: CheckId): string | undefined {
   const key = `fix.${id}`;
   return isMessageKey(key) ? t(key) : undefined;
 }
@@ -116,7 +115,7 @@ export function starttlsFirst(session: SessionFacts, requirement: string): Check
   const clear = authsInClear(session);
   if (early.length > 0 || clear.length > 0) {
     // The auth record may come before its command's: name the command from it too.
-    const authCommand = (a: Observation) => (typeof a.data.command === 'string' ? a.data.command : session.protocol === 'imap' ? 'AUTHENTICATE' : 'AUTH');
+    const authCommand = (a: Observation<'auth'>) => a.data.command ?? (session.protocol === 'imap' ? 'AUTHENTICATE' : 'AUTH');
     const names = [...new Set([...early.map((c) => c.name), ...clear.map(authCommand)])].join(', ');
     const credentials = clear.some((a) => a.data.credentialsInClear === true);
     return check('starttls', 'fail', requirement, t(credentials ? 'detail.credentialsBeforeTls' : 'detail.commandsBeforeTls', { commands: names }), [...early.map((c) => c.observation), ...clear], { critical: clear.length > 0 });
@@ -127,7 +126,7 @@ export function starttlsFirst(session: SessionFacts, requirement: string): Check
 }
 
 /** The account's mailbox of the job's BAL type. */
-export function jobMailbox(job: UnitJob, account: JobAccount): string | null {
+export function jobMailbox(job: Pick<Job, 'bal'>, account: JobAccount): string | null {
   return job.bal === 'PSC' ? account.personalMailbox : account.applicativeMailbox;
 }
 
@@ -171,7 +170,7 @@ export function pscAuthentication(account: JobAccount, session: SessionFacts, re
   if (refused.length > 0) {
     checks.push(check('token', 'fail', requirement, t('detail.tokenRefused', { reason: authReason(refused[0]!.data.reason) }), refused));
   } else if (accepted) {
-    const claims = (accepted.data.bearer as { claims?: Record<string, unknown> } | undefined)?.claims ?? {};
+    const claims = accepted.data.bearer?.claims ?? {};
     checks.push(check('token', 'pass', requirement, t('detail.tokenOk', { subject: String(claims.SubjectNameID ?? ''), acr: String(claims.acr ?? '') }), [accepted]));
   } else {
     checks.push(check('token', 'missing', requirement, t('detail.tokenUnverified'), xoauth));
@@ -181,9 +180,7 @@ export function pscAuthentication(account: JobAccount, session: SessionFacts, re
 
 export function certificateAuthentication(account: JobAccount, session: SessionFacts, requirement: string): Check[] {
   const checks: Check[] = [];
-  const certificate = session.established?.data.clientCertificate as
-    | { present?: boolean; ou?: string; trusted?: boolean; problems?: string[]; subject?: string }
-    | undefined;
+  const certificate = session.established?.data.clientCertificate;
   if (!session.established) return [check('client-certificate', 'missing', requirement, t('detail.noTls'))];
   if (!certificate?.present) {
     checks.push(check('client-certificate', 'fail', requirement, t('detail.noClientCertificate'), [session.established]));
@@ -226,6 +223,6 @@ export function certificateAuthentication(account: JobAccount, session: SessionF
   return checks;
 }
 
-function mechanisms(attempts: Observation[]): string {
+function mechanisms(attempts: Observation<'auth'>[]): string {
   return [...new Set(attempts.map((a) => mechanismName(a.data)))].join(', ');
 }

@@ -4,11 +4,10 @@
 // « Adresse IP » behind a NAT and a LPS pointed at another server. Only the vendor's own traffic is described:
 // a session from another address that proved no mailbox may be anyone's. Each fact cites only the sessions'
 // opening (address and port), never what else they carried.
-import { t, type MessageKey } from '../../i18n/messages.ts';
-import type { Observation } from '../../observe/journal.ts';
-import { accountMailboxes, jobEndpoints } from '../attribution.ts';
+import { t } from '../../i18n/messages.ts';
+import { accountMailboxes } from '../attribution.ts';
 import { sessionOwners, sessionsOf, type SessionFacts } from '../facts.ts';
-import type { Check, JudgeInput } from './types.ts';
+import type { Check, CheckId, JudgeInput } from './types.ts';
 
 /** At most this many addresses or places named in one sentence. */
 const LISTED = 5;
@@ -16,7 +15,7 @@ const LISTED = 5;
 export function explainNothing(input: JudgeInput): Check[] {
   const all = [...input.observations, ...(input.unattributed ?? [])].sort((a, b) => a.id - b.id);
   const mine = new Set(accountMailboxes(input.account));
-  const endpoints = new Set(jobEndpoints(input.job));
+  const endpoints = new Set<string>(input.job.listensOn);
   const owners = sessionOwners(all);
   const sessions = sessionsOf(all);
   const mailboxOf = (s: SessionFacts): string | null => {
@@ -37,7 +36,7 @@ export function explainNothing(input: JudgeInput): Check[] {
   const otherEndpoint = ours.filter((s) => !onJob(s));
   if (otherEndpoint.length > 0) {
     checks.push(
-      info('seen-other-endpoint', requirement, t('explain.otherEndpoint', { mailboxes: list(otherEndpoint.map((s) => mailboxOf(s)!)), places: list(otherEndpoint.map(place)), expected: list(jobEndpoints(input.job).map((e) => `${e} (${input.job.protocol.toUpperCase()})`)) }), otherEndpoint),
+      info('seen-other-endpoint', requirement, t('explain.otherEndpoint', { mailboxes: list(otherEndpoint.map((s) => mailboxOf(s)!)), places: list(otherEndpoint.map(place)), expected: list(input.job.listensOn.map((e) => `${e} (${input.job.protocol.toUpperCase()})`)) }), otherEndpoint),
     );
   }
   if (input.ip === null) {
@@ -70,7 +69,7 @@ function list(values: string[]): string {
 }
 
 /** An informative check citing only each session's opening. */
-function info(id: string, requirement: string, detail: string, sessions: SessionFacts[]): Check {
-  const opened = sessions.map((s) => s.observations.find((o) => o.kind === 'session.open')).filter((o): o is Observation => o !== undefined);
-  return { id, label: t(`check.${id}` as MessageKey), outcome: 'info', detail, requirement, observations: opened.map((o) => o.id) };
+function info(id: CheckId, requirement: string, detail: string, sessions: SessionFacts[]): Check {
+  const opened = sessions.flatMap((s) => s.observations.find((o) => o.kind === 'session.open') ?? []);
+  return { id, label: t(`check.${id}`), outcome: 'info', detail, requirement, observations: opened.map((o) => o.id) };
 }

@@ -1,7 +1,30 @@
 // The contract of verdict functions: observations in, checks and a verdict out. They never touch sockets or
 // the database (catalogue.md: verdicts are computed only from observations).
+import type { KeySuffix } from '../../i18n/messages.ts';
+import type { EndpointId } from '../../config/schema.ts';
 import type { Observation } from '../../observe/journal.ts';
-import type { UnitJob } from '../jobs.ts';
+
+export type BalType = 'PSC' | 'AUTH_CLI';
+export type JobProtocol = 'imap' | 'smtp';
+
+/** A unit job as verdicts and kind modules see it (jobs.ts holds the catalogue's 34, UnitJob). */
+export interface Job {
+  /** Stable short id, e.g. psc-tls-smtp. */
+  id: string;
+  /** Title as the manual shows it. */
+  title: string;
+  /** Id of its kind (kinds/index.ts). */
+  kind: string;
+  bal: BalType;
+  protocol: JobProtocol;
+  endpoint: EndpointId;
+  /** Requirement references, e.g. ['MSS-CONF.01', 'MSS-CONF.03'] or ['ECO 1.1.5']. */
+  requirements: string[];
+  /** Whether the Adresse IP option is required (catalogue.md: autoconfig, certificate rejection, global jobs). */
+  ipRequired: boolean;
+  /** Endpoints whose sessions the job listens to: its own, or more when its kind says so (autoconfig). */
+  listensOn: EndpointId[];
+}
 
 /** What a job needs to know about the account it runs for. */
 export interface JobAccount {
@@ -15,7 +38,7 @@ export interface JobAccount {
 }
 
 export interface JudgeInput {
-  job: UnitJob;
+  job: Job;
   account: JobAccount;
   /** The Adresse IP option, when given: only its traffic counts, and it attributes unauthenticated sessions. */
   ip: string | null;
@@ -37,6 +60,9 @@ export interface JudgeInput {
  * the fact; not_evaluated: the verdict was decided (a decisive failure) before the check could be — neutral,
  * never a failure; info: a fact reported without judging it.
  */
+/** A check's stable id: one with a label (check.<id>) in the catalogue. */
+export type CheckId = KeySuffix<'check.'>;
+
 export type CheckOutcome = 'pass' | 'fail' | 'missing' | 'not_evaluated' | 'info';
 
 export interface Check {

@@ -76,7 +76,7 @@ export type DirectoryProblem =
   | 'organisation_unknown'
   | 'too_long';
 
-export class DirectoryError extends Error {
+export class IscDirectoryError extends Error {
   constructor(readonly problems: Record<string, DirectoryProblem>) {
     super(Object.entries(problems).map(([k, v]) => `${k}: ${v}`).join(', '));
   }
@@ -98,14 +98,14 @@ export class IscDirectory {
     else if (await this.organisation(v.immatriculation)) problems.immatriculation = 'immatriculation_exists';
     if (v.telephone && !/^\+?[\d .-]{6,20}$/.test(v.telephone)) problems.telephone = 'telephone_format';
     if (v.adresse.length > MAX) problems.adresse = 'too_long';
-    if (Object.keys(problems).length) throw new DirectoryError(problems);
+    if (Object.keys(problems).length) throw new IscDirectoryError(problems);
     const row = await this.db
       .insertInto('isc_organisations')
       .values({ raison_sociale: v.raisonSociale, immatriculation: v.immatriculation, telephone: v.telephone || null, adresse: v.adresse || null, created_at: Date.now() })
       .onConflict((oc) => oc.column('immatriculation').doNothing())
       .returningAll()
       .executeTakeFirst();
-    if (!row) throw new DirectoryError({ immatriculation: 'immatriculation_exists' });
+    if (!row) throw new IscDirectoryError({ immatriculation: 'immatriculation_exists' });
     return toOrganisation(row);
   }
 
@@ -138,7 +138,7 @@ export class IscDirectory {
     } else if (!problems.givenName && !problems.familyName) {
       login = await this.freeLogin(`${v.givenName}.${v.familyName}`);
     }
-    if (Object.keys(problems).length) throw new DirectoryError(problems);
+    if (Object.keys(problems).length) throw new IscDirectoryError(problems);
     const generatedPassword = input.password ? undefined : randomBytes(12).toString('base64url');
     const row = await this.db
       .insertInto('isc_users')
@@ -155,7 +155,7 @@ export class IscDirectory {
       .onConflict((oc) => oc.column('login').doNothing())
       .returning('login')
       .executeTakeFirst();
-    if (!row) throw new DirectoryError({ login: 'login_exists' });
+    if (!row) throw new IscDirectoryError({ login: 'login_exists' });
     return { user: (await this.user(row.login))!, ...(generatedPassword ? { generatedPassword } : {}) };
   }
 

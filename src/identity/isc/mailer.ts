@@ -2,7 +2,7 @@
 // outbox (a page of the simulator) and the operator log, so that the platform works alone.
 import type { Logger } from '../../util/log.ts';
 import type { IdentityDb } from '../db.ts';
-import { sendThroughRelay, type OutgoingMail, type RelaySettings } from './relay.ts';
+import { sendThroughRelay, type OutgoingMail, type RelaySettings } from '../../mail/relay.ts';
 
 export interface OutboxMail {
   id: number;

@@ -5,13 +5,14 @@
 // per login and per client address (throttle.ts); new codes per attempt are limited.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { sameSecret } from '../../auth/secret.ts';
-import { t, type MessageKey } from '../../i18n/messages.ts';
+import { t } from '../../i18n/messages.ts';
 import { dateTime } from '../../i18n/time.ts';
 import { html, type SafeHtml } from '../../web/html.ts';
 import type { ProviderHolder } from '../oidc.ts';
-import { errorSummary, field, formOf, pageSender, refuseForgedForm, selectField, type Csrf, type Form } from '../web/forms.ts';
+import { refuseForgedForm, type Csrf } from '../../web/csrf.ts';
+import { errorSummary, field, formOf, pageSender, selectField, type Form } from '../../web/forms.ts';
 import type { LoginCodes } from './codes.ts';
-import { DirectoryError, type IscDirectory, type OrganisationInput, type UserInput, type VendorUser } from './directory.ts';
+import { IscDirectoryError, type IscDirectory, type OrganisationInput, type UserInput, type VendorUser } from './directory.ts';
 import type { Mailer } from './mailer.ts';
 import type { LoginThrottle, ThrottleSettings } from './throttle.ts';
 
@@ -109,7 +110,7 @@ ${field({ name: 'code', label: t('isc.code.label'), required: true, inputmode: '
     const token = o.csrf.token(request, reply);
     return send(
       reply,
-      t('isc.consent.title'),
+      t('isc.consent.title', { client: o.clientName }),
       html`<h1>${t('isc.consent.title', { client: o.clientName })}</h1>
 <p>${t('isc.consent.account')} <strong>${user.login}</strong> (${user.email})</p>
 <p>${t('isc.consent.intro', { client: o.clientName })}</p>
@@ -187,7 +188,7 @@ ${o.csrf.field(token)}
     const result = await o.codes.check(interaction.uid, form.code ?? '');
     if (!result.ok) {
       if (result.reason === 'wrong' || result.reason === 'too_many') await o.throttle.failed(keys);
-      return codePage(request, reply, user, { error: t(`isc.code.${result.reason}` as MessageKey) });
+      return codePage(request, reply, user, { error: t(`isc.code.${result.reason}`) });
     }
     await o.throttle.succeeded(user.login);
     const to = await o.holder.provider.interactionResult(request.raw, reply.raw, { login: { accountId: user.login } }, { mergeWithLastSubmission: false });
@@ -300,7 +301,7 @@ ${field({ name: 'password', label: t('isc.login.password'), type: 'password', er
       Object.keys(orgErrors).length || Object.keys(userErrors).length ? 400 : 200,
     );
   };
-  const messages = (error: DirectoryError): Errors => Object.fromEntries(Object.entries(error.problems).map(([k, code]) => [k, t(`isc.problem.${code}` as MessageKey)]));
+  const messages = (error: IscDirectoryError): Errors => Object.fromEntries(Object.entries(error.problems).map(([k, code]) => [k, t(`isc.problem.${code}`)]));
 
   scope.get('/isc/admin', (request, reply) => adminPage(request, reply));
 
@@ -312,7 +313,7 @@ ${field({ name: 'password', label: t('isc.login.password'), type: 'password', er
       const created = await o.directory.createOrganisation(input);
       return adminPage(request, reply, { notice: html`<p>${t('isc.admin.organisationCreated', { name: created.raisonSociale })}</p>` });
     } catch (error) {
-      if (!(error instanceof DirectoryError)) throw error;
+      if (!(error instanceof IscDirectoryError)) throw error;
       return adminPage(request, reply, { org: form, orgErrors: messages(error) });
     }
   });
@@ -327,7 +328,7 @@ ${field({ name: 'password', label: t('isc.login.password'), type: 'password', er
         notice: html`<p>${t('isc.admin.userCreated', { login: user.login })}</p>${generatedPassword ? html`<p>${t('isc.admin.generatedPassword')} <code>${generatedPassword}</code></p>` : ''}`,
       });
     } catch (error) {
-      if (!(error instanceof DirectoryError)) throw error;
+      if (!(error instanceof IscDirectoryError)) throw error;
       return adminPage(request, reply, { user: { ...form, password: '' }, userErrors: messages(error) });
     }
   });

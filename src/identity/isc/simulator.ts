@@ -6,7 +6,8 @@ import type { IdentityDb } from '../db.ts';
 import { SigningKeys } from '../keys.ts';
 import { mountProvider } from '../mount.ts';
 import { ProviderHolder } from '../oidc.ts';
-import { acceptForms, type Csrf } from '../web/forms.ts';
+import type { Csrf } from '../../web/csrf.ts';
+import { acceptForms } from '../../web/forms.ts';
 import { LoginCodes } from './codes.ts';
 import { IscDirectory } from './directory.ts';
 import { Mailer } from './mailer.ts';
@@ -35,7 +36,7 @@ export async function createIscSimulator(o: {
   log: Logger;
 }): Promise<IscSimulator> {
   const directory = new IscDirectory(o.db);
-  const mailer = new Mailer(o.db, o.config.isc.smtp, o.log);
+  const mailer = new Mailer(o.db, o.config.isc.smtp ?? o.config.outgoingMail, o.log);
   const codes = new LoginCodes(o.db, o.codeKey, o.config.isc.codeTtlSeconds);
   const throttle = new LoginThrottle(o.db, o.config.isc.throttle);
   const holder = new ProviderHolder(new SigningKeys(o.db, 'isc'), (set) =>

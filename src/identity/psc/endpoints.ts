@@ -7,7 +7,7 @@ import { jwtVerify, type JWTPayload } from 'jose';
 import { sameSecret } from '../../auth/secret.ts';
 import type { IdentityDb } from '../db.ts';
 import { KEYCLOAK_ROUTES, type ProviderHolder } from '../oidc.ts';
-import { formOf } from '../web/forms.ts';
+import { formOf } from '../../web/forms.ts';
 import { pscClaims, type PscIdentities } from './identities.ts';
 import { accessTokenLive } from './provider.ts';
 

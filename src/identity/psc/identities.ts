@@ -5,7 +5,7 @@
 // it as IdNat PSC; one without an owner (created by the operator) is for the operator and admins only, until an
 // account names it (src/accounts/accounts.ts claims it then). Only an identity's organisation sees it, picks it
 // on the e-CPS login and approves its CIBA requests.
-import { t, type MessageKey } from '../../i18n/messages.ts';
+import { t } from '../../i18n/messages.ts';
 import type { IdentityDb } from '../db.ts';
 
 export const CIVILITES = ['M', 'Mme'] as const;
@@ -70,7 +70,7 @@ export class IdentityError extends Error {
 
 /** The French message of each problem, per field (pages, API and CLI word them alike). */
 export function problemMessages(error: IdentityError): Partial<Record<keyof IdentityInput, string>> {
-  return Object.fromEntries(Object.entries(error.problems).map(([k, code]) => [k, t(`psc.identity.${code}` as MessageKey)]));
+  return Object.fromEntries(Object.entries(error.problems).map(([k, code]) => [k, t(`psc.identity.${code}`)]));
 }
 
 /** Checks an IdNat; `now` decides what "in the future" means for the 87AAMMJJHHMM format. */

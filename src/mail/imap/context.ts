@@ -1,9 +1,13 @@
 // What command handlers see of an IMAP session, and the tagged replies they return.
+import type { FactData } from '../../observe/journal.ts';
 import type { Folder, Mailbox, MailboxStore } from '../mailbox/store.ts';
 import type { SessionEvent } from '../sessions.ts';
 import { ImapSyntaxError, type Args } from './parser.ts';
-import { decodeMailboxName } from './utf7.ts';
+import { decodeMailboxName, encodeMailboxName } from './utf7.ts';
 import type { SelectedFolder } from './selected.ts';
+
+/** What a command adds to its `command` observation besides its tag, verb, arguments and reply. */
+export type CommandFacts = Partial<Omit<FactData<'command'>, 'tag' | 'verb' | 'args' | 'reply' | 'tls' | 'authenticated'>>;
 
 /** The tagged completion of a command (RFC 3501 §7.1). */
 export interface Reply {
@@ -12,7 +16,7 @@ export interface Reply {
   code?: string;
   text: string;
   /** Facts added to the command's observation (e.g. the folder a SELECT opened). */
-  facts?: Record<string, unknown>;
+  facts?: CommandFacts;
   /** Runs once the reply is sent and recorded (session events that may close the session). */
   after?: () => void;
 }
@@ -36,10 +40,27 @@ export interface ImapContext {
   notify(event: SessionEvent): void;
 }
 
-/** A mailbox name argument: astring in modified UTF-7, decoded to the stored UTF-8 name. */
+/**
+ * A mailbox name that is not modified UTF-7: 8-bit bytes (UTF-8 names need RFC 6855 UTF8=ACCEPT, which is not
+ * offered) or a broken `&…-` sequence. Answered `NO` as Dovecot does (RFC 3501 §5.1.3: mailbox names are 7-bit).
+ */
+export class MailboxNameError extends Error {
+  constructor() {
+    super('Mailbox name is not valid mUTF-7');
+  }
+}
+
+/** A mailbox name argument: astring in modified UTF-7, decoded to the stored UTF-8 name; MailboxNameError otherwise. */
 export function folderArg(args: Args): string {
-  const name = decodeMailboxName(args.astring('mailbox name'));
+  return decodeFolderName(args.astring('mailbox name'));
+}
+
+/** A mailbox name as sent, decoded: ImapSyntaxError for a control character, MailboxNameError when not modified UTF-7. */
+export function decodeFolderName(wire: string): string {
+  const name = decodeMailboxName(wire);
   if (/[\r\n\0]/.test(name)) throw new ImapSyntaxError('Invalid mailbox name');
+  // Canonical modified UTF-7 only: what decodes and encodes back to the same text (no 8-bit, no broken "&…-").
+  if (encodeMailboxName(name) !== wire) throw new MailboxNameError();
   return name;
 }
 

@@ -3,6 +3,7 @@
 // MIME, part numbers) with partial ranges.
 import type { MessageEntry } from '../mailbox/store.ts';
 import { parseMime, type MimeParameter, type MimePart } from '../message/mime.ts';
+import { findPart } from '../message/parts.ts';
 import { envelope } from './envelope.ts';
 import { ImapSyntaxError, type Token } from './parser.ts';
 import { Adjacent, literal, nstr, str, type Wire } from './wire.ts';
@@ -122,7 +123,7 @@ export function fetchValues(items: FetchItem[], message: FetchedMessage): Wire[]
         out.push('UID', message.uid);
         break;
       case 'INTERNALDATE':
-        out.push('INTERNALDATE', str(formatInternalDate(message.internalDate)));
+        out.push('INTERNALDATE', str(formatInternalDate(message.internalDate, message.zone)));
         break;
       case 'RFC822.SIZE':
         out.push('RFC822.SIZE', message.size);
@@ -164,11 +165,12 @@ function sectionLabel(item: SectionItem): string {
   return `${parts} (${item.fields.map((f) => (/^[!#-'*+\-.0-9A-Z^-~]+$/.test(f) ? f : `"${f.replace(/["\\]/g, '\\$&')}"`)).join(' ')})`;
 }
 
-/** "06-Jan-2025 09:15:00 +0000": internal dates are kept in UTC. */
-export function formatInternalDate(ms: number): string {
-  const d = new Date(ms);
+/** "06-Jan-2025 10:15:00 +0100": the instant in the zone APPEND gave (minutes east of UTC), +0000 otherwise. */
+export function formatInternalDate(ms: number, zone = 0): string {
+  const d = new Date(ms + zone * 60_000);
   const pad = (n: number) => String(n).padStart(2, '0');
-  return `${pad(d.getUTCDate())}-${MONTHS[d.getUTCMonth()]}-${d.getUTCFullYear()} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} +0000`;
+  const offset = `${zone < 0 ? '-' : '+'}${pad(Math.floor(Math.abs(zone) / 60))}${pad(Math.abs(zone) % 60)}`;
+  return `${pad(d.getUTCDate())}-${MONTHS[d.getUTCMonth()]}-${d.getUTCFullYear()} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} ${offset}`;
 }
 
 export const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
@@ -177,25 +179,6 @@ export const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', '
 export function monthIndex(name: string): number {
   const lower = name.toLowerCase();
   return MONTHS.findIndex((m) => m.toLowerCase() === lower);
-}
-
-/**
- * The part a section path names. Part n of a multipart is its n-th child; a non-multipart body is its own
- * part 1; below a message/rfc822 part, numbers address the parts of the message it carries.
- */
-export function findPart(root: MimePart, path: number[]): MimePart | undefined {
-  let node = root;
-  for (const [i, n] of path.entries()) {
-    if (i > 0 && node.message) node = node.message;
-    if (node.parts.length > 0) {
-      const child = node.parts[n - 1];
-      if (!child) return undefined;
-      node = child;
-    } else if (n !== 1) {
-      return undefined;
-    }
-  }
-  return node;
 }
 
 /** The bytes of a section (before any partial range); empty when the section does not exist. */

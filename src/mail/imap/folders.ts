@@ -1,13 +1,12 @@
 // Commands on folders once authenticated: SELECT/EXAMINE, CREATE, DELETE, RENAME, SUBSCRIBE/UNSUBSCRIBE,
 // LIST/LSUB (with RFC 6154 special-use and RFC 3348 children attributes), STATUS and APPEND.
-import { canonicalFolderName, FolderError, FOLDER_DELIMITER, type Folder } from '../mailbox/store.ts';
+import { canonicalFolderName, FolderError, FOLDER_DELIMITER } from '../mailbox/store.ts';
 import { limitRefusal } from './limits.ts';
-import { folderArg, no, ok, type ImapContext, type Reply } from './context.ts';
+import { decodeFolderName, folderArg, MailboxNameError, no, ok, type ImapContext, type Reply } from './context.ts';
 import { monthIndex } from './fetch.ts';
-import { parseFlags } from './messages.ts';
+import { parseFlags } from './message-commands.ts';
 import { listMatcher } from './list-pattern.ts';
 import { ImapSyntaxError, type Args } from './parser.ts';
-import { claimedUid } from './selected.ts';
 import { encodeMailboxName } from './utf7.ts';
 import { astr, encode } from './wire.ts';
 
@@ -90,12 +89,18 @@ async function folderChange(name: string, change: () => Promise<Reply>): Promise
   }
 }
 
-/** LIST and LSUB (RFC 3501 §6.3.8–9): `*` matches anything, `%` anything but the delimiter. */
+/**
+ * LIST and LSUB (RFC 3501 §6.3.8–9): `*` matches anything, `%` anything but the delimiter. LSUB lists subscribed
+ * names, those whose folder is gone flagged \\Noselect; with `%`, a subscribed "a/b" whose "a" is not subscribed
+ * lists "a" flagged \\Noselect (§6.3.9). A reference or pattern that is not modified UTF-7 matches no name (as in
+ * Dovecot).
+ */
 export async function list(ctx: ImapContext, args: Args, lsub: boolean): Promise<Reply> {
-  const reference = folderArg(args);
-  const pattern = folderArg(args);
+  const reference = listName(args.astring('reference'));
+  const pattern = listName(args.astring('mailbox pattern'));
   args.end();
   const verb = lsub ? 'LSUB' : 'LIST';
+  if (reference === undefined || pattern === undefined) return ok(`${verb} completed`);
   if (pattern === '') {
     // The hierarchy delimiter and the root (RFC 3501 §6.3.8).
     ctx.untagged(`${verb} (\\Noselect) "${FOLDER_DELIMITER}" ""`);
@@ -103,19 +108,49 @@ export async function list(ctx: ImapContext, args: Args, lsub: boolean): Promise
   }
   const matches = listMatcher(reference + pattern);
   const folders = await ctx.store.folders(ctx.mailbox.id);
-  const names = folders.map((f) => f.name);
-  for (const folder of sortForListing(folders)) {
-    if (!matches(folder.name) || (lsub && !folder.subscribed)) continue;
-    const children = names.some((n) => n.startsWith(folder.name + FOLDER_DELIMITER));
-    const attributes = [children ? '\\HasChildren' : '\\HasNoChildren', ...(folder.specialUse ? [folder.specialUse] : [])];
-    ctx.untagged(Buffer.concat([Buffer.from(`${verb} (${attributes.join(' ')}) "${FOLDER_DELIMITER}" `), encode(astr(encodeMailboxName(folder.name)))]));
+  const byName = new Map(folders.map((f) => [f.name, f]));
+  const attributes = (name: string): string[] => {
+    const folder = byName.get(name);
+    if (!folder) return ['\\Noselect'];
+    const children = folders.some((f) => f.name.startsWith(name + FOLDER_DELIMITER));
+    return [children ? '\\HasChildren' : '\\HasNoChildren', ...(folder.specialUse ? [folder.specialUse] : [])];
+  };
+  const listed = new Map<string, string[]>();
+  if (!lsub) {
+    for (const folder of folders) if (matches(folder.name)) listed.set(folder.name, attributes(folder.name));
+  } else {
+    const subscribed = await ctx.store.subscriptions(ctx.mailbox.id);
+    for (const name of subscribed) if (matches(name)) listed.set(name, attributes(name));
+    if (pattern.includes('%')) {
+      const names = new Set(subscribed);
+      for (const name of subscribed) {
+        const levels = name.split(FOLDER_DELIMITER);
+        for (let i = 1; i < levels.length; i++) {
+          const parent = levels.slice(0, i).join(FOLDER_DELIMITER);
+          if (!names.has(parent) && !listed.has(parent) && matches(parent)) listed.set(parent, ['\\Noselect']);
+        }
+      }
+    }
+  }
+  for (const name of sortForListing([...listed.keys()])) {
+    ctx.untagged(Buffer.concat([Buffer.from(`${verb} (${listed.get(name)!.join(' ')}) "${FOLDER_DELIMITER}" `), encode(astr(encodeMailboxName(name)))]));
   }
   return ok(`${verb} completed`);
 }
 
-/** INBOX first, then the other folders by name. */
-function sortForListing(folders: Folder[]): Folder[] {
-  return [...folders].sort((a, b) => (a.name === 'INBOX' ? -1 : b.name === 'INBOX' ? 1 : a.name.localeCompare(b.name)));
+/** A LIST reference or pattern decoded, or undefined when it is not modified UTF-7 (it then matches nothing). */
+function listName(wire: string): string | undefined {
+  try {
+    return decodeFolderName(wire);
+  } catch (error) {
+    if (error instanceof MailboxNameError) return undefined;
+    throw error;
+  }
+}
+
+/** INBOX first, then the other names in order. */
+function sortForListing(names: string[]): string[] {
+  return [...names].sort((a, b) => (a === 'INBOX' ? -1 : b === 'INBOX' ? 1 : a.localeCompare(b)));
 }
 
 const STATUS_ITEMS = ['MESSAGES', 'RECENT', 'UIDNEXT', 'UIDVALIDITY', 'UNSEEN'];
@@ -132,7 +167,7 @@ export async function status(ctx: ImapContext, args: Args): Promise<Reply> {
   const folder = await ctx.store.folder(ctx.mailbox.id, name);
   if (!folder) return { ...no(`Mailbox doesn't exist: ${name}`, 'NONEXISTENT'), facts: { folder: name } };
   // One SQL aggregate: STATUS on a large folder reads no message into memory.
-  const counts = await ctx.store.status(folder.id, claimedUid(ctx.store, folder.id));
+  const counts = await ctx.store.status(folder.id, folder.recentUid);
   const values: Record<string, number> = {
     MESSAGES: counts.messages,
     RECENT: ctx.selected?.folder.id === folder.id ? ctx.selected.recentCount : counts.recent,
@@ -149,7 +184,7 @@ export async function status(ctx: ImapContext, args: Args): Promise<Reply> {
 export async function append(ctx: ImapContext, args: Args): Promise<Reply> {
   const name = folderArg(args);
   const flags = args.peek()?.type === 'list' ? parseFlags(args.list()) : [];
-  let internalDate: number | undefined;
+  let internalDate: { at: number; zone: number } | undefined;
   const next = args.peek();
   if (next?.type === 'string' && !next.literal) internalDate = parseDateTime(args.astring('date-time'));
   const message = args.next('message literal');
@@ -160,7 +195,7 @@ export async function append(ctx: ImapContext, args: Args): Promise<Reply> {
   const folder = await ctx.store.folder(ctx.mailbox.id, name);
   if (!folder) return { ...no(`Mailbox doesn't exist: ${name}`, 'TRYCREATE'), facts };
   try {
-    const { uid, uidValidity } = await ctx.store.append(ctx.mailbox.id, folder.name, Buffer.from(message.value), { flags, ...(internalDate !== undefined ? { internalDate } : {}) });
+    const { uid, uidValidity } = await ctx.store.append(ctx.mailbox.id, folder.name, Buffer.from(message.value), { flags, ...(internalDate ? { internalDate: internalDate.at, internalZone: internalDate.zone } : {}) });
     return { ...ok('APPEND completed', `APPENDUID ${uidValidity} ${uid}`), facts: { ...facts, folder: folder.name, uid } };
   } catch (error) {
     const refusal = limitRefusal(error);
@@ -169,12 +204,15 @@ export async function append(ctx: ImapContext, args: Args): Promise<Reply> {
   }
 }
 
-/** RFC 3501 date-time: "dd-Mon-yyyy hh:mm:ss +hhmm" (day may be space-padded). */
-function parseDateTime(text: string): number {
+/**
+ * RFC 3501 date-time: "dd-Mon-yyyy hh:mm:ss +hhmm" (day may be space-padded): the instant, and the zone in
+ * minutes east of UTC, which INTERNALDATE shows again (§2.3.3: the date and time, with its zone, as given).
+ */
+function parseDateTime(text: string): { at: number; zone: number } {
   const match = /^([ \d]?\d)-([A-Za-z]{3})-(\d{4}) (\d{2}):(\d{2}):(\d{2}) ([+-])(\d{2})(\d{2})$/.exec(text);
   const month = match ? monthIndex(match[2]!) : -1;
   if (!match || month < 0) throw new ImapSyntaxError('Invalid date-time');
   const [, day, , year, hours, minutes, seconds, sign, zoneHours, zoneMinutes] = match;
   const offset = (sign === '-' ? -1 : 1) * (Number(zoneHours) * 60 + Number(zoneMinutes));
-  return Date.UTC(Number(year), month, Number(day!.trim()), Number(hours), Number(minutes), Number(seconds)) - offset * 60_000;
+  return { at: Date.UTC(Number(year), month, Number(day!.trim()), Number(hours), Number(minutes), Number(seconds)) - offset * 60_000, zone: offset };
 }

@@ -1,6 +1,7 @@
 // SEARCH (RFC 3501 §6.4.4): criteria parsed into a tree, then matched against each message. Text keys
 // match case-insensitively as substrings, in decoded header values (RFC 2047 words) and decoded text
 // parts (transfer encoding and charset undone) as well as in the raw bytes.
+import { isUtf8 } from 'node:buffer';
 import { headerValue, parseHeaderFields, type HeaderField } from '../message/headers.ts';
 import { decodeEncodedWords, leafParts, parseMime, partText } from '../message/mime.ts';
 import { greatestNeed, monthIndex, type ContentNeed } from './fetch.ts';
@@ -54,15 +55,35 @@ const DATE_KEYS: Record<string, [boolean, 'before' | 'on' | 'since']> = {
 export function parseSearch(tokens: Token[], maxDepth = DEFAULT_MAX_NESTING_DEPTH): Criterion {
   const args = new Args(tokens);
   const first = args.peek();
+  let charset = 'US-ASCII';
   if (first?.type === 'atom' && first.value.toUpperCase() === 'CHARSET') {
     args.next();
-    const charset = args.astring('charset').toUpperCase();
+    charset = args.astring('charset').toUpperCase();
     if (!SEARCH_CHARSETS.includes(charset)) throw new BadCharsetError(charset);
   }
+  checkEightBit(tokens.slice(first?.type === 'atom' && first.value.toUpperCase() === 'CHARSET' ? 2 : 0), charset === 'UTF-8');
   const criteria: Criterion[] = [];
   while (args.remaining > 0) criteria.push(parseCriterion(args, maxDepth));
   if (criteria.length === 0) throw new ImapSyntaxError('Missing search criteria');
   return criteria.length === 1 ? criteria[0]! : { key: 'and', criteria };
+}
+
+/**
+ * 8-bit search strings (RFC 3501 §6.4.4, §9; RFC 6855 §3). Without UTF8=ACCEPT (not offered), quoted strings
+ * and atoms are 7-bit; 8-bit text travels in a literal, and only under CHARSET UTF-8 (US-ASCII is the default),
+ * as valid UTF-8. Anything else is BAD rather than a search for mangled text. (Dovecot accepts 8-bit anywhere.)
+ */
+function checkEightBit(tokens: Token[], utf8: boolean): void {
+  for (const token of tokens) {
+    if (token.type === 'list') checkEightBit(token.items, utf8);
+    else if (token.type === 'atom') {
+      if (/[^\x00-\x7f]/.test(token.raw)) throw new ImapSyntaxError('8-bit characters in an atom: send them in a literal with CHARSET UTF-8');
+    } else if (token.value.some((byte) => byte > 0x7f)) {
+      if (!token.literal) throw new ImapSyntaxError('8-bit characters in a quoted string need UTF8=ACCEPT (RFC 6855), which is not offered: send a literal with CHARSET UTF-8');
+      if (!utf8) throw new ImapSyntaxError('8-bit search string without CHARSET UTF-8 (US-ASCII is the default, RFC 3501 §6.4.4)');
+      if (!isUtf8(token.value)) throw new ImapSyntaxError('Search string is not valid UTF-8');
+    }
+  }
 }
 
 /** One criterion; `depth` is how many more levels of NOT, OR and lists it may hold. */
@@ -166,6 +187,8 @@ export interface SearchCandidate {
   flags: string[];
   recent: boolean;
   internalDate: number;
+  /** INTERNALDATE's zone in minutes east of UTC: its date is the day there (RFC 3501 §6.4.4 ignores time and zone). */
+  zone?: number;
   size: number;
   /** Present when the criteria need it (only the header section when they need no more). */
   raw: Buffer | undefined;
@@ -206,7 +229,7 @@ class Matcher {
       case 'size':
         return c.larger ? m.size > c.bytes : m.size < c.bytes;
       case 'date': {
-        const day = c.sent ? this.sentDay() : Math.floor(m.internalDate / DAY);
+        const day = c.sent ? this.sentDay() : Math.floor((m.internalDate + (m.zone ?? 0) * 60_000) / DAY);
         if (day === undefined) return false;
         return c.compare === 'before' ? day < c.day : c.compare === 'on' ? day === c.day : day >= c.day;
       }

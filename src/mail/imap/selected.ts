@@ -3,7 +3,9 @@
 // FETCH FLAGS). Changes arrive from the store's event bus; they are announced by diffing against the
 // database at safe points (after a command, during IDLE), so none is lost and none is told twice. Changes
 // this session makes itself (STORE, EXPUNGE, MOVE) it applies and announces at once, passing itself to the
-// store as their origin, so they cost no new look at the database.
+// store as their origin, so they cost no new look at the database. Changes made by another process (the CLI,
+// another instance) raise no event here: poll() compares the folder's change counter with the database's, and
+// the session polls at NOOP and CHECK and regularly while idling (imap.changePollSeconds).
 import { hasFlag, sameFlags, SYSTEM_FLAGS, type Folder, type MailboxStore, type MessageEntry } from '../mailbox/store.ts';
 import { inSequenceSet, type SequenceRange } from './sequence.ts';
 
@@ -13,6 +15,8 @@ export class SelectedFolder {
   private keywords: string[] = [];
   private recent = new Set<number>();
   private changed = false;
+  /** The folder's change counter when its messages were last read (MailboxStore.changeMark). */
+  private mark: number | undefined;
   private syncing: Promise<void> = Promise.resolve();
   private readonly unsubscribe: () => void;
   /** Called when a change arrives, so that an idling session can announce it at once. */
@@ -35,9 +39,10 @@ export class SelectedFolder {
   /** Opens a folder; listening starts before the first read so that no change falls in between. */
   static async open(store: MailboxStore, folder: Folder, readOnly: boolean, announce: (line: string) => void): Promise<SelectedFolder> {
     const view = new SelectedFolder(folder, readOnly, store, announce);
+    view.mark = await store.changeMark(folder.id); // before the read: a change in between is seen again
     view.entries = await store.index(folder.id);
     view.keywords = await store.keywords(folder.id);
-    view.recent = claimRecent(store, folder.id, view.entries, !readOnly);
+    view.recent = await claimRecent(store, folder.id, view.entries, !readOnly);
     return view;
   }
 
@@ -129,6 +134,12 @@ export class SelectedFolder {
     return msns;
   }
 
+  /** Looks whether the folder changed in the database (by another process) since its messages were last read. */
+  async poll(): Promise<void> {
+    if (this.changed) return;
+    if ((await this.store.changeMark(this.folder.id)) !== this.mark) this.changed = true;
+  }
+
   /**
    * Announces what changed since the last look. Expunges are held back while a FETCH, STORE or SEARCH by
    * sequence number is answered (RFC 3501 §7.4.1), since they would renumber the messages under the client.
@@ -142,6 +153,7 @@ export class SelectedFolder {
   private async announceChanges(allowExpunge: boolean): Promise<void> {
     if (!this.changed) return;
     this.changed = false;
+    this.mark = await this.store.changeMark(this.folder.id);
     const fresh = await this.store.index(this.folder.id);
     const byUid = new Map(fresh.map((e) => [e.uid, e]));
     const gone = this.entries.filter((e) => !byUid.has(e.uid)).map((e) => e.uid);
@@ -160,7 +172,7 @@ export class SelectedFolder {
     const added = fresh.filter((e) => e.uid > last);
     if (added.length > 0) {
       this.entries.push(...added);
-      for (const uid of claimRecent(this.store, this.folder.id, added, !this.readOnly)) this.recent.add(uid);
+      for (const uid of await claimRecent(this.store, this.folder.id, added, !this.readOnly)) this.recent.add(uid);
       this.announce(`${this.entries.length} EXISTS`);
       this.announce(`${this.recent.size} RECENT`);
     }
@@ -169,21 +181,11 @@ export class SelectedFolder {
 
 /**
  * \Recent (RFC 3501 §2.3.2): a message is recent for the first session that sees it with the folder
- * selected read-write. Claims are kept per store in memory, so after a restart messages are recent once more.
+ * selected read-write. The claim is the folder's highest UID claimed, kept in the database (MailboxStore.claimRecent):
+ * it holds across sessions, processes and restarts.
  */
-const claims = new WeakMap<MailboxStore, Map<number, number>>();
-
-function claimRecent(store: MailboxStore, folderId: number, entries: MessageEntry[], claim: boolean): Set<number> {
-  let folders = claims.get(store);
-  if (!folders) claims.set(store, (folders = new Map()));
-  const claimed = folders.get(folderId) ?? 0;
-  const recent = entries.filter((e) => e.uid > claimed).map((e) => e.uid);
-  // Entries come in UID order: the last recent one is the highest.
-  if (claim && recent.length > 0) folders.set(folderId, recent.at(-1)!);
-  return new Set(recent);
-}
-
-/** The highest UID of a folder already claimed as recent: those above are recent (STATUS RECENT). */
-export function claimedUid(store: MailboxStore, folderId: number): number {
-  return claims.get(store)?.get(folderId) ?? 0;
+async function claimRecent(store: MailboxStore, folderId: number, entries: MessageEntry[], claim: boolean): Promise<Set<number>> {
+  // Entries come in UID order: the last is the highest.
+  const claimed = await store.claimRecent(folderId, entries.at(-1)?.uid ?? 0, claim);
+  return new Set(entries.filter((e) => e.uid > claimed).map((e) => e.uid));
 }

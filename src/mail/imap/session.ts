@@ -3,13 +3,15 @@
 // with IDLE (RFC 2177), UIDPLUS (RFC 4315), MOVE (RFC 6851), SPECIAL-USE (RFC 6154), UNSELECT (RFC 3691),
 // LITERAL+ (RFC 7888), ENABLE (RFC 5161), ID (RFC 2971), NAMESPACE (RFC 2342) and CHILDREN (RFC 3348).
 // Every command is recorded with its tag and tagged status; verdicts are not decided here.
+import type { FactData } from '../../observe/journal.ts';
+import type { AuthFacts } from '../authenticate.ts';
 import { Conversation } from '../conversation.ts';
 import type { Folder, Mailbox } from '../mailbox/store.ts';
 import { ADVERTISED_MECHANISMS, exposedCredentials, isKnownMechanism, SaslExchange, type SaslCredentials, type SaslStep } from '../sasl/mechanisms.ts';
 import type { SessionEvent } from '../sessions.ts';
-import { bad, no, ok, type ImapContext, type Reply } from './context.ts';
+import { bad, MailboxNameError, no, ok, type CommandFacts, type ImapContext, type Reply } from './context.ts';
 import * as folders from './folders.ts';
-import * as messages from './messages.ts';
+import * as messages from './message-commands.ts';
 import { Args, parseCommand, ImapNestingError, ImapSyntaxError, type Command, type Token } from './parser.ts';
 import { SelectedFolder } from './selected.ts';
 import { encode, str, type Wire } from './wire.ts';
@@ -26,7 +28,7 @@ interface CommandSpec {
 
 const COMMANDS: Record<string, CommandSpec> = {
   CAPABILITY: { scope: 'any', run: (s, a) => s.capability(a) },
-  NOOP: { scope: 'any', run: async (_, a) => (a.end(), ok('NOOP completed')) },
+  NOOP: { scope: 'any', run: (s, a) => s.noop(a, 'NOOP') },
   LOGOUT: { scope: 'any', run: (s, a, c) => s.logout(a, c) },
   ID: { scope: 'any', run: (s, a) => s.id(a) },
   STARTTLS: { scope: 'unauthenticated', run: (s, a, c) => s.startTls(a, c) },
@@ -46,7 +48,7 @@ const COMMANDS: Record<string, CommandSpec> = {
   LSUB: { scope: 'authenticated', run: (s, a) => folders.list(s, a, true) },
   STATUS: { scope: 'authenticated', run: (s, a) => folders.status(s, a) },
   APPEND: { scope: 'authenticated', run: (s, a) => folders.append(s, a) },
-  CHECK: { scope: 'selected', run: async (_, a) => (a.end(), ok('CHECK completed')) },
+  CHECK: { scope: 'selected', run: (s, a) => s.noop(a, 'CHECK') },
   CLOSE: { scope: 'selected', run: (s, a) => messages.close(s, a, true) },
   UNSELECT: { scope: 'selected', run: (s, a) => messages.close(s, a, false) },
   EXPUNGE: { scope: 'selected', run: (s, a) => messages.expunge(s, a, false) },
@@ -275,6 +277,7 @@ export class ImapSession extends Conversation implements ImapContext {
   private failure(error: unknown, command: Command): Reply {
     if (error instanceof ImapNestingError) return { ...bad(error.message), facts: { limit: error.limit } };
     if (error instanceof ImapSyntaxError) return bad(error.message);
+    if (error instanceof MailboxNameError) return no(error.message);
     this.session.log.error('IMAP command failed', { session: this.session.id, command: command.name, error });
     if (error instanceof RangeError) return { ...bad('Command too complex'), facts: { limit: 'nesting' } };
     return { ...no('Internal server error', 'SERVERBUG'), facts: { internalError: true } };
@@ -288,7 +291,7 @@ export class ImapSession extends Conversation implements ImapContext {
   }
 
   /** Announces pending changes, sends the tagged reply and records the command. */
-  private async complete(tag: string | undefined, verb: string | undefined, args: string, reply: Reply, extra: Record<string, unknown>, allowExpunge = true): Promise<void> {
+  private async complete(tag: string | undefined, verb: string | undefined, args: string, reply: Reply, extra: CommandFacts, allowExpunge = true): Promise<void> {
     if (this.closing) return;
     await this.view?.sync(allowExpunge);
     const code = reply.code ? `[${reply.code}] ` : '';
@@ -299,7 +302,7 @@ export class ImapSession extends Conversation implements ImapContext {
     if (reply.status === 'BAD') this.countBad();
   }
 
-  private async record(tag: string | undefined, verb: string | undefined, args: string, reply: Reply, extra: Record<string, unknown>): Promise<void> {
+  private async record(tag: string | undefined, verb: string | undefined, args: string, reply: Reply, extra: CommandFacts): Promise<void> {
     await this.session.record('command', {
       tag: tag ?? null,
       verb: verb ?? null,
@@ -325,6 +328,13 @@ export class ImapSession extends Conversation implements ImapContext {
   }
 
   // Commands of any state and of the not-authenticated state.
+
+  /** NOOP and CHECK: the way clients poll (RFC 3501 §6.1.2), so the selected folder is compared with the database. */
+  async noop(args: Args, verb: 'NOOP' | 'CHECK'): Promise<Reply> {
+    args.end();
+    await this.view?.poll();
+    return ok(`${verb} completed`);
+  }
 
   async capability(args: Args): Promise<Reply> {
     args.end();
@@ -374,7 +384,7 @@ export class ImapSession extends Conversation implements ImapContext {
     const mechanism = args.atom('mechanism').toUpperCase();
     const initial = args.remaining > 0 ? args.atom('initial response') : undefined;
     args.end();
-    const refuse = async (reply: Reply, reason: string, extra: Record<string, unknown> = {}) => {
+    const refuse = async (reply: Reply, reason: string, extra: Partial<FactData<'auth'>> = {}) => {
       await this.session.record('auth', { command: 'AUTHENTICATE', mechanism, outcome: 'refused', reason, tls: Boolean(this.session.tls), ...extra });
       return reply;
     };
@@ -426,7 +436,7 @@ export class ImapSession extends Conversation implements ImapContext {
     const user = args.astring('user name');
     const password = args.astring('password');
     args.end();
-    const facts = { command: 'LOGIN', mechanism: 'LOGIN-COMMAND', user, authzid: '', initialResponse: false };
+    const facts: AuthFacts = { command: 'LOGIN', mechanism: 'LOGIN-COMMAND', user, authzid: '', initialResponse: false };
     if (!this.session.tls) {
       await this.session.record('auth', { ...facts, outcome: 'refused', reason: 'tls_required', tls: false, credentialsInClear: true });
       return no('Plaintext authentication disallowed before STARTTLS', 'PRIVACYREQUIRED');
@@ -438,7 +448,7 @@ export class ImapSession extends Conversation implements ImapContext {
     return no('Authentication failed', 'AUTHENTICATIONFAILED');
   }
 
-  private async authenticated(mailbox: Mailbox, facts: Record<string, unknown>): Promise<Reply> {
+  private async authenticated(mailbox: Mailbox, facts: AuthFacts & { reason: string }): Promise<Reply> {
     this.user = mailbox;
     this.session.mailbox = mailbox.address;
     this.armTimeout();
@@ -468,14 +478,20 @@ export class ImapSession extends Conversation implements ImapContext {
     args.end();
     this.write('+ idling\r\n');
     const view = this.view;
+    let poll: NodeJS.Timeout | undefined;
     if (view) {
       const announce = () => view.sync(true).catch((error: unknown) => this.session.log.error('IDLE update failed', { session: this.session.id, error }));
       view.onChange = announce;
       void announce();
+      // Changes made in this process arrive as events at once; those of another process, at the next look.
+      const failed = (error: unknown) => this.session.log.error('IDLE change poll failed', { session: this.session.id, error });
+      poll = setInterval(() => void view.poll().then(announce, failed), this.config.changePollSeconds * 1000);
+      poll.unref();
     }
     // Idling is waiting, not a command in progress: the deadline applies to the DONE line from its first byte.
     this.awaitCommand();
     const line = await this.reader.readLine(this.config.maxLineBytes);
+    clearInterval(poll);
     if (view) view.onChange = undefined;
     if (!line) return null;
     return line.text.toString('latin1').trim().toUpperCase() === 'DONE' ? ok('IDLE terminated') : bad('Expected DONE');

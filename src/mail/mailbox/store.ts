@@ -38,7 +38,10 @@ export interface Folder {
   specialUse: string | null;
   uidValidity: number;
   uidNext: number;
-  subscribed: boolean;
+  /** The highest UID already claimed as \Recent (RFC 3501 §2.3.2); those above are recent for the next session. */
+  recentUid: number;
+  /** Bumped by every change to the folder's messages, whichever process makes it (see MailboxStore.changeMark). */
+  modseq: number;
 }
 
 /** What the folder index holds of a message (its bytes are read separately, when needed). */
@@ -46,6 +49,8 @@ export interface MessageEntry {
   uid: number;
   flags: string[];
   internalDate: number;
+  /** INTERNALDATE's time zone in minutes east of UTC, as APPEND gave it (RFC 3501 date-time); absent for +0000. */
+  zone?: number;
   size: number;
 }
 
@@ -60,6 +65,7 @@ class IndexEntry implements MessageEntry {
     private text: string,
     readonly internalDate: number,
     readonly size: number,
+    readonly zone: number | undefined,
   ) {}
 
   get flags(): string[] {
@@ -190,8 +196,9 @@ export class MailboxStore {
       for (const folder of DEFAULT_FOLDERS) {
         await tx
           .insertInto('folders')
-          .values({ mailbox_id: Number(row.id), name: folder.name, special_use: folder.specialUse, uid_validity: uidValidity, uid_next: 1, subscribed: 1, created_at: now })
+          .values({ mailbox_id: Number(row.id), name: folder.name, special_use: folder.specialUse, uid_validity: uidValidity, uid_next: 1, created_at: now })
           .execute();
+        await tx.insertInto('subscriptions').values({ mailbox_id: Number(row.id), name: folder.name }).execute();
       }
       return toMailbox(row);
     });
@@ -241,7 +248,7 @@ export class MailboxStore {
    * Appends a message to a folder and returns its UID. The UID comes from an atomic increment of the
    * folder's UIDNEXT, so concurrent deliveries (even from two processes) never share one.
    */
-  async append(mailboxId: number, folderName: string, raw: Buffer, options: { flags?: string[]; internalDate?: number } = {}): Promise<{ uid: number; folderId: number; uidValidity: number }> {
+  async append(mailboxId: number, folderName: string, raw: Buffer, options: { flags?: string[]; internalDate?: number; internalZone?: number } = {}): Promise<{ uid: number; folderId: number; uidValidity: number }> {
     const keywords = this.checkKeywords(options.flags ?? [], 'set');
     if (keywords.length > 0) {
       const target = await this.folder(mailboxId, folderName);
@@ -252,7 +259,7 @@ export class MailboxStore {
       await this.holdQuota(tx, mailboxId, 1, raw.length);
       const folder = await tx
         .updateTable('folders')
-        .set((eb) => ({ uid_next: eb('uid_next', '+', 1) }))
+        .set((eb) => ({ uid_next: eb('uid_next', '+', 1), modseq: eb('modseq', '+', 1) }))
         .where('mailbox_id', '=', mailboxId)
         .where('name', '=', canonicalFolderName(folderName))
         .returning(['id', 'uid_next', 'uid_validity'])
@@ -267,6 +274,7 @@ export class MailboxStore {
           uid,
           flags: (options.flags ?? []).join(' '),
           internal_date: options.internalDate ?? now,
+          internal_zone: options.internalZone || null,
           size: raw.length,
           raw,
           created_at: now,
@@ -307,7 +315,7 @@ export class MailboxStore {
     return row ? toFolder(row) : undefined;
   }
 
-  /** Creates a folder and the superiors it needs (RFC 3501 §6.3.3); a trailing delimiter is dropped. */
+  /** Creates a folder and the superiors it needs (RFC 3501 §6.3.3); a trailing delimiter is dropped. Subscribes nothing. */
   async createFolder(mailboxId: number, name: string): Promise<Folder> {
     const canonical = newFolderName(name);
     const created = await this.db.transaction().execute(async (tx) => {
@@ -322,7 +330,7 @@ export class MailboxStore {
       for (const folderName of missing) {
         const row = await tx
           .insertInto('folders')
-          .values({ mailbox_id: mailboxId, name: folderName, special_use: null, uid_validity: uidValidity, uid_next: 1, subscribed: 1, created_at: now })
+          .values({ mailbox_id: mailboxId, name: folderName, special_use: null, uid_validity: uidValidity, uid_next: 1, created_at: now })
           .returningAll()
           .executeTakeFirstOrThrow();
         folder = toFolder(row);
@@ -333,7 +341,7 @@ export class MailboxStore {
     return created;
   }
 
-  /** Deletes a folder and its messages; INBOX and folders with children stay. */
+  /** Deletes a folder and its messages; INBOX and folders with children stay. Its subscription stays (RFC 3501 §6.3.6). */
   async deleteFolder(mailboxId: number, name: string): Promise<void> {
     const folder = await this.requireFolder(mailboxId, name);
     if (folder.name === 'INBOX') throw new FolderError('inbox', name);
@@ -367,10 +375,59 @@ export class MailboxStore {
     this.events.emit({ type: 'folders', mailboxId });
   }
 
-  /** Marks a folder subscribed or not (IMAP SUBSCRIBE/LSUB). */
+  /**
+   * IMAP SUBSCRIBE / UNSUBSCRIBE (RFC 3501 §6.3.6–7). Subscriptions are names: only an existing folder can be
+   * subscribed (as in Dovecot), but a subscription outlives its folder's deletion or renaming, and unsubscribing
+   * a name that is not subscribed succeeds (as in Dovecot).
+   */
   async setSubscribed(mailboxId: number, name: string, subscribed: boolean): Promise<void> {
+    if (!subscribed) {
+      await this.db.deleteFrom('subscriptions').where('mailbox_id', '=', mailboxId).where('name', '=', canonicalFolderName(name)).execute();
+      return;
+    }
     const folder = await this.requireFolder(mailboxId, name);
-    await this.db.updateTable('folders').set({ subscribed: subscribed ? 1 : 0 }).where('id', '=', folder.id).execute();
+    await this.db
+      .insertInto('subscriptions')
+      .values({ mailbox_id: mailboxId, name: folder.name })
+      .onConflict((oc) => oc.columns(['mailbox_id', 'name']).doNothing())
+      .execute();
+  }
+
+  /** The subscribed names of a mailbox (IMAP LSUB), folders or not. */
+  async subscriptions(mailboxId: number): Promise<string[]> {
+    const rows = await this.db.selectFrom('subscriptions').select('name').where('mailbox_id', '=', mailboxId).orderBy('name').execute();
+    return rows.map((r) => r.name);
+  }
+
+  /**
+   * Claims \Recent (RFC 3501 §2.3.2) for the messages of a folder up to `lastUid`, for a session opening it
+   * read-write (`claim`) — or only looks, for EXAMINE. Returns the highest UID claimed before: the messages
+   * above it are recent for this session. The claim is kept in the database, so that it holds across sessions,
+   * processes and restarts; two sessions claiming at once cannot both win (compare and set).
+   */
+  async claimRecent(folderId: number, lastUid: number, claim: boolean): Promise<number> {
+    for (;;) {
+      const row = await this.db.selectFrom('folders').select('recent_uid').where('id', '=', folderId).executeTakeFirst();
+      const before = Number(row?.recent_uid ?? 0);
+      if (!row || !claim || lastUid <= before) return before;
+      const updated = await this.db.updateTable('folders').set({ recent_uid: lastUid }).where('id', '=', folderId).where('recent_uid', '=', before).executeTakeFirst();
+      if (Number(updated.numUpdatedRows) > 0) return before;
+    }
+  }
+
+  /**
+   * The folder's change counter (undefined once the folder is gone). Every change to its messages bumps it in
+   * the same transaction, whichever process makes it: a session that compares it sees the changes the in-process
+   * events cannot tell it of (the CLI, another instance).
+   */
+  async changeMark(folderId: number): Promise<number | undefined> {
+    const row = await this.db.selectFrom('folders').select('modseq').where('id', '=', folderId).executeTakeFirst();
+    return row ? Number(row.modseq) : undefined;
+  }
+
+  /** Bumps a folder's change counter inside a writing transaction. */
+  private async bump(tx: Kysely<Database>, folderId: number): Promise<void> {
+    await tx.updateTable('folders').set((eb) => ({ modseq: eb('modseq', '+', 1) })).where('id', '=', folderId).execute();
   }
 
   /** The messages of a folder without their bytes, in UID order, read a page at a time (see Pacer). */
@@ -380,13 +437,13 @@ export class MailboxStore {
     for (let after = 0; ; ) {
       const rows = await this.db
         .selectFrom('messages')
-        .select(['uid', 'flags', 'internal_date', 'size'])
+        .select(['uid', 'flags', 'internal_date', 'internal_zone', 'size'])
         .where('folder_id', '=', folderId)
         .where('uid', '>', after)
         .orderBy('uid')
         .limit(PAGE)
         .execute();
-      for (const r of rows) entries.push(new IndexEntry(Number(r.uid), r.flags, Number(r.internal_date), Number(r.size)));
+      for (const r of rows) entries.push(new IndexEntry(Number(r.uid), r.flags, Number(r.internal_date), Number(r.size), r.internal_zone ? Number(r.internal_zone) : undefined));
       if (rows.length < PAGE) return entries;
       after = Number(rows.at(-1)!.uid);
       await pacer.tick();
@@ -574,6 +631,7 @@ export class MailboxStore {
             if (changed) await tx.updateTable('messages').set({ flags: after.join(' ') }).where('folder_id', '=', folder.id).where('uid', '=', Number(row.uid)).execute();
             results.push({ uid: Number(row.uid), flags: after, changed });
           }
+          if (results.some((r) => r.changed)) await this.bump(tx, folder.id);
           return results;
         });
         out.push(...done);
@@ -633,7 +691,10 @@ export class MailboxStore {
     let removed = 0;
     try {
       for (const batch of chunks(expunged)) {
-        await this.db.deleteFrom('messages').where('folder_id', '=', folder.id).where('uid', 'in', batch).execute();
+        await this.db.transaction().execute(async (tx) => {
+          await tx.deleteFrom('messages').where('folder_id', '=', folder.id).where('uid', 'in', batch).execute();
+          await this.bump(tx, folder.id);
+        });
         removed += batch.length;
         await pacer.tick();
       }
@@ -688,7 +749,7 @@ export class MailboxStore {
           for (const [from, to] of part) {
             const inserted = await tx
               .insertInto('messages')
-              .columns(['folder_id', 'uid', 'flags', 'internal_date', 'size', 'raw', 'created_at'])
+              .columns(['folder_id', 'uid', 'flags', 'internal_date', 'internal_zone', 'size', 'raw', 'created_at'])
               .expression((eb) =>
                 eb
                   .selectFrom('messages')
@@ -697,6 +758,7 @@ export class MailboxStore {
                     s.cast<number>(s.val(to), 'integer').as('uid'),
                     'flags',
                     'internal_date',
+                    'internal_zone',
                     'size',
                     'raw',
                     s.cast<number>(s.val(now), 'bigint').as('created_at'),
@@ -709,6 +771,10 @@ export class MailboxStore {
             if (Number(inserted.numInsertedOrUpdatedRows ?? 0) > 0) copied.push([from, to]);
           }
           if (move && copied.length > 0) await tx.deleteFrom('messages').where('folder_id', '=', source.id).where('uid', 'in', copied.map(([from]) => from)).execute();
+          if (copied.length > 0) {
+            await this.bump(tx, target.id);
+            if (move && source.id !== target.id) await this.bump(tx, source.id);
+          }
           return copied;
         });
         pairs.push(...done);
@@ -792,7 +858,7 @@ const PAGE = 2000;
 /** Messages written per transaction by the operations on many messages (STORE, COPY, MOVE): a few milliseconds' work. */
 const CHUNK = 50;
 
-function toFolder(row: { id: number; mailbox_id: number; name: string; special_use: string | null; uid_validity: number; uid_next: number; subscribed: number }): Folder {
+function toFolder(row: { id: number; mailbox_id: number; name: string; special_use: string | null; uid_validity: number; uid_next: number; recent_uid: number; modseq: number }): Folder {
   return {
     id: Number(row.id),
     mailboxId: Number(row.mailbox_id),
@@ -800,7 +866,8 @@ function toFolder(row: { id: number; mailbox_id: number; name: string; special_u
     specialUse: row.special_use,
     uidValidity: Number(row.uid_validity),
     uidNext: Number(row.uid_next),
-    subscribed: Number(row.subscribed) === 1,
+    recentUid: Number(row.recent_uid),
+    modseq: Number(row.modseq),
   };
 }
 

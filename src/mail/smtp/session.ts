@@ -1,6 +1,7 @@
 // SMTP submission (RFC 5321, 6409) with STARTTLS (RFC 3207) and AUTH (RFC 4954), as an MSSanté operator's
 // port 587 behaves: nothing but EHLO/STARTTLS/NOOP/RSET/QUIT before TLS, authentication before mail, local
 // delivery only. Every command, its reply and each message are recorded; verdicts are not decided here.
+import type { FactData } from '../../observe/journal.ts';
 import { contentFacts } from '../message/attachments.ts';
 import { headerValue } from '../message/headers.ts';
 import { parseMime } from '../message/mime.ts';
@@ -22,6 +23,29 @@ interface Reply {
   status?: string;
   lines: string[];
 }
+
+/**
+ * How a command is answered: the reply, recorded with the command; or nothing when the handler sent its own
+ * replies (STARTTLS, AUTH and DATA exchange more than one, QUIT closes the session after its reply).
+ */
+type CommandHandler = (session: SmtpSession, args: string, pipelined: boolean) => Reply | Promise<Reply | void>;
+
+const OK: Reply = { code: 250, status: '2.0.0', lines: ['Ok'] };
+
+const COMMANDS: Record<string, CommandHandler> = {
+  EHLO: (s, a) => s.hello('EHLO', a),
+  HELO: (s, a) => s.hello('HELO', a),
+  STARTTLS: (s, a) => s.startTls(a),
+  AUTH: (s, a, p) => s.auth(a, p),
+  MAIL: (s, a) => s.mail(a),
+  RCPT: (s, a) => s.rcpt(a),
+  DATA: (s, a, p) => s.data(a, p),
+  RSET: (s) => s.reset(),
+  NOOP: () => OK,
+  VRFY: () => ({ code: 252, status: '2.5.0', lines: ['Cannot VRFY user, but will accept message'] }),
+  HELP: () => ({ code: 214, status: '2.0.0', lines: ['See RFC 5321'] }),
+  QUIT: (s, a, p) => s.quit(a, p),
+};
 
 export class SmtpSession extends Conversation {
   private greeted: string | undefined;
@@ -65,40 +89,13 @@ export class SmtpSession extends Conversation {
       return this.answer(command.verb, '', { code: command.code, status: command.status, lines: [command.text] }, { pipelined, ...(command.tooLong ? { tooLong: true } : {}) });
     }
     const { verb, args } = command;
-    switch (verb) {
-      case 'EHLO':
-      case 'HELO':
-        return this.answer(verb, args, this.hello(verb, args), { pipelined });
-      case 'STARTTLS':
-        return this.startTls(args);
-      case 'AUTH':
-        return this.auth(args, pipelined);
-      case 'MAIL':
-        return this.answer(verb, args, await this.mail(args), { pipelined });
-      case 'RCPT':
-        return this.answer(verb, args, await this.rcpt(args), { pipelined });
-      case 'DATA':
-        return this.data(args, pipelined);
-      case 'RSET':
-        this.transaction = undefined;
-        return this.answer(verb, args, { code: 250, status: '2.0.0', lines: ['Ok'] }, { pipelined });
-      case 'NOOP':
-        return this.answer(verb, args, { code: 250, status: '2.0.0', lines: ['Ok'] }, { pipelined });
-      case 'VRFY':
-        return this.answer(verb, args, { code: 252, status: '2.5.0', lines: ['Cannot VRFY user, but will accept message'] }, { pipelined });
-      case 'HELP':
-        return this.answer(verb, args, { code: 214, status: '2.0.0', lines: ['See RFC 5321'] }, { pipelined });
-      case 'QUIT':
-        this.session.closedBy ??= 'client';
-        this.session.closeReason ??= 'QUIT';
-        await this.answer(verb, args, { code: 221, status: '2.0.0', lines: [`${this.host} Bye`] }, { pipelined });
-        return this.finish();
-      default:
-        return this.answer(verb, args, { code: 502, status: '5.5.1', lines: ['Command not implemented'] }, { pipelined });
-    }
+    const handler = COMMANDS[verb];
+    if (!handler) return this.answer(verb, args, { code: 502, status: '5.5.1', lines: ['Command not implemented'] }, { pipelined });
+    const reply = await handler(this, args, pipelined);
+    if (reply) await this.answer(verb, args, reply, { pipelined });
   }
 
-  private hello(verb: string, args: string): Reply {
+  hello(verb: 'EHLO' | 'HELO', args: string): Reply {
     const name = args.trim();
     if (!name) return { code: 501, status: '5.5.4', lines: [`Syntax: ${verb} hostname`] };
     this.greeted = name;
@@ -116,7 +113,7 @@ export class SmtpSession extends Conversation {
     return { code: 250, lines: [`${this.host} Hello ${name} [${this.session.clientIp}]`, ...extensions] };
   }
 
-  private async startTls(args: string): Promise<void> {
+  async startTls(args: string): Promise<void> {
     if (this.session.tls) return this.answer('STARTTLS', args, { code: 503, status: '5.5.1', lines: ['TLS already active'] });
     if (args.trim()) return this.answer('STARTTLS', args, { code: 501, status: '5.5.4', lines: ['Syntax: STARTTLS'] });
     if (!(await this.switchToTls(() => this.answer('STARTTLS', '', { code: 220, status: '2.0.0', lines: ['Ready to start TLS'] })))) return;
@@ -125,10 +122,10 @@ export class SmtpSession extends Conversation {
     this.transaction = undefined;
   }
 
-  private async auth(args: string, pipelined: boolean): Promise<void> {
+  async auth(args: string, pipelined: boolean): Promise<void> {
     const [rawMechanism = '', initial] = args.trim().split(/\s+/);
     const mechanism = rawMechanism.toUpperCase();
-    const refuse = async (reply: Reply, reason: string, extra: Record<string, unknown> = {}) => {
+    const refuse = async (reply: Reply, reason: string, extra: Partial<FactData<'auth'>> = {}) => {
       await this.session.record('auth', { mechanism, outcome: 'refused', reason, tls: Boolean(this.session.tls), ...extra });
       return this.answer('AUTH', mechanism, reply, { pipelined });
     };
@@ -188,7 +185,7 @@ export class SmtpSession extends Conversation {
     return this.answer('AUTH', mechanism, { code: 535, status: '5.7.8', lines: ['Authentication credentials invalid'] }, { pipelined });
   }
 
-  private async mail(args: string): Promise<Reply> {
+  async mail(args: string): Promise<Reply> {
     if (!this.session.tls) return { code: 530, status: '5.7.0', lines: ['Must issue a STARTTLS command first'] };
     if (!this.greeted) return { code: 503, status: '5.5.1', lines: ['Send EHLO first'] };
     if (!this.session.mailbox) return { code: 530, status: '5.7.0', lines: ['Authentication required'] };
@@ -209,7 +206,7 @@ export class SmtpSession extends Conversation {
     return { code: 250, status: '2.1.0', lines: ['Ok'] };
   }
 
-  private async rcpt(args: string): Promise<Reply> {
+  async rcpt(args: string): Promise<Reply> {
     if (!this.transaction) return { code: 503, status: '5.5.1', lines: ['Need MAIL command'] };
     const path = parsePath(args, 'TO');
     if ('error' in path) return { code: 501, status: '5.1.3', lines: [`Bad recipient address syntax: ${path.error}`] };
@@ -223,7 +220,19 @@ export class SmtpSession extends Conversation {
     return { code: 250, status: '2.1.5', lines: ['Ok'] };
   }
 
-  private async data(args: string, pipelined: boolean): Promise<void> {
+  reset(): Reply {
+    this.transaction = undefined;
+    return OK;
+  }
+
+  async quit(args: string, pipelined: boolean): Promise<void> {
+    this.session.closedBy ??= 'client';
+    this.session.closeReason ??= 'QUIT';
+    await this.answer('QUIT', args, { code: 221, status: '2.0.0', lines: [`${this.host} Bye`] }, { pipelined });
+    return this.finish();
+  }
+
+  async data(args: string, pipelined: boolean): Promise<void> {
     const transaction = this.transaction;
     if (args.trim()) return this.answer('DATA', args, { code: 501, status: '5.5.4', lines: ['Syntax: DATA'] }, { pipelined });
     if (!transaction) return this.answer('DATA', args, { code: 503, status: '5.5.1', lines: ['Need MAIL command'] }, { pipelined });
@@ -285,11 +294,11 @@ export class SmtpSession extends Conversation {
   }
 
   /** Sends a reply and records the command with it. Too many errors end the session (421). */
-  private async answer(verb: string, args: string, reply: Reply, extra: Record<string, unknown> = {}): Promise<void> {
+  private async answer(verb: string, args: string, reply: Reply, extra: Partial<Pick<FactData<'command'>, 'pipelined' | 'tooLong'>> = {}): Promise<void> {
     this.send(reply);
     await this.session.record('command', {
       verb,
-      args: verb === 'AUTH' ? args.split(' ')[0] : args.slice(0, 512),
+      args: verb === 'AUTH' ? (args.split(' ')[0] ?? '') : args.slice(0, 512),
       reply: { code: reply.code, status: reply.status ?? null, text: reply.lines.join('\n').slice(0, 512) },
       tls: Boolean(this.session.tls),
       authenticated: Boolean(this.session.mailbox),

@@ -3,11 +3,14 @@
 // negotiated parameters and client certificate, or the client's alert / our refusal. Afterwards, a client's
 // attempt to renegotiate is refused, recorded, and ends the session.
 //
-// Stapling is recorded as it happened on the wire, not as it was offered: Node (OpenSSL 3.0) loses the staple
-// when a TLS 1.3 handshake goes through a HelloRetryRequest (the client's key shares are all groups we do not
-// accept, e.g. X25519 from an OpenSSL client, as nodejs/node#28288 and its followers describe), and a resumed
-// session sends no certificate at all. `ocspStapled` is true only when the client asked, we answered, and
-// neither happened.
+// Stapling through a TLS 1.3 HelloRetryRequest (the client's key shares are all groups we do not accept, e.g.
+// X25519 first from every OpenSSL client): OpenSSL asks Node's status callback once per ClientHello, and Node
+// hands over the response set by the 'OCSPRequest' answer only once (it forgets it after the first hello), so
+// the second hello used to go without a staple (nodejs/node#28288). The response is set on the handle a second
+// time right after the first hello has been answered — the HelloRetryRequest is then on its way and the second
+// hello not yet read — so the second answer carries it too. `ocspStapled` records what went on the wire: the
+// client asked and we answered (again after a HelloRetryRequest), and the session was not resumed (a
+// resumption sends no certificate at all).
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { X509Certificate } from 'node:crypto';
 import { EventEmitter } from 'node:events';
@@ -43,6 +46,16 @@ export interface TlsState {
 /** What the OCSPRequest listener did for one handshake. */
 interface StapleAttempt {
   answered: boolean;
+  /** The ClientHello leads to a HelloRetryRequest: the response must be set again for the second hello. */
+  helloRetry: boolean;
+  /** It was set again. */
+  setAgain: boolean;
+  socket?: TLSSocket;
+}
+
+/** Node's native TLS handle: setOCSPResponse is what its own 'OCSPRequest' callback calls (lib/_tls_wrap.js). */
+interface NativeTlsHandle {
+  setOCSPResponse(response: Buffer): void;
 }
 
 /**
@@ -88,6 +101,12 @@ export class EndpointTls {
         (response) => {
           if (attempt) attempt.answered = response !== undefined;
           callback(null, response);
+          // The first hello has been answered by now (callback resumes the handshake synchronously).
+          const handle = (attempt?.socket as unknown as { _handle?: NativeTlsHandle | null } | undefined)?._handle;
+          if (response && attempt?.helloRetry && typeof handle?.setOCSPResponse === 'function') {
+            handle.setOCSPResponse(response);
+            attempt.setAgain = true;
+          }
         },
         () => callback(null),
       );
@@ -110,7 +129,7 @@ export class EndpointTls {
     }
     const hello = capture.ok ? capture.hello : undefined;
 
-    const attempt: StapleAttempt = { answered: false };
+    const attempt: StapleAttempt = { answered: false, helloRetry: this.helloRetry(hello), setAgain: false };
     const socket = stapling.run(
       attempt,
       () =>
@@ -122,9 +141,10 @@ export class EndpointTls {
           rejectUnauthorized: false,
         }),
     );
+    attempt.socket = socket;
     const outcome = await handshake(socket, this.handshakeTimeoutMs);
     if (!outcome.ok) {
-      await session.record('tls.failed', { stage: 'handshake', ...outcome.failure });
+      await session.record('tls.failed', { stage: 'handshake', ...outcome.failure, ...this.noSharedGroup(outcome.failure, hello) });
       socket.destroy();
       return { ok: false, by: outcome.failure.by, reason: outcome.failure.detail };
     }
@@ -132,7 +152,7 @@ export class EndpointTls {
     const cipher = socket.getCipher();
     const chain = peerChain(socket);
     const version = socket.getProtocol() ?? 'unknown';
-    const helloRetry = version === 'TLSv1.3' && !(hello?.keyShareGroups ?? []).some((g) => this.groups.has(g.toLowerCase()));
+    const helloRetry = version === 'TLSv1.3' && attempt.helloRetry;
     const resumed = socket.isSessionReused();
     const state: TlsState = {
       version,
@@ -140,7 +160,7 @@ export class EndpointTls {
       sni: hello?.sni ?? null,
       clientHello: hello,
       clientCertificate: this.source.judgeClientCertificate(chain),
-      ocspStapled: Boolean(hello?.statusRequest) && attempt.answered && !helloRetry && !resumed,
+      ocspStapled: Boolean(hello?.statusRequest) && attempt.answered && (!helloRetry || attempt.setAgain) && !resumed,
     };
     await session.record('tls.established', {
       version: state.version,
@@ -155,6 +175,21 @@ export class EndpointTls {
     });
     refuseRenegotiation(socket, session, onRenegotiation);
     return { ok: true, socket, state };
+  }
+
+  /**
+   * A TLS 1.3 refusal for want of a group: the client offered only groups below the policy (X25519, X448, …),
+   * which OpenSSL reports as a bare handshake_failure. Named so that the verdict can say why.
+   */
+  private noSharedGroup(failure: HandshakeFailure, hello: ClientHelloSummary | undefined): { reason?: 'no_shared_group'; offeredGroups?: string[] } {
+    if (failure.by !== 'server' || !hello || !/NO_SUITABLE_KEY_SHARE|NO_SHARED_GROUP/.test(failure.error)) return {};
+    if (hello.supportedGroups.some((g) => this.groups.has(g.toLowerCase()))) return {};
+    return { reason: 'no_shared_group', offeredGroups: hello.supportedGroups };
+  }
+
+  /** Whether a TLS 1.3 handshake with this hello goes through a HelloRetryRequest: none of its key shares is ours. */
+  private helloRetry(hello: ClientHelloSummary | undefined): boolean {
+    return Boolean(hello?.supportedVersions.includes('TLSv1.3')) && !(hello?.keyShareGroups ?? []).some((g) => this.groups.has(g.toLowerCase()));
   }
 }
 
@@ -209,11 +244,12 @@ function refuseRenegotiation(socket: TLSSocket, session: MailSession, onRenegoti
   socket.disableRenegotiation();
   let heard = false;
   (socket as unknown as EventEmitter).on('_tlsError', (error: NodeJS.ErrnoException) => {
-    if (heard || (error.code !== 'ERR_TLS_RENEGOTIATION_DISABLED' && error.code !== 'ERR_TLS_SESSION_ATTACK')) return;
+    const code = error.code;
+    if (heard || (code !== 'ERR_TLS_RENEGOTIATION_DISABLED' && code !== 'ERR_TLS_SESSION_ATTACK')) return;
     heard = true;
     // Out of OpenSSL's callback before anything closes the socket; the close is recorded after this fact.
     setImmediate(() => {
-      void session.record('tls.renegotiation', { refused: true, error: error.code });
+      void session.record('tls.renegotiation', { refused: true, error: code });
       onRenegotiation('TLS renegotiation refused');
     });
   });
@@ -244,7 +280,7 @@ function peerChain(socket: TLSSocket): Buffer[] {
 }
 
 /** One certificate of the chain as recorded; the serial in the judgement's canonical form (Node keeps leading zeros). */
-export function describeCertificate(der: Buffer): Record<string, string> {
+export function describeCertificate(der: Buffer): { subject: string; issuer: string; serialNumber: string; sha256: string } {
   const certificate = new X509Certificate(der);
   return { subject: certificate.subject.replaceAll('\n', ', '), issuer: certificate.issuer.replaceAll('\n', ', '), serialNumber: canonicalSerial(certificate.serialNumber), sha256: certificate.fingerprint256 };
 }

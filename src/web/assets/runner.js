@@ -3,8 +3,8 @@
 // running execution: the job, and the step of a global job or campaign running now), (2) re-read the page
 // at each new step and at the end, and swap the parts marked data-part (progress, actions, verdict, steps,
 // statistics), the status text (a polite live region) and the log's new structure, and (3) move the
-// listening window's countdown and the elapsed times (data-since) every second. French texts come from the
-// page (data-texts).
+// listening window's countdown, the elapsed times (data-since) and the browser tab's title (countdown, then
+// verdict) every second. French texts come from the page (data-texts).
 (() => {
   'use strict';
   const page = document.querySelector('[data-execution-page]');
@@ -46,11 +46,12 @@
     note.hidden = true;
   };
 
-  // As log-view.ts renders a line.
+  // As log-view.ts renders a line (render.ts lineMark): the mark comes from the line's run event, not its words.
+  const CHECK_MARKS = { pass: 'pass', fail: 'fail', missing: 'fail', not_evaluated: 'not-evaluated', info: 'note' };
   const lineClass = (line) => {
-    const text = line.text;
-    const mark = text.startsWith('✔') ? ' pass' : text.startsWith('✘') ? ' fail' : text.startsWith('ℹ') ? ' note' : text.startsWith('○') ? ' not-evaluated' : text.startsWith('↳') ? ' fix' : '';
-    return `line l-${line.level}${mark}`;
+    const event = line.event;
+    const mark = event?.type === 'fix' ? 'fix' : event?.type === 'check' ? CHECK_MARKS[event.check.outcome] : undefined;
+    return `line l-${line.level}${mark ? ` ${mark}` : ''}`;
   };
   const lineElement = (line) => {
     const item = document.createElement('li');
@@ -187,6 +188,11 @@
       const countdown = window.querySelector('.countdown');
       if (countdown) countdown.textContent = now >= end ? texts.windowOver : fill(texts.countdown, { elapsed, total, remaining: total - elapsed, until: clock(end) });
     }
+    // The browser tab: the countdown of the window open now, then the verdict (the server writes data-tab).
+    const tab = page.querySelector('[data-tab]')?.dataset.tab;
+    const open = page.querySelector('.window[data-start][data-end]');
+    const left = open ? Math.ceil((Number(open.dataset.end) - (Date.now() + clockOffset)) / 1000) : 0;
+    if (tab) document.title = left > 0 ? fill(texts.tabCountdown, { remaining: `${Math.floor(left / 60)}:${String(left % 60).padStart(2, '0')}`, title: tab }) : tab;
   };
 
   if (box.querySelector('ol.log[data-running]')) box.scrollTop = box.scrollHeight;

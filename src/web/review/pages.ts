@@ -1,16 +1,17 @@
 // The agency's review (/revue): reviewers — and admins — find any execution by the number a vendor sends them,
 // read all its evidence (options, timings, verdict, each check with its explanation and requirement, the whole
-// log, the observations the verdict used) as the REST API's evidence functions build it, and export it as
+// log, the observations the verdict used) as the runner assembles it (runner/evidence.ts), and export it as
 // JSON or as the printable page. Vendors get « page introuvable », as for a page that does not exist.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { PlatformUser } from '../../accounts/directory.ts';
-import { Access } from '../../api/access.ts';
-import { buildEvidence, evidenceBody } from '../../api/evidence.ts';
+import { Access } from '../../auth/access.ts';
 import { t } from '../../i18n/messages.ts';
-import { field } from '../../identity/web/forms.ts';
+import { field } from '../forms.ts';
+import { buildEvidence } from '../../runner/evidence.ts';
 import type { Execution } from '../../runner/types.ts';
 import { html } from '../html.ts';
 import type { Site } from '../site/index.ts';
+import { evidenceBody } from './evidence-page.ts';
 import { idOf, REVIEWERS } from '../site/layout.ts';
 
 export function registerReviewPages(scope: FastifyInstance, site: Site): void {
@@ -26,11 +27,12 @@ export function registerReviewPages(scope: FastifyInstance, site: Site): void {
 <form class="stack search" method="get" action="/revue" novalidate>
 ${field({ name: 'execution', label: t('review.search'), value, error, required: true, inputmode: 'numeric', autocomplete: 'off', hint: t('review.searchHint') })}
 <p><button type="submit">${t('review.searchButton')}</button></p>
-</form>`,
+</form>
+<p><a class="button secondary" href="/revue/dossier">${t('dossier.review.title')}</a> <span class="hint">${t('dossier.review.lead')}</span></p>`,
     });
 
   /** The execution if the user may read it (reviewers and admins read any); undefined as for one that does not exist. */
-  const reachable = (user: PlatformUser, id: number): Promise<Execution | undefined> => new Access({ user, via: 'session' }, accounts).findExecution(id, executions);
+  const reachable = (user: PlatformUser, id: number): Promise<Execution | undefined> => new Access({ user, via: 'session' }, accounts).execution(id, executions);
 
   scope.get<{ Querystring: { execution?: string } }>('/revue', async (request, reply) => {
     const user = await layout.guard(request, reply, REVIEWERS);

@@ -1,11 +1,11 @@
-// Who may open an account's runner pages: whoever the REST API lets reach that account (the vendors of its
-// organisation, admins), recognised by the web session the account site opened, so there is no second login.
-// Anything else gets the same answer as an unknown address, so that nobody learns which accounts or
-// executions exist.
+// Who may open an account's runner pages: whoever the access policy (src/auth/access.ts) lets reach that
+// account (the vendors of its organisation, admins), recognised by the web session the account site opened,
+// so there is no second login. Anything else gets the same answer as an unknown address, so that nobody
+// learns which accounts or executions exist.
 import type { FastifyRequest } from 'fastify';
 import type { Accounts, ProductAccount } from '../../accounts/accounts.ts';
 import type { PlatformUser } from '../../accounts/directory.ts';
-import { Access } from '../../api/access.ts';
+import { Access } from '../../auth/access.ts';
 import type { Auth } from '../../auth/index.ts';
 import type { ExecutionStore } from '../../runner/store.ts';
 import type { Execution } from '../../runner/types.ts';
@@ -23,7 +23,7 @@ export async function visitOf(request: FastifyRequest, deps: { auth: Auth; accou
   const user = await deps.auth.sessions.sessionUser(request);
   if (!user) return { ok: false, reason: 'signed-out' };
   const id = idOf(accountParam);
-  const account = id === undefined ? undefined : await new Access({ user, via: 'session' }, deps.accounts).findAccount(id);
+  const account = id === undefined ? undefined : await new Access({ user, via: 'session' }, deps.accounts).account(id);
   return account ? { ok: true, visit: { user, account } } : { ok: false, reason: 'not-found', user };
 }
 

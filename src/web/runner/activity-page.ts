@@ -1,10 +1,9 @@
 // The account's activity: its executions, newest first, filtered by job or global job, verdict and start
 // date (a GET form, so a filtered list is a link), with steps of global jobs on request, paged by id.
-import { targetTitle } from '../../api/evidence.ts';
-import { FOLDERS } from '../../catalogue/jobs.ts';
+import { FOLDERS, targetTitle } from '../../catalogue/jobs.ts';
 import { t } from '../../i18n/messages.ts';
-import { field, selectField } from '../../identity/web/forms.ts';
-import { resolveTarget } from '../../runner/runner.ts';
+import { field, selectField } from '../forms.ts';
+import { resolveTarget, SELECTION } from '../../runner/runner.ts';
 import type { ExecutionStore } from '../../runner/store.ts';
 import type { Verdict } from '../../runner/types.ts';
 import { frenchDateTime, html, type SafeHtml } from '../html.ts';
@@ -31,7 +30,7 @@ export async function activityBody(visit: Visit, executions: ExecutionStore, que
   const id = visit.account.id;
   const value = (name: keyof ActivityQuery) => (query[name] ?? '').trim();
   const errors: Record<string, string | undefined> = {};
-  const target = value('travail') && resolveTarget(value('travail')) ? value('travail') : '';
+  const target = value('travail') && (value('travail') === SELECTION || resolveTarget(value('travail'))) ? value('travail') : '';
   if (value('travail') && !target) errors.travail = t('runnerPage.activity.unknownJob');
   const verdict = (VERDICTS as readonly string[]).includes(value('verdict')) ? (value('verdict') as Verdict) : undefined;
   if (value('verdict') && !verdict) errors.verdict = t('runnerPage.activity.unknownVerdict');
@@ -72,6 +71,7 @@ export async function activityBody(visit: Visit, executions: ExecutionStore, que
   const targetOptions = [
     { value: '', label: t('runnerPage.activity.allJobs') },
     { value: 'campaign', label: t('execution.campaignTitle') },
+    { value: 'selection', label: t('execution.selectionTitle') },
     ...FOLDERS.filter((f) => f.global).map((f) => ({ value: f.id, label: t('execution.folderTitle', { folder: f.id }) })),
     ...FOLDERS.flatMap((f) => f.jobs.map((j) => ({ value: j.id, label: j.title }))),
   ];

@@ -1,7 +1,7 @@
 // The dashboard (manual §3.3, figure 8): the message of the day (setting runner.messageOfTheDay) and the
 // « Lisez-moi »: how to use the tool with this account — its mailboxes and the test servers, the trust roots,
 // running a job, reading the verdict, sending the execution id to the agency — and the latest executions.
-import { targetTitle } from '../../api/evidence.ts';
+import { targetTitle } from '../../catalogue/jobs.ts';
 import type { Config } from '../../config/config.ts';
 import { t } from '../../i18n/messages.ts';
 import { PKI_PATHS } from '../../pki/issue.ts';

@@ -9,20 +9,19 @@
 // API) and, at each new step and at the end, re-reads this page and swaps the parts marked data-part, so
 // the page works without JavaScript (with a refresh link) and has one renderer.
 import { toRunnerAccount } from '../../accounts/accounts.ts';
-import { targetTitle } from '../../api/evidence.ts';
 import { expectations } from '../../catalogue/expectations.ts';
-import { CAMPAIGN_ORDER, findFolder, findJob } from '../../catalogue/jobs.ts';
+import { CAMPAIGN_ORDER, findFolder, findJob, targetTitle } from '../../catalogue/jobs.ts';
 import { CHECK_MARKS } from '../../catalogue/verdicts/common.ts';
 import type { Check } from '../../catalogue/verdicts/types.ts';
 import type { Config } from '../../config/config.ts';
-import { t } from '../../i18n/messages.ts';
+import { t, template } from '../../i18n/messages.ts';
 import { timeZone } from '../../i18n/time.ts';
-import type { Csrf } from '../../identity/web/forms.ts';
+import type { Csrf } from '../csrf.ts';
 import type { ExecutionStore } from '../../runner/store.ts';
 import type { Execution } from '../../runner/types.ts';
 import { frenchDateTime, html, type SafeHtml } from '../html.ts';
 import type { Visit } from './access.ts';
-import { runnerUrl } from './layout.ts';
+import { BOARD_PATH, runnerUrl } from './layout.ts';
 import { currentNode, loadTree, logList, type ExecutionNode } from './log-view.ts';
 import { clockTime, durationText, optionsText, statsSection, verdictBadge, verdictLabel } from './views.ts';
 
@@ -40,14 +39,15 @@ interface ExecutionPageInput {
 /** What runner.js shows by itself, in French from the catalogue. */
 function scriptTexts(): string {
   return JSON.stringify({
-    countdown: t('runnerPage.exec.countdown'),
+    countdown: template('runnerPage.exec.countdown'),
+    tabCountdown: template('runnerPage.exec.tabCountdown'),
     windowOver: t('runnerPage.exec.windowOver'),
     streamRetry: t('runnerPage.exec.streamRetry'),
     streamClosed: t('runnerPage.exec.streamClosed'),
     refreshFailed: t('runnerPage.exec.refreshFailed'),
-    durationS: t('runnerPage.duration.s'),
-    durationMin: t('runnerPage.duration.min'),
-    durationH: t('runnerPage.duration.h'),
+    durationS: template('runnerPage.duration.s'),
+    durationMin: template('runnerPage.duration.min'),
+    durationH: template('runnerPage.duration.h'),
   });
 }
 
@@ -57,7 +57,7 @@ export async function executionBody(input: ExecutionPageInput): Promise<SafeHtml
   const node = await loadTree(executions, execution);
   const title = targetTitle(execution);
   return html`<article class="execution" data-execution-page data-now="${Date.now()}" data-tz="${timeZone()}" data-texts="${scriptTexts()}">
-<p class="crumbs"><a href="${runnerUrl(id, 'jobs')}">${t('runnerPage.tab.jobs')}</a> › <a href="${runnerUrl(id, `jobs/${execution.targetId}`)}">${title}</a>${execution.parentId ? html` › <a href="${runnerUrl(id, `executions/${execution.parentId}`)}">${t('runnerPage.exec.parent', { id: execution.parentId })}</a>` : ''}</p>
+<p class="crumbs">${execution.targetType === 'selection' ? html`<a href="${runnerUrl(id, BOARD_PATH)}">${t('board.title')}</a> › ${title}` : html`<a href="${runnerUrl(id, 'jobs')}">${t('runnerPage.tab.jobs')}</a> › <a href="${runnerUrl(id, `jobs/${execution.targetId}`)}">${title}</a>`}${execution.parentId ? html` › <a href="${runnerUrl(id, `executions/${execution.parentId}`)}">${t('runnerPage.exec.parent', { id: execution.parentId })}</a>` : ''}</p>
 <header class="exec-head">
 <h1><span class="exec-id">#${execution.id}</span> <span class="exec-title">${title}</span></h1>
 <p class="hint">${t('runnerPage.exec.idHint')}</p>
@@ -79,8 +79,9 @@ ${input.alert ? html`<p class="notice error" role="alert">${input.alert}</p>` : 
 </article>`;
 }
 
-/** The steps a global job or the campaign runs, in order: its units, or its global jobs. */
+/** The steps a global job, the campaign or a selection runs, in order: its units, or its global jobs. */
 function planned(execution: Execution): { targetId: string; title: string }[] {
+  if (execution.targetType === 'selection') return (execution.options.units ?? []).map((id) => ({ targetId: id, title: findJob(id)?.title ?? id }));
   if (execution.targetType === 'campaign') return CAMPAIGN_ORDER.map((folder) => ({ targetId: folder, title: t('execution.folderTitle', { folder }) }));
   if (execution.targetType === 'folder') return (findFolder(execution.targetId)?.jobs ?? []).map((job) => ({ targetId: job.id, title: job.title }));
   return [];
@@ -115,7 +116,9 @@ function summary(node: ExecutionNode, visit: Visit): SafeHtml {
   // The account as the execution saw it (as the evidence shows it), should it have changed since.
   const e = node.execution;
   const duration = (e.endedAt ?? Date.now()) - e.startedAt;
-  return html`<dl class="facts">
+  // What the browser tab says (runner.js adds the listening window's countdown while it runs).
+  const tab = e.status === 'finished' && e.verdict ? t('runnerPage.exec.tabDone', { verdict: t(`verdict.${e.verdict}`), id: e.id, title: targetTitle(e) }) : t('runnerPage.exec.tabRunning', { id: e.id, title: targetTitle(e) });
+  return html`<dl class="facts" data-tab="${tab}">
 <dt>${t('runnerPage.exec.state')}</dt><dd>${verdictBadge(e)}${e.status === 'finished' ? ` ${verdictLabel(e.verdict)}` : ''}</dd>
 <dt>${t('export.options')}</dt><dd>${optionsText(e)}</dd>
 <dt>${t('export.started')}</dt><dd>${frenchDateTime(e.startedAt)}</dd>

@@ -3,12 +3,13 @@
 // Délai within its bounds, the manual's help texts) with « Exécuter maintenant », its statistics and its
 // latest executions. A global job or the campaign lists its steps instead of the Attendus.
 import { toRunnerAccount } from '../../accounts/accounts.ts';
-import { targetTitle } from '../../api/evidence.ts';
 import { expectations } from '../../catalogue/expectations.ts';
-import { CAMPAIGN_ORDER, findFolder, type UnitJob } from '../../catalogue/jobs.ts';
+import { kindOf } from '../../catalogue/kinds/index.ts';
+import { CAMPAIGN_ORDER, findFolder, type UnitJob, targetTitle } from '../../catalogue/jobs.ts';
 import type { Config } from '../../config/config.ts';
 import { t } from '../../i18n/messages.ts';
-import { errorSummary, field, type Csrf } from '../../identity/web/forms.ts';
+import type { Csrf } from '../csrf.ts';
+import { errorSummary, field } from '../forms.ts';
 import type { Target } from '../../runner/runner.ts';
 import type { ExecutionStore } from '../../runner/store.ts';
 import { frenchDateTime, html, type SafeHtml } from '../html.ts';
@@ -88,7 +89,7 @@ function launchSection(input: JobPageInput): SafeHtml {
   const { runner } = config;
   const values = form?.values ?? { ip: browserIp, delai: String(runner.delaiDefaultSeconds) };
   const errors = form?.errors ?? {};
-  const ipHelp = target.type === 'job' && target.job.kind === 'autoconfig' ? t('runnerPage.job.ipHelpAutoconfig') : t('runnerPage.job.ipHelp');
+  const ipHelp = t((target.type === 'job' && kindOf(target.job).ipHelp) || 'runnerPage.job.ipHelp');
   return html`<section class="launch" aria-labelledby="launch-title">
 <h2 id="launch-title">${t('runnerPage.job.launch')}</h2>
 <form method="post" action="${runnerUrl(visit.account.id, `jobs/${targetId}`)}" class="stack" novalidate>

@@ -9,12 +9,16 @@ import { html, notFoundBody, page, type SafeHtml } from '../html.ts';
 import { displayName, LOGOUT_URL } from '../site/layout.ts';
 import type { Visit } from './access.ts';
 
-export type Tab = 'projects' | 'dashboard' | 'jobs' | 'activity';
+export type Tab = 'projects' | 'dashboard' | 'jobs' | 'board' | 'activity';
+
+/** The readiness board (« Tableau de conformité »), under /outil/<account>/. */
+export const BOARD_PATH = 'conformite';
 
 const TABS: { tab: Tab; path: string; label: MessageKey }[] = [
   { tab: 'projects', path: '', label: 'runnerPage.tab.projects' },
   { tab: 'dashboard', path: 'tableau-de-bord', label: 'runnerPage.tab.dashboard' },
   { tab: 'jobs', path: 'jobs', label: 'runnerPage.tab.jobs' },
+  { tab: 'board', path: BOARD_PATH, label: 'board.tab' },
   { tab: 'activity', path: 'activite', label: 'runnerPage.tab.activity' },
 ];
 
@@ -30,6 +34,8 @@ export interface RunnerPage {
   status?: number;
   /** Loads runner.js (live log and progress). */
   live?: boolean;
+  /** Loads copy.js (« Copier » buttons). */
+  copy?: boolean;
 }
 
 const STYLESHEET = html`<link rel="stylesheet" href="/assets/runner.css">`;
@@ -52,7 +58,7 @@ export class RunnerLayout {
           { href: '/', label: t('runnerPage.tab.accounts') },
         ],
         user: { name: displayName(user), logoutUrl: LOGOUT_URL, csrf },
-        head: html`${STYLESHEET}${p.live ? html`<script src="/assets/runner.js" defer></script>` : ''}`,
+        head: html`${STYLESHEET}${p.live ? html`<script src="/assets/runner.js" defer></script>` : ''}${p.copy ? html`<script src="/assets/copy.js" defer></script>` : ''}`,
         body: p.body,
       }),
     );

@@ -1,7 +1,8 @@
 // An execution with its steps (a global job's units, a campaign's global jobs) and their logs, and the log
 // rendered server-side: each step's own log nested right after the parent's line that started it, in the
-// order things happened. runner.js keeps the same structure up to date from the live streams.
-import { templateMatcher } from '../../lps/follow.ts';
+// order things happened (the parent's `child.started` event names the step's execution). runner.js keeps the
+// same structure up to date from the live streams.
+import { lineMark } from '../../runner/render.ts';
 import type { ExecutionStore } from '../../runner/store.ts';
 import type { Execution, LogLine } from '../../runner/types.ts';
 import { html, type SafeHtml } from '../html.ts';
@@ -26,16 +27,14 @@ export function currentNode(node: ExecutionNode): ExecutionNode | undefined {
   return (child && currentNode(child)) ?? node;
 }
 
-const childStart = templateMatcher('runner.childStart');
-
 /**
  * CSS classes of a line: its level, and for checks whether it passed (✔), failed (✘), was not evaluated (○,
- * neutral) or informs (ℹ); a « Que corriger » line (↳) follows a failed check.
+ * neutral) or informs (ℹ); a « Que corriger » line (↳) follows a failed check. Lines recorded before run
+ * events existed (migration 0009) have their level only.
  */
 function lineClass(line: LogLine): string {
-  const text = line.text;
-  const mark = text.startsWith('✔') ? ' pass' : text.startsWith('✘') ? ' fail' : text.startsWith('ℹ') ? ' note' : text.startsWith('○') ? ' not-evaluated' : text.startsWith('↳') ? ' fix' : '';
-  return `line l-${line.level}${mark}`;
+  const mark = line.event && lineMark(line.event);
+  return `line l-${line.level}${mark ? ` ${mark}` : ''}`;
 }
 
 function lineItem(line: LogLine): SafeHtml {
@@ -50,10 +49,10 @@ export function logList(node: ExecutionNode): SafeHtml {
     return html`<li class="nested">${logList(child)}</li>`;
   };
   const items = node.log.map((line) => {
-    const child = byId.get(Number(childStart(line.text)?.execution));
+    const child = line.event?.type === 'child.started' ? byId.get(line.event.executionId) : undefined;
     return child ? html`${lineItem(line)}${nested(child)}` : lineItem(line);
   });
-  // A step whose starting line could not be read still shows, after the rest.
+  // A step without its starting event (recorded before run events existed) still shows, after the rest.
   const rest = node.children.filter((c) => !placed.has(c.execution.id)).map(nested);
   const running = node.execution.status === 'running';
   return html`<ol class="log" data-execution="${node.execution.id}"${running ? html` data-running` : ''}>${items}${rest}</ol>`;

@@ -3,15 +3,17 @@
 // webmail » (a POST to /webmail/ouvrir, which checks this session again), the server settings of the valid and
 // of the test endpoints, the trust roots to install and what to do with each, the ORG_AUTH_CLI test
 // certificate (downloaded through the account's own API route, owner only), the test patient address and the
-// runner user id.
+// runner user id — each value with its « Copier » button — and the way to the vendor kit (kit-page.ts), all of
+// it in one ZIP.
 import type { FastifyInstance } from 'fastify';
 import type { MailboxPasswords, MailboxRole, ProductAccount } from '../../accounts/accounts.ts';
 import type { EndpointConfig } from '../../config/config.ts';
 import { t } from '../../i18n/messages.ts';
-import { formOf, refuseForgedForm } from '../../identity/web/forms.ts';
+import { refuseForgedForm } from '../csrf.ts';
+import { formOf } from '../forms.ts';
 import { PKI_PATHS } from '../../pki/issue.ts';
 import { TRUST_FILES } from '../../pki/index.ts';
-import { frenchDateTime, html, type SafeHtml } from '../html.ts';
+import { copyButton, frenchDateTime, html, type SafeHtml } from '../html.ts';
 import { ownAccount, statusCell } from './accounts-pages.ts';
 import type { Site } from './index.ts';
 import { cell, VENDORS } from './layout.ts';
@@ -32,17 +34,19 @@ export function registerAccountDetail(scope: FastifyInstance, site: Site): void 
     return layout.send(request, reply, {
       title,
       user,
+      copy: true,
       body: html`<p><a href="/comptes">${t('site.detail.back')}</a></p>
 <h1>${title}</h1>
 <table class="facts">
 <tr><th scope="row">${t('site.accounts.status')}</th><td>${statusCell(account, nightly)}</td></tr>
-<tr><th scope="row">${t('site.field.idnatPsc')}</th><td>${account.idnatPsc ?? '—'}</td></tr>
-<tr><th scope="row">${t('site.field.idnatAuthCli')}</th><td>${account.idnatAuthCli ?? '—'}</td></tr>
-<tr><th scope="row">${t('site.detail.runnerUser')}</th><td><code>${account.runnerUserId}</code></td></tr>
+<tr><th scope="row">${t('site.field.idnatPsc')}</th><td>${copyable(account.idnatPsc, t('site.field.idnatPsc'))}</td></tr>
+<tr><th scope="row">${t('site.field.idnatAuthCli')}</th><td>${copyable(account.idnatAuthCli, t('site.field.idnatAuthCli'))}</td></tr>
+<tr><th scope="row">${t('site.detail.runnerUser')}</th><td>${copyable(account.runnerUserId, t('site.detail.runnerUser'), true)}</td></tr>
 <tr><th scope="row">${t('site.detail.createdAt')}</th><td>${frenchDateTime(account.createdAt)}</td></tr>
 </table>
 <p><a class="button secondary" href="/comptes/${account.id}/modifier">${t('site.accounts.modify')}</a>
-${account.status === 'available' ? html`<a class="button" href="/outil/${account.id}">${t('site.accounts.tool')}</a>` : ''}</p>
+${account.status === 'available' ? html`<a class="button" href="/outil/${account.id}">${t('site.accounts.tool')}</a>` : ''}
+${account.provisionedAt !== null ? html`<a class="button secondary" href="/comptes/${account.id}/kit">${t('kit.title')}</a>` : ''}</p>
 ${renewedAddress ? html`<p class="notice" role="status">${t('site.detail.renewed', { address: renewedAddress })}</p>` : ''}
 ${account.provisionedAt === null ? html`<p class="notice">${t('site.detail.notProvisioned')}</p>` : provisioned(site, account, forms)}`,
     });
@@ -95,11 +99,11 @@ ${endpointTable(valid)}
 <h3>${t('site.detail.testEndpoints')}</h3>
 <p>${t('site.detail.testEndpointsIntro')}</p>
 ${endpointTable(refused)}
-<p>${t('site.detail.autoconfig')} <code>${config.autoconfig.url}/mail/config-v1.1.xml?emailaddress=${example}</code> ${t('site.detail.dns', { address: config.autoconfig.address, port: config.ports.dns, domain: config.mailDomain })}</p>
+<p>${t('site.detail.autoconfig')} ${copyable(`${config.autoconfig.url}/mail/config-v1.1.xml?emailaddress=${example}`, t('site.detail.autoconfig'), true)} ${t('site.detail.dns', { address: config.autoconfig.address, port: config.ports.dns, domain: config.mailDomain })}</p>
 
 <h2>${t('site.detail.webmail')}</h2>
 <p>${t('site.detail.webmailIntro')}</p>
-${config.webmailPassword ? html`<p>${t('site.detail.webmailPassword')} <code>${config.webmailPassword}</code></p>` : ''}
+${config.webmailPassword ? html`<p>${t('site.detail.webmailPassword')} ${copyable(config.webmailPassword, t('site.detail.webmailPassword'), true)}</p>` : ''}
 
 <h2>${t('site.detail.trust')}</h2>
 <ul class="trust">
@@ -112,8 +116,8 @@ ${account.certificate
 <p>${t('site.detail.certificateIntro', { idnat: account.certificate.idnat })}</p>
 <table class="facts">
 <tr><th scope="row">${t('site.detail.certificateFile')}</th><td><a href="/api/v1/accounts/${account.id}/certificate.p12" download>${account.certificate.idnat}.p12</a></td></tr>
-<tr><th scope="row">${t('site.detail.certificatePassword')}</th><td><code>${account.certificate.pkcs12Password}</code></td></tr>
-<tr><th scope="row">${t('site.detail.certificateSerial')}</th><td><code>${account.certificate.serialNumber}</code></td></tr>
+<tr><th scope="row">${t('site.detail.certificatePassword')}</th><td>${copyable(account.certificate.pkcs12Password, t('site.detail.certificatePassword'), true)}</td></tr>
+<tr><th scope="row">${t('site.detail.certificateSerial')}</th><td>${copyable(account.certificate.serialNumber, t('site.detail.certificateSerial'), true)}</td></tr>
 <tr><th scope="row">${t('site.detail.certificateNotAfter')}</th><td>${frenchDateTime(account.certificate.notAfter)}</td></tr>
 </table>`
   : ''}`;
@@ -126,10 +130,10 @@ const ROLE_LABELS = { personal: 'site.detail.personal', applicative: 'site.detai
 function mailboxRow(forms: Forms, role: MailboxRole, address: string, use: string): SafeHtml {
   const [kind, at, auth, password, webmail] = MAILBOX_COLUMNS.map((k) => t(k));
   const secret = forms.passwords[role];
-  return html`<tr>${cell(kind!, t(ROLE_LABELS[role]))}${cell(at!, html`<code>${address}</code>`)}${cell(auth!, use)}${cell(
+  return html`<tr>${cell(kind!, t(ROLE_LABELS[role]))}${cell(at!, html`<code>${address}</code> ${copyButton(address, address)}`)}${cell(auth!, use)}${cell(
     password!,
     secret
-      ? html`<code class="password">${secret}</code> <form class="inline" method="post" action="/comptes/${forms.accountId}/mot-de-passe">${forms.csrf}<input type="hidden" name="bal" value="${role}"><button type="submit" class="secondary">${t('site.detail.renew')}<span class="visually-hidden"> ${t('site.detail.renewOf', { address })}</span></button></form>`
+      ? html`<code class="password">${secret}</code> ${copyButton(secret, t('site.detail.renewOf', { address }))} <form class="inline" method="post" action="/comptes/${forms.accountId}/mot-de-passe">${forms.csrf}<input type="hidden" name="bal" value="${role}"><button type="submit" class="secondary">${t('site.detail.renew')}<span class="visually-hidden"> ${t('site.detail.renewOf', { address })}</span></button></form>`
       : '—',
   )}${cell(
     webmail!,
@@ -145,9 +149,15 @@ function endpointTable(endpoints: EndpointConfig[]): SafeHtml {
 <thead><tr>${head.map((h) => html`<th scope="col">${h}</th>`)}</tr></thead>
 <tbody>
 ${endpoints.map((e) => {
-  const cells = [html`<code>${e.id}</code>`, t(e.id.startsWith('org') ? 'site.endpoint.applicative' : 'site.endpoint.personal'), html`<code>${e.host}</code>`, e.address, String(e.imapPort), String(e.smtpPort), t('site.endpoint.starttls'), t(`certificate.${e.certificate}`)];
+  const cells = [html`<code>${e.id}</code>`, t(e.id.startsWith('org') ? 'site.endpoint.applicative' : 'site.endpoint.personal'), html`<code>${e.host}</code> ${copyButton(e.host, e.host)}`, html`${e.address} ${copyButton(e.address, e.address)}`, String(e.imapPort), String(e.smtpPort), t('site.endpoint.starttls'), t(`certificate.${e.certificate}`)];
   return html`<tr>${cells.map((c, i) => cell(head[i]!, c))}</tr>`;
 })}
 </tbody>
 </table>`;
+}
+
+/** A value with its « Copier » button; « — » when there is none. */
+function copyable(value: string | null, what: string, code = false): SafeHtml {
+  if (!value) return html`—`;
+  return html`${code ? html`<code>${value}</code>` : value} ${copyButton(value, what)}`;
 }

@@ -5,9 +5,9 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AccountResult, ProductAccount } from '../../accounts/accounts.ts';
 import type { PlatformUser } from '../../accounts/directory.ts';
 import type { AccountField } from '../../accounts/validation.ts';
-import { Access } from '../../api/access.ts';
+import { Access } from '../../auth/access.ts';
 import { t } from '../../i18n/messages.ts';
-import { errorSummary, field, formOf, type Form } from '../../identity/web/forms.ts';
+import { errorSummary, field, formOf, type Form } from '../forms.ts';
 import { html, type SafeHtml } from '../html.ts';
 import type { Site } from './index.ts';
 import { cell, idOf, VENDORS } from './layout.ts';
@@ -19,7 +19,7 @@ type Errors = Partial<Record<AccountField, string>>;
 /** The vendor's own account of that id, or undefined (another organisation's answers as one that does not exist). */
 export async function ownAccount(site: Site, user: PlatformUser, idText: string): Promise<ProductAccount | undefined> {
   const id = idOf(idText);
-  return id === undefined ? undefined : new Access({ user, via: 'session' }, site.accounts).findAccount(id);
+  return id === undefined ? undefined : new Access({ user, via: 'session' }, site.accounts).account(id);
 }
 
 /** « i » bubble of a status that is not « Disponible »: why, and what happens next. */

@@ -6,7 +6,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { PlatformUser, Role } from '../../accounts/directory.ts';
 import type { WebSessions } from '../../auth/index.ts';
 import { t } from '../../i18n/messages.ts';
-import type { Csrf } from '../../identity/web/forms.ts';
+import type { Csrf } from '../csrf.ts';
 import { html, notFoundBody, page, type NavLink, type SafeHtml } from '../html.ts';
 
 export const LOGIN_URL = '/connexion';
@@ -43,6 +43,8 @@ export interface SitePage {
   body: SafeHtml;
   user?: PlatformUser | undefined;
   status?: number;
+  /** Loads copy.js (« Copier » buttons beside values). */
+  copy?: boolean;
 }
 
 export class SiteLayout {
@@ -97,6 +99,7 @@ export class SiteLayout {
       area: user && user.role !== 'vendor' ? t('review.area') : t('site.area'),
       home: '/',
       nav,
+      ...(p.copy ? { head: html`<script src="/assets/copy.js" defer></script>` } : {}),
       ...(user ? { user: { name: displayName(user), logoutUrl: LOGOUT_URL, csrf: this.csrf.token(request, reply) } } : {}),
     });
     return reply

@@ -2,9 +2,10 @@
 // (/connexion/retour: the claims become a platform user, who gets a web session), and « Déconnexion » (a
 // CSRF-protected POST that ends the session, then the ISC session through its end-session endpoint).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { DirectoryError, type PlatformUser } from '../../accounts/directory.ts';
+import { PlatformDirectoryError, type PlatformUser } from '../../accounts/directory.ts';
 import { t, type MessageKey } from '../../i18n/messages.ts';
-import { formOf, readCookie, setCookie } from '../../identity/web/forms.ts';
+import { readCookie, setCookie } from '../cookies.ts';
+import { formOf } from '../forms.ts';
 import { html } from '../html.ts';
 import type { Site } from './index.ts';
 import type { PendingLogin } from './isc-client.ts';
@@ -72,7 +73,7 @@ export function registerLogin(scope: FastifyInstance, site: Site): void {
       user = await users.fromIscClaims(claims);
     } catch (error) {
       if ((error as { error?: unknown }).error === 'access_denied') return failure(request, reply, 403, 'site.login.refused');
-      if (error instanceof DirectoryError) return failure(request, reply, 403, 'site.login.claims', Object.entries(error.problems).map(([claim, problem]) => `${claim}\u00a0: ${problem}`));
+      if (error instanceof PlatformDirectoryError) return failure(request, reply, 403, 'site.login.claims', Object.entries(error.problems).map(([claim, problem]) => `${claim}\u00a0: ${problem}`));
       log.warn('site: ISC login failed', { error });
       return failure(request, reply, 400, 'site.login.failed');
     }

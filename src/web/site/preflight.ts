@@ -8,13 +8,12 @@ import type { FastifyInstance } from 'fastify';
 import { idnatMailbox } from '../../accounts/provisioning.ts';
 import { sessionsOf, type SessionFacts } from '../../catalogue/facts.ts';
 import { alertText, authReason, mechanismName, problemText, tlsFailureText } from '../../observe/wording.ts';
-import { tls12Suites } from '../../catalogue/verdicts/tls.ts';
+import { tls12Suites } from '../../catalogue/kinds/tls.ts';
 import type { Config } from '../../config/config.ts';
 import { t } from '../../i18n/messages.ts';
 import { normaliseIp } from '../../mail/session.ts';
 import { ALLOWED_TLS12_SUITES } from '../../mail/tls/policy.ts';
 import type { ObservationKind } from '../../observe/journal.ts';
-import type { ClientCertificateJudgement } from '../../pki/index.ts';
 import { frenchDateTime, html, type SafeHtml } from '../html.ts';
 import type { Site } from './index.ts';
 import { cell, VENDORS } from './layout.ts';
@@ -74,7 +73,7 @@ function suite(name: string): SafeHtml {
 
 function hello(s: SessionFacts): SafeHtml | string {
   if (!s.hello) return t('site.preflight.noHello');
-  const offered = (s.hello.data.cipherSuites as { code: string; name: string }[] | undefined) ?? [];
+  const offered = s.hello.data.cipherSuites;
   const forbidden = tls12Suites(offered).filter((name) => !ALLOWED.has(name));
   return html`${t('site.preflight.helloSummary', { version: String(s.hello.data.highestVersion ?? '?'), count: offered.length })} ${
     forbidden.length ? html`${t('site.preflight.forbidden')} ${forbidden.map((name, i) => html`${i ? ', ' : ''}${suite(name)}`)}` : t('site.preflight.noForbidden')
@@ -85,12 +84,12 @@ function tls(s: SessionFacts): SafeHtml | string {
   if (s.established) return html`${t('site.preflight.established', { version: String(s.established.data.version) })} ${suite(String(s.established.data.cipher))}`;
   const failure = s.tlsFailure?.data;
   if (!failure) return '—';
-  if (failure.alert) return t('site.preflight.clientAlert', { alert: alertText(String(failure.alert)) });
-  return t(failure.by === 'server' ? 'site.preflight.serverRefused' : 'site.preflight.aborted', { detail: tlsFailureText(failure) });
+  if (failure.stage === 'handshake' && failure.alert) return t('site.preflight.clientAlert', { alert: alertText(failure.alert) });
+  return t(failure.stage === 'handshake' && failure.by === 'server' ? 'site.preflight.serverRefused' : 'site.preflight.aborted', { detail: tlsFailureText(failure) });
 }
 
 function certificate(s: SessionFacts, own: Set<string>, config: Config): string {
-  const cert = s.established?.data.clientCertificate as ClientCertificateJudgement | undefined;
+  const cert = s.established?.data.clientCertificate;
   if (!cert?.present) return t('site.preflight.noCertificate');
   const validity = cert.trusted ? t('site.preflight.certificateValid') : t('site.preflight.certificateInvalid', { problems: cert.problems.map(problemText).join(', ') });
   // The OU names a structure: shown when the session signed in with one of the vendor's mailboxes, or when it
@@ -103,7 +102,7 @@ function certificate(s: SessionFacts, own: Set<string>, config: Config): string 
 function auth(s: SessionFacts, own: Set<string>, foreign: boolean): SafeHtml {
   if (s.auths.length === 0) return html`${t('site.preflight.noAuth')}`;
   return html`<ul class="plain">${s.auths.map((a) => {
-    const d = a.data as { mechanism?: string; outcome?: string; reason?: string; user?: string; tls?: boolean };
+    const d = a.data;
     const who = a.mailbox ?? d.user ?? null;
     const mailbox = who !== null && own.has(who) ? html` — <code>${who}</code>` : foreign && d.outcome === 'success' ? ` — ${t('site.preflight.otherMailbox')}` : '';
     const outcome = d.outcome === 'success' ? t('site.preflight.authOk') : t('site.preflight.authRefused', { reason: authReason(d.reason) });

@@ -1,0 +1,89 @@
+// « Contacter l'agence » (manual §1.5): the message a vendor sends the agency — its subject prefixed « [MOTCO2] »,
+// the account, the execution numbers of the latest run of each unit job, the dossier reference when there is
+// one — sent to the configured agency address through the platform's outgoing mail, or handed to the vendor's
+// own mail client as a mailto: link when the platform sends no mail.
+import type { ProductAccount } from '../accounts/accounts.ts';
+import type { PlatformUser } from '../accounts/directory.ts';
+import type { Config } from '../config/config.ts';
+import { t } from '../i18n/messages.ts';
+import { sendThroughRelay } from '../mail/relay.ts';
+import type { Readiness } from '../runner/readiness.ts';
+
+export const SUBJECT_PREFIX = '[MOTCO2]';
+export const MAX_SUBJECT = 200;
+export const MAX_BODY = 20_000;
+/** Messages one vendor may send the agency in an hour: the form is no way to flood the agency's mailbox. */
+const PER_HOUR = 10;
+const HOUR_MS = 3600_000;
+
+export interface AgencyMessage {
+  subject: string;
+  body: string;
+}
+
+/** The message as the form first shows it. */
+export function prepareMessage(input: { account: ProductAccount; user: PlatformUser; board: Readiness; publicUrl: string; dossier?: string | undefined }): AgencyMessage {
+  const { account, user, board } = input;
+  const ran = board.lines.filter((l) => l.latest && l.latest.status === 'finished');
+  const lines = ran.map((l) => t('contact.body.execution', { id: l.latest!.id, verdict: t(`verdict.${l.latest!.verdict ?? 'ERROR'}`), title: l.job.title }));
+  const body = [
+    t('contact.body.greeting'),
+    '',
+    t('contact.body.request'),
+    '',
+    t('contact.body.account', { nil: account.nil, organisation: account.organisation.raisonSociale, immatriculation: account.organisation.immatriculation, user: account.runnerUserId }),
+    t('contact.body.platform', { url: input.publicUrl }),
+    t('contact.body.score', { ok: board.ok, total: board.total }),
+    ...(input.dossier ? [t('contact.body.dossier', { reference: input.dossier })] : []),
+    '',
+    ran.length ? t('contact.body.executions') : t('contact.body.noExecution'),
+    ...lines,
+    '',
+    t('contact.body.closing'),
+    [user.givenName, user.familyName].filter(Boolean).join(' ') || user.login,
+  ].join('\n');
+  return { subject: subjectOf(t('contact.subject', { nil: account.nil, ok: board.ok, total: board.total })), body };
+}
+
+/** Always « [MOTCO2] … », on one line, within its length. */
+export function subjectOf(text: string): string {
+  const line = text.replace(/[\r\n\t]+/g, ' ').trim();
+  const rest = line.startsWith(SUBJECT_PREFIX) ? line.slice(SUBJECT_PREFIX.length).trim() : line;
+  return `${SUBJECT_PREFIX} ${rest}`.slice(0, MAX_SUBJECT).trim();
+}
+
+export function mailtoUrl(to: string | undefined, message: AgencyMessage): string {
+  const query = new URLSearchParams({ subject: message.subject, body: message.body }).toString().replace(/\+/g, '%20');
+  return `mailto:${to ? encodeURIComponent(to).replace(/%40/g, '@') : ''}?${query}`;
+}
+
+/** How the platform reaches the agency: by its own mail, or not at all (the vendor's mail client then does). */
+export function agencyChannel(config: Config): { to: string | undefined; sends: boolean } {
+  const to = config.agency.email;
+  return { to, sends: Boolean(to && config.outgoingMail) };
+}
+
+export type SendResult = { ok: true; to: string } | { ok: false; reason: 'not-configured' | 'throttled' | 'failed' };
+
+/** Sends vendors' messages to the agency, a few an hour per vendor. */
+export class AgencyMail {
+  private readonly sent = new Map<number, number[]>();
+
+  constructor(private readonly config: Config) {}
+
+  async send(user: PlatformUser, message: AgencyMessage): Promise<SendResult> {
+    const { to, sends } = agencyChannel(this.config);
+    if (!sends || !to) return { ok: false, reason: 'not-configured' };
+    const now = Date.now();
+    const recent = (this.sent.get(user.id) ?? []).filter((at) => now - at < HOUR_MS);
+    if (recent.length >= PER_HOUR) return { ok: false, reason: 'throttled' };
+    this.sent.set(user.id, [...recent, now]);
+    const replyTo = user.email && /^[^\s<>@]+@[^\s<>@]+$/.test(user.email) ? user.email : undefined;
+    try {
+      await sendThroughRelay(this.config.outgoingMail!, { to, subject: subjectOf(message.subject), text: message.body.slice(0, MAX_BODY), ...(replyTo ? { replyTo } : {}) });
+      return { ok: true, to };
+    } catch {
+      return { ok: false, reason: 'failed' };
+    }
+  }
+}
