@@ -9,12 +9,33 @@ export interface IdleLatency {
   samplesMs: number[];
 }
 
-export async function idleLatency(platform: Platform, user: string, ca: string, deliveries: number): Promise<IdleLatency> {
+export async function idleLatency(
+  platform: Platform,
+  user: string,
+  password: string,
+  ca: string,
+  deliveries: number,
+): Promise<IdleLatency> {
   const endpoint = platform.config.endpoints.find((e) => e.id === 'psc')!;
   const tls = { ca: [ca], servername: endpoint.host };
-  const auth = { user, pass: platform.config.webmailPassword };
-  const imap = new ImapFlow({ host: endpoint.address, port: endpoint.imapPort, secure: false, doSTARTTLS: true, tls, auth, logger: false });
-  const smtp = nodemailer.createTransport({ host: endpoint.address, port: endpoint.smtpPort, secure: false, requireTLS: true, tls, auth });
+  const auth = { user, pass: password }; // the mailbox's own: the shared webmailPassword is unset by default
+  const imap = new ImapFlow({
+    host: endpoint.address,
+    port: endpoint.imapPort,
+    secure: false,
+    doSTARTTLS: true,
+    tls,
+    auth,
+    logger: false,
+  });
+  const smtp = nodemailer.createTransport({
+    host: endpoint.address,
+    port: endpoint.smtpPort,
+    secure: false,
+    requireTLS: true,
+    tls,
+    auth,
+  });
   await imap.connect();
   const lock = await imap.getMailboxLock('INBOX');
   const samplesMs: number[] = [];

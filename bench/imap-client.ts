@@ -10,10 +10,14 @@ export interface Target {
   ca: string;
   user: string;
   password: string;
+  /** Source address (one of 127.0.0.0/8), to spread many sessions over several client addresses. */
+  localAddress?: string;
+  /** The one key-exchange group offered (the platform's first), so that every server uses the same. */
+  ecdhCurve?: string;
 }
 
 /** A minimal IMAP client: tagged commands, literals skipped by their announced size. */
-class Connection {
+export class Connection {
   private buffer = Buffer.alloc(0);
   private wake: (() => void) | undefined;
   private ended = false;
@@ -76,7 +80,12 @@ class Connection {
     await this.command('a', 'STARTTLS');
     const plain = this.socket as net.Socket;
     plain.removeAllListeners('data');
-    const secure = tls.connect({ socket: plain, ca: options.ca, servername: options.servername });
+    const secure = tls.connect({
+      socket: plain,
+      ca: options.ca,
+      servername: options.servername,
+      ...(options.ecdhCurve ? { ecdhCurve: options.ecdhCurve } : {}),
+    });
     await new Promise<void>((resolve, reject) => secure.once('secureConnect', resolve).once('error', reject));
     this.socket = secure;
     this.listen(secure);
@@ -96,14 +105,21 @@ class Connection {
 }
 
 /** Connects, upgrades with STARTTLS and authenticates with PLAIN and an initial response. */
-async function open(target: Target): Promise<Connection> {
-  const socket = net.connect(target.port, target.host);
+export async function open(target: Target): Promise<Connection> {
+  const socket = net.connect({
+    port: target.port,
+    host: target.host,
+    ...(target.localAddress ? { localAddress: target.localAddress } : {}),
+  });
   socket.setNoDelay(true);
   const connection = new Connection(socket);
   try {
     await connection.until('* OK');
     await connection.starttls(target);
-    await connection.command('b', `AUTHENTICATE PLAIN ${Buffer.from(`\0${target.user}\0${target.password}`).toString('base64')}`);
+    await connection.command(
+      'b',
+      `AUTHENTICATE PLAIN ${Buffer.from(`\0${target.user}\0${target.password}`).toString('base64')}`,
+    );
     return connection;
   } catch (error) {
     connection.close();
@@ -117,7 +133,8 @@ export async function benchSession(target: Target, expectBytes: number): Promise
   try {
     await connection.command('c', 'SELECT INBOX');
     const fetched = await connection.command('d', 'FETCH 1 (BODY.PEEK[])');
-    if (fetched.literalBytes !== expectBytes) throw new Error(`FETCH returned ${fetched.literalBytes} bytes, expected ${expectBytes}`);
+    if (fetched.literalBytes !== expectBytes)
+      throw new Error(`FETCH returned ${fetched.literalBytes} bytes, expected ${expectBytes}`);
     await connection.command('e', 'LOGOUT');
   } finally {
     connection.close();

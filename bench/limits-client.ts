@@ -10,7 +10,16 @@ export type ClientRequest =
   | { type: 'noop'; host: string; port: number; localAddress: string }
   | { type: 'stop' }
   | { type: 'dribble'; host: string; port: number; localAddress: string; count: number; intervalMs: number }
-  | { type: 'session'; host: string; port: number; localAddress: string; servername: string; ca: string; user: string; password: string }
+  | {
+      type: 'session';
+      host: string;
+      port: number;
+      localAddress: string;
+      servername: string;
+      ca: string;
+      user: string;
+      password: string;
+    }
   | { type: 'command'; text: string; literal?: string }
   | { type: 'exit' };
 
@@ -171,7 +180,10 @@ async function open(r: Extract<ClientRequest, { type: 'session' }>): Promise<voi
   await new Promise<void>((resolve, reject) => socket.once('secureConnect', resolve).once('error', reject));
   lines.attach(socket);
   session = { socket, lines, tag: 0 };
-  const auth = await command({ type: 'command', text: `AUTHENTICATE PLAIN ${Buffer.from(`\0${r.user}\0${r.password}`).toString('base64')}` });
+  const auth = await command({
+    type: 'command',
+    text: `AUTHENTICATE PLAIN ${Buffer.from(`\0${r.user}\0${r.password}`).toString('base64')}`,
+  });
   if (!auth.tagged.includes(' OK ')) throw new Error(`authentication: ${auth.tagged}`);
 }
 
@@ -180,7 +192,11 @@ async function command(r: Extract<ClientRequest, { type: 'command' }>): Promise<
   const tag = `c${++session.tag}`;
   const begin = performance.now();
   // LITERAL+ (RFC 7888): the literal goes with the command, no continuation to wait for.
-  session.socket.write(r.literal === undefined ? `${tag} ${r.text}\r\n` : `${tag} ${r.text} {${Buffer.byteLength(r.literal)}+}\r\n${r.literal}\r\n`);
+  session.socket.write(
+    r.literal === undefined
+      ? `${tag} ${r.text}\r\n`
+      : `${tag} ${r.text} {${Buffer.byteLength(r.literal)}+}\r\n${r.literal}\r\n`,
+  );
   let untagged = 0;
   for (;;) {
     const line = await session.lines.next();

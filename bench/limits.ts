@@ -37,7 +37,10 @@ class Client {
   private lastId = 0;
 
   constructor() {
-    this.child = fork(path.join(import.meta.dirname, 'limits-client.ts'), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    this.child = fork(path.join(import.meta.dirname, 'limits-client.ts'), [], {
+      execArgv: ['--import', 'tsx'],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
     this.child.on('message', (reply: Reply) => this.pending.get(reply.id)?.(reply));
   }
 
@@ -73,17 +76,28 @@ async function watched<T>(work: () => Promise<T>): Promise<{ result: T; loopMaxM
   }
 }
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 const ms = (value: number) => value.toFixed(1);
 
 function table(header: string[], rows: string[][]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
 
-export async function limitsBenchmark(start: (overrides: Record<string, unknown>) => Promise<Platform>, dataDir: string, options: LimitsOptions): Promise<void> {
-  const overrides = options.preAuthDeadlineSeconds ? { limits: { preAuthDeadlineSeconds: options.preAuthDeadlineSeconds } } : {};
+export async function limitsBenchmark(
+  start: (overrides: Record<string, unknown>) => Promise<Platform>,
+  dataDir: string,
+  options: LimitsOptions,
+): Promise<void> {
+  const overrides = options.preAuthDeadlineSeconds
+    ? { limits: { preAuthDeadlineSeconds: options.preAuthDeadlineSeconds } }
+    : {};
   console.log('Starting the platform (first start generates the test PKI)…');
   const platform = await start(overrides);
   const clients: Client[] = [];
@@ -100,24 +114,50 @@ export async function limitsBenchmark(start: (overrides: Record<string, unknown>
 
     // 1. Dribblers from 127.0.0.3, in the background while the rest runs.
     const half = Math.ceil(options.dribblers / 2);
-    console.log(`Dribbling: ${options.dribblers} clients from 127.0.0.3 send one byte every 5 s (pre-authentication deadline ${limits.preAuthDeadlineSeconds} s)…`);
+    console.log(
+      `Dribbling: ${options.dribblers} clients from 127.0.0.3 send one byte every 5 s (pre-authentication deadline ${limits.preAuthDeadlineSeconds} s)…`,
+    );
     const dribbling = [
-      client().request<DribbleResult>({ type: 'dribble', ...imap, localAddress: '127.0.0.3', count: half, intervalMs: 5000 }),
-      client().request<DribbleResult>({ type: 'dribble', ...smtp, localAddress: '127.0.0.3', count: options.dribblers - half, intervalMs: 5000 }),
+      client().request<DribbleResult>({
+        type: 'dribble',
+        ...imap,
+        localAddress: '127.0.0.3',
+        count: half,
+        intervalMs: 5000,
+      }),
+      client().request<DribbleResult>({
+        type: 'dribble',
+        ...smtp,
+        localAddress: '127.0.0.3',
+        count: options.dribblers - half,
+        intervalMs: 5000,
+      }),
     ];
 
     // 2. A flood from 127.0.0.1 while 127.0.0.2 sends NOOPs.
-    console.log(`Flooding: ${options.flood} connections from 127.0.0.1 to the ${endpoint.id} IMAP endpoint (at most ${limits.maxConnectionsPerAddress} per address and endpoint), NOOPs from 127.0.0.2…`);
+    console.log(
+      `Flooding: ${options.flood} connections from 127.0.0.1 to the ${endpoint.id} IMAP endpoint (at most ${limits.maxConnectionsPerAddress} per address and endpoint), NOOPs from 127.0.0.2…`,
+    );
     const noopClient = client();
     const flooder = client();
     const noops = noopClient.request<number[]>({ type: 'noop', ...imap, localAddress: '127.0.0.2' });
-    const flood = await watched(() => flooder.request<FloodResult>({ type: 'flood', ...imap, localAddress: '127.0.0.1', count: options.flood, concurrency: 100 }));
+    const flood = await watched(() =>
+      flooder.request<FloodResult>({
+        type: 'flood',
+        ...imap,
+        localAddress: '127.0.0.1',
+        count: options.flood,
+        concurrency: 100,
+      }),
+    );
     await noopClient.request({ type: 'stop' });
     const latencies = (await noops).sort((a, b) => a - b);
     await flooder.exit();
 
     // 3. A folder at quota, with the most keywords allowed, and one session on it.
-    console.log(`Filling a folder to the quota: ${quota.quotaMessages} messages, ${quota.maxKeywordsPerMessage} keywords each, ${quota.maxKeywordsPerFolder} keywords in the folder…`);
+    console.log(
+      `Filling a folder to the quota: ${quota.quotaMessages} messages, ${quota.maxKeywordsPerMessage} keywords each, ${quota.maxKeywordsPerFolder} keywords in the folder…`,
+    );
     const user = `limites@${platform.config.mailDomain}`;
     const owner = await platform.mailboxes.create(user, 'test');
     await fillToQuota(platform, owner.id);
@@ -131,9 +171,13 @@ export async function limitsBenchmark(start: (overrides: Record<string, unknown>
       user,
       password: (await platform.mailboxes.password(owner.id))!,
     });
-    const run = (text: string, literal?: string) => watched(() => session.request<CommandResult>({ type: 'command', text, ...(literal !== undefined ? { literal } : {}) }));
+    const run = (text: string, literal?: string) =>
+      watched(() =>
+        session.request<CommandResult>({ type: 'command', text, ...(literal !== undefined ? { literal } : {}) }),
+      );
     const rows: string[][] = [];
-    const row = (label: string, r: { result: CommandResult; loopMaxMs: number }) => rows.push([label, r.result.tagged.replace(/^c\d+ /, '').slice(0, 60), ms(r.result.ms), ms(r.loopMaxMs)]);
+    const row = (label: string, r: { result: CommandResult; loopMaxMs: number }) =>
+      rows.push([label, r.result.tagged.replace(/^c\d+ /, '').slice(0, 60), ms(r.result.ms), ms(r.loopMaxMs)]);
     const selects = [];
     for (let i = 0; i < options.selectRuns; i++) selects.push(await run('SELECT INBOX'));
     selects.sort((a, b) => a.result.ms - b.result.ms);
@@ -152,25 +196,51 @@ export async function limitsBenchmark(start: (overrides: Record<string, unknown>
     const cut = (await Promise.all(dribbling)).map((d) => d.cut);
 
     console.log('');
-    console.log(`Clients sending one byte every 5 s, never authenticating (limits.preAuthDeadlineSeconds = ${limits.preAuthDeadlineSeconds}):`);
+    console.log(
+      `Clients sending one byte every 5 s, never authenticating (limits.preAuthDeadlineSeconds = ${limits.preAuthDeadlineSeconds}):`,
+    );
     console.log(
       table(
         ['protocol', 'clients', 'bytes sent', 'cut after (min / max)', 'last words'],
         (['IMAP', 'SMTP'] as const).map((name, i) => {
           const times = cut[i]!.map((c) => c.afterMs / 1000).sort((a, b) => a - b);
-          return [name, String(cut[i]!.length), `${Math.min(...cut[i]!.map((c) => c.bytesSent))}–${Math.max(...cut[i]!.map((c) => c.bytesSent))}`, `${times[0]!.toFixed(1)} / ${times.at(-1)!.toFixed(1)} s`, cut[i]![0]!.lastLine.slice(0, 70)];
+          return [
+            name,
+            String(cut[i]!.length),
+            `${Math.min(...cut[i]!.map((c) => c.bytesSent))}–${Math.max(...cut[i]!.map((c) => c.bytesSent))}`,
+            `${times[0]!.toFixed(1)} / ${times.at(-1)!.toFixed(1)} s`,
+            cut[i]![0]!.lastLine.slice(0, 70),
+          ];
         }),
       ),
     );
     console.log('');
-    console.log(`Connections from one address to one endpoint (limits.maxConnectionsPerAddress = ${limits.maxConnectionsPerAddress}):`);
+    console.log(
+      `Connections from one address to one endpoint (limits.maxConnectionsPerAddress = ${limits.maxConnectionsPerAddress}):`,
+    );
     const f = flood.result;
-    console.log(table(['attempted', 'accepted', 'refused', 'failed', 'seconds', 'refusal'], [[String(options.flood), String(f.accepted), String(f.refused), String(f.failed), (f.ms / 1000).toFixed(1), f.refusal ?? '—']]));
+    console.log(
+      table(
+        ['attempted', 'accepted', 'refused', 'failed', 'seconds', 'refusal'],
+        [
+          [
+            String(options.flood),
+            String(f.accepted),
+            String(f.refused),
+            String(f.failed),
+            (f.ms / 1000).toFixed(1),
+            f.refusal ?? '—',
+          ],
+        ],
+      ),
+    );
     console.log(
       `meanwhile, NOOP from 127.0.0.2: ${latencies.length} commands, p50 ${ms(percentile(latencies, 50))} ms, p99 ${ms(percentile(latencies, 99))} ms, max ${ms(latencies.at(-1) ?? NaN)} ms; event loop's longest delay ${ms(flood.loopMaxMs)} ms`,
     );
     console.log('');
-    console.log(`A folder at quota: ${quota.quotaMessages} messages, ${quota.maxKeywordsPerMessage} keywords on each, ${quota.maxKeywordsPerFolder} keywords defined in the folder:`);
+    console.log(
+      `A folder at quota: ${quota.quotaMessages} messages, ${quota.maxKeywordsPerMessage} keywords on each, ${quota.maxKeywordsPerFolder} keywords defined in the folder:`,
+    );
     console.log(table(['command', 'reply', 'ms', 'event loop max ms'], rows));
   } finally {
     for (const c of clients) await c.exit();
@@ -191,15 +261,30 @@ async function fillToQuota(platform: Platform, mailboxId: number): Promise<void>
   const body = 'Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor.\r\n'.repeat(24);
   const now = Date.now();
   await db.transaction().execute(async (tx) => {
-    for (const keyword of keywords) await tx.insertInto('folder_keywords').values({ folder_id: inbox.id, keyword, keyword_key: keyword }).execute();
+    for (const keyword of keywords)
+      await tx.insertInto('folder_keywords').values({ folder_id: inbox.id, keyword, keyword_key: keyword }).execute();
     for (let uid = 1; uid <= quotaMessages; uid++) {
       const own = Array.from({ length: maxKeywordsPerMessage }, (_, j) => keywords[(uid * 7 + j) % keywords.length]!);
-      const raw = Buffer.from(`From: <bench@example.org>\r\nSubject: message ${uid}\r\n\r\n${body}${uid === quotaMessages ? 'aiguille\r\n' : ''}`);
+      const raw = Buffer.from(
+        `From: <bench@example.org>\r\nSubject: message ${uid}\r\n\r\n${body}${uid === quotaMessages ? 'aiguille\r\n' : ''}`,
+      );
       await tx
         .insertInto('messages')
-        .values({ folder_id: inbox.id, uid, flags: [...(uid % 2 ? ['\\Seen'] : []), ...own].join(' '), internal_date: now, size: raw.length, raw, created_at: now })
+        .values({
+          folder_id: inbox.id,
+          uid,
+          flags: [...(uid % 2 ? ['\\Seen'] : []), ...own].join(' '),
+          internal_date: now,
+          size: raw.length,
+          raw,
+          created_at: now,
+        })
         .execute();
     }
-    await tx.updateTable('folders').set({ uid_next: quotaMessages + 1 }).where('id', '=', inbox.id).execute();
+    await tx
+      .updateTable('folders')
+      .set({ uid_next: quotaMessages + 1 })
+      .where('id', '=', inbox.id)
+      .execute();
   });
 }

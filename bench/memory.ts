@@ -14,7 +14,7 @@ function pssBytes(pid: number): number {
 }
 
 /** The process and all its descendants, from /proc. */
-function processTree(root: number): number[] {
+export function processTree(root: number): number[] {
   const children = new Map<number, number[]>();
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
@@ -45,7 +45,11 @@ export interface MemoryPeak {
  * Samples the memory of `pid` (alone, or with its descendants when `withDescendants`) every 50 ms while `work`
  * runs, and returns the work's result with the idle and peak figures.
  */
-export async function measureMemory<T>(pid: number, withDescendants: boolean, work: () => Promise<T>): Promise<{ result: T; memory: MemoryPeak }> {
+export async function measureMemory<T>(
+  pid: number,
+  withDescendants: boolean,
+  work: () => Promise<T>,
+): Promise<{ result: T; memory: MemoryPeak }> {
   const sample = () => (withDescendants ? processTree(pid) : [pid]).reduce((sum, p) => sum + pssBytes(p), 0);
   const idleBytes = sample();
   let peakBytes = idleBytes;

@@ -3,7 +3,9 @@
 // certificate and concurrency, and the memory each server uses meanwhile (PSS, see memory.ts). Starts and stops
 // everything itself. Options: --sessions N (per server, default
 // 2000), --concurrency N (default 50), --message-kb N (default 50).
-// `npm run bench -- limits` runs the limits scenario instead (bench/limits.ts, its options there).
+// `npm run bench -- limits` runs the limits scenario instead (bench/limits.ts, its options there); `-- startup`
+// and `-- scale` theirs (bench/startup.ts, bench/scale.ts).
+// `npm run bench -- journal`: the journal scale scenario (bench/journal-scale.ts; --observations N, --rounds N).
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -15,9 +17,12 @@ import { silentLogger } from '../src/util/log.ts';
 import { dovecotUnavailable, startDovecot } from './dovecot.ts';
 import { idleLatency } from './idle-latency.ts';
 import { limitsBenchmark } from './limits.ts';
+import { journalScaleBenchmark } from './journal-scale.ts';
 import { appendMessage } from './imap-client.ts';
 import { measureMemory, type MemoryPeak } from './memory.ts';
 import type { LoadOptions, LoadResult } from './imap-load.ts';
+import { postfixUnavailable, startPostfix } from './postfix.ts';
+import type { SmtpLoadOptions } from './smtp-load.ts';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -30,6 +35,15 @@ const { values, positionals } = parseArgs({
     dribblers: { type: 'string', default: '100' },
     flood: { type: 'string', default: '2000' },
     'select-runs': { type: 'string', default: '5' },
+    // The journal scale scenario's.
+    observations: { type: 'string', default: '1000000' },
+    rounds: { type: 'string', default: '5' },
+    // The startup scenario's (bench/startup.ts).
+    runs: { type: 'string', default: '3' },
+    'help-runs': { type: 'string', default: '10' },
+    // The scale scenario's (bench/scale.ts).
+    held: { type: 'string', default: '1000' },
+    executions: { type: 'string', default: '50' },
   },
 });
 const sessions = Number(values.sessions);
@@ -39,20 +53,27 @@ const ENDPOINT = 'psc'; // no client certificate requested, as for personal mail
 
 /** A text message of exactly `size` bytes. */
 function benchMessage(size: number): Buffer {
-  const header = 'From: <bench@example.org>\r\nSubject: benchmark\r\nContent-Type: text/plain; charset=us-ascii\r\n\r\n';
+  const header =
+    'From: <bench@example.org>\r\nSubject: benchmark\r\nContent-Type: text/plain; charset=us-ascii\r\n\r\n';
   const line = 'Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor.\r\n';
   const body = line.repeat(Math.ceil(size / line.length)).slice(0, size - header.length - 2);
   return Buffer.from(`${header}${body}\r\n`);
 }
 
-/** Runs the load generator in a child process and reads its JSON result. */
-function load(options: LoadOptions): Promise<LoadResult> {
+/** Runs a load generator (IMAP: imap-load.ts, SMTP: smtp-load.ts) in a child process and reads its JSON result. */
+function load(options: LoadOptions | SmtpLoadOptions, script = 'imap-load.ts'): Promise<LoadResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'imap-load.ts'), JSON.stringify(options)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', path.join(import.meta.dirname, script), JSON.stringify(options)],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve(JSON.parse(out) as LoadResult) : reject(new Error(`load generator exited with ${code}`))));
+    child.on('close', (code) =>
+      code === 0 ? resolve(JSON.parse(out) as LoadResult) : reject(new Error(`load generator exited with ${code}`)),
+    );
   });
 }
 
@@ -62,10 +83,16 @@ interface Measured {
 }
 
 /** A warm-up run, then the measured one, sampling the memory of the server's processes meanwhile. */
-async function measure(options: Omit<LoadOptions, 'sessions' | 'concurrency'>, server: { pid: number; withDescendants: boolean }): Promise<Measured> {
-  const warm = await load({ ...options, sessions: Math.min(200, sessions), concurrency });
+async function measure(
+  options: Omit<LoadOptions, 'sessions' | 'concurrency'> | Omit<SmtpLoadOptions, 'sessions' | 'concurrency'>,
+  server: { pid: number; withDescendants: boolean },
+  script = 'imap-load.ts',
+): Promise<Measured> {
+  const warm = await load({ ...options, sessions: Math.min(200, sessions), concurrency } as LoadOptions, script);
   if (warm.failures > 0) throw new Error(`warm-up failed: ${warm.firstError}`);
-  const { result, memory } = await measureMemory(server.pid, server.withDescendants, () => load({ ...options, sessions, concurrency }));
+  const { result, memory } = await measureMemory(server.pid, server.withDescendants, () =>
+    load({ ...options, sessions, concurrency } as LoadOptions, script),
+  );
   return { load: result, memory };
 }
 
@@ -92,7 +119,8 @@ function row(name: string, { load: r, memory }: Measured): string[] {
 function table(rows: string[][]): string {
   const header = ['server', 'sessions', 'failed', 'sessions/s', 'p50 ms', 'p99 ms', 'idle MB', 'peak MB'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
 
@@ -100,7 +128,10 @@ async function startOurs(dataDir: string, overrides: Record<string, unknown> = {
   for (let attempt = 0; ; attempt++) {
     const portBase = 21000 + 1000 * Math.floor(Math.random() * 11); // below the ephemeral port range
     try {
-      return await startPlatform(loadConfig({ env: {}, cwd: dataDir, overrides: { dataDir, portBase, ...overrides } }), { log: silentLogger });
+      return await startPlatform(
+        loadConfig({ env: {}, cwd: dataDir, overrides: { dataDir, portBase, ...overrides } }),
+        { log: silentLogger },
+      );
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE' || attempt >= 5) throw error;
     }
@@ -111,7 +142,9 @@ async function main(): Promise<void> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'motco-bench-'));
   const cleanups: (() => Promise<void> | void)[] = [() => rmSync(dataDir, { recursive: true, force: true })];
   try {
-    console.log(`IMAP benchmark: ${sessions} sessions per server, ${concurrency} at a time, FETCH of a ${messageBytes / 1024} kB message; ${os.cpus().length} CPUs, Node ${process.version}`);
+    console.log(
+      `IMAP benchmark: ${sessions} sessions per server, ${concurrency} at a time, FETCH of a ${messageBytes / 1024} kB message; ${os.cpus().length} CPUs, Node ${process.version}`,
+    );
     console.log('Starting the platform (first start generates the test PKI)…');
     const platform = await startOurs(dataDir);
     cleanups.unshift(() => platform.stop());
@@ -123,12 +156,24 @@ async function main(): Promise<void> {
     const message = benchMessage(messageBytes);
     await platform.mailboxes.append(mailbox.id, 'INBOX', message);
     const password = (await platform.mailboxes.password(mailbox.id))!;
-    const common = { servername: endpoint.host, ca: readFileSync(ca, 'utf8'), user, password, expectBytes: message.length };
+    // Every server gets the same client, certificate, key and message, and the same key-exchange group: the only one offered.
+    const ecdhCurve = platform.config.tls.ecdhCurves.split(':')[0]!;
+    const common = {
+      servername: endpoint.host,
+      ca: readFileSync(ca, 'utf8'),
+      user,
+      password,
+      expectBytes: message.length,
+      ecdhCurve,
+    };
 
     const rows: string[][] = [];
     console.log(`Measuring motco (${endpoint.id} endpoint, port ${endpoint.imapPort})…`);
     // The platform runs in this process (the load generator is a child process, so not counted).
-    const ours = await measure({ ...common, host: endpoint.address, port: endpoint.imapPort }, { pid: process.pid, withDescendants: false });
+    const ours = await measure(
+      { ...common, host: endpoint.address, port: endpoint.imapPort },
+      { pid: process.pid, withDescendants: false },
+    );
     rows.push(row('motco', ours));
     // What stays once the sessions are over: tells retained memory from garbage not yet collected.
     globalThis.gc?.();
@@ -136,37 +181,126 @@ async function main(): Promise<void> {
     const afterGc = `motco after the run and a full garbage collection: RSS ${megabytes(settled.rss)} MB, JavaScript heap used ${megabytes(settled.heapUsed)} MB`;
 
     let dovecotResult: Measured | undefined;
+    let dovecotFast: Measured | undefined;
     const unavailable = dovecotUnavailable();
     if (unavailable) {
       console.log(`Dovecot skipped: ${unavailable}`);
     } else {
-      const dovecot = await startDovecot(platform.pki.credentials(ENDPOINT), password);
-      cleanups.unshift(() => dovecot.stop());
-      console.log(`Measuring ${dovecot.version} (port ${dovecot.port}, same certificate and key)…`);
-      await appendMessage({ ...common, host: '127.0.0.1', port: dovecot.port }, message);
-      dovecotResult = await measure({ ...common, host: '127.0.0.1', port: dovecot.port }, { pid: dovecot.masterPid, withDescendants: true });
-      rows.push(row(`dovecot ${dovecot.version.split(' ')[0]}`, dovecotResult));
+      // Debian's default process model, then the high-performance mode; one at a time, each stopped after.
+      for (const mode of ['default', 'high-performance'] as const) {
+        const dovecot = await startDovecot(platform.pki.credentials(ENDPOINT), password, mode);
+        try {
+          console.log(
+            `Measuring ${dovecot.version} in its ${mode} mode (port ${dovecot.port}, same certificate and key)…`,
+          );
+          await appendMessage({ ...common, host: '127.0.0.1', port: dovecot.port }, message);
+          const measured = await measure(
+            { ...common, host: '127.0.0.1', port: dovecot.port },
+            { pid: dovecot.masterPid, withDescendants: true },
+          );
+          rows.push(
+            row(`dovecot ${dovecot.version.split(' ')[0]} ${mode === 'default' ? 'default' : 'high-perf'}`, measured),
+          );
+          if (mode === 'default') dovecotResult = measured;
+          else dovecotFast = measured;
+        } finally {
+          dovecot.stop();
+        }
+      }
     }
 
     console.log('');
     console.log(table(rows));
-    for (const [name, r] of [['motco', ours], ['dovecot', dovecotResult]] as const) {
-      if (r && r.load.failures > 0) console.log(`${name}: ${r.load.failures} failed sessions, first error: ${r.load.firstError}`);
+    for (const [name, r] of [
+      ['motco', ours],
+      ['dovecot', dovecotResult],
+    ] as const) {
+      if (r && r.load.failures > 0)
+        console.log(`${name}: ${r.load.failures} failed sessions, first error: ${r.load.firstError}`);
+    }
+    const rate = (m: Measured) => m.load.sessions / (m.load.wallMs / 1000);
+    for (const [name, r] of [['dovecot high-perf', dovecotFast]] as const) {
+      if (r && r.load.failures > 0)
+        console.log(`${name}: ${r.load.failures} failed sessions, first error: ${r.load.firstError}`);
     }
     if (dovecotResult) {
-      const rate = (m: Measured) => m.load.sessions / (m.load.wallMs / 1000);
-      console.log(`\nratio motco/dovecot: ${(rate(ours) / rate(dovecotResult)).toFixed(2)} × the sessions per second, ${(ours.memory.peakBytes / dovecotResult.memory.peakBytes).toFixed(2)} × the peak memory`);
+      console.log(
+        `\nratio motco/dovecot default: ${(rate(ours) / rate(dovecotResult)).toFixed(2)} × the sessions per second, ${(ours.memory.peakBytes / dovecotResult.memory.peakBytes).toFixed(2)} × the peak memory`,
+      );
+      if (dovecotFast)
+        console.log(
+          `ratio motco/dovecot high-performance: ${(rate(ours) / rate(dovecotFast)).toFixed(2)} × the sessions per second, ${(ours.memory.peakBytes / dovecotFast.memory.peakBytes).toFixed(2)} × the peak memory`,
+        );
       console.log(afterGc);
-      console.log('memory: PSS summed over the server\'s processes (motco: the whole platform in one process; Dovecot: master, login, auth and session processes), sampled every 50 ms');
+      console.log(
+        "memory: PSS summed over the server's processes (motco: the whole platform in one process; Dovecot: master, login, auth and session processes), sampled every 50 ms",
+      );
     }
+
+    // SMTP submission: STARTTLS, AUTH PLAIN, a message of --message-kb, on the platform and on Postfix with
+    // Dovecot SASL, same client (smtp-load.ts), certificate, key, key-exchange groups and concurrency.
+    const smtpRows: string[][] = [];
+    const smtpCommon = {
+      servername: endpoint.host,
+      ca: common.ca,
+      user,
+      password,
+      ecdhCurve,
+      message: message.toString('latin1'),
+    };
+    console.log(`\nMeasuring SMTP submission on motco (${endpoint.id} endpoint, port ${endpoint.smtpPort})…`);
+    const oursSmtp = await measure(
+      { ...smtpCommon, host: endpoint.address, port: endpoint.smtpPort },
+      { pid: process.pid, withDescendants: false },
+      'smtp-load.ts',
+    );
+    smtpRows.push(row('motco', oursSmtp));
+    let postfixResult: Measured | undefined;
+    const noPostfix = postfixUnavailable() ?? unavailable;
+    if (noPostfix) {
+      console.log(`Postfix skipped: ${noPostfix}`);
+    } else {
+      const postfix = await startPostfix(platform.pki.credentials(ENDPOINT), password, platform.config.tls.ecdhCurves);
+      try {
+        console.log(`Measuring ${postfix.version} with Dovecot SASL (port ${postfix.port}, same certificate and key)…`);
+        postfixResult = await measure(
+          { ...smtpCommon, host: '127.0.0.1', port: postfix.port },
+          { pid: postfix.masterPid, withDescendants: true },
+          'smtp-load.ts',
+        );
+        smtpRows.push(row(postfix.version, postfixResult));
+      } finally {
+        postfix.stop();
+      }
+    }
+    console.log('');
+    console.log(table(smtpRows));
+    for (const [name, r] of [
+      ['motco SMTP', oursSmtp],
+      ['postfix', postfixResult],
+    ] as const) {
+      if (r && r.load.failures > 0)
+        console.log(`${name}: ${r.load.failures} failed sessions, first error: ${r.load.firstError}`);
+    }
+    if (postfixResult)
+      console.log(
+        `ratio motco/postfix: ${(rate(oursSmtp) / rate(postfixResult)).toFixed(2)} × the messages per second, ${(oursSmtp.memory.peakBytes / postfixResult.memory.peakBytes).toFixed(2)} × the peak memory (Postfix: master and its services, not Dovecot's auth)`,
+      );
 
     // Delivery to an IDLE client: from the start of an SMTP submission to the client's EXISTS (ours only:
     // Dovecot has no SMTP submission here).
-    const idle = await idleLatency(platform, user, common.ca, 50);
+    const idle = await idleLatency(platform, user, password, common.ca, 50);
     const sorted = [...idle.samplesMs].sort((a, b) => a - b);
-    console.log(`\nSMTP submission → IDLE client (motco, ${sorted.length} messages, submission included): p50 ${percentile(sorted, 50).toFixed(1)} ms, p99 ${percentile(sorted, 99).toFixed(1)} ms, max ${sorted.at(-1)!.toFixed(1)} ms`);
+    console.log(
+      `\nSMTP submission → IDLE client (motco, ${sorted.length} messages, submission included): p50 ${percentile(sorted, 50).toFixed(1)} ms, p99 ${percentile(sorted, 99).toFixed(1)} ms, max ${sorted.at(-1)!.toFixed(1)} ms`,
+    );
     // Both servers and the load generator share the machine: other work running meanwhile skews the figures.
-    console.log(`load average at the end: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')} (${os.cpus().length} CPUs)`);
+    console.log(
+      `load average at the end: ${os
+        .loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')} (${os.cpus().length} CPUs)`,
+    );
   } finally {
     for (const cleanup of cleanups) await cleanup();
   }
@@ -196,6 +330,36 @@ async function limits(): Promise<void> {
   }
 }
 
-if (positionals[0] === 'limits') await limits();
-else if (positionals.length > 0) throw new Error(`unknown benchmark scenario ${positionals[0]} (known: limits)`);
+/** `npm run bench -- journal`: the journal scale scenario (bench/journal-scale.ts) on a platform of its own. */
+async function journal(): Promise<void> {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'motco-bench-'));
+  try {
+    const platform = await startOurs(dataDir);
+    try {
+      await journalScaleBenchmark(platform, dataDir, {
+        observations: Number(values.observations),
+        rounds: Number(values.rounds),
+      });
+    } finally {
+      await platform.stop();
+    }
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+if (positionals[0] === 'journal') await journal();
+else if (positionals[0] === 'limits') await limits();
+else if (positionals[0] === 'startup')
+  await (await import('./startup.ts')).startupBenchmark({
+    runs: Number(values.runs),
+    helpRuns: Number(values['help-runs']),
+  });
+else if (positionals[0] === 'scale')
+  await (await import('./scale.ts')).scaleBenchmark({
+    sessions: Number(values.held),
+    executions: Number(values.executions),
+  });
+else if (positionals.length > 0)
+  throw new Error(`unknown benchmark scenario ${positionals[0]} (known: limits, startup, scale, journal)`);
 else await main();

@@ -23,7 +23,10 @@ export interface BuildResult {
   bytes: number;
 }
 
-export async function build(outdir = path.join(ROOT, 'build'), options: { minify?: boolean } = {}): Promise<BuildResult> {
+export async function build(
+  outdir = path.join(ROOT, 'build'),
+  options: { minify?: boolean } = {},
+): Promise<BuildResult> {
   // Taken before reading any source: a file saved during the build counts as newer than the build.
   const builtAt = Date.now();
   rmSync(outdir, { recursive: true, force: true });
@@ -39,7 +42,9 @@ export async function build(outdir = path.join(ROOT, 'build'), options: { minify
     target: 'node20',
     external: ['better-sqlite3', 'pg-native'],
     // Bundled CommonJS dependencies call require(): give the ES modules one.
-    banner: { js: "import { createRequire as __motcoRequire } from 'node:module'; const require = __motcoRequire(import.meta.url);" },
+    banner: {
+      js: "import { createRequire as __motcoRequire } from 'node:module'; const require = __motcoRequire(import.meta.url);",
+    },
     // Smaller files parse faster at every start; names are kept so that stack traces and class names still read.
     minifyWhitespace: options.minify ?? true,
     minifySyntax: options.minify ?? true,
@@ -57,7 +62,12 @@ export async function build(outdir = path.join(ROOT, 'build'), options: { minify
 
 if (process.argv[1] === import.meta.filename) {
   // --no-minify: one statement a line, for reading a CPU profile of the build.
-  const { values } = parseArgs({ options: { outdir: { type: 'string' }, minify: { type: 'boolean', default: true } }, allowNegative: true });
+  const { values } = parseArgs({
+    options: { outdir: { type: 'string' }, minify: { type: 'boolean', default: true } },
+    allowNegative: true,
+  });
   const built = await build(values.outdir && path.resolve(values.outdir), { minify: values.minify });
-  console.log(`build: ${built.files} files, ${(built.bytes / 1024 / 1024).toFixed(1)} MB in ${path.relative(process.cwd(), built.outdir) || '.'}`);
+  console.log(
+    `build: ${built.files} files, ${(built.bytes / 1024 / 1024).toFixed(1)} MB in ${path.relative(process.cwd(), built.outdir) || '.'}`,
+  );
 }

@@ -45,11 +45,19 @@ async function main(): Promise<number> {
   const { values } = parseArgs({ options: { check: { type: 'boolean' } }, strict: true });
   const { pages, failed } = await referencePages();
   const relative = path.relative(process.cwd(), REFERENCE_DIR) || '.';
-  for (const [name, error] of failed) process.stderr.write(`docs: ${path.join(relative, name)} could not be generated: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  for (const [name, error] of failed)
+    process.stderr.write(
+      `docs: ${path.join(relative, name)} could not be generated: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
   if (values.check) {
-    const problems = compareReference(pages, REFERENCE_DIR).filter((p) => ![...failed.keys()].some((name) => p.startsWith(`${name} `)));
+    const problems = compareReference(pages, REFERENCE_DIR).filter(
+      (p) => ![...failed.keys()].some((name) => p.startsWith(`${name} `)),
+    );
     for (const p of problems) process.stderr.write(`docs: ${path.join(relative, p)}\n`);
-    if (problems.length > 0) process.stderr.write('docs: the reference is out of date with the code: run `npm run docs` and commit docs/reference/.\n');
+    if (problems.length > 0)
+      process.stderr.write(
+        'docs: the reference is out of date with the code: run `npm run docs` and commit docs/reference/.\n',
+      );
     else if (failed.size === 0) process.stdout.write(`docs: ${pages.size} reference pages up to date\n`);
     return problems.length > 0 || failed.size > 0 ? 1 : 0;
   }

@@ -33,7 +33,11 @@ let failures = 0;
 do {
   for (const target of targets) {
     const started = Date.now();
-    const result = await runFuzz(target, { numRuns, ...(values.seed ? { seed: Number(values.seed) } : {}), ...(values.path ? { path: values.path } : {}) });
+    const result = await runFuzz(target, {
+      numRuns,
+      ...(values.seed ? { seed: Number(values.seed) } : {}),
+      ...(values.path ? { path: values.path } : {}),
+    });
     console.log(`${describeFailure(result)} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
     if (!result.ok) {
       failures++;

@@ -11,7 +11,11 @@ import { silentLogger } from '../src/util/log.ts';
 import { FIXTURES, fixtureName, PLAYS, recordingVendor, recordPlay } from '../test/helpers/journal-recording.ts';
 
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'motco-record-'));
-const config = loadConfig({ env: {}, cwd: dataDir, overrides: { dataDir, portBase: 31800, runner: { reopenImapDelaySeconds: 1 } } });
+const config = loadConfig({
+  env: {},
+  cwd: dataDir,
+  overrides: { dataDir, portBase: 31800, runner: { reopenImapDelaySeconds: 1 } },
+});
 const platform = await startPlatform(config, { log: silentLogger });
 try {
   const vendor = await recordingVendor({ platform, config, dataDir });
@@ -19,7 +23,7 @@ try {
   for (const play of PLAYS) {
     const recording = await recordPlay(platform, vendor, play);
     const file = path.join(FIXTURES, fixtureName(play));
-    writeFileSync(file, JSON.stringify(recording, null, 1) + '\n');
+    writeFileSync(file, `${JSON.stringify(recording, null, 1)}\n`);
     console.log(`${path.basename(file)}: ${recording.observations.length} observations`);
   }
 } finally {

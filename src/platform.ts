@@ -5,6 +5,8 @@ import { PlatformDirectory } from './accounts/directory.ts';
 import { ProvisioningSchedule } from './accounts/schedule.ts';
 import { apiRoutes } from './api/index.ts';
 import { Auth } from './auth/index.ts';
+import { LocalBus, type Bus } from './bus/bus.ts';
+import { PostgresBus } from './bus/postgres.ts';
 import { startDnsServer } from './autoconfig/dns.ts';
 import { autoconfigRoutes } from './autoconfig/http.ts';
 import type { Config, EndpointConfig } from './config/config.ts';
@@ -18,6 +20,7 @@ import type { MailServices } from './mail/services.ts';
 import { SessionRegistry } from './mail/sessions.ts';
 import { EndpointTls } from './mail/tls/starttls.ts';
 import { Journal } from './observe/journal.ts';
+import { JournalRetention } from './observe/retention.ts';
 import { TestPki, WEB_SERVER, type PkiCheck } from './pki/index.ts';
 import { Runner } from './runner/runner.ts';
 import { ExecutionStore } from './runner/store.ts';
@@ -53,13 +56,26 @@ export interface Platform {
   pkiChecks: PkiCheck[];
   /** Every HTTP route registered (method and URL pattern). */
   routes: RouteEntry[];
+  /** What the processes of the deployment tell each other (src/bus/bus.ts). */
+  bus: Bus;
   stop(): Promise<void>;
 }
 
 /** How often CRLs and OCSP staples are looked at (they are re-signed only when due). */
 const PKI_REFRESH_MS = 60 * 60 * 1000;
 
-export async function startPlatform(config: Config, options: { log?: Logger } = {}): Promise<Platform> {
+export interface PlatformOptions {
+  log?: Logger;
+  /** Carries events to the other processes of the deployment; absent: PostgresBus on PostgreSQL, LocalBus on SQLite. */
+  bus?: Bus;
+  /**
+   * Whether executions left running are ended INTERRUPTED at start (default true): false for a worker of
+   * `motco start` started after the others (a restart), whose fellow workers may be running them.
+   */
+  recover?: boolean;
+}
+
+export async function startPlatform(config: Config, options: PlatformOptions = {}): Promise<Platform> {
   const log = options.log ?? createLogger(config.log.level);
   const cleanups: (() => Promise<void> | void)[] = [];
   const stop = async () => {
@@ -73,20 +89,33 @@ export async function startPlatform(config: Config, options: { log?: Logger } = 
     if (fixed.length > 0) log.warn(t('dataFolder.fixed', { count: fixed.length }), { dataDir: config.dataDir });
     const store = await openStore(config);
     cleanups.push(() => store.close());
-    const journal = new Journal(store.db, { log });
+    // The other processes of the deployment: instances sharing the PostgreSQL database, or the workers' bus given.
+    const bus = options.bus ?? (store.newClient ? await PostgresBus.started(store.newClient, log) : new LocalBus(log));
+    if (!options.bus) cleanups.push(() => bus.close());
+    const journal = new Journal(store.db, { log, bus });
     const pki = await TestPki.open(config, log);
     const pkiChecks = await pki.check();
-    for (const failed of pkiChecks.filter((c) => !c.ok)) log.warn('PKI check failed', { check: failed.name, detail: failed.detail });
+    for (const failed of pkiChecks.filter((c) => !c.ok))
+      log.warn('PKI check failed', { check: failed.name, detail: failed.detail });
 
-    const mailboxes = new MailboxStore(store.db, { mail: config.mailDomain, patient: config.patientDomain }, config.mailbox);
+    const mailboxes = new MailboxStore(
+      store.db,
+      { mail: config.mailDomain, patient: config.patientDomain },
+      config.mailbox,
+    );
+    mailboxes.events.connect(bus);
     const sessions = new SessionRegistry();
+    sessions.connect(bus);
     const users = new PlatformDirectory(store.db);
     const accounts = new Accounts({ config, db: store.db, mailboxes, certificates: async () => pki, log });
     const auth = new Auth(store.db, users, config.publicUrl.startsWith('https:'));
     const identity = await startIdentity(config, store, log, { owners: accounts.owners, auth });
     cleanups.push(() => identity.stop());
     const endpointTls = new Map<EndpointConfig['id'], EndpointTls>(
-      config.endpoints.map((e) => [e.id, new EndpointTls(e, pki, config.tls.ecdhCurves, config.tls.handshakeTimeoutSeconds * 1000)]),
+      config.endpoints.map((e) => [
+        e.id,
+        new EndpointTls(e, pki, config.tls.ecdhCurves, config.tls.handshakeTimeoutSeconds * 1000),
+      ]),
     );
     const services: MailServices = {
       config,
@@ -101,21 +130,54 @@ export async function startPlatform(config: Config, options: { log?: Logger } = 
     };
 
     // The manual's shared password opens every mailbox: on an instance several vendors share, each could sign in as another.
-    if (config.webmailPassword !== undefined && (await users.organisations()).length >= 2) log.warn(t('config.sharedPasswordShared'));
+    if (config.webmailPassword !== undefined && (await users.organisations()).length >= 2)
+      log.warn(t('config.sharedPasswordShared'));
 
     const executions = new ExecutionStore(store.db);
-    const runner = new Runner({ config, journal, store: executions, accounts: accounts.forRunner, sessions, log });
-    await runner.recover();
+    const runner = new Runner({ config, journal, store: executions, accounts: accounts.forRunner, sessions, log, bus });
+    if (options.recover ?? true) await runner.recover();
     const adminToken = await auth.ensureAdminToken(config.dataDir);
     if (adminToken.created) log.info('admin API token written', { file: adminToken.file });
-    const schedule = new ProvisioningSchedule(config.accounts, () => accounts.runBatch(), log);
-    const api = apiRoutes({ config, accounts, directory: users, auth, runner, executions, journal, schedule, pki, log });
+    const schedule = new ProvisioningSchedule(
+      config.accounts,
+      () => accounts.runBatch(),
+      log,
+      () => bus.leader(),
+    );
+    const api = apiRoutes({
+      config,
+      accounts,
+      directory: users,
+      auth,
+      runner,
+      executions,
+      journal,
+      schedule,
+      pki,
+      log,
+    });
 
     const autoconfig = autoconfigRoutes({ config, mailboxes, journal, log });
     const site = siteRoutes({ config, accounts, users, auth, identity, journal, executions, pki, log });
     const runnerWeb = runnerPages({ config, accounts, auth, runner, executions, identity, journal, pki });
-    const webmail = webmailRoutes({ config, mailboxes, authenticator: services.authenticator, csrf: identity.csrf, siteSessions: auth.sessions, accounts, trust: () => pki.trustBundlePem(), log });
-    const web = await startWebServer(config, log, [assetRoutes, pki.routes(journal), autoconfig, identity.routes, api, site, runnerWeb, webmail], pki.credentials(WEB_SERVER));
+    const webmail = webmailRoutes({
+      config,
+      db: store.db,
+      mailboxes,
+      authenticator: services.authenticator,
+      csrf: identity.csrf,
+      siteSessions: auth.sessions,
+      accounts,
+      trust: () => pki.trustBundlePem(),
+      log,
+    });
+    const web = await startWebServer(
+      config,
+      log,
+      [assetRoutes, pki.routes(journal), autoconfig, identity.routes, api, site, runnerWeb, webmail],
+      pki.credentials(WEB_SERVER),
+      journal,
+    );
     cleanups.push(() => web.close());
     const dns = await startDnsServer({ config, journal, log });
     cleanups.push(() => dns.close());
@@ -132,10 +194,36 @@ export async function startPlatform(config: Config, options: { log?: Logger } = 
     cleanups.push(() => clearInterval(timer));
     schedule.start();
     cleanups.push(() => schedule.stop());
+    // Singleton work like the schedule: one process of the deployment purges (the bus's leader).
+    const retention = new JournalRetention(store.db, {
+      days: config.journal.retentionDays,
+      log,
+      leader: () => bus.leader(),
+    });
+    void retention.start();
+    cleanups.push(() => retention.stop());
     // Last pushed, first run at stop: running executions end INTERRUPTED while everything they use still works.
     cleanups.push(() => runner.shutdown());
 
-    return { config, store, journal, pki, mailboxes, sessions, identity, accounts, users, schedule, auth, runner, executions, pkiChecks, routes: web.routes, stop };
+    return {
+      config,
+      store,
+      journal,
+      pki,
+      mailboxes,
+      sessions,
+      identity,
+      accounts,
+      users,
+      schedule,
+      auth,
+      runner,
+      executions,
+      pkiChecks,
+      routes: web.routes,
+      bus,
+      stop,
+    };
   } catch (error) {
     await stop();
     throw error;

@@ -74,12 +74,17 @@ describe('DNS: RFC 6186 service records', () => {
     const psc = t.endpoint('psc');
     expect(output).toMatch(new RegExp(`IN\\s+SRV\\s+0 1 ${org.imapPort} ${org.host}\\.`));
     expect(output).toMatch(new RegExp(`IN\\s+SRV\\s+10 1 ${psc.imapPort} ${psc.host}\\.`));
-    expect(output).toMatch(new RegExp(`ADDITIONAL SECTION:[\\s\\S]*${org.host}\\.\\s+\\d+\\s+IN\\s+A\\s+127\\.0\\.0\\.1`));
+    expect(output).toMatch(
+      new RegExp(`ADDITIONAL SECTION:[\\s\\S]*${org.host}\\.\\s+\\d+\\s+IN\\s+A\\s+127\\.0\\.0\\.1`),
+    );
   });
 
   it('dig reads _submission._tcp over TCP with the SMTP ports', async () => {
     const short = (await dig('+tcp', '+short', `_submission._tcp.${domain()}`, 'SRV')).trim().split('\n');
-    expect(short).toEqual([`0 1 ${t.endpoint('org').smtpPort} ${t.endpoint('org').host}.`, `10 1 ${t.endpoint('psc').smtpPort} ${t.endpoint('psc').host}.`]);
+    expect(short).toEqual([
+      `0 1 ${t.endpoint('org').smtpPort} ${t.endpoint('org').host}.`,
+      `10 1 ${t.endpoint('psc').smtpPort} ${t.endpoint('psc').host}.`,
+    ]);
   });
 
   it('Node’s resolver reads both services, and "." for the implicit-TLS and POP3 services that are not offered', async () => {
@@ -87,9 +92,14 @@ describe('DNS: RFC 6186 service records', () => {
       { name: t.endpoint('org').host, port: t.endpoint('org').imapPort, priority: 0, weight: 1 },
       { name: t.endpoint('psc').host, port: t.endpoint('psc').imapPort, priority: 10, weight: 1 },
     ]);
-    expect((await resolver.resolveSrv(`_submission._tcp.${domain()}`)).map((r) => r.port)).toEqual([t.endpoint('org').smtpPort, t.endpoint('psc').smtpPort]);
+    expect((await resolver.resolveSrv(`_submission._tcp.${domain()}`)).map((r) => r.port)).toEqual([
+      t.endpoint('org').smtpPort,
+      t.endpoint('psc').smtpPort,
+    ]);
     for (const service of ['imaps', 'submissions', 'pop3', 'pop3s']) {
-      expect(await resolver.resolveSrv(`_${service}._tcp.${domain()}`)).toEqual([{ name: '', port: 0, priority: 0, weight: 0 }]);
+      expect(await resolver.resolveSrv(`_${service}._tcp.${domain()}`)).toEqual([
+        { name: '', port: 0, priority: 0, weight: 0 },
+      ]);
     }
     expect((await dig('+short', `_imaps._tcp.${domain()}`, 'SRV')).trim()).toBe('0 0 0 .');
   });
@@ -103,14 +113,20 @@ describe('DNS: names and negative answers', () => {
   });
 
   it('has the zone’s SOA and NS', async () => {
-    expect(await resolver.resolveSoa(domain())).toMatchObject({ nsname: `ns.${domain()}`, hostmaster: `hostmaster.${domain()}`, minttl: 60 });
+    expect(await resolver.resolveSoa(domain())).toMatchObject({
+      nsname: `ns.${domain()}`,
+      hostmaster: `hostmaster.${domain()}`,
+      minttl: 60,
+    });
     expect(await resolver.resolveNs(domain())).toEqual([`ns.${domain()}`]);
   });
 
   it('answers NXDOMAIN with the SOA for an unknown name of the zone, NOERROR without data for a name with records below it', async () => {
     const unknown = await dig(`inconnu.${domain()}`, 'A');
     expect(header(unknown)).toMatchObject({ status: 'NXDOMAIN', flags: expect.arrayContaining(['aa']) });
-    expect(unknown).toMatch(new RegExp(`AUTHORITY SECTION:\\s*\\n${domain().replaceAll('.', '\\.')}\\.\\s+\\d+\\s+IN\\s+SOA\\s+ns\\.`));
+    expect(unknown).toMatch(
+      new RegExp(`AUTHORITY SECTION:\\s*\\n${domain().replaceAll('.', '\\.')}\\.\\s+\\d+\\s+IN\\s+SOA\\s+ns\\.`),
+    );
     await expect(resolver.resolve4(`inconnu.${domain()}`)).rejects.toMatchObject({ code: 'ENOTFOUND' });
 
     const between = await dig(`_tcp.${domain()}`, 'A');
@@ -143,7 +159,9 @@ describe('DNS: robustness', () => {
 
     // TCP: a frame whose body is junk, then bytes that never complete a frame.
     await new Promise<void>((resolve) => {
-      const socket = net.connect(t.config.ports.dns, '127.0.0.1', () => socket.write(Buffer.from([0, 5, 1, 2, 3, 4, 5, 0, 200, 9])));
+      const socket = net.connect(t.config.ports.dns, '127.0.0.1', () =>
+        socket.write(Buffer.from([0, 5, 1, 2, 3, 4, 5, 0, 200, 9])),
+      );
       socket.on('error', () => resolve());
       socket.on('close', () => resolve());
       setTimeout(() => socket.destroy(), 500);
@@ -158,22 +176,56 @@ describe('DNS: robustness', () => {
 describe('DNS: journal', () => {
   it('records each query with the client address, transport, question, rcode and the endpoints advertised', async () => {
     await dig('+tcp', `_imap._tcp.${domain()}`, 'SRV');
-    const srv = await waitFor(t.platform.journal, { kind: 'autoconfig.dns' }, (o) => o.data.transport === 'tcp' && o.data.qtype === 'SRV' && o.data.name === `_imap._tcp.${domain()}`);
+    const srv = await waitFor(
+      t.platform.journal,
+      { kind: 'autoconfig.dns' },
+      (o) => o.data.transport === 'tcp' && o.data.qtype === 'SRV' && o.data.name === `_imap._tcp.${domain()}`,
+    );
     expect(srv).toMatchObject({ protocol: 'dns', clientIp: '127.0.0.1', data: { qclass: 'IN', rcode: 'NOERROR' } });
     expect(srv.clientPort).toBeGreaterThan(0);
     expect(srv.data.answered).toEqual([
-      expect.objectContaining({ type: 'SRV', endpoint: 'org', service: 'imap', target: t.endpoint('org').host, port: t.endpoint('org').imapPort, priority: 0 }),
-      expect.objectContaining({ type: 'SRV', endpoint: 'psc', service: 'imap', target: t.endpoint('psc').host, port: t.endpoint('psc').imapPort, priority: 10 }),
+      expect.objectContaining({
+        type: 'SRV',
+        endpoint: 'org',
+        service: 'imap',
+        target: t.endpoint('org').host,
+        port: t.endpoint('org').imapPort,
+        priority: 0,
+      }),
+      expect.objectContaining({
+        type: 'SRV',
+        endpoint: 'psc',
+        service: 'imap',
+        target: t.endpoint('psc').host,
+        port: t.endpoint('psc').imapPort,
+        priority: 10,
+      }),
     ]);
 
-    const address = await waitFor(t.platform.journal, { kind: 'autoconfig.dns' }, (o) => o.data.name === t.config.hosts.autoconfig && o.data.qtype === 'A');
-    expect(address.data).toMatchObject({ transport: expect.stringMatching(/udp|tcp/), rcode: 'NOERROR', answered: [expect.objectContaining({ type: 'A', address: t.config.autoconfig.address, role: 'autoconfig' })] });
+    const address = await waitFor(
+      t.platform.journal,
+      { kind: 'autoconfig.dns' },
+      (o) => o.data.name === t.config.hosts.autoconfig && o.data.qtype === 'A',
+    );
+    expect(address.data).toMatchObject({
+      transport: expect.stringMatching(/udp|tcp/),
+      rcode: 'NOERROR',
+      answered: [expect.objectContaining({ type: 'A', address: t.config.autoconfig.address, role: 'autoconfig' })],
+    });
 
-    for (const [name, rcode] of [[`inconnu.${domain()}`, 'NXDOMAIN'], ['example.org', 'REFUSED']] as const) {
+    for (const [name, rcode] of [
+      [`inconnu.${domain()}`, 'NXDOMAIN'],
+      ['example.org', 'REFUSED'],
+    ] as const) {
       const negative = await waitFor(t.platform.journal, { kind: 'autoconfig.dns' }, (o) => o.data.name === name);
       expect(negative.data).toMatchObject({ rcode, answered: [] });
     }
     const malformed = await waitFor(t.platform.journal, { kind: 'autoconfig.dns' }, (o) => o.data.id === 0x4242);
-    expect(malformed.data).toMatchObject({ transport: 'udp', rcode: 'FORMERR', name: null, errors: [expect.stringMatching(/pointer cycle/)] });
+    expect(malformed.data).toMatchObject({
+      transport: 'udp',
+      rcode: 'FORMERR',
+      name: null,
+      errors: [expect.stringMatching(/pointer cycle/)],
+    });
   });
 });

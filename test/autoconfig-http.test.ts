@@ -48,7 +48,17 @@ interface Fetched {
 /** GET with curl; the body goes to a file so that status and content type come apart from it. */
 async function curl(url: string, ...options: string[]): Promise<Fetched> {
   const out = path.join(files, `body-${Math.random().toString(36).slice(2)}`);
-  const r = await run('curl', ['-sS', '--max-time', '20', '-o', out, '-w', '%{http_code}\\n%{content_type}', ...options, url]);
+  const r = await run('curl', [
+    '-sS',
+    '--max-time',
+    '20',
+    '-o',
+    out,
+    '-w',
+    '%{http_code}\\n%{content_type}',
+    ...options,
+    url,
+  ]);
   const [status, contentType] = r.stdout.split('\n');
   let body = '';
   try {
@@ -98,16 +108,32 @@ async function readXml(xml: string): Promise<ClientConfigRead> {
   return JSON.parse(r.stdout) as ClientConfigRead;
 }
 
-const httpUrl = (query = '', pathname = '/mail/config-v1.1.xml') => `http://127.0.0.1:${t.config.ports.web}${pathname}${query}`;
+const httpUrl = (query = '', pathname = '/mail/config-v1.1.xml') =>
+  `http://127.0.0.1:${t.config.ports.web}${pathname}${query}`;
 
 /** What the file must say for an endpoint: its host and ports, STARTTLS, and the authentication of its mailbox type. */
 function expectServers(read: ClientConfigRead, ids: EndpointId[], username: string) {
-  const authentication = (id: EndpointId) => (id.startsWith('org') ? ['TLS-client-cert', 'password-cleartext'] : ['OAuth2']);
+  const authentication = (id: EndpointId) =>
+    id.startsWith('org') ? ['TLS-client-cert', 'password-cleartext'] : ['OAuth2'];
   expect(read.incoming).toEqual(
-    ids.map((id) => ({ type: 'imap', hostname: t.endpoint(id).host, port: t.endpoint(id).imapPort, socketType: 'STARTTLS', username, authentication: authentication(id) })),
+    ids.map((id) => ({
+      type: 'imap',
+      hostname: t.endpoint(id).host,
+      port: t.endpoint(id).imapPort,
+      socketType: 'STARTTLS',
+      username,
+      authentication: authentication(id),
+    })),
   );
   expect(read.outgoing).toEqual(
-    ids.map((id) => ({ type: 'smtp', hostname: t.endpoint(id).host, port: t.endpoint(id).smtpPort, socketType: 'STARTTLS', username, authentication: authentication(id) })),
+    ids.map((id) => ({
+      type: 'smtp',
+      hostname: t.endpoint(id).host,
+      port: t.endpoint(id).smtpPort,
+      socketType: 'STARTTLS',
+      username,
+      authentication: authentication(id),
+    })),
   );
 }
 
@@ -123,7 +149,12 @@ describe('autoconfiguration over HTTP', () => {
   });
 
   it('advertises the org endpoint with the client certificate then PLAIN for an applicative mailbox, at the .well-known URL too', async () => {
-    const fetched = await curl(httpUrl(`?emailaddress=${encodeURIComponent(address(APPLICATIVE))}`, '/.well-known/autoconfig/mail/config-v1.1.xml'));
+    const fetched = await curl(
+      httpUrl(
+        `?emailaddress=${encodeURIComponent(address(APPLICATIVE))}`,
+        '/.well-known/autoconfig/mail/config-v1.1.xml',
+      ),
+    );
     expect(fetched.status).toBe(200);
     expectServers(await readXml(fetched.body), ['org'], address(APPLICATIVE));
   });
@@ -154,19 +185,27 @@ describe('autoconfiguration over HTTP', () => {
     expect(foreign).toMatchObject({ status: 404, contentType: 'text/plain; charset=utf-8' });
     expect(foreign.body).toContain('example.org');
     expect(foreign.body).toContain(t.config.mailDomain);
-    const patient = await curl(httpUrl(`?emailaddress=${encodeURIComponent(`123456789012345@${t.config.patientDomain}`)}`));
+    const patient = await curl(
+      httpUrl(`?emailaddress=${encodeURIComponent(`123456789012345@${t.config.patientDomain}`)}`),
+    );
     expect(patient.status).toBe(404);
     const malformed = await curl(httpUrl('?emailaddress=pas-une-adresse'));
     expect(malformed).toMatchObject({ status: 400, contentType: 'text/plain; charset=utf-8' });
     expect(malformed.body).toContain('emailaddress invalide');
-    const repeated = await curl(httpUrl(`?emailaddress=${encodeURIComponent(address(PERSONAL))}&emailaddress=${encodeURIComponent(address(APPLICATIVE))}`));
+    const repeated = await curl(
+      httpUrl(
+        `?emailaddress=${encodeURIComponent(address(PERSONAL))}&emailaddress=${encodeURIComponent(address(APPLICATIVE))}`,
+      ),
+    );
     expect(repeated.status).toBe(400);
   });
 
   it('records every lookup with the client address, the status and what was advertised', async () => {
     const query = `?emailaddress=${encodeURIComponent(address(APPLICATIVE))}&probe=journal`;
     await curl(httpUrl(query), '-A', 'lps-autoconfig-test');
-    const seen = await waitFor(t.platform.journal, { kind: 'autoconfig.http' }, (o) => String(o.data.path).endsWith('probe=journal'));
+    const seen = await waitFor(t.platform.journal, { kind: 'autoconfig.http' }, (o) =>
+      String(o.data.path).endsWith('probe=journal'),
+    );
     expect(seen).toMatchObject({
       protocol: 'http',
       clientIp: '127.0.0.1',
@@ -181,32 +220,64 @@ describe('autoconfiguration over HTTP', () => {
     expect(seen.clientPort).toBeGreaterThan(0);
     const org = t.endpoint('org');
     expect(seen.data.answered).toEqual([
-      expect.objectContaining({ endpoint: 'org', protocol: 'imap', host: org.host, address: '127.0.0.1', port: org.imapPort, socketType: 'STARTTLS' }),
-      expect.objectContaining({ endpoint: 'org', protocol: 'smtp', host: org.host, address: '127.0.0.1', port: org.smtpPort, socketType: 'STARTTLS' }),
+      expect.objectContaining({
+        endpoint: 'org',
+        protocol: 'imap',
+        host: org.host,
+        address: '127.0.0.1',
+        port: org.imapPort,
+        socketType: 'STARTTLS',
+      }),
+      expect.objectContaining({
+        endpoint: 'org',
+        protocol: 'smtp',
+        host: org.host,
+        address: '127.0.0.1',
+        port: org.smtpPort,
+        socketType: 'STARTTLS',
+      }),
     ]);
 
-    const refused = await waitFor(t.platform.journal, { kind: 'autoconfig.http' }, (o) => o.data.emailaddress === 'someone@example.org');
+    const refused = await waitFor(
+      t.platform.journal,
+      { kind: 'autoconfig.http' },
+      (o) => o.data.emailaddress === 'someone@example.org',
+    );
     expect(refused.data).toMatchObject({ status: 404, answered: [], mailbox: null });
   });
 });
 
 describe('autoconfiguration over HTTPS', () => {
-  const httpsUrl = (host: string, query = '') => `https://${host}:${t.config.ports.webTls}/mail/config-v1.1.xml${query}`;
+  const httpsUrl = (host: string, query = '') =>
+    `https://${host}:${t.config.ports.webTls}/mail/config-v1.1.xml${query}`;
   const resolve = (host: string) => ['--resolve', `${host}:${t.config.ports.webTls}:127.0.0.1`];
 
   it('serves https://autoconfig.<domain>/mail/config-v1.1.xml with a certificate from the non-IGC CA, and records the name asked', async () => {
     const host = t.config.hosts.autoconfig;
-    const fetched = await curl(httpsUrl(host, `?emailaddress=${encodeURIComponent(address(PERSONAL))}`), '--cacert', nonIgcRoot, ...resolve(host));
+    const fetched = await curl(
+      httpsUrl(host, `?emailaddress=${encodeURIComponent(address(PERSONAL))}`),
+      '--cacert',
+      nonIgcRoot,
+      ...resolve(host),
+    );
     expect(fetched.exit, fetched.stderr).toBe(0);
     expect(fetched.status).toBe(200);
     expectServers(await readXml(fetched.body), ['psc'], address(PERSONAL));
 
     const seen = await waitFor(t.platform.journal, { kind: 'autoconfig.http' }, (o) => o.data.scheme === 'https');
-    expect(seen).toMatchObject({ clientIp: '127.0.0.1', data: { sni: host, host: `${host}:${t.config.ports.webTls}`, status: 200 } });
+    expect(seen).toMatchObject({
+      clientIp: '127.0.0.1',
+      data: { sni: host, host: `${host}:${t.config.ports.webTls}`, status: 200 },
+    });
   });
 
   it('holds the web host name and the loopback address, and no other name', async () => {
-    const web = await curl(`https://${t.config.hosts.web}:${t.config.ports.webTls}/pki/trust/non-igc-root.pem`, '--cacert', nonIgcRoot, ...resolve(t.config.hosts.web));
+    const web = await curl(
+      `https://${t.config.hosts.web}:${t.config.ports.webTls}/pki/trust/non-igc-root.pem`,
+      '--cacert',
+      nonIgcRoot,
+      ...resolve(t.config.hosts.web),
+    );
     expect(web.exit, web.stderr).toBe(0);
     expect(web.status).toBe(200);
     expect(web.body).toBe(t.platform.pki.nonIgcRootPem());
@@ -221,7 +292,15 @@ describe('autoconfiguration over HTTPS', () => {
     const host = t.config.hosts.autoconfig;
     const refused = await curl(httpsUrl(host), '--cacert', igcRoots, ...resolve(host));
     expect(refused.exit).toBe(60);
-    const shown = await run('openssl', ['x509', '-noout', '-issuer', '-ext', 'subjectAltName', '-in', t.platform.pki.credentials('web').certFile]);
+    const shown = await run('openssl', [
+      'x509',
+      '-noout',
+      '-issuer',
+      '-ext',
+      'subjectAltName',
+      '-in',
+      t.platform.pki.credentials('web').certFile,
+    ]);
     expect(shown.stdout).toContain('AC SERVEURS COMMERCIALE NON IGC-SANTE');
     expect(shown.stdout).toContain(`DNS:${t.config.hosts.autoconfig}`);
     expect(shown.stdout).toContain(`DNS:${t.config.hosts.web}`);
@@ -232,7 +311,10 @@ describe('HTTPS with an operator-supplied certificate', () => {
   it('presents the configured chain and key instead of the generated certificate', async () => {
     // Any PEM chain and key will do: the IGC-issued org leaf of the run's PKI template stands in for the operator's.
     const template = path.join(inject('pkiTemplate'), 'pki', 'endpoints');
-    const supplied = await startTestPlatform({ 'webTls.certFile': path.join(template, 'org.pem'), 'webTls.keyFile': path.join(template, 'org.key') });
+    const supplied = await startTestPlatform({
+      'webTls.certFile': path.join(template, 'org.pem'),
+      'webTls.keyFile': path.join(template, 'org.key'),
+    });
     try {
       const url = `https://127.0.0.1:${supplied.config.ports.webTls}/mail/config-v1.1.xml`;
       const viaIgc = await curl(url, '--cacert', igcRoots);

@@ -25,7 +25,10 @@ interface Spawned {
 }
 
 function spawnMotco(args: string[]): Spawned {
-  const child = spawn(process.execPath, ['bin/motco.js', ...args, '--data', dataDir], { env: { ...cleanEnv(), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['bin/motco.js', ...args, '--data', dataDir], {
+    env: { ...cleanEnv(), ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   running.push(child);
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
@@ -42,7 +45,19 @@ beforeAll(async () => {
   for (const args of [
     ['org', 'add', '--raison-sociale', 'Éditeur CLI', '--immatriculation', '44444444400044'],
     ['psc', 'identity', 'add', '--idnat', IDNAT_PSC, '--given', 'Claire', '--family', 'Moreau'],
-    ['account', 'create', '--org', '44444444400044', '--nil', NIL, '--idnat-psc', IDNAT_PSC, '--idnat-auth-cli', IDNAT_ORG, '--json'],
+    [
+      'account',
+      'create',
+      '--org',
+      '44444444400044',
+      '--nil',
+      NIL,
+      '--idnat-psc',
+      IDNAT_PSC,
+      '--idnat-auth-cli',
+      IDNAT_ORG,
+      '--json',
+    ],
   ]) {
     const r = await motco([...args, '--data', dataDir], env);
     expect(r.code, r.stderr + r.stdout).toBe(0);
@@ -58,7 +73,18 @@ afterAll(() => {
 describe('motco run with the reference LPS', () => {
   it('runs the global job MSS-LPS-SEGUR-GEN-PER-ORG while `motco lps --follow` plays it: OK, exit 0, JUnit report', async () => {
     const junit = path.join(outDir, 'gen-per-org.xml');
-    const run = spawnMotco(['run', 'MSS-LPS-SEGUR-GEN-PER-ORG', '--account', NIL, '--ip', '127.0.0.1', '--delai', '20', '--junit', junit]);
+    const run = spawnMotco([
+      'run',
+      'MSS-LPS-SEGUR-GEN-PER-ORG',
+      '--account',
+      NIL,
+      '--ip',
+      '127.0.0.1',
+      '--delai',
+      '20',
+      '--junit',
+      junit,
+    ]);
     await expect.poll(run.output, { timeout: 30_000 }).toMatch(/Exécution #\d+ lancée/);
     const id = /Exécution #(\d+) lancée/.exec(run.output())![1]!;
     const lps = spawnMotco(['lps', '--follow', id, '--account', NIL]);
@@ -77,22 +103,38 @@ describe('motco run with the reference LPS', () => {
   it('fails with the named check when the LPS offers a forbidden suite: KO, exit 1', async () => {
     const run = spawnMotco(['run', 'psc-tls-smtp', '--account', NIL, '--delai', '20']);
     await expect.poll(run.output, { timeout: 30_000 }).toMatch(/Écoute jusqu’à/);
-    const lps = await motco(['lps', 'psc-tls-smtp', '--account', NIL, '--fault', 'forbidden-suite', '--data', dataDir], env);
+    const lps = await motco(
+      ['lps', 'psc-tls-smtp', '--account', NIL, '--fault', 'forbidden-suite', '--data', dataDir],
+      env,
+    );
     expect(lps.code, lps.stderr + lps.stdout).toBe(0);
     expect(await run.exited, run.output()).toBe(1);
-    expect(run.output()).toContain('✘ Aucune suite TLS 1.2 hors des six autorisées — Suites non autorisées proposées : TLS_RSA_WITH_AES_128_CBC_SHA.');
+    expect(run.output()).toContain(
+      '✘ Aucune suite TLS 1.2 hors des six autorisées — Suites non autorisées proposées : TLS_RSA_WITH_AES_128_CBC_SHA.',
+    );
     expect(run.output()).toMatch(/terminée\u00a0: KO/);
   });
 
   it('fails the global job, naming the check, when `motco lps --follow` injects a fault where it applies', async () => {
-    const run = spawnMotco(['run', 'MSS-LPS-SEGUR-GEN-PER-ORG', '--account', NIL, '--ip', '127.0.0.1', '--delai', '20']);
+    const run = spawnMotco([
+      'run',
+      'MSS-LPS-SEGUR-GEN-PER-ORG',
+      '--account',
+      NIL,
+      '--ip',
+      '127.0.0.1',
+      '--delai',
+      '20',
+    ]);
     await expect.poll(run.output, { timeout: 30_000 }).toMatch(/Exécution #\d+ lancée/);
     const id = /Exécution #(\d+) lancée/.exec(run.output())![1]!;
     const lps = spawnMotco(['lps', '--follow', id, '--account', NIL, '--fault', 'forbidden-suite']);
     const [runCode] = await Promise.all([run.exited, lps.exited]);
     expect(runCode, run.output()).toBe(1);
     // The two TLS units are KO on the forbidden suite; the other eight are played conformant and OK.
-    expect(run.output().match(/Suites non autorisées proposées\u00a0: TLS_RSA_WITH_AES_128_CBC_SHA/g)?.length).toBeGreaterThanOrEqual(2);
+    expect(
+      run.output().match(/Suites non autorisées proposées\u00a0: TLS_RSA_WITH_AES_128_CBC_SHA/g)?.length,
+    ).toBeGreaterThanOrEqual(2);
     expect(run.output()).toMatch(/MIE PSC : TLS IMAP \(MSS-CONF\.01;03\)\u00a0: KO/);
     expect(run.output()).toMatch(/MIE PSC : Envoi Mail SMTP \(MSS-CONF\.05\)\u00a0: OK/);
     expect(run.output()).toMatch(new RegExp(`Exécution #${id} terminée : KO`));
@@ -100,12 +142,16 @@ describe('motco run with the reference LPS', () => {
 
   it('lists the catalogue and refuses a bad option with a French message and exit 2', async () => {
     const jobs = await motco(['jobs', '--json', '--data', dataDir], env);
-    const listing = JSON.parse(jobs.stdout) as { folders: { id: string; global: boolean; jobs: { id: string; title: string }[] }[] };
+    const listing = JSON.parse(jobs.stdout) as {
+      folders: { id: string; global: boolean; jobs: { id: string; title: string }[] }[];
+    };
     expect(listing.folders.flatMap((f) => f.jobs)).toHaveLength(34);
     expect(listing.folders.filter((f) => f.global)).toHaveLength(5);
     const bad = await motco(['run', 'psc-expired-smtp', '--account', NIL, '--delai', '5000', '--data', dataDir], env);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('delai\u00a0: Le délai doit être un nombre entier de secondes entre 10 et 900.');
-    expect(bad.stderr).toContain('ip\u00a0: L’adresse IP publique du poste où tourne le LPS est obligatoire pour ce test.');
+    expect(bad.stderr).toContain(
+      'ip\u00a0: L’adresse IP publique du poste où tourne le LPS est obligatoire pour ce test.',
+    );
   });
 });

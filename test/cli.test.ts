@@ -16,8 +16,15 @@ afterAll(() => {
 });
 
 /** Starts `motco start` and resolves once it printed its endpoint table. */
-async function startMotco(dataDir: string, env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; output: () => string; exited: Promise<number | null> }> {
-  const child = spawn(process.execPath, ['bin/motco.js', 'start', '--data', dataDir], { env: { ...cleanEnv(), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+async function startMotco(
+  dataDir: string,
+  env: NodeJS.ProcessEnv,
+): Promise<{ child: ChildProcess; output: () => string; exited: Promise<number | null> }> {
+  // One process: this test is about the commands; several workers are test/cli-workers.test.ts's.
+  const child = spawn(process.execPath, ['bin/motco.js', 'start', '--workers', '1', '--data', dataDir], {
+    env: { ...cleanEnv(), ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   running.push(child);
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
@@ -34,8 +41,24 @@ describe('motco CLI', () => {
     const listing = JSON.parse(r.stdout);
     expect(listing.domain).toBe('mail-tests-editeur.example.test');
     expect(listing.endpoints).toHaveLength(8);
-    expect(listing.endpoints[0]).toEqual({ id: 'org', host: 'mail-org-tests-editeur.example.test', address: '127.0.0.1', imap: 12143, smtp: 12587, certificate: 'valid' });
-    expect(listing.endpoints.map((e: { id: string }) => e.id)).toEqual(['org', 'psc', 'org-nonigc', 'psc-nonigc', 'org-expire', 'psc-expire', 'org-revoq', 'psc-revoq']);
+    expect(listing.endpoints[0]).toEqual({
+      id: 'org',
+      host: 'mail-org-tests-editeur.example.test',
+      address: '127.0.0.1',
+      imap: 12143,
+      smtp: 12587,
+      certificate: 'valid',
+    });
+    expect(listing.endpoints.map((e: { id: string }) => e.id)).toEqual([
+      'org',
+      'psc',
+      'org-nonigc',
+      'psc-nonigc',
+      'org-expire',
+      'psc-expire',
+      'org-revoq',
+      'psc-revoq',
+    ]);
     expect(listing.dns).toEqual({ address: '127.0.0.1', port: 12053 });
     expect(listing.autoconfig).toBe('http://127.0.0.1:12080');
   });
@@ -64,7 +87,9 @@ describe('motco CLI', () => {
     const { address, password } = JSON.parse(added.stdout);
     expect(address).toBe(mailbox);
     expect(password).toMatch(/^([a-z2-9]{4}-){6}[a-z2-9]{4}$/);
-    expect((await motco(['mailbox', 'password', mailbox, '--data', dataDir], env)).stdout).toContain(`Mot de passe de ${mailbox}\u00a0: ${password}`);
+    expect((await motco(['mailbox', 'password', mailbox, '--data', dataDir], env)).stdout).toContain(
+      `Mot de passe de ${mailbox}\u00a0: ${password}`,
+    );
     expect((await motco(['mailbox', 'add', mailbox, '--data', dataDir], env)).code).toBe(3);
 
     const exportDir = mkdtempSync(path.join(os.tmpdir(), 'motco-export-'));
@@ -76,19 +101,32 @@ describe('motco CLI', () => {
     const sent = await run('python3', ['test/clients/smtp_client.py'], {
       input: JSON.stringify({
         // Its own password, through psc (org opens an applicative mailbox with its certificate only).
-        host: psc.address, port: psc.smtp, cafile: trust, mechanism: 'PLAIN', user: mailbox, password,
-        from: mailbox, to: [mailbox], message: 'From: <lps>\r\nX-MSS-NIL: 4242\r\nSubject: via CLI\r\n\r\nbody\r\n',
+        host: psc.address,
+        port: psc.smtp,
+        cafile: trust,
+        mechanism: 'PLAIN',
+        user: mailbox,
+        password,
+        from: mailbox,
+        to: [mailbox],
+        message: 'From: <lps>\r\nX-MSS-NIL: 4242\r\nSubject: via CLI\r\n\r\nbody\r\n',
       }),
     });
     expect(JSON.parse(sent.stdout), sent.stderr).toMatchObject({ ok: true, refused: {} });
 
     const journal = await motco(['journal', '--json', '--mailbox', mailbox, '--data', dataDir], env);
     expect(journal.code, journal.stderr).toBe(0);
-    const facts = journal.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const facts = journal.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     const hello = facts.find((o) => o.kind === 'tls.client_hello');
     expect(hello.data.cipherSuites.length).toBeGreaterThan(0);
     expect(hello.data.cipherSuites[0]).toHaveProperty('name');
-    expect(facts.find((o) => o.kind === 'tls.established').data).toMatchObject({ version: expect.stringMatching(/^TLSv1\.[23]$/), cipher: expect.stringMatching(/^TLS_/) });
+    expect(facts.find((o) => o.kind === 'tls.established').data).toMatchObject({
+      version: expect.stringMatching(/^TLSv1\.[23]$/),
+      cipher: expect.stringMatching(/^TLS_/),
+    });
     expect(facts.find((o) => o.kind === 'auth').data).toMatchObject({ mechanism: 'PLAIN', outcome: 'success' });
     const message = facts.find((o) => o.kind === 'message');
     expect(message.data.headers).toEqual([
@@ -101,7 +139,11 @@ describe('motco CLI', () => {
     expect(human.stdout).toMatch(/ auth Authentification PLAIN de 10999888777@\S+ réussie/);
 
     // `journal --follow` in its own process sees what the running platform records next.
-    const follower = spawn(process.execPath, ['bin/motco.js', 'journal', '--follow', '--json', '--kind', 'session.open', '--data', dataDir], { env: { ...cleanEnv(), ...env } });
+    const follower = spawn(
+      process.execPath,
+      ['bin/motco.js', 'journal', '--follow', '--json', '--kind', 'session.open', '--data', dataDir],
+      { env: { ...cleanEnv(), ...env } },
+    );
     running.push(follower);
     let followed = '';
     follower.stdout.on('data', (d: Buffer) => (followed += d.toString()));
@@ -110,7 +152,11 @@ describe('motco CLI', () => {
     const linesBefore = 1;
     await run('curl', ['-s', '--max-time', '5', `telnet://${org.address}:${org.smtp}`], { input: 'QUIT\r\n' });
     await expect.poll(() => followed.split('\n').filter(Boolean).length, { timeout: 10_000 }).toBe(linesBefore + 1);
-    expect(JSON.parse(followed.trim().split('\n').at(-1)!)).toMatchObject({ kind: 'session.open', endpoint: 'org', protocol: 'smtp' });
+    expect(JSON.parse(followed.trim().split('\n').at(-1)!)).toMatchObject({
+      kind: 'session.open',
+      endpoint: 'org',
+      protocol: 'smtp',
+    });
     follower.kill('SIGINT');
 
     const caFile = path.join(dataDir, 'pki');
@@ -132,7 +178,8 @@ function snapshot(pkiDir: string): Record<string, string> {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
       const full = path.join(dir, entry.name);
       if (entry.isDirectory()) walk(full);
-      else if (/key|ca|root/i.test(entry.name) && !/crl/i.test(entry.name)) result[path.relative(pkiDir, full)] = `${statSync(full).mtimeMs}:${readFileSync(full).length}`;
+      else if (/key|ca|root/i.test(entry.name) && !/crl/i.test(entry.name))
+        result[path.relative(pkiDir, full)] = `${statSync(full).mtimeMs}:${readFileSync(full).length}`;
     }
   };
   walk(pkiDir);

@@ -35,15 +35,20 @@ describe('data folder', () => {
   it('is private: folder 0700, every file 0600, the database and its WAL/SHM included', async () => {
     const all = modes(test.dataDir);
     expect(all.get(test.dataDir)).toBe(0o700);
-    const open = [...all].filter(([, mode]) => (mode & 0o077) !== 0).map(([entry, mode]) => `${entry} ${mode.toString(8)}`);
+    const open = [...all]
+      .filter(([, mode]) => (mode & 0o077) !== 0)
+      .map(([entry, mode]) => `${entry} ${mode.toString(8)}`);
     expect(open).toEqual([]);
     if (!process.env.TEST_POSTGRES_URL) {
-      for (const name of ['motco.sqlite', 'motco.sqlite-wal', 'motco.sqlite-shm']) expect(all.get(path.join(test.dataDir, name)), name).toBe(0o600);
+      for (const name of ['motco.sqlite', 'motco.sqlite-wal', 'motco.sqlite-shm'])
+        expect(all.get(path.join(test.dataDir, name)), name).toBe(0o600);
     }
   });
 
   it.runIf(asRoot)('cannot be read by another local user', async () => {
-    const file = process.env.TEST_POSTGRES_URL ? path.join(test.dataDir, 'admin.token') : path.join(test.dataDir, 'motco.sqlite');
+    const file = process.env.TEST_POSTGRES_URL
+      ? path.join(test.dataDir, 'admin.token')
+      : path.join(test.dataDir, 'motco.sqlite');
     const attempt = run('cat', [file], { uid: NOBODY, gid: NOBODY });
     await expect(attempt).rejects.toMatchObject({ stderr: expect.stringContaining('Permission denied') });
   });
@@ -75,7 +80,11 @@ describe('an open data folder', () => {
       chmodSync(path.join(dir, 'motco.sqlite'), 0o644);
       // Another user running motco on a folder root left open: it may not chmod what it does not own.
       const script = `import('${path.resolve('src/util/files.ts')}').then((m) => m.securePrivateFolder(${JSON.stringify(dir)}))`;
-      const attempt = run(process.execPath, ['--import', 'tsx', '-e', script], { uid: NOBODY, gid: NOBODY, cwd: process.cwd() });
+      const attempt = run(process.execPath, ['--import', 'tsx', '-e', script], {
+        uid: NOBODY,
+        gid: NOBODY,
+        cwd: process.cwd(),
+      });
       await expect(attempt).rejects.toMatchObject({ stderr: expect.stringMatching(/n’est pas privé.*chmod 700/s) });
     } finally {
       rmSync(dir, { recursive: true, force: true });

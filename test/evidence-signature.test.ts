@@ -37,10 +37,11 @@ afterAll(() => {
   rmSync(files, { recursive: true, force: true });
 });
 
-const openssl = (args: string[]) => run('openssl', args).then(
-  (r) => ({ code: 0, out: r.stdout + r.stderr }),
-  (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, out: e.stdout + e.stderr }),
-);
+const openssl = (args: string[]) =>
+  run('openssl', args).then(
+    (r) => ({ code: 0, out: r.stdout + r.stderr }),
+    (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, out: e.stdout + e.stderr }),
+  );
 
 describe('evidence signatures', () => {
   it('openssl cms -verify accepts a signature with the exported motco-evidence-root.pem only', async () => {
@@ -49,15 +50,57 @@ describe('evidence signatures', () => {
     writeFileSync(path.join(files, 'm.json'), content);
     writeFileSync(path.join(files, 'm.json.p7s'), p7s);
     const root = path.join(files, TRUST_FILES.evidence);
-    const ok = await openssl(['cms', '-verify', '-binary', '-inform', 'DER', '-in', path.join(files, 'm.json.p7s'), '-content', path.join(files, 'm.json'), '-CAfile', root, '-out', '/dev/null']);
+    const ok = await openssl([
+      'cms',
+      '-verify',
+      '-binary',
+      '-inform',
+      'DER',
+      '-in',
+      path.join(files, 'm.json.p7s'),
+      '-content',
+      path.join(files, 'm.json'),
+      '-CAfile',
+      root,
+      '-out',
+      '/dev/null',
+    ]);
     expect(ok.out).toContain('Verification successful');
     expect(ok.code).toBe(0);
     // The IGC Santé TEST roots do not vouch for it.
-    const igc = await openssl(['cms', '-verify', '-binary', '-inform', 'DER', '-in', path.join(files, 'm.json.p7s'), '-content', path.join(files, 'm.json'), '-CAfile', path.join(files, TRUST_FILES.igc), '-out', '/dev/null']);
+    const igc = await openssl([
+      'cms',
+      '-verify',
+      '-binary',
+      '-inform',
+      'DER',
+      '-in',
+      path.join(files, 'm.json.p7s'),
+      '-content',
+      path.join(files, 'm.json'),
+      '-CAfile',
+      path.join(files, TRUST_FILES.igc),
+      '-out',
+      '/dev/null',
+    ]);
     expect(igc.code).not.toBe(0);
     // One changed byte of the content.
     writeFileSync(path.join(files, 'm.json'), Buffer.from('{"manifest":"motcO"}\n'));
-    const changed = await openssl(['cms', '-verify', '-binary', '-inform', 'DER', '-in', path.join(files, 'm.json.p7s'), '-content', path.join(files, 'm.json'), '-CAfile', root, '-out', '/dev/null']);
+    const changed = await openssl([
+      'cms',
+      '-verify',
+      '-binary',
+      '-inform',
+      'DER',
+      '-in',
+      path.join(files, 'm.json.p7s'),
+      '-content',
+      path.join(files, 'm.json'),
+      '-CAfile',
+      root,
+      '-out',
+      '/dev/null',
+    ]);
     expect(changed.code).not.toBe(0);
     expect(changed.out).toMatch(/content verify error/i);
   });
@@ -70,17 +113,28 @@ describe('evidence signatures', () => {
     expect(valid).toMatchObject({ status: 'valid', signingTime: at });
     expect(valid.signer?.subject).toContain('CN=motco evidence signing');
     expect(valid.root?.subject).toContain('CN=motco evidence root');
-    expect(await pki.verifyEvidence(p7s, Buffer.from('contenu signe'))).toMatchObject({ status: 'invalid', problem: 'digest' });
+    expect(await pki.verifyEvidence(p7s, Buffer.from('contenu signe'))).toMatchObject({
+      status: 'invalid',
+      problem: 'digest',
+    });
     const flipped = Buffer.from(p7s);
     flipped[flipped.length - 10]! ^= 0x01;
     expect((await pki.verifyEvidence(flipped, content)).status).toBe('invalid');
-    expect(await pki.verifyEvidence(Buffer.from('pas du DER'), content)).toMatchObject({ status: 'invalid', problem: 'unreadable' });
+    expect(await pki.verifyEvidence(Buffer.from('pas du DER'), content)).toMatchObject({
+      status: 'invalid',
+      problem: 'unreadable',
+    });
   });
 
   it('the signing certificate has its own purpose: digitalSignature, document signing, never TLS', async () => {
     const chain = readFileSync(path.join(dataDir, 'pki', 'evidence', 'signing.pem'), 'utf8');
     const leaf = parseCertificate(pemBlocks(chain, 'CERTIFICATE')[0]!);
-    const text = (await run('bash', ['-c', `openssl x509 -noout -ext keyUsage,extendedKeyUsage,basicConstraints <<'PEM'\n${leaf.pem}PEM`])).stdout;
+    const text = (
+      await run('bash', [
+        '-c',
+        `openssl x509 -noout -ext keyUsage,extendedKeyUsage,basicConstraints <<'PEM'\n${leaf.pem}PEM`,
+      ])
+    ).stdout;
     expect(text).toContain('Digital Signature');
     expect(text).toContain('E-mail Protection');
     expect(text).toMatch(/1\.3\.6\.1\.5\.5\.7\.3\.36|Document Signing/);
@@ -98,7 +152,15 @@ describe('dossier verification', () => {
     reference: 'D20250101-000000-ABCD',
     generatedAt: new Date().toISOString(),
     platform: { name: 'motco', version: '0.1.0', publicUrl: 'http://motco.test' },
-    account: { id: 1, nil: 'NIL-1', organisation: { raisonSociale: 'Éditeur', immatriculation: '11111111100011' }, runnerUserId: 'U1', idnatPsc: null, idnatAuthCli: null, mailboxes: { personal: null, applicative: null, patient: null } },
+    account: {
+      id: 1,
+      nil: 'NIL-1',
+      organisation: { raisonSociale: 'Éditeur', immatriculation: '11111111100011' },
+      runnerUserId: 'U1',
+      idnatPsc: null,
+      idnatAuthCli: null,
+      mailboxes: { personal: null, applicative: null, patient: null },
+    },
     executions: [
       {
         id: 7,
@@ -122,39 +184,64 @@ describe('dossier verification', () => {
 
   async function archive(change: (files: Record<string, Uint8Array>) => void = () => {}): Promise<Uint8Array> {
     const bytes = strToU8(JSON.stringify(manifest));
-    const files: Record<string, Uint8Array> = { 'manifest.json': bytes, 'manifest.json.p7s': await pki.signEvidence(bytes), 'executions/7/evidence.json': evidence, 'LISEZMOI.txt': readme };
+    const files: Record<string, Uint8Array> = {
+      'manifest.json': bytes,
+      'manifest.json.p7s': await pki.signEvidence(bytes),
+      'executions/7/evidence.json': evidence,
+      'LISEZMOI.txt': readme,
+    };
     change(files);
     return zipSync(files);
   }
 
-  const bad = (report: Awaited<ReturnType<typeof verifyDossier>>) => report.files.filter((f) => f.status !== 'ok').map((f) => `${f.path} ${f.status}`);
+  const bad = (report: Awaited<ReturnType<typeof verifyDossier>>) =>
+    report.files.filter((f) => f.status !== 'ok').map((f) => `${f.path} ${f.status}`);
 
   it('holds as signed, with this platform’s root; not with another one', async () => {
     const roots = certificatesFromPem(pki.evidenceRootPem());
     const report = await verifyDossier(await archive(), roots, limits);
     expect(report).toMatchObject({ ok: true, problem: null, signature: { status: 'valid' } });
-    expect(report.files.map((f) => f.path)).toEqual(['manifest.json', 'manifest.json.p7s', 'executions/7/evidence.json', 'LISEZMOI.txt']);
+    expect(report.files.map((f) => f.path)).toEqual([
+      'manifest.json',
+      'manifest.json.p7s',
+      'executions/7/evidence.json',
+      'LISEZMOI.txt',
+    ]);
     const foreign = await verifyDossier(await archive(), certificatesFromPem(pki.trustBundlePem()), limits);
     expect(foreign).toMatchObject({ ok: false, signature: { status: 'untrusted' } });
   });
 
   it('names a file added, a file removed, a file changed, and a missing signature', async () => {
     const roots = certificatesFromPem(pki.evidenceRootPem());
-    const added = await verifyDossier(await archive((f) => (f['executions/7/autre.json'] = strToU8('{}'))), roots, limits);
+    const added = await verifyDossier(
+      await archive((f) => (f['executions/7/autre.json'] = strToU8('{}'))),
+      roots,
+      limits,
+    );
     expect([added.ok, bad(added)]).toEqual([false, ['executions/7/autre.json unlisted']]);
     const removed = await verifyDossier(await archive((f) => delete f['LISEZMOI.txt']), roots, limits);
     expect([removed.ok, bad(removed)]).toEqual([false, ['LISEZMOI.txt missing']]);
-    const changed = await verifyDossier(await archive((f) => (f['executions/7/evidence.json'] = strToU8('{"execution":{"id":8}}\n'))), roots, limits);
+    const changed = await verifyDossier(
+      await archive((f) => (f['executions/7/evidence.json'] = strToU8('{"execution":{"id":8}}\n'))),
+      roots,
+      limits,
+    );
     expect([changed.ok, bad(changed)]).toEqual([false, ['executions/7/evidence.json modified']]);
     const unsigned = await verifyDossier(await archive((f) => delete f['manifest.json.p7s']), roots, limits);
-    expect([unsigned.ok, unsigned.signature?.status, bad(unsigned)]).toEqual([false, 'invalid', ['manifest.json.p7s missing']]);
+    expect([unsigned.ok, unsigned.signature?.status, bad(unsigned)]).toEqual([
+      false,
+      'invalid',
+      ['manifest.json.p7s missing'],
+    ]);
     const notADossier = await verifyDossier(zipSync({ 'a.txt': strToU8('a') }), roots, limits);
     expect(notADossier.problem).toContain('manifest.json');
   });
 
   it('a new signing certificate (new public URL) keeps its key and root: older signatures still verify', async () => {
     const before = await pki.signEvidence(Buffer.from('avant'));
-    const moved = await TestPki.open(loadConfig({ env: {}, cwd: dataDir, overrides: { dataDir, publicUrl: 'https://motco.example.test' } }));
+    const moved = await TestPki.open(
+      loadConfig({ env: {}, cwd: dataDir, overrides: { dataDir, publicUrl: 'https://motco.example.test' } }),
+    );
     const after = await moved.signEvidence(Buffer.from('après'));
     expect((await moved.verifyEvidence(before, Buffer.from('avant'))).status).toBe('valid');
     const reading = await moved.verifyEvidence(after, Buffer.from('après'));

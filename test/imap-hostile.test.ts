@@ -28,7 +28,10 @@ const MAX_LITERALS = 50;
 
 beforeAll(async () => {
   // Small command limits keep the floods short; many bad commands are allowed so that one session takes them all.
-  t = await startTestPlatform({ imap: { maxCommandBytes: MAX_COMMAND, maxLiterals: MAX_LITERALS, maxBadCommands: 1000 }, smtp: { maxBadCommands: 1000 } });
+  t = await startTestPlatform({
+    imap: { maxCommandBytes: MAX_COMMAND, maxLiterals: MAX_LITERALS, maxBadCommands: 1000 },
+    smtp: { maxBadCommands: 1000 },
+  });
   files = mkdtempSync(path.join(os.tmpdir(), 'motco-hostile-'));
   await t.platform.pki.exportTrust(files);
   trust = path.join(files, 'igc-sante-test-roots.pem');
@@ -43,7 +46,8 @@ afterAll(async () => {
 });
 
 const endpoint = (id: EndpointId) => t.endpoint(id);
-const commands = (session: Observation[]) => session.filter((o) => o.kind === 'command').map((o) => o.data as Record<string, any>);
+const commands = (session: Observation[]) =>
+  session.filter((o) => o.kind === 'command').map((o) => o.data as Record<string, any>);
 
 /** A raw conversation (IMAP or SMTP) for exact bytes, upgraded with STARTTLS when asked. */
 class Raw {
@@ -102,7 +106,8 @@ class Raw {
         this.mark += match.index + match[0].length;
         return rest.slice(0, match.index + match[0].length);
       }
-      if (this.socket.destroyed || Date.now() > deadline) throw new Error(`no ${pattern} in ${JSON.stringify(rest.slice(-300))}`);
+      if (this.socket.destroyed || Date.now() > deadline)
+        throw new Error(`no ${pattern} in ${JSON.stringify(rest.slice(-300))}`);
       await new Promise<void>((resolve) => {
         this.waiters.push(resolve);
         setTimeout(resolve, 100).unref();
@@ -136,12 +141,24 @@ class Raw {
 
 /** Another client, nobody's code here: python3 imaplib in clear, NOOP. */
 async function otherImapNoop(id: EndpointId = 'org'): Promise<void> {
-  const r = await run('python3', ['test/clients/imap_client.py'], { input: JSON.stringify({ host: endpoint(id).address, port: endpoint(id).imapPort, starttls: false, steps: [['noop']] }) });
+  const r = await run('python3', ['test/clients/imap_client.py'], {
+    input: JSON.stringify({
+      host: endpoint(id).address,
+      port: endpoint(id).imapPort,
+      starttls: false,
+      steps: [['noop']],
+    }),
+  });
   expect(JSON.parse(r.stdout)).toMatchObject({ ok: true, steps: [['OK', expect.anything()]] });
 }
 
 async function sessionOf(raw: Raw, protocol: 'imap' | 'smtp'): Promise<Observation[]> {
-  const close = await waitFor(t.platform.journal, { kind: 'session.close', protocol }, (o) => o.clientPort === raw.localPort, 30_000);
+  const close = await waitFor(
+    t.platform.journal,
+    { kind: 'session.close', protocol },
+    (o) => o.clientPort === raw.localPort,
+    30_000,
+  );
   return t.platform.journal.query({ sessionId: close.sessionId! });
 }
 
@@ -176,8 +193,12 @@ describe('inputs that hung or crashed a parser', () => {
     expect(await raw.until(/^b .*\r\n/m)).toMatch(/^b BAD Nesting deeper than 32 levels\r\n/m);
     await login(raw);
     expect(await raw.command('SELECT INBOX')).toMatch(/OK \[READ-WRITE\]/);
-    expect(await raw.command(`SEARCH ${'NOT '.repeat(1000)}ALL`)).toMatch(/^t\d+ BAD Search criteria nested too deeply\r\n/m);
-    expect(await raw.command(`SEARCH ${'OR ALL '.repeat(600)}ALL`)).toMatch(/^t\d+ BAD Search criteria nested too deeply\r\n/m);
+    expect(await raw.command(`SEARCH ${'NOT '.repeat(1000)}ALL`)).toMatch(
+      /^t\d+ BAD Search criteria nested too deeply\r\n/m,
+    );
+    expect(await raw.command(`SEARCH ${'OR ALL '.repeat(600)}ALL`)).toMatch(
+      /^t\d+ BAD Search criteria nested too deeply\r\n/m,
+    );
     expect(await raw.command('SEARCH NOT NOT ALL')).toMatch(/OK SEARCH completed/);
     await otherImapNoop();
     raw.end();
@@ -228,10 +249,25 @@ describe('inputs that hung or crashed a parser', () => {
       '',
     ].join('\r\n');
     const r = await run('python3', ['test/clients/smtp_client.py'], {
-      input: JSON.stringify({ host: e.address, port: e.smtpPort, server_hostname: e.host, cafile: trust, mechanism: 'PLAIN', user, password, from: user, to: [user], message }),
+      input: JSON.stringify({
+        host: e.address,
+        port: e.smtpPort,
+        server_hostname: e.host,
+        cafile: trust,
+        mechanism: 'PLAIN',
+        user,
+        password,
+        from: user,
+        to: [user],
+        message,
+      }),
     });
     expect(JSON.parse(r.stdout)).toMatchObject({ ok: true });
-    const accepted = await waitFor(t.platform.journal, { kind: 'message', protocol: 'smtp' }, (o) => o.data.subject === 'sections');
+    const accepted = await waitFor(
+      t.platform.journal,
+      { kind: 'message', protocol: 'smtp' },
+      (o) => o.data.subject === 'sections',
+    );
     expect(accepted.data).toMatchObject({ outcome: 'accepted', attachments: [{ filename: 'x.bin' }] });
     await otherImapNoop();
   });
@@ -258,11 +294,29 @@ describe('inputs that hung or crashed a parser', () => {
       '',
     ].join('\r\n');
     const r = await run('python3', ['test/clients/smtp_client.py'], {
-      input: JSON.stringify({ host: e.address, port: e.smtpPort, server_hostname: e.host, cafile: trust, mechanism: 'PLAIN', user, password, from: user, to: [user], message }),
+      input: JSON.stringify({
+        host: e.address,
+        port: e.smtpPort,
+        server_hostname: e.host,
+        cafile: trust,
+        mechanism: 'PLAIN',
+        user,
+        password,
+        from: user,
+        to: [user],
+        message,
+      }),
     });
     expect(JSON.parse(r.stdout)).toMatchObject({ ok: true });
-    const accepted = await waitFor(t.platform.journal, { kind: 'message', protocol: 'smtp' }, (o) => o.data.subject === 'blanks');
-    expect(accepted.data).toMatchObject({ outcome: 'accepted', attachments: [{ filename: 'blanks.txt', size: 600_001 }] });
+    const accepted = await waitFor(
+      t.platform.journal,
+      { kind: 'message', protocol: 'smtp' },
+      (o) => o.data.subject === 'blanks',
+    );
+    expect(accepted.data).toMatchObject({
+      outcome: 'accepted',
+      attachments: [{ filename: 'blanks.txt', size: 600_001 }],
+    });
     // Searching the body decodes it too, once the message is in INBOX.
     const raw = await Raw.open('org', 'imap');
     await login(raw);
@@ -277,13 +331,24 @@ describe('limits of one command', () => {
   it('cuts a command whose lines end {0+} at the literal count: the rest is skipped, BAD [TOOBIG], journaled, the session goes on', async () => {
     const raw = await Raw.open('org', 'imap');
     // Each line announces an empty non-synchronising literal, so the command never ends until the last line.
-    raw.write(`${Array.from({ length: 3000 }, (_, i) => (i === 0 ? 'a NOOP {0+}\r\n' : 'x {0+}\r\n')).join('')}end\r\n`);
-    expect(await raw.until(/^a .*\r\n/m)).toMatch(new RegExp(`^a BAD \\[TOOBIG\\] More than ${MAX_LITERALS} literals in one command\r\n`, 'm'));
+    raw.write(
+      `${Array.from({ length: 3000 }, (_, i) => (i === 0 ? 'a NOOP {0+}\r\n' : 'x {0+}\r\n')).join('')}end\r\n`,
+    );
+    expect(await raw.until(/^a .*\r\n/m)).toMatch(
+      new RegExp(`^a BAD \\[TOOBIG\\] More than ${MAX_LITERALS} literals in one command\r\n`, 'm'),
+    );
     expect(await raw.command('NOOP')).toMatch(/^t1 OK NOOP completed/m);
     await otherImapNoop();
     raw.end();
     const [refused] = commands(await sessionOf(raw, 'imap'));
-    expect(refused).toMatchObject({ tag: 'a', verb: 'NOOP', limit: 'literals', literals: MAX_LITERALS + 1, reply: { status: 'BAD', code: 'TOOBIG' }, authenticated: false });
+    expect(refused).toMatchObject({
+      tag: 'a',
+      verb: 'NOOP',
+      limit: 'literals',
+      literals: MAX_LITERALS + 1,
+      reply: { status: 'BAD', code: 'TOOBIG' },
+      authenticated: false,
+    });
   });
 
   it('cuts a command whose lines and literals outgrow maxCommandBytes, and refuses a synchronising literal that would before it is sent', async () => {
@@ -310,7 +375,9 @@ describe('random and mutated lines', () => {
   // Lines that would end the conversation, switch it to TLS or announce a literal swallowing all the lines after
   // them cut the run short: left out (literals of every size have the parser fuzz targets and the tests above).
   const sample = (arbitrary: fc.Arbitrary<Buffer>, n: number, offset: number) =>
-    fc.sample(arbitrary, { numRuns: n, seed: seed + offset }).filter((line) => !/STARTTLS|LOGOUT|QUIT|\{\d{3,}\+?\}/i.test(line.toString('latin1')));
+    fc
+      .sample(arbitrary, { numRuns: n, seed: seed + offset })
+      .filter((line) => !/STARTTLS|LOGOUT|QUIT|\{\d{3,}\+?\}/i.test(line.toString('latin1')));
 
   /** Sends the lines and hangs up; the session must end as the client's, with no answer of ours saying SERVERBUG. */
   async function flood(raw: Raw, protocol: 'imap' | 'smtp', lines: Buffer[]): Promise<void> {
@@ -321,7 +388,10 @@ describe('random and mutated lines', () => {
     expect(close.data.by, `seed ${seed}: ${JSON.stringify(close.data)}`).not.toBe('error');
     // The lines were read and answered, not swallowed whole by one of them.
     expect(commands(session).length, `seed ${seed}`).toBeGreaterThan(lines.length / 2);
-    expect(commands(session).filter((c) => c.reply?.code === 'SERVERBUG' || c.internalError), `seed ${seed}`).toEqual([]);
+    expect(
+      commands(session).filter((c) => c.reply?.code === 'SERVERBUG' || c.internalError),
+      `seed ${seed}`,
+    ).toEqual([]);
     expect(raw.transcript, `seed ${seed}`).not.toMatch(/SERVERBUG|RangeError|Maximum call stack/);
   }
 
@@ -349,7 +419,9 @@ describe('random and mutated lines', () => {
     expect(await secure.until(/^(235|535) .*\r\n/m)).toMatch(/^235 /m);
     await flood(secure, 'smtp', sample(smtpSocketLines, 150, 5));
     const e = endpoint('org');
-    const fresh = await run('python3', ['test/clients/smtp_client.py'], { input: JSON.stringify({ host: e.address, port: e.smtpPort, server_hostname: e.host, cafile: trust }) });
+    const fresh = await run('python3', ['test/clients/smtp_client.py'], {
+      input: JSON.stringify({ host: e.address, port: e.smtpPort, server_hostname: e.host, cafile: trust }),
+    });
     expect(JSON.parse(fresh.stdout)).toMatchObject({ ok: true });
   });
 });

@@ -20,7 +20,16 @@ let restarted: Platform | undefined;
 let files: string;
 let trust: string;
 let passwords: Map<string, string>;
-const USERS = ['871122330001', '871122330002', '871122330003', '871122330004', '871122330005', '871122330006', '871122330007', '871122330008'];
+const USERS = [
+  '871122330001',
+  '871122330002',
+  '871122330003',
+  '871122330004',
+  '871122330005',
+  '871122330006',
+  '871122330007',
+  '871122330008',
+];
 const address = (local: string) => `${local}@${t.config.mailDomain}`;
 
 beforeAll(async () => {
@@ -58,7 +67,9 @@ describe('subscriptions (RFC 3501 §6.3.3, §6.3.4, §6.3.6, §6.3.7, §6.3.9)',
     expect(untag(await raw.command('CREATE Dossiers'))).toBe('TAG OK CREATE completed');
     expect(untag(await raw.command('SUBSCRIBE Dossiers'))).toBe('TAG OK SUBSCRIBE completed');
     expect(untag(await raw.command('DELETE Dossiers'))).toBe('TAG OK DELETE completed');
-    expect(untag(await raw.command('LSUB "" "Dossiers"'))).toBe('* LSUB (\\Noselect) "/" Dossiers\nTAG OK LSUB completed');
+    expect(untag(await raw.command('LSUB "" "Dossiers"'))).toBe(
+      '* LSUB (\\Noselect) "/" Dossiers\nTAG OK LSUB completed',
+    );
     expect(untag(await raw.command('LIST "" "Dossiers"'))).toBe('TAG OK LIST completed');
     expect(untag(await raw.command('UNSUBSCRIBE Dossiers'))).toBe('TAG OK UNSUBSCRIBE completed');
     expect(untag(await raw.command('LSUB "" "Dossiers"'))).toBe('TAG OK LSUB completed');
@@ -75,12 +86,20 @@ describe('subscriptions (RFC 3501 §6.3.3, §6.3.4, §6.3.6, §6.3.7, §6.3.9)',
     const raw = await login(USERS[1]!);
     await raw.command('CREATE Archives');
     expect(untag(await raw.command('LSUB "" "*"'))).toBe(
-      ['* LSUB (\\HasNoChildren) "/" INBOX', '* LSUB (\\HasNoChildren \\Drafts) "/" Drafts', '* LSUB (\\HasNoChildren \\Sent) "/" Sent', '* LSUB (\\HasNoChildren \\Trash) "/" Trash', 'TAG OK LSUB completed'].join('\n'),
+      [
+        '* LSUB (\\HasNoChildren) "/" INBOX',
+        '* LSUB (\\HasNoChildren \\Drafts) "/" Drafts',
+        '* LSUB (\\HasNoChildren \\Sent) "/" Sent',
+        '* LSUB (\\HasNoChildren \\Trash) "/" Trash',
+        'TAG OK LSUB completed',
+      ].join('\n'),
     );
     expect(untag(await raw.command('SUBSCRIBE Archives'))).toBe('TAG OK SUBSCRIBE completed');
     expect(await raw.command('LSUB "" "Arch*"')).toMatch(/^\* LSUB \(\\HasNoChildren\) "\/" Archives\r$/m);
     expect(untag(await raw.command('UNSUBSCRIBE Jamais'))).toBe('TAG OK UNSUBSCRIBE completed');
-    expect(untag(await raw.command('SUBSCRIBE Nulle-part'))).toBe("TAG NO [NONEXISTENT] Mailbox doesn't exist: Nulle-part");
+    expect(untag(await raw.command('SUBSCRIBE Nulle-part'))).toBe(
+      "TAG NO [NONEXISTENT] Mailbox doesn't exist: Nulle-part",
+    );
     raw.close();
   });
 
@@ -91,7 +110,9 @@ describe('subscriptions (RFC 3501 §6.3.3, §6.3.4, §6.3.6, §6.3.7, §6.3.9)',
     await raw.command('CREATE Projets/2025');
     await raw.command('SUBSCRIBE Projets/2025');
     expect(untag(await raw.command('LSUB "" "Proj%"'))).toBe('* LSUB (\\Noselect) "/" Projets\nTAG OK LSUB completed');
-    expect(untag(await raw.command('LSUB "" "Projets/%"'))).toBe('* LSUB (\\HasNoChildren) "/" Projets/2025\nTAG OK LSUB completed');
+    expect(untag(await raw.command('LSUB "" "Projets/%"'))).toBe(
+      '* LSUB (\\HasNoChildren) "/" Projets/2025\nTAG OK LSUB completed',
+    );
     raw.close();
   });
 
@@ -116,14 +137,26 @@ describe('8-bit names and search strings without UTF8=ACCEPT (RFC 3501 §5.1.3, 
     // → `NO Mailbox name is not valid mUTF-7`; `LIST "" "é*"` and `LIST "" "caf&AOk"` → `OK List completed`.
     const raw = await login(USERS[2]!);
     const refused = 'TAG NO Mailbox name is not valid mUTF-7';
-    for (const command of ['CREATE "café"', 'CREATE {5+}\r\ncafé', 'SELECT "café"', 'STATUS "café" (MESSAGES)', 'SUBSCRIBE "café"', 'APPEND "café" {10+}\r\nSubject: x', 'CREATE "caf&AOk"', 'SELECT "caf&AOk"', 'RENAME INBOX "café"']) {
+    for (const command of [
+      'CREATE "café"',
+      'CREATE {5+}\r\ncafé',
+      'SELECT "café"',
+      'STATUS "café" (MESSAGES)',
+      'SUBSCRIBE "café"',
+      'APPEND "café" {10+}\r\nSubject: x',
+      'CREATE "caf&AOk"',
+      'SELECT "caf&AOk"',
+      'RENAME INBOX "café"',
+    ]) {
       expect(untag(await raw.command(Buffer.from(command, 'utf8'))), command).toBe(refused);
     }
     expect(untag(await raw.command(Buffer.from('LIST "" "é*"', 'utf8')))).toBe('TAG OK LIST completed');
     expect(untag(await raw.command('LIST "" "caf&AOk"'))).toBe('TAG OK LIST completed');
     // The same name in modified UTF-7 is fine, and stored in UTF-8.
     expect(untag(await raw.command('CREATE "caf&AOk-"'))).toBe('TAG OK CREATE completed');
-    expect(untag(await raw.command('LIST "" "caf*"'))).toBe('* LIST (\\HasNoChildren) "/" caf&AOk-\nTAG OK LIST completed');
+    expect(untag(await raw.command('LIST "" "caf*"'))).toBe(
+      '* LIST (\\HasNoChildren) "/" caf&AOk-\nTAG OK LIST completed',
+    );
     const mailbox = (await t.platform.mailboxes.find(address(USERS[2]!)))!;
     expect((await t.platform.mailboxes.folders(mailbox.id)).map((f) => f.name)).toContain('café');
     raw.close();
@@ -135,7 +168,9 @@ describe('8-bit names and search strings without UTF8=ACCEPT (RFC 3501 §5.1.3, 
     const raw = await login(USERS[2]!);
     expect(await raw.command('CAPABILITY')).not.toMatch(/UTF8=/);
     expect(untag(await raw.command('ENABLE UTF8=ACCEPT'))).toBe('* ENABLED\nTAG OK ENABLE completed');
-    expect(untag(await raw.command(Buffer.from('SELECT "café"', 'utf8')))).toBe('TAG NO Mailbox name is not valid mUTF-7');
+    expect(untag(await raw.command(Buffer.from('SELECT "café"', 'utf8')))).toBe(
+      'TAG NO Mailbox name is not valid mUTF-7',
+    );
     raw.close();
   });
 
@@ -144,19 +179,28 @@ describe('8-bit names and search strings without UTF8=ACCEPT (RFC 3501 §5.1.3, 
     // is BAD unless it is a literal under CHARSET UTF-8 (which is how imapflow, Thunderbird and Jakarta Mail
     // send one). Dovecot 2.3.19.1 is lenient here (`SEARCH SUBJECT "café"` → `* SEARCH`, OK): the RFC is followed.
     const mailbox = (await t.platform.mailboxes.find(address(USERS[3]!)))!;
-    await t.platform.mailboxes.append(mailbox.id, 'INBOX', Buffer.from('Subject: =?UTF-8?Q?caf=C3=A9?=\r\n\r\nthé\r\n'));
+    await t.platform.mailboxes.append(
+      mailbox.id,
+      'INBOX',
+      Buffer.from('Subject: =?UTF-8?Q?caf=C3=A9?=\r\n\r\nthé\r\n'),
+    );
     await t.platform.mailboxes.append(mailbox.id, 'INBOX', Buffer.from('Subject: autre\r\n\r\nrien\r\n'));
     const raw = await login(USERS[3]!);
     await raw.command('SELECT INBOX');
-    const bad = async (command: string | Buffer) => expect(untag(await raw.command(command)), String(command)).toMatch(/^TAG BAD /);
+    const bad = async (command: string | Buffer) =>
+      expect(untag(await raw.command(command)), String(command)).toMatch(/^TAG BAD /);
     await bad(Buffer.from('SEARCH SUBJECT "café"', 'utf8'));
     await bad(Buffer.from('SEARCH CHARSET UTF-8 SUBJECT "café"', 'utf8'));
     await bad(Buffer.from('SEARCH SUBJECT {5+}\r\ncafé', 'utf8'));
     await bad(Buffer.from('SEARCH CHARSET US-ASCII SUBJECT {5+}\r\ncafé', 'utf8'));
     await bad(Buffer.concat([Buffer.from('SEARCH CHARSET UTF-8 SUBJECT {4+}\r\ncaf'), Buffer.from([0xe9])]));
     await bad(Buffer.from('SEARCH SUBJECT café', 'utf8'));
-    expect(untag(await raw.command(Buffer.from('SEARCH CHARSET UTF-8 SUBJECT {5+}\r\ncafé', 'utf8')))).toBe('* SEARCH 1\nTAG OK SEARCH completed');
-    expect(untag(await raw.command(Buffer.from('SEARCH CHARSET UTF-8 OR BODY {4+}\r\nthé SUBJECT autre', 'utf8')))).toBe('* SEARCH 1 2\nTAG OK SEARCH completed');
+    expect(untag(await raw.command(Buffer.from('SEARCH CHARSET UTF-8 SUBJECT {5+}\r\ncafé', 'utf8')))).toBe(
+      '* SEARCH 1\nTAG OK SEARCH completed',
+    );
+    expect(
+      untag(await raw.command(Buffer.from('SEARCH CHARSET UTF-8 OR BODY {4+}\r\nthé SUBJECT autre', 'utf8'))),
+    ).toBe('* SEARCH 1 2\nTAG OK SEARCH completed');
     expect(untag(await raw.command('SEARCH SUBJECT "caf"'))).toBe('* SEARCH 1\nTAG OK SEARCH completed');
     raw.close();
   });
@@ -168,12 +212,23 @@ describe('INTERNALDATE keeps APPEND’s time zone (RFC 3501 §2.3.3, §6.3.11, �
     // date-time carries its zone and §2.3.3 keeps the internal date as given. (Dovecot 2.3.19.1 with maildir
     // keeps the instant only: `"14-Jul-2024 10:11:12 +0530"` comes back as `"14-Jul-2024 04:41:12 +0000"`.)
     const raw = await login(USERS[4]!);
-    expect(await raw.command(`APPEND INBOX (\\Seen) "14-Jul-2024 10:11:12 +0530" ${lit('Subject: un\r\n\r\nx\r\n')}`)).toMatch(/OK \[APPENDUID \d+ 1\]/);
-    expect(await raw.command(`APPEND INBOX " 1-Jan-2025 00:30:00 +0100" ${lit('Subject: deux\r\n\r\nx\r\n')}`)).toMatch(/OK \[APPENDUID \d+ 2\]/);
-    expect(await raw.command(`APPEND INBOX "31-Dec-2024 20:00:00 -0330" ${lit('Subject: trois\r\n\r\nx\r\n')}`)).toMatch(/OK \[APPENDUID \d+ 3\]/);
+    expect(
+      await raw.command(`APPEND INBOX (\\Seen) "14-Jul-2024 10:11:12 +0530" ${lit('Subject: un\r\n\r\nx\r\n')}`),
+    ).toMatch(/OK \[APPENDUID \d+ 1\]/);
+    expect(await raw.command(`APPEND INBOX " 1-Jan-2025 00:30:00 +0100" ${lit('Subject: deux\r\n\r\nx\r\n')}`)).toMatch(
+      /OK \[APPENDUID \d+ 2\]/,
+    );
+    expect(
+      await raw.command(`APPEND INBOX "31-Dec-2024 20:00:00 -0330" ${lit('Subject: trois\r\n\r\nx\r\n')}`),
+    ).toMatch(/OK \[APPENDUID \d+ 3\]/);
     await raw.command('SELECT INBOX');
     expect(untag(await raw.command('FETCH 1:3 (INTERNALDATE)'))).toBe(
-      ['* 1 FETCH (INTERNALDATE "14-Jul-2024 10:11:12 +0530")', '* 2 FETCH (INTERNALDATE "01-Jan-2025 00:30:00 +0100")', '* 3 FETCH (INTERNALDATE "31-Dec-2024 20:00:00 -0330")', 'TAG OK FETCH completed'].join('\n'),
+      [
+        '* 1 FETCH (INTERNALDATE "14-Jul-2024 10:11:12 +0530")',
+        '* 2 FETCH (INTERNALDATE "01-Jan-2025 00:30:00 +0100")',
+        '* 3 FETCH (INTERNALDATE "31-Dec-2024 20:00:00 -0330")',
+        'TAG OK FETCH completed',
+      ].join('\n'),
     );
     // Message 2 is 31-Dec-2024 23:30 UTC and message 3 is 1-Jan-2025 00:30 UTC: their own days count.
     expect(untag(await raw.command('SEARCH ON 1-Jan-2025'))).toBe('* SEARCH 2\nTAG OK SEARCH completed');
@@ -182,7 +237,9 @@ describe('INTERNALDATE keeps APPEND’s time zone (RFC 3501 §2.3.3, §6.3.11, �
     await raw.command('CREATE Copies');
     await raw.command('COPY 1 Copies');
     await raw.command('SELECT Copies');
-    expect(await raw.command('FETCH 1 (INTERNALDATE)')).toMatch(/^\* 1 FETCH \(INTERNALDATE "14-Jul-2024 10:11:12 \+0530"\)\r$/m);
+    expect(await raw.command('FETCH 1 (INTERNALDATE)')).toMatch(
+      /^\* 1 FETCH \(INTERNALDATE "14-Jul-2024 10:11:12 \+0530"\)\r$/m,
+    );
     raw.close();
   });
 });
@@ -192,12 +249,16 @@ describe('LIST and sequence sets where the RFC leaves room: as Dovecot answers',
     // Dovecot 2.3.19.1: `LIST "" "In%"` and `LIST "" "in*"` → `* LIST (\HasNoChildren) "." INBOX`.
     const raw = await login(USERS[5]!);
     for (const pattern of ['In%', 'inbox*', 'INB%', 'iNbOx']) {
-      expect(untag(await raw.command(`LIST "" "${pattern}"`)), pattern).toBe('* LIST (\\HasNoChildren) "/" INBOX\nTAG OK LIST completed');
+      expect(untag(await raw.command(`LIST "" "${pattern}"`)), pattern).toBe(
+        '* LIST (\\HasNoChildren) "/" INBOX\nTAG OK LIST completed',
+      );
     }
     await raw.command('CREATE Inbox2');
     // Only INBOX is case-insensitive: "Inbox2" is a name like any other.
     expect(untag(await raw.command('LIST "" "inbox2"'))).toBe('TAG OK LIST completed');
-    expect(untag(await raw.command('LIST "" "Inbox%"'))).toBe('* LIST (\\HasNoChildren) "/" INBOX\n* LIST (\\HasNoChildren) "/" Inbox2\nTAG OK LIST completed');
+    expect(untag(await raw.command('LIST "" "Inbox%"'))).toBe(
+      '* LIST (\\HasNoChildren) "/" INBOX\n* LIST (\\HasNoChildren) "/" Inbox2\nTAG OK LIST completed',
+    );
     raw.close();
   });
 
@@ -214,7 +275,9 @@ describe('LIST and sequence sets where the RFC leaves room: as Dovecot answers',
     await raw.command(`APPEND INBOX ${lit('Subject: un\r\n\r\nx\r\n')}`);
     await raw.command(`APPEND INBOX ${lit('Subject: deux\r\n\r\nx\r\n')}`);
     await raw.command('NOOP');
-    expect(untag(await raw.command('UID FETCH 5:* (FLAGS)'))).toBe('* 2 FETCH (UID 2 FLAGS (\\Recent))\nTAG OK FETCH completed');
+    expect(untag(await raw.command('UID FETCH 5:* (FLAGS)'))).toBe(
+      '* 2 FETCH (UID 2 FLAGS (\\Recent))\nTAG OK FETCH completed',
+    );
     expect(untag(await raw.command('UID SEARCH UID 9:*'))).toBe('* SEARCH 2\nTAG OK SEARCH completed');
     raw.close();
   });
@@ -223,11 +286,15 @@ describe('LIST and sequence sets where the RFC leaves room: as Dovecot answers',
 /** Runs a script in another Node process that opens the same database (as the CLI or another instance would). */
 function otherProcess(script: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`other process exited ${code}: ${stderr}`))));
+    child.on('close', (code) =>
+      code === 0 ? resolve() : reject(new Error(`other process exited ${code}: ${stderr}`)),
+    );
   });
 }
 
@@ -246,12 +313,20 @@ describe('changes made by another process; \\Recent kept in the database', () =>
       const box = await boxes.find(${JSON.stringify(user)});
       ${action}
       await store.close();`;
-    await otherProcess(store(`await boxes.append(box.id, 'INBOX', Buffer.from('Subject: ailleurs\\r\\n\\r\\nx\\r\\n'));`));
+    await otherProcess(
+      store(`await boxes.append(box.id, 'INBOX', Buffer.from('Subject: ailleurs\\r\\n\\r\\nx\\r\\n'));`),
+    );
     expect(untag(await raw.command('NOOP'))).toBe('* 1 EXISTS\n* 1 RECENT\nTAG OK NOOP completed');
     raw.write('t99 IDLE\r\n');
     await raw.until(/^\+ .*\r\n/m);
-    await otherProcess(store(`const inbox = await boxes.folder(box.id, 'INBOX'); await boxes.updateFlags(inbox, [1], 'add', ['\\\\Flagged']);`));
-    expect(await raw.until(/^\* 1 FETCH .*\r\n/m, 15_000)).toMatch(/^\* 1 FETCH \(FLAGS \(\\Flagged \\Recent\)\)\r\n$/m);
+    await otherProcess(
+      store(
+        `const inbox = await boxes.folder(box.id, 'INBOX'); await boxes.updateFlags(inbox, [1], 'add', ['\\\\Flagged']);`,
+      ),
+    );
+    expect(await raw.until(/^\* 1 FETCH .*\r\n/m, 15_000)).toMatch(
+      /^\* 1 FETCH \(FLAGS \(\\Flagged \\Recent\)\)\r\n$/m,
+    );
     raw.write('DONE\r\n');
     expect(await raw.until(/^t99 .*\r\n/m)).toMatch(/^t99 OK IDLE terminated/m);
     raw.close();
@@ -268,7 +343,9 @@ describe('changes made by another process; \\Recent kept in the database', () =>
     expect(await first.command('SELECT INBOX')).toMatch(/^\* 1 RECENT\r$/m);
     first.close();
     const second = await login(local);
-    expect(await second.command('STATUS INBOX (RECENT MESSAGES)')).toMatch(/^\* STATUS INBOX \(RECENT 0 MESSAGES 1\)\r$/m);
+    expect(await second.command('STATUS INBOX (RECENT MESSAGES)')).toMatch(
+      /^\* STATUS INBOX \(RECENT 0 MESSAGES 1\)\r$/m,
+    );
     expect(await second.command('SELECT INBOX')).toMatch(/^\* 0 RECENT\r$/m);
     second.close();
     await t.platform.stop();

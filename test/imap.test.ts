@@ -39,16 +39,31 @@ beforeAll(async () => {
   await t.platform.pki.exportTrust(files);
   trust = path.join(files, 'igc-sante-test-roots.pem');
   await t.platform.mailboxes.create(address('10123456789'), 'applicative');
-  for (const local of ['871122334455', '871122334466', '871122334477', '871122334488', '871122334499']) await t.platform.mailboxes.create(address(local), 'personal');
+  for (const local of ['871122334455', '871122334466', '871122334477', '871122334488', '871122334499'])
+    await t.platform.mailboxes.create(address(local), 'personal');
   await t.platform.mailboxes.create(address(PSC_IDNAT), 'personal');
-  passwords = await passwordsOf(t, (await t.platform.mailboxes.list()).map((m) => m.address));
-  await t.platform.identity.psc.simulator!.identities.create({ idnat: PSC_IDNAT, givenName: 'Claire', familyName: 'Moreau' });
+  passwords = await passwordsOf(
+    t,
+    (await t.platform.mailboxes.list()).map((m) => m.address),
+  );
+  await t.platform.identity.psc.simulator!.identities.create({
+    idnat: PSC_IDNAT,
+    givenName: 'Claire',
+    familyName: 'Moreau',
+  });
 });
 
 /** Sends a message to a mailbox through the platform's own SMTP endpoint (the mailbox's own password, as any client may). */
 async function deliverBySmtp(to: string, subject: string): Promise<void> {
   const e = endpoint('psc');
-  const transport = nodemailer.createTransport({ host: e.address, port: e.smtpPort, secure: false, requireTLS: true, tls: { ca: [readFileSync(trust, 'utf8')], servername: e.host }, auth: { user: to, pass: pw(to) } });
+  const transport = nodemailer.createTransport({
+    host: e.address,
+    port: e.smtpPort,
+    secure: false,
+    requireTLS: true,
+    tls: { ca: [readFileSync(trust, 'utf8')], servername: e.host },
+    auth: { user: to, pass: pw(to) },
+  });
   await transport.sendMail({ from: to, to, subject, text: 'Bonjour' });
   transport.close();
 }
@@ -56,7 +71,12 @@ async function deliverBySmtp(to: string, subject: string): Promise<void> {
 /** A fresh PSC access token for a test identity, by CIBA through the platform's PSC simulator. */
 async function pscToken(idnat: string): Promise<string> {
   const secret = (await new Secrets(identityDb(t.platform.store.db)).get(PSC_TOOLS_SECRET))!;
-  const tokens = await PscTokens.obtain({ discoveryUrl: t.platform.identity.psc.discoveryUrl, clientId: TOOLS_CLIENT_ID, clientSecret: secret, idnat });
+  const tokens = await PscTokens.obtain({
+    discoveryUrl: t.platform.identity.psc.discoveryUrl,
+    clientId: TOOLS_CLIENT_ID,
+    clientSecret: secret,
+    idnat,
+  });
   return tokens.fresh();
 }
 
@@ -109,7 +129,8 @@ function fakeJwt(claims: Record<string, unknown>): string {
   return `${part({ alg: 'RS256', typ: 'JWT' })}.${part({ ...claims, exp: Math.floor(Date.now() / 1000) + 120 })}.c2lnbmF0dXJl`;
 }
 
-const commands = (session: Observation[]) => session.filter((o) => o.kind === 'command').map((o) => o.data as Record<string, any>);
+const commands = (session: Observation[]) =>
+  session.filter((o) => o.kind === 'command').map((o) => o.data as Record<string, any>);
 
 /** A raw IMAP conversation over a socket, upgraded with STARTTLS when asked, for tests that need exact bytes. */
 class RawImap {
@@ -142,7 +163,11 @@ class RawImap {
   }
 
   get localPort(): number {
-    return (this.socket instanceof tls.TLSSocket ? (this.socket as unknown as { _parent?: net.Socket })._parent?.localPort : undefined) ?? this.socket.localPort!;
+    return (
+      (this.socket instanceof tls.TLSSocket
+        ? (this.socket as unknown as { _parent?: net.Socket })._parent?.localPort
+        : undefined) ?? this.socket.localPort!
+    );
   }
 
   write(data: string | Buffer): void {
@@ -159,7 +184,8 @@ class RawImap {
         this.mark += match.index + match[0].length;
         return rest.slice(0, match.index + match[0].length);
       }
-      if (this.socket.destroyed || Date.now() > deadline) throw new Error(`no ${pattern} in ${JSON.stringify(rest.slice(-500))}`);
+      if (this.socket.destroyed || Date.now() > deadline)
+        throw new Error(`no ${pattern} in ${JSON.stringify(rest.slice(-500))}`);
       await new Promise<void>((resolve) => {
         this.waiters.push(resolve);
         setTimeout(resolve, 100).unref();
@@ -189,7 +215,9 @@ class RawImap {
 }
 
 async function liveSession(port: number) {
-  await expect.poll(() => t.platform.sessions.list().some((s) => s.session.protocol === 'imap' && s.session.clientPort === port)).toBe(true);
+  await expect
+    .poll(() => t.platform.sessions.list().some((s) => s.session.protocol === 'imap' && s.session.clientPort === port))
+    .toBe(true);
   return t.platform.sessions.list().find((s) => s.session.protocol === 'imap' && s.session.clientPort === port)!;
 }
 
@@ -201,27 +229,74 @@ describe('IMAP with conformant clients', () => {
     await client.connect();
     const mailbox = await client.mailboxOpen('INBOX');
     expect(mailbox.exists).toBeGreaterThanOrEqual(1);
-    const message = await client.fetchOne('*', { envelope: true, source: true, flags: true, bodyStructure: true, uid: true });
-    expect(message && message.envelope?.subject).toBe('Arrivé par SMTP');
-    expect(message && message.envelope?.from?.[0]?.address).toBe(user);
-    expect(message && message.source?.toString()).toMatch(/^Received: from .*\r\n[\s\S]*Bonjour par SMTP/);
-    expect(message && message.bodyStructure?.type).toBe('text/plain');
+    const message =
+      (await client.fetchOne('*', {
+        envelope: true,
+        source: true,
+        flags: true,
+        bodyStructure: true,
+        uid: true,
+      })) || undefined;
+    expect(message?.envelope?.subject).toBe('Arrivé par SMTP');
+    expect(message?.envelope?.from?.[0]?.address).toBe(user);
+    expect(message?.source?.toString()).toMatch(/^Received: from .*\r\n[\s\S]*Bonjour par SMTP/);
+    expect(message?.bodyStructure?.type).toBe('text/plain');
     await client.logout();
 
-    const auth = await waitFor(t.platform.journal, { kind: 'auth', protocol: 'imap', mailbox: user }, (o) => o.data.command === 'LOGIN');
-    expect(auth.data).toMatchObject({ mechanism: 'LOGIN-COMMAND', user, outcome: 'success', reason: 'password', tls: true });
-    const session = await waitFor(t.platform.journal, { kind: 'session.close', sessionId: auth.sessionId! }).then(() => t.platform.journal.query({ sessionId: auth.sessionId! }));
+    const auth = await waitFor(
+      t.platform.journal,
+      { kind: 'auth', protocol: 'imap', mailbox: user },
+      (o) => o.data.command === 'LOGIN',
+    );
+    expect(auth.data).toMatchObject({
+      mechanism: 'LOGIN-COMMAND',
+      user,
+      outcome: 'success',
+      reason: 'password',
+      tls: true,
+    });
+    const session = await waitFor(t.platform.journal, { kind: 'session.close', sessionId: auth.sessionId! }).then(() =>
+      t.platform.journal.query({ sessionId: auth.sessionId! }),
+    );
     const kinds = session.map((o) => o.kind);
     expect(kinds.indexOf('tls.client_hello')).toBeLessThan(kinds.indexOf('tls.established'));
     expect(kinds.indexOf('tls.established')).toBeLessThan(kinds.indexOf('auth'));
     const verbs = commands(session);
-    expect(verbs.map((c) => c.verb)).toEqual(expect.arrayContaining(['STARTTLS', 'CAPABILITY', 'ID', 'LOGIN', 'NAMESPACE', 'LIST', 'SELECT', 'FETCH', 'LOGOUT']));
-    expect(verbs.find((c) => c.verb === 'STARTTLS')).toMatchObject({ reply: { status: 'OK' }, tls: false, authenticated: false });
-    expect(verbs.find((c) => c.verb === 'LOGIN')).toMatchObject({ args: `"${user}" <password>`, reply: { status: 'OK' }, tls: true });
-    expect(verbs.find((c) => c.verb === 'SELECT')).toMatchObject({ folder: 'INBOX', reply: { status: 'OK', code: 'READ-WRITE' }, authenticated: true });
+    expect(verbs.map((c) => c.verb)).toEqual(
+      expect.arrayContaining([
+        'STARTTLS',
+        'CAPABILITY',
+        'ID',
+        'LOGIN',
+        'NAMESPACE',
+        'LIST',
+        'SELECT',
+        'FETCH',
+        'LOGOUT',
+      ]),
+    );
+    expect(verbs.find((c) => c.verb === 'STARTTLS')).toMatchObject({
+      reply: { status: 'OK' },
+      tls: false,
+      authenticated: false,
+    });
+    expect(verbs.find((c) => c.verb === 'LOGIN')).toMatchObject({
+      args: `"${user}" <password>`,
+      reply: { status: 'OK' },
+      tls: true,
+    });
+    expect(verbs.find((c) => c.verb === 'SELECT')).toMatchObject({
+      folder: 'INBOX',
+      reply: { status: 'OK', code: 'READ-WRITE' },
+      authenticated: true,
+    });
     expect(verbs.find((c) => c.verb === 'ID')!.client).toMatchObject({ name: 'imapflow' });
     expect(verbs.every((c) => typeof c.tag === 'string' && ['OK', 'NO', 'BAD'].includes(c.reply.status))).toBe(true);
-    expect(session.find((o) => o.kind === 'session.close')!.data).toMatchObject({ by: 'client', reason: 'LOGOUT', tls: true });
+    expect(session.find((o) => o.kind === 'session.close')!.data).toMatchObject({
+      by: 'client',
+      reason: 'LOGOUT',
+      tls: true,
+    });
     expect(JSON.stringify(session)).not.toContain(pw(user));
   });
 
@@ -229,21 +304,35 @@ describe('IMAP with conformant clients', () => {
     const user = address('871122334466');
     const client = imapflow('psc', { user, pass: pw(user), loginMethod: 'AUTH=PLAIN' });
     await client.connect();
-    const appended = await client.append('Drafts', 'Subject: brouillon\r\n\r\ntexte\r\n', ['\\Draft', '$Label1'], new Date('2025-01-06T09:15:00Z'));
+    const appended = await client.append(
+      'Drafts',
+      'Subject: brouillon\r\n\r\ntexte\r\n',
+      ['\\Draft', '$Label1'],
+      new Date('2025-01-06T09:15:00Z'),
+    );
     expect(appended).toMatchObject({ destination: 'Drafts', uid: 1 });
     await client.mailboxOpen('Drafts');
     const draft = await client.fetchOne('1', { flags: true, internalDate: true }, { uid: true });
     expect(draft && [...draft.flags!]).toEqual(expect.arrayContaining(['\\Draft', '$Label1']));
     expect(draft && new Date(draft.internalDate!).toISOString()).toBe('2025-01-06T09:15:00.000Z');
-    const moved = await client.messageMove('1', 'Trash', { uid: true });
-    expect(moved && moved.uidMap?.get(1)).toBe(1);
+    const moved = (await client.messageMove('1', 'Trash', { uid: true })) || undefined;
+    expect(moved?.uidMap?.get(1)).toBe(1);
     expect(await client.status('Drafts', { messages: true })).toMatchObject({ messages: 0 });
     expect(await client.status('Trash', { messages: true })).toMatchObject({ messages: 1 });
     await client.logout();
 
-    const auth = await waitFor(t.platform.journal, { kind: 'auth', protocol: 'imap', mailbox: user }, (o) => o.data.mechanism === 'PLAIN');
+    const auth = await waitFor(
+      t.platform.journal,
+      { kind: 'auth', protocol: 'imap', mailbox: user },
+      (o) => o.data.mechanism === 'PLAIN',
+    );
     // imapflow sends PLAIN without an initial response even when SASL-IR is offered (it uses one for XOAUTH2).
-    expect(auth.data).toMatchObject({ command: 'AUTHENTICATE', initialResponse: false, outcome: 'success', reason: 'password' });
+    expect(auth.data).toMatchObject({
+      command: 'AUTHENTICATE',
+      initialResponse: false,
+      outcome: 'success',
+      reason: 'password',
+    });
     const verbs = commands(await t.platform.journal.query({ sessionId: auth.sessionId! }));
     expect(verbs.find((c) => c.verb === 'AUTHENTICATE')).toMatchObject({ args: 'PLAIN', reply: { status: 'OK' } });
     expect(verbs.find((c) => c.verb === 'APPEND')).toMatchObject({
@@ -260,7 +349,12 @@ describe('IMAP with conformant clients', () => {
     const e = endpoint('psc');
     await sendBySmtp(address('871122334455'), user, 'Pour imaplib');
     const result = await python({
-      host: e.address, port: e.imapPort, cafile: trust, mechanism: 'LOGIN', user, password: pw(user),
+      host: e.address,
+      port: e.imapPort,
+      cafile: trust,
+      mechanism: 'LOGIN',
+      user,
+      password: pw(user),
       steps: [
         ['select', 'INBOX'],
         ['search', null, 'SUBJECT', '"imaplib"'],
@@ -273,7 +367,11 @@ describe('IMAP with conformant clients', () => {
         ['expunge'],
       ],
     });
-    expect(result).toMatchObject({ ok: true, tls: expect.stringMatching(/^TLSv1\.[23]$/), auth: ['OK', [expect.stringMatching(/^\[CAPABILITY .*\] Authenticated$/)]] });
+    expect(result).toMatchObject({
+      ok: true,
+      tls: expect.stringMatching(/^TLSv1\.[23]$/),
+      auth: ['OK', [expect.stringMatching(/^\[CAPABILITY .*\] Authenticated$/)]],
+    });
     expect(result.greeting).toMatch(/^\* OK \[CAPABILITY IMAP4rev1 .*STARTTLS LOGINDISABLED\] /);
     expect(result.capabilities).toEqual(expect.arrayContaining(['IMAP4REV1', 'AUTH=PLAIN', 'AUTH=XOAUTH2'])); // asked again after TLS
     const [select, search, fetchHeader, fetchFlags, examine, readOnly, reselect, store, expunge] = result.steps;
@@ -294,17 +392,52 @@ describe('IMAP with conformant clients', () => {
     const user = address('871122334477');
     await sendBySmtp(user, user, 'Pour curl');
     const e = endpoint('psc');
-    const list = await run('curl', ['-sS', '--ssl-reqd', '--cacert', trust, '--connect-to', `${e.host}:${e.imapPort}:${e.address}:${e.imapPort}`, `imap://${e.host}:${e.imapPort}/`, '--user', `${user}:${pw(user)}`]);
+    const list = await run('curl', [
+      '-sS',
+      '--ssl-reqd',
+      '--cacert',
+      trust,
+      '--connect-to',
+      `${e.host}:${e.imapPort}:${e.address}:${e.imapPort}`,
+      `imap://${e.host}:${e.imapPort}/`,
+      '--user',
+      `${user}:${pw(user)}`,
+    ]);
     expect(list.code, list.stderr).toBe(0);
     expect(list.stdout).toContain('* LIST (\\HasNoChildren \\Sent) "/" Sent');
-    const header = await run('curl', ['-sS', '--ssl-reqd', '--cacert', trust, '--connect-to', `${e.host}:${e.imapPort}:${e.address}:${e.imapPort}`, `imap://${e.host}:${e.imapPort}/INBOX;UID=1/;SECTION=HEADER.FIELDS%20(SUBJECT)`, '--user', `${user}:${pw(user)}`]);
+    const header = await run('curl', [
+      '-sS',
+      '--ssl-reqd',
+      '--cacert',
+      trust,
+      '--connect-to',
+      `${e.host}:${e.imapPort}:${e.address}:${e.imapPort}`,
+      `imap://${e.host}:${e.imapPort}/INBOX;UID=1/;SECTION=HEADER.FIELDS%20(SUBJECT)`,
+      '--user',
+      `${user}:${pw(user)}`,
+    ]);
     expect(header.code, header.stderr).toBe(0);
     expect(header.stdout).toBe('Subject: Pour curl\r\n\r\n');
   });
 
   it('openssl s_client -starttls imap: AUTH= mechanisms appear only after TLS, never OAUTHBEARER', async () => {
     const e = endpoint('psc');
-    const r = await run('openssl', ['s_client', '-connect', `${e.address}:${e.imapPort}`, '-starttls', 'imap', '-servername', e.host, '-CAfile', trust, '-quiet'], { input: 'a CAPABILITY\r\nb LOGOUT\r\n' });
+    const r = await run(
+      'openssl',
+      [
+        's_client',
+        '-connect',
+        `${e.address}:${e.imapPort}`,
+        '-starttls',
+        'imap',
+        '-servername',
+        e.host,
+        '-CAfile',
+        trust,
+        '-quiet',
+      ],
+      { input: 'a CAPABILITY\r\nb LOGOUT\r\n' },
+    );
     expect(r.stdout).toMatch(/^\* CAPABILITY IMAP4rev1 .*AUTH=PLAIN AUTH=LOGIN AUTH=XOAUTH2\r$/m);
     expect(r.stdout).not.toMatch(/STARTTLS|LOGINDISABLED|OAUTHBEARER/);
     expect(r.stdout).toMatch(/^b OK LOGOUT completed/m);
@@ -325,11 +458,21 @@ describe('XOAUTH2', () => {
     await client.connect();
     const inbox = await client.mailboxOpen('INBOX');
     expect(inbox.path).toBe('INBOX');
-    const message = await client.fetchOne('*', { source: true, envelope: true });
-    expect(message && message.envelope?.subject).toBe('Par SMTP, lu en XOAUTH2');
+    const message = (await client.fetchOne('*', { source: true, envelope: true })) || undefined;
+    expect(message?.envelope?.subject).toBe('Par SMTP, lu en XOAUTH2');
     await client.logout();
-    const auth = await waitFor(t.platform.journal, { kind: 'auth', protocol: 'imap' }, (o) => o.data.mechanism === 'XOAUTH2' && o.data.user === user && o.data.initialResponse === true);
-    expect(auth.data).toMatchObject({ command: 'AUTHENTICATE', outcome: 'success', reason: 'bearer', bearerVerified: true, bearer: { format: 'jwt', claims: { SubjectNameID: PSC_IDNAT, acr: 'eidas1' } } });
+    const auth = await waitFor(
+      t.platform.journal,
+      { kind: 'auth', protocol: 'imap' },
+      (o) => o.data.mechanism === 'XOAUTH2' && o.data.user === user && o.data.initialResponse === true,
+    );
+    expect(auth.data).toMatchObject({
+      command: 'AUTHENTICATE',
+      outcome: 'success',
+      reason: 'bearer',
+      bearerVerified: true,
+      bearer: { format: 'jwt', claims: { SubjectNameID: PSC_IDNAT, acr: 'eidas1' } },
+    });
     expect(JSON.stringify(await t.platform.journal.query({ sessionId: auth.sessionId! }))).not.toContain(token);
   });
 
@@ -337,36 +480,101 @@ describe('XOAUTH2', () => {
     const e = endpoint('psc');
     const user = address(PSC_IDNAT);
     await deliverBySmtp(user, 'Lu par imaplib');
-    const result = await python({ host: e.address, port: e.imapPort, cafile: trust, mechanism: 'XOAUTH2', user, token: await pscToken(PSC_IDNAT), steps: [['select', 'INBOX'], ['uid', 'SEARCH', 'SUBJECT', '"Lu par imaplib"'], ['fetch', '1:*', '(BODY.PEEK[HEADER.FIELDS (SUBJECT)])']] });
+    const result = await python({
+      host: e.address,
+      port: e.imapPort,
+      cafile: trust,
+      mechanism: 'XOAUTH2',
+      user,
+      token: await pscToken(PSC_IDNAT),
+      steps: [
+        ['select', 'INBOX'],
+        ['uid', 'SEARCH', 'SUBJECT', '"Lu par imaplib"'],
+        ['fetch', '1:*', '(BODY.PEEK[HEADER.FIELDS (SUBJECT)])'],
+      ],
+    });
     expect(result).toMatchObject({ ok: true, challenges: [''] });
     expect(result.steps[0][0]).toBe('OK');
     expect(JSON.stringify(result.steps[2])).toContain('Subject: Lu par imaplib');
-    const auth = await waitFor(t.platform.journal, { kind: 'auth', protocol: 'imap' }, (o) => o.data.user === user && o.data.initialResponse === false && o.data.outcome === 'success');
+    const auth = await waitFor(
+      t.platform.journal,
+      { kind: 'auth', protocol: 'imap' },
+      (o) => o.data.user === user && o.data.initialResponse === false && o.data.outcome === 'success',
+    );
     expect(auth.data).toMatchObject({ mechanism: 'XOAUTH2', reason: 'bearer' });
   });
 
   it('a refused token gets the 401 challenge, then NO [AUTHENTICATIONFAILED] (python imaplib)', async () => {
     const e = endpoint('psc');
     const stranger = address('99999999999');
-    const result = await python({ host: e.address, port: e.imapPort, cafile: trust, mechanism: 'XOAUTH2', user: stranger, token: fakeJwt({ SubjectNameID: '99999999999' }) });
-    expect(result).toMatchObject({ ok: false, error: 'imap', message: expect.stringContaining('[AUTHENTICATIONFAILED] Authentication failed') });
-    expect(result.challenges).toEqual(['', Buffer.from('{"status":"401","schemes":"bearer","scope":"mail"}').toString('base64')]);
+    const result = await python({
+      host: e.address,
+      port: e.imapPort,
+      cafile: trust,
+      mechanism: 'XOAUTH2',
+      user: stranger,
+      token: fakeJwt({ SubjectNameID: '99999999999' }),
+    });
+    expect(result).toMatchObject({
+      ok: false,
+      error: 'imap',
+      message: expect.stringContaining('[AUTHENTICATIONFAILED] Authentication failed'),
+    });
+    expect(result.challenges).toEqual([
+      '',
+      Buffer.from('{"status":"401","schemes":"bearer","scope":"mail"}').toString('base64'),
+    ]);
     const auth = await waitFor(t.platform.journal, { kind: 'auth', protocol: 'imap' }, (o) => o.data.user === stranger);
-    expect(auth.data).toMatchObject({ command: 'AUTHENTICATE', mechanism: 'XOAUTH2', initialResponse: false, outcome: 'failure', reason: 'unknown_mailbox' });
+    expect(auth.data).toMatchObject({
+      command: 'AUTHENTICATE',
+      mechanism: 'XOAUTH2',
+      initialResponse: false,
+      outcome: 'failure',
+      reason: 'unknown_mailbox',
+    });
     const verbs = commands(await t.platform.journal.query({ sessionId: auth.sessionId! }));
-    expect(verbs.find((c) => c.verb === 'AUTHENTICATE')).toMatchObject({ args: 'XOAUTH2', reply: { status: 'NO', code: 'AUTHENTICATIONFAILED' } });
+    expect(verbs.find((c) => c.verb === 'AUTHENTICATE')).toMatchObject({
+      args: 'XOAUTH2',
+      reply: { status: 'NO', code: 'AUTHENTICATIONFAILED' },
+    });
   });
 
   it('curl --oauth2-bearer uses XOAUTH2 since OAUTHBEARER is not offered: a fresh token lists the folders, a forged one is denied', async () => {
     const e = endpoint('psc');
     const user = address(PSC_IDNAT);
-    const curl = (token: string) => run('curl', ['-sS', '--ssl-reqd', '--cacert', trust, '--connect-to', `${e.host}:${e.imapPort}:${e.address}:${e.imapPort}`, `imap://${e.host}:${e.imapPort}/`, '--user', user, '--oauth2-bearer', token]);
+    const curl = (token: string) =>
+      run('curl', [
+        '-sS',
+        '--ssl-reqd',
+        '--cacert',
+        trust,
+        '--connect-to',
+        `${e.host}:${e.imapPort}:${e.address}:${e.imapPort}`,
+        `imap://${e.host}:${e.imapPort}/`,
+        '--user',
+        user,
+        '--oauth2-bearer',
+        token,
+      ]);
     const ok = await curl(await pscToken(PSC_IDNAT));
     expect(ok.code, ok.stderr).toBe(0);
     expect(ok.stdout).toContain('INBOX');
     await deliverBySmtp(user, 'Lu par curl');
     const imapUrl = (path: string, ...args: string[]) =>
-      run('curl', ['-sS', '--ssl-reqd', '--cacert', trust, '--connect-to', `${e.host}:${e.imapPort}:${e.address}:${e.imapPort}`, `imap://${e.host}:${e.imapPort}/${path}`, ...args, '--user', user, '--oauth2-bearer', token]);
+      run('curl', [
+        '-sS',
+        '--ssl-reqd',
+        '--cacert',
+        trust,
+        '--connect-to',
+        `${e.host}:${e.imapPort}:${e.address}:${e.imapPort}`,
+        `imap://${e.host}:${e.imapPort}/${path}`,
+        ...args,
+        '--user',
+        user,
+        '--oauth2-bearer',
+        token,
+      ]);
     const token = await pscToken(PSC_IDNAT);
     const search = await imapUrl('INBOX', '-X', 'UID SEARCH SUBJECT "Lu par curl"');
     const uid = /\* SEARCH (\d+)/.exec(search.stdout)?.[1];
@@ -374,10 +582,25 @@ describe('XOAUTH2', () => {
     const read = await imapUrl(`INBOX;UID=${uid}`);
     expect(read.code, read.stderr).toBe(0);
     expect(read.stdout).toContain('Subject: Lu par curl');
-    const forged = await curl(fakeJwt({ iss: t.platform.identity.psc.issuer, SubjectNameID: PSC_IDNAT, acr: 'eidas1', scope: 'openid scope_all' }));
+    const forged = await curl(
+      fakeJwt({
+        iss: t.platform.identity.psc.issuer,
+        SubjectNameID: PSC_IDNAT,
+        acr: 'eidas1',
+        scope: 'openid scope_all',
+      }),
+    );
     expect(forged.code).toBe(67); // CURLE_LOGIN_DENIED
-    const refused = await waitFor(t.platform.journal, { kind: 'auth', protocol: 'imap' }, (o) => o.data.user === user && o.data.outcome === 'failure');
-    expect(refused.data).toMatchObject({ mechanism: 'XOAUTH2', initialResponse: true, reason: expect.stringMatching(/^bearer_/) });
+    const refused = await waitFor(
+      t.platform.journal,
+      { kind: 'auth', protocol: 'imap' },
+      (o) => o.data.user === user && o.data.outcome === 'failure',
+    );
+    expect(refused.data).toMatchObject({
+      mechanism: 'XOAUTH2',
+      initialResponse: true,
+      reason: expect.stringMatching(/^bearer_/),
+    });
   });
 });
 
@@ -391,10 +614,29 @@ describe('what a conformant server refuses', () => {
     expect(await raw.command('SELECT INBOX')).toMatch(/^t3 BAD Not authenticated/m);
     const port = raw.localPort;
     raw.destroy();
-    const refused = await waitFor(t.platform.journal, { kind: 'auth', protocol: 'imap', endpoint: 'org' }, (o) => o.clientPort === port && o.data.mechanism === 'PLAIN');
-    expect(refused.data).toMatchObject({ command: 'AUTHENTICATE', outcome: 'refused', reason: 'tls_required', credentialsInClear: true, user, tls: false });
-    const login = (await t.platform.journal.query({ sessionId: refused.sessionId!, kind: 'auth' })).find((o) => o.data.command === 'LOGIN')!;
-    expect(login.data).toMatchObject({ mechanism: 'LOGIN-COMMAND', outcome: 'refused', reason: 'tls_required', credentialsInClear: true, user });
+    const refused = await waitFor(
+      t.platform.journal,
+      { kind: 'auth', protocol: 'imap', endpoint: 'org' },
+      (o) => o.clientPort === port && o.data.mechanism === 'PLAIN',
+    );
+    expect(refused.data).toMatchObject({
+      command: 'AUTHENTICATE',
+      outcome: 'refused',
+      reason: 'tls_required',
+      credentialsInClear: true,
+      user,
+      tls: false,
+    });
+    const login = (await t.platform.journal.query({ sessionId: refused.sessionId!, kind: 'auth' })).find(
+      (o) => o.data.command === 'LOGIN',
+    )!;
+    expect(login.data).toMatchObject({
+      mechanism: 'LOGIN-COMMAND',
+      outcome: 'refused',
+      reason: 'tls_required',
+      credentialsInClear: true,
+      user,
+    });
     expect(JSON.stringify(await t.platform.journal.query({ sessionId: refused.sessionId! }))).not.toContain(pw(user));
   });
 
@@ -404,11 +646,18 @@ describe('what a conformant server refuses', () => {
   ])('decodes, records and refuses %s (not advertised)', async (mechanism, blob, expectedUser) => {
     const user = address('871122334455');
     const raw = await RawImap.open('psc', { tls: true });
-    expect(await raw.command(`AUTHENTICATE ${mechanism} ${Buffer.from(blob(user)).toString('base64')}`)).toMatch(/^t\d+ NO \[CANNOT\] Unsupported authentication mechanism/m);
+    expect(await raw.command(`AUTHENTICATE ${mechanism} ${Buffer.from(blob(user)).toString('base64')}`)).toMatch(
+      /^t\d+ NO \[CANNOT\] Unsupported authentication mechanism/m,
+    );
     const port = raw.localPort;
     raw.destroy();
     const auth = await waitFor(t.platform.journal, { kind: 'auth', protocol: 'imap' }, (o) => o.clientPort === port);
-    expect(auth.data).toMatchObject({ mechanism, outcome: 'failure', reason: 'mechanism_not_offered', user: expectedUser(user) });
+    expect(auth.data).toMatchObject({
+      mechanism,
+      outcome: 'failure',
+      reason: 'mechanism_not_offered',
+      user: expectedUser(user),
+    });
   });
 
   it('AUTHENTICATE cancelled with * gets BAD; an unknown mechanism gets NO', async () => {
@@ -434,13 +683,24 @@ describe('what a conformant server refuses', () => {
     await raw.until(/^a OK /m);
     const port = raw.localPort;
     raw.destroy();
-    const injection = await waitFor(t.platform.journal, { kind: 'tls.plaintext_injection', protocol: 'imap' }, (o) => o.clientPort === port);
+    const injection = await waitFor(
+      t.platform.journal,
+      { kind: 'tls.plaintext_injection', protocol: 'imap' },
+      (o) => o.clientPort === port,
+    );
     expect(injection.data).toMatchObject({ bytes: 'b CAPABILITY\r\n'.length, discarded: true });
   });
 
   it('records the alert of a client refusing the expired certificate', async () => {
     const e = endpoint('psc-expire');
-    const result = await python({ host: e.address, port: e.imapPort, cafile: trust, mechanism: 'LOGIN', user: address('871122334455'), password: pw(address('871122334455')) });
+    const result = await python({
+      host: e.address,
+      port: e.imapPort,
+      cafile: trust,
+      mechanism: 'LOGIN',
+      user: address('871122334455'),
+      password: pw(address('871122334455')),
+    });
     expect(result).toMatchObject({ ok: false, error: 'ssl', stage: 'starttls' });
     const failed = await waitFor(t.platform.journal, { kind: 'tls.failed', endpoint: 'psc-expire', protocol: 'imap' });
     expect(failed.data).toMatchObject({ stage: 'handshake', by: 'client', alert: 'certificate_expired' });
@@ -471,7 +731,9 @@ describe('literals and limits', () => {
     expect(refused).toMatch(/^a3 NO \[TOOBIG\] /m);
     // Non-synchronising literal over the limit: its bytes are read and dropped, the session goes on.
     const big = Buffer.alloc(MAX_LITERAL * 3, 'x');
-    expect(await raw.command(Buffer.concat([Buffer.from(`APPEND INBOX {${big.length}+}\r\n`), big]))).toMatch(/NO \[TOOBIG\] /);
+    expect(await raw.command(Buffer.concat([Buffer.from(`APPEND INBOX {${big.length}+}\r\n`), big]))).toMatch(
+      /NO \[TOOBIG\] /,
+    );
     expect(await raw.command('NOOP')).toMatch(/OK NOOP completed/);
     expect(await raw.command('STATUS INBOX (MESSAGES)')).toMatch(/\* STATUS INBOX \(MESSAGES 2\)/);
     raw.destroy();
@@ -491,14 +753,19 @@ describe('several sessions on one mailbox', () => {
     await expect.poll(() => counts.at(-1), { timeout: 30_000 }).toBe(before + 1);
     await client.logout();
     await idling.catch(() => undefined);
-    const idle = await waitFor(t.platform.journal, { kind: 'command', protocol: 'imap', mailbox: user }, (o) => o.data.verb === 'IDLE');
+    const idle = await waitFor(
+      t.platform.journal,
+      { kind: 'command', protocol: 'imap', mailbox: user },
+      (o) => o.data.verb === 'IDLE',
+    );
     expect(idle.data).toMatchObject({ reply: { status: 'OK' } });
   });
 
   it('announces another session’s flag changes and appends after a command, and holds back EXPUNGE during FETCH', async () => {
     const user = address('871122334488');
     const mailbox = (await t.platform.mailboxes.find(user))!;
-    for (const subject of ['un', 'deux']) await t.platform.mailboxes.append(mailbox.id, 'INBOX', Buffer.from(`Subject: ${subject}\r\n\r\nx\r\n`));
+    for (const subject of ['un', 'deux'])
+      await t.platform.mailboxes.append(mailbox.id, 'INBOX', Buffer.from(`Subject: ${subject}\r\n\r\nx\r\n`));
     const watcher = await RawImap.open('psc', { login: user });
     expect(await watcher.command('SELECT INBOX')).toMatch(/\* 2 EXISTS/);
     const actor = await RawImap.open('psc', { login: user });
@@ -531,7 +798,9 @@ describe('several sessions on one mailbox', () => {
     expect(await raw.command('LSUB "" "Envoy*"')).not.toMatch(/LSUB \(/);
     expect(await raw.command('SUBSCRIBE Envoy&AOk-s')).toMatch(/OK SUBSCRIBE completed/);
     expect(await raw.command('LSUB "" "Envoy*"')).toMatch(/^\* LSUB \(\\HasChildren\) "\/" Envoy&AOk-s\r$/m);
-    expect((await t.platform.mailboxes.folders((await t.platform.mailboxes.find(user))!.id)).map((f) => f.name)).toContain('Envoyés/2025');
+    expect(
+      (await t.platform.mailboxes.folders((await t.platform.mailboxes.find(user))!.id)).map((f) => f.name),
+    ).toContain('Envoyés/2025');
     expect(await raw.command('RENAME Envoy&AOk-s Archives')).toMatch(/OK RENAME completed/);
     expect(await raw.command('LIST "" "Archives/*"')).toMatch(/"\/" Archives\/2025\r$/m);
     expect(await raw.command('DELETE Archives')).toMatch(/NO \[CANNOT\] Mailbox has children/);
@@ -555,7 +824,15 @@ describe('several sessions on one mailbox', () => {
 describe('robustness', () => {
   it('answers garbage, malformed commands and over-long lines with BAD, then BYE after too many; others are unaffected', async () => {
     const garbage = await RawImap.open('org');
-    const sane = python({ host: endpoint('org').address, port: endpoint('org').imapPort, cafile: trust, mechanism: 'LOGIN', user: address('871122334455'), password: pw(address('871122334455')), steps: [['select', 'INBOX']] });
+    const sane = python({
+      host: endpoint('org').address,
+      port: endpoint('org').imapPort,
+      cafile: trust,
+      mechanism: 'LOGIN',
+      user: address('871122334455'),
+      password: pw(address('871122334455')),
+      steps: [['select', 'INBOX']],
+    });
     garbage.write('\x16\x03\x01\x00\xff\xfe garbage\r\n');
     expect(await garbage.until(/^\* BAD .*\r\n/m)).toMatch(/Invalid tag/);
     garbage.write(`a1 NOOP ${'A'.repeat(100_000)}\r\n`);
@@ -563,10 +840,16 @@ describe('robustness', () => {
     expect(await garbage.command('FROB')).toMatch(/BAD Unknown command/);
     expect(await garbage.command('FETCH 1 (FLAGS')).toMatch(/BAD/);
     garbage.write('a2 LOGIN "unterminated\r\n');
-    expect(await garbage.until(/\* BYE Too many invalid IMAP commands\r\n/)).toMatch(/a2 BAD Unterminated quoted string/);
+    expect(await garbage.until(/\* BYE Too many invalid IMAP commands\r\n/)).toMatch(
+      /a2 BAD Unterminated quoted string/,
+    );
     await garbage.closed;
     expect(await sane).toMatchObject({ ok: true, steps: [['OK', [expect.any(String)]]] });
-    const close = await waitFor(t.platform.journal, { kind: 'session.close', protocol: 'imap' }, (o) => o.data.reason === 'Too many invalid IMAP commands');
+    const close = await waitFor(
+      t.platform.journal,
+      { kind: 'session.close', protocol: 'imap' },
+      (o) => o.data.reason === 'Too many invalid IMAP commands',
+    );
     expect(close.data).toMatchObject({ by: 'server' });
     const verbs = commands(await t.platform.journal.query({ sessionId: close.sessionId! }));
     expect(verbs.map((c) => [c.tag, c.verb, c.reply.status])).toEqual([
@@ -601,7 +884,9 @@ describe('robustness', () => {
       });
     const results = await Promise.all(Array.from({ length: 300 }, one));
     await noise;
-    const complete = results.filter((r) => /a OK CAPABILITY completed/.test(r) && /\* BYE Logging out\r\nb OK LOGOUT completed/.test(r));
+    const complete = results.filter(
+      (r) => /a OK CAPABILITY completed/.test(r) && /\* BYE Logging out\r\nb OK LOGOUT completed/.test(r),
+    );
     expect(complete.length).toBe(300);
     noisy.destroy();
   });
@@ -630,11 +915,23 @@ describe('robustness', () => {
     midTls.destroy();
 
     for (const port of [literalPort, idlePort, tlsPort]) {
-      const close = await waitFor(t.platform.journal, { kind: 'session.close', protocol: 'imap' }, (o) => o.clientPort === port);
+      const close = await waitFor(
+        t.platform.journal,
+        { kind: 'session.close', protocol: 'imap' },
+        (o) => o.clientPort === port,
+      );
       expect(close.data.by).toBe('client');
     }
     await delivery(user, 'après les coupures');
-    const after = await python({ host: endpoint('psc').address, port: endpoint('psc').imapPort, cafile: trust, mechanism: 'LOGIN', user, password: pw(user), steps: [['status', 'INBOX', '(MESSAGES)']] });
+    const after = await python({
+      host: endpoint('psc').address,
+      port: endpoint('psc').imapPort,
+      cafile: trust,
+      mechanism: 'LOGIN',
+      user,
+      password: pw(user),
+      steps: [['status', 'INBOX', '(MESSAGES)']],
+    });
     expect(after).toMatchObject({ ok: true });
   });
 });
@@ -652,7 +949,14 @@ describe('closed by the server', () => {
 
   it('closes the session that selects a folder other than INBOX when armed to (MSS-CONF.11)', async () => {
     const user = address('871122334466');
-    const armed = t.platform.sessions.armClose({ mailbox: user, protocol: 'imap', on: 'selected', exceptFolder: 'INBOX', delayMs: 0, reason: 'Session closed by the operator' });
+    const armed = t.platform.sessions.armClose({
+      mailbox: user,
+      protocol: 'imap',
+      on: 'selected',
+      exceptFolder: 'INBOX',
+      delayMs: 0,
+      reason: 'Session closed by the operator',
+    });
     const client = imapflow('psc', { user, pass: pw(user) });
     const closed = new Promise<void>((resolve) => client.once('close', () => resolve()));
     await client.connect();
@@ -661,12 +965,21 @@ describe('closed by the server', () => {
     await closed;
     const { sessionId, closed: wasOpen } = await armed.fired;
     expect(wasOpen).toBe(true);
-    const session = await waitFor(t.platform.journal, { kind: 'session.close', sessionId }).then(() => t.platform.journal.query({ sessionId }));
-    expect(commands(session).filter((c) => c.verb === 'SELECT').map((c) => [c.folder, c.reply.status])).toEqual([
+    const session = await waitFor(t.platform.journal, { kind: 'session.close', sessionId }).then(() =>
+      t.platform.journal.query({ sessionId }),
+    );
+    expect(
+      commands(session)
+        .filter((c) => c.verb === 'SELECT')
+        .map((c) => [c.folder, c.reply.status]),
+    ).toEqual([
       ['INBOX', 'OK'],
       ['Sent', 'OK'],
     ]);
-    expect(session.find((o) => o.kind === 'session.close')!.data).toMatchObject({ by: 'server', reason: 'Session closed by the operator' });
+    expect(session.find((o) => o.kind === 'session.close')!.data).toMatchObject({
+      by: 'server',
+      reason: 'Session closed by the operator',
+    });
   });
 
   it('closes an idle unauthenticated session with * BYE, recorded as a timeout', async () => {
@@ -688,5 +1001,9 @@ describe('closed by the server', () => {
 
 /** Delivers a message straight into a mailbox's INBOX, as SMTP would. */
 async function delivery(user: string, subject: string) {
-  await t.platform.mailboxes.append((await t.platform.mailboxes.find(user))!.id, 'INBOX', Buffer.from(`Subject: ${subject}\r\n\r\nx\r\n`));
+  await t.platform.mailboxes.append(
+    (await t.platform.mailboxes.find(user))!.id,
+    'INBOX',
+    Buffer.from(`Subject: ${subject}\r\n\r\nx\r\n`),
+  );
 }

@@ -31,7 +31,14 @@ let classes: string;
 let trust: string;
 let hostsFile: string;
 const address = (local: string) => `${local}@${t.config.mailDomain}`;
-const account = (): JobAccount => ({ nil: 'DEV000001', idnatPsc: PSC_IDNAT, idnatAuthCli: APP_IDNAT, personalMailbox: address(PSC_IDNAT), applicativeMailbox: address(APP_IDNAT), patientAddress: null });
+const account = (): JobAccount => ({
+  nil: 'DEV000001',
+  idnatPsc: PSC_IDNAT,
+  idnatAuthCli: APP_IDNAT,
+  personalMailbox: address(PSC_IDNAT),
+  applicativeMailbox: address(APP_IDNAT),
+  patientAddress: null,
+});
 
 beforeAll(async () => {
   t = await startTestPlatform();
@@ -45,8 +52,16 @@ beforeAll(async () => {
   writeFileSync(hostsFile, t.config.endpoints.map((e) => `${e.address} ${e.host}\n`).join(''));
   await t.platform.mailboxes.create(address(PSC_IDNAT), 'personal');
   await t.platform.mailboxes.create(address(APP_IDNAT), 'applicative');
-  await t.platform.identity.psc.simulator!.identities.create({ idnat: PSC_IDNAT, givenName: 'Jeanne', familyName: 'Martin' });
-  const javac = await run('javac', ['-encoding', 'UTF-8', '-cp', CLASSPATH_JARS.join(':'), '-d', classes, 'test/clients/JakartaMailClient.java'], { timeoutMs: 120_000 });
+  await t.platform.identity.psc.simulator!.identities.create({
+    idnat: PSC_IDNAT,
+    givenName: 'Jeanne',
+    familyName: 'Martin',
+  });
+  const javac = await run(
+    'javac',
+    ['-encoding', 'UTF-8', '-cp', CLASSPATH_JARS.join(':'), '-d', classes, 'test/clients/JakartaMailClient.java'],
+    { timeoutMs: 120_000 },
+  );
   expect(javac.code, javac.stderr).toBe(0);
 }, 180_000);
 
@@ -55,9 +70,36 @@ afterAll(async () => {
   if (files) rmSync(files, { recursive: true, force: true });
 });
 
-function jakarta(mode: 'xoauth2' | 'mtls', endpoint: EndpointConfig, user: string, secret: string, subject: string, pkcs12: string[] = []) {
-  const java = ['-Djdk.net.hosts.file=' + hostsFile, '-cp', [classes, ...CLASSPATH_JARS].join(':'), 'JakartaMailClient'];
-  return run('java', [...java, mode, endpoint.host, String(endpoint.imapPort), String(endpoint.smtpPort), user, secret, trust, subject, ...pkcs12], { timeoutMs: 120_000 });
+function jakarta(
+  mode: 'xoauth2' | 'mtls',
+  endpoint: EndpointConfig,
+  user: string,
+  secret: string,
+  subject: string,
+  pkcs12: string[] = [],
+) {
+  const java = [
+    `-Djdk.net.hosts.file=${hostsFile}`,
+    '-cp',
+    [classes, ...CLASSPATH_JARS].join(':'),
+    'JakartaMailClient',
+  ];
+  return run(
+    'java',
+    [
+      ...java,
+      mode,
+      endpoint.host,
+      String(endpoint.imapPort),
+      String(endpoint.smtpPort),
+      user,
+      secret,
+      trust,
+      subject,
+      ...pkcs12,
+    ],
+    { timeoutMs: 120_000 },
+  );
 }
 
 /** Each job's verdict on the journal since `since`, as the runner decides it (the window closed). */
@@ -66,7 +108,14 @@ async function verdicts(jobIds: string[], since: number): Promise<Record<string,
   const out: Record<string, string> = {};
   for (const id of jobIds) {
     const job = findJob(id)!;
-    const judged = kindOf(job).judge({ job, account: account(), ip: null, window: { start: since, end: Date.now() }, observations: attributable(job, account(), null, observations), final: true });
+    const judged = kindOf(job).judge({
+      job,
+      account: account(),
+      ip: null,
+      window: { start: since, end: Date.now() },
+      observations: attributable(job, account(), null, observations),
+      final: true,
+    });
     out[id] = judged.status;
   }
   return out;
@@ -76,10 +125,18 @@ describe('Jakarta Mail (OpenJDK 17, Debian libjakarta-mail-java)', () => {
   it('PSC mailbox: STARTTLS with the exported roots, XOAUTH2 with a PSC token on SMTP and IMAP, send then read', async () => {
     const since = Date.now();
     const tools = (await pscToolsClient(t.platform.store.db))!;
-    const token = await new PscTokenSource({ discoveryUrl: t.platform.identity.psc.discoveryUrl, ...tools, idnat: PSC_IDNAT }, t.config.psc.clockSkewSeconds).access();
+    const token = await new PscTokenSource(
+      { discoveryUrl: t.platform.identity.psc.discoveryUrl, ...tools, idnat: PSC_IDNAT },
+      t.config.psc.clockSkewSeconds,
+    ).access();
     const subject = 'Jakarta XOAUTH2 é';
     const r = await jakarta('xoauth2', t.endpoint('psc'), address(PSC_IDNAT), token, subject);
-    expect(r.stdout.trim().split('\n'), r.stdout + r.stderr).toEqual(['AUTH XOAUTH2 smtp', 'SENT', 'AUTH XOAUTH2 imap', `FOUND ${subject}`]);
+    expect(r.stdout.trim().split('\n'), r.stdout + r.stderr).toEqual([
+      'AUTH XOAUTH2 smtp',
+      'SENT',
+      'AUTH XOAUTH2 imap',
+      `FOUND ${subject}`,
+    ]);
 
     const sessions = await t.platform.journal.query({ kind: 'auth', since, endpoint: 'psc' });
     expect(sessions.map((o) => [o.protocol, o.data])).toEqual([
@@ -87,8 +144,16 @@ describe('Jakarta Mail (OpenJDK 17, Debian libjakarta-mail-java)', () => {
       ['imap', expect.objectContaining({ mechanism: 'XOAUTH2', outcome: 'success', reason: 'bearer' })],
     ]);
     const tls = await t.platform.journal.query({ kind: 'tls.established', since });
-    expect(tls.map((o) => o.data)).toEqual([expect.objectContaining({ version: 'TLSv1.3' }), expect.objectContaining({ version: 'TLSv1.3' })]);
-    expect(await verdicts(['psc-tls-smtp', 'psc-tls-imap', 'psc-auth-smtp', 'psc-auth-imap', 'psc-send-smtp', 'psc-access-imap'], since)).toEqual({
+    expect(tls.map((o) => o.data)).toEqual([
+      expect.objectContaining({ version: 'TLSv1.3' }),
+      expect.objectContaining({ version: 'TLSv1.3' }),
+    ]);
+    expect(
+      await verdicts(
+        ['psc-tls-smtp', 'psc-tls-imap', 'psc-auth-smtp', 'psc-auth-imap', 'psc-send-smtp', 'psc-access-imap'],
+        since,
+      ),
+    ).toEqual({
       'psc-tls-smtp': 'OK',
       'psc-tls-imap': 'OK',
       'psc-auth-smtp': 'OK',
@@ -105,8 +170,16 @@ describe('Jakarta Mail (OpenJDK 17, Debian libjakarta-mail-java)', () => {
     writeFileSync(p12, certificate.pkcs12);
     const subject = 'Jakarta certificat';
     const password = await passwordOf(t, address(APP_IDNAT));
-    const r = await jakarta('mtls', t.endpoint('org'), address(APP_IDNAT), password, subject, [p12, certificate.pkcs12Password]);
-    expect(r.stdout.trim().split('\n'), r.stdout + r.stderr).toEqual(['AUTH PLAIN smtp', 'SENT', 'AUTH PLAIN imap', `FOUND ${subject}`]);
+    const r = await jakarta('mtls', t.endpoint('org'), address(APP_IDNAT), password, subject, [
+      p12,
+      certificate.pkcs12Password,
+    ]);
+    expect(r.stdout.trim().split('\n'), r.stdout + r.stderr).toEqual([
+      'AUTH PLAIN smtp',
+      'SENT',
+      'AUTH PLAIN imap',
+      `FOUND ${subject}`,
+    ]);
 
     const auths = await t.platform.journal.query({ kind: 'auth', since, endpoint: 'org' });
     expect(auths.map((o) => [o.protocol, o.data])).toEqual([
@@ -115,10 +188,28 @@ describe('Jakarta Mail (OpenJDK 17, Debian libjakarta-mail-java)', () => {
     ]);
     const tls = await t.platform.journal.query({ kind: 'tls.established', since });
     expect(tls.map((o) => o.data)).toEqual([
-      expect.objectContaining({ version: 'TLSv1.3', clientCertificate: expect.objectContaining({ present: true, ou: APP_IDNAT, trusted: true }) }),
-      expect.objectContaining({ version: 'TLSv1.3', clientCertificate: expect.objectContaining({ present: true, ou: APP_IDNAT, trusted: true }) }),
+      expect.objectContaining({
+        version: 'TLSv1.3',
+        clientCertificate: expect.objectContaining({ present: true, ou: APP_IDNAT, trusted: true }),
+      }),
+      expect.objectContaining({
+        version: 'TLSv1.3',
+        clientCertificate: expect.objectContaining({ present: true, ou: APP_IDNAT, trusted: true }),
+      }),
     ]);
-    expect(await verdicts(['authcli-tls-smtp', 'authcli-tls-imap', 'authcli-auth-smtp', 'authcli-auth-imap', 'authcli-send-smtp', 'authcli-access-imap'], since)).toEqual({
+    expect(
+      await verdicts(
+        [
+          'authcli-tls-smtp',
+          'authcli-tls-imap',
+          'authcli-auth-smtp',
+          'authcli-auth-imap',
+          'authcli-send-smtp',
+          'authcli-access-imap',
+        ],
+        since,
+      ),
+    ).toEqual({
       'authcli-tls-smtp': 'OK',
       'authcli-tls-imap': 'OK',
       'authcli-auth-smtp': 'OK',
@@ -134,7 +225,9 @@ describe('Jakarta Mail (OpenJDK 17, Debian libjakarta-mail-java)', () => {
     expect(r.stdout).toMatch(/^ERROR jakarta\.mail\.MessagingException/m);
     expect(r.stdout).toMatch(/PKIX path building failed|unable to find valid certification path/);
     const failed = await t.platform.journal.query({ kind: 'tls.failed', since, endpoint: 'psc-nonigc' });
-    expect(failed.map((o) => o.data)).toEqual([expect.objectContaining({ by: 'client', alert: 'certificate_unknown' })]);
+    expect(failed.map((o) => o.data)).toEqual([
+      expect.objectContaining({ by: 'client', alert: 'certificate_unknown' }),
+    ]);
     expect(await t.platform.journal.query({ kind: 'auth', since })).toEqual([]);
   });
 });

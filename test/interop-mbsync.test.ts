@@ -30,7 +30,9 @@ afterAll(async () => {
 /** The maildir's messages: file name → its bytes. */
 function maildir(dir: string): Map<string, string> {
   const out = new Map<string, string>();
-  for (const sub of ['cur', 'new']) for (const name of readdirSync(path.join(dir, sub))) out.set(`${sub}/${name}`, readFileSync(path.join(dir, sub, name), 'utf8'));
+  for (const sub of ['cur', 'new'])
+    for (const name of readdirSync(path.join(dir, sub)))
+      out.set(`${sub}/${name}`, readFileSync(path.join(dir, sub, name), 'utf8'));
   return out;
 }
 
@@ -38,7 +40,12 @@ describe('mbsync (isync 1.4, Debian)', () => {
   it('pulls INBOX, pushes a local message, and carries flags both ways', async () => {
     const e = t.endpoint('psc');
     const mailbox = (await t.platform.mailboxes.find(address()))!;
-    for (const subject of ['Premier', 'Second']) await t.platform.mailboxes.append(mailbox.id, 'INBOX', Buffer.from(`From: ${address()}\r\nSubject: ${subject}\r\n\r\nCorps ${subject}\r\n`));
+    for (const subject of ['Premier', 'Second'])
+      await t.platform.mailboxes.append(
+        mailbox.id,
+        'INBOX',
+        Buffer.from(`From: ${address()}\r\nSubject: ${subject}\r\n\r\nCorps ${subject}\r\n`),
+      );
     const local = path.join(files, 'mail');
     mkdirSync(local);
     const config = path.join(files, 'mbsyncrc');
@@ -80,13 +87,18 @@ SyncState *
     expect(pulled.map((m) => /^Subject: (.*)$/m.exec(m)?.[1]?.trim()).sort()).toEqual(['Premier', 'Second']);
 
     // Push: a message written in the maildir goes up with APPEND (APPENDUID gives mbsync its UID).
-    writeFileSync(path.join(inbox, 'new', `${Date.now()}.motco.local`), `From: ${address()}\r\nSubject: Local\r\n\r\nÉcrit localement\r\n`);
+    writeFileSync(
+      path.join(inbox, 'new', `${Date.now()}.motco.local`),
+      `From: ${address()}\r\nSubject: Local\r\n\r\nÉcrit localement\r\n`,
+    );
     // A flag set locally: "Premier" marked seen (maildir info ":2,S").
     const [premier] = [...maildir(inbox).entries()].find(([, m]) => m.includes('Subject: Premier'))!;
     renameSync(path.join(inbox, premier), path.join(inbox, 'cur', `${path.basename(premier).split(':')[0]}:2,S`));
     // A flag set on the server: "Second" flagged.
     const folder = (await t.platform.mailboxes.folder(mailbox.id, 'INBOX'))!;
-    const second = (await t.platform.mailboxes.messages(mailbox.id, 'INBOX')).find((m) => m.raw.toString().includes('Subject: Second'))!;
+    const second = (await t.platform.mailboxes.messages(mailbox.id, 'INBOX')).find((m) =>
+      m.raw.toString().includes('Subject: Second'),
+    )!;
     await t.platform.mailboxes.updateFlags(folder, [second.uid], 'add', ['\\Flagged']);
     await mbsync();
 
@@ -100,8 +112,16 @@ SyncState *
 
     // The journal saw STARTTLS, PLAIN, and the APPEND of the pushed message answered with APPENDUID.
     const commands = await t.platform.journal.query({ kind: 'command', protocol: 'imap', endpoint: 'psc' });
-    expect(commands.map((o) => o.data)).toContainEqual(expect.objectContaining({ verb: 'APPEND', reply: expect.objectContaining({ status: 'OK', code: expect.stringMatching(/^APPENDUID \d+ 3$/) }) }));
+    expect(commands.map((o) => o.data)).toContainEqual(
+      expect.objectContaining({
+        verb: 'APPEND',
+        reply: expect.objectContaining({ status: 'OK', code: expect.stringMatching(/^APPENDUID \d+ 3$/) }),
+      }),
+    );
     const auths = await t.platform.journal.query({ kind: 'auth', endpoint: 'psc' });
-    expect(auths.map((o) => o.data)).toEqual([expect.objectContaining({ mechanism: 'PLAIN', outcome: 'success' }), expect.objectContaining({ mechanism: 'PLAIN', outcome: 'success' })]);
+    expect(auths.map((o) => o.data)).toEqual([
+      expect.objectContaining({ mechanism: 'PLAIN', outcome: 'success' }),
+      expect.objectContaining({ mechanism: 'PLAIN', outcome: 'success' }),
+    ]);
   });
 });

@@ -15,14 +15,26 @@ const PASSWORD = 'motdepasse-de-test';
 const ORG = '12345678900012';
 
 beforeAll(async () => {
-  t = await startTestPlatform({ isc: { adminPassword: 'admin-de-test', throttle: { maxFailuresPerAddress: 12 } }, web: { trustProxy: ['127.0.0.1'] } });
+  t = await startTestPlatform({
+    isc: { adminPassword: 'admin-de-test', throttle: { maxFailuresPerAddress: 12 } },
+    web: { trustProxy: ['127.0.0.1'] },
+  });
   const { directory } = t.platform.identity.isc.simulator!;
   await directory.createOrganisation({ raisonSociale: 'Éditeur Test SAS', immatriculation: ORG });
   for (const login of ['cible.editeur', 'voisin.editeur', 'code.editeur', 'renvoi.editeur']) {
-    await directory.createUser({ login, password: PASSWORD, email: `${login}@editeur.example`, givenName: 'A', familyName: 'B', organisation: ORG });
+    await directory.createUser({
+      login,
+      password: PASSWORD,
+      email: `${login}@editeur.example`,
+      givenName: 'A',
+      familyName: 'B',
+      organisation: ORG,
+    });
   }
   const { isc } = t.platform.identity;
-  rp = await client.discovery(new URL(isc.issuer), isc.clientId, isc.clientSecret, undefined, { execute: [client.allowInsecureRequests] });
+  rp = await client.discovery(new URL(isc.issuer), isc.clientId, isc.clientSecret, undefined, {
+    execute: [client.allowInsecureRequests],
+  });
 });
 
 afterAll(async () => {
@@ -48,7 +60,11 @@ type Attempt = Awaited<ReturnType<typeof start>>;
 
 /** Posts the password form from `address` (X-Forwarded-For through the trusted proxy, here loopback). */
 async function password(a: Attempt, login: string, pass: string, address: string) {
-  const response = await a.browser.post(`${a.at}/identifiants`, { csrf: a.csrf, login, password: pass }, { 'x-forwarded-for': address });
+  const response = await a.browser.post(
+    `${a.at}/identifiants`,
+    { csrf: a.csrf, login, password: pass },
+    { 'x-forwarded-for': address },
+  );
   return { status: response.status, retryAfter: response.headers.get('retry-after'), page: await response.text() };
 }
 
@@ -61,7 +77,8 @@ describe('password guessing', () => {
   it('40 wrong passwords for one login (from 40 addresses), then the right one: refused while throttled, accepted after the window', async () => {
     const a = await start();
     const statuses: number[] = [];
-    for (let i = 0; i < 40; i++) statuses.push((await password(a, 'cible.editeur', `mauvais-${i}`, `198.51.100.${i + 1}`)).status);
+    for (let i = 0; i < 40; i++)
+      statuses.push((await password(a, 'cible.editeur', `mauvais-${i}`, `198.51.100.${i + 1}`)).status);
     // The first five are judged (wrong password), then every attempt is refused without being judged.
     expect(statuses.slice(0, 5)).toEqual([401, 401, 401, 401, 401]);
     expect(new Set(statuses.slice(5))).toEqual(new Set([429]));
@@ -93,7 +110,8 @@ describe('password guessing', () => {
     await windowsOver();
     const a = await start();
     expect((await password(a, 'code.editeur', PASSWORD, '192.0.2.1')).status).toBe(303);
-    const code = (value: string) => a.browser.post(`${a.at}/code`, { csrf: a.csrf, code: value }, { 'x-forwarded-for': '192.0.2.1' });
+    const code = (value: string) =>
+      a.browser.post(`${a.at}/code`, { csrf: a.csrf, code: value }, { 'x-forwarded-for': '192.0.2.1' });
     for (let i = 0; i < 5; i++) expect((await code('000000')).status).toBe(400);
     const blocked = await code('123456');
     expect(blocked.status).toBe(429);
@@ -114,10 +132,15 @@ describe('new codes', () => {
     // Right after the first code: wait (isc.throttle.codeResendIntervalSeconds, 30 s).
     const early = await resend();
     expect(early.status).toBe(429);
-    expect(early.page).toMatch(/Un code vient d’être envoyé\u00a0: attendez \d+\u00a0s avant d’en demander un nouveau\./);
+    expect(early.page).toMatch(
+      /Un code vient d’être envoyé\u00a0: attendez \d+\u00a0s avant d’en demander un nouveau\./,
+    );
     expect(Number(early.retryAfter)).toBeGreaterThan(0);
     // Time passes (moved in the store): three new codes, then no more for this attempt.
-    const codes = identityDb(t.platform.store.db).updateTable('isc_codes').set({ created_at: 0 }).where('interaction_uid', '=', uid);
+    const codes = identityDb(t.platform.store.db)
+      .updateTable('isc_codes')
+      .set({ created_at: 0 })
+      .where('interaction_uid', '=', uid);
     for (let i = 0; i < 3; i++) {
       await codes.execute();
       const sent = await resend();
@@ -128,7 +151,11 @@ describe('new codes', () => {
     const refused = await resend();
     expect(refused.status).toBe(429);
     expect(refused.page).toContain('Trop de codes demandés pour cette connexion');
-    const issued = await identityDb(t.platform.store.db).selectFrom('isc_codes').select('id').where('interaction_uid', '=', uid).execute();
+    const issued = await identityDb(t.platform.store.db)
+      .selectFrom('isc_codes')
+      .select('id')
+      .where('interaction_uid', '=', uid)
+      .execute();
     expect(issued).toHaveLength(4);
   });
 });

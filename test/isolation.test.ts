@@ -46,7 +46,12 @@ const SUBJECT = 'Objet-canari-9f3b2c';
 const BINDING = '73';
 const VICTIM_ORG = 'Éditeur Victime Canari SA';
 
-async function party(login: string, immatriculation: string, raisonSociale: string, ids: { nil: string; idnatPsc: string; idnatAuthCli: string }): Promise<Party> {
+async function party(
+  login: string,
+  immatriculation: string,
+  raisonSociale: string,
+  ids: { nil: string; idnatPsc: string; idnatAuthCli: string },
+): Promise<Party> {
   const v = await vendor(t.platform, { login, immatriculation, raisonSociale });
   const session = (await t.platform.auth.sessions.createSession(v.user.id)).value;
   const identity = await fetch(`${t.config.publicUrl}/psc/api/identities`, {
@@ -65,22 +70,55 @@ beforeAll(async () => {
   t = await startTestPlatform();
   files = mkdtempSync(path.join(os.tmpdir(), 'motco-isolation-'));
   await t.platform.pki.exportTrust(files);
-  attacker = await party('mallory.attaque', '44444444400044', 'Éditeur Attaquant', { nil: 'ATTAQUANT-1', idnatPsc: '810000004401', idnatAuthCli: '10444444401' });
-  victim = await party('victor.victime', '55555555500055', VICTIM_ORG, { nil: 'VICTIME-NIL-7731', idnatPsc: '810000007731', idnatAuthCli: '10777777731' });
+  attacker = await party('mallory.attaque', '44444444400044', 'Éditeur Attaquant', {
+    nil: 'ATTAQUANT-1',
+    idnatPsc: '810000004401',
+    idnatAuthCli: '10444444401',
+  });
+  victim = await party('victor.victime', '55555555500055', VICTIM_ORG, {
+    nil: 'VICTIME-NIL-7731',
+    idnatPsc: '810000007731',
+    idnatAuthCli: '10777777731',
+  });
 
-  const started = await victim.api('POST', '/executions', { account: victim.account.id, target: 'psc-tls-imap', delai: 10 });
+  const started = await victim.api('POST', '/executions', {
+    account: victim.account.id,
+    target: 'psc-tls-imap',
+    delai: 10,
+  });
   expect(started.status, JSON.stringify(started.body)).toBe(201);
   victimExecution = started.body.id;
   await deliver(t, victim.account.personal, { subject: SUBJECT, text: 'Contenu confidentiel de la victime.' });
 
   // A CIBA request for the victim's identity, pending on its « e-CPS de test ».
-  const rp = await client.discovery(new URL(t.platform.identity.psc.issuer), t.config.psc.clientId, undefined, client.ClientSecretBasic(t.config.psc.clientSecret), { execute: [client.allowInsecureRequests] });
-  await client.initiateBackchannelAuthentication(rp, { scope: 'openid scope_all', acr_values: 'eidas1', login_hint: victim.account.idnatPsc, binding_message: BINDING });
+  const rp = await client.discovery(
+    new URL(t.platform.identity.psc.issuer),
+    t.config.psc.clientId,
+    undefined,
+    client.ClientSecretBasic(t.config.psc.clientSecret),
+    { execute: [client.allowInsecureRequests] },
+  );
+  await client.initiateBackchannelAuthentication(rp, {
+    scope: 'openid scope_all',
+    acr_values: 'eidas1',
+    login_hint: victim.account.idnatPsc,
+    binding_message: BINDING,
+  });
   const pending = await t.platform.identity.psc.simulator!.ciba.pending(victim.account.idnatPsc);
   victimCiba = pending[0]!.id;
 
-  const passwords = await Promise.all([victim.account.personal, victim.account.applicative].map((a) => passwordOf(t, a)));
-  canaries = [victim.account.nil, victim.account.idnatAuthCli, victim.user.login, ...passwords, SUBJECT, VICTIM_ORG, 'Contenu confidentiel'];
+  const passwords = await Promise.all(
+    [victim.account.personal, victim.account.applicative].map((a) => passwordOf(t, a)),
+  );
+  canaries = [
+    victim.account.nil,
+    victim.account.idnatAuthCli,
+    victim.user.login,
+    ...passwords,
+    SUBJECT,
+    VICTIM_ORG,
+    'Contenu confidentiel',
+  ];
 }, 120_000);
 
 afterAll(async () => {
@@ -102,7 +140,9 @@ async function victimState() {
     passwords: await Promise.all([victim.account.personal, victim.account.applicative].map((a) => passwordOf(t, a))),
     folders: folders.map((f) => f.name).sort(),
     ciba: (await t.platform.identity.psc.simulator!.ciba.pending(victim.account.idnatPsc)).map((p) => p.id),
-    identities: (await t.platform.identity.psc.simulator!.identities.list()).filter((i) => i.idnat === victim.account.idnatPsc).length,
+    identities: (await t.platform.identity.psc.simulator!.identities.list()).filter(
+      (i) => i.idnat === victim.account.idnatPsc,
+    ).length,
   };
 }
 
@@ -135,7 +175,13 @@ function fill(route: RouteEntry): string | undefined {
 }
 
 /** Query parameters a route may take, filled with the victim's ids (the API's come from its OpenAPI document). */
-const QUERY = (): Record<string, string> => ({ account: String(victim.account.id), mailbox: victim.account.personal, idnat: victim.account.idnatPsc, adresse: victim.account.personal, emailaddress: '' });
+const QUERY = (): Record<string, string> => ({
+  account: String(victim.account.id),
+  mailbox: victim.account.personal,
+  idnat: victim.account.idnatPsc,
+  adresse: victim.account.personal,
+  emailaddress: '',
+});
 
 /** Form fields naming the victim's things, sent with every POST: whatever a form reads, it finds the victim. */
 const FORM = (): Record<string, string> => ({
@@ -166,9 +212,19 @@ async function ownCsrf(p: Party): Promise<{ token: string; cookie: string }> {
   return { token: browser.csrf, cookie: [...browser.cookies].map(([k, v]) => `${k}=${v}`).join('; ') };
 }
 
-async function call(method: string, url: string, caller: Caller, options: { form?: Record<string, string>; json?: unknown } = {}): Promise<{ status: number; text: string }> {
+async function call(
+  method: string,
+  url: string,
+  caller: Caller,
+  options: { form?: Record<string, string>; json?: unknown } = {},
+): Promise<{ status: number; text: string }> {
   const headers = await caller.headers();
-  const body = options.json !== undefined ? JSON.stringify(options.json) : options.form ? new URLSearchParams(options.form).toString() : undefined;
+  const body =
+    options.json !== undefined
+      ? JSON.stringify(options.json)
+      : options.form
+        ? new URLSearchParams(options.form).toString()
+        : undefined;
   if (options.json !== undefined) headers['content-type'] = 'application/json';
   else if (options.form) headers['content-type'] = 'application/x-www-form-urlencoded';
   // Same-origin, as a browser's own form would be: the API refuses cross-origin cookie posts anyway.
@@ -186,7 +242,9 @@ async function call(method: string, url: string, caller: Caller, options: { form
       setTimeout(() => request.destroy(), 1500).unref();
     });
     // A connection dropped without an answer is recorded as status 0 (and fails the test below).
-    request.on('error', (error) => resolve({ status: request.destroyed && /aborted|hang up/.test(error.message) ? -1 : 0, text: error.message }));
+    request.on('error', (error) =>
+      resolve({ status: request.destroyed && /aborted|hang up/.test(error.message) ? -1 : 0, text: error.message }),
+    );
     if (body !== undefined) request.write(body);
     request.end();
   });
@@ -203,9 +261,13 @@ describe('every registered route, as an attacker with the victim’s ids', () =>
   });
 
   it('the OpenAPI document and the registered routes agree', async () => {
-    const doc = (await (await fetch(`${t.config.publicUrl}/api/v1/openapi.json`)).json()) as { paths: Record<string, Record<string, unknown>> };
+    const doc = (await (await fetch(`${t.config.publicUrl}/api/v1/openapi.json`)).json()) as {
+      paths: Record<string, Record<string, unknown>>;
+    };
     const registered = new Set(t.platform.routes.map((r) => `${r.method} ${r.url}`));
-    const documented = Object.entries(doc.paths).flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${p.replace(/\{(\w+)\}/g, ':$1')}`));
+    const documented = Object.entries(doc.paths).flatMap(([p, ops]) =>
+      Object.keys(ops).map((m) => `${m.toUpperCase()} ${p.replace(/\{(\w+)\}/g, ':$1')}`),
+    );
     expect(documented.length).toBeGreaterThan(15);
     expect(documented.filter((d) => !registered.has(d))).toEqual([]);
   });
@@ -215,7 +277,11 @@ describe('every registered route, as an attacker with the victim’s ids', () =>
     const mine = await ownCsrf(attacker);
     const callers: Caller[] = [
       { name: 'anonyme', headers: async () => ({}) },
-      { name: 'session', headers: async () => ({ cookie: `motco_session=${attacker.session}; ${mine.cookie}` }), csrf: async () => mine.token },
+      {
+        name: 'session',
+        headers: async () => ({ cookie: `motco_session=${attacker.session}; ${mine.cookie}` }),
+        csrf: async () => mine.token,
+      },
       { name: 'jeton', headers: async () => ({ authorization: `Bearer ${attacker.token}` }) },
     ];
     const found: string[] = [];
@@ -226,17 +292,18 @@ describe('every registered route, as an attacker with the victim’s ids', () =>
       const query = new URLSearchParams(QUERY()).toString();
       for (const caller of callers) {
         for (const url of [filled, `${filled}${filled.includes('?') ? '&' : '?'}${query}`]) {
-          const options =
-            ['GET', 'DELETE', 'OPTIONS', 'TRACE'].includes(route.method)
-              ? {}
-              : url.startsWith('/api/v1/') || url.startsWith('/psc/api/')
-                ? { json: { ...FORM(), account: victim.account.id, target: 'psc-tls-imap', delai: 10 } }
-                : { form: { ...FORM(), ...(caller.csrf ? { csrf: await caller.csrf() } : {}) } };
+          const options = ['GET', 'DELETE', 'OPTIONS', 'TRACE'].includes(route.method)
+            ? {}
+            : url.startsWith('/api/v1/') || url.startsWith('/psc/api/')
+              ? { json: { ...FORM(), account: victim.account.id, target: 'psc-tls-imap', delai: 10 } }
+              : { form: { ...FORM(), ...(caller.csrf ? { csrf: await caller.csrf() } : {}) } };
           const answer = await call(route.method, url, caller, options);
           tried += 1;
           const leaked = leaks(answer.text);
-          if (leaked.length > 0) found.push(`${caller.name} ${route.method} ${url} → ${answer.status}: ${leaked.join(', ')}`);
-          if (answer.status >= 500 || answer.status === 0) failed.push(`${caller.name} ${route.method} ${url} → ${answer.status}`);
+          if (leaked.length > 0)
+            found.push(`${caller.name} ${route.method} ${url} → ${answer.status}: ${leaked.join(', ')}`);
+          if (answer.status >= 500 || answer.status === 0)
+            failed.push(`${caller.name} ${route.method} ${url} → ${answer.status}`);
         }
       }
     }
@@ -248,9 +315,21 @@ describe('every registered route, as an attacker with the victim’s ids', () =>
   }, 300_000);
 
   it('the victim’s own session sees its things (the canaries are real)', async () => {
-    const answer = await call('GET', `/comptes/${victim.account.id}`, { name: 'victime', headers: async () => ({ cookie: `motco_session=${victim.session}` }) });
-    expect(leaks(answer.text)).toEqual(expect.arrayContaining([victim.account.nil, victim.account.idnatAuthCli, ...(await Promise.all([victim.account.personal, victim.account.applicative].map((a) => passwordOf(t, a))))]));
-    const ecps = await call('GET', '/psc/e-cps', { name: 'victime', headers: async () => ({ cookie: `motco_session=${victim.session}` }) });
+    const answer = await call('GET', `/comptes/${victim.account.id}`, {
+      name: 'victime',
+      headers: async () => ({ cookie: `motco_session=${victim.session}` }),
+    });
+    expect(leaks(answer.text)).toEqual(
+      expect.arrayContaining([
+        victim.account.nil,
+        victim.account.idnatAuthCli,
+        ...(await Promise.all([victim.account.personal, victim.account.applicative].map((a) => passwordOf(t, a)))),
+      ]),
+    );
+    const ecps = await call('GET', '/psc/e-cps', {
+      name: 'victime',
+      headers: async () => ({ cookie: `motco_session=${victim.session}` }),
+    });
     expect(ecps.text).toContain(`<strong class="binding">${BINDING}</strong>`);
   });
 });
@@ -263,7 +342,10 @@ describe('mail logins and PSC, as an attacker', () => {
     const own = await passwordOf(t, attacker.account.personal);
     // The attacker's own valid PSC token (the platform's tools client, as `motco psc token` gets it).
     const tools = (await pscToolsClient(t.platform.store.db))!;
-    const token = await new PscTokenSource({ discoveryUrl: t.platform.identity.psc.discoveryUrl, ...tools, idnat: attacker.account.idnatPsc }, t.config.psc.clockSkewSeconds).access();
+    const token = await new PscTokenSource(
+      { discoveryUrl: t.platform.identity.psc.discoveryUrl, ...tools, idnat: attacker.account.idnatPsc },
+      t.config.psc.clockSkewSeconds,
+    ).access();
     const script = `
 import imaplib, smtplib, ssl, base64, sys
 ctx = ssl.create_default_context(cafile=${JSON.stringify(trust())})
@@ -302,7 +384,25 @@ print(' '.join(results))
     const dir = path.join(t.dataDir, 'pki', 'clients', attacker.account.idnatAuthCli);
     const cert = path.join(dir, `${attacker.account.idnatAuthCli}.chain.pem`);
     const key = path.join(dir, `${attacker.account.idnatAuthCli}.key.pem`);
-    const { stdout, stderr } = await run('curl', ['-s', '-o', '/dev/null', '-w', '%{http_code}', '--ssl-reqd', '--cacert', trust(), '--cert', cert, '--key', key, '--user', `${victim.account.applicative}:x`, `imap://127.0.0.1:${org.imapPort}/INBOX`, '--connect-to', `::127.0.0.1:${org.imapPort}`]).catch((e) => e);
+    const { stdout, stderr } = await run('curl', [
+      '-s',
+      '-o',
+      '/dev/null',
+      '-w',
+      '%{http_code}',
+      '--ssl-reqd',
+      '--cacert',
+      trust(),
+      '--cert',
+      cert,
+      '--key',
+      key,
+      '--user',
+      `${victim.account.applicative}:x`,
+      `imap://127.0.0.1:${org.imapPort}/INBOX`,
+      '--connect-to',
+      `::127.0.0.1:${org.imapPort}`,
+    ]).catch((e) => e);
     // curl reports a failed login as "Login denied" (exit 67) — what matters is that nothing was listed.
     expect(`${stdout}${stderr}`).not.toContain(SUBJECT);
     const refused = await t.platform.journal.query({ kind: ['auth'], endpoint: 'org' });

@@ -9,7 +9,15 @@ import { startTestPlatform, type TestPlatform } from './helpers/platform.ts';
 /** Between them, every kind the recordings hold: TLS and mail (SMTP, IMAP), both authentications, an XDM
  * message, a refused certificate and the CRL fetch before it, autoconfiguration by HTTP and DNS. In the
  * recordings' order, so that the CRL is fetched by the same play. */
-const REPLAYED = PLAYS.filter((p) => ['psc-tls-smtp', 'authcli-auth-imap--wrong-ou', 'psc-headers-smtp', 'psc-revoked-imap', 'psc-autoconfig-imap'].includes(key(p)));
+const REPLAYED = PLAYS.filter((p) =>
+  [
+    'psc-tls-smtp',
+    'authcli-auth-imap--wrong-ou',
+    'psc-headers-smtp',
+    'psc-revoked-imap',
+    'psc-autoconfig-imap',
+  ].includes(key(p)),
+);
 
 function key(play: Play): string {
   return `${play.job}${play.fault ? `--${play.fault}` : ''}`;
@@ -32,7 +40,22 @@ describe('recorded journals and what the endpoints record now', () => {
     for (const play of REPLAYED) fresh.push(...(await recordPlay(t.platform, vendor, play)).observations);
     const recorded = REPLAYED.flatMap((play) => readFixture(play).observations);
     expect(REPLAYED).toHaveLength(5);
-    expect(Object.keys(shapeOf(recorded))).toEqual(['auth', 'autoconfig.dns', 'autoconfig.http', 'command', 'message', 'pki.crl_fetch', 'session.close', 'session.open', 'tls.client_hello', 'tls.established', 'tls.failed']);
-    expect(shapeOf(fresh), 'the endpoints no longer record what test/fixtures/journals holds: re-record them with node --import tsx scripts/record-journals.ts (and check the verdict tests still pass)').toEqual(shapeOf(recorded));
+    expect(Object.keys(shapeOf(recorded))).toEqual([
+      'auth',
+      'autoconfig.dns',
+      'autoconfig.http',
+      'command',
+      'message',
+      'pki.crl_fetch',
+      'session.close',
+      'session.open',
+      'tls.client_hello',
+      'tls.established',
+      'tls.failed',
+    ]);
+    expect(
+      shapeOf(fresh),
+      'the endpoints no longer record what test/fixtures/journals holds: re-record them with node --import tsx scripts/record-journals.ts (and check the verdict tests still pass)',
+    ).toEqual(shapeOf(recorded));
   });
 });

@@ -30,7 +30,13 @@ beforeAll(async () => {
       // The webmail's password form is there only with the shared password set; mailboxes' own passwords open it too.
       webmailPassword: 'ODTMotco2',
       limits: { maxConnectionsPerAddress: 3, maxConnectionsPerAddressTotal: 5 },
-      mailbox: { quotaMessages: 4, quotaBytes: 1024 * 1024, maxKeywordsPerMessage: 3, maxKeywordsPerFolder: 5, maxKeywordBytes: 16 },
+      mailbox: {
+        quotaMessages: 4,
+        quotaBytes: 1024 * 1024,
+        maxKeywordsPerMessage: 3,
+        maxKeywordsPerFolder: 5,
+        maxKeywordBytes: 16,
+      },
     }),
     startTestPlatform({ limits: { preAuthDeadlineSeconds: 2, commandDeadlineSeconds: 1 } }),
   ]);
@@ -102,7 +108,11 @@ async function imapSession(p: TestPlatform, id: EndpointId, user: string): Promi
   await raw.line(/^\* OK/);
   raw.write('a STARTTLS\r\n');
   await raw.line(/^a OK/);
-  const secure = tls.connect({ socket: raw.socket as net.Socket, ca: p.platform.pki.trustBundlePem(), servername: e.host });
+  const secure = tls.connect({
+    socket: raw.socket as net.Socket,
+    ca: p.platform.pki.trustBundlePem(),
+    servername: e.host,
+  });
   await new Promise<void>((resolve, reject) => secure.once('secureConnect', resolve).once('error', reject));
   raw.socket.removeAllListeners('data');
   raw.listen(secure);
@@ -123,7 +133,15 @@ function python(client: 'imap' | 'smtp', job: Record<string, unknown>) {
 /** python3 imaplib on the psc endpoint, logged in with the mailbox's own password, running `steps`. */
 async function imaplib(user: string, steps: unknown[][]) {
   const e = t.endpoint('psc');
-  return python('imap', { host: e.address, port: e.imapPort, cafile: trust, mechanism: 'LOGIN', user, password: await passwordOf(t, user), steps });
+  return python('imap', {
+    host: e.address,
+    port: e.imapPort,
+    cafile: trust,
+    mechanism: 'LOGIN',
+    user,
+    password: await passwordOf(t, user),
+    steps,
+  });
 }
 
 describe('connections per client address', () => {
@@ -140,7 +158,9 @@ describe('connections per client address', () => {
       expect(await imap.line(/^\* /)).toBe('* BYE Too many connections from your address');
       await imap.closed;
       const smtp = await connect(a.smtpPort);
-      expect(await smtp.line(/^\d{3}/)).toBe(`421 4.7.0 ${a.host} Too many connections from your address, closing transmission channel`);
+      expect(await smtp.line(/^\d{3}/)).toBe(
+        `421 4.7.0 ${a.host} Too many connections from your address, closing transmission channel`,
+      );
       await smtp.closed;
       // Another address is served on the same endpoint.
       const other = await connect(a.imapPort, '127.0.0.2');
@@ -195,10 +215,16 @@ describe('deadlines', () => {
       clearInterval(busy);
     }
     expect(imap.lines.at(-1)).toBe('* BYE Authentication not completed within 2 seconds');
-    expect(smtp.lines.at(-1)).toBe(`421 4.4.2 ${e.host} Authentication not completed within 2 seconds, closing transmission channel`);
+    expect(smtp.lines.at(-1)).toBe(
+      `421 4.4.2 ${e.host} Authentication not completed within 2 seconds, closing transmission channel`,
+    );
     expect(imap.lines.filter((l) => / OK NOOP completed$/.test(l)).length).toBeGreaterThan(0);
     for (const protocol of ['imap', 'smtp'] as const) {
-      const closed = await waitFor(d.platform.journal, { kind: 'session.close', protocol }, (o) => o.data.reason === 'Authentication not completed within 2 seconds');
+      const closed = await waitFor(
+        d.platform.journal,
+        { kind: 'session.close', protocol },
+        (o) => o.data.reason === 'Authentication not completed within 2 seconds',
+      );
       expect(closed.data).toMatchObject({ by: 'timeout' });
     }
   });
@@ -238,7 +264,8 @@ describe('quota', () => {
   it('answers NO [OVERQUOTA] to APPEND and COPY past the message quota, lets a MOVE within the mailbox through, and SMTP says 552 5.2.2', async () => {
     const user = `quota@${t.config.mailDomain}`;
     const mailbox = await t.platform.mailboxes.create(user, 'test');
-    for (const subject of ['un', 'deux', 'trois']) await t.platform.mailboxes.append(mailbox.id, 'INBOX', Buffer.from(`Subject: ${subject}\r\n\r\nx\r\n`));
+    for (const subject of ['un', 'deux', 'trois'])
+      await t.platform.mailboxes.append(mailbox.id, 'INBOX', Buffer.from(`Subject: ${subject}\r\n\r\nx\r\n`));
     const r = await imaplib(user, [
       ['append', 'INBOX', '', '', 'Subject: quatre\r\n\r\nx\r\n'],
       ['append', 'INBOX', '', '', 'Subject: cinq\r\n\r\nx\r\n'],
@@ -254,8 +281,16 @@ describe('quota', () => {
     expect(copy).toEqual(['NO', ['[OVERQUOTA] Mailbox quota exceeded: at most 4 messages']]);
     expect(move[0]).toBe('OK');
     expect(status).toEqual(['OK', ['INBOX (MESSAGES 3)']]);
-    const refused = await waitFor(t.platform.journal, { kind: 'command', mailbox: user }, (o) => o.data.verb === 'COPY');
-    expect(refused.data).toMatchObject({ reply: { status: 'NO', code: 'OVERQUOTA' }, limit: 'quota_messages', folder: 'Trash' });
+    const refused = await waitFor(
+      t.platform.journal,
+      { kind: 'command', mailbox: user },
+      (o) => o.data.verb === 'COPY',
+    );
+    expect(refused.data).toMatchObject({
+      reply: { status: 'NO', code: 'OVERQUOTA' },
+      limit: 'quota_messages',
+      folder: 'Trash',
+    });
 
     const e = t.endpoint('psc');
     const sender = `expediteur@${t.config.mailDomain}`;
@@ -283,9 +318,16 @@ describe('quota', () => {
   it('counts the bytes of every folder against the byte quota', async () => {
     const user = `octets@${t.config.mailDomain}`;
     const mailbox = await t.platform.mailboxes.create(user, 'test');
-    await t.platform.mailboxes.append(mailbox.id, 'Sent', Buffer.from(`Subject: gros\r\n\r\n${'x'.repeat(700 * 1024)}\r\n`));
+    await t.platform.mailboxes.append(
+      mailbox.id,
+      'Sent',
+      Buffer.from(`Subject: gros\r\n\r\n${'x'.repeat(700 * 1024)}\r\n`),
+    );
     const r = await imaplib(user, [['append', 'Drafts', '', '', `Subject: trop\r\n\r\n${'y'.repeat(400 * 1024)}\r\n`]]);
-    expect(r.steps[0]).toEqual(['NO', [`[OVERQUOTA] Mailbox quota exceeded: at most ${1024 * 1024} bytes of messages`]]);
+    expect(r.steps[0]).toEqual([
+      'NO',
+      [`[OVERQUOTA] Mailbox quota exceeded: at most ${1024 * 1024} bytes of messages`],
+    ]);
   });
 });
 
@@ -293,7 +335,8 @@ describe('keywords', () => {
   it('answers NO [LIMIT] past the keywords of a message, of a folder and their length; PERMANENTFLAGS drops \\* once the folder is full', async () => {
     const user = `mots@${t.config.mailDomain}`;
     const mailbox = await t.platform.mailboxes.create(user, 'test');
-    for (const subject of ['un', 'deux']) await t.platform.mailboxes.append(mailbox.id, 'INBOX', Buffer.from(`Subject: ${subject}\r\n\r\nx\r\n`));
+    for (const subject of ['un', 'deux'])
+      await t.platform.mailboxes.append(mailbox.id, 'INBOX', Buffer.from(`Subject: ${subject}\r\n\r\nx\r\n`));
     const r = await imaplib(user, [
       ['select', 'INBOX'],
       ['response', 'PERMANENTFLAGS'],
@@ -320,10 +363,23 @@ describe('keywords', () => {
     expect(s[6]).toEqual(['NO', ['[LIMIT] Keyword too long (at most 16 bytes)']]);
     expect(s[7]).toEqual(['NO', ['[LIMIT] Too many keywords on one message (at most 3)']]);
     expect(s[9]).toEqual(['FLAGS', ['(\\Answered \\Flagged \\Deleted \\Seen \\Draft bleu jaune noir rouge vert)']]);
-    expect(s[10]).toEqual(['PERMANENTFLAGS', ['(\\Answered \\Flagged \\Deleted \\Seen \\Draft bleu jaune noir rouge vert)']]);
+    expect(s[10]).toEqual([
+      'PERMANENTFLAGS',
+      ['(\\Answered \\Flagged \\Deleted \\Seen \\Draft bleu jaune noir rouge vert)'],
+    ]);
     expect(s[12][0]).toBe('OK');
-    expect(await t.platform.mailboxes.keywords((await t.platform.mailboxes.folder(mailbox.id, 'INBOX'))!.id)).toEqual(['blanc', 'bleu', 'jaune', 'noir', 'vert']);
-    const refused = await waitFor(t.platform.journal, { kind: 'command', mailbox: user }, (o) => (o.data.reply as { code?: string } | undefined)?.code === 'LIMIT');
+    expect(await t.platform.mailboxes.keywords((await t.platform.mailboxes.folder(mailbox.id, 'INBOX'))!.id)).toEqual([
+      'blanc',
+      'bleu',
+      'jaune',
+      'noir',
+      'vert',
+    ]);
+    const refused = await waitFor(
+      t.platform.journal,
+      { kind: 'command', mailbox: user },
+      (o) => (o.data.reply as { code?: string } | undefined)?.code === 'LIMIT',
+    );
     expect(refused.data).toMatchObject({ verb: 'STORE', limit: 'keywords_per_message' });
   });
 });
@@ -334,7 +390,8 @@ describe('the webmail', () => {
     const writer = `redacteur@${t.config.mailDomain}`;
     const fullBox = await t.platform.mailboxes.create(full, 'test');
     const writerBox = await t.platform.mailboxes.create(writer, 'test');
-    for (const subject of ['a', 'b', 'c', 'd']) await t.platform.mailboxes.append(fullBox.id, 'INBOX', Buffer.from(`Subject: ${subject}\r\n\r\nx\r\n`));
+    for (const subject of ['a', 'b', 'c', 'd'])
+      await t.platform.mailboxes.append(fullBox.id, 'INBOX', Buffer.from(`Subject: ${subject}\r\n\r\nx\r\n`));
     const compose = async (w: WebmailHttp, to: string) => {
       await w.get('/webmail/ecrire');
       const form = new FormData();
@@ -360,11 +417,22 @@ describe('the webmail', () => {
 
     // Archive holds the most keywords a folder may (5); INBOX's first message brings others.
     const archive = await t.platform.mailboxes.createFolder(writerBox.id, 'Archive');
-    await t.platform.mailboxes.append(writerBox.id, 'Archive', Buffer.from('Subject: a\r\n\r\nx\r\n'), { flags: ['k1', 'k2', 'k3'] });
-    await t.platform.mailboxes.append(writerBox.id, 'Archive', Buffer.from('Subject: b\r\n\r\nx\r\n'), { flags: ['k4', 'k5'] });
-    const { uid } = await t.platform.mailboxes.append(writerBox.id, 'INBOX', Buffer.from('Subject: c\r\n\r\nx\r\n'), { flags: ['autre'] });
+    await t.platform.mailboxes.append(writerBox.id, 'Archive', Buffer.from('Subject: a\r\n\r\nx\r\n'), {
+      flags: ['k1', 'k2', 'k3'],
+    });
+    await t.platform.mailboxes.append(writerBox.id, 'Archive', Buffer.from('Subject: b\r\n\r\nx\r\n'), {
+      flags: ['k4', 'k5'],
+    });
+    const { uid } = await t.platform.mailboxes.append(writerBox.id, 'INBOX', Buffer.from('Subject: c\r\n\r\nx\r\n'), {
+      flags: ['autre'],
+    });
     await w.get('/webmail/dossier?d=INBOX');
-    const moved = await w.post('/webmail/actions', { d: 'INBOX', [`m${uid}`]: '1', action: 'deplacer', cible: archive.name });
+    const moved = await w.post('/webmail/actions', {
+      d: 'INBOX',
+      [`m${uid}`]: '1',
+      action: 'deplacer',
+      cible: archive.name,
+    });
     expect(moved.status).toBe(303);
     const page = await w.get(moved.headers.get('location')!);
     expect(page.text).toContain('le dossier de destination a atteint le nombre maximal de mots-clés');
@@ -377,7 +445,22 @@ describe('TLS renegotiation', () => {
   async function renegotiate(protocol: 'imap' | 'smtp'): Promise<{ output: string }> {
     const e = t.endpoint('psc');
     const port = protocol === 'imap' ? e.imapPort : e.smtpPort;
-    const child = spawn('openssl', ['s_client', '-connect', `${e.address}:${port}`, '-starttls', protocol, '-tls1_2', '-servername', e.host, '-CAfile', trust], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(
+      'openssl',
+      [
+        's_client',
+        '-connect',
+        `${e.address}:${port}`,
+        '-starttls',
+        protocol,
+        '-tls1_2',
+        '-servername',
+        e.host,
+        '-CAfile',
+        trust,
+      ],
+      { stdio: ['pipe', 'pipe', 'pipe'] },
+    );
     let output = '';
     child.stdout.on('data', (c: Buffer) => (output += c.toString()));
     child.stderr.on('data', (c: Buffer) => (output += c.toString()));
@@ -397,15 +480,18 @@ describe('TLS renegotiation', () => {
     return { output };
   }
 
-  it.each(['imap', 'smtp'] as const)('refuses a renegotiation asked by an %s client, records it and ends the session', async (protocol) => {
-    const since = Date.now();
-    const { output } = await renegotiate(protocol);
-    expect(output).toContain('RENEGOTIATING');
-    expect(output).toMatch(/no renegotiation/);
-    const isNew = (o: Observation) => o.at >= since;
-    const attempt = await waitFor(t.platform.journal, { kind: 'tls.renegotiation', protocol }, isNew);
-    expect(attempt.data).toEqual({ refused: true, error: 'ERR_TLS_RENEGOTIATION_DISABLED' });
-    const closed = await waitFor(t.platform.journal, { kind: 'session.close', sessionId: attempt.sessionId! });
-    expect(closed.data).toMatchObject({ by: 'server', reason: 'TLS renegotiation refused', tls: true });
-  });
+  it.each(['imap', 'smtp'] as const)(
+    'refuses a renegotiation asked by an %s client, records it and ends the session',
+    async (protocol) => {
+      const since = Date.now();
+      const { output } = await renegotiate(protocol);
+      expect(output).toContain('RENEGOTIATING');
+      expect(output).toMatch(/no renegotiation/);
+      const isNew = (o: Observation) => o.at >= since;
+      const attempt = await waitFor(t.platform.journal, { kind: 'tls.renegotiation', protocol }, isNew);
+      expect(attempt.data).toEqual({ refused: true, error: 'ERR_TLS_RENEGOTIATION_DISABLED' });
+      const closed = await waitFor(t.platform.journal, { kind: 'session.close', sessionId: attempt.sessionId! });
+      expect(closed.data).toMatchObject({ by: 'server', reason: 'TLS renegotiation refused', tls: true });
+    },
+  );
 });

@@ -38,9 +38,16 @@ let context: LpsContext;
 beforeAll(async () => {
   // Short-lived tokens and no clock skew, so that the expired-token fault waits seconds, not minutes; the
   // reconnections of the reopen jobs then need a refreshed token, as they would after two minutes.
-  t = await startTestPlatform({ psc: { accessTokenTtlSeconds: 10, clockSkewSeconds: 0 }, runner: { reopenImapDelaySeconds: 1 } });
+  t = await startTestPlatform({
+    psc: { accessTokenTtlSeconds: 10, clockSkewSeconds: 0 },
+    runner: { reopenImapDelaySeconds: 1 },
+  });
   const { mailDomain, patientDomain } = t.config;
-  await t.platform.identity.psc.simulator!.identities.create({ idnat: IDNAT_PSC, givenName: 'Claire', familyName: 'Moreau' });
+  await t.platform.identity.psc.simulator!.identities.create({
+    idnat: IDNAT_PSC,
+    givenName: 'Claire',
+    familyName: 'Moreau',
+  });
   await t.platform.mailboxes.create(`${IDNAT_PSC}@${mailDomain}`, 'personal');
   await t.platform.mailboxes.create(`${IDNAT_ORG}@${mailDomain}`, 'applicative');
   const own = await t.platform.pki.issueClientCertificate(IDNAT_ORG);
@@ -59,7 +66,15 @@ beforeAll(async () => {
     account,
     endpoints: endpointListing(t.config),
     trust: t.platform.pki.trustBundlePem(),
-    tokens: new PscTokenSource({ discoveryUrl: t.platform.identity.psc.discoveryUrl, clientId: TOOLS_CLIENT_ID, clientSecret: secret, idnat: IDNAT_PSC }, t.config.psc.clockSkewSeconds),
+    tokens: new PscTokenSource(
+      {
+        discoveryUrl: t.platform.identity.psc.discoveryUrl,
+        clientId: TOOLS_CLIENT_ID,
+        clientSecret: secret,
+        idnat: IDNAT_PSC,
+      },
+      t.config.psc.clockSkewSeconds,
+    ),
     passwords: Object.fromEntries(await passwordsOf(t, [account.personalMailbox!, account.applicativeMailbox!])),
     reopenDelaySeconds: t.config.runner.reopenImapDelaySeconds,
     foreignClientCertificate: { certPem: foreign.chainPem, keyPem: foreign.keyPem },
@@ -72,9 +87,16 @@ afterAll(async () => {
 });
 
 /** Plays a job as the runner would have it: the reopen close armed, then the journal of the play judged. */
-async function playAndJudge(job: UnitJob, options: PlayOptions, ip: string | null): Promise<{ report: LpsReport; judgement: Judgement }> {
+async function playAndJudge(
+  job: UnitJob,
+  options: PlayOptions,
+  ip: string | null,
+): Promise<{ report: LpsReport; judgement: Judgement }> {
   // What the runner arms for the job's window (the reopen jobs' server-side close), as it arms it.
-  const armed = kindOf(job).beforeWindow?.(job, account, { armClose: (trigger) => t.platform.sessions.armClose(trigger), runner: t.config.runner });
+  const armed = kindOf(job).beforeWindow?.(job, account, {
+    armClose: (trigger) => t.platform.sessions.armClose(trigger),
+    runner: t.config.runner,
+  });
   try {
     const report = await playJob(job.id, context, options);
     return { report, judgement: await judge(job, report, ip) };
@@ -86,15 +108,29 @@ async function playAndJudge(job: UnitJob, options: PlayOptions, ip: string | nul
 async function judge(job: UnitJob, report: LpsReport, ip: string | null): Promise<Judgement> {
   // The endpoints record asynchronously: the window ends once every session the play opened is closed.
   for (const connection of report.connections) {
-    await waitFor(t.platform.journal, { kind: 'session.close', since: report.startedAt }, (o) => o.clientPort === connection.localPort);
+    await waitFor(
+      t.platform.journal,
+      { kind: 'session.close', since: report.startedAt },
+      (o) => o.clientPort === connection.localPort,
+    );
   }
   const window = { start: report.startedAt, end: Date.now() };
-  const observations = attributable(job, account, ip, await t.platform.journal.query({ since: window.start, until: window.end }));
+  const observations = attributable(
+    job,
+    account,
+    ip,
+    await t.platform.journal.query({ since: window.start, until: window.end }),
+  );
   return kindOf(job).judge({ job, account, ip, window, observations, final: true });
 }
 
 function describeJudgement(judgement: Judgement, report: LpsReport): string {
-  return [`verdict ${judgement.status}`, ...judgement.checks.map((c) => `${c.outcome} ${c.id}: ${c.detail}`), '— LPS:', ...report.steps.map((s) => s.text)].join('\n');
+  return [
+    `verdict ${judgement.status}`,
+    ...judgement.checks.map((c) => `${c.outcome} ${c.id}: ${c.detail}`),
+    '— LPS:',
+    ...report.steps.map((s) => s.text),
+  ].join('\n');
 }
 
 async function conformant(job: UnitJob) {
@@ -147,7 +183,10 @@ describe('each fault makes the job KO on the check it names', () => {
 
   it('credentials sent to a refused server are a critical failure', async () => {
     const { judgement } = await playAndJudge(findJob('psc-nonigc-imap')!, { fault: 'accept-bad-certificate' }, IP);
-    expect(judgement.checks.find((c) => c.id === 'certificate-refused')).toMatchObject({ outcome: 'fail', critical: true });
+    expect(judgement.checks.find((c) => c.id === 'certificate-refused')).toMatchObject({
+      outcome: 'fail',
+      critical: true,
+    });
   });
 });
 
@@ -156,7 +195,12 @@ describe('nothing played', () => {
     const job = findJob('psc-expired-imap')!;
     const start = Date.now();
     const window = { start, end: start + 1 };
-    const observations = attributable(job, account, IP, await t.platform.journal.query({ since: window.start, until: window.end }));
+    const observations = attributable(
+      job,
+      account,
+      IP,
+      await t.platform.journal.query({ since: window.start, until: window.end }),
+    );
     expect(kindOf(job).judge({ job, account, ip: IP, window, observations, final: true }).status).toBe('INCONCLUSIVE');
   });
 
@@ -169,7 +213,11 @@ describe('nothing played', () => {
 
   it('sends a token whose payload is not JSON, its expiry unknown, instead of stopping on an error', async () => {
     const notJson = `eyJhbGciOiJSUzI1NiJ9.${Buffer.from('not json').toString('base64url')}.c2ln`;
-    const tokens: TokenSource = { access: async () => notJson, idToken: async () => notJson, expiredAccess: async () => notJson };
+    const tokens: TokenSource = {
+      access: async () => notJson,
+      idToken: async () => notJson,
+      expiredAccess: async () => notJson,
+    };
     const report = await playJob('psc-auth-smtp', { ...context, tokens });
     expect(report.steps.find((s) => s.action === 'token')?.text).toMatch(/expire à —/);
     expect(report.steps.filter((s) => s.action === 'error')).toEqual([]);
@@ -187,7 +235,9 @@ function fakeRunner(id: number): Runner {
     config: t.config,
     journal: t.platform.journal,
     store: new ExecutionStore(t.platform.store.db),
-    accounts: { find: async (accountId) => (accountId === id ? { ...account, id, runnerUserId: 'LPSREF000001' } : undefined) },
+    accounts: {
+      find: async (accountId) => (accountId === id ? { ...account, id, runnerUserId: 'LPSREF000001' } : undefined),
+    },
     sessions: t.platform.sessions,
     log: silentLogger,
   });
@@ -198,14 +248,25 @@ describe('motco lps', () => {
   const cli = async (...args: string[]) => {
     const out: string[] = [];
     const err: string[] = [];
-    const code = await lps({ args: [...args, '--data', t.dataDir, '--config', configFile], out: (s) => out.push(s), err: (s) => err.push(s) });
+    const code = await lps({
+      args: [...args, '--data', t.dataDir, '--config', configFile],
+      out: (s) => out.push(s),
+      err: (s) => err.push(s),
+    });
     return { code, out: out.join('\n'), err: err.join('\n') };
   };
 
   beforeAll(() => {
     // The settings the test platform runs with, as an operator's configuration file.
     configFile = path.join(t.dataDir, 'lps-test.config.json');
-    writeFileSync(configFile, JSON.stringify({ portBase: t.config.portBase, psc: { accessTokenTtlSeconds: 10, clockSkewSeconds: 0 }, runner: { reopenImapDelaySeconds: 1 } }));
+    writeFileSync(
+      configFile,
+      JSON.stringify({
+        portBase: t.config.portBase,
+        psc: { accessTokenTtlSeconds: 10, clockSkewSeconds: 0 },
+        runner: { reopenImapDelaySeconds: 1 },
+      }),
+    );
   });
 
   it('plays a folder for an account described by flags, its certificate read from the data folder', async () => {
@@ -219,16 +280,34 @@ describe('motco lps', () => {
   });
 
   it('plays a fault and prints the report as JSON', async () => {
-    const { code, out } = await cli('psc-auth-smtp', '--account', NIL, '--idnat-psc', IDNAT_PSC, '--fault', 'wrong-user', '--json');
+    const { code, out } = await cli(
+      'psc-auth-smtp',
+      '--account',
+      NIL,
+      '--idnat-psc',
+      IDNAT_PSC,
+      '--fault',
+      'wrong-user',
+      '--json',
+    );
     expect(code).toBe(0);
     const report = JSON.parse(out) as LpsReport;
-    expect(report).toMatchObject({ jobId: 'psc-auth-smtp', fault: 'wrong-user', completed: true, expected: { verdict: 'KO', check: 'user' } });
-    expect(report.steps.map((s) => s.text)).toContain('AUTH XOAUTH2 <réponse initiale> → 334 eyJzdGF0dXMiOiI0MDEiLCJzY2hlbWVzIjoiYmVhcmVyIiwic2NvcGUiOiJtYWlsIn0=');
+    expect(report).toMatchObject({
+      jobId: 'psc-auth-smtp',
+      fault: 'wrong-user',
+      completed: true,
+      expected: { verdict: 'KO', check: 'user' },
+    });
+    expect(report.steps.map((s) => s.text)).toContain(
+      'AUTH XOAUTH2 <réponse initiale> → 334 eyJzdGF0dXMiOiI0MDEiLCJzY2hlbWVzIjoiYmVhcmVyIiwic2NvcGUiOiJtYWlsIn0=',
+    );
   });
 
   it('says when it cannot play: unknown account, fault that does not apply', async () => {
     expect((await cli('psc-auth-smtp', '--account', 'NIL-INCONNU')).code).toBe(2);
-    await expect(cli('psc-auth-smtp', '--account', NIL, '--idnat-psc', IDNAT_PSC, '--fault', 'missing-mes')).rejects.toThrow(/ne s’applique pas/);
+    await expect(
+      cli('psc-auth-smtp', '--account', NIL, '--idnat-psc', IDNAT_PSC, '--fault', 'missing-mes'),
+    ).rejects.toThrow(/ne s’applique pas/);
   });
 
   describe('an account of the accounts service', () => {
@@ -237,9 +316,19 @@ describe('motco lps', () => {
     let id: number;
 
     beforeAll(async () => {
-      await t.platform.identity.psc.simulator!.identities.create({ idnat: SVC_PSC, givenName: 'Hugo', familyName: 'Lambert' });
-      const organisation = await t.platform.users.createOrganisation({ raisonSociale: 'Éditeur LPS', immatriculation: '33333333300033' });
-      const created = await t.platform.accounts.create({ nil: 'NIL-SVC', idnatPsc: SVC_PSC, idnatAuthCli: SVC_ORG }, { organisationId: organisation.id, by: 'test' });
+      await t.platform.identity.psc.simulator!.identities.create({
+        idnat: SVC_PSC,
+        givenName: 'Hugo',
+        familyName: 'Lambert',
+      });
+      const organisation = await t.platform.users.createOrganisation({
+        raisonSociale: 'Éditeur LPS',
+        immatriculation: '33333333300033',
+      });
+      const created = await t.platform.accounts.create(
+        { nil: 'NIL-SVC', idnatPsc: SVC_PSC, idnatAuthCli: SVC_ORG },
+        { organisationId: organisation.id, by: 'test' },
+      );
       if (!created.ok) throw new Error(JSON.stringify(created.errors));
       id = created.account.id;
     });
@@ -248,12 +337,23 @@ describe('motco lps', () => {
       const { code, out } = await cli('MSS-LPS-SEGUR-APP', '--account', 'NIL-SVC', '--json');
       expect(code).toBe(0);
       const reports = out.split('\n').map((line) => JSON.parse(line) as LpsReport);
-      expect(reports.map((r) => [r.jobId, r.completed])).toEqual([['authcli-auth-imap', true], ['authcli-auth-smtp', true]]);
-      expect(reports[0]!.steps.some((s) => s.text.includes(`AUTHENTICATE PLAIN`) && s.text.includes('Authenticated'))).toBe(true);
+      expect(reports.map((r) => [r.jobId, r.completed])).toEqual([
+        ['authcli-auth-imap', true],
+        ['authcli-auth-smtp', true],
+      ]);
+      expect(
+        reports[0]!.steps.some((s) => s.text.includes(`AUTHENTICATE PLAIN`) && s.text.includes('Authenticated')),
+      ).toBe(true);
     });
 
     it('follows its execution on the platform’s own runner: OK', async () => {
-      const started = await t.platform.runner.start({ accountId: id, target: 'psc-patient-smtp', delai: 20, ip: IP, startedBy: 'test' });
+      const started = await t.platform.runner.start({
+        accountId: id,
+        target: 'psc-patient-smtp',
+        delai: 20,
+        ip: IP,
+        startedBy: 'test',
+      });
       if (!started.ok) throw new Error(JSON.stringify(started.errors));
       const { code, out } = await cli('--follow', String(started.execution.id), '--account', 'NIL-SVC');
       expect(code).toBe(0);
@@ -263,7 +363,13 @@ describe('motco lps', () => {
 
     it('does not follow another account’s execution', async () => {
       const runner = fakeRunner(id + 1000);
-      const other = await runner.start({ accountId: id + 1000, target: 'psc-tls-smtp', delai: 10, ip: IP, startedBy: 'test' });
+      const other = await runner.start({
+        accountId: id + 1000,
+        target: 'psc-tls-smtp',
+        delai: 10,
+        ip: IP,
+        startedBy: 'test',
+      });
       if (!other.ok) throw new Error(JSON.stringify(other.errors));
       try {
         const { code, err } = await cli('--follow', String(other.execution.id), '--account', 'NIL-SVC');
@@ -276,14 +382,20 @@ describe('motco lps', () => {
   });
 
   describe('--follow', () => {
-
     it.each([
       ['a global job', 'MSS-LPS-SEGUR-PER-ORG-1', ['psc-auth-imap', 'psc-auth-smtp']],
       ['a reopen job, whose close the runner arms', 'psc-reopen-imap', ['psc-reopen-imap']],
     ])('follows %s, playing each unit while the runner listens: OK', async (_, target, units) => {
       const started = await fakeRunner(1).start({ accountId: 1, target, delai: 20, ip: IP, startedBy: 'test' });
       if (!started.ok) throw new Error(JSON.stringify(started.errors));
-      const { code, out } = await cli('--follow', String(started.execution.id), '--account', NIL, '--idnat-psc', IDNAT_PSC);
+      const { code, out } = await cli(
+        '--follow',
+        String(started.execution.id),
+        '--account',
+        NIL,
+        '--idnat-psc',
+        IDNAT_PSC,
+      );
       expect(code).toBe(0);
       for (const id of units) expect(out).toContain(`[${id}] — LPS conforme`);
       const execution = await new ExecutionStore(t.platform.store.db).get(started.execution.id);

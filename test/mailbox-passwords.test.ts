@@ -35,7 +35,11 @@ beforeAll(async () => {
   trust = path.join(files, 'roots.pem');
   writeFileSync(trust, t.platform.pki.trustBundlePem());
   owner = await vendor(t.platform, { login: 'proprietaire', immatriculation: '77777777700077' });
-  const created = await owner.api('POST', '/accounts', { nil: 'BAL-MDP', idnatPsc: '810000000777', idnatAuthCli: '10123456700' });
+  const created = await owner.api('POST', '/accounts', {
+    nil: 'BAL-MDP',
+    idnatPsc: '810000000777',
+    idnatAuthCli: '10123456700',
+  });
   expect(created.status, JSON.stringify(created.body)).toBe(201);
   accountId = created.body.id;
   personal = created.body.mailboxes.personal;
@@ -47,7 +51,12 @@ afterAll(async () => {
   if (files) rmSync(files, { recursive: true, force: true });
 });
 
-const passwords = async () => (await owner.api('GET', `/accounts/${accountId}`)).body.passwords as { personal: string; applicative: string; patient: string };
+const passwords = async () =>
+  (await owner.api('GET', `/accounts/${accountId}`)).body.passwords as {
+    personal: string;
+    applicative: string;
+    patient: string;
+  };
 
 type Job = Record<string, unknown>;
 const python = async (client: 'imap' | 'smtp', job: Job) => {
@@ -55,21 +64,44 @@ const python = async (client: 'imap' | 'smtp', job: Job) => {
   expect(r.stderr).toBe('');
   return JSON.parse(r.stdout) as Record<string, any>;
 };
-const imap = (id: 'psc' | 'org', job: Job) => python('imap', { host: t.endpoint(id).address, port: t.endpoint(id).imapPort, cafile: trust, steps: [['select', 'INBOX']], ...job });
-const smtp = (id: 'psc' | 'org', job: Job) => python('smtp', { host: t.endpoint(id).address, port: t.endpoint(id).smtpPort, cafile: trust, mechanism: 'PLAIN', ...job });
+const imap = (id: 'psc' | 'org', job: Job) =>
+  python('imap', {
+    host: t.endpoint(id).address,
+    port: t.endpoint(id).imapPort,
+    cafile: trust,
+    steps: [['select', 'INBOX']],
+    ...job,
+  });
+const smtp = (id: 'psc' | 'org', job: Job) =>
+  python('smtp', {
+    host: t.endpoint(id).address,
+    port: t.endpoint(id).smtpPort,
+    cafile: trust,
+    mechanism: 'PLAIN',
+    ...job,
+  });
 /** The journal's verdict on the latest authentication of `user` on an endpoint. */
-const lastAuth = (endpoint: string, user: string, reason: string) => waitFor(t.platform.journal, { kind: 'auth', endpoint }, (o) => o.data.user === user && o.data.reason === reason);
+const lastAuth = (endpoint: string, user: string, reason: string) =>
+  waitFor(t.platform.journal, { kind: 'auth', endpoint }, (o) => o.data.user === user && o.data.reason === reason);
 
 describe('a stranger who knows the address', () => {
   it('is refused over IMAP and SMTP with a guess and with the manual’s shared password, which the platform no longer sets', async () => {
     expect(t.config.webmailPassword).toBeUndefined();
     for (const password of [SHARED, 'devine']) {
-      expect(await imap('psc', { mechanism: 'LOGIN', user: personal, password })).toMatchObject({ ok: false, error: 'imap', stage: 'auth' });
+      expect(await imap('psc', { mechanism: 'LOGIN', user: personal, password })).toMatchObject({
+        ok: false,
+        error: 'imap',
+        stage: 'auth',
+      });
       expect(await smtp('psc', { user: personal, password })).toMatchObject({ ok: false, error: 'smtp', code: 535 });
     }
     expect((await lastAuth('psc', personal, 'bad_password')).data).toMatchObject({ outcome: 'failure' });
     // Nor through the webmail: its password form does not exist without the setting.
-    const form = await fetch(`${t.config.publicUrl}/webmail/connexion`, { method: 'POST', body: new URLSearchParams({ adresse: personal, motdepasse: SHARED }), redirect: 'manual' });
+    const form = await fetch(`${t.config.publicUrl}/webmail/connexion`, {
+      method: 'POST',
+      body: new URLSearchParams({ adresse: personal, motdepasse: SHARED }),
+      redirect: 'manual',
+    });
     expect(form.status).toBe(404);
   });
 });
@@ -78,12 +110,44 @@ describe('the mailbox’s own password', () => {
   it('opens it over IMAP (imaplib LOGIN) and SMTP (smtplib AUTH PLAIN, curl) on psc', async () => {
     const { personal: password } = await passwords();
     expect(password).toMatch(/^([a-z2-9]{4}-){6}[a-z2-9]{4}$/);
-    expect(await imap('psc', { mechanism: 'LOGIN', user: personal, password })).toMatchObject({ ok: true, steps: [['OK', [expect.any(String)]]] });
-    expect((await lastAuth('psc', personal, 'password')).data).toMatchObject({ outcome: 'success', mechanism: 'LOGIN-COMMAND' });
-    const sent = await smtp('psc', { user: personal, password, from: personal, to: [personal], message: 'Subject: par smtplib\r\n\r\ncorps\r\n' });
+    expect(await imap('psc', { mechanism: 'LOGIN', user: personal, password })).toMatchObject({
+      ok: true,
+      steps: [['OK', [expect.any(String)]]],
+    });
+    expect((await lastAuth('psc', personal, 'password')).data).toMatchObject({
+      outcome: 'success',
+      mechanism: 'LOGIN-COMMAND',
+    });
+    const sent = await smtp('psc', {
+      user: personal,
+      password,
+      from: personal,
+      to: [personal],
+      message: 'Subject: par smtplib\r\n\r\ncorps\r\n',
+    });
     expect(sent).toMatchObject({ ok: true, auth: [235, expect.any(String)], refused: {} });
     const e = t.endpoint('psc');
-    const curl = await run('curl', ['-sS', '--ssl-reqd', '--cacert', trust, '--connect-to', `${e.host}:${e.smtpPort}:${e.address}:${e.smtpPort}`, `smtp://${e.host}:${e.smtpPort}`, '--user', `${personal}:${password}`, '--mail-from', personal, '--mail-rcpt', personal, '-T', '-'], { input: 'Subject: par curl\r\n\r\ncorps\r\n' });
+    const curl = await run(
+      'curl',
+      [
+        '-sS',
+        '--ssl-reqd',
+        '--cacert',
+        trust,
+        '--connect-to',
+        `${e.host}:${e.smtpPort}:${e.address}:${e.smtpPort}`,
+        `smtp://${e.host}:${e.smtpPort}`,
+        '--user',
+        `${personal}:${password}`,
+        '--mail-from',
+        personal,
+        '--mail-rcpt',
+        personal,
+        '-T',
+        '-',
+      ],
+      { input: 'Subject: par curl\r\n\r\ncorps\r\n' },
+    );
     expect(curl.code, curl.stderr).toBe(0);
   });
 
@@ -91,32 +155,64 @@ describe('the mailbox’s own password', () => {
     const { applicative: password } = await passwords();
     expect(await imap('psc', { mechanism: 'LOGIN', user: applicative, password })).toMatchObject({ ok: true });
     // org: the right password without a certificate is refused, over IMAP and SMTP alike.
-    expect(await imap('org', { mechanism: 'LOGIN', user: applicative, password })).toMatchObject({ ok: false, error: 'imap' });
+    expect(await imap('org', { mechanism: 'LOGIN', user: applicative, password })).toMatchObject({
+      ok: false,
+      error: 'imap',
+    });
     expect(await smtp('org', { user: applicative, password })).toMatchObject({ ok: false, error: 'smtp', code: 535 });
-    expect((await lastAuth('org', applicative, 'client_certificate_required')).data).toMatchObject({ outcome: 'failure' });
+    expect((await lastAuth('org', applicative, 'client_certificate_required')).data).toMatchObject({
+      outcome: 'failure',
+    });
     // With the account's certificate (OU = its IdNat AUTH_CLI) org opens it, the password field being no matter.
     const own = (await t.platform.accounts.get(accountId))!.certificate!.files;
-    expect(await imap('org', { mechanism: 'LOGIN', user: applicative, password: 'sans importance', certfile: own.chain, keyfile: own.key })).toMatchObject({ ok: true });
-    expect(await smtp('org', { user: applicative, password, certfile: own.chain, keyfile: own.key })).toMatchObject({ ok: true, auth: [235, expect.any(String)] });
-    expect((await lastAuth('org', applicative, 'client_certificate')).data).toMatchObject({ outcome: 'success', certificateOu: '10123456700' });
+    expect(
+      await imap('org', {
+        mechanism: 'LOGIN',
+        user: applicative,
+        password: 'sans importance',
+        certfile: own.chain,
+        keyfile: own.key,
+      }),
+    ).toMatchObject({ ok: true });
+    expect(await smtp('org', { user: applicative, password, certfile: own.chain, keyfile: own.key })).toMatchObject({
+      ok: true,
+      auth: [235, expect.any(String)],
+    });
+    expect((await lastAuth('org', applicative, 'client_certificate')).data).toMatchObject({
+      outcome: 'success',
+      certificateOu: '10123456700',
+    });
     // Another structure's certificate, with the right password: refused.
     const foreign = (await t.platform.pki.issueClientCertificate('10999000111')).files;
-    expect(await smtp('org', { user: applicative, password, certfile: foreign.chain, keyfile: foreign.key })).toMatchObject({ ok: false, code: 535 });
-    expect((await lastAuth('org', applicative, 'certificate_ou_mismatch')).data).toMatchObject({ outcome: 'failure', certificateOu: '10999000111' });
+    expect(
+      await smtp('org', { user: applicative, password, certfile: foreign.chain, keyfile: foreign.key }),
+    ).toMatchObject({ ok: false, code: 535 });
+    expect((await lastAuth('org', applicative, 'certificate_ou_mismatch')).data).toMatchObject({
+      outcome: 'failure',
+      certificateOu: '10999000111',
+    });
     // A personal mailbox keeps its password on org (only applicative mailboxes need the certificate).
-    expect(await imap('org', { mechanism: 'LOGIN', user: personal, password: (await passwords()).personal })).toMatchObject({ ok: true });
+    expect(
+      await imap('org', { mechanism: 'LOGIN', user: personal, password: (await passwords()).personal }),
+    ).toMatchObject({ ok: true });
   });
 });
 
 describe('who reads and renews the passwords', () => {
   it('gives them to the account’s vendor only, and names no server file in any answer', async () => {
     const mine = (await owner.api('GET', `/accounts/${accountId}`)).body;
-    expect(mine.passwords).toEqual({ personal: expect.any(String), applicative: expect.any(String), patient: expect.any(String) });
+    expect(mine.passwords).toEqual({
+      personal: expect.any(String),
+      applicative: expect.any(String),
+      patient: expect.any(String),
+    });
     expect(new Set(Object.values(mine.passwords)).size).toBe(3);
     const admin = await staff(t.platform, 'operateur', 'admin');
     const seen = (await admin.api('GET', `/accounts/${accountId}`)).body;
     expect(seen.passwords).toBeNull();
-    expect((await admin.api('GET', '/accounts')).body.accounts.every((a: { passwords: unknown }) => a.passwords === null)).toBe(true);
+    expect(
+      (await admin.api('GET', '/accounts')).body.accounts.every((a: { passwords: unknown }) => a.passwords === null),
+    ).toBe(true);
     const other = await vendor(t.platform, { login: 'concurrent', immatriculation: '88888888800088' });
     expect((await other.api('GET', `/accounts/${accountId}`)).status).toBe(404);
     expect((await other.api('POST', `/accounts/${accountId}/mailboxes/personal/password`)).status).toBe(404);
@@ -132,10 +228,17 @@ describe('who reads and renews the passwords', () => {
     expect(renewed.status).toBe(200);
     expect(renewed.body.passwords.personal).not.toBe(before.personal);
     expect(renewed.body.passwords.applicative).toBe(before.applicative);
-    expect(await imap('psc', { mechanism: 'LOGIN', user: personal, password: before.personal })).toMatchObject({ ok: false, error: 'imap' });
-    expect(await imap('psc', { mechanism: 'LOGIN', user: personal, password: renewed.body.passwords.personal })).toMatchObject({ ok: true });
+    expect(await imap('psc', { mechanism: 'LOGIN', user: personal, password: before.personal })).toMatchObject({
+      ok: false,
+      error: 'imap',
+    });
+    expect(
+      await imap('psc', { mechanism: 'LOGIN', user: personal, password: renewed.body.passwords.personal }),
+    ).toMatchObject({ ok: true });
     const document = (await owner.api('GET', '/openapi.json')).body;
-    expect(document.paths['/api/v1/accounts/{id}/mailboxes/{role}/password'].post.operationId).toBe('renewMailboxPassword');
+    expect(document.paths['/api/v1/accounts/{id}/mailboxes/{role}/password'].post.operationId).toBe(
+      'renewMailboxPassword',
+    );
   });
 
   it('shows them with `motco account show --json` and renews one with `motco account renew-password`', async () => {
@@ -160,7 +263,11 @@ describe('the manual’s shared password as an explicit setting', () => {
     const dataDir = testDataDir('motco-shared-');
     const lines: string[] = [];
     const log = createLogger('info', {}, (line) => lines.push(line));
-    const config = loadConfig({ env: { MOTCO_WEBMAIL_PASSWORD: SHARED }, cwd: dataDir, overrides: { dataDir, portBase: randomPortBase() } });
+    const config = loadConfig({
+      env: { MOTCO_WEBMAIL_PASSWORD: SHARED },
+      cwd: dataDir,
+      overrides: { dataDir, portBase: randomPortBase() },
+    });
     const warned = () => lines.some((l) => l.includes('WARN') && l.includes('webmailPassword'));
     try {
       const first = await startPlatform(config, { log });
@@ -179,7 +286,14 @@ describe('the manual’s shared password as an explicit setting', () => {
         const e = config.endpoints.find((x) => x.id === 'psc')!;
         const own = (await second.mailboxes.password((await second.mailboxes.find(box))!.id))!;
         for (const password of [SHARED, own]) {
-          const result = await python('imap', { host: e.address, port: e.imapPort, cafile: trust, mechanism: 'LOGIN', user: box, password });
+          const result = await python('imap', {
+            host: e.address,
+            port: e.imapPort,
+            cafile: trust,
+            mechanism: 'LOGIN',
+            user: box,
+            password,
+          });
           expect(result, password).toMatchObject({ ok: true });
         }
       } finally {
@@ -195,20 +309,31 @@ describe('migration of a store whose mailboxes had no password', () => {
   it('gives each mailbox created before its own password', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'motco-passwords-migration-'));
     try {
-      const db = new Kysely<any>({ dialect: new SqliteDialect({ database: new Sqlite(path.join(dir, 'motco.sqlite')) }) });
+      const db = new Kysely<any>({
+        dialect: new SqliteDialect({ database: new Sqlite(path.join(dir, 'motco.sqlite')) }),
+      });
       const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations('sqlite') } });
       expect((await migrator.migrateTo('0005_execution_account')).error).toBeUndefined();
-      for (const local of ['810000000901', '810000000902']) await db.insertInto('mailboxes').values({ address: `${local}@mail.test`, type: 'personal', idnat: local, created_at: Date.now() }).execute();
+      for (const local of ['810000000901', '810000000902'])
+        await db
+          .insertInto('mailboxes')
+          .values({ address: `${local}@mail.test`, type: 'personal', idnat: local, created_at: Date.now() })
+          .execute();
       await db.destroy();
 
       const store = await openStore({ dataDir: dir });
       try {
         const mailboxes = new MailboxStore(store.db, { mail: 'mail.test', patient: 'patient.mail.test' });
         const found = await Promise.all((await mailboxes.list()).map((m) => mailboxes.password(m.id)));
-        expect(found).toEqual([expect.stringMatching(/^([a-z2-9]{4}-){6}[a-z2-9]{4}$/), expect.stringMatching(/^([a-z2-9]{4}-){6}[a-z2-9]{4}$/)]);
+        expect(found).toEqual([
+          expect.stringMatching(/^([a-z2-9]{4}-){6}[a-z2-9]{4}$/),
+          expect.stringMatching(/^([a-z2-9]{4}-){6}[a-z2-9]{4}$/),
+        ]);
         expect(found[0]).not.toBe(found[1]);
         // Read as stored, not drawn on the first read.
-        expect((await store.db.selectFrom('mailboxes').select('password').execute()).map((r) => r.password)).toEqual(found);
+        expect((await store.db.selectFrom('mailboxes').select('password').execute()).map((r) => r.password)).toEqual(
+          found,
+        );
       } finally {
         await store.close();
       }

@@ -35,17 +35,55 @@ afterAll(async () => {
 describe('ocspStapled records what the client received', () => {
   it.each([
     // One loopback source address per case, to find its session in the journal.
-    ['TLS 1.2 with status_request', '127.0.0.31', ['-tls1_2', '-status'], 'TLSv1.2', { requested: true, stapled: true, helloRetry: false }],
-    ['TLS 1.3 through a HelloRetryRequest', '127.0.0.32', ['-tls1_3', '-status', '-groups', 'X25519:P-256'], 'TLSv1.3', { requested: true, stapled: true, helloRetry: true }],
-    ['TLS 1.3 with an accepted key share', '127.0.0.33', ['-tls1_3', '-status', '-groups', 'P-256'], 'TLSv1.3', { requested: true, stapled: true, helloRetry: false }],
-    ['TLS 1.2 without status_request', '127.0.0.34', ['-tls1_2'], 'TLSv1.2', { requested: false, stapled: false, helloRetry: false }],
+    [
+      'TLS 1.2 with status_request',
+      '127.0.0.31',
+      ['-tls1_2', '-status'],
+      'TLSv1.2',
+      { requested: true, stapled: true, helloRetry: false },
+    ],
+    [
+      'TLS 1.3 through a HelloRetryRequest',
+      '127.0.0.32',
+      ['-tls1_3', '-status', '-groups', 'X25519:P-256'],
+      'TLSv1.3',
+      { requested: true, stapled: true, helloRetry: true },
+    ],
+    [
+      'TLS 1.3 with an accepted key share',
+      '127.0.0.33',
+      ['-tls1_3', '-status', '-groups', 'P-256'],
+      'TLSv1.3',
+      { requested: true, stapled: true, helloRetry: false },
+    ],
+    [
+      'TLS 1.2 without status_request',
+      '127.0.0.34',
+      ['-tls1_2'],
+      'TLSv1.2',
+      { requested: false, stapled: false, helloRetry: false },
+    ],
   ] as const)('%s', async (_, ip, flags, version, expected) => {
     const e = t.endpoint('psc-revoq');
-    const r = await run('openssl', ['s_client', '-connect', `${e.address}:${e.smtpPort}`, '-bind', `${ip}:0`, '-starttls', 'smtp', ...flags], { input: 'QUIT\r\n', timeoutMs: 20_000 });
+    const r = await run(
+      'openssl',
+      ['s_client', '-connect', `${e.address}:${e.smtpPort}`, '-bind', `${ip}:0`, '-starttls', 'smtp', ...flags],
+      { input: 'QUIT\r\n', timeoutMs: 20_000 },
+    );
     const received = /OCSP Response Status: successful/.test(r.stdout);
-    if ((flags as readonly string[]).includes('-status')) expect(r.stdout).toMatch(received ? /Cert Status: revoked/ : /OCSP response: no response sent/);
-    const established = await waitFor(t.platform.journal, { kind: 'tls.established', endpoint: 'psc-revoq', clientIp: ip });
-    expect(established.data).toMatchObject({ version, ocspRequested: expected.requested, ocspStapled: expected.stapled, helloRetry: expected.helloRetry });
+    if ((flags as readonly string[]).includes('-status'))
+      expect(r.stdout).toMatch(received ? /Cert Status: revoked/ : /OCSP response: no response sent/);
+    const established = await waitFor(t.platform.journal, {
+      kind: 'tls.established',
+      endpoint: 'psc-revoq',
+      clientIp: ip,
+    });
+    expect(established.data).toMatchObject({
+      version,
+      ocspRequested: expected.requested,
+      ocspStapled: expected.stapled,
+      helloRetry: expected.helloRetry,
+    });
     expect(received, r.stdout).toBe(expected.stapled);
   });
 });
@@ -57,11 +95,35 @@ describe('curl --cert-status without --tls-max', () => {
   ] as const)('gets the staple over TLS 1.3 on %s and refuses the revoked certificate', async (scheme, ip) => {
     const e = t.endpoint('psc-revoq');
     const port = scheme === 'smtp' ? e.smtpPort : e.imapPort;
-    const r = await run('curl', ['-sS', '--ssl-reqd', '--cert-status', '--cacert', trust, '--interface', ip, `${scheme}://${e.address}:${port}/`, '--user', 'x:y'], { timeoutMs: 20_000 });
+    const r = await run(
+      'curl',
+      [
+        '-sS',
+        '--ssl-reqd',
+        '--cert-status',
+        '--cacert',
+        trust,
+        '--interface',
+        ip,
+        `${scheme}://${e.address}:${port}/`,
+        '--user',
+        'x:y',
+      ],
+      { timeoutMs: 20_000 },
+    );
     expect(r.code, r.stderr).toBe(91); // CURLE_SSL_INVALIDCERTSTATUS: curl read the staple and saw "revoked"
     expect(r.stderr).toContain('revocation reason');
-    const established = await waitFor(t.platform.journal, { kind: 'tls.established', endpoint: 'psc-revoq', clientIp: ip });
-    expect(established.data).toMatchObject({ version: 'TLSv1.3', ocspRequested: true, ocspStapled: true, helloRetry: true });
+    const established = await waitFor(t.platform.journal, {
+      kind: 'tls.established',
+      endpoint: 'psc-revoq',
+      clientIp: ip,
+    });
+    expect(established.data).toMatchObject({
+      version: 'TLSv1.3',
+      ocspRequested: true,
+      ocspStapled: true,
+      helloRetry: true,
+    });
     const hello = await waitFor(t.platform.journal, { kind: 'tls.client_hello', endpoint: 'psc-revoq', clientIp: ip });
     expect(hello.data.keyShareGroups).toEqual(['x25519']);
   });
@@ -71,11 +133,33 @@ describe('a TLS 1.3 ClientHello offering X25519 alone', () => {
   it('is refused, journaled as no_shared_group, and explained in the live log and the verdict', async () => {
     const e = t.endpoint('psc');
     const ip = '127.0.0.37';
-    const r = await run('openssl', ['s_client', '-connect', `${e.address}:${e.smtpPort}`, '-bind', `${ip}:0`, '-starttls', 'smtp', '-tls1_3', '-groups', 'X25519'], { input: 'QUIT\r\n', timeoutMs: 20_000 });
+    const r = await run(
+      'openssl',
+      [
+        's_client',
+        '-connect',
+        `${e.address}:${e.smtpPort}`,
+        '-bind',
+        `${ip}:0`,
+        '-starttls',
+        'smtp',
+        '-tls1_3',
+        '-groups',
+        'X25519',
+      ],
+      { input: 'QUIT\r\n', timeoutMs: 20_000 },
+    );
     expect(r.stderr).toMatch(/alert handshake failure/);
     const failed = await waitFor(t.platform.journal, { kind: 'tls.failed', endpoint: 'psc', clientIp: ip });
-    expect(failed.data).toMatchObject({ stage: 'handshake', by: 'server', alert: null, reason: 'no_shared_group', offeredGroups: ['x25519'] });
-    const words = 'groupe X25519 seul proposé : la plateforme exige une courbe d’au moins 256 bits (P-256, P-384, P-521)';
+    expect(failed.data).toMatchObject({
+      stage: 'handshake',
+      by: 'server',
+      alert: null,
+      reason: 'no_shared_group',
+      offeredGroups: ['x25519'],
+    });
+    const words =
+      'groupe X25519 seul proposé : la plateforme exige une courbe d’au moins 256 bits (P-256, P-384, P-521)';
     expect(narrate(failed)).toContain(words);
     const session = sessionsOf(await t.platform.journal.query({ sessionId: failed.sessionId! }))[0]!;
     const version = judgeSession(session).find((c) => c.id === 'version');
@@ -85,7 +169,22 @@ describe('a TLS 1.3 ClientHello offering X25519 alone', () => {
   it('is not a refusal over TLS 1.2, where DHE needs no curve', async () => {
     const e = t.endpoint('psc');
     const ip = '127.0.0.38';
-    await run('openssl', ['s_client', '-connect', `${e.address}:${e.smtpPort}`, '-bind', `${ip}:0`, '-starttls', 'smtp', '-tls1_2', '-groups', 'X25519'], { input: 'QUIT\r\n', timeoutMs: 20_000 });
+    await run(
+      'openssl',
+      [
+        's_client',
+        '-connect',
+        `${e.address}:${e.smtpPort}`,
+        '-bind',
+        `${ip}:0`,
+        '-starttls',
+        'smtp',
+        '-tls1_2',
+        '-groups',
+        'X25519',
+      ],
+      { input: 'QUIT\r\n', timeoutMs: 20_000 },
+    );
     const established = await waitFor(t.platform.journal, { kind: 'tls.established', endpoint: 'psc', clientIp: ip });
     expect(established.data.cipher).toMatch(/^TLS_DHE_RSA_WITH_AES_(128|256)_GCM_SHA(256|384)$/);
   });

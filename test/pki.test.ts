@@ -20,7 +20,8 @@ import { randomPortBase } from './helpers/platform.ts';
 const run = promisify(execFile);
 const IDNAT = '312345678900012';
 const DAY_MS = 24 * 60 * 60 * 1000;
-const ORG_CA_SUBJECT = '/C=FR/O=motco (simulation, non ANS)/OU=IGC-SANTE TEST (simulation)/CN=SIMULATION motco - AC IGC-SANTE ELEMENTAIRE ORGANISATIONS TEST';
+const ORG_CA_SUBJECT =
+  '/C=FR/O=motco (simulation, non ANS)/OU=IGC-SANTE TEST (simulation)/CN=SIMULATION motco - AC IGC-SANTE ELEMENTAIRE ORGANISATIONS TEST';
 
 let tmp: string;
 let config: Config;
@@ -29,7 +30,10 @@ let store: Store;
 let journal: Journal;
 let server: WebServer;
 /** Files handed to openssl. */
-let files: Record<'bundle' | 'orgCa' | 'nonIgcRoot' | 'crls' | 'valid' | 'expired' | 'revoked' | 'nonIgc' | 'nonIgcChain', string>;
+let files: Record<
+  'bundle' | 'orgCa' | 'nonIgcRoot' | 'crls' | 'valid' | 'expired' | 'revoked' | 'nonIgc' | 'nonIgcChain',
+  string
+>;
 
 /** Exit code and combined output of openssl; a failing verification is a result, not an exception. */
 async function openssl(...args: string[]): Promise<{ code: number; output: string }> {
@@ -38,7 +42,10 @@ async function openssl(...args: string[]): Promise<{ code: number; output: strin
     return { code: 0, output: stdout + stderr };
   } catch (error) {
     const failure = error as { code?: unknown; stdout?: string; stderr?: string };
-    return { code: typeof failure.code === 'number' ? failure.code : -1, output: `${failure.stdout ?? ''}${failure.stderr ?? ''}` };
+    return {
+      code: typeof failure.code === 'number' ? failure.code : -1,
+      output: `${failure.stdout ?? ''}${failure.stderr ?? ''}`,
+    };
   }
 }
 
@@ -62,7 +69,11 @@ function write(name: string, content: string | Uint8Array): string {
 }
 
 function configWith(overrides: Record<string, unknown> = {}): Config {
-  return loadConfig({ env: {}, cwd: tmp, overrides: { dataDir: tmp, portBase: config?.portBase ?? randomPortBase(), ...overrides } });
+  return loadConfig({
+    env: {},
+    cwd: tmp,
+    overrides: { dataDir: tmp, portBase: config?.portBase ?? randomPortBase(), ...overrides },
+  });
 }
 
 function der(pem: string): Buffer {
@@ -127,10 +138,26 @@ describe('server certificates, as OpenSSL sees them', () => {
   });
 
   it('rejects the revoked leaf with the CRL, and accepts the valid one checking every CRL of the chain', async () => {
-    const revoked = await openssl('verify', '-crl_check', '-CAfile', files.bundle, '-CRLfile', files.crls, files.revoked);
+    const revoked = await openssl(
+      'verify',
+      '-crl_check',
+      '-CAfile',
+      files.bundle,
+      '-CRLfile',
+      files.crls,
+      files.revoked,
+    );
     expect(revoked.code).not.toBe(0);
     expect(revoked.output).toMatch(/error 23 .*certificate revoked/);
-    const valid = await openssl('verify', '-crl_check_all', '-CAfile', files.bundle, '-CRLfile', files.crls, files.valid);
+    const valid = await openssl(
+      'verify',
+      '-crl_check_all',
+      '-CAfile',
+      files.bundle,
+      '-CRLfile',
+      files.crls,
+      files.valid,
+    );
     expect(valid).toMatchObject({ code: 0 });
   });
 
@@ -142,7 +169,14 @@ describe('server certificates, as OpenSSL sees them', () => {
   });
 
   it('puts the host, loopback names, server usage and revocation URLs in every generated leaf', async () => {
-    const { output } = await openssl('x509', '-noout', '-ext', 'subjectAltName,extendedKeyUsage,crlDistributionPoints,authorityInfoAccess', '-in', files.valid);
+    const { output } = await openssl(
+      'x509',
+      '-noout',
+      '-ext',
+      'subjectAltName,extendedKeyUsage,crlDistributionPoints,authorityInfoAccess',
+      '-in',
+      files.valid,
+    );
     const host = config.endpoints.find((e) => e.id === 'org')!.host;
     expect(output).toContain(`DNS:${host}`);
     expect(output).toContain('DNS:localhost');
@@ -165,7 +199,18 @@ describe('server certificates, as OpenSSL sees them', () => {
 
 describe('HTTP routes', () => {
   it('answers OCSP revoked for the revoked leaf and good for the valid one, signed and with the nonce echoed', async () => {
-    const ask = (cert: string) => openssl('ocsp', '-issuer', files.orgCa, '-cert', cert, '-url', `${config.publicUrl}/pki/ocsp`, '-CAfile', files.bundle);
+    const ask = (cert: string) =>
+      openssl(
+        'ocsp',
+        '-issuer',
+        files.orgCa,
+        '-cert',
+        cert,
+        '-url',
+        `${config.publicUrl}/pki/ocsp`,
+        '-CAfile',
+        files.bundle,
+      );
     const revoked = await ask(files.revoked);
     expect(revoked.output).toContain('Response verify OK');
     expect(revoked.output).toContain(`${files.revoked}: revoked`);
@@ -178,7 +223,17 @@ describe('HTTP routes', () => {
 
   it('answers unknown for a serial our CA never issued, unauthorized for another issuer', async () => {
     const url = `${config.publicUrl}/pki/ocsp`;
-    const unissued = await openssl('ocsp', '-issuer', files.orgCa, '-serial', '0x1234', '-url', url, '-CAfile', files.bundle);
+    const unissued = await openssl(
+      'ocsp',
+      '-issuer',
+      files.orgCa,
+      '-serial',
+      '0x1234',
+      '-url',
+      url,
+      '-CAfile',
+      files.bundle,
+    );
     expect(unissued.output).toContain('Response verify OK');
     expect(unissued.output).toContain('0x1234: unknown');
     const foreign = await openssl('ocsp', '-issuer', files.valid, '-serial', '0x1234', '-url', url);
@@ -189,9 +244,17 @@ describe('HTTP routes', () => {
     const observations = await journal.query({ kind: 'pki.ocsp_request' });
     const serial = pki.credentials('org-revoq').serialNumber;
     const match = observations.find((o) => (o.data.requests as { serialNumber: string }[])[0]?.serialNumber === serial);
-    expect(match).toMatchObject({ clientIp: '127.0.0.1', protocol: 'http', data: { method: 'POST', responseStatus: 'successful' } });
+    expect(match).toMatchObject({
+      clientIp: '127.0.0.1',
+      protocol: 'http',
+      data: { method: 'POST', responseStatus: 'successful' },
+    });
     expect(match!.clientPort).toBeGreaterThan(0);
-    expect((match!.data.requests as unknown[])[0]).toMatchObject({ endpoint: 'org-revoq', issuer: 'igc-sante-test-org', status: 'revoked' });
+    expect((match!.data.requests as unknown[])[0]).toMatchObject({
+      endpoint: 'org-revoq',
+      issuer: 'igc-sante-test-org',
+      status: 'revoked',
+    });
   });
 
   it('serves the CRL in DER and records the fetch', async () => {
@@ -203,27 +266,51 @@ describe('HTTP routes', () => {
     expect(parsed.output).toContain(pki.credentials('org-revoq').serialNumber.toUpperCase());
     expect(parsed.output).toContain('Key Compromise');
     const [fetchRecord] = await journal.query({ kind: 'pki.crl_fetch' });
-    expect(fetchRecord).toMatchObject({ clientIp: '127.0.0.1', data: { ca: 'igc-sante-test-org', found: true, crlNumber: 1 } });
+    expect(fetchRecord).toMatchObject({
+      clientIp: '127.0.0.1',
+      data: { ca: 'igc-sante-test-org', found: true, crlNumber: 1 },
+    });
   });
 
   it('serves CA certificates in DER and the trust bundles in PEM, recording each download', async () => {
     const ca = await fetch(`${config.publicUrl}/pki/ca/igc-sante-test-root.crt`);
     expect(ca.headers.get('content-type')).toBe('application/pkix-cert');
-    expect(new X509Certificate(Buffer.from(await ca.arrayBuffer())).subject).toContain('AC RACINE IGC-SANTE ELEMENTAIRE TEST');
+    expect(new X509Certificate(Buffer.from(await ca.arrayBuffer())).subject).toContain(
+      'AC RACINE IGC-SANTE ELEMENTAIRE TEST',
+    );
     const bundle = await fetch(`${config.publicUrl}/pki/trust/igc-sante-test-roots.pem`);
     expect(await bundle.text()).toBe(pki.trustBundlePem());
     expect(await (await fetch(`${config.publicUrl}/pki/trust/non-igc-root.pem`)).text()).toBe(pki.nonIgcRootPem());
-    expect(await (await fetch(`${config.publicUrl}/pki/trust/motco-evidence-root.pem`)).text()).toBe(pki.evidenceRootPem());
+    expect(await (await fetch(`${config.publicUrl}/pki/trust/motco-evidence-root.pem`)).text()).toBe(
+      pki.evidenceRootPem(),
+    );
     const downloads = await journal.query({ kind: 'pki.ca_fetch' });
-    expect(downloads.map((o) => o.data.ca ?? o.data.file)).toEqual(['igc-sante-test-root', 'igc-sante-test-roots.pem', 'non-igc-root.pem', 'motco-evidence-root.pem']);
+    expect(downloads.map((o) => o.data.ca ?? o.data.file)).toEqual([
+      'igc-sante-test-root',
+      'igc-sante-test-roots.pem',
+      'non-igc-root.pem',
+      'motco-evidence-root.pem',
+    ]);
   });
 
   it('answers garbage with malformedRequest and clear HTTP errors, and keeps serving', async () => {
-    const garbage = await fetch(`${config.publicUrl}/pki/ocsp`, { method: 'POST', headers: { 'content-type': 'application/ocsp-request' }, body: 'pas une requête OCSP' });
+    const garbage = await fetch(`${config.publicUrl}/pki/ocsp`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/ocsp-request' },
+      body: 'pas une requête OCSP',
+    });
     expect(garbage.status).toBe(400);
     // OCSPResponse ::= SEQUENCE { responseStatus ENUMERATED malformedRequest(1) }
     expect(Buffer.from(await garbage.arrayBuffer()).toString('hex')).toBe('30030a0101');
-    expect((await fetch(`${config.publicUrl}/pki/ocsp`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'x' })).status).toBe(415);
+    expect(
+      (
+        await fetch(`${config.publicUrl}/pki/ocsp`, {
+          method: 'POST',
+          headers: { 'content-type': 'text/plain' },
+          body: 'x',
+        })
+      ).status,
+    ).toBe(415);
     expect((await fetch(`${config.publicUrl}/pki/ocsp/%%%`)).status).toBe(400);
     const unknown = await fetch(`${config.publicUrl}/pki/crl/inconnue.crl`);
     expect(unknown.status).toBe(404);
@@ -237,7 +324,17 @@ describe('HTTP routes', () => {
     expect(get.status).toBe(200);
     expect(get.headers.get('content-type')).toBe('application/ocsp-response');
     const responseFile = write('response.der', Buffer.from(await get.arrayBuffer()));
-    const read = await openssl('ocsp', '-respin', responseFile, '-issuer', files.orgCa, '-cert', files.valid, '-CAfile', files.bundle);
+    const read = await openssl(
+      'ocsp',
+      '-respin',
+      responseFile,
+      '-issuer',
+      files.orgCa,
+      '-cert',
+      files.valid,
+      '-CAfile',
+      files.bundle,
+    );
     expect(read.output).toContain('Response verify OK');
     expect(read.output).toContain(`${files.valid}: good`);
   });
@@ -248,7 +345,17 @@ describe('stapling', () => {
     const staple = await pki.stapleFor('org-revoq');
     expect(staple).toBeInstanceOf(Buffer);
     const file = write('staple.der', staple!);
-    const read = await openssl('ocsp', '-respin', file, '-issuer', files.orgCa, '-cert', files.revoked, '-CAfile', files.bundle);
+    const read = await openssl(
+      'ocsp',
+      '-respin',
+      file,
+      '-issuer',
+      files.orgCa,
+      '-cert',
+      files.revoked,
+      '-CAfile',
+      files.bundle,
+    );
     expect(read.output).toContain('Response verify OK');
     expect(read.output).toContain(`${files.revoked}: revoked`);
     expect(await pki.stapleFor('org-revoq')).toBe(staple);
@@ -265,8 +372,17 @@ describe('ORG_AUTH_CLI client certificates', () => {
     const usage = await openssl('x509', '-noout', '-ext', 'extendedKeyUsage,keyUsage', '-in', client.files.certificate);
     expect(usage.output).toContain('TLS Web Client Authentication');
     expect(usage.output).toContain('Digital Signature');
-    expect(await openssl('verify', '-CAfile', files.bundle, '-purpose', 'sslclient', client.files.certificate)).toMatchObject({ code: 0 });
-    const p12 = await openssl('pkcs12', '-in', client.files.pkcs12, '-passin', `pass:${client.pkcs12Password}`, '-nokeys');
+    expect(
+      await openssl('verify', '-CAfile', files.bundle, '-purpose', 'sslclient', client.files.certificate),
+    ).toMatchObject({ code: 0 });
+    const p12 = await openssl(
+      'pkcs12',
+      '-in',
+      client.files.pkcs12,
+      '-passin',
+      `pass:${client.pkcs12Password}`,
+      '-nokeys',
+    );
     expect(p12.code).toBe(0);
     expect(p12.output).toContain('BEGIN CERTIFICATE');
     expect(fs.readFileSync(client.files.password, 'utf8').trim()).toBe(client.pkcs12Password);
@@ -282,12 +398,30 @@ describe('ORG_AUTH_CLI client certificates', () => {
 
 describe('client certificate judge', () => {
   it('trusts a certificate we issued, alone or with its chain', async () => {
-    const client = await pki.issueClientCertificate(IDNAT, { commonName: 'Service courrier', organisation: 'Clinique de test' });
+    const client = await pki.issueClientCertificate(IDNAT, {
+      commonName: 'Service courrier',
+      organisation: 'Clinique de test',
+    });
     const judgement = pki.judgeClientCertificate([der(client.certPem)]);
-    expect(judgement).toMatchObject({ present: true, trusted: true, chainsToIgcOrgCa: true, ekuClientAuth: true, ou: IDNAT, commonName: 'Service courrier', organisation: 'Clinique de test', problems: [] });
-    expect(pki.judgeClientCertificate([der(client.certPem), der(fs.readFileSync(files.orgCa, 'utf8'))]).trusted).toBe(true);
-    expect(pki.judgeClientCertificate([der(client.certPem)], new Date(client.notAfter.getTime() + 1000))).toMatchObject({ trusted: false, expired: true, problems: ['expired'] });
-    expect(pki.judgeClientCertificate([der(client.certPem)], new Date(client.notBefore.getTime() - 1000)).problems).toEqual(['not_yet_valid']);
+    expect(judgement).toMatchObject({
+      present: true,
+      trusted: true,
+      chainsToIgcOrgCa: true,
+      ekuClientAuth: true,
+      ou: IDNAT,
+      commonName: 'Service courrier',
+      organisation: 'Clinique de test',
+      problems: [],
+    });
+    expect(pki.judgeClientCertificate([der(client.certPem), der(fs.readFileSync(files.orgCa, 'utf8'))]).trusted).toBe(
+      true,
+    );
+    expect(pki.judgeClientCertificate([der(client.certPem)], new Date(client.notAfter.getTime() + 1000))).toMatchObject(
+      { trusted: false, expired: true, problems: ['expired'] },
+    );
+    expect(
+      pki.judgeClientCertificate([der(client.certPem)], new Date(client.notBefore.getTime() - 1000)).problems,
+    ).toEqual(['not_yet_valid']);
   });
 
   it('distrusts a self-signed certificate and one from a CA that only copies our CA name', async () => {
@@ -295,24 +429,90 @@ describe('client certificate judge', () => {
     const key = (name: string) => path.join(dir, `${name}.key`);
     const pem = (name: string) => path.join(dir, `${name}.pem`);
     const subject = `/C=FR/OU=${IDNAT}/CN=intrus`;
-    await openssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key('self'), '-out', pem('self'), '-subj', subject, '-days', '30', '-addext', 'extendedKeyUsage=clientAuth');
+    await openssl(
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      key('self'),
+      '-out',
+      pem('self'),
+      '-subj',
+      subject,
+      '-days',
+      '30',
+      '-addext',
+      'extendedKeyUsage=clientAuth',
+    );
     // The fake CA copies our organisation CA's name and key identifier: only the signature tells them apart.
-    const ski = (await openssl('x509', '-noout', '-ext', 'subjectKeyIdentifier', '-in', files.orgCa)).output.split('\n')[1]!.trim();
-    await openssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key('fake-ca'), '-out', pem('fake-ca'), '-subj', ORG_CA_SUBJECT, '-days', '30',
-      '-addext', `subjectKeyIdentifier=${ski}`);
-    await openssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key('forged'), '-out', pem('forged'), '-subj', subject, '-days', '30',
-      '-CA', pem('fake-ca'), '-CAkey', key('fake-ca'), '-addext', 'extendedKeyUsage=clientAuth');
+    const ski = (await openssl('x509', '-noout', '-ext', 'subjectKeyIdentifier', '-in', files.orgCa)).output
+      .split('\n')[1]!
+      .trim();
+    await openssl(
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      key('fake-ca'),
+      '-out',
+      pem('fake-ca'),
+      '-subj',
+      ORG_CA_SUBJECT,
+      '-days',
+      '30',
+      '-addext',
+      `subjectKeyIdentifier=${ski}`,
+    );
+    await openssl(
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      key('forged'),
+      '-out',
+      pem('forged'),
+      '-subj',
+      subject,
+      '-days',
+      '30',
+      '-CA',
+      pem('fake-ca'),
+      '-CAkey',
+      key('fake-ca'),
+      '-addext',
+      'extendedKeyUsage=clientAuth',
+    );
     for (const name of ['self', 'forged']) {
       const judgement = pki.judgeClientCertificate([der(fs.readFileSync(pem(name), 'utf8'))]);
-      expect(judgement).toMatchObject({ present: true, trusted: false, chainsToIgcOrgCa: false, ou: IDNAT, problems: ['untrusted_chain'] });
+      expect(judgement).toMatchObject({
+        present: true,
+        trusted: false,
+        chainsToIgcOrgCa: false,
+        ou: IDNAT,
+        problems: ['untrusted_chain'],
+      });
     }
-    expect(new X509Certificate(fs.readFileSync(pem('forged'))).checkIssued(new X509Certificate(fs.readFileSync(files.orgCa)))).toBe(true);
+    expect(
+      new X509Certificate(fs.readFileSync(pem('forged'))).checkIssued(
+        new X509Certificate(fs.readFileSync(files.orgCa)),
+      ),
+    ).toBe(true);
   });
 
   it('reports revoked certificates, missing usage and absence', () => {
     const revoked = pki.judgeClientCertificate([der(pki.credentials('org-revoq').certPem)]);
     expect(revoked).toMatchObject({ trusted: false, revoked: true, problems: ['revoked', 'no_client_auth_eku'] });
-    expect(pki.judgeClientCertificate([])).toMatchObject({ present: false, trusted: false, problems: ['no_certificate'] });
+    expect(pki.judgeClientCertificate([])).toMatchObject({
+      present: false,
+      trusted: false,
+      problems: ['no_certificate'],
+    });
   });
 });
 
@@ -328,12 +528,15 @@ describe('Node TLS with the PKI material', () => {
       requestCert: true,
       rejectUnauthorized: false,
     });
-    server.on('OCSPRequest', (_certificate: Buffer, _issuer: Buffer, callback: (error: Error | null, response?: Buffer) => void) => {
-      pki.stapleFor('org-revoq').then(
-        (staple) => callback(null, staple),
-        (error: Error) => callback(error),
-      );
-    });
+    server.on(
+      'OCSPRequest',
+      (_certificate: Buffer, _issuer: Buffer, callback: (error: Error | null, response?: Buffer) => void) => {
+        pki.stapleFor('org-revoq').then(
+          (staple) => callback(null, staple),
+          (error: Error) => callback(error),
+        );
+      },
+    );
     const seen = new Promise<{ authorized: boolean; chain: Buffer[] }>((resolve) => {
       server.on('secureConnection', (socket) => {
         const peer = socket.getPeerCertificate(true);
@@ -344,7 +547,17 @@ describe('Node TLS with the PKI material', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     try {
       const { port } = server.address() as { port: number };
-      const output = await sClient('-connect', `127.0.0.1:${port}`, '-status', '-CAfile', files.bundle, '-cert', client.files.certificate, '-key', client.files.key);
+      const output = await sClient(
+        '-connect',
+        `127.0.0.1:${port}`,
+        '-status',
+        '-CAfile',
+        files.bundle,
+        '-cert',
+        client.files.certificate,
+        '-key',
+        client.files.key,
+      );
       expect(output).toContain('OCSP Response Status: successful');
       expect(output).toContain('Cert Status: revoked');
       const { authorized, chain } = await seen;
@@ -361,18 +574,45 @@ describe('trust export and health check', () => {
     const dir = path.join(tmp, 'export');
     const written = await pki.exportTrust(dir);
     const names = written.map((f) => path.basename(f));
-    expect(names).toEqual(expect.arrayContaining(['igc-sante-test-roots.pem', 'non-igc-root.pem', 'motco-evidence-root.pem', 'igc-sante-test-org.crl', 'igc-sante-test-org.crl.pem', 'README.txt']));
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'igc-sante-test-roots.pem',
+        'non-igc-root.pem',
+        'motco-evidence-root.pem',
+        'igc-sante-test-org.crl',
+        'igc-sante-test-org.crl.pem',
+        'README.txt',
+      ]),
+    );
     expect(fs.readFileSync(path.join(dir, 'motco-evidence-root.pem'), 'utf8')).toBe(pki.evidenceRootPem());
     expect(fs.readFileSync(path.join(dir, 'igc-sante-test-org.crl.pem'), 'utf8')).toMatch(/^-----BEGIN X509 CRL-----/);
     expect(fs.readFileSync(path.join(dir, 'README.txt'), 'utf8')).toContain('SIMULÉES');
-    const verify = await openssl('verify', '-crl_check', '-CAfile', path.join(dir, 'igc-sante-test-roots.pem'), '-CRLfile', path.join(dir, 'igc-sante-test-org.crl.pem'), files.revoked);
+    const verify = await openssl(
+      'verify',
+      '-crl_check',
+      '-CAfile',
+      path.join(dir, 'igc-sante-test-roots.pem'),
+      '-CRLfile',
+      path.join(dir, 'igc-sante-test-org.crl.pem'),
+      files.revoked,
+    );
     expect(verify.output).toMatch(/error 23 /);
   });
 
   it('passes every check, including against the live HTTP responder and CRL', async () => {
     const checks = await pki.check({ baseUrl: config.publicUrl });
     expect(checks.filter((c) => !c.ok)).toEqual([]);
-    expect(checks.map((c) => c.name)).toEqual(expect.arrayContaining(['endpoint org', 'endpoint org-revoq', 'crl igc-sante-test-org', 'ocsp-http org-revoq', 'crl-http psc-revoq', 'ca motco-evidence-root', 'evidence-signing']));
+    expect(checks.map((c) => c.name)).toEqual(
+      expect.arrayContaining([
+        'endpoint org',
+        'endpoint org-revoq',
+        'crl igc-sante-test-org',
+        'ocsp-http org-revoq',
+        'crl-http psc-revoq',
+        'ca motco-evidence-root',
+        'evidence-signing',
+      ]),
+    );
   });
 
   it('keeps current CRLs on refresh', async () => {
@@ -416,7 +656,15 @@ describe('persistence', () => {
 
     const revokedAfter = reopened.credentials('org-revoq');
     expect(revokedAfter.serialNumber).not.toBe(revokedBefore);
-    const crl = await openssl('crl', '-inform', 'DER', '-in', path.join(pkiDir, 'crl', 'igc-sante-test-org.crl'), '-noout', '-text');
+    const crl = await openssl(
+      'crl',
+      '-inform',
+      'DER',
+      '-in',
+      path.join(pkiDir, 'crl', 'igc-sante-test-org.crl'),
+      '-noout',
+      '-text',
+    );
     expect(crl.output).toContain(revokedAfter.serialNumber.toUpperCase());
     expect(crl.output).toContain(revokedBefore.toUpperCase());
     expect(crl.output).toMatch(/CRL Number: \s*2/);
@@ -445,10 +693,14 @@ describe('persistence', () => {
     const moved = await TestPki.open(configWith({ dataDir, publicUrl: 'http://pki.example.test:8080' }));
     const after = new X509Certificate(fs.readFileSync(orgCa));
     expect(after.publicKey.export({ type: 'spki', format: 'der' }).equals(keyBefore)).toBe(true);
-    expect((await openssl('x509', '-noout', '-ext', 'crlDistributionPoints', '-in', orgCa)).output).toContain('http://pki.example.test:8080/pki/crl/igc-sante-test-root.crl');
+    expect((await openssl('x509', '-noout', '-ext', 'crlDistributionPoints', '-in', orgCa)).output).toContain(
+      'http://pki.example.test:8080/pki/crl/igc-sante-test-root.crl',
+    );
     expect(caFingerprint(moved)).toBe(caFingerprint(before)); // the root itself is untouched
     const leaf = moved.credentials('org').certFile;
-    expect((await openssl('x509', '-noout', '-ext', 'crlDistributionPoints', '-in', leaf)).output).toContain('http://pki.example.test:8080/pki/crl/igc-sante-test-org.crl');
+    expect((await openssl('x509', '-noout', '-ext', 'crlDistributionPoints', '-in', leaf)).output).toContain(
+      'http://pki.example.test:8080/pki/crl/igc-sante-test-org.crl',
+    );
     expect((await openssl('verify', '-CAfile', oldBundle, '-untrusted', leaf, leaf)).output).toContain(': OK');
   });
 
@@ -509,7 +761,9 @@ describe('motco pki', () => {
     expect(issued.code).toBe(0);
     const password = fs.readFileSync(path.join(dir, `${IDNAT}.p12-password.txt`), 'utf8').trim();
     expect(issued.out).toContain(password);
-    expect((await openssl('pkcs12', '-in', path.join(dir, `${IDNAT}.p12`), '-passin', `pass:${password}`, '-nokeys')).code).toBe(0);
+    expect(
+      (await openssl('pkcs12', '-in', path.join(dir, `${IDNAT}.p12`), '-passin', `pass:${password}`, '-nokeys')).code,
+    ).toBe(0);
     const checked = await cli('check');
     expect(checked.code).toBe(0);
     expect(checked.out).toContain('✔ endpoint org-revoq');

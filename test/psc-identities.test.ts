@@ -42,7 +42,13 @@ describe('EDIT-like page', () => {
   it('creates an identity in the manual’s 87AAMMJJHHMM format and lists it', async () => {
     const browser = signedIn();
     const idnat = testIdnat(new Date(Date.now() - 60_000));
-    const answer = await submit(browser, { idnat, civilite: 'M', givenName: 'Jean', familyName: 'Dupont', profession: '21' });
+    const answer = await submit(browser, {
+      idnat,
+      civilite: 'M',
+      givenName: 'Jean',
+      familyName: 'Dupont',
+      profession: '21',
+    });
     expect(answer.status).toBe(303);
     const page = await (await browser.get(new URL(answer.headers.get('location')!, t.config.publicUrl).href)).text();
     expect(page).toContain(`Identité ${idnat} créée.`);
@@ -58,7 +64,11 @@ describe('EDIT-like page', () => {
     expect(answer.status).toBe(400);
     const page = await answer.text();
     expect(page).toContain(message);
-    expect(page).toMatch(new RegExp(`id="f-idnat" name="idnat" value="${idnat}"[^>]*aria-invalid="true" aria-describedby="f-idnat-hint f-idnat-error"`));
+    expect(page).toMatch(
+      new RegExp(
+        `id="f-idnat" name="idnat" value="${idnat}"[^>]*aria-invalid="true" aria-describedby="f-idnat-hint f-idnat-error"`,
+      ),
+    );
     expect(page).toContain('value="&lt;Durand&gt;"');
   });
 
@@ -69,7 +79,11 @@ describe('EDIT-like page', () => {
     const again = await submit(browser, { idnat, givenName: 'A', familyName: 'B' });
     expect(again.status).toBe(400);
     expect(await again.text()).toContain('Une identité de test porte déjà cet IdNat.');
-    const forged = await signedIn().post(`${t.config.publicUrl}/psc/edit`, { idnat: '810000000002', givenName: 'A', familyName: 'B' });
+    const forged = await signedIn().post(`${t.config.publicUrl}/psc/edit`, {
+      idnat: '810000000002',
+      givenName: 'A',
+      familyName: 'B',
+    });
     expect(forged.status).toBe(403);
     expect(await t.platform.identity.psc.simulator!.identities.find('810000000002')).toBeUndefined();
   });
@@ -77,7 +91,11 @@ describe('EDIT-like page', () => {
 
 describe('identity API', () => {
   const post = (body: unknown) =>
-    fetch(`${t.config.publicUrl}/psc/api/identities`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify(body) });
+    fetch(`${t.config.publicUrl}/psc/api/identities`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify(body),
+    });
 
   it('creates (201), refuses a duplicate (409) and invalid input (400) with per-field codes', async () => {
     const created = await post({ idnat: '810000000010', givenName: 'Léa', familyName: 'Petit', civilite: 'Mme' });
@@ -90,14 +108,25 @@ describe('identity API', () => {
     expect(invalid.status).toBe(400);
     expect(await invalid.json()).toMatchObject({
       error: 'invalid',
-      errors: { idnat: { code: 'idnat_future' }, civilite: { code: 'civilite_invalid' }, givenName: { code: 'given_missing' }, familyName: { code: 'family_missing' } },
+      errors: {
+        idnat: { code: 'idnat_future' },
+        civilite: { code: 'civilite_invalid' },
+        givenName: { code: 'given_missing' },
+        familyName: { code: 'family_missing' },
+      },
     });
-    const list = (await (await fetch(`${t.config.publicUrl}/psc/api/identities`, { headers: { authorization: `Bearer ${token}` } })).json()) as { idnat: string }[];
+    const list = (await (
+      await fetch(`${t.config.publicUrl}/psc/api/identities`, { headers: { authorization: `Bearer ${token}` } })
+    ).json()) as { idnat: string }[];
     expect(list.map((i) => i.idnat)).toContain('810000000010');
   });
 
   it('takes JSON only', async () => {
-    const form = await fetch(`${t.config.publicUrl}/psc/api/identities`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Bearer ${token}` }, body: 'idnat=810000000011&givenName=A&familyName=B' });
+    const form = await fetch(`${t.config.publicUrl}/psc/api/identities`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Bearer ${token}` },
+      body: 'idnat=810000000011&givenName=A&familyName=B',
+    });
     expect(form.status).toBe(415);
   });
 });
@@ -106,13 +135,36 @@ describe('motco psc', () => {
   const env = () => ({ MOTCO_PORT_BASE: String(t.config.portBase) });
 
   it('identity add validates like the page and identity list shows the result', async () => {
-    const ok = await motco(['psc', 'identity', 'add', '--data', t.dataDir, '--idnat', '810000000020', '--given', 'Paul', '--family', 'Roux', '--civilite', 'M'], env());
+    const ok = await motco(
+      [
+        'psc',
+        'identity',
+        'add',
+        '--data',
+        t.dataDir,
+        '--idnat',
+        '810000000020',
+        '--given',
+        'Paul',
+        '--family',
+        'Roux',
+        '--civilite',
+        'M',
+      ],
+      env(),
+    );
     expect(ok.stderr).toBe('');
     expect(ok.stdout).toContain('Identité de test créée : 810000000020 (Paul Roux)');
-    const duplicate = await motco(['psc', 'identity', 'add', '--data', t.dataDir, '--idnat', '810000000020', '--given', 'Paul', '--family', 'Roux'], env());
+    const duplicate = await motco(
+      ['psc', 'identity', 'add', '--data', t.dataDir, '--idnat', '810000000020', '--given', 'Paul', '--family', 'Roux'],
+      env(),
+    );
     expect(duplicate.code).toBe(3);
     expect(duplicate.stderr).toContain('--idnat\u00a0: Une identité de test porte déjà cet IdNat.');
-    const bad = await motco(['psc', 'identity', 'add', '--data', t.dataDir, '--idnat', '871302301200', '--given', 'Paul'], env());
+    const bad = await motco(
+      ['psc', 'identity', 'add', '--data', t.dataDir, '--idnat', '871302301200', '--given', 'Paul'],
+      env(),
+    );
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--idnat\u00a0: Au format 87AAMMJJHHMM');
     expect(bad.stderr).toContain('--family\u00a0: Saisissez le nom.');
@@ -124,7 +176,11 @@ describe('motco psc', () => {
     const result = await motco(['psc', 'token', '--data', t.dataDir, '--idnat', '810000000020', '--json'], env());
     expect(result.code).toBe(0);
     const tokens = JSON.parse(result.stdout) as { access_token: string; refresh_token: string };
-    expect(decodeJwt(tokens.access_token)).toMatchObject({ SubjectNameID: '810000000020', acr: 'eidas1', iss: t.platform.identity.psc.issuer });
+    expect(decodeJwt(tokens.access_token)).toMatchObject({
+      SubjectNameID: '810000000020',
+      acr: 'eidas1',
+      iss: t.platform.identity.psc.issuer,
+    });
     expect(tokens.refresh_token).toBeTruthy();
   });
 
@@ -135,7 +191,9 @@ describe('motco psc', () => {
       const config = loadConfig({ env: {}, cwd: dir, overrides: { dataDir: dir, portBase: randomPortBase() } });
       const stopped = await startPlatform(config, { log: silentLogger });
       await stopped.stop();
-      const result = await motco(['psc', 'token', '--data', dir, '--idnat', '810000000020'], { MOTCO_PORT_BASE: String(config.portBase) });
+      const result = await motco(['psc', 'token', '--data', dir, '--idnat', '810000000020'], {
+        MOTCO_PORT_BASE: String(config.portBase),
+      });
       expect(result.code).toBe(1);
       expect(result.stderr).toContain('La plateforme ne répond pas à');
       expect(result.stderr).toContain('motco start');
@@ -147,9 +205,22 @@ describe('motco psc', () => {
 
 describe('CIBA auto-approve setting', () => {
   it('approves the vendors’ client at once when psc.cibaAutoApprove is on', async () => {
-    const config = await client.discovery(new URL(t.platform.identity.psc.issuer), 'motco-lps', undefined, client.ClientSecretBasic('motco-lps-secret'), { execute: [client.allowInsecureRequests] });
-    const request = await client.initiateBackchannelAuthentication(config, { scope: 'openid scope_all', acr_values: 'eidas1', login_hint: '810000000010', binding_message: '55' });
-    const tokens = await client.genericGrantRequest(config, 'urn:openid:params:grant-type:ciba', { auth_req_id: request.auth_req_id });
+    const config = await client.discovery(
+      new URL(t.platform.identity.psc.issuer),
+      'motco-lps',
+      undefined,
+      client.ClientSecretBasic('motco-lps-secret'),
+      { execute: [client.allowInsecureRequests] },
+    );
+    const request = await client.initiateBackchannelAuthentication(config, {
+      scope: 'openid scope_all',
+      acr_values: 'eidas1',
+      login_hint: '810000000010',
+      binding_message: '55',
+    });
+    const tokens = await client.genericGrantRequest(config, 'urn:openid:params:grant-type:ciba', {
+      auth_req_id: request.auth_req_id,
+    });
     expect(decodeJwt(tokens.access_token)).toMatchObject({ SubjectNameID: '810000000010', azp: 'motco-lps' });
     expect(await t.platform.identity.psc.simulator!.ciba.pending()).toEqual([]);
   });
@@ -158,14 +229,36 @@ describe('CIBA auto-approve setting', () => {
 describe('persistence across a restart', () => {
   it('keeps the signing key, identities, grants and refresh tokens', async () => {
     const dir = testDataDir();
-    const config = loadConfig({ env: {}, cwd: dir, overrides: { dataDir: dir, portBase: randomPortBase(), psc: { cibaAutoApprove: true } } });
+    const config = loadConfig({
+      env: {},
+      cwd: dir,
+      overrides: { dataDir: dir, portBase: randomPortBase(), psc: { cibaAutoApprove: true } },
+    });
     let platform: Platform | undefined = await startPlatform(config, { log: silentLogger });
     try {
-      await platform.identity.psc.simulator!.identities.create({ idnat: '810000000030', givenName: 'Eve', familyName: 'Blanc' });
-      const discover = () => client.discovery(new URL(platform!.identity.psc.issuer), 'motco-lps', undefined, client.ClientSecretBasic('motco-lps-secret'), { execute: [client.allowInsecureRequests] });
+      await platform.identity.psc.simulator!.identities.create({
+        idnat: '810000000030',
+        givenName: 'Eve',
+        familyName: 'Blanc',
+      });
+      const discover = () =>
+        client.discovery(
+          new URL(platform!.identity.psc.issuer),
+          'motco-lps',
+          undefined,
+          client.ClientSecretBasic('motco-lps-secret'),
+          { execute: [client.allowInsecureRequests] },
+        );
       let oidc = await discover();
-      const request = await client.initiateBackchannelAuthentication(oidc, { scope: 'openid scope_all', acr_values: 'eidas1', login_hint: '810000000030', binding_message: '01' });
-      const before = await client.genericGrantRequest(oidc, 'urn:openid:params:grant-type:ciba', { auth_req_id: request.auth_req_id });
+      const request = await client.initiateBackchannelAuthentication(oidc, {
+        scope: 'openid scope_all',
+        acr_values: 'eidas1',
+        login_hint: '810000000030',
+        binding_message: '01',
+      });
+      const before = await client.genericGrantRequest(oidc, 'urn:openid:params:grant-type:ciba', {
+        auth_req_id: request.auth_req_id,
+      });
       const kid = decodeProtectedHeader(before.access_token).kid;
 
       await platform.stop();

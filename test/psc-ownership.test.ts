@@ -60,11 +60,26 @@ beforeAll(async () => {
   const browser = b.browser();
   const page = await (await browser.get(`${t.config.publicUrl}/psc/edit`)).text();
   const { fields } = Browser.formFields(page, '/psc/edit');
-  expect((await browser.post(`${t.config.publicUrl}/psc/edit`, { ...fields, idnat: IDNAT_B, givenName: 'Bruno', familyName: 'B' })).status).toBe(303);
+  expect(
+    (
+      await browser.post(`${t.config.publicUrl}/psc/edit`, {
+        ...fields,
+        idnat: IDNAT_B,
+        givenName: 'Bruno',
+        familyName: 'B',
+      })
+    ).status,
+  ).toBe(303);
   const account = await a.api('POST', '/accounts', { nil: 'OWN-A', idnatPsc: IDNAT_A });
   expect(account.status, JSON.stringify(account.body)).toBe(201);
   mailboxA = account.body.mailboxes.personal;
-  rp = await client.discovery(new URL(t.platform.identity.psc.issuer), 'motco-lps', undefined, client.ClientSecretBasic('motco-lps-secret'), { execute: [client.allowInsecureRequests] });
+  rp = await client.discovery(
+    new URL(t.platform.identity.psc.issuer),
+    'motco-lps',
+    undefined,
+    client.ClientSecretBasic('motco-lps-secret'),
+    { execute: [client.allowInsecureRequests] },
+  );
 });
 
 afterAll(async () => {
@@ -73,8 +88,15 @@ afterAll(async () => {
 });
 
 const url = (p: string) => `${t.config.publicUrl}${p}`;
-const ciba = (idnat: string, binding: string) => client.initiateBackchannelAuthentication(rp, { scope: 'openid scope_all', acr_values: 'eidas1', login_hint: idnat, binding_message: binding });
-const cibaTokens = (request: { auth_req_id: string }) => client.genericGrantRequest(rp, 'urn:openid:params:grant-type:ciba', { auth_req_id: request.auth_req_id });
+const ciba = (idnat: string, binding: string) =>
+  client.initiateBackchannelAuthentication(rp, {
+    scope: 'openid scope_all',
+    acr_values: 'eidas1',
+    login_hint: idnat,
+    binding_message: binding,
+  });
+const cibaTokens = (request: { auth_req_id: string }) =>
+  client.genericGrantRequest(rp, 'urn:openid:params:grant-type:ciba', { auth_req_id: request.auth_req_id });
 
 /** Accepts a pending request on the holder's « e-CPS de test » page, as they would click it. */
 async function accept(v: Vendor, binding: string): Promise<string> {
@@ -99,10 +121,15 @@ describe('without a platform session nothing is listed', () => {
     // Answering without a session does nothing, even with a valid form token (the site's logout page gives one to anyone).
     const visitor = new Browser();
     const { fields } = Browser.formFields(await (await visitor.get(url('/deconnexion'))).text());
-    const anonymous = await visitor.post(url(`/psc/e-cps/demandes/${request.auth_req_id}`), { csrf: fields.csrf!, decision: 'accept' });
+    const anonymous = await visitor.post(url(`/psc/e-cps/demandes/${request.auth_req_id}`), {
+      csrf: fields.csrf!,
+      decision: 'accept',
+    });
     expect(anonymous.status).toBe(303);
     expect(anonymous.headers.get('location')).toBe(`/connexion?retour=${encodeURIComponent('/psc/e-cps')}`);
-    expect((await t.platform.identity.psc.simulator!.ciba.pending(IDNAT_A)).map((p) => p.id)).toContain(request.auth_req_id);
+    expect((await t.platform.identity.psc.simulator!.ciba.pending(IDNAT_A)).map((p) => p.id)).toContain(
+      request.auth_req_id,
+    );
 
     const authorize = client.buildAuthorizationUrl(rp, {
       redirect_uri: 'http://127.0.0.1/callback',
@@ -119,18 +146,28 @@ describe('without a platform session nothing is listed', () => {
     const list = await fetch(url('/psc/api/identities'));
     expect(list.status).toBe(401);
     expect(await list.json()).toMatchObject({ error: 'unauthenticated' });
-    const create = await fetch(url('/psc/api/identities'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ idnat: '810000000599', givenName: 'X', familyName: 'Y' }) });
+    const create = await fetch(url('/psc/api/identities'), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ idnat: '810000000599', givenName: 'X', familyName: 'Y' }),
+    });
     expect(create.status).toBe(401);
     expect(await t.platform.identity.psc.simulator!.identities.find('810000000599')).toBeUndefined();
   });
 
   it('the ISC development outbox is the admin’s', async () => {
-    await t.platform.identity.isc.simulator!.mailer.send({ to: 'anne@editeur.example', subject: 'Industriels Santé Connect : votre code de vérification', text: 'Code pour la connexion de anne.editeur : 424242' });
+    await t.platform.identity.isc.simulator!.mailer.send({
+      to: 'anne@editeur.example',
+      subject: 'Industriels Santé Connect : votre code de vérification',
+      text: 'Code pour la connexion de anne.editeur : 424242',
+    });
     const anonymous = await fetch(url('/isc/dev/boite-d-envoi'));
     expect(anonymous.status).toBe(401);
     expect(anonymous.headers.get('www-authenticate')).toMatch(/^Basic /);
     expect(await anonymous.text()).not.toContain('424242');
-    const wrong = await fetch(url('/isc/dev/boite-d-envoi'), { headers: { authorization: `Basic ${Buffer.from('admin:pas-le-bon').toString('base64')}` } });
+    const wrong = await fetch(url('/isc/dev/boite-d-envoi'), {
+      headers: { authorization: `Basic ${Buffer.from('admin:pas-le-bon').toString('base64')}` },
+    });
     expect(wrong.status).toBe(401);
     const admin = await fetch(url('/isc/dev/boite-d-envoi'), { headers: await iscAdmin(t) });
     expect(admin.status).toBe(200);
@@ -143,7 +180,9 @@ describe('a vendor sees and answers only their organisation’s identities', () 
     const page = await (await b.browser().get(url('/psc/edit'))).text();
     expect(page).toContain(IDNAT_B);
     expect(page).not.toContain(IDNAT_A);
-    const list = (await (await fetch(url('/psc/api/identities'), { headers: { authorization: `Bearer ${b.token}` } })).json()) as { idnat: string }[];
+    const list = (await (
+      await fetch(url('/psc/api/identities'), { headers: { authorization: `Bearer ${b.token}` } })
+    ).json()) as { idnat: string }[];
     expect(list.map((i) => i.idnat)).toEqual([IDNAT_B]);
   });
 
@@ -158,7 +197,10 @@ describe('a vendor sees and answers only their organisation’s identities', () 
     // B's own form token (from B's EDIT page), on A's request id.
     const { fields } = Browser.formFields(await (await browser.get(url('/psc/edit'))).text(), '/psc/edit');
     for (const decision of ['accept', 'refuse']) {
-      const answer = await browser.post(url(`/psc/e-cps/demandes/${request.auth_req_id}`), { csrf: fields.csrf!, decision });
+      const answer = await browser.post(url(`/psc/e-cps/demandes/${request.auth_req_id}`), {
+        csrf: fields.csrf!,
+        decision,
+      });
       expect(answer.status).toBe(303);
       expect(answer.headers.get('location')).toBe('/psc/e-cps?fait=perime');
     }
@@ -196,25 +238,59 @@ describe('a vendor sees and answers only their organisation’s identities', () 
     expect((await createThroughApi(a, own)).status).toBe(201);
     const taken = await b.api('POST', '/accounts', { nil: 'OWN-B', idnatPsc: own });
     expect(taken.status).toBe(400);
-    expect(taken.body.fields).toEqual([{ field: 'idnatPsc', code: 'owned', message: expect.stringContaining(`L’identité de test PSC « ${own} » appartient à une autre organisation`) }]);
+    expect(taken.body.fields).toEqual([
+      {
+        field: 'idnatPsc',
+        code: 'owned',
+        message: expect.stringContaining(`L’identité de test PSC « ${own} » appartient à une autre organisation`),
+      },
+    ]);
 
     // A names an IdNat before its identity exists: B may not create it, A may.
     const named = '810000000504';
     expect((await a.api('POST', '/accounts', { nil: 'OWN-A2', idnatPsc: named })).status).toBe(201);
     const refused = await createThroughApi(b, named);
     expect(refused.status).toBe(400);
-    expect(refused.body.errors.idnat).toMatchObject({ code: 'idnat_other_organisation', message: 'Cet IdNat est celui d’un compte d’une autre organisation.' });
+    expect(refused.body.errors.idnat).toMatchObject({
+      code: 'idnat_other_organisation',
+      message: 'Cet IdNat est celui d’un compte d’une autre organisation.',
+    });
     expect((await createThroughApi(a, named)).status).toBe(201);
   });
 
   it('an identity the operator created is for admins until an account names it; reviewers get nothing', async () => {
     const env = { MOTCO_PORT_BASE: String(t.config.portBase) };
     const operator = '810000000505';
-    const created = await motco(['psc', 'identity', 'add', '--data', t.dataDir, '--idnat', operator, '--given', 'Oscar', '--family', 'Opérateur'], env);
+    const created = await motco(
+      ['psc', 'identity', 'add', '--data', t.dataDir, '--idnat', operator, '--given', 'Oscar', '--family', 'Opérateur'],
+      env,
+    );
     expect(created.stderr).toBe('');
-    const owned = await motco(['psc', 'identity', 'add', '--data', t.dataDir, '--idnat', '810000000506', '--given', 'Inès', '--family', 'B', '--org', '22222222200022'], env);
+    const owned = await motco(
+      [
+        'psc',
+        'identity',
+        'add',
+        '--data',
+        t.dataDir,
+        '--idnat',
+        '810000000506',
+        '--given',
+        'Inès',
+        '--family',
+        'B',
+        '--org',
+        '22222222200022',
+      ],
+      env,
+    );
     expect(owned.stderr).toBe('');
-    const listOf = async (token: string) => ((await (await fetch(url('/psc/api/identities'), { headers: { authorization: `Bearer ${token}` } })).json()) as { idnat: string }[]).map((i) => i.idnat);
+    const listOf = async (token: string) =>
+      (
+        (await (await fetch(url('/psc/api/identities'), { headers: { authorization: `Bearer ${token}` } })).json()) as {
+          idnat: string;
+        }[]
+      ).map((i) => i.idnat);
     expect(await listOf(b.token)).toEqual([IDNAT_B, '810000000506']);
     expect(await listOf(a.token)).not.toContain(operator);
     const admin = await staff(t.platform, 'admin.ownership', 'admin');
@@ -224,9 +300,13 @@ describe('a vendor sees and answers only their organisation’s identities', () 
     expect(await listOf(b.token)).toContain(operator);
 
     const reviewer = await staff(t.platform, 'relecteur.ownership', 'reviewer');
-    expect((await fetch(url('/psc/api/identities'), { headers: { authorization: `Bearer ${reviewer.token}` } })).status).toBe(403);
+    expect(
+      (await fetch(url('/psc/api/identities'), { headers: { authorization: `Bearer ${reviewer.token}` } })).status,
+    ).toBe(403);
     const session = await t.platform.auth.sessions.createSession(reviewer.user.id);
-    const page = await new Browser().setCookie(t.config.publicUrl, 'motco_session', session.value).get(url('/psc/edit'));
+    const page = await new Browser()
+      .setCookie(t.config.publicUrl, 'motco_session', session.value)
+      .get(url('/psc/edit'));
     expect(page.status).toBe(403);
     expect(await page.text()).not.toContain(IDNAT_A);
   });
@@ -236,14 +316,29 @@ describe('a revoked grant stops opening mailboxes at once', () => {
   const imap = (token: string) => {
     const e = t.endpoint('psc');
     return run('python3', ['test/clients/imap_client.py'], {
-      input: JSON.stringify({ host: e.address, port: e.imapPort, cafile: trust, mechanism: 'XOAUTH2', user: mailboxA, token, steps: [['select', 'INBOX']] }),
+      input: JSON.stringify({
+        host: e.address,
+        port: e.imapPort,
+        cafile: trust,
+        mechanism: 'XOAUTH2',
+        user: mailboxA,
+        token,
+        steps: [['select', 'INBOX']],
+      }),
     }).then((r) => JSON.parse(r.stdout) as Record<string, any>);
   };
   const smtp = (token: string) => {
     const e = t.endpoint('psc');
-    return run('python3', ['test/clients/smtp_client.py'], { input: JSON.stringify({ host: e.address, port: e.smtpPort, cafile: trust, mechanism: 'XOAUTH2', user: mailboxA, token }) }).then(
-      (r) => JSON.parse(r.stdout) as Record<string, any>,
-    );
+    return run('python3', ['test/clients/smtp_client.py'], {
+      input: JSON.stringify({
+        host: e.address,
+        port: e.smtpPort,
+        cafile: trust,
+        mechanism: 'XOAUTH2',
+        user: mailboxA,
+        token,
+      }),
+    }).then((r) => JSON.parse(r.stdout) as Record<string, any>);
   };
   const approvedTokens = async (binding: string) => {
     const request = await ciba(IDNAT_A, binding);
@@ -251,7 +346,13 @@ describe('a revoked grant stops opening mailboxes at once', () => {
     return cibaTokens(request);
   };
   const recordedReason = (token: string) =>
-    waitFor(t.platform.journal, { kind: 'auth', endpoint: 'psc' }, (o) => o.data.outcome === 'failure' && JSON.stringify(o.data.bearerDetails ?? {}).includes(String(decodeJwt(token).jti)));
+    waitFor(
+      t.platform.journal,
+      { kind: 'auth', endpoint: 'psc' },
+      (o) =>
+        o.data.outcome === 'failure' &&
+        JSON.stringify(o.data.bearerDetails ?? {}).includes(String(decodeJwt(token).jti)),
+    );
 
   it('revocation of the refresh token (RFC 7009): IMAP and SMTP refuse the access token', async () => {
     const tokens = await approvedTokens('13');
@@ -259,13 +360,21 @@ describe('a revoked grant stops opening mailboxes at once', () => {
     await client.tokenRevocation(rp, tokens.refresh_token!);
     expect(await imap(tokens.access_token)).toMatchObject({ ok: false, error: 'imap' });
     expect(await smtp(tokens.access_token)).toMatchObject({ ok: false, error: 'smtp', code: 535 });
-    expect((await recordedReason(tokens.access_token)).data).toMatchObject({ reason: 'bearer_revoked', bearerVerified: false });
+    expect((await recordedReason(tokens.access_token)).data).toMatchObject({
+      reason: 'bearer_revoked',
+      bearerVerified: false,
+    });
   });
 
   it('deletion of the grant: refused at once', async () => {
     const tokens = await approvedTokens('14');
     expect(await smtp(tokens.access_token)).toMatchObject({ ok: true });
-    const row = await identityDb(t.platform.store.db).selectFrom('oidc_payloads').select('grant_id').where('provider', '=', 'psc').where('id', '=', String(decodeJwt(tokens.access_token).jti)).executeTakeFirstOrThrow();
+    const row = await identityDb(t.platform.store.db)
+      .selectFrom('oidc_payloads')
+      .select('grant_id')
+      .where('provider', '=', 'psc')
+      .where('id', '=', String(decodeJwt(tokens.access_token).jti))
+      .executeTakeFirstOrThrow();
     const grant = await t.platform.identity.psc.simulator!.holder.provider.Grant.find(row.grant_id!);
     await grant!.destroy();
     expect(await imap(tokens.access_token)).toMatchObject({ ok: false, error: 'imap' });
@@ -273,7 +382,13 @@ describe('a revoked grant stops opening mailboxes at once', () => {
 
   it('an external PSC (here another platform’s simulator) is asked by introspection, its answer kept seconds only', async () => {
     const external = await startTestPlatform({
-      psc: { mode: 'external', issuer: t.platform.identity.psc.issuer, clientId: 'motco-lps', clientSecret: 'motco-lps-secret', introspectionCacheSeconds: 1 },
+      psc: {
+        mode: 'external',
+        issuer: t.platform.identity.psc.issuer,
+        clientId: 'motco-lps',
+        clientSecret: 'motco-lps-secret',
+        introspectionCacheSeconds: 1,
+      },
     });
     try {
       await external.platform.pki.exportTrust(files);
@@ -281,14 +396,27 @@ describe('a revoked grant stops opening mailboxes at once', () => {
       await external.platform.mailboxes.create(box, 'personal');
       const e = external.endpoint('psc');
       const login = (token: string) =>
-        run('python3', ['test/clients/imap_client.py'], { input: JSON.stringify({ host: e.address, port: e.imapPort, cafile: trust, mechanism: 'XOAUTH2', user: box, token }) }).then(
-          (r) => JSON.parse(r.stdout) as Record<string, any>,
-        );
+        run('python3', ['test/clients/imap_client.py'], {
+          input: JSON.stringify({
+            host: e.address,
+            port: e.imapPort,
+            cafile: trust,
+            mechanism: 'XOAUTH2',
+            user: box,
+            token,
+          }),
+        }).then((r) => JSON.parse(r.stdout) as Record<string, any>);
       const tokens = await approvedTokens('15');
       expect(await login(tokens.access_token)).toMatchObject({ ok: true });
       await client.tokenRevocation(rp, tokens.refresh_token!);
-      await expect.poll(async () => (await login(tokens.access_token)).ok, { timeout: 10_000, interval: 300 }).toBe(false);
-      const refused = await waitFor(external.platform.journal, { kind: 'auth', endpoint: 'psc' }, (o) => o.data.outcome === 'failure');
+      await expect
+        .poll(async () => (await login(tokens.access_token)).ok, { timeout: 10_000, interval: 300 })
+        .toBe(false);
+      const refused = await waitFor(
+        external.platform.journal,
+        { kind: 'auth', endpoint: 'psc' },
+        (o) => o.data.outcome === 'failure',
+      );
       expect(refused.data).toMatchObject({ reason: 'bearer_revoked' });
     } finally {
       await external.stop();
@@ -300,19 +428,54 @@ describe('migration of a store that had identities without owners', () => {
   it('gives the identities an account names to its organisation and leaves the others to the operator', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'motco-psc-owners-migration-'));
     try {
-      const db = new Kysely<any>({ dialect: new SqliteDialect({ database: new Sqlite(path.join(dir, 'motco.sqlite')) }) });
+      const db = new Kysely<any>({
+        dialect: new SqliteDialect({ database: new Sqlite(path.join(dir, 'motco.sqlite')) }),
+      });
       const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations('sqlite') } });
       expect((await migrator.migrateTo('0005_execution_account')).error).toBeUndefined();
       const now = Date.now();
-      const org = await db.insertInto('organisations').values({ raison_sociale: 'Ancien éditeur', immatriculation: '77777777700077', created_at: now, updated_at: now }).returning('id').executeTakeFirstOrThrow();
-      await db.insertInto('product_accounts').values({ organisation_id: org.id, nil: 'OLD', idnat_psc: '810000000701', status: 'available', runner_user_id: 'u-old', patient_address: 'p@old', created_by: 'test', created_at: now, updated_at: now }).execute();
-      for (const idnat of ['810000000701', '810000000702']) await db.insertInto('psc_identities').values({ idnat, given_name: 'A', family_name: 'B', created_at: now }).execute();
+      const org = await db
+        .insertInto('organisations')
+        .values({
+          raison_sociale: 'Ancien éditeur',
+          immatriculation: '77777777700077',
+          created_at: now,
+          updated_at: now,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      await db
+        .insertInto('product_accounts')
+        .values({
+          organisation_id: org.id,
+          nil: 'OLD',
+          idnat_psc: '810000000701',
+          status: 'available',
+          runner_user_id: 'u-old',
+          patient_address: 'p@old',
+          created_by: 'test',
+          created_at: now,
+          updated_at: now,
+        })
+        .execute();
+      for (const idnat of ['810000000701', '810000000702'])
+        await db
+          .insertInto('psc_identities')
+          .values({ idnat, given_name: 'A', family_name: 'B', created_at: now })
+          .execute();
       await db.destroy();
 
       const store = await openStore({ dataDir: dir });
       try {
-        const rows = await identityDb(store.db).selectFrom('psc_identities').select(['idnat', 'organisation_id']).orderBy('idnat').execute();
-        expect(rows).toEqual([{ idnat: '810000000701', organisation_id: Number(org.id) }, { idnat: '810000000702', organisation_id: null }]);
+        const rows = await identityDb(store.db)
+          .selectFrom('psc_identities')
+          .select(['idnat', 'organisation_id'])
+          .orderBy('idnat')
+          .execute();
+        expect(rows).toEqual([
+          { idnat: '810000000701', organisation_id: Number(org.id) },
+          { idnat: '810000000702', organisation_id: null },
+        ]);
       } finally {
         await store.close();
       }

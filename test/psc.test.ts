@@ -24,10 +24,19 @@ beforeAll(async () => {
   t = await startTestPlatform();
   issuer = t.platform.identity.psc.issuer;
   const owner = await vendor(t.platform, { login: 'alice.editeur', immatriculation: '44444444400044' });
-  await t.platform.identity.psc.simulator!.identities.create({ idnat: IDNAT, civilite: 'Mme', givenName: 'Alice', familyName: 'Martin', profession: '10' }, { organisationId: owner.organisation.id });
+  await t.platform.identity.psc.simulator!.identities.create(
+    { idnat: IDNAT, civilite: 'Mme', givenName: 'Alice', familyName: 'Martin', profession: '10' },
+    { organisationId: owner.organisation.id },
+  );
   const session = await t.platform.auth.sessions.createSession(owner.user.id);
   holder = () => new Browser().setCookie(t.config.publicUrl, 'motco_session', session.value);
-  config = await client.discovery(new URL(issuer), 'motco-lps', undefined, client.ClientSecretBasic('motco-lps-secret'), { execute: [client.allowInsecureRequests] });
+  config = await client.discovery(
+    new URL(issuer),
+    'motco-lps',
+    undefined,
+    client.ClientSecretBasic('motco-lps-secret'),
+    { execute: [client.allowInsecureRequests] },
+  );
 });
 
 afterAll(async () => {
@@ -35,7 +44,13 @@ afterAll(async () => {
 });
 
 async function ciba(idnat = IDNAT, bindingMessage = '42') {
-  return client.initiateBackchannelAuthentication(config, { scope: 'openid scope_all', acr_values: 'eidas1', login_hint: idnat, binding_message: bindingMessage, channel: 'MOBILE' });
+  return client.initiateBackchannelAuthentication(config, {
+    scope: 'openid scope_all',
+    acr_values: 'eidas1',
+    login_hint: idnat,
+    binding_message: bindingMessage,
+    channel: 'MOBILE',
+  });
 }
 
 async function approveOnEcps(bindingMessage: string, decision: 'accept' | 'refuse') {
@@ -61,13 +76,18 @@ describe('PSC simulator: discovery and keys', () => {
     expect(metadata.backchannel_authentication_endpoint).toBe(`${issuer}/protocol/openid-connect/ext/ciba/auth`);
     expect(metadata.backchannel_token_delivery_modes_supported).toEqual(['poll']);
     expect(metadata.acr_values_supported).toEqual(['eidas1']);
-    const wallet = (await (await fetch(`${issuer}/.well-known/wallet-openid-configuration`)).json()) as Record<string, unknown>;
+    const wallet = (await (await fetch(`${issuer}/.well-known/wallet-openid-configuration`)).json()) as Record<
+      string,
+      unknown
+    >;
     expect(wallet.issuer).toBe(metadata.issuer);
     expect(wallet.token_endpoint).toBe(metadata.token_endpoint);
   });
 
   it('serves a JWKS with public RSA keys only', async () => {
-    const jwks = (await (await fetch(`${issuer}/protocol/openid-connect/certs`)).json()) as { keys: Record<string, unknown>[] };
+    const jwks = (await (await fetch(`${issuer}/protocol/openid-connect/certs`)).json()) as {
+      keys: Record<string, unknown>[];
+    };
     expect(jwks.keys.length).toBeGreaterThan(0);
     for (const key of jwks.keys) {
       expect(key).toMatchObject({ kty: 'RSA', use: 'sig' });
@@ -98,7 +118,16 @@ describe('PSC simulator: CIBA', () => {
     expect(tokens.expires_in).toBe(120);
     expect(decodeProtectedHeader(tokens.access_token)).toMatchObject({ typ: 'at+jwt', alg: 'RS256' });
     const claims = decodeJwt(tokens.access_token);
-    expect(claims).toMatchObject({ iss: issuer, SubjectNameID: IDNAT, preferred_username: IDNAT, acr: 'eidas1', scope: 'openid scope_all', given_name: 'Alice', family_name: 'Martin', typ: 'Bearer' });
+    expect(claims).toMatchObject({
+      iss: issuer,
+      SubjectNameID: IDNAT,
+      preferred_username: IDNAT,
+      acr: 'eidas1',
+      scope: 'openid scope_all',
+      given_name: 'Alice',
+      family_name: 'Martin',
+      typ: 'Bearer',
+    });
     expect(claims.exp! - claims.iat!).toBe(120);
     expect(tokens.refresh_token).toBeTruthy();
     const id = tokens.claims()!;
@@ -122,7 +151,12 @@ describe('PSC simulator: CIBA', () => {
 
   it('is approved at once for the platform’s tools client (token helper), which then refreshes', async () => {
     const { psc } = t.platform.identity;
-    const tokens = await PscTokens.obtain({ discoveryUrl: psc.discoveryUrl, clientId: 'motco-outils', clientSecret: await toolsSecret(), idnat: IDNAT });
+    const tokens = await PscTokens.obtain({
+      discoveryUrl: psc.discoveryUrl,
+      clientId: 'motco-outils',
+      clientSecret: await toolsSecret(),
+      idnat: IDNAT,
+    });
     expect(decodeJwt(tokens.accessToken)).toMatchObject({ SubjectNameID: IDNAT, azp: 'motco-outils' });
     const first = tokens.accessToken;
     await tokens.refresh();
@@ -158,17 +192,29 @@ describe('PSC simulator: authorization code + PKCE through the e-CPS login page'
     expect(answer.status).toBe(303);
     const { url: callback } = await browser.follow(answer.headers.get('location')!, t.config.publicUrl);
     expect(callback.startsWith(REDIRECT)).toBe(true);
-    return client.authorizationCodeGrant(config, new URL(callback), { pkceCodeVerifier: verifier, expectedState: state, expectedNonce: nonce });
+    return client.authorizationCodeGrant(config, new URL(callback), {
+      pkceCodeVerifier: verifier,
+      expectedState: state,
+      expectedNonce: nonce,
+    });
   }
 
   it('logs in with a chosen test identity and gets PSC tokens', async () => {
     const tokens = await login(holder());
-    expect(decodeJwt(tokens.access_token)).toMatchObject({ SubjectNameID: IDNAT, acr: 'eidas1', scope: 'openid scope_all' });
+    expect(decodeJwt(tokens.access_token)).toMatchObject({
+      SubjectNameID: IDNAT,
+      acr: 'eidas1',
+      scope: 'openid scope_all',
+    });
     expect(tokens.claims()).toMatchObject({ sub: IDNAT, acr: 'eidas1', preferred_username: IDNAT });
   });
 
   it('refuses an authorization request without PKCE', async () => {
-    const url = client.buildAuthorizationUrl(config, { redirect_uri: REDIRECT, scope: 'openid scope_all', state: client.randomState() });
+    const url = client.buildAuthorizationUrl(config, {
+      redirect_uri: REDIRECT,
+      scope: 'openid scope_all',
+      state: client.randomState(),
+    });
     const response = await new Browser().get(url.href);
     expect(response.status).toBe(303);
     expect(response.headers.get('location')).toContain('error=invalid_request');
@@ -179,13 +225,21 @@ describe('PSC simulator: authorization code + PKCE through the e-CPS login page'
     const renewed = await client.refreshTokenGrant(config, tokens.refresh_token!);
     expect(renewed.refresh_token).not.toBe(tokens.refresh_token);
     expect(decodeJwt(renewed.access_token)).toMatchObject({ SubjectNameID: IDNAT });
-    await expect(client.refreshTokenGrant(config, tokens.refresh_token!)).rejects.toMatchObject({ error: 'invalid_grant' });
+    await expect(client.refreshTokenGrant(config, tokens.refresh_token!)).rejects.toMatchObject({
+      error: 'invalid_grant',
+    });
   });
 
   it('introspects access and refresh tokens (SubjectNameID only with the access token)', async () => {
     const tokens = await login(holder());
     const access = await client.tokenIntrospection(config, tokens.access_token);
-    expect(access).toMatchObject({ active: true, SubjectNameID: IDNAT, client_id: 'motco-lps', scope: 'openid scope_all', token_type: 'Bearer' });
+    expect(access).toMatchObject({
+      active: true,
+      SubjectNameID: IDNAT,
+      client_id: 'motco-lps',
+      scope: 'openid scope_all',
+      token_type: 'Bearer',
+    });
     const refresh = await client.tokenIntrospection(config, tokens.refresh_token!);
     expect(refresh).toMatchObject({ active: true, typ: 'Refresh', client_id: 'motco-lps' });
     expect(refresh).not.toHaveProperty('SubjectNameID');
@@ -197,14 +251,27 @@ describe('PSC simulator: authorization code + PKCE through the e-CPS login page'
   it('answers userinfo with the identity’s claims', async () => {
     const tokens = await login(holder());
     const info = await client.fetchUserInfo(config, tokens.access_token, IDNAT);
-    expect(info).toMatchObject({ sub: IDNAT, SubjectNameID: IDNAT, preferred_username: IDNAT, given_name: 'Alice', family_name: 'Martin' });
-    expect(info.SubjectRefPro).toMatchObject({ codeCivilite: 'Mme', exercices: [{ codeProfession: '10', libelleProfession: 'Médecin' }] });
+    expect(info).toMatchObject({
+      sub: IDNAT,
+      SubjectNameID: IDNAT,
+      preferred_username: IDNAT,
+      given_name: 'Alice',
+      family_name: 'Martin',
+    });
+    expect(info.SubjectRefPro).toMatchObject({
+      codeCivilite: 'Mme',
+      exercices: [{ codeProfession: '10', libelleProfession: 'Médecin' }],
+    });
   });
 
   it('ends the session: logout revokes the tokens of the session', async () => {
     const browser = holder();
     const tokens = await login(browser);
-    const end = client.buildEndSessionUrl(config, { id_token_hint: tokens.id_token!, post_logout_redirect_uri: REDIRECT, state: 'bye' });
+    const end = client.buildEndSessionUrl(config, {
+      id_token_hint: tokens.id_token!,
+      post_logout_redirect_uri: REDIRECT,
+      state: 'bye',
+    });
     const confirm = await (await browser.get(end.href)).text();
     expect(confirm).toContain('Voulez-vous vous déconnecter');
     const { action, fields } = Browser.formFields(confirm);

@@ -12,7 +12,13 @@ let vendor: VendorAccount;
 
 beforeAll(async () => {
   t = await startTestPlatform({ runner: { reopenImapDelaySeconds: 1 } });
-  vendor = await vendorWithAccount(t, { login: 'dora', immatriculation: '55555555500055', nil: 'DEV-CAMPAIGN', idnatPsc: '810000000999', idnatAuthCli: '10555555555' });
+  vendor = await vendorWithAccount(t, {
+    login: 'dora',
+    immatriculation: '55555555500055',
+    nil: 'DEV-CAMPAIGN',
+    idnatPsc: '810000000999',
+    idnatAuthCli: '10555555555',
+  });
 });
 
 afterAll(async () => {
@@ -21,13 +27,24 @@ afterAll(async () => {
 
 describe('campaign', () => {
   it('runs the five global jobs in order while the LPS follows the prompts: OK', async () => {
-    const started = await t.platform.runner.start({ accountId: vendor.id, target: 'campaign', delai: 30, ip: '127.0.0.1', startedBy: 'test' });
+    const started = await t.platform.runner.start({
+      accountId: vendor.id,
+      target: 'campaign',
+      delai: 30,
+      ip: '127.0.0.1',
+      startedBy: 'test',
+    });
     if (!started.ok) throw new Error(JSON.stringify(started.errors));
     const played: string[] = [];
-    const ended = await followExecution(started.execution.id, t.platform.executions, async (jobId) => {
-      played.push(jobId);
-      await playJob(jobId, vendor.context);
-    }, { pollMs: 100 });
+    const ended = await followExecution(
+      started.execution.id,
+      t.platform.executions,
+      async (jobId) => {
+        played.push(jobId);
+        await playJob(jobId, vendor.context);
+      },
+      { pollMs: 100 },
+    );
     expect(ended?.verdict).toBe('OK');
     expect(played).toEqual(CAMPAIGN_ORDER.flatMap((id) => findFolder(id)!.jobs.map((j) => j.id)));
 

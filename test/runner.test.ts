@@ -20,9 +20,24 @@ let alice: VendorAccount;
 let bob: VendorAccount;
 
 beforeAll(async () => {
-  t = await startTestPlatform({ psc: { accessTokenTtlSeconds: 10, clockSkewSeconds: 0 }, runner: { reopenImapDelaySeconds: 1, delaiMinSeconds: 2 } });
-  alice = await vendorWithAccount(t, { login: 'alice', immatriculation: '11111111100011', nil: 'DEV-ALICE', idnatPsc: '810000000123', idnatAuthCli: '10123456789' });
-  bob = await vendorWithAccount(t, { login: 'bob', immatriculation: '22222222200022', nil: 'DEV-BOB', idnatPsc: '810000000456', idnatAuthCli: '10987654321' });
+  t = await startTestPlatform({
+    psc: { accessTokenTtlSeconds: 10, clockSkewSeconds: 0 },
+    runner: { reopenImapDelaySeconds: 1, delaiMinSeconds: 2 },
+  });
+  alice = await vendorWithAccount(t, {
+    login: 'alice',
+    immatriculation: '11111111100011',
+    nil: 'DEV-ALICE',
+    idnatPsc: '810000000123',
+    idnatAuthCli: '10123456789',
+  });
+  bob = await vendorWithAccount(t, {
+    login: 'bob',
+    immatriculation: '22222222200022',
+    nil: 'DEV-BOB',
+    idnatPsc: '810000000456',
+    idnatAuthCli: '10987654321',
+  });
 });
 
 afterAll(async () => {
@@ -30,9 +45,19 @@ afterAll(async () => {
 });
 
 /** Starts a job for an account, plays it with the LPS once the window is open, and waits for the verdict. */
-async function runWhilePlaying(who: VendorAccount, job: UnitJob, options: { fault?: FaultName; ip?: string | null; delai?: number; play?: boolean } = {}): Promise<{ execution: Execution; log: LogLine[] }> {
+async function runWhilePlaying(
+  who: VendorAccount,
+  job: UnitJob,
+  options: { fault?: FaultName; ip?: string | null; delai?: number; play?: boolean } = {},
+): Promise<{ execution: Execution; log: LogLine[] }> {
   const ip = options.ip === undefined ? (job.ipRequired ? IP : null) : options.ip;
-  const started = await t.platform.runner.start({ accountId: who.id, target: job.id, delai: options.delai ?? 30, ...(ip ? { ip } : {}), startedBy: 'test' });
+  const started = await t.platform.runner.start({
+    accountId: who.id,
+    target: job.id,
+    delai: options.delai ?? 30,
+    ...(ip ? { ip } : {}),
+    startedBy: 'test',
+  });
   if (!started.ok) throw new Error(JSON.stringify(started.errors));
   const ended = finished(started.execution.id);
   if (options.play !== false) {
@@ -72,7 +97,12 @@ describe('every unit job, played conformant while the runner listens, is OK', ()
 
 describe('faults are KO, naming the failed check', () => {
   it.each([
-    ['psc-tls-smtp', 'forbidden-suite', 'forbidden-suites', 'Suites non autorisées proposées : TLS_RSA_WITH_AES_128_CBC_SHA'],
+    [
+      'psc-tls-smtp',
+      'forbidden-suite',
+      'forbidden-suites',
+      'Suites non autorisées proposées : TLS_RSA_WITH_AES_128_CBC_SHA',
+    ],
     ['authcli-tls-imap', 'missing-suites', 'all-suites', 'Suites autorisées manquantes'],
     ['psc-auth-smtp', 'oauthbearer', 'mechanism', 'attendu : XOAUTH2'],
     ['psc-auth-imap', 'expired-token', 'token', 'jeton expiré'],
@@ -89,7 +119,12 @@ describe('faults are KO, naming the failed check', () => {
     expect(result.execution.verdict, explain(result)).toBe('KO');
     const failed = result.execution.checks.filter((c) => c.outcome === 'fail' || c.outcome === 'missing');
     expect(failed.map((c) => c.id)).toContain(check);
-    expect(result.log.filter((l) => l.level === 'check').map((l) => l.text).join('\n')).toContain(words);
+    expect(
+      result.log
+        .filter((l) => l.level === 'check')
+        .map((l) => l.text)
+        .join('\n'),
+    ).toContain(words);
     expect(result.log.at(-1)!.text).toBe('Résultat : KO (code retour 1)');
   });
 
@@ -105,13 +140,20 @@ describe('faults are KO, naming the failed check', () => {
     const result = await runWhilePlaying(alice, job, { ip: '192.0.2.99', delai: 3 });
     expect(result.execution.verdict, explain(result)).toBe('INCONCLUSIVE');
     const seen = result.execution.checks.find((c) => c.id === 'seen-other-address')!;
-    expect(seen).toMatchObject({ outcome: 'info', detail: expect.stringContaining(`${alice.account.personalMailbox} s’est connectée depuis 127.0.0.1, et non depuis l’adresse IP du test (192.0.2.99)`) });
+    expect(seen).toMatchObject({
+      outcome: 'info',
+      detail: expect.stringContaining(
+        `${alice.account.personalMailbox} s’est connectée depuis 127.0.0.1, et non depuis l’adresse IP du test (192.0.2.99)`,
+      ),
+    });
     expect(explain(result)).toContain('↳ Que corriger : Lancez l’action demandée');
     expect(explain(result)).toContain('/mon-poste');
     expect(result.log.at(-1)!.text).toBe('Résultat : NON CONCLUANT (code retour 1)');
     // The evidence cites only the openings of those sessions.
     const cited = await t.platform.journal.query({ since: result.execution.startedAt });
-    expect(cited.filter((o) => result.execution.observationIds.includes(o.id)).map((o) => o.kind)).toEqual(seen.observations.map(() => 'session.open'));
+    expect(cited.filter((o) => result.execution.observationIds.includes(o.id)).map((o) => o.kind)).toEqual(
+      seen.observations.map(() => 'session.open'),
+    );
   });
 });
 
@@ -119,7 +161,13 @@ describe('clients nobody here wrote, sending credentials or mail in clear', () =
   it('python smtplib: MAIL FROM the mailbox in clear, never STARTTLS, from the job’s address → KO on STARTTLS, the rest « non évalué »', async () => {
     const job = UNIT_JOBS.find((j) => j.id === 'psc-send-smtp')!;
     const endpoint = t.endpoint('psc');
-    const started = await t.platform.runner.start({ accountId: alice.id, target: job.id, delai: 30, ip: IP, startedBy: 'test' });
+    const started = await t.platform.runner.start({
+      accountId: alice.id,
+      target: job.id,
+      delai: 30,
+      ip: IP,
+      startedBy: 'test',
+    });
     if (!started.ok) throw new Error(JSON.stringify(started.errors));
     const ended = finished(started.execution.id);
     const script = `import smtplib\ns = smtplib.SMTP('127.0.0.1', ${endpoint.smtpPort}, timeout=10)\ns.ehlo()\nprint(s.docmd('MAIL', 'FROM:<${alice.account.personalMailbox}>')[0])\ns.quit()`;
@@ -128,8 +176,14 @@ describe('clients nobody here wrote, sending credentials or mail in clear', () =
     const execution = await ended;
     const log = (await t.platform.executions.log(execution.id)).map((l) => l.text).join('\n');
     expect(execution.verdict, log).toBe('KO');
-    expect(execution.checks.map((c) => [c.id, c.outcome])).toEqual([['starttls', 'fail'], ['mechanism', 'not_evaluated'], ['message-accepted', 'not_evaluated']]);
-    expect(log).toContain('✘ STARTTLS avant toute commande sensible — Commandes envoyées en clair avant STARTTLS : MAIL.');
+    expect(execution.checks.map((c) => [c.id, c.outcome])).toEqual([
+      ['starttls', 'fail'],
+      ['mechanism', 'not_evaluated'],
+      ['message-accepted', 'not_evaluated'],
+    ]);
+    expect(log).toContain(
+      '✘ STARTTLS avant toute commande sensible — Commandes envoyées en clair avant STARTTLS : MAIL.',
+    );
     expect(log).toContain('○ Mécanisme d’authentification — Non évalué');
     expect(log).not.toContain('Aucune connexion observée');
   });
@@ -137,7 +191,13 @@ describe('clients nobody here wrote, sending credentials or mail in clear', () =
   it('python imaplib: LOGIN in clear, from the job’s address → critical KO on STARTTLS', async () => {
     const job = UNIT_JOBS.find((j) => j.id === 'psc-access-imap')!;
     const endpoint = t.endpoint('psc');
-    const started = await t.platform.runner.start({ accountId: alice.id, target: job.id, delai: 30, ip: IP, startedBy: 'test' });
+    const started = await t.platform.runner.start({
+      accountId: alice.id,
+      target: job.id,
+      delai: 30,
+      ip: IP,
+      startedBy: 'test',
+    });
     if (!started.ok) throw new Error(JSON.stringify(started.errors));
     const ended = finished(started.execution.id);
     // imaplib itself refuses LOGIN when the server says LOGINDISABLED: send the command as a careless client would.
@@ -146,29 +206,48 @@ describe('clients nobody here wrote, sending credentials or mail in clear', () =
     expect(client.stdout.trim(), client.stderr).toBe('NO');
     const execution = await ended;
     expect(execution.verdict).toBe('KO');
-    expect(execution.checks.find((c) => c.id === 'starttls')).toMatchObject({ outcome: 'fail', critical: true, detail: 'Identifiants envoyés en clair avant STARTTLS (LOGIN).' });
+    expect(execution.checks.find((c) => c.id === 'starttls')).toMatchObject({
+      outcome: 'fail',
+      critical: true,
+      detail: 'Identifiants envoyés en clair avant STARTTLS (LOGIN).',
+    });
     const log = (await t.platform.executions.log(execution.id)).map((l) => l.text).join('\n');
-    expect(log).toContain(`Authentification LOGIN (commande IMAP) de ${alice.account.personalMailbox} refusée (envoyée avant STARTTLS) (en clair)`);
+    expect(log).toContain(
+      `Authentification LOGIN (commande IMAP) de ${alice.account.personalMailbox} refusée (envoyée avant STARTTLS) (en clair)`,
+    );
   });
 });
 
 describe('several vendors at once', () => {
   it('judges each execution only on its own account’s evidence', async () => {
     const job = UNIT_JOBS.find((j) => j.id === 'psc-tls-smtp')!;
-    const [a, b] = await Promise.all([runWhilePlaying(alice, job), runWhilePlaying(bob, job, { fault: 'forbidden-suite' })]);
+    const [a, b] = await Promise.all([
+      runWhilePlaying(alice, job),
+      runWhilePlaying(bob, job, { fault: 'forbidden-suite' }),
+    ]);
     expect(a.execution.verdict, explain(a)).toBe('OK');
     expect(b.execution.verdict, explain(b)).toBe('KO');
     const used = await t.platform.journal.query({ sessionId: undefined });
     const mailboxOf = new Map(used.map((o) => [o.id, o.mailbox]));
-    expect(a.execution.observationIds.map((id) => mailboxOf.get(id)).filter(Boolean)).not.toContain(bob.account.personalMailbox);
-    expect(b.execution.observationIds.map((id) => mailboxOf.get(id)).filter(Boolean)).not.toContain(alice.account.personalMailbox);
+    expect(a.execution.observationIds.map((id) => mailboxOf.get(id)).filter(Boolean)).not.toContain(
+      bob.account.personalMailbox,
+    );
+    expect(b.execution.observationIds.map((id) => mailboxOf.get(id)).filter(Boolean)).not.toContain(
+      alice.account.personalMailbox,
+    );
     expect(explain(a)).not.toContain(bob.account.personalMailbox!);
   });
 });
 
 describe('options, stop and statistics', () => {
   it('refuses invalid options with French messages', async () => {
-    const bad = await t.platform.runner.start({ accountId: alice.id, target: 'psc-expired-smtp', delai: '1', ip: '300.1.1.1', startedBy: 'test' });
+    const bad = await t.platform.runner.start({
+      accountId: alice.id,
+      target: 'psc-expired-smtp',
+      delai: '1',
+      ip: '300.1.1.1',
+      startedBy: 'test',
+    });
     expect(bad).toMatchObject({ ok: false, reason: 'invalid' });
     expect(bad.ok ? [] : bad.errors).toEqual([
       { field: 'delai', message: 'Le délai doit être un nombre entier de secondes entre 2 et 900.' },
@@ -176,16 +255,26 @@ describe('options, stop and statistics', () => {
     ]);
     const noIp = await t.platform.runner.start({ accountId: alice.id, target: 'MSS-LPS-SEGUR-1', startedBy: 'test' });
     expect(noIp.ok ? [] : noIp.errors).toEqual([{ field: 'ip', message: expect.stringContaining('obligatoire') }]);
-    expect(await t.platform.runner.start({ accountId: alice.id, target: 'nope', startedBy: 'test' })).toMatchObject({ ok: false, reason: 'unknown_target' });
+    expect(await t.platform.runner.start({ accountId: alice.id, target: 'nope', startedBy: 'test' })).toMatchObject({
+      ok: false,
+      reason: 'unknown_target',
+    });
   });
 
   it('stops a running job: CANCELLED, with a line saying so', async () => {
-    const started = await t.platform.runner.start({ accountId: alice.id, target: 'psc-send-smtp', delai: 60, startedBy: 'test' });
+    const started = await t.platform.runner.start({
+      accountId: alice.id,
+      target: 'psc-send-smtp',
+      delai: 60,
+      startedBy: 'test',
+    });
     if (!started.ok) throw new Error('not started');
     const ended = finished(started.execution.id);
-    expect(t.platform.runner.cancel(started.execution.id)).toBe(true);
+    expect(await t.platform.runner.cancel(started.execution.id)).toBe(true);
     expect((await ended).verdict).toBe('CANCELLED');
-    expect((await t.platform.executions.log(started.execution.id)).map((l) => l.text)).toContain('Travail arrêté par l’utilisateur.');
+    expect((await t.platform.executions.log(started.execution.id)).map((l) => l.text)).toContain(
+      'Travail arrêté par l’utilisateur.',
+    );
   });
 
   it('counts executions, success rate and mean duration per job', async () => {
@@ -203,20 +292,35 @@ describe('options, stop and statistics', () => {
     expect([...latest.keys()].sort()).toEqual([...new Set(all.map((e) => e.targetId))].sort());
     for (const [target, execution] of latest) expect(execution.id).toBe(all.find((e) => e.targetId === target)!.id);
     const top = all.filter((e) => e.parentId === null);
-    const failures = top.filter((e) => e.status === 'finished' && e.verdict !== 'OK' && e.verdict !== 'CANCELLED').length;
+    const failures = top.filter(
+      (e) => e.status === 'finished' && e.verdict !== 'OK' && e.verdict !== 'CANCELLED',
+    ).length;
     expect(failures).toBeGreaterThan(0);
-    expect(await executions.count({ accountIds: [alice.id], parentId: null })).toEqual({ executions: top.length, failures });
+    expect(await executions.count({ accountIds: [alice.id], parentId: null })).toEqual({
+      executions: top.length,
+      failures,
+    });
     expect(await executions.count({ accountIds: [] })).toEqual({ executions: 0, failures: 0 });
   });
 });
 
 describe('evidence', () => {
   it('keeps the account as it was when the execution ran, even after the account changes', async () => {
-    const carol = await vendorWithAccount(t, { login: 'erin', immatriculation: '77777777700077', nil: 'DEV-ERIN-1', idnatPsc: '810000000888', idnatAuthCli: '10888888888' });
+    const carol = await vendorWithAccount(t, {
+      login: 'erin',
+      immatriculation: '77777777700077',
+      nil: 'DEV-ERIN-1',
+      idnatPsc: '810000000888',
+      idnatAuthCli: '10888888888',
+    });
     const job = UNIT_JOBS.find((j) => j.id === 'psc-send-smtp')!;
     const { execution } = await runWhilePlaying(carol, job);
     expect(execution.account).toMatchObject({ nil: 'DEV-ERIN-1', personalMailbox: carol.account.personalMailbox });
-    const modified = await carol.api('PUT', `/accounts/${carol.id}`, { nil: 'DEV-ERIN-2', idnatPsc: '810000000888', idnatAuthCli: '10888888888' });
+    const modified = await carol.api('PUT', `/accounts/${carol.id}`, {
+      nil: 'DEV-ERIN-2',
+      idnatPsc: '810000000888',
+      idnatAuthCli: '10888888888',
+    });
     expect(modified.status, JSON.stringify(modified.body)).toBe(200);
     const exported = await carol.api('GET', `/executions/${execution.id}/export.json`);
     expect(exported.body.account).toMatchObject({ nil: 'DEV-ERIN-1', idnatPsc: '810000000888' });
@@ -227,16 +331,36 @@ describe('evidence', () => {
 describe('restart', () => {
   it('ends an execution running at shutdown as INTERRUPTED, visibly, and a restarted platform keeps it so', async () => {
     const other = await startTestPlatform({ runner: { delaiMinSeconds: 2 } });
-    const v = await vendorWithAccount(other, { login: 'carol', immatriculation: '33333333300033', nil: 'DEV-CAROL', idnatPsc: '810000000789', idnatAuthCli: '10111111111' });
-    const started = await other.platform.runner.start({ accountId: v.id, target: 'psc-send-smtp', delai: 300, startedBy: 'test' });
+    const v = await vendorWithAccount(other, {
+      login: 'carol',
+      immatriculation: '33333333300033',
+      nil: 'DEV-CAROL',
+      idnatPsc: '810000000789',
+      idnatAuthCli: '10111111111',
+    });
+    const started = await other.platform.runner.start({
+      accountId: v.id,
+      target: 'psc-send-smtp',
+      delai: 300,
+      startedBy: 'test',
+    });
     if (!started.ok) throw new Error('not started');
     await other.platform.stop();
     // The same data folder, started again: the execution is over, and says why.
-    const again = await startPlatform(loadConfig({ env: {}, cwd: other.dataDir, overrides: { dataDir: other.dataDir, portBase: other.config.portBase } }), { log: silentLogger });
+    const again = await startPlatform(
+      loadConfig({
+        env: {},
+        cwd: other.dataDir,
+        overrides: { dataDir: other.dataDir, portBase: other.config.portBase },
+      }),
+      { log: silentLogger },
+    );
     try {
       const execution = await again.executions.get(started.execution.id);
       expect(execution).toMatchObject({ status: 'finished', verdict: 'INTERRUPTED' });
-      expect((await again.executions.log(started.execution.id)).map((l) => l.text)).toContain('Travail interrompu par l’arrêt de la plateforme.');
+      expect((await again.executions.log(started.execution.id)).map((l) => l.text)).toContain(
+        'Travail interrompu par l’arrêt de la plateforme.',
+      );
     } finally {
       await again.stop();
       await other.stop().catch(() => {});

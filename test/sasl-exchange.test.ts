@@ -20,7 +20,17 @@ afterAll(async () => {
 /** s_client -starttls from `ip`, typing `input`; -quiet keeps the session until the server closes it. */
 function sClient(protocol: 'smtp' | 'imap', ip: string, input: string, quiet: boolean) {
   const e = t.endpoint('psc');
-  const args = ['s_client', '-connect', `${e.address}:${protocol === 'smtp' ? e.smtpPort : e.imapPort}`, '-bind', `${ip}:0`, '-starttls', protocol, '-servername', e.host];
+  const args = [
+    's_client',
+    '-connect',
+    `${e.address}:${protocol === 'smtp' ? e.smtpPort : e.imapPort}`,
+    '-bind',
+    `${ip}:0`,
+    '-starttls',
+    protocol,
+    '-servername',
+    e.host,
+  ];
   return run('openssl', quiet ? [...args, '-quiet'] : args, { input, timeoutMs: 20_000 });
 }
 
@@ -31,7 +41,13 @@ describe('SMTP AUTH', () => {
     expect(r.stdout).toMatch(/^334 \r$/m);
     expect(r.stdout).toMatch(/^501 5\.5\.2 Authentication abandoned: QUIT sent instead of a response\r$/m);
     const auth = await waitFor(t.platform.journal, { kind: 'auth', endpoint: 'psc', clientIp: '127.0.0.41' });
-    expect(auth.data).toMatchObject({ mechanism: 'XOAUTH2', outcome: 'abandoned', reason: 'new_command', newCommand: 'QUIT', tls: true });
+    expect(auth.data).toMatchObject({
+      mechanism: 'XOAUTH2',
+      outcome: 'abandoned',
+      reason: 'new_command',
+      newCommand: 'QUIT',
+      tls: true,
+    });
   });
 
   it('journals a client that hangs up mid-exchange as abandoned', async () => {
@@ -47,12 +63,23 @@ describe('IMAP AUTHENTICATE', () => {
     expect(r.stdout).toMatch(/^\+ \r?$/m);
     expect(r.stdout).toContain('a1 BAD Authentication abandoned: LOGOUT sent instead of a response');
     const auth = await waitFor(t.platform.journal, { kind: 'auth', endpoint: 'psc', clientIp: '127.0.0.43' });
-    expect(auth.data).toMatchObject({ command: 'AUTHENTICATE', mechanism: 'XOAUTH2', outcome: 'abandoned', reason: 'new_command', newCommand: 'LOGOUT' });
+    expect(auth.data).toMatchObject({
+      command: 'AUTHENTICATE',
+      mechanism: 'XOAUTH2',
+      outcome: 'abandoned',
+      reason: 'new_command',
+      newCommand: 'LOGOUT',
+    });
   });
 
   it('journals a client that hangs up mid-exchange as abandoned', async () => {
     await sClient('imap', '127.0.0.44', 'a1 AUTHENTICATE PLAIN\r\n', false);
     const auth = await waitFor(t.platform.journal, { kind: 'auth', endpoint: 'psc', clientIp: '127.0.0.44' });
-    expect(auth.data).toMatchObject({ command: 'AUTHENTICATE', mechanism: 'PLAIN', outcome: 'abandoned', reason: 'disconnected' });
+    expect(auth.data).toMatchObject({
+      command: 'AUTHENTICATE',
+      mechanism: 'PLAIN',
+      outcome: 'abandoned',
+      reason: 'disconnected',
+    });
   });
 });

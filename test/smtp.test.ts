@@ -70,16 +70,27 @@ describe('SMTP submission with a conformant client', () => {
     transport.close();
     expect(info.accepted).toEqual([address('10123456789')]);
 
-    const message = await waitFor(t.platform.journal, { kind: 'message', mailbox: address('10123456789') }, (o) => o.data.subject === 'Essai nodemailer');
+    const message = await waitFor(
+      t.platform.journal,
+      { kind: 'message', mailbox: address('10123456789') },
+      (o) => o.data.subject === 'Essai nodemailer',
+    );
     const session = await t.platform.journal.query({ sessionId: message.sessionId! });
     const kinds = session.map((o) => o.kind);
     expect(kinds.indexOf('tls.client_hello')).toBeLessThan(kinds.indexOf('tls.established'));
     expect(kinds.indexOf('tls.established')).toBeLessThan(kinds.indexOf('auth'));
     const hello = session.find((o) => o.kind === 'tls.client_hello')!.data;
     expect(hello.sni).toBe(e.host);
-    expect((hello.cipherSuites as { name: string }[]).map((s) => s.name)).toContain('TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256');
+    expect((hello.cipherSuites as { name: string }[]).map((s) => s.name)).toContain(
+      'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256',
+    );
     expect(session.find((o) => o.kind === 'tls.established')!.data).toMatchObject({ version: 'TLSv1.3' });
-    expect(session.find((o) => o.kind === 'auth')!.data).toMatchObject({ mechanism: 'PLAIN', outcome: 'success', reason: 'password', user: address('10123456789') });
+    expect(session.find((o) => o.kind === 'auth')!.data).toMatchObject({
+      mechanism: 'PLAIN',
+      outcome: 'success',
+      reason: 'password',
+      user: address('10123456789'),
+    });
     // nodemailer writes header names in its own capitalisation; the journal keeps exactly what it sent,
     // in its order, as the stored copy shows (the python test in cli.test.ts checks a client's own case).
     const names = (message.data.headers as { name: string }[]).map((h) => h.name);
@@ -87,19 +98,33 @@ describe('SMTP submission with a conformant client', () => {
     expect(names).toContain('X-Custom-Case');
     expect(message.data).toMatchObject({ outcome: 'accepted', from: address('10123456789'), fromMatchesMailbox: true });
 
-    const stored = await t.platform.mailboxes.messages((await t.platform.mailboxes.find(address('10123456789')))!.id, 'INBOX');
+    const stored = await t.platform.mailboxes.messages(
+      (await t.platform.mailboxes.find(address('10123456789')))!.id,
+      'INBOX',
+    );
     const last = stored.at(-1)!.raw.toString();
     expect(last).toMatch(/^Received: from lps\.test/);
     expect(last).toContain('X-Mss-Nil: DEV935997');
-    const storedNames = last.split('\r\n\r\n')[0]!.split('\r\n').filter((l) => /^[^\s:]+:/.test(l)).map((l) => l.slice(0, l.indexOf(':')));
+    const storedNames = last
+      .split('\r\n\r\n')[0]!
+      .split('\r\n')
+      .filter((l) => /^[^\s:]+:/.test(l))
+      .map((l) => l.slice(0, l.indexOf(':')));
     expect(storedNames.slice(1)).toEqual(names); // after our Received: the client's headers, same order and case
   });
 
   it('python3 smtplib trusting only the IGC Santé TEST bundle: STARTTLS, AUTH PLAIN, send on the org endpoint', async () => {
     const e = endpoint('org');
     const result = await python({
-      host: e.address, port: e.smtpPort, cafile: trust, mechanism: 'PLAIN', user: address('871122334455'), password: pw(address('871122334455')),
-      from: address('871122334455'), to: [address('10123456789')], message: 'From: <x>\r\nSubject: smtplib\r\n\r\nbody\r\n',
+      host: e.address,
+      port: e.smtpPort,
+      cafile: trust,
+      mechanism: 'PLAIN',
+      user: address('871122334455'),
+      password: pw(address('871122334455')),
+      from: address('871122334455'),
+      to: [address('10123456789')],
+      message: 'From: <x>\r\nSubject: smtplib\r\n\r\nbody\r\n',
     });
     expect(result).toMatchObject({ ok: true, tls: 'TLSv1.3', auth: [235, '2.7.0 Authentication successful'] });
   });
@@ -108,10 +133,27 @@ describe('SMTP submission with a conformant client', () => {
     const e = endpoint('psc');
     const mail = path.join(files, 'curl.eml');
     writeFileSync(mail, 'From: <a>\r\nTo: <b>\r\nSubject: curl\r\n\r\nhello from curl\r\n');
-    const r = await run('curl', ['-sS', '--ssl-reqd', '--cacert', trust, `smtp://${e.address}:${e.smtpPort}`, '--user', `${address('871122334455')}:${pw(address('871122334455'))}`,
-      '--mail-from', address('871122334455'), '--mail-rcpt', address('871122334455'), '-T', mail]);
+    const r = await run('curl', [
+      '-sS',
+      '--ssl-reqd',
+      '--cacert',
+      trust,
+      `smtp://${e.address}:${e.smtpPort}`,
+      '--user',
+      `${address('871122334455')}:${pw(address('871122334455'))}`,
+      '--mail-from',
+      address('871122334455'),
+      '--mail-rcpt',
+      address('871122334455'),
+      '-T',
+      mail,
+    ]);
     expect(r.code, r.stderr).toBe(0);
-    const message = await waitFor(t.platform.journal, { kind: 'message', endpoint: 'psc' }, (o) => o.data.subject === 'curl');
+    const message = await waitFor(
+      t.platform.journal,
+      { kind: 'message', endpoint: 'psc' },
+      (o) => o.data.subject === 'curl',
+    );
     expect(message.mailbox).toBe(address('871122334455'));
   });
 
@@ -119,8 +161,15 @@ describe('SMTP submission with a conformant client', () => {
     const e = endpoint('psc');
     const patient = `123456789012345@${t.config.patientDomain}`;
     const result = await python({
-      host: e.address, port: e.smtpPort, cafile: trust, mechanism: 'LOGIN', user: address('871122334455'), password: pw(address('871122334455')),
-      from: address('871122334455'), to: [patient], message: 'Subject: patient\r\nX-MSS-MES: FIN\r\n\r\nx\r\n',
+      host: e.address,
+      port: e.smtpPort,
+      cafile: trust,
+      mechanism: 'LOGIN',
+      user: address('871122334455'),
+      password: pw(address('871122334455')),
+      from: address('871122334455'),
+      to: [patient],
+      message: 'Subject: patient\r\nX-MSS-MES: FIN\r\n\r\nx\r\n',
     });
     expect(result).toMatchObject({ ok: true, refused: {} });
     const mailbox = await t.platform.mailboxes.find(patient);
@@ -131,11 +180,32 @@ describe('SMTP submission with a conformant client', () => {
 
   it('refuses an XOAUTH2 bearer from an unknown issuer and records why, without keeping the token', async () => {
     const e = endpoint('psc');
-    const token = fakeJwt({ iss: 'https://psc.example', SubjectNameID: '871122334455', acr: 'eidas1', scope: 'openid scope_all' });
-    const result = await python({ host: e.address, port: e.smtpPort, cafile: trust, mechanism: 'XOAUTH2', user: address('871122334455'), token });
+    const token = fakeJwt({
+      iss: 'https://psc.example',
+      SubjectNameID: '871122334455',
+      acr: 'eidas1',
+      scope: 'openid scope_all',
+    });
+    const result = await python({
+      host: e.address,
+      port: e.smtpPort,
+      cafile: trust,
+      mechanism: 'XOAUTH2',
+      user: address('871122334455'),
+      token,
+    });
     expect(result).toMatchObject({ ok: false, code: 535 });
-    const auth = await waitFor(t.platform.journal, { kind: 'auth', endpoint: 'psc' }, (o) => o.data.mechanism === 'XOAUTH2');
-    expect(auth.data).toMatchObject({ outcome: 'failure', reason: 'bearer_wrong_issuer', bearerVerified: false, initialResponse: true });
+    const auth = await waitFor(
+      t.platform.journal,
+      { kind: 'auth', endpoint: 'psc' },
+      (o) => o.data.mechanism === 'XOAUTH2',
+    );
+    expect(auth.data).toMatchObject({
+      outcome: 'failure',
+      reason: 'bearer_wrong_issuer',
+      bearerVerified: false,
+      initialResponse: true,
+    });
     expect(auth.data.bearer).toMatchObject({ format: 'jwt', claims: { SubjectNameID: '871122334455', acr: 'eidas1' } });
     expect(JSON.stringify(auth.data)).not.toContain(token);
   });
@@ -148,31 +218,76 @@ describe('mechanisms MSSanté does not use', () => {
   ])('decodes, records and refuses %s (not advertised)', async (mechanism, blob) => {
     const e = endpoint('psc');
     const initial = Buffer.from(blob(address('871122334455'))).toString('base64');
-    const r = await run('python3', ['-c', [
-      'import smtplib, ssl, sys',
-      `ctx = ssl.create_default_context(cafile=${JSON.stringify(trust)})`,
-      `s = smtplib.SMTP(${JSON.stringify(e.address)}, ${e.smtpPort}); s.starttls(context=ctx); s.ehlo()`,
-      `print(s.esmtp_features.get("auth")); print(*s.docmd("AUTH", ${JSON.stringify(`${mechanism} ${initial}`)})); s.quit()`,
-    ].join('\n')]);
+    const r = await run('python3', [
+      '-c',
+      [
+        'import smtplib, ssl, sys',
+        `ctx = ssl.create_default_context(cafile=${JSON.stringify(trust)})`,
+        `s = smtplib.SMTP(${JSON.stringify(e.address)}, ${e.smtpPort}); s.starttls(context=ctx); s.ehlo()`,
+        `print(s.esmtp_features.get("auth")); print(*s.docmd("AUTH", ${JSON.stringify(`${mechanism} ${initial}`)})); s.quit()`,
+      ].join('\n'),
+    ]);
     expect(r.stdout).toMatch(/^ ?PLAIN LOGIN XOAUTH2\n504 b'5\.5\.4 Unrecognized authentication type'/);
-    const auth = await waitFor(t.platform.journal, { kind: 'auth', endpoint: 'psc' }, (o) => o.data.mechanism === mechanism);
-    expect(auth.data).toMatchObject({ outcome: 'failure', reason: 'mechanism_not_offered', user: mechanism === 'OAUTHBEARER' ? address('871122334455') : '' });
+    const auth = await waitFor(
+      t.platform.journal,
+      { kind: 'auth', endpoint: 'psc' },
+      (o) => o.data.mechanism === mechanism,
+    );
+    expect(auth.data).toMatchObject({
+      outcome: 'failure',
+      reason: 'mechanism_not_offered',
+      user: mechanism === 'OAUTHBEARER' ? address('871122334455') : '',
+    });
   });
 });
 
 describe('TLS facts recorded', () => {
   it('uses a DHE group of 2048 bits when the client asks for a DHE suite', async () => {
     const e = endpoint('psc');
-    const r = await run('openssl', ['s_client', '-connect', `${e.address}:${e.smtpPort}`, '-starttls', 'smtp', '-tls1_2', '-cipher', 'DHE-RSA-AES256-GCM-SHA384', '-CAfile', trust], { input: 'QUIT\r\n' });
+    const r = await run(
+      'openssl',
+      [
+        's_client',
+        '-connect',
+        `${e.address}:${e.smtpPort}`,
+        '-starttls',
+        'smtp',
+        '-tls1_2',
+        '-cipher',
+        'DHE-RSA-AES256-GCM-SHA384',
+        '-CAfile',
+        trust,
+      ],
+      { input: 'QUIT\r\n' },
+    );
     expect(r.stdout).toMatch(/Server Temp Key: DH, 2048 bits/);
     expect(r.stdout).toMatch(/Cipher is DHE-RSA-AES256-GCM-SHA384/);
   });
 
   it('names a forbidden suite offered by openssl s_client', async () => {
     const e = endpoint('org');
-    const r = await run('openssl', ['s_client', '-connect', `${e.address}:${e.smtpPort}`, '-starttls', 'smtp', '-tls1_2', '-cipher', 'ECDHE-RSA-AES128-GCM-SHA256:AES128-SHA', '-CAfile', trust], { input: 'QUIT\r\n' });
+    const r = await run(
+      'openssl',
+      [
+        's_client',
+        '-connect',
+        `${e.address}:${e.smtpPort}`,
+        '-starttls',
+        'smtp',
+        '-tls1_2',
+        '-cipher',
+        'ECDHE-RSA-AES128-GCM-SHA256:AES128-SHA',
+        '-CAfile',
+        trust,
+      ],
+      { input: 'QUIT\r\n' },
+    );
     expect(r.stdout).toContain('ECDHE-RSA-AES128-GCM-SHA256');
-    const hello = await waitFor(t.platform.journal, { kind: 'tls.client_hello', endpoint: 'org' }, (o) => o.data.highestVersion === 'TLSv1.2');
+    const hello = await waitFor(
+      t.platform.journal,
+      { kind: 'tls.client_hello', endpoint: 'org' },
+      (o) => o.data.highestVersion === 'TLSv1.2',
+    );
     expect((hello.data.cipherSuites as { name: string }[]).map((s) => s.name)).toEqual([
       'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256',
       'TLS_RSA_WITH_AES_128_CBC_SHA',
@@ -184,9 +299,26 @@ describe('TLS facts recorded', () => {
 
   it('refuses a TLS 1.1-only client and records both its hello and the refusal', async () => {
     const e = endpoint('org');
-    const r = await run('openssl', ['s_client', '-connect', `${e.address}:${e.smtpPort}`, '-starttls', 'smtp', '-tls1_1', '-cipher', 'DEFAULT@SECLEVEL=0'], { input: '' });
+    const r = await run(
+      'openssl',
+      [
+        's_client',
+        '-connect',
+        `${e.address}:${e.smtpPort}`,
+        '-starttls',
+        'smtp',
+        '-tls1_1',
+        '-cipher',
+        'DEFAULT@SECLEVEL=0',
+      ],
+      { input: '' },
+    );
     expect(r.code).not.toBe(0);
-    const hello = await waitFor(t.platform.journal, { kind: 'tls.client_hello', endpoint: 'org' }, (o) => o.data.highestVersion === 'TLSv1.1');
+    const hello = await waitFor(
+      t.platform.journal,
+      { kind: 'tls.client_hello', endpoint: 'org' },
+      (o) => o.data.highestVersion === 'TLSv1.1',
+    );
     const failed = await waitFor(t.platform.journal, { kind: 'tls.failed', sessionId: hello.sessionId! });
     expect(failed.data).toMatchObject({ stage: 'handshake', by: 'server', error: 'ERR_SSL_UNSUPPORTED_PROTOCOL' });
   });
@@ -197,11 +329,22 @@ describe('TLS facts recorded', () => {
     ['org-revoq', 'certificate_revoked', { crl: true }],
   ] as const)('records the alert of a client refusing the %s certificate', async (id, alert, options) => {
     const e = endpoint(id);
-    const job: Record<string, unknown> = { host: e.address, port: e.smtpPort, cafile: trust, mechanism: 'PLAIN', user: address('10123456789'), password: pw(address('10123456789')) };
+    const job: Record<string, unknown> = {
+      host: e.address,
+      port: e.smtpPort,
+      cafile: trust,
+      mechanism: 'PLAIN',
+      user: address('10123456789'),
+      password: pw(address('10123456789')),
+    };
     if ('crl' in options) job.crlfile = path.join(files, crlFileName());
     const result = await python(job);
     expect(result).toMatchObject({ ok: false, error: 'ssl', stage: 'starttls' });
-    const failed = await waitFor(t.platform.journal, { kind: 'tls.failed', endpoint: id }, (o) => o.data.stage === 'handshake' && o.data.alert === alert);
+    const failed = await waitFor(
+      t.platform.journal,
+      { kind: 'tls.failed', endpoint: id },
+      (o) => o.data.stage === 'handshake' && o.data.alert === alert,
+    );
     expect(failed.data).toMatchObject({ stage: 'handshake', by: 'client' });
     const all = await t.platform.journal.query({ sessionId: failed.sessionId! });
     expect(all.some((o) => o.kind === 'auth')).toBe(false);
@@ -212,7 +355,18 @@ describe('TLS facts recorded', () => {
     const e = endpoint('psc-revoq');
     // Curl's defaults: TLS 1.3 with an X25519 key share, hence a HelloRetryRequest, through which the staple
     // goes all the same (see src/mail/tls/starttls.ts and test/ocsp-stapling.test.ts).
-    const r = await run('curl', ['-sS', '--ssl-reqd', '--cert-status', '--cacert', trust, `smtp://${e.address}:${e.smtpPort}`, '--user', `${address('871122334455')}:${pw(address('871122334455'))}`, '-X', 'NOOP']);
+    const r = await run('curl', [
+      '-sS',
+      '--ssl-reqd',
+      '--cert-status',
+      '--cacert',
+      trust,
+      `smtp://${e.address}:${e.smtpPort}`,
+      '--user',
+      `${address('871122334455')}:${pw(address('871122334455'))}`,
+      '-X',
+      'NOOP',
+    ]);
     expect(r.code).toBe(91); // CURLE_SSL_INVALIDCERTSTATUS
     expect(r.stderr).toContain('revocation reason');
     const established = await waitFor(t.platform.journal, { kind: 'tls.established', endpoint: 'psc-revoq' });
@@ -228,9 +382,22 @@ describe('TLS facts recorded', () => {
     const keyfile = path.join(files, 'client.key');
     writeFileSync(certfile, client.chainPem);
     writeFileSync(keyfile, client.keyPem);
-    const result = await python({ host: e.address, port: e.smtpPort, cafile: trust, certfile, keyfile, mechanism: 'PLAIN', user: address('10123456789'), password: 'not-the-password' });
+    const result = await python({
+      host: e.address,
+      port: e.smtpPort,
+      cafile: trust,
+      certfile,
+      keyfile,
+      mechanism: 'PLAIN',
+      user: address('10123456789'),
+      password: 'not-the-password',
+    });
     expect(result).toMatchObject({ ok: true, auth: [235, '2.7.0 Authentication successful'] });
-    const auth = await waitFor(t.platform.journal, { kind: 'auth', endpoint: 'org' }, (o) => o.data.reason === 'client_certificate');
+    const auth = await waitFor(
+      t.platform.journal,
+      { kind: 'auth', endpoint: 'org' },
+      (o) => o.data.reason === 'client_certificate',
+    );
     const established = (await t.platform.journal.query({ sessionId: auth.sessionId!, kind: 'tls.established' }))[0]!;
     expect(established.data.clientCertificate).toMatchObject({ present: true, ou: '10123456789', trusted: true });
   });
@@ -240,18 +407,39 @@ describe('what a conformant server refuses', () => {
   it('refuses AUTH and MAIL before STARTTLS with 530 and records credentials sent in clear', async () => {
     const e = endpoint('org');
     const blob = Buffer.from(`\0${address('10123456789')}\0${pw(address('10123456789'))}`).toString('base64');
-    const replies = await talk(e.address, e.smtpPort, ['EHLO lps.test', `AUTH PLAIN ${blob}`, 'MAIL FROM:<a@b.test>', 'QUIT']);
+    const replies = await talk(e.address, e.smtpPort, [
+      'EHLO lps.test',
+      `AUTH PLAIN ${blob}`,
+      'MAIL FROM:<a@b.test>',
+      'QUIT',
+    ]);
     expect(replies).toMatch(/^250[ -]STARTTLS/m);
     expect(replies).not.toMatch(/AUTH PLAIN/);
     expect(replies.match(/^530 5\.7\.0/gm)).toHaveLength(2);
-    const auth = await waitFor(t.platform.journal, { kind: 'auth', endpoint: 'org' }, (o) => o.data.reason === 'tls_required');
+    const auth = await waitFor(
+      t.platform.journal,
+      { kind: 'auth', endpoint: 'org' },
+      (o) => o.data.reason === 'tls_required',
+    );
     expect(auth.data).toMatchObject({ credentialsInClear: true, user: address('10123456789'), tls: false });
   });
 
   it('answers garbage, over-long lines and too many errors without disturbing other clients', async () => {
     const e = endpoint('org');
-    const garbage = talk(e.address, e.smtpPort, ['\x16\x03\x01\x00\xff garbage', 'X'.repeat(100_000), '', 'FOO', 'BAR', 'BAZ', 'QUX'], { raw: true });
-    const sane = python({ host: e.address, port: e.smtpPort, cafile: trust, mechanism: 'PLAIN', user: address('871122334455'), password: pw(address('871122334455')) });
+    const garbage = talk(
+      e.address,
+      e.smtpPort,
+      ['\x16\x03\x01\x00\xff garbage', 'X'.repeat(100_000), '', 'FOO', 'BAR', 'BAZ', 'QUX'],
+      { raw: true },
+    );
+    const sane = python({
+      host: e.address,
+      port: e.smtpPort,
+      cafile: trust,
+      mechanism: 'PLAIN',
+      user: address('871122334455'),
+      password: pw(address('871122334455')),
+    });
     const [replies, result] = await Promise.all([garbage, sane]);
     expect(replies).toMatch(/^500 5\.5\.2 /m);
     expect(replies).toMatch(/^500 5\.5\.6 Line too long/m);
@@ -261,23 +449,50 @@ describe('what a conformant server refuses', () => {
 
   it('rejects an oversized message with 552 (declared or not), keeps the session usable, and refuses relaying', async () => {
     const e = endpoint('psc');
-    const big = 'a'.repeat(100) + '\r\n';
+    const big = `${'a'.repeat(100)}\r\n`;
     const job = {
-      host: e.address, port: e.smtpPort, cafile: trust, mechanism: 'PLAIN', user: address('871122334455'), password: pw(address('871122334455')),
-      from: address('871122334455'), to: [address('871122334455')], message: 'Subject: big\r\n\r\n' + big.repeat(1000), noop_after: true,
+      host: e.address,
+      port: e.smtpPort,
+      cafile: trust,
+      mechanism: 'PLAIN',
+      user: address('871122334455'),
+      password: pw(address('871122334455')),
+      from: address('871122334455'),
+      to: [address('871122334455')],
+      message: `Subject: big\r\n\r\n${big.repeat(1000)}`,
+      noop_after: true,
     };
     // smtplib declares SIZE= in MAIL FROM: refused at once.
     const declared = await python(job);
-    expect(declared).toMatchObject({ ok: true, send_error: [552, expect.stringContaining('5.3.4')], noop: [250, '2.0.0 Ok'] });
+    expect(declared).toMatchObject({
+      ok: true,
+      send_error: [552, expect.stringContaining('5.3.4')],
+      noop: [250, '2.0.0 Ok'],
+    });
     // Without the declaration the whole DATA is read, dropped, and refused.
     const undeclared = await python({ ...job, no_size: true });
-    expect(undeclared).toMatchObject({ ok: true, send_error: [552, expect.stringContaining('5.3.4')], noop: [250, '2.0.0 Ok'] });
-    const tooLarge = await waitFor(t.platform.journal, { kind: 'message', endpoint: 'psc' }, (o) => o.data.outcome === 'too_large');
+    expect(undeclared).toMatchObject({
+      ok: true,
+      send_error: [552, expect.stringContaining('5.3.4')],
+      noop: [250, '2.0.0 Ok'],
+    });
+    const tooLarge = await waitFor(
+      t.platform.journal,
+      { kind: 'message', endpoint: 'psc' },
+      (o) => o.data.outcome === 'too_large',
+    );
     expect(tooLarge.data.size).toBeGreaterThan(64 * 1024);
 
     const relay = await python({
-      host: e.address, port: e.smtpPort, cafile: trust, mechanism: 'PLAIN', user: address('871122334455'), password: pw(address('871122334455')),
-      from: address('871122334455'), to: ['someone@example.org'], message: 'Subject: relay\r\n\r\nx\r\n',
+      host: e.address,
+      port: e.smtpPort,
+      cafile: trust,
+      mechanism: 'PLAIN',
+      user: address('871122334455'),
+      password: pw(address('871122334455')),
+      from: address('871122334455'),
+      to: ['someone@example.org'],
+      message: 'Subject: relay\r\n\r\nx\r\n',
     });
     expect(relay).toMatchObject({ ok: false, error: 'SMTPRecipientsRefused' });
   });
@@ -286,8 +501,15 @@ describe('what a conformant server refuses', () => {
     const e = endpoint('psc');
     const many = Array.from({ length: 4 }, (_, i) => `${100000000000000 + i}@${t.config.patientDomain}`);
     const result = await python({
-      host: e.address, port: e.smtpPort, cafile: trust, mechanism: 'PLAIN', user: address('871122334455'), password: pw(address('871122334455')),
-      from: address('871122334455'), to: many, message: 'Subject: many\r\n\r\nx\r\n',
+      host: e.address,
+      port: e.smtpPort,
+      cafile: trust,
+      mechanism: 'PLAIN',
+      user: address('871122334455'),
+      password: pw(address('871122334455')),
+      from: address('871122334455'),
+      to: many,
+      message: 'Subject: many\r\n\r\nx\r\n',
     });
     expect(result).toMatchObject({ ok: true, refused: { [many[3]!]: [452, '4.5.3 Too many recipients'] } });
   });
@@ -309,19 +531,50 @@ describe('what a conformant server refuses', () => {
 
   it('closes a mailbox’s next session after its first accepted message when armed to (MSS-CONF.11)', async () => {
     const e = endpoint('psc');
-    const armed = t.platform.sessions.armClose({ mailbox: address('871122334455'), protocol: 'smtp', on: 'message-accepted', delayMs: 0, reason: 'Session closed by the operator' });
-    const result = await python({
-      host: e.address, port: e.smtpPort, cafile: trust, mechanism: 'PLAIN', user: address('871122334455'), password: pw(address('871122334455')),
-      from: address('871122334455'), to: [address('871122334455')], message: 'Subject: reopen\r\n\r\nx\r\n', noop_after: true,
+    const armed = t.platform.sessions.armClose({
+      mailbox: address('871122334455'),
+      protocol: 'smtp',
+      on: 'message-accepted',
+      delayMs: 0,
+      reason: 'Session closed by the operator',
     });
-    expect(result).toMatchObject({ refused: {}, noop: [421, expect.stringContaining('Session closed by the operator')] });
+    const result = await python({
+      host: e.address,
+      port: e.smtpPort,
+      cafile: trust,
+      mechanism: 'PLAIN',
+      user: address('871122334455'),
+      password: pw(address('871122334455')),
+      from: address('871122334455'),
+      to: [address('871122334455')],
+      message: 'Subject: reopen\r\n\r\nx\r\n',
+      noop_after: true,
+    });
+    expect(result).toMatchObject({
+      refused: {},
+      noop: [421, expect.stringContaining('Session closed by the operator')],
+    });
     const { sessionId, closed } = await armed.fired;
     expect(closed).toBe(true);
     const session = await t.platform.journal.query({ sessionId });
     expect(session.find((o) => o.kind === 'message')!.data.subject).toBe('reopen');
-    expect(session.find((o) => o.kind === 'session.close')!.data).toMatchObject({ by: 'server', reason: 'Session closed by the operator' });
+    expect(session.find((o) => o.kind === 'session.close')!.data).toMatchObject({
+      by: 'server',
+      reason: 'Session closed by the operator',
+    });
     // One-shot: the next session is left alone.
-    const again = await python({ host: e.address, port: e.smtpPort, cafile: trust, mechanism: 'PLAIN', user: address('871122334455'), password: pw(address('871122334455')), from: address('871122334455'), to: [address('871122334455')], message: 'Subject: again\r\n\r\nx\r\n', noop_after: true });
+    const again = await python({
+      host: e.address,
+      port: e.smtpPort,
+      cafile: trust,
+      mechanism: 'PLAIN',
+      user: address('871122334455'),
+      password: pw(address('871122334455')),
+      from: address('871122334455'),
+      to: [address('871122334455')],
+      message: 'Subject: again\r\n\r\nx\r\n',
+      noop_after: true,
+    });
     expect(again).toMatchObject({ ok: true, noop: [250, '2.0.0 Ok'] });
   });
 
@@ -357,7 +610,7 @@ function talk(host: string, port: number, lines: string[], options: { raw?: bool
     let sent = 0;
     socket.on('data', (d) => {
       received += d.toString('latin1');
-      if (sent < lines.length && /\r\n$/.test(received)) socket.write(lines[sent++] + '\r\n');
+      if (sent < lines.length && /\r\n$/.test(received)) socket.write(`${lines[sent++]}\r\n`);
       else if (sent >= lines.length && !options.raw) socket.end();
     });
     socket.on('error', reject);

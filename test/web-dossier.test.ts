@@ -42,7 +42,11 @@ const text = async (p: Page, selector: string) => (await p.locator(selector).fir
 
 async function signedIn(userId: number): Promise<BrowserContext> {
   const session = await t.platform.auth.sessions.createSession(userId);
-  const context = await browser.newContext({ locale: 'fr-FR', viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+  const context = await browser.newContext({
+    locale: 'fr-FR',
+    viewport: { width: 1280, height: 900 },
+    acceptDownloads: true,
+  });
   await context.addCookies([{ name: 'motco_session', value: session.value, url: t.config.publicUrl }]);
   return context;
 }
@@ -50,10 +54,15 @@ async function signedIn(userId: number): Promise<BrowserContext> {
 /** Follows an execution to its end as a vendor does, the reference LPS playing each unit when prompted. */
 async function lpsFollows(id: number): Promise<string[]> {
   const played: string[] = [];
-  const ended = await followExecution(id, t.platform.executions, async (jobId) => {
-    played.push(jobId);
-    await playJob(jobId, alice.context);
-  }, { pollMs: 100 });
+  const ended = await followExecution(
+    id,
+    t.platform.executions,
+    async (jobId) => {
+      played.push(jobId);
+      await playJob(jobId, alice.context);
+    },
+    { pollMs: 100 },
+  );
   expect(ended?.verdict).toBe('OK');
   return played;
 }
@@ -94,16 +103,40 @@ beforeAll(async () => {
       agency: { email: AGENCY },
       // The platform's outgoing mail goes through its own psc endpoint (SMTP submission, STARTTLS, PLAIN).
       webmailPassword: 'ODTMotco2',
-      outgoingMail: { host: '127.0.0.1', port: base + 587 + 1, from: RELAY_USER, user: RELAY_USER, password: 'ODTMotco2', caFile: trust },
+      outgoingMail: {
+        host: '127.0.0.1',
+        port: base + 587 + 1,
+        from: RELAY_USER,
+        user: RELAY_USER,
+        password: 'ODTMotco2',
+        caFile: trust,
+      },
     }),
     launchBrowser(),
   ]);
   await t.platform.pki.exportTrust(files);
   await t.platform.mailboxes.create(AGENCY, 'personal');
   await t.platform.mailboxes.create(RELAY_USER, 'personal');
-  alice = await vendorWithAccount(t, { login: 'alice', immatriculation: '11111111100011', nil: 'DEV-DOSSIER', idnatPsc: '810000000321', idnatAuthCli: '10321321321' });
-  bob = await vendorWithAccount(t, { login: 'bob', immatriculation: '22222222200022', nil: 'DEV-AUTRE', idnatPsc: '810000000654', idnatAuthCli: '10654654654' });
-  const started = await t.platform.runner.start({ accountId: bob.id, target: 'psc-tls-imap', delai: 10, startedBy: 'bob' });
+  alice = await vendorWithAccount(t, {
+    login: 'alice',
+    immatriculation: '11111111100011',
+    nil: 'DEV-DOSSIER',
+    idnatPsc: '810000000321',
+    idnatAuthCli: '10321321321',
+  });
+  bob = await vendorWithAccount(t, {
+    login: 'bob',
+    immatriculation: '22222222200022',
+    nil: 'DEV-AUTRE',
+    idnatPsc: '810000000654',
+    idnatAuthCli: '10654654654',
+  });
+  const started = await t.platform.runner.start({
+    accountId: bob.id,
+    target: 'psc-tls-imap',
+    delai: 10,
+    startedBy: 'bob',
+  });
   if (!started.ok) throw new Error(JSON.stringify(started.errors));
   bobExecution = started.execution.id;
   await t.platform.runner.cancel(bobExecution);
@@ -122,7 +155,10 @@ describe('readiness board', () => {
   it('the browser tab counts down the listening window, then says the verdict', async () => {
     await page.goto(tool('jobs/psc-reopen-smtp'));
     await page.getByLabel('Délai (en secondes)').fill('30');
-    await Promise.all([page.waitForURL(/\/executions\/\d+$/), page.getByRole('button', { name: 'Exécuter maintenant' }).click()]);
+    await Promise.all([
+      page.waitForURL(/\/executions\/\d+$/),
+      page.getByRole('button', { name: 'Exécuter maintenant' }).click(),
+    ]);
     const id = Number(/\/executions\/(\d+)$/.exec(page.url())![1]);
     await page.waitForFunction("document.title.startsWith('⏱')");
     expect(await page.title()).toMatch(new RegExp(`^⏱ 0:\\d\\d — En cours — #${id} MIE PSC`));
@@ -136,12 +172,18 @@ describe('readiness board', () => {
     await page.goto(tool('jobs/campaign'));
     await page.getByLabel('Adresse IP').fill('127.0.0.1');
     await page.getByLabel('Délai (en secondes)').fill('30');
-    await Promise.all([page.waitForURL(/\/executions\/\d+$/), page.getByRole('button', { name: 'Exécuter maintenant' }).click()]);
+    await Promise.all([
+      page.waitForURL(/\/executions\/\d+$/),
+      page.getByRole('button', { name: 'Exécuter maintenant' }).click(),
+    ]);
     const campaign = Number(/\/executions\/(\d+)$/.exec(page.url())![1]);
     expect((await lpsFollows(campaign)).length).toBe(32);
     await page.locator('.verdict.v-ok').waitFor({ timeout: 30_000 });
 
-    await page.getByRole('navigation', { name: 'Navigation' }).getByRole('link', { name: 'Tableau de conformité' }).click();
+    await page
+      .getByRole('navigation', { name: 'Navigation' })
+      .getByRole('link', { name: 'Tableau de conformité' })
+      .click();
     expect(await text(page, 'h1')).toBe('Tableau de conformité');
     expect(await text(page, '.readiness .score strong')).toBe('32/34 OK');
     expect(await page.locator('table.board tbody tr').count()).toBe(34);
@@ -169,7 +211,10 @@ describe('readiness board', () => {
     await page.goto(tool('conformite'));
     expect(await page.getByLabel('Adresse IP').inputValue()).toBe('127.0.0.1');
     await page.getByLabel('Délai (en secondes)').fill('30');
-    await Promise.all([page.waitForURL(/\/executions\/\d+$/), page.getByRole('button', { name: 'Rejouer les KO (2)' }).click()]);
+    await Promise.all([
+      page.waitForURL(/\/executions\/\d+$/),
+      page.getByRole('button', { name: 'Rejouer les KO (2)' }).click(),
+    ]);
     const replay = Number(/\/executions\/(\d+)$/.exec(page.url())![1]);
     expect(await text(page, '.exec-title')).toBe('Reprise des tests non réussis');
     // The catalogue's order: the IMAP reopen folder comes before the SMTP one.
@@ -188,7 +233,12 @@ describe('readiness board', () => {
     expect(board.body).toMatchObject({ ok: 34, total: 34, toReplay: [] });
     // A selection names known unit jobs, each once.
     for (const units of [['inconnu'], ['psc-tls-imap', 'psc-tls-imap'], []]) {
-      const refused = await alice.api('POST', '/executions', { account: alice.id, target: 'selection', units, ip: '127.0.0.1' });
+      const refused = await alice.api('POST', '/executions', {
+        account: alice.id,
+        target: 'selection',
+        units,
+        ip: '127.0.0.1',
+      });
       expect([refused.status, refused.body.fields?.[0]?.field]).toEqual([400, 'units']);
     }
   });
@@ -204,7 +254,9 @@ describe('readiness board', () => {
     expect(shown).toEqual(UNIT_JOBS.filter((j) => j.bal === 'PSC' && j.protocol === 'smtp').map((j) => j.id));
     await page.getByRole('textbox', { name: 'Rechercher' }).fill('réouv');
     await page.getByRole('button', { name: 'Filtrer' }).click();
-    expect(await page.locator('.job').evaluateAll((jobs) => jobs.map((j) => j.getAttribute('data-job')))).toEqual(['psc-reopen-smtp']);
+    expect(await page.locator('.job').evaluateAll((jobs) => jobs.map((j) => j.getAttribute('data-job')))).toEqual([
+      'psc-reopen-smtp',
+    ]);
     expect(await text(page, 'form.filters [role="status"]')).toBe('1 sur 34 tests unitaires');
   });
 });
@@ -214,7 +266,10 @@ describe('evidence dossier', () => {
     await page.goto(tool('conformite'));
     await page.getByRole('link', { name: 'Générer le dossier de preuves' }).click();
     expect(await page.locator('.choices input[type="checkbox"]:checked').count()).toBe(34);
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Générer et télécharger le dossier' }).click()]);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Générer et télécharger le dossier' }).click(),
+    ]);
     expect(download.suggestedFilename()).toMatch(/^dossier-preuves-DEV-DOSSIER-D\d{8}-\d{6}-[0-9A-F]{4}\.zip$/);
     dossierZip = path.join(files, download.suggestedFilename());
     await download.saveAs(dossierZip);
@@ -230,19 +285,62 @@ describe('evidence dossier', () => {
     }
     const root = path.join(files, 'motco-evidence-root.pem');
     writeFileSync(root, await (await fetch(url('/pki/trust/motco-evidence-root.pem'))).text());
-    const cms = await run('openssl', ['cms', '-verify', '-binary', '-inform', 'DER', '-in', 'manifest.json.p7s', '-content', 'manifest.json', '-CAfile', root, '-out', '/dev/null'], { cwd: dir });
+    const cms = await run(
+      'openssl',
+      [
+        'cms',
+        '-verify',
+        '-binary',
+        '-inform',
+        'DER',
+        '-in',
+        'manifest.json.p7s',
+        '-content',
+        'manifest.json',
+        '-CAfile',
+        root,
+        '-out',
+        '/dev/null',
+      ],
+      { cwd: dir },
+    );
     expect(cms.stderr).toContain('Verification successful');
     expect(cms.code).toBe(0);
     // The other roots do not vouch for it.
-    const igc = await run('openssl', ['cms', '-verify', '-binary', '-inform', 'DER', '-in', 'manifest.json.p7s', '-content', 'manifest.json', '-CAfile', path.join(files, 'igc-sante-test-roots.pem'), '-out', '/dev/null'], { cwd: dir });
+    const igc = await run(
+      'openssl',
+      [
+        'cms',
+        '-verify',
+        '-binary',
+        '-inform',
+        'DER',
+        '-in',
+        'manifest.json.p7s',
+        '-content',
+        'manifest.json',
+        '-CAfile',
+        path.join(files, 'igc-sante-test-roots.pem'),
+        '-out',
+        '/dev/null',
+      ],
+      { cwd: dir },
+    );
     expect(igc.code).not.toBe(0);
 
     const manifest = JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8'));
-    expect(manifest).toMatchObject({ format: 'motco-dossier/1', platform: { name: 'motco', publicUrl: t.config.publicUrl }, account: { nil: 'DEV-DOSSIER' } });
+    expect(manifest).toMatchObject({
+      format: 'motco-dossier/1',
+      platform: { name: 'motco', publicUrl: t.config.publicUrl },
+      account: { nil: 'DEV-DOSSIER' },
+    });
     expect(manifest.executions).toHaveLength(34);
     expect(manifest.executions.map((e: { targetId: string }) => e.targetId)).toEqual(UNIT_JOBS.map((j) => j.id));
     expect(manifest.executions.every((e: { verdict: string }) => e.verdict === 'OK')).toBe(true);
-    writeFileSync(path.join(dir, 'SHA256SUMS'), manifest.files.map((f: { sha256: string; path: string }) => `${f.sha256}  ${f.path}`).join('\n') + '\n');
+    writeFileSync(
+      path.join(dir, 'SHA256SUMS'),
+      `${manifest.files.map((f: { sha256: string; path: string }) => `${f.sha256}  ${f.path}`).join('\n')}\n`,
+    );
     const sums = await run('sha256sum', ['-c', 'SHA256SUMS'], { cwd: dir });
     expect(sums.code, sums.stdout + sums.stderr).toBe(0);
     expect(sums.stdout.split('\n').filter((l) => l.endsWith(': OK'))).toHaveLength(34 * 3 + 1);
@@ -280,20 +378,42 @@ describe('evidence dossier', () => {
     expect(foreign.code).toBe(1);
     // Without --root, the data folder's own evidence root; a folder without one is a usage error, not a pass.
     expect((await cli(['verify', dossierZip, '--data', t.dataDir])).code).toBe(0);
-    await expect(cli(['verify', dossierZip, '--data', path.join(files, 'empty-data')])).rejects.toThrow('Aucune racine des preuves');
+    await expect(cli(['verify', dossierZip, '--data', path.join(files, 'empty-data')])).rejects.toThrow(
+      'Aucune racine des preuves',
+    );
   });
 
   it('`motco dossier create` writes the dossier through the API, and never takes another account’s execution', async () => {
     const out = path.join(files, 'cli-dossier.zip');
     const options = ['--data', t.dataDir, '--url', t.config.publicUrl, '--token', alice.token];
-    const mine = (await t.platform.executions.list({ accountIds: [alice.id], targetId: 'psc-tls-imap', limit: 1 }))[0]!.id;
-    const created = await motco(['dossier', 'create', '--account', 'DEV-DOSSIER', '--out', out, '--executions', String(mine), ...options]);
+    const mine = (await t.platform.executions.list({ accountIds: [alice.id], targetId: 'psc-tls-imap', limit: 1 }))[0]!
+      .id;
+    const created = await motco([
+      'dossier',
+      'create',
+      '--account',
+      'DEV-DOSSIER',
+      '--out',
+      out,
+      '--executions',
+      String(mine),
+      ...options,
+    ]);
     expect(created.code, created.stderr).toBe(0);
     const manifest = JSON.parse(Buffer.from(unzipSync(readFileSync(out))['manifest.json']!).toString('utf8'));
     expect(manifest.executions.map((e: { id: number }) => e.id)).toEqual([mine]);
     expect((await cli(['verify', out, '--root', path.join(files, 'motco-evidence-root.pem')])).code).toBe(0);
 
-    const stolen = await cli(['create', '--account', 'DEV-DOSSIER', '--out', path.join(files, 'stolen.zip'), '--executions', `${mine},${bobExecution}`, ...options]);
+    const stolen = await cli([
+      'create',
+      '--account',
+      'DEV-DOSSIER',
+      '--out',
+      path.join(files, 'stolen.zip'),
+      '--executions',
+      `${mine},${bobExecution}`,
+      ...options,
+    ]);
     expect(stolen.code).toBe(2);
     expect(stolen.stderr).toContain(`Aucune exécution n° ${bobExecution} pour ce compte.`);
     const api = await alice.api('POST', `/accounts/${bob.id}/dossier`, {});
@@ -313,7 +433,9 @@ describe('evidence dossier', () => {
     await agency.setInputFiles('#f-dossier', dossierZip);
     await agency.getByRole('button', { name: 'Vérifier le dossier' }).click();
     await agency.locator('.verdict-box').waitFor();
-    expect(await text(agency, '.verdict-box')).toContain('Dossier vérifié : signature valide et tous les fichiers intacts (34 exécutions).'.replace(' :', '\u00a0:'));
+    expect(await text(agency, '.verdict-box')).toContain(
+      'Dossier vérifié : signature valide et tous les fichiers intacts (34 exécutions).'.replace(' :', '\u00a0:'),
+    );
     expect(await text(agency, 'table.facts')).toContain('cette plateforme');
     expect(await text(agency, 'table.facts')).toContain('CN=motco evidence signing');
     expect(await text(agency, 'table.facts')).toContain('CN=motco evidence root');
@@ -348,21 +470,49 @@ describe('vendor kit and contacting the agency', () => {
     await page.getByRole('link', { name: 'Kit de configuration' }).click();
     expect(await text(page, 'h1')).toBe('Kit de configuration du compte DEV-DOSSIER');
     await screenshot(page, 'site-vendor-kit');
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Télécharger le kit (ZIP)' }).click()]);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('link', { name: 'Télécharger le kit (ZIP)' }).click(),
+    ]);
     const kitPath = path.join(files, 'kit.zip');
     await download.saveAs(kitPath);
     const kit = unzipSync(readFileSync(kitPath));
     const names = Object.keys(kit).sort();
     const idnat = alice.account.idnatAuthCli!;
-    expect(names).toEqual(expect.arrayContaining(['LISEZMOI.txt', 'bal.json', 'serveurs.json', 'confiance/igc-sante-test-roots.pem', 'confiance/motco-evidence-root.pem', `certificat/${idnat}.p12`, `certificat/${idnat}.key.pem`, `certificat/${idnat}.chain.pem`, `autoconfig/${alice.account.personalMailbox}.xml`, `autoconfig/${alice.account.applicativeMailbox}.xml`]));
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'LISEZMOI.txt',
+        'bal.json',
+        'serveurs.json',
+        'confiance/igc-sante-test-roots.pem',
+        'confiance/motco-evidence-root.pem',
+        `certificat/${idnat}.p12`,
+        `certificat/${idnat}.key.pem`,
+        `certificat/${idnat}.chain.pem`,
+        `autoconfig/${alice.account.personalMailbox}.xml`,
+        `autoconfig/${alice.account.applicativeMailbox}.xml`,
+      ]),
+    );
     const password = Buffer.from(kit[`certificat/${idnat}.p12-mot-de-passe.txt`]!).toString().trim();
     writeFileSync(path.join(files, 'kit.p12'), kit[`certificat/${idnat}.p12`]!);
-    const p12 = await run('openssl', ['pkcs12', '-in', path.join(files, 'kit.p12'), '-passin', `pass:${password}`, '-nokeys']);
+    const p12 = await run('openssl', [
+      'pkcs12',
+      '-in',
+      path.join(files, 'kit.p12'),
+      '-passin',
+      `pass:${password}`,
+      '-nokeys',
+    ]);
     expect(p12.code, p12.stderr).toBe(0);
     expect(p12.stdout).toContain(`OU = ${idnat}`);
     const mailboxes = JSON.parse(Buffer.from(kit['bal.json']!).toString());
-    expect(mailboxes.mailboxes.find((m: { role: string }) => m.role === 'personal')).toMatchObject({ address: alice.account.personalMailbox, password: alice.context.passwords[alice.account.personalMailbox!] });
-    expect(Buffer.from(kit[`autoconfig/${alice.account.personalMailbox}.xml`]!).toString()).toContain(`<username>${alice.account.personalMailbox}</username>`);
+    expect(mailboxes.mailboxes.find((m: { role: string }) => m.role === 'personal')).toMatchObject({
+      address: alice.account.personalMailbox,
+      password: alice.context.passwords[alice.account.personalMailbox!],
+    });
+    expect(Buffer.from(kit[`autoconfig/${alice.account.personalMailbox}.xml`]!).toString()).toContain(
+      `<username>${alice.account.personalMailbox}</username>`,
+    );
     // Another vendor's kit is « page introuvable ».
     expect((await page.request.get(url(`/comptes/${bob.id}/kit.zip`))).status()).toBe(404);
   });
@@ -375,7 +525,9 @@ describe('vendor kit and contacting the agency', () => {
     expect(body).toContain('Dossier de preuves\u00a0: D20250101-000000-ABCD');
     expect(body).toContain('Tableau de conformité\u00a0: 34/34 OK');
     expect(body.split('\n').filter((l) => /^- n° \d+\u00a0: OK — /.test(l))).toHaveLength(34);
-    expect(await page.getByRole('link', { name: 'Ouvrir dans ma messagerie' }).getAttribute('href')).toMatch(/^mailto:agence@mail-tests-editeur\.motco\.localhost\?subject=%5BMOTCO2%5D/);
+    expect(await page.getByRole('link', { name: 'Ouvrir dans ma messagerie' }).getAttribute('href')).toMatch(
+      /^mailto:agence@mail-tests-editeur\.motco\.localhost\?subject=%5BMOTCO2%5D/,
+    );
     await page.getByRole('button', { name: 'Envoyer à l’agence' }).click();
     await page.locator('.notice[role="status"]').waitFor();
     expect(await text(page, '.notice[role="status"]')).toBe(`Message envoyé à ${AGENCY}.`);

@@ -27,8 +27,16 @@ let browser: Browser;
 beforeAll(async () => {
   [t, browser] = await Promise.all([startTestPlatform(), launchBrowser()]);
   // The operator creates the vendors at the (simulated) ISC, as `motco isc org add` / `isc user add` do.
-  await iscPerson(t, { login: 'claire.moreau', organisation: { raisonSociale: 'Éditeur Parcours', immatriculation: '88888888800088' } });
-  await iscPerson(t, { login: 'hugo.lambert', organisation: { raisonSociale: 'Autre éditeur', immatriculation: '99999999900099' }, givenName: 'Hugo', familyName: 'Lambert' });
+  await iscPerson(t, {
+    login: 'claire.moreau',
+    organisation: { raisonSociale: 'Éditeur Parcours', immatriculation: '88888888800088' },
+  });
+  await iscPerson(t, {
+    login: 'hugo.lambert',
+    organisation: { raisonSociale: 'Autre éditeur', immatriculation: '99999999900099' },
+    givenName: 'Hugo',
+    familyName: 'Lambert',
+  });
 });
 
 afterAll(async () => {
@@ -41,11 +49,31 @@ async function lpsContext(nil: string): Promise<LpsContext> {
   const account = (await t.platform.accounts.list()).find((a) => a.nil === nil)!;
   const secret = (await new Secrets(identityDb(t.platform.store.db)).get(PSC_TOOLS_SECRET))!;
   return {
-    account: { nil, idnatPsc: account.idnatPsc, idnatAuthCli: account.idnatAuthCli, personalMailbox: account.mailboxes.personal, applicativeMailbox: account.mailboxes.applicative, patientAddress: account.patientAddress },
+    account: {
+      nil,
+      idnatPsc: account.idnatPsc,
+      idnatAuthCli: account.idnatAuthCli,
+      personalMailbox: account.mailboxes.personal,
+      applicativeMailbox: account.mailboxes.applicative,
+      patientAddress: account.patientAddress,
+    },
     endpoints: endpointListing(t.config),
     trust: t.platform.pki.trustBundlePem(),
-    tokens: new PscTokenSource({ discoveryUrl: t.platform.identity.psc.discoveryUrl, clientId: TOOLS_CLIENT_ID, clientSecret: secret, idnat: IDNAT_PSC }, t.config.psc.clockSkewSeconds),
-    passwords: Object.fromEntries(await passwordsOf(t, [account.mailboxes.personal, account.mailboxes.applicative].filter((a): a is string => a !== null))),
+    tokens: new PscTokenSource(
+      {
+        discoveryUrl: t.platform.identity.psc.discoveryUrl,
+        clientId: TOOLS_CLIENT_ID,
+        clientSecret: secret,
+        idnat: IDNAT_PSC,
+      },
+      t.config.psc.clockSkewSeconds,
+    ),
+    passwords: Object.fromEntries(
+      await passwordsOf(
+        t,
+        [account.mailboxes.personal, account.mailboxes.applicative].filter((a): a is string => a !== null),
+      ),
+    ),
     reopenDelaySeconds: t.config.runner.reopenImapDelaySeconds,
     timeoutMs: 15_000,
   };
@@ -83,7 +111,10 @@ describe('a new vendor, in the browser', () => {
     await page.getByRole('link', { name: 'MIE PSC : TLS SMTP (MSS-CONF.01;03)' }).first().click();
     expect(await page.getByLabel('Adresse IP').inputValue()).toBe('127.0.0.1');
     await page.getByLabel('Délai (en secondes)').fill('60');
-    await Promise.all([page.waitForURL(/\/executions\/\d+$/), page.getByRole('button', { name: 'Exécuter maintenant' }).click()]);
+    await Promise.all([
+      page.waitForURL(/\/executions\/\d+$/),
+      page.getByRole('button', { name: 'Exécuter maintenant' }).click(),
+    ]);
     executionUrl = page.url();
     await page.locator('.log-box .line', { hasText: 'Écoute jusqu’à' }).first().waitFor();
 
@@ -129,7 +160,17 @@ describe('the operator guide', () => {
     const start = guide.indexOf('### A first test in the browser');
     expect(start).toBeGreaterThan(0);
     const section = guide.slice(start, guide.indexOf('\n## ', start));
-    for (const step of ['Connexion', 'boite-d-envoi', '/psc/edit', 'Créer un nouveau compte', 'Accès à l’outil', 'MIE PSC : TLS SMTP', 'Exécuter maintenant', 'motco lps psc-tls-smtp', 'Déconnexion']) {
+    for (const step of [
+      'Connexion',
+      'boite-d-envoi',
+      '/psc/edit',
+      'Créer un nouveau compte',
+      'Accès à l’outil',
+      'MIE PSC : TLS SMTP',
+      'Exécuter maintenant',
+      'motco lps psc-tls-smtp',
+      'Déconnexion',
+    ]) {
       expect(section, step).toContain(step);
     }
   });

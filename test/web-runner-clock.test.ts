@@ -12,7 +12,13 @@ let alice: VendorAccount;
 
 beforeAll(async () => {
   [t, browser] = await Promise.all([startTestPlatform({ runner: { delaiMinSeconds: 2 } }), launchBrowser()]);
-  alice = await vendorWithAccount(t, { login: 'alice', immatriculation: '11111111100011', nil: 'DEV-ALICE', idnatPsc: '810000000123', idnatAuthCli: '10123456789' });
+  alice = await vendorWithAccount(t, {
+    login: 'alice',
+    immatriculation: '11111111100011',
+    nil: 'DEV-ALICE',
+    idnatPsc: '810000000123',
+    idnatAuthCli: '10123456789',
+  });
 });
 
 afterAll(async () => {
@@ -22,7 +28,12 @@ afterAll(async () => {
 
 describe('execution page', () => {
   it('moves « Temps écoulé » during a run and names the time zone', async () => {
-    const started = await t.platform.runner.start({ accountId: alice.id, target: 'psc-tls-smtp', delai: 60, startedBy: 'test' });
+    const started = await t.platform.runner.start({
+      accountId: alice.id,
+      target: 'psc-tls-smtp',
+      delai: 60,
+      startedBy: 'test',
+    });
     if (!started.ok) throw new Error(JSON.stringify(started.errors));
     const user = (await t.platform.auth.tokens.verify(alice.token))!;
     const session = await t.platform.auth.sessions.createSession(user.id);

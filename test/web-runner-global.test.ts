@@ -21,7 +21,13 @@ const MOTD = 'Maintenance du serveur SMTP de test jeudi à 18 h.';
 
 beforeAll(async () => {
   [t, browser] = await Promise.all([startTestPlatform({ runner: { messageOfTheDay: MOTD } }), launchBrowser()]);
-  vendor = await vendorWithAccount(t, { login: 'carla', immatriculation: '33333333300033', nil: 'DEV-GLOBAL', idnatPsc: '810000000789', idnatAuthCli: '10333333333' });
+  vendor = await vendorWithAccount(t, {
+    login: 'carla',
+    immatriculation: '33333333300033',
+    nil: 'DEV-GLOBAL',
+    idnatPsc: '810000000789',
+    idnatAuthCli: '10333333333',
+  });
 });
 
 afterAll(async () => {
@@ -52,7 +58,10 @@ describe('a global job', () => {
     // The Adresse IP is required for a global job; the browser's address fills it.
     expect(await page.getByLabel('Adresse IP').inputValue()).toBe('127.0.0.1');
     await page.getByLabel('Délai (en secondes)').fill('30');
-    await Promise.all([page.waitForURL(/\/executions\/\d+$/), page.getByRole('button', { name: 'Exécuter maintenant' }).click()]);
+    await Promise.all([
+      page.waitForURL(/\/executions\/\d+$/),
+      page.getByRole('button', { name: 'Exécuter maintenant' }).click(),
+    ]);
     const id = Number(/\/executions\/(\d+)$/.exec(page.url())![1]);
     await page.evaluate('window.__sameDocument = true');
 
@@ -68,10 +77,14 @@ describe('a global job', () => {
         expect(await text(page, '.todo')).toContain('À faire maintenant :');
         expect(await text(page, '#etat')).toContain(`étape ${index}/2`);
         if (index === 1) {
-          expect(await text(page, '.steps-panel .counts')).toBe('réussies : 0 · échouées : 0 · en cours : 1 · pas commencées : 1');
+          expect(await text(page, '.steps-panel .counts')).toBe(
+            'réussies : 0 · échouées : 0 · en cours : 1 · pas commencées : 1',
+          );
           await screenshot(page, 'runner-global-running');
           // A short log box, so that the lines to come overflow it; the reader is at its end.
-          await page.evaluate(`(() => { const box = document.querySelector('.log-box'); box.style.maxHeight = '6rem'; box.scrollTop = box.scrollHeight; })()`);
+          await page.evaluate(
+            `(() => { const box = document.querySelector('.log-box'); box.style.maxHeight = '6rem'; box.scrollTop = box.scrollHeight; })()`,
+          );
         } else {
           // The box followed the new lines while the reader stayed at its end…
           expect(await page.evaluate(LOG_AT_END)).toBe(true);
@@ -80,9 +93,13 @@ describe('a global job', () => {
           await page.evaluate(`document.querySelector('.log-box').scrollTop = 0`);
           // The first step's verdict arrived as it ended, and its log sits in the job's.
           await expect.poll(() => text(page, '.steps-panel ol.steps > li:first-child .verdict-badge')).toBe('OK');
-          expect(await text(page, '.steps-panel .counts')).toBe('réussies : 1 · échouées : 0 · en cours : 1 · pas commencées : 0');
+          expect(await text(page, '.steps-panel .counts')).toBe(
+            'réussies : 1 · échouées : 0 · en cours : 1 · pas commencées : 0',
+          );
           const firstStep = await t.platform.executions.list({ parentId: id, limit: 10 }).then((list) => list.at(-1)!);
-          expect(await text(page, `.log-box li.nested > ol.log[data-execution="${firstStep.id}"] .l-result .text`)).toBe('Résultat : OK (code retour 0)');
+          expect(
+            await text(page, `.log-box li.nested > ol.log[data-execution="${firstStep.id}"] .l-result .text`),
+          ).toBe('Résultat : OK (code retour 0)');
         }
         played.push(jobId);
         await playJob(jobId, vendor.context);
@@ -101,10 +118,14 @@ describe('a global job', () => {
     expect(await page.locator('.jump').isVisible()).toBe(false);
     expect(await text(page, '#etat')).toBe('Terminée : OK (réussi).');
     expect(await page.locator('.steps-panel ol.steps > li .verdict-badge').allTextContents()).toEqual(['OK', 'OK']);
-    expect(await text(page, '.steps-panel .counts')).toBe('réussies : 2 · échouées : 0 · en cours : 0 · pas commencées : 0');
+    expect(await text(page, '.steps-panel .counts')).toBe(
+      'réussies : 2 · échouées : 0 · en cours : 0 · pas commencées : 0',
+    );
     // Parent lines and each step's nested log, in the order the runner wrote them.
     expect(await page.locator('.log-box li.nested').count()).toBe(2);
-    expect(await page.locator('.log-box > ol.log > li.line .text').allTextContents()).toEqual((await t.platform.executions.log(id)).map((l) => l.text));
+    expect(await page.locator('.log-box > ol.log > li.line .text').allTextContents()).toEqual(
+      (await t.platform.executions.log(id)).map((l) => l.text),
+    );
     await context.close();
   });
 

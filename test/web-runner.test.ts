@@ -44,7 +44,10 @@ async function runFromJobPage(p: Page, job: string, options: { ip?: string; dela
   await p.goto(runner(alice, `jobs/${job}`));
   if (options.ip !== undefined) await p.getByLabel('Adresse IP').fill(options.ip);
   await p.getByLabel('Délai (en secondes)').fill(options.delai);
-  await Promise.all([p.waitForURL(/\/executions\/\d+$/), p.getByRole('button', { name: 'Exécuter maintenant' }).click()]);
+  await Promise.all([
+    p.waitForURL(/\/executions\/\d+$/),
+    p.getByRole('button', { name: 'Exécuter maintenant' }).click(),
+  ]);
   return executionId(p);
 }
 
@@ -56,8 +59,20 @@ async function listening(p: Page): Promise<void> {
 
 beforeAll(async () => {
   [t, browser] = await Promise.all([startTestPlatform(), launchBrowser()]);
-  alice = await vendorWithAccount(t, { login: 'alice', immatriculation: '11111111100011', nil: 'DEV-ALICE', idnatPsc: '810000000123', idnatAuthCli: '10123456789' });
-  bob = await vendorWithAccount(t, { login: 'bob', immatriculation: '22222222200022', nil: 'DEV-BOB', idnatPsc: '810000000456', idnatAuthCli: '10987654321' });
+  alice = await vendorWithAccount(t, {
+    login: 'alice',
+    immatriculation: '11111111100011',
+    nil: 'DEV-ALICE',
+    idnatPsc: '810000000123',
+    idnatAuthCli: '10123456789',
+  });
+  bob = await vendorWithAccount(t, {
+    login: 'bob',
+    immatriculation: '22222222200022',
+    nil: 'DEV-BOB',
+    idnatPsc: '810000000456',
+    idnatAuthCli: '10987654321',
+  });
   aliceContext = await signedIn(alice);
   page = await aliceContext.newPage();
 });
@@ -72,7 +87,9 @@ describe('browsing the runner of an account', () => {
     await page.goto(runner(alice));
     expect(await text(page, 'h1')).toBe('Projets');
     expect(await text(page, 'table.projects')).toContain('0 exécution le dernier jour (0 échec)');
-    expect(await text(page, 'table.projects')).toContain(`Utilisateur : ${(await t.platform.accounts.get(alice.id))!.runnerUserId}`);
+    expect(await text(page, 'table.projects')).toContain(
+      `Utilisateur : ${(await t.platform.accounts.get(alice.id))!.runnerUserId}`,
+    );
     expect(await text(page, '.legal')).toContain('ne valent pas référencement');
     expect(await text(page, '.bar')).toContain('Test alice');
     await screenshot(page, 'runner-projects');
@@ -84,17 +101,29 @@ describe('browsing the runner of an account', () => {
     expect(readme).toContain('Lisez-moi');
     expect(readme).toContain(alice.account.personalMailbox!);
     expect(readme).toContain(alice.account.applicativeMailbox!);
-    expect(await page.getByRole('link', { name: 'igc-sante-test-roots.pem' }).getAttribute('href')).toBe('/pki/trust/igc-sante-test-roots.pem');
+    expect(await page.getByRole('link', { name: 'igc-sante-test-roots.pem' }).getAttribute('href')).toBe(
+      '/pki/trust/igc-sante-test-roots.pem',
+    );
     await screenshot(page, 'runner-dashboard');
 
     await page.getByRole('navigation', { name: 'Navigation' }).getByRole('link', { name: 'Jobs' }).click();
     expect(await text(page, 'h1')).toBe('Jobs');
     // The manual's folder order, global jobs marked.
     const folders = await page.locator('.folder .folder-id').allTextContents();
-    expect(folders).toEqual(['MSS-LPS-SEGUR-APP', 'MSS-LPS-SEGUR-PER-ORG-1', 'MSS-LPS-SEGUR-GEN-APP', 'MSS-LPS-SEGUR-GEN-PER-ORG', 'MSS-LPS-SEGUR-PER-ORG-2', 'MSS-LPS-SEGUR-PER-ORG-3', 'MSS-LPS-SEGUR-1']);
+    expect(folders).toEqual([
+      'MSS-LPS-SEGUR-APP',
+      'MSS-LPS-SEGUR-PER-ORG-1',
+      'MSS-LPS-SEGUR-GEN-APP',
+      'MSS-LPS-SEGUR-GEN-PER-ORG',
+      'MSS-LPS-SEGUR-PER-ORG-2',
+      'MSS-LPS-SEGUR-PER-ORG-3',
+      'MSS-LPS-SEGUR-1',
+    ]);
     expect(await page.locator('.folder .tag', { hasText: 'job global' }).count()).toBe(5);
     expect(await page.locator('.job').count()).toBe(34);
-    expect(await page.getByRole('link', { name: `Lancer « ${JOB_TITLE} »` }).getAttribute('href')).toBe(`/outil/${alice.id}/jobs/${JOB}`);
+    expect(await page.getByRole('link', { name: `Lancer « ${JOB_TITLE} »` }).getAttribute('href')).toBe(
+      `/outil/${alice.id}/jobs/${JOB}`,
+    );
     expect(await text(page, '.job:has-text("MIE PSC : TLS SMTP")')).toContain('Jamais exécuté pour ce compte');
     await screenshot(page, 'runner-jobs');
 
@@ -153,7 +182,9 @@ describe('executions', () => {
     expect(await page.getByRole('button', { name: 'Exécuter à nouveau' }).count()).toBe(1);
     expect(await page.locator('[data-part="progress"] .progress-panel').count()).toBe(0);
     expect(await text(page, '.stats')).toMatch(/Exécutions\s*1\s*Taux de réussite\s*100\u00a0%/);
-    expect(await page.getByRole('link', { name: 'Preuves : fichier JSON' }).getAttribute('href')).toBe(`/api/v1/executions/${id}/export.json`);
+    expect(await page.getByRole('link', { name: 'Preuves : fichier JSON' }).getAttribute('href')).toBe(
+      `/api/v1/executions/${id}/export.json`,
+    );
     // The export accepts the session cookie.
     const exported = await page.request.get(url(`/api/v1/executions/${id}/export.json`));
     expect(exported.status()).toBe(200);
@@ -169,7 +200,9 @@ describe('executions', () => {
     await page.locator('.verdict.v-ko').waitFor({ timeout: 30_000 });
     const failed = page.locator('.check.c-fail');
     expect(await failed.count()).toBe(1);
-    expect(await text(page, '.check.c-fail .detail')).toBe('Suites non autorisées proposées : TLS_RSA_WITH_AES_128_CBC_SHA.');
+    expect(await text(page, '.check.c-fail .detail')).toBe(
+      'Suites non autorisées proposées : TLS_RSA_WITH_AES_128_CBC_SHA.',
+    );
     expect(await text(page, '.check.c-fail .requirement')).toBe('Exigence : MSS-CONF.03');
     expect(await text(page, '.check.c-fail .outcome')).toBe('non conforme');
     expect(await text(page, '.log-box .line.fail')).toContain('✘');
@@ -182,13 +215,19 @@ describe('executions', () => {
     const id = await runFromJobPage(page, 'psc-expired-imap', { ip: '127.0.0.1', delai: '120' });
     ran.cancelled = id;
     await listening(page);
-    await Promise.all([page.waitForURL(url(`/outil/${alice.id}/executions/${id}`)), page.getByRole('button', { name: 'Arrêter le travail' }).click()]);
+    await Promise.all([
+      page.waitForURL(url(`/outil/${alice.id}/executions/${id}`)),
+      page.getByRole('button', { name: 'Arrêter le travail' }).click(),
+    ]);
     await page.locator('.verdict.v-cancelled').waitFor();
     expect(await text(page, '#etat')).toBe('Terminée : ANNULÉ (arrêté par l’utilisateur).');
     expect(await text(page, '.log-box')).toContain('Travail arrêté par l’utilisateur.');
     expect((await t.platform.executions.get(id))!.verdict).toBe('CANCELLED');
 
-    await Promise.all([page.waitForURL((u) => /\/executions\/\d+$/.test(u.pathname) && executionIdOf(u) !== id), page.getByRole('button', { name: 'Exécuter à nouveau' }).click()]);
+    await Promise.all([
+      page.waitForURL((u) => /\/executions\/\d+$/.test(u.pathname) && executionIdOf(u) !== id),
+      page.getByRole('button', { name: 'Exécuter à nouveau' }).click(),
+    ]);
     const again = executionId(page);
     expect(again).toBeGreaterThan(id);
     const [first, second] = await Promise.all([t.platform.executions.get(id), t.platform.executions.get(again)]);
@@ -206,7 +245,10 @@ const executionIdOf = (u: URL) => Number(/\/executions\/(\d+)$/.exec(u.pathname)
 describe('activity', () => {
   it('lists the account’s executions newest first and filters them by verdict and date', async () => {
     await page.goto(runner(alice, 'activite'));
-    const ids = async () => (await page.locator('table.activity tbody tr td:first-child').allTextContents()).map((s) => Number(s.replace('#', '')));
+    const ids = async () =>
+      (await page.locator('table.activity tbody tr td:first-child').allTextContents()).map((s) =>
+        Number(s.replace('#', '')),
+      );
     const all = await ids();
     expect(all.length).toBe(4);
     expect(all).toEqual([...all].sort((a, b) => b - a));
@@ -225,7 +267,9 @@ describe('activity', () => {
     expect(await text(page, 'main')).toContain('Aucune exécution ne correspond.');
 
     const today = new Date().toLocaleDateString('fr-FR');
-    await page.goto(runner(alice, `activite?travail=${JOB}&du=${encodeURIComponent(today)}&au=${encodeURIComponent(today)}`));
+    await page.goto(
+      runner(alice, `activite?travail=${JOB}&du=${encodeURIComponent(today)}&au=${encodeURIComponent(today)}`),
+    );
     expect(await ids()).toEqual([ran.ko, ran.ok]);
     await page.goto(runner(alice, 'activite?du=31%2F02%2F2024'));
     expect(await text(page, '#f-du-error')).toBe('Date invalide : saisissez une date au format JJ/MM/AAAA.');
@@ -244,7 +288,14 @@ describe('who sees what', () => {
   it('gives another vendor the French 404 page and none of the first one’s data', async () => {
     const context = await signedIn(bob);
     const other = await context.newPage();
-    for (const path of [runner(alice), runner(alice, 'jobs'), runner(alice, `executions/${ran.ok}`), runner(bob, `executions/${ran.ok}`), runner(bob, 'executions/999999'), url('/outil/abc')]) {
+    for (const path of [
+      runner(alice),
+      runner(alice, 'jobs'),
+      runner(alice, `executions/${ran.ok}`),
+      runner(bob, `executions/${ran.ok}`),
+      runner(bob, 'executions/999999'),
+      url('/outil/abc'),
+    ]) {
       const response = await other.goto(path);
       expect(response!.status(), path).toBe(404);
       expect(await text(other, 'h1')).toBe('Page introuvable');
@@ -282,7 +333,9 @@ describe('without JavaScript, and on a phone', () => {
     expect(await text(plain, '.check.c-fail .detail')).toContain('TLS_RSA_WITH_AES_128_CBC_SHA');
     expect(await plain.locator('.log-box .l-fact').count()).toBeGreaterThan(2);
     expect(await text(plain, '.log-box .l-result .text')).toBe('Résultat : KO (code retour 1)');
-    expect(await plain.getByRole('link', { name: 'Actualiser la page' }).getAttribute('href')).toBe(`/outil/${alice.id}/executions/${ran.ko}`);
+    expect(await plain.getByRole('link', { name: 'Actualiser la page' }).getAttribute('href')).toBe(
+      `/outil/${alice.id}/executions/${ran.ko}`,
+    );
     await context.close();
   });
 
@@ -329,8 +382,12 @@ describe('an early KO', () => {
     await playJob('psc-send-smtp', alice.context);
     await page.locator('.verdict.v-inconclusive').waitFor({ timeout: 30_000 });
     expect(await text(page, '#etat')).toBe('Terminée : NON CONCLUANT (rien d’attribuable observé).');
-    expect(await text(page, '.check.c-info .detail')).toContain('s’est connectée depuis 127.0.0.1, et non depuis l’adresse IP du test (192.0.2.99)');
-    expect(await page.getByRole('link', { name: /Voir ce que la plateforme voit de mon poste/ }).getAttribute('href')).toBe('/mon-poste');
+    expect(await text(page, '.check.c-info .detail')).toContain(
+      's’est connectée depuis 127.0.0.1, et non depuis l’adresse IP du test (192.0.2.99)',
+    );
+    expect(
+      await page.getByRole('link', { name: /Voir ce que la plateforme voit de mon poste/ }).getAttribute('href'),
+    ).toBe('/mon-poste');
     await screenshot(page, 'runner-execution-inconclusive');
   });
 });

@@ -20,12 +20,21 @@ let browser: Browser;
 let vendor: { context: BrowserContext; page: Page };
 let accountId: number;
 
-const CLAIRE = { login: 'claire.editeur', organisation: { raisonSociale: 'Éditeur Exemple SAS', immatriculation: '12345678900012' } };
-const BRUNO = { login: 'bruno.concurrent', organisation: { raisonSociale: 'Autre Éditeur SARL', immatriculation: '98765432100019' }, givenName: 'Bruno', familyName: 'Martin' };
+const CLAIRE = {
+  login: 'claire.editeur',
+  organisation: { raisonSociale: 'Éditeur Exemple SAS', immatriculation: '12345678900012' },
+};
+const BRUNO = {
+  login: 'bruno.concurrent',
+  organisation: { raisonSociale: 'Autre Éditeur SARL', immatriculation: '98765432100019' },
+  givenName: 'Bruno',
+  familyName: 'Martin',
+};
 const IDNAT_PSC = '810001234567';
 const IDNAT_AUTH_CLI = '1750000001';
 /** The six TLS 1.2 suites of Référentiel #2, OpenSSL names. */
-const ALLOWED_SUITES = 'ECDHE-RSA-AES256-GCM-SHA384:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-RSA-AES256-SHA384:ECDHE-RSA-AES128-SHA256:DHE-RSA-AES256-GCM-SHA384:DHE-RSA-AES128-GCM-SHA256';
+const ALLOWED_SUITES =
+  'ECDHE-RSA-AES256-GCM-SHA384:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-RSA-AES256-SHA384:ECDHE-RSA-AES128-SHA256:DHE-RSA-AES256-GCM-SHA384:DHE-RSA-AES128-GCM-SHA256';
 
 async function newPage(viewport = { width: 1280, height: 900 }): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ viewport, locale: 'fr-FR' });
@@ -37,7 +46,11 @@ const url = (p: TestPlatform, path: string) => `${p.config.publicUrl}${path}`;
 const pageWidth = (page: Page) => page.evaluate<number>('document.documentElement.scrollWidth');
 
 beforeAll(async () => {
-  [t, nightly, browser] = await Promise.all([startTestPlatform(), startTestPlatform({ 'accounts.provisioning': 'nightly' }), launchBrowser()]);
+  [t, nightly, browser] = await Promise.all([
+    startTestPlatform(),
+    startTestPlatform({ 'accounts.provisioning': 'nightly' }),
+    launchBrowser(),
+  ]);
   await iscPerson(t, CLAIRE);
   await iscPerson(t, BRUNO);
   await iscPerson(nightly, CLAIRE);
@@ -62,15 +75,23 @@ describe('ISC login', () => {
     });
     expect(new URL(page.url()).pathname).toBe('/comptes');
     expect(await page.locator('h1').textContent()).toBe('Liste de comptes');
-    expect(await page.locator('main').textContent()).toContain('Veuillez créer un compte en cliquant sur le bouton ci-dessous.');
-    expect(await page.getByRole('link', { name: 'Créer un nouveau compte' }).getAttribute('href')).toBe('/comptes/nouveau');
+    expect(await page.locator('main').textContent()).toContain(
+      'Veuillez créer un compte en cliquant sur le bouton ci-dessous.',
+    );
+    expect(await page.getByRole('link', { name: 'Créer un nouveau compte' }).getAttribute('href')).toBe(
+      '/comptes/nouveau',
+    );
     await screenshot(page, 'site-accounts-empty');
 
     const session = (await context.cookies()).find((c) => c.name === 'motco_session')!;
     expect(session).toMatchObject({ httpOnly: true, sameSite: 'Lax', secure: false, path: '/' });
     // The ISC claims made a vendor of the claimed organisation.
     const user = await t.platform.users.user(CLAIRE.login);
-    expect(user).toMatchObject({ role: 'vendor', iscSubject: CLAIRE.login, organisation: { immatriculation: CLAIRE.organisation.immatriculation } });
+    expect(user).toMatchObject({
+      role: 'vendor',
+      iscSubject: CLAIRE.login,
+      organisation: { immatriculation: CLAIRE.organisation.immatriculation },
+    });
     // Personal pages are never cached and allow no inline script.
     const response = await page.request.get(url(t, '/comptes'));
     expect(response.headers()['cache-control']).toBe('no-store');
@@ -82,7 +103,9 @@ describe('ISC login', () => {
     await signIn(page, t, BRUNO.login, { refuse: true });
     expect(new URL(page.url()).pathname).toBe('/connexion/retour');
     expect(await page.locator('h1').textContent()).toBe('Connexion impossible');
-    expect(await page.getByRole('alert').textContent()).toContain('Vous avez refusé de partager vos informations avec l’outil : aucune session n’a été ouverte.');
+    expect(await page.getByRole('alert').textContent()).toContain(
+      'Vous avez refusé de partager vos informations avec l’outil : aucune session n’a été ouverte.',
+    );
     expect((await context.cookies()).some((c) => c.name === 'motco_session')).toBe(false);
     expect(await t.platform.users.user(BRUNO.login)).toBeUndefined();
     await context.close();
@@ -114,7 +137,9 @@ describe('accounts', () => {
     const psc = page.locator('#f-idnatPsc');
     expect(await psc.getAttribute('aria-invalid')).toBe('true');
     expect(await psc.getAttribute('aria-describedby')).toBe('f-idnatPsc-help f-idnatPsc-error');
-    expect(await page.locator('#f-idnatPsc-error').textContent()).toContain('Identifiant national PSC « 12AB » invalide');
+    expect(await page.locator('#f-idnatPsc-error').textContent()).toContain(
+      'Identifiant national PSC « 12AB » invalide',
+    );
     expect(await psc.inputValue()).toBe('12AB');
     expect(await page.locator('#f-nil').inputValue()).toBe('DEV-SITE-1');
     expect(await page.locator('#f-idnatAuthCli').inputValue()).toBe(IDNAT_AUTH_CLI);
@@ -127,12 +152,23 @@ describe('accounts', () => {
     await page.getByRole('button', { name: 'Valider' }).click();
     await page.waitForURL(/\/comptes\?cree=\d+$/);
     accountId = Number(new URL(page.url()).searchParams.get('cree'));
-    expect(await page.getByRole('status').textContent()).toContain('Le compte DEV-SITE-1 est enregistré. Statut : Disponible.');
+    expect(await page.getByRole('status').textContent()).toContain(
+      'Le compte DEV-SITE-1 est enregistré. Statut : Disponible.',
+    );
     const row = page.locator('tbody tr', { hasText: 'DEV-SITE-1' });
-    expect((await row.locator('td').allTextContents()).slice(0, 4)).toEqual(['DEV-SITE-1', IDNAT_PSC, IDNAT_AUTH_CLI, 'Disponible']);
-    expect(await row.getByRole('link', { name: 'Modifier' }).getAttribute('href')).toBe(`/comptes/${accountId}/modifier`);
+    expect((await row.locator('td').allTextContents()).slice(0, 4)).toEqual([
+      'DEV-SITE-1',
+      IDNAT_PSC,
+      IDNAT_AUTH_CLI,
+      'Disponible',
+    ]);
+    expect(await row.getByRole('link', { name: 'Modifier' }).getAttribute('href')).toBe(
+      `/comptes/${accountId}/modifier`,
+    );
     expect(await row.getByRole('link', { name: 'Accès à l’outil' }).getAttribute('href')).toBe(`/outil/${accountId}`);
-    expect((await t.platform.accounts.get(accountId))!.organisation.immatriculation).toBe(CLAIRE.organisation.immatriculation);
+    expect((await t.platform.accounts.get(accountId))!.organisation.immatriculation).toBe(
+      CLAIRE.organisation.immatriculation,
+    );
     await screenshot(page, 'site-accounts');
   });
 
@@ -143,7 +179,16 @@ describe('accounts', () => {
     const account = (await t.platform.accounts.get(accountId))!;
     const passwords = await t.platform.accounts.passwords(account);
     const main = (await page.locator('main').textContent())!;
-    for (const text of [account.mailboxes.personal!, account.mailboxes.applicative!, account.patientAddress, account.runnerUserId, passwords.personal!, passwords.applicative!, passwords.patient!, 'STARTTLS'])
+    for (const text of [
+      account.mailboxes.personal!,
+      account.mailboxes.applicative!,
+      account.patientAddress,
+      account.runnerUserId,
+      passwords.personal!,
+      passwords.applicative!,
+      passwords.patient!,
+      'STARTTLS',
+    ])
       expect(main).toContain(text);
     // Each mailbox has its own password; no shared one is shown (the operator set none).
     expect(new Set([passwords.personal, passwords.applicative, passwords.patient]).size).toBe(3);
@@ -152,16 +197,18 @@ describe('accounts', () => {
 
     // Settings: the valid endpoints, then the ones a client must refuse, with host names and ports.
     const rows = async (heading: string) =>
-      page.locator(`h3:text-is("${heading}") + table tbody tr, h3:text-is("${heading}") + p + table tbody tr`).evaluateAll((trs) =>
-        trs.map((tr) =>
-          [...tr.querySelectorAll('td')].map((td) => {
-            // The value without its « Copier » button.
-            const value = td.cloneNode(true) as typeof td;
-            for (const button of [...value.querySelectorAll('button')]) button.remove();
-            return value.textContent?.trim();
-          }),
-        ),
-      );
+      page
+        .locator(`h3:text-is("${heading}") + table tbody tr, h3:text-is("${heading}") + p + table tbody tr`)
+        .evaluateAll((trs) =>
+          trs.map((tr) =>
+            [...tr.querySelectorAll('td')].map((td) => {
+              // The value without its « Copier » button.
+              const value = td.cloneNode(true) as typeof td;
+              for (const button of [...value.querySelectorAll('button')]) button.remove();
+              return value.textContent?.trim();
+            }),
+          ),
+        );
     const valid = await rows('Points d’accès conformes');
     expect(valid.map((r) => r[0])).toEqual(['org', 'psc']);
     for (const r of valid) {
@@ -183,13 +230,17 @@ describe('accounts', () => {
     expect(await page.locator('ul.trust li').nth(1).textContent()).toContain('magasin de confiance du système');
     const bundle = await page.request.get(url(t, (await igc.getAttribute('href'))!));
     expect(await bundle.text()).toBe(t.platform.pki.trustBundlePem());
-    const nonIgc = await page.request.get(url(t, (await page.getByRole('link', { name: 'non-igc-root.pem' }).getAttribute('href'))!));
+    const nonIgc = await page.request.get(
+      url(t, (await page.getByRole('link', { name: 'non-igc-root.pem' }).getAttribute('href'))!),
+    );
     expect(nonIgc.status()).toBe(200);
 
     // The certificate: the PKCS#12 opens with the password shown, and its OU is the account's IdNat AUTH_CLI.
     const password = (await page.locator('tr:has(th:text-is("Mot de passe du fichier")) code').textContent())!;
     expect(password).toBe(account.certificate!.pkcs12Password);
-    const p12 = await page.request.get(url(t, (await page.getByRole('link', { name: `${IDNAT_AUTH_CLI}.p12` }).getAttribute('href'))!));
+    const p12 = await page.request.get(
+      url(t, (await page.getByRole('link', { name: `${IDNAT_AUTH_CLI}.p12` }).getAttribute('href'))!),
+    );
     expect(p12.headers()['content-type']).toBe('application/x-pkcs12');
     const file = path.join(t.dataDir, 'downloaded.p12');
     writeFileSync(file, await p12.body());
@@ -208,14 +259,19 @@ describe('accounts', () => {
     const before = (await shown())!;
     await page.getByRole('button', { name: `Renouveler le mot de passe de ${personal}` }).click();
     await page.waitForURL(/\?renouvele=personal$/);
-    expect(await page.getByRole('status').textContent()).toContain(`Nouveau mot de passe pour ${personal} : l’ancien ne l’ouvre plus`);
+    expect(await page.getByRole('status').textContent()).toContain(
+      `Nouveau mot de passe pour ${personal} : l’ancien ne l’ouvre plus`,
+    );
     const after = (await shown())!;
     expect(after).not.toBe(before);
     expect(after).toBe((await t.platform.accounts.passwords((await t.platform.accounts.get(accountId))!)).personal);
     // (IMAP with the old and the new password: test/mailbox-passwords.test.ts; no mail session here, which the
     // pre-flight page below counts.)
     const box = (await t.platform.mailboxes.find(personal!))!;
-    expect([await t.platform.mailboxes.passwordMatches(box.id, before), await t.platform.mailboxes.passwordMatches(box.id, after)]).toEqual([false, true]);
+    expect([
+      await t.platform.mailboxes.passwordMatches(box.id, before),
+      await t.platform.mailboxes.passwordMatches(box.id, after),
+    ]).toEqual([false, true]);
 
     await page.getByRole('button', { name: `Ouvrir le webmail de ${personal}` }).click();
     await page.waitForURL(/\/webmail\/dossier\?d=INBOX/);
@@ -246,7 +302,10 @@ describe('modification in nightly mode', () => {
     await signIn(page, nightly, CLAIRE.login);
     const adminToken = readFileSync(path.join(nightly.dataDir, 'admin.token'), 'utf8').trim();
     const runBatch = async () => {
-      const response = await fetch(url(nightly, '/api/v1/provisioning/run'), { method: 'POST', headers: { authorization: `Bearer ${adminToken}` } });
+      const response = await fetch(url(nightly, '/api/v1/provisioning/run'), {
+        method: 'POST',
+        headers: { authorization: `Bearer ${adminToken}` },
+      });
       expect(response.status).toBe(200);
       await page.reload();
     };
@@ -271,7 +330,9 @@ describe('modification in nightly mode', () => {
     await page.locator('#f-idnatAuthCli').fill('2123456789');
     await page.getByRole('button', { name: 'Modifier' }).click();
     await page.waitForURL(/\/comptes\?modifie=\d+$/);
-    expect(await page.getByRole('status').textContent()).toContain('La modification du compte NUIT-1 est enregistrée. Statut : Indisponible.');
+    expect(await page.getByRole('status').textContent()).toContain(
+      'La modification du compte NUIT-1 est enregistrée. Statut : Indisponible.',
+    );
     const waiting = await cells();
     expect(waiting[3]).toMatch(/^Indisponible/);
     expect(waiting[3]).toContain('identifiant national AUTH_CLI 2123456789');
@@ -297,8 +358,14 @@ describe('pre-flight: what the platform sees of my machine', () => {
     const { page } = vendor;
     const own = (await t.platform.accounts.get(accountId))!;
     // Another organisation's account, whose session from the same address must stay anonymous.
-    const other = await t.platform.users.createOrganisation({ raisonSociale: 'Tiers', immatriculation: '55555555500055' });
-    const theirs = await t.platform.accounts.create({ nil: 'TIERS-1', idnatPsc: '810005555555' }, { organisationId: other.id, by: 'test' });
+    const other = await t.platform.users.createOrganisation({
+      raisonSociale: 'Tiers',
+      immatriculation: '55555555500055',
+    });
+    const theirs = await t.platform.accounts.create(
+      { nil: 'TIERS-1', idnatPsc: '810005555555' },
+      { organisationId: other.id, by: 'test' },
+    );
     expect(theirs.ok).toBe(true);
     const theirMailbox = theirs.ok ? theirs.account.mailboxes.personal! : '';
 
@@ -309,17 +376,31 @@ describe('pre-flight: what the platform sees of my machine', () => {
     const psc = t.endpoint('psc');
     const roots = path.join(t.dataDir, 'roots.pem');
     writeFileSync(roots, t.platform.pki.trustBundlePem());
-    const smtp = (job: Record<string, unknown>) => run('python3', ['test/clients/smtp_client.py'], { input: JSON.stringify({ host: '127.0.0.1', port: psc.smtpPort, cafile: roots, mechanism: 'PLAIN', ...job }) });
+    const smtp = (job: Record<string, unknown>) =>
+      run('python3', ['test/clients/smtp_client.py'], {
+        input: JSON.stringify({ host: '127.0.0.1', port: psc.smtpPort, cafile: roots, mechanism: 'PLAIN', ...job }),
+      });
     // A forbidden suite offered along allowed ones, then the vendor's own mailbox; then another vendor's, with its own password (its LPS behind the same NAT).
-    const mine = await smtp({ user: own.mailboxes.personal, password: (await t.platform.accounts.passwords(own)).personal, ciphers: 'ECDHE-RSA-AES128-GCM-SHA256:AES128-SHA', max_version: 'TLSv1_2' });
+    const mine = await smtp({
+      user: own.mailboxes.personal,
+      password: (await t.platform.accounts.passwords(own)).personal,
+      ciphers: 'ECDHE-RSA-AES128-GCM-SHA256:AES128-SHA',
+      max_version: 'TLSv1_2',
+    });
     expect(JSON.parse(mine.stdout), mine.stderr).toMatchObject({ auth: [235, expect.any(String)] });
-    const foreign = await smtp({ user: theirMailbox, password: theirs.ok ? (await t.platform.accounts.passwords(theirs.account)).personal : '', ciphers: ALLOWED_SUITES });
+    const foreign = await smtp({
+      user: theirMailbox,
+      password: theirs.ok ? (await t.platform.accounts.passwords(theirs.account)).personal : '',
+      ciphers: ALLOWED_SUITES,
+    });
     expect(JSON.parse(foreign.stdout), foreign.stderr).toMatchObject({ auth: [235, expect.any(String)] });
 
     await page.getByRole('link', { name: 'Actualiser' }).click();
     const rows = page.locator('table.sessions tbody tr');
     await expect.poll(() => rows.count()).toBe(2);
-    const [newest, older] = await rows.evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent!.trim())));
+    const [newest, older] = await rows.evaluateAll((trs) =>
+      trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent!.trim())),
+    );
     expect(older![1]).toBe('psc · SMTP');
     expect(older![2]).toContain('jusqu’à TLSv1.2');
     expect(older![2]).toContain('suites interdites : TLS_RSA_WITH_AES_128_CBC_SHA');
@@ -340,8 +421,14 @@ describe('pre-flight: what the platform sees of my machine', () => {
     const { page } = vendor;
     const own = (await t.platform.accounts.get(accountId))!;
     // Another organisation's ORG_AUTH_CLI certificate, presented from the same address without signing in.
-    const neighbour = await t.platform.users.createOrganisation({ raisonSociale: 'Voisin', immatriculation: '66666666600066' });
-    const theirs = await t.platform.accounts.create({ nil: 'VOISIN-1', idnatAuthCli: '1760000006' }, { organisationId: neighbour.id, by: 'test' });
+    const neighbour = await t.platform.users.createOrganisation({
+      raisonSociale: 'Voisin',
+      immatriculation: '66666666600066',
+    });
+    const theirs = await t.platform.accounts.create(
+      { nil: 'VOISIN-1', idnatAuthCli: '1760000006' },
+      { organisationId: neighbour.id, by: 'test' },
+    );
     if (!theirs.ok) throw new Error(JSON.stringify(theirs.errors));
 
     const org = t.endpoint('org');
@@ -349,14 +436,24 @@ describe('pre-flight: what the platform sees of my machine', () => {
     writeFileSync(roots, t.platform.pki.trustBundlePem());
     for (const account of [own, theirs.account]) {
       const files = account.certificate!.files;
-      const result = await run('python3', ['test/clients/smtp_client.py'], { input: JSON.stringify({ host: '127.0.0.1', port: org.smtpPort, cafile: roots, certfile: files.chain, keyfile: files.key }) });
+      const result = await run('python3', ['test/clients/smtp_client.py'], {
+        input: JSON.stringify({
+          host: '127.0.0.1',
+          port: org.smtpPort,
+          cafile: roots,
+          certfile: files.chain,
+          keyfile: files.key,
+        }),
+      });
       expect(JSON.parse(result.stdout), result.stderr).toMatchObject({ ok: true });
     }
 
     await page.goto(url(t, '/mon-poste'));
     const rows = page.locator('table.sessions tbody tr');
     await expect.poll(() => rows.count()).toBe(4);
-    const [neighbours, mine] = await rows.evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent!.trim())));
+    const [neighbours, mine] = await rows.evaluateAll((trs) =>
+      trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent!.trim())),
+    );
     expect(mine![1]).toBe('org · SMTP');
     expect(mine![4]).toBe(`OU ${IDNAT_AUTH_CLI}, valide`);
     expect(mine![5]).toBe('aucune');
@@ -369,13 +466,23 @@ describe('isolation between vendors', () => {
   it('answers another vendor’s account pages and certificate with the French « page introuvable »', async () => {
     const { page, context } = await newPage();
     await signIn(page, t, BRUNO.login);
-    expect(await page.locator('main').textContent()).toContain('Veuillez créer un compte en cliquant sur le bouton ci-dessous.');
-    for (const path of [`/comptes/${accountId}`, `/comptes/${accountId}/modifier`, '/comptes/999999', '/comptes/abc', '/revue']) {
+    expect(await page.locator('main').textContent()).toContain(
+      'Veuillez créer un compte en cliquant sur le bouton ci-dessous.',
+    );
+    for (const path of [
+      `/comptes/${accountId}`,
+      `/comptes/${accountId}/modifier`,
+      '/comptes/999999',
+      '/comptes/abc',
+      '/revue',
+    ]) {
       const response = await page.goto(url(t, path));
       expect(response!.status(), path).toBe(404);
       expect(await page.locator('h1').textContent()).toBe('Page introuvable');
     }
-    const modify = await page.request.post(url(t, `/comptes/${accountId}/modifier`), { form: { nil: 'VOLE', idnatPsc: IDNAT_PSC } });
+    const modify = await page.request.post(url(t, `/comptes/${accountId}/modifier`), {
+      form: { nil: 'VOLE', idnatPsc: IDNAT_PSC },
+    });
     expect(modify.status()).toBe(404);
     expect((await t.platform.accounts.get(accountId))!.nil).toBe('DEV-SITE-1');
     expect((await page.request.get(url(t, `/api/v1/accounts/${accountId}/certificate.p12`))).status()).toBe(404);
@@ -383,12 +490,19 @@ describe('isolation between vendors', () => {
     await page.goto(url(t, '/comptes'));
     const csrf = (await page.locator('input[name="csrf"]').first().getAttribute('value'))!;
     const claire = (await t.platform.accounts.get(accountId))!.mailboxes.personal!;
-    const forged = await page.request.post(url(t, '/webmail/ouvrir'), { form: { csrf, adresse: claire }, maxRedirects: 0 });
+    const forged = await page.request.post(url(t, '/webmail/ouvrir'), {
+      form: { csrf, adresse: claire },
+      maxRedirects: 0,
+    });
     expect(forged.status()).toBe(404);
     expect(forged.headers()['set-cookie'] ?? '').not.toContain('motco_webmail=');
     expect((await page.request.get(url(t, '/webmail/dossier?d=INBOX'), { maxRedirects: 0 })).status()).toBe(303);
     const before = await t.platform.accounts.passwords((await t.platform.accounts.get(accountId))!);
-    expect((await page.request.post(url(t, `/comptes/${accountId}/mot-de-passe`), { form: { csrf, bal: 'personal' } })).status()).toBe(404);
+    expect(
+      (
+        await page.request.post(url(t, `/comptes/${accountId}/mot-de-passe`), { form: { csrf, bal: 'personal' } })
+      ).status(),
+    ).toBe(404);
     expect(await t.platform.accounts.passwords((await t.platform.accounts.get(accountId))!)).toEqual(before);
     await context.close();
   });
@@ -411,7 +525,10 @@ describe('keyboard and logout', () => {
     }
     expect(stops[0]).toBe('a:Aller au contenu');
     const order = ['f-nil', 'f-idnatPsc', 'f-idnatAuthCli', 'button:Valider'].map((s) => stops.indexOf(s));
-    expect(order.every((i, k) => i >= 0 && (k === 0 || i > order[k - 1]!)), stops.join(' → ')).toBe(true);
+    expect(
+      order.every((i, k) => i >= 0 && (k === 0 || i > order[k - 1]!)),
+      stops.join(' → '),
+    ).toBe(true);
     // Each (i) bubble is a stop of its own, before its field.
     expect(stops[stops.indexOf('f-nil') - 1]).toMatch(/^summary:/);
 
@@ -443,7 +560,12 @@ describe('keyboard and logout', () => {
   });
 
   it('asks to confirm a logout whose form carries no valid token (another site’s, or an expired page)', async () => {
-    const forged = await fetch(url(t, '/deconnexion'), { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'csrf=forged', redirect: 'manual' });
+    const forged = await fetch(url(t, '/deconnexion'), {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'csrf=forged',
+      redirect: 'manual',
+    });
     expect(forged.status).toBe(200);
     expect(await forged.text()).toContain('Voulez-vous vous déconnecter de l’outil et d’Industriels Santé Connect ?');
   });

@@ -4,7 +4,7 @@
 // what downloads and the raw source are served as, the size limit keeping the form, the live change stream,
 // the list's paging and order, every action, reply and forward, and the same state as IMAP in both directions.
 import https from 'node:https';
-import { ImapFlow } from 'imapflow';
+import type { ImapFlow } from 'imapflow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { xdmArchive } from '../src/lps/health-document.ts';
 import { contentFacts } from '../src/mail/message/attachments.ts';
@@ -29,8 +29,14 @@ const SHARED = 'ODTMotco2';
 beforeAll(async () => {
   t = await startTestPlatform({ smtp: { maxMessageBytes: LIMIT } });
   const owner = await vendor(t.platform, { login: 'alice', immatriculation: '22222222200022' });
-  const account = await t.platform.accounts.create({ nil: 'WEBMAIL-1', idnatPsc: '810000000111', idnatAuthCli: '10123456789' }, { organisationId: owner.organisation.id, by: 'test' });
-  const second = await t.platform.accounts.create({ nil: 'WEBMAIL-2', idnatPsc: '810000000444' }, { organisationId: owner.organisation.id, by: 'test' });
+  const account = await t.platform.accounts.create(
+    { nil: 'WEBMAIL-1', idnatPsc: '810000000111', idnatAuthCli: '10123456789' },
+    { organisationId: owner.organisation.id, by: 'test' },
+  );
+  const second = await t.platform.accounts.create(
+    { nil: 'WEBMAIL-2', idnatPsc: '810000000444' },
+    { organisationId: owner.organisation.id, by: 'test' },
+  );
   if (!account.ok || !second.ok) throw new Error('accounts not created');
   alice = account.account.mailboxes.personal!;
   bob = account.account.mailboxes.applicative!;
@@ -38,7 +44,10 @@ beforeAll(async () => {
   siteSession = (await t.platform.auth.sessions.createSession(owner.user.id)).value;
   // Another vendor, with an account of its own (its pages then carry a valid CSRF token to forge with).
   const other = await vendor(t.platform, { login: 'mallory', immatriculation: '33333333300033' });
-  await t.platform.accounts.create({ nil: 'TIERS-1', idnatPsc: '810000000666' }, { organisationId: other.organisation.id, by: 'test' });
+  await t.platform.accounts.create(
+    { nil: 'TIERS-1', idnatPsc: '810000000666' },
+    { organisationId: other.organisation.id, by: 'test' },
+  );
   strangerSession = (await t.platform.auth.sessions.createSession(other.user.id)).value;
 });
 
@@ -145,11 +154,28 @@ describe('opening the webmail', () => {
   it('marks the cookie Secure when the webmail is reached over https', async () => {
     const exchange = (method: string, path: string, headers: Record<string, string>, body = '') =>
       new Promise<{ status: number; cookies: string[]; text: string }>((resolve, reject) => {
-        const request = https.request({ host: '127.0.0.1', port: t.config.ports.webTls, method, path, headers, ca: t.platform.pki.nonIgcRootPem(), servername: 'localhost' }, (response) => {
-          const chunks: Buffer[] = [];
-          response.on('data', (c: Buffer) => chunks.push(c));
-          response.on('end', () => resolve({ status: response.statusCode ?? 0, cookies: response.headers['set-cookie'] ?? [], text: Buffer.concat(chunks).toString() }));
-        });
+        const request = https.request(
+          {
+            host: '127.0.0.1',
+            port: t.config.ports.webTls,
+            method,
+            path,
+            headers,
+            ca: t.platform.pki.nonIgcRootPem(),
+            servername: 'localhost',
+          },
+          (response) => {
+            const chunks: Buffer[] = [];
+            response.on('data', (c: Buffer) => chunks.push(c));
+            response.on('end', () =>
+              resolve({
+                status: response.statusCode ?? 0,
+                cookies: response.headers['set-cookie'] ?? [],
+                text: Buffer.concat(chunks).toString(),
+              }),
+            );
+          },
+        );
         request.on('error', reject);
         request.end(body);
       });
@@ -158,7 +184,12 @@ describe('opening the webmail', () => {
     const csrf = /name="csrf" value="([^"]+)"/.exec(form.text)![1]!;
     const cookie = [site, ...form.cookies.map((c) => c.split(';')[0])].join('; ');
     const body = new URLSearchParams({ csrf, adresse: alice }).toString();
-    const opened = await exchange('POST', '/webmail/ouvrir', { cookie, 'content-type': 'application/x-www-form-urlencoded' }, body);
+    const opened = await exchange(
+      'POST',
+      '/webmail/ouvrir',
+      { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      body,
+    );
     expect(opened.status).toBe(303);
     expect(opened.cookies.find((c) => c.startsWith('motco_webmail='))).toMatch(/; Secure/);
   });
@@ -221,13 +252,22 @@ describe('with the manual’s shared password set (webmailPassword)', () => {
 
 describe('isolation', () => {
   it('finds nothing of another mailbox through the ids in URLs, and changes nothing there', async () => {
-    await deliver(t, bob, { subject: 'Pour Bob seulement', text: 'secret', attachments: [{ filename: 'b.txt', content: 'b' }] });
+    await deliver(t, bob, {
+      subject: 'Pour Bob seulement',
+      text: 'secret',
+      attachments: [{ filename: 'b.txt', content: 'b' }],
+    });
     const bobBox = (await t.platform.mailboxes.find(bob))!;
     const bobInbox = (await t.platform.mailboxes.folder(bobBox.id, 'INBOX'))!;
     const [bobMessage] = await t.platform.mailboxes.index(bobInbox.id);
     const uid = String(bobMessage!.uid);
     const w = await signedIn(alice);
-    for (const path of ['/webmail/message', '/webmail/message/source', '/webmail/message/html', '/webmail/message/partie']) {
+    for (const path of [
+      '/webmail/message',
+      '/webmail/message/source',
+      '/webmail/message/html',
+      '/webmail/message/partie',
+    ]) {
       const answer = await w.get(`${path}?${new URLSearchParams({ d: 'INBOX', uid, p: '2' })}`);
       expect(answer.status, path).toBe(404);
       expect(answer.text).not.toContain('Pour Bob');
@@ -242,7 +282,14 @@ describe('isolation', () => {
 describe('downloads and source', () => {
   it('serves parts as attachments (type, RFC 6266 name, nosniff, sandbox) and the source as text', async () => {
     const page = '<html><body><script>alert(1)</script>page</body></html>';
-    await deliver(t, alice, { subject: 'Pièces', text: 'voir pièces', attachments: [{ filename: 'compte rendu é.html', content: page, contentType: 'text/html' }, { filename: 'données.bin', content: Buffer.from([0, 1, 2, 255]) }] });
+    await deliver(t, alice, {
+      subject: 'Pièces',
+      text: 'voir pièces',
+      attachments: [
+        { filename: 'compte rendu é.html', content: page, contentType: 'text/html' },
+        { filename: 'données.bin', content: Buffer.from([0, 1, 2, 255]) },
+      ],
+    });
     const w = await signedIn(alice);
     const list = await w.get('/webmail/dossier?d=INBOX');
     const uid = /\/webmail\/message\?d=INBOX&amp;uid=(\d+)/.exec(list.text)![1]!;
@@ -252,7 +299,9 @@ describe('downloads and source', () => {
     const html = await w.get(`/webmail/message/partie?d=INBOX&uid=${uid}&p=2`);
     expect(html.status).toBe(200);
     expect(html.headers.get('content-type')).toBe('text/html');
-    expect(html.headers.get('content-disposition')).toBe(`attachment; filename="compte rendu _.html"; filename*=UTF-8''compte%20rendu%20%C3%A9.html`);
+    expect(html.headers.get('content-disposition')).toBe(
+      `attachment; filename="compte rendu _.html"; filename*=UTF-8''compte%20rendu%20%C3%A9.html`,
+    );
     expect(html.headers.get('x-content-type-options')).toBe('nosniff');
     expect(html.headers.get('content-security-policy')).toContain('sandbox');
     expect(html.text).toBe(page);
@@ -321,16 +370,27 @@ describe('the SMTP endpoint decides', () => {
     form.set('texte', 'Texte gardé');
     const answer = await w.post('/webmail/ecrire', form);
     expect(answer.status).toBe(502);
-    expect(answer.text).toMatch(/Le serveur SMTP a refusé le message\u00a0: RCPT TO:&lt;quelqu-un@ailleurs.example&gt; → 550/);
+    expect(answer.text).toMatch(
+      /Le serveur SMTP a refusé le message\u00a0: RCPT TO:&lt;quelqu-un@ailleurs.example&gt; → 550/,
+    );
     expect(answer.text).toContain('value="Hors domaine"');
     expect(answer.text).toContain('Texte gardé</textarea>');
     // A client session like any other: the refusal is in the journal, on the psc endpoint.
-    const refused = await waitFor(t.platform.journal, { kind: 'command', mailbox: alice }, (o) => (o.data as { verb?: string; reply?: { code?: number } }).verb === 'RCPT' && (o.data as { reply?: { code?: number } }).reply?.code === 550);
+    const refused = await waitFor(
+      t.platform.journal,
+      { kind: 'command', mailbox: alice },
+      (o) =>
+        (o.data as { verb?: string; reply?: { code?: number } }).verb === 'RCPT' &&
+        (o.data as { reply?: { code?: number } }).reply?.code === 550,
+    );
     expect(refused.endpoint).toBe('psc');
   });
 
   it('submits for an applicative mailbox through org with its ORG_AUTH_CLI certificate, for a personal one through psc with its own password', async () => {
-    for (const [from, endpoint, reason] of [[bob, 'org', 'client_certificate'], [alice, 'psc', 'password']] as const) {
+    for (const [from, endpoint, reason] of [
+      [bob, 'org', 'client_certificate'],
+      [alice, 'psc', 'password'],
+    ] as const) {
       const w = await signedIn(from);
       await w.get('/webmail/ecrire');
       const form = new FormData();
@@ -338,7 +398,11 @@ describe('the SMTP endpoint decides', () => {
       form.set('objet', `Depuis ${endpoint}`);
       form.set('texte', 'x');
       expect((await w.post('/webmail/ecrire', form)).status).toBe(303);
-      const auth = await waitFor(t.platform.journal, { kind: 'auth', mailbox: from, endpoint }, (o) => o.data.reason === reason);
+      const auth = await waitFor(
+        t.platform.journal,
+        { kind: 'auth', mailbox: from, endpoint },
+        (o) => o.data.reason === reason,
+      );
       expect(auth.data).toMatchObject({ mechanism: 'PLAIN', outcome: 'success' });
     }
   });
@@ -348,7 +412,10 @@ describe('same mailboxes as IMAP', () => {
   it('streams a change event when mail arrives, and shares flags both ways', async () => {
     const w = await signedIn(alice);
     const controller = new AbortController();
-    const stream = await fetch(`${t.config.publicUrl}/webmail/evenements`, { headers: { cookie: `motco_webmail=${w.cookies.get('motco_webmail')}` }, signal: controller.signal });
+    const stream = await fetch(`${t.config.publicUrl}/webmail/evenements`, {
+      headers: { cookie: `motco_webmail=${w.cookies.get('motco_webmail')}` },
+      signal: controller.signal,
+    });
     expect(stream.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
     const reader = stream.body!.getReader();
     let received = '';
@@ -368,8 +435,8 @@ describe('same mailboxes as IMAP', () => {
     await imap.connect();
     try {
       await imap.mailboxOpen('INBOX');
-      const last = await imap.fetchOne('*', { uid: true, flags: true, envelope: true });
-      expect(last && last.envelope?.subject).toBe('Drapeaux');
+      const last = (await imap.fetchOne('*', { uid: true, flags: true, envelope: true })) || undefined;
+      expect(last?.envelope?.subject).toBe('Drapeaux');
       const uid = last ? last.uid : 0;
       await w.get('/webmail/dossier?d=INBOX');
       await w.post('/webmail/actions', { d: 'INBOX', [`m${uid}`]: '1', action: 'drapeau' });
@@ -378,7 +445,9 @@ describe('same mailboxes as IMAP', () => {
 
       await imap.messageFlagsAdd(String(uid), ['\\Seen'], { uid: true });
       await imap.messageFlagsRemove(String(uid), ['\\Flagged'], { uid: true });
-      const row = new RegExp(`<tr( class="unread")? data-uid="${uid}">([\\s\\S]*?)</tr>`).exec((await w.get('/webmail/dossier?d=INBOX')).text)!;
+      const row = new RegExp(`<tr( class="unread")? data-uid="${uid}">([\\s\\S]*?)</tr>`).exec(
+        (await w.get('/webmail/dossier?d=INBOX')).text,
+      )!;
       expect(row[1]).toBeUndefined();
       expect(row[2]).not.toContain('flag-mark');
     } finally {
@@ -398,14 +467,23 @@ async function uidOf(w: WebmailHttp, folder: string, subject: string): Promise<s
 /** The form fields of a page's compose form, as a browser would send them back. */
 function composeFields(page: string): FormData {
   const form = new FormData();
-  for (const [, name, value] of page.matchAll(/<input type="(?:hidden|text)"[^>]*? name="([^"]+)" value="([^"]*)"/g)) form.set(name!, decode(value!));
-  for (const [, name, value] of page.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"/g)) form.set(name!, decode(value!));
-  for (const [, name] of page.matchAll(/<input type="checkbox"[^>]*? name="([^"]+)" value="1"[^>]*? checked>/g)) form.set(name!, '1');
+  for (const [, name, value] of page.matchAll(/<input type="(?:hidden|text)"[^>]*? name="([^"]+)" value="([^"]*)"/g))
+    form.set(name!, decode(value!));
+  for (const [, name, value] of page.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"/g))
+    form.set(name!, decode(value!));
+  for (const [, name] of page.matchAll(/<input type="checkbox"[^>]*? name="([^"]+)" value="1"[^>]*? checked>/g))
+    form.set(name!, '1');
   form.set('texte', decode(/<textarea[^>]*>([\s\S]*?)<\/textarea>/.exec(page)![1]!));
   return form;
 }
 
-const decode = (text: string) => text.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+const decode = (text: string) =>
+  text
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
 
 async function newestIn(address: string, folder: string): Promise<Buffer> {
   const box = (await t.platform.mailboxes.find(address))!;
@@ -451,7 +529,12 @@ describe('actions', () => {
 
     const list = await w.get('/webmail/dossier?d=INBOX');
     expect(list.text).toContain('<option value="Archives">Archives</option>');
-    const moved = await w.post('/webmail/actions', { d: 'INBOX', [`m${uid}`]: '1', action: 'deplacer', cible: 'Archives' });
+    const moved = await w.post('/webmail/actions', {
+      d: 'INBOX',
+      [`m${uid}`]: '1',
+      action: 'deplacer',
+      cible: 'Archives',
+    });
     expect(moved.headers.get('location')).toBe('/webmail/dossier?d=INBOX&info=deplace');
     expect(await inImap(t, alice, (imap) => count(imap, 'Archives'))).toBe(1);
 
@@ -463,7 +546,9 @@ describe('actions', () => {
     const after = await w.get('/webmail/dossier?d=Trash&info=efface');
     expect(after.text).toContain('Message(s) supprimé(s) définitivement.');
     expect(after.text).not.toContain('À ranger</a>');
-    expect(await inImap(t, alice, async (imap) => [await count(imap, 'Archives'), await count(imap, 'Trash')])).toEqual([0, 0]);
+    expect(await inImap(t, alice, async (imap) => [await count(imap, 'Archives'), await count(imap, 'Trash')])).toEqual(
+      [0, 0],
+    );
   });
 
   it('asks for a selection when none was made', async () => {
@@ -478,7 +563,12 @@ describe('actions', () => {
 
 describe('reply and forward', () => {
   it('replies with the original quoted, In-Reply-To and References, and marks the original answered', async () => {
-    await deliver(t, alice, { subject: 'Demande', text: 'Ligne 1\nLigne 2', messageId: '<demande-1@test.motco>', references: '<fil-0@test.motco>' });
+    await deliver(t, alice, {
+      subject: 'Demande',
+      text: 'Ligne 1\nLigne 2',
+      messageId: '<demande-1@test.motco>',
+      references: '<fil-0@test.motco>',
+    });
     const w = await signedIn(alice);
     const uid = await uidOf(w, 'INBOX', 'Demande');
     const form = await w.get(`/webmail/ecrire?mode=repondre&d=INBOX&uid=${uid}`);
@@ -497,8 +587,15 @@ describe('reply and forward', () => {
   });
 
   it('forwards inline with the original attachments, the IHE_XDM.ZIP included, to another mailbox', async () => {
-    const zip = Buffer.from(xdmArchive([{ code: '11488-4', displayName: 'Compte rendu de consultation', ins: '279035121518989' }]));
-    await deliver(t, alice, { subject: 'Compte rendu', text: 'Ci-joint.', headers: { 'X-MSS-NIL': 'DEV-1' }, attachments: [{ filename: 'IHE_XDM.ZIP', content: zip, contentType: 'application/zip' }] });
+    const zip = Buffer.from(
+      xdmArchive([{ code: '11488-4', displayName: 'Compte rendu de consultation', ins: '279035121518989' }]),
+    );
+    await deliver(t, alice, {
+      subject: 'Compte rendu',
+      text: 'Ci-joint.',
+      headers: { 'X-MSS-NIL': 'DEV-1' },
+      attachments: [{ filename: 'IHE_XDM.ZIP', content: zip, contentType: 'application/zip' }],
+    });
     const w = await signedIn(alice);
     const uid = await uidOf(w, 'INBOX', 'Compte rendu');
     const form = await w.get(`/webmail/ecrire?mode=transferer&d=INBOX&uid=${uid}`);
@@ -515,7 +612,6 @@ describe('reply and forward', () => {
     expect(await inImap(t, alice, (imap) => flagsOf(imap, uid))).toContain('$Forwarded');
   });
 });
-
 
 async function count(imap: ImapFlow, folder: string): Promise<number | undefined> {
   const status = await imap.status(folder, { messages: true });

@@ -54,12 +54,16 @@ async function signIn(context: BrowserContext, address: string): Promise<Page> {
   return page;
 }
 
-async function subjectsIn(address: string, folder: string): Promise<{ uid: number; subject: string; flags: string[] }[]> {
+async function subjectsIn(
+  address: string,
+  folder: string,
+): Promise<{ uid: number; subject: string; flags: string[] }[]> {
   return inImap(t, address, async (imap) => {
     const opened = await imap.mailboxOpen(folder, { readOnly: true });
     if (opened.exists === 0) return [];
     const found = [];
-    for await (const m of imap.fetch('1:*', { uid: true, envelope: true, flags: true })) found.push({ uid: m.uid, subject: m.envelope?.subject ?? '', flags: [...(m.flags ?? [])] });
+    for await (const m of imap.fetch('1:*', { uid: true, envelope: true, flags: true }))
+      found.push({ uid: m.uid, subject: m.envelope?.subject ?? '', flags: [...(m.flags ?? [])] });
     return found;
   });
 }
@@ -70,7 +74,11 @@ describe('a test mailbox in the webmail', () => {
   let sentUid = 0;
 
   beforeAll(async () => {
-    context = await browser.newContext({ acceptDownloads: true, locale: 'fr-FR', viewport: { width: 1280, height: 900 } });
+    context = await browser.newContext({
+      acceptDownloads: true,
+      locale: 'fr-FR',
+      viewport: { width: 1280, height: 900 },
+    });
   });
 
   afterAll(async () => {
@@ -132,14 +140,25 @@ describe('a test mailbox in the webmail', () => {
     const userAgent = list.locator('.all-headers tr', { hasText: 'User-Agent' });
     expect(await userAgent.textContent()).toContain('motco webmail');
 
-    const [download] = await Promise.all([list.waitForEvent('download'), list.getByRole('link', { name: 'note.txt' }).click()]);
+    const [download] = await Promise.all([
+      list.waitForEvent('download'),
+      list.getByRole('link', { name: 'note.txt' }).click(),
+    ]);
     expect(download.suggestedFilename()).toBe('note.txt');
     expect(readFileSync((await download.path())!)).toEqual(NOTE);
-    const [zip] = await Promise.all([list.waitForEvent('download'), list.getByRole('link', { name: 'IHE_XDM.ZIP' }).click()]);
+    const [zip] = await Promise.all([
+      list.waitForEvent('download'),
+      list.getByRole('link', { name: 'IHE_XDM.ZIP' }).click(),
+    ]);
     expect(readFileSync((await zip.path())!)).toEqual(XDM);
 
     const xdm = list.locator('.xdm');
-    expect(await xdm.locator('.xdm-entries li').allTextContents()).toEqual(['INDEX.HTM', 'README.TXT', 'IHE_XDM/SUBSET01/METADATA.XML', 'IHE_XDM/SUBSET01/DOC0001.XML']);
+    expect(await xdm.locator('.xdm-entries li').allTextContents()).toEqual([
+      'INDEX.HTM',
+      'README.TXT',
+      'IHE_XDM/SUBSET01/METADATA.XML',
+      'IHE_XDM/SUBSET01/DOC0001.XML',
+    ]);
     const cda = xdm.locator('table.cda tbody tr');
     expect(await cda.locator('.cda-code').textContent()).toContain('11488-4');
     expect(await cda.textContent()).toContain('Compte rendu de consultation (document de test motco)');
@@ -163,7 +182,13 @@ describe('a test mailbox in the webmail', () => {
     const session = await t.platform.journal.query({ sessionId: message.sessionId! });
     expect(session.some((o) => o.kind === 'command' && (o.data as { verb?: string }).verb === 'STARTTLS')).toBe(true);
     expect(session.find((o) => o.kind === 'tls.established')).toBeDefined();
-    expect(session.find((o) => o.kind === 'auth')?.data).toMatchObject({ mechanism: 'PLAIN', user: mailbox, outcome: 'success', reason: 'password', tls: true });
+    expect(session.find((o) => o.kind === 'auth')?.data).toMatchObject({
+      mechanism: 'PLAIN',
+      user: mailbox,
+      outcome: 'success',
+      reason: 'password',
+      tls: true,
+    });
   });
 
   it('moves a deleted message to Trash, as IMAP sees it', async () => {
@@ -243,9 +268,20 @@ describe('HTML mail', () => {
 
 describe('acceptance: the vendor reads its LPS’s message in the webmail', () => {
   it('shows the message the reference LPS sent during « MIE PSC : Envoi Mail SMTP », X-MSS-* headers highlighted', async () => {
-    const vendor = await vendorWithAccount(t, { login: 'claire', immatriculation: '11111111100011', nil: 'DEV-WEBMAIL', idnatPsc: '810000000333', idnatAuthCli: '10123456780' });
+    const vendor = await vendorWithAccount(t, {
+      login: 'claire',
+      immatriculation: '11111111100011',
+      nil: 'DEV-WEBMAIL',
+      idnatPsc: '810000000333',
+      idnatAuthCli: '10123456780',
+    });
     const job = findJob('psc-send-smtp')!;
-    const started = await t.platform.runner.start({ accountId: vendor.id, target: job.id, delai: 30, startedBy: 'test' });
+    const started = await t.platform.runner.start({
+      accountId: vendor.id,
+      target: job.id,
+      delai: 30,
+      startedBy: 'test',
+    });
     if (!started.ok) throw new Error(JSON.stringify(started));
     const ended = new Promise<Execution>((resolve) => {
       const stop = t.platform.runner.follow(started.execution.id, (event) => {

@@ -18,10 +18,17 @@ export function cataloguePage(config: Config): string {
   blocks.push(
     table(
       ['folder', 'description', 'global job', 'unit jobs'],
-      FOLDERS.map((f) => [code(f.id), prose(f.description), f.global ? `yes (campaign step ${CAMPAIGN_ORDER.indexOf(f.id) + 1})` : 'no', String(f.jobs.length)]),
+      FOLDERS.map((f) => [
+        code(f.id),
+        prose(f.description),
+        f.global ? `yes (campaign step ${CAMPAIGN_ORDER.indexOf(f.id) + 1})` : 'no',
+        String(f.jobs.length),
+      ]),
     ),
   );
-  blocks.push(`The campaign (${code('campaign')}) runs the global jobs in this order: ${CAMPAIGN_ORDER.map(code).join(', ')}. A global job runs its unit jobs in the order listed below; it is OK only when every one is.`);
+  blocks.push(
+    `The campaign (${code('campaign')}) runs the global jobs in this order: ${CAMPAIGN_ORDER.map(code).join(', ')}. A global job runs its unit jobs in the order listed below; it is OK only when every one is.`,
+  );
 
   blocks.push('## Unit jobs');
   for (const folder of FOLDERS) {
@@ -32,14 +39,24 @@ export function cataloguePage(config: Config): string {
         folder.jobs.map((j) => {
           const e = endpoint(j.endpoint);
           const port = e ? ` (${j.protocol.toUpperCase()} ${j.protocol === 'imap' ? e.imapPort : e.smtpPort})` : '';
-          return [`[${j.title}](#${anchor(jobHeading(j))})`, code(j.id), code(j.kind), j.bal, `${code(j.endpoint)}${port}`, j.requirements.join(', '), j.ipRequired ? 'required' : 'optional'];
+          return [
+            `[${j.title}](#${anchor(jobHeading(j))})`,
+            code(j.id),
+            code(j.kind),
+            j.bal,
+            `${code(j.endpoint)}${port}`,
+            j.requirements.join(', '),
+            j.ipRequired ? 'required' : 'optional',
+          ];
         }),
       ),
     );
   }
 
   blocks.push('## Kinds');
-  blocks.push('A kind is one module of `src/catalogue/kinds/` (registered in `index.ts`): its label, requirements, the endpoints its jobs listen on, the vendor’s instructions, its verdict function and any platform action its window needs. See [adding a verdict kind](../adding-a-verdict-kind.md).');
+  blocks.push(
+    'A kind is one module of `src/catalogue/kinds/` (registered in `index.ts`): its label, requirements, the endpoints its jobs listen on, the vendor’s instructions, its verdict function and any platform action its window needs. See [adding a verdict kind](../adding-a-verdict-kind.md).',
+  );
   blocks.push(
     table(
       ['kind', 'label', 'requirements', 'Adresse IP', 'listens on', 'platform action', 'jobs'],
@@ -49,7 +66,9 @@ export function cataloguePage(config: Config): string {
         return [
           `[${code(id)}](../../src/catalogue/kinds/${id}.ts)`,
           prose(kind.label || '—'),
-          kind.requirements.length > 0 ? kind.requirements.join(', ') : [...new Set(jobs.flatMap((j) => j.requirements))].join(', '),
+          kind.requirements.length > 0
+            ? kind.requirements.join(', ')
+            : [...new Set(jobs.flatMap((j) => j.requirements))].join(', '),
           kind.ipRequired ? 'required' : 'optional',
           listens.map(code).join(', '),
           kind.beforeWindow ? 'yes (armed for the window)' : '—',
@@ -60,19 +79,30 @@ export function cataloguePage(config: Config): string {
   );
 
   blocks.push('## Checks');
-  blocks.push('Every check a verdict can report, with its label and the « Que corriger » shown when it fails or is missing (some checks word their own, naming the suite, mailbox or IdNat at fault).');
+  blocks.push(
+    'Every check a verdict can report, with its label and the « Que corriger » shown when it fails or is missing (some checks word their own, naming the suite, mailbox or IdNat at fault).',
+  );
   const checkIds = Object.keys(messages)
     .filter((k) => k.startsWith('check.'))
     .map((k) => k.slice('check.'.length));
-  blocks.push(table(['check', 'label', 'Que corriger'], checkIds.map((id) => [code(id), prose(messages[`check.${id}`] ?? ''), prose(messages[`fix.${id}`] ?? '')])));
+  blocks.push(
+    table(
+      ['check', 'label', 'Que corriger'],
+      checkIds.map((id) => [code(id), prose(messages[`check.${id}`] ?? ''), prose(messages[`fix.${id}`] ?? '')]),
+    ),
+  );
 
   blocks.push('## Attendus of each job');
-  blocks.push(`What the vendor prepares and does for each job, as the job page writes it — here for the default local configuration (host names under ${code(config.baseDomain)}, ports from ${config.portBase}) and without an account, so the mailbox is a placeholder. A deployment’s job page writes its own host names and ports, and the account’s mailboxes.`);
+  blocks.push(
+    `What the vendor prepares and does for each job, as the job page writes it — here for the default local configuration (host names under ${code(config.baseDomain)}, ports from ${config.portBase}) and without an account, so the mailbox is a placeholder. A deployment’s job page writes its own host names and ports, and the account’s mailboxes.`,
+  );
   for (const job of UNIT_JOBS) {
     const a = expectations(job, { config });
     const list = (items: string[]) => items.map((i) => `- ${prose(i)}`).join('\n');
     blocks.push(`### ${jobHeading(job)}`);
-    blocks.push(`Folder ${code(job.folder)}, kind ${code(job.kind)}, ${job.bal}, ${job.protocol.toUpperCase()} on ${code(job.endpoint)}; ${job.requirements.join(', ')}; Adresse IP ${job.ipRequired ? 'required' : 'optional'}.`);
+    blocks.push(
+      `Folder ${code(job.folder)}, kind ${code(job.kind)}, ${job.bal}, ${job.protocol.toUpperCase()} on ${code(job.endpoint)}; ${job.requirements.join(', ')}; Adresse IP ${job.ipRequired ? 'required' : 'optional'}.`,
+    );
     blocks.push(`**Prérequis**\n\n${list(a.prerequisites)}`);
     blocks.push(`**Préparation — au niveau du LPS**\n\n${list(a.preparation.lps)}`);
     blocks.push(`**Préparation — au niveau de l’outil**\n\n${list(a.preparation.runner)}`);
@@ -80,7 +110,11 @@ export function cataloguePage(config: Config): string {
   }
 
   return page([
-    banner(['src/catalogue/jobs.ts', 'src/catalogue/expectations.ts', 'the check and fix messages of the message catalogue']),
+    banner([
+      'src/catalogue/jobs.ts',
+      'src/catalogue/expectations.ts',
+      'the check and fix messages of the message catalogue',
+    ]),
     '# Test catalogue reference',
     `${UNIT_JOBS.length} unit jobs in ${FOLDERS.length} folders, ${FOLDERS.filter((f) => f.global).length} of which run as global jobs, with the manual’s French titles (grep them against the MOTCO2 manual). Ids are stable: ${code('motco run <id>')}, ${code('/outil/<account>/jobs/<id>')} and the REST API use them. The [vendor guide](../guide-editeur.md) explains in French how to run them and read their verdicts; [architecture](../architecture.md) how a verdict is reached.`,
     ...blocks,

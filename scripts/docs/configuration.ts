@@ -41,15 +41,18 @@ function walk(schema: z.ZodType, path: string[], found: Setting[]): void {
       fallback = current.def.defaultValue;
     }
     if (current instanceof z.ZodOptional) optional = true;
-    if (current instanceof z.ZodDefault || current instanceof z.ZodPrefault || current instanceof z.ZodOptional) current = current.unwrap() as z.ZodType;
+    if (current instanceof z.ZodDefault || current instanceof z.ZodPrefault || current instanceof z.ZodOptional)
+      current = current.unwrap() as z.ZodType;
     else if (current instanceof z.ZodPipe) current = current.out as z.ZodType;
     else break;
   }
   description ??= current.description;
   if (current instanceof z.ZodObject) {
     // A record's value object (endpoints.<id>) is described by the record itself.
-    if (path.length > 0 && path.at(-1) !== '<id>') found.push({ path, group: true, description, type: 'object', default: undefined });
-    for (const [key, child] of Object.entries(current.shape as Record<string, z.ZodType>)) walk(child, [...path, key], found);
+    if (path.length > 0 && path.at(-1) !== '<id>')
+      found.push({ path, group: true, description, type: 'object', default: undefined });
+    for (const [key, child] of Object.entries(current.shape as Record<string, z.ZodType>))
+      walk(child, [...path, key], found);
     return;
   }
   if (current instanceof z.ZodRecord) {
@@ -58,7 +61,14 @@ function walk(schema: z.ZodType, path: string[], found: Setting[]): void {
     walk(current.valueType as z.ZodType, [...path, '<id>'], found);
     return;
   }
-  found.push({ path, group: false, description, type: typeOf(current), default: hasDefault ? show(fallback, path.at(-1) ?? '') : undefined, required: !hasDefault && !optional });
+  found.push({
+    path,
+    group: false,
+    description,
+    type: typeOf(current),
+    default: hasDefault ? show(fallback, path.at(-1) ?? '') : undefined,
+    required: !hasDefault && !optional,
+  });
 }
 
 function typeOf(schema: z.ZodType): string {
@@ -66,8 +76,18 @@ function typeOf(schema: z.ZodType): string {
   if (schema instanceof z.ZodNumber) {
     const kind = schema.isInt ? 'integer' : 'number';
     const { minValue: min, maxValue: max } = schema;
-    const bound = (n: number) => (Math.abs(n) >= 2 ** 40 && Number.isInteger(Math.log2(Math.abs(n))) ? `2^${Math.log2(Math.abs(n))}` : n.toLocaleString('en-US'));
-    if (min !== null && max !== null && Number.isFinite(min) && Number.isFinite(max) && Math.abs(max) < Number.MAX_SAFE_INTEGER) return `${kind} ${bound(min)}–${bound(max)}`;
+    const bound = (n: number) =>
+      Math.abs(n) >= 2 ** 40 && Number.isInteger(Math.log2(Math.abs(n)))
+        ? `2^${Math.log2(Math.abs(n))}`
+        : n.toLocaleString('en-US');
+    if (
+      min !== null &&
+      max !== null &&
+      Number.isFinite(min) &&
+      Number.isFinite(max) &&
+      Math.abs(max) < Number.MAX_SAFE_INTEGER
+    )
+      return `${kind} ${bound(min)}–${bound(max)}`;
     if (min !== null && Number.isFinite(min)) return `${kind} ≥ ${bound(min)}`;
     return kind;
   }
@@ -82,7 +102,11 @@ function typeOf(schema: z.ZodType): string {
   if (schema instanceof z.ZodBoolean) return 'boolean';
   if (schema instanceof z.ZodEnum) return (schema.options as string[]).map((o) => code(o)).join(' | ');
   if (schema instanceof z.ZodArray) return `list of ${typeOf(schema.element as z.ZodType)}`;
-  if (schema instanceof z.ZodUnion) return (schema.options as z.ZodType[]).map(typeOf).filter((t, i, all) => all.indexOf(t) === i).join(' or ');
+  if (schema instanceof z.ZodUnion)
+    return (schema.options as z.ZodType[])
+      .map(typeOf)
+      .filter((t, i, all) => all.indexOf(t) === i)
+      .join(' or ');
   return 'value';
 }
 
@@ -98,7 +122,8 @@ function show(value: unknown, key: string): string {
     }
     return `${value} (${n} ${units[unit]})`;
   }
-  if (typeof value === 'object' && value !== null && Object.keys(value).length === 0 && !Array.isArray(value)) return '';
+  if (typeof value === 'object' && value !== null && Object.keys(value).length === 0 && !Array.isArray(value))
+    return '';
   if (Array.isArray(value)) return value.length === 0 ? '(empty list)' : value.join(', ');
   return String(value);
 }
@@ -113,8 +138,17 @@ function defaultText(value: string | undefined): string {
 export function configurationPage(): string {
   const all = settings();
   const head = ['setting', 'type', 'default', 'environment variable', 'description'];
-  const row = (s: Setting) => [code(s.path.join('.')), s.type, s.required ? 'required' : defaultText(s.default), code(envNameOf(s.path)), prose(s.description ?? '(no description)')];
-  const blocks: string[] = ['## Top-level settings', table(head, all.filter((s) => !s.group && s.path.length === 1).map(row))];
+  const row = (s: Setting) => [
+    code(s.path.join('.')),
+    s.type,
+    s.required ? 'required' : defaultText(s.default),
+    code(envNameOf(s.path)),
+    prose(s.description ?? '(no description)'),
+  ];
+  const blocks: string[] = [
+    '## Top-level settings',
+    table(head, all.filter((s) => !s.group && s.path.length === 1).map(row)),
+  ];
   // Then each group in declaration order, a nested group (isc.smtp) under its own heading.
   let rows: string[][] = [];
   const flush = () => {
@@ -126,8 +160,16 @@ export function configurationPage(): string {
       flush();
       blocks.push(`${s.path.length === 1 ? '##' : '###'} ${code(s.path.join('.'))}`);
       if (s.description) blocks.push(prose(s.description));
-      const example = all.find((m) => !m.group && m.path.length === s.path.length + 2 && m.path.slice(0, s.path.length).join('.') === s.path.join('.'));
-      if (s.keys && example) blocks.push(`Keys: ${s.keys.map(code).join(', ')}. In a variable name a key is written in upper case with \`_\` for \`-\`: ${code(envNameOf([...s.path, s.keys.at(-1)!, example.path.at(-1)!]))}.`);
+      const example = all.find(
+        (m) =>
+          !m.group &&
+          m.path.length === s.path.length + 2 &&
+          m.path.slice(0, s.path.length).join('.') === s.path.join('.'),
+      );
+      if (s.keys && example)
+        blocks.push(
+          `Keys: ${s.keys.map(code).join(', ')}. In a variable name a key is written in upper case with \`_\` for \`-\`: ${code(envNameOf([...s.path, s.keys.at(-1)!, example.path.at(-1)!]))}.`,
+        );
     } else if (s.path.length > 1) {
       rows.push(row(s));
     }

@@ -25,7 +25,8 @@ export type Schema = {
 const HUGE = 2 ** 52;
 
 function bounds(s: Schema): string {
-  const min = s.minimum ?? (s.exclusiveMinimum !== undefined ? s.exclusiveMinimum + (s.type === 'integer' ? 1 : 0) : undefined);
+  const min =
+    s.minimum ?? (s.exclusiveMinimum !== undefined ? s.exclusiveMinimum + (s.type === 'integer' ? 1 : 0) : undefined);
   const max = s.maximum;
   const low = min !== undefined && Math.abs(min) < HUGE ? min : undefined;
   const high = max !== undefined && Math.abs(max) < HUGE ? max : undefined;
@@ -85,12 +86,16 @@ export function fieldRows(s: Schema | undefined, prefix = '', depth = 0): string
   const rows: string[][] = [];
   for (const [name, field] of Object.entries(object.properties)) {
     const fieldPath = `${prefix}${name}`;
-    rows.push([code(fieldPath), typeText(field), (object.required ?? []).includes(name) ? 'yes' : '', prose(field.description ?? '')]);
+    rows.push([
+      code(fieldPath),
+      typeText(field),
+      (object.required ?? []).includes(name) ? 'yes' : '',
+      prose(field.description ?? ''),
+    ]);
     rows.push(...fieldRows(field, `${fieldPath}${isArray(field) ? '[]' : ''}.`, depth + 1));
   }
   return rows;
 }
-
 
 /**
  * The variants of a schema that is one of several objects (a fact whose fields depend on its outcome), each
@@ -102,7 +107,11 @@ export function objectVariants(s: Schema): { label: string | undefined; schema: 
   return alternatives.map((variant) => {
     const tag = Object.entries(variant.properties ?? {}).find(([, p]) => p.const !== undefined || p.enum?.length === 1);
     const value = tag ? (tag[1].const ?? tag[1].enum?.[0]) : undefined;
-    const label = variant.description ? prose(variant.description) : tag ? `When ${code(tag[0])} is ${code(String(value))}:` : undefined;
+    const label = variant.description
+      ? prose(variant.description)
+      : tag
+        ? `When ${code(tag[0])} is ${code(String(value))}:`
+        : undefined;
     return { label, schema: variant };
   });
 }
@@ -110,10 +119,12 @@ export function objectVariants(s: Schema): { label: string | undefined; schema: 
 /** Several objects told apart by one field of constant value (a run event's `type`): that field and its values. */
 function taggedObjects(alternatives: Schema[]): { field: string; values: string[] } | undefined {
   if (alternatives.length < 3 || alternatives.some((a) => !a.properties)) return undefined;
-  const constant = (p: Schema | undefined) => (p?.const !== undefined ? String(p.const) : p?.enum?.length === 1 ? String(p.enum[0]) : undefined);
+  const constant = (p: Schema | undefined) =>
+    p?.const !== undefined ? String(p.const) : p?.enum?.length === 1 ? String(p.enum[0]) : undefined;
   for (const field of Object.keys(alternatives[0]!.properties!)) {
     const values = alternatives.map((a) => constant(a.properties?.[field]));
-    if (values.every((v): v is string => v !== undefined) && new Set(values).size === values.length) return { field, values };
+    if (values.every((v): v is string => v !== undefined) && new Set(values).size === values.length)
+      return { field, values };
   }
   return undefined;
 }

@@ -21,16 +21,40 @@ interface Operation {
 export interface OpenApiDocument {
   info: { title: string; description?: string };
   paths: Record<string, Record<string, Operation>>;
-  components: { schemas: Record<string, Schema>; securitySchemes: Record<string, { description?: string; type: string; in?: string; name?: string; scheme?: string }> };
+  components: {
+    schemas: Record<string, Schema>;
+    securitySchemes: Record<
+      string,
+      { description?: string; type: string; in?: string; name?: string; scheme?: string }
+    >;
+  };
 }
 
 /** The document as the running platform serves it, built from the API's routes without listening. */
 export async function openApi(config: Config): Promise<OpenApiDocument> {
   const app = Fastify();
   // Route declarations only read the configuration; nothing else is called until a request is handled.
-  const unused = new Proxy({}, { get: (_, key) => { throw new Error(`docs: the API touched deps.${String(key)} while declaring its routes`); } });
+  const unused = new Proxy(
+    {},
+    {
+      get: (_, key) => {
+        throw new Error(`docs: the API touched deps.${String(key)} while declaring its routes`);
+      },
+    },
+  );
   try {
-    await apiRoutes({ config, accounts: unused, directory: unused, auth: unused, runner: unused, executions: unused, journal: unused, schedule: unused, pki: unused, log: unused } as unknown as Omit<ApiDeps, 'streams'>)(app);
+    await apiRoutes({
+      config,
+      accounts: unused,
+      directory: unused,
+      auth: unused,
+      runner: unused,
+      executions: unused,
+      journal: unused,
+      schedule: unused,
+      pki: unused,
+      log: unused,
+    } as unknown as Omit<ApiDeps, 'streams'>)(app);
     const answer = await app.inject({ method: 'GET', url: '/api/v1/openapi.json' });
     if (answer.statusCode !== 200) throw new Error(`docs: /api/v1/openapi.json answered ${answer.statusCode}`);
     return JSON.parse(answer.body) as OpenApiDocument;
@@ -55,23 +79,42 @@ export async function restApiPage(config: Config): Promise<string> {
     blocks.push(`## ${tag}`);
     for (const { route, method, operation } of operations.filter((o) => (o.operation.tags?.[0] ?? '') === tag)) {
       blocks.push(`### ${code(`${method} ${route}`)}`);
-      blocks.push(`${prose(operation.summary ?? '')} — roles: ${roles(operation)}; operation ${code(operation.operationId)}.`);
+      blocks.push(
+        `${prose(operation.summary ?? '')} — roles: ${roles(operation)}; operation ${code(operation.operationId)}.`,
+      );
       const parameters = operation.parameters ?? [];
       if (parameters.length > 0) {
-        blocks.push(table(['parameter', 'in', 'type', 'required', 'description'], parameters.map((p) => [code(p.name), p.in, typeText(p.schema), p.required ? 'yes' : '', prose(p.description ?? '')])));
+        blocks.push(
+          table(
+            ['parameter', 'in', 'type', 'required', 'description'],
+            parameters.map((p) => [
+              code(p.name),
+              p.in,
+              typeText(p.schema),
+              p.required ? 'yes' : '',
+              prose(p.description ?? ''),
+            ]),
+          ),
+        );
       }
       const body = operation.requestBody && Object.values(operation.requestBody.content)[0]?.schema;
-      if (body) blocks.push('Request body (JSON):', table(['field', 'type', 'required', 'description'], fieldRows(body)));
+      if (body)
+        blocks.push('Request body (JSON):', table(['field', 'type', 'required', 'description'], fieldRows(body)));
       for (const [status, response] of Object.entries(operation.responses)) {
         if (Number(status) >= 400) continue;
         const [contentType, content] = Object.entries(response.content ?? {})[0] ?? [];
-        blocks.push(`Answer ${code(status)} ${prose(response.description ?? '')}${contentType ? ` (${code(contentType)})` : ''}${content?.schema ? ':' : '.'}`);
+        blocks.push(
+          `Answer ${code(status)} ${prose(response.description ?? '')}${contentType ? ` (${code(contentType)})` : ''}${content?.schema ? ':' : '.'}`,
+        );
         const rows = fieldRows(content?.schema);
         if (rows.length > 0) blocks.push(table(['field', 'type', 'always', 'description'], rows));
         else if (content?.schema) blocks.push(`A value of type ${typeText(content.schema)}.`);
       }
       const errors = Object.entries(operation.responses).filter(([status]) => Number(status) >= 400);
-      if (errors.length > 0) blocks.push(`Errors: ${errors.map(([status, r]) => `${code(status)} ${prose(r.description ?? '')}`).join('; ')}.`);
+      if (errors.length > 0)
+        blocks.push(
+          `Errors: ${errors.map(([status, r]) => `${code(status)} ${prose(r.description ?? '')}`).join('; ')}.`,
+        );
     }
   }
   const error = doc.components.schemas.Erreur;
@@ -81,7 +124,14 @@ export async function restApiPage(config: Config): Promise<string> {
     `JSON under ${code('/api/v1')}, French messages; the running platform serves this description as an OpenAPI 3.1 document at ${code('/api/v1/openapi.json')}. The [operator guide](../operator-guide.md#scripting-the-platform-cli-and-rest-api) explains authentication, roles and isolation with examples; in short, every route but the document itself wants an API token (${code('Authorization: Bearer motco_…')}, from ${code('motco token create')}) or the web session cookie, a vendor reaches only its organisation's data (anything else answers 404 like an unknown id), a reviewer reads any execution, an admin everything.`,
     `Errors have one shape (${code('Erreur')}):`,
     table(['field', 'type', 'always', 'description'], fieldRows(error)),
-    table(['route', 'what', 'roles'], operations.map(({ route, method, operation }) => [code(`${method} ${route}`), prose(operation.summary ?? ''), roles(operation)])),
+    table(
+      ['route', 'what', 'roles'],
+      operations.map(({ route, method, operation }) => [
+        code(`${method} ${route}`),
+        prose(operation.summary ?? ''),
+        roles(operation),
+      ]),
+    ),
     ...blocks,
   ]);
 }

@@ -105,12 +105,17 @@ export class Accounts {
   /** Every account, or an organisation's. */
   async list(filter: { organisationId?: number } = {}): Promise<ProductAccount[]> {
     let q = this.rows();
-    if (filter.organisationId !== undefined) q = q.where('product_accounts.organisation_id', '=', filter.organisationId);
+    if (filter.organisationId !== undefined)
+      q = q.where('product_accounts.organisation_id', '=', filter.organisationId);
     return this.hydrate(await q.orderBy('product_accounts.id').execute());
   }
 
   async idsOf(organisationId: number): Promise<number[]> {
-    const rows = await this.o.db.selectFrom('product_accounts').select('id').where('organisation_id', '=', organisationId).execute();
+    const rows = await this.o.db
+      .selectFrom('product_accounts')
+      .select('id')
+      .where('organisation_id', '=', organisationId)
+      .execute();
     return rows.map((r) => Number(r.id));
   }
 
@@ -141,7 +146,12 @@ export class Accounts {
       .orderBy('product_accounts.id')
       .orderBy('account_mailboxes.id')
       .execute();
-    const all = rows.map((r) => ({ address: r.address, role: r.role as MailboxRole, nil: r.nil, current: r.detached_at === null }));
+    const all = rows.map((r) => ({
+      address: r.address,
+      role: r.role as MailboxRole,
+      nil: r.nil,
+      current: r.detached_at === null,
+    }));
     return [...all.filter((m) => m.current), ...all.filter((m) => !m.current)];
   }
 
@@ -152,7 +162,11 @@ export class Accounts {
       return (mailbox && (await this.o.mailboxes.password(mailbox.id))) ?? null;
     };
     const { personal, applicative, patient } = account.mailboxes;
-    return { personal: await passwordOf(personal), applicative: await passwordOf(applicative), patient: await passwordOf(patient) };
+    return {
+      personal: await passwordOf(personal),
+      applicative: await passwordOf(applicative),
+      patient: await passwordOf(patient),
+    };
   }
 
   /** Gives the account's current mailbox of that role a new password; undefined when it has none. */
@@ -222,7 +236,9 @@ export class Accounts {
     if (account.pending && sameValues(account.pending, wanted)) return { ok: true, account };
     const backToCurrent = sameValues(account, wanted);
     if (backToCurrent && !account.pending) return { ok: true, account };
-    const pending: PendingModification | null = backToCurrent ? null : { ...wanted, requestedAt: Date.now(), requestedBy: by };
+    const pending: PendingModification | null = backToCurrent
+      ? null
+      : { ...wanted, requestedAt: Date.now(), requestedBy: by };
     const status: AccountStatus = account.provisionedAt === null ? 'creating' : pending ? 'unavailable' : 'available';
     await this.o.db
       .updateTable('product_accounts')
@@ -242,7 +258,7 @@ export class Accounts {
   readonly forRunner: AccountDirectory = {
     find: async (accountId) => {
       const account = await this.get(accountId);
-      if (!account || account.status !== 'available') return undefined;
+      if (account?.status !== 'available') return undefined;
       return toRunnerAccount(account);
     },
   };
@@ -278,12 +294,21 @@ export class Accounts {
    * The form's rules, then uniqueness: NIL across the platform, IdNats across accounts, mailboxes; and the IdNat
    * PSC may not be a test identity of another organisation (its CIBA requests are that organisation's to answer).
    */
-  private async check(input: AccountInput, organisationId: number, exceptId?: number): Promise<{ ok: true; value: AccountValues } | { ok: false; errors: FieldError[] }> {
+  private async check(
+    input: AccountInput,
+    organisationId: number,
+    exceptId?: number,
+  ): Promise<{ ok: true; value: AccountValues } | { ok: false; errors: FieldError[] }> {
     const validated = validateAccount(input);
     if (!validated.ok) return validated;
     const value = validated.value;
     const errors: FieldError[] = [];
-    const others = (await this.o.db.selectFrom('product_accounts').select(['id', 'nil', 'idnat_psc', 'idnat_auth_cli', 'pending']).execute()).filter((r) => Number(r.id) !== exceptId);
+    const others = (
+      await this.o.db
+        .selectFrom('product_accounts')
+        .select(['id', 'nil', 'idnat_psc', 'idnat_auth_cli', 'pending'])
+        .execute()
+    ).filter((r) => Number(r.id) !== exceptId);
     const taken = (pick: (v: AccountValues) => string | null, wanted: string | null) =>
       wanted !== null &&
       others.some((r) => {
@@ -291,13 +316,19 @@ export class Accounts {
         const pending = r.pending ? (JSON.parse(r.pending) as AccountValues) : undefined;
         return pick(current) === wanted || (pending !== undefined && pick(pending) === wanted);
       });
-    if (taken((v) => v.nil, value.nil)) errors.push({ field: 'nil', code: 'taken', message: t('account.error.nilTaken', { nil: value.nil }) });
-    for (const [field, role] of [['idnatPsc', 'personal'], ['idnatAuthCli', 'applicative']] as const) {
+    if (taken((v) => v.nil, value.nil))
+      errors.push({ field: 'nil', code: 'taken', message: t('account.error.nilTaken', { nil: value.nil }) });
+    for (const [field, role] of [
+      ['idnatPsc', 'personal'],
+      ['idnatAuthCli', 'applicative'],
+    ] as const) {
       const idnat = value[field];
       if (idnat === null) continue;
       const owner = field === 'idnatPsc' ? (await this.pscIdentities.find(idnat))?.organisationId : null;
-      if (taken((v) => v[field], idnat)) errors.push({ field, code: 'taken', message: t('account.error.idnatTaken', { idnat }) });
-      else if (owner != null && owner !== organisationId) errors.push({ field, code: 'owned', message: t('account.error.idnatPscOwned', { idnat }) });
+      if (taken((v) => v[field], idnat))
+        errors.push({ field, code: 'taken', message: t('account.error.idnatTaken', { idnat }) });
+      else if (owner != null && owner !== organisationId)
+        errors.push({ field, code: 'owned', message: t('account.error.idnatPscOwned', { idnat }) });
       else {
         const address = idnatMailbox(idnat, this.o.config);
         const problem = await this.provisioning.mailboxProblem(address, role, exceptId);
@@ -312,15 +343,33 @@ export class Accounts {
       .selectFrom('product_accounts')
       .innerJoin('organisations', 'organisations.id', 'product_accounts.organisation_id')
       .selectAll('product_accounts')
-      .select(['organisations.raison_sociale', 'organisations.immatriculation', 'organisations.telephone', 'organisations.adresse']);
+      .select([
+        'organisations.raison_sociale',
+        'organisations.immatriculation',
+        'organisations.telephone',
+        'organisations.adresse',
+      ]);
   }
 
-  private async hydrate(rows: (Selectable<Database['product_accounts']> & { raison_sociale: string; immatriculation: string; telephone: string | null; adresse: string | null })[]): Promise<ProductAccount[]> {
+  private async hydrate(
+    rows: (Selectable<Database['product_accounts']> & {
+      raison_sociale: string;
+      immatriculation: string;
+      telephone: string | null;
+      adresse: string | null;
+    })[],
+  ): Promise<ProductAccount[]> {
     if (rows.length === 0) return [];
     const attachments = await this.o.db
       .selectFrom('account_mailboxes')
       .innerJoin('mailboxes', 'mailboxes.id', 'account_mailboxes.mailbox_id')
-      .select(['account_mailboxes.account_id', 'account_mailboxes.role', 'account_mailboxes.attached_at', 'account_mailboxes.detached_at', 'mailboxes.address'])
+      .select([
+        'account_mailboxes.account_id',
+        'account_mailboxes.role',
+        'account_mailboxes.attached_at',
+        'account_mailboxes.detached_at',
+        'mailboxes.address',
+      ])
       .where(
         'account_mailboxes.account_id',
         'in',
@@ -330,11 +379,18 @@ export class Accounts {
       .execute();
     return rows.map((row) => {
       const own = attachments.filter((a) => Number(a.account_id) === Number(row.id));
-      const current = (role: MailboxRole) => own.find((a) => a.role === role && a.detached_at === null)?.address ?? null;
+      const current = (role: MailboxRole) =>
+        own.find((a) => a.role === role && a.detached_at === null)?.address ?? null;
       const status = row.status as AccountStatus;
       return {
         id: Number(row.id),
-        organisation: { id: Number(row.organisation_id), raisonSociale: row.raison_sociale, immatriculation: row.immatriculation, telephone: row.telephone, adresse: row.adresse },
+        organisation: {
+          id: Number(row.organisation_id),
+          raisonSociale: row.raison_sociale,
+          immatriculation: row.immatriculation,
+          telephone: row.telephone,
+          adresse: row.adresse,
+        },
         nil: row.nil,
         idnatPsc: row.idnat_psc,
         idnatAuthCli: row.idnat_auth_cli,
@@ -346,7 +402,12 @@ export class Accounts {
         mailboxes: { personal: current('personal'), applicative: current('applicative'), patient: current('patient') },
         formerMailboxes: own
           .filter((a) => a.detached_at !== null)
-          .map((a) => ({ address: a.address, role: a.role as MailboxRole, attachedAt: Number(a.attached_at), detachedAt: Number(a.detached_at) })),
+          .map((a) => ({
+            address: a.address,
+            role: a.role as MailboxRole,
+            attachedAt: Number(a.attached_at),
+            detachedAt: Number(a.detached_at),
+          })),
         certificate: row.certificate ? (JSON.parse(row.certificate) as AccountCertificate) : null,
         createdBy: row.created_by,
         createdAt: Number(row.created_at),
@@ -377,5 +438,7 @@ function sameValues(a: AccountValues, b: AccountValues): boolean {
 /** SQLite and PostgreSQL words for a unique constraint violation. */
 function isUniqueViolation(error: unknown): boolean {
   const e = error as { code?: string; message?: string };
-  return e?.code === 'SQLITE_CONSTRAINT_UNIQUE' || e?.code === '23505' || /UNIQUE constraint failed/.test(e?.message ?? '');
+  return (
+    e?.code === 'SQLITE_CONSTRAINT_UNIQUE' || e?.code === '23505' || /UNIQUE constraint failed/.test(e?.message ?? '')
+  );
 }

@@ -57,13 +57,22 @@ export interface IscClaims {
   given_name?: string | null;
   family_name?: string | null;
   email?: string | null;
-  organisation?: { raison_sociale?: string | null; immatriculation?: string | null; telephone?: string | null; adresse?: string | null };
+  organisation?: {
+    raison_sociale?: string | null;
+    immatriculation?: string | null;
+    telephone?: string | null;
+    adresse?: string | null;
+  };
 }
 
 export class PlatformDirectoryError extends Error {
   /** Field → French message. */
   constructor(readonly problems: Record<string, string>) {
-    super(Object.entries(problems).map(([k, v]) => `${k}: ${v}`).join(' '));
+    super(
+      Object.entries(problems)
+        .map(([k, v]) => `${k}: ${v}`)
+        .join(' '),
+    );
   }
 }
 
@@ -77,19 +86,31 @@ export class PlatformDirectory {
   async createOrganisation(input: OrganisationInput): Promise<Organisation> {
     const v = organisationValues(input);
     const problems = organisationProblems(v);
-    if (!problems.immatriculation && (await this.organisation(v.immatriculation))) problems.immatriculation = problem('isc.problem.immatriculation_exists');
+    if (!problems.immatriculation && (await this.organisation(v.immatriculation)))
+      problems.immatriculation = problem('isc.problem.immatriculation_exists');
     if (Object.keys(problems).length) throw new PlatformDirectoryError(problems);
     const now = Date.now();
     const row = await this.db
       .insertInto('organisations')
-      .values({ raison_sociale: v.raisonSociale, immatriculation: v.immatriculation, telephone: v.telephone || null, adresse: v.adresse || null, created_at: now, updated_at: now })
+      .values({
+        raison_sociale: v.raisonSociale,
+        immatriculation: v.immatriculation,
+        telephone: v.telephone || null,
+        adresse: v.adresse || null,
+        created_at: now,
+        updated_at: now,
+      })
       .returningAll()
       .executeTakeFirstOrThrow();
     return toOrganisation(row);
   }
 
   async organisation(immatriculation: string): Promise<Organisation | undefined> {
-    const row = await this.db.selectFrom('organisations').selectAll().where('immatriculation', '=', immatriculation.replace(/\s+/g, '')).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('organisations')
+      .selectAll()
+      .where('immatriculation', '=', immatriculation.replace(/\s+/g, ''))
+      .executeTakeFirst();
     return row && toOrganisation(row);
   }
 
@@ -145,14 +166,33 @@ export class PlatformDirectory {
    */
   async fromIscClaims(claims: IscClaims): Promise<PlatformUser> {
     const claimed = claims.organisation ?? {};
-    const v = organisationValues({ raisonSociale: claimed.raison_sociale, immatriculation: claimed.immatriculation, telephone: claimed.telephone, adresse: claimed.adresse });
+    const v = organisationValues({
+      raisonSociale: claimed.raison_sociale,
+      immatriculation: claimed.immatriculation,
+      telephone: claimed.telephone,
+      adresse: claimed.adresse,
+    });
     const problems = organisationProblems(v);
     if (Object.keys(problems).length) throw new PlatformDirectoryError(problems);
     const now = Date.now();
     const organisation = await this.db
       .insertInto('organisations')
-      .values({ raison_sociale: v.raisonSociale, immatriculation: v.immatriculation, telephone: v.telephone || null, adresse: v.adresse || null, created_at: now, updated_at: now })
-      .onConflict((oc) => oc.column('immatriculation').doUpdateSet({ raison_sociale: v.raisonSociale, telephone: v.telephone || null, adresse: v.adresse || null, updated_at: now }))
+      .values({
+        raison_sociale: v.raisonSociale,
+        immatriculation: v.immatriculation,
+        telephone: v.telephone || null,
+        adresse: v.adresse || null,
+        created_at: now,
+        updated_at: now,
+      })
+      .onConflict((oc) =>
+        oc.column('immatriculation').doUpdateSet({
+          raison_sociale: v.raisonSociale,
+          telephone: v.telephone || null,
+          adresse: v.adresse || null,
+          updated_at: now,
+        }),
+      )
       .returning('id')
       .executeTakeFirstOrThrow();
     const profile = {
@@ -164,7 +204,11 @@ export class PlatformDirectory {
       updated_at: now,
     };
     const existing =
-      (await this.db.selectFrom('platform_users').select(['id', 'role']).where('isc_subject', '=', claims.sub).executeTakeFirst()) ??
+      (await this.db
+        .selectFrom('platform_users')
+        .select(['id', 'role'])
+        .where('isc_subject', '=', claims.sub)
+        .executeTakeFirst()) ??
       (await this.db
         .selectFrom('platform_users')
         .select(['id', 'role'])
@@ -177,7 +221,10 @@ export class PlatformDirectory {
       // An operator may have made an ISC user a reviewer or an admin: only vendors follow the claimed organisation.
       await this.db
         .updateTable('platform_users')
-        .set({ ...(existing.role === 'vendor' ? profile : { ...profile, organisation_id: null }), isc_subject: claims.sub })
+        .set({
+          ...(existing.role === 'vendor' ? profile : { ...profile, organisation_id: null }),
+          isc_subject: claims.sub,
+        })
         .where('id', '=', existing.id)
         .execute();
       return (await this.userById(Number(existing.id)))!;
@@ -210,7 +257,18 @@ export class PlatformDirectory {
     const now = Date.now();
     await this.db
       .insertInto('platform_users')
-      .values({ login, isc_subject: null, civilite: null, given_name: null, family_name: null, email: null, organisation_id: null, role: 'admin', created_at: now, updated_at: now })
+      .values({
+        login,
+        isc_subject: null,
+        civilite: null,
+        given_name: null,
+        family_name: null,
+        email: null,
+        organisation_id: null,
+        role: 'admin',
+        created_at: now,
+        updated_at: now,
+      })
       .onConflict((oc) => oc.column('login').doNothing())
       .execute();
     const admin = (await this.user(login))!;
@@ -241,7 +299,11 @@ export class PlatformDirectory {
 
   /** The login ISC gave, or with a number appended when a local user already has it. */
   private async freeLogin(base: string): Promise<string> {
-    const stem = base.replace(/[^a-z0-9._-]+/g, '-').replace(/^[^a-z0-9]+/, '').slice(0, 56) || 'utilisateur';
+    const stem =
+      base
+        .replace(/[^a-z0-9._-]+/g, '-')
+        .replace(/^[^a-z0-9]+/, '')
+        .slice(0, 56) || 'utilisateur';
     for (let n = 1; ; n++) {
       const candidate = n === 1 ? stem : `${stem}${n}`;
       if (!(await this.user(candidate))) return candidate;
@@ -250,7 +312,12 @@ export class PlatformDirectory {
 }
 
 function organisationValues(input: OrganisationInput) {
-  return { raisonSociale: clean(input.raisonSociale), immatriculation: clean(input.immatriculation).replace(/\s+/g, ''), telephone: clean(input.telephone), adresse: clean(input.adresse) };
+  return {
+    raisonSociale: clean(input.raisonSociale),
+    immatriculation: clean(input.immatriculation).replace(/\s+/g, ''),
+    telephone: clean(input.telephone),
+    adresse: clean(input.adresse),
+  };
 }
 
 function organisationProblems(v: ReturnType<typeof organisationValues>): Record<string, string> {
@@ -258,14 +325,28 @@ function organisationProblems(v: ReturnType<typeof organisationValues>): Record<
   if (!v.raisonSociale) problems.raisonSociale = problem('isc.problem.required');
   else if (v.raisonSociale.length > 200) problems.raisonSociale = problem('isc.problem.too_long');
   if (!v.immatriculation) problems.immatriculation = problem('isc.problem.required');
-  else if (!/^(\d{9}|\d{14})$/.test(v.immatriculation)) problems.immatriculation = problem('isc.problem.immatriculation_format');
-  if (v.telephone && !/^\+?[\d .-]{6,20}$/.test(v.telephone)) problems.telephone = problem('isc.problem.telephone_format');
+  else if (!/^(\d{9}|\d{14})$/.test(v.immatriculation))
+    problems.immatriculation = problem('isc.problem.immatriculation_format');
+  if (v.telephone && !/^\+?[\d .-]{6,20}$/.test(v.telephone))
+    problems.telephone = problem('isc.problem.telephone_format');
   if (v.adresse.length > 200) problems.adresse = problem('isc.problem.too_long');
   return problems;
 }
 
-function toOrganisation(row: { id: number; raison_sociale: string; immatriculation: string; telephone: string | null; adresse: string | null }): Organisation {
-  return { id: Number(row.id), raisonSociale: row.raison_sociale, immatriculation: row.immatriculation, telephone: row.telephone, adresse: row.adresse };
+function toOrganisation(row: {
+  id: number;
+  raison_sociale: string;
+  immatriculation: string;
+  telephone: string | null;
+  adresse: string | null;
+}): Organisation {
+  return {
+    id: Number(row.id),
+    raisonSociale: row.raison_sociale,
+    immatriculation: row.immatriculation,
+    telephone: row.telephone,
+    adresse: row.adresse,
+  };
 }
 
 function toUser(row: {
@@ -295,6 +376,12 @@ function toUser(row: {
     organisation:
       row.org_id === null
         ? null
-        : toOrganisation({ id: row.org_id, raison_sociale: row.raison_sociale!, immatriculation: row.immatriculation!, telephone: row.telephone, adresse: row.adresse }),
+        : toOrganisation({
+            id: row.org_id,
+            raison_sociale: row.raison_sociale!,
+            immatriculation: row.immatriculation!,
+            telephone: row.telephone,
+            adresse: row.adresse,
+          }),
   };
 }

@@ -23,7 +23,10 @@ export interface BatchReport {
   failed: { id: number; nil: string; message: string }[];
 }
 
-export type ProvisionOutcome = { outcome: 'provisioned' } | { outcome: 'skipped' } | { outcome: 'failed'; message: string };
+export type ProvisionOutcome =
+  | { outcome: 'provisioned' }
+  | { outcome: 'skipped' }
+  | { outcome: 'failed'; message: string };
 
 interface ProvisioningOptions {
   config: Config;
@@ -61,11 +64,16 @@ export class Provisioning {
       const result = await this.provision(id);
       if (result.outcome === 'provisioned') report.provisioned.push(id);
       if (result.outcome === 'failed') {
-        const row = await this.o.db.selectFrom('product_accounts').select('nil').where('id', '=', id).executeTakeFirst();
+        const row = await this.o.db
+          .selectFrom('product_accounts')
+          .select('nil')
+          .where('id', '=', id)
+          .executeTakeFirst();
         report.failed.push({ id, nil: row?.nil ?? '', message: result.message });
       }
     }
-    if (report.provisioned.length || report.failed.length) this.o.log.info('provisioning batch', { provisioned: report.provisioned.length, failed: report.failed.length });
+    if (report.provisioned.length || report.failed.length)
+      this.o.log.info('provisioning batch', { provisioned: report.provisioned.length, failed: report.failed.length });
     return report;
   }
 
@@ -91,7 +99,12 @@ export class Provisioning {
     } catch (error) {
       const message = (error as Error).message;
       this.o.log.error('account provisioning failed', { account: id, error });
-      await this.o.db.updateTable('product_accounts').set({ claim: null, claimed_at: null }).where('id', '=', id).where('claim', '=', claim).execute();
+      await this.o.db
+        .updateTable('product_accounts')
+        .set({ claim: null, claimed_at: null })
+        .where('id', '=', id)
+        .where('claim', '=', claim)
+        .execute();
       return { outcome: 'failed', message };
     }
   }
@@ -103,8 +116,13 @@ export class Provisioning {
   async mailboxProblem(address: string, role: MailboxRole, accountId: number | undefined): Promise<string | undefined> {
     const mailbox = await this.o.mailboxes.find(address);
     if (!mailbox) return undefined;
-    const owner = await this.o.db.selectFrom('account_mailboxes').select('account_id').where('mailbox_id', '=', mailbox.id).executeTakeFirst();
-    if (owner ? Number(owner.account_id) !== accountId : mailbox.type !== role) return t('account.error.mailboxTaken', { address: mailbox.address });
+    const owner = await this.o.db
+      .selectFrom('account_mailboxes')
+      .select('account_id')
+      .where('mailbox_id', '=', mailbox.id)
+      .executeTakeFirst();
+    if (owner ? Number(owner.account_id) !== accountId : mailbox.type !== role)
+      return t('account.error.mailboxTaken', { address: mailbox.address });
     return undefined;
   }
 
@@ -113,15 +131,28 @@ export class Provisioning {
     const row = await db
       .selectFrom('product_accounts')
       .innerJoin('organisations', 'organisations.id', 'product_accounts.organisation_id')
-      .select(['product_accounts.nil', 'product_accounts.idnat_psc', 'product_accounts.idnat_auth_cli', 'product_accounts.pending', 'product_accounts.patient_address', 'product_accounts.certificate', 'organisations.raison_sociale'])
+      .select([
+        'product_accounts.nil',
+        'product_accounts.idnat_psc',
+        'product_accounts.idnat_auth_cli',
+        'product_accounts.pending',
+        'product_accounts.patient_address',
+        'product_accounts.certificate',
+        'organisations.raison_sociale',
+      ])
       .where('product_accounts.id', '=', id)
       .executeTakeFirstOrThrow();
     const pending = row.pending ? (JSON.parse(row.pending) as PendingModification) : null;
-    const target: AccountValues = pending ? { nil: pending.nil, idnatPsc: pending.idnatPsc, idnatAuthCli: pending.idnatAuthCli } : { nil: row.nil, idnatPsc: row.idnat_psc, idnatAuthCli: row.idnat_auth_cli };
+    const target: AccountValues = pending
+      ? { nil: pending.nil, idnatPsc: pending.idnatPsc, idnatAuthCli: pending.idnatAuthCli }
+      : { nil: row.nil, idnatPsc: row.idnat_psc, idnatAuthCli: row.idnat_auth_cli };
 
     // Mailboxes first (each creation is its own transaction); an unattached one left by a crash is taken up again.
     const wanted: { role: MailboxRole; address: string; id: number }[] = [];
-    for (const [role, idnat] of [['personal', target.idnatPsc], ['applicative', target.idnatAuthCli]] as const) {
+    for (const [role, idnat] of [
+      ['personal', target.idnatPsc],
+      ['applicative', target.idnatAuthCli],
+    ] as const) {
       if (idnat) wanted.push({ role, address: idnatMailbox(idnat, config), id: 0 });
     }
     wanted.push({ role: 'patient', address: row.patient_address, id: 0 });
@@ -134,20 +165,36 @@ export class Provisioning {
     const previous = row.certificate ? (JSON.parse(row.certificate) as AccountCertificate) : null;
     let certificate: AccountCertificate | null = null;
     if (target.idnatAuthCli) {
-      certificate = previous?.idnat === target.idnatAuthCli ? previous : await this.issueCertificate(target.idnatAuthCli, row.raison_sociale);
+      certificate =
+        previous?.idnat === target.idnatAuthCli
+          ? previous
+          : await this.issueCertificate(target.idnatAuthCli, row.raison_sociale);
     }
 
     await db.transaction().execute(async (tx) => {
       const now = Date.now();
-      const current = await tx.selectFrom('account_mailboxes').select(['mailbox_id', 'role']).where('account_id', '=', id).where('detached_at', 'is', null).execute();
+      const current = await tx
+        .selectFrom('account_mailboxes')
+        .select(['mailbox_id', 'role'])
+        .where('account_id', '=', id)
+        .where('detached_at', 'is', null)
+        .execute();
       for (const attached of current) {
         if (!wanted.some((w) => w.id === Number(attached.mailbox_id) && w.role === attached.role)) {
-          await tx.updateTable('account_mailboxes').set({ detached_at: now }).where('mailbox_id', '=', attached.mailbox_id).execute();
+          await tx
+            .updateTable('account_mailboxes')
+            .set({ detached_at: now })
+            .where('mailbox_id', '=', attached.mailbox_id)
+            .execute();
         }
       }
       for (const w of wanted) await attach(tx, id, w, now);
       // A modification that arrived while this run worked stays waiting for the next one.
-      const latest = await tx.selectFrom('product_accounts').select('pending').where('id', '=', id).executeTakeFirstOrThrow();
+      const latest = await tx
+        .selectFrom('product_accounts')
+        .select('pending')
+        .where('id', '=', id)
+        .executeTakeFirstOrThrow();
       const newer = latest.pending !== row.pending;
       await tx
         .updateTable('product_accounts')
@@ -183,18 +230,46 @@ export class Provisioning {
 
   private async issueCertificate(idnat: string, organisation: string): Promise<AccountCertificate> {
     const issued = await (await this.o.certificates()).issueClientCertificate(idnat, { organisation });
-    return { idnat, serialNumber: issued.serialNumber, notAfter: issued.notAfter.getTime(), files: issued.files, pkcs12Password: issued.pkcs12Password };
+    return {
+      idnat,
+      serialNumber: issued.serialNumber,
+      notAfter: issued.notAfter.getTime(),
+      files: issued.files,
+      pkcs12Password: issued.pkcs12Password,
+    };
   }
 }
 
-async function attach(tx: Transaction<Database>, accountId: number, mailbox: { id: number; role: MailboxRole; address: string }, now: number): Promise<void> {
-  const existing = await tx.selectFrom('account_mailboxes').select(['account_id', 'detached_at']).where('mailbox_id', '=', mailbox.id).executeTakeFirst();
+async function attach(
+  tx: Transaction<Database>,
+  accountId: number,
+  mailbox: { id: number; role: MailboxRole; address: string },
+  now: number,
+): Promise<void> {
+  const existing = await tx
+    .selectFrom('account_mailboxes')
+    .select(['account_id', 'detached_at'])
+    .where('mailbox_id', '=', mailbox.id)
+    .executeTakeFirst();
   if (!existing) {
-    await tx.insertInto('account_mailboxes').values({ account_id: accountId, mailbox_id: mailbox.id, role: mailbox.role, attached_at: now, detached_at: null }).execute();
+    await tx
+      .insertInto('account_mailboxes')
+      .values({
+        account_id: accountId,
+        mailbox_id: mailbox.id,
+        role: mailbox.role,
+        attached_at: now,
+        detached_at: null,
+      })
+      .execute();
   } else if (Number(existing.account_id) !== accountId) {
     throw new Error(t('account.error.mailboxTaken', { address: mailbox.address }));
   } else if (existing.detached_at !== null) {
     // The account went back to an IdNat it had: its former mailbox, with its mail, is its own again.
-    await tx.updateTable('account_mailboxes').set({ detached_at: null, attached_at: now }).where('mailbox_id', '=', mailbox.id).execute();
+    await tx
+      .updateTable('account_mailboxes')
+      .set({ detached_at: null, attached_at: now })
+      .where('mailbox_id', '=', mailbox.id)
+      .execute();
   }
 }

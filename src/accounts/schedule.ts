@@ -21,6 +21,8 @@ export class ProvisioningSchedule {
     private readonly settings: Config['accounts'],
     private readonly run: () => Promise<BatchReport>,
     private readonly log: Logger,
+    /** Whether this process runs the batch (the bus's leader(): one process of a deployment does); the others only know when. */
+    private readonly leader: () => boolean = () => true,
   ) {}
 
   start(): void {
@@ -50,6 +52,7 @@ export class ProvisioningSchedule {
   }
 
   private launch(): void {
+    if (!this.leader()) return;
     this.running = this.run().catch((error: unknown) => this.log.error('provisioning batch failed', { error }));
   }
 }

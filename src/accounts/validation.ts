@@ -24,9 +24,13 @@ export interface NormalisedAccount {
 }
 
 /** Checks and normalises the form; errors are per field, in French, and never lose what was typed. */
-export function validateAccount(input: AccountInput, now: Date = new Date()): { ok: true; value: NormalisedAccount } | { ok: false; errors: FieldError[] } {
+export function validateAccount(
+  input: AccountInput,
+  now: Date = new Date(),
+): { ok: true; value: NormalisedAccount } | { ok: false; errors: FieldError[] } {
   const errors: FieldError[] = [];
-  const fail = (field: AccountField, code: string, key: MessageKey, params: Record<string, string | number> = {}) => errors.push({ field, code, message: t(key, params) });
+  const fail = (field: AccountField, code: string, key: MessageKey, params: Record<string, string | number> = {}) =>
+    errors.push({ field, code, message: t(key, params) });
   const nil = input.nil.trim();
   const idnatPsc = input.idnatPsc?.trim() || null;
   const idnatAuthCli = input.idnatAuthCli?.trim() || null;
@@ -57,8 +61,10 @@ export function idnatPscProblem(idnat: string, now: Date = new Date()): Problem 
   if (/^87\d{10}$/.test(idnat)) {
     // The PSC simulator's own rule (French wall-clock time), so that the form accepts what EDIT accepts.
     const problem = idnatProblem(idnat, now);
-    if (problem === 'idnat_date') return { code: 'test_date_invalid', key: 'account.error.idnatPscTestDate', params: { idnat } };
-    if (problem === 'idnat_future') return { code: 'test_date_future', key: 'account.error.idnatPscTestFuture', params: { idnat } };
+    if (problem === 'idnat_date')
+      return { code: 'test_date_invalid', key: 'account.error.idnatPscTestDate', params: { idnat } };
+    if (problem === 'idnat_future')
+      return { code: 'test_date_future', key: 'account.error.idnatPscTestFuture', params: { idnat } };
     return undefined;
   }
   if (/^8\d{11}$/.test(idnat) || /^0\d{9}$/.test(idnat) || /^ANS\d{14}$/.test(idnat)) return undefined;

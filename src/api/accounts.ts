@@ -28,11 +28,15 @@ export function accountRoutes(router: Router, deps: ApiDeps): void {
     tag: 'Comptes',
     summary: 'Liste les comptes de l’organisation de l’appelant (tous pour un administrateur)',
     roles: OWNERS,
-    query: z.strictObject({ organisation: z.string().optional().describe('Administrateur : immatriculation d’une organisation') }),
+    query: z.strictObject({
+      organisation: z.string().optional().describe('Administrateur : immatriculation d’une organisation'),
+    }),
     answer: { status: 200, description: 'Comptes', schema: z.object({ accounts: z.array(accountSchema) }) },
     async handler({ caller, query }) {
       const { user } = caller;
-      const shown = async (list: ProductAccount[]) => ({ accounts: await Promise.all(list.map((a) => view(caller, a))) });
+      const shown = async (list: ProductAccount[]) => ({
+        accounts: await Promise.all(list.map((a) => view(caller, a))),
+      });
       if (user.role === 'admin') {
         if (!query.organisation) return shown(await accounts.list());
         const organisation = await directory.organisation(query.organisation);
@@ -47,10 +51,17 @@ export function accountRoutes(router: Router, deps: ApiDeps): void {
     url: '/accounts',
     operationId: 'createAccount',
     tag: 'Comptes',
-    summary: 'Crée un compte (NIL, identifiant national PSC et/ou AUTH_CLI) ; ses BAL et son certificat sont créés par le traitement de création',
+    summary:
+      'Crée un compte (NIL, identifiant national PSC et/ou AUTH_CLI) ; ses BAL et son certificat sont créés par le traitement de création',
     roles: OWNERS,
-    body: accountInputSchema.extend({ organisation: z.string().optional().describe('Administrateur : immatriculation de l’organisation du compte') }),
-    answer: { status: 201, description: 'Compte créé (statut « En cours de création », ou « Disponible » en mode immédiat)', schema: accountSchema },
+    body: accountInputSchema.extend({
+      organisation: z.string().optional().describe('Administrateur : immatriculation de l’organisation du compte'),
+    }),
+    answer: {
+      status: 201,
+      description: 'Compte créé (statut « En cours de création », ou « Disponible » en mode immédiat)',
+      schema: accountSchema,
+    },
     errors: [400],
     async handler({ caller, body }) {
       const { user } = caller;
@@ -59,7 +70,13 @@ export function accountRoutes(router: Router, deps: ApiDeps): void {
         const organisation = body.organisation ? await directory.organisation(body.organisation) : undefined;
         const mine = user.role === 'admin' || (organisation !== undefined && organisation.id === user.organisation?.id);
         if (!organisation || !mine) {
-          const message = t(!body.organisation ? 'api.error.organisationRequired' : mine ? 'isc.problem.organisation_unknown' : 'api.error.organisationNotYours');
+          const message = t(
+            !body.organisation
+              ? 'api.error.organisationRequired'
+              : mine
+                ? 'isc.problem.organisation_unknown'
+                : 'api.error.organisationNotYours',
+          );
           throw new ApiError(400, 'invalid', t('api.error.invalid'), [{ field: 'organisation', message }]);
         }
         organisationId = organisation.id;
@@ -88,7 +105,8 @@ export function accountRoutes(router: Router, deps: ApiDeps): void {
     url: '/accounts/:id',
     operationId: 'modifyAccount',
     tag: 'Comptes',
-    summary: 'Modifie un compte (mêmes règles qu’à la création) ; il est indisponible jusqu’au traitement, qui garde les anciennes BAL et leur courrier',
+    summary:
+      'Modifie un compte (mêmes règles qu’à la création) ; il est indisponible jusqu’au traitement, qui garde les anciennes BAL et leur courrier',
     roles: OWNERS,
     params: idParams,
     body: accountInputSchema,
@@ -107,9 +125,12 @@ export function accountRoutes(router: Router, deps: ApiDeps): void {
     url: '/accounts/:id/mailboxes/:role/password',
     operationId: 'renewMailboxPassword',
     tag: 'Comptes',
-    summary: 'Tire un nouveau mot de passe de test pour une BAL actuelle du compte ; l’ancien ne l’ouvre plus (les sessions ouvertes se poursuivent)',
+    summary:
+      'Tire un nouveau mot de passe de test pour une BAL actuelle du compte ; l’ancien ne l’ouvre plus (les sessions ouvertes se poursuivent)',
     roles: ['vendor'],
-    params: idParams.extend({ role: z.enum(['personal', 'applicative', 'patient']).describe('La BAL : personnelle, applicative ou patient') }),
+    params: idParams.extend({
+      role: z.enum(['personal', 'applicative', 'patient']).describe('La BAL : personnelle, applicative ou patient'),
+    }),
     answer: { status: 200, description: 'Compte, avec le nouveau mot de passe', schema: accountSchema },
     errors: [404],
     async handler({ caller, params }) {
@@ -124,7 +145,8 @@ export function accountRoutes(router: Router, deps: ApiDeps): void {
     url: '/accounts/:id/certificate.p12',
     operationId: 'getAccountCertificate',
     tag: 'Comptes',
-    summary: 'Le certificat ORG_AUTH_CLI de test du compte (PKCS#12 ; mot de passe : certificate.pkcs12Password du compte)',
+    summary:
+      'Le certificat ORG_AUTH_CLI de test du compte (PKCS#12 ; mot de passe : certificate.pkcs12Password du compte)',
     roles: OWNERS,
     params: idParams,
     answer: { status: 200, description: 'Fichier PKCS#12', contentType: 'application/x-pkcs12' },

@@ -34,11 +34,19 @@ export function dossierRoutes(router: Router, deps: ApiDeps): void {
             title: z.string(),
             folder: z.string(),
             requirements: z.array(z.string()),
-            status: z.enum(['ok', 'failed', 'running', 'never']).describe('ok ; failed : terminée autrement qu’OK ; running : en cours ; never : jamais exécuté'),
-            execution: z.object({ id: z.number().int(), verdict: z.string().nullable(), startedAt: z.number().int() }).nullable(),
+            status: z
+              .enum(['ok', 'failed', 'running', 'never'])
+              .describe('ok ; failed : terminée autrement qu’OK ; running : en cours ; never : jamais exécuté'),
+            execution: z
+              .object({ id: z.number().int(), verdict: z.string().nullable(), startedAt: z.number().int() })
+              .nullable(),
           }),
         ),
-        toReplay: z.array(z.string()).describe('Ce que « Rejouer les KO » exécute : les tests non réussis et jamais exécutés, dans l’ordre du catalogue'),
+        toReplay: z
+          .array(z.string())
+          .describe(
+            'Ce que « Rejouer les KO » exécute : les tests non réussis et jamais exécutés, dans l’ordre du catalogue',
+          ),
       }),
     },
     errors: [404],
@@ -66,16 +74,29 @@ export function dossierRoutes(router: Router, deps: ApiDeps): void {
     url: '/accounts/:id/dossier',
     operationId: 'createDossier',
     tag: 'Comptes',
-    summary: 'Dossier de preuves signé (ZIP) : manifest.json, sa signature CMS manifest.json.p7s, et les preuves de chaque exécution ; par défaut la dernière exécution terminée de chaque test unitaire',
+    summary:
+      'Dossier de preuves signé (ZIP) : manifest.json, sa signature CMS manifest.json.p7s, et les preuves de chaque exécution ; par défaut la dernière exécution terminée de chaque test unitaire',
     roles: OWNERS,
     params: idParams,
-    body: z.strictObject({ executions: z.array(z.number().int().positive()).max(1000).optional().describe('Les exécutions du compte à inclure (numéros)') }),
+    body: z.strictObject({
+      executions: z
+        .array(z.number().int().positive())
+        .max(1000)
+        .optional()
+        .describe('Les exécutions du compte à inclure (numéros)'),
+    }),
     answer: { status: 200, description: 'Le dossier (ZIP)', contentType: 'application/zip' },
     errors: [400, 404],
     async handler({ caller, params, body, reply }) {
       const account = reached(await new Access(caller, accounts).account(params.id));
       const built = await buildDossier({ config, executions, journal, pki }, account, body.executions);
-      if (!built.ok) throw new ApiError(400, 'invalid', t('api.error.invalid'), built.errors.map((message) => ({ field: 'executions', message })));
+      if (!built.ok)
+        throw new ApiError(
+          400,
+          'invalid',
+          t('api.error.invalid'),
+          built.errors.map((message) => ({ field: 'executions', message })),
+        );
       return reply
         .code(200)
         .type('application/zip')

@@ -23,12 +23,20 @@ export function executionRoutes(router: Router, deps: ApiDeps): void {
     url: '/executions',
     operationId: 'startExecution',
     tag: 'Exécutions',
-    summary: 'Lance un travail (test unitaire, job global, campagne, ou sélection de tests unitaires) pour un compte disponible',
+    summary:
+      'Lance un travail (test unitaire, job global, campagne, ou sélection de tests unitaires) pour un compte disponible',
     roles: RUNNERS,
     body: z.strictObject({
       account: z.number().int().positive().describe('Identifiant du compte'),
-      target: z.string().min(1).describe('Identifiant du test unitaire, du dossier (job global), « campaign », ou « selection » avec units'),
-      units: z.array(z.string()).max(100).optional().describe('Sélection : les tests unitaires à exécuter, joués dans l’ordre du catalogue'),
+      target: z
+        .string()
+        .min(1)
+        .describe('Identifiant du test unitaire, du dossier (job global), « campaign », ou « selection » avec units'),
+      units: z
+        .array(z.string())
+        .max(100)
+        .optional()
+        .describe('Sélection : les tests unitaires à exécuter, joués dans l’ordre du catalogue'),
       delai: z.union([z.number(), z.string()]).optional().describe('Délai d’écoute en secondes'),
       ip: z.string().optional().describe('Adresse IP publique du poste du LPS'),
     }),
@@ -36,10 +44,23 @@ export function executionRoutes(router: Router, deps: ApiDeps): void {
     errors: [400, 404, 409],
     async handler({ caller, body }) {
       reached(await access(caller).account(body.account));
-      const started = await runner.start({ accountId: body.account, target: body.target, units: body.units, delai: body.delai, ip: body.ip, startedBy: caller.user.login });
+      const started = await runner.start({
+        accountId: body.account,
+        target: body.target,
+        units: body.units,
+        delai: body.delai,
+        ip: body.ip,
+        startedBy: caller.user.login,
+      });
       if (started.ok) return executionView(started.execution);
-      if (started.reason === 'unknown_account') throw new ApiError(409, 'account_unavailable', t('api.error.accountUnavailable'));
-      const field = started.reason === 'unknown_target' ? 'target' : body.target === SELECTION && !started.errors.some((e) => typeof e !== 'string') ? 'units' : 'account';
+      if (started.reason === 'unknown_account')
+        throw new ApiError(409, 'account_unavailable', t('api.error.accountUnavailable'));
+      const field =
+        started.reason === 'unknown_target'
+          ? 'target'
+          : body.target === SELECTION && !started.errors.some((e) => typeof e !== 'string')
+            ? 'units'
+            : 'account';
       const fields = started.errors.map((e) => (typeof e === 'string' ? { field, message: e } : e));
       throw new ApiError(400, 'invalid', t('api.error.invalid'), fields);
     },
@@ -56,7 +77,12 @@ export function executionRoutes(router: Router, deps: ApiDeps): void {
       account: z.coerce.number().int().positive().optional().describe('Seulement ce compte'),
       target: z.string().optional().describe('Seulement ce travail'),
       verdict: z.enum(['OK', 'KO', 'INCONCLUSIVE', 'ERROR', 'CANCELLED', 'INTERRUPTED']).optional(),
-      before: z.coerce.number().int().positive().optional().describe('Identifiants inférieurs à celui-ci (page suivante)'),
+      before: z.coerce
+        .number()
+        .int()
+        .positive()
+        .optional()
+        .describe('Identifiants inférieurs à celui-ci (page suivante)'),
       topLevel: z.enum(['true', 'false']).optional().describe('true : sans les étapes des jobs globaux et campagnes'),
       limit: z.coerce.number().int().min(1).max(500).optional(),
     }),
@@ -64,7 +90,8 @@ export function executionRoutes(router: Router, deps: ApiDeps): void {
     async handler({ caller, query }) {
       const reachable = await access(caller).accountIds();
       let accountIds = reachable;
-      if (query.account !== undefined) accountIds = reachable === undefined || reachable.includes(query.account) ? [query.account] : [];
+      if (query.account !== undefined)
+        accountIds = reachable === undefined || reachable.includes(query.account) ? [query.account] : [];
       const list = await executions.list({
         ...(accountIds ? { accountIds } : {}),
         ...(query.target ? { targetId: query.target } : {}),
@@ -97,15 +124,30 @@ export function executionRoutes(router: Router, deps: ApiDeps): void {
     url: '/executions/:id/log',
     operationId: 'getExecutionLog',
     tag: 'Exécutions',
-    summary: 'Journal d’une exécution (lignes après ?after=) : chaque ligne en français (text) et ce qu’elle dit en données (event)',
+    summary:
+      'Journal d’une exécution (lignes après ?after=) : chaque ligne en français (text) et ce qu’elle dit en données (event)',
     roles: READERS,
     params: idParams,
-    query: z.strictObject({ after: z.coerce.number().int().min(0).optional().describe('Numéro de la dernière ligne déjà lue') }),
-    answer: { status: 200, description: 'Lignes du journal', schema: z.object({ status: z.enum(['running', 'finished']), verdict: executionSchema.shape.verdict, lines: z.array(logLineSchema) }) },
+    query: z.strictObject({
+      after: z.coerce.number().int().min(0).optional().describe('Numéro de la dernière ligne déjà lue'),
+    }),
+    answer: {
+      status: 200,
+      description: 'Lignes du journal',
+      schema: z.object({
+        status: z.enum(['running', 'finished']),
+        verdict: executionSchema.shape.verdict,
+        lines: z.array(logLineSchema),
+      }),
+    },
     errors: [404],
     async handler({ caller, params, query }) {
       const execution = reached(await access(caller).execution(params.id, executions));
-      return { status: execution.status, verdict: execution.verdict, lines: await executions.log(execution.id, query.after ?? 0) };
+      return {
+        status: execution.status,
+        verdict: execution.verdict,
+        lines: await executions.log(execution.id, query.after ?? 0),
+      };
     },
   });
 
@@ -114,16 +156,28 @@ export function executionRoutes(router: Router, deps: ApiDeps): void {
     url: '/executions/:id/events',
     operationId: 'followExecution',
     tag: 'Exécutions',
-    summary: 'Journal en direct (text/event-stream) : lignes passées puis événements « log » (les lignes de /log, avec leur event) et « state », puis « end » ; le flux se ferme à la fin de l’exécution',
+    summary:
+      'Journal en direct (text/event-stream) : lignes passées puis événements « log » (les lignes de /log, avec leur event) et « state », puis « end » ; le flux se ferme à la fin de l’exécution',
     roles: READERS,
     params: idParams,
-    query: z.strictObject({ after: z.coerce.number().int().min(0).optional().describe('Reprendre après cette ligne (ou en-tête Last-Event-ID)') }),
+    query: z.strictObject({
+      after: z.coerce
+        .number()
+        .int()
+        .min(0)
+        .optional()
+        .describe('Reprendre après cette ligne (ou en-tête Last-Event-ID)'),
+    }),
     answer: { status: 200, description: 'Flux d’événements', contentType: 'text/event-stream' },
     errors: [404],
     async handler({ request, reply, caller, params, query }) {
       const execution = reached(await access(caller).execution(params.id, executions));
       const lastEventId = Number(request.headers['last-event-id']);
-      await streams.stream(reply, execution, query.after ?? (Number.isSafeInteger(lastEventId) && lastEventId > 0 ? lastEventId : 0));
+      await streams.stream(
+        reply,
+        execution,
+        query.after ?? (Number.isSafeInteger(lastEventId) && lastEventId > 0 ? lastEventId : 0),
+      );
     },
   });
 
@@ -135,11 +189,16 @@ export function executionRoutes(router: Router, deps: ApiDeps): void {
     summary: 'Arrête une exécution en cours (« Arrêter le travail »)',
     roles: RUNNERS,
     params: idParams,
-    answer: { status: 202, description: 'Arrêt demandé ; l’exécution se termine CANCELLED', schema: z.object({ cancelled: z.literal(true) }) },
+    answer: {
+      status: 202,
+      description: 'Arrêt demandé ; l’exécution se termine CANCELLED',
+      schema: z.object({ cancelled: z.literal(true) }),
+    },
     errors: [404, 409],
     async handler({ caller, params }) {
       const execution = reached(await access(caller).execution(params.id, executions));
-      if (!runner.cancel(execution.id)) throw new ApiError(409, 'not_running', t('api.error.notRunning', { id: execution.id }));
+      if (!(await runner.cancel(execution.id)))
+        throw new ApiError(409, 'not_running', t('api.error.notRunning', { id: execution.id }));
       return { cancelled: true as const };
     },
   });
@@ -186,6 +245,9 @@ export function executionRoutes(router: Router, deps: ApiDeps): void {
 
   async function tree(execution: Execution): Promise<z.input<typeof executionTreeSchema>> {
     const children = await executions.children(execution.id);
-    return { ...executionView(execution), children: (await Promise.all(children.map(tree))) as z.input<typeof executionTreeSchema>['children'] };
+    return {
+      ...executionView(execution),
+      children: (await Promise.all(children.map(tree))) as z.input<typeof executionTreeSchema>['children'],
+    };
   }
 }

@@ -59,17 +59,26 @@ export function apiRoutes(deps: Omit<ApiDeps, 'streams'>): RouteRegistrar {
         scope.setErrorHandler((error: FastifyError, request, reply) => {
           if (error instanceof ApiError) {
             if (error.status === 401) reply.header('www-authenticate', 'Bearer realm="motco"');
-            return reply.code(error.status).send({ error: error.code, message: error.message, ...(error.fields ? { fields: error.fields } : {}) });
+            return reply
+              .code(error.status)
+              .send({ error: error.code, message: error.message, ...(error.fields ? { fields: error.fields } : {}) });
           }
           const status = error.statusCode ?? 500;
           if (status >= 400 && status < 500) {
-            const message = status === 413 ? t('api.error.tooLarge') : status === 415 ? t('api.error.mediaType') : t('api.error.badRequest');
+            const message =
+              status === 413
+                ? t('api.error.tooLarge')
+                : status === 415
+                  ? t('api.error.mediaType')
+                  : t('api.error.badRequest');
             return reply.code(status).send({ error: 'bad_request', message });
           }
           deps.log.error('api: request failed', { method: request.method, url: request.url, error });
           return reply.code(500).send({ error: 'internal', message: t('api.error.internal') });
         });
-        scope.setNotFoundHandler((_request, reply) => reply.code(404).send({ error: 'not_found', message: t('api.error.noRoute') }));
+        scope.setNotFoundHandler((_request, reply) =>
+          reply.code(404).send({ error: 'not_found', message: t('api.error.noRoute') }),
+        );
       },
       { prefix: API_PREFIX },
     );

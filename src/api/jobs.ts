@@ -20,7 +20,12 @@ const unitJobSchema = z.object({
   ipRequired: z.boolean().describe('L’adresse IP est obligatoire'),
 });
 
-const folderSchema = z.object({ id: z.string(), description: z.string(), global: z.boolean().describe('Lançable comme job global (référencement Ségur)'), jobs: z.array(unitJobSchema) });
+const folderSchema = z.object({
+  id: z.string(),
+  description: z.string(),
+  global: z.boolean().describe('Lançable comme job global (référencement Ségur)'),
+  jobs: z.array(unitJobSchema),
+});
 
 const attendusSchema = z.object({
   prerequisites: z.array(z.string()),
@@ -47,14 +52,22 @@ export function jobRoutes(router: Router, deps: ApiDeps): void {
       schema: z.object({
         folders: z.array(folderSchema),
         campaign: z.array(z.string()).describe('Ordre des jobs globaux de la campagne'),
-        options: z.object({ delai: z.object({ min: z.number().int(), max: z.number().int(), default: z.number().int() }) }),
+        options: z.object({
+          delai: z.object({ min: z.number().int(), max: z.number().int(), default: z.number().int() }),
+        }),
       }),
     },
     async handler() {
       return {
         folders: FOLDERS.map((f) => ({ id: f.id, description: f.description, global: f.global, jobs: f.jobs })),
         campaign: [...CAMPAIGN_ORDER],
-        options: { delai: { min: config.runner.delaiMinSeconds, max: config.runner.delaiMaxSeconds, default: config.runner.delaiDefaultSeconds } },
+        options: {
+          delai: {
+            min: config.runner.delaiMinSeconds,
+            max: config.runner.delaiMaxSeconds,
+            default: config.runner.delaiDefaultSeconds,
+          },
+        },
       };
     },
   });
@@ -67,16 +80,33 @@ export function jobRoutes(router: Router, deps: ApiDeps): void {
     summary: 'Un test unitaire et ses Attendus (pour un compte avec ?account=), ou un dossier',
     roles: ['vendor', 'reviewer', 'admin'],
     params: jobParams,
-    query: z.strictObject({ account: z.coerce.number().int().positive().optional().describe('Attendus écrits pour les BAL de ce compte') }),
-    answer: { status: 200, description: 'Travail', schema: z.object({ job: unitJobSchema.nullable(), folder: folderSchema.nullable(), attendus: attendusSchema.nullable() }) },
+    query: z.strictObject({
+      account: z.coerce.number().int().positive().optional().describe('Attendus écrits pour les BAL de ce compte'),
+    }),
+    answer: {
+      status: 200,
+      description: 'Travail',
+      schema: z.object({
+        job: unitJobSchema.nullable(),
+        folder: folderSchema.nullable(),
+        attendus: attendusSchema.nullable(),
+      }),
+    },
     errors: [404],
     async handler({ caller, params, query }) {
-      const account = query.account === undefined ? undefined : toRunnerAccount(reached(await new Access(caller, accounts).account(query.account)));
+      const account =
+        query.account === undefined
+          ? undefined
+          : toRunnerAccount(reached(await new Access(caller, accounts).account(query.account)));
       const job = findJob(params.id);
       if (job) return { job, folder: null, attendus: expectations(job, { config, account }) };
       const folder = findFolder(params.id);
       if (!folder) throw notFound();
-      return { job: null, folder: { id: folder.id, description: folder.description, global: folder.global, jobs: folder.jobs }, attendus: null };
+      return {
+        job: null,
+        folder: { id: folder.id, description: folder.description, global: folder.global, jobs: folder.jobs },
+        attendus: null,
+      };
     },
   });
 
@@ -91,7 +121,11 @@ export function jobRoutes(router: Router, deps: ApiDeps): void {
     answer: {
       status: 200,
       description: 'Statistiques',
-      schema: z.object({ executions: z.number().int(), successRate: z.number().describe('Entre 0 et 1'), meanDurationMs: z.number().int() }),
+      schema: z.object({
+        executions: z.number().int(),
+        successRate: z.number().describe('Entre 0 et 1'),
+        meanDurationMs: z.number().int(),
+      }),
     },
     errors: [404],
     async handler({ caller, params }) {

@@ -25,19 +25,31 @@ export function journalRoutes(router: Router, deps: ApiDeps): void {
     url: '/journal',
     operationId: 'getJournal',
     tag: 'Journal',
-    summary: 'Observations des sessions authentifiées sur les BAL de l’appelant (toutes pour un administrateur), les plus anciennes d’abord',
+    summary:
+      'Observations des sessions authentifiées sur les BAL de l’appelant (toutes pour un administrateur), les plus anciennes d’abord',
     roles: ['vendor', 'admin'],
     query: z.strictObject({
       since: instant.optional(),
       until: instant.optional(),
-      kind: z.union([z.string(), z.array(z.string())]).optional().describe('Type(s) d’observation, par exemple auth ou tls.client_hello'),
-      after: z.coerce.number().int().min(0).optional().describe('Observations d’identifiant supérieur (page suivante : « next »)'),
+      kind: z
+        .union([z.string(), z.array(z.string())])
+        .optional()
+        .describe('Type(s) d’observation, par exemple auth ou tls.client_hello'),
+      after: z.coerce
+        .number()
+        .int()
+        .min(0)
+        .optional()
+        .describe('Observations d’identifiant supérieur (page suivante : « next »)'),
       limit: z.coerce.number().int().min(1).max(1000).optional(),
     }),
     answer: {
       status: 200,
       description: 'Observations',
-      schema: z.object({ observations: z.array(observationSchema), next: z.number().int().nullable().describe('Valeur de « after » pour la page suivante, s’il y en a une') }),
+      schema: z.object({
+        observations: z.array(observationSchema),
+        next: z.number().int().nullable().describe('Valeur de « after » pour la page suivante, s’il y en a une'),
+      }),
     },
     async handler({ caller, query }) {
       const limit = query.limit ?? 200;

@@ -11,7 +11,11 @@ export const API_PREFIX = '/api/v1';
 type JsonSchema = Record<string, unknown>;
 
 function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
-  const { $schema: _, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any', reused: 'inline' }) as JsonSchema;
+  const { $schema: _, ...rest } = z.toJSONSchema(schema, {
+    io,
+    unrepresentable: 'any',
+    reused: 'inline',
+  }) as JsonSchema;
   return rest;
 }
 
@@ -21,7 +25,13 @@ function parameters(schema: z.ZodType | undefined, where: 'path' | 'query'): Jso
   const object = jsonSchema(schema, 'input') as { properties?: Record<string, JsonSchema>; required?: string[] };
   return Object.entries(object.properties ?? {}).map(([name, property]) => {
     const { description, ...propertySchema } = property;
-    return { name, in: where, required: where === 'path' || (object.required ?? []).includes(name), ...(description ? { description } : {}), schema: propertySchema };
+    return {
+      name,
+      in: where,
+      required: where === 'path' || (object.required ?? []).includes(name),
+      ...(description ? { description } : {}),
+      schema: propertySchema,
+    };
   });
 }
 
@@ -35,18 +45,36 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
 
 function operation(spec: AnyRouteSpec): JsonSchema {
   const answer = spec.answer;
-  const errors = [...(spec.roles === 'public' ? [] : [401, 403]), ...(spec.params || spec.query || spec.body ? [400] : []), ...(spec.errors ?? [])];
+  const errors = [
+    ...(spec.roles === 'public' ? [] : [401, 403]),
+    ...(spec.params || spec.query || spec.body ? [400] : []),
+    ...(spec.errors ?? []),
+  ];
   const responses: Record<string, JsonSchema> = {
-    [answer.status]: { description: answer.description, content: { ['schema' in answer ? 'application/json' : answer.contentType]: 'schema' in answer ? { schema: jsonSchema(answer.schema, 'output') } : {} } },
+    [answer.status]: {
+      description: answer.description,
+      content: {
+        ['schema' in answer ? 'application/json' : answer.contentType]:
+          'schema' in answer ? { schema: jsonSchema(answer.schema, 'output') } : {},
+      },
+    },
   };
-  for (const status of [...new Set(errors)].sort()) responses[status] = { description: ERROR_DESCRIPTIONS[status], content: { 'application/json': { schema: { $ref: '#/components/schemas/Erreur' } } } };
+  for (const status of [...new Set(errors)].sort())
+    responses[status] = {
+      description: ERROR_DESCRIPTIONS[status],
+      content: { 'application/json': { schema: { $ref: '#/components/schemas/Erreur' } } },
+    };
   return {
     operationId: spec.operationId,
     tags: [spec.tag],
     summary: spec.summary,
-    ...(spec.roles === 'public' ? { security: [] } : { description: `Rôles : ${spec.roles.join(', ')}.`, 'x-motco-roles': spec.roles }),
+    ...(spec.roles === 'public'
+      ? { security: [] }
+      : { description: `Rôles : ${spec.roles.join(', ')}.`, 'x-motco-roles': spec.roles }),
     parameters: [...parameters(spec.params, 'path'), ...parameters(spec.query, 'query')],
-    ...(spec.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(spec.body, 'input') } } } } : {}),
+    ...(spec.body
+      ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(spec.body, 'input') } } } }
+      : {}),
     responses,
   };
 }

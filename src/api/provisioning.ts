@@ -18,10 +18,20 @@ export function provisioningRoutes(router: Router, deps: ApiDeps): void {
     answer: {
       status: 200,
       description: 'Traitement de création',
-      schema: z.object({ mode: z.enum(['immediate', 'nightly']), nightlyAt: z.string(), nextRunAt: z.number().int().nullable(), waiting: z.array(z.number().int()).describe('Comptes en attente') }),
+      schema: z.object({
+        mode: z.enum(['immediate', 'nightly']),
+        nightlyAt: z.string(),
+        nextRunAt: z.number().int().nullable(),
+        waiting: z.array(z.number().int()).describe('Comptes en attente'),
+      }),
     },
     async handler() {
-      return { mode: config.accounts.provisioning, nightlyAt: config.accounts.nightlyAt, nextRunAt: schedule.nextRun()?.getTime() ?? null, waiting: await accounts.provisioning.waiting() };
+      return {
+        mode: config.accounts.provisioning,
+        nightlyAt: config.accounts.nightlyAt,
+        nextRunAt: schedule.nextRun()?.getTime() ?? null,
+        waiting: await accounts.provisioning.waiting(),
+      };
     },
   });
 
@@ -44,7 +54,10 @@ export function provisioningRoutes(router: Router, deps: ApiDeps): void {
       const report = await accounts.runBatch();
       const provisioned = await Promise.all(report.provisioned.map((id) => accounts.get(id)));
       // Mailbox passwords are for the accounts' vendors only.
-      return { provisioned: provisioned.filter((a) => a !== undefined).map((a) => ({ ...a, passwords: null })), failed: report.failed };
+      return {
+        provisioned: provisioned.filter((a) => a !== undefined).map((a) => ({ ...a, passwords: null })),
+        failed: report.failed,
+      };
     },
   });
 }

@@ -3,7 +3,7 @@
 // payload goes through the answer's schema, so the document says exactly what is sent) and writes the
 // route into the OpenAPI document (openapi.ts): there is no second description to drift.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { Role } from '../accounts/directory.ts';
 import type { Auth, Caller } from '../auth/index.ts';
 import { t } from '../i18n/messages.ts';
@@ -47,9 +47,17 @@ export interface RouteContext<P extends Schema, Q extends Schema, B extends Sche
   body: Out<B>;
 }
 
-type Answer<R extends Schema> = R extends z.ZodType ? { status: number; description: string; schema: R } : { status: number; description: string; contentType: string };
+type Answer<R extends Schema> = R extends z.ZodType
+  ? { status: number; description: string; schema: R }
+  : { status: number; description: string; contentType: string };
 
-export interface RouteSpec<P extends Schema, Q extends Schema, B extends Schema, R extends Schema, Public extends boolean> {
+export interface RouteSpec<
+  P extends Schema,
+  Q extends Schema,
+  B extends Schema,
+  R extends Schema,
+  Public extends boolean,
+> {
   method: HttpMethod;
   /** Path under /api/v1, Fastify style: /accounts/:id */
   url: string;
@@ -82,7 +90,13 @@ export class Router {
     private readonly publicOrigin: string,
   ) {}
 
-  route<P extends Schema = undefined, Q extends Schema = undefined, B extends Schema = undefined, R extends Schema = undefined, Public extends boolean = false>(spec: RouteSpec<P, Q, B, R, Public>): void {
+  route<
+    P extends Schema = undefined,
+    Q extends Schema = undefined,
+    B extends Schema = undefined,
+    R extends Schema = undefined,
+    Public extends boolean = false,
+  >(spec: RouteSpec<P, Q, B, R, Public>): void {
     this.specs.push(spec as unknown as AnyRouteSpec);
     this.scope.route({
       method: spec.method,
@@ -90,13 +104,24 @@ export class Router {
       // Only what the document lists: no implicit HEAD (which would also open an event stream).
       exposeHeadRoute: false,
       handler: async (request, reply) => {
-        const caller = spec.roles === 'public' ? undefined : await this.authorise(request, spec.roles as readonly Role[]);
+        const caller =
+          spec.roles === 'public' ? undefined : await this.authorise(request, spec.roles as readonly Role[]);
         const params = parseInput(spec.params, request.params);
         const query = parseInput(spec.query, request.query);
         const body = parseInput(spec.body, request.body ?? {});
-        const result = await spec.handler({ request, reply, caller: caller as RouteContext<P, Q, B, Public>['caller'], params, query, body } as RouteContext<P, Q, B, Public>);
+        const result = await spec.handler({
+          request,
+          reply,
+          caller: caller as RouteContext<P, Q, B, Public>['caller'],
+          params,
+          query,
+          body,
+        } as RouteContext<P, Q, B, Public>);
         if (!('schema' in spec.answer)) return result;
-        return reply.code(spec.answer.status).header('cache-control', 'no-store').send(spec.answer.schema.parse(result));
+        return reply
+          .code(spec.answer.status)
+          .header('cache-control', 'no-store')
+          .send(spec.answer.schema.parse(result));
       },
     });
   }
@@ -125,7 +150,11 @@ function parseInput<S extends Schema>(schema: S, value: unknown): Out<S> {
 function fieldProblems(error: z.ZodError): FieldProblem[] {
   return error.issues.flatMap((issue) =>
     issue.code === 'unrecognized_keys'
-      ? issue.keys.map((key) => ({ field: [...issue.path, key].join('.'), code: 'unknown', message: t('api.error.unknownField') }))
+      ? issue.keys.map((key) => ({
+          field: [...issue.path, key].join('.'),
+          code: 'unknown',
+          message: t('api.error.unknownField'),
+        }))
       : [{ field: issue.path.join('.'), code: issue.code, message: issue.message }],
   );
 }

@@ -34,7 +34,9 @@ export class Access {
   async execution(id: number, executions: ExecutionStore): Promise<Execution | undefined> {
     const execution = await executions.get(id);
     // Reviewers read any execution by its id (the number a vendor sends to the agency).
-    return execution && (this.caller.user.role === 'reviewer' || (await this.reaches(execution.accountId))) ? execution : undefined;
+    return execution && (this.caller.user.role === 'reviewer' || (await this.reaches(execution.accountId)))
+      ? execution
+      : undefined;
   }
 
   private async reaches(accountId: number): Promise<boolean> {

@@ -52,7 +52,7 @@ export class Auth {
     const holder = existing ? await this.tokens.verify(existing) : undefined;
     if (holder?.role === 'admin') return { file, created: false };
     const admin = await this.directory.ensureAdmin();
-    await writeFileAtomic(file, (await this.tokens.create(admin.id, 'local admin token')) + '\n', PRIVATE_FILE_MODE);
+    await writeFileAtomic(file, `${await this.tokens.create(admin.id, 'local admin token')}\n`, PRIVATE_FILE_MODE);
     return { file, created: true };
   }
 }

@@ -24,21 +24,32 @@ export class WebSessions {
     const now = Date.now();
     const value = newSecret('');
     await this.db.deleteFrom('web_sessions').where('expires_at', '<', now).execute();
-    await this.db.insertInto('web_sessions').values({ id_hash: hashSecret(value), user_id: userId, created_at: now, expires_at: now + SESSION_TTL_MS }).execute();
+    await this.db
+      .insertInto('web_sessions')
+      .values({ id_hash: hashSecret(value), user_id: userId, created_at: now, expires_at: now + SESSION_TTL_MS })
+      .execute();
     return { value, expiresAt: now + SESSION_TTL_MS };
   }
 
   /** Creates a session and sends its cookie with the reply. */
   async startSession(reply: FastifyReply, userId: number): Promise<void> {
     const session = await this.createSession(userId);
-    setCookie(reply, SESSION_COOKIE, session.value, { secure: this.secureCookies, maxAgeSeconds: Math.floor(SESSION_TTL_MS / 1000) });
+    setCookie(reply, SESSION_COOKIE, session.value, {
+      secure: this.secureCookies,
+      maxAgeSeconds: Math.floor(SESSION_TTL_MS / 1000),
+    });
   }
 
   /** The user of the request's session cookie, if it names a live session. */
   async sessionUser(request: FastifyRequest): Promise<PlatformUser | undefined> {
     const value = readCookie(request, SESSION_COOKIE);
     if (!value) return undefined;
-    const row = await this.db.selectFrom('web_sessions').select('user_id').where('id_hash', '=', hashSecret(value)).where('expires_at', '>', Date.now()).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('web_sessions')
+      .select('user_id')
+      .where('id_hash', '=', hashSecret(value))
+      .where('expires_at', '>', Date.now())
+      .executeTakeFirst();
     return row ? this.directory.userById(Number(row.user_id)) : undefined;
   }
 

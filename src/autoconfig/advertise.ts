@@ -42,7 +42,8 @@ export interface AdvertisedServer {
 
 /** A personal mailbox is served by `psc`, an applicative one by `org`; anything else by both. */
 export function endpointsFor(config: Config, type: MailboxType | undefined): EndpointConfig[] {
-  const ids: readonly EndpointId[] = type === 'personal' ? ['psc'] : type === 'applicative' ? ['org'] : MAIL_DOMAIN_ENDPOINTS;
+  const ids: readonly EndpointId[] =
+    type === 'personal' ? ['psc'] : type === 'applicative' ? ['org'] : MAIL_DOMAIN_ENDPOINTS;
   return ids.map((id) => config.endpoints.find((e) => e.id === id)!);
 }
 

@@ -44,13 +44,20 @@ export async function startDnsServer({ config, journal, log }: DnsServerDeps): P
       log.debug('dns: answer not sent', { transport, clientIp, error });
     }
     try {
-      await journal.record({ kind: 'autoconfig.dns', protocol: 'dns', clientIp, clientPort, data: { transport, ...facts } });
+      await journal.record({
+        kind: 'autoconfig.dns',
+        protocol: 'dns',
+        clientIp,
+        clientPort,
+        data: { transport, ...facts },
+      });
     } catch (error) {
       log.warn('dns: journal record failed', { error });
     }
   };
   // Whatever goes wrong with one query stays with it: an unhandled rejection would stop the process.
-  const serveSafely = (...args: Parameters<typeof serve>) => serve(...args).catch((error: unknown) => log.error('dns: query not served', { error }));
+  const serveSafely = (...args: Parameters<typeof serve>) =>
+    serve(...args).catch((error: unknown) => log.error('dns: query not served', { error }));
   const failed = (transport: string) => (error: unknown) => log.debug('dns: unreadable packet', { transport, error });
 
   udp.on('request', (request, send, client) => {
@@ -99,9 +106,18 @@ export async function startDnsServer({ config, journal, log }: DnsServerDeps): P
 }
 
 /** The response to a query, and the facts the journal keeps about it. */
-export function respond(request: Packet, zones: Zones): { response: Packet; facts: Omit<FactData<'autoconfig.dns'>, 'transport'> } {
+export function respond(
+  request: Packet,
+  zones: Zones,
+): { response: Packet; facts: Omit<FactData<'autoconfig.dns'>, 'transport'> } {
   const [question] = request.questions;
-  const refused = (rcode: ZoneAnswer['rcode']): ZoneAnswer => ({ rcode, authoritative: false, answers: [], authority: [], additionals: [] });
+  const refused = (rcode: ZoneAnswer['rcode']): ZoneAnswer => ({
+    rcode,
+    authoritative: false,
+    answers: [],
+    authority: [],
+    additionals: [],
+  });
   let answer: ZoneAnswer;
   if (request.errors.length > 0 || request.questions.length !== 1 || !question) answer = refused('FORMERR');
   else if (request.header.opcode !== 0) answer = refused('NOTIMP');

@@ -72,19 +72,32 @@ export function autoconfigRoutes(deps: AutoconfigHttpDeps): RouteRegistrar {
   };
 
   async function decide(asked: unknown): Promise<Outcome> {
-    const refuse = (status: number, body: string): Outcome => ({ status, body: body + '\n', mailbox: null, answered: [] });
+    const refuse = (status: number, body: string): Outcome => ({
+      status,
+      body: `${body}\n`,
+      mailbox: null,
+      answered: [],
+    });
     const answer = async (servers: AdvertisedServer[], mailbox: Outcome['mailbox']): Promise<Outcome> => {
       // The PSC endpoints go with the servers a PSC token opens.
       const block = servers.some((s) => s.authentication.includes('OAuth2')) ? await oAuth2() : undefined;
-      const body = clientConfigXml({ domain: config.mailDomain, displayName: t('autoconfig.displayName'), displayShortName: t('autoconfig.displayShortName'), servers, ...(block ? { oAuth2: block } : {}) });
+      const body = clientConfigXml({
+        domain: config.mailDomain,
+        displayName: t('autoconfig.displayName'),
+        displayShortName: t('autoconfig.displayShortName'),
+        servers,
+        ...(block ? { oAuth2: block } : {}),
+      });
       return { status: 200, body, mailbox, answered: servers };
     };
     // The ANS text names the URL without a query string: a client may leave the address out, and gets
     // the domain's generic file, as a static autoconfig host would serve it.
-    if (asked === undefined) return answer(advertisedServers(config, endpointsFor(config, undefined), ANY_ADDRESS), null);
+    if (asked === undefined)
+      return answer(advertisedServers(config, endpointsFor(config, undefined), ANY_ADDRESS), null);
     const parsed = typeof asked === 'string' ? parseAddress(asked) : undefined;
     if (!parsed) return refuse(400, t('autoconfig.invalidAddress', { address: String(asked) }));
-    if (parsed.domain !== config.mailDomain) return refuse(404, t('autoconfig.foreignDomain', { domain: parsed.domain, mailDomain: config.mailDomain }));
+    if (parsed.domain !== config.mailDomain)
+      return refuse(404, t('autoconfig.foreignDomain', { domain: parsed.domain, mailDomain: config.mailDomain }));
     const mailbox = await mailboxes.find(parsed.address);
     const servers = advertisedServers(config, endpointsFor(config, mailbox?.type), parsed.address);
     return answer(servers, mailbox ? { address: mailbox.address, type: mailbox.type } : null);

@@ -21,7 +21,12 @@ const RETRY_MS = 60_000;
 
 export function pscOAuth2(config: Config, log: Logger): () => Promise<OAuth2Block | undefined> {
   const { issuer, discoveryUrl } = issuers(config).psc;
-  const block = (authURL: string, tokenURL: string): OAuth2Block => ({ issuer: new URL(authURL).hostname, scope: PSC_SCOPE, authURL, tokenURL });
+  const block = (authURL: string, tokenURL: string): OAuth2Block => ({
+    issuer: new URL(authURL).hostname,
+    scope: PSC_SCOPE,
+    authURL,
+    tokenURL,
+  });
   if (config.psc.mode === 'simulated') {
     const simulated = block(`${issuer}${KEYCLOAK_ROUTES.authorization}`, `${issuer}${KEYCLOAK_ROUTES.token}`);
     return async () => simulated;
@@ -32,7 +37,12 @@ export function pscOAuth2(config: Config, log: Logger): () => Promise<OAuth2Bloc
     try {
       const response = await fetch(discoveryUrl, { signal: AbortSignal.timeout(5000) });
       const document = (await response.json()) as { authorization_endpoint?: unknown; token_endpoint?: unknown };
-      if (!response.ok || typeof document.authorization_endpoint !== 'string' || typeof document.token_endpoint !== 'string') throw new Error(`HTTP ${response.status}, no authorization_endpoint/token_endpoint`);
+      if (
+        !response.ok ||
+        typeof document.authorization_endpoint !== 'string' ||
+        typeof document.token_endpoint !== 'string'
+      )
+        throw new Error(`HTTP ${response.status}, no authorization_endpoint/token_endpoint`);
       kept = { value: block(document.authorization_endpoint, document.token_endpoint), until: Date.now() + KEEP_MS };
     } catch (error) {
       // The file goes out without the block rather than not at all.

@@ -26,7 +26,7 @@ export function clientConfigXml(config: ClientConfig): string {
     ...(config.oAuth2 ? oAuth2Lines(config.oAuth2) : []),
     '</clientConfig>',
   ];
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }
 
 function serverLines(server: AdvertisedServer): string[] {

@@ -79,18 +79,49 @@ export class Zones {
     for (const { service, port } of SERVICES) {
       MAIL_DOMAIN_ENDPOINTS.forEach((id, rank) => {
         const e = config.endpoints.find((candidate) => candidate.id === id)!;
-        this.add({ name: `_${service}._tcp.${mail}`, type: 'SRV', ttl: TTL, priority: 10 * rank, weight: 1, port: port(e), target: e.host, endpoint: id, service });
+        this.add({
+          name: `_${service}._tcp.${mail}`,
+          type: 'SRV',
+          ttl: TTL,
+          priority: 10 * rank,
+          weight: 1,
+          port: port(e),
+          target: e.host,
+          endpoint: id,
+          service,
+        });
       });
     }
     // The domain's mail goes to its first endpoint (RFC 5321 §5.1); clients also look the MX up to find the provider.
     const exchange = config.endpoints.find((e) => e.id === MAIL_DOMAIN_ENDPOINTS[0])!;
     this.add({ name: mail, type: 'MX', ttl: TTL, priority: 10, exchange: exchange.host, endpoint: exchange.id });
-    for (const service of NOT_OFFERED) this.add({ name: `_${service}._tcp.${mail}`, type: 'SRV', ttl: TTL, priority: 0, weight: 0, port: 0, target: '.', service });
+    for (const service of NOT_OFFERED)
+      this.add({
+        name: `_${service}._tcp.${mail}`,
+        type: 'SRV',
+        ttl: TTL,
+        priority: 0,
+        weight: 0,
+        port: 0,
+        target: '.',
+        service,
+      });
 
     const outside = [...this.records.keys()].filter((name) => !within(name, mail));
     this.apexes = [mail, ...outside].sort((a, b) => b.length - a.length);
     for (const apex of this.apexes) {
-      this.add({ name: apex, type: 'SOA', ttl: TTL, primary: nameServer, admin: `hostmaster.${mail}`, serial, refresh: 3600, retry: 600, expiration: 86400, minimum: TTL });
+      this.add({
+        name: apex,
+        type: 'SOA',
+        ttl: TTL,
+        primary: nameServer,
+        admin: `hostmaster.${mail}`,
+        serial,
+        refresh: 3600,
+        retry: 600,
+        expiration: 86400,
+        minimum: TTL,
+      });
       this.add({ name: apex, type: 'NS', ttl: TTL, ns: nameServer, role: 'ns' });
     }
   }
@@ -123,7 +154,8 @@ export class Zones {
     const name = record.name.toLowerCase();
     const list = this.records.get(name) ?? [];
     // Endpoints may share a host name: one record per distinct content.
-    const content = (r: ZoneRecord) => JSON.stringify([r.type, r.address, r.ns, r.target, r.exchange, r.port, r.priority]);
+    const content = (r: ZoneRecord) =>
+      JSON.stringify([r.type, r.address, r.ns, r.target, r.exchange, r.port, r.priority]);
     if (!list.some((r) => content(r) === content(record))) list.push({ ...record, name });
     this.records.set(name, list);
   }

@@ -23,7 +23,12 @@ export type BusMessage =
       sessionId: string | null;
     }
   /** A mailbox or one of its folders changed (mail/mailbox/events.ts). */
-  | { type: 'mailbox'; change: { type: 'appended' | 'flags' | 'expunged'; mailboxId: number; folderId: number } | { type: 'folders'; mailboxId: number } }
+  | {
+      type: 'mailbox';
+      change:
+        | { type: 'appended' | 'flags' | 'expunged'; mailboxId: number; folderId: number }
+        | { type: 'folders'; mailboxId: number };
+    }
   /** An execution wrote log line `seq`, or ended (runner/runner.ts). */
   | { type: 'execution'; executionId: number; seq?: number; finished?: boolean }
   /** Stop this execution, wherever it runs. */
@@ -49,10 +54,33 @@ export interface Bus {
    * purges): one process at a time does, whatever the number of workers and instances.
    */
   leader(): boolean;
+  /** Which process runs which execution, where the transport can tell (PostgreSQL); absent otherwise. */
+  readonly claims?: ExecutionClaims;
   close(): Promise<void>;
 }
 
-const TYPES = new Set<string>(['observation', 'mailbox', 'execution', 'execution.cancel', 'close.arm', 'close.cancel', 'close.fired', 'pki.changed']);
+/**
+ * Running executions held by live processes, so that a process can tell an execution another one runs from
+ * one a dead process left running (runner.ts). A claim dies with the process that holds it.
+ */
+export interface ExecutionClaims {
+  /** This process runs the execution (until release()). */
+  claim(executionId: number): void;
+  release(executionId: number): void;
+  /** Whether another live process holds a claim on the execution (false if nobody does, or this process does). */
+  heldElsewhere(executionId: number): Promise<boolean>;
+}
+
+const TYPES = new Set<string>([
+  'observation',
+  'mailbox',
+  'execution',
+  'execution.cancel',
+  'close.arm',
+  'close.cancel',
+  'close.fired',
+  'pki.changed',
+]);
 
 /** Listeners and batching shared by the transports: what is published in one turn of the event loop leaves together. */
 export abstract class BusNode implements Bus {
@@ -93,7 +121,8 @@ export abstract class BusNode implements Bus {
   protected deliver(batch: unknown): void {
     if (!Array.isArray(batch)) return;
     for (const message of batch) {
-      if (typeof message !== 'object' || message === null || !TYPES.has((message as { type?: unknown }).type as string)) continue;
+      if (typeof message !== 'object' || message === null || !TYPES.has((message as { type?: unknown }).type as string))
+        continue;
       for (const listener of this.listeners.get((message as BusMessage).type) ?? []) {
         try {
           listener(message as BusMessage);

@@ -9,7 +9,9 @@ import { sessionOwners } from './facts.ts';
 import type { Job, JobAccount } from './verdicts/types.ts';
 
 export function accountMailboxes(account: JobAccount): string[] {
-  return [account.personalMailbox, account.applicativeMailbox].filter((m): m is string => m !== null).map((m) => m.toLowerCase());
+  return [account.personalMailbox, account.applicativeMailbox]
+    .filter((m): m is string => m !== null)
+    .map((m) => m.toLowerCase());
 }
 
 /**
@@ -17,7 +19,12 @@ export function accountMailboxes(account: JobAccount): string[] {
  * every fact a session records after authentication carries the mailbox (mail/session.ts), so a session that
  * authenticated before the window still shows whose it is inside it.
  */
-export function attributable(job: Job, account: JobAccount, ip: string | null, observations: Observation[]): Observation[] {
+export function attributable(
+  job: Job,
+  account: JobAccount,
+  ip: string | null,
+  observations: Observation[],
+): Observation[] {
   const mine = new Set(accountMailboxes(account));
   // Its kind says where the job listens (kinds/: autoconfiguration may advertise either mail-domain endpoint).
   const endpoints = new Set<string>(job.listensOn);
@@ -26,7 +33,8 @@ export function attributable(job: Job, account: JobAccount, ip: string | null, o
   // address. Without an Adresse IP it counts only from an address where one of the account's mailboxes did
   // authenticate in the window — else a stranger could make another vendor's job KO (explain.ts mentions it).
   const proven = new Set<string>();
-  for (const o of observations) if (o.sessionId && o.clientIp && mine.has(owners.get(o.sessionId)?.authenticated ?? '')) proven.add(o.clientIp);
+  for (const o of observations)
+    if (o.sessionId && o.clientIp && mine.has(owners.get(o.sessionId)?.authenticated ?? '')) proven.add(o.clientIp);
 
   return observations.filter((o) => {
     if (o.sessionId && (o.protocol === 'smtp' || o.protocol === 'imap')) {
@@ -34,7 +42,9 @@ export function attributable(job: Job, account: JobAccount, ip: string | null, o
       const owner = owners.get(o.sessionId)!;
       if (owner.authenticated !== null && !mine.has(owner.authenticated)) return false;
       if (ip !== null) return o.clientIp === ip;
-      return owner.authenticated !== null || (proven.has(o.clientIp ?? '') && [...owner.claimed].some((m) => mine.has(m)));
+      return (
+        owner.authenticated !== null || (proven.has(o.clientIp ?? '') && [...owner.claimed].some((m) => mine.has(m)))
+      );
     }
     // Autoconfiguration lookups and CRL/OCSP fetches can only be told apart by the client's address.
     return ip !== null && o.clientIp === ip && (o.kind.startsWith('autoconfig.') || o.kind.startsWith('pki.'));

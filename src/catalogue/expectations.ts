@@ -28,12 +28,30 @@ export function expectations(job: UnitJob, context: ExpectationContext): Expecta
   const proto = job.protocol.toUpperCase();
   const port = job.protocol === 'imap' ? endpoint.imapPort : endpoint.smtpPort;
   const personal = job.bal === 'PSC';
-  const mailbox = (account && jobMailbox(job, account)) ?? t(personal ? 'attendus.mailboxPlaceholderPsc' : 'attendus.mailboxPlaceholderAuthCli', { domain: config.mailDomain });
+  const mailbox =
+    (account && jobMailbox(job, account)) ??
+    t(personal ? 'attendus.mailboxPlaceholderPsc' : 'attendus.mailboxPlaceholderAuthCli', {
+      domain: config.mailDomain,
+    });
   const kindOfBal = t(personal ? 'attendus.balPersonal' : 'attendus.balApplicative');
-  const p: AttendusParams = { mailbox, bal: kindOfBal, proto, host: endpoint.host, port, patient: account?.patientAddress ?? t('attendus.patientPlaceholder', { domain: config.patientDomain }), idnat: (personal ? account?.idnatPsc : account?.idnatAuthCli) ?? '…', autoconfig: config.autoconfig.url, seconds: config.runner.reopenImapDelaySeconds };
+  const p: AttendusParams = {
+    mailbox,
+    bal: kindOfBal,
+    proto,
+    host: endpoint.host,
+    port,
+    patient: account?.patientAddress ?? t('attendus.patientPlaceholder', { domain: config.patientDomain }),
+    idnat: (personal ? account?.idnatPsc : account?.idnatAuthCli) ?? '…',
+    autoconfig: config.autoconfig.url,
+    seconds: config.runner.reopenImapDelaySeconds,
+  };
   const kind = kindOf(job).instructions;
 
-  const prerequisites = [...(personal ? [t('attendus.pscIdentity')] : [t('attendus.orgCertificate', p)]), t('attendus.mailboxName', p), ...(kind.prerequisites?.(job, p) ?? [])];
+  const prerequisites = [
+    ...(personal ? [t('attendus.pscIdentity')] : [t('attendus.orgCertificate', p)]),
+    t('attendus.mailboxName', p),
+    ...(kind.prerequisites?.(job, p) ?? []),
+  ];
   const lps = [t('attendus.configureBal', p), ...kind.preparation(job, p)];
   const instruction = kind.instruction(job, p);
   const test = [t('attendus.launch'), ...(kind.steps?.(job, p) ?? []), instruction];

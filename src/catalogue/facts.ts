@@ -36,7 +36,22 @@ export interface SessionFacts {
 }
 
 /** Commands that carry credentials or mail and must therefore come after STARTTLS (CONF.05/06). */
-export const NEEDS_TLS = new Set(['AUTH', 'AUTHENTICATE', 'LOGIN', 'MAIL', 'RCPT', 'DATA', 'BDAT', 'SELECT', 'EXAMINE', 'FETCH', 'APPEND', 'LIST', 'LSUB', 'STATUS']);
+export const NEEDS_TLS = new Set([
+  'AUTH',
+  'AUTHENTICATE',
+  'LOGIN',
+  'MAIL',
+  'RCPT',
+  'DATA',
+  'BDAT',
+  'SELECT',
+  'EXAMINE',
+  'FETCH',
+  'APPEND',
+  'LIST',
+  'LSUB',
+  'STATUS',
+]);
 /** Commands that send credentials. */
 export const CREDENTIAL_COMMANDS = new Set(['AUTH', 'AUTHENTICATE', 'LOGIN']);
 
@@ -132,7 +147,9 @@ export function activeSessions(observations: Observation[]): SessionFacts[] {
 
 /** SELECT or EXAMINE of INBOX, answered or not. */
 export function inboxSelects(session: SessionFacts): MailCommand[] {
-  return session.commands.filter((c) => (c.name === 'SELECT' || c.name === 'EXAMINE') && c.folder?.toUpperCase() === 'INBOX');
+  return session.commands.filter(
+    (c) => (c.name === 'SELECT' || c.name === 'EXAMINE') && c.folder?.toUpperCase() === 'INBOX',
+  );
 }
 
 /**
@@ -141,7 +158,8 @@ export function inboxSelects(session: SessionFacts): MailCommand[] {
  */
 export function claimedMailbox(o: Observation): string | null {
   if (o.kind === 'auth') return o.data.user ? o.data.user.toLowerCase() : null;
-  if (o.kind === 'command' && (o.data.verb ?? '').toUpperCase() === 'MAIL') return /^FROM:\s*<([^<>\s]+)>/i.exec(o.data.args)?.[1]?.toLowerCase() ?? null;
+  if (o.kind === 'command' && (o.data.verb ?? '').toUpperCase() === 'MAIL')
+    return /^FROM:\s*<([^<>\s]+)>/i.exec(o.data.args)?.[1]?.toLowerCase() ?? null;
   return null;
 }
 

@@ -35,7 +35,13 @@ export interface Folder {
 }
 
 /** The manual's order of the five global jobs in a campaign (§3.4). */
-export const CAMPAIGN_ORDER: readonly FolderId[] = ['MSS-LPS-SEGUR-1', 'MSS-LPS-SEGUR-APP', 'MSS-LPS-SEGUR-GEN-APP', 'MSS-LPS-SEGUR-GEN-PER-ORG', 'MSS-LPS-SEGUR-PER-ORG-1'];
+export const CAMPAIGN_ORDER: readonly FolderId[] = [
+  'MSS-LPS-SEGUR-1',
+  'MSS-LPS-SEGUR-APP',
+  'MSS-LPS-SEGUR-GEN-APP',
+  'MSS-LPS-SEGUR-GEN-PER-ORG',
+  'MSS-LPS-SEGUR-PER-ORG-1',
+];
 
 const FOLDER_DESCRIPTIONS: Record<FolderId, string> = {
   'MSS-LPS-SEGUR-1': 'Les tests de certificats erronés',
@@ -118,18 +124,27 @@ const JOBS_BY_FOLDER: Record<FolderId, Omit<UnitJob, 'folder'>[]> = {
     unit('psc-auth-imap', 'MIE PSC : Authentification IMAP (MSS-CONF.07)', 'auth-psc', 'psc'),
     unit('psc-auth-smtp', 'MIE PSC : Authentification SMTP (MSS-CONF.07)', 'auth-psc', 'psc'),
   ],
-  'MSS-LPS-SEGUR-PER-ORG-2': [
-    unit('psc-reopen-imap', 'MIE PSC : Réouv Session IMAP (MSS-CONF.11)', 'reopen', 'psc'),
-  ],
-  'MSS-LPS-SEGUR-PER-ORG-3': [
-    unit('psc-reopen-smtp', 'MIE PSC : Réouv Session SMTP (MSS-CONF.11)', 'reopen', 'psc'),
-  ],
+  'MSS-LPS-SEGUR-PER-ORG-2': [unit('psc-reopen-imap', 'MIE PSC : Réouv Session IMAP (MSS-CONF.11)', 'reopen', 'psc')],
+  'MSS-LPS-SEGUR-PER-ORG-3': [unit('psc-reopen-smtp', 'MIE PSC : Réouv Session SMTP (MSS-CONF.11)', 'reopen', 'psc')],
 };
 
 /** Folders in the order the manual lists them in the Jobs tab (§3.4). */
 export const FOLDERS: readonly Folder[] = (
-  ['MSS-LPS-SEGUR-APP', 'MSS-LPS-SEGUR-PER-ORG-1', 'MSS-LPS-SEGUR-GEN-APP', 'MSS-LPS-SEGUR-GEN-PER-ORG', 'MSS-LPS-SEGUR-PER-ORG-2', 'MSS-LPS-SEGUR-PER-ORG-3', 'MSS-LPS-SEGUR-1'] as const
-).map((id) => ({ id, description: FOLDER_DESCRIPTIONS[id], global: GLOBAL.has(id), jobs: JOBS_BY_FOLDER[id].map((job) => ({ ...job, folder: id })) }));
+  [
+    'MSS-LPS-SEGUR-APP',
+    'MSS-LPS-SEGUR-PER-ORG-1',
+    'MSS-LPS-SEGUR-GEN-APP',
+    'MSS-LPS-SEGUR-GEN-PER-ORG',
+    'MSS-LPS-SEGUR-PER-ORG-2',
+    'MSS-LPS-SEGUR-PER-ORG-3',
+    'MSS-LPS-SEGUR-1',
+  ] as const
+).map((id) => ({
+  id,
+  description: FOLDER_DESCRIPTIONS[id],
+  global: GLOBAL.has(id),
+  jobs: JOBS_BY_FOLDER[id].map((job) => ({ ...job, folder: id })),
+}));
 
 export const UNIT_JOBS: readonly UnitJob[] = FOLDERS.flatMap((f) => f.jobs);
 
@@ -145,9 +160,13 @@ export function findFolder(id: string): Folder | undefined {
 }
 
 /** Title of what an execution runs: the unit job's, the global job's (« Job global <id> »), the campaign's or a selection's. */
-export function targetTitle(target: { targetType: 'job' | 'folder' | 'campaign' | 'selection'; targetId: string }): string {
+export function targetTitle(target: {
+  targetType: 'job' | 'folder' | 'campaign' | 'selection';
+  targetId: string;
+}): string {
   if (target.targetType === 'job') return findJob(target.targetId)?.title ?? target.targetId;
-  if (target.targetType === 'folder') return findFolder(target.targetId) ? t('execution.folderTitle', { folder: target.targetId }) : target.targetId;
+  if (target.targetType === 'folder')
+    return findFolder(target.targetId) ? t('execution.folderTitle', { folder: target.targetId }) : target.targetId;
   if (target.targetType === 'selection') return t('execution.selectionTitle');
   return t('execution.campaignTitle');
 }

@@ -2,7 +2,13 @@
 // written to the store (a running platform sees them at once). Provisioning runs in this process: at once in
 // immediate mode, or with `provision` (the nightly batch, now). An account shown (show, create, modify,
 // renew-password) comes with its mailboxes' test passwords: the operator on this machine reads the database anyway.
-import { Accounts, type AccountResult, type MailboxPasswords, type MailboxRole, type ProductAccount } from '../accounts/accounts.ts';
+import {
+  Accounts,
+  type AccountResult,
+  type MailboxPasswords,
+  type MailboxRole,
+  type ProductAccount,
+} from '../accounts/accounts.ts';
 import { PlatformDirectory } from '../accounts/directory.ts';
 import type { Config } from '../config/config.ts';
 import { t } from '../i18n/messages.ts';
@@ -27,7 +33,8 @@ const FLAGS: Record<string, string> = { nil: '--nil', idnatPsc: '--idnat-psc', i
 
 export async function account(ctx: CommandContext): Promise<number> {
   const [action, ...rest] = ctx.args;
-  if (!['create', 'list', 'show', 'modify', 'provision', 'renew-password'].includes(action ?? '')) throw new UsageError(t('cli.unknownCommand', { command: `account ${action ?? ''}`.trim() }));
+  if (!['create', 'list', 'show', 'modify', 'provision', 'renew-password'].includes(action ?? ''))
+    throw new UsageError(t('cli.unknownCommand', { command: `account ${action ?? ''}`.trim() }));
   const { values, positionals } = parse(rest, OPTIONS);
   const config = configFrom(values);
   const store = await openStore(config);
@@ -45,14 +52,25 @@ export async function account(ctx: CommandContext): Promise<number> {
         ctx.err(`--org : ${t('isc.problem.organisation_unknown')}`);
         return 2;
       }
-      const result = await accounts.create({ nil: values.nil ?? '', idnatPsc: values['idnat-psc'], idnatAuthCli: values['idnat-auth-cli'] }, { organisationId: organisation.id, by: 'cli' });
+      const result = await accounts.create(
+        { nil: values.nil ?? '', idnatPsc: values['idnat-psc'], idnatAuthCli: values['idnat-auth-cli'] },
+        { organisationId: organisation.id, by: 'cli' },
+      );
       return await answer(ctx, result, print);
     }
     if (action === 'list') {
       const organisation = values.org ? await new PlatformDirectory(store.db).organisation(values.org) : undefined;
-      const list = values.org ? (organisation ? await accounts.list({ organisationId: organisation.id }) : []) : await accounts.list();
+      const list = values.org
+        ? organisation
+          ? await accounts.list({ organisationId: organisation.id })
+          : []
+        : await accounts.list();
       if (values.json) ctx.out(JSON.stringify(list, null, 2));
-      else for (const a of list) ctx.out(`${a.id}  ${a.nil}  ${a.statusLabel}  ${a.organisation.raisonSociale}  ${[a.mailboxes.personal, a.mailboxes.applicative].filter(Boolean).join(' ')}`);
+      else
+        for (const a of list)
+          ctx.out(
+            `${a.id}  ${a.nil}  ${a.statusLabel}  ${a.organisation.raisonSociale}  ${[a.mailboxes.personal, a.mailboxes.applicative].filter(Boolean).join(' ')}`,
+          );
       return 0;
     }
     if (action === 'provision') {
@@ -67,7 +85,9 @@ export async function account(ctx: CommandContext): Promise<number> {
 
     const key = positionals[0];
     if (!key) throw new UsageError(t('cli.missingArgument', { name: 'ID|NIL' }));
-    const found = /^\d+$/.test(key) ? ((await accounts.get(Number(key))) ?? (await accounts.byNil(key))) : await accounts.byNil(key);
+    const found = /^\d+$/.test(key)
+      ? ((await accounts.get(Number(key))) ?? (await accounts.byNil(key)))
+      : await accounts.byNil(key);
     if (!found) {
       ctx.err(t('cli.accountNotFound', { key }));
       return 1;
@@ -90,7 +110,11 @@ export async function account(ctx: CommandContext): Promise<number> {
     const base = found.pending ?? found;
     const result = await accounts.modify(
       found.id,
-      { nil: values.nil ?? base.nil, idnatPsc: values['idnat-psc'] ?? base.idnatPsc ?? undefined, idnatAuthCli: values['idnat-auth-cli'] ?? base.idnatAuthCli ?? undefined },
+      {
+        nil: values.nil ?? base.nil,
+        idnatPsc: values['idnat-psc'] ?? base.idnatPsc ?? undefined,
+        idnatAuthCli: values['idnat-auth-cli'] ?? base.idnatAuthCli ?? undefined,
+      },
       'cli',
     );
     return await answer(ctx, result!, print);
@@ -107,7 +131,11 @@ function openAccounts(config: Config, db: ConstructorParameters<typeof PlatformD
   return new Accounts({ config, db, mailboxes, certificates: () => (pki ??= TestPki.open(config, log)), log });
 }
 
-async function answer(ctx: CommandContext, result: AccountResult, print: (a: ProductAccount) => Promise<void>): Promise<number> {
+async function answer(
+  ctx: CommandContext,
+  result: AccountResult,
+  print: (a: ProductAccount) => Promise<void>,
+): Promise<number> {
   if (result.ok) {
     await print(result.account);
     return 0;
@@ -119,7 +147,10 @@ async function answer(ctx: CommandContext, result: AccountResult, print: (a: Pro
 function describe(a: ProductAccount & { passwords: MailboxPasswords }): string {
   const lines = [
     t('cli.account.heading', { id: a.id, nil: a.nil, status: a.statusLabel }),
-    t('cli.account.organisation', { name: a.organisation.raisonSociale, immatriculation: a.organisation.immatriculation }),
+    t('cli.account.organisation', {
+      name: a.organisation.raisonSociale,
+      immatriculation: a.organisation.immatriculation,
+    }),
     t('cli.account.idnatPsc', { idnat: a.idnatPsc ?? '—', mailbox: a.mailboxes.personal ?? '—' }),
     t('cli.account.idnatAuthCli', { idnat: a.idnatAuthCli ?? '—', mailbox: a.mailboxes.applicative ?? '—' }),
     t('cli.account.patient', { address: a.patientAddress }),
@@ -130,8 +161,23 @@ function describe(a: ProductAccount & { passwords: MailboxPasswords }): string {
     const password = a.passwords[role];
     if (address && password) lines.push(t('cli.account.password', { address, password }));
   }
-  if (a.certificate) lines.push(t('cli.account.certificate', { p12: a.certificate.files.pkcs12, password: a.certificate.pkcs12Password, chain: a.certificate.files.chain, key: a.certificate.files.key }));
-  if (a.pending) lines.push(t('cli.account.pending', { nil: a.pending.nil, psc: a.pending.idnatPsc ?? '—', authCli: a.pending.idnatAuthCli ?? '—' }));
+  if (a.certificate)
+    lines.push(
+      t('cli.account.certificate', {
+        p12: a.certificate.files.pkcs12,
+        password: a.certificate.pkcs12Password,
+        chain: a.certificate.files.chain,
+        key: a.certificate.files.key,
+      }),
+    );
+  if (a.pending)
+    lines.push(
+      t('cli.account.pending', {
+        nil: a.pending.nil,
+        psc: a.pending.idnatPsc ?? '—',
+        authCli: a.pending.idnatAuthCli ?? '—',
+      }),
+    );
   for (const m of a.formerMailboxes) lines.push(t('cli.account.former', { address: m.address }));
   return lines.join('\n');
 }

@@ -29,8 +29,12 @@ export class ApiClient {
   ) {}
 
   /** The token from --token, else the local admin token the running platform wrote in its data folder. */
-  static async forConfig(config: Config, options: { url?: string | undefined; token?: string | undefined }): Promise<ApiClient> {
-    const token = options.token ?? (await readFile(path.join(config.dataDir, ADMIN_TOKEN_FILE), 'utf8').catch(() => '')).trim();
+  static async forConfig(
+    config: Config,
+    options: { url?: string | undefined; token?: string | undefined },
+  ): Promise<ApiClient> {
+    const token =
+      options.token ?? (await readFile(path.join(config.dataDir, ADMIN_TOKEN_FILE), 'utf8').catch(() => '')).trim();
     if (!token) throw new Error(t('cli.noApiToken', { file: path.join(config.dataDir, ADMIN_TOKEN_FILE) }));
     return new ApiClient((options.url ?? config.publicUrl).replace(/\/+$/, ''), token);
   }
@@ -40,7 +44,10 @@ export class ApiClient {
     try {
       response = await fetch(`${this.baseUrl}/api/v1${route}`, {
         method,
-        headers: { authorization: `Bearer ${this.token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        headers: {
+          authorization: `Bearer ${this.token}`,
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       });
     } catch (error) {
@@ -57,20 +64,27 @@ export class ApiClient {
     try {
       response = await fetch(`${this.baseUrl}/api/v1${route}`, {
         method,
-        headers: { authorization: `Bearer ${this.token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        headers: {
+          authorization: `Bearer ${this.token}`,
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       });
     } catch (error) {
       throw new Error(t('cli.platformUnreachable', { url: this.baseUrl, message: (error as Error).message }));
     }
-    if (!response.ok) throw new ApiRequestError(response.status, (await response.json().catch(() => ({}))) as ApiRequestError['body']);
+    if (!response.ok)
+      throw new ApiRequestError(response.status, (await response.json().catch(() => ({}))) as ApiRequestError['body']);
     return { bytes: Buffer.from(await response.arrayBuffer()), headers: response.headers };
   }
 
   /** Yields the events of a text/event-stream route until the server closes it. */
   async *events(route: string): AsyncGenerator<ServerEvent> {
-    const response = await fetch(`${this.baseUrl}/api/v1${route}`, { headers: { authorization: `Bearer ${this.token}`, accept: 'text/event-stream' } });
-    if (!response.ok || !response.body) throw new ApiRequestError(response.status, (await response.json().catch(() => ({}))) as ApiRequestError['body']);
+    const response = await fetch(`${this.baseUrl}/api/v1${route}`, {
+      headers: { authorization: `Bearer ${this.token}`, accept: 'text/event-stream' },
+    });
+    if (!response.ok || !response.body)
+      throw new ApiRequestError(response.status, (await response.json().catch(() => ({}))) as ApiRequestError['body']);
     const decoder = new TextDecoder();
     let buffer = '';
     for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {

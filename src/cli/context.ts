@@ -20,7 +20,11 @@ export const COMMON_OPTIONS = {
   config: { type: 'string' },
 } as const satisfies NonNullable<ParseArgsConfig['options']>;
 
-export function parse<O extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: O, allowPositionals = true) {
+export function parse<O extends NonNullable<ParseArgsConfig['options']>>(
+  args: string[],
+  options: O,
+  allowPositionals = true,
+) {
   try {
     return parseArgs({ args, options: { ...COMMON_OPTIONS, ...options }, allowPositionals, strict: true });
   } catch (error) {
@@ -28,8 +32,12 @@ export function parse<O extends NonNullable<ParseArgsConfig['options']>>(args: s
   }
 }
 
-export function configFrom(values: { data?: string | undefined; config?: string | undefined }): Config {
-  const config = loadConfig({ file: values.config, overrides: { dataDir: values.data } });
+/** `overrides`: the command's own setting flags (`start --workers`), by setting path. */
+export function configFrom(
+  values: { data?: string | undefined; config?: string | undefined },
+  overrides: Record<string, unknown> = {},
+): Config {
+  const config = loadConfig({ file: values.config, overrides: { ...overrides, dataDir: values.data } });
   // The command's output gives times in the platform's zone, as its pages do.
   setTimeZone(config.timeZone);
   return config;

@@ -7,7 +7,13 @@ import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { sha256 } from '../dossier/archive.ts';
-import { dossierLimits, fileStatusText, signatureSentence, verifyDossier, type DossierVerification } from '../dossier/verify.ts';
+import {
+  dossierLimits,
+  fileStatusText,
+  signatureSentence,
+  verifyDossier,
+  type DossierVerification,
+} from '../dossier/verify.ts';
 import { t } from '../i18n/messages.ts';
 import { dateTime } from '../i18n/time.ts';
 import { certificatesFromPem } from '../pki/cms.ts';
@@ -24,11 +30,22 @@ export async function dossier(ctx: CommandContext): Promise<number> {
 }
 
 async function create(ctx: CommandContext, args: string[]): Promise<number> {
-  const { values } = parse(args, { account: { type: 'string' }, out: { type: 'string' }, executions: { type: 'string' }, url: { type: 'string' }, token: { type: 'string' } }, false);
+  const { values } = parse(
+    args,
+    {
+      account: { type: 'string' },
+      out: { type: 'string' },
+      executions: { type: 'string' },
+      url: { type: 'string' },
+      token: { type: 'string' },
+    },
+    false,
+  );
   if (!values.account) throw new UsageError(t('cli.missingArgument', { name: '--account NIL' }));
   if (!values.out) throw new UsageError(t('cli.missingArgument', { name: '--out FILE' }));
   const words = values.executions?.split(/[\s,;]+/).filter(Boolean);
-  if (words?.some((w) => !/^[1-9]\d{0,9}$/.test(w))) throw new UsageError(t('cli.dossierBadExecutions', { value: values.executions ?? '' }));
+  if (words?.some((w) => !/^[1-9]\d{0,9}$/.test(w)))
+    throw new UsageError(t('cli.dossierBadExecutions', { value: values.executions ?? '' }));
   const api = await ApiClient.forConfig(configFrom(values), { url: values.url, token: values.token });
   const { accounts } = await api.request<{ accounts: { id: number; nil: string }[] }>('GET', '/accounts');
   const account = accounts.find((a) => a.nil === values.account);
@@ -38,7 +55,11 @@ async function create(ctx: CommandContext, args: string[]): Promise<number> {
   }
   let answer: { bytes: Buffer; headers: Headers };
   try {
-    answer = await api.download('POST', `/accounts/${account.id}/dossier`, words ? { executions: words.map(Number) } : {});
+    answer = await api.download(
+      'POST',
+      `/accounts/${account.id}/dossier`,
+      words ? { executions: words.map(Number) } : {},
+    );
   } catch (error) {
     if (!(error instanceof ApiRequestError) || error.status >= 500) throw error;
     ctx.err(error.message);
@@ -47,7 +68,14 @@ async function create(ctx: CommandContext, args: string[]): Promise<number> {
   }
   const out = path.resolve(values.out);
   await writeFile(out, answer.bytes);
-  ctx.out(t('cli.dossierCreated', { file: out, reference: answer.headers.get('x-motco-dossier') ?? '?', bytes: answer.bytes.length, sha256: sha256(answer.bytes) }));
+  ctx.out(
+    t('cli.dossierCreated', {
+      file: out,
+      reference: answer.headers.get('x-motco-dossier') ?? '?',
+      bytes: answer.bytes.length,
+      sha256: sha256(answer.bytes),
+    }),
+  );
   return 0;
 }
 
@@ -78,19 +106,55 @@ async function verify(ctx: CommandContext, args: string[]): Promise<number> {
 function printReport(ctx: CommandContext, report: DossierVerification, rootFile: string): void {
   const { manifest, signature } = report;
   if (report.problem) ctx.err(`✘ ${report.problem}`);
-  if (manifest) ctx.out(t('cli.dossierHeader', { reference: manifest.reference, platform: `${manifest.platform.name} ${manifest.platform.version}`, url: manifest.platform.publicUrl, at: dateTime(Date.parse(manifest.generatedAt)) }));
+  if (manifest)
+    ctx.out(
+      t('cli.dossierHeader', {
+        reference: manifest.reference,
+        platform: `${manifest.platform.name} ${manifest.platform.version}`,
+        url: manifest.platform.publicUrl,
+        at: dateTime(Date.parse(manifest.generatedAt)),
+      }),
+    );
   ctx.out(`${signature?.status === 'valid' ? '✔' : '✘'} ${signatureSentence(signature)}`);
-  if (signature?.signer) ctx.out(t('cli.dossierSigner', { subject: signature.signer.subject, serial: signature.signer.serialNumber, at: signature.signingTime ? dateTime(signature.signingTime.getTime()) : '?' }));
-  if (signature?.root) ctx.out(t('cli.dossierRoot', { subject: signature.root.subject, fingerprint: signature.root.fingerprint, file: rootFile }));
+  if (signature?.signer)
+    ctx.out(
+      t('cli.dossierSigner', {
+        subject: signature.signer.subject,
+        serial: signature.signer.serialNumber,
+        at: signature.signingTime ? dateTime(signature.signingTime.getTime()) : '?',
+      }),
+    );
+  if (signature?.root)
+    ctx.out(
+      t('cli.dossierRoot', {
+        subject: signature.root.subject,
+        fingerprint: signature.root.fingerprint,
+        file: rootFile,
+      }),
+    );
   const bad = report.files.filter((f) => f.status !== 'ok');
   ctx.out(t('cli.dossierFiles', { count: report.files.length, bad: bad.length }));
   for (const f of bad) ctx.err(`  ✘ ${f.path}\u00a0: ${fileStatusText(f.status)}`);
   if (manifest) {
-    ctx.out(t('cli.dossierAccount', { nil: manifest.account.nil, organisation: manifest.account.organisation.raisonSociale }));
+    ctx.out(
+      t('cli.dossierAccount', { nil: manifest.account.nil, organisation: manifest.account.organisation.raisonSociale }),
+    );
     const state = new Map(report.files.map((f) => [f.path, f.status]));
-    const rows = manifest.executions.map((e) => [`#${e.id}`, e.targetId, t(`verdict.${e.verdict}`), dateTime(Date.parse(e.startedAt)), e.files.every((f) => state.get(f.path) === 'ok') ? t('dossier.review.intact') : t('dossier.review.altered'), e.title]);
+    const rows = manifest.executions.map((e) => [
+      `#${e.id}`,
+      e.targetId,
+      t(`verdict.${e.verdict}`),
+      dateTime(Date.parse(e.startedAt)),
+      e.files.every((f) => state.get(f.path) === 'ok') ? t('dossier.review.intact') : t('dossier.review.altered'),
+      e.title,
+    ]);
     const widths = rows.reduce((w, r) => r.map((c, i) => Math.max(w[i] ?? 0, c.length)), [] as number[]);
-    ctx.out(t('cli.dossierVerdicts', { count: manifest.executions.length, ok: manifest.executions.filter((e) => e.verdict === 'OK').length }));
+    ctx.out(
+      t('cli.dossierVerdicts', {
+        count: manifest.executions.length,
+        ok: manifest.executions.filter((e) => e.verdict === 'OK').length,
+      }),
+    );
     for (const r of rows) ctx.out(`  ${r.map((c, i) => (i < r.length - 1 ? c.padEnd(widths[i]!) : c)).join('  ')}`);
   }
   ctx.out(t(report.ok ? 'cli.dossierValid' : 'cli.dossierInvalid'));

@@ -41,8 +41,15 @@ const FLAGS: Record<string, string> = {
 export async function isc(ctx: CommandContext): Promise<number> {
   const [subcommand, action, ...rest] = ctx.args;
   const known = (subcommand === 'org' || subcommand === 'user') && (action === 'add' || action === 'list');
-  if (!known && subcommand !== 'admin-password') throw new UsageError(t('cli.unknownCommand', { command: `isc ${[subcommand, action].filter(Boolean).join(' ')}`.trim() }));
-  const { values } = parse(subcommand === 'admin-password' ? [action, ...rest].filter((a): a is string => a !== undefined) : rest, OPTIONS, false);
+  if (!known && subcommand !== 'admin-password')
+    throw new UsageError(
+      t('cli.unknownCommand', { command: `isc ${[subcommand, action].filter(Boolean).join(' ')}`.trim() }),
+    );
+  const { values } = parse(
+    subcommand === 'admin-password' ? [action, ...rest].filter((a): a is string => a !== undefined) : rest,
+    OPTIONS,
+    false,
+  );
   const config = configFrom(values);
   const store = await openStore(config);
   try {
@@ -59,8 +66,20 @@ export async function isc(ctx: CommandContext): Promise<number> {
     const directory = new IscDirectory(db);
     try {
       if (subcommand === 'org' && action === 'add') {
-        const created = await directory.createOrganisation({ raisonSociale: values['raison-sociale'], immatriculation: values.immatriculation, telephone: values.telephone, adresse: values.adresse });
-        ctx.out(values.json ? JSON.stringify(created) : t('cli.iscOrganisationCreated', { name: created.raisonSociale, immatriculation: created.immatriculation }));
+        const created = await directory.createOrganisation({
+          raisonSociale: values['raison-sociale'],
+          immatriculation: values.immatriculation,
+          telephone: values.telephone,
+          adresse: values.adresse,
+        });
+        ctx.out(
+          values.json
+            ? JSON.stringify(created)
+            : t('cli.iscOrganisationCreated', {
+                name: created.raisonSociale,
+                immatriculation: created.immatriculation,
+              }),
+        );
       } else if (subcommand === 'user' && action === 'add') {
         const { user, generatedPassword } = await directory.createUser({
           login: values.login,
@@ -71,7 +90,8 @@ export async function isc(ctx: CommandContext): Promise<number> {
           familyName: values.family,
           organisation: values.org,
         });
-        if (values.json) ctx.out(JSON.stringify({ ...user, ...(generatedPassword ? { password: generatedPassword } : {}) }));
+        if (values.json)
+          ctx.out(JSON.stringify({ ...user, ...(generatedPassword ? { password: generatedPassword } : {}) }));
         else {
           ctx.out(t('cli.iscUserCreated', { login: user.login }));
           if (generatedPassword) ctx.out(t('cli.iscGeneratedPassword', { password: generatedPassword }));
@@ -83,12 +103,15 @@ export async function isc(ctx: CommandContext): Promise<number> {
       } else {
         const list = await directory.users();
         if (values.json) ctx.out(JSON.stringify(list, null, 2));
-        else for (const u of list) ctx.out(`${u.login}  ${u.givenName} ${u.familyName} <${u.email}>  ${u.organisation.raisonSociale}`);
+        else
+          for (const u of list)
+            ctx.out(`${u.login}  ${u.givenName} ${u.familyName} <${u.email}>  ${u.organisation.raisonSociale}`);
       }
       return 0;
     } catch (error) {
       if (!(error instanceof IscDirectoryError)) throw error;
-      for (const [field, code] of Object.entries(error.problems)) ctx.err(`${FLAGS[field] ?? field}\u00a0: ${t(`isc.problem.${code}`)}`);
+      for (const [field, code] of Object.entries(error.problems))
+        ctx.err(`${FLAGS[field] ?? field}\u00a0: ${t(`isc.problem.${code}`)}`);
       return Object.values(error.problems).every((p) => p.endsWith('_exists')) ? 3 : 2;
     }
   } finally {

@@ -10,7 +10,16 @@ export async function jobs(ctx: CommandContext): Promise<number> {
       id: f.id,
       description: f.description,
       global: f.global,
-      jobs: f.jobs.map((j) => ({ id: j.id, title: j.title, kind: j.kind, bal: j.bal, protocol: j.protocol, endpoint: j.endpoint, requirements: j.requirements, ipRequired: j.ipRequired })),
+      jobs: f.jobs.map((j) => ({
+        id: j.id,
+        title: j.title,
+        kind: j.kind,
+        bal: j.bal,
+        protocol: j.protocol,
+        endpoint: j.endpoint,
+        requirements: j.requirements,
+        ipRequired: j.ipRequired,
+      })),
     }));
     ctx.out(JSON.stringify({ folders }, null, 2));
     return 0;

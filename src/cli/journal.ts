@@ -43,7 +43,9 @@ export async function journal(ctx: CommandContext): Promise<number> {
     const controller = new AbortController();
     process.once('SIGINT', () => controller.abort());
     process.once('SIGTERM', () => controller.abort());
-    await journal.follow({ ...filter, afterId: past.at(-1)?.id ?? (await journal.lastId()) }, print, { signal: controller.signal });
+    await journal.follow({ ...filter, afterId: past.at(-1)?.id ?? (await journal.lastId()) }, print, {
+      signal: controller.signal,
+    });
     return 0;
   } finally {
     await store.close();
@@ -53,7 +55,10 @@ export async function journal(ctx: CommandContext): Promise<number> {
 /** An ISO date, or a duration back from now: 30s, 10m, 2h, 1d. */
 function parseTime(text: string, option: string): number {
   const relative = /^(\d+)([smhd])$/.exec(text);
-  if (relative) return Date.now() - Number(relative[1]) * { s: 1e3, m: 6e4, h: 36e5, d: 864e5 }[relative[2] as 's' | 'm' | 'h' | 'd'];
+  if (relative)
+    return (
+      Date.now() - Number(relative[1]) * { s: 1e3, m: 6e4, h: 36e5, d: 864e5 }[relative[2] as 's' | 'm' | 'h' | 'd']
+    );
   const at = Date.parse(text);
   if (Number.isNaN(at)) throw new UsageError(`${option} ${text}`);
   return at;

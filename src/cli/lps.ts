@@ -50,11 +50,14 @@ export async function lps(ctx: CommandContext): Promise<number> {
   if (!values.account) throw new UsageError(t('cli.missingArgument', { name: '--account' }));
   const fault = values.fault;
   if (fault !== undefined && !isFaultName(fault)) throw new UsageError(t('lps.error.unknownFault', { fault }));
-  if (values.autoconfig !== undefined && values.autoconfig !== 'http' && values.autoconfig !== 'dns') throw new UsageError(t('cli.badOption', { message: '--autoconfig http|dns' }));
+  if (values.autoconfig !== undefined && values.autoconfig !== 'http' && values.autoconfig !== 'dns')
+    throw new UsageError(t('cli.badOption', { message: '--autoconfig http|dns' }));
   const follow = values.follow === undefined ? undefined : Number(values.follow.replace(/^#/, ''));
-  if (follow !== undefined && !Number.isSafeInteger(follow)) throw new UsageError(t('cli.badOption', { message: '--follow EXECUTION' }));
+  if (follow !== undefined && !Number.isSafeInteger(follow))
+    throw new UsageError(t('cli.badOption', { message: '--follow EXECUTION' }));
   const jobs = follow === undefined ? jobsOf(positionals[0]) : [];
-  if (fault && jobs.length > 0 && !jobs.some((j) => findFault(fault).jobs.includes(j.id))) throw new UsageError(t('lps.error.faultNotApplicable', { fault, job: positionals[0]! }));
+  if (fault && jobs.length > 0 && !jobs.some((j) => findFault(fault).jobs.includes(j.id)))
+    throw new UsageError(t('lps.error.faultNotApplicable', { fault, job: positionals[0]! }));
 
   const config = configFrom(values);
   const store = await openStore(config);
@@ -85,12 +88,21 @@ export async function lps(ctx: CommandContext): Promise<number> {
       }
       if (!values.json) ctx.out(t('lps.cli.followStart', { id: follow }));
       let incomplete = 0;
-      const end = await followExecution(follow, executions, async (jobId) => {
-        const report = await playJob(jobId, context, options(findJob(jobId)!));
-        if (!report.completed) incomplete++;
-        print(report);
-      }, { onLine: (_, line) => !values.json && (line.level === 'step' || line.level === 'result') && ctx.out(`» ${line.text}`) });
-      if (!values.json) ctx.out(t('lps.cli.followEnd', { id: follow, verdict: end?.verdict ? t(`verdict.${end.verdict}`) : '—' }));
+      const end = await followExecution(
+        follow,
+        executions,
+        async (jobId) => {
+          const report = await playJob(jobId, context, options(findJob(jobId)!));
+          if (!report.completed) incomplete++;
+          print(report);
+        },
+        {
+          onLine: (_, line) =>
+            !values.json && (line.level === 'step' || line.level === 'result') && ctx.out(`» ${line.text}`),
+        },
+      );
+      if (!values.json)
+        ctx.out(t('lps.cli.followEnd', { id: follow, verdict: end?.verdict ? t(`verdict.${end.verdict}`) : '—' }));
       return incomplete > 0 ? 1 : 0;
     }
 
@@ -121,7 +133,17 @@ function jobsOf(id: string | undefined): UnitJob[] {
 
 function listFaults(ctx: CommandContext, json: boolean): number {
   if (json) {
-    ctx.out(JSON.stringify(FAULTS.map((f) => ({ id: f.id, description: f.description, jobs: f.jobs.map((id) => ({ job: id, failedCheck: f.failedCheck(findJob(id)!) })) })), null, 2));
+    ctx.out(
+      JSON.stringify(
+        FAULTS.map((f) => ({
+          id: f.id,
+          description: f.description,
+          jobs: f.jobs.map((id) => ({ job: id, failedCheck: f.failedCheck(findJob(id)!) })),
+        })),
+        null,
+        2,
+      ),
+    );
     return 0;
   }
   for (const fault of FAULTS) {
@@ -134,23 +156,50 @@ function listFaults(ctx: CommandContext, json: boolean): number {
 }
 
 /** The account as the accounts service knows it (with its id), or as the flags describe it. */
-async function accountOf(nil: string, values: Values, config: Config, store: Store): Promise<{ id?: number; account: LpsAccount } | undefined> {
+async function accountOf(
+  nil: string,
+  values: Values,
+  config: Config,
+  store: Store,
+): Promise<{ id?: number; account: LpsAccount } | undefined> {
   const mailboxes = new MailboxStore(store.db, { mail: config.mailDomain, patient: config.patientDomain });
-  const accounts = new Accounts({ config, db: store.db, mailboxes, certificates: () => Promise.reject(new Error('the reference LPS never issues certificates')), log: silentLogger });
+  const accounts = new Accounts({
+    config,
+    db: store.db,
+    mailboxes,
+    certificates: () => Promise.reject(new Error('the reference LPS never issues certificates')),
+    log: silentLogger,
+  });
   const known = await accounts.byNil(nil);
   if (known) {
     const idnat = known.certificate?.idnat;
-    return { id: known.id, account: { ...toRunnerAccount(known), clientCertificate: idnat ? await storedPair(config, idnat) : undefined } };
+    return {
+      id: known.id,
+      account: { ...toRunnerAccount(known), clientCertificate: idnat ? await storedPair(config, idnat) : undefined },
+    };
   }
   // Not in the accounts service: the flags say what the account is.
-  const account: LpsAccount = { nil, idnatPsc: values['idnat-psc'] ?? null, idnatAuthCli: values['idnat-auth-cli'] ?? null, personalMailbox: null, applicativeMailbox: null, patientAddress: values.patient ?? null };
+  const account: LpsAccount = {
+    nil,
+    idnatPsc: values['idnat-psc'] ?? null,
+    idnatAuthCli: values['idnat-auth-cli'] ?? null,
+    personalMailbox: null,
+    applicativeMailbox: null,
+    patientAddress: values.patient ?? null,
+  };
   if (account.idnatPsc) account.personalMailbox = `${account.idnatPsc}@${config.mailDomain}`;
   if (account.idnatAuthCli) account.applicativeMailbox = `${account.idnatAuthCli}@${config.mailDomain}`;
   for (const address of values.mailbox ?? []) {
     const mailbox = await mailboxes.find(address);
-    if (!mailbox || (mailbox.type !== 'personal' && mailbox.type !== 'applicative')) throw new UsageError(t('lps.cli.unknownMailbox', { address }));
-    if (mailbox.type === 'personal') Object.assign(account, { personalMailbox: mailbox.address, idnatPsc: mailbox.idnat ?? account.idnatPsc });
-    else Object.assign(account, { applicativeMailbox: mailbox.address, idnatAuthCli: mailbox.idnat ?? account.idnatAuthCli });
+    if (!mailbox || (mailbox.type !== 'personal' && mailbox.type !== 'applicative'))
+      throw new UsageError(t('lps.cli.unknownMailbox', { address }));
+    if (mailbox.type === 'personal')
+      Object.assign(account, { personalMailbox: mailbox.address, idnatPsc: mailbox.idnat ?? account.idnatPsc });
+    else
+      Object.assign(account, {
+        applicativeMailbox: mailbox.address,
+        idnatAuthCli: mailbox.idnat ?? account.idnatAuthCli,
+      });
   }
   if (!account.personalMailbox && !account.applicativeMailbox) return undefined;
   if (account.idnatAuthCli) account.clientCertificate = await storedPair(config, account.idnatAuthCli);
@@ -173,20 +222,30 @@ async function foreignCertificate(config: Config, idnat: string | null): Promise
 }
 
 /** What the LPS needs from the running platform: its trust bundle (as `motco pki export` writes it), tokens, endpoints. */
-async function contextFor(ctx: CommandContext, config: Config, store: Store, account: LpsAccount, localAddress: string | undefined): Promise<LpsContext | undefined> {
+async function contextFor(
+  ctx: CommandContext,
+  config: Config,
+  store: Store,
+  account: LpsAccount,
+  localAddress: string | undefined,
+): Promise<LpsContext | undefined> {
   const trustUrl = (file: string) => `${config.publicUrl}${PKI_PATHS.trust}/${file}`;
   let trust: string;
   let httpsCa: string | undefined;
   try {
     trust = (await httpGet(trustUrl(TRUST_FILES.igc), { localAddress })).body.toString('utf8');
     // An https autoconfig host presents the web certificate, whose root the vendor installed system-wide.
-    if (config.autoconfig.url.startsWith('https:')) httpsCa = (await httpGet(trustUrl(TRUST_FILES.nonIgc), { localAddress })).body.toString('utf8');
+    if (config.autoconfig.url.startsWith('https:'))
+      httpsCa = (await httpGet(trustUrl(TRUST_FILES.nonIgc), { localAddress })).body.toString('utf8');
   } catch (error) {
     ctx.err(t('lps.cli.platformUnreachable', { url: config.publicUrl, message: (error as Error).message }));
     return undefined;
   }
   const listing = endpointListing(config);
-  const endpoints = { ...listing, endpoints: listing.endpoints.map((e) => ({ ...e, address: reachableAddress(e.address) })) };
+  const endpoints = {
+    ...listing,
+    endpoints: listing.endpoints.map((e) => ({ ...e, address: reachableAddress(e.address) })),
+  };
   return {
     account,
     endpoints,
@@ -217,18 +276,28 @@ async function tokenSource(ctx: CommandContext, config: Config, store: Store, id
   const own = config.psc.mode === 'simulated' ? await pscToolsClient(store.db) : undefined;
   const credentials = own ?? { clientId: config.psc.clientId, clientSecret: config.psc.clientSecret };
   return new PscTokenSource(
-    { discoveryUrl: issuers(config).psc.discoveryUrl, ...credentials, idnat, onPending: (binding) => ctx.err(t('cli.pscTokenWaiting', { idnat, binding })) },
+    {
+      discoveryUrl: issuers(config).psc.discoveryUrl,
+      ...credentials,
+      idnat,
+      onPending: (binding) => ctx.err(t('cli.pscTokenWaiting', { idnat, binding })),
+    },
     config.psc.clockSkewSeconds,
   );
 }
 
 /** The report as the CLI prints it: a title line, one line per step, then the verdict the platform should reach. */
 function describe(report: LpsReport): string {
-  const mode = report.fault ? t('lps.cli.withFault', { fault: report.fault, description: findFault(report.fault).description }) : t('lps.cli.conformant');
+  const mode = report.fault
+    ? t('lps.cli.withFault', { fault: report.fault, description: findFault(report.fault).description })
+    : t('lps.cli.conformant');
   const lines = [t('lps.cli.play', { title: report.title, id: report.jobId, mode })];
   for (const step of report.steps) lines.push(`  ${clockTime(step.at)} ${step.ok ? '✔' : '✘'} ${step.text}`);
-  lines.push(report.expected.verdict === 'OK' ? t('lps.cli.expectedOk') : t('lps.cli.expectedKo', { check: report.expected.check ?? '' }));
+  lines.push(
+    report.expected.verdict === 'OK'
+      ? t('lps.cli.expectedOk')
+      : t('lps.cli.expectedKo', { check: report.expected.check ?? '' }),
+  );
   if (!report.completed) lines.push(t('lps.cli.incomplete'));
   return lines.join('\n');
 }
-

@@ -8,7 +8,11 @@ import { configFrom, parse, UsageError, type CommandContext } from './context.ts
 
 export async function mailbox(ctx: CommandContext): Promise<number> {
   const [action, ...rest] = ctx.args;
-  const { values, positionals } = parse(rest, { type: { type: 'string' }, renew: { type: 'boolean' }, json: { type: 'boolean' } });
+  const { values, positionals } = parse(rest, {
+    type: { type: 'string' },
+    renew: { type: 'boolean' },
+    json: { type: 'boolean' },
+  });
   const config = configFrom(values);
   const store = await openStore(config);
   try {
@@ -21,7 +25,11 @@ export async function mailbox(ctx: CommandContext): Promise<number> {
       try {
         const created = await mailboxes.create(address, type);
         const password = (await mailboxes.password(created.id))!;
-        ctx.out(values.json ? JSON.stringify({ ...created, password }) : t('cli.mailboxCreated', { address: created.address, type: t(`mailbox.type.${created.type}`), password }));
+        ctx.out(
+          values.json
+            ? JSON.stringify({ ...created, password })
+            : t('cli.mailboxCreated', { address: created.address, type: t(`mailbox.type.${created.type}`), password }),
+        );
         return 0;
       } catch (error) {
         if (!(error instanceof MailboxError)) throw error;
@@ -45,7 +53,11 @@ export async function mailbox(ctx: CommandContext): Promise<number> {
         return 1;
       }
       const password = values.renew ? await mailboxes.renewPassword(found.id) : (await mailboxes.password(found.id))!;
-      ctx.out(values.json ? JSON.stringify({ address: found.address, password }) : t(values.renew ? 'cli.mailboxRenewed' : 'cli.mailboxPassword', { address: found.address, password }));
+      ctx.out(
+        values.json
+          ? JSON.stringify({ address: found.address, password })
+          : t(values.renew ? 'cli.mailboxRenewed' : 'cli.mailboxPassword', { address: found.address, password }),
+      );
       return 0;
     }
     if (action === 'list') {

@@ -26,7 +26,11 @@ export async function main(argv: string[]): Promise<number> {
   // Commands write keys, certificates and the database into the data folder: private by default.
   process.umask(0o077);
   const [name, ...args] = argv;
-  const ctx: CommandContext = { args, out: (s) => process.stdout.write(s + '\n'), err: (s) => process.stderr.write(s + '\n') };
+  const ctx: CommandContext = {
+    args,
+    out: (s) => process.stdout.write(`${s}\n`),
+    err: (s) => process.stderr.write(`${s}\n`),
+  };
   if (!name || name === 'help' || name === '--help' || name === '-h') {
     ctx.out(t('cli.usage'));
     return name ? 0 : 1;
@@ -42,7 +46,10 @@ export async function main(argv: string[]): Promise<number> {
     return code ?? 0;
   } catch (error) {
     // Imported here rather than above: `motco --help` then loads neither the settings schema nor zod.
-    const [{ UsageError }, { ConfigError }] = await Promise.all([import('./context.ts'), import('../config/config.ts')]);
+    const [{ UsageError }, { ConfigError }] = await Promise.all([
+      import('./context.ts'),
+      import('../config/config.ts'),
+    ]);
     if (error instanceof UsageError || error instanceof ConfigError) {
       ctx.err(error.message);
       return 2;

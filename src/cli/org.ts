@@ -8,8 +8,19 @@ import { printProblems } from './user.ts';
 
 export async function org(ctx: CommandContext): Promise<number> {
   const [action, ...rest] = ctx.args;
-  if (action !== 'add' && action !== 'list') throw new UsageError(t('cli.unknownCommand', { command: `org ${action ?? ''}`.trim() }));
-  const { values } = parse(rest, { 'raison-sociale': { type: 'string' }, immatriculation: { type: 'string' }, telephone: { type: 'string' }, adresse: { type: 'string' }, json: { type: 'boolean' } }, false);
+  if (action !== 'add' && action !== 'list')
+    throw new UsageError(t('cli.unknownCommand', { command: `org ${action ?? ''}`.trim() }));
+  const { values } = parse(
+    rest,
+    {
+      'raison-sociale': { type: 'string' },
+      immatriculation: { type: 'string' },
+      telephone: { type: 'string' },
+      adresse: { type: 'string' },
+      json: { type: 'boolean' },
+    },
+    false,
+  );
   const config = configFrom(values);
   const store = await openStore(config);
   try {
@@ -21,12 +32,26 @@ export async function org(ctx: CommandContext): Promise<number> {
       return 0;
     }
     try {
-      const created = await directory.createOrganisation({ raisonSociale: values['raison-sociale'], immatriculation: values.immatriculation, telephone: values.telephone, adresse: values.adresse });
-      ctx.out(values.json ? JSON.stringify(created) : t('cli.organisationCreated', { name: created.raisonSociale, immatriculation: created.immatriculation }));
+      const created = await directory.createOrganisation({
+        raisonSociale: values['raison-sociale'],
+        immatriculation: values.immatriculation,
+        telephone: values.telephone,
+        adresse: values.adresse,
+      });
+      ctx.out(
+        values.json
+          ? JSON.stringify(created)
+          : t('cli.organisationCreated', { name: created.raisonSociale, immatriculation: created.immatriculation }),
+      );
       return 0;
     } catch (error) {
       if (!(error instanceof PlatformDirectoryError)) throw error;
-      return printProblems(ctx, error, { raisonSociale: '--raison-sociale', immatriculation: '--immatriculation', telephone: '--telephone', adresse: '--adresse' });
+      return printProblems(ctx, error, {
+        raisonSociale: '--raison-sociale',
+        immatriculation: '--immatriculation',
+        telephone: '--telephone',
+        adresse: '--adresse',
+      });
     }
   } finally {
     await store.close();

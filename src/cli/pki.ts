@@ -39,7 +39,11 @@ async function exportCommand(ctx: CommandContext, args: string[]): Promise<numbe
 }
 
 async function issueClientCommand(ctx: CommandContext, args: string[]): Promise<number> {
-  const { values } = parse(args, { idnat: { type: 'string' }, out: { type: 'string' }, cn: { type: 'string' }, org: { type: 'string' } }, false);
+  const { values } = parse(
+    args,
+    { idnat: { type: 'string' }, out: { type: 'string' }, cn: { type: 'string' }, org: { type: 'string' } },
+    false,
+  );
   const idnat = required(values.idnat, '--idnat');
   const dir = path.resolve(required(values.out, '--out'));
   // Checked before opening the PKI, so that a typo is a usage error rather than a failure.

@@ -19,13 +19,23 @@ export async function psc(ctx: CommandContext): Promise<number> {
   if (subcommand === 'identity' && (action === 'add' || action === 'list')) return identity(ctx, action, rest);
   if (subcommand === 'token') return token(ctx, action === undefined ? [] : [action, ...rest]);
   if (subcommand === 'keys' && action === 'rotate') return rotate(ctx, rest);
-  throw new UsageError(t('cli.unknownCommand', { command: `psc ${[subcommand, action].filter(Boolean).join(' ')}`.trim() }));
+  throw new UsageError(
+    t('cli.unknownCommand', { command: `psc ${[subcommand, action].filter(Boolean).join(' ')}`.trim() }),
+  );
 }
 
 async function identity(ctx: CommandContext, action: 'add' | 'list', args: string[]): Promise<number> {
   const { values } = parse(
     args,
-    { idnat: { type: 'string' }, given: { type: 'string' }, family: { type: 'string' }, civilite: { type: 'string' }, profession: { type: 'string' }, org: { type: 'string' }, json: { type: 'boolean' } },
+    {
+      idnat: { type: 'string' },
+      given: { type: 'string' },
+      family: { type: 'string' },
+      civilite: { type: 'string' },
+      profession: { type: 'string' },
+      org: { type: 'string' },
+      json: { type: 'boolean' },
+    },
     false,
   );
   const store = await openStore(configFrom(values));
@@ -41,20 +51,41 @@ async function identity(ctx: CommandContext, action: 'add' | 'list', args: strin
       const list = await identities.list(organisation ? { organisationId: organisation.id } : 'all');
       const names = new Map((await directory.organisations()).map((g) => [g.id, g.raisonSociale]));
       if (values.json) ctx.out(JSON.stringify(list, null, 2));
-      else for (const i of list) ctx.out(`${i.idnat}  ${[i.civilite, i.givenName, i.familyName].filter(Boolean).join(' ')}  ${i.organisationId === null ? '—' : (names.get(i.organisationId) ?? '')}`);
+      else
+        for (const i of list)
+          ctx.out(
+            `${i.idnat}  ${[i.civilite, i.givenName, i.familyName].filter(Boolean).join(' ')}  ${i.organisationId === null ? '—' : (names.get(i.organisationId) ?? '')}`,
+          );
       return 0;
     }
     try {
       const created = await identities.create(
-        { idnat: values.idnat, givenName: values.given, familyName: values.family, civilite: values.civilite, profession: values.profession },
+        {
+          idnat: values.idnat,
+          givenName: values.given,
+          familyName: values.family,
+          civilite: values.civilite,
+          profession: values.profession,
+        },
         { organisationId: organisation?.id ?? null },
       );
-      ctx.out(values.json ? JSON.stringify(created) : t('cli.pscIdentityCreated', { idnat: created.idnat, name: `${created.givenName} ${created.familyName}` }));
+      ctx.out(
+        values.json
+          ? JSON.stringify(created)
+          : t('cli.pscIdentityCreated', { idnat: created.idnat, name: `${created.givenName} ${created.familyName}` }),
+      );
       return 0;
     } catch (error) {
       if (!(error instanceof IdentityError)) throw error;
-      const flags: Record<string, string> = { idnat: '--idnat', givenName: '--given', familyName: '--family', civilite: '--civilite', profession: '--profession' };
-      for (const [field, message] of Object.entries(problemMessages(error))) ctx.err(`${flags[field]}\u00a0: ${message}`);
+      const flags: Record<string, string> = {
+        idnat: '--idnat',
+        givenName: '--given',
+        familyName: '--family',
+        civilite: '--civilite',
+        profession: '--profession',
+      };
+      for (const [field, message] of Object.entries(problemMessages(error)))
+        ctx.err(`${flags[field]}\u00a0: ${message}`);
       return Object.values(error.problems).every((p) => p === 'idnat_exists') ? 3 : 2;
     }
   } finally {
@@ -63,7 +94,11 @@ async function identity(ctx: CommandContext, action: 'add' | 'list', args: strin
 }
 
 async function token(ctx: CommandContext, args: string[]): Promise<number> {
-  const { values } = parse(args, { idnat: { type: 'string' }, binding: { type: 'string' }, json: { type: 'boolean' } }, false);
+  const { values } = parse(
+    args,
+    { idnat: { type: 'string' }, binding: { type: 'string' }, json: { type: 'boolean' } },
+    false,
+  );
   if (!values.idnat) throw new UsageError(t('cli.missingArgument', { name: '--idnat' }));
   const config = configFrom(values);
   const { psc: urls } = issuers(config);
@@ -101,7 +136,13 @@ async function token(ctx: CommandContext, args: string[]): Promise<number> {
   }
   ctx.out(
     values.json
-      ? JSON.stringify({ access_token: tokens.accessToken, refresh_token: tokens.refreshToken, id_token: tokens.idToken, expires_at: tokens.expiresAt, token_type: 'Bearer' })
+      ? JSON.stringify({
+          access_token: tokens.accessToken,
+          refresh_token: tokens.refreshToken,
+          id_token: tokens.idToken,
+          expires_at: tokens.expiresAt,
+          token_type: 'Bearer',
+        })
       : tokens.accessToken,
   );
   return 0;

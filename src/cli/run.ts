@@ -44,7 +44,12 @@ export async function run(ctx: CommandContext): Promise<number> {
   }
   let started: ExecutionView;
   try {
-    started = await api.request<ExecutionView>('POST', '/executions', { account: account.id, target, ...(values.delai ? { delai: values.delai } : {}), ...(values.ip ? { ip: values.ip } : {}) });
+    started = await api.request<ExecutionView>('POST', '/executions', {
+      account: account.id,
+      target,
+      ...(values.delai ? { delai: values.delai } : {}),
+      ...(values.ip ? { ip: values.ip } : {}),
+    });
   } catch (error) {
     if (!(error instanceof ApiRequestError) || error.status >= 500) throw error;
     ctx.err(error.message);
@@ -59,7 +64,14 @@ export async function run(ctx: CommandContext): Promise<number> {
   const result = await api.request<ExecutionView>('GET', `/executions/${started.id}`);
   if (values.junit) await writeFile(values.junit, junit(result));
   if (values.json) ctx.out(JSON.stringify(result, null, 2));
-  else ctx.out(t('cli.runResult', { id: result.id, verdict: result.verdict ? t(`verdict.${result.verdict}`) : '?', url: `${api.baseUrl}/api/v1/executions/${result.id}/export.html` }));
+  else
+    ctx.out(
+      t('cli.runResult', {
+        id: result.id,
+        verdict: result.verdict ? t(`verdict.${result.verdict}`) : '?',
+        url: `${api.baseUrl}/api/v1/executions/${result.id}/export.html`,
+      }),
+    );
   return result.verdict === 'OK' ? 0 : 1;
 }
 
@@ -70,7 +82,8 @@ async function streamLog(api: ApiClient, id: number, print: (text: string) => vo
     if (event.event !== 'log') continue;
     const line = JSON.parse(event.data) as LogLine;
     print(`${indent}${time(line.at)} ${line.text}`);
-    if (line.event?.type === 'child.started') children.push(streamLog(api, line.event.executionId, print, `${indent}  │ `));
+    if (line.event?.type === 'child.started')
+      children.push(streamLog(api, line.event.executionId, print, `${indent}  │ `));
   }
   await Promise.all(children);
 }
@@ -86,7 +99,10 @@ export function junit(execution: ExecutionView): string {
   const cases = units.map((u) => {
     const seconds = ((u.endedAt ?? u.startedAt) - u.startedAt) / 1000;
     const failed = u.checks.filter((c) => c.outcome === 'fail' || c.outcome === 'missing');
-    const failure = u.verdict === 'OK' ? '' : `\n      <failure message="${escapeHtml(u.verdict ?? 'inconnu')}">${escapeHtml(failed.map((c) => `${c.label} — ${c.detail} (${c.requirement})${c.fix ? `\n  ${t('export.fix')}\u00a0: ${c.fix}` : ''}`).join('\n'))}</failure>`;
+    const failure =
+      u.verdict === 'OK'
+        ? ''
+        : `\n      <failure message="${escapeHtml(u.verdict ?? 'inconnu')}">${escapeHtml(failed.map((c) => `${c.label} — ${c.detail} (${c.requirement})${c.fix ? `\n  ${t('export.fix')}\u00a0: ${c.fix}` : ''}`).join('\n'))}</failure>`;
     return `    <testcase classname="motco.${escapeHtml(execution.targetId)}" name="${escapeHtml(u.title)} [${escapeHtml(u.targetId)}] #${u.id}" time="${seconds.toFixed(3)}">${failure}\n    </testcase>`;
   });
   return `<?xml version="1.0" encoding="UTF-8"?>

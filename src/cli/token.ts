@@ -10,7 +10,11 @@ import { printProblems } from './user.ts';
 export async function token(ctx: CommandContext): Promise<number> {
   const [action, ...rest] = ctx.args;
   if (action !== 'create') throw new UsageError(t('cli.unknownCommand', { command: `token ${action ?? ''}`.trim() }));
-  const { values } = parse(rest, { user: { type: 'string' }, reviewer: { type: 'string' }, label: { type: 'string' }, json: { type: 'boolean' } }, false);
+  const { values } = parse(
+    rest,
+    { user: { type: 'string' }, reviewer: { type: 'string' }, label: { type: 'string' }, json: { type: 'boolean' } },
+    false,
+  );
   if (Boolean(values.user) === Boolean(values.reviewer)) throw new UsageError(t('cli.tokenWho'));
   const config = configFrom(values);
   const store = await openStore(config);
@@ -34,7 +38,10 @@ export async function token(ctx: CommandContext): Promise<number> {
       ctx.err(t('cli.notReviewer', { login, role: holder.role }));
       return 2;
     }
-    const secret = await new ApiTokens(store.db, directory).create(holder.id, values.label ?? `motco token create (${new Date().toISOString()})`);
+    const secret = await new ApiTokens(store.db, directory).create(
+      holder.id,
+      values.label ?? `motco token create (${new Date().toISOString()})`,
+    );
     if (values.json) ctx.out(JSON.stringify({ login: holder.login, role: holder.role, token: secret }));
     else {
       ctx.out(t('cli.tokenCreated', { login: holder.login, role: holder.role }));

@@ -73,7 +73,10 @@ export function loadConfig(options: LoadOptions = {}): Config {
   const problems: ConstructorParameters<typeof ConfigError>[0] = [];
 
   let raw: Record<string, unknown> = {};
-  const file = options.file ?? env.MOTCO_CONFIG ?? (existsSync(path.join(cwd, 'motco.config.json')) ? 'motco.config.json' : undefined);
+  const file =
+    options.file ??
+    env.MOTCO_CONFIG ??
+    (existsSync(path.join(cwd, 'motco.config.json')) ? 'motco.config.json' : undefined);
   if (file) {
     const filePath = path.resolve(cwd, file);
     try {
@@ -105,7 +108,10 @@ export function loadConfig(options: LoadOptions = {}): Config {
   const parsed = configSchema.safeParse(raw);
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
-      const keys = issue.code === 'unrecognized_keys' ? issue.keys.map((k) => [...issue.path, k].join('.')) : [issue.path.join('.')];
+      const keys =
+        issue.code === 'unrecognized_keys'
+          ? issue.keys.map((k) => [...issue.path, k].join('.'))
+          : [issue.path.join('.')];
       for (const setting of keys) {
         problems.push({ setting, source: sourceOf(sources, setting), message: issue.message });
       }
@@ -140,7 +146,9 @@ function resolve(values: ConfigValues, cwd: string): Config {
   checkPortClashes(endpoints, ports, values.listenAddress);
   const { endpoints: _overrides, mailDomain: _m, publicUrl: publicUrlSetting, webTls, autoconfig, ...rest } = values;
   // A URL for clients: a wildcard listen address is reached at loopback.
-  const publicUrl = (publicUrlSetting ?? `http://${urlHost(reachableAddress(values.listenAddress))}:${ports.web}`).replace(/\/+$/, '');
+  const publicUrl = (
+    publicUrlSetting ?? `http://${urlHost(reachableAddress(values.listenAddress))}:${ports.web}`
+  ).replace(/\/+$/, '');
   return {
     ...rest,
     dataDir: path.resolve(cwd, values.dataDir),
@@ -173,7 +181,10 @@ function checkPortClashes(endpoints: EndpointConfig[], ports: Config['ports'], l
   const claim = (address: string, port: number, owner: string) => {
     const key = `${address}:${port}`;
     const previous = seen.get(key);
-    if (previous) throw new ConfigError([{ setting: owner, source: '', message: t('config.portClash', { port, other: previous }) }]);
+    if (previous)
+      throw new ConfigError([
+        { setting: owner, source: '', message: t('config.portClash', { port, other: previous }) },
+      ]);
     seen.set(key, owner);
   };
   for (const [name, port] of Object.entries(ports)) claim(listenAddress, port, `ports.${name}`);
@@ -201,14 +212,23 @@ export function envNameToPath(name: string): string[] | undefined {
   const result: string[] = [];
   for (const segment of segments) {
     const lower = segment.toLowerCase();
-    result.push(result.at(-1) === 'endpoints' ? lower.replaceAll('_', '-') : lower.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase()));
+    result.push(
+      result.at(-1) === 'endpoints'
+        ? lower.replaceAll('_', '-')
+        : lower.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase()),
+    );
   }
   return knownPath(result) ? result : undefined;
 }
 
 /** The inverse of envNameToPath: ['smtp', 'maxMessageBytes'] → MOTCO_SMTP__MAX_MESSAGE_BYTES (for the reference). */
 export function envNameOf(settingPath: readonly string[]): string {
-  const segments = settingPath.map((key) => key.replace(/([a-z0-9])([A-Z])/g, '$1_$2').replaceAll('-', '_').toUpperCase());
+  const segments = settingPath.map((key) =>
+    key
+      .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+      .replaceAll('-', '_')
+      .toUpperCase(),
+  );
   return `MOTCO_${segments.join('__')}`;
 }
 

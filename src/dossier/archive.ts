@@ -33,8 +33,10 @@ export function unzipWithin(archive: Uint8Array, limits: ArchiveLimits): Promise
             if (refused) return false;
             total += file.originalSize;
             if (names.has(file.name)) refused = t('dossier.archive.duplicate', { name: file.name.slice(0, 200) });
-            else if (names.size >= limits.maxEntries) refused = t('dossier.archive.tooManyEntries', { max: limits.maxEntries });
-            else if (total > limits.maxBytes) refused = t('dossier.archive.tooLarge', { max: megabytes(limits.maxBytes) });
+            else if (names.size >= limits.maxEntries)
+              refused = t('dossier.archive.tooManyEntries', { max: limits.maxEntries });
+            else if (total > limits.maxBytes)
+              refused = t('dossier.archive.tooLarge', { max: megabytes(limits.maxBytes) });
             names.add(file.name);
             return !refused && !file.name.endsWith('/');
           },

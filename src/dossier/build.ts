@@ -17,7 +17,16 @@ import type { Execution } from '../runner/types.ts';
 import { readAsset } from '../web/assets.ts';
 import { evidencePage } from '../web/review/evidence-page.ts';
 import { megabytes, sha256, zipFiles } from './archive.ts';
-import { DOSSIER_FORMAT, executionFiles, MANIFEST_FILE, platformRelease, README_FILE, SIGNATURE_FILE, type DossierManifest, type ManifestFile } from './manifest.ts';
+import {
+  DOSSIER_FORMAT,
+  executionFiles,
+  MANIFEST_FILE,
+  platformRelease,
+  README_FILE,
+  SIGNATURE_FILE,
+  type DossierManifest,
+  type ManifestFile,
+} from './manifest.ts';
 
 export interface DossierSources {
   config: Config;
@@ -46,7 +55,11 @@ export async function defaultSelection(executions: ExecutionStore, accountId: nu
  * The executions asked for, each one the account's own and finished; others get the same « introuvable » as
  * ids that do not exist (so that a dossier request learns nothing about other accounts).
  */
-export async function chosenExecutions(sources: DossierSources, account: ProductAccount, ids: number[] | undefined): Promise<{ ok: true; executions: Execution[] } | { ok: false; errors: string[] }> {
+export async function chosenExecutions(
+  sources: DossierSources,
+  account: ProductAccount,
+  ids: number[] | undefined,
+): Promise<{ ok: true; executions: Execution[] } | { ok: false; errors: string[] }> {
   const { executions, config } = sources;
   if (ids === undefined) {
     const chosen = await defaultSelection(executions, account.id);
@@ -54,7 +67,8 @@ export async function chosenExecutions(sources: DossierSources, account: Product
   }
   const unique = [...new Set(ids)];
   if (unique.length === 0) return { ok: false, errors: [t('dossier.error.nothing')] };
-  if (unique.length > config.dossier.maxExecutions) return { ok: false, errors: [t('dossier.error.tooMany', { max: config.dossier.maxExecutions })] };
+  if (unique.length > config.dossier.maxExecutions)
+    return { ok: false, errors: [t('dossier.error.tooMany', { max: config.dossier.maxExecutions })] };
   const errors: string[] = [];
   const found: Execution[] = [];
   for (const id of unique) {
@@ -66,7 +80,12 @@ export async function chosenExecutions(sources: DossierSources, account: Product
   return errors.length ? { ok: false, errors } : { ok: true, executions: found };
 }
 
-export async function buildDossier(sources: DossierSources, account: ProductAccount, ids?: number[], now = new Date()): Promise<DossierResult> {
+export async function buildDossier(
+  sources: DossierSources,
+  account: ProductAccount,
+  ids?: number[],
+  now = new Date(),
+): Promise<DossierResult> {
   const chosen = await chosenExecutions(sources, account, ids);
   if (!chosen.ok) return chosen;
   const { config } = sources;
@@ -85,7 +104,10 @@ export async function buildDossier(sources: DossierSources, account: ProductAcco
   const executions: DossierManifest['executions'] = [];
   let total = 0;
   for (const execution of chosen.executions) {
-    const evidence = await buildEvidence(execution, account, { executions: sources.executions, journal: sources.journal });
+    const evidence = await buildEvidence(execution, account, {
+      executions: sources.executions,
+      journal: sources.journal,
+    });
     const names = executionFiles(execution.id);
     const own = [
       add(names.evidence, json(evidenceSchema.parse(evidence))),
@@ -93,7 +115,8 @@ export async function buildDossier(sources: DossierSources, account: ProductAcco
       add(names.observations, json(usedObservations(evidence))),
     ];
     total += own.reduce((sum, f) => sum + f.bytes, 0);
-    if (total > config.dossier.maxBytes) return { ok: false, errors: [t('dossier.error.tooLarge', { max: megabytes(config.dossier.maxBytes) })] };
+    if (total > config.dossier.maxBytes)
+      return { ok: false, errors: [t('dossier.error.tooLarge', { max: megabytes(config.dossier.maxBytes) })] };
     executions.push({
       id: execution.id,
       parentId: execution.parentId,
@@ -110,7 +133,16 @@ export async function buildDossier(sources: DossierSources, account: ProductAcco
       files: own,
     });
   }
-  add(README_FILE, t('dossier.readme', { reference, nil: account.nil, url: config.publicUrl, manifest: MANIFEST_FILE, signature: SIGNATURE_FILE }));
+  add(
+    README_FILE,
+    t('dossier.readme', {
+      reference,
+      nil: account.nil,
+      url: config.publicUrl,
+      manifest: MANIFEST_FILE,
+      signature: SIGNATURE_FILE,
+    }),
+  );
 
   const release = platformRelease();
   const manifest: DossierManifest = {
@@ -121,7 +153,10 @@ export async function buildDossier(sources: DossierSources, account: ProductAcco
     account: {
       id: account.id,
       nil: account.nil,
-      organisation: { raisonSociale: account.organisation.raisonSociale, immatriculation: account.organisation.immatriculation },
+      organisation: {
+        raisonSociale: account.organisation.raisonSociale,
+        immatriculation: account.organisation.immatriculation,
+      },
       runnerUserId: account.runnerUserId,
       idnatPsc: account.idnatPsc,
       idnatAuthCli: account.idnatAuthCli,
@@ -134,11 +169,14 @@ export async function buildDossier(sources: DossierSources, account: ProductAcco
   files.set(MANIFEST_FILE, manifestBytes);
   files.set(SIGNATURE_FILE, await sources.pki.signEvidence(manifestBytes, now));
   const zip = await zipFiles(Object.fromEntries(files));
-  return { ok: true, dossier: { reference, fileName: `dossier-preuves-${safeName(account.nil)}-${reference}.zip`, zip, manifest } };
+  return {
+    ok: true,
+    dossier: { reference, fileName: `dossier-preuves-${safeName(account.nil)}-${reference}.zip`, zip, manifest },
+  };
 }
 
 function json(value: unknown): string {
-  return JSON.stringify(value, null, 2) + '\n';
+  return `${JSON.stringify(value, null, 2)}\n`;
 }
 
 /** D20250114-153012-7F3A: the time it was made, and a few random characters to tell two of the same second apart. */

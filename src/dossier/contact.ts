@@ -22,16 +22,33 @@ export interface AgencyMessage {
 }
 
 /** The message as the form first shows it. */
-export function prepareMessage(input: { account: ProductAccount; user: PlatformUser; board: Readiness; publicUrl: string; dossier?: string | undefined }): AgencyMessage {
+export function prepareMessage(input: {
+  account: ProductAccount;
+  user: PlatformUser;
+  board: Readiness;
+  publicUrl: string;
+  dossier?: string | undefined;
+}): AgencyMessage {
   const { account, user, board } = input;
   const ran = board.lines.filter((l) => l.latest && l.latest.status === 'finished');
-  const lines = ran.map((l) => t('contact.body.execution', { id: l.latest!.id, verdict: t(`verdict.${l.latest!.verdict ?? 'ERROR'}`), title: l.job.title }));
+  const lines = ran.map((l) =>
+    t('contact.body.execution', {
+      id: l.latest!.id,
+      verdict: t(`verdict.${l.latest!.verdict ?? 'ERROR'}`),
+      title: l.job.title,
+    }),
+  );
   const body = [
     t('contact.body.greeting'),
     '',
     t('contact.body.request'),
     '',
-    t('contact.body.account', { nil: account.nil, organisation: account.organisation.raisonSociale, immatriculation: account.organisation.immatriculation, user: account.runnerUserId }),
+    t('contact.body.account', {
+      nil: account.nil,
+      organisation: account.organisation.raisonSociale,
+      immatriculation: account.organisation.immatriculation,
+      user: account.runnerUserId,
+    }),
     t('contact.body.platform', { url: input.publicUrl }),
     t('contact.body.score', { ok: board.ok, total: board.total }),
     ...(input.dossier ? [t('contact.body.dossier', { reference: input.dossier })] : []),
@@ -80,7 +97,12 @@ export class AgencyMail {
     this.sent.set(user.id, [...recent, now]);
     const replyTo = user.email && /^[^\s<>@]+@[^\s<>@]+$/.test(user.email) ? user.email : undefined;
     try {
-      await sendThroughRelay(this.config.outgoingMail!, { to, subject: subjectOf(message.subject), text: message.body.slice(0, MAX_BODY), ...(replyTo ? { replyTo } : {}) });
+      await sendThroughRelay(this.config.outgoingMail!, {
+        to,
+        subject: subjectOf(message.subject),
+        text: message.body.slice(0, MAX_BODY),
+        ...(replyTo ? { replyTo } : {}),
+      });
       return { ok: true, to };
     } catch {
       return { ok: false, reason: 'failed' };

@@ -36,7 +36,11 @@ const executionSchema = z.strictObject({
   targetId: z.string(),
   title: z.string(),
   requirements: z.array(z.string()),
-  options: z.object({ delaiSeconds: z.number().int(), ip: z.string().nullable(), units: z.array(z.string()).optional() }),
+  options: z.object({
+    delaiSeconds: z.number().int(),
+    ip: z.string().nullable(),
+    units: z.array(z.string()).optional(),
+  }),
   verdict: z.enum(['OK', 'KO', 'INCONCLUSIVE', 'ERROR', 'CANCELLED', 'INTERRUPTED']),
   startedAt: z.iso.datetime(),
   endedAt: z.iso.datetime(),
@@ -57,7 +61,11 @@ export const manifestSchema = z.strictObject({
     runnerUserId: z.string(),
     idnatPsc: z.string().nullable(),
     idnatAuthCli: z.string().nullable(),
-    mailboxes: z.strictObject({ personal: z.string().nullable(), applicative: z.string().nullable(), patient: z.string().nullable() }),
+    mailboxes: z.strictObject({
+      personal: z.string().nullable(),
+      applicative: z.string().nullable(),
+      patient: z.string().nullable(),
+    }),
   }),
   executions: z.array(executionSchema),
   /** Every file of the dossier but the manifest and its signature. */
@@ -70,11 +78,18 @@ export type ManifestFile = z.infer<typeof fileSchema>;
 
 /** Where an execution's files lie in the archive. */
 export function executionFiles(id: number): { evidence: string; page: string; observations: string } {
-  return { evidence: `executions/${id}/evidence.json`, page: `executions/${id}/evidence.html`, observations: `executions/${id}/observations.json` };
+  return {
+    evidence: `executions/${id}/evidence.json`,
+    page: `executions/${id}/evidence.html`,
+    observations: `executions/${id}/observations.json`,
+  };
 }
 
 /** The platform's name and version, as the manifest records who made it. */
 export function platformRelease(): { name: string; version: string } {
-  const pkg = JSON.parse(readFileSync(path.join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { name?: string; version?: string };
+  const pkg = JSON.parse(readFileSync(path.join(PACKAGE_ROOT, 'package.json'), 'utf8')) as {
+    name?: string;
+    version?: string;
+  };
   return { name: pkg.name ?? 'motco', version: pkg.version ?? '0' };
 }

@@ -9,7 +9,13 @@ import type { Certificate } from '../pki/certificate.ts';
 import { verifyDetached, type SignatureReading } from '../pki/cms.ts';
 import type { Execution } from '../runner/types.ts';
 import { ArchiveError, sha256, unzipWithin, type ArchiveLimits } from './archive.ts';
-import { MANIFEST_FILE, manifestSchema, SIGNATURE_FILE, type DossierManifest, type ManifestExecution } from './manifest.ts';
+import {
+  MANIFEST_FILE,
+  manifestSchema,
+  SIGNATURE_FILE,
+  type DossierManifest,
+  type ManifestExecution,
+} from './manifest.ts';
 
 /** ok: as listed; modified: its content differs; missing: listed, not in the archive; unlisted: in the archive only. */
 export type FileStatus = 'ok' | 'modified' | 'missing' | 'unlisted';
@@ -35,8 +41,18 @@ export function dossierLimits(config: Config): ArchiveLimits {
   return { maxEntries: config.dossier.maxExecutions * 3 + 10, maxBytes: config.dossier.maxBytes };
 }
 
-export async function verifyDossier(archive: Uint8Array, roots: Certificate[], limits: ArchiveLimits): Promise<DossierVerification> {
-  const unreadable = (problem: string): DossierVerification => ({ ok: false, problem, signature: null, manifest: null, files: [] });
+export async function verifyDossier(
+  archive: Uint8Array,
+  roots: Certificate[],
+  limits: ArchiveLimits,
+): Promise<DossierVerification> {
+  const unreadable = (problem: string): DossierVerification => ({
+    ok: false,
+    problem,
+    signature: null,
+    manifest: null,
+    files: [],
+  });
   let entries: Map<string, Uint8Array>;
   try {
     entries = await unzipWithin(archive, limits);
@@ -46,14 +62,26 @@ export async function verifyDossier(archive: Uint8Array, roots: Certificate[], l
   const manifestBytes = entries.get(MANIFEST_FILE);
   if (!manifestBytes) return unreadable(t('dossier.verify.noManifest', { file: MANIFEST_FILE }));
   const p7s = entries.get(SIGNATURE_FILE);
-  const signature: SignatureReading = p7s ? await verifyDetached(p7s, manifestBytes, roots) : { status: 'invalid', problem: 'unreadable' };
+  const signature: SignatureReading = p7s
+    ? await verifyDetached(p7s, manifestBytes, roots)
+    : { status: 'invalid', problem: 'unreadable' };
   const files: FileCheck[] = [
     { path: MANIFEST_FILE, status: signature.problem === 'digest' ? 'modified' : 'ok' },
-    { path: SIGNATURE_FILE, status: !p7s ? 'missing' : signature.status === 'invalid' && signature.problem !== 'digest' ? 'modified' : 'ok' },
+    {
+      path: SIGNATURE_FILE,
+      status: !p7s ? 'missing' : signature.status === 'invalid' && signature.problem !== 'digest' ? 'modified' : 'ok',
+    },
   ];
 
   const manifest = parseManifest(manifestBytes);
-  if (!manifest) return { ok: false, problem: t('dossier.verify.badManifest', { file: MANIFEST_FILE }), signature, manifest: null, files };
+  if (!manifest)
+    return {
+      ok: false,
+      problem: t('dossier.verify.badManifest', { file: MANIFEST_FILE }),
+      signature,
+      manifest: null,
+      files,
+    };
 
   // What the manifest lists, by path: its own list and each execution's (a path listed twice must agree).
   const expected = new Map<string, string>();
@@ -65,11 +93,22 @@ export async function verifyDossier(archive: Uint8Array, roots: Certificate[], l
   }
   for (const [path, digest] of expected) {
     const content = entries.get(path);
-    files.push({ path, status: !content ? 'missing' : conflicting.has(path) || sha256(content) !== digest ? 'modified' : 'ok' });
+    files.push({
+      path,
+      status: !content ? 'missing' : conflicting.has(path) || sha256(content) !== digest ? 'modified' : 'ok',
+    });
   }
-  for (const path of entries.keys()) if (path !== MANIFEST_FILE && path !== SIGNATURE_FILE && !expected.has(path)) files.push({ path, status: 'unlisted' });
+  for (const path of entries.keys())
+    if (path !== MANIFEST_FILE && path !== SIGNATURE_FILE && !expected.has(path))
+      files.push({ path, status: 'unlisted' });
 
-  return { ok: signature.status === 'valid' && files.every((f) => f.status === 'ok'), problem: null, signature, manifest, files };
+  return {
+    ok: signature.status === 'valid' && files.every((f) => f.status === 'ok'),
+    problem: null,
+    signature,
+    manifest,
+    files,
+  };
 }
 
 function parseManifest(bytes: Uint8Array): DossierManifest | null {
@@ -98,7 +137,11 @@ export function fileStatusText(status: FileStatus): string {
 export type Comparison = { kind: 'same' } | { kind: 'unknown' } | { kind: 'different'; fields: string[] };
 
 /** Compares what the manifest says of an execution with the execution this platform recorded under that id. */
-export function compareWithRecord(listed: ManifestExecution, accountId: number, recorded: Execution | undefined): Comparison {
+export function compareWithRecord(
+  listed: ManifestExecution,
+  accountId: number,
+  recorded: Execution | undefined,
+): Comparison {
   if (!recorded) return { kind: 'unknown' };
   const differences: [string, boolean][] = [
     ['account', recorded.accountId !== accountId],
@@ -106,7 +149,11 @@ export function compareWithRecord(listed: ManifestExecution, accountId: number, 
     ['verdict', recorded.verdict !== listed.verdict],
     ['startedAt', new Date(recorded.startedAt).toISOString() !== listed.startedAt],
     ['endedAt', recorded.endedAt === null || new Date(recorded.endedAt).toISOString() !== listed.endedAt],
-    ['checks', recorded.checks.map((c) => `${c.id}:${c.outcome}`).join() !== listed.checks.map((c) => `${c.id}:${c.outcome}`).join()],
+    [
+      'checks',
+      recorded.checks.map((c) => `${c.id}:${c.outcome}`).join() !==
+        listed.checks.map((c) => `${c.id}:${c.outcome}`).join(),
+    ],
   ];
   const fields = differences.filter(([, differs]) => differs).map(([name]) => name);
   return fields.length ? { kind: 'different', fields } : { kind: 'same' };

@@ -35,7 +35,12 @@ export function zoneLabel(): string {
 
 /** « 14:05:09 » */
 export function clockTime(at: number): string {
-  return new Date(at).toLocaleTimeString('fr-FR', { timeZone: zone, hour: '2-digit', minute: '2-digit', second: '2-digit' });
+  return new Date(at).toLocaleTimeString('fr-FR', {
+    timeZone: zone,
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  });
 }
 
 /** « 14:05 » */
@@ -66,10 +71,26 @@ let isoFormat: Intl.DateTimeFormat | undefined;
  */
 export function isoLocal(at: number): string {
   if (isoFormat?.resolvedOptions().timeZone !== zone) {
-    isoFormat = new Intl.DateTimeFormat('en-GB', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
+    isoFormat = new Intl.DateTimeFormat('en-GB', {
+      timeZone: zone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      hourCycle: 'h23',
+    });
   }
   const parts = Object.fromEntries(isoFormat.formatToParts(new Date(at)).map((p) => [p.type, p.value]));
-  const local = Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day), Number(parts.hour), Number(parts.minute), Number(parts.second));
+  const local = Date.UTC(
+    Number(parts.year),
+    Number(parts.month) - 1,
+    Number(parts.day),
+    Number(parts.hour),
+    Number(parts.minute),
+    Number(parts.second),
+  );
   const offset = Math.round((local - Math.floor(at / 1000) * 1000) / 60_000);
   const sign = offset < 0 ? '-' : '+';
   const hh = String(Math.floor(Math.abs(offset) / 60)).padStart(2, '0');

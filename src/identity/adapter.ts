@@ -56,12 +56,21 @@ export class StoreAdapter implements Adapter {
   }
 
   async destroy(id: string): Promise<void> {
-    await this.db.deleteFrom('oidc_payloads').where('provider', '=', this.provider).where('model', '=', this.model).where('id', '=', id).execute();
+    await this.db
+      .deleteFrom('oidc_payloads')
+      .where('provider', '=', this.provider)
+      .where('model', '=', this.model)
+      .where('id', '=', id)
+      .execute();
   }
 
   /** Every model issued under a grant goes with it (tokens, codes, the grant itself). */
   async revokeByGrantId(grantId: string): Promise<void> {
-    await this.db.deleteFrom('oidc_payloads').where('provider', '=', this.provider).where('grant_id', '=', grantId).execute();
+    await this.db
+      .deleteFrom('oidc_payloads')
+      .where('provider', '=', this.provider)
+      .where('grant_id', '=', grantId)
+      .execute();
   }
 
   private async findBy(column: 'id' | 'uid' | 'user_code', value: string): Promise<AdapterPayload | undefined> {

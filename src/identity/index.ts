@@ -45,7 +45,12 @@ export interface Identity {
 }
 
 /** `owners` says whose a mailbox is; `auth` who is signed in to the platform (the PSC pages act for them). */
-export async function startIdentity(config: Config, store: Store, log: Logger, deps: { owners: MailboxOwners; auth: Auth }): Promise<Identity> {
+export async function startIdentity(
+  config: Config,
+  store: Store,
+  log: Logger,
+  deps: { owners: MailboxOwners; auth: Auth },
+): Promise<Identity> {
   const db: IdentityDb = identityDb(store.db);
   const secrets = new Secrets(db);
   const urls = issuers(config);
@@ -56,8 +61,19 @@ export async function startIdentity(config: Config, store: Store, log: Logger, d
   let pscClient = { clientId: config.psc.clientId, clientSecret: config.psc.clientSecret };
   if (config.psc.mode === 'simulated') {
     const toolsSecret = (await secrets.obtain(PSC_TOOLS_SECRET)).value;
-    const callers = { sessionUser: (request: FastifyRequest) => deps.auth.sessions.sessionUser(request), caller: (request: FastifyRequest) => deps.auth.authenticate(request) };
-    pscSimulator = await createPscSimulator({ config, issuer: urls.psc.issuer, db, cookieKeys: [(await secrets.obtain('psc.cookieKey')).value], toolsSecret, csrf, callers });
+    const callers = {
+      sessionUser: (request: FastifyRequest) => deps.auth.sessions.sessionUser(request),
+      caller: (request: FastifyRequest) => deps.auth.authenticate(request),
+    };
+    pscSimulator = await createPscSimulator({
+      config,
+      issuer: urls.psc.issuer,
+      db,
+      cookieKeys: [(await secrets.obtain('psc.cookieKey')).value],
+      toolsSecret,
+      csrf,
+      callers,
+    });
     // The verifier introspects with the platform's own client, whatever the vendors' client is configured to.
     pscClient = { clientId: TOOLS_CLIENT_ID, clientSecret: toolsSecret };
   }
@@ -66,8 +82,11 @@ export async function startIdentity(config: Config, store: Store, log: Logger, d
   let iscSecret = config.isc.clientSecret;
   if (config.isc.mode === 'simulated') {
     iscSecret ??= (await secrets.obtain(ISC_CLIENT_SECRET)).value;
-    const admin = config.isc.adminPassword ? { value: config.isc.adminPassword, created: false } : await secrets.obtain(ISC_ADMIN_PASSWORD);
-    if (admin.created) log.warn(t('isc.admin.generated', { password: admin.value, url: `${config.publicUrl}/isc/admin` }));
+    const admin = config.isc.adminPassword
+      ? { value: config.isc.adminPassword, created: false }
+      : await secrets.obtain(ISC_ADMIN_PASSWORD);
+    if (admin.created)
+      log.warn(t('isc.admin.generated', { password: admin.value, url: `${config.publicUrl}/isc/admin` }));
     iscSimulator = await createIscSimulator({
       config,
       issuer: urls.isc.issuer,
@@ -90,7 +109,13 @@ export async function startIdentity(config: Config, store: Store, log: Logger, d
       ? { kind: 'introspection', cacheSeconds: config.psc.introspectionCacheSeconds }
       : { kind: 'none' };
   const verifier = new AccessTokenVerifier(
-    { ...urls.psc, ...pscClient, acceptedAcr: config.psc.acceptedAcr, clockSkewSeconds: config.psc.clockSkewSeconds, liveness },
+    {
+      ...urls.psc,
+      ...pscClient,
+      acceptedAcr: config.psc.acceptedAcr,
+      clockSkewSeconds: config.psc.clockSkewSeconds,
+      liveness,
+    },
     deps.owners,
   );
 
@@ -100,12 +125,27 @@ export async function startIdentity(config: Config, store: Store, log: Logger, d
     await purgeExpired(db);
     await iscSimulator?.throttle.purge();
   };
-  const timer = setInterval(() => maintain().catch((error: unknown) => log.error('identity maintenance failed', { error })), MAINTENANCE_MS);
+  const timer = setInterval(
+    () => maintain().catch((error: unknown) => log.error('identity maintenance failed', { error })),
+    MAINTENANCE_MS,
+  );
   timer.unref();
 
   return {
-    psc: { mode: config.psc.mode, ...urls.psc, clientId: config.psc.clientId, clientSecret: config.psc.clientSecret, ...(pscSimulator ? { simulator: pscSimulator } : {}) },
-    isc: { mode: config.isc.mode, ...urls.isc, clientId: config.isc.clientId, clientSecret: iscSecret, ...(iscSimulator ? { simulator: iscSimulator } : {}) },
+    psc: {
+      mode: config.psc.mode,
+      ...urls.psc,
+      clientId: config.psc.clientId,
+      clientSecret: config.psc.clientSecret,
+      ...(pscSimulator ? { simulator: pscSimulator } : {}),
+    },
+    isc: {
+      mode: config.isc.mode,
+      ...urls.isc,
+      clientId: config.isc.clientId,
+      clientSecret: iscSecret,
+      ...(iscSimulator ? { simulator: iscSimulator } : {}),
+    },
     verifier,
     csrf,
     async routes(app) {

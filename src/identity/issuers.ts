@@ -21,13 +21,18 @@ export const ISC_CLIENT_SECRET = 'isc.clientSecret';
 export const ISC_ADMIN_PASSWORD = 'isc.adminPassword';
 
 /** The platform's own PSC client (simulated mode), once the simulator has generated its secret. */
-export async function pscToolsClient(db: Kysely<Database>): Promise<{ clientId: string; clientSecret: string } | undefined> {
+export async function pscToolsClient(
+  db: Kysely<Database>,
+): Promise<{ clientId: string; clientSecret: string } | undefined> {
   const secret = await new Secrets(identityDb(db)).get(PSC_TOOLS_SECRET);
   return secret ? { clientId: TOOLS_CLIENT_ID, clientSecret: secret } : undefined;
 }
 
 /** Issuer and discovery URL of each provider as configured. */
-export function issuers(config: Config): { psc: { issuer: string; discoveryUrl: string }; isc: { issuer: string; discoveryUrl: string } } {
+export function issuers(config: Config): {
+  psc: { issuer: string; discoveryUrl: string };
+  isc: { issuer: string; discoveryUrl: string };
+} {
   const resolve = (settings: Config['psc'] | Config['isc'], simulatedPath: string, name: string) => {
     const issuer = settings.mode === 'simulated' ? `${config.publicUrl}${simulatedPath}` : settings.issuer;
     if (!issuer) throw new Error(t('identity.issuerRequired', { name }));

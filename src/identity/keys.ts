@@ -35,7 +35,9 @@ export class SigningKeys {
       await this.insert(now);
       rows = await this.published(now);
     }
-    const active = rows.filter((r) => r.activates_at <= now).sort((a, b) => b.activates_at - a.activates_at || b.id - a.id)[0]!;
+    const active = rows
+      .filter((r) => r.activates_at <= now)
+      .sort((a, b) => b.activates_at - a.activates_at || b.id - a.id)[0]!;
     const others = rows.filter((r) => r !== active);
     return {
       keys: [active, ...others].map((r) => JSON.parse(r.jwk) as JWK),
@@ -63,7 +65,12 @@ export class SigningKeys {
       .where('provider', '=', this.provider)
       .where((eb) => eb.or([eb('retires_at', 'is', null), eb('retires_at', '>', now)]))
       .execute();
-    return rows.map((r) => ({ ...r, id: Number(r.id), activates_at: Number(r.activates_at), retires_at: r.retires_at === null ? null : Number(r.retires_at) }));
+    return rows.map((r) => ({
+      ...r,
+      id: Number(r.id),
+      activates_at: Number(r.activates_at),
+      retires_at: r.retires_at === null ? null : Number(r.retires_at),
+    }));
   }
 
   private async insert(activatesAt: number): Promise<KeyInfo> {
@@ -73,7 +80,14 @@ export class SigningKeys {
     const createdAt = Date.now();
     await this.db
       .insertInto('identity_keys')
-      .values({ provider: this.provider, kid, jwk: JSON.stringify({ ...jwk, kid, alg: 'RS256', use: 'sig' }), created_at: createdAt, activates_at: activatesAt, retires_at: null })
+      .values({
+        provider: this.provider,
+        kid,
+        jwk: JSON.stringify({ ...jwk, kid, alg: 'RS256', use: 'sig' }),
+        created_at: createdAt,
+        activates_at: activatesAt,
+        retires_at: null,
+      })
       .execute();
     return { kid, createdAt, activatesAt, retiresAt: null };
   }

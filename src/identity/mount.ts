@@ -6,7 +6,12 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type Provider from 'oidc-provider';
 
 /** `current` gives the request handler of the provider in force; `aliases` maps extra paths (relative to the issuer) onto the provider's own, e.g. PSC's discovery name. */
-export async function mountProvider(app: FastifyInstance, issuer: string, current: () => ReturnType<Provider['callback']>, aliases: Record<string, string> = {}): Promise<void> {
+export async function mountProvider(
+  app: FastifyInstance,
+  issuer: string,
+  current: () => ReturnType<Provider['callback']>,
+  aliases: Record<string, string> = {},
+): Promise<void> {
   const prefix = new URL(issuer).pathname.replace(/\/+$/, '');
   await app.register(async (scope) => {
     scope.removeAllContentTypeParsers();

@@ -39,7 +39,11 @@ export function baseConfiguration(o: BaseOptions, keys: KeySet): Configuration {
     adapter: StoreAdapter.factory(o.db, o.name),
     jwks: { keys: keys.keys as NonNullable<Configuration['jwks']>['keys'] },
     cookies: {
-      names: { session: `${o.name}_session`, interaction: `${o.name}_interaction`, resume: `${o.name}_interaction_resume` },
+      names: {
+        session: `${o.name}_session`,
+        interaction: `${o.name}_interaction`,
+        resume: `${o.name}_interaction_resume`,
+      },
       keys: o.cookieKeys,
       long: { signed: true, secure: o.secureCookies, sameSite: 'lax' },
       short: { signed: true, secure: o.secureCookies, sameSite: 'lax' },
@@ -58,7 +62,10 @@ export function baseConfiguration(o: BaseOptions, keys: KeySet): Configuration {
 }
 
 /** rpInitiatedLogout pages in French (the confirmation embeds oidc-provider's own form and its xsrf token). */
-export function logoutPages(area: string): { logoutSource: (ctx: KoaContextWithOIDC, form: string) => Promise<void>; postLogoutSuccessSource: (ctx: KoaContextWithOIDC) => Promise<void> } {
+export function logoutPages(area: string): {
+  logoutSource: (ctx: KoaContextWithOIDC, form: string) => Promise<void>;
+  postLogoutSuccessSource: (ctx: KoaContextWithOIDC) => Promise<void>;
+} {
   return {
     async logoutSource(ctx, form) {
       ctx.type = 'html';
@@ -72,14 +79,25 @@ export function logoutPages(area: string): { logoutSource: (ctx: KoaContextWithO
     },
     async postLogoutSuccessSource(ctx) {
       ctx.type = 'html';
-      ctx.body = page({ title: t('oidc.loggedOutTitle'), area, body: html`<h1>${t('oidc.loggedOutTitle')}</h1><p>${t('oidc.loggedOut')}</p>` });
+      ctx.body = page({
+        title: t('oidc.loggedOutTitle'),
+        area,
+        body: html`<h1>${t('oidc.loggedOutTitle')}</h1><p>${t('oidc.loggedOut')}</p>`,
+      });
     },
   };
 }
 
 /** The provider in force, rebuilt with the same configuration when the published keys change. */
 export class ProviderHolder {
-  private built: { provider: Provider; handler: ReturnType<Provider['callback']>; keys: KeySet; publicKeys: ReturnType<typeof createLocalJWKSet> } | undefined;
+  private built:
+    | {
+        provider: Provider;
+        handler: ReturnType<Provider['callback']>;
+        keys: KeySet;
+        publicKeys: ReturnType<typeof createLocalJWKSet>;
+      }
+    | undefined;
 
   constructor(
     readonly keys: SigningKeys,
@@ -110,7 +128,9 @@ export class ProviderHolder {
     const set = await this.keys.current();
     if (this.built && kids(set) === kids(this.built.keys)) return false;
     const provider = this.build(set);
-    const publicKeys = createLocalJWKSet({ keys: set.keys.map(({ d: _d, p: _p, q: _q, dp: _dp, dq: _dq, qi: _qi, ...pub }) => pub) });
+    const publicKeys = createLocalJWKSet({
+      keys: set.keys.map(({ d: _d, p: _p, q: _q, dp: _dp, dq: _dq, qi: _qi, ...pub }) => pub),
+    });
     this.built = { provider, handler: provider.callback(), keys: set, publicKeys };
     return true;
   }

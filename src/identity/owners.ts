@@ -11,6 +11,8 @@ export interface MailboxOwners {
 
 export const mailboxColumnOwners: MailboxOwners = {
   async ownerOf(mailbox) {
-    return mailbox.type === 'personal' && mailbox.idnat ? { kind: 'personal', idnat: mailbox.idnat } : { kind: 'not_personal' };
+    return mailbox.type === 'personal' && mailbox.idnat
+      ? { kind: 'personal', idnat: mailbox.idnat }
+      : { kind: 'not_personal' };
   },
 };

@@ -33,16 +33,29 @@ export class PscTokens {
 
   static async obtain(o: PscTokenOptions): Promise<PscTokens> {
     const url = new URL(o.discoveryUrl);
-    const config = await client.discovery(url, o.clientId, undefined, client.ClientSecretBasic(o.clientSecret), url.protocol === 'http:' ? { execute: [client.allowInsecureRequests] } : {});
+    const config = await client.discovery(
+      url,
+      o.clientId,
+      undefined,
+      client.ClientSecretBasic(o.clientSecret),
+      url.protocol === 'http:' ? { execute: [client.allowInsecureRequests] } : {},
+    );
     const bindingMessage = o.bindingMessage ?? String(randomInt(0, 100)).padStart(2, '0');
-    const request = await client.initiateBackchannelAuthentication(config, { scope: PSC_SCOPE, acr_values: PSC_ACR, login_hint: o.idnat, binding_message: bindingMessage });
+    const request = await client.initiateBackchannelAuthentication(config, {
+      scope: PSC_SCOPE,
+      acr_values: PSC_ACR,
+      login_hint: o.idnat,
+      binding_message: bindingMessage,
+    });
     const deadline = Date.now() + (o.timeoutMs ?? (request.expires_in ?? 120) * 1000);
     let interval = request.interval ?? DEFAULT_INTERVAL_S;
     let notified = false;
     // The first poll goes at once (an auto-approved request is ready); later ones respect the interval.
     for (;;) {
       try {
-        const tokens = await client.genericGrantRequest(config, 'urn:openid:params:grant-type:ciba', { auth_req_id: request.auth_req_id });
+        const tokens = await client.genericGrantRequest(config, 'urn:openid:params:grant-type:ciba', {
+          auth_req_id: request.auth_req_id,
+        });
         return new PscTokens(config, tokens, Date.now());
       } catch (error) {
         const code = error instanceof client.ResponseBodyError ? error.error : undefined;
@@ -52,7 +65,8 @@ export class PscTokens {
           notified = true;
           o.onPending?.(bindingMessage);
         }
-        if (Date.now() + interval * 1000 > deadline) throw new Error(`no approval for ${o.idnat} before the CIBA request expired`);
+        if (Date.now() + interval * 1000 > deadline)
+          throw new Error(`no approval for ${o.idnat} before the CIBA request expired`);
         await new Promise((resolve) => setTimeout(resolve, interval * 1000));
       }
     }

@@ -7,12 +7,19 @@ export class Secrets {
   constructor(private readonly db: IdentityDb) {}
 
   async get(name: string): Promise<string | undefined> {
-    const row = await this.db.selectFrom('identity_secrets').select('value').where('name', '=', name).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('identity_secrets')
+      .select('value')
+      .where('name', '=', name)
+      .executeTakeFirst();
     return row?.value;
   }
 
   /** The secret of that name, generated (and reported as such) the first time; two processes agree on one value. */
-  async obtain(name: string, generate: () => string = () => randomBytes(32).toString('base64url')): Promise<{ value: string; created: boolean }> {
+  async obtain(
+    name: string,
+    generate: () => string = () => randomBytes(32).toString('base64url'),
+  ): Promise<{ value: string; created: boolean }> {
     const existing = await this.get(name);
     if (existing !== undefined) return { value: existing, created: false };
     const inserted = await this.db

@@ -2,7 +2,22 @@
 // when, which kind of token) and to recognise the same token again, never the token itself.
 import { createHash } from 'node:crypto';
 
-const KEPT_CLAIMS = ['iss', 'sub', 'aud', 'azp', 'typ', 'exp', 'iat', 'nbf', 'acr', 'scope', 'SubjectNameID', 'preferred_username', 'sid', 'jti'] as const;
+const KEPT_CLAIMS = [
+  'iss',
+  'sub',
+  'aud',
+  'azp',
+  'typ',
+  'exp',
+  'iat',
+  'nbf',
+  'acr',
+  'scope',
+  'SubjectNameID',
+  'preferred_username',
+  'sid',
+  'jti',
+] as const;
 
 export interface BearerSummary {
   length: number;
@@ -34,7 +49,9 @@ export function summariseBearer(token: string): BearerSummary {
 export function decodeSegment(segment: string): Record<string, unknown> | undefined {
   try {
     const value: unknown = JSON.parse(Buffer.from(segment, 'base64url').toString('utf8'));
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined;
   } catch {
     return undefined;
   }

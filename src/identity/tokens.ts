@@ -107,18 +107,25 @@ export class AccessTokenVerifier implements BearerVerifier {
   ) {}
 
   async verify(token: string, mailbox: Mailbox): Promise<BearerDecision> {
-    const refuse = (reason: Reason, details: Record<string, unknown> = {}): BearerDecision => ({ ok: false, reason, verified: false, details });
+    const refuse = (reason: Reason, details: Record<string, unknown> = {}): BearerDecision => ({
+      ok: false,
+      reason,
+      verified: false,
+      details,
+    });
     const parts = token.split('.');
     if (parts.length !== 3) return this.opaque(token, refuse);
     const header = decode(parts[0]!);
     const payload = decode(parts[1]!);
     if (!header || !payload) return refuse('malformed', { problem: 'header or payload is not base64url JSON' });
     const facts = { alg: header.alg, kid: header.kid, kind: tokenKind(header, payload) };
-    if (typeof header.alg !== 'string' || header.alg.toLowerCase() === 'none' || parts[2] === '') return refuse('alg_none', facts);
+    if (typeof header.alg !== 'string' || header.alg.toLowerCase() === 'none' || parts[2] === '')
+      return refuse('alg_none', facts);
     if (facts.kind === 'id_token') return refuse('id_token', facts);
     if (facts.kind === 'refresh_token') return refuse('refresh_token', facts);
     if (facts.kind === 'unknown') return refuse('not_an_access_token', facts);
-    if (payload.iss !== this.settings.issuer) return refuse('wrong_issuer', { ...facts, expectedIssuer: this.settings.issuer });
+    if (payload.iss !== this.settings.issuer)
+      return refuse('wrong_issuer', { ...facts, expectedIssuer: this.settings.issuer });
 
     let getKey: JWTVerifyGetKey;
     try {
@@ -138,21 +145,32 @@ export class AccessTokenVerifier implements BearerVerifier {
       return refuse(joseReason(error), { ...facts, error: message(error) });
     }
 
-    if (typeof claims.acr !== 'string' || !this.settings.acceptedAcr.includes(claims.acr)) return refuse('wrong_acr', { ...facts, acr: claims.acr, acceptedAcr: this.settings.acceptedAcr });
+    if (typeof claims.acr !== 'string' || !this.settings.acceptedAcr.includes(claims.acr))
+      return refuse('wrong_acr', { ...facts, acr: claims.acr, acceptedAcr: this.settings.acceptedAcr });
     const owner = await this.owners.ownerOf(mailbox);
     if (owner.kind !== 'personal') return refuse('not_personal_mailbox', { ...facts, mailboxType: mailbox.type });
     const subject = claims.SubjectNameID;
     if (typeof subject !== 'string' || !subject) return refuse('missing_identity', facts);
-    if (subject !== owner.idnat) return refuse('wrong_identity', { ...facts, SubjectNameID: subject, owner: owner.idnat });
+    if (subject !== owner.idnat)
+      return refuse('wrong_identity', { ...facts, SubjectNameID: subject, owner: owner.idnat });
     const live = await this.live(token, claims);
     if (live !== 'live') return refuse(live, { ...facts, SubjectNameID: subject, jti: claims.jti });
-    return { ok: true, reason: 'verified', verified: true, details: { ...facts, SubjectNameID: subject, owner: owner.idnat } };
+    return {
+      ok: true,
+      reason: 'verified',
+      verified: true,
+      details: { ...facts, SubjectNameID: subject, owner: owner.idnat },
+    };
   }
 
-  private async live(token: string, claims: Record<string, unknown>): Promise<'live' | 'revoked' | 'introspection_unavailable'> {
+  private async live(
+    token: string,
+    claims: Record<string, unknown>,
+  ): Promise<'live' | 'revoked' | 'introspection_unavailable'> {
     const liveness = this.settings.liveness;
     if (liveness.kind === 'none') return 'live';
-    if (liveness.kind === 'store') return typeof claims.jti === 'string' && (await liveness.live(claims.jti)) ? 'live' : 'revoked';
+    if (liveness.kind === 'store')
+      return typeof claims.jti === 'string' && (await liveness.live(claims.jti)) ? 'live' : 'revoked';
     const key = createHash('sha256').update(token).digest('base64url');
     const cached = this.introspected.get(key);
     if (cached && cached.until > Date.now()) return cached.active ? 'live' : 'revoked';
@@ -165,7 +183,8 @@ export class AccessTokenVerifier implements BearerVerifier {
     }
     if (liveness.cacheSeconds > 0) {
       this.introspected.delete(key);
-      if (this.introspected.size >= INTROSPECTION_CACHE_ENTRIES) this.introspected.delete(this.introspected.keys().next().value!);
+      if (this.introspected.size >= INTROSPECTION_CACHE_ENTRIES)
+        this.introspected.delete(this.introspected.keys().next().value!);
       this.introspected.set(key, { active, until: Date.now() + liveness.cacheSeconds * 1000 });
     }
     return active ? 'live' : 'revoked';
@@ -190,13 +209,20 @@ export class AccessTokenVerifier implements BearerVerifier {
   }
 
   /** An opaque bearer is no PSC access token; the issuer's introspection tells whether it is a refresh token. */
-  private async opaque(token: string, refuse: (reason: Reason, details?: Record<string, unknown>) => BearerDecision): Promise<BearerDecision> {
+  private async opaque(
+    token: string,
+    refuse: (reason: Reason, details?: Record<string, unknown>) => BearerDecision,
+  ): Promise<BearerDecision> {
     if (!token || /\s/.test(token)) return refuse('malformed', { problem: 'empty or contains white space' });
     try {
       const answer = await this.introspect(token);
       const typ = answer.typ?.toLowerCase();
-      if (answer.active && (typ === 'refresh' || typ === 'offline')) return refuse('refresh_token', { format: 'opaque', classifiedBy: 'introspection' });
-      return refuse('not_a_jwt', { format: 'opaque', introspection: { active: Boolean(answer.active), typ: answer.typ } });
+      if (answer.active && (typ === 'refresh' || typ === 'offline'))
+        return refuse('refresh_token', { format: 'opaque', classifiedBy: 'introspection' });
+      return refuse('not_a_jwt', {
+        format: 'opaque',
+        introspection: { active: Boolean(answer.active), typ: answer.typ },
+      });
     } catch (error) {
       return refuse('not_a_jwt', { introspection: message(error) });
     }
@@ -215,7 +241,14 @@ export class AccessTokenVerifier implements BearerVerifier {
   private async keys(): Promise<JWTVerifyGetKey> {
     const uri = (await this.metadata()).jwks_uri;
     if (this.jwks?.uri !== uri) {
-      this.jwks = { uri, get: createRemoteJWKSet(new URL(uri), { cacheMaxAge: JWKS_CACHE_MS, cooldownDuration: JWKS_COOLDOWN_MS, timeoutDuration: HTTP_TIMEOUT_MS }) };
+      this.jwks = {
+        uri,
+        get: createRemoteJWKSet(new URL(uri), {
+          cacheMaxAge: JWKS_CACHE_MS,
+          cooldownDuration: JWKS_COOLDOWN_MS,
+          timeoutDuration: HTTP_TIMEOUT_MS,
+        }),
+      };
     }
     return this.jwks.get;
   }
@@ -229,7 +262,8 @@ function joseReason(error: unknown): Reason {
     return 'malformed';
   }
   if (error instanceof errors.JWSSignatureVerificationFailed) return 'bad_signature';
-  if (error instanceof errors.JWKSNoMatchingKey || error instanceof errors.JWKSMultipleMatchingKeys) return 'unknown_key';
+  if (error instanceof errors.JWKSNoMatchingKey || error instanceof errors.JWKSMultipleMatchingKeys)
+    return 'unknown_key';
   if (error instanceof errors.JOSEAlgNotAllowed || error instanceof errors.JOSENotSupported) return 'bad_algorithm';
   if (error instanceof errors.JWTInvalid || error instanceof errors.JWSInvalid) return 'malformed';
   return 'jwks_unavailable';

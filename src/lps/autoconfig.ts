@@ -28,7 +28,11 @@ export function autoconfigUrl(base: string, address: string): string {
 }
 
 /** Fetches and reads the file; throws when it cannot be had or read. */
-export async function discoverByHttp(base: string, address: string, options: HttpOptions): Promise<{ url: string; status: number; servers: DiscoveredServer[] }> {
+export async function discoverByHttp(
+  base: string,
+  address: string,
+  options: HttpOptions,
+): Promise<{ url: string; status: number; servers: DiscoveredServer[] }> {
   const url = autoconfigUrl(base, address);
   const answer = await httpGet(url, options);
   if (answer.status !== 200) return { url, status: answer.status, servers: [] };
@@ -37,7 +41,8 @@ export async function discoverByHttp(base: string, address: string, options: Htt
 
 /** The servers of a clientConfig 1.1 file, placeholders in user names replaced for `address`. */
 export function readClientConfig(xml: string, address: string): DiscoveredServer[] {
-  const provider = (parser.parse(xml) as { clientConfig?: { emailProvider?: Record<string, unknown> } }).clientConfig?.emailProvider;
+  const provider = (parser.parse(xml) as { clientConfig?: { emailProvider?: Record<string, unknown> } }).clientConfig
+    ?.emailProvider;
   if (!provider) return [];
   const [local = '', domain = ''] = address.split('@');
   const servers = [...list(provider.incomingServer), ...list(provider.outgoingServer)] as Record<string, unknown>[];
@@ -46,7 +51,13 @@ export function readClientConfig(xml: string, address: string): DiscoveredServer
     host: String(s.hostname ?? ''),
     port: Number(s.port ?? 0),
     socketType: String(s.socketType ?? ''),
-    username: s.username === undefined ? null : String(s.username).replaceAll('%EMAILADDRESS%', address).replaceAll('%EMAILLOCALPART%', local).replaceAll('%EMAILDOMAIN%', domain),
+    username:
+      s.username === undefined
+        ? null
+        : String(s.username)
+            .replaceAll('%EMAILADDRESS%', address)
+            .replaceAll('%EMAILLOCALPART%', local)
+            .replaceAll('%EMAILDOMAIN%', domain),
     authentication: list(s.authentication).map(String),
   }));
 }
@@ -58,17 +69,31 @@ function list(value: unknown): unknown[] {
 function resolver(dns: DnsServer, localAddress: string | undefined): Resolver {
   const r = new Resolver({ timeout: 3000, tries: 2 });
   r.setServers([isIP(dns.address) === 6 ? `[${dns.address}]:${dns.port}` : `${dns.address}:${dns.port}`]);
-  if (localAddress) r.setLocalAddress(isIP(localAddress) === 6 ? '0.0.0.0' : localAddress, isIP(localAddress) === 6 ? localAddress : '::0');
+  if (localAddress)
+    r.setLocalAddress(
+      isIP(localAddress) === 6 ? '0.0.0.0' : localAddress,
+      isIP(localAddress) === 6 ? localAddress : '::0',
+    );
   return r;
 }
 
 /** RFC 6186: the SRV record of the service with the lowest priority (then highest weight). */
-export async function discoverByDns(domain: string, protocol: 'imap' | 'smtp', dns: DnsServer, localAddress?: string): Promise<{ name: string; server: DiscoveredServer | null }> {
+export async function discoverByDns(
+  domain: string,
+  protocol: 'imap' | 'smtp',
+  dns: DnsServer,
+  localAddress?: string,
+): Promise<{ name: string; server: DiscoveredServer | null }> {
   const name = `_${protocol === 'imap' ? 'imap' : 'submission'}._tcp.${domain}`;
   const records = (await resolver(dns, localAddress).resolveSrv(name)).filter((r) => r.name !== '.' && r.port > 0);
   records.sort((a, b) => a.priority - b.priority || b.weight - a.weight);
   const best = records[0];
-  return { name, server: best ? { protocol, host: best.name, port: best.port, socketType: 'STARTTLS', username: null, authentication: [] } : null };
+  return {
+    name,
+    server: best
+      ? { protocol, host: best.name, port: best.port, socketType: 'STARTTLS', username: null, authentication: [] }
+      : null,
+  };
 }
 
 /** The address of a host name: the platform's DNS first (it is authoritative for the mail domain), then the system. */

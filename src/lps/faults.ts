@@ -47,7 +47,10 @@ const pscAuthenticating = (job: UnitJob) => job.bal === 'PSC' && authenticating(
 const certAuthenticating = (job: UnitJob) => job.bal === 'AUTH_CLI' && authenticating(job);
 /** Every kind judges the BAL type's authentication (catalogue.md, common rules): all but certificate rejection. */
 const anyAuthenticating = (bal: UnitJob['bal']) => (job: UnitJob) => job.bal === bal && job.kind !== 'cert-reject';
-const kind = (...kinds: VerdictKind[]) => (job: UnitJob) => kinds.includes(job.kind);
+const kind =
+  (...kinds: VerdictKind[]) =>
+  (job: UnitJob) =>
+    kinds.includes(job.kind);
 
 interface Rule {
   applies(job: UnitJob): boolean;
@@ -59,12 +62,21 @@ const RULES: Record<FaultName, Rule> = {
   'missing-suites': { applies: kind('tls'), check: 'all-suites' },
   tls11: { applies: kind('tls'), check: 'version' },
   'accept-bad-certificate': { applies: kind('cert-reject'), check: 'certificate-refused' },
-  'no-revocation-check': { applies: (job) => job.kind === 'cert-reject' && job.endpoint.endsWith('-revoq'), check: 'certificate-refused' },
-  'auth-before-starttls': { applies: kind('tls', 'imap-access', 'send', 'auth-psc', 'auth-cert', 'autoconfig'), check: 'starttls' },
+  'no-revocation-check': {
+    applies: (job) => job.kind === 'cert-reject' && job.endpoint.endsWith('-revoq'),
+    check: 'certificate-refused',
+  },
+  'auth-before-starttls': {
+    applies: kind('tls', 'imap-access', 'send', 'auth-psc', 'auth-cert', 'autoconfig'),
+    check: 'starttls',
+  },
   'login-instead-of-xoauth2': { applies: anyAuthenticating('PSC'), check: 'mechanism' },
   oauthbearer: { applies: pscAuthenticating, check: 'mechanism' },
   'wrong-user': { applies: authenticating, check: 'user' },
-  'expired-token': { applies: (job) => pscAuthenticating(job) || job.kind === 'reopen', check: (job) => (job.kind === 'reopen' ? 'new-session' : 'token') },
+  'expired-token': {
+    applies: (job) => pscAuthenticating(job) || job.kind === 'reopen',
+    check: (job) => (job.kind === 'reopen' ? 'new-session' : 'token'),
+  },
   'id-token': { applies: pscAuthenticating, check: 'token' },
   'no-client-certificate': { applies: anyAuthenticating('AUTH_CLI'), check: 'client-certificate' },
   'wrong-ou': { applies: certAuthenticating, check: 'certificate-ou' },
@@ -76,7 +88,8 @@ const RULES: Record<FaultName, Rule> = {
   'no-autoconfig': { applies: kind('autoconfig'), check: 'autoconfig-lookup' },
   'no-reconnection': { applies: kind('reopen'), check: 'new-session' },
   'no-inbox': {
-    applies: (job) => job.protocol === 'imap' && (job.kind === 'imap-access' || job.kind === 'autoconfig' || job.kind === 'reopen'),
+    applies: (job) =>
+      job.protocol === 'imap' && (job.kind === 'imap-access' || job.kind === 'autoconfig' || job.kind === 'reopen'),
     check: (job) => (job.kind === 'reopen' ? 'inbox-reopened' : 'inbox-opened'),
   },
 };

@@ -19,7 +19,12 @@ export interface FollowOptions {
 }
 
 /** Follows `id` to its end, calling `play` for each unit job in the order the runner runs them. */
-export async function followExecution(id: number, source: ExecutionLog, play: (jobId: string) => Promise<void>, options: FollowOptions = {}): Promise<Execution | undefined> {
+export async function followExecution(
+  id: number,
+  source: ExecutionLog,
+  play: (jobId: string) => Promise<void>,
+  options: FollowOptions = {},
+): Promise<Execution | undefined> {
   const pollMs = options.pollMs ?? 500;
   let seq = 0;
   let waiting: string | null = null;

@@ -43,7 +43,9 @@ export function xdmArchive(documents: TestDocument[]): Uint8Array {
   const files: Record<string, Uint8Array> = {
     'INDEX.HTM': strToU8('<html><body><p>Documents de test motco</p></body></html>'),
     'README.TXT': strToU8('Archive IHE XDM de test produite par le LPS de reference motco.\r\n'),
-    'IHE_XDM/SUBSET01/METADATA.XML': strToU8('<?xml version="1.0" encoding="UTF-8"?><SubmitObjectsRequest xmlns="urn:oasis:names:tc:ebxml-regrep:xsd:lcm:3.0"/>'),
+    'IHE_XDM/SUBSET01/METADATA.XML': strToU8(
+      '<?xml version="1.0" encoding="UTF-8"?><SubmitObjectsRequest xmlns="urn:oasis:names:tc:ebxml-regrep:xsd:lcm:3.0"/>',
+    ),
   };
   documents.forEach((doc, i) => {
     files[`IHE_XDM/SUBSET01/DOC${String(i + 1).padStart(4, '0')}.XML`] = strToU8(cdaDocument(doc, i + 1));

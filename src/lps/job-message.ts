@@ -28,13 +28,27 @@ export function jobMessage(input: MessageInput): OutgoingMessage {
   const { job, nil, fault } = input;
   const headers: [string, string][] = [];
   if (fault !== 'missing-nil') headers.push(['X-MSS-NIL', fault === 'wrong-nil' ? `${nil}-AUTRE` : nil]);
-  const message: OutgoingMessage = { from: input.from, to: input.to, subject: t('lps.message.subject', { title: job.title }), text: t('lps.message.body', { title: job.title, id: job.id }), headers, attachments: [] };
+  const message: OutgoingMessage = {
+    from: input.from,
+    to: input.to,
+    subject: t('lps.message.subject', { title: job.title }),
+    text: t('lps.message.body', { title: job.title, id: job.id }),
+    headers,
+    attachments: [],
+  };
   if (job.kind === 'headers') {
     const document: TestDocument = { ...DOCUMENT, ins: insMatricule(input.patientAddress) };
-    headers.push(['X-MSS-CODECDA', fault === 'wrong-codecda' ? OTHER_CODE : document.code], ['X-MSS-INS', fault === 'wrong-ins' ? 'N' : 'O']);
+    headers.push(
+      ['X-MSS-CODECDA', fault === 'wrong-codecda' ? OTHER_CODE : document.code],
+      ['X-MSS-INS', fault === 'wrong-ins' ? 'N' : 'O'],
+    );
     // MSS-CONF.23's subject: XDM/1.0/DDM+<libellé> <NOM> <prénom>.
     message.subject = `XDM/1.0/DDM+${document.displayName} TEST PATIENT`;
-    message.attachments.push({ filename: 'IHE_XDM.ZIP', contentType: 'application/zip', content: xdmArchive([document]) });
+    message.attachments.push({
+      filename: 'IHE_XDM.ZIP',
+      contentType: 'application/zip',
+      content: xdmArchive([document]),
+    });
   }
   if (job.kind === 'patient' && fault !== 'missing-mes') headers.push(['X-MSS-MES', 'FIN']);
   return message;

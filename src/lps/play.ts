@@ -28,7 +28,18 @@ export interface PlayOptions {
   closeWaitSeconds?: number | undefined;
 }
 
-export type StepAction = 'connect' | 'exchange' | 'tls' | 'certificate' | 'crl' | 'token' | 'autoconfig' | 'message' | 'wait' | 'reconnect' | 'error';
+export type StepAction =
+  | 'connect'
+  | 'exchange'
+  | 'tls'
+  | 'certificate'
+  | 'crl'
+  | 'token'
+  | 'autoconfig'
+  | 'message'
+  | 'wait'
+  | 'reconnect'
+  | 'error';
 
 export interface LpsStep {
   at: number;
@@ -130,17 +141,28 @@ class Play {
     private readonly options: PlayOptions,
   ) {
     this.fault = options.fault;
-    if (this.fault && !findFault(this.fault).jobs.includes(job.id)) throw new LpsUsageError(t('lps.error.faultNotApplicable', { fault: this.fault, job: job.id }));
+    if (this.fault && !findFault(this.fault).jobs.includes(job.id))
+      throw new LpsUsageError(t('lps.error.faultNotApplicable', { fault: this.fault, job: job.id }));
     const { account } = context;
     const mailbox = jobMailbox(job, account);
-    if (!mailbox) throw new LpsUsageError(t(job.bal === 'PSC' ? 'lps.error.noPersonalMailbox' : 'lps.error.noApplicativeMailbox'));
+    if (!mailbox)
+      throw new LpsUsageError(t(job.bal === 'PSC' ? 'lps.error.noPersonalMailbox' : 'lps.error.noApplicativeMailbox'));
     this.mailbox = mailbox;
     if (job.bal === 'PSC' && !context.tokens) throw new LpsUsageError(t('lps.error.noTokens'));
-    if (job.bal === 'AUTH_CLI' && this.fault !== 'no-client-certificate' && !this.clientCertificate()) throw new LpsUsageError(t(this.fault === 'wrong-ou' ? 'lps.error.noForeignCertificate' : 'lps.error.noClientCertificate'));
+    if (job.bal === 'AUTH_CLI' && this.fault !== 'no-client-certificate' && !this.clientCertificate())
+      throw new LpsUsageError(
+        t(this.fault === 'wrong-ou' ? 'lps.error.noForeignCertificate' : 'lps.error.noClientCertificate'),
+      );
     if (job.kind === 'patient' && !account.patientAddress) throw new LpsUsageError(t('lps.error.noPatientAddress'));
   }
 
-  step(action: StepAction, ok: boolean, key: MessageKey, params: Record<string, string | number> = {}, data?: Record<string, unknown>): void {
+  step(
+    action: StepAction,
+    ok: boolean,
+    key: MessageKey,
+    params: Record<string, string | number> = {},
+    data?: Record<string, unknown>,
+  ): void {
     this.steps.push({ at: Date.now(), action, ok, text: t(key, params), ...(data ? { data } : {}) });
   }
 
@@ -183,17 +205,44 @@ class Play {
       let port: number;
       if (this.options.autoconfig === 'dns') {
         const { name, server } = await discoverByDns(endpoints.domain, protocol, endpoints.dns, localAddress);
-        if (!server) return this.stopped('autoconfig', 'lps.step.autoconfigNone', { protocol: protocol.toUpperCase(), source: name });
+        if (!server)
+          return this.stopped('autoconfig', 'lps.step.autoconfigNone', {
+            protocol: protocol.toUpperCase(),
+            source: name,
+          });
         this.step('autoconfig', true, 'lps.step.autoconfigDns', { name, host: server.host, port: server.port });
         ({ host, port } = server);
       } else {
-        const found = await discoverByHttp(endpoints.autoconfig, this.mailbox, { localAddress, extraCa: this.context.httpsCa });
-        this.step('autoconfig', found.status === 200, 'lps.step.autoconfigHttp', { url: found.url, status: found.status });
+        const found = await discoverByHttp(endpoints.autoconfig, this.mailbox, {
+          localAddress,
+          extraCa: this.context.httpsCa,
+        });
+        this.step('autoconfig', found.status === 200, 'lps.step.autoconfigHttp', {
+          url: found.url,
+          status: found.status,
+        });
         const server = found.servers.find((s) => s.protocol === protocol && s.socketType.toUpperCase() === 'STARTTLS');
-        if (!server) return this.stopped('autoconfig', 'lps.step.autoconfigNone', { protocol: protocol.toUpperCase(), source: found.url });
-        this.step('autoconfig', true, 'lps.step.autoconfigFound', { protocol: protocol.toUpperCase(), host: server.host, port: server.port, username: server.username ?? '—', authentication: server.authentication.join(', ') || '—' }, { server });
+        if (!server)
+          return this.stopped('autoconfig', 'lps.step.autoconfigNone', {
+            protocol: protocol.toUpperCase(),
+            source: found.url,
+          });
+        this.step(
+          'autoconfig',
+          true,
+          'lps.step.autoconfigFound',
+          {
+            protocol: protocol.toUpperCase(),
+            host: server.host,
+            port: server.port,
+            username: server.username ?? '—',
+            authentication: server.authentication.join(', ') || '—',
+          },
+          { server },
+        );
         const method = this.job.bal === 'PSC' ? 'OAuth2' : 'TLS-client-cert';
-        if (!server.authentication.includes(method)) return this.stopped('autoconfig', 'lps.step.methodNotAdvertised', { method });
+        if (!server.authentication.includes(method))
+          return this.stopped('autoconfig', 'lps.step.methodNotAdvertised', { method });
         ({ host, port } = server);
         user = server.username ?? user;
       }
@@ -213,12 +262,19 @@ class Play {
           if (this.fault !== 'no-inbox' && (await client.select('INBOX'))?.status !== 'OK') return false;
           const other = await this.otherFolder(client);
           if (!other || (await client.select(other))?.status !== 'OK') return false;
-          return this.keptOpen(waitSeconds, () => client.awaitServerClose(waitSeconds * 1000).then((r) => ({ closed: r.closed, reply: r.bye })));
+          return this.keptOpen(waitSeconds, () =>
+            client.awaitServerClose(waitSeconds * 1000).then((r) => ({ closed: r.closed, reply: r.bye })),
+          );
         })
       : await this.smtp(target, await this.credentials('first'), async (client) => {
           const reply = await client.send(this.mailbox, [this.mailbox], this.message([this.mailbox]));
           if (reply?.code !== 250) return false;
-          return this.keptOpen(waitSeconds, () => client.awaitServerClose(waitSeconds * 1000).then((r) => ({ closed: r.closed, reply: r.reply ? `${r.reply.code} ${r.reply.lines.join(' ')}` : null })));
+          return this.keptOpen(waitSeconds, () =>
+            client.awaitServerClose(waitSeconds * 1000).then((r) => ({
+              closed: r.closed,
+              reply: r.reply ? `${r.reply.code} ${r.reply.lines.join(' ')}` : null,
+            })),
+          );
         });
     if (first !== 'done') return;
     if (this.fault === 'no-reconnection') return this.step('reconnect', true, 'lps.step.noReconnect');
@@ -227,7 +283,10 @@ class Play {
   }
 
   /** Keeps the session until the platform closes it; true when it did (otherwise the wait closed it). */
-  private async keptOpen(seconds: number, wait: () => Promise<{ closed: boolean; reply: string | null }>): Promise<boolean> {
+  private async keptOpen(
+    seconds: number,
+    wait: () => Promise<{ closed: boolean; reply: string | null }>,
+  ): Promise<boolean> {
     this.step('wait', true, 'lps.step.waitClose', { seconds });
     const { closed, reply } = await wait();
     if (!closed) {
@@ -240,8 +299,14 @@ class Play {
 
   // One session of the job's protocol.
 
-  private session(target: Target, credentials: Credentials, action: { imap: (c: ImapClient) => Promise<boolean>; smtp: (c: SmtpClient) => Promise<boolean> }): Promise<SessionEnd> {
-    return this.job.protocol === 'imap' ? this.imap(target, credentials, action.imap) : this.smtp(target, credentials, action.smtp);
+  private session(
+    target: Target,
+    credentials: Credentials,
+    action: { imap: (c: ImapClient) => Promise<boolean>; smtp: (c: SmtpClient) => Promise<boolean> },
+  ): Promise<SessionEnd> {
+    return this.job.protocol === 'imap'
+      ? this.imap(target, credentials, action.imap)
+      : this.smtp(target, credentials, action.smtp);
   }
 
   /** Open INBOX (IMAP) or submit the job's message (SMTP), then leave politely. */
@@ -261,7 +326,11 @@ class Play {
     };
   }
 
-  private async imap(target: Target, credentials: Credentials, act: (client: ImapClient) => Promise<boolean>): Promise<SessionEnd> {
+  private async imap(
+    target: Target,
+    credentials: Credentials,
+    act: (client: ImapClient) => Promise<boolean>,
+  ): Promise<SessionEnd> {
     const { client, greeting } = await ImapClient.connect(target, this.io('imap', target));
     if (!greeting?.startsWith('* OK')) return this.abandon(client.connection);
     if (this.fault === 'auth-before-starttls') await this.imapAuthenticate(client, credentials);
@@ -277,10 +346,16 @@ class Play {
   }
 
   private imapAuthenticate(client: ImapClient, credentials: Credentials) {
-    return 'sasl' in credentials ? client.authenticate(credentials.sasl) : client.login(credentials.loginCommand.user, credentials.loginCommand.password);
+    return 'sasl' in credentials
+      ? client.authenticate(credentials.sasl)
+      : client.login(credentials.loginCommand.user, credentials.loginCommand.password);
   }
 
-  private async smtp(target: Target, credentials: Credentials, act: (client: SmtpClient) => Promise<boolean>): Promise<SessionEnd> {
+  private async smtp(
+    target: Target,
+    credentials: Credentials,
+    act: (client: SmtpClient) => Promise<boolean>,
+  ): Promise<SessionEnd> {
     if (!('sasl' in credentials)) throw new Error('SMTP authenticates with SASL only');
     const { client, greeting } = await SmtpClient.connect(target, this.io('smtp', target));
     if (greeting?.code !== 220) return this.abandon(client.connection);
@@ -303,23 +378,50 @@ class Play {
   }
 
   /** STARTTLS, then the server certificate judged before anything else is sent. */
-  private async secure(startTls: (choice: TlsChoice) => Promise<Upgrade>, host: string, connection: { destroy(): void }): Promise<SessionEnd> {
+  private async secure(
+    startTls: (choice: TlsChoice) => Promise<Upgrade>,
+    host: string,
+    connection: { destroy(): void },
+  ): Promise<SessionEnd> {
     const upgrade = await startTls(this.tlsChoice());
     if (!upgrade.ok) {
       this.step('tls', false, 'lps.step.tlsFailed', { code: upgrade.code, error: upgrade.error });
       return this.abandon(connection);
     }
-    this.step('tls', true, 'lps.step.tls', { version: upgrade.version, cipher: upgrade.cipher }, { version: upgrade.version, cipher: upgrade.cipher });
+    this.step(
+      'tls',
+      true,
+      'lps.step.tls',
+      { version: upgrade.version, cipher: upgrade.cipher },
+      { version: upgrade.version, cipher: upgrade.cipher },
+    );
     const mode = this.verificationMode();
     const verdict = await this.verifier().verify(upgrade.socket, host, mode, (fetch) =>
-      this.step('crl', fetch.cached || fetch.outcome === '200', fetch.cached ? 'lps.step.crlCached' : 'lps.step.crl', { url: fetch.url, outcome: fetch.outcome }, { ...fetch }),
+      this.step(
+        'crl',
+        fetch.cached || fetch.outcome === '200',
+        fetch.cached ? 'lps.step.crlCached' : 'lps.step.crl',
+        { url: fetch.url, outcome: fetch.outcome },
+        { ...fetch },
+      ),
     );
     if (!verdict.accepted) {
-      this.step('certificate', true, 'lps.step.certificateRefused', { reason: t(`lps.refusal.${verdict.reason}`), detail: verdict.detail }, { reason: verdict.reason });
+      this.step(
+        'certificate',
+        true,
+        'lps.step.certificateRefused',
+        { reason: t(`lps.refusal.${verdict.reason}`), detail: verdict.detail },
+        { reason: verdict.reason },
+      );
       this.abandon(connection);
       return 'refused';
     }
-    const key: MessageKey = mode === 'full' ? 'lps.step.certificateAccepted' : mode === 'no-revocation' ? 'lps.step.certificateNoRevocation' : 'lps.step.certificateNotChecked';
+    const key: MessageKey =
+      mode === 'full'
+        ? 'lps.step.certificateAccepted'
+        : mode === 'no-revocation'
+          ? 'lps.step.certificateNoRevocation'
+          : 'lps.step.certificateNotChecked';
     this.step('certificate', true, key, { subject: verdict.subject });
     return 'done';
   }
@@ -328,11 +430,21 @@ class Play {
 
   private tlsChoice(): TlsChoice {
     const allowed = ALLOWED_TLS12_SUITES.map((s) => s.openssl);
-    const choice: TlsChoice = { ca: this.context.trust, ciphers: allowed.join(':'), minVersion: 'TLSv1.2', maxVersion: 'TLSv1.3' };
+    const choice: TlsChoice = {
+      ca: this.context.trust,
+      ciphers: allowed.join(':'),
+      minVersion: 'TLSv1.2',
+      maxVersion: 'TLSv1.3',
+    };
     if (this.fault === 'forbidden-suite') choice.ciphers = [...allowed, 'AES128-SHA'].join(':');
     if (this.fault === 'missing-suites') choice.ciphers = allowed.filter((s) => s.startsWith('ECDHE-')).join(':');
     // OpenSSL 3 only speaks TLS 1.1 at security level 0, with suites that exist before TLS 1.2.
-    if (this.fault === 'tls11') Object.assign(choice, { minVersion: 'TLSv1.1', maxVersion: 'TLSv1.1', ciphers: 'ECDHE-RSA-AES256-SHA:ECDHE-RSA-AES128-SHA:@SECLEVEL=0' });
+    if (this.fault === 'tls11')
+      Object.assign(choice, {
+        minVersion: 'TLSv1.1',
+        maxVersion: 'TLSv1.1',
+        ciphers: 'ECDHE-RSA-AES256-SHA:ECDHE-RSA-AES128-SHA:@SECLEVEL=0',
+      });
     const certificate = this.job.bal === 'AUTH_CLI' ? this.clientCertificate() : undefined;
     if (certificate) Object.assign(choice, { cert: certificate.certPem, key: certificate.keyPem });
     return choice;
@@ -344,7 +456,11 @@ class Play {
   }
 
   private verificationMode(): VerificationMode {
-    return this.fault === 'accept-bad-certificate' ? 'none' : this.fault === 'no-revocation-check' ? 'no-revocation' : 'full';
+    return this.fault === 'accept-bad-certificate'
+      ? 'none'
+      : this.fault === 'no-revocation-check'
+        ? 'no-revocation'
+        : 'full';
   }
 
   private verifier(): ServerCertificates {
@@ -358,7 +474,7 @@ class Play {
     const { account } = this.context;
     if (this.job.bal === 'AUTH_CLI') {
       // MSS-CONF.12: the certificate authenticates; PLAIN carries the address (no password is needed).
-      return { sasl: plain(this.fault === 'wrong-user' ? account.idnatAuthCli ?? user : user, '') };
+      return { sasl: plain(this.fault === 'wrong-user' ? (account.idnatAuthCli ?? user) : user, '') };
     }
     const tokens = this.context.tokens as TokenSource;
     const password = this.context.passwords[user] ?? '';
@@ -373,7 +489,9 @@ class Play {
         return { sasl: xoauth2(user, await tokens.idToken()) };
       case 'expired-token':
         if (this.job.kind !== 'reopen' || phase === 'again') {
-          const token = await tokens.expiredAccess((seconds) => this.step('token', true, 'lps.step.tokenWait', { seconds }));
+          const token = await tokens.expiredAccess((seconds) =>
+            this.step('token', true, 'lps.step.tokenWait', { seconds }),
+          );
           return { sasl: xoauth2(user, token) };
         }
         return { sasl: xoauth2(user, await this.token(tokens)) };
@@ -392,14 +510,27 @@ class Play {
 
   private message(to: string[]): Buffer {
     const { account } = this.context;
-    const message = jobMessage({ job: this.job, nil: account.nil, patientAddress: account.patientAddress, from: this.mailbox, to, fault: this.fault });
+    const message = jobMessage({
+      job: this.job,
+      nil: account.nil,
+      patientAddress: account.patientAddress,
+      from: this.mailbox,
+      to,
+      fault: this.fault,
+    });
     const headers = message.headers.map(([name, value]) => `${name}: ${value}`).join(', ') || t('lps.step.noMssHeader');
-    this.step('message', true, 'lps.step.message', { to: to.join(', '), headers, attachments: message.attachments.map((a) => a.filename).join(', ') || '—' });
+    this.step('message', true, 'lps.step.message', {
+      to: to.join(', '),
+      headers,
+      attachments: message.attachments.map((a) => a.filename).join(', ') || '—',
+    });
     return composeMessage(message);
   }
 
   private async otherFolder(client: ImapClient): Promise<string | null> {
-    const folders = (await client.list()).filter((f) => f.name.toUpperCase() !== 'INBOX' && !f.flags.some((flag) => /^\\noselect$/i.test(flag)));
+    const folders = (await client.list()).filter(
+      (f) => f.name.toUpperCase() !== 'INBOX' && !f.flags.some((flag) => /^\\noselect$/i.test(flag)),
+    );
     const other = folders.find((f) => f.flags.some((flag) => /^\\sent$/i.test(flag))) ?? folders[0];
     return other?.name ?? null;
   }
@@ -409,13 +540,33 @@ class Play {
   private endpointTarget(id: string): Target {
     const endpoint = this.context.endpoints.endpoints.find((e) => e.id === id);
     if (!endpoint) throw new LpsUsageError(t('lps.error.unknownEndpoint', { endpoint: id }));
-    return { host: endpoint.host, address: endpoint.address, port: this.job.protocol === 'imap' ? endpoint.imap : endpoint.smtp };
+    return {
+      host: endpoint.host,
+      address: endpoint.address,
+      port: this.job.protocol === 'imap' ? endpoint.imap : endpoint.smtp,
+    };
   }
 
   private connected(protocol: 'imap' | 'smtp', target: Target, localPort: number): void {
-    const endpoint = this.context.endpoints.endpoints.find((e) => e.host === target.host && (protocol === 'imap' ? e.imap : e.smtp) === target.port)?.id ?? null;
-    this.connections.push({ protocol, endpoint, host: target.host, address: target.address, port: target.port, localPort });
-    this.step('connect', true, 'lps.step.connect', { protocol: protocol.toUpperCase(), host: target.host, address: target.address, port: target.port, localPort }, { endpoint, localPort });
+    const endpoint =
+      this.context.endpoints.endpoints.find(
+        (e) => e.host === target.host && (protocol === 'imap' ? e.imap : e.smtp) === target.port,
+      )?.id ?? null;
+    this.connections.push({
+      protocol,
+      endpoint,
+      host: target.host,
+      address: target.address,
+      port: target.port,
+      localPort,
+    });
+    this.step(
+      'connect',
+      true,
+      'lps.step.connect',
+      { protocol: protocol.toUpperCase(), host: target.host, address: target.address, port: target.port, localPort },
+      { endpoint, localPort },
+    );
   }
 
   private io(protocol: 'imap' | 'smtp', target: Target): ConnectOptions {
@@ -424,7 +575,9 @@ class Play {
       timeoutMs: this.context.timeoutMs ?? 30_000,
       onOpen: (localPort) => this.connected(protocol, target, localPort),
       exchange: (sent: string, reply: string, ok: boolean) =>
-        sent ? this.step('exchange', ok, 'lps.step.exchange', { sent, reply }, { sent, reply }) : this.step('exchange', ok, 'lps.step.greeting', { reply }, { reply }),
+        sent
+          ? this.step('exchange', ok, 'lps.step.exchange', { sent, reply }, { sent, reply })
+          : this.step('exchange', ok, 'lps.step.greeting', { reply }, { reply }),
     };
   }
 }

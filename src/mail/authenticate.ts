@@ -26,7 +26,20 @@ export interface BearerVerifier {
 
 /** What an `auth` observation says of the credentials and their check (never a secret); the outcome is added by the session. */
 export type AuthFacts = Pick<FactData<'auth'>, 'mechanism'> &
-  Partial<Pick<FactData<'auth'>, 'command' | 'user' | 'authzid' | 'initialResponse' | 'bearer' | 'bearerVerified' | 'bearerDetails' | 'certificateOu' | 'certificateTrusted'>>;
+  Partial<
+    Pick<
+      FactData<'auth'>,
+      | 'command'
+      | 'user'
+      | 'authzid'
+      | 'initialResponse'
+      | 'bearer'
+      | 'bearerVerified'
+      | 'bearerDetails'
+      | 'certificateOu'
+      | 'certificateTrusted'
+    >
+  >;
 
 export interface AuthDecision {
   ok: boolean;
@@ -58,14 +71,24 @@ export class Authenticator {
       authzid: credentials.authzid,
       initialResponse: credentials.initialResponse,
     };
-    const refuse = (reason: string, extra: Partial<AuthFacts> = {}): AuthDecision => ({ ok: false, reason, facts: { ...facts, ...extra } });
-    const accept = (mailbox: Mailbox, reason: string, extra: Partial<AuthFacts> = {}): AuthDecision => ({ ok: true, mailbox, reason, facts: { ...facts, ...extra } });
+    const refuse = (reason: string, extra: Partial<AuthFacts> = {}): AuthDecision => ({
+      ok: false,
+      reason,
+      facts: { ...facts, ...extra },
+    });
+    const accept = (mailbox: Mailbox, reason: string, extra: Partial<AuthFacts> = {}): AuthDecision => ({
+      ok: true,
+      mailbox,
+      reason,
+      facts: { ...facts, ...extra },
+    });
 
     if (credentials.mechanism === 'OAUTHBEARER' || credentials.mechanism === 'EXTERNAL') {
       return refuse('mechanism_not_offered', credentials.bearer ? { bearer: summariseBearer(credentials.bearer) } : {});
     }
     const mailbox = await this.mailboxes.find(credentials.user);
-    if (!mailbox) return refuse('unknown_mailbox', credentials.bearer ? { bearer: summariseBearer(credentials.bearer) } : {});
+    if (!mailbox)
+      return refuse('unknown_mailbox', credentials.bearer ? { bearer: summariseBearer(credentials.bearer) } : {});
     if (credentials.authzid && credentials.authzid !== credentials.user && credentials.authzid !== mailbox.address) {
       return refuse('authzid_mismatch');
     }
@@ -73,13 +96,21 @@ export class Authenticator {
     if (credentials.mechanism === 'XOAUTH2') {
       const bearer: BearerSummary = summariseBearer(credentials.bearer ?? '');
       const decision = await this.bearers.verify(credentials.bearer ?? '', mailbox);
-      const extra = { bearer, bearerVerified: decision.verified, ...(decision.details ? { bearerDetails: decision.details } : {}) };
-      return decision.ok ? accept(mailbox, decision.verified ? 'bearer' : 'bearer_unverified', extra) : refuse(`bearer_${decision.reason}`, extra);
+      const extra = {
+        bearer,
+        bearerVerified: decision.verified,
+        ...(decision.details ? { bearerDetails: decision.details } : {}),
+      };
+      return decision.ok
+        ? accept(mailbox, decision.verified ? 'bearer' : 'bearer_unverified', extra)
+        : refuse(`bearer_${decision.reason}`, extra);
     }
 
     // PLAIN or LOGIN.
     const certificate = tls?.clientCertificate;
-    const certificateFacts = certificate?.present ? { certificateOu: certificate.ou, certificateTrusted: certificate.trusted } : {};
+    const certificateFacts = certificate?.present
+      ? { certificateOu: certificate.ou, certificateTrusted: certificate.trusted }
+      : {};
     if (mailbox.type === 'applicative' && place?.requestClientCertificate) {
       // The certificate authenticates (the password field need not match); no password opens it without one.
       if (!certificate?.present) return refuse('client_certificate_required');
@@ -88,7 +119,9 @@ export class Authenticator {
       return accept(mailbox, 'client_certificate', { certificateOu: certificate.ou });
     }
     const given = credentials.password ?? '';
-    const passwordOk = (await this.mailboxes.passwordMatches(mailbox.id, given)) || (this.sharedPassword !== undefined && sameSecret(given, this.sharedPassword));
+    const passwordOk =
+      (await this.mailboxes.passwordMatches(mailbox.id, given)) ||
+      (this.sharedPassword !== undefined && sameSecret(given, this.sharedPassword));
     return passwordOk ? accept(mailbox, 'password', certificateFacts) : refuse('bad_password', certificateFacts);
   }
 }

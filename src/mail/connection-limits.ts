@@ -22,8 +22,10 @@ export class ConnectionLimits {
     const address = addressKey(ip);
     const here = `${endpoint} ${address}`;
     const { maxConnectionsPerAddress, maxConnectionsPerAddressTotal, maxConnectionsTotal } = this.limits;
-    if ((this.perEndpoint.get(here) ?? 0) >= maxConnectionsPerAddress) return { ok: false, refusal: { limit: 'per_address', max: maxConnectionsPerAddress } };
-    if ((this.perAddress.get(address) ?? 0) >= maxConnectionsPerAddressTotal) return { ok: false, refusal: { limit: 'per_address_total', max: maxConnectionsPerAddressTotal } };
+    if ((this.perEndpoint.get(here) ?? 0) >= maxConnectionsPerAddress)
+      return { ok: false, refusal: { limit: 'per_address', max: maxConnectionsPerAddress } };
+    if ((this.perAddress.get(address) ?? 0) >= maxConnectionsPerAddressTotal)
+      return { ok: false, refusal: { limit: 'per_address_total', max: maxConnectionsPerAddressTotal } };
     if (this.total >= maxConnectionsTotal) return { ok: false, refusal: { limit: 'total', max: maxConnectionsTotal } };
     add(this.perEndpoint, here, 1);
     add(this.perAddress, address, 1);
@@ -54,7 +56,12 @@ export function addressKey(ip: string): string {
   const [head = '', tail] = ip.split('%')[0]!.toLowerCase().split('::');
   const left = head ? head.split(':') : [];
   const right = tail ? tail.split(':') : [];
-  const groups = tail === undefined ? left : [...left, ...Array<string>(Math.max(0, 8 - left.length - right.length)).fill('0'), ...right];
+  const groups =
+    tail === undefined
+      ? left
+      : [...left, ...Array<string>(Math.max(0, 8 - left.length - right.length)).fill('0'), ...right];
   const prefix = groups.slice(0, 4).map((g) => parseInt(g, 16));
-  return prefix.length === 4 && prefix.every((g) => g >= 0 && g <= 0xffff) ? `${prefix.map((g) => g.toString(16)).join(':')}::/64` : ip;
+  return prefix.length === 4 && prefix.every((g) => g >= 0 && g <= 0xffff)
+    ? `${prefix.map((g) => g.toString(16)).join(':')}::/64`
+    : ip;
 }

@@ -30,7 +30,10 @@ export abstract class Conversation {
     this.socket = raw;
     this.reader = this.readerOn(raw);
     const seconds = services.config.limits.preAuthDeadlineSeconds;
-    this.preAuthTimer = setTimeout(() => this.closeByServer(`Authentication not completed within ${seconds} seconds`, 'timeout'), seconds * 1000);
+    this.preAuthTimer = setTimeout(
+      () => this.closeByServer(`Authentication not completed within ${seconds} seconds`, 'timeout'),
+      seconds * 1000,
+    );
     raw.once('close', this.stopDeadlines);
   }
 
@@ -54,6 +57,7 @@ export abstract class Conversation {
     if (this.closing) return;
     this.session.closedBy = by;
     this.session.closeReason = reason;
+    this.session.closingAt = Date.now();
     if (this.upgrading) {
       // A line in clear would land in the middle of the TLS handshake: close without one.
       this.closing = true;
@@ -79,7 +83,10 @@ export abstract class Conversation {
     this.commandClockArmed = false;
     if (this.closing) return;
     const seconds = this.services.config.limits.commandDeadlineSeconds;
-    this.commandTimer = setTimeout(() => this.closeByServer(`Command not completed within ${seconds} seconds`, 'timeout'), seconds * 1000);
+    this.commandTimer = setTimeout(
+      () => this.closeByServer(`Command not completed within ${seconds} seconds`, 'timeout'),
+      seconds * 1000,
+    );
   }
 
   private readerOn(socket: Socket | TLSSocket): LineReader {
@@ -113,7 +120,8 @@ export abstract class Conversation {
     const injected = this.reader.detach();
     this.raw.setTimeout(0); // from here the handshake timeout applies, then the TLS socket's own timer
     await goAhead();
-    if (injected.length > 0) await this.session.record('tls.plaintext_injection', { bytes: injected.length, discarded: true });
+    if (injected.length > 0)
+      await this.session.record('tls.plaintext_injection', { bytes: injected.length, discarded: true });
     if (this.closing) return false; // a deadline passed meanwhile
     this.upgrading = true;
     const upgraded = await this.services

@@ -14,7 +14,14 @@ export interface EndpointListing {
 export function endpointListing(config: Config): EndpointListing {
   return {
     domain: config.mailDomain,
-    endpoints: config.endpoints.map((e) => ({ id: e.id, host: e.host, address: e.address, imap: e.imapPort, smtp: e.smtpPort, certificate: e.certificate })),
+    endpoints: config.endpoints.map((e) => ({
+      id: e.id,
+      host: e.host,
+      address: e.address,
+      imap: e.imapPort,
+      smtp: e.smtpPort,
+      certificate: e.certificate,
+    })),
     dns: { address: config.autoconfig.address, port: config.ports.dns },
     autoconfig: config.autoconfig.url,
   };
@@ -23,8 +30,19 @@ export function endpointListing(config: Config): EndpointListing {
 /** A plain-text table with aligned columns. */
 export function endpointTable(config: Config): string {
   const header = t('cli.endpointTableHeader').split('|');
-  const rows = config.endpoints.map((e) => [e.id, e.host, e.address, String(e.imapPort), String(e.smtpPort), t(`certificate.${e.certificate}`)]);
+  const rows = config.endpoints.map((e) => [
+    e.id,
+    e.host,
+    e.address,
+    String(e.imapPort),
+    String(e.smtpPort),
+    t(`certificate.${e.certificate}`),
+  ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const format = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  const format = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
   return [format(header), format(widths.map((w) => '-'.repeat(w))), ...rows.map(format)].join('\n');
 }

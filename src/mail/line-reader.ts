@@ -153,7 +153,10 @@ export class LineReader {
     if (this.end + chunk.length > this.store.length) {
       // Move what is held to the front; grow (double) when that would leave the storage more than half full,
       // so that each byte is moved a bounded number of times on average.
-      const target = held + chunk.length > this.store.length / 2 ? Buffer.allocUnsafe(Math.max(4096, 2 * (held + chunk.length))) : this.store;
+      const target =
+        held + chunk.length > this.store.length / 2
+          ? Buffer.allocUnsafe(Math.max(4096, 2 * (held + chunk.length)))
+          : this.store;
       this.store.copy(target, 0, this.start, this.end);
       this.store = target;
       this.start = 0;

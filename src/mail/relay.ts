@@ -36,7 +36,13 @@ export async function sendThroughRelay(relay: RelaySettings, mail: OutgoingMail)
       await expect(replies, 220);
       replies.detach();
       const ca = relay.caFile ? await readFile(relay.caFile) : undefined;
-      const secured = tls.connect({ socket, servername: net.isIP(relay.host) ? undefined : relay.host, host: relay.host, ...(ca ? { ca } : {}), minVersion: 'TLSv1.2' });
+      const secured = tls.connect({
+        socket,
+        servername: net.isIP(relay.host) ? undefined : relay.host,
+        host: relay.host,
+        ...(ca ? { ca } : {}),
+        minVersion: 'TLSv1.2',
+      });
       await new Promise<void>((resolve, reject) => secured.once('secureConnect', resolve).once('error', reject));
       socket = secured;
       socket.setTimeout(TIMEOUT_MS, () => socket.destroy(new Error('SMTP relay timed out')));
@@ -115,7 +121,12 @@ function replyReader(socket: net.Socket) {
   const onClose = () => onEnd();
   socket.on('data', onData).on('error', onError).on('close', onClose);
   return {
-    next: () => (ready.length ? Promise.resolve(ready.shift()!) : failure ? Promise.reject(failure) : new Promise<Reply>((resolve, reject) => waiting.push({ resolve, reject }))),
+    next: () =>
+      ready.length
+        ? Promise.resolve(ready.shift()!)
+        : failure
+          ? Promise.reject(failure)
+          : new Promise<Reply>((resolve, reject) => waiting.push({ resolve, reject })),
     detach: () => socket.off('data', onData).off('error', onError).off('close', onClose),
   };
 }

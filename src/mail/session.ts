@@ -20,6 +20,8 @@ export class MailSession {
   /** Set by whoever closes first, so that the close is recorded with the right author. */
   closedBy: ClosedBy | undefined;
   closeReason: string | undefined;
+  /** When the platform decided to end the session (closeByServer), before its goodbye went out. */
+  closingAt: number | undefined;
 
   constructor(
     readonly endpoint: EndpointConfig,

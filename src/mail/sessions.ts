@@ -119,7 +119,13 @@ export class SessionRegistry {
 
   /** A close another process armed: fired here, it tells that process which session it closed. */
   private armForAnother(id: string, trigger: CloseTrigger, expiresAt: number): void {
-    const state = { cancelled: false, timer: setTimeout(() => this.disarmForeign(id, true), Math.min(REMOTE_ARM_MS, Math.max(0, expiresAt - Date.now()))) };
+    const state = {
+      cancelled: false,
+      timer: setTimeout(
+        () => this.disarmForeign(id, true),
+        Math.min(REMOTE_ARM_MS, Math.max(0, expiresAt - Date.now())),
+      ),
+    };
     state.timer.unref();
     this.foreign.set(id, state);
     this.armed.set(id, {
@@ -127,10 +133,15 @@ export class SessionRegistry {
       trigger,
       fire: (sessionId) => {
         this.armed.delete(id);
-        this.closeLater(sessionId, trigger, () => state.cancelled, (result) => {
-          this.disarmForeign(id, false);
-          this.bus?.publish({ type: 'close.fired', armId: id, ...result });
-        });
+        this.closeLater(
+          sessionId,
+          trigger,
+          () => state.cancelled,
+          (result) => {
+            this.disarmForeign(id, false);
+            this.bus?.publish({ type: 'close.fired', armId: id, ...result });
+          },
+        );
       },
     });
   }
@@ -144,7 +155,12 @@ export class SessionRegistry {
     state.cancelled = cancelled;
   }
 
-  private closeLater(sessionId: string, trigger: CloseTrigger, cancelled: () => boolean, done: (result: { sessionId: string; closed: boolean }) => void): void {
+  private closeLater(
+    sessionId: string,
+    trigger: CloseTrigger,
+    cancelled: () => boolean,
+    done: (result: { sessionId: string; closed: boolean }) => void,
+  ): void {
     const close = () => {
       if (!cancelled()) done({ sessionId, closed: this.close(sessionId, trigger.reason) });
     };
@@ -157,8 +173,14 @@ export class SessionRegistry {
   notify(session: MailSession, event: SessionEvent): void {
     for (const armed of [...this.armed.values()]) {
       const { trigger } = armed;
-      if (trigger.mailbox !== session.mailbox || trigger.protocol !== session.protocol || trigger.on !== event.type) continue;
-      if (event.type === 'selected' && trigger.exceptFolder !== undefined && event.folder.toUpperCase() === trigger.exceptFolder.toUpperCase()) continue;
+      if (trigger.mailbox !== session.mailbox || trigger.protocol !== session.protocol || trigger.on !== event.type)
+        continue;
+      if (
+        event.type === 'selected' &&
+        trigger.exceptFolder !== undefined &&
+        event.folder.toUpperCase() === trigger.exceptFolder.toUpperCase()
+      )
+        continue;
       armed.fire(session.id);
     }
   }

@@ -16,26 +16,53 @@ const ipAddress = z.string().describe('IP address, IPv4 clients of a dual-stack 
 const sessionOpen = z
   .strictObject({
     localAddress: ipAddress.describe('Our address the client connected to'),
-    localPort: port.optional().describe('Our port the client connected to (absent only if the socket was already gone)'),
+    localPort: port
+      .optional()
+      .describe('Our port the client connected to (absent only if the socket was already gone)'),
   })
   .meta({ description: 'A mail session opened (SMTP or IMAP): the first fact of every session.' });
 
 const sessionRefused = z
   .strictObject({
-    limit: z.enum(['per_address', 'per_address_total', 'total']).describe('The connection cap that was reached'),
-    max: z.number().int().describe('Its value'),
+    limit: z
+      .enum(['per_address', 'per_address_total', 'total'])
+      .optional()
+      .describe('The connection cap that was reached (absent for a PROXY header refusal)'),
+    max: z.number().int().optional().describe('Its value'),
+    proxyHeader: z
+      .enum(['not_proxy', 'malformed', 'too_long', 'timeout', 'closed'])
+      .optional()
+      .describe(
+        'Why the PROXY protocol header of a connection from a trusted load balancer was refused (the connection is closed without a reply; clientIp is the balancer’s)',
+      ),
+    detail: z.string().optional().describe('What was wrong with the PROXY header, in English'),
     localAddress: ipAddress.describe('Our address the client connected to'),
     localPort: port.optional().describe('Our port the client connected to'),
   })
-  .meta({ description: 'A connection refused past a connection cap (SMTP 421 / IMAP * BYE), before any session: no sessionId.' });
+  .meta({
+    description:
+      'A connection refused before any session (no sessionId): past a connection cap (SMTP 421 / IMAP * BYE), or for its PROXY protocol header (mail and web listeners).',
+  });
 
 const sessionClose = z
   .strictObject({
     by: z.enum(['client', 'server', 'timeout', 'error']).describe('Who ended the session'),
-    reason: z.string().nullable().describe('Why, in English as on the wire (QUIT, LOGOUT, a TLS failure, an operator close…); null when the client just left'),
+    reason: z
+      .string()
+      .nullable()
+      .describe(
+        'Why, in English as on the wire (QUIT, LOGOUT, a TLS failure, an operator close…); null when the client just left',
+      ),
     durationMs: z.number().int().describe('How long the session lasted'),
     tls: z.boolean().describe('TLS was established'),
     commandsAfterTls: z.number().int().describe('Protocol commands received once TLS was established'),
+    closingAt: z
+      .number()
+      .int()
+      .optional()
+      .describe(
+        'When the platform decided to end the session (its * BYE or 421), in ms; present only when it did. The fact itself is written once the connection is gone, which a client reconnecting at the BYE may precede',
+      ),
   })
   .meta({ description: 'A mail session ended: the last fact of every session.' });
 
@@ -49,11 +76,17 @@ const offeredSuite = z.strictObject({
 const clientHello = z
   .strictObject({
     legacyVersion: z.string().describe('The legacy_version field, e.g. TLSv1.2'),
-    supportedVersions: z.array(z.string()).describe('supported_versions extension (RFC 8446), GREASE removed; empty when absent'),
+    supportedVersions: z
+      .array(z.string())
+      .describe('supported_versions extension (RFC 8446), GREASE removed; empty when absent'),
     highestVersion: z.string().describe('Highest version offered, e.g. TLSv1.3'),
     cipherSuites: z.array(offeredSuite).describe('Cipher suites in the client’s order'),
     sni: z.string().nullable().describe('Server name asked for (SNI), if any'),
-    extensions: z.array(z.strictObject({ id: z.number().int().describe('Extension type'), name: z.string().describe('IANA name') })).describe('Extensions in the client’s order'),
+    extensions: z
+      .array(
+        z.strictObject({ id: z.number().int().describe('Extension type'), name: z.string().describe('IANA name') }),
+      )
+      .describe('Extensions in the client’s order'),
     statusRequest: z.boolean().describe('status_request (RFC 6066 §8): the client asked for a stapled OCSP response'),
     supportedGroups: z.array(z.string()).describe('supported_groups, IANA names'),
     keyShareGroups: z.array(z.string()).describe('Groups of the key_share extension (TLS 1.3), GREASE removed'),
@@ -63,9 +96,19 @@ const clientHello = z
     ja4: z.string().describe('JA4 fingerprint'),
     records: z.number().int().describe('TLS records the hello was spread over (1 for nearly every client)'),
   })
-  .meta({ description: 'The client’s ClientHello after STARTTLS, read before the handshake (recorded even when the handshake then fails).' });
+  .meta({
+    description:
+      'The client’s ClientHello after STARTTLS, read before the handshake (recorded even when the handshake then fails).',
+  });
 
-const certificateProblem = z.enum(['no_certificate', 'untrusted_chain', 'expired', 'not_yet_valid', 'revoked', 'no_client_auth_eku']);
+const certificateProblem = z.enum([
+  'no_certificate',
+  'untrusted_chain',
+  'expired',
+  'not_yet_valid',
+  'revoked',
+  'no_client_auth_eku',
+]);
 
 /** The PKI's judgement of the client certificate (pki/judge.ts). */
 export const clientCertificateFacts = z
@@ -96,11 +139,20 @@ const tlsEstablished = z
     sni: z.string().nullable().describe('Server name asked for (SNI), if any'),
     ocspRequested: z.boolean().describe('The ClientHello asked for a stapled OCSP response'),
     ocspStapled: z.boolean().describe('An OCSP response really went to the client in the handshake'),
-    helloRetry: z.boolean().describe('TLS 1.3 went through a HelloRetryRequest (no key share we accept); the staple goes through it'),
+    helloRetry: z
+      .boolean()
+      .describe('TLS 1.3 went through a HelloRetryRequest (no key share we accept); the staple goes through it'),
     resumed: z.boolean().describe('A resumed session'),
     clientCertificate: clientCertificateFacts,
     clientCertificateChain: z
-      .array(z.strictObject({ subject: z.string().describe('Subject DN'), issuer: z.string().describe('Issuer DN'), serialNumber: z.string().describe('Serial number, canonical hexadecimal'), sha256: z.string().describe('SHA-256 fingerprint') }))
+      .array(
+        z.strictObject({
+          subject: z.string().describe('Subject DN'),
+          issuer: z.string().describe('Issuer DN'),
+          serialNumber: z.string().describe('Serial number, canonical hexadecimal'),
+          sha256: z.string().describe('SHA-256 fingerprint'),
+        }),
+      )
       .describe('The client’s chain, leaf first, as Node completed it with our trusted issuers'),
   })
   .meta({ description: 'The STARTTLS handshake succeeded.' });
@@ -114,12 +166,20 @@ const tlsFailed = z
     }),
     z.strictObject({
       stage: z.literal('handshake').describe('The handshake failed'),
-      by: z.enum(['client', 'server']).describe('Who ended it: the client (an alert, a close) or us (a policy refusal)'),
+      by: z
+        .enum(['client', 'server'])
+        .describe('Who ended it: the client (an alert, a close) or us (a policy refusal)'),
       alert: z.string().nullable().describe('TLS alert name when there is one, e.g. certificate_expired, unknown_ca'),
       error: z.string().describe('OpenSSL or Node code, or CLOSED / TIMEOUT'),
       detail: z.string().describe('In English'),
-      reason: z.literal('no_shared_group').optional().describe('A named refusal: TLS 1.3 with none of our groups offered (e.g. X25519 alone)'),
-      offeredGroups: z.array(z.string()).optional().describe('With no_shared_group: the supported_groups the client offered'),
+      reason: z
+        .literal('no_shared_group')
+        .optional()
+        .describe('A named refusal: TLS 1.3 with none of our groups offered (e.g. X25519 alone)'),
+      offeredGroups: z
+        .array(z.string())
+        .optional()
+        .describe('With no_shared_group: the supported_groups the client offered'),
     }),
   ])
   .meta({ description: 'STARTTLS did not end in a TLS session: no ClientHello, or a failed handshake.' });
@@ -155,22 +215,36 @@ const imapReply = z.strictObject({
 const command = z
   .strictObject({
     tag: z.string().nullable().optional().describe('IMAP: the command’s tag (null when the line could not be read)'),
-    verb: z.string().nullable().describe('Upper-case verb (EHLO, AUTH, MAIL… / CAPABILITY, SELECT…); IMAP: null when unreadable'),
+    verb: z
+      .string()
+      .nullable()
+      .describe('Upper-case verb (EHLO, AUTH, MAIL… / CAPABILITY, SELECT…); IMAP: null when unreadable'),
     args: z.string().describe('Arguments: SMTP at most 512 characters, AUTH only its mechanism; IMAP a summary'),
     reply: z.union([smtpReply, imapReply]).describe('Our answer: SMTP code, IMAP status'),
     tls: z.boolean().describe('Sent inside TLS'),
     authenticated: z.boolean().describe('Sent once authenticated'),
     pipelined: z.boolean().optional().describe('More input was already waiting when the command was read'),
     tooLong: z.boolean().optional().describe('Set (true) when the line exceeded the limit and was dropped'),
-    limit: z.string().optional().describe('IMAP: the limit the command hit (line, command, literal, literals, nesting, depth, quota_bytes, quota_messages, keywords_…)'),
+    limit: z
+      .string()
+      .optional()
+      .describe(
+        'IMAP: the limit the command hit (line, command, literal, literals, nesting, depth, quota_bytes, quota_messages, keywords_…)',
+      ),
     received: z.number().int().optional().describe('IMAP: bytes of the refused command read'),
     literals: z.number().int().optional().describe('IMAP: literals of the refused command'),
-    folder: z.string().optional().describe('IMAP: the folder the command named (SELECT, EXAMINE, STATUS, APPEND, COPY, MOVE…)'),
+    folder: z
+      .string()
+      .optional()
+      .describe('IMAP: the folder the command named (SELECT, EXAMINE, STATUS, APPEND, COPY, MOVE…)'),
     to: z.string().optional().describe('IMAP RENAME: the new name'),
     size: z.number().int().optional().describe('IMAP APPEND: bytes of the message'),
     uid: z.number().int().optional().describe('IMAP APPEND: the UID given'),
     messages: z.number().int().optional().describe('IMAP COPY/MOVE: messages concerned'),
-    client: z.record(z.string(), z.string().nullable()).optional().describe('IMAP ID (RFC 2971): what the client said it is'),
+    client: z
+      .record(z.string(), z.string().nullable())
+      .optional()
+      .describe('IMAP ID (RFC 2971): what the client said it is'),
     internalError: z.literal(true).optional().describe('IMAP: the command failed on our side (NO [SERVERBUG])'),
   })
   .meta({ description: 'One protocol command and our reply (SMTP or IMAP; the observation’s protocol tells which).' });
@@ -181,18 +255,30 @@ const command = z
 export const bearerSummary = z
   .strictObject({
     length: z.number().int().describe('Characters of the token'),
-    sha256: z.string().describe('First 16 hex digits of SHA-256 of the token: recognises a token reused across sessions'),
+    sha256: z
+      .string()
+      .describe('First 16 hex digits of SHA-256 of the token: recognises a token reused across sessions'),
     format: z.enum(['jwt', 'opaque']).describe('A JWT, or anything else'),
     header: z.record(z.string(), z.unknown()).optional().describe('JWT header: alg, kid, typ'),
-    claims: z.record(z.string(), z.unknown()).optional().describe('Selected JWT claims: iss, sub, aud, azp, typ, exp, iat, nbf, acr, scope, SubjectNameID, preferred_username, sid, jti'),
+    claims: z
+      .record(z.string(), z.unknown())
+      .optional()
+      .describe(
+        'Selected JWT claims: iss, sub, aud, azp, typ, exp, iat, nbf, acr, scope, SubjectNameID, preferred_username, sid, jti',
+      ),
   })
   .describe('The bearer token presented, summarised');
 
 const auth = z
   .strictObject({
-    command: z.enum(['AUTHENTICATE', 'LOGIN']).optional().describe('IMAP: the command that carried the credentials (SMTP: always AUTH, not recorded)'),
+    command: z
+      .enum(['AUTHENTICATE', 'LOGIN'])
+      .optional()
+      .describe('IMAP: the command that carried the credentials (SMTP: always AUTH, not recorded)'),
     mechanism: z.string().describe('SASL mechanism, upper case; IMAP LOGIN is recorded as LOGIN-COMMAND'),
-    outcome: z.enum(['success', 'failure', 'refused', 'cancelled', 'abandoned']).describe('refused: before any exchange (no TLS, unknown mechanism…)'),
+    outcome: z
+      .enum(['success', 'failure', 'refused', 'cancelled', 'abandoned'])
+      .describe('refused: before any exchange (no TLS, unknown mechanism…)'),
     reason: z
       .string()
       .describe(
@@ -200,7 +286,10 @@ const auth = z
       ),
     detail: z.string().optional().describe('A malformed or cancelled exchange: what was wrong, in English'),
     tls: z.boolean().describe('Sent inside TLS'),
-    user: z.string().optional().describe('Authentication identity the client gave (PLAIN authcid, LOGIN user name, XOAUTH2 user=)'),
+    user: z
+      .string()
+      .optional()
+      .describe('Authentication identity the client gave (PLAIN authcid, LOGIN user name, XOAUTH2 user=)'),
     authzid: z.string().optional().describe('Authorisation identity, empty when none'),
     initialResponse: z.boolean().optional().describe('The credentials came as an initial response (SASL-IR)'),
     credentialsInClear: z.boolean().optional().describe('Refused before TLS: whether credentials travelled in clear'),
@@ -208,11 +297,17 @@ const auth = z
     newCommand: z.string().optional().describe('Abandoned exchange: the command sent instead of a response'),
     bearer: bearerSummary.optional(),
     bearerVerified: z.boolean().optional().describe('XOAUTH2: the token was verified against the PSC issuer'),
-    bearerDetails: z.record(z.string(), z.unknown()).optional().describe('XOAUTH2: what the verification found (alg, kid, kind, SubjectNameID, owner, error…)'),
+    bearerDetails: z
+      .record(z.string(), z.unknown())
+      .optional()
+      .describe('XOAUTH2: what the verification found (alg, kid, kind, SubjectNameID, owner, error…)'),
     certificateOu: z.string().optional().describe('PLAIN/LOGIN with a client certificate: its OU'),
     certificateTrusted: z.boolean().optional().describe('PLAIN/LOGIN with a client certificate: it passed every check'),
   })
-  .meta({ description: 'An authentication attempt (SMTP AUTH, IMAP AUTHENTICATE or LOGIN) and its outcome. Passwords are never recorded.' });
+  .meta({
+    description:
+      'An authentication attempt (SMTP AUTH, IMAP AUTHENTICATE or LOGIN) and its outcome. Passwords are never recorded.',
+  });
 
 // Submitted messages (mail/smtp/session.ts, mail/message/attachments.ts, xdm.ts).
 
@@ -222,7 +317,14 @@ const cdaDocument = z.strictObject({
   codeSystem: z.string().nullable().describe('ClinicalDocument/code/@codeSystem'),
   displayName: z.string().nullable().describe('ClinicalDocument/code/@displayName'),
   title: z.string().nullable().describe('ClinicalDocument/title'),
-  patientIds: z.array(z.strictObject({ root: z.string().describe('OID of the identifier'), extension: z.string().nullable().describe('The identifier') })).describe('Patient identifiers'),
+  patientIds: z
+    .array(
+      z.strictObject({
+        root: z.string().describe('OID of the identifier'),
+        extension: z.string().nullable().describe('The identifier'),
+      }),
+    )
+    .describe('Patient identifiers'),
   hasIns: z.boolean().describe('One of them is an INS'),
 });
 
@@ -239,24 +341,69 @@ export const xdmFacts = z
 
 const message = z
   .strictObject({
-    outcome: z.enum(['accepted', 'over_quota', 'too_large', 'aborted']).describe('aborted: the client left during DATA'),
+    outcome: z
+      .enum(['accepted', 'over_quota', 'too_large', 'aborted'])
+      .describe('aborted: the client left during DATA'),
     from: z.string().describe('MAIL FROM address'),
     to: z.array(z.string()).describe('RCPT TO addresses accepted'),
-    size: z.number().int().optional().describe('Bytes of the message (too_large: bytes received before the limit); absent when aborted'),
-    submissionId: z.number().int().optional().describe('Id of the stored submission: accepted, and over_quota when every mailbox filled up during delivery'),
-    overQuota: z.array(z.string()).optional().describe('Recipients whose mailbox was full (over_quota, and accepted when some were)'),
+    size: z
+      .number()
+      .int()
+      .optional()
+      .describe('Bytes of the message (too_large: bytes received before the limit); absent when aborted'),
+    submissionId: z
+      .number()
+      .int()
+      .optional()
+      .describe('Id of the stored submission: accepted, and over_quota when every mailbox filled up during delivery'),
+    overQuota: z
+      .array(z.string())
+      .optional()
+      .describe('Recipients whose mailbox was full (over_quota, and accepted when some were)'),
     sha256: z.string().optional().describe('Accepted: SHA-256 of the message as received'),
     fromMatchesMailbox: z.boolean().optional().describe('Accepted: MAIL FROM is the authenticated mailbox'),
-    headers: z.array(z.strictObject({ name: z.string().describe('As sent'), value: z.string().describe('Unfolded, leading space removed') })).optional().describe('Accepted: header fields in the client’s exact order and case'),
+    headers: z
+      .array(
+        z.strictObject({
+          name: z.string().describe('As sent'),
+          value: z.string().describe('Unfolded, leading space removed'),
+        }),
+      )
+      .optional()
+      .describe('Accepted: header fields in the client’s exact order and case'),
     messageId: z.string().nullable().optional().describe('Accepted: Message-ID'),
     subject: z.string().nullable().optional().describe('Accepted: Subject'),
     longLines: z.number().int().optional().describe('Accepted: lines over 998 characters'),
     bareLfLines: z.number().int().optional().describe('Accepted: lines ended by a bare LF'),
-    attachments: z.array(z.strictObject({ filename: z.string().nullable().describe('File name, if any'), contentType: z.string().describe('type/subtype, lower case'), size: z.number().int().describe('Bytes, decoded') })).optional().describe('Accepted: attachments'),
-    xdm: xdmFacts.nullable().optional().describe('Accepted: the first IHE_XDM.ZIP attachment, read; null when there is none'),
-    stored: z.array(z.strictObject({ address: z.string().describe('Mailbox'), folder: z.string().describe('Folder'), uid: z.number().int().describe('UID given') })).optional().describe('Accepted: where it was delivered'),
+    attachments: z
+      .array(
+        z.strictObject({
+          filename: z.string().nullable().describe('File name, if any'),
+          contentType: z.string().describe('type/subtype, lower case'),
+          size: z.number().int().describe('Bytes, decoded'),
+        }),
+      )
+      .optional()
+      .describe('Accepted: attachments'),
+    xdm: xdmFacts
+      .nullable()
+      .optional()
+      .describe('Accepted: the first IHE_XDM.ZIP attachment, read; null when there is none'),
+    stored: z
+      .array(
+        z.strictObject({
+          address: z.string().describe('Mailbox'),
+          folder: z.string().describe('Folder'),
+          uid: z.number().int().describe('UID given'),
+        }),
+      )
+      .optional()
+      .describe('Accepted: where it was delivered'),
   })
-  .meta({ description: 'A message submitted with SMTP DATA: accepted, or refused (too large, a full mailbox) or abandoned. The fields marked « accepted » come with an accepted message only.' });
+  .meta({
+    description:
+      'A message submitted with SMTP DATA: accepted, or refused (too large, a full mailbox) or abandoned. The fields marked « accepted » come with an accepted message only.',
+  });
 
 // Autoconfiguration (autoconfig/http.ts, dns.ts).
 
@@ -267,8 +414,18 @@ const autoconfigHttp = z
     host: z.string().nullable().describe('Host header'),
     sni: z.string().nullable().describe('Server name asked for in TLS'),
     userAgent: z.string().nullable().describe('User-Agent header'),
-    emailaddress: z.unknown().describe('The emailaddress query parameter as the client sent it (a string, a list when repeated); null when absent'),
-    mailbox: z.strictObject({ address: z.string().describe('Its address'), type: z.string().describe('personal, applicative…') }).nullable().describe('The mailbox it names, when it exists'),
+    emailaddress: z
+      .unknown()
+      .describe(
+        'The emailaddress query parameter as the client sent it (a string, a list when repeated); null when absent',
+      ),
+    mailbox: z
+      .strictObject({
+        address: z.string().describe('Its address'),
+        type: z.string().describe('personal, applicative…'),
+      })
+      .nullable()
+      .describe('The mailbox it names, when it exists'),
     status: z.number().int().describe('HTTP status answered'),
     answered: z
       .array(
@@ -280,12 +437,17 @@ const autoconfigHttp = z
           port: port.describe('Port'),
           socketType: z.literal('STARTTLS').describe('Always STARTTLS'),
           username: z.string().describe('Login to use, or %EMAILADDRESS%'),
-          authentication: z.array(z.string()).describe('Methods advertised: OAuth2, TLS-client-cert, password-cleartext…'),
+          authentication: z
+            .array(z.string())
+            .describe('Methods advertised: OAuth2, TLS-client-cert, password-cleartext…'),
         }),
       )
       .describe('Servers advertised'),
   })
-  .meta({ description: 'A Thunderbird autoconfiguration request (config-v1.1.xml over HTTP or HTTPS), with what it advertised.' });
+  .meta({
+    description:
+      'A Thunderbird autoconfiguration request (config-v1.1.xml over HTTP or HTTPS), with what it advertised.',
+  });
 
 const dnsRecord = z.strictObject({
   name: z.string().describe('Owner name'),
@@ -405,7 +567,9 @@ export function isObservationKind(kind: string): kind is ObservationKind {
 /** Checks a fact's data (as stored: after a JSON round trip) against its kind's schema; the problems, if any. */
 export function factProblems(kind: ObservationKind, data: unknown): string[] {
   const parsed = FACTS[kind].safeParse(data);
-  return parsed.success ? [] : parsed.error.issues.map((issue) => `${issue.path.join('.') || '(data)'}: ${issue.message}`);
+  return parsed.success
+    ? []
+    : parsed.error.issues.map((issue) => `${issue.path.join('.') || '(data)'}: ${issue.message}`);
 }
 
 export interface JournalKind {
@@ -421,11 +585,20 @@ export interface JournalKind {
 export function journalKinds(): JournalKind[] {
   return OBSERVATION_KINDS.map((kind) => {
     const schema = FACTS[kind];
-    return { kind, description: z.globalRegistry.get(schema)?.description ?? '', schema, jsonSchema: factJsonSchema(kind) };
+    return {
+      kind,
+      description: z.globalRegistry.get(schema)?.description ?? '',
+      schema,
+      jsonSchema: factJsonSchema(kind),
+    };
   });
 }
 
 export function factJsonSchema(kind: ObservationKind): Record<string, unknown> {
-  const { $schema: _, ...rest } = z.toJSONSchema(FACTS[kind], { io: 'output', unrepresentable: 'any', reused: 'inline' }) as Record<string, unknown>;
+  const { $schema: _, ...rest } = z.toJSONSchema(FACTS[kind], {
+    io: 'output',
+    unrepresentable: 'any',
+    reused: 'inline',
+  }) as Record<string, unknown>;
   return rest;
 }

@@ -6,8 +6,10 @@ import { narrate } from './narrate.ts';
 
 export function formatObservation(o: Observation): string {
   const where = [o.endpoint, o.protocol].filter(Boolean).join('/');
-  const who = o.clientIp ? `${o.clientIp}${o.clientPort ? ':' + o.clientPort : ''}` : '';
+  const who = o.clientIp ? `${o.clientIp}${o.clientPort ? `:${o.clientPort}` : ''}` : '';
   const session = o.sessionId ? `s=${o.sessionId.slice(0, 8)}` : '';
   const mailbox = o.mailbox ? `<${o.mailbox}>` : '';
-  return [isoLocal(o.at), `#${o.id}`, where, who, session, mailbox, o.kind, narrate(o) ?? JSON.stringify(o.data)].filter(Boolean).join(' ');
+  return [isoLocal(o.at), `#${o.id}`, where, who, session, mailbox, o.kind, narrate(o) ?? JSON.stringify(o.data)]
+    .filter(Boolean)
+    .join(' ');
 }

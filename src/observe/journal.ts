@@ -25,7 +25,9 @@ interface InputEnvelope {
 }
 
 /** A fact to record: its kind and the data of that kind (facts.ts). */
-export type ObservationInput<K extends ObservationKind = ObservationKind> = { [P in K]: InputEnvelope & { kind: P; data: FactData<P> } }[K];
+export type ObservationInput<K extends ObservationKind = ObservationKind> = {
+  [P in K]: InputEnvelope & { kind: P; data: FactData<P> };
+}[K];
 
 export interface ObservationEnvelope {
   id: number;
@@ -39,7 +41,9 @@ export interface ObservationEnvelope {
 }
 
 /** A recorded fact; narrowing on `kind` types its `data` (Observation<'auth'>, …). */
-export type Observation<K extends ObservationKind = ObservationKind> = { [P in K]: ObservationEnvelope & { kind: P; data: FactData<P> } }[K];
+export type Observation<K extends ObservationKind = ObservationKind> = {
+  [P in K]: ObservationEnvelope & { kind: P; data: FactData<P> };
+}[K];
 
 /** A fact whose data did not match its kind's schema when it was recorded: a programming error, kept anyway. */
 export interface InvalidFact {
@@ -79,7 +83,11 @@ export class Journal {
   private elsewhere: number[] = [];
   private readingElsewhere: Promise<void> | undefined;
   /** Rows recorded and not written yet (insert()), and whether a write is in flight. */
-  private readonly unwritten: { row: ObservationRow; resolve: (id: number) => void; reject: (error: unknown) => void }[] = [];
+  private readonly unwritten: {
+    row: ObservationRow;
+    resolve: (id: number) => void;
+    reject: (error: unknown) => void;
+  }[] = [];
   private writing = false;
 
   /** With a bus, facts recorded by the other processes of the deployment are emitted here too (read by id). */
@@ -114,7 +122,17 @@ export class Journal {
     if (problems.length > 0) this.invalid({ id: observation.id, kind: observation.kind, problems });
     this.events.emit('observation', observation);
     const { id: factId, at, kind, endpoint, protocol, mailbox, clientIp, sessionId } = observation;
-    this.options.bus?.publish({ type: 'observation', id: factId, at, kind, endpoint, protocol, mailbox, clientIp, sessionId });
+    this.options.bus?.publish({
+      type: 'observation',
+      id: factId,
+      at,
+      kind,
+      endpoint,
+      protocol,
+      mailbox,
+      clientIp,
+      sessionId,
+    });
     return observation;
   }
 
@@ -140,14 +158,22 @@ export class Journal {
       try {
         // Ids are taken in the order of the VALUES (SQLite's rowid and PostgreSQL's sequence alike); the order
         // of the RETURNING rows is not promised, hence the sort.
-        const rows = await this.db.insertInto('observations').values(batch.map((b) => b.row)).returning('id').execute();
+        const rows = await this.db
+          .insertInto('observations')
+          .values(batch.map((b) => b.row))
+          .returning('id')
+          .execute();
         const ids = rows.map((r) => Number(r.id)).sort((a, b) => a - b);
         batch.forEach((b, i) => b.resolve(ids[i]!));
       } catch {
         // One row the database refuses must not cost the others theirs: each alone, as before batching.
         for (const b of batch) {
           try {
-            const { id } = await this.db.insertInto('observations').values(b.row).returning('id').executeTakeFirstOrThrow();
+            const { id } = await this.db
+              .insertInto('observations')
+              .values(b.row)
+              .returning('id')
+              .executeTakeFirstOrThrow();
             b.resolve(Number(id));
           } catch (error) {
             b.reject(error);
@@ -196,7 +222,10 @@ export class Journal {
   }
 
   /** The most recent observations matching the filter, oldest first. */
-  async tail<K extends ObservationKind>(filter: ObservationFilter & { kind: K | K[] }, count: number): Promise<Observation<K>[]>;
+  async tail<K extends ObservationKind>(
+    filter: ObservationFilter & { kind: K | K[] },
+    count: number,
+  ): Promise<Observation<K>[]>;
   async tail(filter: ObservationFilter, count: number): Promise<Observation[]>;
   async tail(filter: ObservationFilter, count: number): Promise<Observation[]> {
     const rows = await applyFilter(this.db.selectFrom('observations').selectAll(), filter)
@@ -226,7 +255,11 @@ export class Journal {
    * Follows the journal by polling the database, so that another process (the CLI) sees what the running
    * platform records. Resolves when the signal aborts.
    */
-  async follow(filter: ObservationFilter, listener: (o: Observation) => void, options: { intervalMs?: number; signal?: AbortSignal } = {}): Promise<void> {
+  async follow(
+    filter: ObservationFilter,
+    listener: (o: Observation) => void,
+    options: { intervalMs?: number; signal?: AbortSignal } = {},
+  ): Promise<void> {
     let afterId = filter.afterId ?? (await this.lastId());
     const interval = options.intervalMs ?? 300;
     while (!options.signal?.aborted) {
@@ -238,13 +271,22 @@ export class Journal {
   }
 
   async lastId(): Promise<number> {
-    const row = await this.db.selectFrom('observations').select((eb) => eb.fn.max('id').as('max')).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('observations')
+      .select((eb) => eb.fn.max('id').as('max'))
+      .executeTakeFirst();
     return Number(row?.max ?? 0);
   }
 
   /** Ids recorded after `afterId`, in order: read from the primary key alone, no row is loaded. */
   async idsAfter(afterId: number, limit: number): Promise<number[]> {
-    const rows = await this.db.selectFrom('observations').select('id').where('id', '>', afterId).orderBy('id').limit(limit).execute();
+    const rows = await this.db
+      .selectFrom('observations')
+      .select('id')
+      .where('id', '>', afterId)
+      .orderBy('id')
+      .limit(limit)
+      .execute();
     return rows.map((r) => Number(r.id));
   }
 
@@ -256,7 +298,10 @@ export class Journal {
   }
 }
 
-function applyFilter<O>(q: SelectQueryBuilder<Database, 'observations', O>, f: ObservationFilter): SelectQueryBuilder<Database, 'observations', O> {
+function applyFilter<O>(
+  q: SelectQueryBuilder<Database, 'observations', O>,
+  f: ObservationFilter,
+): SelectQueryBuilder<Database, 'observations', O> {
   if (f.mailbox !== undefined) {
     const mailboxes = [f.mailbox].flat();
     q =
@@ -294,7 +339,8 @@ function applyFilter<O>(q: SelectQueryBuilder<Database, 'observations', O>, f: O
 }
 
 function matches(o: Observation, f: ObservationFilter, sessionsOfMailbox: Set<string>): boolean {
-  if (f.mailbox !== undefined && !hasMailbox(f, o.mailbox) && !(o.sessionId && sessionsOfMailbox.has(o.sessionId))) return false;
+  if (f.mailbox !== undefined && !hasMailbox(f, o.mailbox) && !(o.sessionId && sessionsOfMailbox.has(o.sessionId)))
+    return false;
   if (f.clientIp !== undefined && o.clientIp !== f.clientIp) return false;
   if (f.endpoint !== undefined && o.endpoint !== f.endpoint) return false;
   if (f.protocol !== undefined && o.protocol !== f.protocol) return false;
@@ -310,7 +356,9 @@ function hasMailbox(f: ObservationFilter, mailbox: string | null): boolean {
   return mailbox !== null && f.mailbox !== undefined && [f.mailbox].flat().includes(mailbox);
 }
 
-function toObservation(row: Database['observations'] extends infer T ? { [K in keyof T]: unknown } : never): Observation {
+function toObservation(
+  row: Database['observations'] extends infer T ? { [K in keyof T]: unknown } : never,
+): Observation {
   return {
     id: Number(row.id),
     at: Number(row.at),

@@ -82,7 +82,15 @@ export function problemText(problem: string): string {
 }
 
 /** TLS alerts (RFC 8446 §6) that say the client refused the server's certificate. */
-const CERTIFICATE_ALERTS = new Set(['bad_certificate', 'unsupported_certificate', 'certificate_revoked', 'certificate_expired', 'certificate_unknown', 'unknown_ca', 'access_denied']);
+const CERTIFICATE_ALERTS = new Set([
+  'bad_certificate',
+  'unsupported_certificate',
+  'certificate_revoked',
+  'certificate_expired',
+  'certificate_unknown',
+  'unknown_ca',
+  'access_denied',
+]);
 
 export function isCertificateAlert(alert: string): boolean {
   return CERTIFICATE_ALERTS.has(alert);
@@ -90,10 +98,31 @@ export function isCertificateAlert(alert: string): boolean {
 
 /** Alerts with a French name in the catalogue (tlsAlert.*). */
 const KNOWN_ALERTS: ReadonlySet<string> = new Set<KnownAlert>([
-  'close_notify', 'unexpected_message', 'bad_record_mac', 'handshake_failure', 'bad_certificate', 'unsupported_certificate', 'certificate_revoked',
-  'certificate_expired', 'certificate_unknown', 'illegal_parameter', 'unknown_ca', 'access_denied', 'decode_error', 'decrypt_error', 'protocol_version',
-  'insufficient_security', 'internal_error', 'inappropriate_fallback', 'user_canceled', 'missing_extension', 'unsupported_extension', 'unrecognized_name',
-  'bad_certificate_status_response', 'certificate_required', 'no_application_protocol',
+  'close_notify',
+  'unexpected_message',
+  'bad_record_mac',
+  'handshake_failure',
+  'bad_certificate',
+  'unsupported_certificate',
+  'certificate_revoked',
+  'certificate_expired',
+  'certificate_unknown',
+  'illegal_parameter',
+  'unknown_ca',
+  'access_denied',
+  'decode_error',
+  'decrypt_error',
+  'protocol_version',
+  'insufficient_security',
+  'internal_error',
+  'inappropriate_fallback',
+  'user_canceled',
+  'missing_extension',
+  'unsupported_extension',
+  'unrecognized_name',
+  'bad_certificate_status_response',
+  'certificate_required',
+  'no_application_protocol',
 ]);
 
 type KnownAlert = Exclude<KeySuffix<'tlsAlert.'>, 'named' | 'unnamed'>;
@@ -104,13 +133,20 @@ const isKnownAlert = (code: string): code is KnownAlert => KNOWN_ALERTS.has(code
 export function alertText(alert: string): string {
   const code = alert.toLowerCase();
   const name = code.replaceAll('_', ' ').replace(/[^a-z0-9 ]/g, '');
-  return isKnownAlert(code) ? t('tlsAlert.named', { french: t(`tlsAlert.${code}`), name }) : t('tlsAlert.unnamed', { name });
+  return isKnownAlert(code)
+    ? t('tlsAlert.named', { french: t(`tlsAlert.${code}`), name })
+    : t('tlsAlert.unnamed', { name });
 }
 
 /** What ended a STARTTLS negotiation, from a `tls.failed` observation's data. */
 export function tlsFailureText(data: FactData<'tls.failed'>): string {
   if (data.stage === 'client_hello') {
-    const reasons: Record<string, MessageKey> = { closed: 'tlsFailure.closedBeforeHello', timeout: 'tlsFailure.helloTimeout', not_tls: 'tlsFailure.notTls', unparseable: 'tlsFailure.unparseable' };
+    const reasons: Record<string, MessageKey> = {
+      closed: 'tlsFailure.closedBeforeHello',
+      timeout: 'tlsFailure.helloTimeout',
+      not_tls: 'tlsFailure.notTls',
+      unparseable: 'tlsFailure.unparseable',
+    };
     return t(reasons[data.reason] ?? 'tlsFailure.unparseable');
   }
   if (data.alert) return t('tlsFailure.alert', { alert: alertText(data.alert) });
@@ -121,16 +157,27 @@ export function tlsFailureText(data: FactData<'tls.failed'>): string {
   if (error === 'TIMEOUT') return t('tlsFailure.timeout');
   if (/UNSUPPORTED_PROTOCOL|VERSION_TOO_LOW|NO_PROTOCOLS_AVAILABLE/.test(error)) return t('tlsFailure.protocolVersion');
   if (/NO_SHARED_CIPHER/.test(error)) return t('tlsFailure.noSharedCipher');
-  if (/WRONG_VERSION_NUMBER|HTTP_REQUEST|RECORD_LAYER|PACKET_LENGTH/.test(error)) return t('tlsFailure.wrongVersionNumber');
+  if (/WRONG_VERSION_NUMBER|HTTP_REQUEST|RECORD_LAYER|PACKET_LENGTH/.test(error))
+    return t('tlsFailure.wrongVersionNumber');
   return data.by === 'client' ? t('tlsFailure.closed') : t('tlsFailure.server');
 }
 
 /** « groupe X25519 seul proposé : la plateforme exige une courbe d’au moins 256 bits (P-256, P-384, P-521) » */
 function noSharedGroupText(offered: unknown): string {
-  const names: Record<string, string> = { x25519: 'X25519', x448: 'X448', secp256r1: 'P-256', secp384r1: 'P-384', secp521r1: 'P-521' };
-  const groups = (Array.isArray(offered) ? offered : []).map((g) => String(g)).map((g) => names[g.toLowerCase()] ?? g.replace(/[^A-Za-z0-9_-]/g, ''));
+  const names: Record<string, string> = {
+    x25519: 'X25519',
+    x448: 'X448',
+    secp256r1: 'P-256',
+    secp384r1: 'P-384',
+    secp521r1: 'P-521',
+  };
+  const groups = (Array.isArray(offered) ? offered : [])
+    .map((g) => String(g))
+    .map((g) => names[g.toLowerCase()] ?? g.replace(/[^A-Za-z0-9_-]/g, ''));
   if (groups.length === 0) return t('tlsFailure.noGroup');
-  return t(groups.length === 1 ? 'tlsFailure.noSharedGroup' : 'tlsFailure.noSharedGroups', { groups: groups.join(', ') });
+  return t(groups.length === 1 ? 'tlsFailure.noSharedGroup' : 'tlsFailure.noSharedGroups', {
+    groups: groups.join(', '),
+  });
 }
 
 /** Why a session ended, from a `session.close` observation's data (the reason is English on the wire). */
@@ -148,7 +195,11 @@ export function closeReasonText(data: FactData<'session.close'>): string {
 
 /** A submitted message that was not accepted: why. */
 export function messageOutcome(outcome: unknown): string {
-  const keys: Record<string, MessageKey> = { aborted: 'messageOutcome.aborted', too_large: 'messageOutcome.tooLarge', over_quota: 'messageOutcome.overQuota' };
+  const keys: Record<string, MessageKey> = {
+    aborted: 'messageOutcome.aborted',
+    too_large: 'messageOutcome.tooLarge',
+    over_quota: 'messageOutcome.overQuota',
+  };
   return t(keys[String(outcome)] ?? 'messageOutcome.other');
 }
 

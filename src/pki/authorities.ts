@@ -7,7 +7,7 @@
 import type { Logger } from '../util/log.ts';
 import { crlUrls, isIssuedBy, parseCertificate } from './certificate.ts';
 import { pemBlocks } from './encoding.ts';
-import { x509 } from './engine.ts';
+import type { x509 } from './engine.ts';
 import { readOptional, writeFileAtomic } from '../util/files.ts';
 import type { PkiLayout } from './files.ts';
 import { caUsage, issueCertificate, type Issuer, type PkiUrls } from './issue.ts';
@@ -39,16 +39,48 @@ interface CaProfile {
 const SIMULATED = 'motco (simulation, non ANS)';
 const IGC_UNIT = 'IGC-SANTE TEST (simulation)';
 const NON_IGC_UNIT = 'AC commerciale fictive (simulation)';
-const subject = (unit: string, commonName: string): x509.JsonName => [{ C: ['FR'] }, { O: [SIMULATED] }, { OU: [unit] }, { CN: [commonName] }];
+const subject = (unit: string, commonName: string): x509.JsonName => [
+  { C: ['FR'] },
+  { O: [SIMULATED] },
+  { OU: [unit] },
+  { CN: [commonName] },
+];
 
 /** Parents before children. */
 const PROFILES: readonly CaProfile[] = [
-  { name: IGC_ROOT, subject: subject(IGC_UNIT, 'SIMULATION motco - AC RACINE IGC-SANTE ELEMENTAIRE TEST'), pathLength: 1 },
-  { name: IGC_ORG, parent: IGC_ROOT, subject: subject(IGC_UNIT, 'SIMULATION motco - AC IGC-SANTE ELEMENTAIRE ORGANISATIONS TEST'), pathLength: 0 },
-  { name: NON_IGC_ROOT, subject: subject(NON_IGC_UNIT, 'SIMULATION motco - AC RACINE COMMERCIALE NON IGC-SANTE'), pathLength: 1 },
-  { name: NON_IGC_INTERMEDIATE, parent: NON_IGC_ROOT, subject: subject(NON_IGC_UNIT, 'SIMULATION motco - AC SERVEURS COMMERCIALE NON IGC-SANTE'), pathLength: 0 },
+  {
+    name: IGC_ROOT,
+    subject: subject(IGC_UNIT, 'SIMULATION motco - AC RACINE IGC-SANTE ELEMENTAIRE TEST'),
+    pathLength: 1,
+  },
+  {
+    name: IGC_ORG,
+    parent: IGC_ROOT,
+    subject: subject(IGC_UNIT, 'SIMULATION motco - AC IGC-SANTE ELEMENTAIRE ORGANISATIONS TEST'),
+    pathLength: 0,
+  },
+  {
+    name: NON_IGC_ROOT,
+    subject: subject(NON_IGC_UNIT, 'SIMULATION motco - AC RACINE COMMERCIALE NON IGC-SANTE'),
+    pathLength: 1,
+  },
+  {
+    name: NON_IGC_INTERMEDIATE,
+    parent: NON_IGC_ROOT,
+    subject: subject(NON_IGC_UNIT, 'SIMULATION motco - AC SERVEURS COMMERCIALE NON IGC-SANTE'),
+    pathLength: 0,
+  },
   // Not a simulation: the trust anchor of this platform's evidence, under motco's own name only.
-  { name: EVIDENCE_ROOT, subject: [{ C: ['FR'] }, { O: ['motco'] }, { OU: ['Preuves des executions (non ANS)'] }, { CN: ['motco evidence root'] }], pathLength: 0 },
+  {
+    name: EVIDENCE_ROOT,
+    subject: [
+      { C: ['FR'] },
+      { O: ['motco'] },
+      { OU: ['Preuves des executions (non ANS)'] },
+      { CN: ['motco evidence root'] },
+    ],
+    pathLength: 0,
+  },
 ];
 
 // Fixed and in the past, so that the expired leaf's window (2023) lies inside the CAs' validity.
@@ -72,7 +104,11 @@ export async function loadAuthorities(context: AuthorityContext): Promise<Map<Ca
   return authorities;
 }
 
-async function loadAuthority(profile: CaProfile, parent: Authority | undefined, context: AuthorityContext): Promise<Authority> {
+async function loadAuthority(
+  profile: CaProfile,
+  parent: Authority | undefined,
+  context: AuthorityContext,
+): Promise<Authority> {
   const { layout, log } = context;
   const { key } = await keyAt(layout.caKey(profile.name), context.keyBits, log);
   const stored = await readOptional(layout.caCertificate(profile.name));
@@ -81,7 +117,11 @@ async function loadAuthority(profile: CaProfile, parent: Authority | undefined, 
     const certificate = parseCertificate(storedCertificate);
     // Kept unless it no longer matches its key, its (re-created) parent, or where its parent's CRL now is.
     const crlUrlCurrent = !parent || crlUrls(certificate).includes(context.urls.crl(parent.name));
-    if (certificate.node.checkPrivateKey(key.keyObject) && isIssuedBy(certificate, parent?.certificate ?? certificate) && crlUrlCurrent) {
+    if (
+      certificate.node.checkPrivateKey(key.keyObject) &&
+      isIssuedBy(certificate, parent?.certificate ?? certificate) &&
+      crlUrlCurrent
+    ) {
       return { name: profile.name, issuedBy: parent?.name ?? profile.name, certificate, key };
     }
   }

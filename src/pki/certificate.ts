@@ -16,7 +16,13 @@ export interface Certificate {
 export function parseCertificate(der: Uint8Array): Certificate {
   const buffer = Buffer.from(der);
   const parsed = new x509.X509Certificate(buffer);
-  return { der: buffer, pem: toPem(buffer, 'CERTIFICATE'), parsed, node: new NodeCertificate(buffer), serialNumber: canonicalSerial(parsed.serialNumber) };
+  return {
+    der: buffer,
+    pem: toPem(buffer, 'CERTIFICATE'),
+    parsed,
+    node: new NodeCertificate(buffer),
+    serialNumber: canonicalSerial(parsed.serialNumber),
+  };
 }
 
 /** Names and signature both: a certificate merely naming our CA as issuer is not issued by it. */
@@ -41,7 +47,9 @@ export function keyBits(certificate: Certificate): number {
 /** URIs of the CRL distribution points extension, in order. */
 export function crlUrls(certificate: Certificate): string[] {
   const extension = certificate.parsed.getExtension(x509.CRLDistributionPointsExtension);
-  return (extension?.distributionPoints ?? []).flatMap((point) => point.distributionPoint?.fullName?.flatMap((name) => name.uniformResourceIdentifier ?? []) ?? []);
+  return (extension?.distributionPoints ?? []).flatMap(
+    (point) => point.distributionPoint?.fullName?.flatMap((name) => name.uniformResourceIdentifier ?? []) ?? [],
+  );
 }
 
 /** DNS names and IP addresses of the SAN extension. */

@@ -1,7 +1,15 @@
 // Health check of the test PKI (`motco pki check`, start-up): each endpoint certificate is what its kind
 // promises, CAs and CRLs are sound, and optionally the live HTTP responder and CRL agree.
 import type { Config } from '../config/config.ts';
-import { EVIDENCE_ROOT, IGC_ORG, IGC_ROOT, NON_IGC_INTERMEDIATE, NON_IGC_ROOT, type Authority, type CaName } from './authorities.ts';
+import {
+  EVIDENCE_ROOT,
+  IGC_ORG,
+  IGC_ROOT,
+  NON_IGC_INTERMEDIATE,
+  NON_IGC_ROOT,
+  type Authority,
+  type CaName,
+} from './authorities.ts';
 import { chainsTo, isIssuedBy, keyBits, subjectAltNames, type Certificate } from './certificate.ts';
 import { crlNumber } from './crl.ts';
 import { canonicalSerial, DAY_MS, day } from './encoding.ts';
@@ -61,19 +69,24 @@ function basicProblems(certificate: Certificate, now: Date, expectValidNow = tru
 function checkAuthority(authority: Authority, context: CheckContext): PkiCheck {
   const { certificate } = authority;
   const problems = basicProblems(certificate, context.now);
-  if (!isIssuedBy(certificate, context.authorities.get(authority.issuedBy)!.certificate)) problems.push(t('pki.check.brokenChain', { root: authority.issuedBy }));
-  return result(`ca ${authority.name}`, problems, () => t('pki.check.caOk', { notAfter: day(certificate.parsed.notAfter), bits: keyBits(certificate) }));
+  if (!isIssuedBy(certificate, context.authorities.get(authority.issuedBy)!.certificate))
+    problems.push(t('pki.check.brokenChain', { root: authority.issuedBy }));
+  return result(`ca ${authority.name}`, problems, () =>
+    t('pki.check.caOk', { notAfter: day(certificate.parsed.notAfter), bits: keyBits(certificate) }),
+  );
 }
 
 /** The evidence-signing certificate: valid now, issued by the evidence root, for signing documents only. */
 function checkEvidenceSigner(evidence: EvidenceSigner, context: CheckContext): PkiCheck {
   const { certificate } = evidence;
   const problems = basicProblems(certificate, context.now);
-  if (!chainsTo(certificate, [context.authorities.get(EVIDENCE_ROOT)!.certificate])) problems.push(t('pki.check.brokenChain', { root: EVIDENCE_ROOT }));
+  if (!chainsTo(certificate, [context.authorities.get(EVIDENCE_ROOT)!.certificate]))
+    problems.push(t('pki.check.brokenChain', { root: EVIDENCE_ROOT }));
   if (!signsEvidence(certificate)) problems.push(t('pki.check.evidencePurpose'));
   const notAfter = day(certificate.parsed.notAfter);
   const marginMs = evidenceRenewalMarginMs(context.config);
-  if (certificate.parsed.notAfter.getTime() - context.now.getTime() < marginMs) problems.push(t('pki.check.renewalDue', { notAfter, days: Math.round(marginMs / DAY_MS) }));
+  if (certificate.parsed.notAfter.getTime() - context.now.getTime() < marginMs)
+    problems.push(t('pki.check.renewalDue', { notAfter, days: Math.round(marginMs / DAY_MS) }));
   return result('evidence-signing', problems, () => t('pki.check.evidenceOk', { notAfter, root: EVIDENCE_ROOT }));
 }
 
@@ -85,14 +98,17 @@ async function checkEndpoint(id: ServerId, endpoint: EndpointCertificate, contex
   if (!names.includes(host)) problems.push(t('pki.check.missingName', { host }));
   const notAfter = day(leaf.parsed.notAfter);
   const name = `endpoint ${id}`;
-  if (!endpoint.issuer) return result(name, problems, () => t('pki.check.suppliedOk', { notAfter, names: names.join(', ') }));
+  if (!endpoint.issuer)
+    return result(name, problems, () => t('pki.check.suppliedOk', { notAfter, names: names.join(', ') }));
 
   const chain = (...cas: CaName[]) => cas.map((ca) => context.authorities.get(ca)!.certificate);
   const chainsToIgc = chainsTo(leaf, chain(IGC_ORG, IGC_ROOT));
   const igcChainProblem = chainsToIgc ? [] : [t('pki.check.brokenChain', { root: IGC_ROOT })];
   const marginMs = renewalMarginMs(context.config);
   const renewalProblem =
-    leaf.parsed.notAfter.getTime() - now.getTime() < marginMs ? [t('pki.check.renewalDue', { notAfter, days: Math.round(marginMs / DAY_MS) })] : [];
+    leaf.parsed.notAfter.getTime() - now.getTime() < marginMs
+      ? [t('pki.check.renewalDue', { notAfter, days: Math.round(marginMs / DAY_MS) })]
+      : [];
   switch (credentials.kind) {
     case 'valid':
       problems.push(...igcChainProblem, ...renewalProblem);
@@ -102,11 +118,16 @@ async function checkEndpoint(id: ServerId, endpoint: EndpointCertificate, contex
       if (leaf.parsed.notAfter >= now) problems.push(t('pki.check.notExpired', { notAfter }));
       return result(name, problems, () => t('pki.check.expiredOk', { notAfter }));
     case 'revoked':
-      problems.push(...igcChainProblem, ...renewalProblem, ...(await revocationProblems(endpoint.issuer, leaf, context)));
+      problems.push(
+        ...igcChainProblem,
+        ...renewalProblem,
+        ...(await revocationProblems(endpoint.issuer, leaf, context)),
+      );
       return result(name, problems, () => t('pki.check.revokedOk', { ca: endpoint.issuer!.name }));
     case 'non-igc':
       if (chainsToIgc) problems.push(t('pki.check.chainsToIgc'));
-      if (!chainsTo(leaf, chain(NON_IGC_INTERMEDIATE, NON_IGC_ROOT))) problems.push(t('pki.check.brokenChain', { root: NON_IGC_ROOT }));
+      if (!chainsTo(leaf, chain(NON_IGC_INTERMEDIATE, NON_IGC_ROOT)))
+        problems.push(t('pki.check.brokenChain', { root: NON_IGC_ROOT }));
       problems.push(...renewalProblem);
       return result(name, problems, () => t('pki.check.nonIgcOk'));
   }
@@ -114,9 +135,14 @@ async function checkEndpoint(id: ServerId, endpoint: EndpointCertificate, contex
 
 /** A revoked leaf must be on its CA's CRL and declared revoked, in a signed answer, by the OCSP responder. */
 async function revocationProblems(issuer: Authority, leaf: Certificate, context: CheckContext): Promise<string[]> {
-  const listed = context.crls.get(issuer.name)?.entries.some((entry) => canonicalSerial(entry.serialNumber) === leaf.serialNumber);
+  const listed = context.crls
+    .get(issuer.name)
+    ?.entries.some((entry) => canonicalSerial(entry.serialNumber) === leaf.serialNumber);
   const answer = await context.responder.answer(await ocspRequestFor(leaf, issuer.certificate), context.now);
-  return [...(listed ? [] : [t('pki.check.notInCrl', { ca: issuer.name })]), ...ocspRevokedProblems(answer.der, issuer)];
+  return [
+    ...(listed ? [] : [t('pki.check.notInCrl', { ca: issuer.name })]),
+    ...ocspRevokedProblems(answer.der, issuer),
+  ];
 }
 
 function ocspRevokedProblems(responseDer: Buffer, issuer: Authority): string[] {
@@ -128,9 +154,11 @@ function ocspRevokedProblems(responseDer: Buffer, issuer: Authority): string[] {
 
 async function checkCrl(name: CaName, crl: x509.X509Crl, context: CheckContext): Promise<PkiCheck> {
   const problems: string[] = [];
-  if (!(await crl.verify({ publicKey: context.authorities.get(name)!.certificate.parsed.publicKey }))) problems.push(t('pki.check.crlBadSignature'));
+  if (!(await crl.verify({ publicKey: context.authorities.get(name)!.certificate.parsed.publicKey })))
+    problems.push(t('pki.check.crlBadSignature'));
   const nextUpdate = crl.nextUpdate;
-  if (!nextUpdate || nextUpdate <= context.now) problems.push(t('pki.check.crlStale', { nextUpdate: nextUpdate ? day(nextUpdate) : '?' }));
+  if (!nextUpdate || nextUpdate <= context.now)
+    problems.push(t('pki.check.crlStale', { nextUpdate: nextUpdate ? day(nextUpdate) : '?' }));
   return result(`crl ${name}`, problems, () =>
     t('pki.check.crlOk', { number: crlNumber(crl) ?? '?', count: crl.entries.length, nextUpdate: day(nextUpdate!) }),
   );
@@ -143,26 +171,46 @@ async function checkLive(baseUrl: string, context: CheckContext): Promise<PkiChe
     if (!issuer || credentials.kind !== 'revoked') continue;
     const ocspUrl = `${baseUrl}${PKI_PATHS.ocsp}`;
     checks.push(
-      await liveCheck(`ocsp-http ${id}`, ocspUrl, async () => {
-        const body = await ocspRequestFor(leaf, issuer.certificate);
-        return ocspRevokedProblems(await fetchOk(ocspUrl, { method: 'POST', headers: { 'content-type': 'application/ocsp-request' }, body }), issuer);
-      }, () => t('pki.check.liveOcspOk', { url: ocspUrl, endpoint: id })),
+      await liveCheck(
+        `ocsp-http ${id}`,
+        ocspUrl,
+        async () => {
+          const body = await ocspRequestFor(leaf, issuer.certificate);
+          return ocspRevokedProblems(
+            await fetchOk(ocspUrl, { method: 'POST', headers: { 'content-type': 'application/ocsp-request' }, body }),
+            issuer,
+          );
+        },
+        () => t('pki.check.liveOcspOk', { url: ocspUrl, endpoint: id }),
+      ),
     );
     const crlUrl = `${baseUrl}${PKI_PATHS.crl}/${issuer.name}.crl`;
     checks.push(
-      await liveCheck(`crl-http ${id}`, crlUrl, async () => {
-        const crl = new x509.X509Crl(await fetchOk(crlUrl));
-        const problems: string[] = [];
-        if (!(await crl.verify({ publicKey: issuer.certificate.parsed.publicKey }))) problems.push(t('pki.check.crlBadSignature'));
-        if (!crl.entries.some((e) => canonicalSerial(e.serialNumber) === leaf.serialNumber)) problems.push(t('pki.check.notInCrl', { ca: issuer.name }));
-        return problems;
-      }, () => t('pki.check.liveCrlOk', { url: crlUrl, endpoint: id })),
+      await liveCheck(
+        `crl-http ${id}`,
+        crlUrl,
+        async () => {
+          const crl = new x509.X509Crl(await fetchOk(crlUrl));
+          const problems: string[] = [];
+          if (!(await crl.verify({ publicKey: issuer.certificate.parsed.publicKey })))
+            problems.push(t('pki.check.crlBadSignature'));
+          if (!crl.entries.some((e) => canonicalSerial(e.serialNumber) === leaf.serialNumber))
+            problems.push(t('pki.check.notInCrl', { ca: issuer.name }));
+          return problems;
+        },
+        () => t('pki.check.liveCrlOk', { url: crlUrl, endpoint: id }),
+      ),
     );
   }
   return checks;
 }
 
-async function liveCheck(name: string, url: string, problemsOf: () => Promise<string[]>, okDetail: () => string): Promise<PkiCheck> {
+async function liveCheck(
+  name: string,
+  url: string,
+  problemsOf: () => Promise<string[]>,
+  okDetail: () => string,
+): Promise<PkiCheck> {
   try {
     return result(name, await problemsOf(), okDetail);
   } catch (error) {
@@ -170,8 +218,15 @@ async function liveCheck(name: string, url: string, problemsOf: () => Promise<st
   }
 }
 
-async function fetchOk(url: string, init: { method?: string; headers?: Record<string, string>; body?: Uint8Array } = {}): Promise<Buffer> {
-  const response = await fetch(url, { ...init, headers: { ...init.headers, 'user-agent': 'motco pki check' }, signal: AbortSignal.timeout(10_000) });
+async function fetchOk(
+  url: string,
+  init: { method?: string; headers?: Record<string, string>; body?: Uint8Array } = {},
+): Promise<Buffer> {
+  const response = await fetch(url, {
+    ...init,
+    headers: { ...init.headers, 'user-agent': 'motco pki check' },
+    signal: AbortSignal.timeout(10_000),
+  });
   if (!response.ok) throw new Error(`HTTP ${response.status}`);
   return Buffer.from(await response.arrayBuffer());
 }

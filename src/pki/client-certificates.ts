@@ -60,7 +60,11 @@ export interface ClientIssueContext {
   now: Date;
 }
 
-export async function issueClientCertificate(idnat: string, options: ClientCertificateOptions, context: ClientIssueContext): Promise<IssuedClientCertificate> {
+export async function issueClientCertificate(
+  idnat: string,
+  options: ClientCertificateOptions,
+  context: ClientIssueContext,
+): Promise<IssuedClientCertificate> {
   const problem = idnatProblem(idnat);
   if (problem) throw new Error(problem);
   const commonName = options.commonName ?? t('pki.client.defaultCommonName', { idnat });
@@ -104,27 +108,39 @@ function pkcs12Of(keyPem: string, certificatePems: string[], password: string, f
 }
 
 /** Writes the certificate's files into `dir`, named after the IdNat; the key and the password readable by the owner only. */
-export async function writeClientCertificate(dir: string, certificate: IssuedClientCertificate): Promise<ClientCertificateFiles> {
+export async function writeClientCertificate(
+  dir: string,
+  certificate: IssuedClientCertificate,
+): Promise<ClientCertificateFiles> {
   const files = clientFiles(dir, certificate.idnat);
   await writeFileAtomic(files.key, certificate.keyPem, PRIVATE_FILE_MODE);
   await writeFileAtomic(files.certificate, certificate.certPem);
   await writeFileAtomic(files.chain, certificate.chainPem);
   await writeFileAtomic(files.pkcs12, certificate.pkcs12, PRIVATE_FILE_MODE);
-  await writeFileAtomic(files.password, certificate.pkcs12Password + '\n', PRIVATE_FILE_MODE);
+  await writeFileAtomic(files.password, `${certificate.pkcs12Password}\n`, PRIVATE_FILE_MODE);
   return files;
 }
 
 /** The files of an IdNat's client certificate in `dir`. */
 export function clientFiles(dir: string, idnat: string): ClientCertificateFiles {
   const file = (suffix: string) => path.join(dir, `${idnat}${suffix}`);
-  return { key: file('.key.pem'), certificate: file('.cert.pem'), chain: file('.chain.pem'), pkcs12: file('.p12'), password: file('.p12-password.txt') };
+  return {
+    key: file('.key.pem'),
+    certificate: file('.cert.pem'),
+    chain: file('.chain.pem'),
+    pkcs12: file('.p12'),
+    password: file('.p12-password.txt'),
+  };
 }
 
 /**
  * The certificate chain and key kept for an IdNat under `clientsDir` (by `motco pki issue-client` or an account's
  * provisioning), as a TLS client presents them; undefined when there is none.
  */
-export async function readClientKeyPair(clientsDir: string, idnat: string): Promise<{ certPem: string; keyPem: string } | undefined> {
+export async function readClientKeyPair(
+  clientsDir: string,
+  idnat: string,
+): Promise<{ certPem: string; keyPem: string } | undefined> {
   if (idnatProblem(idnat)) return undefined;
   const files = clientFiles(path.join(clientsDir, idnat), idnat);
   const [chain, key] = await Promise.all([readOptional(files.chain), readOptional(files.key)]);

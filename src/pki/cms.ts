@@ -56,7 +56,16 @@ export async function signDetached(content: Uint8Array, signer: EvidenceSigner, 
 export type SignatureStatus = 'valid' | 'untrusted' | 'invalid';
 
 /** Why a signature is not valid, as a code the pages and the CLI word in French. */
-export type SignatureProblem = 'unreadable' | 'embedded' | 'no-signer' | 'digest' | 'signature' | 'no-signing-time' | 'unknown-root' | 'not-valid-then' | 'wrong-purpose';
+export type SignatureProblem =
+  | 'unreadable'
+  | 'embedded'
+  | 'no-signer'
+  | 'digest'
+  | 'signature'
+  | 'no-signing-time'
+  | 'unknown-root'
+  | 'not-valid-then'
+  | 'wrong-purpose';
 
 export interface CertificateSummary {
   subject: string;
@@ -85,18 +94,31 @@ export function certificatesFromPem(text: string): Certificate[] {
 
 export function summary(certificate: Certificate): CertificateSummary {
   const { parsed } = certificate;
-  return { subject: parsed.subject, issuer: parsed.issuer, serialNumber: certificate.serialNumber, fingerprint: certificate.node.fingerprint256, notBefore: parsed.notBefore, notAfter: parsed.notAfter };
+  return {
+    subject: parsed.subject,
+    issuer: parsed.issuer,
+    serialNumber: certificate.serialNumber,
+    fingerprint: certificate.node.fingerprint256,
+    notBefore: parsed.notBefore,
+    notAfter: parsed.notAfter,
+  };
 }
 
 /** Checks a detached signature over `content` against trusted `roots`; never throws on what a file holds. */
-export async function verifyDetached(p7s: Uint8Array, content: Uint8Array, roots: Certificate[]): Promise<SignatureReading> {
+export async function verifyDetached(
+  p7s: Uint8Array,
+  content: Uint8Array,
+  roots: Certificate[],
+): Promise<SignatureReading> {
   let signed: pkijs.SignedData;
   let certificates: Certificate[];
   try {
     const info = pkijs.ContentInfo.fromBER(p7s);
     if (info.contentType !== OID.signedData) return { status: 'invalid', problem: 'unreadable' };
     signed = new pkijs.SignedData({ schema: info.content });
-    certificates = (signed.certificates ?? []).flatMap((c) => (c instanceof pkijs.Certificate ? [parseCertificate(new Uint8Array(c.toSchema().toBER(false)))] : []));
+    certificates = (signed.certificates ?? []).flatMap((c) =>
+      c instanceof pkijs.Certificate ? [parseCertificate(new Uint8Array(c.toSchema().toBER(false)))] : [],
+    );
   } catch {
     return { status: 'invalid', problem: 'unreadable' };
   }
@@ -106,17 +128,36 @@ export async function verifyDetached(p7s: Uint8Array, content: Uint8Array, roots
   if (signed.signerInfos.length !== 1 || !signerInfo) return { status: 'invalid', problem: 'no-signer' };
   const signingTime = signingTimeOf(signerInfo);
 
-  if (content.byteLength === 0) return { status: 'invalid', problem: 'digest', ...(signingTime ? { signingTime } : {}) };
+  if (content.byteLength === 0)
+    return { status: 'invalid', problem: 'digest', ...(signingTime ? { signingTime } : {}) };
   let signerDer: Uint8Array;
   try {
-    const result = await signed.verify({ signer: 0, data: new Uint8Array(content).buffer, checkChain: false, extendedMode: true });
+    const result = await signed.verify({
+      signer: 0,
+      data: new Uint8Array(content).buffer,
+      checkChain: false,
+      extendedMode: true,
+    });
     if (!result.signerCertificate) return { status: 'invalid', problem: 'no-signer' };
     signerDer = new Uint8Array(result.signerCertificate.toSchema().toBER(false));
-    if (!result.signatureVerified) return { status: 'invalid', problem: 'signature', signer: summary(parseCertificate(signerDer)), ...(signingTime ? { signingTime } : {}) };
+    if (!result.signatureVerified)
+      return {
+        status: 'invalid',
+        problem: 'signature',
+        signer: summary(parseCertificate(signerDer)),
+        ...(signingTime ? { signingTime } : {}),
+      };
   } catch (error) {
     const failure = error as { code?: number; signerCertificate?: pkijs.Certificate };
-    const signer = failure.signerCertificate ? { signer: summary(parseCertificate(new Uint8Array(failure.signerCertificate.toSchema().toBER(false)))) } : {};
-    const problem: SignatureProblem = failure.code === 3 || failure.code === 2 ? 'no-signer' : /digest/i.test(String((error as Error).message)) ? 'digest' : 'signature';
+    const signer = failure.signerCertificate
+      ? { signer: summary(parseCertificate(new Uint8Array(failure.signerCertificate.toSchema().toBER(false)))) }
+      : {};
+    const problem: SignatureProblem =
+      failure.code === 3 || failure.code === 2
+        ? 'no-signer'
+        : /digest/i.test(String((error as Error).message))
+          ? 'digest'
+          : 'signature';
     return { status: 'invalid', problem, ...signer, ...(signingTime ? { signingTime } : {}) };
   }
   const signer = parseCertificate(signerDer);
@@ -124,7 +165,8 @@ export async function verifyDetached(p7s: Uint8Array, content: Uint8Array, roots
   if (!signingTime) return { status: 'invalid', problem: 'no-signing-time', ...read };
 
   const path = chainOf(signer, certificates, roots);
-  if (!path.every((c) => c.parsed.notBefore <= signingTime && signingTime <= c.parsed.notAfter)) return { status: 'invalid', problem: 'not-valid-then', ...read };
+  if (!path.every((c) => c.parsed.notBefore <= signingTime && signingTime <= c.parsed.notAfter))
+    return { status: 'invalid', problem: 'not-valid-then', ...read };
   if (!signsEvidence(signer)) return { status: 'invalid', problem: 'wrong-purpose', ...read };
   const root = path.at(-1)!;
   const trusted = roots.find((r) => r.der.equals(root.der));

@@ -36,7 +36,11 @@ export async function readCrls(layout: PkiLayout, names: Iterable<CaName>): Prom
 }
 
 /** The CRLs to publish now: each current one kept, the others re-signed and written. */
-export async function refreshCrls(authorities: Iterable<Authority>, current: Map<CaName, x509.X509Crl>, context: CrlContext): Promise<Map<CaName, x509.X509Crl>> {
+export async function refreshCrls(
+  authorities: Iterable<Authority>,
+  current: Map<CaName, x509.X509Crl>,
+  context: CrlContext,
+): Promise<Map<CaName, x509.X509Crl>> {
   const result = new Map<CaName, x509.X509Crl>();
   for (const authority of authorities) {
     const revocations = context.manifest.revocations.filter((r) => r.ca === authority.name);
@@ -53,7 +57,12 @@ export async function refreshCrls(authorities: Iterable<Authority>, current: Map
   return result;
 }
 
-async function isCurrent(crl: x509.X509Crl, authority: Authority, revocations: Revocation[], context: CrlContext): Promise<boolean> {
+async function isCurrent(
+  crl: x509.X509Crl,
+  authority: Authority,
+  revocations: Revocation[],
+  context: CrlContext,
+): Promise<boolean> {
   const validityMs = context.validityDays * DAY_MS;
   const now = context.now.getTime();
   const listed = crl.entries.map((entry) => canonicalSerial(entry.serialNumber)).sort();
@@ -68,7 +77,12 @@ async function isCurrent(crl: x509.X509Crl, authority: Authority, revocations: R
 }
 
 /** `previous` counts too: CRL numbers must keep increasing (RFC 5280 §5.2.3) even if the manifest was lost. */
-async function signCrl(authority: Authority, revocations: Revocation[], previous: x509.X509Crl | undefined, context: CrlContext): Promise<x509.X509Crl> {
+async function signCrl(
+  authority: Authority,
+  revocations: Revocation[],
+  previous: x509.X509Crl | undefined,
+  context: CrlContext,
+): Promise<x509.X509Crl> {
   const number = Math.max(context.manifest.crlNumbers[authority.name] ?? 0, (previous && crlNumber(previous)) ?? 0) + 1;
   context.manifest.crlNumbers[authority.name] = number;
   const thisUpdate = wholeSeconds(context.now);
@@ -76,7 +90,11 @@ async function signCrl(authority: Authority, revocations: Revocation[], previous
     issuer: authority.certificate.parsed.subjectName,
     thisUpdate,
     nextUpdate: new Date(thisUpdate.getTime() + context.validityDays * DAY_MS),
-    entries: revocations.map((r) => ({ serialNumber: r.serialNumber, revocationDate: new Date(r.revokedAt), reason: x509.X509CrlReason.keyCompromise })),
+    entries: revocations.map((r) => ({
+      serialNumber: r.serialNumber,
+      revocationDate: new Date(r.revokedAt),
+      reason: x509.X509CrlReason.keyCompromise,
+    })),
     signingKey: authority.key.signingKey,
     signingAlgorithm: SIGNING_ALGORITHM,
     extensions: [

@@ -11,7 +11,7 @@ type PemLabel = 'CERTIFICATE' | 'X509 CRL' | 'PRIVATE KEY';
  * `X509 CRL`: the `CRL` label x509 writes by default is rejected by OpenSSL and Node.
  */
 export function toPem(der: ArrayBuffer | Uint8Array, label: PemLabel): string {
-  return x509.PemConverter.encode(der, label) + '\n';
+  return `${x509.PemConverter.encode(der, label)}\n`;
 }
 
 /** The DER blocks of a PEM text that carry the given label, in order. */

@@ -103,7 +103,14 @@ export async function loadEndpointCertificates(context: EndpointContext): Promis
 
 function endpointSpec(endpoint: EndpointConfig): ServerSpec {
   const { id, certificate: kind, host, certFile, keyFile } = endpoint;
-  return { id, kind, host, names: serverNames([host, endpoint.address]), ...(certFile ? { certFile } : {}), ...(keyFile ? { keyFile } : {}) };
+  return {
+    id,
+    kind,
+    host,
+    names: serverNames([host, endpoint.address]),
+    ...(certFile ? { certFile } : {}),
+    ...(keyFile ? { keyFile } : {}),
+  };
 }
 
 /**
@@ -113,13 +120,22 @@ function endpointSpec(endpoint: EndpointConfig): ServerSpec {
  * certificate (CONF.04), LPS fetch it with their system trust store, and vendors install that root there.
  */
 function webServerSpec(config: Config): ServerSpec {
-  const urlHosts = [config.publicUrl, config.autoconfig.url].map((url) => new URL(url).hostname.replace(/^\[(.*)\]$/, '$1'));
+  const urlHosts = [config.publicUrl, config.autoconfig.url].map((url) =>
+    new URL(url).hostname.replace(/^\[(.*)\]$/, '$1'),
+  );
   const { certFile, keyFile } = config.webTls;
   return {
     id: WEB_SERVER,
     kind: 'non-igc',
     host: config.hosts.autoconfig,
-    names: serverNames([config.hosts.autoconfig, config.hosts.web, config.mailDomain, ...urlHosts, config.listenAddress, config.autoconfig.address]),
+    names: serverNames([
+      config.hosts.autoconfig,
+      config.hosts.web,
+      config.mailDomain,
+      ...urlHosts,
+      config.listenAddress,
+      config.autoconfig.address,
+    ]),
     ...(certFile ? { certFile } : {}),
     ...(keyFile ? { keyFile } : {}),
   };
@@ -138,11 +154,25 @@ async function loadGenerated(spec: ServerSpec, context: EndpointContext): Promis
   const issuer = context.authorities.get(issuerOf(spec.kind))!;
   const fingerprint = inputsFingerprint(spec, config, issuer);
   const files = { certFile: layout.endpointChain(spec.id), keyFile: layout.endpointKey(spec.id) };
-  const { key, created } = await keyAt(files.keyFile, config.pki.keyBits, context.log, (k) => k.bits === config.pki.keyBits);
+  const { key, created } = await keyAt(
+    files.keyFile,
+    config.pki.keyBits,
+    context.log,
+    (k) => k.bits === config.pki.keyBits,
+  );
   // A new key always needs a new leaf.
   const stored = created ? undefined : await readStoredLeaf(files.certFile);
-  const reason = reissueReason(stored, { spec, issuer, key, fingerprint, manifest, now, marginMs: renewalMarginMs(config) });
-  if (stored && !reason) return { host: spec.host, credentials: credentialsOf(spec, stored, key, issuer, files), leaf: stored, issuer };
+  const reason = reissueReason(stored, {
+    spec,
+    issuer,
+    key,
+    fingerprint,
+    manifest,
+    now,
+    marginMs: renewalMarginMs(config),
+  });
+  if (stored && !reason)
+    return { host: spec.host, credentials: credentialsOf(spec, stored, key, issuer, files), leaf: stored, issuer };
 
   const leaf = await issueCertificate({
     subject: serverSubject(spec),
@@ -155,7 +185,13 @@ async function loadGenerated(spec: ServerSpec, context: EndpointContext): Promis
   await writeFileAtomic(files.certFile, leaf.pem + issuer.certificate.pem);
   manifest.endpoints[spec.id] = { serialNumber: leaf.serialNumber, fingerprint };
   if (spec.kind === 'revoked') {
-    manifest.revocations.push({ ca: issuer.name, serialNumber: leaf.serialNumber, revokedAt: wholeSeconds(now).toISOString(), reason: 'keyCompromise', endpoint: spec.id });
+    manifest.revocations.push({
+      ca: issuer.name,
+      serialNumber: leaf.serialNumber,
+      revokedAt: wholeSeconds(now).toISOString(),
+      reason: 'keyCompromise',
+      endpoint: spec.id,
+    });
   }
   context.log.info('pki: endpoint certificate issued', { endpoint: spec.id, reason, serial: leaf.serialNumber });
   return { host: spec.host, credentials: credentialsOf(spec, leaf, key, issuer, files), leaf, issuer };
@@ -190,7 +226,8 @@ function reissueReason(stored: Certificate | undefined, inputs: ReissueInputs): 
   if (!stored) return 'missing';
   const entry = inputs.manifest.endpoints[inputs.spec.id];
   if (entry?.serialNumber !== stored.serialNumber || entry.fingerprint !== inputs.fingerprint) return 'inputs changed';
-  if (!stored.node.checkPrivateKey(inputs.key.keyObject) || !isIssuedBy(stored, inputs.issuer.certificate)) return 'key or issuer mismatch';
+  if (!stored.node.checkPrivateKey(inputs.key.keyObject) || !isIssuedBy(stored, inputs.issuer.certificate))
+    return 'key or issuer mismatch';
   const remainingMs = stored.parsed.notAfter.getTime() - inputs.now.getTime();
   if (RENEWED_KINDS.includes(inputs.spec.kind) && remainingMs < inputs.marginMs) return 'renewal';
   return undefined;
@@ -212,7 +249,13 @@ function serverSubject(spec: ServerSpec): x509.JsonName {
   ];
 }
 
-function credentialsOf(spec: ServerSpec, leaf: Certificate, key: RsaKey, issuer: Authority, files: { certFile: string; keyFile: string }): EndpointCredentials {
+function credentialsOf(
+  spec: ServerSpec,
+  leaf: Certificate,
+  key: RsaKey,
+  issuer: Authority,
+  files: { certFile: string; keyFile: string },
+): EndpointCredentials {
   return {
     endpointId: spec.id,
     kind: spec.kind,

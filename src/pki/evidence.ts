@@ -55,7 +55,12 @@ export function signsEvidence(certificate: Certificate): boolean {
   const usage = certificate.parsed.getExtension(x509.KeyUsagesExtension);
   const purposes = certificate.parsed.getExtension(x509.ExtendedKeyUsageExtension)?.usages.map(String) ?? [];
   const isCa = certificate.parsed.getExtension(x509.BasicConstraintsExtension)?.ca === true;
-  return !isCa && usage !== null && (usage.usages & x509.KeyUsageFlags.digitalSignature) !== 0 && purposes.some((p) => p === DOCUMENT_SIGNING_OID || p === EMAIL_PROTECTION_OID);
+  return (
+    !isCa &&
+    usage !== null &&
+    (usage.usages & x509.KeyUsageFlags.digitalSignature) !== 0 &&
+    purposes.some((p) => p === DOCUMENT_SIGNING_OID || p === EMAIL_PROTECTION_OID)
+  );
 }
 
 /** renewBeforeDays, but at most half the certificate's life. */
@@ -66,7 +71,12 @@ export function evidenceRenewalMarginMs(config: Config): number {
 export async function loadEvidenceSigner(context: EvidenceContext): Promise<EvidenceSigner> {
   const { config, layout, root, manifest, now } = context;
   const fingerprint = inputsFingerprint(config, root);
-  const { key, created } = await keyAt(layout.evidenceKey, config.pki.keyBits, context.log, (k) => k.bits === config.pki.keyBits);
+  const { key, created } = await keyAt(
+    layout.evidenceKey,
+    config.pki.keyBits,
+    context.log,
+    (k) => k.bits === config.pki.keyBits,
+  );
   const stored = created ? undefined : await readLeaf(layout.evidenceChain);
   const reason = !stored
     ? 'missing'
@@ -80,7 +90,12 @@ export async function loadEvidenceSigner(context: EvidenceContext): Promise<Evid
   if (stored && !reason) return { certificate: stored, key, root };
 
   const certificate = await issueCertificate({
-    subject: [{ C: ['FR'] }, { O: ['motco'] }, { OU: [platformName(config.publicUrl)] }, { CN: ['motco evidence signing'] }],
+    subject: [
+      { C: ['FR'] },
+      { O: ['motco'] },
+      { OU: [platformName(config.publicUrl)] },
+      { CN: ['motco evidence signing'] },
+    ],
     subjectKey: key,
     issuer: root,
     ...leafValidity(now, config.pki.evidenceValidityDays),
@@ -99,7 +114,13 @@ function platformName(publicUrl: string): string {
 }
 
 function inputsFingerprint(config: Config, root: Authority): string {
-  const inputs = { profile: PROFILE_VERSION, publicUrl: config.publicUrl, keyBits: config.pki.keyBits, validityDays: config.pki.evidenceValidityDays, root: root.certificate.node.fingerprint256 };
+  const inputs = {
+    profile: PROFILE_VERSION,
+    publicUrl: config.publicUrl,
+    keyBits: config.pki.keyBits,
+    validityDays: config.pki.evidenceValidityDays,
+    root: root.certificate.node.fingerprint256,
+  };
   return createHash('sha256').update(JSON.stringify(inputs)).digest('hex');
 }
 

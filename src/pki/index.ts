@@ -8,7 +8,15 @@ import type { Journal } from '../observe/journal.ts';
 import { silentLogger, type Logger } from '../util/log.ts';
 import { securePrivateFolder } from '../util/files.ts';
 import type { RouteRegistrar } from '../web/server.ts';
-import { CA_NAMES, EVIDENCE_ROOT, IGC_ORG, IGC_ROOT, loadAuthorities, type Authority, type CaName } from './authorities.ts';
+import {
+  CA_NAMES,
+  EVIDENCE_ROOT,
+  IGC_ORG,
+  IGC_ROOT,
+  loadAuthorities,
+  type Authority,
+  type CaName,
+} from './authorities.ts';
 import type { Certificate } from './certificate.ts';
 import { signDetached, verifyDetached, type SignatureReading } from './cms.ts';
 import { loadEvidenceSigner, type EvidenceSigner } from './evidence.ts';
@@ -22,7 +30,12 @@ import {
 } from './client-certificates.ts';
 import { crlPem, readCrls, refreshCrls } from './crl.ts';
 import { DAY_MS } from './encoding.ts';
-import { loadEndpointCertificates, type EndpointCertificate, type EndpointCredentials, type ServerId } from './endpoints.ts';
+import {
+  loadEndpointCertificates,
+  type EndpointCertificate,
+  type EndpointCredentials,
+  type ServerId,
+} from './endpoints.ts';
 import type { x509 } from './engine.ts';
 import { pkiLayout, type PkiLayout } from './files.ts';
 import { pkiUrls, type PkiUrls } from './issue.ts';
@@ -34,7 +47,13 @@ import { pkiRoutes } from './routes.ts';
 import { evidenceRoot, exportTrust, igcTrustBundle, nonIgcRoot, TRUST_FILES } from './trust.ts';
 
 export type { PkiCheck } from './check.ts';
-export { idnatProblem, writeClientCertificate, type ClientCertificate, type ClientCertificateFiles, type ClientCertificateOptions } from './client-certificates.ts';
+export {
+  idnatProblem,
+  writeClientCertificate,
+  type ClientCertificate,
+  type ClientCertificateFiles,
+  type ClientCertificateOptions,
+} from './client-certificates.ts';
 export { WEB_SERVER, type EndpointCredentials, type ServerId } from './endpoints.ts';
 export type { ClientCertificateJudgement, ClientCertificateProblem } from './judge.ts';
 export { TRUST_FILES } from './trust.ts';
@@ -59,7 +78,11 @@ export class TestPki {
   private refreshing: Promise<void> | undefined;
 
   private constructor(private readonly state: PkiState) {
-    this.responder = new OcspResponder(state.authorities.values(), state.registry, state.config.pki.crlValidityDays * DAY_MS);
+    this.responder = new OcspResponder(
+      state.authorities.values(),
+      state.registry,
+      state.config.pki.crlValidityDays * DAY_MS,
+    );
   }
 
   /** Loads the PKI, creating what is missing and re-issuing what is due or no longer matches the configuration. */
@@ -71,7 +94,15 @@ export class TestPki {
     const manifest = await readManifest(layout.manifest);
     const authorities = await loadAuthorities({ layout, urls, keyBits: config.pki.keyBits, log });
     const endpoints = await loadEndpointCertificates({ config, layout, urls, authorities, manifest, log, now });
-    const evidence = await loadEvidenceSigner({ config, layout, urls, root: authorities.get(EVIDENCE_ROOT)!, manifest, log, now });
+    const evidence = await loadEvidenceSigner({
+      config,
+      layout,
+      urls,
+      root: authorities.get(EVIDENCE_ROOT)!,
+      manifest,
+      log,
+      now,
+    });
     const crlContext = { layout, manifest, validityDays: config.pki.crlValidityDays, log, now };
     const crls = await refreshCrls(authorities.values(), await readCrls(layout, CA_NAMES), crlContext);
     await writeManifest(layout.manifest, manifest);
@@ -156,13 +187,21 @@ export class TestPki {
   /** `chainDer` as the client sent it, leaf first. */
   judgeClientCertificate(chainDer: Buffer[], at: Date = new Date()): ClientCertificateJudgement {
     const { registry } = this.state;
-    return judgeClientCertificate(chainDer, at, this.authority(IGC_ORG).certificate, (serial) => registry.statusOf(IGC_ORG, serial).status === 'revoked');
+    return judgeClientCertificate(
+      chainDer,
+      at,
+      this.authority(IGC_ORG).certificate,
+      (serial) => registry.statusOf(IGC_ORG, serial).status === 'revoked',
+    );
   }
 
   /** With a base URL, also asks the running web server's OCSP responder and CRL URL. */
   check(options: { baseUrl?: string } = {}): Promise<PkiCheck[]> {
     const { config, authorities, endpoints, crls, evidence } = this.state;
-    return checkPki({ config, authorities, endpoints, crls, evidence, responder: this.responder, now: new Date() }, options.baseUrl);
+    return checkPki(
+      { config, authorities, endpoints, crls, evidence, responder: this.responder, now: new Date() },
+      options.baseUrl,
+    );
   }
 
   /** Re-signs the CRLs and renews the mail endpoints' staples that are due; meant to be called periodically. */
@@ -212,11 +251,19 @@ export class TestPki {
 }
 
 /** What the OCSP responder knows: our CAs, the endpoints' current leaves, revocations, client certificates on disk. */
-async function buildRegistry(authorities: Map<CaName, Authority>, endpoints: Map<ServerId, EndpointCertificate>, manifest: Manifest, layout: PkiLayout): Promise<CertificateRegistry> {
+async function buildRegistry(
+  authorities: Map<CaName, Authority>,
+  endpoints: Map<ServerId, EndpointCertificate>,
+  manifest: Manifest,
+  layout: PkiLayout,
+): Promise<CertificateRegistry> {
   const registry = new CertificateRegistry();
-  for (const authority of authorities.values()) registry.addIssued(authority.issuedBy, authority.certificate.serialNumber, { authority: authority.name });
-  for (const [id, { issuer, leaf }] of endpoints) if (issuer) registry.addIssued(issuer.name, leaf.serialNumber, { endpoint: id });
+  for (const authority of authorities.values())
+    registry.addIssued(authority.issuedBy, authority.certificate.serialNumber, { authority: authority.name });
+  for (const [id, { issuer, leaf }] of endpoints)
+    if (issuer) registry.addIssued(issuer.name, leaf.serialNumber, { endpoint: id });
   for (const revocation of manifest.revocations) registry.addRevoked(revocation);
-  for (const { idnat, serialNumber } of await readClientSerials(layout.clients)) registry.addIssued(IGC_ORG, serialNumber, { idnat });
+  for (const { idnat, serialNumber } of await readClientSerials(layout.clients))
+    registry.addIssued(IGC_ORG, serialNumber, { idnat });
   return registry;
 }

@@ -43,7 +43,10 @@ export interface IssueParams {
 
 export async function issueCertificate(params: IssueParams): Promise<Certificate> {
   const { issuer, urls } = params;
-  const extensions = [...params.extensions, await x509.SubjectKeyIdentifierExtension.create(params.subjectKey.publicKeyDer)];
+  const extensions = [
+    ...params.extensions,
+    await x509.SubjectKeyIdentifierExtension.create(params.subjectKey.publicKeyDer),
+  ];
   if (issuer) {
     extensions.push(
       await x509.AuthorityKeyIdentifierExtension.create(issuer.key.publicKeyDer),
@@ -74,7 +77,10 @@ export function caUsage(pathLength: number): x509.Extension[] {
   return [
     new x509.BasicConstraintsExtension(true, pathLength, true),
     // digitalSignature too: the CAs sign their own OCSP responses.
-    new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign | x509.KeyUsageFlags.digitalSignature, true),
+    new x509.KeyUsagesExtension(
+      x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign | x509.KeyUsageFlags.digitalSignature,
+      true,
+    ),
   ];
 }
 

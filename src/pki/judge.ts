@@ -4,7 +4,13 @@ import { isIssuedBy, parseCertificate, type Certificate } from './certificate.ts
 import { x509 } from './engine.ts';
 
 /** Short, stable codes: they end up in the journal and verdicts compare them. */
-export type ClientCertificateProblem = 'no_certificate' | 'untrusted_chain' | 'expired' | 'not_yet_valid' | 'revoked' | 'no_client_auth_eku';
+export type ClientCertificateProblem =
+  | 'no_certificate'
+  | 'untrusted_chain'
+  | 'expired'
+  | 'not_yet_valid'
+  | 'revoked'
+  | 'no_client_auth_eku';
 
 export interface ClientCertificateJudgement {
   present: boolean;
@@ -27,13 +33,25 @@ export interface ClientCertificateJudgement {
   problems: ClientCertificateProblem[];
 }
 
-const UNTRUSTED = { ekuClientAuth: false, chainsToIgcOrgCa: false, expired: false, notYetValid: false, revoked: false, trusted: false } as const;
+const UNTRUSTED = {
+  ekuClientAuth: false,
+  chainsToIgcOrgCa: false,
+  expired: false,
+  notYetValid: false,
+  revoked: false,
+  trusted: false,
+} as const;
 
 /**
  * `chainDer` is the chain as the client sent it, leaf first. ORG_AUTH_CLI certificates are issued directly
  * by the organisation CA (pathLen 0), which we hold: only the leaf matters, and it may come alone.
  */
-export function judgeClientCertificate(chainDer: Buffer[], at: Date, orgCa: Certificate, isRevoked: (serialNumber: string) => boolean): ClientCertificateJudgement {
+export function judgeClientCertificate(
+  chainDer: Buffer[],
+  at: Date,
+  orgCa: Certificate,
+  isRevoked: (serialNumber: string) => boolean,
+): ClientCertificateJudgement {
   const leafDer = chainDer[0];
   if (!leafDer) return { present: false, ...UNTRUSTED, problems: ['no_certificate'] };
   let leaf: Certificate;
@@ -51,7 +69,8 @@ export function judgeClientCertificate(chainDer: Buffer[], at: Date, orgCa: Cert
     notYetValid: at.getTime() < parsed.notBefore.getTime(),
     // A serial on our CRL means nothing for a certificate another CA issued.
     revoked: chainsToIgcOrgCa && isRevoked(leaf.serialNumber),
-    ekuClientAuth: parsed.getExtension(x509.ExtendedKeyUsageExtension)?.usages.includes(x509.ExtendedKeyUsage.clientAuth) ?? false,
+    ekuClientAuth:
+      parsed.getExtension(x509.ExtendedKeyUsageExtension)?.usages.includes(x509.ExtendedKeyUsage.clientAuth) ?? false,
   };
   const problems: ClientCertificateProblem[] = [];
   if (!facts.chainsToIgcOrgCa) problems.push('untrusted_chain');

@@ -36,7 +36,12 @@ async function importRsaKey(pem: string): Promise<RsaKey> {
  * The key stored in `file` when there is one and `keep` accepts it; otherwise a new key of `bits` bits,
  * written there. Key generation is the slow part of start-up, hence the log line.
  */
-export async function keyAt(file: string, bits: number, log: Logger, keep: (key: RsaKey) => boolean = () => true): Promise<{ key: RsaKey; created: boolean }> {
+export async function keyAt(
+  file: string,
+  bits: number,
+  log: Logger,
+  keep: (key: RsaKey) => boolean = () => true,
+): Promise<{ key: RsaKey; created: boolean }> {
   const stored = await readOptional(file);
   if (stored) {
     const key = await importRsaKey(stored.toString('utf8'));

@@ -42,7 +42,7 @@ export async function readManifest(file: string): Promise<Manifest> {
 
 /** Writes the manifest unless it is unchanged, so that an ordinary start touches no file. */
 export async function writeManifest(file: string, manifest: Manifest): Promise<void> {
-  const text = JSON.stringify(manifest, null, 2) + '\n';
+  const text = `${JSON.stringify(manifest, null, 2)}\n`;
   if ((await readOptional(file))?.toString('utf8') === text) return;
   await writeFileAtomic(file, text);
 }

@@ -8,7 +8,10 @@ const STATUS_BY_TAG: Record<number, OcspStatusName> = { 0: 'good', 1: 'revoked',
 
 export async function ocspRequestFor(leaf: Certificate, issuer: Certificate): Promise<Buffer> {
   const request = new pkijs.OCSPRequest();
-  await request.createForCertificate(pkijs.Certificate.fromBER(leaf.der), { hashAlgorithm: 'SHA-1', issuerCertificate: pkijs.Certificate.fromBER(issuer.der) });
+  await request.createForCertificate(pkijs.Certificate.fromBER(leaf.der), {
+    hashAlgorithm: 'SHA-1',
+    issuerCertificate: pkijs.Certificate.fromBER(issuer.der),
+  });
   return Buffer.from(request.toSchema(true).toBER(false));
 }
 
@@ -26,8 +29,15 @@ export function readOcspResponse(der: Uint8Array, signer: Certificate): OcspRead
   const responseStatus = response.responseStatus.valueBlock.valueDec;
   if (!response.responseBytes) return { responseStatus, statuses: [], signedBy: false };
   const basic = pkijs.BasicOCSPResponse.fromBER(response.responseBytes.response.valueBlock.valueHexView);
-  const statuses = basic.tbsResponseData.responses.map((single) => STATUS_BY_TAG[(single.certStatus as { idBlock: { tagNumber: number } }).idBlock.tagNumber] ?? 'unknown');
+  const statuses = basic.tbsResponseData.responses.map(
+    (single) => STATUS_BY_TAG[(single.certStatus as { idBlock: { tagNumber: number } }).idBlock.tagNumber] ?? 'unknown',
+  );
   // Our responders sign with SHA-256 RSA; checked with node:crypto rather than through a pkijs chain build.
-  const signedBy = verify('sha256', new Uint8Array(basic.tbsResponseData.tbsView), signer.node.publicKey, new Uint8Array(basic.signature.valueBlock.valueHexView));
+  const signedBy = verify(
+    'sha256',
+    new Uint8Array(basic.tbsResponseData.tbsView),
+    signer.node.publicKey,
+    new Uint8Array(basic.signature.valueBlock.valueHexView),
+  );
   return { responseStatus, statuses, signedBy };
 }

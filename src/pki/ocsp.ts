@@ -42,21 +42,43 @@ export class OcspResponder {
     private readonly registry: CertificateRegistry,
     private readonly validityMs: number,
   ) {
-    this.signers = [...authorities].map((authority) => ({ authority, certificate: pkijs.Certificate.fromBER(authority.certificate.der) }));
+    this.signers = [...authorities].map((authority) => ({
+      authority,
+      certificate: pkijs.Certificate.fromBER(authority.certificate.der),
+    }));
   }
 
   /** The DER response to a DER request; malformedRequest for anything unparsable, unauthorized for CertIDs of other CAs. */
   async answer(requestDer: Uint8Array, now = new Date()): Promise<OcspAnswer> {
     const parsed = parseRequest(requestDer);
-    if (!parsed || parsed.certIds.length === 0) return { der: encodeResponse('malformedRequest'), responseStatus: 'malformedRequest', nonce: false, requests: [] };
-    const requests = parsed.certIds.map((certId) => ({ serialNumber: serialOf(certId), issuer: this.signerFor(certId)?.authority.name }));
+    if (!parsed || parsed.certIds.length === 0)
+      return {
+        der: encodeResponse('malformedRequest'),
+        responseStatus: 'malformedRequest',
+        nonce: false,
+        requests: [],
+      };
+    const requests = parsed.certIds.map((certId) => ({
+      serialNumber: serialOf(certId),
+      issuer: this.signerFor(certId)?.authority.name,
+    }));
     // One signature covers the whole response, so every CertID must name the same CA.
     const signer = this.signers.find((s) => s.authority.name === requests[0]!.issuer);
     if (!signer || requests.some((r) => r.issuer !== signer.authority.name)) {
-      return { der: encodeResponse('unauthorized'), responseStatus: 'unauthorized', nonce: parsed.nonce !== undefined, requests };
+      return {
+        der: encodeResponse('unauthorized'),
+        responseStatus: 'unauthorized',
+        nonce: parsed.nonce !== undefined,
+        requests,
+      };
     }
     const statuses = requests.map((r) => this.registry.statusOf(signer.authority.name, r.serialNumber));
-    const { der } = await this.sign(signer, parsed.certIds.map((certId, i) => ({ certId, status: statuses[i]! })), now, parsed.nonce);
+    const { der } = await this.sign(
+      signer,
+      parsed.certIds.map((certId, i) => ({ certId, status: statuses[i]! })),
+      now,
+      parsed.nonce,
+    );
     return {
       der,
       responseStatus: 'successful',
@@ -68,7 +90,10 @@ export class OcspResponder {
   /** The response an endpoint staples for its own certificate (SHA-1 CertID, what TLS clients compute). */
   async responseFor(leaf: Certificate, issuer: CaName, now = new Date()): Promise<{ der: Buffer; nextUpdate: Date }> {
     const signer = this.signers.find((s) => s.authority.name === issuer)!;
-    const certId = await pkijs.CertID.create(pkijs.Certificate.fromBER(leaf.der), { hashAlgorithm: 'SHA-1', issuerCertificate: signer.certificate });
+    const certId = await pkijs.CertID.create(pkijs.Certificate.fromBER(leaf.der), {
+      hashAlgorithm: 'SHA-1',
+      issuerCertificate: signer.certificate,
+    });
     return this.sign(signer, [{ certId, status: this.registry.statusOf(issuer, leaf.serialNumber) }], now);
   }
 
@@ -96,7 +121,13 @@ export class OcspResponder {
     basic.tbsResponseData.responderID = signer.certificate.subject;
     basic.tbsResponseData.producedAt = producedAt;
     basic.tbsResponseData.responses = singles.map(
-      ({ certId, status }) => new pkijs.SingleResponse({ certID: certId, certStatus: encodeStatus(status), thisUpdate: producedAt, nextUpdate }),
+      ({ certId, status }) =>
+        new pkijs.SingleResponse({
+          certID: certId,
+          certStatus: encodeStatus(status),
+          thisUpdate: producedAt,
+          nextUpdate,
+        }),
     );
     if (nonce) basic.tbsResponseData.responseExtensions = [nonce];
     // The signer's certificate travels with the response so that clients need not look it up.
@@ -134,7 +165,10 @@ function encodeStatus(status: CertificateStatus): asn1js.BaseBlock {
         idBlock: { tagClass: 3, tagNumber: 1 },
         value: [
           new asn1js.GeneralizedTime({ valueDate: wholeSeconds(status.revokedAt) }),
-          new asn1js.Constructed({ idBlock: { tagClass: 3, tagNumber: 0 }, value: [new asn1js.Enumerated({ value: KEY_COMPROMISE })] }),
+          new asn1js.Constructed({
+            idBlock: { tagClass: 3, tagNumber: 0 },
+            value: [new asn1js.Enumerated({ value: KEY_COMPROMISE })],
+          }),
         ],
       });
     case 'unknown':
@@ -143,7 +177,9 @@ function encodeStatus(status: CertificateStatus): asn1js.BaseBlock {
 }
 
 function encodeResponse(status: ResponseStatus, basic?: pkijs.BasicOCSPResponse): Buffer {
-  const response = new pkijs.OCSPResponse({ responseStatus: new asn1js.Enumerated({ value: RESPONSE_STATUS[status] }) });
+  const response = new pkijs.OCSPResponse({
+    responseStatus: new asn1js.Enumerated({ value: RESPONSE_STATUS[status] }),
+  });
   if (basic) {
     response.responseBytes = new pkijs.ResponseBytes({
       responseType: BASIC_RESPONSE_OID,

@@ -32,7 +32,13 @@ type PkiKind = 'pki.crl_fetch' | 'pki.ocsp_request' | 'pki.ca_fetch';
 export function pkiRoutes(source: PkiHttpSource, journal: Journal, log: Logger): RouteRegistrar {
   const observe = async <K extends PkiKind>(request: FastifyRequest, kind: K, data: FactData<K>) => {
     try {
-      await journal.record<K>({ kind, protocol: 'http', clientIp: request.ip, clientPort: request.socket.remotePort, data });
+      await journal.record<K>({
+        kind,
+        protocol: 'http',
+        clientIp: request.ip,
+        clientPort: request.socket.remotePort,
+        data,
+      });
     } catch (error) {
       // A journal failure must not cost the client its answer.
       log.warn('pki: journal record failed', { kind, error });
@@ -42,8 +48,17 @@ export function pkiRoutes(source: PkiHttpSource, journal: Journal, log: Logger):
   const answerOcsp = async (request: FastifyRequest, reply: FastifyReply, der: Uint8Array) => {
     const answer = await source.answerOcsp(der);
     // Each serial with whom it was issued to: an endpoint, a structure (IdNat) or one of our CAs.
-    const requests = answer.requests.map((r) => ({ ...r, ...(r.issuer ? source.holderOf(r.issuer, r.serialNumber) : {}) }));
-    await observe(request, 'pki.ocsp_request', { method: request.method, responseStatus: answer.responseStatus, nonce: answer.nonce, requests, ...asked(request) });
+    const requests = answer.requests.map((r) => ({
+      ...r,
+      ...(r.issuer ? source.holderOf(r.issuer, r.serialNumber) : {}),
+    }));
+    await observe(request, 'pki.ocsp_request', {
+      method: request.method,
+      responseStatus: answer.responseStatus,
+      nonce: answer.nonce,
+      requests,
+      ...asked(request),
+    });
     return reply
       .code(answer.responseStatus === 'malformedRequest' ? 400 : 200)
       .type('application/ocsp-response')
@@ -54,13 +69,26 @@ export function pkiRoutes(source: PkiHttpSource, journal: Journal, log: Logger):
     // Encapsulated, so that only OCSP requests are accepted as bodies here and nowhere else.
     await app.register(async (scope) => {
       scope.removeAllContentTypeParsers();
-      scope.addContentTypeParser(OCSP_REQUEST_TYPE, { parseAs: 'buffer', bodyLimit: OCSP_BODY_LIMIT }, (_request, body, done) => done(null, body));
+      scope.addContentTypeParser(
+        OCSP_REQUEST_TYPE,
+        { parseAs: 'buffer', bodyLimit: OCSP_BODY_LIMIT },
+        (_request, body, done) => done(null, body),
+      );
 
       scope.get<{ Params: { file: string } }>(`${PKI_PATHS.crl}/:file`, async (request, reply) => {
         const name = withoutSuffix(request.params.file, '.crl');
         const crl = name === undefined ? undefined : source.crl(name);
-        await observe(request, 'pki.crl_fetch', { ca: name, found: crl !== undefined, crlNumber: crl && crlNumber(crl), ...asked(request) });
-        if (!crl) return reply.code(404).type(TEXT).send(t('pki.unknownCrl', { name: request.params.file }));
+        await observe(request, 'pki.crl_fetch', {
+          ca: name,
+          found: crl !== undefined,
+          crlNumber: crl && crlNumber(crl),
+          ...asked(request),
+        });
+        if (!crl)
+          return reply
+            .code(404)
+            .type(TEXT)
+            .send(t('pki.unknownCrl', { name: request.params.file }));
         return reply.type('application/pkix-crl').send(Buffer.from(crl.rawData));
       });
 
@@ -68,19 +96,33 @@ export function pkiRoutes(source: PkiHttpSource, journal: Journal, log: Logger):
         const name = withoutSuffix(request.params.file, '.crt');
         const authority = name === undefined ? undefined : source.authority(name);
         await observe(request, 'pki.ca_fetch', { ca: name, found: authority !== undefined, ...asked(request) });
-        if (!authority) return reply.code(404).type(TEXT).send(t('pki.unknownCa', { name: request.params.file }));
+        if (!authority)
+          return reply
+            .code(404)
+            .type(TEXT)
+            .send(t('pki.unknownCa', { name: request.params.file }));
         return reply.type('application/pkix-cert').send(authority.certificate.der);
       });
 
       scope.get<{ Params: { file: string } }>(`${PKI_PATHS.trust}/:file`, async (request, reply) => {
         const content = source.trustFile(request.params.file);
-        await observe(request, 'pki.ca_fetch', { file: request.params.file, found: content !== undefined, ...asked(request) });
-        if (content === undefined) return reply.code(404).type(TEXT).send(t('pki.unknownCa', { name: request.params.file }));
+        await observe(request, 'pki.ca_fetch', {
+          file: request.params.file,
+          found: content !== undefined,
+          ...asked(request),
+        });
+        if (content === undefined)
+          return reply
+            .code(404)
+            .type(TEXT)
+            .send(t('pki.unknownCa', { name: request.params.file }));
         return reply.type('application/x-pem-file').send(content);
       });
 
       // No body at all is answered like a garbage one.
-      scope.post(PKI_PATHS.ocsp, async (request, reply) => answerOcsp(request, reply, Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0)));
+      scope.post(PKI_PATHS.ocsp, async (request, reply) =>
+        answerOcsp(request, reply, Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0)),
+      );
 
       // GET form: the DER request, base64 then URL-encoded, as the last path segment(s) (base64 may hold '/').
       scope.get<{ Params: { '*': string } }>(`${PKI_PATHS.ocsp}/*`, async (request, reply) =>

@@ -8,7 +8,11 @@ import type { x509 } from './engine.ts';
 import { PUBLIC_FILE_MODE, writeFileAtomic } from '../util/files.ts';
 import { t } from '../i18n/messages.ts';
 
-export const TRUST_FILES = { igc: 'igc-sante-test-roots.pem', nonIgc: 'non-igc-root.pem', evidence: 'motco-evidence-root.pem' } as const;
+export const TRUST_FILES = {
+  igc: 'igc-sante-test-roots.pem',
+  nonIgc: 'non-igc-root.pem',
+  evidence: 'motco-evidence-root.pem',
+} as const;
 
 /** The IGC Santé TEST root and the organisation CA: real IGC Santé bundles ship both. */
 export function igcTrustBundle(authorities: Map<CaName, Authority>): string {
@@ -25,7 +29,13 @@ export function evidenceRoot(authorities: Map<CaName, Authority>): string {
 }
 
 /** Writes the trust files, every CRL (DER and PEM) and a README in French; returns the paths written. */
-export async function exportTrust(dir: string, authorities: Map<CaName, Authority>, crls: Map<CaName, x509.X509Crl>, ocspUrl: string, now = new Date()): Promise<string[]> {
+export async function exportTrust(
+  dir: string,
+  authorities: Map<CaName, Authority>,
+  crls: Map<CaName, x509.X509Crl>,
+  ocspUrl: string,
+  now = new Date(),
+): Promise<string[]> {
   const files: [string, string | Uint8Array][] = [
     [TRUST_FILES.igc, igcTrustBundle(authorities)],
     [TRUST_FILES.nonIgc, nonIgcRoot(authorities)],

@@ -46,7 +46,11 @@ export interface EvidenceSources {
   journal: Journal;
 }
 
-export async function buildEvidence(execution: Execution, account: ProductAccount, deps: EvidenceSources): Promise<Evidence> {
+export async function buildEvidence(
+  execution: Execution,
+  account: ProductAccount,
+  deps: EvidenceSources,
+): Promise<Evidence> {
   return {
     ...(await step(execution, deps)),
     account: asRun(execution, account),
@@ -58,7 +62,15 @@ export async function buildEvidence(execution: Execution, account: ProductAccoun
 function asRun(execution: Execution, account: ProductAccount): EvidenceAccount {
   const run = execution.account;
   const common = { id: account.id, organisation: account.organisation.raisonSociale };
-  if (!run) return { ...common, nil: account.nil, runnerUserId: account.runnerUserId, idnatPsc: account.idnatPsc, idnatAuthCli: account.idnatAuthCli, mailboxes: account.mailboxes };
+  if (!run)
+    return {
+      ...common,
+      nil: account.nil,
+      runnerUserId: account.runnerUserId,
+      idnatPsc: account.idnatPsc,
+      idnatAuthCli: account.idnatAuthCli,
+      mailboxes: account.mailboxes,
+    };
   return {
     ...common,
     nil: run.nil,

@@ -109,7 +109,8 @@ export class Intake {
         for (;;) {
           const ids = await this.journal.idsAfter(this.cursor, PAGE);
           const missed = ids.filter((id) => !this.heard.has(id));
-          if (missed.length > 0) for (const o of await this.journal.byIds(missed)) if (this.windows.size > 0) this.dispatch(o);
+          if (missed.length > 0)
+            for (const o of await this.journal.byIds(missed)) if (this.windows.size > 0) this.dispatch(o);
           if (ids.length > 0) this.cursor = ids.at(-1)!;
           for (const id of this.heard) if (id <= this.cursor) this.heard.delete(id);
           if (ids.length < PAGE || this.windows.size === 0) break;
@@ -166,7 +167,9 @@ export class JobWindow {
       const found = await Promise.all([
         this.journal.query({ ...since, mailbox: [...this.mailboxes] }),
         this.ip === null ? [] : this.journal.query({ ...since, clientIp: this.ip }),
-        this.journal.query({ ...since, kind: ['auth', 'command'] }).then((os) => os.filter((o) => this.mailboxes.has(claimedMailbox(o) ?? ''))),
+        this.journal
+          .query({ ...since, kind: ['auth', 'command'] })
+          .then((os) => os.filter((o) => this.mailboxes.has(claimedMailbox(o) ?? ''))),
       ]);
       for (const o of found.flat().sort((a, b) => a.id - b.id)) this.take(o);
     });

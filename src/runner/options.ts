@@ -16,7 +16,11 @@ export interface OptionError {
   message: string;
 }
 
-export function validateOptions(input: { delai?: unknown; ip?: unknown }, bounds: DelaiBounds, ipRequired: boolean): { ok: true; value: ExecutionOptions } | { ok: false; errors: OptionError[] } {
+export function validateOptions(
+  input: { delai?: unknown; ip?: unknown },
+  bounds: DelaiBounds,
+  ipRequired: boolean,
+): { ok: true; value: ExecutionOptions } | { ok: false; errors: OptionError[] } {
   const errors: OptionError[] = [];
   let delaiSeconds = bounds.default;
   if (input.delai !== undefined && input.delai !== null && input.delai !== '') {

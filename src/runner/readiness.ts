@@ -33,7 +33,8 @@ export interface ReadinessAccount {
 
 export async function readiness(executions: ExecutionStore, account: ReadinessAccount): Promise<Readiness> {
   const latest = await executions.latestByTarget(account.id);
-  const runnable = (job: UnitJob) => Boolean(job.bal === 'PSC' ? account.mailboxes.personal : account.mailboxes.applicative);
+  const runnable = (job: UnitJob) =>
+    Boolean(job.bal === 'PSC' ? account.mailboxes.personal : account.mailboxes.applicative);
   const lines = UNIT_JOBS.map((job): ReadinessLine => {
     const execution = latest.get(job.id) ?? null;
     return { job, latest: execution, status: statusOf(execution) };
@@ -54,11 +55,20 @@ function statusOf(execution: Execution | null): UnitStatus {
 
 /** The lines by folder, in the Jobs tab's order. */
 export function byFolder(lines: ReadinessLine[]): { folder: FolderId; description: string; lines: ReadinessLine[] }[] {
-  return FOLDERS.map((f) => ({ folder: f.id, description: f.description, lines: lines.filter((l) => l.job.folder === f.id) })).filter((g) => g.lines.length > 0);
+  return FOLDERS.map((f) => ({
+    folder: f.id,
+    description: f.description,
+    lines: lines.filter((l) => l.job.folder === f.id),
+  })).filter((g) => g.lines.length > 0);
 }
 
 /** The lines by requirement (MSS-CONF.xx, ECO x.y.z), requirements in natural order; a job citing two is under both. */
 export function byRequirement(lines: ReadinessLine[]): { requirement: string; lines: ReadinessLine[] }[] {
-  const requirements = [...new Set(lines.flatMap((l) => l.job.requirements))].sort((a, b) => a.localeCompare(b, 'fr', { numeric: true }));
-  return requirements.map((requirement) => ({ requirement, lines: lines.filter((l) => l.job.requirements.includes(requirement)) }));
+  const requirements = [...new Set(lines.flatMap((l) => l.job.requirements))].sort((a, b) =>
+    a.localeCompare(b, 'fr', { numeric: true }),
+  );
+  return requirements.map((requirement) => ({
+    requirement,
+    lines: lines.filter((l) => l.job.requirements.includes(requirement)),
+  }));
 }

@@ -69,7 +69,13 @@ export function renderEvent(event: RunEvent): string {
     case 'verdict':
       return t('runner.result', { verdict: verdictText(event.verdict), code: event.verdict === 'OK' ? 0 : 1 });
     case 'stopped':
-      return t(event.reason === 'cancelled' ? 'runner.cancelled' : event.reason === 'shutdown' ? 'runner.interrupted' : 'runner.interruptedAtRestart');
+      return t(
+        event.reason === 'cancelled'
+          ? 'runner.cancelled'
+          : event.reason === 'shutdown'
+            ? 'runner.interrupted'
+            : 'runner.interruptedAtRestart',
+      );
     case 'error':
       return t('runner.platformError', { message: event.message });
     case 'folder.started':
@@ -79,9 +85,20 @@ export function renderEvent(event: RunEvent): string {
     case 'selection.started':
       return t('runner.selectionStart', { count: event.jobs.length, jobs: event.jobs.join(', ') });
     case 'child.started':
-      return t('runner.childStart', { index: event.index, count: event.count, title: event.title, id: event.targetId, execution: event.executionId, instruction: event.instruction ?? t('runner.followFolder') });
+      return t('runner.childStart', {
+        index: event.index,
+        count: event.count,
+        title: event.title,
+        id: event.targetId,
+        execution: event.executionId,
+        instruction: event.instruction ?? t('runner.followFolder'),
+      });
     case 'child.ended':
-      return t('runner.childResult', { title: event.title, verdict: verdictText(event.verdict), execution: event.executionId });
+      return t('runner.childResult', {
+        title: event.title,
+        verdict: verdictText(event.verdict),
+        execution: event.executionId,
+      });
   }
 }
 
@@ -92,7 +109,13 @@ export function lineMark(event: RunEvent): 'pass' | 'fail' | 'note' | 'not-evalu
   return CHECK_MARK_CLASS[event.check.outcome];
 }
 
-const CHECK_MARK_CLASS = { pass: 'pass', fail: 'fail', missing: 'fail', not_evaluated: 'not-evaluated', info: 'note' } as const satisfies Record<CheckOutcome, string>;
+const CHECK_MARK_CLASS = {
+  pass: 'pass',
+  fail: 'fail',
+  missing: 'fail',
+  not_evaluated: 'not-evaluated',
+  info: 'note',
+} as const satisfies Record<CheckOutcome, string>;
 
 function failed(c: Check): boolean {
   return c.outcome === 'fail' || c.outcome === 'missing';

@@ -2,7 +2,16 @@
 import { sql, type Kysely } from 'kysely';
 import type { Check } from '../catalogue/verdicts/types.ts';
 import type { Database } from '../store/schema.ts';
-import type { Execution, ExecutionAccount, ExecutionOptions, LogLevel, LogLine, RunEvent, TargetType, Verdict } from './types.ts';
+import type {
+  Execution,
+  ExecutionAccount,
+  ExecutionOptions,
+  LogLevel,
+  LogLine,
+  RunEvent,
+  TargetType,
+  Verdict,
+} from './types.ts';
 
 type Row = Database['executions'] extends infer T ? { [K in keyof T]: unknown } : never;
 
@@ -19,7 +28,15 @@ export interface ExecutionFilter {
 export class ExecutionStore {
   constructor(private readonly db: Kysely<Database>) {}
 
-  async create(input: { accountId: number; account: ExecutionAccount; targetType: TargetType; targetId: string; parentId: number | null; options: ExecutionOptions; startedBy: string }): Promise<Execution> {
+  async create(input: {
+    accountId: number;
+    account: ExecutionAccount;
+    targetType: TargetType;
+    targetId: string;
+    parentId: number | null;
+    options: ExecutionOptions;
+    startedBy: string;
+  }): Promise<Execution> {
     const row = await this.db
       .insertInto('executions')
       .values({
@@ -51,7 +68,11 @@ export class ExecutionStore {
 
   /** Newest first; `startedFrom` (inclusive) and `startedBefore` (exclusive) bound the start time, in ms. */
   async list(filter: ExecutionFilter & { limit?: number } = {}): Promise<Execution[]> {
-    const rows = await this.filtered(filter).selectAll().orderBy('id', 'desc').limit(filter.limit ?? 100).execute();
+    const rows = await this.filtered(filter)
+      .selectAll()
+      .orderBy('id', 'desc')
+      .limit(filter.limit ?? 100)
+      .execute();
     return rows.map(toExecution);
   }
 
@@ -60,7 +81,16 @@ export class ExecutionStore {
     const row = await this.filtered(filter)
       .select((eb) => [
         eb.fn.countAll().as('executions'),
-        eb.fn.sum(eb.case().when(eb.and([eb('status', '=', 'finished'), eb('verdict', 'not in', ['OK', 'CANCELLED'])])).then(eb.lit(1)).else(eb.lit(0)).end()).as('failures'),
+        eb.fn
+          .sum(
+            eb
+              .case()
+              .when(eb.and([eb('status', '=', 'finished'), eb('verdict', 'not in', ['OK', 'CANCELLED'])]))
+              .then(eb.lit(1))
+              .else(eb.lit(0))
+              .end(),
+          )
+          .as('failures'),
       ])
       .executeTakeFirstOrThrow();
     return { executions: Number(row.executions), failures: Number(row.failures ?? 0) };
@@ -74,7 +104,10 @@ export class ExecutionStore {
 
   /** The latest execution of each target an account ran (steps of global jobs included), by target id; `finished`: the latest that ended. */
   async latestByTarget(accountId: number, options: { finished?: boolean } = {}): Promise<Map<string, Execution>> {
-    let latest = this.db.selectFrom('executions').select((eb) => eb.fn.max('id').as('id')).where('account_id', '=', accountId);
+    let latest = this.db
+      .selectFrom('executions')
+      .select((eb) => eb.fn.max('id').as('id'))
+      .where('account_id', '=', accountId);
     if (options.finished) latest = latest.where('status', '=', 'finished');
     latest = latest.groupBy('target_id');
     const rows = await this.db.selectFrom('executions').selectAll().where('id', 'in', latest).execute();
@@ -83,9 +116,11 @@ export class ExecutionStore {
 
   private filtered(filter: ExecutionFilter) {
     let q = this.db.selectFrom('executions');
-    if (filter.accountIds) q = filter.accountIds.length > 0 ? q.where('account_id', 'in', filter.accountIds) : q.where(sql<boolean>`1 = 0`);
+    if (filter.accountIds)
+      q = filter.accountIds.length > 0 ? q.where('account_id', 'in', filter.accountIds) : q.where(sql<boolean>`1 = 0`);
     if (filter.targetId) q = q.where('target_id', '=', filter.targetId);
-    if (filter.parentId !== undefined) q = filter.parentId === null ? q.where('parent_id', 'is', null) : q.where('parent_id', '=', filter.parentId);
+    if (filter.parentId !== undefined)
+      q = filter.parentId === null ? q.where('parent_id', 'is', null) : q.where('parent_id', '=', filter.parentId);
     if (filter.verdict) q = q.where('verdict', '=', filter.verdict);
     if (filter.beforeId) q = q.where('id', '<', filter.beforeId);
     if (filter.startedFrom !== undefined) q = q.where('started_at', '>=', filter.startedFrom);
@@ -94,7 +129,11 @@ export class ExecutionStore {
   }
 
   async setWindow(id: number, start: number, end: number): Promise<void> {
-    await this.db.updateTable('executions').set({ window_start: start, window_end: end }).where('id', '=', id).execute();
+    await this.db
+      .updateTable('executions')
+      .set({ window_start: start, window_end: end })
+      .where('id', '=', id)
+      .execute();
   }
 
   /** Ends a running execution; the observations its evidence cites are listed too, so that journal retention keeps them. */
@@ -103,13 +142,23 @@ export class ExecutionStore {
     await this.db.transaction().execute(async (trx) => {
       const ended = await trx
         .updateTable('executions')
-        .set({ status: 'finished', verdict, ended_at: Date.now(), checks: JSON.stringify(checks), observation_ids: JSON.stringify(observationIds) })
+        .set({
+          status: 'finished',
+          verdict,
+          ended_at: Date.now(),
+          checks: JSON.stringify(checks),
+          observation_ids: JSON.stringify(observationIds),
+        })
         .where('id', '=', id)
         .where('status', '=', 'running')
         .executeTakeFirst();
       if (Number(ended.numUpdatedRows) === 0) return;
       for (let i = 0; i < cited.length; i += 500) {
-        await trx.insertInto('execution_observations').values(cited.slice(i, i + 500).map((observation_id) => ({ observation_id, execution_id: id }))).onConflict((oc) => oc.doNothing()).execute();
+        await trx
+          .insertInto('execution_observations')
+          .values(cited.slice(i, i + 500).map((observation_id) => ({ observation_id, execution_id: id })))
+          .onConflict((oc) => oc.doNothing())
+          .execute();
       }
     });
   }
@@ -122,27 +171,66 @@ export class ExecutionStore {
 
   /** One line: its event and the French text that renders it (render.ts), both kept. */
   async appendLog(executionId: number, line: Omit<LogLine, 'at'>): Promise<LogLine> {
-    const written: LogLine = { seq: line.seq, at: Date.now(), level: line.level, text: line.text, jobId: line.jobId, event: line.event };
+    const written: LogLine = {
+      seq: line.seq,
+      at: Date.now(),
+      level: line.level,
+      text: line.text,
+      jobId: line.jobId,
+      event: line.event,
+    };
     await this.db
       .insertInto('execution_logs')
-      .values({ execution_id: executionId, seq: line.seq, at: written.at, level: line.level, text: line.text, job_id: line.jobId, event: line.event && JSON.stringify(line.event) })
+      .values({
+        execution_id: executionId,
+        seq: line.seq,
+        at: written.at,
+        level: line.level,
+        text: line.text,
+        job_id: line.jobId,
+        event: line.event && JSON.stringify(line.event),
+      })
       .execute();
     return written;
   }
 
   async log(executionId: number, afterSeq = 0): Promise<LogLine[]> {
-    const rows = await this.db.selectFrom('execution_logs').selectAll().where('execution_id', '=', executionId).where('seq', '>', afterSeq).orderBy('seq').execute();
-    return rows.map((r) => ({ seq: Number(r.seq), at: Number(r.at), level: r.level as LogLevel, text: r.text, jobId: r.job_id, event: r.event ? (JSON.parse(r.event) as RunEvent) : null }));
+    const rows = await this.db
+      .selectFrom('execution_logs')
+      .selectAll()
+      .where('execution_id', '=', executionId)
+      .where('seq', '>', afterSeq)
+      .orderBy('seq')
+      .execute();
+    return rows.map((r) => ({
+      seq: Number(r.seq),
+      at: Number(r.at),
+      level: r.level as LogLevel,
+      text: r.text,
+      jobId: r.job_id,
+      event: r.event ? (JSON.parse(r.event) as RunEvent) : null,
+    }));
   }
 
   /** Executions, success rate and mean duration of one target (manual figure 12), over finished executions. */
-  async stats(targetId: string, accountIds?: number[]): Promise<{ executions: number; successRate: number; meanDurationMs: number }> {
-    let q = this.db.selectFrom('executions').select(['verdict', 'started_at', 'ended_at']).where('target_id', '=', targetId).where('status', '=', 'finished');
+  async stats(
+    targetId: string,
+    accountIds?: number[],
+  ): Promise<{ executions: number; successRate: number; meanDurationMs: number }> {
+    let q = this.db
+      .selectFrom('executions')
+      .select(['verdict', 'started_at', 'ended_at'])
+      .where('target_id', '=', targetId)
+      .where('status', '=', 'finished');
     if (accountIds) q = accountIds.length > 0 ? q.where('account_id', 'in', accountIds) : q.where(sql<boolean>`1 = 0`);
     const rows = await q.execute();
     const ok = rows.filter((r) => r.verdict === 'OK').length;
     const total = rows.reduce((sum, r) => sum + (Number(r.ended_at) - Number(r.started_at)), 0);
-    return { executions: rows.length, successRate: rows.length ? ok / rows.length : 0, meanDurationMs: rows.length ? Math.round(total / rows.length) : 0 };
+    return {
+      executions: rows.length,
+      successRate: rows.length ? ok / rows.length : 0,
+      meanDurationMs: rows.length ? Math.round(total / rows.length) : 0,
+    };
   }
 }
 

@@ -91,7 +91,16 @@ export type RunEvent =
   /** A selection begins: its unit jobs in order. */
   | { type: 'selection.started'; jobs: string[] }
   /** A step begins as execution #executionId; `instruction` is null for a global job (follow its steps). */
-  | { type: 'child.started'; executionId: number; index: number; count: number; targetType: TargetType; targetId: string; title: string; instruction: string | null }
+  | {
+      type: 'child.started';
+      executionId: number;
+      index: number;
+      count: number;
+      targetType: TargetType;
+      targetId: string;
+      title: string;
+      instruction: string | null;
+    }
   /** A step ended with its verdict. */
   | { type: 'child.ended'; executionId: number; targetId: string; title: string; verdict: Verdict };
 

@@ -97,10 +97,22 @@ export function migrations(dialect: DialectName): Record<string, Migration> {
           .addColumn('consumed_at', ty.bigint)
           .addPrimaryKeyConstraint('oidc_payloads_pk', ['provider', 'model', 'id'])
           .execute();
-        await db.schema.createIndex('oidc_payloads_grant').on('oidc_payloads').columns(['provider', 'grant_id']).execute();
+        await db.schema
+          .createIndex('oidc_payloads_grant')
+          .on('oidc_payloads')
+          .columns(['provider', 'grant_id'])
+          .execute();
         await db.schema.createIndex('oidc_payloads_uid').on('oidc_payloads').columns(['provider', 'uid']).execute();
-        await db.schema.createIndex('oidc_payloads_user_code').on('oidc_payloads').columns(['provider', 'user_code']).execute();
-        await db.schema.createIndex('oidc_payloads_account').on('oidc_payloads').columns(['provider', 'model', 'account_id']).execute();
+        await db.schema
+          .createIndex('oidc_payloads_user_code')
+          .on('oidc_payloads')
+          .columns(['provider', 'user_code'])
+          .execute();
+        await db.schema
+          .createIndex('oidc_payloads_account')
+          .on('oidc_payloads')
+          .columns(['provider', 'model', 'account_id'])
+          .execute();
         await db.schema.createIndex('oidc_payloads_expires').on('oidc_payloads').column('expires_at').execute();
 
         await id(db, 'identity_keys')
@@ -245,7 +257,11 @@ export function migrations(dialect: DialectName): Record<string, Migration> {
           .addColumn('updated_at', ty.bigint, (c) => c.notNull())
           .addColumn('provisioned_at', ty.bigint)
           .execute();
-        await db.schema.createIndex('product_accounts_organisation').on('product_accounts').column('organisation_id').execute();
+        await db.schema
+          .createIndex('product_accounts_organisation')
+          .on('product_accounts')
+          .column('organisation_id')
+          .execute();
 
         // Every mailbox an account ever had (its current ones have no detached_at); a mailbox belongs to one
         // account for good (unique), so a former mailbox never passes to another vendor.
@@ -288,16 +304,26 @@ export function migrations(dialect: DialectName): Record<string, Migration> {
       async up(db) {
         await db.schema.alterTable('mailboxes').addColumn('password', 'text').execute();
         const rows = await db.selectFrom('mailboxes').select('id').execute();
-        for (const row of rows) await db.updateTable('mailboxes').set({ password: newMailboxPassword() }).where('id', '=', row.id).execute();
+        for (const row of rows)
+          await db.updateTable('mailboxes').set({ password: newMailboxPassword() }).where('id', '=', row.id).execute();
       },
     },
     // PSC test identities belong to an organisation (src/identity/psc/identities.ts): those an account already
     // names become its organisation's, the others stay the operator's. Failed ISC logins per login and address.
     '0007_identity_owners_and_throttle': {
       async up(db) {
-        await db.schema.alterTable('psc_identities').addColumn('organisation_id', 'integer', (c) => c.references('organisations.id')).execute();
-        await db.schema.createIndex('psc_identities_organisation').on('psc_identities').column('organisation_id').execute();
-        await sql`update psc_identities set organisation_id = (select min(product_accounts.organisation_id) from product_accounts where product_accounts.idnat_psc = psc_identities.idnat) where organisation_id is null`.execute(db);
+        await db.schema
+          .alterTable('psc_identities')
+          .addColumn('organisation_id', 'integer', (c) => c.references('organisations.id'))
+          .execute();
+        await db.schema
+          .createIndex('psc_identities_organisation')
+          .on('psc_identities')
+          .column('organisation_id')
+          .execute();
+        await sql`update psc_identities set organisation_id = (select min(product_accounts.organisation_id) from product_accounts where product_accounts.idnat_psc = psc_identities.idnat) where organisation_id is null`.execute(
+          db,
+        );
         await db.schema
           .createTable('isc_throttle')
           .addColumn('key', 'text', (c) => c.primaryKey())
@@ -319,13 +345,31 @@ export function migrations(dialect: DialectName): Record<string, Migration> {
           .addColumn('keyword_key', 'text', (c) => c.notNull())
           .addPrimaryKeyConstraint('folder_keywords_pk', ['folder_id', 'keyword_key'])
           .execute();
-        if (dialect === 'sqlite') await db.schema.createIndex('messages_listing').on('messages').columns(['folder_id', 'uid', 'internal_date', 'size', 'flags']).execute();
+        if (dialect === 'sqlite')
+          await db.schema
+            .createIndex('messages_listing')
+            .on('messages')
+            .columns(['folder_id', 'uid', 'internal_date', 'size', 'flags'])
+            .execute();
         for (let after = 0; ; ) {
-          const rows = await db.selectFrom('messages').select(['id', 'folder_id', 'flags']).where('id', '>', after).where('flags', '<>', '').orderBy('id').limit(1000).execute();
+          const rows = await db
+            .selectFrom('messages')
+            .select(['id', 'folder_id', 'flags'])
+            .where('id', '>', after)
+            .where('flags', '<>', '')
+            .orderBy('id')
+            .limit(1000)
+            .execute();
           for (const row of rows) {
-            const keywords = String(row.flags).split(' ').filter((f) => f && !f.startsWith('\\'));
+            const keywords = String(row.flags)
+              .split(' ')
+              .filter((f) => f && !f.startsWith('\\'));
             for (const keyword of keywords) {
-              await db.insertInto('folder_keywords').values({ folder_id: row.folder_id, keyword, keyword_key: keyword.toLowerCase() }).onConflict((oc) => oc.columns(['folder_id', 'keyword_key']).doNothing()).execute();
+              await db
+                .insertInto('folder_keywords')
+                .values({ folder_id: row.folder_id, keyword, keyword_key: keyword.toLowerCase() })
+                .onConflict((oc) => oc.columns(['folder_id', 'keyword_key']).doNothing())
+                .execute();
             }
           }
           if (rows.length < 1000) break;
@@ -353,13 +397,25 @@ export function migrations(dialect: DialectName): Record<string, Migration> {
           .addColumn('name', 'text', (c) => c.notNull())
           .addPrimaryKeyConstraint('subscriptions_pk', ['mailbox_id', 'name'])
           .execute();
-        await sql`insert into subscriptions (mailbox_id, name) select mailbox_id, name from folders where subscribed = 1`.execute(db);
-        await db.schema.alterTable('folders').addColumn('recent_uid', 'integer', (c) => c.notNull().defaultTo(0)).execute();
-        await db.schema.alterTable('folders').addColumn('modseq', ty.bigint, (c) => c.notNull().defaultTo(0)).execute();
+        await sql`insert into subscriptions (mailbox_id, name) select mailbox_id, name from folders where subscribed = 1`.execute(
+          db,
+        );
+        await db.schema
+          .alterTable('folders')
+          .addColumn('recent_uid', 'integer', (c) => c.notNull().defaultTo(0))
+          .execute();
+        await db.schema
+          .alterTable('folders')
+          .addColumn('modseq', ty.bigint, (c) => c.notNull().defaultTo(0))
+          .execute();
         await db.schema.alterTable('messages').addColumn('internal_zone', 'integer').execute();
         if (dialect === 'sqlite') {
           await db.schema.dropIndex('messages_listing').execute();
-          await db.schema.createIndex('messages_listing').on('messages').columns(['folder_id', 'uid', 'internal_date', 'internal_zone', 'size', 'flags']).execute();
+          await db.schema
+            .createIndex('messages_listing')
+            .on('messages')
+            .columns(['folder_id', 'uid', 'internal_date', 'internal_zone', 'size', 'flags'])
+            .execute();
         }
       },
     },
@@ -374,16 +430,47 @@ export function migrations(dialect: DialectName): Record<string, Migration> {
           .addColumn('execution_id', 'integer', (c) => c.notNull().references('executions.id').onDelete('cascade'))
           .addPrimaryKeyConstraint('execution_observations_pk', ['observation_id', 'execution_id'])
           .execute();
-        await db.schema.createIndex('execution_observations_execution').on('execution_observations').column('execution_id').execute();
+        await db.schema
+          .createIndex('execution_observations_execution')
+          .on('execution_observations')
+          .column('execution_id')
+          .execute();
         for (let after = 0; ; ) {
-          const rows = await db.selectFrom('executions').select(['id', 'checks', 'observation_ids']).where('id', '>', after).orderBy('id').limit(500).execute();
+          const rows = await db
+            .selectFrom('executions')
+            .select(['id', 'checks', 'observation_ids'])
+            .where('id', '>', after)
+            .orderBy('id')
+            .limit(500)
+            .execute();
           for (const row of rows) {
-            const pairs = citedObservations(row).map((observation_id) => ({ observation_id, execution_id: Number(row.id) }));
-            for (let i = 0; i < pairs.length; i += 500) await db.insertInto('execution_observations').values(pairs.slice(i, i + 500)).onConflict((oc) => oc.doNothing()).execute();
+            const pairs = citedObservations(row).map((observation_id) => ({
+              observation_id,
+              execution_id: Number(row.id),
+            }));
+            for (let i = 0; i < pairs.length; i += 500)
+              await db
+                .insertInto('execution_observations')
+                .values(pairs.slice(i, i + 500))
+                .onConflict((oc) => oc.doNothing())
+                .execute();
           }
           if (rows.length < 500) break;
           after = Number(rows.at(-1)!.id);
         }
+      },
+    },
+    // Webmail sessions in the database (issue 14): the workers of `motco start` (and instances) each serve some of
+    // one reader's requests, so a session opened on one must be known to all.
+    '0012_webmail_sessions': {
+      async up(db) {
+        await db.schema
+          .createTable('webmail_sessions')
+          .addColumn('id_hash', 'text', (c) => c.primaryKey())
+          .addColumn('address', 'text', (c) => c.notNull())
+          .addColumn('expires_at', ty.bigint, (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('webmail_sessions_expiry').on('webmail_sessions').column('expires_at').execute();
       },
     },
   };

@@ -207,6 +207,14 @@ export interface WebSessionTable {
   expires_at: number;
 }
 
+/** A webmail session (src/webmail/session.ts): one mailbox, opened from the account site or the shared password's form. */
+export interface WebmailSessionTable {
+  /** SHA-256 (hex) of the cookie value. */
+  id_hash: string;
+  address: string;
+  expires_at: number;
+}
+
 export interface Database {
   organisations: OrganisationTable;
   platform_users: PlatformUserTable;
@@ -214,6 +222,7 @@ export interface Database {
   account_mailboxes: AccountMailboxTable;
   api_tokens: ApiTokenTable;
   web_sessions: WebSessionTable;
+  webmail_sessions: WebmailSessionTable;
   executions: ExecutionTable;
   execution_logs: ExecutionLogTable;
   execution_observations: ExecutionObservationTable;

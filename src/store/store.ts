@@ -2,7 +2,18 @@
 // applies pending migrations and hands out the Kysely instance every other module queries through.
 import path from 'node:path';
 import Sqlite from 'better-sqlite3';
-import { CompiledQuery, Kysely, Migrator, PostgresDialect, SqliteDialect, SqliteDriver, type DatabaseConnection, type Driver, type MigrationProvider, type SqliteDialectConfig } from 'kysely';
+import {
+  CompiledQuery,
+  Kysely,
+  Migrator,
+  PostgresDialect,
+  SqliteDialect,
+  SqliteDriver,
+  type DatabaseConnection,
+  type Driver,
+  type MigrationProvider,
+  type SqliteDialectConfig,
+} from 'kysely';
 import pg from 'pg';
 import { migrations, type DialectName } from './migrations.ts';
 import type { Database } from './schema.ts';
@@ -39,7 +50,7 @@ export async function openStore(options: StoreOptions): Promise<Store> {
   const remembered = (await readOptional(rememberedFile))?.toString('utf8').trim() || undefined;
   const url = options.database?.url ?? remembered;
   if (url) {
-    if (url !== remembered) await writeFileAtomic(rememberedFile, url + '\n', PRIVATE_FILE_MODE);
+    if (url !== remembered) await writeFileAtomic(rememberedFile, `${url}\n`, PRIVATE_FILE_MODE);
     return openPostgres(url, options.database?.poolSize ?? 10);
   }
   return openSqlite(path.join(dataDir, 'motco.sqlite'));
@@ -72,7 +83,13 @@ async function openPostgres(url: string, poolSize: number): Promise<Store> {
   }
   const location = new URL(url);
   location.password = '';
-  return { db, dialect: 'postgres', location: location.toString(), newClient: () => new pg.Client({ connectionString: url }), close: () => db.destroy() };
+  return {
+    db,
+    dialect: 'postgres',
+    location: location.toString(),
+    newClient: () => new pg.Client({ connectionString: url }),
+    close: () => db.destroy(),
+  };
 }
 
 /**

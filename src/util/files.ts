@@ -16,7 +16,11 @@ export const PUBLIC_FILE_MODE = 0o644;
 const SHARED_BITS = 0o077;
 
 /** Writes through a temporary file and a rename; private (0600) unless asked otherwise. Missing folders are created 0700. */
-export async function writeFileAtomic(file: string, data: string | Uint8Array, mode = PRIVATE_FILE_MODE): Promise<void> {
+export async function writeFileAtomic(
+  file: string,
+  data: string | Uint8Array,
+  mode = PRIVATE_FILE_MODE,
+): Promise<void> {
   await mkdir(path.dirname(file), { recursive: true, mode: PRIVATE_DIR_MODE });
   const temporary = `${file}.${randomBytes(6).toString('hex')}.tmp`;
   await writeFile(temporary, data, { mode });
@@ -68,7 +72,14 @@ function tighten(entry: string, mode: number, was: number, fixed: string[]): voi
     const code = (error as NodeJS.ErrnoException).code;
     if (code !== 'EPERM' && code !== 'EACCES') throw error;
     const octal = (was & 0o777).toString(8).padStart(3, '0');
-    throw new DataFolderError(t('dataFolder.notPrivate', { path: entry, mode: octal, owner: String(statSync(entry).uid), fix: mode === PRIVATE_DIR_MODE ? 'chmod 700' : 'chmod 600' }));
+    throw new DataFolderError(
+      t('dataFolder.notPrivate', {
+        path: entry,
+        mode: octal,
+        owner: String(statSync(entry).uid),
+        fix: mode === PRIVATE_DIR_MODE ? 'chmod 700' : 'chmod 600',
+      }),
+    );
   }
 }
 

@@ -14,14 +14,18 @@ export interface Logger {
   child(fields: Record<string, unknown>): Logger;
 }
 
-export function createLogger(level: LogLevel = 'info', base: Record<string, unknown> = {}, write: (line: string) => void = (l) => process.stderr.write(l + '\n')): Logger {
+export function createLogger(
+  level: LogLevel = 'info',
+  base: Record<string, unknown> = {},
+  write: (line: string) => void = (l) => process.stderr.write(`${l}\n`),
+): Logger {
   const emit = (at: LogLevel, message: string, fields: Record<string, unknown> = {}) => {
     if (ORDER[at] < ORDER[level]) return;
     const extra = Object.entries({ ...base, ...fields })
       .filter(([, v]) => v !== undefined)
       .map(([k, v]) => `${k}=${formatValue(v)}`)
       .join(' ');
-    write(`${isoLocal(Date.now())} ${at.toUpperCase().padEnd(5)} ${message}${extra ? ' ' + extra : ''}`);
+    write(`${isoLocal(Date.now())} ${at.toUpperCase().padEnd(5)} ${message}${extra ? ` ${extra}` : ''}`);
   };
   return {
     debug: (m, f) => emit('debug', m, f),

@@ -6,7 +6,11 @@ import type { RouteRegistrar } from './server.ts';
 
 // From the package root rather than this module's folder: the bundle (build/) runs this code from elsewhere.
 const ASSETS_DIR = path.join(PACKAGE_ROOT, 'src', 'web', 'assets');
-const TYPES: Record<string, string> = { '.css': 'text/css; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.svg': 'image/svg+xml' };
+const TYPES: Record<string, string> = {
+  '.css': 'text/css; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.svg': 'image/svg+xml',
+};
 
 /** An asset's text (the stylesheet inlined into pages meant to be read offline, say). */
 export function readAsset(file: string): Promise<string> {

@@ -9,8 +9,18 @@ export function readCookie(request: FastifyRequest, name: string): string | unde
   return undefined;
 }
 
-export function setCookie(reply: FastifyReply, name: string, value: string, options: { path?: string; secure: boolean; maxAgeSeconds?: number }): void {
-  const attributes = [`${name}=${encodeURIComponent(value)}`, `Path=${options.path ?? '/'}`, 'HttpOnly', 'SameSite=Lax'];
+export function setCookie(
+  reply: FastifyReply,
+  name: string,
+  value: string,
+  options: { path?: string; secure: boolean; maxAgeSeconds?: number },
+): void {
+  const attributes = [
+    `${name}=${encodeURIComponent(value)}`,
+    `Path=${options.path ?? '/'}`,
+    'HttpOnly',
+    'SameSite=Lax',
+  ];
   if (options.secure) attributes.push('Secure');
   if (options.maxAgeSeconds !== undefined) attributes.push(`Max-Age=${options.maxAgeSeconds}`);
   const previous = reply.getHeader('set-cookie');

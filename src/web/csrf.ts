@@ -27,7 +27,7 @@ export class Csrf {
       session = randomBytes(24).toString('base64url');
       setCookie(reply, SESSION_COOKIE, session, { secure: this.secureCookies });
       // Reads in the same request (a page rendered right after) see the new session.
-      request.headers.cookie = `${request.headers.cookie ? request.headers.cookie + '; ' : ''}${SESSION_COOKIE}=${session}`;
+      request.headers.cookie = `${request.headers.cookie ? `${request.headers.cookie}; ` : ''}${SESSION_COOKIE}=${session}`;
     }
     return this.sign(session);
   }
@@ -50,5 +50,10 @@ export class Csrf {
 
 /** The answer to a form whose CSRF token is missing or wrong (an expired page, or another site's form). */
 export function refuseForgedForm(reply: FastifyReply, send: ReturnType<typeof pageSender>): FastifyReply {
-  return send(reply, t('forms.csrfTitle'), html`<h1>${t('forms.csrfTitle')}</h1><p class="error" role="alert">${t('forms.csrf')}</p>`, 403);
+  return send(
+    reply,
+    t('forms.csrfTitle'),
+    html`<h1>${t('forms.csrfTitle')}</h1><p class="error" role="alert">${t('forms.csrf')}</p>`,
+    403,
+  );
 }

@@ -58,7 +58,12 @@ export class EventStreams {
   /** Answers `reply` with an event stream: status 200, `headers` and those of the stream. */
   start(reply: FastifyReply, headers: Record<string, string>): EventStream {
     reply.hijack();
-    reply.raw.writeHead(200, { ...headers, 'content-type': 'text/event-stream; charset=utf-8', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+    reply.raw.writeHead(200, {
+      ...headers,
+      'content-type': 'text/event-stream; charset=utf-8',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+    });
     const stream: EventStream = new EventStream(reply.raw, () => this.open.delete(stream));
     this.open.add(stream);
     return stream;

@@ -9,9 +9,13 @@ export type Form = Record<string, string>;
 
 /** Lets a route scope read `application/x-www-form-urlencoded` bodies as a flat record (last value wins). */
 export function acceptForms(scope: FastifyInstance): void {
-  scope.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 64 * 1024 }, (_request, body, done) => {
-    done(null, Object.fromEntries(new URLSearchParams(String(body))));
-  });
+  scope.addContentTypeParser(
+    'application/x-www-form-urlencoded',
+    { parseAs: 'string', bodyLimit: 64 * 1024 },
+    (_request, body, done) => {
+      done(null, Object.fromEntries(new URLSearchParams(String(body))));
+    },
+  );
 }
 
 export function formOf(request: FastifyRequest): Form {
@@ -20,9 +24,15 @@ export function formOf(request: FastifyRequest): Form {
 }
 
 /** Sends pages in one area's layout, never cached (they carry CSRF tokens and personal data). */
-export function pageSender(area: string): (reply: FastifyReply, title: string, body: SafeHtml, status?: number) => FastifyReply {
+export function pageSender(
+  area: string,
+): (reply: FastifyReply, title: string, body: SafeHtml, status?: number) => FastifyReply {
   return (reply, title, body, status = 200) =>
-    reply.code(status).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(page({ title, area, body }));
+    reply
+      .code(status)
+      .type('text/html; charset=utf-8')
+      .header('cache-control', 'no-store')
+      .send(page({ title, area, body }));
 }
 
 export interface FieldOptions {
@@ -43,7 +53,9 @@ export interface FieldOptions {
 /** A labelled input; its error is announced and tied to it (aria-invalid, aria-describedby). */
 export function field(o: FieldOptions): SafeHtml {
   const id = `f-${o.name}`;
-  const described = [o.help ? `${id}-help` : '', o.hint ? `${id}-hint` : '', o.error ? `${id}-error` : ''].filter(Boolean).join(' ');
+  const described = [o.help ? `${id}-help` : '', o.hint ? `${id}-hint` : '', o.error ? `${id}-error` : '']
+    .filter(Boolean)
+    .join(' ');
   const label = html`<label for="${id}">${o.label}${o.required ? ' *' : ''}</label>`;
   return html`<div class="field">
 ${o.help ? html`<div class="label-row">${label}<details class="help"><summary><span aria-hidden="true">i</span><span class="visually-hidden">${t('forms.help', { label: o.label })}</span></summary><p id="${id}-help">${o.help}</p></details></div>` : label}
@@ -54,7 +66,14 @@ ${o.error ? html`<div class="error" id="${id}-error">${o.error}</div>` : ''}
 }
 
 /** A labelled select; `value` picks the selected option. */
-export function selectField(o: { name: string; label: string; options: { value: string; label: string }[]; value?: string | undefined; error?: string | undefined; required?: boolean }): SafeHtml {
+export function selectField(o: {
+  name: string;
+  label: string;
+  options: { value: string; label: string }[];
+  value?: string | undefined;
+  error?: string | undefined;
+  required?: boolean;
+}): SafeHtml {
   const id = `f-${o.name}`;
   return html`<div class="field">
 <label for="${id}">${o.label}${o.required ? ' *' : ''}</label>

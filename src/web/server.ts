@@ -7,6 +7,8 @@ import https from 'node:https';
 import Fastify, { type FastifyInstance, type FastifyServerFactoryHandler } from 'fastify';
 import type { Config } from '../config/config.ts';
 import { t } from '../i18n/messages.ts';
+import { acceptProxyProtocol, trustedSources, type ProxyAccept } from '../net/proxy-accept.ts';
+import type { Journal } from '../observe/journal.ts';
 import type { Logger } from '../util/log.ts';
 import { notFoundBody, page } from './html.ts';
 
@@ -31,7 +33,13 @@ export interface WebServer {
   close(): Promise<void>;
 }
 
-export async function startWebServer(config: Config, log: Logger, registrars: RouteRegistrar[], tls?: WebTls): Promise<WebServer> {
+export async function startWebServer(
+  config: Config,
+  log: Logger,
+  registrars: RouteRegistrar[],
+  tls?: WebTls,
+  journal?: Journal,
+): Promise<WebServer> {
   // One application behind both listeners: the HTTPS server hands its requests to Fastify's own handler,
   // so every route answers over http and https alike.
   let handler: FastifyServerFactoryHandler | undefined;
@@ -46,7 +54,13 @@ export async function startWebServer(config: Config, log: Logger, registrars: Ro
     },
   });
   app.addHook('onResponse', async (request, reply) => {
-    log.debug('http', { method: request.method, url: request.url, status: reply.statusCode, ip: request.ip, scheme: request.protocol });
+    log.debug('http', {
+      method: request.method,
+      url: request.url,
+      status: reply.statusCode,
+      ip: request.ip,
+      scheme: request.protocol,
+    });
   });
   const routes: RouteEntry[] = [];
   app.addHook('onRoute', (route) => {
@@ -60,22 +74,67 @@ export async function startWebServer(config: Config, log: Logger, registrars: Ro
       .type('text/html; charset=utf-8')
       .send(page({ title: t('site.notFound.title'), body: notFoundBody() })),
   );
+  // Behind a TCP load balancer speaking the PROXY protocol: each connection's header is read before Node's
+  // HTTP (or TLS) stack sees it, and request.ip is then the client's.
+  const proxied = (server: http.Server): (() => void) =>
+    config.proxyProtocol.web
+      ? acceptProxyProtocol(server, {
+          trusted: trustedSources(config.proxyProtocol.trustedSources),
+          onRefused: (refusal) => refusedHeader(refusal, log, journal),
+        })
+      : () => {};
+  const dropWaiting = proxied(app.server);
   await app.listen({ host: config.listenAddress, port: config.ports.web });
-  if (!tls) return { app, url: config.publicUrl, routes, close: () => app.close() };
+  const closePlain = async () => {
+    dropWaiting();
+    await app.close();
+  };
+  if (!tls) return { app, url: config.publicUrl, routes, close: closePlain };
 
   const secure = https.createServer({ key: tls.keyPem, cert: tls.chainPem, minVersion: 'TLSv1.2' }, handler);
   secure.on('tlsClientError', (error) => log.debug('https: handshake failed', { error }));
+  const dropWaitingSecure = proxied(secure);
   try {
     secure.listen({ host: config.listenAddress, port: config.ports.webTls });
     await once(secure, 'listening');
   } catch (error) {
-    await app.close();
+    await closePlain();
     throw error;
   }
   const closeSecure = () =>
     new Promise<void>((resolve) => {
+      dropWaitingSecure();
       secure.close(() => resolve());
       secure.closeAllConnections();
     });
-  return { app, url: config.publicUrl, routes, close: async () => void (await Promise.all([closeSecure(), app.close()])) };
+  return {
+    app,
+    url: config.publicUrl,
+    routes,
+    close: async () => void (await Promise.all([closeSecure(), closePlain()])),
+  };
+}
+
+/** A connection from a trusted balancer without a proper PROXY header: already closed; logged and journaled. */
+function refusedHeader(refusal: Extract<ProxyAccept, { ok: false }>, log: Logger, journal: Journal | undefined): void {
+  log.warn('PROXY header refused', {
+    protocol: 'http',
+    from: refusal.address,
+    reason: refusal.reason,
+    detail: refusal.detail,
+  });
+  void journal
+    ?.record({
+      kind: 'session.refused',
+      protocol: 'http',
+      clientIp: refusal.address,
+      clientPort: refusal.port,
+      data: {
+        proxyHeader: refusal.reason,
+        detail: refusal.detail,
+        localAddress: refusal.localAddress,
+        localPort: refusal.localPort,
+      },
+    })
+    .catch((error: unknown) => log.error('journal write failed', { kind: 'session.refused', error }));
 }

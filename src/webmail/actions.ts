@@ -4,7 +4,14 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { refuseForgedForm } from '../web/csrf.ts';
 import { formOf } from '../web/forms.ts';
-import { KeywordLimitError, QuotaError, type FlagChange, type Folder, type Mailbox, type MailboxStore } from '../mail/mailbox/store.ts';
+import {
+  KeywordLimitError,
+  QuotaError,
+  type FlagChange,
+  type Folder,
+  type Mailbox,
+  type MailboxStore,
+} from '../mail/mailbox/store.ts';
 import { folderUrl, notFound } from './layout.ts';
 import type { WebmailDeps } from './routes.ts';
 
@@ -15,7 +22,12 @@ const FLAG_ACTIONS: Record<string, [FlagChange, string]> = {
   'sans-drapeau': ['remove', '\\Flagged'],
 };
 
-export async function applyAction(deps: WebmailDeps, mailbox: Mailbox, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+export async function applyAction(
+  deps: WebmailDeps,
+  mailbox: Mailbox,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): Promise<FastifyReply> {
   const form = formOf(request);
   if (!deps.csrf.valid(request, form)) return refuseForgedForm(reply, deps.send);
   const folder = await deps.mailboxes.folder(mailbox.id, form.d ?? '');
@@ -25,7 +37,8 @@ export async function applyAction(deps: WebmailDeps, mailbox: Mailbox, request: 
     .map((name) => /^m(\d{1,10})$/.exec(name)?.[1])
     .filter((uid): uid is string => uid !== undefined)
     .map(Number);
-  const back = (notice: string) => reply.redirect(localUrl(form.retour, notice) ?? folderUrl(folder.name, { notice }), 303);
+  const back = (notice: string) =>
+    reply.redirect(localUrl(form.retour, notice) ?? folderUrl(folder.name, { notice }), 303);
   if (uids.length === 0) return back('aucun');
 
   try {
@@ -38,7 +51,15 @@ export async function applyAction(deps: WebmailDeps, mailbox: Mailbox, request: 
   }
 }
 
-async function apply(deps: WebmailDeps, mailbox: Mailbox, folder: Folder, uids: number[], form: ReturnType<typeof formOf>, reply: FastifyReply, back: (notice: string) => FastifyReply): Promise<FastifyReply> {
+async function apply(
+  deps: WebmailDeps,
+  mailbox: Mailbox,
+  folder: Folder,
+  uids: number[],
+  form: ReturnType<typeof formOf>,
+  reply: FastifyReply,
+  back: (notice: string) => FastifyReply,
+): Promise<FastifyReply> {
   const flagAction = FLAG_ACTIONS[form.action ?? ''];
   if (flagAction) {
     await deps.mailboxes.updateFlags(folder, uids, flagAction[0], [flagAction[1]]);
@@ -50,7 +71,11 @@ async function apply(deps: WebmailDeps, mailbox: Mailbox, folder: Folder, uids: 
       await deps.mailboxes.expunge(folder, uids);
       return reply.redirect(folderUrl(folder.name, { notice: 'efface' }), 303);
     }
-    await deps.mailboxes.moveMessages(folder, uids, await specialFolder(deps.mailboxes, mailbox.id, '\\Trash', 'Trash'));
+    await deps.mailboxes.moveMessages(
+      folder,
+      uids,
+      await specialFolder(deps.mailboxes, mailbox.id, '\\Trash', 'Trash'),
+    );
     return reply.redirect(folderUrl(folder.name, { notice: 'corbeille' }), 303);
   }
   if (form.action === 'deplacer') {
@@ -63,9 +88,18 @@ async function apply(deps: WebmailDeps, mailbox: Mailbox, folder: Folder, uids: 
 }
 
 /** The folder with this special use (RFC 6154), or the one of that name, created when an IMAP client deleted it. */
-export async function specialFolder(mailboxes: MailboxStore, mailboxId: number, use: '\\Sent' | '\\Trash', name: string): Promise<Folder> {
+export async function specialFolder(
+  mailboxes: MailboxStore,
+  mailboxId: number,
+  use: '\\Sent' | '\\Trash',
+  name: string,
+): Promise<Folder> {
   const folders = await mailboxes.folders(mailboxId);
-  return folders.find((f) => f.specialUse === use) ?? folders.find((f) => f.name === name) ?? (await mailboxes.createFolder(mailboxId, name));
+  return (
+    folders.find((f) => f.specialUse === use) ??
+    folders.find((f) => f.name === name) ??
+    (await mailboxes.createFolder(mailboxId, name))
+  );
 }
 
 /** A webmail page to go back to, with a notice; nothing else (no open redirect). */

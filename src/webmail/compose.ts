@@ -47,24 +47,46 @@ interface Problems {
 
 type Query = { Querystring: { mode?: string; d?: string; uid?: string } };
 
-export async function composePage(deps: WebmailDeps, session: WebmailSession, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+export async function composePage(
+  deps: WebmailDeps,
+  session: WebmailSession,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): Promise<FastifyReply> {
   const { mode: modeParam, d, uid } = (request as FastifyRequest<Query>).query;
   const mode = MODES.find((m) => m === modeParam) ?? 'nouveau';
-  if (mode === 'nouveau') return composeForm(deps, session, reply, { mode, to: '', cc: '', subject: '', text: '', kept: [] });
+  if (mode === 'nouveau')
+    return composeForm(deps, session, reply, { mode, to: '', cc: '', subject: '', text: '', kept: [] });
   const original = await loadOriginal(deps, session, d, uid);
   if (!original) return notFound(reply);
-  return composeForm(deps, session, reply, prepare(mode, original.view, session.mailbox.address, { folder: original.folder.name, uid: original.uid }));
+  return composeForm(
+    deps,
+    session,
+    reply,
+    prepare(mode, original.view, session.mailbox.address, { folder: original.folder.name, uid: original.uid }),
+  );
 }
 
-async function loadOriginal(deps: WebmailDeps, session: WebmailSession, folderName: string | undefined, uid: string | undefined): Promise<{ folder: Folder; uid: number; raw: Buffer; view: MessageView } | undefined> {
+async function loadOriginal(
+  deps: WebmailDeps,
+  session: WebmailSession,
+  folderName: string | undefined,
+  uid: string | undefined,
+): Promise<{ folder: Folder; uid: number; raw: Buffer; view: MessageView } | undefined> {
   const found = await findMessage(deps, session.mailbox, folderName, uid);
   return found && { ...found, view: readMessage(found.raw) };
 }
 
 /** A reply or a forward as the form first shows it. */
-export function prepare(mode: Exclude<Mode, 'nouveau'>, view: MessageView, self: string, original: { folder: string; uid: number }): Draft {
+export function prepare(
+  mode: Exclude<Mode, 'nouveau'>,
+  view: MessageView,
+  self: string,
+  original: { folder: string; uid: number },
+): Draft {
   const text = view.text ?? (view.html ? htmlToText(view.html.source) : '');
-  const prefixed = (prefix: string) => (new RegExp(`^${prefix}\\s*:`, 'i').test(view.subject) ? view.subject : `${prefix} : ${view.subject}`);
+  const prefixed = (prefix: string) =>
+    new RegExp(`^${prefix}\\s*:`, 'i').test(view.subject) ? view.subject : `${prefix} : ${view.subject}`;
   if (mode === 'transferer') {
     const block = [
       t('webmail.compose.forwardedTitle'),
@@ -74,11 +96,24 @@ export function prepare(mode: Exclude<Mode, 'nouveau'>, view: MessageView, self:
       `${t('webmail.header.to')} : ${view.to}`,
       ...(view.cc ? [`${t('webmail.header.cc')} : ${view.cc}`] : []),
     ];
-    return { mode, original, to: '', cc: '', subject: prefixed('TR'), text: `\n\n${block.join('\n')}\n\n${text}`, kept: view.attachments.map((attachment) => ({ attachment, checked: true })) };
+    return {
+      mode,
+      original,
+      to: '',
+      cc: '',
+      subject: prefixed('TR'),
+      text: `\n\n${block.join('\n')}\n\n${text}`,
+      kept: view.attachments.map((attachment) => ({ attachment, checked: true })),
+    };
   }
   const replyTo = headerAddresses(view, 'Reply-To');
   const to = replyTo.length > 0 ? replyTo : headerAddresses(view, 'From');
-  const others = mode === 'repondre-tous' ? [...headerAddresses(view, 'To'), ...headerAddresses(view, 'Cc')].filter((a) => a.toLowerCase() !== self.toLowerCase() && !to.includes(a)) : [];
+  const others =
+    mode === 'repondre-tous'
+      ? [...headerAddresses(view, 'To'), ...headerAddresses(view, 'Cc')].filter(
+          (a) => a.toLowerCase() !== self.toLowerCase() && !to.includes(a),
+        )
+      : [];
   const quoted = text
     .split(/\r?\n/)
     .map((line) => (line.startsWith('>') ? `>${line}` : `> ${line}`))
@@ -100,7 +135,14 @@ function headerAddresses(view: MessageView, name: string): string[] {
     .filter((a) => parseAddress(a));
 }
 
-function composeForm(deps: WebmailDeps, session: WebmailSession, reply: FastifyReply, draft: Draft, problems: Problems = {}, status = 200): FastifyReply {
+function composeForm(
+  deps: WebmailDeps,
+  session: WebmailSession,
+  reply: FastifyReply,
+  draft: Draft,
+  problems: Problems = {},
+  status = 200,
+): FastifyReply {
   const maxBytes = deps.config.smtp.maxMessageBytes;
   const limit = formatSize(maxBytes);
   const title = t(`webmail.compose.title.${draft.mode}`);
@@ -131,13 +173,18 @@ ${draft.kept.length > 0 ? keptAttachments(draft.kept) : ''}
 function keptAttachments(kept: Draft['kept']): SafeHtml {
   return html`<fieldset class="kept"><legend>${t('webmail.compose.originalAttachments')}</legend>
 ${kept.map(({ attachment: a, checked }) => {
-    const id = `f-garder-${a.section.replace(/\./g, '-')}`;
-    return html`<div><input type="checkbox" id="${id}" name="garder.${a.section}" value="1" data-size="${a.size}"${checked ? html` checked` : ''}> <label for="${id}">${a.filename ?? t('webmail.message.unnamed', { section: a.section })} <span class="hint">(${formatSize(a.size)})</span></label></div>`;
-  })}
+  const id = `f-garder-${a.section.replace(/\./g, '-')}`;
+  return html`<div><input type="checkbox" id="${id}" name="garder.${a.section}" value="1" data-size="${a.size}"${checked ? html` checked` : ''}> <label for="${id}">${a.filename ?? t('webmail.message.unnamed', { section: a.section })} <span class="hint">(${formatSize(a.size)})</span></label></div>`;
+})}
 </fieldset>`;
 }
 
-export async function sendComposed(deps: WebmailDeps, session: WebmailSession, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+export async function sendComposed(
+  deps: WebmailDeps,
+  session: WebmailSession,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): Promise<FastifyReply> {
   const submitted = await readMultipart(request);
   if (!submitted) return simplePage(reply, 400, t('webmail.badRequest'));
   const { fields, files } = submitted;
@@ -152,10 +199,17 @@ export async function sendComposed(deps: WebmailDeps, session: WebmailSession, r
     cc: fields.cc ?? '',
     subject: fields.objet ?? '',
     text: fields.texte ?? '',
-    kept: mode === 'transferer' && original ? original.view.attachments.map((attachment) => ({ attachment, checked: fields[`garder.${attachment.section}`] === '1' })) : [],
+    kept:
+      mode === 'transferer' && original
+        ? original.view.attachments.map((attachment) => ({
+            attachment,
+            checked: fields[`garder.${attachment.section}`] === '1',
+          }))
+        : [],
   };
   const lostFiles = files.map((f) => ({ name: f.name, size: f.size }));
-  const retry = (problems: Problems, status: number) => composeForm(deps, session, reply, draft, { ...problems, lostFiles }, status);
+  const retry = (problems: Problems, status: number) =>
+    composeForm(deps, session, reply, draft, { ...problems, lostFiles }, status);
 
   const to = recipients(draft.to);
   const cc = recipients(draft.cc);
@@ -168,19 +222,42 @@ export async function sendComposed(deps: WebmailDeps, session: WebmailSession, r
   // The original's attachments first (a forward), then the files chosen.
   const attachments: Attachment[] = draft.kept
     .filter((k) => k.checked)
-    .map(({ attachment }) => ({ filename: outgoingFilename(attachment.filename ?? `partie-${attachment.section}`), contentType: safeContentType(attachment.contentType), content: attachment.body }));
-  for (const file of files) attachments.push({ filename: outgoingFilename(file.name), contentType: safeContentType(file.type), content: new Uint8Array(await file.arrayBuffer()) });
+    .map(({ attachment }) => ({
+      filename: outgoingFilename(attachment.filename ?? `partie-${attachment.section}`),
+      contentType: safeContentType(attachment.contentType),
+      content: attachment.body,
+    }));
+  for (const file of files)
+    attachments.push({
+      filename: outgoingFilename(file.name),
+      contentType: safeContentType(file.type),
+      content: new Uint8Array(await file.arrayBuffer()),
+    });
   const headers: [string, string][] = [];
   if (cc.valid.length > 0) headers.push(['Cc', cc.valid.map((a) => `<${a}>`).join(', ')]);
   if (original && mode !== 'transferer' && original.view.messageId) {
     const references = headerValue(original.view.headers, 'References');
-    headers.push(['In-Reply-To', original.view.messageId], ['References', [references, original.view.messageId].filter(Boolean).join(' ')]);
+    headers.push(
+      ['In-Reply-To', original.view.messageId],
+      ['References', [references, original.view.messageId].filter(Boolean).join(' ')],
+    );
   }
   headers.push(['User-Agent', 'motco webmail']);
-  const message = composeMessage({ from: session.mailbox.address, to: to.valid, subject: draft.subject, text: draft.text, headers, attachments });
+  const message = composeMessage({
+    from: session.mailbox.address,
+    to: to.valid,
+    subject: draft.subject,
+    text: draft.text,
+    headers,
+    attachments,
+  });
 
   const limit = deps.config.smtp.maxMessageBytes;
-  if (message.length > limit) return retry({ attachments: t('webmail.compose.tooLarge', { size: formatSize(message.length), limit: formatSize(limit) }) }, 413);
+  if (message.length > limit)
+    return retry(
+      { attachments: t('webmail.compose.tooLarge', { size: formatSize(message.length), limit: formatSize(limit) }) },
+      413,
+    );
   const all = [...new Set([...to.valid, ...cc.valid])];
   // Full mailboxes are named here, in French, rather than through the SMTP endpoint's 552 (which still holds).
   const full = await fullMailbox(deps, session, all, message.length);
@@ -197,7 +274,10 @@ export async function sendComposed(deps: WebmailDeps, session: WebmailSession, r
     notice = 'envoye-sans-copie'; // the mailbox filled up since the check: the message left all the same
   }
   try {
-    if (original) await deps.mailboxes.updateFlags(original.folder, [original.uid], 'add', [mode === 'transferer' ? '$Forwarded' : '\\Answered']);
+    if (original)
+      await deps.mailboxes.updateFlags(original.folder, [original.uid], 'add', [
+        mode === 'transferer' ? '$Forwarded' : '\\Answered',
+      ]);
   } catch (error) {
     if (!(error instanceof KeywordLimitError)) throw error; // a folder without room for $Forwarded: the mark is not worth an error
   }
@@ -205,7 +285,12 @@ export async function sendComposed(deps: WebmailDeps, session: WebmailSession, r
 }
 
 /** Why the message cannot be sent for want of room: a full recipient mailbox of the platform, or the sender's own (its Sent copy). */
-async function fullMailbox(deps: WebmailDeps, session: WebmailSession, recipients: string[], size: number): Promise<string | undefined> {
+async function fullMailbox(
+  deps: WebmailDeps,
+  session: WebmailSession,
+  recipients: string[],
+  size: number,
+): Promise<string | undefined> {
   const fits = async (mailboxId: number) =>
     deps.mailboxes.checkQuota(mailboxId, 1, size).then(
       () => true,
@@ -227,7 +312,9 @@ async function readMultipart(request: FastifyRequest): Promise<{ fields: Form; f
   if (!Buffer.isBuffer(request.body)) return undefined;
   let data: FormData;
   try {
-    data = await new Response(request.body, { headers: { 'content-type': String(request.headers['content-type']) } }).formData();
+    data = await new Response(request.body, {
+      headers: { 'content-type': String(request.headers['content-type']) },
+    }).formData();
   } catch {
     return undefined;
   }
@@ -254,6 +341,10 @@ function recipients(text: string): { valid: string[]; invalid: string[] } {
 
 /** A file name the composer can quote: no quote, backslash or control character, no path. */
 function outgoingFilename(name: string): string {
-  return name.replace(/^.*[/\\]/, '').replace(/["\\\x00-\x1f\x7f]/g, '_').trim() || 'piece-jointe';
+  return (
+    name
+      .replace(/^.*[/\\]/, '')
+      .replace(/["\\\x00-\x1f\x7f]/g, '_')
+      .trim() || 'piece-jointe'
+  );
 }
-

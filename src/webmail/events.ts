@@ -12,7 +12,9 @@ export class ChangeStreams {
 
   stream(reply: FastifyReply, mailboxId: number, headers: Record<string, string>): void {
     const stream = this.streams.start(reply, headers);
-    stream.onClose(this.events.onMailbox(mailboxId, (change: MailboxChange) => stream.send('change', { type: change.type })));
+    stream.onClose(
+      this.events.onMailbox(mailboxId, (change: MailboxChange) => stream.send('change', { type: change.type })),
+    );
     // Tells the page the stream is live (and EventSource to retry after 5 s when it drops).
     stream.send('ready', {}, { retry: 5000 });
   }

@@ -20,7 +20,8 @@ export const EVENTS_URL = '/webmail/evenements';
 /** Headers of every webmail answer; the HTML body view and downloads tighten the CSP further. */
 export const PAGE_HEADERS: Readonly<Record<string, string>> = {
   'cache-control': 'no-store',
-  'content-security-policy': "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; frame-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+  'content-security-policy':
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; frame-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'no-referrer',
 };
@@ -50,10 +51,14 @@ export function sendPage(reply: FastifyReply, o: WebmailPage): FastifyReply {
         title: o.title,
         area: t('webmail.area'),
         home: HOME,
-        body: o.session?.mailboxes?.some((m) => m.address !== o.session!.mailbox.address) ? html`${switcher(o.session.mailboxes, o.session.mailbox, o.session.csrf)}${o.body}` : o.body,
+        body: o.session?.mailboxes?.some((m) => m.address !== o.session!.mailbox.address)
+          ? html`${switcher(o.session.mailboxes, o.session.mailbox, o.session.csrf)}${o.body}`
+          : o.body,
         head: html`<link rel="stylesheet" href="/assets/webmail.css"><script src="/assets/webmail.js" defer></script>`,
         ...(nav ? { nav } : {}),
-        ...(o.session ? { user: { name: o.session.mailbox.address, logoutUrl: LOGOUT_URL, csrf: o.session.csrf } } : {}),
+        ...(o.session
+          ? { user: { name: o.session.mailbox.address, logoutUrl: LOGOUT_URL, csrf: o.session.csrf } }
+          : {}),
       }),
     );
 }
@@ -69,7 +74,11 @@ ${mailboxChoice(mailboxes, current.address)}
 
 /** A labelled choice among the vendor's mailboxes (role, product, former ones marked). */
 export function mailboxChoice(mailboxes: OrganisationMailbox[], selected: string | undefined): SafeHtml {
-  const role = { personal: t('site.detail.personal'), applicative: t('site.detail.applicative'), patient: t('site.detail.patient') };
+  const role = {
+    personal: t('site.detail.personal'),
+    applicative: t('site.detail.applicative'),
+    patient: t('site.detail.patient'),
+  };
   return html`<label for="f-bal">${t('webmail.open.mailbox')}</label>
 <select id="f-bal" name="adresse">
 ${mailboxes.map((m) => html`<option value="${m.address}"${m.address === selected ? html` selected` : ''}>${t(m.current ? 'webmail.open.option' : 'webmail.open.optionFormer', { address: m.address, role: role[m.role], nil: m.nil })}</option>`)}
@@ -78,7 +87,11 @@ ${mailboxes.map((m) => html`<option value="${m.address}"${m.address === selected
 
 /** A page that only says something (an error, mostly), with the way back to the mail. */
 export function simplePage(reply: FastifyReply, status: number, title: string, text?: string): FastifyReply {
-  return sendPage(reply, { title, status, body: html`<h1>${title}</h1>${text ? html`<p class="notice error" role="alert">${text}</p>` : ''}<p><a href="${HOME}">${t('webmail.backToMail')}</a></p>` });
+  return sendPage(reply, {
+    title,
+    status,
+    body: html`<h1>${title}</h1>${text ? html`<p class="notice error" role="alert">${text}</p>` : ''}<p><a href="${HOME}">${t('webmail.backToMail')}</a></p>`,
+  });
 }
 
 /** « Introuvable »: for what does not exist and for what belongs to another mailbox alike. */
@@ -96,7 +109,12 @@ export function folderUrl(folder: string, o: { page?: number; order?: Order; not
   return `/webmail/dossier?${query}`;
 }
 
-export function messageUrl(folder: string, uid: number, extra: Record<string, string> = {}, path = '/webmail/message'): string {
+export function messageUrl(
+  folder: string,
+  uid: number,
+  extra: Record<string, string> = {},
+  path = '/webmail/message',
+): string {
   return `${path}?${new URLSearchParams({ d: folder, uid: String(uid), ...extra })}`;
 }
 
@@ -117,7 +135,8 @@ export function folderLabel(folder: Pick<Folder, 'name' | 'specialUse'>): string
 
 /** INBOX first, then the special folders, then the others by name. */
 export function sortFolders<F extends Pick<Folder, 'name' | 'specialUse'>>(folders: F[]): F[] {
-  const rank = (f: F) => (f.name === 'INBOX' ? 0 : ['\\Sent', '\\Drafts', '\\Trash'].indexOf(f.specialUse ?? '') + 1 || 4);
+  const rank = (f: F) =>
+    f.name === 'INBOX' ? 0 : ['\\Sent', '\\Drafts', '\\Trash'].indexOf(f.specialUse ?? '') + 1 || 4;
   return [...folders].sort((a, b) => rank(a) - rank(b) || a.name.localeCompare(b.name));
 }
 

@@ -5,7 +5,19 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { t, type MessageKey } from '../i18n/messages.ts';
 import type { Folder } from '../mail/mailbox/store.ts';
 import { html, type SafeHtml } from '../web/html.ts';
-import { ACTIONS_URL, COMPOSE_URL, folderLabel, folderUrl, formatSize, messageUrl, notFound, sendPage, shortDate, sortFolders, type Order } from './layout.ts';
+import {
+  ACTIONS_URL,
+  COMPOSE_URL,
+  folderLabel,
+  folderUrl,
+  formatSize,
+  messageUrl,
+  notFound,
+  sendPage,
+  shortDate,
+  sortFolders,
+  type Order,
+} from './layout.ts';
 import { summarise } from './message.ts';
 import type { WebmailDeps, WebmailSession } from './routes.ts';
 
@@ -29,7 +41,12 @@ const REFUSALS = new Set(['quota', 'mots-cles', 'envoye-sans-copie']);
 
 type Query = { Querystring: { d?: string; page?: string; tri?: string; info?: string } };
 
-export async function folderPage(deps: WebmailDeps, session: WebmailSession, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+export async function folderPage(
+  deps: WebmailDeps,
+  session: WebmailSession,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): Promise<FastifyReply> {
   const { d = 'INBOX', page: pageParam, tri, info } = (request as FastifyRequest<Query>).query;
   const { mailbox } = session;
   const folder = await deps.mailboxes.folder(mailbox.id, d);
@@ -40,7 +57,10 @@ export async function folderPage(deps: WebmailDeps, session: WebmailSession, req
   const pages = Math.max(1, Math.ceil(entries.length / PAGE_SIZE));
   const page = Math.min(pages, Math.max(1, Number.parseInt(pageParam ?? '1', 10) || 1));
   const shown = entries.slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE);
-  const heads = await deps.mailboxes.heads(folder.id, shown.map((e) => e.uid));
+  const heads = await deps.mailboxes.heads(
+    folder.id,
+    shown.map((e) => e.uid),
+  );
   const folders = sortFolders(await deps.mailboxes.folders(mailbox.id));
   const counts = await deps.mailboxes.folderCounts(mailbox.id);
   const sent = folder.specialUse === '\\Sent';

@@ -16,7 +16,13 @@ import type { WebmailDeps } from './routes.ts';
 /** Where the account site's login brings a vendor back to: its accounts, whose pages open the webmail. */
 const SITE_LOGIN = '/connexion?retour=%2Fcomptes';
 
-export async function loginPage(deps: WebmailDeps, request: FastifyRequest, reply: FastifyReply, address = '', refused = false): Promise<FastifyReply> {
+export async function loginPage(
+  deps: WebmailDeps,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  address = '',
+  refused = false,
+): Promise<FastifyReply> {
   if (!refused && (await deps.sessions.mailbox(request))) return reply.redirect(folderUrl('INBOX'), 303);
   const token = deps.csrf.token(request, reply);
   const mine = await deps.vendorMailboxes(request);
@@ -57,9 +63,12 @@ export async function login(deps: WebmailDeps, request: FastifyRequest, reply: F
   const form = formOf(request);
   if (!deps.csrf.valid(request, form)) return refuseForgedForm(reply, deps.send);
   const address = (form.adresse ?? '').trim();
-  const decision = await deps.authenticator.decide({ mechanism: 'PLAIN', authzid: '', user: address, password: form.motdepasse ?? '', initialResponse: true }, undefined);
+  const decision = await deps.authenticator.decide(
+    { mechanism: 'PLAIN', authzid: '', user: address, password: form.motdepasse ?? '', initialResponse: true },
+    undefined,
+  );
   if (!decision.ok || !decision.mailbox) return loginPage(deps, request, reply, address, true);
-  deps.sessions.start(request, reply, decision.mailbox);
+  await deps.sessions.start(request, reply, decision.mailbox);
   return reply.redirect(folderUrl('INBOX'), 303);
 }
 
@@ -72,12 +81,12 @@ export async function open(deps: WebmailDeps, request: FastifyRequest, reply: Fa
   const wanted = (form.adresse ?? '').trim();
   const mailbox = mine.some((m) => m.address === wanted) ? await deps.mailboxes.find(wanted) : undefined;
   if (!mailbox) return notFound(reply);
-  deps.sessions.start(request, reply, mailbox);
+  await deps.sessions.start(request, reply, mailbox);
   return reply.redirect(folderUrl('INBOX'), 303);
 }
 
 export async function logout(deps: WebmailDeps, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
   if (!deps.csrf.valid(request, formOf(request))) return refuseForgedForm(reply, deps.send);
-  deps.sessions.end(request, reply);
+  await deps.sessions.end(request, reply);
   return reply.redirect(LOGIN_URL, 303);
 }

@@ -10,16 +10,41 @@ import { decodedBody, parseMime } from '../mail/message/mime.ts';
 import { findPart } from '../mail/message/parts.ts';
 import { INS_OIDS, type XdmFacts } from '../mail/message/xdm.ts';
 import { html, type SafeHtml } from '../web/html.ts';
-import { ACTIONS_URL, COMPOSE_URL, folderLabel, folderUrl, formatSize, longDate, messageUrl, notFound, sendPage, sortFolders } from './layout.ts';
+import {
+  ACTIONS_URL,
+  COMPOSE_URL,
+  folderLabel,
+  folderUrl,
+  formatSize,
+  longDate,
+  messageUrl,
+  notFound,
+  sendPage,
+  sortFolders,
+} from './layout.ts';
 import { moveControl } from './list-page.ts';
-import { inlineImages, readMessage, safeContentType, type AttachmentView, type MessageView, type TreeNode } from './message.ts';
+import {
+  inlineImages,
+  readMessage,
+  safeContentType,
+  type AttachmentView,
+  type MessageView,
+  type TreeNode,
+} from './message.ts';
 import type { WebmailDeps, WebmailSession } from './routes.ts';
 import { sanitizeHtml } from './sanitize.ts';
 
-type Query = { Querystring: { d?: string; uid?: string; vue?: string; distant?: string; p?: string; telecharger?: string } };
+type Query = {
+  Querystring: { d?: string; uid?: string; vue?: string; distant?: string; p?: string; telecharger?: string };
+};
 
 /** A message by folder name and UID, looked up in the session's mailbox only. */
-export async function findMessage(deps: WebmailDeps, mailbox: Mailbox, folderName: string | undefined, uid: string | undefined): Promise<{ folder: Folder; uid: number; raw: Buffer } | undefined> {
+export async function findMessage(
+  deps: WebmailDeps,
+  mailbox: Mailbox,
+  folderName: string | undefined,
+  uid: string | undefined,
+): Promise<{ folder: Folder; uid: number; raw: Buffer } | undefined> {
   if (!folderName || !uid || !/^\d{1,10}$/.test(uid)) return undefined;
   const folder = await deps.mailboxes.folder(mailbox.id, folderName);
   const raw = folder ? await deps.mailboxes.content(folder.id, Number(uid)) : undefined;
@@ -31,7 +56,12 @@ function locate(deps: WebmailDeps, mailbox: Mailbox, request: FastifyRequest) {
   return findMessage(deps, mailbox, d, uid);
 }
 
-export async function messagePage(deps: WebmailDeps, session: WebmailSession, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+export async function messagePage(
+  deps: WebmailDeps,
+  session: WebmailSession,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): Promise<FastifyReply> {
   const found = await locate(deps, session.mailbox, request);
   if (!found) return notFound(reply);
   const { folder, uid, raw } = found;
@@ -41,11 +71,15 @@ export async function messagePage(deps: WebmailDeps, session: WebmailSession, re
   const flagged = after?.flags.includes('\\Flagged') ?? false;
   const view = readMessage(raw);
   const remote = query.distant === '1';
-  const mode = view.html && (query.vue === 'html' || view.text === undefined) ? 'html' : view.text !== undefined ? 'text' : 'none';
+  const mode =
+    view.html && (query.vue === 'html' || view.text === undefined) ? 'html' : view.text !== undefined ? 'text' : 'none';
   // The page offers remote content only when the sanitiser actually removed some.
   const blocked = mode === 'html' && !remote ? sanitizeHtml(view.html!.source, { remote: false }).blockedRemote : 0;
   const targets = sortFolders(await deps.mailboxes.folders(session.mailbox.id)).filter((f) => f.id !== folder.id);
-  const here = messageUrl(folder.name, uid, { ...(query.vue ? { vue: query.vue } : {}), ...(remote ? { distant: '1' } : {}) });
+  const here = messageUrl(folder.name, uid, {
+    ...(query.vue ? { vue: query.vue } : {}),
+    ...(remote ? { distant: '1' } : {}),
+  });
   const back = folderUrl(folder.name);
   const subject = view.subject || t('webmail.noSubject');
   const reference = { d: folder.name, uid: String(uid) };
@@ -92,7 +126,14 @@ function mssHeaders(view: MessageView): SafeHtml {
 <dl>${view.mss.map((h) => html`<dt><mark>${h.name}</mark></dt><dd>${h.value}</dd>`)}</dl></section>`;
 }
 
-function bodyView(view: MessageView, mode: 'text' | 'html' | 'none', folder: string, uid: number, remote: boolean, blocked: number): SafeHtml {
+function bodyView(
+  view: MessageView,
+  mode: 'text' | 'html' | 'none',
+  folder: string,
+  uid: number,
+  remote: boolean,
+  blocked: number,
+): SafeHtml {
   const other =
     view.text !== undefined && view.html
       ? html`<p class="body-switch"><a href="${messageUrl(folder, uid, mode === 'html' ? {} : { vue: 'html' })}">${mode === 'html' ? t('webmail.message.showText') : t('webmail.message.showHtml')}</a></p>`
@@ -106,7 +147,9 @@ function bodyView(view: MessageView, mode: 'text' | 'html' | 'none', folder: str
 function attachmentList(attachments: AttachmentView[], folder: string, uid: number): SafeHtml {
   return html`<section class="attachments" aria-labelledby="attachments-title"><h2 id="attachments-title">${t('webmail.message.attachments', { count: attachments.length })}</h2>
 <ul>${attachments.map(
-    (a) => html`<li><a href="${messageUrl(folder, uid, { p: a.section }, '/webmail/message/partie')}" download>${a.filename ?? t('webmail.message.unnamed', { section: a.section })}</a>
+    (
+      a,
+    ) => html`<li><a href="${messageUrl(folder, uid, { p: a.section }, '/webmail/message/partie')}" download>${a.filename ?? t('webmail.message.unnamed', { section: a.section })}</a>
 <span class="hint">${a.contentType}, ${formatSize(a.size)}</span>${a.xdm ? xdmView(a.filename ?? '', a.xdm) : ''}</li>`,
   )}</ul></section>`;
 }
@@ -122,7 +165,9 @@ ${
     : html`<table class="cda"><caption>${t('webmail.xdm.documents')}</caption>
 <thead><tr><th scope="col">${t('webmail.xdm.document')}</th><th scope="col">${t('webmail.xdm.code')}</th><th scope="col">${t('webmail.xdm.docTitle')}</th><th scope="col">${t('webmail.xdm.patient')}</th></tr></thead>
 <tbody>${xdm.documents.map(
-        (d) => html`<tr><td><code>${d.path}</code></td><td class="cda-code">${d.code ?? '—'}${d.displayName ? html` <span class="hint">(${d.displayName})</span>` : ''}</td><td>${d.title ?? '—'}</td>
+        (
+          d,
+        ) => html`<tr><td><code>${d.path}</code></td><td class="cda-code">${d.code ?? '—'}${d.displayName ? html` <span class="hint">(${d.displayName})</span>` : ''}</td><td>${d.title ?? '—'}</td>
 <td><ul class="patient-ids">${d.patientIds.map((id) => html`<li>${INS_OIDS.has(id.root) ? html`<strong class="ins">${t('webmail.xdm.ins')}</strong> ` : ''}<span class="patient-id">${id.root} / ${id.extension ?? '—'}</span></li>`)}</ul></td></tr>`,
       )}</tbody></table>`
 }</div>`;
@@ -132,21 +177,35 @@ function treeList(node: TreeNode, folder: string, uid: number): SafeHtml {
   const part = node.part;
   const charset = part.params.find((p) => p.name === 'charset')?.value;
   const label = html`<code>${node.section || t('webmail.mime.message')}</code> ${part.type}/${part.subtype}${charset ? `; charset=${charset}` : ''}${node.children.length === 0 ? html` · ${part.encoding}` : ''}${node.filename ? html` · « ${node.filename} »` : ''}${node.size !== null ? html` · ${formatSize(node.size)}` : ''}`;
-  const download = node.section && node.children.length === 0 ? html` · <a href="${messageUrl(folder, uid, { p: node.section }, '/webmail/message/partie')}" download>${t('webmail.mime.download')}</a>` : '';
+  const download =
+    node.section && node.children.length === 0
+      ? html` · <a href="${messageUrl(folder, uid, { p: node.section }, '/webmail/message/partie')}" download>${t('webmail.mime.download')}</a>`
+      : '';
   return html`<ul><li>${label}${download}${node.children.length > 0 ? node.children.map((c) => treeList(c, folder, uid)) : ''}</li></ul>`;
 }
 
 /** The raw message as text (view), or as a file (download). Never rendered as HTML. */
-export async function source(deps: WebmailDeps, mailbox: Mailbox, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+export async function source(
+  deps: WebmailDeps,
+  mailbox: Mailbox,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): Promise<FastifyReply> {
   const found = await locate(deps, mailbox, request);
   if (!found) return notFound(reply);
   reply.header('content-security-policy', "default-src 'none'; sandbox").type('text/plain; charset=utf-8');
-  if ((request as FastifyRequest<Query>).query.telecharger === '1') reply.header('content-disposition', attachmentDisposition(`message-${found.uid}.eml`));
+  if ((request as FastifyRequest<Query>).query.telecharger === '1')
+    reply.header('content-disposition', attachmentDisposition(`message-${found.uid}.eml`));
   return reply.send(found.raw);
 }
 
 /** One part, decoded, always as a download: the sender chose its type, so it is never rendered here. */
-export async function partDownload(deps: WebmailDeps, mailbox: Mailbox, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+export async function partDownload(
+  deps: WebmailDeps,
+  mailbox: Mailbox,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): Promise<FastifyReply> {
   const found = await locate(deps, mailbox, request);
   const section = (request as FastifyRequest<Query>).query.p ?? '';
   if (!found || !/^\d{1,5}(\.\d{1,5}){0,31}$/.test(section)) return notFound(reply);
@@ -164,7 +223,12 @@ export async function partDownload(deps: WebmailDeps, mailbox: Mailbox, request:
  * under a CSP that allows no script at all, no remote load unless the reader asked (?distant=1), and makes
  * the document sandboxed even when opened directly.
  */
-export async function htmlBody(deps: WebmailDeps, mailbox: Mailbox, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+export async function htmlBody(
+  deps: WebmailDeps,
+  mailbox: Mailbox,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): Promise<FastifyReply> {
   const found = await locate(deps, mailbox, request);
   const view = found ? readMessage(found.raw) : undefined;
   if (!found || !view?.html) return notFound(reply);
@@ -178,7 +242,9 @@ export async function htmlBody(deps: WebmailDeps, mailbox: Mailbox, request: Fas
       `default-src 'none'; img-src data:${web}; style-src 'unsafe-inline'${web}; font-src${web || " 'none'"}; base-uri 'none'; form-action 'none'; frame-ancestors 'self'; sandbox allow-popups allow-popups-to-escape-sandbox`,
     )
     .type('text/html; charset=utf-8')
-    .send(`<!doctype html><html lang="fr"><head><meta charset="utf-8"><meta name="referrer" content="no-referrer"></head><body>${safe}</body></html>`);
+    .send(
+      `<!doctype html><html lang="fr"><head><meta charset="utf-8"><meta name="referrer" content="no-referrer"></head><body>${safe}</body></html>`,
+    );
 }
 
 /** RFC 6266: an ASCII fallback name and the UTF-8 one, with nothing that could leave the header or the folder. */

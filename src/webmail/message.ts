@@ -94,13 +94,20 @@ export function inlineImages(raw: Buffer, root: MimePart): Map<string, string> {
     const subtype = part.subtype.toLowerCase();
     if (!/^(png|gif|jpe?g|webp|bmp)$/.test(subtype)) return;
     const body = decodedBody(raw, part);
-    if (body.length <= MAX_INLINE_IMAGE_BYTES) images.set(part.id.replace(/^<|>$/g, ''), `data:image/${subtype};base64,${body.toString('base64')}`);
+    if (body.length <= MAX_INLINE_IMAGE_BYTES)
+      images.set(part.id.replace(/^<|>$/g, ''), `data:image/${subtype};base64,${body.toString('base64')}`);
   };
   visit(root);
   return images;
 }
 
-function treeOf(raw: Buffer, part: MimePart, section: string, sections: Map<MimePart, string>, attached: Map<MimePart, Attachment>): TreeNode {
+function treeOf(
+  raw: Buffer,
+  part: MimePart,
+  section: string,
+  sections: Map<MimePart, string>,
+  attached: Map<MimePart, Attachment>,
+): TreeNode {
   const children = section === '' ? part.parts : childrenOf(part);
   const attachment = attached.get(part);
   return {

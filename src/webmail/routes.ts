@@ -3,6 +3,7 @@
 // stream. Every route past the login answers for the session's mailbox only: folders and messages are looked
 // up within it, so an id taken from another mailbox's URL finds nothing.
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import type { Kysely } from 'kysely';
 import type { Accounts, OrganisationMailbox } from '../accounts/accounts.ts';
 import type { WebSessions } from '../auth/index.ts';
 import type { Config } from '../config/config.ts';
@@ -11,13 +12,24 @@ import type { Csrf } from '../web/csrf.ts';
 import { acceptForms, type pageSender } from '../web/forms.ts';
 import type { Authenticator } from '../mail/authenticate.ts';
 import type { Mailbox, MailboxStore } from '../mail/mailbox/store.ts';
+import type { Database } from '../store/schema.ts';
 import type { Logger } from '../util/log.ts';
 import type { RouteRegistrar } from '../web/server.ts';
 import { applyAction } from './actions.ts';
 import { composePage, sendComposed } from './compose.ts';
 import { ChangeStreams } from './events.ts';
 import { folderPage } from './list-page.ts';
-import { EVENTS_URL, folderUrl, formatSize, HOME, LOGIN_URL, notFound, PAGE_HEADERS, sendPage, simplePage } from './layout.ts';
+import {
+  EVENTS_URL,
+  folderUrl,
+  formatSize,
+  HOME,
+  LOGIN_URL,
+  notFound,
+  PAGE_HEADERS,
+  sendPage,
+  simplePage,
+} from './layout.ts';
 import { login, loginPage, logout, open } from './login.ts';
 import { htmlBody, messagePage, partDownload, source } from './message-page.ts';
 import { WebmailSender } from './send.ts';
@@ -45,6 +57,8 @@ export interface WebmailSession {
 
 export interface WebmailOptions {
   config: Config;
+  /** The store's database (webmail sessions). */
+  db: Kysely<Database>;
   mailboxes: MailboxStore;
   /** The mail endpoints' authenticator: the shared password's form is judged by the same rule. */
   authenticator: Authenticator;
@@ -73,13 +87,15 @@ export function webmailRoutes(o: WebmailOptions): RouteRegistrar {
           config: o.config,
           mailboxes: o.mailboxes,
           authenticator: o.authenticator,
-          sessions: new WebmailSessions(o.mailboxes, secure),
+          sessions: new WebmailSessions(o.db, o.mailboxes, secure),
           csrf,
           sender: new WebmailSender(o.config, o.mailboxes, o.trust),
           send: (reply, title, body, status) => sendPage(reply, { title, body, ...(status ? { status } : {}) }),
           vendorMailboxes: async (request) => {
             const user = await o.siteSessions.sessionUser(request);
-            return user?.role === 'vendor' && user.organisation ? o.accounts.organisationMailboxes(user.organisation.id) : undefined;
+            return user?.role === 'vendor' && user.organisation
+              ? o.accounts.organisationMailboxes(user.organisation.id)
+              : undefined;
           },
         };
         const streams = new ChangeStreams(o.mailboxes.events);
@@ -94,13 +110,21 @@ export function webmailRoutes(o: WebmailOptions): RouteRegistrar {
         scope.setNotFoundHandler((_request, reply) => notFound(reply));
         scope.setErrorHandler((error: FastifyError, request, reply) => {
           const status = error.statusCode ?? 500;
-          if (status === 413) return simplePage(reply, status, t('webmail.compose.tooLargeTitle'), t('webmail.compose.uploadTooLarge', { limit: formatSize(o.config.smtp.maxMessageBytes) }));
+          if (status === 413)
+            return simplePage(
+              reply,
+              status,
+              t('webmail.compose.tooLargeTitle'),
+              t('webmail.compose.uploadTooLarge', { limit: formatSize(o.config.smtp.maxMessageBytes) }),
+            );
           if (status >= 400 && status < 500) return simplePage(reply, status, t('webmail.badRequest'));
           o.log.error('webmail: request failed', { method: request.method, url: request.url, error });
           return simplePage(reply, 500, t('webmail.failure'));
         });
 
-        scope.get('/', async (request, reply) => reply.redirect((await deps.sessions.mailbox(request)) ? folderUrl('INBOX') : LOGIN_URL, 303));
+        scope.get('/', async (request, reply) =>
+          reply.redirect((await deps.sessions.mailbox(request)) ? folderUrl('INBOX') : LOGIN_URL, 303),
+        );
         scope.get('/connexion', (request, reply) => loginPage(deps, request, reply));
         scope.post('/connexion', (request, reply) => login(deps, request, reply));
         scope.post('/ouvrir', (request, reply) => open(deps, request, reply));
@@ -116,22 +140,42 @@ export function webmailRoutes(o: WebmailOptions): RouteRegistrar {
             return simplePage(reply, 401, t('webmail.expired.title'), t('webmail.expired.text'));
           });
           // Uploads (the compose form) only here, behind the session: the parser buffers up to twice the message limit.
-          authenticated.addContentTypeParser('multipart/form-data', { parseAs: 'buffer', bodyLimit: composeBodyLimit(o.config) }, (_request, body, done) => done(null, body));
+          authenticated.addContentTypeParser(
+            'multipart/form-data',
+            { parseAs: 'buffer', bodyLimit: composeBodyLimit(o.config) },
+            (_request, body, done) => done(null, body),
+          );
           const session = async (request: FastifyRequest, reply: FastifyReply): Promise<WebmailSession> => ({
             mailbox: sessions.get(request)!,
             csrf: csrf.token(request, reply),
             mailboxes: (await deps.vendorMailboxes(request)) ?? [],
           });
 
-          authenticated.get('/dossier', async (request, reply) => folderPage(deps, await session(request, reply), request, reply));
-          authenticated.get('/message', async (request, reply) => messagePage(deps, await session(request, reply), request, reply));
-          authenticated.get('/message/source', (request, reply) => source(deps, sessions.get(request)!, request, reply));
-          authenticated.get('/message/html', (request, reply) => htmlBody(deps, sessions.get(request)!, request, reply));
-          authenticated.get('/message/partie', (request, reply) => partDownload(deps, sessions.get(request)!, request, reply));
+          authenticated.get('/dossier', async (request, reply) =>
+            folderPage(deps, await session(request, reply), request, reply),
+          );
+          authenticated.get('/message', async (request, reply) =>
+            messagePage(deps, await session(request, reply), request, reply),
+          );
+          authenticated.get('/message/source', (request, reply) =>
+            source(deps, sessions.get(request)!, request, reply),
+          );
+          authenticated.get('/message/html', (request, reply) =>
+            htmlBody(deps, sessions.get(request)!, request, reply),
+          );
+          authenticated.get('/message/partie', (request, reply) =>
+            partDownload(deps, sessions.get(request)!, request, reply),
+          );
           authenticated.post('/actions', (request, reply) => applyAction(deps, sessions.get(request)!, request, reply));
-          authenticated.get('/ecrire', async (request, reply) => composePage(deps, await session(request, reply), request, reply));
-          authenticated.post('/ecrire', async (request, reply) => sendComposed(deps, await session(request, reply), request, reply));
-          authenticated.get('/evenements', (request, reply) => streams.stream(reply, sessions.get(request)!.id, PAGE_HEADERS));
+          authenticated.get('/ecrire', async (request, reply) =>
+            composePage(deps, await session(request, reply), request, reply),
+          );
+          authenticated.post('/ecrire', async (request, reply) =>
+            sendComposed(deps, await session(request, reply), request, reply),
+          );
+          authenticated.get('/evenements', (request, reply) =>
+            streams.stream(reply, sessions.get(request)!.id, PAGE_HEADERS),
+          );
         });
       },
       { prefix: HOME },

@@ -27,9 +27,11 @@ type Token =
   | { kind: 'raw'; name: string; text: string };
 
 const ALLOWED = new Set(
-  ('a abbr acronym address article aside b bdi bdo big blockquote br caption center cite code col colgroup dd del details dfn div dl dt em ' +
+  (
+    'a abbr acronym address article aside b bdi bdo big blockquote br caption center cite code col colgroup dd del details dfn div dl dt em ' +
     'figcaption figure font footer h1 h2 h3 h4 h5 h6 header hr i img ins kbd li main mark nav ol p pre q s samp section small span strike ' +
-    'strong sub summary sup table tbody td tfoot th thead time tr tt u ul var wbr').split(' '),
+    'strong sub summary sup table tbody td tfoot th thead time tr tt u ul var wbr'
+  ).split(' '),
 );
 const VOID = new Set(['br', 'hr', 'img', 'col', 'wbr']);
 /** Elements dropped with everything inside them (their content is code, or markup in another namespace). */
@@ -38,8 +40,10 @@ const DROPPED_WITH_CONTENT = new Set(['template', 'object', 'applet', 'frameset'
 const RAW_TEXT = new Set(['script', 'style', 'textarea', 'title', 'xmp', 'iframe', 'noembed', 'noframes']);
 /** Presentation attributes safe on any allowed element (none of them holds a URL or code). */
 const ATTRIBUTES = new Set(
-  ('abbr align alt bgcolor border cellpadding cellspacing class clear color cols colspan datetime dir face frame headers height hspace id lang ' +
-    'name nowrap open reversed rows rowspan rules scope size span start summary title type valign value vspace width').split(' '),
+  (
+    'abbr align alt bgcolor border cellpadding cellspacing class clear color cols colspan datetime dir face frame headers height hspace id lang ' +
+    'name nowrap open reversed rows rowspan rules scope size span start summary title type valign value vspace width'
+  ).split(' '),
 );
 
 export function sanitizeHtml(input: string, options: SanitizeOptions): Sanitized {
@@ -69,7 +73,12 @@ export function sanitizeHtml(input: string, options: SanitizeOptions): Sanitized
   return { html: out.join(''), blockedRemote: state.blocked };
 }
 
-function startTag(name: string, attributes: [string, string][], options: SanitizeOptions, state: { blocked: number }): string {
+function startTag(
+  name: string,
+  attributes: [string, string][],
+  options: SanitizeOptions,
+  state: { blocked: number },
+): string {
   const kept: [string, string][] = [];
   const seen = new Set<string>();
   for (const [attribute, rawValue] of attributes) {
@@ -114,12 +123,16 @@ function resourceUrl(url: string, options: SanitizeOptions, state: { blocked: nu
  * image-set()) drops the whole declaration block.
  */
 function safeCss(css: string, options: SanitizeOptions, state: { blocked: number }): string | undefined {
-  if (/[\\\0]|expression\s*\(|javascript:|behaviou?r\s*:|-moz-binding|image-set|\bsrc\s*\(|@namespace/i.test(css)) return undefined;
-  let out = css.replace(/@import\s+(url\(\s*)?(['"])?\s*([^'")\s;]*)[^;]*;?/gi, (_whole, _url, _quote, target: string) => {
-    if (/^(https?:)?\/\//i.test(target) && options.remote) return _whole;
-    if (/^(https?:)?\/\//i.test(target)) state.blocked++;
-    return '';
-  });
+  if (/[\\\0]|expression\s*\(|javascript:|behaviou?r\s*:|-moz-binding|image-set|\bsrc\s*\(|@namespace/i.test(css))
+    return undefined;
+  let out = css.replace(
+    /@import\s+(url\(\s*)?(['"])?\s*([^'")\s;]*)[^;]*;?/gi,
+    (_whole, _url, _quote, target: string) => {
+      if (/^(https?:)?\/\//i.test(target) && options.remote) return _whole;
+      if (/^(https?:)?\/\//i.test(target)) state.blocked++;
+      return '';
+    },
+  );
   out = out.replace(/url\(\s*(['"]?)([^'")]*)\1\s*\)/gi, (_whole, _quote, target: string) => {
     const url = resourceUrl(cleanUrl(target), options, state);
     return url ? `url("${url.replace(/"/g, '%22')}")` : 'none';
@@ -154,7 +167,11 @@ export function htmlToText(input: string): string {
     if (token.kind === 'text') out.push((decodeReferences(token.text, true) ?? token.text).replace(/\s+/g, ' '));
     else if (token.kind === 'raw' && (token.name === 'textarea' || token.name === 'xmp')) out.push(`\n${token.text}\n`);
     else if (token.kind === 'start' && token.name === 'li') out.push('\n- ');
-    else if ((token.kind === 'start' || token.kind === 'end') && /^(br|p|div|tr|h[1-6]|table|blockquote|pre|ul|ol|dl|dt|dd|hr|section|article|header|footer)$/.test(token.name)) out.push('\n');
+    else if (
+      (token.kind === 'start' || token.kind === 'end') &&
+      /^(br|p|div|tr|h[1-6]|table|blockquote|pre|ul|ol|dl|dt|dd|hr|section|article|header|footer)$/.test(token.name)
+    )
+      out.push('\n');
   }
   return out
     .join('')
@@ -166,11 +183,60 @@ export function htmlToText(input: string): string {
 }
 
 const NAMED: Record<string, string> = {
-  amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: '\u00a0', shy: '\u00ad', copy: '©', reg: '®', deg: '°', middot: '·', bull: '•',
-  hellip: '…', laquo: '«', raquo: '»', lsquo: '‘', rsquo: '’', ldquo: '“', rdquo: '”', ndash: '–', mdash: '—', euro: '€', times: '×',
-  agrave: 'à', acirc: 'â', auml: 'ä', ccedil: 'ç', eacute: 'é', egrave: 'è', ecirc: 'ê', euml: 'ë', icirc: 'î', iuml: 'ï', ocirc: 'ô',
-  ouml: 'ö', ugrave: 'ù', ucirc: 'û', uuml: 'ü', yuml: 'ÿ', oelig: 'œ', aelig: 'æ', szlig: 'ß', Agrave: 'À', Acirc: 'Â', Ccedil: 'Ç',
-  Eacute: 'É', Egrave: 'È', Ecirc: 'Ê', Icirc: 'Î', Ocirc: 'Ô', Ugrave: 'Ù', Ucirc: 'Û', OElig: 'Œ', AElig: 'Æ',
+  amp: '&',
+  lt: '<',
+  gt: '>',
+  quot: '"',
+  apos: "'",
+  nbsp: '\u00a0',
+  shy: '\u00ad',
+  copy: '©',
+  reg: '®',
+  deg: '°',
+  middot: '·',
+  bull: '•',
+  hellip: '…',
+  laquo: '«',
+  raquo: '»',
+  lsquo: '‘',
+  rsquo: '’',
+  ldquo: '“',
+  rdquo: '”',
+  ndash: '–',
+  mdash: '—',
+  euro: '€',
+  times: '×',
+  agrave: 'à',
+  acirc: 'â',
+  auml: 'ä',
+  ccedil: 'ç',
+  eacute: 'é',
+  egrave: 'è',
+  ecirc: 'ê',
+  euml: 'ë',
+  icirc: 'î',
+  iuml: 'ï',
+  ocirc: 'ô',
+  ouml: 'ö',
+  ugrave: 'ù',
+  ucirc: 'û',
+  uuml: 'ü',
+  yuml: 'ÿ',
+  oelig: 'œ',
+  aelig: 'æ',
+  szlig: 'ß',
+  Agrave: 'À',
+  Acirc: 'Â',
+  Ccedil: 'Ç',
+  Eacute: 'É',
+  Egrave: 'È',
+  Ecirc: 'Ê',
+  Icirc: 'Î',
+  Ocirc: 'Ô',
+  Ugrave: 'Ù',
+  Ucirc: 'Û',
+  OElig: 'Œ',
+  AElig: 'Æ',
 };
 
 /**
@@ -179,15 +245,20 @@ const NAMED: Record<string, string> = {
  */
 function decodeReferences(text: string, lenient = false): string | undefined {
   let unknown = false;
-  const decoded = text.replace(/&(?:#x([0-9a-f]+);?|#(\d+);?|([a-z][a-z0-9]*);)/gi, (whole, hex?: string, dec?: string, name?: string) => {
-    if (name !== undefined) {
-      const value = NAMED[name];
-      if (value === undefined) unknown = true;
-      return value ?? whole;
-    }
-    const code = hex !== undefined ? parseInt(hex, 16) : parseInt(dec!, 10);
-    return code > 0 && code <= 0x10ffff && !(code >= 0xd800 && code <= 0xdfff) ? String.fromCodePoint(code) : '\ufffd';
-  });
+  const decoded = text.replace(
+    /&(?:#x([0-9a-f]+);?|#(\d+);?|([a-z][a-z0-9]*);)/gi,
+    (whole, hex?: string, dec?: string, name?: string) => {
+      if (name !== undefined) {
+        const value = NAMED[name];
+        if (value === undefined) unknown = true;
+        return value ?? whole;
+      }
+      const code = hex !== undefined ? parseInt(hex, 16) : parseInt(dec!, 10);
+      return code > 0 && code <= 0x10ffff && !(code >= 0xd800 && code <= 0xdfff)
+        ? String.fromCodePoint(code)
+        : '\ufffd';
+    },
+  );
   return unknown && !lenient ? undefined : decoded;
 }
 
@@ -257,7 +328,10 @@ function* tokenize(input: string): Generator<Token> {
 }
 
 /** A start tag from `<`: its lower-cased name, attributes (names lower-cased, values raw) and where it ends. */
-function readStartTag(input: string, start: number): { name: string; attributes: [string, string][]; end: number } | undefined {
+function readStartTag(
+  input: string,
+  start: number,
+): { name: string; attributes: [string, string][]; end: number } | undefined {
   const nameMatch = /[a-z][^\s/>]*/iy;
   nameMatch.lastIndex = start + 1;
   const name = nameMatch.exec(input)![0].toLowerCase();

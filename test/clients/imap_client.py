@@ -1,13 +1,13 @@
 #!/usr/bin/env python3
 """A real IMAP client (python3 imaplib + ssl) driven by a JSON job on stdin; prints a JSON result.
 
-Job keys: host, port, cafile, certfile, keyfile, starttls (default true), mechanism (LOGIN for the LOGIN command,
+Job keys: host, port, source (local address to connect from), cafile, certfile, keyfile, starttls (default true), mechanism (LOGIN for the LOGIN command,
 PLAIN or XOAUTH2 through AUTHENTICATE: imaplib never sends an initial response, it answers the server's
 continuation), user, password, token, steps: a list of [method, arg…] run in order on the IMAP4 object
 (select, examine, fetch, uid, search, append, store, expunge, list, status, noop, …), each answer recorded
 as [type, data] with bytes decoded as latin-1.
 """
-import base64, imaplib, json, ssl, sys
+import base64, imaplib, json, socket, ssl, sys
 
 job = json.load(sys.stdin)
 result = {"stage": "connect", "steps": []}
@@ -25,7 +25,13 @@ try:
     ctx = ssl.create_default_context(cafile=job.get("cafile"))
     if job.get("certfile"):
         ctx.load_cert_chain(job["certfile"], job.get("keyfile"))
-    imap = imaplib.IMAP4(job["host"], job["port"], timeout=20)
+    class Client(imaplib.IMAP4):
+        def _create_socket(self, timeout):
+            # imaplib has no source_address: connect from job["source"] when given (a client behind a load balancer).
+            source = (job["source"], 0) if job.get("source") else None
+            return socket.create_connection((self.host, self.port), timeout, source_address=source)
+
+    imap = Client(job["host"], job["port"], timeout=20)
     result["greeting"] = text(imap.welcome)
     if job.get("starttls", True):
         result["stage"] = "starttls"

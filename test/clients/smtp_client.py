@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """A real SMTP client (python3 smtplib + ssl) driven by a JSON job on stdin; prints a JSON result.
 
-Job keys: host, port, server_hostname, cafile, crlfile (enables CRL checking of the leaf), certfile, keyfile,
+Job keys: host, port, source (local address to connect from), server_hostname, cafile, crlfile (enables CRL checking of the leaf), certfile, keyfile,
 ciphers, max_version ("TLSv1_2"), mechanism (PLAIN, LOGIN, XOAUTH2), user, password, token, from, to (list),
 message (text), starttls (default true), no_size (do not declare SIZE= in MAIL FROM), noop_after (send NOOP after
 the message, even when it was refused, to show the session is still usable).
@@ -21,7 +21,8 @@ try:
         ctx.set_ciphers(job["ciphers"])
     if job.get("max_version"):
         ctx.maximum_version = getattr(ssl.TLSVersion, job["max_version"])
-    smtp = smtplib.SMTP(job["host"], job["port"], local_hostname="lps.test", timeout=20)
+    source = (job["source"], 0) if job.get("source") else None
+    smtp = smtplib.SMTP(job["host"], job["port"], local_hostname="lps.test", timeout=20, source_address=source)
     if job.get("server_hostname"):
         smtp._host = job["server_hostname"]  # name checked against the certificate
     smtp.ehlo()

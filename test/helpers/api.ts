@@ -8,7 +8,12 @@ export interface ApiAnswer<T = any> {
   body: T;
 }
 
-export type Api = <T = any>(method: string, path: string, body?: unknown, headers?: Record<string, string>) => Promise<ApiAnswer<T>>;
+export type Api = <T = any>(
+  method: string,
+  path: string,
+  body?: unknown,
+  headers?: Record<string, string>,
+) => Promise<ApiAnswer<T>>;
 
 /** A caller of /api/v1 with a bearer token or a session cookie (or neither). */
 export function apiAs(platform: Platform, credentials: { token?: string; cookie?: string } = {}): Api {
@@ -30,9 +35,21 @@ export function apiAs(platform: Platform, credentials: { token?: string; cookie?
 }
 
 /** An organisation and one of its vendors, with an API token. */
-export async function vendor(platform: Platform, o: { login: string; immatriculation: string; raisonSociale?: string }) {
-  const organisation = await platform.users.createOrganisation({ raisonSociale: o.raisonSociale ?? `Éditeur ${o.login}`, immatriculation: o.immatriculation });
-  const user = await platform.users.createUser({ login: o.login, role: 'vendor', organisation: o.immatriculation, givenName: 'Test', familyName: o.login });
+export async function vendor(
+  platform: Platform,
+  o: { login: string; immatriculation: string; raisonSociale?: string },
+) {
+  const organisation = await platform.users.createOrganisation({
+    raisonSociale: o.raisonSociale ?? `Éditeur ${o.login}`,
+    immatriculation: o.immatriculation,
+  });
+  const user = await platform.users.createUser({
+    login: o.login,
+    role: 'vendor',
+    organisation: o.immatriculation,
+    givenName: 'Test',
+    familyName: o.login,
+  });
   const token = await platform.auth.tokens.create(user.id, 'test');
   return { organisation, user, token, api: apiAs(platform, { token }) };
 }

@@ -117,6 +117,10 @@ export const imapHandlers: FuzzTarget = {
       (error) => error instanceof ImapSyntaxError || error instanceof MailboxNameError,
       () => handler.run(ctx, new Args(parsed.command.args), parsed.command),
     );
-    if (reply) expect(['OK', 'NO', 'BAD'].includes(reply.status) && typeof reply.text === 'string', `malformed reply ${JSON.stringify(reply)}`);
+    if (reply)
+      expect(
+        ['OK', 'NO', 'BAD'].includes(reply.status) && typeof reply.text === 'string',
+        `malformed reply ${JSON.stringify(reply)}`,
+      );
   },
 };

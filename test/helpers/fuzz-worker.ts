@@ -6,7 +6,16 @@ import fc from 'fast-check';
 import type { WorkerMessage } from './fuzz.ts';
 import { loadTarget } from './fuzz-targets.ts';
 
-const data = workerData as { target: string; numRuns: number; seed: number; path?: string; inputLimitMs: number; shrink: boolean; corpus: { file: string; input: Uint8Array }[]; scratch: string };
+const data = workerData as {
+  target: string;
+  numRuns: number;
+  seed: number;
+  path?: string;
+  inputLimitMs: number;
+  shrink: boolean;
+  corpus: { file: string; input: Uint8Array }[];
+  scratch: string;
+};
 const target = await loadTarget(data.target);
 const post = (message: WorkerMessage) => parentPort!.postMessage(message);
 
@@ -18,7 +27,8 @@ async function runOne(input: Buffer): Promise<void> {
   if (ms > data.inputLimitMs) throw new Error(`one input took ${Math.round(ms)} ms (bound ${data.inputLimitMs} ms)`);
 }
 
-const message = (error: unknown) => (error instanceof Error ? `${error.constructor.name}: ${error.message}` : String(error));
+const message = (error: unknown) =>
+  error instanceof Error ? `${error.constructor.name}: ${error.message}` : String(error);
 
 await target.setup?.(data.scratch);
 try {
@@ -34,9 +44,21 @@ try {
     }
   }
   if (!failed) {
-    const details = await fc.check(fc.asyncProperty(target.arbitrary, runOne), { numRuns: data.numRuns, seed: data.seed, endOnFailure: !data.shrink, ...(data.path ? { path: data.path } : {}) });
+    const details = await fc.check(fc.asyncProperty(target.arbitrary, runOne), {
+      numRuns: data.numRuns,
+      seed: data.seed,
+      endOnFailure: !data.shrink,
+      ...(data.path ? { path: data.path } : {}),
+    });
     if (details.failed) {
-      post({ type: 'done', failed: true, kind: 'property', input: details.counterexample?.[0], message: message(details.errorInstance ?? 'interrupted'), path: details.counterexamplePath ?? undefined });
+      post({
+        type: 'done',
+        failed: true,
+        kind: 'property',
+        input: details.counterexample?.[0],
+        message: message(details.errorInstance ?? 'interrupted'),
+        path: details.counterexamplePath ?? undefined,
+      });
     } else {
       post({ type: 'done', failed: false, runs: details.numRuns });
     }

@@ -30,13 +30,30 @@ export interface FuzzOptions {
 
 export type FuzzResult =
   | { ok: true; target: string; runs: number; corpus: number; seed: number }
-  | { ok: false; target: string; kind: 'corpus' | 'property' | 'hang' | 'crash'; input: Buffer | undefined; message: string; seed: number; path?: string; corpusFile?: string };
+  | {
+      ok: false;
+      target: string;
+      kind: 'corpus' | 'property' | 'hang' | 'crash';
+      input: Buffer | undefined;
+      message: string;
+      seed: number;
+      path?: string;
+      corpusFile?: string;
+    };
 
 /** Messages from the worker (fuzz-worker.ts). */
 export type WorkerMessage =
   | { type: 'input'; input: Uint8Array }
   | { type: 'done'; failed: false; runs: number }
-  | { type: 'done'; failed: true; kind: 'corpus' | 'property'; input: Uint8Array | undefined; message: string; path?: string; corpusFile?: string };
+  | {
+      type: 'done';
+      failed: true;
+      kind: 'corpus' | 'property';
+      input: Uint8Array | undefined;
+      message: string;
+      path?: string;
+      corpusFile?: string;
+    };
 
 export function corpusFiles(target: string): { file: string; input: Buffer }[] {
   const dir = path.join(CORPUS, target);
@@ -67,7 +84,16 @@ export async function runFuzz(target: string, options: FuzzOptions): Promise<Fuz
   const scratch = mkdtempSync(path.join(os.tmpdir(), 'motco-fuzz-'));
   const worker = new Worker(BOOTSTRAP, {
     eval: true,
-    workerData: { target, numRuns: options.numRuns, seed, path: options.path, inputLimitMs: options.inputLimitMs ?? 5000, shrink: options.shrink ?? true, corpus, scratch },
+    workerData: {
+      target,
+      numRuns: options.numRuns,
+      seed,
+      path: options.path,
+      inputLimitMs: options.inputLimitMs ?? 5000,
+      shrink: options.shrink ?? true,
+      corpus,
+      scratch,
+    },
   });
   const exited = new Promise((resolve) => worker.once('exit', resolve));
   let last: Buffer | undefined;
@@ -88,7 +114,17 @@ export async function runFuzz(target: string, options: FuzzOptions): Promise<Fuz
         }
         clearInterval(watchdog);
         if (!message.failed) resolve({ ok: true, target, runs: message.runs, corpus: corpus.length, seed });
-        else resolve({ ok: false, target, kind: message.kind, input: message.input && Buffer.from(message.input), message: message.message, seed, ...(message.path ? { path: message.path } : {}), ...(message.corpusFile ? { corpusFile: message.corpusFile } : {}) });
+        else
+          resolve({
+            ok: false,
+            target,
+            kind: message.kind,
+            input: message.input && Buffer.from(message.input),
+            message: message.message,
+            seed,
+            ...(message.path ? { path: message.path } : {}),
+            ...(message.corpusFile ? { corpusFile: message.corpusFile } : {}),
+          });
       });
       worker.on('error', (error) => {
         clearInterval(watchdog);
@@ -109,8 +145,14 @@ export async function runFuzz(target: string, options: FuzzOptions): Promise<Fuz
 
 /** A failure as a person reads it: what went wrong, the input (start and size), how to run it again. */
 export function describeFailure(result: FuzzResult): string {
-  if (result.ok) return `${result.target}: ${result.runs} inputs and ${result.corpus} corpus files passed (seed ${result.seed})`;
-  const input = result.input ? `${result.input.length} bytes: ${JSON.stringify(result.input.subarray(0, 300).toString('latin1'))}${result.input.length > 300 ? '…' : ''}` : 'unknown';
-  const replay = result.kind === 'corpus' ? `corpus file ${result.corpusFile}` : `npm run fuzz -- --target ${result.target} --seed ${result.seed}${result.path ? ` --path ${result.path}` : ''}`;
+  if (result.ok)
+    return `${result.target}: ${result.runs} inputs and ${result.corpus} corpus files passed (seed ${result.seed})`;
+  const input = result.input
+    ? `${result.input.length} bytes: ${JSON.stringify(result.input.subarray(0, 300).toString('latin1'))}${result.input.length > 300 ? '…' : ''}`
+    : 'unknown';
+  const replay =
+    result.kind === 'corpus'
+      ? `corpus file ${result.corpusFile}`
+      : `npm run fuzz -- --target ${result.target} --seed ${result.seed}${result.path ? ` --path ${result.path}` : ''}`;
   return `${result.target}: ${result.kind} failure: ${result.message}\n  input (${input})\n  replay: ${replay}`;
 }

@@ -16,7 +16,11 @@ export class Browser {
   }
 
   async post(url: string, fields: Record<string, string>, headers: Record<string, string> = {}): Promise<Response> {
-    return this.request(url, { method: 'POST', body: new URLSearchParams(fields), headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers } });
+    return this.request(url, {
+      method: 'POST',
+      body: new URLSearchParams(fields),
+      headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+    });
   }
 
   /** Follows redirects while they stay on `origin`; returns the first response that is not a redirect there. */
@@ -39,7 +43,9 @@ export class Browser {
   /** The fields of the form that contains the named submit button (or the only form), as the page filled them. */
   static formFields(page: string, action?: string): { action: string; fields: Record<string, string> } {
     const forms = [...page.matchAll(/<form\b([^>]*)>([\s\S]*?)<\/form>/g)];
-    const form = action ? forms.find((f) => attribute(f[1]!, 'action') === action) : forms.find((f) => (attribute(f[1]!, 'method') ?? '').toLowerCase() === 'post');
+    const form = action
+      ? forms.find((f) => attribute(f[1]!, 'action') === action)
+      : forms.find((f) => (attribute(f[1]!, 'method') ?? '').toLowerCase() === 'post');
     if (!form) throw new Error(`no form ${action ?? ''} in page`);
     const fields: Record<string, string> = {};
     for (const input of form[2]!.matchAll(/<input\b([^>]*)>/g)) {
@@ -48,7 +54,8 @@ export class Browser {
     }
     for (const select of form[2]!.matchAll(/<select\b([^>]*)>([\s\S]*?)<\/select>/g)) {
       const name = attribute(select[1]!, 'name');
-      const selected = /<option value="([^"]*)" selected>/.exec(select[2]!) ?? /<option value="([^"]*)"/.exec(select[2]!);
+      const selected =
+        /<option value="([^"]*)" selected>/.exec(select[2]!) ?? /<option value="([^"]*)"/.exec(select[2]!);
       if (name) fields[name] = decode(selected?.[1] ?? '');
     }
     return { action: decode(attribute(form[1]!, 'action') ?? ''), fields };
@@ -76,5 +83,10 @@ function attribute(tag: string, name: string): string | undefined {
 }
 
 function decode(value: string): string {
-  return value.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+  return value
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
 }

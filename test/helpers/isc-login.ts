@@ -21,7 +21,11 @@ export interface IscPerson {
 export async function iscPerson(t: TestPlatform, person: IscPerson): Promise<void> {
   const { directory } = t.platform.identity.isc.simulator!;
   if (!(await directory.organisation(person.organisation.immatriculation))) {
-    await directory.createOrganisation({ ...person.organisation, telephone: '01 23 45 67 89', adresse: '1 rue de la Paix, 75002 Paris' });
+    await directory.createOrganisation({
+      ...person.organisation,
+      telephone: '01 23 45 67 89',
+      adresse: '1 rue de la Paix, 75002 Paris',
+    });
   }
   await directory.createUser({
     login: person.login,
@@ -36,13 +40,16 @@ export async function iscPerson(t: TestPlatform, person: IscPerson): Promise<voi
 
 /** The ISC admin's HTTP Basic header (the setting, or the password generated at first start), as `motco isc admin-password` shows it. */
 export async function iscAdmin(t: TestPlatform): Promise<{ authorization: string }> {
-  const password = t.config.isc.adminPassword ?? (await new Secrets(identityDb(t.platform.store.db)).get(ISC_ADMIN_PASSWORD))!;
+  const password =
+    t.config.isc.adminPassword ?? (await new Secrets(identityDb(t.platform.store.db)).get(ISC_ADMIN_PASSWORD))!;
   return { authorization: `Basic ${Buffer.from(`admin:${password}`).toString('base64')}` };
 }
 
 /** The last code the simulator e-mailed to this login (the outbox, the admin's, lists the newest first). */
 export async function latestCode(t: TestPlatform, login: string): Promise<string> {
-  const outbox = await (await fetch(`${t.config.publicUrl}/isc/dev/boite-d-envoi`, { headers: await iscAdmin(t) })).text();
+  const outbox = await (
+    await fetch(`${t.config.publicUrl}/isc/dev/boite-d-envoi`, { headers: await iscAdmin(t) })
+  ).text();
   return new RegExp(`pour la connexion de ${login.replace(/\./g, '\\.')}\u00a0: (\\d{6})`).exec(outbox)![1]!;
 }
 

@@ -65,19 +65,25 @@ export function readFixture(play: Play): Recording {
 
 /** The vendor whose account the recordings are made for. */
 export function recordingVendor(t: Pick<TestPlatform, 'platform' | 'config' | 'dataDir'>): Promise<VendorAccount> {
-  return vendorWithAccount({ ...t, endpoint: (id) => t.config.endpoints.find((e) => e.id === id)!, stop: async () => {} }, {
-    login: 'recorder',
-    immatriculation: '66666666600066',
-    nil: 'DEV-RECORDED',
-    idnatPsc: '810000000314',
-    idnatAuthCli: '10314159265',
-  });
+  return vendorWithAccount(
+    { ...t, endpoint: (id) => t.config.endpoints.find((e) => e.id === id)!, stop: async () => {} },
+    {
+      login: 'recorder',
+      immatriculation: '66666666600066',
+      nil: 'DEV-RECORDED',
+      idnatPsc: '810000000314',
+      idnatAuthCli: '10314159265',
+    },
+  );
 }
 
 /** Plays a job as the runner would have it (its kind's platform action armed), and keeps what counts for it. */
 export async function recordPlay(platform: Platform, vendor: VendorAccount, play: Play): Promise<Recording> {
   const job = findJob(play.job)!;
-  const armed = kindOf(job).beforeWindow?.(job, vendor.account, { armClose: (trigger) => platform.sessions.armClose(trigger), runner: platform.config.runner });
+  const armed = kindOf(job).beforeWindow?.(job, vendor.account, {
+    armClose: (trigger) => platform.sessions.armClose(trigger),
+    runner: platform.config.runner,
+  });
   const start = Date.now();
   let report: LpsReport;
   try {
@@ -87,9 +93,22 @@ export async function recordPlay(platform: Platform, vendor: VendorAccount, play
   }
   await closesRecorded(platform, report);
   const end = Date.now();
-  const observations = attributable(job, vendor.account, RECORDING_IP, await platform.journal.query({ since: start, until: end }));
+  const observations = attributable(
+    job,
+    vendor.account,
+    RECORDING_IP,
+    await platform.journal.query({ since: start, until: end }),
+  );
   const { clientCertificate: _key, ...account } = vendor.account;
-  return { job: job.id, fault: play.fault ?? null, ip: RECORDING_IP, account, window: { start, end }, expected: report.expected, observations };
+  return {
+    job: job.id,
+    fault: play.fault ?? null,
+    ip: RECORDING_IP,
+    account,
+    window: { start, end },
+    expected: report.expected,
+    observations,
+  };
 }
 
 /** The endpoints record asynchronously: waits (a few seconds at most) until each session the play opened is closed. */
@@ -112,12 +131,18 @@ export function shapeOf(observations: Pick<Observation, 'kind' | 'data'>[]): Sha
     if (!fields.has(at)) fields.set(at, new Set());
     fields.get(at)!.add(type);
     if (Array.isArray(value)) for (const item of value) walk(item, `${at}[]`, fields);
-    else if (type === 'object') for (const [key, item] of Object.entries(value as object)) walk(item, `${at}.${key}`, fields);
+    else if (type === 'object')
+      for (const [key, item] of Object.entries(value as object)) walk(item, `${at}.${key}`, fields);
   };
   for (const o of observations) {
     if (!shape.has(o.kind)) shape.set(o.kind, new Map());
     walk(o.data, '', shape.get(o.kind)!);
   }
   const sorted = <T>(entries: [string, T][]) => entries.sort(([a], [b]) => a.localeCompare(b));
-  return Object.fromEntries(sorted([...shape]).map(([kind, fields]) => [kind, Object.fromEntries(sorted([...fields]).map(([at, types]) => [at || '.', [...types].sort().join('|')]))]));
+  return Object.fromEntries(
+    sorted([...shape]).map(([kind, fields]) => [
+      kind,
+      Object.fromEntries(sorted([...fields]).map(([at, types]) => [at || '.', [...types].sort().join('|')])),
+    ]),
+  );
 }

@@ -3,9 +3,24 @@ import { expect } from 'vitest';
 import type { Journal, Observation, ObservationFilter, ObservationKind } from '../../src/observe/journal.ts';
 
 /** The first fact matching the filter and the predicate, once recorded; a filter on kinds types it. */
-export async function waitFor<K extends ObservationKind>(journal: Journal, filter: ObservationFilter & { kind: K | K[] }, predicate?: (o: Observation<K>) => boolean, timeoutMs?: number): Promise<Observation<K>>;
-export async function waitFor(journal: Journal, filter: ObservationFilter, predicate?: (o: Observation) => boolean, timeoutMs?: number): Promise<Observation>;
-export async function waitFor(journal: Journal, filter: ObservationFilter, predicate: (o: Observation) => boolean = () => true, timeoutMs = 10_000): Promise<Observation> {
+export async function waitFor<K extends ObservationKind>(
+  journal: Journal,
+  filter: ObservationFilter & { kind: K | K[] },
+  predicate?: (o: Observation<K>) => boolean,
+  timeoutMs?: number,
+): Promise<Observation<K>>;
+export async function waitFor(
+  journal: Journal,
+  filter: ObservationFilter,
+  predicate?: (o: Observation) => boolean,
+  timeoutMs?: number,
+): Promise<Observation>;
+export async function waitFor(
+  journal: Journal,
+  filter: ObservationFilter,
+  predicate: (o: Observation) => boolean = () => true,
+  timeoutMs = 10_000,
+): Promise<Observation> {
   let found: Observation | undefined;
   await expect
     .poll(

@@ -28,7 +28,8 @@ export interface TestPlatform {
 export function testDataDir(prefix = 'motco-test-'): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
   const template = inject('pkiTemplate');
-  if (template && existsSync(path.join(template, 'pki'))) cpSync(path.join(template, 'pki'), path.join(dir, 'pki'), { recursive: true });
+  if (template && existsSync(path.join(template, 'pki')))
+    cpSync(path.join(template, 'pki'), path.join(dir, 'pki'), { recursive: true });
   const admin = process.env.TEST_POSTGRES_URL;
   if (admin) {
     const name = `motco_t_${randomBytes(6).toString('hex')}`;
@@ -80,7 +81,11 @@ function alive(pid: number): boolean {
 export async function startTestPlatform(overrides: Record<string, unknown> = {}): Promise<TestPlatform> {
   const dataDir = testDataDir();
   for (let attempt = 0; ; attempt++) {
-    const config = loadConfig({ env: {}, cwd: dataDir, overrides: { dataDir, portBase: randomPortBase(), ...overrides } });
+    const config = loadConfig({
+      env: {},
+      cwd: dataDir,
+      overrides: { dataDir, portBase: randomPortBase(), ...overrides },
+    });
     try {
       const platform = await startPlatform(config, { log: silentLogger });
       return {
@@ -93,7 +98,10 @@ export async function startTestPlatform(overrides: Record<string, unknown> = {})
           rmSync(dataDir, { recursive: true, force: true });
           // A fact that does not match its kind's schema is a writer's bug: it fails the test that produced it.
           const invalid = platform.journal.invalidFacts;
-          if (invalid.length > 0) throw new Error(`facts that do not match their schema (src/observe/facts.ts): ${JSON.stringify(invalid.slice(0, 5))}`);
+          if (invalid.length > 0)
+            throw new Error(
+              `facts that do not match their schema (src/observe/facts.ts): ${JSON.stringify(invalid.slice(0, 5))}`,
+            );
         },
       };
     } catch (error) {

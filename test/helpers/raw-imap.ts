@@ -50,7 +50,8 @@ export class RawImap {
         this.mark += Buffer.byteLength(rest.slice(0, match.index + match[0].length));
         return rest.slice(0, match.index + match[0].length);
       }
-      if (this.socket.destroyed || Date.now() > deadline) throw new Error(`no ${pattern} in ${JSON.stringify(rest.slice(-500))}`);
+      if (this.socket.destroyed || Date.now() > deadline)
+        throw new Error(`no ${pattern} in ${JSON.stringify(rest.slice(-500))}`);
       await new Promise<void>((resolve) => {
         this.waiters.push(resolve);
         setTimeout(resolve, 100).unref();
@@ -77,5 +78,8 @@ export class RawImap {
 
 /** The exchange without tags: untagged lines as they came, the tagged line as `TAG …`, lines joined by \n. */
 export function untag(exchange: string): string {
-  return exchange.replace(/\r\n$/, '').replace(/^t\d+ /m, 'TAG ').replaceAll('\r\n', '\n');
+  return exchange
+    .replace(/\r\n$/, '')
+    .replace(/^t\d+ /m, 'TAG ')
+    .replaceAll('\r\n', '\n');
 }

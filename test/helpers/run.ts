@@ -8,9 +8,17 @@ export interface RunResult {
   stderr: string;
 }
 
-export function run(command: string, args: string[], options: { input?: string | Buffer; timeoutMs?: number; env?: NodeJS.ProcessEnv; cwd?: string } = {}): Promise<RunResult> {
+export function run(
+  command: string,
+  args: string[],
+  options: { input?: string | Buffer; timeoutMs?: number; env?: NodeJS.ProcessEnv; cwd?: string } = {},
+): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { env: options.env ?? process.env, cwd: options.cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(command, args, {
+      env: options.env ?? process.env,
+      cwd: options.cwd,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (c: Buffer) => out.push(c));
@@ -27,8 +35,15 @@ export function run(command: string, args: string[], options: { input?: string |
 }
 
 /** Runs the motco CLI from the checkout, as a user would (`npx motco …`). */
-export function motco(args: string[], env: NodeJS.ProcessEnv = {}, options: { timeoutMs?: number } = {}): Promise<RunResult> {
-  return run(process.execPath, ['bin/motco.js', ...args], { env: { ...cleanEnv(), ...env }, timeoutMs: options.timeoutMs ?? 60_000 });
+export function motco(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+  options: { timeoutMs?: number } = {},
+): Promise<RunResult> {
+  return run(process.execPath, ['bin/motco.js', ...args], {
+    env: { ...cleanEnv(), ...env },
+    timeoutMs: options.timeoutMs ?? 60_000,
+  });
 }
 
 /** The process environment without MOTCO_* settings that a developer may have exported. */

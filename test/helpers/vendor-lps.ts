@@ -20,15 +20,26 @@ export interface VendorAccount {
   token: string;
 }
 
-export async function vendorWithAccount(t: TestPlatform, o: { login: string; immatriculation: string; nil: string; idnatPsc: string; idnatAuthCli: string }): Promise<VendorAccount> {
+export async function vendorWithAccount(
+  t: TestPlatform,
+  o: { login: string; immatriculation: string; nil: string; idnatPsc: string; idnatAuthCli: string },
+): Promise<VendorAccount> {
   const v = await vendor(t.platform, { login: o.login, immatriculation: o.immatriculation });
-  await t.platform.identity.psc.simulator!.identities.create({ idnat: o.idnatPsc, givenName: 'Claire', familyName: o.login });
+  await t.platform.identity.psc.simulator!.identities.create({
+    idnat: o.idnatPsc,
+    givenName: 'Claire',
+    familyName: o.login,
+  });
   const created = await v.api('POST', '/accounts', { nil: o.nil, idnatPsc: o.idnatPsc, idnatAuthCli: o.idnatAuthCli });
-  if (created.status !== 201 || created.body.status !== 'available') throw new Error(`account not available: ${JSON.stringify(created.body)}`);
+  if (created.status !== 201 || created.body.status !== 'available')
+    throw new Error(`account not available: ${JSON.stringify(created.body)}`);
   const view = created.body;
   // The certificate provisioning issued for the account, where `motco pki issue-client` also puts it.
   const clientDir = path.join(t.dataDir, 'pki', 'clients', o.idnatAuthCli);
-  const own = { chainPem: readFileSync(path.join(clientDir, `${o.idnatAuthCli}.chain.pem`), 'utf8'), keyPem: readFileSync(path.join(clientDir, `${o.idnatAuthCli}.key.pem`), 'utf8') };
+  const own = {
+    chainPem: readFileSync(path.join(clientDir, `${o.idnatAuthCli}.chain.pem`), 'utf8'),
+    keyPem: readFileSync(path.join(clientDir, `${o.idnatAuthCli}.key.pem`), 'utf8'),
+  };
   const account: LpsAccount = {
     nil: o.nil,
     idnatPsc: o.idnatPsc,
@@ -38,15 +49,27 @@ export async function vendorWithAccount(t: TestPlatform, o: { login: string; imm
     patientAddress: view.patientAddress,
     clientCertificate: { certPem: own.chainPem, keyPem: own.keyPem },
   };
-  const foreign = await t.platform.pki.issueClientCertificate(`1${o.idnatAuthCli.slice(1).split('').reverse().join('')}`);
+  const foreign = await t.platform.pki.issueClientCertificate(
+    `1${o.idnatAuthCli.slice(1).split('').reverse().join('')}`,
+  );
   const secret = (await new Secrets(identityDb(t.platform.store.db)).get(PSC_TOOLS_SECRET))!;
   const context: LpsContext = {
     account,
     endpoints: endpointListing(t.config),
     trust: t.platform.pki.trustBundlePem(),
-    tokens: new PscTokenSource({ discoveryUrl: t.platform.identity.psc.discoveryUrl, clientId: TOOLS_CLIENT_ID, clientSecret: secret, idnat: o.idnatPsc }, t.config.psc.clockSkewSeconds),
+    tokens: new PscTokenSource(
+      {
+        discoveryUrl: t.platform.identity.psc.discoveryUrl,
+        clientId: TOOLS_CLIENT_ID,
+        clientSecret: secret,
+        idnat: o.idnatPsc,
+      },
+      t.config.psc.clockSkewSeconds,
+    ),
     // The mailboxes' own passwords, as the account's API view gives them to its vendor.
-    passwords: Object.fromEntries((['personal', 'applicative'] as const).map((role) => [view.mailboxes[role], view.passwords[role]])),
+    passwords: Object.fromEntries(
+      (['personal', 'applicative'] as const).map((role) => [view.mailboxes[role], view.passwords[role]]),
+    ),
     reopenDelaySeconds: t.config.runner.reopenImapDelaySeconds,
     foreignClientCertificate: { certPem: foreign.chainPem, keyPem: foreign.keyPem },
     timeoutMs: 15_000,

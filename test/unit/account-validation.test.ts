@@ -38,11 +38,20 @@ describe('account form rules', () => {
   it('judges the 87AAMMJJHHMM date as the PSC simulator does: French wall-clock time, no slack', () => {
     // now is 13:00 in Paris: 12:59 is past, 15:00 is two hours ahead (a day's slack in UTC used to let it in).
     expect(validateAccount({ nil: 'x', idnatPsc: '872611281259' }, now)).toMatchObject({ ok: true });
-    expect(validateAccount({ nil: 'x', idnatPsc: '872611281500' }, now)).toMatchObject({ ok: false, errors: [{ field: 'idnatPsc', code: 'test_date_future' }] });
+    expect(validateAccount({ nil: 'x', idnatPsc: '872611281500' }, now)).toMatchObject({
+      ok: false,
+      errors: [{ field: 'idnatPsc', code: 'test_date_future' }],
+    });
   });
 
   it('refuses a structure IdNat without its prefix', () => {
-    expect(validateAccount({ nil: 'x', idnatAuthCli: '123456789' }, now)).toMatchObject({ ok: false, errors: [{ field: 'idnatAuthCli', code: 'format' }] });
-    expect(validateAccount({ nil: 'x y', idnatAuthCli: '1750000001' }, now)).toMatchObject({ ok: false, errors: [{ field: 'nil', code: 'format' }] });
+    expect(validateAccount({ nil: 'x', idnatAuthCli: '123456789' }, now)).toMatchObject({
+      ok: false,
+      errors: [{ field: 'idnatAuthCli', code: 'format' }],
+    });
+    expect(validateAccount({ nil: 'x y', idnatAuthCli: '1750000001' }, now)).toMatchObject({
+      ok: false,
+      errors: [{ field: 'nil', code: 'format' }],
+    });
   });
 });

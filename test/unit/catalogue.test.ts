@@ -6,10 +6,38 @@ import { VERDICT_KINDS } from '../../src/catalogue/kinds/index.ts';
 
 // Titles, folders, kinds and endpoints exactly as ../shared/spec/catalogue.md lists them.
 const SPEC: [string, string, string, string, string, string][] = [
-  ['MSS-LPS-SEGUR-1', 'MIE AUTH_CLI : Certificat expiré IMAP (ECO 1.1.5)', 'cert-reject', 'AUTH_CLI', 'imap', 'org-expire'],
-  ['MSS-LPS-SEGUR-1', 'MIE AUTH_CLI : Certificat expiré SMTP (ECO 1.1.5)', 'cert-reject', 'AUTH_CLI', 'smtp', 'org-expire'],
-  ['MSS-LPS-SEGUR-1', 'MIE AUTH_CLI : Certificat révoqué IMAP (ECO 1.1.6)', 'cert-reject', 'AUTH_CLI', 'imap', 'org-revoq'],
-  ['MSS-LPS-SEGUR-1', 'MIE AUTH_CLI : Certificat révoqué SMTP (ECO 1.1.6)', 'cert-reject', 'AUTH_CLI', 'smtp', 'org-revoq'],
+  [
+    'MSS-LPS-SEGUR-1',
+    'MIE AUTH_CLI : Certificat expiré IMAP (ECO 1.1.5)',
+    'cert-reject',
+    'AUTH_CLI',
+    'imap',
+    'org-expire',
+  ],
+  [
+    'MSS-LPS-SEGUR-1',
+    'MIE AUTH_CLI : Certificat expiré SMTP (ECO 1.1.5)',
+    'cert-reject',
+    'AUTH_CLI',
+    'smtp',
+    'org-expire',
+  ],
+  [
+    'MSS-LPS-SEGUR-1',
+    'MIE AUTH_CLI : Certificat révoqué IMAP (ECO 1.1.6)',
+    'cert-reject',
+    'AUTH_CLI',
+    'imap',
+    'org-revoq',
+  ],
+  [
+    'MSS-LPS-SEGUR-1',
+    'MIE AUTH_CLI : Certificat révoqué SMTP (ECO 1.1.6)',
+    'cert-reject',
+    'AUTH_CLI',
+    'smtp',
+    'org-revoq',
+  ],
   ['MSS-LPS-SEGUR-1', 'MIE PSC : Certificat expiré IMAP (ECO 1.1.5)', 'cert-reject', 'PSC', 'imap', 'psc-expire'],
   ['MSS-LPS-SEGUR-1', 'MIE PSC : Certificat expiré SMTP (ECO 1.1.5)', 'cert-reject', 'PSC', 'smtp', 'psc-expire'],
   ['MSS-LPS-SEGUR-1', 'MIE PSC : Certificat révoqué IMAP (ECO 1.1.6)', 'cert-reject', 'PSC', 'imap', 'psc-revoq'],
@@ -17,22 +45,71 @@ const SPEC: [string, string, string, string, string, string][] = [
   ['MSS-LPS-SEGUR-APP', 'MIE AUTH_CLI : Authentification IMAP (MSS-CONF.12)', 'auth-cert', 'AUTH_CLI', 'imap', 'org'],
   ['MSS-LPS-SEGUR-APP', 'MIE AUTH_CLI : Authentification SMTP (MSS-CONF.12)', 'auth-cert', 'AUTH_CLI', 'smtp', 'org'],
   ['MSS-LPS-SEGUR-GEN-APP', 'MIE AUTH_CLI : Accès Mail IMAP (MSS-CONF.06)', 'imap-access', 'AUTH_CLI', 'imap', 'org'],
-  ['MSS-LPS-SEGUR-GEN-APP', 'MIE AUTH_CLI : AC non IGC Santé IMAP (MSS-CONF.27)', 'cert-reject', 'AUTH_CLI', 'imap', 'org-nonigc'],
-  ['MSS-LPS-SEGUR-GEN-APP', 'MIE AUTH_CLI : AC non IGC Santé SMTP (MSS-CONF.27)', 'cert-reject', 'AUTH_CLI', 'smtp', 'org-nonigc'],
+  [
+    'MSS-LPS-SEGUR-GEN-APP',
+    'MIE AUTH_CLI : AC non IGC Santé IMAP (MSS-CONF.27)',
+    'cert-reject',
+    'AUTH_CLI',
+    'imap',
+    'org-nonigc',
+  ],
+  [
+    'MSS-LPS-SEGUR-GEN-APP',
+    'MIE AUTH_CLI : AC non IGC Santé SMTP (MSS-CONF.27)',
+    'cert-reject',
+    'AUTH_CLI',
+    'smtp',
+    'org-nonigc',
+  ],
   ['MSS-LPS-SEGUR-GEN-APP', 'MIE AUTH_CLI : Autoconfig IMAP (MSS-CONF.04)', 'autoconfig', 'AUTH_CLI', 'imap', 'org'],
   ['MSS-LPS-SEGUR-GEN-APP', 'MIE AUTH_CLI : Autoconfig SMTP (MSS-CONF.04)', 'autoconfig', 'AUTH_CLI', 'smtp', 'org'],
   ['MSS-LPS-SEGUR-GEN-APP', 'MIE AUTH_CLI : Envoi Mail SMTP (MSS-CONF.05)', 'send', 'AUTH_CLI', 'smtp', 'org'],
-  ['MSS-LPS-SEGUR-GEN-APP', 'MIE AUTH_CLI : Indicateurs SMTP Mail patient (MSS-CONF.21)', 'patient', 'AUTH_CLI', 'smtp', 'org'],
-  ['MSS-LPS-SEGUR-GEN-APP', 'MIE AUTH_CLI : Indicateurs SMTP (MSS-CONF.14;15;16)', 'headers', 'AUTH_CLI', 'smtp', 'org'],
+  [
+    'MSS-LPS-SEGUR-GEN-APP',
+    'MIE AUTH_CLI : Indicateurs SMTP Mail patient (MSS-CONF.21)',
+    'patient',
+    'AUTH_CLI',
+    'smtp',
+    'org',
+  ],
+  [
+    'MSS-LPS-SEGUR-GEN-APP',
+    'MIE AUTH_CLI : Indicateurs SMTP (MSS-CONF.14;15;16)',
+    'headers',
+    'AUTH_CLI',
+    'smtp',
+    'org',
+  ],
   ['MSS-LPS-SEGUR-GEN-APP', 'MIE AUTH_CLI : TLS IMAP (MSS-CONF.01;03)', 'tls', 'AUTH_CLI', 'imap', 'org'],
   ['MSS-LPS-SEGUR-GEN-APP', 'MIE AUTH_CLI : TLS SMTP (MSS-CONF.01;03)', 'tls', 'AUTH_CLI', 'smtp', 'org'],
   ['MSS-LPS-SEGUR-GEN-PER-ORG', 'MIE PSC : Accès Mail IMAP (MSS-CONF.06)', 'imap-access', 'PSC', 'imap', 'psc'],
-  ['MSS-LPS-SEGUR-GEN-PER-ORG', 'MIE PSC : AC non IGC Santé IMAP (MSS-CONF.27)', 'cert-reject', 'PSC', 'imap', 'psc-nonigc'],
-  ['MSS-LPS-SEGUR-GEN-PER-ORG', 'MIE PSC : AC non IGC Santé SMTP (MSS-CONF.27)', 'cert-reject', 'PSC', 'smtp', 'psc-nonigc'],
+  [
+    'MSS-LPS-SEGUR-GEN-PER-ORG',
+    'MIE PSC : AC non IGC Santé IMAP (MSS-CONF.27)',
+    'cert-reject',
+    'PSC',
+    'imap',
+    'psc-nonigc',
+  ],
+  [
+    'MSS-LPS-SEGUR-GEN-PER-ORG',
+    'MIE PSC : AC non IGC Santé SMTP (MSS-CONF.27)',
+    'cert-reject',
+    'PSC',
+    'smtp',
+    'psc-nonigc',
+  ],
   ['MSS-LPS-SEGUR-GEN-PER-ORG', 'MIE PSC : Autoconfig IMAP (MSS-CONF.04)', 'autoconfig', 'PSC', 'imap', 'psc'],
   ['MSS-LPS-SEGUR-GEN-PER-ORG', 'MIE PSC : Autoconfig SMTP (MSS-CONF.04)', 'autoconfig', 'PSC', 'smtp', 'psc'],
   ['MSS-LPS-SEGUR-GEN-PER-ORG', 'MIE PSC : Envoi Mail SMTP (MSS-CONF.05)', 'send', 'PSC', 'smtp', 'psc'],
-  ['MSS-LPS-SEGUR-GEN-PER-ORG', 'MIE PSC : Indicateurs SMTP Mail patient (MSS-CONF.21)', 'patient', 'PSC', 'smtp', 'psc'],
+  [
+    'MSS-LPS-SEGUR-GEN-PER-ORG',
+    'MIE PSC : Indicateurs SMTP Mail patient (MSS-CONF.21)',
+    'patient',
+    'PSC',
+    'smtp',
+    'psc',
+  ],
   ['MSS-LPS-SEGUR-GEN-PER-ORG', 'MIE PSC : Indicateurs SMTP (MSS-CONF.14;15;16)', 'headers', 'PSC', 'smtp', 'psc'],
   ['MSS-LPS-SEGUR-GEN-PER-ORG', 'MIE PSC : TLS IMAP (MSS-CONF.01;03)', 'tls', 'PSC', 'imap', 'psc'],
   ['MSS-LPS-SEGUR-GEN-PER-ORG', 'MIE PSC : TLS SMTP (MSS-CONF.01;03)', 'tls', 'PSC', 'smtp', 'psc'],
@@ -64,8 +141,18 @@ describe('test catalogue', () => {
   });
 
   it('has five global jobs, campaigned in the manual’s order', () => {
-    expect(FOLDERS.filter((f) => f.global).map((f) => f.id).sort()).toEqual([...CAMPAIGN_ORDER].sort());
-    expect(CAMPAIGN_ORDER).toEqual(['MSS-LPS-SEGUR-1', 'MSS-LPS-SEGUR-APP', 'MSS-LPS-SEGUR-GEN-APP', 'MSS-LPS-SEGUR-GEN-PER-ORG', 'MSS-LPS-SEGUR-PER-ORG-1']);
+    expect(
+      FOLDERS.filter((f) => f.global)
+        .map((f) => f.id)
+        .sort(),
+    ).toEqual([...CAMPAIGN_ORDER].sort());
+    expect(CAMPAIGN_ORDER).toEqual([
+      'MSS-LPS-SEGUR-1',
+      'MSS-LPS-SEGUR-APP',
+      'MSS-LPS-SEGUR-GEN-APP',
+      'MSS-LPS-SEGUR-GEN-PER-ORG',
+      'MSS-LPS-SEGUR-PER-ORG-1',
+    ]);
     expect(findFolder('MSS-LPS-SEGUR-PER-ORG-2')?.global).toBe(false);
   });
 
@@ -80,18 +167,21 @@ describe('test catalogue', () => {
     expect(findJob('authcli-revoked-smtp')?.requirements).toEqual(['ECO 1.1.6']);
     for (const job of UNIT_JOBS) {
       expect(job.requirements.length, job.id).toBeGreaterThan(0);
-      for (const requirement of job.requirements) expect(VERDICT_KINDS[job.kind].requirements, job.id).toContain(requirement);
+      for (const requirement of job.requirements)
+        expect(VERDICT_KINDS[job.kind].requirements, job.id).toContain(requirement);
     }
   });
 
   it('has one module per kind in the registry, each with jobs, its id its key', () => {
     for (const [id, kind] of Object.entries(VERDICT_KINDS)) expect(kind.id).toBe(id);
     expect(new Set(UNIT_JOBS.map((j) => j.kind))).toEqual(new Set(Object.keys(VERDICT_KINDS)));
-    for (const job of UNIT_JOBS.filter((j) => j.kind !== 'cert-reject')) expect(job.title, job.id).toContain(VERDICT_KINDS[job.kind].label);
+    for (const job of UNIT_JOBS.filter((j) => j.kind !== 'cert-reject'))
+      expect(job.title, job.id).toContain(VERDICT_KINDS[job.kind].label);
   });
 
   it('listens on the job’s endpoint, or on both mail-domain endpoints for autoconfiguration', () => {
-    for (const job of UNIT_JOBS) expect(job.listensOn, job.id).toEqual(job.kind === 'autoconfig' ? ['org', 'psc'] : [job.endpoint]);
+    for (const job of UNIT_JOBS)
+      expect(job.listensOn, job.id).toEqual(job.kind === 'autoconfig' ? ['org', 'psc'] : [job.endpoint]);
   });
 
   it('requires the Adresse IP for autoconfig and certificate-rejection jobs only', () => {

@@ -29,7 +29,12 @@ describe('configuration', () => {
     // The manual's shared password is no default: each mailbox has its own.
     expect(config.webmailPassword).toBeUndefined();
     expect(loadConfig({ env: { MOTCO_WEBMAIL_PASSWORD: 'ODTMotco2' }, cwd: dir }).webmailPassword).toBe('ODTMotco2');
-    expect(config.endpoints.filter((e) => e.requestClientCertificate).map((e) => e.id)).toEqual(['org', 'org-nonigc', 'org-expire', 'org-revoq']);
+    expect(config.endpoints.filter((e) => e.requestClientCertificate).map((e) => e.id)).toEqual([
+      'org',
+      'org-nonigc',
+      'org-expire',
+      'org-revoq',
+    ]);
   });
 
   it('gives clients a loopback publicUrl, not the wildcard, when listening on every address', () => {
@@ -39,21 +44,37 @@ describe('configuration', () => {
     const v6 = loadConfig({ env: { MOTCO_LISTEN_ADDRESS: '::' }, cwd: dir });
     expect(v6.publicUrl).toBe('http://[::1]:10080');
     expect(v6.autoconfig.url).toBe(v6.publicUrl);
-    expect(loadConfig({ env: { MOTCO_LISTEN_ADDRESS: '192.0.2.7' }, cwd: dir }).publicUrl).toBe('http://192.0.2.7:10080');
+    expect(loadConfig({ env: { MOTCO_LISTEN_ADDRESS: '192.0.2.7' }, cwd: dir }).publicUrl).toBe(
+      'http://192.0.2.7:10080',
+    );
   });
 
   it('moves every port with MOTCO_PORT_BASE so that two instances can run side by side', () => {
     const a = loadConfig({ env: {}, cwd: dir });
     const b = loadConfig({ env: { MOTCO_PORT_BASE: '11000' }, cwd: dir });
-    const portsOf = (c: typeof a) => [...Object.values(c.ports), ...c.endpoints.flatMap((e) => [e.imapPort, e.smtpPort])];
+    const portsOf = (c: typeof a) => [
+      ...Object.values(c.ports),
+      ...c.endpoints.flatMap((e) => [e.imapPort, e.smtpPort]),
+    ];
     expect(portsOf(b).every((p) => !portsOf(a).includes(p))).toBe(true);
     expect(b.endpoints[0]!.smtpPort).toBe(11587);
   });
 
   it('layers file, environment and flags, in that order', () => {
     const file = path.join(dir, 'c.json');
-    writeFileSync(file, JSON.stringify({ baseDomain: 'example.test', smtp: { maxRecipients: 7 }, endpoints: { org: { host: 'mx.example.test' } } }));
-    const config = loadConfig({ env: { MOTCO_CONFIG: file, MOTCO_SMTP__MAX_RECIPIENTS: '9', MOTCO_ENDPOINTS__PSC_NONIGC__SMTP_PORT: '2525' }, cwd: dir, overrides: { dataDir: 'x' } });
+    writeFileSync(
+      file,
+      JSON.stringify({
+        baseDomain: 'example.test',
+        smtp: { maxRecipients: 7 },
+        endpoints: { org: { host: 'mx.example.test' } },
+      }),
+    );
+    const config = loadConfig({
+      env: { MOTCO_CONFIG: file, MOTCO_SMTP__MAX_RECIPIENTS: '9', MOTCO_ENDPOINTS__PSC_NONIGC__SMTP_PORT: '2525' },
+      cwd: dir,
+      overrides: { dataDir: 'x' },
+    });
     expect(config.mailDomain).toBe('mail-tests-editeur.example.test');
     expect(config.smtp.maxRecipients).toBe(9);
     expect(config.endpoints.find((e) => e.id === 'org')!.host).toBe('mx.example.test');

@@ -44,13 +44,21 @@ describe('multipart/form-data', () => {
 
   it('ends on any input, with a value or undefined', () => {
     fc.assert(
-      fc.property(fc.uint8Array({ maxLength: 4096 }), fc.constantFrom('b', 'x-1', '----formdata'), (bytes, boundary) => {
-        const withDelimiters = Buffer.concat([Buffer.from(`--${boundary}\r\n`), Buffer.from(bytes), Buffer.from(`\r\n--${boundary}--`)]);
-        for (const input of [Buffer.from(bytes), withDelimiters]) {
-          const parsed = parseMultipart(input, boundary);
-          expect(parsed === undefined || parsed.files instanceof Map).toBe(true);
-        }
-      }),
+      fc.property(
+        fc.uint8Array({ maxLength: 4096 }),
+        fc.constantFrom('b', 'x-1', '----formdata'),
+        (bytes, boundary) => {
+          const withDelimiters = Buffer.concat([
+            Buffer.from(`--${boundary}\r\n`),
+            Buffer.from(bytes),
+            Buffer.from(`\r\n--${boundary}--`),
+          ]);
+          for (const input of [Buffer.from(bytes), withDelimiters]) {
+            const parsed = parseMultipart(input, boundary);
+            expect(parsed === undefined || parsed.files instanceof Map).toBe(true);
+          }
+        },
+      ),
       { numRuns: 300 },
     );
   });
@@ -68,24 +76,33 @@ describe('ZIP archives within limits', () => {
     const many = Object.fromEntries(Array.from({ length: 6 }, (_, i) => [`f${i}`, strToU8('x')]));
     await expect(unzipWithin(zipSync(many), limits)).rejects.toThrow('plus de 5 fichiers');
     // A bomb: 8 MiB of zeros deflate to a few kilobytes, declared as such.
-    await expect(unzipWithin(zipSync({ 'zeros.bin': new Uint8Array(8 * 1024 * 1024) }), limits)).rejects.toThrow(/dépasse 1\u00a0Mo/);
-    await expect(unzipWithin(Buffer.from('PK\u0003\u0004 pas une archive'), limits)).rejects.toBeInstanceOf(ArchiveError);
+    await expect(unzipWithin(zipSync({ 'zeros.bin': new Uint8Array(8 * 1024 * 1024) }), limits)).rejects.toThrow(
+      /dépasse 1\u00a0Mo/,
+    );
+    await expect(unzipWithin(Buffer.from('PK\u0003\u0004 pas une archive'), limits)).rejects.toBeInstanceOf(
+      ArchiveError,
+    );
   });
 
   it('ends on any input with files or an ArchiveError', async () => {
     const base = zipSync({ 'manifest.json': strToU8('{"a":1}'), 'x/y.json': strToU8('[]') });
     await fc.assert(
-      fc.asyncProperty(fc.uint8Array({ maxLength: 2048 }), fc.nat(base.length - 1), fc.nat(255), async (bytes, at, value) => {
-        const corrupted = new Uint8Array(base);
-        corrupted[at] = value;
-        for (const input of [bytes, corrupted]) {
-          const outcome = await unzipWithin(input, limits).then(
-            (files) => files instanceof Map,
-            (error: unknown) => error instanceof ArchiveError,
-          );
-          expect(outcome).toBe(true);
-        }
-      }),
+      fc.asyncProperty(
+        fc.uint8Array({ maxLength: 2048 }),
+        fc.nat(base.length - 1),
+        fc.nat(255),
+        async (bytes, at, value) => {
+          const corrupted = new Uint8Array(base);
+          corrupted[at] = value;
+          for (const input of [bytes, corrupted]) {
+            const outcome = await unzipWithin(input, limits).then(
+              (files) => files instanceof Map,
+              (error: unknown) => error instanceof ArchiveError,
+            );
+            expect(outcome).toBe(true);
+          }
+        },
+      ),
       { numRuns: 200 },
     );
   });

@@ -10,18 +10,23 @@ import { formatSize } from '../../src/webmail/layout.ts';
 /** A plain space before a French high punctuation mark (the mark followed by a space, the end, or a closing sign). */
 const SPACE_BEFORE_PUNCTUATION = /(?<=\S) (?=[;:!?](?:\s|$|[»)"'’.,]))/u;
 /** A plain space between a number (or a number's placeholder) and a unit. */
-const SPACE_BEFORE_UNIT = /(?<=\d|\{\w+\}) (?=(?:s|ms|min|h|j|o|ko|Ko|Mo|Go|Kio|Mio|octets?|bits?|secondes?|minutes?|heures?|jours?|%)(?![\p{L}\d’']))/u;
+const SPACE_BEFORE_UNIT =
+  /(?<=\d|\{\w+\}) (?=(?:s|ms|min|h|j|o|ko|Ko|Mo|Go|Kio|Mio|octets?|bits?|secondes?|minutes?|heures?|jours?|%)(?![\p{L}\d’']))/u;
 
 describe('French spacing', () => {
   const messages = Object.entries(allMessages());
 
   it('puts a non-breaking space before ; : ! ? in every message', () => {
-    const wrong = messages.filter(([, text]) => SPACE_BEFORE_PUNCTUATION.test(text)).map(([key, text]) => `${key}: ${text.slice(0, 80)}`);
+    const wrong = messages
+      .filter(([, text]) => SPACE_BEFORE_PUNCTUATION.test(text))
+      .map(([key, text]) => `${key}: ${text.slice(0, 80)}`);
     expect(wrong).toEqual([]);
   });
 
   it('puts a non-breaking space between a number and its unit in every message', () => {
-    const wrong = messages.filter(([, text]) => SPACE_BEFORE_UNIT.test(text)).map(([key, text]) => `${key}: ${text.slice(0, 80)}`);
+    const wrong = messages
+      .filter(([, text]) => SPACE_BEFORE_UNIT.test(text))
+      .map(([key, text]) => `${key}: ${text.slice(0, 80)}`);
     expect(wrong).toEqual([]);
   });
 

@@ -13,8 +13,12 @@ describe('fuzzing messages', () => {
 
   it('joins RFC 2231 continuations by number, however large the number', () => {
     // filename*4294967294 made a sparse array of four billion slots, walked by filter(): minutes.
-    expect(parseParameterHeader('attachment; filename*4294967294="x"').params).toEqual([{ name: 'filename', value: 'x' }]);
-    expect(parseParameterHeader("attachment; filename*1=b.pdf; filename*0*=utf-8''%C3%A9").params).toEqual([{ name: 'filename*', value: "utf-8''%C3%A9b.pdf" }]);
+    expect(parseParameterHeader('attachment; filename*4294967294="x"').params).toEqual([
+      { name: 'filename', value: 'x' },
+    ]);
+    expect(parseParameterHeader("attachment; filename*1=b.pdf; filename*0*=utf-8''%C3%A9").params).toEqual([
+      { name: 'filename*', value: "utf-8''%C3%A9b.pdf" },
+    ]);
     const many = parseParameterHeader(`text/plain${Array.from({ length: 20_000 }, (_, i) => `; p${i}*0=v`).join('')}`);
     expect(many.params).toHaveLength(20_000);
   });

@@ -18,11 +18,29 @@ describe('fuzzing SMTP', () => {
   });
 
   it('reads command lines and paths as the session did', () => {
-    expect(parseCommandLine({ text: Buffer.from('mail FROM:<a@b.fr> SIZE=10'), tooLong: false })).toEqual({ ok: true, verb: 'MAIL', args: 'FROM:<a@b.fr> SIZE=10' });
-    expect(parseCommandLine({ text: Buffer.from('MA\x00IL'), tooLong: false })).toMatchObject({ ok: false, code: 500, status: '5.5.2' });
-    expect(parseCommandLine({ text: Buffer.alloc(0), tooLong: true })).toMatchObject({ ok: false, code: 500, status: '5.5.6', tooLong: true });
+    expect(parseCommandLine({ text: Buffer.from('mail FROM:<a@b.fr> SIZE=10'), tooLong: false })).toEqual({
+      ok: true,
+      verb: 'MAIL',
+      args: 'FROM:<a@b.fr> SIZE=10',
+    });
+    expect(parseCommandLine({ text: Buffer.from('MA\x00IL'), tooLong: false })).toMatchObject({
+      ok: false,
+      code: 500,
+      status: '5.5.2',
+    });
+    expect(parseCommandLine({ text: Buffer.alloc(0), tooLong: true })).toMatchObject({
+      ok: false,
+      code: 500,
+      status: '5.5.6',
+      tooLong: true,
+    });
     // Spaces, then text cut by U+2028 (which `.` does not match): "\s*(.*)$" backtracked quadratically.
-    expect(parsePath(`FROM:${' '.repeat(100_000)}x\u2028y`, 'FROM')).toMatchObject({ error: 'invalid address x\u2028y' });
-    expect(parsePath('FROM: <a@b.fr> BODY=8BITMIME', 'FROM')).toMatchObject({ address: 'a@b.fr', params: new Map([['BODY', '8BITMIME']]) });
+    expect(parsePath(`FROM:${' '.repeat(100_000)}x\u2028y`, 'FROM')).toMatchObject({
+      error: 'invalid address x\u2028y',
+    });
+    expect(parsePath('FROM: <a@b.fr> BODY=8BITMIME', 'FROM')).toMatchObject({
+      address: 'a@b.fr',
+      params: new Map([['BODY', '8BITMIME']]),
+    });
   });
 });

@@ -11,8 +11,11 @@ const parse = (text: string | Buffer) => parseCommand(typeof text === 'string' ?
 function plain(tokens: Token[]): unknown[] {
   return tokens.map((t) => {
     if (t.type === 'list') return plain(t.items);
-    if (t.type === 'string') return t.literal ? { literal: t.value.toString('latin1') } : { quoted: t.value.toString('latin1') };
-    return t.section ? { atom: t.value, section: plain(t.section), ...(t.partial ? { partial: t.partial } : {}) } : t.raw;
+    if (t.type === 'string')
+      return t.literal ? { literal: t.value.toString('latin1') } : { quoted: t.value.toString('latin1') };
+    return t.section
+      ? { atom: t.value, section: plain(t.section), ...(t.partial ? { partial: t.partial } : {}) }
+      : t.raw;
   });
 }
 
@@ -37,20 +40,34 @@ describe('IMAP command parser', () => {
   it('takes literals of exactly the announced size, synchronising or not, even with CRLF inside', () => {
     const command = Buffer.from('t APPEND Sent (\\Seen) {7}\r\nab\r\ncde {3+}\r\nxyz', 'latin1');
     const result = parse(command);
-    expect(result.ok && plain(result.command.args)).toEqual(['Sent', ['\\Seen'], { literal: 'ab\r\ncde' }, { literal: 'xyz' }]);
+    expect(result.ok && plain(result.command.args)).toEqual([
+      'Sent',
+      ['\\Seen'],
+      { literal: 'ab\r\ncde' },
+      { literal: 'xyz' },
+    ]);
   });
 
   it('parses nested lists, NIL and an empty list', () => {
     const result = parse('t ID ("name" "x" "os" NIL) (() (a (b)))');
-    expect(result.ok && plain(result.command.args)).toEqual([[{ quoted: 'name' }, { quoted: 'x' }, { quoted: 'os' }, 'NIL'], [[], ['a', ['b']]]]);
+    expect(result.ok && plain(result.command.args)).toEqual([
+      [{ quoted: 'name' }, { quoted: 'x' }, { quoted: 'os' }, 'NIL'],
+      [[], ['a', ['b']]],
+    ]);
   });
 
   it('parses FETCH sections with header lists and partial ranges', () => {
-    const result = parse('t FETCH 1 (BODY.PEEK[HEADER.FIELDS (From "To")]<0.2048> BODY[] BODY[1.2.MIME] BINARY.PEEK[1]<5>)');
+    const result = parse(
+      't FETCH 1 (BODY.PEEK[HEADER.FIELDS (From "To")]<0.2048> BODY[] BODY[1.2.MIME] BINARY.PEEK[1]<5>)',
+    );
     expect(result.ok && plain(result.command.args)).toEqual([
       '1',
       [
-        { atom: 'BODY.PEEK', section: ['HEADER.FIELDS', ['From', { quoted: 'To' }]], partial: { start: 0, length: 2048 } },
+        {
+          atom: 'BODY.PEEK',
+          section: ['HEADER.FIELDS', ['From', { quoted: 'To' }]],
+          partial: { start: 0, length: 2048 },
+        },
         { atom: 'BODY', section: [] },
         { atom: 'BODY', section: ['1.2.MIME'] },
         { atom: 'BINARY.PEEK', section: ['1'], partial: { start: 5, length: undefined } },
@@ -67,7 +84,12 @@ describe('IMAP command parser', () => {
     expect(parse('')).toMatchObject({ ok: false, tag: undefined });
     expect(parse('+abc NOOP')).toMatchObject({ ok: false, tag: undefined, error: 'Invalid tag' });
     expect(parse('a1')).toMatchObject({ ok: false, tag: 'a1', error: 'Missing command' });
-    expect(parse('a1 LOGIN "unterminated')).toMatchObject({ ok: false, tag: 'a1', name: 'LOGIN', error: 'Unterminated quoted string' });
+    expect(parse('a1 LOGIN "unterminated')).toMatchObject({
+      ok: false,
+      tag: 'a1',
+      name: 'LOGIN',
+      error: 'Unterminated quoted string',
+    });
     expect(parse('a1 FETCH 1 (FLAGS')).toMatchObject({ ok: false, tag: 'a1', error: 'Missing ")"' });
     expect(parse('a1 APPEND INBOX {10}\r\nabc')).toMatchObject({ ok: false, tag: 'a1', error: 'Truncated literal' });
     expect(parse('a1 FETCH 1 BODY[1]<x>')).toMatchObject({ ok: false, error: 'Invalid partial' });
@@ -96,7 +118,8 @@ describe('sequence sets', () => {
     // `*` alone and as a range start are sequence sets too (FETCH * is what curl -X 'FETCH * …' and many clients send).
     expect(parseSequenceSet('*')).toEqual([{ start: Infinity, end: Infinity }]);
     expect(parseSequenceSet('*:3')).toEqual([{ start: Infinity, end: 3 }]);
-    for (const bad of ['', '0', '1:', ':2', '1,,2', '1:2:3', 'a', '4294967296', '*:4294967296', '-1']) expect(parseSequenceSet(bad), bad).toBeUndefined();
+    for (const bad of ['', '0', '1:', ':2', '1,,2', '1:2:3', 'a', '4294967296', '*:4294967296', '-1'])
+      expect(parseSequenceSet(bad), bad).toBeUndefined();
   });
 
   it('tests membership with * as the largest number in use', () => {
@@ -119,7 +142,12 @@ describe('sequence sets', () => {
 describe('hostile input', () => {
   it('refuses a `]` that closes nothing inside a section (these looped forever)', () => {
     expect(parse('a FETCH 1 BODY[(]')).toEqual({ ok: false, tag: 'a', name: 'FETCH', error: 'Unexpected "]"' });
-    expect(parse('a NOOP BODY.PEEK[HEADER.FIELDS (FROM]')).toEqual({ ok: false, tag: 'a', name: 'NOOP', error: 'Unexpected "]"' });
+    expect(parse('a NOOP BODY.PEEK[HEADER.FIELDS (FROM]')).toEqual({
+      ok: false,
+      tag: 'a',
+      name: 'NOOP',
+      error: 'Unexpected "]"',
+    });
     expect(parse('a NOOP BODY[BODY[(]]')).toMatchObject({ ok: false, error: 'Unexpected "]"' });
     // A `]` outside any section is still an atom character: [Gmail]/Sent and odd names stay as they were.
     expect(parse('a SELECT ]x]')).toMatchObject({ ok: true });
@@ -128,12 +156,21 @@ describe('hostile input', () => {
   it('bounds nesting of lists and sections (maxNestingDepth), refused as a syntax error with the limit named', () => {
     const nested = (depth: number) => `a NOOP ${'('.repeat(depth)}${')'.repeat(depth)}`;
     expect(parse(nested(32))).toMatchObject({ ok: true });
-    expect(parse(nested(33))).toEqual({ ok: false, tag: 'a', name: 'NOOP', error: 'Nesting deeper than 32 levels', limit: 'nesting' });
+    expect(parse(nested(33))).toEqual({
+      ok: false,
+      tag: 'a',
+      name: 'NOOP',
+      error: 'Nesting deeper than 32 levels',
+      limit: 'nesting',
+    });
     // Far deeper than the stack would allow by recursion: still the same refusal, never a RangeError.
     expect(parse(nested(100_000))).toMatchObject({ ok: false, limit: 'nesting' });
     expect(parseCommand(Buffer.from(nested(5)), 4)).toMatchObject({ ok: false, error: 'Nesting deeper than 4 levels' });
     // Sections and lists count together.
-    expect(parse(`a FETCH 1 ${'BODY['.repeat(17)}${'('.repeat(16)}${')'.repeat(16)}${']'.repeat(17)}`)).toMatchObject({ ok: false, limit: 'nesting' });
+    expect(parse(`a FETCH 1 ${'BODY['.repeat(17)}${'('.repeat(16)}${')'.repeat(16)}${']'.repeat(17)}`)).toMatchObject({
+      ok: false,
+      limit: 'nesting',
+    });
     expect(() => tokenize(Buffer.from('(((x)))'), 2)).toThrow(ImapNestingError);
   });
 
@@ -148,7 +185,10 @@ describe('hostile input', () => {
   });
 
   it('names bad bytes by their code in error texts, never by the raw byte', () => {
-    expect(parse(Buffer.from('a NOOP (\x00)', 'latin1'))).toMatchObject({ ok: false, error: 'Unexpected character 0x00' });
+    expect(parse(Buffer.from('a NOOP (\x00)', 'latin1'))).toMatchObject({
+      ok: false,
+      error: 'Unexpected character 0x00',
+    });
     expect(parse(Buffer.from('a NOOP BODY[\xff(]', 'latin1'))).toMatchObject({ ok: false });
     const result = parse(Buffer.from('a FETCH 1 BODY[(\r]', 'latin1'));
     expect(result.ok || /^[\x20-\x7e]+$/.test(result.error)).toBe(true);
@@ -165,7 +205,8 @@ describe('hostile input', () => {
   it('decodes modified UTF-7 names in one pass, keeping names that are not valid', () => {
     expect(decodeMailboxName('Envoy&AOk-s/&-x')).toBe('Envoyés/&x');
     expect(decodeMailboxName(encodeMailboxName('Réponses & suivis'))).toBe('Réponses & suivis');
-    for (const name of ['&'.repeat(200_000), `&AOk${'&'.repeat(100_000)}-`, '&abc&-', '&AO-']) expect(decodeMailboxName(name)).toBe(name);
+    for (const name of ['&'.repeat(200_000), `&AOk${'&'.repeat(100_000)}-`, '&abc&-', '&AO-'])
+      expect(decodeMailboxName(name)).toBe(name);
   });
 
   it('matches LIST patterns without backtracking (a regular expression took minutes on *a*a*…b)', () => {
@@ -191,7 +232,9 @@ describe('hostile input', () => {
   });
 
   it('handles sequence sets of many ranges (membership by binary search, no spread into Math.max)', () => {
-    const set = parseSequenceSet(Array.from({ length: 100_000 }, (_, i) => String(((i * 7919) % 50_000) + 1)).join(','))!;
+    const set = parseSequenceSet(
+      Array.from({ length: 100_000 }, (_, i) => String(((i * 7919) % 50_000) + 1)).join(','),
+    )!;
     expect(largestNumber(set)).toBe(50_000);
     expect(inSequenceSet(set, 1, 5)).toBe(true);
     expect(inSequenceSet(set, 50_001, 200_000)).toBe(false);

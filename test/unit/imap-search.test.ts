@@ -19,7 +19,15 @@ const raw = Buffer.from(
   ].join('\r\n'),
 );
 
-const message: SearchCandidate = { msn: 2, uid: 7, flags: ['\\Seen', '$Urgent'], recent: true, internalDate: Date.UTC(2025, 0, 7, 4, 30), size: raw.length, raw };
+const message: SearchCandidate = {
+  msn: 2,
+  uid: 7,
+  flags: ['\\Seen', '$Urgent'],
+  recent: true,
+  internalDate: Date.UTC(2025, 0, 7, 4, 30),
+  size: raw.length,
+  raw,
+};
 const scope = { lastMsn: 3, lastUid: 9 };
 const test = (text: string) => matches(criteria(text), message, scope);
 
@@ -45,7 +53,13 @@ describe('SEARCH', () => {
     expect(test('HEADER X-MSS-NIL dev935997')).toBe(true);
     expect(test('HEADER X-MSS-INS ""')).toBe(false);
     expect(test('CHARSET UTF-8 BODY {14}\r\nles résultats')).toBe(true);
-    for (const refused of ['SUBJECT "résultats"', 'CHARSET UTF-8 SUBJECT "résultats"', 'FROM émile', 'SUBJECT {10}\r\nrésultats']) expect(() => criteria(refused), refused).toThrow(/8-bit/);
+    for (const refused of [
+      'SUBJECT "résultats"',
+      'CHARSET UTF-8 SUBJECT "résultats"',
+      'FROM émile',
+      'SUBJECT {10}\r\nrésultats',
+    ])
+      expect(() => criteria(refused), refused).toThrow(/8-bit/);
     expect(test('TEXT labo')).toBe(true);
     expect(test('BODY labo')).toBe(false);
     expect(searchNeed(criteria('OR SEEN BODY x'))).toBe('message');

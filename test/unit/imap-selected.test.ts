@@ -27,13 +27,16 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const message = (subject: string, extra = '') => Buffer.from(`Subject: ${subject}\r\n${extra}\r\nbody of ${subject}\r\n`);
+const message = (subject: string, extra = '') =>
+  Buffer.from(`Subject: ${subject}\r\n${extra}\r\nbody of ${subject}\r\n`);
 
 /** A session with a folder selected: run(command) answers as the IMAP session does, then announces pending changes. */
 async function session(folderName: string) {
   const lines: string[] = [];
   const folder = (await mailboxes.folder(mailbox.id, folderName))!;
-  let view: SelectedFolder | undefined = await SelectedFolder.open(mailboxes, folder, false, (line) => lines.push(line));
+  let view: SelectedFolder | undefined = await SelectedFolder.open(mailboxes, folder, false, (line) =>
+    lines.push(line),
+  );
   const ctx: ImapContext = {
     store: mailboxes,
     mailbox,
@@ -49,7 +52,9 @@ async function session(folderName: string) {
   const run = async (text: string) => {
     const parsed = parseCommand(Buffer.from(`a ${text}`));
     if (!parsed.ok) throw new Error(parsed.error);
-    const [verb, byUid] = parsed.command.name.startsWith('UID ') ? [parsed.command.name.slice(4), true] : [parsed.command.name, false];
+    const [verb, byUid] = parsed.command.name.startsWith('UID ')
+      ? [parsed.command.name.slice(4), true]
+      : [parsed.command.name, false];
     const handlers: Record<string, (args: Args) => Promise<Reply>> = {
       FETCH: (args) => messages.fetch(ctx, args, byUid),
       STORE: (args) => messages.store(ctx, args, byUid),
@@ -80,7 +85,10 @@ describe('a selected folder', () => {
       expect(index).not.toHaveBeenCalled();
 
       await mailboxes.updateFlags(a.folder, [3], 'add', ['$Other']); // another session
-      expect((await a.run('STORE 1 -FLAGS (\\Flagged)')).out).toEqual(['1 FETCH (FLAGS (\\Recent))', '3 FETCH (FLAGS ($Other \\Recent))']);
+      expect((await a.run('STORE 1 -FLAGS (\\Flagged)')).out).toEqual([
+        '1 FETCH (FLAGS (\\Recent))',
+        '3 FETCH (FLAGS ($Other \\Recent))',
+      ]);
       expect(index).toHaveBeenCalledTimes(1);
 
       // EXPUNGE finds the \Deleted messages in SQL, then announces them without another look at the folder.
@@ -88,7 +96,12 @@ describe('a selected folder', () => {
       expect(index).toHaveBeenCalledTimes(1);
       // A MOVE into the folder itself removes the original and brings a copy: the copy is news.
       const moved = await a.run('MOVE 1 INBOX');
-      expect(moved.out).toEqual([expect.stringMatching(/^OK \[COPYUID \d+ 1 4\] Moved UIDs\.$/), '1 EXPUNGE', '2 EXISTS', '2 RECENT']);
+      expect(moved.out).toEqual([
+        expect.stringMatching(/^OK \[COPYUID \d+ 1 4\] Moved UIDs\.$/),
+        '1 EXPUNGE',
+        '2 EXISTS',
+        '2 RECENT',
+      ]);
     } finally {
       index.mockRestore();
       a.close();
@@ -97,7 +110,8 @@ describe('a selected folder', () => {
 
   it('marks messages \\Seen in one store update for a whole FETCH and reports their flags with the data', async () => {
     await mailboxes.createFolder(mailbox.id, 'Lus');
-    for (const subject of ['a', 'b', 'c']) await mailboxes.append(mailbox.id, 'Lus', message(subject), subject === 'b' ? { flags: ['\\Seen'] } : {});
+    for (const subject of ['a', 'b', 'c'])
+      await mailboxes.append(mailbox.id, 'Lus', message(subject), subject === 'b' ? { flags: ['\\Seen'] } : {});
     const a = await session('Lus');
     const updateFlags = vi.spyOn(mailboxes, 'updateFlags');
     try {
@@ -149,15 +163,35 @@ describe('a selected folder', () => {
   });
 
   it('claims \\Recent for any number of messages', async () => {
-    const entries: MessageEntry[] = Array.from({ length: 500_000 }, (_, i) => ({ uid: i + 1, flags: [], internalDate: 0, size: 1 }));
+    const entries: MessageEntry[] = Array.from({ length: 500_000 }, (_, i) => ({
+      uid: i + 1,
+      flags: [],
+      internalDate: 0,
+      size: 1,
+    }));
     let claimed = 0;
     const claimRecent = async (_: number, last: number, claim: boolean) => {
       const before = claimed;
       if (claim) claimed = Math.max(claimed, last);
       return before;
     };
-    const fake = { events: new MailboxEvents(), index: async () => entries, keywords: async () => [], changeMark: async () => 0, claimRecent } as unknown as MailboxStore;
-    const folder: Folder = { id: 1, mailboxId: 1, name: 'INBOX', specialUse: null, uidValidity: 1, uidNext: entries.length + 1, recentUid: 0, modseq: 0 };
+    const fake = {
+      events: new MailboxEvents(),
+      index: async () => entries,
+      keywords: async () => [],
+      changeMark: async () => 0,
+      claimRecent,
+    } as unknown as MailboxStore;
+    const folder: Folder = {
+      id: 1,
+      mailboxId: 1,
+      name: 'INBOX',
+      specialUse: null,
+      uidValidity: 1,
+      uidNext: entries.length + 1,
+      recentUid: 0,
+      modseq: 0,
+    };
     const first = await SelectedFolder.open(fake, folder, false, () => {});
     expect(first.recentCount).toBe(entries.length);
     first.close();

@@ -33,7 +33,14 @@ describe('folders', () => {
     expect(inbox.name).toBe('INBOX');
     const archive = await mailboxes.createFolder(created.id, 'Archives/2025/');
     expect(archive.name).toBe('Archives/2025');
-    expect((await mailboxes.folders(created.id)).map((f) => f.name)).toEqual(['Archives', 'Archives/2025', 'Drafts', 'INBOX', 'Sent', 'Trash']);
+    expect((await mailboxes.folders(created.id)).map((f) => f.name)).toEqual([
+      'Archives',
+      'Archives/2025',
+      'Drafts',
+      'INBOX',
+      'Sent',
+      'Trash',
+    ]);
     await expect(mailboxes.createFolder(created.id, 'Archives')).rejects.toMatchObject({ code: 'exists' });
     await expect(mailboxes.createFolder(created.id, 'a//b')).rejects.toBeInstanceOf(FolderError);
     await mailboxes.deleteFolder(created.id, 'Trash');
@@ -51,7 +58,9 @@ describe('folders', () => {
     expect(await folderNames()).not.toContain('Projets');
     await expect(mailboxes.deleteFolder(mailbox.id, 'Anciens')).rejects.toMatchObject({ code: 'has_children' });
     await expect(mailboxes.deleteFolder(mailbox.id, 'INBOX')).rejects.toMatchObject({ code: 'inbox' });
-    await expect(mailboxes.renameFolder(mailbox.id, 'Anciens', 'Anciens/Sous')).rejects.toMatchObject({ code: 'invalid_name' });
+    await expect(mailboxes.renameFolder(mailbox.id, 'Anciens', 'Anciens/Sous')).rejects.toMatchObject({
+      code: 'invalid_name',
+    });
 
     await mailboxes.append(mailbox.id, 'INBOX', message('a'));
     await mailboxes.append(mailbox.id, 'INBOX', message('b'));
@@ -81,12 +90,25 @@ describe('messages and the change bus', () => {
       { uid: first, flags: ['\\Seen', '\\Flagged', '$Label1'], changed: true },
       { uid: second, flags: ['\\Flagged', '$Label1'], changed: true },
     ]);
-    expect(await mailboxes.updateFlags(inbox, [first], 'remove', ['$label1'])).toEqual([{ uid: first, flags: ['\\Seen', '\\Flagged'], changed: true }]);
-    expect(await mailboxes.updateFlags(inbox, [first], 'add', ['\\Seen'])).toEqual([{ uid: first, flags: ['\\Seen', '\\Flagged'], changed: false }]);
+    expect(await mailboxes.updateFlags(inbox, [first], 'remove', ['$label1'])).toEqual([
+      { uid: first, flags: ['\\Seen', '\\Flagged'], changed: true },
+    ]);
+    expect(await mailboxes.updateFlags(inbox, [first], 'add', ['\\Seen'])).toEqual([
+      { uid: first, flags: ['\\Seen', '\\Flagged'], changed: false },
+    ]);
 
     const copied = await mailboxes.copyMessages(inbox, [second, first], trash);
-    expect(copied).toEqual({ uidValidity: trash.uidValidity, pairs: [[first, 1], [second, 2]] });
-    expect((await mailboxes.index(trash.id)).map((m) => m.flags)).toEqual([['\\Seen', '\\Flagged'], ['\\Flagged', '$Label1']]);
+    expect(copied).toEqual({
+      uidValidity: trash.uidValidity,
+      pairs: [
+        [first, 1],
+        [second, 2],
+      ],
+    });
+    expect((await mailboxes.index(trash.id)).map((m) => m.flags)).toEqual([
+      ['\\Seen', '\\Flagged'],
+      ['\\Flagged', '$Label1'],
+    ]);
     const movedBack = await mailboxes.moveMessages(trash, [1], inbox);
     expect(movedBack.pairs).toEqual([[1, second + 1]]);
     expect((await mailboxes.index(trash.id)).map((m) => m.uid)).toEqual([2]);
@@ -100,8 +122,19 @@ describe('messages and the change bus', () => {
     stopFolder();
     stopMailbox();
     await mailboxes.append(mailbox.id, 'INBOX', message('unheard'));
-    expect(folderChanges.map((c) => c.type)).toEqual(['appended', 'appended', 'flags', 'flags', 'appended', 'flags', 'expunged', 'expunged']);
-    expect(seen.map((c) => `${c.type}${'folderId' in c ? (c.folderId === inbox.id ? ':inbox' : ':trash') : ''}`)).toEqual([
+    expect(folderChanges.map((c) => c.type)).toEqual([
+      'appended',
+      'appended',
+      'flags',
+      'flags',
+      'appended',
+      'flags',
+      'expunged',
+      'expunged',
+    ]);
+    expect(
+      seen.map((c) => `${c.type}${'folderId' in c ? (c.folderId === inbox.id ? ':inbox' : ':trash') : ''}`),
+    ).toEqual([
       'appended:inbox',
       'appended:inbox',
       'flags:inbox',

@@ -23,7 +23,7 @@ describe('LineReader', () => {
   it('drops an over-long line but stays in step with the next one', async () => {
     const { stream, reader } = open();
     stream.write('A'.repeat(5000));
-    stream.write('B'.repeat(5000) + '\r\nNOOP\r\n');
+    stream.write(`${'B'.repeat(5000)}\r\nNOOP\r\n`);
     expect(await reader.readLine(100)).toMatchObject({ tooLong: true });
     expect((await reader.readLine(100))!.text.toString()).toBe('NOOP');
   });
@@ -44,7 +44,7 @@ describe('LineReader', () => {
     expect(data!.bareLfLines).toBe(1);
     expect((await reader.readLine(10))!.text.toString()).toBe('QUIT');
 
-    stream.write('x'.repeat(50) + '\r\n' + 'y'.repeat(50) + '\r\n.\r\nNOOP\r\n');
+    stream.write(`${'x'.repeat(50)}\r\n${'y'.repeat(50)}\r\n.\r\nNOOP\r\n`);
     const big = await reader.readDotData(60, 100);
     expect(big).toMatchObject({ data: undefined, size: 104 });
     expect((await reader.readLine(10))!.text.toString()).toBe('NOOP');

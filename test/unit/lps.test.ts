@@ -32,14 +32,17 @@ const account: JobAccount = {
 };
 
 describe('fault table', () => {
-  it.each(FAULTS.map((f) => [f.id, f] as const))('%s applies to jobs, names a real check and says what it does in French', (_, fault) => {
-    expect(fault.jobs.length).toBeGreaterThan(0);
-    expect(fault.description).toMatch(/\S/);
-    for (const id of fault.jobs) {
-      const job = findJob(id)!;
-      expect(() => t(`check.${fault.failedCheck(job)}`)).not.toThrow();
-    }
-  });
+  it.each(FAULTS.map((f) => [f.id, f] as const))(
+    '%s applies to jobs, names a real check and says what it does in French',
+    (_, fault) => {
+      expect(fault.jobs.length).toBeGreaterThan(0);
+      expect(fault.description).toMatch(/\S/);
+      for (const id of fault.jobs) {
+        const job = findJob(id)!;
+        expect(() => t(`check.${fault.failedCheck(job)}`)).not.toThrow();
+      }
+    },
+  );
 
   it('covers every kind of verdict', () => {
     const kinds = new Set(FAULTS.flatMap((f) => f.jobs.map((id) => findJob(id)!.kind)));
@@ -51,15 +54,32 @@ describe('fault table', () => {
 function recorded(job: UnitJob, fault?: FaultName) {
   const from = job.bal === 'PSC' ? account.personalMailbox! : account.applicativeMailbox!;
   const to = job.kind === 'patient' ? [account.patientAddress!] : [from];
-  const raw = composeMessage(jobMessage({ job, nil: account.nil, patientAddress: account.patientAddress, from, to, fault }));
+  const raw = composeMessage(
+    jobMessage({ job, nil: account.nil, patientAddress: account.patientAddress, from, to, fault }),
+  );
   // Authenticated by the BAL type's method, as every kind requires.
   const session =
     job.bal === 'PSC'
       ? new SessionBuilder('s1', job.endpoint, 'smtp').starttls().xoauth2(from, account.idnatPsc!)
-      : new SessionBuilder('s1', job.endpoint, 'smtp').starttls(undefined, undefined, undefined, { present: true, trusted: true, ou: account.idnatAuthCli ?? undefined, subject: 'CN=LPS', problems: [] }).auth('PLAIN', from, 'success', { reason: 'client_certificate' });
+      : new SessionBuilder('s1', job.endpoint, 'smtp')
+          .starttls(undefined, undefined, undefined, {
+            present: true,
+            trusted: true,
+            ou: account.idnatAuthCli ?? undefined,
+            subject: 'CN=LPS',
+            problems: [],
+          })
+          .auth('PLAIN', from, 'success', { reason: 'client_certificate' });
   session.message(from, to, parseHeaderFields(raw), contentFacts(raw).xdm);
   const observations = journalOf(session.close());
-  return kindOf(job).judge({ job, account, ip: null, window: { start: 0, end: Number.MAX_SAFE_INTEGER }, observations, final: true });
+  return kindOf(job).judge({
+    job,
+    account,
+    ip: null,
+    window: { start: 0, end: Number.MAX_SAFE_INTEGER },
+    observations,
+    final: true,
+  });
 }
 
 describe('messages the LPS writes, as the platform reads them', () => {
@@ -67,10 +87,20 @@ describe('messages the LPS writes, as the platform reads them', () => {
   const patient = findJob('authcli-patient-smtp')!;
 
   it('the headers job carries an IHE_XDM.ZIP whose CDA matches X-MSS-CODECDA and X-MSS-INS, and X-MSS-NIL', () => {
-    const raw = composeMessage(jobMessage({ job: headers, nil: account.nil, patientAddress: account.patientAddress, from: account.personalMailbox!, to: [account.personalMailbox!] }));
+    const raw = composeMessage(
+      jobMessage({
+        job: headers,
+        nil: account.nil,
+        patientAddress: account.patientAddress,
+        from: account.personalMailbox!,
+        to: [account.personalMailbox!],
+      }),
+    );
     const xdm = contentFacts(raw).xdm!;
     expect(xdm.filename).toBe('IHE_XDM.ZIP');
-    expect(xdm.documents).toMatchObject([{ code: '11488-4', hasIns: true, patientIds: [{ extension: '279035121518989' }] }]);
+    expect(xdm.documents).toMatchObject([
+      { code: '11488-4', hasIns: true, patientIds: [{ extension: '279035121518989' }] },
+    ]);
     expect(parseHeaderFields(raw).filter((h) => h.name.startsWith('X-MSS-'))).toEqual([
       { name: 'X-MSS-NIL', value: 'NIL-REF-42' },
       { name: 'X-MSS-CODECDA', value: '11488-4' },
@@ -102,10 +132,22 @@ describe('SASL responses, read by the server side', () => {
   };
 
   it('XOAUTH2, OAUTHBEARER, PLAIN and LOGIN carry the user and secret they were given', () => {
-    expect(read('XOAUTH2', xoauth2('a@b.fr', 'tok.en.sig').responses)).toMatchObject({ kind: 'done', credentials: { user: 'a@b.fr', bearer: 'tok.en.sig' } });
-    expect(read('OAUTHBEARER', oauthBearer('a@b.fr', 'tok').responses)).toMatchObject({ kind: 'done', credentials: { user: 'a@b.fr', bearer: 'tok' } });
-    expect(read('PLAIN', plain('a@b.fr', '').responses)).toMatchObject({ kind: 'done', credentials: { user: 'a@b.fr', password: '' } });
-    expect(read('LOGIN', login('a@b.fr', 'secret').responses)).toMatchObject({ kind: 'done', credentials: { user: 'a@b.fr', password: 'secret' } });
+    expect(read('XOAUTH2', xoauth2('a@b.fr', 'tok.en.sig').responses)).toMatchObject({
+      kind: 'done',
+      credentials: { user: 'a@b.fr', bearer: 'tok.en.sig' },
+    });
+    expect(read('OAUTHBEARER', oauthBearer('a@b.fr', 'tok').responses)).toMatchObject({
+      kind: 'done',
+      credentials: { user: 'a@b.fr', bearer: 'tok' },
+    });
+    expect(read('PLAIN', plain('a@b.fr', '').responses)).toMatchObject({
+      kind: 'done',
+      credentials: { user: 'a@b.fr', password: '' },
+    });
+    expect(read('LOGIN', login('a@b.fr', 'secret').responses)).toMatchObject({
+      kind: 'done',
+      credentials: { user: 'a@b.fr', password: 'secret' },
+    });
   });
 });
 
@@ -113,11 +155,30 @@ describe('autoconfiguration file', () => {
   it('reads the servers the platform advertises, user name placeholders replaced', () => {
     const config = loadConfig({ env: {}, cwd: '/nonexistent', overrides: { dataDir: '/tmp/unused' } });
     const org = config.endpoints.filter((e) => e.id === 'org');
-    const xml = clientConfigXml({ domain: config.mailDomain, displayName: 'x', displayShortName: 'x', servers: advertisedServers(config, org, '%EMAILADDRESS%') });
+    const xml = clientConfigXml({
+      domain: config.mailDomain,
+      displayName: 'x',
+      displayShortName: 'x',
+      servers: advertisedServers(config, org, '%EMAILADDRESS%'),
+    });
     const servers = readClientConfig(xml, account.applicativeMailbox!);
     expect(servers).toEqual([
-      { protocol: 'imap', host: org[0]!.host, port: org[0]!.imapPort, socketType: 'STARTTLS', username: account.applicativeMailbox, authentication: ['TLS-client-cert', 'password-cleartext'] },
-      { protocol: 'smtp', host: org[0]!.host, port: org[0]!.smtpPort, socketType: 'STARTTLS', username: account.applicativeMailbox, authentication: ['TLS-client-cert', 'password-cleartext'] },
+      {
+        protocol: 'imap',
+        host: org[0]!.host,
+        port: org[0]!.imapPort,
+        socketType: 'STARTTLS',
+        username: account.applicativeMailbox,
+        authentication: ['TLS-client-cert', 'password-cleartext'],
+      },
+      {
+        protocol: 'smtp',
+        host: org[0]!.host,
+        port: org[0]!.smtpPort,
+        socketType: 'STARTTLS',
+        username: account.applicativeMailbox,
+        authentication: ['TLS-client-cert', 'password-cleartext'],
+      },
     ]);
   });
 });
@@ -130,8 +191,27 @@ describe('following a runner log', () => {
     const finished = new Set<number>();
     let now = 0;
     const write = (id: number, event: RunEvent, jobId: string | null = null) =>
-      lines.set(id, [...(lines.get(id) ?? []), { seq: (lines.get(id)?.length ?? 0) + 1, at: ++now, level: 'step', text: `phrase reformulée ${now}`, jobId, event }]);
-    const child = (index: number, count: number, targetId: string, executionId: number): RunEvent => ({ type: 'child.started', executionId, index, count, targetType: 'job', targetId, title: 'x', instruction: 'y' });
+      lines.set(id, [
+        ...(lines.get(id) ?? []),
+        {
+          seq: (lines.get(id)?.length ?? 0) + 1,
+          at: ++now,
+          level: 'step',
+          text: `phrase reformulée ${now}`,
+          jobId,
+          event,
+        },
+      ]);
+    const child = (index: number, count: number, targetId: string, executionId: number): RunEvent => ({
+      type: 'child.started',
+      executionId,
+      index,
+      count,
+      targetType: 'job',
+      targetId,
+      title: 'x',
+      instruction: 'y',
+    });
     const unit = (id: number, jobId: string) => {
       write(id, { type: 'unit.started', jobId, title: findJob(jobId)!.title }, jobId);
       write(id, { type: 'todo', instruction: 'y' }, jobId);
@@ -139,7 +219,16 @@ describe('following a runner log', () => {
       finished.add(id);
     };
     write(1, { type: 'campaign.started', folders: ['MSS-LPS-SEGUR-APP'] });
-    write(1, { type: 'child.started', executionId: 2, index: 1, count: 1, targetType: 'folder', targetId: 'MSS-LPS-SEGUR-APP', title: 'MSS-LPS-SEGUR-APP', instruction: null });
+    write(1, {
+      type: 'child.started',
+      executionId: 2,
+      index: 1,
+      count: 1,
+      targetType: 'folder',
+      targetId: 'MSS-LPS-SEGUR-APP',
+      title: 'MSS-LPS-SEGUR-APP',
+      instruction: null,
+    });
     write(2, child(1, 2, 'authcli-auth-imap', 3), 'authcli-auth-imap');
     const source: ExecutionLog = {
       get: async (id) => ({ id, status: finished.has(id) ? 'finished' : 'running' }) as Execution,
@@ -168,12 +257,31 @@ describe('following a runner log', () => {
 
   it('plays nothing for lines without events (recorded before run events existed)', async () => {
     const legacy: LogLine[] = [
-      { seq: 1, at: 1, level: 'step', text: t('runner.unitStart', { title: 'x', id: 'psc-tls-imap' }), jobId: 'psc-tls-imap', event: null },
-      { seq: 2, at: 2, level: 'info', text: t('runner.listening', { until: '12:00:00' }), jobId: 'psc-tls-imap', event: null },
+      {
+        seq: 1,
+        at: 1,
+        level: 'step',
+        text: t('runner.unitStart', { title: 'x', id: 'psc-tls-imap' }),
+        jobId: 'psc-tls-imap',
+        event: null,
+      },
+      {
+        seq: 2,
+        at: 2,
+        level: 'info',
+        text: t('runner.listening', { until: '12:00:00' }),
+        jobId: 'psc-tls-imap',
+        event: null,
+      },
     ];
-    const source: ExecutionLog = { get: async (id) => ({ id, status: 'finished' }) as Execution, log: async (_, after = 0) => legacy.filter((l) => l.seq > after) };
+    const source: ExecutionLog = {
+      get: async (id) => ({ id, status: 'finished' }) as Execution,
+      log: async (_, after = 0) => legacy.filter((l) => l.seq > after),
+    };
     const played: string[] = [];
-    expect((await followExecution(1, source, async (jobId) => void played.push(jobId), { pollMs: 5 }))?.status).toBe('finished');
+    expect((await followExecution(1, source, async (jobId) => void played.push(jobId), { pollMs: 5 }))?.status).toBe(
+      'finished',
+    );
     expect(played).toEqual([]);
   });
 });

@@ -23,9 +23,19 @@ function literalCalls(): { where: string; key: string; params: Set<string> }[] {
   for (const file of sourceFiles(SRC)) {
     const source = ts.createSourceFile(file, fs.readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true);
     const visit = (node: ts.Node): void => {
-      const [key, params] = ts.isCallExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === 't' ? node.arguments : [];
-      if (key && ts.isStringLiteral(key) && (params === undefined || (ts.isObjectLiteralExpression(params) && !params.properties.some(ts.isSpreadAssignment)))) {
-        const names = new Set((params?.properties ?? []).map((p) => p.name?.getText(source).replace(/^['"]|['"]$/g, '') ?? ''));
+      const [key, params] =
+        ts.isCallExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === 't'
+          ? node.arguments
+          : [];
+      if (
+        key &&
+        ts.isStringLiteral(key) &&
+        (params === undefined ||
+          (ts.isObjectLiteralExpression(params) && !params.properties.some(ts.isSpreadAssignment)))
+      ) {
+        const names = new Set(
+          (params?.properties ?? []).map((p) => p.name?.getText(source).replace(/^['"]|['"]$/g, '') ?? ''),
+        );
         const line = source.getLineAndCharacterOfPosition(node.getStart(source)).line + 1;
         calls.push({ where: `${path.relative(SRC, file)}:${line}`, key: key.text, params: names });
       }
@@ -41,7 +51,8 @@ describe('the message catalogue', () => {
 
   it('defines no key twice across the area files', () => {
     const owners = new Map<string, string[]>();
-    for (const [area, messages] of areas) for (const key of Object.keys(messages)) owners.set(key, [...(owners.get(key) ?? []), area]);
+    for (const [area, messages] of areas)
+      for (const key of Object.keys(messages)) owners.set(key, [...(owners.get(key) ?? []), area]);
     const twice = [...owners].filter(([, list]) => list.length > 1).map(([key, list]) => `${key}: ${list.join(', ')}`);
     expect(twice).toEqual([]);
     expect(Object.keys(allMessages())).toHaveLength(owners.size);
@@ -55,7 +66,9 @@ describe('the message catalogue', () => {
         areasOf.set(prefix, (areasOf.get(prefix) ?? new Set()).add(area));
       }
     }
-    const shared = [...areasOf].filter(([, set]) => set.size > 1).map(([prefix, set]) => `${prefix}: ${[...set].join(', ')}`);
+    const shared = [...areasOf]
+      .filter(([, set]) => set.size > 1)
+      .map(([prefix, set]) => `${prefix}: ${[...set].join(', ')}`);
     expect(shared).toEqual([]);
   });
 

@@ -4,10 +4,19 @@ import { describe, expect, it } from 'vitest';
 import { envelope } from '../../src/mail/imap/envelope.ts';
 import { bodyStructure, sectionContent } from '../../src/mail/imap/fetch.ts';
 import { encode } from '../../src/mail/imap/wire.ts';
-import { decodedBody, decodeEncodedWords, leafParts, parseMime, parseParameterHeader } from '../../src/mail/message/mime.ts';
+import {
+  decodedBody,
+  decodeEncodedWords,
+  leafParts,
+  parseMime,
+  parseParameterHeader,
+} from '../../src/mail/message/mime.ts';
 
 const attachment = Buffer.from(Array.from({ length: 768 }, (_, i) => i % 256));
-const base64Lines = attachment.toString('base64').match(/.{1,76}/g)!.join('\r\n');
+const base64Lines = attachment
+  .toString('base64')
+  .match(/.{1,76}/g)!
+  .join('\r\n');
 
 const MESSAGE = Buffer.from(
   [
@@ -61,21 +70,32 @@ const MESSAGE = Buffer.from(
   ].join('\r\n'),
 );
 
-const section = (path: number[], text?: 'HEADER' | 'HEADER.FIELDS' | 'HEADER.FIELDS.NOT' | 'TEXT' | 'MIME', fields: string[] = []) =>
-  sectionContent(MESSAGE, parseMime(MESSAGE), { path, text, fields }).toString('utf8');
+const section = (
+  path: number[],
+  text?: 'HEADER' | 'HEADER.FIELDS' | 'HEADER.FIELDS.NOT' | 'TEXT' | 'MIME',
+  fields: string[] = [],
+) => sectionContent(MESSAGE, parseMime(MESSAGE), { path, text, fields }).toString('utf8');
 
 describe('MIME structure', () => {
   it('finds a multipart/mixed with a nested multipart/alternative, a base64 attachment and a message/rfc822', () => {
     const root = parseMime(MESSAGE);
     expect(MESSAGE.length).toBe(2233);
     expect([root.type, root.subtype]).toEqual(['multipart', 'mixed']);
-    expect(root.parts.map((p) => `${p.type}/${p.subtype}`)).toEqual(['multipart/alternative', 'application/pdf', 'message/rfc822']);
-    expect(root.parts[0]!.parts.map((p) => `${p.type}/${p.subtype} ${p.encoding} ${p.end - p.bodyStart}B ${p.lines}L`)).toEqual([
-      'text/plain quoted-printable 35B 1L',
-      'text/html 8bit 45B 1L',
+    expect(root.parts.map((p) => `${p.type}/${p.subtype}`)).toEqual([
+      'multipart/alternative',
+      'application/pdf',
+      'message/rfc822',
     ]);
+    expect(
+      root.parts[0]!.parts.map((p) => `${p.type}/${p.subtype} ${p.encoding} ${p.end - p.bodyStart}B ${p.lines}L`),
+    ).toEqual(['text/plain quoted-printable 35B 1L', 'text/html 8bit 45B 1L']);
     const pdf = root.parts[1]!;
-    expect(pdf).toMatchObject({ encoding: 'base64', id: '<part3@mail.test>', description: 'Compte rendu', disposition: { value: 'attachment', params: [{ name: 'filename', value: 'resultats.pdf' }] } });
+    expect(pdf).toMatchObject({
+      encoding: 'base64',
+      id: '<part3@mail.test>',
+      description: 'Compte rendu',
+      disposition: { value: 'attachment', params: [{ name: 'filename', value: 'resultats.pdf' }] },
+    });
     expect(decodedBody(MESSAGE, pdf).equals(attachment)).toBe(true);
     expect(root.parts[2]!.message!.headers.map((h) => h.name)).toEqual(['From', 'Subject']);
     expect(leafParts(root).map((p) => p.subtype)).toEqual(['plain', 'html', 'pdf', 'plain']);
@@ -108,7 +128,9 @@ describe('MIME structure', () => {
 
   it('serves sections byte for byte at the right offsets', () => {
     expect(section([1, 1])).toBe('Bonjour,\r\nvoici les r=C3=A9sultats.');
-    expect(section([1, 1], 'MIME')).toBe('Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n');
+    expect(section([1, 1], 'MIME')).toBe(
+      'Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n',
+    );
     expect(section([1, 2])).toBe('<p>Bonjour,</p>\r\n<p>voici les résultats.</p>');
     expect(section([2])).toBe(base64Lines);
     expect(section([2, 1])).toBe(base64Lines); // a single-part body is its own part 1
@@ -122,17 +144,33 @@ describe('MIME structure', () => {
     expect(section([], 'HEADER.FIELDS', ['FROM', 'TO'])).toBe(
       'From: "Dr. Émile Martin" <emile.martin@mail-tests-editeur.motco.localhost>\r\nTo: Alice <alice@example.org>, bob@example.org, undisclosed-recipients:;\r\n\r\n',
     );
-    expect(section([], 'HEADER.FIELDS.NOT', ['FROM', 'TO', 'RETURN-PATH', 'MESSAGE-ID', 'IN-REPLY-TO', 'MIME-VERSION', 'CONTENT-TYPE', 'DATE', 'CC'])).toBe(
-      "Subject: =?UTF-8?Q?R=C3=A9sultats?= d'analyse\r\n\r\n",
-    );
+    expect(
+      section([], 'HEADER.FIELDS.NOT', [
+        'FROM',
+        'TO',
+        'RETURN-PATH',
+        'MESSAGE-ID',
+        'IN-REPLY-TO',
+        'MIME-VERSION',
+        'CONTENT-TYPE',
+        'DATE',
+        'CC',
+      ]),
+    ).toBe("Subject: =?UTF-8?Q?R=C3=A9sultats?= d'analyse\r\n\r\n");
   });
 
   it('defaults to text/plain us-ascii, shows a multipart without parts as one empty text part, and counts lines', () => {
     const plain = parseMime(Buffer.from('Subject: nolf\r\n\r\nabc'));
-    expect(encode(bodyStructure(plain, true)).toString()).toBe('("text" "plain" ("charset" "us-ascii") NIL NIL "7bit" 3 0 NIL NIL NIL NIL)');
+    expect(encode(bodyStructure(plain, true)).toString()).toBe(
+      '("text" "plain" ("charset" "us-ascii") NIL NIL "7bit" 3 0 NIL NIL NIL NIL)',
+    );
     const broken = parseMime(Buffer.from('Content-Type: multipart/mixed; boundary=zz\r\n\r\nno boundary here\r\n'));
-    expect(encode(bodyStructure(broken, true)).toString()).toBe('(("text" "plain" ("charset" "us-ascii") NIL NIL "7bit" 0 0 NIL NIL NIL NIL) "mixed" ("boundary" "zz") NIL NIL NIL)');
-    const raw = Buffer.from('Content-Type: TEXT/Plain; CHARSET=UTF-8; Format=Flowed\r\nContent-Transfer-Encoding: BASE64\r\n\r\nYQ==\r\nYg==\r\n');
+    expect(encode(bodyStructure(broken, true)).toString()).toBe(
+      '(("text" "plain" ("charset" "us-ascii") NIL NIL "7bit" 0 0 NIL NIL NIL NIL) "mixed" ("boundary" "zz") NIL NIL NIL)',
+    );
+    const raw = Buffer.from(
+      'Content-Type: TEXT/Plain; CHARSET=UTF-8; Format=Flowed\r\nContent-Transfer-Encoding: BASE64\r\n\r\nYQ==\r\nYg==\r\n',
+    );
     const upper = parseMime(raw);
     // Case kept as written, parameter names lower-cased; Dovecot answers ("TEXT" "Plain" ("CHARSET" "UTF-8" …) … "BASE64" 12 2 …).
     expect(upper).toMatchObject({ type: 'TEXT', subtype: 'Plain', encoding: 'BASE64', lines: 2 });
@@ -147,7 +185,9 @@ describe('MIME structure', () => {
         { name: 'size', value: '12' },
       ],
     });
-    expect(parseParameterHeader("application/pdf; name*0*=utf-8''r%C3%A9; name*1=sultats.pdf").params).toEqual([{ name: 'name*', value: "utf-8''r%C3%A9sultats.pdf" }]);
+    expect(parseParameterHeader("application/pdf; name*0*=utf-8''r%C3%A9; name*1=sultats.pdf").params).toEqual([
+      { name: 'name*', value: "utf-8''r%C3%A9sultats.pdf" },
+    ]);
   });
 
   it('decodes encoded words in B and Q forms across charsets', () => {

@@ -32,7 +32,14 @@ describe('verdicts on recorded journals', () => {
 
   it.each(recordings)('%s', (_, r) => {
     const job = findJob(r.job)!;
-    const judgement = kindOf(job).judge({ job, account: r.account, ip: r.ip, window: r.window, observations: r.observations, final: true });
+    const judgement = kindOf(job).judge({
+      job,
+      account: r.account,
+      ip: r.ip,
+      window: r.window,
+      observations: r.observations,
+      final: true,
+    });
     expect(judgement.status).toBe(r.expected.verdict);
     const failed = judgement.checks.filter((c) => c.outcome === 'fail' || c.outcome === 'missing').map((c) => c.id);
     if (r.expected.check) expect(failed).toContain(r.expected.check);

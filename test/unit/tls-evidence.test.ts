@@ -8,7 +8,14 @@ import { kindOf } from '../../src/catalogue/kinds/index.ts';
 import type { JobAccount } from '../../src/catalogue/verdicts/types.ts';
 import { journalOf, SessionBuilder, SIX, TLS13 } from '../helpers/journal-builder.ts';
 
-const account: JobAccount = { nil: 'DEV1', idnatPsc: '872311221327', idnatAuthCli: null, personalMailbox: '872311221327@mail.test', applicativeMailbox: null, patientAddress: null };
+const account: JobAccount = {
+  nil: 'DEV1',
+  idnatPsc: '872311221327',
+  idnatAuthCli: null,
+  personalMailbox: '872311221327@mail.test',
+  applicativeMailbox: null,
+  patientAddress: null,
+};
 const IP = '192.0.2.20';
 const TLS11_SUITES = [
   { code: '0xC014', name: 'TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA' },
@@ -18,12 +25,26 @@ const TLS11_SUITES = [
 function judge(...sessions: SessionBuilder[]) {
   const job = findJob('psc-tls-smtp')!;
   const observations = journalOf(...sessions);
-  return kindOf({ kind: 'tls' }).judge({ job, account, ip: IP, window: { start: 0, end: Number.MAX_SAFE_INTEGER }, observations, final: false, unattributed: [] });
+  return kindOf({ kind: 'tls' }).judge({
+    job,
+    account,
+    ip: IP,
+    window: { start: 0, end: Number.MAX_SAFE_INTEGER },
+    observations,
+    final: false,
+    unattributed: [],
+  });
 }
 
 describe('TLS version and suites', () => {
   it('judges a TLS 1.1-only client KO on the version from its ClientHello, before the handshake ends', () => {
-    const s = new SessionBuilder('s1', 'psc', 'smtp', IP).command('EHLO').command('STARTTLS').add('tls.client_hello', { highestVersion: 'TLSv1.1', supportedVersions: [], cipherSuites: TLS11_SUITES, sni: null, statusRequest: false });
+    const s = new SessionBuilder('s1', 'psc', 'smtp', IP).command('EHLO').command('STARTTLS').add('tls.client_hello', {
+      highestVersion: 'TLSv1.1',
+      supportedVersions: [],
+      cipherSuites: TLS11_SUITES,
+      sni: null,
+      statusRequest: false,
+    });
     const j = judge(s);
     expect(j.status).toBe('KO');
     const version = j.checks.find((c) => c.id === 'version')!;
@@ -36,8 +57,18 @@ describe('TLS version and suites', () => {
     const s = new SessionBuilder('s2', 'psc', 'smtp', IP)
       .command('EHLO')
       .command('STARTTLS')
-      .add('tls.client_hello', { highestVersion: 'TLSv1.3', supportedVersions: ['TLSv1.3'], cipherSuites: TLS13, sni: null, statusRequest: false })
-      .add('tls.established', { version: 'TLSv1.3', cipher: 'TLS_AES_256_GCM_SHA384', clientCertificate: { present: false } });
+      .add('tls.client_hello', {
+        highestVersion: 'TLSv1.3',
+        supportedVersions: ['TLSv1.3'],
+        cipherSuites: TLS13,
+        sni: null,
+        statusRequest: false,
+      })
+      .add('tls.established', {
+        version: 'TLSv1.3',
+        cipher: 'TLS_AES_256_GCM_SHA384',
+        clientCertificate: { present: false },
+      });
     const j = judge(s);
     expect(j.status).toBe('KO');
     const suites = j.checks.find((c) => c.id === 'all-suites')!;

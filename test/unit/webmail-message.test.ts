@@ -11,7 +11,9 @@ import { readMessage, safeContentType, summarise } from '../../src/webmail/messa
 import { attachmentDisposition } from '../../src/webmail/message-page.ts';
 
 const CRLF = (lines: string[]) => Buffer.from(lines.join('\r\n'));
-const zip = Buffer.from(xdmArchive([{ code: '11488-4', displayName: 'Compte rendu de consultation', ins: '279035121518989' }]));
+const zip = Buffer.from(
+  xdmArchive([{ code: '11488-4', displayName: 'Compte rendu de consultation', ins: '279035121518989' }]),
+);
 
 // multipart/mixed: 1 alternative (1.1 text, 1.2 html), 2 an attached multipart message (2.1, 2.2), 3 a single-part message (3.1), 4 the XDM.
 const MESSAGE = CRLF([
@@ -78,7 +80,8 @@ describe('readMessage', () => {
     const root = parseMime(MESSAGE);
     const sections = numberSections(root);
     expect([...sections.values()]).toEqual(['', '1', '1.1', '1.2', '2', '2.1', '2.2', '3', '3.1', '4']);
-    for (const [part, section] of sections) if (section) expect(findPart(root, section.split('.').map(Number)), section).toBe(part);
+    for (const [part, section] of sections)
+      if (section) expect(findPart(root, section.split('.').map(Number)), section).toBe(part);
     expect(view.tree.children.map((c) => c.section)).toEqual(['1', '2', '3', '4']);
     expect(view.tree.children[1]!.children.map((c) => [c.section, c.filename])).toEqual([
       ['2.1', null],
@@ -101,25 +104,39 @@ describe('readMessage', () => {
     ]);
     const xdm = view.attachments[1]!.xdm!;
     expect(xdm.entries).toContain('IHE_XDM/SUBSET01/DOC0001.XML');
-    expect(xdm.documents.map((d) => [d.code, d.title, d.hasIns])).toEqual([['11488-4', 'Compte rendu de consultation (document de test motco)', true]]);
+    expect(xdm.documents.map((d) => [d.code, d.title, d.hasIns])).toEqual([
+      ['11488-4', 'Compte rendu de consultation (document de test motco)', true],
+    ]);
   });
 
   it('reads attachments as the journal records them, each decoded once for the tree and the list', () => {
     const facts = contentFacts(MESSAGE, parseMime(MESSAGE));
-    expect(facts.attachments).toEqual(view.attachments.map(({ filename, contentType, size }) => ({ filename, contentType, size })));
+    expect(facts.attachments).toEqual(
+      view.attachments.map(({ filename, contentType, size }) => ({ filename, contentType, size })),
+    );
     expect(facts.xdm).toEqual({ filename: 'IHE_XDM.ZIP', ...view.attachments[1]!.xdm });
     expect(view.attachments[1]!.body).toEqual(zip);
     expect(view.tree.children[3]).toMatchObject({ filename: 'IHE_XDM.ZIP', size: zip.length });
   });
 
   it('reads a CDA title with its attributes and character references', () => {
-    expect(cdaFacts('a.xml', '<ClinicalDocument><title lang="fr">CR &amp; synth&#232;se &lt;test&gt;</title></ClinicalDocument>')?.title).toBe('CR & synthèse <test>');
+    expect(
+      cdaFacts(
+        'a.xml',
+        '<ClinicalDocument><title lang="fr">CR &amp; synth&#232;se &lt;test&gt;</title></ClinicalDocument>',
+      )?.title,
+    ).toBe('CR & synthèse <test>');
     expect(cdaFacts('b.xml', '<ClinicalDocument><code code="1"/></ClinicalDocument>')?.title).toBeNull();
   });
 
   it('summarises a message for the list from its header alone', () => {
     const head = MESSAGE.subarray(0, MESSAGE.indexOf('\r\n\r\n') + 4);
-    expect(summarise(head)).toEqual({ from: 'Claire Moreau', to: 'a@mail.test, Bob, B.', subject: 'Compte rendu été', hasAttachments: true });
+    expect(summarise(head)).toEqual({
+      from: 'Claire Moreau',
+      to: 'a@mail.test, Bob, B.',
+      subject: 'Compte rendu été',
+      hasAttachments: true,
+    });
   });
 });
 
@@ -128,7 +145,11 @@ describe('prepare', () => {
   const original = { folder: 'INBOX', uid: 7 };
 
   it('replies to Reply-To, and to all without the mailbox itself', () => {
-    expect(prepare('repondre', view, 'moi@mail.test', original)).toMatchObject({ to: 'secretariat@mail.test', cc: '', subject: 'RE : Compte rendu été' });
+    expect(prepare('repondre', view, 'moi@mail.test', original)).toMatchObject({
+      to: 'secretariat@mail.test',
+      cc: '',
+      subject: 'RE : Compte rendu été',
+    });
     const all = prepare('repondre-tous', view, 'moi@mail.test', original);
     expect(all.cc).toBe('a@mail.test, b@mail.test');
     expect(all.text).toMatch(/a écrit\u00a0:\n> Bonjour été\n$/);
@@ -148,8 +169,12 @@ describe('prepare', () => {
 
 describe('downloads', () => {
   it('names files safely for the Content-Disposition header (RFC 6266)', () => {
-    expect(attachmentDisposition('compte rendu é.pdf')).toBe(`attachment; filename="compte rendu _.pdf"; filename*=UTF-8''compte%20rendu%20%C3%A9.pdf`);
-    expect(attachmentDisposition('../../etc/"pass"\r\nX: y')).toBe(`attachment; filename=".._.._etc__pass___X: y"; filename*=UTF-8''.._.._etc_%22pass%22__X%3A%20y`);
+    expect(attachmentDisposition('compte rendu é.pdf')).toBe(
+      `attachment; filename="compte rendu _.pdf"; filename*=UTF-8''compte%20rendu%20%C3%A9.pdf`,
+    );
+    expect(attachmentDisposition('../../etc/"pass"\r\nX: y')).toBe(
+      `attachment; filename=".._.._etc__pass___X: y"; filename*=UTF-8''.._.._etc_%22pass%22__X%3A%20y`,
+    );
     expect(safeContentType('Text/HTML')).toBe('text/html');
     expect(safeContentType('text/html\r\nX-Evil: 1')).toBe('application/octet-stream');
   });

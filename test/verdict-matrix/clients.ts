@@ -23,7 +23,10 @@ export interface MessageSpec {
 }
 
 /** A message from the mailbox to itself with X-MSS-NIL (MSS-CONF.16: on every message). */
-export function selfMessage(ctx: CaseContext, headers: Record<string, string> = { 'X-MSS-NIL': ctx.me.nil }): MessageSpec {
+export function selfMessage(
+  ctx: CaseContext,
+  headers: Record<string, string> = { 'X-MSS-NIL': ctx.me.nil },
+): MessageSpec {
   const mailbox = mailboxOf(ctx);
   return { from: mailbox, to: [mailbox], subject: `Test ${ctx.job.id}`, headers };
 }
@@ -34,12 +37,19 @@ export function insOf(ctx: CaseContext): string {
 }
 
 /** The headers job's message: a CDA (with the patient's INS) in IHE_XDM.ZIP and the three X-MSS headers. */
-export function healthMessage(ctx: CaseContext, change: { nil?: string | null; codecda?: string; ins?: string } = {}): MessageSpec {
+export function healthMessage(
+  ctx: CaseContext,
+  change: { nil?: string | null; codecda?: string; ins?: string } = {},
+): MessageSpec {
   const headers: Record<string, string> = {};
   if (change.nil !== null) headers['X-MSS-NIL'] = change.nil ?? ctx.me.nil;
   headers['X-MSS-CODECDA'] = change.codecda ?? '11488-4';
   headers['X-MSS-INS'] = change.ins ?? 'O';
-  return { ...selfMessage(ctx, headers), subject: 'XDM/1.0/DDM+Compte rendu de consultation TEST PATIENT', xdm: { code: '11488-4', display: 'Compte rendu de consultation', ins: insOf(ctx) } };
+  return {
+    ...selfMessage(ctx, headers),
+    subject: 'XDM/1.0/DDM+Compte rendu de consultation TEST PATIENT',
+    xdm: { code: '11488-4', display: 'Compte rendu de consultation', ins: insOf(ctx) },
+  };
 }
 
 /** The patient job's message: to the test patient address, with X-MSS-MES: FIN (or without). */
@@ -49,7 +59,17 @@ export function patientMessage(ctx: CaseContext, fin = true): MessageSpec {
   return { from: mailboxOf(ctx), to: [ctx.me.account.patientAddress!], subject: 'Résultat', headers };
 }
 
-type Auth = 'bal' | 'password' | 'login-command' | 'plain-no-cert' | 'oauthbearer' | 'xoauth2-foreign' | 'xoauth2-wrong-user' | 'xoauth2-on-applicative' | 'wrong-ou' | 'none';
+type Auth =
+  | 'bal'
+  | 'password'
+  | 'login-command'
+  | 'plain-no-cert'
+  | 'oauthbearer'
+  | 'xoauth2-foreign'
+  | 'xoauth2-wrong-user'
+  | 'xoauth2-on-applicative'
+  | 'wrong-ou'
+  | 'none';
 
 export interface PythonOptions {
   endpoint?: EndpointId;
@@ -65,23 +85,39 @@ export interface PythonOptions {
 
 /** A python job for the case: the job's endpoint and protocol, the IGC roots, the BAL type's authentication. */
 export function pythonJob(ctx: CaseContext, o: PythonOptions = {}): Record<string, unknown> {
-  const e = ctx.endpoint(o.endpoint ?? (ctx.job.kind === 'autoconfig' ? (ctx.job.bal === 'PSC' ? 'psc' : 'org') : (ctx.job.endpoint as EndpointId)));
+  const e = ctx.endpoint(
+    o.endpoint ??
+      (ctx.job.kind === 'autoconfig' ? (ctx.job.bal === 'PSC' ? 'psc' : 'org') : (ctx.job.endpoint as EndpointId)),
+  );
   const protocol = ctx.job.protocol;
   const mailbox = mailboxOf(ctx);
   const auth = o.auth ?? 'bal';
   const tls: Record<string, unknown> = { cafile: ctx.files.trust, ...o.tls };
-  const certificate = ctx.job.bal === 'AUTH_CLI' && !['plain-no-cert', 'password', 'login-command', 'none'].includes(auth);
-  if (certificate && tls.certfile === undefined) Object.assign(tls, auth === 'wrong-ou' ? { certfile: ctx.me.foreignCertFile, keyfile: ctx.me.foreignKeyFile } : { certfile: ctx.me.certFile, keyfile: ctx.me.keyFile });
+  const certificate =
+    ctx.job.bal === 'AUTH_CLI' && !['plain-no-cert', 'password', 'login-command', 'none'].includes(auth);
+  if (certificate && tls.certfile === undefined)
+    Object.assign(
+      tls,
+      auth === 'wrong-ou'
+        ? { certfile: ctx.me.foreignCertFile, keyfile: ctx.me.foreignKeyFile }
+        : { certfile: ctx.me.certFile, keyfile: ctx.me.keyFile },
+    );
   const sasl = (): Record<string, unknown> | undefined => {
     switch (auth) {
       case 'none':
         return undefined;
       case 'bal':
       case 'wrong-ou':
-        return ctx.job.bal === 'PSC' ? { mechanism: 'XOAUTH2', user: mailbox, token_url: ctx.tokenUrl(o.token) } : { mechanism: 'PLAIN', user: mailbox, password: ctx.me.password(mailbox) };
+        return ctx.job.bal === 'PSC'
+          ? { mechanism: 'XOAUTH2', user: mailbox, token_url: ctx.tokenUrl(o.token) }
+          : { mechanism: 'PLAIN', user: mailbox, password: ctx.me.password(mailbox) };
       case 'password':
       case 'plain-no-cert':
-        return { mechanism: protocol === 'smtp' ? 'PLAIN' : 'PLAIN', user: mailbox, password: ctx.me.password(mailbox) };
+        return {
+          mechanism: protocol === 'smtp' ? 'PLAIN' : 'PLAIN',
+          user: mailbox,
+          password: ctx.me.password(mailbox),
+        };
       case 'login-command':
         return { mechanism: 'LOGIN-COMMAND', user: mailbox, password: ctx.me.password(mailbox) };
       case 'oauthbearer':
@@ -94,7 +130,11 @@ export function pythonJob(ctx: CaseContext, o: PythonOptions = {}): Record<strin
         return { mechanism: 'XOAUTH2', user: mailbox, token_url: ctx.tokenUrl() };
     }
   };
-  const steps = o.steps ?? (protocol === 'imap' ? [['select', 'INBOX']] : [['send', mailbox, o.message?.to ?? [mailbox], o.message ?? selfMessage(ctx)]]);
+  const steps =
+    o.steps ??
+    (protocol === 'imap'
+      ? [['select', 'INBOX']]
+      : [['send', mailbox, o.message?.to ?? [mailbox], o.message ?? selfMessage(ctx)]]);
   return {
     protocol,
     host: e.address,
@@ -134,11 +174,23 @@ interface CurlOptions {
 
 /** curl with --ssl-reqd (STARTTLS required), the server's name resolved to its address, from the case's address. */
 export async function curl(ctx: CaseContext, o: CurlOptions = {}) {
-  const e = ctx.endpoint(o.endpoint ?? (ctx.job.kind === 'autoconfig' ? (ctx.job.bal === 'PSC' ? 'psc' : 'org') : (ctx.job.endpoint as EndpointId)));
+  const e = ctx.endpoint(
+    o.endpoint ??
+      (ctx.job.kind === 'autoconfig' ? (ctx.job.bal === 'PSC' ? 'psc' : 'org') : (ctx.job.endpoint as EndpointId)),
+  );
   const protocol = ctx.job.protocol;
   const port = protocol === 'imap' ? e.imapPort : e.smtpPort;
   const mailbox = mailboxOf(ctx);
-  const args = ['-sS', '--ssl-reqd', '--interface', ctx.ip, '--resolve', `${e.host}:${port}:${e.address}`, '--max-time', '30'];
+  const args = [
+    '-sS',
+    '--ssl-reqd',
+    '--interface',
+    ctx.ip,
+    '--resolve',
+    `${e.host}:${port}:${e.address}`,
+    '--max-time',
+    '30',
+  ];
   if (o.insecure) args.push('--insecure');
   else args.push('--cacert', o.cacert ?? ctx.files.trust);
   if (o.crlfile) args.push('--crlfile', o.crlfile);
@@ -159,7 +211,14 @@ export async function curl(ctx: CaseContext, o: CurlOptions = {}) {
     return ctx.run('curl', args);
   }
   const message = o.message ?? selfMessage(ctx);
-  args.push('--mail-from', message.from, ...message.to.flatMap((r) => ['--mail-rcpt', r]), '-T', '-', `smtp://${e.host}:${port}/lps.test`);
+  args.push(
+    '--mail-from',
+    message.from,
+    ...message.to.flatMap((r) => ['--mail-rcpt', r]),
+    '-T',
+    '-',
+    `smtp://${e.host}:${port}/lps.test`,
+  );
   return ctx.run('curl', args, { input: await ctx.message({ ...message }) });
 }
 
@@ -179,17 +238,34 @@ interface SClientOptions {
 export function sClient(ctx: CaseContext, o: SClientOptions = {}) {
   const e = ctx.endpoint(o.endpoint ?? (ctx.job.endpoint as EndpointId));
   const protocol = ctx.job.protocol;
-  const args = ['s_client', '-quiet', '-connect', `${e.address}:${protocol === 'imap' ? e.imapPort : e.smtpPort}`, '-bind', `${ctx.ip}:0`, '-starttls', protocol, '-servername', e.host];
+  const args = [
+    's_client',
+    '-quiet',
+    '-connect',
+    `${e.address}:${protocol === 'imap' ? e.imapPort : e.smtpPort}`,
+    '-bind',
+    `${ctx.ip}:0`,
+    '-starttls',
+    protocol,
+    '-servername',
+    e.host,
+  ];
   if (o.verify !== false) args.push('-CAfile', ctx.files.trust, '-verify_return_error', '-verify_hostname', e.host);
   if (o.crl) args.push('-crl_check', '-CRL', ctx.files.crl);
   if (o.cipher) args.push('-cipher', o.cipher);
   if (o.version) args.push(o.version);
   if (o.certificate) args.push('-cert', ctx.me.certFile, '-key', ctx.me.keyFile);
-  return ctx.run('openssl', args, { input: o.input ?? (protocol === 'imap' ? 'a1 LOGOUT\r\n' : 'QUIT\r\n'), timeoutMs: 20_000 });
+  return ctx.run('openssl', args, {
+    input: o.input ?? (protocol === 'imap' ? 'a1 LOGOUT\r\n' : 'QUIT\r\n'),
+    timeoutMs: 20_000,
+  });
 }
 
 /** msmtp (GnuTLS) with `auth xoauth2`: its passwordeval asks the back end for a PSC access token. */
-export async function msmtp(ctx: CaseContext, o: { message?: MessageSpec; token?: TokenKind; endpoint?: EndpointId } = {}) {
+export async function msmtp(
+  ctx: CaseContext,
+  o: { message?: MessageSpec; token?: TokenKind; endpoint?: EndpointId } = {},
+) {
   const e = ctx.endpoint(o.endpoint ?? (ctx.job.kind === 'autoconfig' ? 'psc' : (ctx.job.endpoint as EndpointId)));
   const mailbox = mailboxOf(ctx);
   const message = o.message ?? selfMessage(ctx);
@@ -223,9 +299,35 @@ export async function swaks(ctx: CaseContext, o: { message?: MessageSpec; certif
   const e = ctx.endpoint(ctx.job.endpoint as EndpointId);
   const mailbox = mailboxOf(ctx);
   const message = o.message ?? selfMessage(ctx);
-  const args = ['--server', e.address, '--port', String(e.smtpPort), '--local-interface', ctx.ip, '--helo', 'lps.test', '-tls', '--tls-verify', '--tls-ca-path', ctx.files.trust];
+  const args = [
+    '--server',
+    e.address,
+    '--port',
+    String(e.smtpPort),
+    '--local-interface',
+    ctx.ip,
+    '--helo',
+    'lps.test',
+    '-tls',
+    '--tls-verify',
+    '--tls-ca-path',
+    ctx.files.trust,
+  ];
   if (o.certificate) args.push('--tls-cert', ctx.me.certFile, '--tls-key', ctx.me.keyFile);
-  args.push('--auth', 'PLAIN', '--auth-user', mailbox, '--auth-password', ctx.me.password(mailbox), '--from', message.from, '--to', message.to.join(','), '--data', '-');
+  args.push(
+    '--auth',
+    'PLAIN',
+    '--auth-user',
+    mailbox,
+    '--auth-password',
+    ctx.me.password(mailbox),
+    '--from',
+    message.from,
+    '--to',
+    message.to.join(','),
+    '--data',
+    '-',
+  );
   return ctx.run('swaks', args, { input: await ctx.message({ ...message }) });
 }
 
@@ -233,31 +335,65 @@ export async function swaks(ctx: CaseContext, o: { message?: MessageSpec; certif
 export async function digSrv(ctx: CaseContext): Promise<{ address: string; port: number; host: string }> {
   const { address, port } = { address: ctx.t.config.autoconfig.address, port: ctx.t.config.ports.dns };
   const service = ctx.job.protocol === 'imap' ? '_imap._tcp' : '_submission._tcp';
-  const srv = await ctx.run('dig', [`@${address}`, '-p', String(port), '-b', ctx.ip, '+short', 'SRV', `${service}.${ctx.t.config.mailDomain}`]);
-  const records = srv.stdout.trim().split('\n').map((l) => l.trim().split(/\s+/)).filter((r) => r.length === 4).sort((a, b) => Number(a[0]) - Number(b[0]));
+  const srv = await ctx.run('dig', [
+    `@${address}`,
+    '-p',
+    String(port),
+    '-b',
+    ctx.ip,
+    '+short',
+    'SRV',
+    `${service}.${ctx.t.config.mailDomain}`,
+  ]);
+  const records = srv.stdout
+    .trim()
+    .split('\n')
+    .map((l) => l.trim().split(/\s+/))
+    .filter((r) => r.length === 4)
+    .sort((a, b) => Number(a[0]) - Number(b[0]));
   const [, , targetPort, target] = records[0]!;
   const a = await ctx.run('dig', [`@${address}`, '-p', String(port), '-b', ctx.ip, '+short', 'A', target!]);
   return { host: target!.replace(/\.$/, ''), port: Number(targetPort), address: a.stdout.trim().split('\n')[0]! };
 }
 
 /** The Thunderbird autoconfig file fetched with curl (http, or https trusting the stand-in commercial root). */
-export async function curlAutoconfig(ctx: CaseContext, scheme: 'http' | 'https' = 'http'): Promise<{ host: string; port: number }> {
+export async function curlAutoconfig(
+  ctx: CaseContext,
+  scheme: 'http' | 'https' = 'http',
+): Promise<{ host: string; port: number }> {
   const { config } = ctx.t;
   const mailbox = mailboxOf(ctx);
   const query = `mail/config-v1.1.xml?emailaddress=${encodeURIComponent(mailbox)}`;
   const args =
     scheme === 'http'
       ? ['-sS', '--interface', ctx.ip, `${config.autoconfig.url.replace(/\/$/, '')}/${query}`]
-      : ['-sS', '--interface', ctx.ip, '--cacert', ctx.files.nonIgcRoot, '--resolve', `${config.hosts.autoconfig}:${config.ports.webTls}:${config.autoconfig.address}`, `https://${config.hosts.autoconfig}:${config.ports.webTls}/${query}`];
+      : [
+          '-sS',
+          '--interface',
+          ctx.ip,
+          '--cacert',
+          ctx.files.nonIgcRoot,
+          '--resolve',
+          `${config.hosts.autoconfig}:${config.ports.webTls}:${config.autoconfig.address}`,
+          `https://${config.hosts.autoconfig}:${config.ports.webTls}/${query}`,
+        ];
   const xml = (await ctx.run('curl', args)).stdout;
-  const tag = ctx.job.protocol === 'imap' ? /<incomingServer type="imap">([\s\S]*?)<\/incomingServer>/ : /<outgoingServer type="smtp">([\s\S]*?)<\/outgoingServer>/;
+  const tag =
+    ctx.job.protocol === 'imap'
+      ? /<incomingServer type="imap">([\s\S]*?)<\/incomingServer>/
+      : /<outgoingServer type="smtp">([\s\S]*?)<\/outgoingServer>/;
   const server = tag.exec(xml)?.[1] ?? '';
-  return { host: /<hostname>([^<]+)<\/hostname>/.exec(server)?.[1] ?? '', port: Number(/<port>(\d+)<\/port>/.exec(server)?.[1] ?? 0) };
+  return {
+    host: /<hostname>([^<]+)<\/hostname>/.exec(server)?.[1] ?? '',
+    port: Number(/<port>(\d+)<\/port>/.exec(server)?.[1] ?? 0),
+  };
 }
 
 /** The endpoint serving a host name and port (what an autoconfig answer points at). */
 export function endpointAt(ctx: CaseContext, host: string, port: number): EndpointId {
-  const found = ctx.t.config.endpoints.find((e) => (e.host === host || e.address === host) && (e.imapPort === port || e.smtpPort === port));
+  const found = ctx.t.config.endpoints.find(
+    (e) => (e.host === host || e.address === host) && (e.imapPort === port || e.smtpPort === port),
+  );
   if (!found) throw new Error(`no endpoint at ${host}:${port}`);
   return found.id;
 }

@@ -94,12 +94,29 @@ export interface CaseResult {
 }
 
 const IDENTITIES = {
-  alice: { login: 'alice', immatriculation: '11111111100011', nil: 'DEV-ALICE', idnatPsc: '810000000123', idnatAuthCli: '10123456789' },
-  bob: { login: 'bob', immatriculation: '22222222200022', nil: 'DEV-BOB', idnatPsc: '810000000456', idnatAuthCli: '10987654321' },
+  alice: {
+    login: 'alice',
+    immatriculation: '11111111100011',
+    nil: 'DEV-ALICE',
+    idnatPsc: '810000000123',
+    idnatAuthCli: '10123456789',
+  },
+  bob: {
+    login: 'bob',
+    immatriculation: '22222222200022',
+    nil: 'DEV-BOB',
+    idnatPsc: '810000000456',
+    idnatAuthCli: '10987654321',
+  },
 };
 
 /** Declares one file's matrix: a platform, its accounts, and one concurrent test per case. */
-export function matrixFile(title: string, families: readonly Family[], cases: Case[], options: { reopenAccounts?: number } = {}): void {
+export function matrixFile(
+  title: string,
+  families: readonly Family[],
+  cases: Case[],
+  options: { reopenAccounts?: number } = {},
+): void {
   const mine = cases.filter((c) => families.includes(c.family));
   const m = {} as Matrix;
   let server: http.Server | undefined;
@@ -108,10 +125,18 @@ export function matrixFile(title: string, families: readonly Family[], cases: Ca
   beforeAll(async () => {
     // Tokens live 10 s (the shortest setting) and are checked without tolerance, so that an expired token
     // takes seconds to get; the reopen delay after a folder other than INBOX is selected is 1 s.
-    m.t = await startTestPlatform({ psc: { accessTokenTtlSeconds: 10, clockSkewSeconds: 0 }, runner: { reopenImapDelaySeconds: 1, delaiMinSeconds: 2 } });
+    m.t = await startTestPlatform({
+      psc: { accessTokenTtlSeconds: 10, clockSkewSeconds: 0 },
+      runner: { reopenImapDelaySeconds: 1, delaiMinSeconds: 2 },
+    });
     const dir = mkdtempSync(path.join(os.tmpdir(), 'motco-matrix-'));
     await m.t.platform.pki.exportTrust(dir);
-    m.files = { dir, trust: path.join(dir, 'igc-sante-test-roots.pem'), crl: path.join(dir, 'igc-sante-test-org.crl.pem'), nonIgcRoot: path.join(dir, 'non-igc-root.pem') };
+    m.files = {
+      dir,
+      trust: path.join(dir, 'igc-sante-test-roots.pem'),
+      crl: path.join(dir, 'igc-sante-test-org.crl.pem'),
+      nonIgcRoot: path.join(dir, 'non-igc-root.pem'),
+    };
     const sources = new Map<string, Map<string, PscTokenSource>>();
     server = http.createServer((request, response) => {
       const url = new URL(request.url ?? '/', 'http://back-end');
@@ -151,7 +176,15 @@ export function matrixFile(title: string, families: readonly Family[], cases: Ca
     m.bob = await vendorOf(IDENTITIES.bob);
     m.reopen = [];
     for (let i = 0; i < (options.reopenAccounts ?? 0); i++) {
-      m.reopen.push(await vendorOf({ login: `reopen${i}`, immatriculation: `3333333330${String(i).padStart(4, '0')}`, nil: `DEV-REOPEN-${i}`, idnatPsc: `8100000009${String(i).padStart(2, '0')}`, idnatAuthCli: `1055555555${i}` }));
+      m.reopen.push(
+        await vendorOf({
+          login: `reopen${i}`,
+          immatriculation: `3333333330${String(i).padStart(4, '0')}`,
+          nil: `DEV-REOPEN-${i}`,
+          idnatPsc: `8100000009${String(i).padStart(2, '0')}`,
+          idnatAuthCli: `1055555555${i}`,
+        }),
+      );
     }
   });
 
@@ -160,14 +193,31 @@ export function matrixFile(title: string, families: readonly Family[], cases: Ca
     await m.t?.stop();
     if (m.files?.dir) rmSync(m.files.dir, { recursive: true, force: true });
     // The matrix's size and verdicts, for the record (npm test output).
-    const counts = summary.reduce<Record<string, number>>((all, s) => ({ ...all, [s.verdict]: (all[s.verdict] ?? 0) + 1 }), {});
-    console.log(`verdict matrix — ${title}: ${new Set(summary.map((s) => s.job)).size} jobs × ${summary.length} cases, verdicts ${JSON.stringify(counts)}`);
+    const counts = summary.reduce<Record<string, number>>(
+      (all, s) => ({ ...all, [s.verdict]: (all[s.verdict] ?? 0) + 1 }),
+      {},
+    );
+    console.log(
+      `verdict matrix — ${title}: ${new Set(summary.map((s) => s.job)).size} jobs × ${summary.length} cases, verdicts ${JSON.stringify(counts)}`,
+    );
   });
 
   describe.concurrent(title, () => {
-    it.each(mine.map((c) => [`${c.job} · ${c.client} · ${c.act} → ${c.expect.verdict}${c.expect.check ? ` (${c.expect.check})` : ''}`, c] as const))('%s', async (_, c) => {
+    it.each(
+      mine.map(
+        (c) =>
+          [
+            `${c.job} · ${c.client} · ${c.act} → ${c.expect.verdict}${c.expect.check ? ` (${c.expect.check})` : ''}`,
+            c,
+          ] as const,
+      ),
+    )('%s', async (_, c) => {
       const result = await runCase(m, c);
-      const explain = [...result.log.map((l) => `${new Date(l.at).toISOString().slice(11, 23)} [${l.level}] ${l.text}`), '--- client ---', ...result.transcript].join('\n');
+      const explain = [
+        ...result.log.map((l) => `${new Date(l.at).toISOString().slice(11, 23)} [${l.level}] ${l.text}`),
+        '--- client ---',
+        ...result.transcript,
+      ].join('\n');
       // MATRIX_DEBUG=1 prints every case's log and client transcript, passing or not.
       if (process.env.MATRIX_DEBUG) console.log(`${c.job} · ${c.act}\n${explain}`);
       summary.push({ job: c.job, client: c.client, act: c.act, verdict: result.execution.verdict ?? '' });
@@ -175,7 +225,10 @@ export function matrixFile(title: string, families: readonly Family[], cases: Ca
       if (c.expect.check) {
         const check = result.execution.checks.find((k) => k.id === c.expect.check);
         expect(check, explain).toBeDefined();
-        expect(check!.outcome, explain).toBe(c.expect.outcome ?? (c.expect.verdict === 'OK' ? 'pass' : c.expect.verdict === 'INCONCLUSIVE' ? 'missing' : 'fail'));
+        expect(check!.outcome, explain).toBe(
+          c.expect.outcome ??
+            (c.expect.verdict === 'OK' ? 'pass' : c.expect.verdict === 'INCONCLUSIVE' ? 'missing' : 'fail'),
+        );
         if (c.expect.text) expect(check!.detail, explain).toMatch(c.expect.text);
         if (c.expect.critical !== undefined) expect(Boolean(check!.critical), explain).toBe(c.expect.critical);
       }
@@ -203,7 +256,15 @@ async function runCase(m: Matrix, c: Case): Promise<CaseResult> {
   const source = (who: Vendor) => {
     let found = sessions.get(who.login);
     if (!found) {
-      found = new PscTokenSource({ discoveryUrl: m.t.platform.identity.psc.discoveryUrl, clientId: TOOLS_CLIENT_ID, clientSecret: m.tokens.secret, idnat: who.account.idnatPsc! }, m.t.config.psc.clockSkewSeconds);
+      found = new PscTokenSource(
+        {
+          discoveryUrl: m.t.platform.identity.psc.discoveryUrl,
+          clientId: TOOLS_CLIENT_ID,
+          clientSecret: m.tokens.secret,
+          idnat: who.account.idnatPsc!,
+        },
+        m.t.config.psc.clockSkewSeconds,
+      );
       sessions.set(who.login, found);
     }
     return found;
@@ -217,12 +278,19 @@ async function runCase(m: Matrix, c: Case): Promise<CaseResult> {
     async run(command, args, options = {}) {
       const began = Date.now();
       const r = await run(command, args, { timeoutMs: 40_000, ...options });
-      transcript.push(`$ ${command} ${args.join(' ')}`, `exit ${r.code} after ${Date.now() - began} ms`, r.stdout.slice(0, 4000), r.stderr.slice(0, 4000));
+      transcript.push(
+        `$ ${command} ${args.join(' ')}`,
+        `exit ${r.code} after ${Date.now() - began} ms`,
+        r.stdout.slice(0, 4000),
+        r.stderr.slice(0, 4000),
+      );
       return r;
     },
     async python(job) {
       transcript.push(`python job at ${Date.now() / 1000}`);
-      const r = await ctx.run(PYTHON, ['-W', 'ignore::DeprecationWarning', 'test/clients/lps_client.py'], { input: JSON.stringify({ source: c.ip, ...job }) });
+      const r = await ctx.run(PYTHON, ['-W', 'ignore::DeprecationWarning', 'test/clients/lps_client.py'], {
+        input: JSON.stringify({ source: c.ip, ...job }),
+      });
       try {
         return JSON.parse(r.stdout) as Record<string, any>;
       } catch {
@@ -245,7 +313,13 @@ async function runCase(m: Matrix, c: Case): Promise<CaseResult> {
       return `${m.tokens.base}?case=${key}&who=${who.login}&kind=${kind}`;
     },
   };
-  const started = await m.t.platform.runner.start({ accountId: me.id, target: job.id, delai: c.delai ?? (c.expect.verdict === 'INCONCLUSIVE' ? DELAI.silent : DELAI.decided), ip: c.ip, startedBy: 'verdict-matrix' });
+  const started = await m.t.platform.runner.start({
+    accountId: me.id,
+    target: job.id,
+    delai: c.delai ?? (c.expect.verdict === 'INCONCLUSIVE' ? DELAI.silent : DELAI.decided),
+    ip: c.ip,
+    startedBy: 'verdict-matrix',
+  });
   if (!started.ok) throw new Error(JSON.stringify(started.errors));
   const ended = finished(m.t, started.execution.id);
   try {

@@ -8,7 +8,10 @@ import { USUAL_INSTRUCTIONS } from './shared.ts';
 import type { VerdictKindModule } from './types.ts';
 
 const judgeAuthCert: Judge = (input) =>
-  judgeSessions(input, activeSessions(input.observations), (session) => [starttlsFirst(session, 'MSS-CONF.12'), ...certificateAuthentication(input.account, session, 'MSS-CONF.12')]);
+  judgeSessions(input, activeSessions(input.observations), (session) => [
+    starttlsFirst(session, 'MSS-CONF.12'),
+    ...certificateAuthentication(input.account, session, 'MSS-CONF.12'),
+  ]);
 
 export const authCert: VerdictKindModule = {
   id: 'auth-cert',

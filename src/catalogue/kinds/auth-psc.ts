@@ -9,13 +9,22 @@ import type { VerdictKindModule } from './types.ts';
 
 const judgeAuthPsc: Judge = (input) =>
   judgeSessions(input, activeSessions(input.observations), (session) => {
-    const checks: Check[] = [starttlsFirst(session, 'MSS-CONF.07'), ...pscAuthentication(input.account, session, 'MSS-CONF.07')];
+    const checks: Check[] = [
+      starttlsFirst(session, 'MSS-CONF.07'),
+      ...pscAuthentication(input.account, session, 'MSS-CONF.07'),
+    ];
     const success = successfulAuth(session);
     if (success) {
       const after = session.commands.filter((c) => c.at > success.at && c.name !== 'AUTH' && c.name !== 'AUTHENTICATE');
       checks.push(
         after.length > 0
-          ? check('command-after-auth', 'pass', 'MSS-CONF.07', t('detail.commandAfterAuth', { command: after[0]!.name }), [after[0]!.observation])
+          ? check(
+              'command-after-auth',
+              'pass',
+              'MSS-CONF.07',
+              t('detail.commandAfterAuth', { command: after[0]!.name }),
+              [after[0]!.observation],
+            )
           : check('command-after-auth', 'missing', 'MSS-CONF.07', t('detail.noCommandAfterAuth'), [success]),
       );
     }

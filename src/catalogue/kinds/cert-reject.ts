@@ -19,39 +19,86 @@ import type { VerdictKindModule } from './types.ts';
 
 const judgeCertReject: Judge = (input) => {
   const requirement = input.job.requirements[0] ?? '';
-  const sessions = completeSessions(input.observations).filter((s) => s.hello || commandsBeforeTls(s).length > 0 || authsInClear(s).length > 0);
+  const sessions = completeSessions(input.observations).filter(
+    (s) => s.hello || commandsBeforeTls(s).length > 0 || authsInClear(s).length > 0,
+  );
   if (sessions.length === 0) return nothingObserved(input);
   const judged = sessions.map((s) => {
-    const j = judgement([...judgeSession(s, requirement), ...revocationFacts(input, s)], input.final || Boolean(s.closed));
+    const j = judgement(
+      [...judgeSession(s, requirement), ...revocationFacts(input, s)],
+      input.final || Boolean(s.closed),
+    );
     // A client that accepted the certificate is KO for sure, but whether it then sends its credentials (a
     // critical KO) is only known once it did, closed the session, or the window ended: keep listening.
     const critical = j.checks.some((c) => c.critical);
     return j.status === 'KO' && !critical && !s.closed && !input.final ? { ...j, status: 'PENDING' as const } : j;
   });
-  return judged.find((j) => j.status === 'KO') ?? judged.find((j) => j.status === 'OK') ?? judged.find((j) => j.status === 'PENDING') ?? judged[0]!;
+  return (
+    judged.find((j) => j.status === 'KO') ??
+    judged.find((j) => j.status === 'OK') ??
+    judged.find((j) => j.status === 'PENDING') ??
+    judged[0]!
+  );
 };
 
 function judgeSession(session: SessionFacts, requirement: string): Check[] {
   const hello = session.hello;
   if (!hello) {
     // Credentials or mail sent in clear: the server's certificate was never even looked at.
-    return [starttlsFirst(session, requirement), check('certificate-refused', 'missing', requirement, t('detail.noTls'))];
+    return [
+      starttlsFirst(session, requirement),
+      check('certificate-refused', 'missing', requirement, t('detail.noTls')),
+    ];
   }
-  const checks: Check[] = [check('client-hello', 'pass', requirement, t('detail.helloReceived', { version: String(hello.data.highestVersion), sni: String(hello.data.sni ?? '—') }), [hello])];
+  const checks: Check[] = [
+    check(
+      'client-hello',
+      'pass',
+      requirement,
+      t('detail.helloReceived', { version: String(hello.data.highestVersion), sni: String(hello.data.sni ?? '—') }),
+      [hello],
+    ),
+  ];
   const failure = session.tlsFailure;
   if (failure) {
     const d = failure.data;
     const alert = d.stage === 'handshake' && d.alert ? d.alert : null;
     if (alert) {
-      checks.push(check('certificate-refused', 'pass', requirement, t(isCertificateAlert(alert) ? 'detail.certificateAlert' : 'detail.otherAlert', { alert: alertText(alert) }), [failure]));
+      checks.push(
+        check(
+          'certificate-refused',
+          'pass',
+          requirement,
+          t(isCertificateAlert(alert) ? 'detail.certificateAlert' : 'detail.otherAlert', { alert: alertText(alert) }),
+          [failure],
+        ),
+      );
     } else if (d.stage === 'client_hello' || d.by === 'client') {
-      checks.push(check('certificate-refused', 'pass', requirement, t('detail.abortedWithoutAlert', { reason: tlsFailureText(failure.data) }), [failure]));
+      checks.push(
+        check(
+          'certificate-refused',
+          'pass',
+          requirement,
+          t('detail.abortedWithoutAlert', { reason: tlsFailureText(failure.data) }),
+          [failure],
+        ),
+      );
     } else {
-      checks.push(check('certificate-refused', 'fail', requirement, t('detail.serverRefusedHandshake', { detail: tlsFailureText(failure.data) }), [failure], { fix: t('fix.serverRefusedHandshake') }));
+      checks.push(
+        check(
+          'certificate-refused',
+          'fail',
+          requirement,
+          t('detail.serverRefusedHandshake', { detail: tlsFailureText(failure.data) }),
+          [failure],
+          { fix: t('fix.serverRefusedHandshake') },
+        ),
+      );
     }
     return checks;
   }
-  if (!session.established) return [...checks, check('certificate-refused', 'missing', requirement, t('detail.handshakeNotFinished'))];
+  if (!session.established)
+    return [...checks, check('certificate-refused', 'missing', requirement, t('detail.handshakeNotFinished'))];
   const after = session.commands.filter((c) => c.tls);
   if (after.length > 0) {
     const credentials = after.filter((c) => CREDENTIAL_COMMANDS.has(c.name));
@@ -61,7 +108,9 @@ function judgeSession(session: SessionFacts, requirement: string): Check[] {
         'certificate-refused',
         'fail',
         requirement,
-        critical ? t('detail.credentialsSentToBadServer', { commands: names(credentials.map((c) => c.name)) }) : t('detail.commandsAfterBadTls', { commands: names(after.map((c) => c.name)) }),
+        critical
+          ? t('detail.credentialsSentToBadServer', { commands: names(credentials.map((c) => c.name)) })
+          : t('detail.commandsAfterBadTls', { commands: names(after.map((c) => c.name)) }),
         [session.established, ...after.map((c) => c.observation)],
         { critical },
       ),
@@ -69,9 +118,16 @@ function judgeSession(session: SessionFacts, requirement: string): Check[] {
     return checks;
   }
   if (session.closed) {
-    checks.push(check('certificate-refused', 'pass', requirement, t('detail.closedAfterHandshake'), [session.established, session.closed]));
+    checks.push(
+      check('certificate-refused', 'pass', requirement, t('detail.closedAfterHandshake'), [
+        session.established,
+        session.closed,
+      ]),
+    );
   } else {
-    checks.push(check('certificate-refused', 'missing', requirement, t('detail.waitingAfterTls'), [session.established]));
+    checks.push(
+      check('certificate-refused', 'missing', requirement, t('detail.waitingAfterTls'), [session.established]),
+    );
   }
   return checks;
 }
@@ -79,14 +135,25 @@ function judgeSession(session: SessionFacts, requirement: string): Check[] {
 /** For the revoked certificate: did the client fetch the CRL, ask OCSP, or ask for a stapled answer? */
 function revocationFacts(input: JudgeInput, session: SessionFacts): Check[] {
   if (!input.job.endpoint.endsWith('-revoq')) return [];
-  const fetched = (kind: Observation['kind']) => input.observations.filter((o) => o.kind === kind && o.clientIp === session.clientIp);
+  const fetched = (kind: Observation['kind']) =>
+    input.observations.filter((o) => o.kind === kind && o.clientIp === session.clientIp);
   const crl = fetched('pki.crl_fetch');
   const ocsp = fetched('pki.ocsp_request');
   const stapling = session.hello?.data.statusRequest === true;
   const yes = t('detail.yes');
   const no = t('detail.no');
   return [
-    check('revocation-means', 'info', input.job.requirements[0] ?? '', t('detail.revocationMeans', { crl: crl.length > 0 ? yes : no, ocsp: ocsp.length > 0 ? yes : no, stapling: stapling ? yes : no }), [...crl, ...ocsp, session.hello]),
+    check(
+      'revocation-means',
+      'info',
+      input.job.requirements[0] ?? '',
+      t('detail.revocationMeans', {
+        crl: crl.length > 0 ? yes : no,
+        ocsp: ocsp.length > 0 ? yes : no,
+        stapling: stapling ? yes : no,
+      }),
+      [...crl, ...ocsp, session.hello],
+    ),
   ];
 }
 
@@ -99,7 +166,11 @@ function variant(job: Job): keyof typeof INSTRUCTION {
   return job.endpoint.endsWith('-expire') ? 'expire' : job.endpoint.endsWith('-revoq') ? 'revoq' : 'nonigc';
 }
 
-const INSTRUCTION = { expire: 'attendus.doRejectExpired', revoq: 'attendus.doRejectRevoked', nonigc: 'attendus.doRejectNonIgc' } as const;
+const INSTRUCTION = {
+  expire: 'attendus.doRejectExpired',
+  revoq: 'attendus.doRejectRevoked',
+  nonigc: 'attendus.doRejectNonIgc',
+} as const;
 
 export const certReject: VerdictKindModule = {
   id: 'cert-reject',
@@ -107,7 +178,10 @@ export const certReject: VerdictKindModule = {
   requirements: ['MSS-CONF.27', 'ECO 1.1.5', 'ECO 1.1.6'],
   ipRequired: true,
   instructions: {
-    prerequisites: (job) => [t('attendus.ip'), ...(variant(job) === 'nonigc' ? [t('attendus.nonIgcRootInstalled')] : [])],
+    prerequisites: (job) => [
+      t('attendus.ip'),
+      ...(variant(job) === 'nonigc' ? [t('attendus.nonIgcRootInstalled')] : []),
+    ],
     preparation: usualPreparation,
     instruction: (job, p) => t(INSTRUCTION[variant(job)], p),
   },

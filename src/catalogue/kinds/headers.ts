@@ -15,20 +15,59 @@ const judgeHeaders: Judge = (input) => {
   const withXdm = (m: Observation<'message'>) => toSelf(m, mailbox) && (m.data.xdm?.documents.length ?? 0) > 0;
   const missing = (session: SessionFacts) => {
     const toItself = session.messages.filter((m) => m.data.outcome === 'accepted' && toSelf(m, mailbox));
-    return check('xdm-attachment', 'missing', 'MSS-CONF.14', toItself.length > 0 ? t('detail.noXdm') : t('detail.noMessageToSelf', { mailbox: mailbox ?? '' }), toItself);
+    return check(
+      'xdm-attachment',
+      'missing',
+      'MSS-CONF.14',
+      toItself.length > 0 ? t('detail.noXdm') : t('detail.noMessageToSelf', { mailbox: mailbox ?? '' }),
+      toItself,
+    );
   };
-  return judgeMessages(input, 'MSS-CONF.14', withXdm, (message) => {
-    // withXdm chose it: it carries an archive with documents.
-    const documents = message.data.xdm?.documents ?? [];
-    const codes = codesOf(documents.map((d) => d.code ?? ''));
-    const expectedIns = documents.some((d) => d.hasIns) ? 'O' : 'N';
-    return [
-      check('xdm-attachment', 'pass', 'MSS-CONF.14', t('detail.xdmFound', { count: documents.length, codes: codes.join(', ') }), [message]),
-      headerCheck('header-nil', 'MSS-CONF.16', message, 'X-MSS-NIL', (values) => values.length === 1 && values[0] === input.account.nil, input.account.nil),
-      headerCheck('header-codecda', 'MSS-CONF.15', message, 'X-MSS-CODECDA', (values) => values.length > 0 && codesOf(values).join(',') === codes.join(','), codes.join(',')),
-      headerCheck('header-ins', 'MSS-CONF.14', message, 'X-MSS-INS', (values) => values.length === 1 && values[0] === expectedIns, expectedIns),
-    ];
-  }, missing);
+  return judgeMessages(
+    input,
+    'MSS-CONF.14',
+    withXdm,
+    (message) => {
+      // withXdm chose it: it carries an archive with documents.
+      const documents = message.data.xdm?.documents ?? [];
+      const codes = codesOf(documents.map((d) => d.code ?? ''));
+      const expectedIns = documents.some((d) => d.hasIns) ? 'O' : 'N';
+      return [
+        check(
+          'xdm-attachment',
+          'pass',
+          'MSS-CONF.14',
+          t('detail.xdmFound', { count: documents.length, codes: codes.join(', ') }),
+          [message],
+        ),
+        headerCheck(
+          'header-nil',
+          'MSS-CONF.16',
+          message,
+          'X-MSS-NIL',
+          (values) => values.length === 1 && values[0] === input.account.nil,
+          input.account.nil,
+        ),
+        headerCheck(
+          'header-codecda',
+          'MSS-CONF.15',
+          message,
+          'X-MSS-CODECDA',
+          (values) => values.length > 0 && codesOf(values).join(',') === codes.join(','),
+          codes.join(','),
+        ),
+        headerCheck(
+          'header-ins',
+          'MSS-CONF.14',
+          message,
+          'X-MSS-INS',
+          (values) => values.length === 1 && values[0] === expectedIns,
+          expectedIns,
+        ),
+      ];
+    },
+    missing,
+  );
 };
 
 export const headers: VerdictKindModule = {

@@ -14,8 +14,16 @@ const judgeImapAccess: Judge = (input) =>
     const opened = selects.find((c) => c.ok);
     checks.push(
       opened
-        ? check('inbox-opened', 'pass', 'MSS-CONF.06', t('detail.inboxOpened', { command: opened.name }), [opened.observation])
-        : check('inbox-opened', selects.length > 0 ? 'fail' : 'missing', 'MSS-CONF.06', selects.length > 0 ? t('detail.inboxRefused') : t('detail.inboxNotOpened'), selects.map((c) => c.observation)),
+        ? check('inbox-opened', 'pass', 'MSS-CONF.06', t('detail.inboxOpened', { command: opened.name }), [
+            opened.observation,
+          ])
+        : check(
+            'inbox-opened',
+            selects.length > 0 ? 'fail' : 'missing',
+            'MSS-CONF.06',
+            selects.length > 0 ? t('detail.inboxRefused') : t('detail.inboxNotOpened'),
+            selects.map((c) => c.observation),
+          ),
     );
     return checks;
   });

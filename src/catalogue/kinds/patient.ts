@@ -18,8 +18,17 @@ const judgePatient: Judge = (input) => {
     'MSS-CONF.21',
     toPatient,
     (message) => [
-      check('patient-message', 'pass', 'MSS-CONF.21', t('detail.patientMessage', { patient: patientAddress }), [message]),
-      headerCheck('header-mes', 'MSS-CONF.21', message, 'X-MSS-MES', (values) => values.length === 1 && values[0] === 'FIN', 'FIN'),
+      check('patient-message', 'pass', 'MSS-CONF.21', t('detail.patientMessage', { patient: patientAddress }), [
+        message,
+      ]),
+      headerCheck(
+        'header-mes',
+        'MSS-CONF.21',
+        message,
+        'X-MSS-MES',
+        (values) => values.length === 1 && values[0] === 'FIN',
+        'FIN',
+      ),
     ],
     () => check('patient-message', 'missing', 'MSS-CONF.21', t('detail.noPatientMessage', { patient: patientAddress })),
   );

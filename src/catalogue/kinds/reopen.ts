@@ -26,14 +26,21 @@ const judgeReopen: Judge = (input) => {
   const rules = (s: SessionFacts) => sessionRules(input, s, 'MSS-CONF.11');
 
   // Up to the platform's close, every session follows the common rules (STARTTLS, XOAUTH2 with a valid token).
-  const closedAt = first?.closed?.at ?? Number.POSITIVE_INFINITY;
+  // The moment the platform closed it (its BYE or 421): a client may reconnect before the close fact is written.
+  const closedAt = first?.closed ? (first.closed.data.closingAt ?? first.closed.at) : Number.POSITIVE_INFINITY;
   const broken = sessions
     .filter((s) => s.openedAt < closedAt)
     .map(rules)
     .find((c) => c.some((x) => x.outcome === 'fail'));
   if (broken) {
     const closed = first
-      ? check('first-session-closed', 'pass', 'MSS-CONF.11', t('detail.reopenClosed', { protocol: input.job.protocol.toUpperCase() }), [successfulAuth(first), first.closed])
+      ? check(
+          'first-session-closed',
+          'pass',
+          'MSS-CONF.11',
+          t('detail.reopenClosed', { protocol: input.job.protocol.toUpperCase() }),
+          [successfulAuth(first), first.closed],
+        )
       : check('first-session-closed', 'missing', 'MSS-CONF.11', t('detail.noAuth'));
     return judgement([...broken, closed], input.final);
   }
@@ -41,27 +48,78 @@ const judgeReopen: Judge = (input) => {
     const authenticated = sessions.find((s) => successfulAuth(s));
     checks.push(
       ...(authenticated ? rules(authenticated) : []),
-      check('first-session-closed', 'missing', 'MSS-CONF.11', authenticated ? t(input.job.protocol === 'imap' ? 'detail.reopenWaitingSelect' : 'detail.reopenWaitingMessage') : t('detail.noAuth'), authenticated ? [successfulAuth(authenticated)] : []),
+      check(
+        'first-session-closed',
+        'missing',
+        'MSS-CONF.11',
+        authenticated
+          ? t(input.job.protocol === 'imap' ? 'detail.reopenWaitingSelect' : 'detail.reopenWaitingMessage')
+          : t('detail.noAuth'),
+        authenticated ? [successfulAuth(authenticated)] : [],
+      ),
     );
     return judgement(checks, input.final);
   }
-  checks.push(...rules(first), check('first-session-closed', 'pass', 'MSS-CONF.11', t('detail.reopenClosed', { protocol: input.job.protocol.toUpperCase() }), [successfulAuth(first), first.closed]));
+  checks.push(
+    ...rules(first),
+    check(
+      'first-session-closed',
+      'pass',
+      'MSS-CONF.11',
+      t('detail.reopenClosed', { protocol: input.job.protocol.toUpperCase() }),
+      [successfulAuth(first), first.closed],
+    ),
+  );
 
   const later = sessions.filter((s) => s.openedAt >= closedAt && s.id !== first.id);
-  if (later.length === 0) return judgement([...checks, check('new-session', 'missing', 'MSS-CONF.11', t('detail.noNewSession'))], input.final);
+  if (later.length === 0)
+    return judgement(
+      [...checks, check('new-session', 'missing', 'MSS-CONF.11', t('detail.noNewSession'))],
+      input.final,
+    );
 
-  const reopened = later.find((s) => successfulAuth(s)?.data.mechanism === 'XOAUTH2' && successfulAuth(s)?.data.bearerVerified === true);
+  const reopened = later.find(
+    (s) => successfulAuth(s)?.data.mechanism === 'XOAUTH2' && successfulAuth(s)?.data.bearerVerified === true,
+  );
   if (!reopened) {
     const refused = later.flatMap((s) => s.auths).filter((a) => a.data.outcome !== 'success');
     const reason = refused[0] ? authReason(refused[0].data.reason) : '';
     const failed = refused.length > 0;
-    return judgement([...checks, check('new-session', failed ? 'fail' : 'missing', 'MSS-CONF.11', failed ? t('detail.reopenRefused', { reason }) : t('detail.reopenNotAuthenticated'), refused)], input.final);
+    return judgement(
+      [
+        ...checks,
+        check(
+          'new-session',
+          failed ? 'fail' : 'missing',
+          'MSS-CONF.11',
+          failed ? t('detail.reopenRefused', { reason }) : t('detail.reopenNotAuthenticated'),
+          refused,
+        ),
+      ],
+      input.final,
+    );
   }
-  checks.push(...pscAuthentication(input.account, reopened, 'MSS-CONF.11').map((c) => ({ ...c, id: `new-session-${c.id}` })));
-  checks.push(check('new-session', 'pass', 'MSS-CONF.11', t('detail.reopenOk', { seconds: Math.round((reopened.openedAt - closedAt) / 1000) }), [successfulAuth(reopened)]));
+  checks.push(
+    ...pscAuthentication(input.account, reopened, 'MSS-CONF.11').map((c) => ({ ...c, id: `new-session-${c.id}` })),
+  );
+  checks.push(
+    check(
+      'new-session',
+      'pass',
+      'MSS-CONF.11',
+      t('detail.reopenOk', { seconds: Math.round((reopened.openedAt - closedAt) / 1000) }),
+      [successfulAuth(reopened)],
+    ),
+  );
   if (input.job.protocol === 'imap') {
     const inbox = inboxSelects(reopened).find((c) => c.ok);
-    checks.push(inbox ? check('inbox-reopened', 'pass', 'MSS-CONF.11', t('detail.inboxOpened', { command: inbox.name }), [inbox.observation]) : check('inbox-reopened', 'missing', 'MSS-CONF.11', t('detail.inboxNotOpened')));
+    checks.push(
+      inbox
+        ? check('inbox-reopened', 'pass', 'MSS-CONF.11', t('detail.inboxOpened', { command: inbox.name }), [
+            inbox.observation,
+          ])
+        : check('inbox-reopened', 'missing', 'MSS-CONF.11', t('detail.inboxNotOpened')),
+    );
   }
   return judgement(checks, input.final);
 };
@@ -72,7 +130,8 @@ export const reopen: VerdictKindModule = {
   requirements: ['MSS-CONF.11'],
   ipRequired: false,
   instructions: {
-    preparation: (job, p) => serverPreparation(p, job.protocol === 'imap' ? 'attendus.prepareReopenImap' : 'attendus.prepareSend'),
+    preparation: (job, p) =>
+      serverPreparation(p, job.protocol === 'imap' ? 'attendus.prepareReopenImap' : 'attendus.prepareSend'),
     instruction: (job, p) => t(job.protocol === 'imap' ? 'attendus.doReopenImap' : 'attendus.doReopenSmtp', p),
   },
   judge: judgeReopen,
@@ -81,7 +140,20 @@ export const reopen: VerdictKindModule = {
   beforeWindow(job, account, platform) {
     const mailbox = account.personalMailbox ?? '';
     return job.protocol === 'imap'
-      ? platform.armClose({ mailbox, protocol: 'imap', on: 'selected', exceptFolder: 'INBOX', delayMs: platform.runner.reopenImapDelaySeconds * 1000, reason: REOPEN_CLOSE_REASON })
-      : platform.armClose({ mailbox, protocol: 'smtp', on: 'message-accepted', delayMs: 0, reason: REOPEN_CLOSE_REASON });
+      ? platform.armClose({
+          mailbox,
+          protocol: 'imap',
+          on: 'selected',
+          exceptFolder: 'INBOX',
+          delayMs: platform.runner.reopenImapDelaySeconds * 1000,
+          reason: REOPEN_CLOSE_REASON,
+        })
+      : platform.armClose({
+          mailbox,
+          protocol: 'smtp',
+          on: 'message-accepted',
+          delayMs: 0,
+          reason: REOPEN_CLOSE_REASON,
+        });
   },
 };

@@ -15,8 +15,16 @@ const judgeSend: Judge = (input) =>
     const toItself = accepted.find((m) => toSelf(m, mailbox));
     checks.push(
       toItself
-        ? check('message-accepted', 'pass', 'MSS-CONF.05', t('detail.messageToSelf', { mailbox: mailbox ?? '' }), [toItself])
-        : check('message-accepted', 'missing', 'MSS-CONF.05', accepted.length > 0 ? t('detail.messageNotToSelf', { mailbox: mailbox ?? '' }) : t('detail.noMessage'), accepted),
+        ? check('message-accepted', 'pass', 'MSS-CONF.05', t('detail.messageToSelf', { mailbox: mailbox ?? '' }), [
+            toItself,
+          ])
+        : check(
+            'message-accepted',
+            'missing',
+            'MSS-CONF.05',
+            accepted.length > 0 ? t('detail.messageNotToSelf', { mailbox: mailbox ?? '' }) : t('detail.noMessage'),
+            accepted,
+          ),
     );
     return checks;
   });

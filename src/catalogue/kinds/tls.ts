@@ -34,9 +34,14 @@ export function tls12Suites(offered: OfferedSuite[]): string[] {
 
 const judgeTls: Judge = (input) => {
   // A session that sent credentials or mail in clear is judged too: it is KO on STARTTLS, TLS or not.
-  const sessions = completeSessions(input.observations).filter((s) => s.hello || s.established || s.tlsFailure || commandsBeforeTls(s).length > 0 || authsInClear(s).length > 0);
+  const sessions = completeSessions(input.observations).filter(
+    (s) => s.hello || s.established || s.tlsFailure || commandsBeforeTls(s).length > 0 || authsInClear(s).length > 0,
+  );
   // The job asks the LPS to authenticate: when it does, by the BAL type's method (catalogue.md, common rules).
-  return judgeSessions(input, sessions, (session) => [...judgeSession(session), ...authenticationIfAttempted(input, session)]);
+  return judgeSessions(input, sessions, (session) => [
+    ...judgeSession(session),
+    ...authenticationIfAttempted(input, session),
+  ]);
 };
 
 export function judgeSession(session: SessionFacts): Check[] {
@@ -45,7 +50,19 @@ export function judgeSession(session: SessionFacts): Check[] {
   if (!hello) return [...checks, check('client-hello', 'missing', REQUIREMENT_SUITES, t('detail.noClientHello'))];
   const offered = hello.data.cipherSuites;
   const suites12 = tls12Suites(offered);
-  checks.push(check('offered-suites', 'info', REQUIREMENT_SUITES, t('detail.offeredSuites', { version: String(hello.data.highestVersion), count: offered.length, suites: offered.map((s) => s.name).join(', ') }), [hello]));
+  checks.push(
+    check(
+      'offered-suites',
+      'info',
+      REQUIREMENT_SUITES,
+      t('detail.offeredSuites', {
+        version: String(hello.data.highestVersion),
+        count: offered.length,
+        suites: offered.map((s) => s.name).join(', '),
+      }),
+      [hello],
+    ),
+  );
 
   const established = session.established;
   const failure = session.tlsFailure;
@@ -60,15 +77,35 @@ export function judgeSession(session: SessionFacts): Check[] {
   } else if (highest !== 'TLSv1.2' && highest !== 'TLSv1.3') {
     // The ClientHello settles it: a client offering nothing from TLS 1.2 up is KO on the version, whatever
     // the handshake then does (the platform refuses it).
-    checks.push(check('version', 'fail', REQUIREMENT_VERSION, t('detail.versionOfferedTooLow', { version: highest }), [hello, failure]));
+    checks.push(
+      check('version', 'fail', REQUIREMENT_VERSION, t('detail.versionOfferedTooLow', { version: highest }), [
+        hello,
+        failure,
+      ]),
+    );
   } else if (failure) {
-    checks.push(check('version', 'missing', REQUIREMENT_VERSION, t('detail.handshakeFailed', { detail: tlsFailureText(failure.data) }), [hello, failure]));
+    checks.push(
+      check(
+        'version',
+        'missing',
+        REQUIREMENT_VERSION,
+        t('detail.handshakeFailed', { detail: tlsFailureText(failure.data) }),
+        [hello, failure],
+      ),
+    );
   }
 
   const forbidden = suites12.filter((name) => !ALLOWED.has(name));
   checks.push(
     forbidden.length > 0
-      ? check('forbidden-suites', 'fail', REQUIREMENT_SUITES, t('detail.forbiddenSuites', { suites: forbidden.join(', ') }), [hello], { fix: t('fix.forbiddenSuites', { suites: suiteNames(forbidden) }) })
+      ? check(
+          'forbidden-suites',
+          'fail',
+          REQUIREMENT_SUITES,
+          t('detail.forbiddenSuites', { suites: forbidden.join(', ') }),
+          [hello],
+          { fix: t('fix.forbiddenSuites', { suites: suiteNames(forbidden) }) },
+        )
       : check('forbidden-suites', 'pass', REQUIREMENT_SUITES, t('detail.noForbiddenSuite'), [hello]),
   );
   const missing = [...ALLOWED].filter((name) => !suites12.includes(name));
@@ -79,11 +116,16 @@ export function judgeSession(session: SessionFacts): Check[] {
   );
   if (established) {
     const cipher = String(established.data.cipher);
-    const allowed = established.data.version === 'TLSv1.3' ? cipher.startsWith('TLS_AES_') || cipher.startsWith('TLS_CHACHA20_') : ALLOWED.has(cipher);
+    const allowed =
+      established.data.version === 'TLSv1.3'
+        ? cipher.startsWith('TLS_AES_') || cipher.startsWith('TLS_CHACHA20_')
+        : ALLOWED.has(cipher);
     checks.push(
       allowed
         ? check('negotiated-suite', 'pass', REQUIREMENT_SUITES, t('detail.negotiatedOk', { cipher }), [established])
-        : check('negotiated-suite', 'fail', REQUIREMENT_SUITES, t('detail.negotiatedForbidden', { cipher }), [established]),
+        : check('negotiated-suite', 'fail', REQUIREMENT_SUITES, t('detail.negotiatedForbidden', { cipher }), [
+            established,
+          ]),
     );
   }
   return checks;
@@ -99,9 +141,23 @@ function missingSuites(hello: Observation<'tls.client_hello'>, suites12: string[
   const noTls12 = versions.length > 0 && !versions.includes('TLSv1.2');
   if (noTls12 || suites12.length === 0) {
     const key = noTls12 ? 'detail.noTls12' : 'detail.noTls12Suite';
-    return check('all-suites', 'fail', REQUIREMENT_SUITES, t(key, { versions: versions.map(versionLabel).join(', '), suites: missing.join(', ') }), [hello], { fix: t('fix.noTls12', { suites: suiteNames(missing) }) });
+    return check(
+      'all-suites',
+      'fail',
+      REQUIREMENT_SUITES,
+      t(key, { versions: versions.map(versionLabel).join(', '), suites: missing.join(', ') }),
+      [hello],
+      { fix: t('fix.noTls12', { suites: suiteNames(missing) }) },
+    );
   }
-  return check('all-suites', 'fail', REQUIREMENT_SUITES, t('detail.missingSuites', { suites: missing.join(', ') }), [hello], { fix: t('fix.missingSuites', { suites: suiteNames(missing) }) });
+  return check(
+    'all-suites',
+    'fail',
+    REQUIREMENT_SUITES,
+    t('detail.missingSuites', { suites: missing.join(', ') }),
+    [hello],
+    { fix: t('fix.missingSuites', { suites: suiteNames(missing) }) },
+  );
 }
 
 /** TLSv1.3 → TLS 1.3, as users read it. */

@@ -31,12 +31,32 @@ export function explainNothing(input: JudgeInput): Check[] {
   const ours = sessions.filter((s) => mailboxOf(s) !== null);
   const otherAddress = ours.filter((s) => onJob(s) && input.ip !== null && s.clientIp !== input.ip);
   if (otherAddress.length > 0) {
-    checks.push(info('seen-other-address', requirement, t('explain.otherAddress', { mailboxes: list(otherAddress.map((s) => mailboxOf(s)!)), addresses: list(otherAddress.map((s) => s.clientIp)), ip: input.ip ?? '' }), otherAddress));
+    checks.push(
+      info(
+        'seen-other-address',
+        requirement,
+        t('explain.otherAddress', {
+          mailboxes: list(otherAddress.map((s) => mailboxOf(s)!)),
+          addresses: list(otherAddress.map((s) => s.clientIp)),
+          ip: input.ip ?? '',
+        }),
+        otherAddress,
+      ),
+    );
   }
   const otherEndpoint = ours.filter((s) => !onJob(s));
   if (otherEndpoint.length > 0) {
     checks.push(
-      info('seen-other-endpoint', requirement, t('explain.otherEndpoint', { mailboxes: list(otherEndpoint.map((s) => mailboxOf(s)!)), places: list(otherEndpoint.map(place)), expected: list(input.job.listensOn.map((e) => `${e} (${input.job.protocol.toUpperCase()})`)) }), otherEndpoint),
+      info(
+        'seen-other-endpoint',
+        requirement,
+        t('explain.otherEndpoint', {
+          mailboxes: list(otherEndpoint.map((s) => mailboxOf(s)!)),
+          places: list(otherEndpoint.map(place)),
+          expected: list(input.job.listensOn.map((e) => `${e} (${input.job.protocol.toUpperCase()})`)),
+        }),
+        otherEndpoint,
+      ),
     );
   }
   if (input.ip === null) {
@@ -44,16 +64,38 @@ export function explainNothing(input: JudgeInput): Check[] {
     // the account proved): likely the vendor's own client that never got to authenticate.
     const claimed = ours.filter((s) => onJob(s) && owners.get(s.id)?.authenticated === null);
     if (claimed.length > 0) {
-      const places = claimed.map((s) => (s.hello || s.established ? `${s.clientIp} — ${place(s)}` : t('explain.withoutStarttls', { place: `${s.clientIp} — ${place(s)}` })));
-      checks.push(info('seen-claimed', requirement, t('explain.claimed', { mailboxes: list(claimed.map((s) => mailboxOf(s)!)), places: list(places) }), claimed));
+      const places = claimed.map((s) =>
+        s.hello || s.established
+          ? `${s.clientIp} — ${place(s)}`
+          : t('explain.withoutStarttls', { place: `${s.clientIp} — ${place(s)}` }),
+      );
+      checks.push(
+        info(
+          'seen-claimed',
+          requirement,
+          t('explain.claimed', { mailboxes: list(claimed.map((s) => mailboxOf(s)!)), places: list(places) }),
+          claimed,
+        ),
+      );
     }
   }
   if (input.ip !== null) {
     // Sessions that proved no mailbox of the account; one that authenticated as another's is not described.
-    const anonymous = sessions.filter((s) => s.clientIp === input.ip && !owners.get(s.id)?.authenticated && mailboxOf(s) === null);
+    const anonymous = sessions.filter(
+      (s) => s.clientIp === input.ip && !owners.get(s.id)?.authenticated && mailboxOf(s) === null,
+    );
     if (anonymous.length > 0) {
-      const places = anonymous.map((s) => (s.hello || s.established ? place(s) : t('explain.withoutStarttls', { place: place(s) })));
-      checks.push(info('seen-unauthenticated', requirement, t('explain.unauthenticated', { count: anonymous.length, ip: input.ip, places: list(places) }), anonymous));
+      const places = anonymous.map((s) =>
+        s.hello || s.established ? place(s) : t('explain.withoutStarttls', { place: place(s) }),
+      );
+      checks.push(
+        info(
+          'seen-unauthenticated',
+          requirement,
+          t('explain.unauthenticated', { count: anonymous.length, ip: input.ip, places: list(places) }),
+          anonymous,
+        ),
+      );
     }
   }
   return checks;

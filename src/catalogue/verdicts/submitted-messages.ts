@@ -15,18 +15,31 @@ interface Candidate {
 
 function candidates(sessions: SessionFacts[], qualifies: (m: Observation<'message'>) => boolean): Candidate[] {
   return sessions
-    .flatMap((session) => session.messages.filter((m) => m.data.outcome === 'accepted' && qualifies(m)).map((message) => ({ session, message })))
+    .flatMap((session) =>
+      session.messages
+        .filter((m) => m.data.outcome === 'accepted' && qualifies(m))
+        .map((message) => ({ session, message })),
+    )
     .sort((a, b) => a.message.id - b.message.id);
 }
 
 /** Every value of a header field (case-insensitive name), trimmed. */
 export function headerValues(message: Observation<'message'>, name: string): string[] {
-  return (message.data.headers ?? []).filter((h) => h.name.toLowerCase() === name.toLowerCase()).map((h) => h.value.trim());
+  return (message.data.headers ?? [])
+    .filter((h) => h.name.toLowerCase() === name.toLowerCase())
+    .map((h) => h.value.trim());
 }
 
 /** X-MSS-CODECDA may list several codes (separator unspecified: commas, semicolons or repeated fields are read). */
 export function codesOf(values: string[]): string[] {
-  return [...new Set(values.flatMap((v) => v.split(/[,;]/)).map((c) => c.trim()).filter(Boolean))].sort();
+  return [
+    ...new Set(
+      values
+        .flatMap((v) => v.split(/[,;]/))
+        .map((c) => c.trim())
+        .filter(Boolean),
+    ),
+  ].sort();
 }
 
 /**
@@ -34,7 +47,13 @@ export function codesOf(values: string[]): string[] {
  * authentication); without one yet, a session that already broke those rules makes the job KO, else the
  * message is awaited.
  */
-export function judgeMessages(input: JudgeInput, requirement: string, qualifies: (m: Observation<'message'>) => boolean, judgeOne: (m: Observation<'message'>) => Check[], missing: (s: SessionFacts) => Check): Judgement {
+export function judgeMessages(
+  input: JudgeInput,
+  requirement: string,
+  qualifies: (m: Observation<'message'>) => boolean,
+  judgeOne: (m: Observation<'message'>) => Check[],
+  missing: (s: SessionFacts) => Check,
+): Judgement {
   const sessions = activeSessions(input.observations);
   if (sessions.length === 0) return nothingObserved(input);
   const latest = candidates(sessions, qualifies).at(-1);
@@ -44,15 +63,26 @@ export function judgeMessages(input: JudgeInput, requirement: string, qualifies:
       .filter((s) => s !== latest.session)
       .map((s) => judgement(sessionRules(input, s, requirement), input.final))
       .find((j) => j.checks.some((c) => c.outcome === 'fail'));
-    return broken ?? judgement([...sessionRules(input, latest.session, requirement), ...judgeOne(latest.message)], input.final);
+    return (
+      broken ??
+      judgement([...sessionRules(input, latest.session, requirement), ...judgeOne(latest.message)], input.final)
+    );
   }
   return judgeSessions(input, sessions, (session) => [...sessionRules(input, session, requirement), missing(session)]);
 }
 
 /** A header field's check: present, and its value(s) as `valid` wants them. */
-export function headerCheck(id: CheckId, requirement: string, message: Observation<'message'>, name: string, valid: (values: string[]) => boolean, expected: string): Check {
+export function headerCheck(
+  id: CheckId,
+  requirement: string,
+  message: Observation<'message'>,
+  name: string,
+  valid: (values: string[]) => boolean,
+  expected: string,
+): Check {
   const values = headerValues(message, name);
-  if (values.length === 0) return check(id, 'fail', requirement, t('detail.headerMissing', { name, expected }), [message]);
+  if (values.length === 0)
+    return check(id, 'fail', requirement, t('detail.headerMissing', { name, expected }), [message]);
   return valid(values)
     ? check(id, 'pass', requirement, t('detail.headerOk', { name, value: values.join(' | ') }), [message])
     : check(id, 'fail', requirement, t('detail.headerWrong', { name, value: values.join(' | '), expected }), [message]);

@@ -52,5 +52,7 @@ export function opensslName(iana: string): string | undefined {
 
 /** « TLS_… (OpenSSL : … ; Java : TLS_… ; .NET : TlsCipherSuite.TLS_…) » for each suite. */
 export function suiteNames(suites: string[]): string {
-  return suites.map((iana) => t('fix.suiteNames', { iana, openssl: OPENSSL[iana] ?? t('fix.suiteUnknownOpenssl') })).join(' ; ');
+  return suites
+    .map((iana) => t('fix.suiteNames', { iana, openssl: OPENSSL[iana] ?? t('fix.suiteUnknownOpenssl') }))
+    .join(' ; ');
 }

@@ -5,7 +5,7 @@ export const cli = {
   'cli.usage': `Usage : motco <commande> [options]
 
 Commandes :
-  start [--data DIR]                      démarre la plateforme complète
+  start [--data DIR] [--workers N]        démarre la plateforme complète (sur N processus ; par défaut un par CPU)
   endpoints [--json]                      affiche la table des points d’accès
   mailbox add ADRESSE [--type TYPE] [--json]
                                           crée une boîte aux lettres de test (TYPE : personal, applicative, test) et affiche son mot de passe
@@ -73,6 +73,11 @@ Options communes : --data DIR (dossier de données), --config FICHIER`,
   'cli.webBase': 'Serveur web (CRL, OCSP) : {url}',
   'cli.mailDomain': 'Domaine de messagerie : {domain} (patients : {patient})',
   'cli.stopping': 'Arrêt de la plateforme…',
+  'cli.workerReady': 'Processus {index} prêt (pid {pid}).',
+  'cli.workerFailed': 'Le processus {index} s’est arrêté avant d’être prêt ({status}).',
+  'cli.workerDied': 'Le processus {index} (pid {pid}) s’est arrêté ({status}) : un autre prend sa place.',
+  'cli.workerExecutionInterrupted': 'Exécution #{id} interrompue : le processus qui la menait s’est arrêté.',
+  'cli.workersCrashLoop': '{count} processus se sont arrêtés en {seconds} s : arrêt de la plateforme.',
   'cli.endpointTableHeader': 'Point d’accès|Nom d’hôte|Adresse|IMAP (STARTTLS)|SMTP (STARTTLS)|Certificat',
   'cli.mailboxCreated': 'Boîte aux lettres créée : {address} ({type}) — mot de passe : {password}',
   'cli.mailboxPassword': 'Mot de passe de {address} : {password}',
@@ -88,9 +93,11 @@ Options communes : --data DIR (dossier de données), --config FICHIER`,
   'cli.organisationCreated': 'Organisation créée : {name} ({immatriculation})',
   'cli.userCreated': 'Utilisateur créé : {line}',
   'cli.unknownUser': 'Utilisateur inconnu : {login} (motco user list)',
-  'cli.notReviewer': 'L’utilisateur {login} existe déjà avec le rôle {role} : --reviewer ne vaut que pour un relecteur.',
+  'cli.notReviewer':
+    'L’utilisateur {login} existe déjà avec le rôle {role} : --reviewer ne vaut que pour un relecteur.',
   'cli.tokenWho': 'Indiquez soit --user LOGIN, soit --reviewer NOM.',
-  'cli.tokenCreated': 'Jeton d’API de {login} ({role}), affiché une seule fois — à envoyer dans l’en-tête « Authorization: Bearer … » :',
+  'cli.tokenCreated':
+    'Jeton d’API de {login} ({role}), affiché une seule fois — à envoyer dans l’en-tête « Authorization: Bearer … » :',
   'cli.accountNotFound': 'Compte introuvable : {key}',
   'cli.batchDone': 'Traitement de création : {provisioned} compte(s) créé(s) ou mis à jour, {failed} en échec.',
   'cli.batchFailed': 'Compte {id} (NIL {nil}) : {message}',
@@ -100,7 +107,8 @@ Options communes : --data DIR (dossier de données), --config FICHIER`,
   'cli.account.idnatAuthCli': '  Identifiant national AUTH_CLI : {idnat} — BAL applicative : {mailbox}',
   'cli.account.patient': '  Adresse patient de test : {address}',
   'cli.account.runnerUser': '  Nom utilisateur des exécutions : {user}',
-  'cli.account.certificate': '  Certificat ORG_AUTH_CLI : {p12} (mot de passe PKCS#12 : {password}) ; PEM : {chain}, clé : {key}',
+  'cli.account.certificate':
+    '  Certificat ORG_AUTH_CLI : {p12} (mot de passe PKCS#12 : {password}) ; PEM : {chain}, clé : {key}',
   'cli.account.pending': '  Modification en attente du traitement : NIL {nil}, PSC {psc}, AUTH_CLI {authCli}',
   'cli.account.former': '  Ancienne BAL conservée : {address}',
   'cli.account.password': '  Mot de passe de {address} : {password}',
@@ -108,9 +116,12 @@ Options communes : --data DIR (dossier de données), --config FICHIER`,
 
   // Pro Santé Connect (simulateur)
   'cli.pscIdentityCreated': 'Identité de test créée : {idnat} ({name})',
-  'cli.pscTokenWaiting': 'Demande CIBA envoyée pour {idnat} (code affiché : {binding}). En attente de l’acceptation sur l’e-CPS…',
-  'cli.pscUnreachable': 'La plateforme ne répond pas à {url} : démarrez-la (motco start) avec le même dossier de données, puis recommencez. ({message})',
-  'cli.pscNotStarted': 'Ce dossier de données n’a jamais servi à démarrer la plateforme : lancez d’abord « motco start ».',
+  'cli.pscTokenWaiting':
+    'Demande CIBA envoyée pour {idnat} (code affiché : {binding}). En attente de l’acceptation sur l’e-CPS…',
+  'cli.pscUnreachable':
+    'La plateforme ne répond pas à {url} : démarrez-la (motco start) avec le même dossier de données, puis recommencez. ({message})',
+  'cli.pscNotStarted':
+    'Ce dossier de données n’a jamais servi à démarrer la plateforme : lancez d’abord « motco start ».',
   'cli.pscKeyRotated': 'Nouvelle clé {kid} publiée ; elle signera à partir du {date}.',
   'cli.tokenFailed': 'Échec de l’obtention du jeton : {message}',
 
@@ -121,10 +132,12 @@ Options communes : --data DIR (dossier de données), --config FICHIER`,
   'cli.iscAdminPassword': 'Page d’administration ISC : {url} (utilisateur admin, mot de passe : {password})',
 
   // motco run / motco jobs
-  'cli.noApiToken': 'Aucun jeton d’API : passez --token, ou démarrez la plateforme (motco start), qui écrit son jeton local dans {file}.',
+  'cli.noApiToken':
+    'Aucun jeton d’API : passez --token, ou démarrez la plateforme (motco start), qui écrit son jeton local dans {file}.',
   'cli.dossierCreated': 'Dossier de preuves {reference} écrit dans {file} ({bytes} octets, SHA-256 {sha256}).',
   'cli.dossierBadExecutions': '--executions attend des numéros d’exécution séparés par des virgules : « {value} ».',
-  'cli.dossierNoRoot': 'Aucune racine des preuves : passez --root motco-evidence-root.pem (la racine de la plateforme qui a fait le dossier, obtenue par un autre canal), ou lancez la commande avec le dossier de données de cette plateforme ({file} introuvable).',
+  'cli.dossierNoRoot':
+    'Aucune racine des preuves : passez --root motco-evidence-root.pem (la racine de la plateforme qui a fait le dossier, obtenue par un autre canal), ou lancez la commande avec le dossier de données de cette plateforme ({file} introuvable).',
   'cli.dossierBadRoot': 'Aucun certificat PEM dans {file}.',
   'cli.dossierUnreadable': 'Fichier illisible : {file} ({message})',
   'cli.dossierHeader': 'Dossier {reference} — {platform} — {url} — généré le {at}',

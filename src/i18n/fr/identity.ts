@@ -4,7 +4,8 @@
 export const identity = {
   // Formulaires des pages d'identité (PSC et ISC)
   'oidc.errorTitle': 'Une erreur est survenue',
-  'oidc.interactionExpired': 'Cette demande de connexion a expiré ou n’existe pas. Retournez à l’application et recommencez la connexion.',
+  'oidc.interactionExpired':
+    'Cette demande de connexion a expiré ou n’existe pas. Retournez à l’application et recommencez la connexion.',
   'oidc.logoutTitle': 'Déconnexion',
   'oidc.logoutQuestion': 'Voulez-vous vous déconnecter du fournisseur d’identité ?',
   'oidc.logoutYes': 'Se déconnecter',
@@ -12,5 +13,6 @@ export const identity = {
   'oidc.loggedOutTitle': 'Vous êtes déconnecté',
   'oidc.loggedOut': 'Votre session auprès du fournisseur d’identité est terminée.',
   'identity.issuerRequired': 'Le paramètre {name}.issuer est obligatoire quand {name}.mode vaut « external ».',
-  'identity.clientSecretRequired': 'Le paramètre {name}.clientSecret est obligatoire quand {name}.mode vaut « external ».',
+  'identity.clientSecretRequired':
+    'Le paramètre {name}.clientSecret est obligatoire quand {name}.mode vaut « external ».',
 } as const;

@@ -1,6 +1,6 @@
 // French messages of the observation journal (src/observe/): one sentence per fact, French words for its codes.
 // Their keys start with narrate., authReason., certificateProblem., closeReason., mechanism., messageOutcome.,
-// ocspStatus., tlsAlert., tlsFailure., token. (src/i18n/messages.ts merges every area into the one catalogue).
+// ocspStatus., retention., tlsAlert., tlsFailure., token. (src/i18n/messages.ts merges every area into the one catalogue).
 export const journal = {
   // Verdict truth (issue 11): neutral « non évalué », what an INCONCLUSIVE saw instead, « Que corriger »
   'token.expired': 'jeton expiré',
@@ -90,9 +90,12 @@ export const journal = {
   'tlsFailure.server': 'la plateforme a interrompu la négociation (erreur TLS côté serveur)',
 
   // Issue 15: a TLS 1.3 client offering only groups below the policy (X25519, X448).
-  'tlsFailure.noSharedGroup': 'groupe {groups} seul proposé : la plateforme exige une courbe d’au moins 256 bits (P-256, P-384, P-521)',
-  'tlsFailure.noSharedGroups': 'groupes {groups} seuls proposés : la plateforme exige une courbe d’au moins 256 bits (P-256, P-384, P-521)',
-  'tlsFailure.noGroup': 'aucun groupe d’échange de clés proposé : la plateforme exige une courbe d’au moins 256 bits (P-256, P-384, P-521)',
+  'tlsFailure.noSharedGroup':
+    'groupe {groups} seul proposé : la plateforme exige une courbe d’au moins 256 bits (P-256, P-384, P-521)',
+  'tlsFailure.noSharedGroups':
+    'groupes {groups} seuls proposés : la plateforme exige une courbe d’au moins 256 bits (P-256, P-384, P-521)',
+  'tlsFailure.noGroup':
+    'aucun groupe d’échange de clés proposé : la plateforme exige une courbe d’au moins 256 bits (P-256, P-384, P-521)',
   'closeReason.reopen': 'fermeture voulue par le test de réouverture de session (MSS-CONF.11)',
   'closeReason.tooManyErrors': 'trop de commandes en erreur',
   'closeReason.tooManyImapErrors': 'trop de commandes IMAP invalides',
@@ -111,7 +114,8 @@ export const journal = {
 
   // Live log: one line per fact the platform observed
   'narrate.open': 'Connexion {protocol} de {ip}:{port} sur {endpoint}',
-  'narrate.hello': 'ClientHello : jusqu’à {version}, {count} suites proposées ({suites}) ; SNI {sni} ; OCSP agrafé demandé : {ocsp}',
+  'narrate.hello':
+    'ClientHello : jusqu’à {version}, {count} suites proposées ({suites}) ; SNI {sni} ; OCSP agrafé demandé : {ocsp}',
   'narrate.established': 'TLS établi : {version}, {cipher}',
   'narrate.establishedWithCertificate': 'TLS établi : {version}, {cipher} ; certificat client OU={ou} ({trusted})',
   'narrate.valid': 'valide',
@@ -124,8 +128,10 @@ export const journal = {
   'narrate.inClear': ' (en clair)',
   'narrate.authOk': 'Authentification {mechanism} de {user} réussie ({reason}){clear}',
   'narrate.authRefused': 'Authentification {mechanism} de {user} refusée ({reason}){clear}',
-  'narrate.authAbandonedClosed': 'Authentification {mechanism} abandonnée : le client a fermé la connexion au milieu de l’échange',
-  'narrate.authAbandonedCommand': 'Authentification {mechanism} abandonnée : le client a envoyé la commande {command} au lieu de sa réponse',
+  'narrate.authAbandonedClosed':
+    'Authentification {mechanism} abandonnée : le client a fermé la connexion au milieu de l’échange',
+  'narrate.authAbandonedCommand':
+    'Authentification {mechanism} abandonnée : le client a envoyé la commande {command} au lieu de sa réponse',
   'narrate.message': 'Message de {from} à {to} accepté ({size} octets) ; {mss}',
   'narrate.messageRefused': 'Message non accepté ({outcome})',
   'narrate.noMssHeader': 'aucun en-tête X-MSS-*',
@@ -140,5 +146,16 @@ export const journal = {
 
   // Mail limits (issue 10): refusals as the live log tells them
   'narrate.refused': 'Connexion {protocol} de {ip} refusée sur {endpoint} : trop de connexions ({limit} au plus)',
+  'narrate.refusedProxy': 'Connexion {protocol} du répartiteur de charge {ip} refusée : en-tête PROXY {reason}',
+  'narrate.proxyReason.not_proxy': 'absent',
+  'narrate.proxyReason.malformed': 'mal formé',
+  'narrate.proxyReason.too_long': 'trop long',
+  'narrate.proxyReason.timeout': 'non reçu à temps',
+  'narrate.proxyReason.closed': 'interrompu par la fermeture de la connexion',
   'narrate.renegotiation': 'Renégociation TLS demandée par le client : refusée, session fermée',
+
+  // Journal retention (issue 14, src/observe/retention.ts): the operator log's lines about each purge
+  'retention.purged':
+    'Journal : {count} observation(s) de plus de {days} jours supprimée(s), aucune n’étant citée par une exécution ({ms} ms)',
+  'retention.failed': 'Journal : la suppression des anciennes observations a échoué, nouvel essai dans une heure',
 } as const;

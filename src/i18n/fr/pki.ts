@@ -2,7 +2,8 @@
 // keys start with pki., certificate. (src/i18n/messages.ts merges every area into the one catalogue).
 export const pki = {
   // Test PKI
-  'pki.invalidIdnat': 'IdNat invalide « {idnat} » : 1 à 64 caractères parmi A-Z, a-z, 0-9, « . », « _ » et « - » (pas uniquement des points)',
+  'pki.invalidIdnat':
+    'IdNat invalide « {idnat} » : 1 à 64 caractères parmi A-Z, a-z, 0-9, « . », « _ » et « - » (pas uniquement des points)',
   'pki.suppliedIncomplete': 'Point d’accès {endpoint} : certFile et keyFile doivent être fournis ensemble',
   'pki.suppliedUnusable': 'Point d’accès {endpoint} : certificat fourni inutilisable : {reason}',
   'pki.suppliedNoCertificate': 'aucun certificat PEM dans {file}',
@@ -14,16 +15,21 @@ export const pki = {
 
   // Health check (motco pki check)
   'pki.check.caOk': 'AC valide jusqu’au {notAfter}, clé RSA de {bits} bits, signature vérifiée',
-  'pki.check.evidenceOk': 'certificat de signature des preuves valide jusqu’au {notAfter}, émis par {root}, réservé à la signature des documents',
-  'pki.check.evidencePurpose': 'n’est pas réservé à la signature des preuves (digitalSignature, id-kp-documentSigning ou emailProtection, pas une AC)',
+  'pki.check.evidenceOk':
+    'certificat de signature des preuves valide jusqu’au {notAfter}, émis par {root}, réservé à la signature des documents',
+  'pki.check.evidencePurpose':
+    'n’est pas réservé à la signature des preuves (digitalSignature, id-kp-documentSigning ou emailProtection, pas une AC)',
   'pki.check.validOk': 'certificat valide jusqu’au {notAfter}, chaîne IGC Santé TEST vérifiée, SAN : {names}',
   'pki.check.expiredOk': 'certificat expiré depuis le {notAfter}, chaîne IGC Santé TEST vérifiée',
-  'pki.check.revokedOk': 'certificat révoqué : présent dans la CRL de {ca} et déclaré « revoked » par le répondeur OCSP',
-  'pki.check.nonIgcOk': 'certificat de l’AC non IGC Santé : refusé par la racine IGC Santé TEST, accepté par la racine non IGC',
+  'pki.check.revokedOk':
+    'certificat révoqué : présent dans la CRL de {ca} et déclaré « revoked » par le répondeur OCSP',
+  'pki.check.nonIgcOk':
+    'certificat de l’AC non IGC Santé : refusé par la racine IGC Santé TEST, accepté par la racine non IGC',
   'pki.check.suppliedOk': 'certificat fourni par l’opérateur, valide jusqu’au {notAfter}, SAN : {names}',
   'pki.check.crlOk': 'CRL n° {number} signée par l’AC, {count} certificat(s) révoqué(s), valable jusqu’au {nextUpdate}',
   'pki.check.liveOcspOk': 'le répondeur OCSP {url} répond « revoked » pour le point d’accès {endpoint}',
-  'pki.check.liveCrlOk': 'CRL téléchargée depuis {url}, signature vérifiée, certificat du point d’accès {endpoint} présent',
+  'pki.check.liveCrlOk':
+    'CRL téléchargée depuis {url}, signature vérifiée, certificat du point d’accès {endpoint} présent',
   'pki.check.keyTooSmall': 'clé de {bits} bits (2048 au minimum)',
   'pki.check.outsideValidity': 'hors de sa période de validité ({notBefore} → {notAfter})',
   'pki.check.renewalDue': 'expire le {notAfter}, dans moins de {days} jours',

@@ -12,12 +12,15 @@ export const runner = {
 
   // Test runner: options, live log and results (manual figures 11–14)
   'runner.error.delai': 'Le délai doit être un nombre entier de secondes entre {min} et {max}.',
-  'runner.error.ipFormat': 'Adresse IP invalide « {ip} » : saisissez une adresse IPv4 (ex. 203.0.113.7) ou IPv6 (ex. 2001:db8::7).',
+  'runner.error.ipFormat':
+    'Adresse IP invalide « {ip} » : saisissez une adresse IPv4 (ex. 203.0.113.7) ou IPv6 (ex. 2001:db8::7).',
   'runner.error.ipRequired': 'L’adresse IP publique du poste où tourne le LPS est obligatoire pour ce test.',
   'runner.error.unknownTarget': 'Travail inconnu : {target}',
   'runner.error.unknownAccount': 'Compte inconnu ou indisponible.',
-  'runner.error.noPersonalMailbox': 'Ce compte n’a pas de BAL personnelle (identifiant national PSC) : les tests « MIE PSC » ne peuvent pas être exécutés.',
-  'runner.error.noApplicativeMailbox': 'Ce compte n’a pas de BAL applicative (identifiant national AUTH_CLI) : les tests « MIE AUTH_CLI » ne peuvent pas être exécutés.',
+  'runner.error.noPersonalMailbox':
+    'Ce compte n’a pas de BAL personnelle (identifiant national PSC) : les tests « MIE PSC » ne peuvent pas être exécutés.',
+  'runner.error.noApplicativeMailbox':
+    'Ce compte n’a pas de BAL applicative (identifiant national AUTH_CLI) : les tests « MIE AUTH_CLI » ne peuvent pas être exécutés.',
   'runner.unitStart': 'Début du test « {title} » ({id})',
   'runner.user': 'Nom utilisateur {user} — référence produit (NIL) {nil}',
   'runner.endpoint': 'Serveur {protocol} attendu : {host} port {port} (STARTTLS)',

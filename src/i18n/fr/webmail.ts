@@ -13,18 +13,22 @@ export const webmail = {
   'webmail.expired.text': 'Votre session du webmail a expiré ou n’existe pas : reconnectez-vous.',
   'webmail.login.title': 'Connexion au webmail',
   'webmail.login.withPassword': 'Avec un mot de passe',
-  'webmail.login.intro': 'L’identifiant est l’adresse de la BAL ; le mot de passe, le mot de passe commun des BAL de test de cette plateforme (manuel, §1.4) ou celui de la BAL indiqué sur la page de son compte.',
-  'webmail.open.intro': 'Le webmail s’ouvre depuis le site des comptes, sans mot de passe : sur la page de votre compte (Liste de comptes, puis le NIL du produit), choisissez « Ouvrir le webmail » à côté de la boîte aux lettres (BAL) à consulter.',
+  'webmail.login.intro':
+    'L’identifiant est l’adresse de la BAL ; le mot de passe, le mot de passe commun des BAL de test de cette plateforme (manuel, §1.4) ou celui de la BAL indiqué sur la page de son compte.',
+  'webmail.open.intro':
+    'Le webmail s’ouvre depuis le site des comptes, sans mot de passe : sur la page de votre compte (Liste de comptes, puis le NIL du produit), choisissez « Ouvrir le webmail » à côté de la boîte aux lettres (BAL) à consulter.',
   'webmail.open.signIn': 'Se connecter au site des comptes',
   'webmail.open.yours': 'Vos BAL de test',
-  'webmail.open.none': 'Vos comptes n’ont pas encore de BAL : elles sont créées par le traitement de création des comptes.',
+  'webmail.open.none':
+    'Vos comptes n’ont pas encore de BAL : elles sont créées par le traitement de création des comptes.',
   'webmail.open.mailbox': 'Boîte aux lettres',
   'webmail.open.option': '{address} — {role} ({nil})',
   'webmail.open.optionFormer': '{address} — ancienne {role} ({nil})',
   'webmail.open.submit': 'Ouvrir le webmail',
   'webmail.open.switch': 'Changer de BAL',
   'webmail.open.signedOutTitle': 'Connexion au site des comptes requise',
-  'webmail.open.signedOut': 'Le webmail s’ouvre depuis la page de votre compte : connectez-vous d’abord au site des comptes.',
+  'webmail.open.signedOut':
+    'Le webmail s’ouvre depuis la page de votre compte : connectez-vous d’abord au site des comptes.',
   'webmail.login.address': 'Adresse de la BAL',
   'webmail.login.addressHint': 'Par exemple <IdNat>@{domain}',
   'webmail.login.password': 'Mot de passe',
@@ -123,11 +127,15 @@ export const webmail = {
   'webmail.compose.forwardedTitle': '-------- Message transféré --------',
   'webmail.compose.noRecipient': 'Indiquez au moins un destinataire.',
   'webmail.compose.invalidAddresses': 'Adresse(s) invalide(s) : {addresses}',
-  'webmail.compose.tooLarge': 'Le message ({size}) dépasse la taille maximale acceptée ({limit}) : retirez des pièces jointes.',
-  'webmail.compose.tooLargeClient': 'Les pièces jointes dépassent la taille maximale du message ({limit}) : retirez-en avant d’envoyer.',
+  'webmail.compose.tooLarge':
+    'Le message ({size}) dépasse la taille maximale acceptée ({limit}) : retirez des pièces jointes.',
+  'webmail.compose.tooLargeClient':
+    'Les pièces jointes dépassent la taille maximale du message ({limit}) : retirez-en avant d’envoyer.',
   'webmail.compose.tooLargeTitle': 'Message trop volumineux',
-  'webmail.compose.uploadTooLarge': 'L’envoi dépasse de loin la taille maximale d’un message ({limit}) et n’a pas été lu. Revenez au formulaire et retirez des pièces jointes.',
-  'webmail.compose.attachAgain': 'Pour des raisons de sécurité, le navigateur ne renvoie pas les fichiers choisis : joignez de nouveau {files}.',
+  'webmail.compose.uploadTooLarge':
+    'L’envoi dépasse de loin la taille maximale d’un message ({limit}) et n’a pas été lu. Revenez au formulaire et retirez des pièces jointes.',
+  'webmail.compose.attachAgain':
+    'Pour des raisons de sécurité, le navigateur ne renvoie pas les fichiers choisis : joignez de nouveau {files}.',
   'webmail.send.unreachable': 'Le serveur SMTP de la plateforme n’a pas pu être joint : {detail}',
   'webmail.send.tls': 'La négociation TLS avec le serveur SMTP a échoué : {detail}',
   'webmail.send.certificate': 'Le certificat du serveur SMTP n’est pas accepté : {detail}',
@@ -135,9 +143,14 @@ export const webmail = {
   'webmail.send.refused': 'Le serveur SMTP a refusé le message : {detail}',
 
   // Mail limits (issue 10): quota and keyword refusals in the webmail
-  'webmail.limits.recipientFull': 'La boîte aux lettres de {address} est pleine (quota atteint) : le message n’a pas été envoyé.',
-  'webmail.limits.ownMailboxFull': 'Votre boîte aux lettres est pleine (quota atteint) : le message ne pourrait pas être copié dans Envoyés et n’a pas été envoyé. Supprimez des messages, videz la corbeille, puis renvoyez-le.',
-  'webmail.limits.sentNoCopy': 'Message envoyé, mais votre boîte aux lettres est pleine (quota atteint) : aucune copie n’a été gardée dans Envoyés.',
-  'webmail.limits.overQuota': 'Action refusée : votre boîte aux lettres est pleine (quota atteint). Supprimez des messages puis réessayez.',
-  'webmail.limits.keywords': 'Action refusée : le dossier de destination a atteint le nombre maximal de mots-clés (étiquettes). Retirez-en ou choisissez un autre dossier.',
+  'webmail.limits.recipientFull':
+    'La boîte aux lettres de {address} est pleine (quota atteint) : le message n’a pas été envoyé.',
+  'webmail.limits.ownMailboxFull':
+    'Votre boîte aux lettres est pleine (quota atteint) : le message ne pourrait pas être copié dans Envoyés et n’a pas été envoyé. Supprimez des messages, videz la corbeille, puis renvoyez-le.',
+  'webmail.limits.sentNoCopy':
+    'Message envoyé, mais votre boîte aux lettres est pleine (quota atteint) : aucune copie n’a été gardée dans Envoyés.',
+  'webmail.limits.overQuota':
+    'Action refusée : votre boîte aux lettres est pleine (quota atteint). Supprimez des messages puis réessayez.',
+  'webmail.limits.keywords':
+    'Action refusée : le dossier de destination a atteint le nombre maximal de mots-clés (étiquettes). Retirez-en ou choisissez un autre dossier.',
 } as const;

@@ -22,17 +22,33 @@ export class LoginCodes {
   async issue(interactionUid: string, userId: number, now = Date.now()): Promise<string> {
     const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
     await this.db.transaction().execute(async (tx) => {
-      await tx.updateTable('isc_codes').set({ closed_at: now }).where('interaction_uid', '=', interactionUid).where('closed_at', 'is', null).execute();
+      await tx
+        .updateTable('isc_codes')
+        .set({ closed_at: now })
+        .where('interaction_uid', '=', interactionUid)
+        .where('closed_at', 'is', null)
+        .execute();
       await tx
         .insertInto('isc_codes')
-        .values({ interaction_uid: interactionUid, user_id: userId, code_hash: this.hash(interactionUid, code), created_at: now, expires_at: now + this.ttlSeconds * 1000, closed_at: null })
+        .values({
+          interaction_uid: interactionUid,
+          user_id: userId,
+          code_hash: this.hash(interactionUid, code),
+          created_at: now,
+          expires_at: now + this.ttlSeconds * 1000,
+          closed_at: null,
+        })
         .execute();
     });
     return code;
   }
 
   /** Whether this attempt may have another code: at most 1 + `maxResends`, `intervalSeconds` apart. */
-  async mayIssue(interactionUid: string, limits: { maxResends: number; intervalSeconds: number }, now = Date.now()): Promise<IssueCheck> {
+  async mayIssue(
+    interactionUid: string,
+    limits: { maxResends: number; intervalSeconds: number },
+    now = Date.now(),
+  ): Promise<IssueCheck> {
     const row = await this.db
       .selectFrom('isc_codes')
       .select((eb) => [eb.fn.countAll<number>().as('issued'), eb.fn.max('created_at').as('latest')])
@@ -47,13 +63,24 @@ export class LoginCodes {
 
   /** The user who reached the code step of this attempt, if anyone did. */
   async userAt(interactionUid: string): Promise<number | undefined> {
-    const row = await this.db.selectFrom('isc_codes').select('user_id').where('interaction_uid', '=', interactionUid).orderBy('id', 'desc').executeTakeFirst();
+    const row = await this.db
+      .selectFrom('isc_codes')
+      .select('user_id')
+      .where('interaction_uid', '=', interactionUid)
+      .orderBy('id', 'desc')
+      .executeTakeFirst();
     return row ? Number(row.user_id) : undefined;
   }
 
   async check(interactionUid: string, code: string, now = Date.now()): Promise<CodeCheck> {
-    const row = await this.db.selectFrom('isc_codes').selectAll().where('interaction_uid', '=', interactionUid).orderBy('id', 'desc').executeTakeFirst();
-    if (!row || row.closed_at !== null) return { ok: false, reason: row && Number(row.attempts) >= MAX_ATTEMPTS ? 'too_many' : 'none' };
+    const row = await this.db
+      .selectFrom('isc_codes')
+      .selectAll()
+      .where('interaction_uid', '=', interactionUid)
+      .orderBy('id', 'desc')
+      .executeTakeFirst();
+    if (!row || row.closed_at !== null)
+      return { ok: false, reason: row && Number(row.attempts) >= MAX_ATTEMPTS ? 'too_many' : 'none' };
     if (Number(row.expires_at) <= now) return { ok: false, reason: 'expired' };
     if (sameSecret(this.hash(interactionUid, code.trim()), row.code_hash)) {
       await this.db.updateTable('isc_codes').set({ closed_at: now }).where('id', '=', row.id).execute();

@@ -4,7 +4,9 @@ import { randomBytes, scrypt as scryptCallback, timingSafeEqual, type ScryptOpti
 import type { IdentityDb } from '../db.ts';
 
 const scrypt = (password: string, salt: Buffer, length: number, options: ScryptOptions) =>
-  new Promise<Buffer>((resolve, reject) => scryptCallback(password, salt, length, options, (error, key) => (error ? reject(error) : resolve(key))));
+  new Promise<Buffer>((resolve, reject) =>
+    scryptCallback(password, salt, length, options, (error, key) => (error ? reject(error) : resolve(key))),
+  );
 
 const SCRYPT = { N: 16384, r: 8, p: 1 } as const;
 const KEY_LENGTH = 32;
@@ -19,7 +21,11 @@ export async function passwordMatches(password: string, stored: string): Promise
   const [scheme, n, r, p, salt, hash] = stored.split('$');
   if (scheme !== 'scrypt' || !salt || !hash) return false;
   const expected = Buffer.from(hash, 'base64url');
-  const key = await scrypt(password, Buffer.from(salt, 'base64url'), expected.length, { N: Number(n), r: Number(r), p: Number(p) });
+  const key = await scrypt(password, Buffer.from(salt, 'base64url'), expected.length, {
+    N: Number(n),
+    r: Number(r),
+    p: Number(p),
+  });
   return timingSafeEqual(key, expected);
 }
 
@@ -78,7 +84,11 @@ export type DirectoryProblem =
 
 export class IscDirectoryError extends Error {
   constructor(readonly problems: Record<string, DirectoryProblem>) {
-    super(Object.entries(problems).map(([k, v]) => `${k}: ${v}`).join(', '));
+    super(
+      Object.entries(problems)
+        .map(([k, v]) => `${k}: ${v}`)
+        .join(', '),
+    );
   }
 }
 
@@ -89,7 +99,12 @@ export class IscDirectory {
   constructor(private readonly db: IdentityDb) {}
 
   async createOrganisation(input: OrganisationInput): Promise<Organisation> {
-    const v = { raisonSociale: clean(input.raisonSociale), immatriculation: clean(input.immatriculation).replace(/\s+/g, ''), telephone: clean(input.telephone), adresse: clean(input.adresse) };
+    const v = {
+      raisonSociale: clean(input.raisonSociale),
+      immatriculation: clean(input.immatriculation).replace(/\s+/g, ''),
+      telephone: clean(input.telephone),
+      adresse: clean(input.adresse),
+    };
     const problems: Record<string, DirectoryProblem> = {};
     if (!v.raisonSociale) problems.raisonSociale = 'required';
     else if (v.raisonSociale.length > MAX) problems.raisonSociale = 'too_long';
@@ -101,7 +116,13 @@ export class IscDirectory {
     if (Object.keys(problems).length) throw new IscDirectoryError(problems);
     const row = await this.db
       .insertInto('isc_organisations')
-      .values({ raison_sociale: v.raisonSociale, immatriculation: v.immatriculation, telephone: v.telephone || null, adresse: v.adresse || null, created_at: Date.now() })
+      .values({
+        raison_sociale: v.raisonSociale,
+        immatriculation: v.immatriculation,
+        telephone: v.telephone || null,
+        adresse: v.adresse || null,
+        created_at: Date.now(),
+      })
       .onConflict((oc) => oc.column('immatriculation').doNothing())
       .returningAll()
       .executeTakeFirst();
@@ -127,7 +148,8 @@ export class IscDirectory {
     if (!v.email) problems.email = 'required';
     else if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v.email) || v.email.length > MAX) problems.email = 'email_format';
     if (v.civilite && !['M', 'Mme'].includes(v.civilite)) problems.civilite = 'civilite_invalid';
-    if (input.password !== undefined && input.password !== '' && input.password.length < 8) problems.password = 'password_short';
+    if (input.password !== undefined && input.password !== '' && input.password.length < 8)
+      problems.password = 'password_short';
     const organisation = v.organisation ? await this.organisation(v.organisation) : undefined;
     if (!v.organisation) problems.organisation = 'required';
     else if (!organisation) problems.organisation = 'organisation_unknown';
@@ -161,7 +183,11 @@ export class IscDirectory {
 
   /** The user if login and password match; the same work is done for an unknown login. */
   async authenticate(login: string, password: string): Promise<VendorUser | undefined> {
-    const row = await this.db.selectFrom('isc_users').select(['login', 'password_hash']).where('login', '=', login.trim()).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('isc_users')
+      .select(['login', 'password_hash'])
+      .where('login', '=', login.trim())
+      .executeTakeFirst();
     const ok = await passwordMatches(password, row?.password_hash ?? (await DECOY));
     return row && ok ? this.user(row.login) : undefined;
   }
@@ -181,7 +207,11 @@ export class IscDirectory {
   }
 
   async organisation(immatriculation: string): Promise<Organisation | undefined> {
-    const row = await this.db.selectFrom('isc_organisations').selectAll().where('immatriculation', '=', immatriculation).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('isc_organisations')
+      .selectAll()
+      .where('immatriculation', '=', immatriculation)
+      .executeTakeFirst();
     return row && toOrganisation(row);
   }
 
@@ -210,7 +240,14 @@ export class IscDirectory {
 
   /** prenom.nom in lower-case ASCII, with a number appended if taken. */
   private async freeLogin(base: string): Promise<string> {
-    const stem = base.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^a-z0-9.]+/g, '-').replace(/^[-.]+|[-.]+$/g, '').slice(0, 56) || 'utilisateur';
+    const stem =
+      base
+        .normalize('NFD')
+        .replace(/[\u0300-\u036f]/g, '')
+        .toLowerCase()
+        .replace(/[^a-z0-9.]+/g, '-')
+        .replace(/^[-.]+|[-.]+$/g, '')
+        .slice(0, 56) || 'utilisateur';
     for (let n = 1; ; n++) {
       const candidate = n === 1 ? stem : `${stem}${n}`;
       if (!(await this.user(candidate))) return candidate;
@@ -218,8 +255,20 @@ export class IscDirectory {
   }
 }
 
-function toOrganisation(row: { id: number; raison_sociale: string; immatriculation: string; telephone: string | null; adresse: string | null }): Organisation {
-  return { id: Number(row.id), raisonSociale: row.raison_sociale, immatriculation: row.immatriculation, telephone: row.telephone, adresse: row.adresse };
+function toOrganisation(row: {
+  id: number;
+  raison_sociale: string;
+  immatriculation: string;
+  telephone: string | null;
+  adresse: string | null;
+}): Organisation {
+  return {
+    id: Number(row.id),
+    raisonSociale: row.raison_sociale,
+    immatriculation: row.immatriculation,
+    telephone: row.telephone,
+    adresse: row.adresse,
+  };
 }
 
 function toUser(row: {
@@ -242,7 +291,13 @@ function toUser(row: {
     civilite: row.civilite,
     givenName: row.given_name,
     familyName: row.family_name,
-    organisation: toOrganisation({ id: row.org_id, raison_sociale: row.raison_sociale, immatriculation: row.immatriculation, telephone: row.telephone, adresse: row.adresse }),
+    organisation: toOrganisation({
+      id: row.org_id,
+      raison_sociale: row.raison_sociale,
+      immatriculation: row.immatriculation,
+      telephone: row.telephone,
+      adresse: row.adresse,
+    }),
   };
 }
 

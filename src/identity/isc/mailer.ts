@@ -29,13 +29,22 @@ export class Mailer {
       this.log.info('ISC mail sent through the relay', { to: mail.to, subject: mail.subject });
       return;
     }
-    await this.db.insertInto('dev_outbox').values({ at: Date.now(), recipient: mail.to, subject: mail.subject, body: mail.text }).execute();
+    await this.db
+      .insertInto('dev_outbox')
+      .values({ at: Date.now(), recipient: mail.to, subject: mail.subject, body: mail.text })
+      .execute();
     this.log.info('ISC mail in the development outbox', { to: mail.to, subject: mail.subject, text: mail.text });
   }
 
   /** The latest mails of the development outbox, newest first. */
   async outbox(limit = 50): Promise<OutboxMail[]> {
     const rows = await this.db.selectFrom('dev_outbox').selectAll().orderBy('id', 'desc').limit(limit).execute();
-    return rows.map((r) => ({ id: Number(r.id), at: Number(r.at), recipient: r.recipient, subject: r.subject, body: r.body }));
+    return rows.map((r) => ({
+      id: Number(r.id),
+      at: Number(r.at),
+      recipient: r.recipient,
+      subject: r.subject,
+      body: r.body,
+    }));
   }
 }

@@ -12,7 +12,13 @@ import type { ProviderHolder } from '../oidc.ts';
 import { refuseForgedForm, type Csrf } from '../../web/csrf.ts';
 import { errorSummary, field, formOf, pageSender, selectField, type Form } from '../../web/forms.ts';
 import type { LoginCodes } from './codes.ts';
-import { IscDirectoryError, type IscDirectory, type OrganisationInput, type UserInput, type VendorUser } from './directory.ts';
+import {
+  IscDirectoryError,
+  type IscDirectory,
+  type OrganisationInput,
+  type UserInput,
+  type VendorUser,
+} from './directory.ts';
 import type { Mailer } from './mailer.ts';
 import type { LoginThrottle, ThrottleSettings } from './throttle.ts';
 
@@ -50,7 +56,13 @@ function registerLogin(scope: FastifyInstance, o: IscPagesOptions): void {
       return undefined;
     }
   };
-  const expired = (reply: FastifyReply) => send(reply, t('isc.login.title'), html`<h1>${t('isc.login.title')}</h1><p class="error" role="alert">${t('oidc.interactionExpired')}</p>`, 400);
+  const expired = (reply: FastifyReply) =>
+    send(
+      reply,
+      t('isc.login.title'),
+      html`<h1>${t('isc.login.title')}</h1><p class="error" role="alert">${t('oidc.interactionExpired')}</p>`,
+      400,
+    );
   const base = (uid: string) => `/isc/connexion/${encodeURIComponent(uid)}`;
   /** The user who reached the code step of this attempt, if any. */
   const codeUser = async (uid: string) => {
@@ -65,7 +77,13 @@ function registerLogin(scope: FastifyInstance, o: IscPagesOptions): void {
     return page(minutes <= 1 ? t('isc.throttle.minute') : t('isc.throttle.minutes', { minutes }));
   };
 
-  const loginPage = (request: FastifyRequest<Params>, reply: FastifyReply, login = '', error?: string, status = 401) => {
+  const loginPage = (
+    request: FastifyRequest<Params>,
+    reply: FastifyReply,
+    login = '',
+    error?: string,
+    status = 401,
+  ) => {
     const token = o.csrf.token(request, reply);
     return send(
       reply,
@@ -84,7 +102,12 @@ ${field({ name: 'password', label: t('isc.login.password'), type: 'password', re
     );
   };
 
-  const codePage = (request: FastifyRequest<Params>, reply: FastifyReply, user: VendorUser, options: { error?: string; notice?: string; status?: number } = {}) => {
+  const codePage = (
+    request: FastifyRequest<Params>,
+    reply: FastifyReply,
+    user: VendorUser,
+    options: { error?: string; notice?: string; status?: number } = {},
+  ) => {
     const token = o.csrf.token(request, reply);
     const minutes = Math.max(1, Math.round(o.codeTtlSeconds / 60));
     return send(
@@ -141,7 +164,7 @@ ${o.csrf.field(token)}
     const form = formOf(request);
     if (!o.csrf.valid(request, form)) return refuseForgedForm(reply, send);
     const interaction = await details(request, reply);
-    if (!interaction || interaction.prompt.name !== 'login') return expired(reply);
+    if (interaction?.prompt.name !== 'login') return expired(reply);
     const login = form.login ?? '';
     const keys = { login, address: request.ip };
     // While throttled even the right password is refused: the answer must not tell which one it was.
@@ -168,7 +191,8 @@ ${o.csrf.field(token)}
     const allowed = await o.codes.mayIssue(interaction.uid, resendLimits(o));
     if (!allowed.ok) {
       if (allowed.reason === 'wait') reply.header('retry-after', String(allowed.seconds));
-      const error = allowed.reason === 'wait' ? t('isc.code.resendWait', { seconds: allowed.seconds }) : t('isc.code.resendLimit');
+      const error =
+        allowed.reason === 'wait' ? t('isc.code.resendWait', { seconds: allowed.seconds }) : t('isc.code.resendLimit');
       return codePage(request, reply, user, { error, status: 429 });
     }
     await sendCode(o, interaction.uid, user);
@@ -179,7 +203,7 @@ ${o.csrf.field(token)}
     const form = formOf(request);
     if (!o.csrf.valid(request, form)) return refuseForgedForm(reply, send);
     const interaction = await details(request, reply);
-    if (!interaction || interaction.prompt.name !== 'login') return expired(reply);
+    if (interaction?.prompt.name !== 'login') return expired(reply);
     const user = await codeUser(interaction.uid);
     if (!user) return loginPage(request, reply);
     const keys = { login: user.login, address: request.ip };
@@ -191,7 +215,12 @@ ${o.csrf.field(token)}
       return codePage(request, reply, user, { error: t(`isc.code.${result.reason}`) });
     }
     await o.throttle.succeeded(user.login);
-    const to = await o.holder.provider.interactionResult(request.raw, reply.raw, { login: { accountId: user.login } }, { mergeWithLastSubmission: false });
+    const to = await o.holder.provider.interactionResult(
+      request.raw,
+      reply.raw,
+      { login: { accountId: user.login } },
+      { mergeWithLastSubmission: false },
+    );
     return reply.redirect(to, 303);
   });
 
@@ -199,26 +228,45 @@ ${o.csrf.field(token)}
     const form = formOf(request);
     if (!o.csrf.valid(request, form)) return refuseForgedForm(reply, send);
     const interaction = await details(request, reply);
-    if (!interaction || interaction.prompt.name !== 'consent' || !interaction.session?.accountId) return expired(reply);
+    if (interaction?.prompt.name !== 'consent' || !interaction.session?.accountId) return expired(reply);
     const provider = o.holder.provider;
     if (form.decision !== 'accept') {
-      const to = await provider.interactionResult(request.raw, reply.raw, { error: 'access_denied', error_description: 'the user refused to share their data' }, { mergeWithLastSubmission: false });
+      const to = await provider.interactionResult(
+        request.raw,
+        reply.raw,
+        { error: 'access_denied', error_description: 'the user refused to share their data' },
+        { mergeWithLastSubmission: false },
+      );
       return reply.redirect(to, 303);
     }
-    const grant = (interaction.grantId && (await provider.Grant.find(interaction.grantId))) || new provider.Grant({ accountId: interaction.session.accountId, clientId: String(interaction.params.client_id) });
+    const grant =
+      (interaction.grantId && (await provider.Grant.find(interaction.grantId))) ||
+      new provider.Grant({ accountId: interaction.session.accountId, clientId: String(interaction.params.client_id) });
     grant.addOIDCScope(String(interaction.params.scope ?? 'openid'));
     const grantId = await grant.save();
-    const to = await provider.interactionResult(request.raw, reply.raw, { consent: { grantId } }, { mergeWithLastSubmission: true });
+    const to = await provider.interactionResult(
+      request.raw,
+      reply.raw,
+      { consent: { grantId } },
+      { mergeWithLastSubmission: true },
+    );
     return reply.redirect(to, 303);
   });
 }
 
-const resendLimits = (o: IscPagesOptions) => ({ maxResends: o.throttleSettings.maxCodeResends, intervalSeconds: o.throttleSettings.codeResendIntervalSeconds });
+const resendLimits = (o: IscPagesOptions) => ({
+  maxResends: o.throttleSettings.maxCodeResends,
+  intervalSeconds: o.throttleSettings.codeResendIntervalSeconds,
+});
 
 async function sendCode(o: IscPagesOptions, uid: string, user: VendorUser): Promise<void> {
   const code = await o.codes.issue(uid, user.id);
   const minutes = Math.max(1, Math.round(o.codeTtlSeconds / 60));
-  await o.mailer.send({ to: user.email, subject: t('isc.mail.subject'), text: t('isc.mail.body', { login: user.login, code, minutes }) });
+  await o.mailer.send({
+    to: user.email,
+    subject: t('isc.mail.subject'),
+    text: t('isc.mail.body', { login: user.login, code, minutes }),
+  });
 }
 
 /** HTTP Basic as user "admin" with the ISC admin password. */
@@ -231,22 +279,37 @@ function isAdmin(o: IscPagesOptions, request: FastifyRequest): boolean {
 /** The answer to a request without the admin's credentials: the browser asks for them. */
 function askAdminCredentials(reply: FastifyReply): FastifyReply {
   reply.header('www-authenticate', 'Basic realm="motco ISC admin", charset="UTF-8"');
-  return send(reply, t('isc.admin.title'), html`<h1>${t('isc.admin.title')}</h1><p class="error" role="alert">${t('isc.admin.credentials')}</p>`, 401);
+  return send(
+    reply,
+    t('isc.admin.title'),
+    html`<h1>${t('isc.admin.title')}</h1><p class="error" role="alert">${t('isc.admin.credentials')}</p>`,
+    401,
+  );
 }
 
 function registerOutbox(scope: FastifyInstance, o: IscPagesOptions): void {
   scope.get('/isc/dev/boite-d-envoi', async (request, reply) => {
     if (!isAdmin(o, request)) return askAdminCredentials(reply);
-    if (!o.mailer.usesOutbox) return send(reply, t('isc.outbox.title'), html`<h1>${t('isc.outbox.title')}</h1><p>${t('isc.outbox.disabled')}</p>`, 404);
+    if (!o.mailer.usesOutbox)
+      return send(
+        reply,
+        t('isc.outbox.title'),
+        html`<h1>${t('isc.outbox.title')}</h1><p>${t('isc.outbox.disabled')}</p>`,
+        404,
+      );
     const mails = await o.mailer.outbox();
     return send(
       reply,
       t('isc.outbox.title'),
       html`<h1>${t('isc.outbox.title')}</h1><p>${t('isc.outbox.intro')}</p>
-${mails.length
-  ? mails.map((m) => html`<article class="mail" aria-labelledby="mail-${m.id}"><h2 id="mail-${m.id}">${m.subject}</h2>
-<p>${t('isc.outbox.to')} <strong>${m.recipient}</strong> — ${dateTime(m.at)}</p><pre>${m.body}</pre></article>`)
-  : html`<p>${t('isc.outbox.empty')}</p>`}`,
+${
+  mails.length
+    ? mails.map(
+        (m) => html`<article class="mail" aria-labelledby="mail-${m.id}"><h2 id="mail-${m.id}">${m.subject}</h2>
+<p>${t('isc.outbox.to')} <strong>${m.recipient}</strong> — ${dateTime(m.at)}</p><pre>${m.body}</pre></article>`,
+      )
+    : html`<p>${t('isc.outbox.empty')}</p>`
+}`,
     );
   });
 }
@@ -257,7 +320,11 @@ function registerAdmin(scope: FastifyInstance, o: IscPagesOptions): void {
   });
 
   type Errors = Record<string, string | undefined>;
-  const adminPage = async (request: FastifyRequest, reply: FastifyReply, state: { org?: Form; orgErrors?: Errors; user?: Form; userErrors?: Errors; notice?: SafeHtml } = {}) => {
+  const adminPage = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    state: { org?: Form; orgErrors?: Errors; user?: Form; userErrors?: Errors; notice?: SafeHtml } = {},
+  ) => {
     const token = o.csrf.token(request, reply);
     const [organisations, users] = await Promise.all([o.directory.organisations(), o.directory.users()]);
     const org = state.org ?? {};
@@ -270,8 +337,12 @@ function registerAdmin(scope: FastifyInstance, o: IscPagesOptions): void {
       html`<h1>${t('isc.admin.title')}</h1>
 ${state.notice ? html`<div class="notice" role="status">${state.notice}</div>` : ''}
 <h2 id="orgs">${t('isc.admin.organisations')}</h2>
-${organisations.length ? html`<table aria-labelledby="orgs"><thead><tr><th scope="col">${t('isc.admin.raisonSociale')}</th><th scope="col">${t('isc.admin.immatriculation')}</th><th scope="col">${t('isc.admin.telephone')}</th><th scope="col">${t('isc.admin.adresse')}</th></tr></thead>
-<tbody>${organisations.map((g) => html`<tr><td>${g.raisonSociale}</td><td>${g.immatriculation}</td><td>${g.telephone ?? ''}</td><td>${g.adresse ?? ''}</td></tr>`)}</tbody></table>` : html`<p>${t('isc.admin.none')}</p>`}
+${
+  organisations.length
+    ? html`<table aria-labelledby="orgs"><thead><tr><th scope="col">${t('isc.admin.raisonSociale')}</th><th scope="col">${t('isc.admin.immatriculation')}</th><th scope="col">${t('isc.admin.telephone')}</th><th scope="col">${t('isc.admin.adresse')}</th></tr></thead>
+<tbody>${organisations.map((g) => html`<tr><td>${g.raisonSociale}</td><td>${g.immatriculation}</td><td>${g.telephone ?? ''}</td><td>${g.adresse ?? ''}</td></tr>`)}</tbody></table>`
+    : html`<p>${t('isc.admin.none')}</p>`
+}
 <h3>${t('isc.admin.newOrganisation')}</h3>
 <form class="stack" method="post" action="/isc/admin/organisations" novalidate>
 ${o.csrf.field(token)}${errorSummary(orgErrors)}
@@ -282,14 +353,29 @@ ${field({ name: 'adresse', label: t('isc.admin.adresse'), value: org.adresse, er
 <p><button type="submit">${t('isc.admin.createOrganisation')}</button></p>
 </form>
 <h2 id="users">${t('isc.admin.users')}</h2>
-${users.length ? html`<table aria-labelledby="users"><thead><tr><th scope="col">${t('isc.login.user')}</th><th scope="col">${t('isc.admin.name')}</th><th scope="col">${t('isc.admin.email')}</th><th scope="col">${t('isc.admin.organisation')}</th></tr></thead>
-<tbody>${users.map((u) => html`<tr><td>${u.login}</td><td>${u.civilite ? u.civilite + ' ' : ''}${u.givenName} ${u.familyName}</td><td>${u.email}</td><td>${u.organisation.raisonSociale}</td></tr>`)}</tbody></table>` : html`<p>${t('isc.admin.none')}</p>`}
+${
+  users.length
+    ? html`<table aria-labelledby="users"><thead><tr><th scope="col">${t('isc.login.user')}</th><th scope="col">${t('isc.admin.name')}</th><th scope="col">${t('isc.admin.email')}</th><th scope="col">${t('isc.admin.organisation')}</th></tr></thead>
+<tbody>${users.map((u) => html`<tr><td>${u.login}</td><td>${u.civilite ? `${u.civilite} ` : ''}${u.givenName} ${u.familyName}</td><td>${u.email}</td><td>${u.organisation.raisonSociale}</td></tr>`)}</tbody></table>`
+    : html`<p>${t('isc.admin.none')}</p>`
+}
 <h3>${t('isc.admin.newUser')}</h3>
-${organisations.length
-  ? html`<form class="stack" method="post" action="/isc/admin/utilisateurs" novalidate>
+${
+  organisations.length
+    ? html`<form class="stack" method="post" action="/isc/admin/utilisateurs" novalidate>
 ${o.csrf.field(token)}${errorSummary(userErrors)}
 ${selectField({ name: 'organisation', label: t('isc.admin.organisation'), value: user.organisation, error: userErrors.organisation, required: true, options: organisations.map((g) => ({ value: g.immatriculation, label: `${g.raisonSociale} (${g.immatriculation})` })) })}
-${selectField({ name: 'civilite', label: t('psc.edit.civilite'), value: user.civilite, error: userErrors.civilite, options: [{ value: '', label: '—' }, { value: 'M', label: 'M' }, { value: 'Mme', label: 'Mme' }] })}
+${selectField({
+  name: 'civilite',
+  label: t('psc.edit.civilite'),
+  value: user.civilite,
+  error: userErrors.civilite,
+  options: [
+    { value: '', label: '—' },
+    { value: 'M', label: 'M' },
+    { value: 'Mme', label: 'Mme' },
+  ],
+})}
 ${field({ name: 'givenName', label: t('psc.edit.given'), value: user.givenName, error: userErrors.givenName, required: true })}
 ${field({ name: 'familyName', label: t('psc.edit.family'), value: user.familyName, error: userErrors.familyName, required: true })}
 ${field({ name: 'email', label: t('isc.admin.email'), type: 'email', value: user.email, error: userErrors.email, required: true })}
@@ -297,21 +383,30 @@ ${field({ name: 'login', label: t('isc.login.user'), value: user.login, error: u
 ${field({ name: 'password', label: t('isc.login.password'), type: 'password', error: userErrors.password, hint: t('isc.admin.passwordHint'), autocomplete: 'new-password' })}
 <p><button type="submit">${t('isc.admin.createUser')}</button></p>
 </form>`
-  : html`<p>${t('isc.admin.organisationFirst')}</p>`}`,
+    : html`<p>${t('isc.admin.organisationFirst')}</p>`
+}`,
       Object.keys(orgErrors).length || Object.keys(userErrors).length ? 400 : 200,
     );
   };
-  const messages = (error: IscDirectoryError): Errors => Object.fromEntries(Object.entries(error.problems).map(([k, code]) => [k, t(`isc.problem.${code}`)]));
+  const messages = (error: IscDirectoryError): Errors =>
+    Object.fromEntries(Object.entries(error.problems).map(([k, code]) => [k, t(`isc.problem.${code}`)]));
 
   scope.get('/isc/admin', (request, reply) => adminPage(request, reply));
 
   scope.post('/isc/admin/organisations', async (request, reply) => {
     const form = formOf(request);
     if (!o.csrf.valid(request, form)) return refuseForgedForm(reply, send);
-    const input: OrganisationInput = { raisonSociale: form.raisonSociale, immatriculation: form.immatriculation, telephone: form.telephone, adresse: form.adresse };
+    const input: OrganisationInput = {
+      raisonSociale: form.raisonSociale,
+      immatriculation: form.immatriculation,
+      telephone: form.telephone,
+      adresse: form.adresse,
+    };
     try {
       const created = await o.directory.createOrganisation(input);
-      return adminPage(request, reply, { notice: html`<p>${t('isc.admin.organisationCreated', { name: created.raisonSociale })}</p>` });
+      return adminPage(request, reply, {
+        notice: html`<p>${t('isc.admin.organisationCreated', { name: created.raisonSociale })}</p>`,
+      });
     } catch (error) {
       if (!(error instanceof IscDirectoryError)) throw error;
       return adminPage(request, reply, { org: form, orgErrors: messages(error) });
@@ -321,7 +416,15 @@ ${field({ name: 'password', label: t('isc.login.password'), type: 'password', er
   scope.post('/isc/admin/utilisateurs', async (request, reply) => {
     const form = formOf(request);
     if (!o.csrf.valid(request, form)) return refuseForgedForm(reply, send);
-    const input: UserInput = { login: form.login, password: form.password, email: form.email, civilite: form.civilite, givenName: form.givenName, familyName: form.familyName, organisation: form.organisation };
+    const input: UserInput = {
+      login: form.login,
+      password: form.password,
+      email: form.email,
+      civilite: form.civilite,
+      givenName: form.givenName,
+      familyName: form.familyName,
+      organisation: form.organisation,
+    };
     try {
       const { user, generatedPassword } = await o.directory.createUser(input);
       return adminPage(request, reply, {

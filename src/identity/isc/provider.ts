@@ -21,7 +21,10 @@ export interface IscProviderOptions {
 }
 
 /** Where ISC may send the account site back: configured, or the account site's default paths under publicUrl. */
-export function iscRedirects(publicUrl: string, settings: Config['isc']): { redirectUris: string[]; postLogoutRedirectUris: string[] } {
+export function iscRedirects(
+  publicUrl: string,
+  settings: Config['isc'],
+): { redirectUris: string[]; postLogoutRedirectUris: string[] } {
   return {
     // The account site's own URIs are always registered, so that adding others never breaks its login.
     redirectUris: [...new Set([`${publicUrl}/connexion/retour`, ...settings.redirectUris])],
@@ -33,7 +36,10 @@ export function createIscProvider(o: IscProviderOptions, keys: KeySet): Provider
   const area = t('isc.area');
   const redirects = iscRedirects(o.publicUrl, o.settings);
   const provider = new Provider(o.issuer, {
-    ...baseConfiguration({ name: 'isc', db: o.db, cookieKeys: o.cookieKeys, area, secureCookies: o.secureCookies }, keys),
+    ...baseConfiguration(
+      { name: 'isc', db: o.db, cookieKeys: o.cookieKeys, area, secureCookies: o.secureCookies },
+      keys,
+    ),
     clients: [
       {
         client_id: o.settings.clientId,
@@ -61,7 +67,15 @@ export function createIscProvider(o: IscProviderOptions, keys: KeySet): Provider
       revocation: { enabled: true },
       rpInitiatedLogout: { enabled: true, ...logoutPages(area) },
     },
-    ttl: { AccessToken: 300, IdToken: 3600, AuthorizationCode: 60, Interaction: 1800, Session: 8 * 3600, Grant: 14 * 86_400, RefreshToken: 8 * 3600 },
+    ttl: {
+      AccessToken: 300,
+      IdToken: 3600,
+      AuthorizationCode: 60,
+      Interaction: 1800,
+      Session: 8 * 3600,
+      Grant: 14 * 86_400,
+      RefreshToken: 8 * 3600,
+    },
     issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed('refresh_token'),
     interactions: { url: (_ctx, interaction) => `${o.publicUrl}/isc/connexion/${interaction.uid}` },
   });

@@ -32,7 +32,9 @@ export class LoginThrottle {
       .execute();
     let until = 0;
     for (const row of rows) {
-      const max = row.key.startsWith('login:') ? this.settings.maxFailuresPerLogin : this.settings.maxFailuresPerAddress;
+      const max = row.key.startsWith('login:')
+        ? this.settings.maxFailuresPerLogin
+        : this.settings.maxFailuresPerAddress;
       if (Number(row.failures) >= max) until = Math.max(until, Number(row.window_start) + windowMs);
     }
     return until > now ? Math.ceil((until - now) / 1000) : 0;
@@ -62,7 +64,10 @@ export class LoginThrottle {
 
   /** Forgets windows that are over (run with the identity maintenance). */
   async purge(now = Date.now()): Promise<void> {
-    await this.db.deleteFrom('isc_throttle').where('window_start', '<=', now - this.settings.windowSeconds * 1000).execute();
+    await this.db
+      .deleteFrom('isc_throttle')
+      .where('window_start', '<=', now - this.settings.windowSeconds * 1000)
+      .execute();
   }
 }
 

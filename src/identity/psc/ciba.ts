@@ -48,7 +48,17 @@ export class CibaDesk {
     const visible = scope === 'all' ? undefined : new Set((await this.identities.list(scope)).map((i) => i.idnat));
     return rows
       .filter((row) => !visible || (row.account_id !== null && visible.has(row.account_id)))
-      .map((row) => ({ row, payload: JSON.parse(row.payload) as { grantId?: string; error?: string; clientId: string; scope: string; iat: number; params?: Record<string, string> } }))
+      .map((row) => ({
+        row,
+        payload: JSON.parse(row.payload) as {
+          grantId?: string;
+          error?: string;
+          clientId: string;
+          scope: string;
+          iat: number;
+          params?: Record<string, string>;
+        },
+      }))
       .filter(({ payload }) => !payload.grantId && !payload.error)
       .map(({ row, payload }) => ({
         id: row.id,
@@ -87,6 +97,10 @@ export class CibaDesk {
   private async approveRequest(request: Request): Promise<void> {
     const provider = this.holder.provider;
     const grantId = await pscGrant(provider, request.accountId!, request.clientId!);
-    await provider.backchannelResult(request, grantId, { acr: PSC_ACR, amr: ['mfa'], authTime: Math.floor(Date.now() / 1000) });
+    await provider.backchannelResult(request, grantId, {
+      acr: PSC_ACR,
+      amr: ['mfa'],
+      authTime: Math.floor(Date.now() / 1000),
+    });
   }
 }

@@ -23,8 +23,14 @@ export function registerTokenEndpoints(scope: FastifyInstance, o: EndpointOption
   /** The payload of a live access token issued by us, or undefined. */
   const liveAccessToken = async (token: string): Promise<(JWTPayload & Record<string, unknown>) | undefined> => {
     try {
-      const { payload } = await jwtVerify(token, o.holder.publicKeys, { issuer: o.issuer, typ: 'at+jwt', clockTolerance: 5 });
-      return payload.jti && (await accessTokenLive(o.db, payload.jti)) ? (payload as JWTPayload & Record<string, unknown>) : undefined;
+      const { payload } = await jwtVerify(token, o.holder.publicKeys, {
+        issuer: o.issuer,
+        typ: 'at+jwt',
+        clockTolerance: 5,
+      });
+      return payload.jti && (await accessTokenLive(o.db, payload.jti))
+        ? (payload as JWTPayload & Record<string, unknown>)
+        : undefined;
     } catch {
       return undefined;
     }
@@ -35,8 +41,18 @@ export function registerTokenEndpoints(scope: FastifyInstance, o: EndpointOption
     const token = /^Bearer\s+(\S+)$/i.exec(header)?.[1] ?? formOf(request).access_token;
     const payload = token ? await liveAccessToken(token) : undefined;
     const identity = payload?.sub ? await o.identities.find(payload.sub) : undefined;
-    if (!payload || !identity || !String(payload.scope ?? '').split(' ').includes('openid')) {
-      return reply.code(401).header('www-authenticate', 'Bearer error="invalid_token"').header('cache-control', 'no-store').send({ error: 'invalid_token' });
+    if (
+      !payload ||
+      !identity ||
+      !String(payload.scope ?? '')
+        .split(' ')
+        .includes('openid')
+    ) {
+      return reply
+        .code(401)
+        .header('www-authenticate', 'Bearer error="invalid_token"')
+        .header('cache-control', 'no-store')
+        .send({ error: 'invalid_token' });
     }
     return reply.header('cache-control', 'no-store').send({ sub: payload.sub, ...pscClaims(identity) });
   };
@@ -52,17 +68,34 @@ export function registerTokenEndpoints(scope: FastifyInstance, o: EndpointOption
     const token = form.token ?? '';
     if (token.split('.').length === 3) {
       const payload = await liveAccessToken(token);
-      return payload ? { ...payload, active: true, token_type: 'Bearer', client_id: payload.client_id } : { active: false };
+      return payload
+        ? { ...payload, active: true, token_type: 'Bearer', client_id: payload.client_id }
+        : { active: false };
     }
     const provider = o.holder.provider;
     const refresh = await provider.RefreshToken.find(token);
-    if (!refresh?.isValid || !refresh.grantId || !(await provider.Grant.find(refresh.grantId))) return { active: false };
-    return { active: true, typ: 'Refresh', client_id: refresh.clientId, sub: refresh.accountId, scope: refresh.scope, iat: refresh.iat, exp: refresh.exp, iss: o.issuer, sid: refresh.sid };
+    if (!refresh?.isValid || !refresh.grantId || !(await provider.Grant.find(refresh.grantId)))
+      return { active: false };
+    return {
+      active: true,
+      typ: 'Refresh',
+      client_id: refresh.clientId,
+      sub: refresh.accountId,
+      scope: refresh.scope,
+      iat: refresh.iat,
+      exp: refresh.exp,
+      iss: o.issuer,
+      sid: refresh.sid,
+    };
   });
 }
 
 /** client_secret_basic or client_secret_post, against the provider's registered clients. */
-async function authenticatedClient(holder: ProviderHolder, request: FastifyRequest, form: Record<string, string>): Promise<boolean> {
+async function authenticatedClient(
+  holder: ProviderHolder,
+  request: FastifyRequest,
+  form: Record<string, string>,
+): Promise<boolean> {
   let id = form.client_id;
   let secret = form.client_secret;
   const basic = /^Basic\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];

@@ -64,7 +64,11 @@ export type IdentityProblem =
 
 export class IdentityError extends Error {
   constructor(readonly problems: Partial<Record<keyof IdentityInput, IdentityProblem>>) {
-    super(Object.entries(problems).map(([k, v]) => `${k}: ${v}`).join(', '));
+    super(
+      Object.entries(problems)
+        .map(([k, v]) => `${k}: ${v}`)
+        .join(', '),
+    );
   }
 }
 
@@ -78,7 +82,13 @@ export function idnatProblem(idnat: string, now = new Date()): IdentityProblem |
   if (!idnat) return 'idnat_missing';
   if (!/^8\d{11}$/.test(idnat)) return 'idnat_format';
   if (!idnat.startsWith('87')) return undefined;
-  const [yy, mm, dd, hh, mi] = [2, 4, 6, 8, 10].map((i) => Number(idnat.slice(i, i + 2))) as [number, number, number, number, number];
+  const [yy, mm, dd, hh, mi] = [2, 4, 6, 8, 10].map((i) => Number(idnat.slice(i, i + 2))) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
   const year = 2000 + yy;
   const daysInMonth = new Date(Date.UTC(year, mm, 0)).getUTCDate();
   if (mm < 1 || mm > 12 || dd < 1 || dd > daysInMonth || hh > 23 || mi > 59) return 'idnat_date';
@@ -89,7 +99,15 @@ export function idnatProblem(idnat: string, now = new Date()): IdentityProblem |
 /** AAMMJJHHMM of a moment in Europe/Paris. */
 function parisStamp(date: Date): string {
   const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', year: '2-digit', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
+    new Intl.DateTimeFormat('fr-FR', {
+      timeZone: 'Europe/Paris',
+      year: '2-digit',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    })
       .formatToParts(date)
       .map((p) => [p.type, p.value]),
   );
@@ -134,7 +152,15 @@ export class PscIdentities {
     else if (familyName.length > MAX_NAME) problems.familyName = 'name_too_long';
     if (profession && !(profession in PROFESSIONS)) problems.profession = 'profession_invalid';
     if (Object.keys(problems).length) throw new IdentityError(problems);
-    const row = { idnat, civilite: civilite || null, given_name: givenName, family_name: familyName, profession: profession || null, organisation_id: owner, created_at: Date.now() };
+    const row = {
+      idnat,
+      civilite: civilite || null,
+      given_name: givenName,
+      family_name: familyName,
+      profession: profession || null,
+      organisation_id: owner,
+      created_at: Date.now(),
+    };
     const inserted = await this.db
       .insertInto('psc_identities')
       .values(row)
@@ -165,7 +191,12 @@ export class PscIdentities {
 
   /** A product account of the organisation names this IdNat: an identity nobody owns becomes its. */
   async claim(idnat: string, organisationId: number): Promise<void> {
-    await this.db.updateTable('psc_identities').set({ organisation_id: organisationId }).where('idnat', '=', idnat).where('organisation_id', 'is', null).execute();
+    await this.db
+      .updateTable('psc_identities')
+      .set({ organisation_id: organisationId })
+      .where('idnat', '=', idnat)
+      .where('organisation_id', 'is', null)
+      .execute();
   }
 
   /** The organisation of a product account naming the IdNat as IdNat PSC, now or in a waiting modification. */
@@ -175,12 +206,24 @@ export class PscIdentities {
       .select(['organisation_id', 'idnat_psc', 'pending'])
       .where((eb) => eb.or([eb('idnat_psc', '=', idnat), eb('pending', 'is not', null)]))
       .execute();
-    const row = rows.find((r) => r.idnat_psc === idnat || (r.pending !== null && (JSON.parse(r.pending) as { idnatPsc?: string | null }).idnatPsc === idnat));
+    const row = rows.find(
+      (r) =>
+        r.idnat_psc === idnat ||
+        (r.pending !== null && (JSON.parse(r.pending) as { idnatPsc?: string | null }).idnatPsc === idnat),
+    );
     return row ? Number(row.organisation_id) : undefined;
   }
 }
 
-function toIdentity(row: { idnat: string; civilite: string | null; given_name: string; family_name: string; profession: string | null; organisation_id: number | null; created_at: number }): PscIdentity {
+function toIdentity(row: {
+  idnat: string;
+  civilite: string | null;
+  given_name: string;
+  family_name: string;
+  profession: string | null;
+  organisation_id: number | null;
+  created_at: number;
+}): PscIdentity {
   return {
     idnat: row.idnat,
     civilite: row.civilite as Civilite | null,
@@ -199,12 +242,21 @@ export function pscClaims(identity: PscIdentity): Record<string, unknown> {
     preferred_username: identity.idnat,
     given_name: identity.givenName,
     family_name: identity.familyName,
-    ...(identity.civilite ? { SubjectRefPro: { codeCivilite: identity.civilite, exercices: exercices(identity) } } : { SubjectRefPro: { exercices: exercices(identity) } }),
+    ...(identity.civilite
+      ? { SubjectRefPro: { codeCivilite: identity.civilite, exercices: exercices(identity) } }
+      : { SubjectRefPro: { exercices: exercices(identity) } }),
     otherIds: [{ identifiant: identity.idnat, origine: identity.idnat.startsWith('87') ? 'EDIT' : 'RPPS', qualite: 1 }],
   };
 }
 
 function exercices(identity: PscIdentity): Record<string, unknown>[] {
   if (!identity.profession) return [];
-  return [{ codeProfession: identity.profession, libelleProfession: PROFESSIONS[identity.profession], nomDexercice: identity.familyName, prenomDexercice: identity.givenName }];
+  return [
+    {
+      codeProfession: identity.profession,
+      libelleProfession: PROFESSIONS[identity.profession],
+      nomDexercice: identity.familyName,
+      prenomDexercice: identity.givenName,
+    },
+  ];
 }

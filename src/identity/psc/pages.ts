@@ -13,7 +13,17 @@ import type { ProviderHolder } from '../oidc.ts';
 import { refuseForgedForm, type Csrf } from '../../web/csrf.ts';
 import { errorSummary, field, formOf, pageSender, selectField } from '../../web/forms.ts';
 import type { CibaDesk } from './ciba.ts';
-import { CIVILITES, IdentityError, problemMessages, PROFESSIONS, testIdnat, type IdentityInput, type IdentityScope, type PscIdentities, type PscIdentity } from './identities.ts';
+import {
+  CIVILITES,
+  IdentityError,
+  problemMessages,
+  PROFESSIONS,
+  testIdnat,
+  type IdentityInput,
+  type IdentityScope,
+  type PscIdentities,
+  type PscIdentity,
+} from './identities.ts';
 import { PSC_ACR } from '../issuers.ts';
 import { pscGrant } from './provider.ts';
 
@@ -62,13 +72,19 @@ function signedInScope(o: PscPagesOptions): SignedIn {
       return undefined;
     }
     const scope = identityScope(user);
-    if (!scope) void send(reply, t('psc.area'), html`<h1>${t('psc.area')}</h1><p class="error" role="alert">${t('psc.access.role')}</p>`, 403);
+    if (!scope)
+      void send(
+        reply,
+        t('psc.area'),
+        html`<h1>${t('psc.area')}</h1><p class="error" role="alert">${t('psc.access.role')}</p>`,
+        403,
+      );
     return scope;
   };
 }
 
 function identityLabel(i: PscIdentity): string {
-  return `${i.idnat} — ${i.civilite ? i.civilite + ' ' : ''}${i.givenName} ${i.familyName}`;
+  return `${i.idnat} — ${i.civilite ? `${i.civilite} ` : ''}${i.givenName} ${i.familyName}`;
 }
 
 // e-CPS login for the authorization code flow: the signed-in vendor picks one of their organisation's identities.
@@ -80,9 +96,22 @@ function registerLogin(scope: FastifyInstance, o: PscPagesOptions, signedIn: Sig
       return undefined;
     }
   };
-  const expired = (reply: FastifyReply) => send(reply, t('psc.login.title'), html`<h1>${t('psc.login.title')}</h1><p class="error" role="alert">${t('oidc.interactionExpired')}</p>`, 400);
+  const expired = (reply: FastifyReply) =>
+    send(
+      reply,
+      t('psc.login.title'),
+      html`<h1>${t('psc.login.title')}</h1><p class="error" role="alert">${t('oidc.interactionExpired')}</p>`,
+      400,
+    );
 
-  const loginPage = async (request: FastifyRequest, reply: FastifyReply, scope: IdentityScope, clientId: string, selected: string | undefined, error?: string) => {
+  const loginPage = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    scope: IdentityScope,
+    clientId: string,
+    selected: string | undefined,
+    error?: string,
+  ) => {
     const identities = await o.identities.list(scope);
     const token = o.csrf.token(request, reply);
     const body = identities.length
@@ -95,7 +124,12 @@ ${selectField({ name: 'idnat', label: t('psc.login.identity'), required: true, v
 </form>`
       : html`<p class="notice">${t('psc.login.noIdentity')} <a href="/psc/edit">${t('psc.edit.title')}</a></p>
 <form method="post">${o.csrf.field(token)}<button type="submit" name="decision" value="cancel" class="secondary">${t('psc.login.cancel')}</button></form>`;
-    return send(reply, t('psc.login.title'), html`<h1>${t('psc.login.title')}</h1><p>${t('psc.login.intro', { client: clientId })}</p>${body}`, error ? 400 : 200);
+    return send(
+      reply,
+      t('psc.login.title'),
+      html`<h1>${t('psc.login.title')}</h1><p>${t('psc.login.intro', { client: clientId })}</p>${body}`,
+      error ? 400 : 200,
+    );
   };
 
   scope.get<{ Params: { uid: string } }>('/psc/e-cps/connexion/:uid', async (request, reply) => {
@@ -111,7 +145,13 @@ ${selectField({ name: 'idnat', label: t('psc.login.identity'), required: true, v
       const to = await o.holder.provider.interactionResult(request.raw, reply.raw, { consent: { grantId } });
       return reply.redirect(to, 303);
     }
-    return loginPage(request, reply, allowed, clientId, typeof interaction.params.login_hint === 'string' ? interaction.params.login_hint : undefined);
+    return loginPage(
+      request,
+      reply,
+      allowed,
+      clientId,
+      typeof interaction.params.login_hint === 'string' ? interaction.params.login_hint : undefined,
+    );
   });
 
   scope.post<{ Params: { uid: string } }>('/psc/e-cps/connexion/:uid', async (request, reply) => {
@@ -124,7 +164,12 @@ ${selectField({ name: 'idnat', label: t('psc.login.identity'), required: true, v
     const provider = o.holder.provider;
     const clientId = String(interaction.params.client_id);
     if (form.decision === 'cancel') {
-      const to = await provider.interactionResult(request.raw, reply.raw, { error: 'access_denied', error_description: 'login cancelled on the e-CPS' }, { mergeWithLastSubmission: false });
+      const to = await provider.interactionResult(
+        request.raw,
+        reply.raw,
+        { error: 'access_denied', error_description: 'login cancelled on the e-CPS' },
+        { mergeWithLastSubmission: false },
+      );
       return reply.redirect(to, 303);
     }
     // Another organisation's identity is refused as one that does not exist.
@@ -149,7 +194,14 @@ function registerEcps(scope: FastifyInstance, o: PscPagesOptions, signedIn: Sign
     const idnat = request.query.idnat?.trim() || undefined;
     const pending = await o.ciba.pending(idnat, allowed);
     const token = o.csrf.token(request, reply);
-    const done = request.query.fait === 'accepte' ? t('psc.ecps.accepted') : request.query.fait === 'refuse' ? t('psc.ecps.refused') : request.query.fait === 'perime' ? t('psc.ecps.gone') : undefined;
+    const done =
+      request.query.fait === 'accepte'
+        ? t('psc.ecps.accepted')
+        : request.query.fait === 'refuse'
+          ? t('psc.ecps.refused')
+          : request.query.fait === 'perime'
+            ? t('psc.ecps.gone')
+            : undefined;
     const rows = pending.map(
       (p) => html`<tr>
 <td>${p.idnat}</td><td>${p.clientId}</td><td><strong class="binding">${p.bindingMessage}</strong></td><td>${p.channel ?? ''}</td><td>${clockTime(p.expiresAt)}</td>
@@ -165,9 +217,11 @@ function registerEcps(scope: FastifyInstance, o: PscPagesOptions, signedIn: Sign
 <p>${t('psc.ecps.intro')}</p>
 ${done ? html`<p class="notice" role="status">${done}</p>` : ''}
 <form method="get" class="stack">${field({ name: 'idnat', label: t('psc.ecps.filter'), value: idnat, inputmode: 'numeric' })}<p><button type="submit">${t('psc.ecps.show')}</button></p></form>
-${pending.length
-  ? html`<table><caption>${t('psc.ecps.pending')}</caption><thead><tr><th scope="col">IdNat</th><th scope="col">${t('psc.ecps.client')}</th><th scope="col">${t('psc.ecps.binding')}</th><th scope="col">${t('psc.ecps.channel')}</th><th scope="col">${t('psc.ecps.expires')}</th><th scope="col">${t('psc.ecps.answer')}</th></tr></thead><tbody>${rows}</tbody></table>`
-  : html`<p>${t('psc.ecps.none')}</p>`}`,
+${
+  pending.length
+    ? html`<table><caption>${t('psc.ecps.pending')}</caption><thead><tr><th scope="col">IdNat</th><th scope="col">${t('psc.ecps.client')}</th><th scope="col">${t('psc.ecps.binding')}</th><th scope="col">${t('psc.ecps.channel')}</th><th scope="col">${t('psc.ecps.expires')}</th><th scope="col">${t('psc.ecps.answer')}</th></tr></thead><tbody>${rows}</tbody></table>`
+    : html`<p>${t('psc.ecps.none')}</p>`
+}`,
     );
   });
 
@@ -178,7 +232,12 @@ ${pending.length
     if (!allowed) return reply;
     // Another organisation's request answers as one no longer pending.
     const id = request.params.id;
-    const ok = form.decision === 'refuse' ? await o.ciba.refuse(id, allowed) : form.decision === 'accept' ? await o.ciba.approve(id, allowed) : false;
+    const ok =
+      form.decision === 'refuse'
+        ? await o.ciba.refuse(id, allowed)
+        : form.decision === 'accept'
+          ? await o.ciba.approve(id, allowed)
+          : false;
     const outcome = !ok ? 'perime' : form.decision === 'refuse' ? 'refuse' : 'accepte';
     const query = new URLSearchParams({ ...(form.idnat ? { idnat: form.idnat } : {}), fait: outcome });
     return reply.redirect(`/psc/e-cps?${query}`, 303);
@@ -192,7 +251,14 @@ const ownerOf = (scope: IdentityScope) => (scope === 'all' ? null : scope.organi
 
 // EDIT-like creation of test identities: a page and a JSON API, each for the signed-in organisation.
 function registerEdit(scope: FastifyInstance, o: PscPagesOptions, signedIn: SignedIn): void {
-  const editPage = async (request: FastifyRequest, reply: FastifyReply, allowed: IdentityScope, values: IdentityInput, errors: Partial<Record<keyof IdentityInput, string>> = {}, created?: string) => {
+  const editPage = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    allowed: IdentityScope,
+    values: IdentityInput,
+    errors: Partial<Record<keyof IdentityInput, string>> = {},
+    created?: string,
+  ) => {
     const token = o.csrf.token(request, reply);
     const identities = await o.identities.list(allowed);
     const failed = Object.keys(errors).length > 0;
@@ -213,10 +279,12 @@ ${selectField({ name: 'profession', label: t('psc.edit.profession'), value: valu
 <p><button type="submit">${t('psc.edit.create')}</button></p>
 </form>
 <h2>${t('psc.edit.list')}</h2>
-${identities.length
-  ? html`<table><thead><tr><th scope="col">IdNat</th><th scope="col">${t('psc.edit.civilite')}</th><th scope="col">${t('psc.edit.given')}</th><th scope="col">${t('psc.edit.family')}</th><th scope="col">${t('psc.edit.profession')}</th></tr></thead>
+${
+  identities.length
+    ? html`<table><thead><tr><th scope="col">IdNat</th><th scope="col">${t('psc.edit.civilite')}</th><th scope="col">${t('psc.edit.given')}</th><th scope="col">${t('psc.edit.family')}</th><th scope="col">${t('psc.edit.profession')}</th></tr></thead>
 <tbody>${identities.map((i) => html`<tr><td>${i.idnat}</td><td>${i.civilite ?? ''}</td><td>${i.givenName}</td><td>${i.familyName}</td><td>${i.profession ? PROFESSIONS[i.profession] : ''}</td></tr>`)}</tbody></table>`
-  : html`<p>${t('psc.edit.empty')}</p>`}`,
+    : html`<p>${t('psc.edit.empty')}</p>`
+}`,
       failed ? 400 : 200,
     );
   };
@@ -247,7 +315,10 @@ ${identities.length
     reply.header('cache-control', 'no-store');
     const caller = await o.callers.caller(request);
     if (!caller) {
-      void reply.code(401).header('www-authenticate', 'Bearer realm="motco"').send({ error: 'unauthenticated', message: t('api.error.unauthenticated') });
+      void reply
+        .code(401)
+        .header('www-authenticate', 'Bearer realm="motco"')
+        .send({ error: 'unauthenticated', message: t('api.error.unauthenticated') });
       return undefined;
     }
     // SameSite=Lax keeps the cookie off other sites' POSTs; an Origin check covers older browsers, as the API does.
@@ -271,15 +342,20 @@ ${identities.length
     const allowed = await apiScope(request, reply);
     if (!allowed) return reply;
     // JSON only: a cross-site HTML form cannot send it, so no CSRF token is needed here.
-    if (!String(request.headers['content-type'] ?? '').startsWith('application/json')) return reply.code(415).send({ error: 'unsupported_media_type' });
+    if (!String(request.headers['content-type'] ?? '').startsWith('application/json'))
+      return reply.code(415).send({ error: 'unsupported_media_type' });
     const body = (request.body ?? {}) as Record<string, unknown>;
-    const input: IdentityInput = Object.fromEntries(FIELDS.map((f) => [f, typeof body[f] === 'string' ? body[f] : undefined]));
+    const input: IdentityInput = Object.fromEntries(
+      FIELDS.map((f) => [f, typeof body[f] === 'string' ? body[f] : undefined]),
+    );
     try {
       return reply.code(201).send(await o.identities.create(input, { organisationId: ownerOf(allowed) }));
     } catch (error) {
       if (!(error instanceof IdentityError)) throw error;
       const messages = problemMessages(error);
-      const errors = Object.fromEntries(Object.entries(error.problems).map(([k, code]) => [k, { code, message: messages[k as keyof IdentityInput] }]));
+      const errors = Object.fromEntries(
+        Object.entries(error.problems).map(([k, code]) => [k, { code, message: messages[k as keyof IdentityInput] }]),
+      );
       const onlyDuplicate = Object.values(error.problems).every((p) => p === 'idnat_exists');
       return reply.code(onlyDuplicate ? 409 : 400).send({ error: onlyDuplicate ? 'exists' : 'invalid', errors });
     }

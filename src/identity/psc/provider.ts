@@ -37,7 +37,10 @@ export function createPscProvider(o: PscProviderOptions, keys: KeySet): Provider
   const s = o.settings;
   const accessTokens = new StoreAdapter(o.db, 'psc', 'AccessToken');
   const configuration: Configuration = {
-    ...baseConfiguration({ name: 'psc', db: o.db, cookieKeys: o.cookieKeys, area, secureCookies: o.secureCookies }, keys),
+    ...baseConfiguration(
+      { name: 'psc', db: o.db, cookieKeys: o.cookieKeys, area, secureCookies: o.secureCookies },
+      keys,
+    ),
     clients: [
       {
         client_id: s.clientId,
@@ -62,7 +65,10 @@ export function createPscProvider(o: PscProviderOptions, keys: KeySet): Provider
       const identity = await o.identities.find(sub);
       return identity && { accountId: sub, claims: async () => ({ sub, ...pscClaims(identity) }) };
     },
-    claims: { openid: ['sub'], scope_all: ['SubjectNameID', 'preferred_username', 'given_name', 'family_name', 'SubjectRefPro', 'otherIds'] },
+    claims: {
+      openid: ['sub'],
+      scope_all: ['SubjectNameID', 'preferred_username', 'given_name', 'family_name', 'SubjectRefPro', 'otherIds'],
+    },
     scopes: ['openid', 'scope_all'],
     acrValues: [PSC_ACR],
     // ID tokens carry the identity claims, as PSC's do.
@@ -80,7 +86,12 @@ export function createPscProvider(o: PscProviderOptions, keys: KeySet): Provider
         useGrantedResource: () => true,
         getResourceServerInfo(_ctx, resource) {
           if (resource !== PSC_RESOURCE) throw new errors.InvalidTarget();
-          return { scope: PSC_SCOPE, accessTokenFormat: 'jwt', accessTokenTTL: s.accessTokenTtlSeconds, jwt: { sign: { alg: 'RS256' } } };
+          return {
+            scope: PSC_SCOPE,
+            accessTokenFormat: 'jwt',
+            accessTokenTTL: s.accessTokenTtlSeconds,
+            jwt: { sign: { alg: 'RS256' } },
+          };
         },
       },
       ciba: {
@@ -90,7 +101,8 @@ export function createPscProvider(o: PscProviderOptions, keys: KeySet): Provider
           return loginHint && (await o.identities.find(loginHint)) ? loginHint : undefined;
         },
         validateBindingMessage(_ctx, message) {
-          if (message === undefined || !/^\d{2}$/.test(message)) throw new errors.InvalidBindingMessage(t('psc.bindingMessageRule'));
+          if (message === undefined || !/^\d{2}$/.test(message))
+            throw new errors.InvalidBindingMessage(t('psc.bindingMessageRule'));
         },
         validateRequestContext() {},
         verifyUserCode() {},
@@ -107,7 +119,14 @@ export function createPscProvider(o: PscProviderOptions, keys: KeySet): Provider
         typ: 'Bearer',
         azp: token.clientId,
         acr: PSC_ACR,
-        ...(identity ? { SubjectNameID: identity.idnat, preferred_username: identity.idnat, given_name: identity.givenName, family_name: identity.familyName } : {}),
+        ...(identity
+          ? {
+              SubjectNameID: identity.idnat,
+              preferred_username: identity.idnat,
+              given_name: identity.givenName,
+              family_name: identity.familyName,
+            }
+          : {}),
       };
     },
     formats: {
@@ -121,9 +140,28 @@ export function createPscProvider(o: PscProviderOptions, keys: KeySet): Provider
           // Kept past `exp` by the mail verifier's clock tolerance: a token it still accepts must still be found;
           // so must its grant, which a last refresh may otherwise outlive (a grant gone reads as revoked).
           const keep = exp - Math.floor(Date.now() / 1000) + s.clockSkewSeconds;
-          await accessTokens.upsert(token.jti, { jti: token.jti, kind: 'AccessToken', format: 'jwt', grantId: token.grantId, accountId: token.accountId, clientId: token.clientId, exp }, keep);
+          await accessTokens.upsert(
+            token.jti,
+            {
+              jti: token.jti,
+              kind: 'AccessToken',
+              format: 'jwt',
+              grantId: token.grantId,
+              accountId: token.accountId,
+              clientId: token.clientId,
+              exp,
+            },
+            keep,
+          );
           const until = Date.now() + keep * 1000;
-          await o.db.updateTable('oidc_payloads').set({ expires_at: until }).where('provider', '=', 'psc').where('model', '=', 'Grant').where('id', '=', token.grantId!).where('expires_at', '<', until).execute();
+          await o.db
+            .updateTable('oidc_payloads')
+            .set({ expires_at: until })
+            .where('provider', '=', 'psc')
+            .where('model', '=', 'Grant')
+            .where('id', '=', token.grantId!)
+            .where('expires_at', '<', until)
+            .execute();
         },
       },
     },
@@ -161,10 +199,15 @@ export async function accessTokenLive(db: IdentityDb, jti: string): Promise<bool
 }
 
 /** A grant of the PSC scope to a client for an identity: what the e-CPS approval (login or CIBA) produces. */
-export async function pscGrant(provider: Provider, accountId: string, clientId: string, existingGrantId?: string): Promise<string> {
-  const grant = (existingGrantId && (await provider.Grant.find(existingGrantId))) || new provider.Grant({ accountId, clientId });
+export async function pscGrant(
+  provider: Provider,
+  accountId: string,
+  clientId: string,
+  existingGrantId?: string,
+): Promise<string> {
+  const grant =
+    (existingGrantId && (await provider.Grant.find(existingGrantId))) || new provider.Grant({ accountId, clientId });
   grant.addOIDCScope(PSC_SCOPE);
   grant.addResourceScope(PSC_RESOURCE, PSC_SCOPE);
   return grant.save();
 }
-

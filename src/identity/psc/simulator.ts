@@ -59,11 +59,20 @@ export async function createPscSimulator(o: {
     ciba,
     holder,
     async register(app) {
-      await mountProvider(app, o.issuer, () => holder.handler, { '/.well-known/wallet-openid-configuration': '/.well-known/openid-configuration' });
+      await mountProvider(app, o.issuer, () => holder.handler, {
+        '/.well-known/wallet-openid-configuration': '/.well-known/openid-configuration',
+      });
       await app.register(async (forms) => {
         acceptForms(forms);
         registerTokenEndpoints(forms, { issuer: o.issuer, db: o.db, holder, identities });
-        registerPscPages(forms, { holder, identities, ciba: ciba!, csrf: o.csrf, callers: o.callers, publicOrigin: new URL(o.config.publicUrl).origin });
+        registerPscPages(forms, {
+          holder,
+          identities,
+          ciba: ciba!,
+          csrf: o.csrf,
+          callers: o.callers,
+          publicOrigin: new URL(o.config.publicUrl).origin,
+        });
       });
     },
   };

@@ -32,13 +32,17 @@ export type Exchange = (sent: string, reply: string, ok: boolean) => void;
 
 export interface ConnectOptions {
   localAddress?: string | undefined;
+  /** Bytes written first once connected, before the greeting (a PROXY protocol header), given the socket. */
+  preamble?: ((socket: net.Socket) => Buffer | undefined) | undefined;
   timeoutMs: number;
   /** Told the local port once connected, before the greeting is read. */
   onOpen: (localPort: number) => void;
   exchange: Exchange;
 }
 
-export type Upgrade = { ok: true; socket: tls.TLSSocket; version: string; cipher: string } | { ok: false; code: string; error: string };
+export type Upgrade =
+  | { ok: true; socket: tls.TLSSocket; version: string; cipher: string }
+  | { ok: false; code: string; error: string };
 
 const MAX_LINE = 1024 * 1024;
 const CONNECT_TIMEOUT_MS = 15_000;
@@ -56,10 +60,20 @@ export class LineConnection {
     this.reader = new LineReader(socket);
   }
 
-  static open(target: Target, options: { localAddress?: string | undefined; timeoutMs: number }): Promise<LineConnection> {
+  static open(
+    target: Target,
+    options: { localAddress?: string | undefined; preamble?: ConnectOptions['preamble']; timeoutMs: number },
+  ): Promise<LineConnection> {
     return new Promise((resolve, reject) => {
-      const socket = net.connect({ host: target.address, port: target.port, ...(options.localAddress ? { localAddress: options.localAddress } : {}) });
-      const timer = setTimeout(() => socket.destroy(new Error(`connection to ${target.address}:${target.port} timed out`)), CONNECT_TIMEOUT_MS);
+      const socket = net.connect({
+        host: target.address,
+        port: target.port,
+        ...(options.localAddress ? { localAddress: options.localAddress } : {}),
+      });
+      const timer = setTimeout(
+        () => socket.destroy(new Error(`connection to ${target.address}:${target.port} timed out`)),
+        CONNECT_TIMEOUT_MS,
+      );
       socket.once('error', (error) => {
         clearTimeout(timer);
         reject(error);
@@ -68,6 +82,8 @@ export class LineConnection {
         clearTimeout(timer);
         // Errors after this point (a reset by the server) surface as the end of the stream.
         socket.on('error', () => {});
+        const preamble = options.preamble?.(socket);
+        if (preamble) socket.write(preamble);
         resolve(new LineConnection(socket, socket.localPort ?? 0, options.timeoutMs));
       });
     });
@@ -116,10 +132,19 @@ export class LineConnection {
     const outcome = await new Promise<Upgrade>((resolve) => {
       socket.once('secureConnect', () => {
         const cipher = socket.getCipher();
-        resolve({ ok: true, socket, version: socket.getProtocol() ?? 'unknown', cipher: cipher.standardName ?? cipher.name });
+        resolve({
+          ok: true,
+          socket,
+          version: socket.getProtocol() ?? 'unknown',
+          cipher: cipher.standardName ?? cipher.name,
+        });
       });
-      socket.once('error', (error: NodeJS.ErrnoException) => resolve({ ok: false, code: error.code ?? 'ERROR', error: error.message.split('\n')[0]!.trim() }));
-      socket.once('close', () => resolve({ ok: false, code: 'CLOSED', error: 'connection closed during the handshake' }));
+      socket.once('error', (error: NodeJS.ErrnoException) =>
+        resolve({ ok: false, code: error.code ?? 'ERROR', error: error.message.split('\n')[0]!.trim() }),
+      );
+      socket.once('close', () =>
+        resolve({ ok: false, code: 'CLOSED', error: 'connection closed during the handshake' }),
+      );
     });
     socket.on('error', () => {});
     this.socket = socket;

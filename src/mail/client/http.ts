@@ -21,7 +21,10 @@ const TIMEOUT_MS = 15_000;
 export function httpGet(url: string, options: HttpOptions = {}): Promise<HttpAnswer> {
   const target = new URL(url);
   const secure = target.protocol === 'https:';
-  const common = { headers: { 'user-agent': 'motco-lps-reference', accept: '*/*' }, ...(options.localAddress ? { localAddress: options.localAddress } : {}) };
+  const common = {
+    headers: { 'user-agent': 'motco-lps-reference', accept: '*/*' },
+    ...(options.localAddress ? { localAddress: options.localAddress } : {}),
+  };
   return new Promise((resolve, reject) => {
     const request = secure
       ? https.get(target, { ...common, ...(options.extraCa ? { ca: [...tls.rootCertificates, options.extraCa] } : {}) })

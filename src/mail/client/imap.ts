@@ -1,7 +1,14 @@
 // The platform's IMAP client (RFC 3501 with STARTTLS, SASL-IR), used by the reference LPS: tagged commands
 // chosen by the play, each exchange reported to it as it happens, and a way to wait for the server's * BYE.
 import { t } from '../../i18n/messages.ts';
-import { LineConnection, type ConnectOptions, type Exchange, type Target, type TlsChoice, type Upgrade } from './connection.ts';
+import {
+  LineConnection,
+  type ConnectOptions,
+  type Exchange,
+  type Target,
+  type TlsChoice,
+  type Upgrade,
+} from './connection.ts';
 import type { SaslRequest } from './sasl.ts';
 
 export interface ImapResponse {
@@ -32,7 +39,10 @@ export class ImapClient {
     private readonly exchange: Exchange,
   ) {}
 
-  static async connect(target: Target, options: ConnectOptions): Promise<{ client: ImapClient; greeting: string | null }> {
+  static async connect(
+    target: Target,
+    options: ConnectOptions,
+  ): Promise<{ client: ImapClient; greeting: string | null }> {
     const connection = await LineConnection.open(target, options);
     options.onOpen(connection.localPort);
     const client = new ImapClient(connection, options.exchange);
@@ -60,7 +70,11 @@ export class ImapClient {
   }
 
   /** Sends `<tag> <text>` and reads to its tagged answer; `respond` answers continuation requests. */
-  async command(text: string, shown: string = text, respond?: (challenge: string) => { line: string; shown: string }): Promise<ImapResponse | null> {
+  async command(
+    text: string,
+    shown: string = text,
+    respond?: (challenge: string) => { line: string; shown: string },
+  ): Promise<ImapResponse | null> {
     const tag = this.nextTag();
     this.connection.write(`${tag} ${text}\r\n`);
     const untagged: string[] = [];
@@ -84,7 +98,12 @@ export class ImapClient {
       }
       const match = /^(\S+) (OK|NO|BAD)\b ?(.*)$/i.exec(line);
       if (!match || match[1] !== tag) continue;
-      const response: ImapResponse = { tag, status: match[2]!.toUpperCase() as ImapResponse['status'], text: match[3] ?? '', untagged };
+      const response: ImapResponse = {
+        tag,
+        status: match[2]!.toUpperCase() as ImapResponse['status'],
+        text: match[3] ?? '',
+        untagged,
+      };
       this.exchange(sent, imapResponseText(response), response.status === 'OK');
       return response;
     }
@@ -109,12 +128,17 @@ export class ImapClient {
     const shown = `AUTHENTICATE ${request.mechanism}${initial ? ` ${t('lps.shown.initialResponse')}` : ''}`;
     return this.command(text, shown, () => {
       const next = pending.shift();
-      return next === undefined ? { line: '', shown: t('lps.shown.emptyLine') } : { line: next, shown: t('lps.shown.saslResponse') };
+      return next === undefined
+        ? { line: '', shown: t('lps.shown.emptyLine') }
+        : { line: next, shown: t('lps.shown.saslResponse') };
     });
   }
 
   async login(user: string, password: string): Promise<ImapResponse | null> {
-    return this.command(`LOGIN ${quoted(user)} ${quoted(password)}`, `LOGIN ${quoted(user)} ${t('lps.shown.password')}`);
+    return this.command(
+      `LOGIN ${quoted(user)} ${quoted(password)}`,
+      `LOGIN ${quoted(user)} ${t('lps.shown.password')}`,
+    );
   }
 
   async list(): Promise<ImapFolder[]> {

@@ -17,12 +17,22 @@ const b64 = (text: string) => Buffer.from(text, 'utf8').toString('base64');
 
 /** MSS-CONF.07: user=<address>^Aauth=Bearer <access token>^A^A. */
 export function xoauth2(user: string, token: string): SaslRequest {
-  return { mechanism: 'XOAUTH2', responses: [b64(`user=${user}\x01auth=Bearer ${token}\x01\x01`)], initialResponse: true, user };
+  return {
+    mechanism: 'XOAUTH2',
+    responses: [b64(`user=${user}\x01auth=Bearer ${token}\x01\x01`)],
+    initialResponse: true,
+    user,
+  };
 }
 
 /** RFC 7628, which MSSanté does not accept: n,a=<user>,^Aauth=Bearer <token>^A^A. */
 export function oauthBearer(user: string, token: string): SaslRequest {
-  return { mechanism: 'OAUTHBEARER', responses: [b64(`n,a=${user.replace(/=/g, '=3D').replace(/,/g, '=2C')},\x01auth=Bearer ${token}\x01\x01`)], initialResponse: true, user };
+  return {
+    mechanism: 'OAUTHBEARER',
+    responses: [b64(`n,a=${user.replace(/=/g, '=3D').replace(/,/g, '=2C')},\x01auth=Bearer ${token}\x01\x01`)],
+    initialResponse: true,
+    user,
+  };
 }
 
 /** RFC 4616: [authzid] NUL authcid NUL password. */

@@ -14,7 +14,9 @@ export type VerificationMode = 'full' | 'no-revocation' | 'none';
 
 export type RefusalReason = 'untrusted' | 'expired' | 'hostname' | 'revoked' | 'revocation-unknown';
 
-export type ServerVerdict = { accepted: true; subject: string } | { accepted: false; reason: RefusalReason; detail: string };
+export type ServerVerdict =
+  | { accepted: true; subject: string }
+  | { accepted: false; reason: RefusalReason; detail: string };
 
 export interface CrlFetch {
   url: string;
@@ -28,7 +30,12 @@ export class ServerCertificates {
 
   constructor(private readonly localAddress?: string) {}
 
-  async verify(socket: tls.TLSSocket, host: string, mode: VerificationMode, onCrl: (fetch: CrlFetch) => void): Promise<ServerVerdict> {
+  async verify(
+    socket: tls.TLSSocket,
+    host: string,
+    mode: VerificationMode,
+    onCrl: (fetch: CrlFetch) => void,
+  ): Promise<ServerVerdict> {
     const chain = peerChain(socket);
     const subject = chain[0]?.parsed.subject ?? '';
     if (mode === 'none') return { accepted: true, subject };
@@ -42,11 +49,16 @@ export class ServerCertificates {
     const [leaf, issuer] = chain;
     if (!leaf || !issuer) return { accepted: false, reason: 'untrusted', detail: 'no issuer in the chain' };
     const status = await this.revocation(leaf, issuer, onCrl);
-    if (status !== 'good') return { accepted: false, reason: status === 'revoked' ? 'revoked' : 'revocation-unknown', detail: status };
+    if (status !== 'good')
+      return { accepted: false, reason: status === 'revoked' ? 'revoked' : 'revocation-unknown', detail: status };
     return { accepted: true, subject };
   }
 
-  private async revocation(certificate: Certificate, issuer: Certificate, onCrl: (fetch: CrlFetch) => void): Promise<'good' | 'revoked' | string> {
+  private async revocation(
+    certificate: Certificate,
+    issuer: Certificate,
+    onCrl: (fetch: CrlFetch) => void,
+  ): Promise<'good' | 'revoked' | string> {
     const url = crlUrls(certificate).find((u) => u.startsWith('http'));
     if (!url) return 'no CRL distribution point';
     let crl = this.crls.get(url);
@@ -58,7 +70,8 @@ export class ServerCertificates {
         onCrl({ url, outcome: String(answer.status), cached: false });
         if (answer.status === 200) {
           const fetched = new x509.X509Crl(answer.body);
-          const current = (fetched.nextUpdate?.getTime() ?? 0) > Date.now() && fetched.thisUpdate.getTime() <= Date.now() + 60_000;
+          const current =
+            (fetched.nextUpdate?.getTime() ?? 0) > Date.now() && fetched.thisUpdate.getTime() <= Date.now() + 60_000;
           if (current && (await fetched.verify({ publicKey: issuer.parsed.publicKey }))) this.crls.set(url, fetched);
         }
       } catch (error) {

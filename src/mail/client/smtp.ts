@@ -1,7 +1,14 @@
 // The platform's SMTP submission client (RFC 5321, 3207 STARTTLS, 4954 AUTH), used by the reference LPS and
 // the webmail: every command is the caller's choice, and every exchange is reported to it as it happens.
 import { t } from '../../i18n/messages.ts';
-import { LineConnection, type ConnectOptions, type Exchange, type Target, type TlsChoice, type Upgrade } from './connection.ts';
+import {
+  LineConnection,
+  type ConnectOptions,
+  type Exchange,
+  type Target,
+  type TlsChoice,
+  type Upgrade,
+} from './connection.ts';
 import type { SaslRequest } from './sasl.ts';
 
 export interface SmtpReply {
@@ -21,7 +28,10 @@ export class SmtpClient {
     private readonly exchange: Exchange,
   ) {}
 
-  static async connect(target: Target, options: ConnectOptions): Promise<{ client: SmtpClient; greeting: SmtpReply | null }> {
+  static async connect(
+    target: Target,
+    options: ConnectOptions,
+  ): Promise<{ client: SmtpClient; greeting: SmtpReply | null }> {
     const connection = await LineConnection.open(target, options);
     options.onOpen(connection.localPort);
     const client = new SmtpClient(connection, options.exchange);
@@ -64,7 +74,10 @@ export class SmtpClient {
   async authenticate(request: SaslRequest): Promise<SmtpReply | null> {
     const pending = [...request.responses];
     const first = request.initialResponse ? ` ${pending.shift()}` : '';
-    let reply = await this.command(`AUTH ${request.mechanism}${first}`, `AUTH ${request.mechanism}${first ? ` ${t('lps.shown.initialResponse')}` : ''}`);
+    let reply = await this.command(
+      `AUTH ${request.mechanism}${first}`,
+      `AUTH ${request.mechanism}${first ? ` ${t('lps.shown.initialResponse')}` : ''}`,
+    );
     while (reply?.code === 334) {
       const next = pending.shift();
       reply = await this.command(next ?? '', t(next === undefined ? 'lps.shown.emptyLine' : 'lps.shown.saslResponse'));

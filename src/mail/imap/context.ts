@@ -7,7 +7,9 @@ import { decodeMailboxName, encodeMailboxName } from './utf7.ts';
 import type { SelectedFolder } from './selected.ts';
 
 /** What a command adds to its `command` observation besides its tag, verb, arguments and reply. */
-export type CommandFacts = Partial<Omit<FactData<'command'>, 'tag' | 'verb' | 'args' | 'reply' | 'tls' | 'authenticated'>>;
+export type CommandFacts = Partial<
+  Omit<FactData<'command'>, 'tag' | 'verb' | 'args' | 'reply' | 'tls' | 'authenticated'>
+>;
 
 /** The tagged completion of a command (RFC 3501 §7.1). */
 export interface Reply {

@@ -26,12 +26,18 @@ export function envelope(headers: HeaderField[]): Wire {
 function addressList(text: string | undefined): Wire[] | null {
   if (!text) return null;
   const addresses = parseAddressList(text).flatMap((entry): Wire[] => {
-    if (entry.kind === 'group') return [[null, null, nstr(entry.name), null], ...entry.members.map(toWire), [null, null, null, null]];
+    if (entry.kind === 'group')
+      return [[null, null, nstr(entry.name), null], ...entry.members.map(toWire), [null, null, null, null]];
     return [toWire(entry)];
   });
   return addresses.length > 0 ? [new Adjacent(addresses)] : null;
 }
 
 function toWire(address: ParsedMailbox): Wire {
-  return [nstr(address.name), nstr(address.route), nstr(address.local || 'MISSING_MAILBOX'), nstr(address.domain || 'MISSING_DOMAIN')];
+  return [
+    nstr(address.name),
+    nstr(address.route),
+    nstr(address.local || 'MISSING_MAILBOX'),
+    nstr(address.domain || 'MISSING_DOMAIN'),
+  ];
 }

@@ -8,7 +8,17 @@ import { envelope } from './envelope.ts';
 import { ImapSyntaxError, type Token } from './parser.ts';
 import { Adjacent, literal, nstr, str, type Wire } from './wire.ts';
 
-export type SimpleItem = 'FLAGS' | 'UID' | 'INTERNALDATE' | 'RFC822.SIZE' | 'ENVELOPE' | 'BODYSTRUCTURE' | 'BODY' | 'RFC822' | 'RFC822.HEADER' | 'RFC822.TEXT';
+export type SimpleItem =
+  | 'FLAGS'
+  | 'UID'
+  | 'INTERNALDATE'
+  | 'RFC822.SIZE'
+  | 'ENVELOPE'
+  | 'BODYSTRUCTURE'
+  | 'BODY'
+  | 'RFC822'
+  | 'RFC822.HEADER'
+  | 'RFC822.TEXT';
 
 export interface SectionItem {
   kind: 'section';
@@ -24,7 +34,18 @@ export interface SectionItem {
 
 export type FetchItem = { kind: SimpleItem } | SectionItem;
 
-const SIMPLE = new Set<string>(['FLAGS', 'UID', 'INTERNALDATE', 'RFC822.SIZE', 'ENVELOPE', 'BODYSTRUCTURE', 'BODY', 'RFC822', 'RFC822.HEADER', 'RFC822.TEXT']);
+const SIMPLE = new Set<string>([
+  'FLAGS',
+  'UID',
+  'INTERNALDATE',
+  'RFC822.SIZE',
+  'ENVELOPE',
+  'BODYSTRUCTURE',
+  'BODY',
+  'RFC822',
+  'RFC822.HEADER',
+  'RFC822.TEXT',
+]);
 const MACROS: Record<string, SimpleItem[]> = {
   ALL: ['FLAGS', 'INTERNALDATE', 'RFC822.SIZE', 'ENVELOPE'],
   FAST: ['FLAGS', 'INTERNALDATE', 'RFC822.SIZE'],
@@ -33,7 +54,8 @@ const MACROS: Record<string, SimpleItem[]> = {
 
 /** Parses the data items of FETCH: a macro, one item, or a parenthesised list of items. */
 export function parseFetchItems(token: Token): FetchItem[] {
-  if (token.type === 'atom' && !token.section && MACROS[token.value.toUpperCase()]) return MACROS[token.value.toUpperCase()]!.map((kind) => ({ kind }));
+  if (token.type === 'atom' && !token.section && MACROS[token.value.toUpperCase()])
+    return MACROS[token.value.toUpperCase()]!.map((kind) => ({ kind }));
   const tokens = token.type === 'list' ? token.items : [token];
   if (tokens.length === 0) throw new ImapSyntaxError('Empty FETCH item list');
   return tokens.map(parseItem);
@@ -54,8 +76,10 @@ function parseSection(tokens: Token[]): Pick<SectionItem, 'path' | 'text' | 'fie
   if (tokens.length === 0) return { path: [], text: undefined, fields: [] };
   const [spec, list, ...extra] = tokens;
   if (spec?.type !== 'atom' || extra.length > 0) throw new ImapSyntaxError('Invalid section');
-  const match = /^((?:[1-9]\d{0,8}\.)*[1-9]\d{0,8})?(?:\.?(HEADER\.FIELDS\.NOT|HEADER\.FIELDS|HEADER|TEXT|MIME))?$/i.exec(spec.raw);
-  if (!match || (match[1] && match[2] && !spec.raw.includes(`${match[1]}.`))) throw new ImapSyntaxError('Invalid section');
+  const match =
+    /^((?:[1-9]\d{0,8}\.)*[1-9]\d{0,8})?(?:\.?(HEADER\.FIELDS\.NOT|HEADER\.FIELDS|HEADER|TEXT|MIME))?$/i.exec(spec.raw);
+  if (!match || (match[1] && match[2] && !spec.raw.includes(`${match[1]}.`)))
+    throw new ImapSyntaxError('Invalid section');
   const path = match[1] ? match[1].split('.').map(Number) : [];
   const text = match[2]?.toUpperCase() as SectionItem['text'];
   if (text === 'MIME' && path.length === 0) throw new ImapSyntaxError('MIME needs a part number');
@@ -63,7 +87,8 @@ function parseSection(tokens: Token[]): Pick<SectionItem, 'path' | 'text' | 'fie
   if (withFields !== (list !== undefined)) throw new ImapSyntaxError('Invalid section');
   let fields: string[] = [];
   if (list) {
-    if (list.type !== 'list' || list.items.length === 0) throw new ImapSyntaxError('Expected a list of header field names');
+    if (list.type !== 'list' || list.items.length === 0)
+      throw new ImapSyntaxError('Expected a list of header field names');
     fields = list.items.map((item) => {
       if (item.type === 'list') throw new ImapSyntaxError('Invalid header field name');
       return (item.type === 'atom' ? item.raw : item.value.toString('utf8')).toUpperCase();
@@ -149,7 +174,12 @@ export function fetchValues(items: FetchItem[], message: FetchedMessage): Wire[]
       case 'section': {
         const content = sectionContent(message.raw!, mime(), item);
         const { start = 0, length = undefined } = item.partial ?? {};
-        const bytes = item.partial ? content.subarray(Math.min(start, content.length), length === undefined ? undefined : Math.min(start + length, content.length)) : content;
+        const bytes = item.partial
+          ? content.subarray(
+              Math.min(start, content.length),
+              length === undefined ? undefined : Math.min(start + length, content.length),
+            )
+          : content;
         out.push(`BODY[${sectionLabel(item)}]${item.partial ? `<${start}>` : ''}`, literal(bytes));
         break;
       }
@@ -182,7 +212,11 @@ export function monthIndex(name: string): number {
 }
 
 /** The bytes of a section (before any partial range); empty when the section does not exist. */
-export function sectionContent(raw: Buffer, root: MimePart, item: Pick<SectionItem, 'path' | 'text' | 'fields'>): Buffer {
+export function sectionContent(
+  raw: Buffer,
+  root: MimePart,
+  item: Pick<SectionItem, 'path' | 'text' | 'fields'>,
+): Buffer {
   const part = findPart(root, item.path);
   if (!part) return EMPTY;
   // HEADER and TEXT of a part apply to the message it carries (message/rfc822); of the root, to the message.
@@ -198,7 +232,13 @@ export function sectionContent(raw: Buffer, root: MimePart, item: Pick<SectionIt
       return message ? raw.subarray(message.start, message.bodyStart) : EMPTY;
     case 'HEADER.FIELDS':
     case 'HEADER.FIELDS.NOT':
-      return message ? selectHeaderFields(raw.subarray(message.start, message.bodyStart), item.fields, item.text === 'HEADER.FIELDS.NOT') : EMPTY;
+      return message
+        ? selectHeaderFields(
+            raw.subarray(message.start, message.bodyStart),
+            item.fields,
+            item.text === 'HEADER.FIELDS.NOT',
+          )
+        : EMPTY;
   }
 }
 
@@ -237,7 +277,15 @@ export function bodyStructure(part: MimePart, extended: boolean): Wire {
     return out;
   }
   const size = part.end - part.bodyStart;
-  const out: Wire[] = [str(part.type), str(part.subtype), parameters(part.params), nstr(part.id), nstr(part.description), str(part.encoding), size];
+  const out: Wire[] = [
+    str(part.type),
+    str(part.subtype),
+    parameters(part.params),
+    nstr(part.id),
+    nstr(part.description),
+    str(part.encoding),
+    size,
+  ];
   if (part.message) out.push(envelope(part.message.headers), bodyStructure(part.message, extended), part.lines);
   else if (part.type.toLowerCase() === 'text') out.push(part.lines);
   if (extended) out.push(nstr(part.md5), disposition(part), languages(part), nstr(part.location));

@@ -21,7 +21,9 @@ export async function select(ctx: ImapContext, args: Args, readOnly: boolean): P
   ctx.untagged(`FLAGS (${view.flagsInUse().join(' ')})`);
   // Without \* once the folder's keyword list is full: the client learns it cannot define new keywords here.
   const permanent = readOnly ? '' : `${view.flagsInUse().join(' ')}${view.keywordsAllowed ? ' \\*' : ''}`;
-  ctx.untagged(readOnly ? 'OK [PERMANENTFLAGS ()] Read-only mailbox.' : `OK [PERMANENTFLAGS (${permanent})] Flags permitted.`);
+  ctx.untagged(
+    readOnly ? 'OK [PERMANENTFLAGS ()] Read-only mailbox.' : `OK [PERMANENTFLAGS (${permanent})] Flags permitted.`,
+  );
   ctx.untagged(`${view.exists} EXISTS`);
   ctx.untagged(`${view.recentCount} RECENT`);
   if (view.firstUnseen) ctx.untagged(`OK [UNSEEN ${view.firstUnseen}] First unseen.`);
@@ -133,7 +135,12 @@ export async function list(ctx: ImapContext, args: Args, lsub: boolean): Promise
     }
   }
   for (const name of sortForListing([...listed.keys()])) {
-    ctx.untagged(Buffer.concat([Buffer.from(`${verb} (${listed.get(name)!.join(' ')}) "${FOLDER_DELIMITER}" `), encode(astr(encodeMailboxName(name)))]));
+    ctx.untagged(
+      Buffer.concat([
+        Buffer.from(`${verb} (${listed.get(name)!.join(' ')}) "${FOLDER_DELIMITER}" `),
+        encode(astr(encodeMailboxName(name))),
+      ]),
+    );
   }
   return ok(`${verb} completed`);
 }
@@ -159,7 +166,8 @@ export async function status(ctx: ImapContext, args: Args): Promise<Reply> {
   const name = folderArg(args);
   const items = args.list('status items').map((token) => {
     const item = token.type === 'atom' ? token.value.toUpperCase() : '';
-    if (!STATUS_ITEMS.includes(item)) throw new ImapSyntaxError(`Unknown STATUS item ${token.type === 'atom' ? token.raw : ''}`);
+    if (!STATUS_ITEMS.includes(item))
+      throw new ImapSyntaxError(`Unknown STATUS item ${token.type === 'atom' ? token.raw : ''}`);
     return item;
   });
   args.end();
@@ -176,7 +184,9 @@ export async function status(ctx: ImapContext, args: Args): Promise<Reply> {
     UNSEEN: counts.unseen,
   };
   const data = items.map((item) => `${item} ${values[item]}`).join(' ');
-  ctx.untagged(Buffer.concat([Buffer.from('STATUS '), encode(astr(encodeMailboxName(folder.name))), Buffer.from(` (${data})`)]));
+  ctx.untagged(
+    Buffer.concat([Buffer.from('STATUS '), encode(astr(encodeMailboxName(folder.name))), Buffer.from(` (${data})`)]),
+  );
   return { ...ok('STATUS completed'), facts: { folder: folder.name } };
 }
 
@@ -195,8 +205,14 @@ export async function append(ctx: ImapContext, args: Args): Promise<Reply> {
   const folder = await ctx.store.folder(ctx.mailbox.id, name);
   if (!folder) return { ...no(`Mailbox doesn't exist: ${name}`, 'TRYCREATE'), facts };
   try {
-    const { uid, uidValidity } = await ctx.store.append(ctx.mailbox.id, folder.name, Buffer.from(message.value), { flags, ...(internalDate ? { internalDate: internalDate.at, internalZone: internalDate.zone } : {}) });
-    return { ...ok('APPEND completed', `APPENDUID ${uidValidity} ${uid}`), facts: { ...facts, folder: folder.name, uid } };
+    const { uid, uidValidity } = await ctx.store.append(ctx.mailbox.id, folder.name, Buffer.from(message.value), {
+      flags,
+      ...(internalDate ? { internalDate: internalDate.at, internalZone: internalDate.zone } : {}),
+    });
+    return {
+      ...ok('APPEND completed', `APPENDUID ${uidValidity} ${uid}`),
+      facts: { ...facts, folder: folder.name, uid },
+    };
   } catch (error) {
     const refusal = limitRefusal(error);
     if (!refusal) throw error;
@@ -214,5 +230,10 @@ function parseDateTime(text: string): { at: number; zone: number } {
   if (!match || month < 0) throw new ImapSyntaxError('Invalid date-time');
   const [, day, , year, hours, minutes, seconds, sign, zoneHours, zoneMinutes] = match;
   const offset = (sign === '-' ? -1 : 1) * (Number(zoneHours) * 60 + Number(zoneMinutes));
-  return { at: Date.UTC(Number(year), month, Number(day!.trim()), Number(hours), Number(minutes), Number(seconds)) - offset * 60_000, zone: offset };
+  return {
+    at:
+      Date.UTC(Number(year), month, Number(day!.trim()), Number(hours), Number(minutes), Number(seconds)) -
+      offset * 60_000,
+    zone: offset,
+  };
 }

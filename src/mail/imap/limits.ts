@@ -6,8 +6,15 @@ import { no, type Reply } from './context.ts';
 
 export function limitRefusal(error: unknown): Reply | undefined {
   if (error instanceof QuotaError) {
-    return { ...no(`Mailbox quota exceeded: at most ${error.limit} ${error.resource === 'bytes' ? 'bytes of messages' : 'messages'}`, 'OVERQUOTA'), facts: { limit: `quota_${error.resource}` } };
+    return {
+      ...no(
+        `Mailbox quota exceeded: at most ${error.limit} ${error.resource === 'bytes' ? 'bytes of messages' : 'messages'}`,
+        'OVERQUOTA',
+      ),
+      facts: { limit: `quota_${error.resource}` },
+    };
   }
-  if (error instanceof KeywordLimitError) return { ...no(error.message, 'LIMIT'), facts: { limit: `keywords_${error.limit}` } };
+  if (error instanceof KeywordLimitError)
+    return { ...no(error.message, 'LIMIT'), facts: { limit: `keywords_${error.limit}` } };
   return undefined;
 }

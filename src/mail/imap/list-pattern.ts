@@ -34,7 +34,9 @@ export function listMatcher(pattern: string): (name: string) => boolean {
       for (let j = 0; j <= chars.length; j++) {
         if (t === '*') reached = reached || row[j]!;
         else if (t === '%') reached = (reached && chars[j - 1] !== FOLDER_DELIMITER ? 1 : 0) || row[j]!;
-        else reached = j > 0 && row[j - 1] && (chars[j - 1] === t || (j <= inbox && t.toUpperCase() === chars[j - 1])) ? 1 : 0;
+        else
+          reached =
+            j > 0 && row[j - 1] && (chars[j - 1] === t || (j <= inbox && t.toUpperCase() === chars[j - 1])) ? 1 : 0;
         next[j] = reached;
       }
       if (!next.includes(1)) return false;

@@ -4,9 +4,17 @@ import { SYSTEM_FLAGS, type FlagChange, type MessageEntry } from '../mailbox/sto
 import { bodyOffset } from '../message/headers.ts';
 import { Pacer } from '../../util/pace.ts';
 import { folderArg, no, ok, selectedOf, type ImapContext, type Reply } from './context.ts';
-import { contentNeed, fetchValues, greatestNeed, parseFetchItems, setsSeen, type ContentNeed, type FetchItem } from './fetch.ts';
+import {
+  contentNeed,
+  fetchValues,
+  greatestNeed,
+  parseFetchItems,
+  setsSeen,
+  type ContentNeed,
+  type FetchItem,
+} from './fetch.ts';
 import { limitRefusal } from './limits.ts';
-import { Args, ImapSyntaxError, type Token } from './parser.ts';
+import { type Args, ImapSyntaxError, type Token } from './parser.ts';
 import { BadCharsetError, matches, parseSearch, SEARCH_CHARSETS, searchNeed } from './search.ts';
 import { formatSequenceSet, largestNumber, parseSequenceSet, type SequenceRange } from './sequence.ts';
 import { encode } from './wire.ts';
@@ -19,18 +27,35 @@ export async function fetch(ctx: ImapContext, args: Args, byUid: boolean): Promi
   if (byUid && !items.some((i) => i.kind === 'UID')) items.unshift({ kind: 'UID' });
   const targets = view.select(set, byUid);
   // RFC 3501 §6.4.5: the implicit \Seen change is reported with the data.
-  const marked = new Set(!view.readOnly && items.some(setsSeen) ? targets.filter((t) => !t.entry.flags.includes('\\Seen')).map((t) => t.entry.uid) : []);
+  const marked = new Set(
+    !view.readOnly && items.some(setsSeen)
+      ? targets.filter((t) => !t.entry.flags.includes('\\Seen')).map((t) => t.entry.uid)
+      : [],
+  );
   if (marked.size > 0) {
-    for (const updated of await ctx.store.updateFlags(view.folder, [...marked], 'add', ['\\Seen'], view)) view.setFlags(updated.uid, updated.flags);
+    for (const updated of await ctx.store.updateFlags(view.folder, [...marked], 'add', ['\\Seen'], view))
+      view.setFlags(updated.uid, updated.flags);
   }
   const withFlags: FetchItem[] = items.some((i) => i.kind === 'FLAGS') ? items : [...items, { kind: 'FLAGS' }];
   let missing = false;
-  for await (const { msn, entry, raw, gone } of withBytes(ctx, view.folder.id, targets, greatestNeed(items.map(contentNeed)))) {
+  for await (const { msn, entry, raw, gone } of withBytes(
+    ctx,
+    view.folder.id,
+    targets,
+    greatestNeed(items.map(contentNeed)),
+  )) {
     if (gone) {
       missing = true; // expunged by another session, not announced yet
       continue;
     }
-    const values = fetchValues(marked.has(entry.uid) ? withFlags : items, { uid: entry.uid, flags: view.shownFlags(entry), internalDate: entry.internalDate, zone: entry.zone, size: entry.size, raw });
+    const values = fetchValues(marked.has(entry.uid) ? withFlags : items, {
+      uid: entry.uid,
+      flags: view.shownFlags(entry),
+      internalDate: entry.internalDate,
+      zone: entry.zone,
+      size: entry.size,
+      raw,
+    });
     ctx.untagged(Buffer.concat([Buffer.from(`${msn} FETCH `), encode(values)]));
     await ctx.flush();
   }
@@ -48,7 +73,7 @@ export async function store(ctx: ImapContext, args: Args, byUid: boolean): Promi
   if (view.readOnly) return no('Mailbox is read-only');
   const change: FlagChange = item[1] === '+' ? 'add' : item[1] === '-' ? 'remove' : 'set';
   const targets = new Map(view.select(set, byUid).map((t) => [t.entry.uid, t]));
-  let results;
+  let results: Awaited<ReturnType<ImapContext['store']['updateFlags']>>;
   try {
     results = await ctx.store.updateFlags(view.folder, [...targets.keys()], change, flags, view);
   } catch (error) {
@@ -60,25 +85,47 @@ export async function store(ctx: ImapContext, args: Args, byUid: boolean): Promi
   for (const result of results) {
     view.setFlags(result.uid, result.flags);
     const { msn, entry } = targets.get(result.uid)!;
-    if (!item[2]) ctx.untagged(`${msn} FETCH (FLAGS (${view.shownFlags(entry).join(' ')})${byUid ? ` UID ${result.uid}` : ''})`);
+    if (!item[2])
+      ctx.untagged(`${msn} FETCH (FLAGS (${view.shownFlags(entry).join(' ')})${byUid ? ` UID ${result.uid}` : ''})`);
   }
   return ok('STORE completed');
 }
 
 export async function search(ctx: ImapContext, args: Args, byUid: boolean): Promise<Reply> {
   const view = selectedOf(ctx);
-  let criteria;
+  let criteria: ReturnType<typeof parseSearch>;
   try {
     criteria = parseSearch(args.rest(), args.maxNestingDepth);
   } catch (error) {
-    if (error instanceof BadCharsetError) return no(`Unsupported charset ${error.message}`, `BADCHARSET (${SEARCH_CHARSETS.join(' ')})`);
+    if (error instanceof BadCharsetError)
+      return no(`Unsupported charset ${error.message}`, `BADCHARSET (${SEARCH_CHARSETS.join(' ')})`);
     throw error;
   }
   const scope = { lastMsn: view.exists, lastUid: view.lastUid };
   const hits: number[] = [];
-  for await (const { msn, entry, raw, gone } of withBytes(ctx, view.folder.id, view.select([{ start: 1, end: Infinity }], false), searchNeed(criteria))) {
+  for await (const { msn, entry, raw, gone } of withBytes(
+    ctx,
+    view.folder.id,
+    view.select([{ start: 1, end: Infinity }], false),
+    searchNeed(criteria),
+  )) {
     if (gone) continue;
-    if (matches(criteria, { msn, uid: entry.uid, flags: entry.flags, recent: view.isRecent(entry.uid), internalDate: entry.internalDate, zone: entry.zone, size: entry.size, raw }, scope)) {
+    if (
+      matches(
+        criteria,
+        {
+          msn,
+          uid: entry.uid,
+          flags: entry.flags,
+          recent: view.isRecent(entry.uid),
+          internalDate: entry.internalDate,
+          zone: entry.zone,
+          size: entry.size,
+          raw,
+        },
+        scope,
+      )
+    ) {
       hits.push(byUid ? entry.uid : msn);
     }
   }
@@ -99,9 +146,11 @@ export async function copy(ctx: ImapContext, args: Args, byUid: boolean, move: b
   const uids = view.select(set, byUid).map((t) => t.entry.uid);
   const facts = { folder: target.name, messages: uids.length };
   if (uids.length === 0) return { ...ok(`${verb} completed (no messages)`), facts };
-  let result;
+  let result: Awaited<ReturnType<ImapContext['store']['copyMessages']>>;
   try {
-    result = move ? await ctx.store.moveMessages(view.folder, uids, target, view) : await ctx.store.copyMessages(view.folder, uids, target);
+    result = move
+      ? await ctx.store.moveMessages(view.folder, uids, target, view)
+      : await ctx.store.copyMessages(view.folder, uids, target);
   } catch (error) {
     // Quota and keyword limits are checked before anything is copied (RFC 3501: a failed COPY leaves the target as it was).
     const refusal = limitRefusal(error);
@@ -144,14 +193,28 @@ const BATCH = 100;
  * `gone` when a message was expunged meanwhile (by another session, not yet announced). The header section
  * comes from the first bytes of a batch of messages, or from the whole message when it is longer.
  */
-async function* withBytes(ctx: ImapContext, folderId: number, targets: { msn: number; entry: MessageEntry }[], need: ContentNeed): AsyncGenerator<{ msn: number; entry: MessageEntry; raw: Buffer | undefined; gone: boolean }> {
+async function* withBytes(
+  ctx: ImapContext,
+  folderId: number,
+  targets: { msn: number; entry: MessageEntry }[],
+  need: ContentNeed,
+): AsyncGenerator<{ msn: number; entry: MessageEntry; raw: Buffer | undefined; gone: boolean }> {
   // Reads through better-sqlite3 are synchronous: a FETCH or SEARCH over a large folder gives the event loop a turn every slice.
   const pacer = new Pacer();
   for (let i = 0; i < targets.length; i += BATCH) {
     const batch = targets.slice(i, i + BATCH);
-    const heads = need === 'header' ? await ctx.store.heads(folderId, batch.map((t) => t.entry.uid)) : undefined;
+    const heads =
+      need === 'header'
+        ? await ctx.store.heads(
+            folderId,
+            batch.map((t) => t.entry.uid),
+          )
+        : undefined;
     for (const { msn, entry } of batch) {
-      const raw = need === 'none' ? undefined : (headerSection(heads?.get(entry.uid), entry.size) ?? (await ctx.store.content(folderId, entry.uid)));
+      const raw =
+        need === 'none'
+          ? undefined
+          : (headerSection(heads?.get(entry.uid), entry.size) ?? (await ctx.store.content(folderId, entry.uid)));
       yield { msn, entry, raw, gone: need !== 'none' && !raw };
       await pacer.tick();
     }

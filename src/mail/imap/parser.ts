@@ -37,7 +37,13 @@ export interface Command {
 
 export type ParseResult =
   | { ok: true; command: Command }
-  | { ok: false; tag: string | undefined; name: string | undefined; error: string; /** Set when a limit was hit. */ limit?: 'nesting' };
+  | {
+      ok: false;
+      tag: string | undefined;
+      name: string | undefined;
+      error: string /** Set when a limit was hit. */;
+      limit?: 'nesting';
+    };
 
 export class ImapSyntaxError extends Error {}
 
@@ -72,10 +78,17 @@ export function parseCommand(input: Buffer, maxNestingDepth = DEFAULT_MAX_NESTIN
     // Depth is bounded above; a stack overflow anyway is still the command's fault, and its text is not for the client.
     if (error instanceof RangeError) return { ok: false, tag, name, error: 'Command too complex', limit: 'nesting' };
     if (!(error instanceof ImapSyntaxError)) throw error;
-    return { ok: false, tag, name, error: error.message, ...(error instanceof ImapNestingError ? { limit: error.limit } : {}) };
+    return {
+      ok: false,
+      tag,
+      name,
+      error: error.message,
+      ...(error instanceof ImapNestingError ? { limit: error.limit } : {}),
+    };
   }
   const [first, ...rest] = tokens;
-  if (first?.type !== 'atom' || first.section || !NAME.test(first.value)) return { ok: false, tag, name: undefined, error: 'Invalid command name' };
+  if (first?.type !== 'atom' || first.section || !NAME.test(first.value))
+    return { ok: false, tag, name: undefined, error: 'Invalid command name' };
   let name = first.value.toUpperCase();
   let args = rest;
   if (name === 'UID') {
@@ -142,7 +155,8 @@ class Tokenizer {
     }
     if (c === 0x22 /* " */) return this.quoted();
     if (c === 0x7b /* { */) return this.literal();
-    if (c === 0x29 || c === 0x0d || c === 0x0a || c < 0x20 || c === 0x7f) throw new ImapSyntaxError(`Unexpected character ${describe(c)}`);
+    if (c === 0x29 || c === 0x0d || c === 0x0a || c < 0x20 || c === 0x7f)
+      throw new ImapSyntaxError(`Unexpected character ${describe(c)}`);
     return this.atom();
   }
 
@@ -187,7 +201,12 @@ class Tokenizer {
   private atom(): AtomToken {
     const start = this.pos;
     while (this.pos < this.input.length && !this.atomEnds(this.input[this.pos]!)) {
-      if (this.input[this.pos] === 0x5b /* [ */ && this.pos - start <= SECTIONED_LONGEST && SECTIONED.has(this.text(start, this.pos).toUpperCase())) return this.sectioned(start);
+      if (
+        this.input[this.pos] === 0x5b /* [ */ &&
+        this.pos - start <= SECTIONED_LONGEST &&
+        SECTIONED.has(this.text(start, this.pos).toUpperCase())
+      )
+        return this.sectioned(start);
       this.pos++;
     }
     // Only `]` inside a section gets here without a character: it closes nothing at this level (BODY[(]).
@@ -207,12 +226,14 @@ class Tokenizer {
       // <start.length> is at most 23 bytes: look no further for its end.
       const window = this.input.subarray(this.pos, this.pos + 24);
       const end = window.indexOf(0x3e /* > */);
-      const match = end < 0 ? null : /^<(\d{1,10})(?:\.(\d{1,10}))?>$/.exec(window.subarray(0, end + 1).toString('latin1'));
+      const match =
+        end < 0 ? null : /^<(\d{1,10})(?:\.(\d{1,10}))?>$/.exec(window.subarray(0, end + 1).toString('latin1'));
       if (!match) throw new ImapSyntaxError('Invalid partial');
       partial = { start: Number(match[1]), length: match[2] === undefined ? undefined : Number(match[2]) };
       this.pos += end + 1;
     }
-    if (this.pos < this.input.length && !this.atomEnds(this.input[this.pos]!)) throw new ImapSyntaxError('Unexpected data after section');
+    if (this.pos < this.input.length && !this.atomEnds(this.input[this.pos]!))
+      throw new ImapSyntaxError('Unexpected data after section');
     return { type: 'atom', value, raw: this.text(start, this.pos), section, ...(partial ? { partial } : {}) };
   }
 
@@ -222,7 +243,15 @@ class Tokenizer {
 
   /** SP ( ) " { and CTLs end an atom; `]` only inside a section, so that [Gmail]/Sent stays one atom. */
   private atomEnds(c: number): boolean {
-    return c <= 0x20 || c === 0x7f || c === 0x28 || c === 0x29 || c === 0x22 || c === 0x7b || (c === 0x5d && this.sectionDepth > 0);
+    return (
+      c <= 0x20 ||
+      c === 0x7f ||
+      c === 0x28 ||
+      c === 0x29 ||
+      c === 0x22 ||
+      c === 0x7b ||
+      (c === 0x5d && this.sectionDepth > 0)
+    );
   }
 }
 

@@ -61,7 +61,10 @@ export function parseSearch(tokens: Token[], maxDepth = DEFAULT_MAX_NESTING_DEPT
     charset = args.astring('charset').toUpperCase();
     if (!SEARCH_CHARSETS.includes(charset)) throw new BadCharsetError(charset);
   }
-  checkEightBit(tokens.slice(first?.type === 'atom' && first.value.toUpperCase() === 'CHARSET' ? 2 : 0), charset === 'UTF-8');
+  checkEightBit(
+    tokens.slice(first?.type === 'atom' && first.value.toUpperCase() === 'CHARSET' ? 2 : 0),
+    charset === 'UTF-8',
+  );
   const criteria: Criterion[] = [];
   while (args.remaining > 0) criteria.push(parseCriterion(args, maxDepth));
   if (criteria.length === 0) throw new ImapSyntaxError('Missing search criteria');
@@ -77,10 +80,17 @@ function checkEightBit(tokens: Token[], utf8: boolean): void {
   for (const token of tokens) {
     if (token.type === 'list') checkEightBit(token.items, utf8);
     else if (token.type === 'atom') {
-      if (/[^\x00-\x7f]/.test(token.raw)) throw new ImapSyntaxError('8-bit characters in an atom: send them in a literal with CHARSET UTF-8');
+      if (/[^\x00-\x7f]/.test(token.raw))
+        throw new ImapSyntaxError('8-bit characters in an atom: send them in a literal with CHARSET UTF-8');
     } else if (token.value.some((byte) => byte > 0x7f)) {
-      if (!token.literal) throw new ImapSyntaxError('8-bit characters in a quoted string need UTF8=ACCEPT (RFC 6855), which is not offered: send a literal with CHARSET UTF-8');
-      if (!utf8) throw new ImapSyntaxError('8-bit search string without CHARSET UTF-8 (US-ASCII is the default, RFC 3501 §6.4.4)');
+      if (!token.literal)
+        throw new ImapSyntaxError(
+          '8-bit characters in a quoted string need UTF8=ACCEPT (RFC 6855), which is not offered: send a literal with CHARSET UTF-8',
+        );
+      if (!utf8)
+        throw new ImapSyntaxError(
+          '8-bit search string without CHARSET UTF-8 (US-ASCII is the default, RFC 3501 §6.4.4)',
+        );
       if (!isUtf8(token.value)) throw new ImapSyntaxError('Search string is not valid UTF-8');
     }
   }
@@ -219,7 +229,9 @@ class Matcher {
       case 'all':
         return true;
       case 'sequence':
-        return c.uid ? inSequenceSet(c.set, m.uid, this.scope.lastUid) : inSequenceSet(c.set, m.msn, this.scope.lastMsn);
+        return c.uid
+          ? inSequenceSet(c.set, m.uid, this.scope.lastUid)
+          : inSequenceSet(c.set, m.msn, this.scope.lastMsn);
       case 'flag':
         return m.flags.some((f) => f.toLowerCase() === c.flag.toLowerCase()) === c.present;
       case 'recent':
@@ -254,11 +266,17 @@ class Matcher {
 
   private header(name: string, value: string): boolean {
     const wanted = fold(value);
-    return this.fields().some((f) => f.name.toUpperCase() === name && (wanted === '' || fold(decodeEncodedWords(f.value)).includes(wanted)));
+    return this.fields().some(
+      (f) => f.name.toUpperCase() === name && (wanted === '' || fold(decodeEncodedWords(f.value)).includes(wanted)),
+    );
   }
 
   private headerBlock(): string {
-    return fold(this.fields().map((f) => `${f.name}: ${decodeEncodedWords(f.value)}`).join('\n'));
+    return fold(
+      this.fields()
+        .map((f) => `${f.name}: ${decodeEncodedWords(f.value)}`)
+        .join('\n'),
+    );
   }
 
   private body(value: string): boolean {
@@ -280,7 +298,8 @@ class Matcher {
     const match = date ? /(\d{1,2})\s+([A-Za-z]{3})[a-z]*\s+(\d{2,4})/.exec(date) : null;
     const month = match ? monthIndex(match[2]!) : -1;
     if (!match || month < 0) return undefined;
-    const year = Number(match[3]) < 100 ? 1900 + Number(match[3]) + (Number(match[3]) < 50 ? 100 : 0) : Number(match[3]);
+    const year =
+      Number(match[3]) < 100 ? 1900 + Number(match[3]) + (Number(match[3]) < 50 ? 100 : 0) : Number(match[3]);
     return Date.UTC(year, month, Number(match[1])) / DAY;
   }
 }

@@ -6,7 +6,14 @@
 // store as their origin, so they cost no new look at the database. Changes made by another process (the CLI,
 // another instance) raise no event here: poll() compares the folder's change counter with the database's, and
 // the session polls at NOOP and CHECK and regularly while idling (imap.changePollSeconds).
-import { hasFlag, sameFlags, SYSTEM_FLAGS, type Folder, type MailboxStore, type MessageEntry } from '../mailbox/store.ts';
+import {
+  hasFlag,
+  sameFlags,
+  SYSTEM_FLAGS,
+  type Folder,
+  type MailboxStore,
+  type MessageEntry,
+} from '../mailbox/store.ts';
 import { inSequenceSet, type SequenceRange } from './sequence.ts';
 
 export class SelectedFolder {
@@ -37,7 +44,12 @@ export class SelectedFolder {
   }
 
   /** Opens a folder; listening starts before the first read so that no change falls in between. */
-  static async open(store: MailboxStore, folder: Folder, readOnly: boolean, announce: (line: string) => void): Promise<SelectedFolder> {
+  static async open(
+    store: MailboxStore,
+    folder: Folder,
+    readOnly: boolean,
+    announce: (line: string) => void,
+  ): Promise<SelectedFolder> {
     const view = new SelectedFolder(folder, readOnly, store, announce);
     view.mark = await store.changeMark(folder.id); // before the read: a change in between is seen again
     view.entries = await store.index(folder.id);
@@ -184,7 +196,12 @@ export class SelectedFolder {
  * selected read-write. The claim is the folder's highest UID claimed, kept in the database (MailboxStore.claimRecent):
  * it holds across sessions, processes and restarts.
  */
-async function claimRecent(store: MailboxStore, folderId: number, entries: MessageEntry[], claim: boolean): Promise<Set<number>> {
+async function claimRecent(
+  store: MailboxStore,
+  folderId: number,
+  entries: MessageEntry[],
+  claim: boolean,
+): Promise<Set<number>> {
   // Entries come in UID order: the last is the highest.
   const claimed = await store.claimRecent(folderId, entries.at(-1)?.uid ?? 0, claim);
   return new Set(entries.filter((e) => e.uid > claimed).map((e) => e.uid));

@@ -15,7 +15,8 @@ export function parseSequenceSet(text: string): SequenceRange[] | undefined {
   const ranges: SequenceRange[] = [];
   for (const part of text.split(',')) {
     const [first, second, extra] = part.split(':');
-    if (extra !== undefined || !first || !NUMBER.test(first) || (second !== undefined && !NUMBER.test(second))) return undefined;
+    if (extra !== undefined || !first || !NUMBER.test(first) || (second !== undefined && !NUMBER.test(second)))
+      return undefined;
     const start = value(first);
     const end = second === undefined ? start : value(second);
     if ([start, end].some((n) => n !== Infinity && n > 0xffffffff)) return undefined;

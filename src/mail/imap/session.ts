@@ -7,7 +7,14 @@ import type { FactData } from '../../observe/journal.ts';
 import type { AuthFacts } from '../authenticate.ts';
 import { Conversation } from '../conversation.ts';
 import type { Folder, Mailbox } from '../mailbox/store.ts';
-import { ADVERTISED_MECHANISMS, exposedCredentials, isKnownMechanism, SaslExchange, type SaslCredentials, type SaslStep } from '../sasl/mechanisms.ts';
+import {
+  ADVERTISED_MECHANISMS,
+  exposedCredentials,
+  isKnownMechanism,
+  SaslExchange,
+  type SaslCredentials,
+  type SaslStep,
+} from '../sasl/mechanisms.ts';
 import type { SessionEvent } from '../sessions.ts';
 import { bad, MailboxNameError, no, ok, type CommandFacts, type ImapContext, type Reply } from './context.ts';
 import * as folders from './folders.ts';
@@ -69,7 +76,15 @@ const COMMANDS: Record<string, CommandSpec> = {
 type Input =
   | { kind: 'command'; bytes: Buffer; pipelined: boolean }
   | { kind: 'too-long'; pipelined: boolean }
-  | { kind: 'too-big'; limit: CommandLimit; head: Buffer; size: number; received: number; literals: number; pipelined: boolean };
+  | {
+      kind: 'too-big';
+      limit: CommandLimit;
+      head: Buffer;
+      size: number;
+      received: number;
+      literals: number;
+      pipelined: boolean;
+    };
 
 /**
  * The limits of one command as a whole: its literals (maxLiteralBytes once authenticated, maxLineBytes before),
@@ -94,7 +109,9 @@ export class ImapSession extends Conversation implements ImapContext {
 
   async run(): Promise<void> {
     this.armTimeout();
-    this.untagged(`OK [CAPABILITY ${this.capabilities()}] ${this.session.endpoint.host} IMAP4rev1 MSSante (motco) ready`);
+    this.untagged(
+      `OK [CAPABILITY ${this.capabilities()}] ${this.session.endpoint.host} IMAP4rev1 MSSante (motco) ready`,
+    );
     try {
       while (!this.closing) {
         this.awaitCommand();
@@ -192,7 +209,15 @@ export class ImapSession extends Conversation implements ImapContext {
       const limit = this.overLimit(lineBytes, literalBytes, literals);
       if (limit) {
         if (announced && announced[2] === '+') await this.skipCommand(size);
-        return { kind: 'too-big', limit, head: parts[0]!, size, received: lineBytes + literalBytes, literals, pipelined: false };
+        return {
+          kind: 'too-big',
+          limit,
+          head: parts[0]!,
+          size,
+          received: lineBytes + literalBytes,
+          literals,
+          pipelined: false,
+        };
       }
       if (!announced) return { kind: 'command', bytes: Buffer.concat(parts), pipelined: this.reader.buffered > 0 };
       if (announced[2] !== '+') this.write('+ Ready for literal data\r\n');
@@ -226,7 +251,7 @@ export class ImapSession extends Conversation implements ImapContext {
       const line = await this.reader.readLine(this.config.maxLineBytes);
       if (!line) return;
       const announced = LITERAL.exec(line.text.subarray(-16).toString('latin1'));
-      if (!announced || announced[2] !== '+') return;
+      if (announced?.[2] !== '+') return;
       pending = Number(announced[1]);
     }
   }
@@ -238,12 +263,20 @@ export class ImapSession extends Conversation implements ImapContext {
     if (input.kind === 'too-long') {
       // The line was dropped unread, tag included: the client learns it from an untagged BAD.
       this.untagged('BAD [TOOBIG] Command line too long');
-      await this.record(undefined, undefined, '', bad('Command line too long', 'TOOBIG'), { pipelined: input.pipelined, tooLong: true, limit: 'line' });
+      await this.record(undefined, undefined, '', bad('Command line too long', 'TOOBIG'), {
+        pipelined: input.pipelined,
+        tooLong: true,
+        limit: 'line',
+      });
       return this.countBad();
     }
     if (input.kind === 'too-big') return this.refuseTooBig(input);
     const parsed = parseCommand(input.bytes, this.config.maxNestingDepth);
-    if (!parsed.ok) return this.complete(parsed.tag, parsed.name, '', bad(parsed.error), { pipelined: input.pipelined, ...(parsed.limit ? { limit: parsed.limit } : {}) });
+    if (!parsed.ok)
+      return this.complete(parsed.tag, parsed.name, '', bad(parsed.error), {
+        pipelined: input.pipelined,
+        ...(parsed.limit ? { limit: parsed.limit } : {}),
+      });
     const { command } = parsed;
     const summary = summarise(command);
     const spec = COMMANDS[command.name];
@@ -255,7 +288,15 @@ export class ImapSession extends Conversation implements ImapContext {
     } catch (error) {
       reply = this.failure(error, command);
     }
-    if (reply) await this.complete(command.tag, command.name, summary, reply, { pipelined: input.pipelined }, !spec!.holdExpunges);
+    if (reply)
+      await this.complete(
+        command.tag,
+        command.name,
+        summary,
+        reply,
+        { pipelined: input.pipelined },
+        !spec!.holdExpunges,
+      );
   }
 
   /** The tagged refusal of a command over one of its limits; only its first line was kept, for the tag and name. */
@@ -263,9 +304,24 @@ export class ImapSession extends Conversation implements ImapContext {
     const parsed = parseCommand(input.head, this.config.maxNestingDepth);
     const tag = parsed.ok ? parsed.command.tag : parsed.tag;
     const name = parsed.ok ? parsed.command.name : parsed.name;
-    const facts = { pipelined: input.pipelined, limit: input.limit, received: input.received, literals: input.literals };
-    if (input.limit === 'literal') return this.complete(tag, name, `{${input.size} bytes}`, no(`Literal of ${input.size} bytes exceeds the limit`, 'TOOBIG'), facts);
-    const text = input.limit === 'literals' ? `More than ${this.config.maxLiterals} literals in one command` : 'Command exceeds the size limit';
+    const facts = {
+      pipelined: input.pipelined,
+      limit: input.limit,
+      received: input.received,
+      literals: input.literals,
+    };
+    if (input.limit === 'literal')
+      return this.complete(
+        tag,
+        name,
+        `{${input.size} bytes}`,
+        no(`Literal of ${input.size} bytes exceeds the limit`, 'TOOBIG'),
+        facts,
+      );
+    const text =
+      input.limit === 'literals'
+        ? `More than ${this.config.maxLiterals} literals in one command`
+        : 'Command exceeds the size limit';
     return this.complete(tag, name, '', bad(text, 'TOOBIG'), facts);
   }
 
@@ -291,7 +347,14 @@ export class ImapSession extends Conversation implements ImapContext {
   }
 
   /** Announces pending changes, sends the tagged reply and records the command. */
-  private async complete(tag: string | undefined, verb: string | undefined, args: string, reply: Reply, extra: CommandFacts, allowExpunge = true): Promise<void> {
+  private async complete(
+    tag: string | undefined,
+    verb: string | undefined,
+    args: string,
+    reply: Reply,
+    extra: CommandFacts,
+    allowExpunge = true,
+  ): Promise<void> {
     if (this.closing) return;
     await this.view?.sync(allowExpunge);
     const code = reply.code ? `[${reply.code}] ` : '';
@@ -302,7 +365,13 @@ export class ImapSession extends Conversation implements ImapContext {
     if (reply.status === 'BAD') this.countBad();
   }
 
-  private async record(tag: string | undefined, verb: string | undefined, args: string, reply: Reply, extra: CommandFacts): Promise<void> {
+  private async record(
+    tag: string | undefined,
+    verb: string | undefined,
+    args: string,
+    reply: Reply,
+    extra: CommandFacts,
+  ): Promise<void> {
     await this.session.record('command', {
       tag: tag ?? null,
       verb: verb ?? null,
@@ -320,7 +389,20 @@ export class ImapSession extends Conversation implements ImapContext {
   }
 
   private capabilities(): string {
-    const capabilities = ['IMAP4rev1', 'SASL-IR', 'LITERAL+', 'ID', 'ENABLE', 'IDLE', 'NAMESPACE', 'UIDPLUS', 'MOVE', 'SPECIAL-USE', 'UNSELECT', 'CHILDREN'];
+    const capabilities = [
+      'IMAP4rev1',
+      'SASL-IR',
+      'LITERAL+',
+      'ID',
+      'ENABLE',
+      'IDLE',
+      'NAMESPACE',
+      'UIDPLUS',
+      'MOVE',
+      'SPECIAL-USE',
+      'UNSELECT',
+      'CHILDREN',
+    ];
     // RFC 3501 §6.2.1 and operators' practice: no authentication offered in clear.
     if (!this.session.tls) capabilities.push('STARTTLS', 'LOGINDISABLED');
     else if (!this.user) capabilities.push(...ADVERTISED_MECHANISMS.map((m) => `AUTH=${m}`));
@@ -358,11 +440,18 @@ export class ImapSession extends Conversation implements ImapContext {
     args.end();
     const client: Record<string, string | null> = {};
     if (token.type === 'list') {
-      if (token.items.length % 2 !== 0 || token.items.length > 60) throw new ImapSyntaxError('Invalid ID parameter list');
+      if (token.items.length % 2 !== 0 || token.items.length > 60)
+        throw new ImapSyntaxError('Invalid ID parameter list');
       for (let i = 0; i < token.items.length; i += 2) {
         const [key, value] = [token.items[i]!, token.items[i + 1]!];
-        if (key.type !== 'string' || value.type === 'list' || (value.type === 'atom' && value.value.toUpperCase() !== 'NIL')) throw new ImapSyntaxError('Invalid ID parameter');
-        client[key.value.toString('utf8').slice(0, 64)] = value.type === 'string' ? value.value.toString('utf8').slice(0, 1024) : null;
+        if (
+          key.type !== 'string' ||
+          value.type === 'list' ||
+          (value.type === 'atom' && value.value.toUpperCase() !== 'NIL')
+        )
+          throw new ImapSyntaxError('Invalid ID parameter');
+        client[key.value.toString('utf8').slice(0, 64)] =
+          value.type === 'string' ? value.value.toString('utf8').slice(0, 1024) : null;
       }
     } else if (token.type !== 'atom' || token.value.toUpperCase() !== 'NIL') {
       throw new ImapSyntaxError('Expected a list or NIL');
@@ -385,14 +474,25 @@ export class ImapSession extends Conversation implements ImapContext {
     const initial = args.remaining > 0 ? args.atom('initial response') : undefined;
     args.end();
     const refuse = async (reply: Reply, reason: string, extra: Partial<FactData<'auth'>> = {}) => {
-      await this.session.record('auth', { command: 'AUTHENTICATE', mechanism, outcome: 'refused', reason, tls: Boolean(this.session.tls), ...extra });
+      await this.session.record('auth', {
+        command: 'AUTHENTICATE',
+        mechanism,
+        outcome: 'refused',
+        reason,
+        tls: Boolean(this.session.tls),
+        ...extra,
+      });
       return reply;
     };
     if (!this.session.tls) {
       // Recorded with whether credentials travelled in clear: a decisive fact for the verdicts.
-      return refuse(no('Authentication disallowed before STARTTLS', 'PRIVACYREQUIRED'), 'tls_required', { credentialsInClear: initial !== undefined, ...exposedCredentials(mechanism, initial) });
+      return refuse(no('Authentication disallowed before STARTTLS', 'PRIVACYREQUIRED'), 'tls_required', {
+        credentialsInClear: initial !== undefined,
+        ...exposedCredentials(mechanism, initial),
+      });
     }
-    if (!isKnownMechanism(mechanism)) return refuse(no('Unsupported authentication mechanism', 'CANNOT'), 'unknown_mechanism');
+    if (!isKnownMechanism(mechanism))
+      return refuse(no('Unsupported authentication mechanism', 'CANNOT'), 'unknown_mechanism');
 
     const exchange = new SaslExchange(mechanism);
     let step: SaslStep = exchange.start(initial);
@@ -402,25 +502,65 @@ export class ImapSession extends Conversation implements ImapContext {
       // A client that hangs up or sends a tagged command instead of its response gave up: journaled as such.
       // A SASL response is base64 without spaces, so `tag SP command` cannot be one.
       if (!line) {
-        await this.session.record('auth', { command: 'AUTHENTICATE', mechanism, outcome: 'abandoned', reason: 'disconnected', tls: true });
+        await this.session.record('auth', {
+          command: 'AUTHENTICATE',
+          mechanism,
+          outcome: 'abandoned',
+          reason: 'disconnected',
+          tls: true,
+        });
         return null;
       }
-      const newCommand = line.tooLong ? undefined : /^[^\s*+]+ ([A-Za-z]{1,20})(?: |$)/.exec(line.text.toString('latin1'))?.[1]?.toUpperCase();
+      const newCommand = line.tooLong
+        ? undefined
+        : /^[^\s*+]+ ([A-Za-z]{1,20})(?: |$)/.exec(line.text.toString('latin1'))?.[1]?.toUpperCase();
       if (newCommand) {
-        await this.session.record('auth', { command: 'AUTHENTICATE', mechanism, outcome: 'abandoned', reason: 'new_command', newCommand, tls: true });
+        await this.session.record('auth', {
+          command: 'AUTHENTICATE',
+          mechanism,
+          outcome: 'abandoned',
+          reason: 'new_command',
+          newCommand,
+          tls: true,
+        });
         return bad(`Authentication abandoned: ${newCommand} sent instead of a response`);
       }
-      step = line.tooLong ? { kind: 'error', reason: 'malformed', detail: 'response too long' } : exchange.respond(line.text.toString('utf8'));
+      step = line.tooLong
+        ? { kind: 'error', reason: 'malformed', detail: 'response too long' }
+        : exchange.respond(line.text.toString('utf8'));
     }
     if (step.kind === 'error') {
       const cancelled = step.reason === 'cancelled';
-      await this.session.record('auth', { command: 'AUTHENTICATE', mechanism, outcome: cancelled ? 'cancelled' : 'failure', reason: step.reason, detail: step.detail, user: step.user, tls: true });
+      await this.session.record('auth', {
+        command: 'AUTHENTICATE',
+        mechanism,
+        outcome: cancelled ? 'cancelled' : 'failure',
+        reason: step.reason,
+        detail: step.detail,
+        user: step.user,
+        tls: true,
+      });
       return cancelled ? bad('Authentication cancelled') : bad('Invalid SASL response');
     }
 
-    const decision = await this.services.authenticator.decide(step.credentials, this.session.tls, this.session.endpoint);
-    if (decision.ok && decision.mailbox) return this.authenticated(decision.mailbox, { command: 'AUTHENTICATE', ...decision.facts, reason: decision.reason });
-    await this.session.record('auth', { command: 'AUTHENTICATE', ...decision.facts, outcome: 'failure', reason: decision.reason, tls: true });
+    const decision = await this.services.authenticator.decide(
+      step.credentials,
+      this.session.tls,
+      this.session.endpoint,
+    );
+    if (decision.ok && decision.mailbox)
+      return this.authenticated(decision.mailbox, {
+        command: 'AUTHENTICATE',
+        ...decision.facts,
+        reason: decision.reason,
+      });
+    await this.session.record('auth', {
+      command: 'AUTHENTICATE',
+      ...decision.facts,
+      outcome: 'failure',
+      reason: decision.reason,
+      tls: true,
+    });
     if (decision.reason === 'mechanism_not_offered') return no('Unsupported authentication mechanism', 'CANNOT');
     if (mechanism === 'XOAUTH2') {
       // As Gmail and MSSanté operators answer a refused token: an error challenge, an empty client line, then NO.
@@ -436,15 +576,34 @@ export class ImapSession extends Conversation implements ImapContext {
     const user = args.astring('user name');
     const password = args.astring('password');
     args.end();
-    const facts: AuthFacts = { command: 'LOGIN', mechanism: 'LOGIN-COMMAND', user, authzid: '', initialResponse: false };
+    const facts: AuthFacts = {
+      command: 'LOGIN',
+      mechanism: 'LOGIN-COMMAND',
+      user,
+      authzid: '',
+      initialResponse: false,
+    };
     if (!this.session.tls) {
-      await this.session.record('auth', { ...facts, outcome: 'refused', reason: 'tls_required', tls: false, credentialsInClear: true });
+      await this.session.record('auth', {
+        ...facts,
+        outcome: 'refused',
+        reason: 'tls_required',
+        tls: false,
+        credentialsInClear: true,
+      });
       return no('Plaintext authentication disallowed before STARTTLS', 'PRIVACYREQUIRED');
     }
     const credentials: SaslCredentials = { mechanism: 'LOGIN', authzid: '', user, password, initialResponse: false };
     const decision = await this.services.authenticator.decide(credentials, this.session.tls, this.session.endpoint);
-    if (decision.ok && decision.mailbox) return this.authenticated(decision.mailbox, { ...decision.facts, ...facts, reason: decision.reason });
-    await this.session.record('auth', { ...decision.facts, ...facts, outcome: 'failure', reason: decision.reason, tls: true });
+    if (decision.ok && decision.mailbox)
+      return this.authenticated(decision.mailbox, { ...decision.facts, ...facts, reason: decision.reason });
+    await this.session.record('auth', {
+      ...decision.facts,
+      ...facts,
+      outcome: 'failure',
+      reason: decision.reason,
+      tls: true,
+    });
     return no('Authentication failed', 'AUTHENTICATIONFAILED');
   }
 
@@ -480,11 +639,15 @@ export class ImapSession extends Conversation implements ImapContext {
     const view = this.view;
     let poll: NodeJS.Timeout | undefined;
     if (view) {
-      const announce = () => view.sync(true).catch((error: unknown) => this.session.log.error('IDLE update failed', { session: this.session.id, error }));
+      const announce = () =>
+        view
+          .sync(true)
+          .catch((error: unknown) => this.session.log.error('IDLE update failed', { session: this.session.id, error }));
       view.onChange = announce;
       void announce();
       // Changes made in this process arrive as events at once; those of another process, at the next look.
-      const failed = (error: unknown) => this.session.log.error('IDLE change poll failed', { session: this.session.id, error });
+      const failed = (error: unknown) =>
+        this.session.log.error('IDLE change poll failed', { session: this.session.id, error });
       poll = setInterval(() => void view.poll().then(announce, failed), this.config.changePollSeconds * 1000);
       poll.unref();
     }
@@ -498,7 +661,6 @@ export class ImapSession extends Conversation implements ImapContext {
   }
 
   // Plumbing.
-
 }
 
 const STAR = Buffer.from('* ');
@@ -506,7 +668,8 @@ const STAR = Buffer.from('* ');
 /** The arguments as the journal keeps them: never a password or a SASL response; literals by size only. */
 function summarise(command: Command): string {
   if (command.name === 'LOGIN') return `${command.args[0] ? summariseToken(command.args[0]) : ''} <password>`;
-  if (command.name === 'AUTHENTICATE') return `${command.args[0] ? summariseToken(command.args[0]) : ''}${command.args.length > 1 ? ' <initial response>' : ''}`;
+  if (command.name === 'AUTHENTICATE')
+    return `${command.args[0] ? summariseToken(command.args[0]) : ''}${command.args.length > 1 ? ' <initial response>' : ''}`;
   let summary = '';
   for (const token of command.args) {
     if (summary.length >= 512) break; // a command may hold a hundred thousand arguments

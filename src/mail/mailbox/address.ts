@@ -9,7 +9,8 @@ export interface ParsedAddress {
 // Dot-atom local part or a quoted string; a domain of letters, digits, hyphens and dots. Deliberately stricter
 // than RFC 5322: test mailbox addresses are IdNats and INS matricules.
 const LOCAL = /^(?:[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*|"(?:[^"\\\r\n]|\\.){1,64}")$/;
-const DOMAIN = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+const DOMAIN =
+  /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
 
 export function parseAddress(input: string): ParsedAddress | undefined {
   const text = input.trim();

@@ -31,11 +31,17 @@ export class Delivery {
    * Stores the message for each recipient. A mailbox that filled up since overQuota() (another delivery at
    * the same moment) is skipped and named in `overQuota`: the others keep their copy.
    */
-  async deliver(recipients: string[], message: Buffer, internalDate = Date.now()): Promise<{ delivered: Delivered[]; overQuota: string[] }> {
+  async deliver(
+    recipients: string[],
+    message: Buffer,
+    internalDate = Date.now(),
+  ): Promise<{ delivered: Delivered[]; overQuota: string[] }> {
     const delivered: Delivered[] = [];
     const overQuota: string[] = [];
     for (const address of recipients) {
-      const mailbox = (await this.mailboxes.find(address)) ?? (this.mailboxes.domainOf(address) === 'patient' ? await this.createPatient(address) : undefined);
+      const mailbox =
+        (await this.mailboxes.find(address)) ??
+        (this.mailboxes.domainOf(address) === 'patient' ? await this.createPatient(address) : undefined);
       if (!mailbox) continue; // vanished between RCPT and DATA: nothing to deliver into
       try {
         const { uid } = await this.mailboxes.append(mailbox.id, 'INBOX', message, { internalDate });

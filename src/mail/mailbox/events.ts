@@ -44,7 +44,10 @@ export class MailboxEvents {
     this.deliver(change);
     if (!this.bus) return;
     const { type, mailboxId } = change;
-    this.bus.publish({ type: 'mailbox', change: type === 'folders' ? { type, mailboxId } : { type, mailboxId, folderId: change.folderId } });
+    this.bus.publish({
+      type: 'mailbox',
+      change: type === 'folders' ? { type, mailboxId } : { type, mailboxId, folderId: change.folderId },
+    });
   }
 
   private deliver(change: MailboxChange): void {

@@ -188,7 +188,13 @@ export class MailboxStore {
     return this.db.transaction().execute(async (tx) => {
       const row = await tx
         .insertInto('mailboxes')
-        .values({ address: parsed.address, type, idnat: idnat ?? (type === 'patient' || type === 'test' ? null : parsed.local), password: newMailboxPassword(), created_at: now })
+        .values({
+          address: parsed.address,
+          type,
+          idnat: idnat ?? (type === 'patient' || type === 'test' ? null : parsed.local),
+          password: newMailboxPassword(),
+          created_at: now,
+        })
         .returningAll()
         .executeTakeFirstOrThrow();
       // UIDVALIDITY: seconds since the epoch fit the 32 bits IMAP allows until 2106.
@@ -196,9 +202,19 @@ export class MailboxStore {
       for (const folder of DEFAULT_FOLDERS) {
         await tx
           .insertInto('folders')
-          .values({ mailbox_id: Number(row.id), name: folder.name, special_use: folder.specialUse, uid_validity: uidValidity, uid_next: 1, created_at: now })
+          .values({
+            mailbox_id: Number(row.id),
+            name: folder.name,
+            special_use: folder.specialUse,
+            uid_validity: uidValidity,
+            uid_next: 1,
+            created_at: now,
+          })
           .execute();
-        await tx.insertInto('subscriptions').values({ mailbox_id: Number(row.id), name: folder.name }).execute();
+        await tx
+          .insertInto('subscriptions')
+          .values({ mailbox_id: Number(row.id), name: folder.name })
+          .execute();
       }
       return toMailbox(row);
     });
@@ -208,7 +224,11 @@ export class MailboxStore {
   async find(address: string): Promise<Mailbox | undefined> {
     const parsed = parseAddress(address);
     if (!parsed) return undefined;
-    const row = await this.db.selectFrom('mailboxes').selectAll().where('address', '=', parsed.address).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('mailboxes')
+      .selectAll()
+      .where('address', '=', parsed.address)
+      .executeTakeFirst();
     return row ? toMailbox(row) : undefined;
   }
 
@@ -248,7 +268,12 @@ export class MailboxStore {
    * Appends a message to a folder and returns its UID. The UID comes from an atomic increment of the
    * folder's UIDNEXT, so concurrent deliveries (even from two processes) never share one.
    */
-  async append(mailboxId: number, folderName: string, raw: Buffer, options: { flags?: string[]; internalDate?: number; internalZone?: number } = {}): Promise<{ uid: number; folderId: number; uidValidity: number }> {
+  async append(
+    mailboxId: number,
+    folderName: string,
+    raw: Buffer,
+    options: { flags?: string[]; internalDate?: number; internalZone?: number } = {},
+  ): Promise<{ uid: number; folderId: number; uidValidity: number }> {
     const keywords = this.checkKeywords(options.flags ?? [], 'set');
     if (keywords.length > 0) {
       const target = await this.folder(mailboxId, folderName);
@@ -286,7 +311,10 @@ export class MailboxStore {
     return appended;
   }
 
-  async messages(mailboxId: number, folderName: string): Promise<{ uid: number; flags: string[]; internalDate: number; size: number; raw: Buffer }[]> {
+  async messages(
+    mailboxId: number,
+    folderName: string,
+  ): Promise<{ uid: number; flags: string[]; internalDate: number; size: number; raw: Buffer }[]> {
     const rows = await this.db
       .selectFrom('messages')
       .innerJoin('folders', 'folders.id', 'messages.folder_id')
@@ -305,13 +333,23 @@ export class MailboxStore {
   }
 
   async folders(mailboxId: number): Promise<Folder[]> {
-    const rows = await this.db.selectFrom('folders').selectAll().where('mailbox_id', '=', mailboxId).orderBy('name').execute();
+    const rows = await this.db
+      .selectFrom('folders')
+      .selectAll()
+      .where('mailbox_id', '=', mailboxId)
+      .orderBy('name')
+      .execute();
     return rows.map(toFolder);
   }
 
   /** A folder by name; INBOX (and INBOX/…) in any case. */
   async folder(mailboxId: number, name: string): Promise<Folder | undefined> {
-    const row = await this.db.selectFrom('folders').selectAll().where('mailbox_id', '=', mailboxId).where('name', '=', canonicalFolderName(name)).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('folders')
+      .selectAll()
+      .where('mailbox_id', '=', mailboxId)
+      .where('name', '=', canonicalFolderName(name))
+      .executeTakeFirst();
     return row ? toFolder(row) : undefined;
   }
 
@@ -319,18 +357,31 @@ export class MailboxStore {
   async createFolder(mailboxId: number, name: string): Promise<Folder> {
     const canonical = newFolderName(name);
     const created = await this.db.transaction().execute(async (tx) => {
-      const existing = await tx.selectFrom('folders').select(['name', 'uid_validity']).where('mailbox_id', '=', mailboxId).execute();
+      const existing = await tx
+        .selectFrom('folders')
+        .select(['name', 'uid_validity'])
+        .where('mailbox_id', '=', mailboxId)
+        .execute();
       const names = new Set(existing.map((r) => r.name));
       if (names.has(canonical)) throw new FolderError('exists', canonical);
       const segments = canonical.split(FOLDER_DELIMITER);
-      const missing = segments.map((_, i) => segments.slice(0, i + 1).join(FOLDER_DELIMITER)).filter((n) => !names.has(n));
+      const missing = segments
+        .map((_, i) => segments.slice(0, i + 1).join(FOLDER_DELIMITER))
+        .filter((n) => !names.has(n));
       const uidValidity = this.nextUidValidity(Math.max(0, ...existing.map((r) => Number(r.uid_validity))));
       const now = Date.now();
       let folder: Folder | undefined;
       for (const folderName of missing) {
         const row = await tx
           .insertInto('folders')
-          .values({ mailbox_id: mailboxId, name: folderName, special_use: null, uid_validity: uidValidity, uid_next: 1, created_at: now })
+          .values({
+            mailbox_id: mailboxId,
+            name: folderName,
+            special_use: null,
+            uid_validity: uidValidity,
+            uid_next: 1,
+            created_at: now,
+          })
           .returningAll()
           .executeTakeFirstOrThrow();
         folder = toFolder(row);
@@ -345,7 +396,8 @@ export class MailboxStore {
   async deleteFolder(mailboxId: number, name: string): Promise<void> {
     const folder = await this.requireFolder(mailboxId, name);
     if (folder.name === 'INBOX') throw new FolderError('inbox', name);
-    if ((await this.folders(mailboxId)).some((f) => f.name.startsWith(folder.name + FOLDER_DELIMITER))) throw new FolderError('has_children', name);
+    if ((await this.folders(mailboxId)).some((f) => f.name.startsWith(folder.name + FOLDER_DELIMITER)))
+      throw new FolderError('has_children', name);
     await this.db.deleteFrom('folders').where('id', '=', folder.id).execute();
     this.events.emit({ type: 'expunged', mailboxId, folderId: folder.id });
     this.events.emit({ type: 'folders', mailboxId });
@@ -359,7 +411,8 @@ export class MailboxStore {
     const source = await this.requireFolder(mailboxId, from);
     const target = newFolderName(to);
     if (await this.folder(mailboxId, target)) throw new FolderError('exists', target);
-    if (target === source.name || target.startsWith(source.name + FOLDER_DELIMITER)) throw new FolderError('invalid_name', to);
+    if (target === source.name || target.startsWith(source.name + FOLDER_DELIMITER))
+      throw new FolderError('invalid_name', to);
     const parent = target.split(FOLDER_DELIMITER).slice(0, -1).join(FOLDER_DELIMITER);
     if (parent && !(await this.folder(mailboxId, parent))) await this.createFolder(mailboxId, parent);
     if (source.name === 'INBOX') {
@@ -368,9 +421,16 @@ export class MailboxStore {
       await this.moveMessages(source, uids, created);
       return;
     }
-    const renamed = (await this.folders(mailboxId)).filter((f) => f.id === source.id || f.name.startsWith(source.name + FOLDER_DELIMITER));
+    const renamed = (await this.folders(mailboxId)).filter(
+      (f) => f.id === source.id || f.name.startsWith(source.name + FOLDER_DELIMITER),
+    );
     await this.db.transaction().execute(async (tx) => {
-      for (const folder of renamed) await tx.updateTable('folders').set({ name: target + folder.name.slice(source.name.length) }).where('id', '=', folder.id).execute();
+      for (const folder of renamed)
+        await tx
+          .updateTable('folders')
+          .set({ name: target + folder.name.slice(source.name.length) })
+          .where('id', '=', folder.id)
+          .execute();
     });
     this.events.emit({ type: 'folders', mailboxId });
   }
@@ -382,7 +442,11 @@ export class MailboxStore {
    */
   async setSubscribed(mailboxId: number, name: string, subscribed: boolean): Promise<void> {
     if (!subscribed) {
-      await this.db.deleteFrom('subscriptions').where('mailbox_id', '=', mailboxId).where('name', '=', canonicalFolderName(name)).execute();
+      await this.db
+        .deleteFrom('subscriptions')
+        .where('mailbox_id', '=', mailboxId)
+        .where('name', '=', canonicalFolderName(name))
+        .execute();
       return;
     }
     const folder = await this.requireFolder(mailboxId, name);
@@ -395,7 +459,12 @@ export class MailboxStore {
 
   /** The subscribed names of a mailbox (IMAP LSUB), folders or not. */
   async subscriptions(mailboxId: number): Promise<string[]> {
-    const rows = await this.db.selectFrom('subscriptions').select('name').where('mailbox_id', '=', mailboxId).orderBy('name').execute();
+    const rows = await this.db
+      .selectFrom('subscriptions')
+      .select('name')
+      .where('mailbox_id', '=', mailboxId)
+      .orderBy('name')
+      .execute();
     return rows.map((r) => r.name);
   }
 
@@ -407,10 +476,19 @@ export class MailboxStore {
    */
   async claimRecent(folderId: number, lastUid: number, claim: boolean): Promise<number> {
     for (;;) {
-      const row = await this.db.selectFrom('folders').select('recent_uid').where('id', '=', folderId).executeTakeFirst();
+      const row = await this.db
+        .selectFrom('folders')
+        .select('recent_uid')
+        .where('id', '=', folderId)
+        .executeTakeFirst();
       const before = Number(row?.recent_uid ?? 0);
       if (!row || !claim || lastUid <= before) return before;
-      const updated = await this.db.updateTable('folders').set({ recent_uid: lastUid }).where('id', '=', folderId).where('recent_uid', '=', before).executeTakeFirst();
+      const updated = await this.db
+        .updateTable('folders')
+        .set({ recent_uid: lastUid })
+        .where('id', '=', folderId)
+        .where('recent_uid', '=', before)
+        .executeTakeFirst();
       if (Number(updated.numUpdatedRows) > 0) return before;
     }
   }
@@ -427,7 +505,11 @@ export class MailboxStore {
 
   /** Bumps a folder's change counter inside a writing transaction. */
   private async bump(tx: Kysely<Database>, folderId: number): Promise<void> {
-    await tx.updateTable('folders').set((eb) => ({ modseq: eb('modseq', '+', 1) })).where('id', '=', folderId).execute();
+    await tx
+      .updateTable('folders')
+      .set((eb) => ({ modseq: eb('modseq', '+', 1) }))
+      .where('id', '=', folderId)
+      .execute();
   }
 
   /** The messages of a folder without their bytes, in UID order, read a page at a time (see Pacer). */
@@ -443,7 +525,16 @@ export class MailboxStore {
         .orderBy('uid')
         .limit(PAGE)
         .execute();
-      for (const r of rows) entries.push(new IndexEntry(Number(r.uid), r.flags, Number(r.internal_date), Number(r.size), r.internal_zone ? Number(r.internal_zone) : undefined));
+      for (const r of rows)
+        entries.push(
+          new IndexEntry(
+            Number(r.uid),
+            r.flags,
+            Number(r.internal_date),
+            Number(r.size),
+            r.internal_zone ? Number(r.internal_zone) : undefined,
+          ),
+        );
       if (rows.length < PAGE) return entries;
       after = Number(rows.at(-1)!.uid);
       await pacer.tick();
@@ -454,16 +545,28 @@ export class MailboxStore {
    * STATUS of a folder (messages above `recentAfter` count as recent) as SQL aggregates, a page of messages per
    * query with the event loop free in between: no message is read into memory.
    */
-  async status(folderId: number, recentAfter: number): Promise<{ messages: number; unseen: number; recent: number; lastUid: number }> {
+  async status(
+    folderId: number,
+    recentAfter: number,
+  ): Promise<{ messages: number; unseen: number; recent: number; lastUid: number }> {
     const total = { messages: 0, unseen: 0, recent: 0, lastUid: 0 };
     const pacer = new Pacer();
     for (;;) {
-      const page = this.db.selectFrom('messages').select(['uid', 'flags']).where('folder_id', '=', folderId).where('uid', '>', total.lastUid).orderBy('uid').limit(PAGE).as('page');
+      const page = this.db
+        .selectFrom('messages')
+        .select(['uid', 'flags'])
+        .where('folder_id', '=', folderId)
+        .where('uid', '>', total.lastUid)
+        .orderBy('uid')
+        .limit(PAGE)
+        .as('page');
       const row = await this.db
         .selectFrom(page)
         .select((eb) => [
           eb.fn.countAll<number>().as('messages'),
-          sql<number>`coalesce(sum(case when (' ' || page.flags || ' ') like ${'% \\Seen %'} escape '!' then 0 else 1 end), 0)`.as('unseen'),
+          sql<number>`coalesce(sum(case when (' ' || page.flags || ' ') like ${'% \\Seen %'} escape '!' then 0 else 1 end), 0)`.as(
+            'unseen',
+          ),
           sql<number>`coalesce(sum(case when page.uid > ${recentAfter} then 1 else 0 end), 0)`.as('recent'),
           sql<number>`coalesce(max(page.uid), 0)`.as('last_uid'),
         ])
@@ -482,7 +585,10 @@ export class MailboxStore {
     const row = await db
       .selectFrom('messages')
       .innerJoin('folders', 'folders.id', 'messages.folder_id')
-      .select((eb) => [eb.fn.countAll<number>().as('messages'), sql<number>`coalesce(sum(messages.size), 0)`.as('bytes')])
+      .select((eb) => [
+        eb.fn.countAll<number>().as('messages'),
+        sql<number>`coalesce(sum(messages.size), 0)`.as('bytes'),
+      ])
       .where('folders.mailbox_id', '=', mailboxId)
       .executeTakeFirstOrThrow();
     return { messages: Number(row.messages), bytes: Number(row.bytes) };
@@ -504,7 +610,11 @@ export class MailboxStore {
    */
   private async holdQuota(tx: Kysely<Database>, mailboxId: number, messages: number, bytes: number): Promise<void> {
     if (messages <= 0 && bytes <= 0) return;
-    await tx.updateTable('mailboxes').set((eb) => ({ address: eb.ref('address') })).where('id', '=', mailboxId).execute();
+    await tx
+      .updateTable('mailboxes')
+      .set((eb) => ({ address: eb.ref('address') }))
+      .where('id', '=', mailboxId)
+      .execute();
     await this.checkQuota(mailboxId, messages, bytes, tx);
   }
 
@@ -515,14 +625,21 @@ export class MailboxStore {
   private checkKeywords(flags: string[], change: FlagChange): string[] {
     const keywords = keywordsOf(flags);
     const { maxKeywordBytes, maxKeywordsPerMessage } = this.limits;
-    if (keywords.some((k) => Buffer.byteLength(k) > maxKeywordBytes)) throw new KeywordLimitError('length', maxKeywordBytes);
-    if (change === 'set' && keywords.length > maxKeywordsPerMessage) throw new KeywordLimitError('per_message', maxKeywordsPerMessage);
+    if (keywords.some((k) => Buffer.byteLength(k) > maxKeywordBytes))
+      throw new KeywordLimitError('length', maxKeywordBytes);
+    if (change === 'set' && keywords.length > maxKeywordsPerMessage)
+      throw new KeywordLimitError('per_message', maxKeywordsPerMessage);
     return change === 'remove' ? [] : keywords;
   }
 
   /** The keywords defined in a folder, as first spelt, in order: what SELECT announces in FLAGS. */
   async keywords(folderId: number): Promise<string[]> {
-    const rows = await this.db.selectFrom('folder_keywords').select('keyword').where('folder_id', '=', folderId).orderBy('keyword_key').execute();
+    const rows = await this.db
+      .selectFrom('folder_keywords')
+      .select('keyword')
+      .where('folder_id', '=', folderId)
+      .orderBy('keyword_key')
+      .execute();
     return rows.map((r) => r.keyword);
   }
 
@@ -533,7 +650,12 @@ export class MailboxStore {
   private async defineKeywords(folderId: number, keywords: string[]): Promise<void> {
     if (keywords.length === 0) return;
     const wanted = new Map(keywords.map((k) => [k.toLowerCase(), k]));
-    const known = async () => new Set((await this.db.selectFrom('folder_keywords').select('keyword_key').where('folder_id', '=', folderId).execute()).map((r) => r.keyword_key));
+    const known = async () =>
+      new Set(
+        (
+          await this.db.selectFrom('folder_keywords').select('keyword_key').where('folder_id', '=', folderId).execute()
+        ).map((r) => r.keyword_key),
+      );
     let defined = await known();
     let missing = [...wanted.keys()].filter((key) => !defined.has(key));
     if (missing.length === 0) return;
@@ -558,13 +680,25 @@ export class MailboxStore {
     const unused = new Set(defined);
     const pacer = new Pacer();
     for (let after = 0; unused.size > 0; ) {
-      const rows = await this.db.selectFrom('messages').select(['uid', 'flags']).where('folder_id', '=', folderId).where('uid', '>', after).orderBy('uid').limit(PAGE).execute();
+      const rows = await this.db
+        .selectFrom('messages')
+        .select(['uid', 'flags'])
+        .where('folder_id', '=', folderId)
+        .where('uid', '>', after)
+        .orderBy('uid')
+        .limit(PAGE)
+        .execute();
       for (const row of rows) for (const flag of splitFlags(row.flags)) unused.delete(flag.toLowerCase());
       if (rows.length < PAGE) break;
       after = Number(rows.at(-1)!.uid);
       await pacer.tick();
     }
-    for (const batch of chunks([...unused])) await this.db.deleteFrom('folder_keywords').where('folder_id', '=', folderId).where('keyword_key', 'in', batch).execute();
+    for (const batch of chunks([...unused]))
+      await this.db
+        .deleteFrom('folder_keywords')
+        .where('folder_id', '=', folderId)
+        .where('keyword_key', 'in', batch)
+        .execute();
   }
 
   /** Messages and unseen messages per folder id of a mailbox (folders without messages are absent). */
@@ -576,7 +710,9 @@ export class MailboxStore {
         'messages.folder_id',
         eb.fn.countAll<number>().as('total'),
         // ESCAPE makes the backslash of \\Seen literal in PostgreSQL's LIKE too (it is its default escape character).
-        sql<number>`sum(case when (' ' || messages.flags || ' ') like ${'% \\Seen %'} escape '!' then 0 else 1 end)`.as('unseen'),
+        sql<number>`sum(case when (' ' || messages.flags || ' ') like ${'% \\Seen %'} escape '!' then 0 else 1 end)`.as(
+          'unseen',
+        ),
       ])
       .where('folders.mailbox_id', '=', mailboxId)
       .groupBy('messages.folder_id')
@@ -601,7 +737,12 @@ export class MailboxStore {
 
   /** The bytes of one message; undefined once it is expunged. */
   async content(folderId: number, uid: number): Promise<Buffer | undefined> {
-    const row = await this.db.selectFrom('messages').select('raw').where('folder_id', '=', folderId).where('uid', '=', uid).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('messages')
+      .select('raw')
+      .where('folder_id', '=', folderId)
+      .where('uid', '=', uid)
+      .executeTakeFirst();
     return row ? Buffer.from(row.raw) : undefined;
   }
 
@@ -609,7 +750,13 @@ export class MailboxStore {
    * Sets, adds or removes flags; returns every message found with its flags afterwards. `origin` (see
    * MailboxChange) names the listener that applies the result itself.
    */
-  async updateFlags(folder: Pick<Folder, 'id' | 'mailboxId'>, uids: number[], change: FlagChange, flags: string[], origin?: object): Promise<{ uid: number; flags: string[]; changed: boolean }[]> {
+  async updateFlags(
+    folder: Pick<Folder, 'id' | 'mailboxId'>,
+    uids: number[],
+    change: FlagChange,
+    flags: string[],
+    origin?: object,
+  ): Promise<{ uid: number; flags: string[]; changed: boolean }[]> {
     const keywords = this.checkKeywords(flags, change);
     if (keywords.length > 0) {
       if (change === 'add') await this.checkAddedKeywords(folder.id, uids, flags);
@@ -623,12 +770,24 @@ export class MailboxStore {
       for (const batch of chunks(uids, CHUNK)) {
         const done = await this.db.transaction().execute(async (tx) => {
           const results: typeof out = [];
-          const rows = await tx.selectFrom('messages').select(['uid', 'flags']).where('folder_id', '=', folder.id).where('uid', 'in', batch).orderBy('uid').execute();
+          const rows = await tx
+            .selectFrom('messages')
+            .select(['uid', 'flags'])
+            .where('folder_id', '=', folder.id)
+            .where('uid', 'in', batch)
+            .orderBy('uid')
+            .execute();
           for (const row of rows) {
             const before = splitFlags(row.flags);
             const after = applyFlagChange(before, change, flags);
             const changed = after.join(' ') !== before.join(' ');
-            if (changed) await tx.updateTable('messages').set({ flags: after.join(' ') }).where('folder_id', '=', folder.id).where('uid', '=', Number(row.uid)).execute();
+            if (changed)
+              await tx
+                .updateTable('messages')
+                .set({ flags: after.join(' ') })
+                .where('folder_id', '=', folder.id)
+                .where('uid', '=', Number(row.uid))
+                .execute();
             results.push({ uid: Number(row.uid), flags: after, changed });
           }
           if (results.some((r) => r.changed)) await this.bump(tx, folder.id);
@@ -638,7 +797,8 @@ export class MailboxStore {
         await pacer.tick();
       }
     } finally {
-      if (out.some((r) => r.changed)) this.events.emit({ type: 'flags', mailboxId: folder.mailboxId, folderId: folder.id, origin });
+      if (out.some((r) => r.changed))
+        this.events.emit({ type: 'flags', mailboxId: folder.mailboxId, folderId: folder.id, origin });
     }
     return out;
   }
@@ -649,7 +809,12 @@ export class MailboxStore {
     if (max === Infinity) return;
     const pacer = new Pacer();
     for (const batch of chunks(uids)) {
-      const rows = await this.db.selectFrom('messages').select('flags').where('folder_id', '=', folderId).where('uid', 'in', batch).execute();
+      const rows = await this.db
+        .selectFrom('messages')
+        .select('flags')
+        .where('folder_id', '=', folderId)
+        .where('uid', 'in', batch)
+        .execute();
       for (const row of rows) {
         const before = splitFlags(row.flags);
         const count = keywordsOf(applyFlagChange(before, 'add', flags)).length;
@@ -660,12 +825,21 @@ export class MailboxStore {
   }
 
   /** Copies messages (flags kept) and returns the [source, copy] UID pairs in source UID order. */
-  async copyMessages(source: Pick<Folder, 'id' | 'mailboxId'>, uids: number[], target: Pick<Folder, 'id' | 'mailboxId'>): Promise<{ uidValidity: number; pairs: [number, number][] }> {
+  async copyMessages(
+    source: Pick<Folder, 'id' | 'mailboxId'>,
+    uids: number[],
+    target: Pick<Folder, 'id' | 'mailboxId'>,
+  ): Promise<{ uidValidity: number; pairs: [number, number][] }> {
     return this.transfer(source, uids, target, false);
   }
 
   /** Moves messages (RFC 6851): each chunk is copied and removed from the source in one transaction. */
-  async moveMessages(source: Pick<Folder, 'id' | 'mailboxId'>, uids: number[], target: Pick<Folder, 'id' | 'mailboxId'>, origin?: object): Promise<{ uidValidity: number; pairs: [number, number][] }> {
+  async moveMessages(
+    source: Pick<Folder, 'id' | 'mailboxId'>,
+    uids: number[],
+    target: Pick<Folder, 'id' | 'mailboxId'>,
+    origin?: object,
+  ): Promise<{ uidValidity: number; pairs: [number, number][] }> {
     return this.transfer(source, uids, target, true, origin);
   }
 
@@ -677,13 +851,19 @@ export class MailboxStore {
     for (let after = 0; ; ) {
       const rows = await this.db
         .selectFrom('messages')
-        .select(['uid', sql<number>`case when (' ' || flags || ' ') like ${'% \\Deleted %'} escape '!' then 1 else 0 end`.as('deleted')])
+        .select([
+          'uid',
+          sql<number>`case when (' ' || flags || ' ') like ${'% \\Deleted %'} escape '!' then 1 else 0 end`.as(
+            'deleted',
+          ),
+        ])
         .where('folder_id', '=', folder.id)
         .where('uid', '>', after)
         .orderBy('uid')
         .limit(PAGE)
         .execute();
-      for (const r of rows) if (Number(r.deleted) === 1 && (!only || only.has(Number(r.uid)))) expunged.push(Number(r.uid));
+      for (const r of rows)
+        if (Number(r.deleted) === 1 && (!only || only.has(Number(r.uid)))) expunged.push(Number(r.uid));
       if (rows.length < PAGE) break;
       after = Number(rows.at(-1)!.uid);
       await pacer.tick();
@@ -710,11 +890,22 @@ export class MailboxStore {
    * the target folder must be able to define the keywords, the target mailbox to hold the copies. A copy
    * that fails half-way is undone; a move keeps what it moved (each message is in exactly one place).
    */
-  private async transfer(source: Pick<Folder, 'id' | 'mailboxId'>, uids: number[], target: Pick<Folder, 'id' | 'mailboxId'>, move: boolean, origin?: object): Promise<{ uidValidity: number; pairs: [number, number][] }> {
+  private async transfer(
+    source: Pick<Folder, 'id' | 'mailboxId'>,
+    uids: number[],
+    target: Pick<Folder, 'id' | 'mailboxId'>,
+    move: boolean,
+    origin?: object,
+  ): Promise<{ uidValidity: number; pairs: [number, number][] }> {
     const pacer = new Pacer();
     const rows: { uid: number; flags: string; size: number }[] = [];
     for (const batch of chunks(uids)) {
-      const found = await this.db.selectFrom('messages').select(['uid', 'flags', 'size']).where('folder_id', '=', source.id).where('uid', 'in', batch).execute();
+      const found = await this.db
+        .selectFrom('messages')
+        .select(['uid', 'flags', 'size'])
+        .where('folder_id', '=', source.id)
+        .where('uid', 'in', batch)
+        .execute();
       for (const r of found) rows.push({ uid: Number(r.uid), flags: r.flags, size: Number(r.size) });
       await pacer.tick();
     }
@@ -770,7 +961,16 @@ export class MailboxStore {
             // A message expunged meanwhile by another session is not copied: its UID stays unused.
             if (Number(inserted.numInsertedOrUpdatedRows ?? 0) > 0) copied.push([from, to]);
           }
-          if (move && copied.length > 0) await tx.deleteFrom('messages').where('folder_id', '=', source.id).where('uid', 'in', copied.map(([from]) => from)).execute();
+          if (move && copied.length > 0)
+            await tx
+              .deleteFrom('messages')
+              .where('folder_id', '=', source.id)
+              .where(
+                'uid',
+                'in',
+                copied.map(([from]) => from),
+              )
+              .execute();
           if (copied.length > 0) {
             await this.bump(tx, target.id);
             if (move && source.id !== target.id) await this.bump(tx, source.id);
@@ -782,7 +982,8 @@ export class MailboxStore {
       }
     } catch (error) {
       if (!move) {
-        for (const batch of chunks(pairs.map(([, to]) => to))) await this.db.deleteFrom('messages').where('folder_id', '=', target.id).where('uid', 'in', batch).execute();
+        for (const batch of chunks(pairs.map(([, to]) => to)))
+          await this.db.deleteFrom('messages').where('folder_id', '=', target.id).where('uid', 'in', batch).execute();
         pairs.length = 0;
       }
       origin = undefined; // the origin never learns of a half-done move from its result: it must hear of it
@@ -828,7 +1029,12 @@ function newFolderName(name: string): string {
 
 /** Non-empty levels, no IMAP wildcards or control characters, a sane length. */
 export function isValidFolderName(name: string): boolean {
-  return name.length > 0 && name.length <= 255 && !/[\x00-\x1f\x7f%*]/.test(name) && name.split(FOLDER_DELIMITER).every((level) => level.length > 0);
+  return (
+    name.length > 0 &&
+    name.length <= 255 &&
+    !/[\x00-\x1f\x7f%*]/.test(name) &&
+    name.split(FOLDER_DELIMITER).every((level) => level.length > 0)
+  );
 }
 
 /** The flags of RFC 3501 §2.3.2 other than \Recent (which is per session and never stored). */
@@ -858,7 +1064,16 @@ const PAGE = 2000;
 /** Messages written per transaction by the operations on many messages (STORE, COPY, MOVE): a few milliseconds' work. */
 const CHUNK = 50;
 
-function toFolder(row: { id: number; mailbox_id: number; name: string; special_use: string | null; uid_validity: number; uid_next: number; recent_uid: number; modseq: number }): Folder {
+function toFolder(row: {
+  id: number;
+  mailbox_id: number;
+  name: string;
+  special_use: string | null;
+  uid_validity: number;
+  uid_next: number;
+  recent_uid: number;
+  modseq: number;
+}): Folder {
   return {
     id: Number(row.id),
     mailboxId: Number(row.mailbox_id),
@@ -878,6 +1093,18 @@ function chunks<T>(ids: T[], size = 500): T[][] {
   return out;
 }
 
-function toMailbox(row: { id: number; address: string; type: string; idnat: string | null; created_at: number }): Mailbox {
-  return { id: Number(row.id), address: row.address, type: row.type as MailboxType, idnat: row.idnat, createdAt: Number(row.created_at) };
+function toMailbox(row: {
+  id: number;
+  address: string;
+  type: string;
+  idnat: string | null;
+  created_at: number;
+}): Mailbox {
+  return {
+    id: Number(row.id),
+    address: row.address,
+    type: row.type as MailboxType,
+    idnat: row.idnat,
+    createdAt: Number(row.created_at),
+  };
 }

@@ -27,12 +27,14 @@ export function parseAddressList(text: string): AddressEntry[] {
   let i = 0;
   const mailbox = (stop: string[]): ParsedMailbox | undefined => {
     const phrase: Lexeme[] = [];
-    while (i < lexemes.length && !(lexemes[i]!.kind === 'special' && [...stop, '<', ':'].includes(lexemes[i]!.text))) phrase.push(lexemes[i++]!);
+    while (i < lexemes.length && !(lexemes[i]!.kind === 'special' && [...stop, '<', ':'].includes(lexemes[i]!.text)))
+      phrase.push(lexemes[i++]!);
     const next = lexemes[i];
     if (next?.kind === 'special' && next.text === '<') {
       i++;
       const inside: Lexeme[] = [];
-      while (i < lexemes.length && !(lexemes[i]!.kind === 'special' && lexemes[i]!.text === '>')) inside.push(lexemes[i++]!);
+      while (i < lexemes.length && !(lexemes[i]!.kind === 'special' && lexemes[i]!.text === '>'))
+        inside.push(lexemes[i++]!);
       i++; // '>'
       const colon = inside.findIndex((l) => l.kind === 'special' && l.text === ':');
       const route = colon >= 0 ? joinText(inside.slice(0, colon)) : undefined;
@@ -42,7 +44,12 @@ export function parseAddressList(text: string): AddressEntry[] {
     if (phrase.length === 0) return undefined;
     // addr-spec alone: a trailing comment is the display name ("a@b (Jean Dupont)").
     const comment = phrase.find((l) => l.kind === 'comment')?.text;
-    return { kind: 'mailbox', name: comment || undefined, route: undefined, ...splitAddress(phrase.filter((l) => l.kind !== 'comment')) };
+    return {
+      kind: 'mailbox',
+      name: comment || undefined,
+      route: undefined,
+      ...splitAddress(phrase.filter((l) => l.kind !== 'comment')),
+    };
   };
   while (i < lexemes.length) {
     const start = i;
@@ -81,7 +88,9 @@ function splitAddress(lexemes: Lexeme[]): { local: string; domain: string } {
 function joinText(lexemes: Lexeme[]): string {
   return lexemes
     .filter((l) => l.kind !== 'comment')
-    .map((l) => (l.kind === 'quoted' && /[\s"\\()<>@,;:[\]]/.test(l.text) ? `"${l.text.replace(/["\\]/g, '\\$&')}"` : l.text))
+    .map((l) =>
+      l.kind === 'quoted' && /[\s"\\()<>@,;:[\]]/.test(l.text) ? `"${l.text.replace(/["\\]/g, '\\$&')}"` : l.text,
+    )
     .join('');
 }
 

@@ -30,7 +30,13 @@ export function composeMessage(message: OutgoingMessage, now = new Date()): Buff
     ['MIME-Version', '1.0'],
     ...message.headers,
   ];
-  const text = part([['Content-Type', 'text/plain; charset=UTF-8'], ['Content-Transfer-Encoding', 'base64']], Buffer.from(message.text, 'utf8'));
+  const text = part(
+    [
+      ['Content-Type', 'text/plain; charset=UTF-8'],
+      ['Content-Transfer-Encoding', 'base64'],
+    ],
+    Buffer.from(message.text, 'utf8'),
+  );
   let body: string;
   if (message.attachments.length === 0) {
     body = text;
@@ -49,7 +55,10 @@ export function composeMessage(message: OutgoingMessage, now = new Date()): Buff
     );
     body = `${[text, ...attachments].map((p) => `--${boundary}\r\n${p}`).join('\r\n')}\r\n--${boundary}--\r\n`;
   }
-  return Buffer.from(`${head.map(([name, value]) => `${name}: ${value}`).join('\r\n')}\r\n${message.attachments.length === 0 ? '' : '\r\n'}${body}`, 'utf8');
+  return Buffer.from(
+    `${head.map(([name, value]) => `${name}: ${value}`).join('\r\n')}\r\n${message.attachments.length === 0 ? '' : '\r\n'}${body}`,
+    'utf8',
+  );
 }
 
 /** Header lines then a blank line then the content in base64 lines of 76 characters (RFC 2045). */

@@ -62,13 +62,22 @@ function parsePart(raw: Buffer, start: number, end: number, depth: number, inDig
     headers,
     type,
     subtype,
-    params: parsed && parsed.value.includes('/') ? parsed.params : type.toLowerCase() === 'text' ? [{ name: 'charset', value: 'us-ascii' }] : [],
+    params: parsed?.value.includes('/')
+      ? parsed.params
+      : type.toLowerCase() === 'text'
+        ? [{ name: 'charset', value: 'us-ascii' }]
+        : [],
     disposition: disposition ? parseParameterHeader(disposition) : undefined,
     encoding: headerValue(headers, 'Content-Transfer-Encoding') || '7bit',
     id: headerValue(headers, 'Content-ID'),
     description: headerValue(headers, 'Content-Description'),
     md5: headerValue(headers, 'Content-MD5'),
-    language: language ? language.split(',').map((l) => l.trim()).filter(Boolean) : undefined,
+    language: language
+      ? language
+          .split(',')
+          .map((l) => l.trim())
+          .filter(Boolean)
+      : undefined,
     location: headerValue(headers, 'Content-Location'),
     lines: countLines(raw, bodyStart, end),
     parts: [],
@@ -78,7 +87,11 @@ function parsePart(raw: Buffer, start: number, end: number, depth: number, inDig
   const kind = `${type}/${subtype}`.toLowerCase();
   if (type.toLowerCase() === 'multipart') {
     const boundary = part.params.find((p) => p.name === 'boundary')?.value;
-    part.parts = boundary ? splitMultipart(raw, bodyStart, end, boundary).map(([s, e]) => parsePart(raw, s, e, depth + 1, kind === 'multipart/digest')) : [];
+    part.parts = boundary
+      ? splitMultipart(raw, bodyStart, end, boundary).map(([s, e]) =>
+          parsePart(raw, s, e, depth + 1, kind === 'multipart/digest'),
+        )
+      : [];
     // IMAP needs at least one part in a multipart: a broken one shows an empty text part, as Dovecot does.
     if (part.parts.length === 0) part.parts = [parsePart(raw, end, end, depth + 1, false)];
   } else if (kind === 'message/rfc822' || kind === 'message/global') {
@@ -159,7 +172,10 @@ export function parseParameterHeader(text: string): { value: string; params: Mim
     params.push({ name, value: raw });
   }
   for (const [name, { extended, pieces, param }] of continued) {
-    param.value = [...pieces].sort(([a], [b]) => a - b).map(([, piece]) => piece).join('');
+    param.value = [...pieces]
+      .sort(([a], [b]) => a - b)
+      .map(([, piece]) => piece)
+      .join('');
     if (extended) param.name = `${name}*`;
   }
   return { value, params };
@@ -201,7 +217,13 @@ export function decodedBody(raw: Buffer, part: MimePart): Buffer {
   switch (part.encoding.toLowerCase()) {
     case 'base64':
       // Padding may close a unit mid-body (line-by-line encoders): decode unit by unit.
-      return Buffer.concat(body.toString('latin1').replace(/[^A-Za-z0-9+/=]/g, '').split(/=+/).map((unit) => Buffer.from(unit, 'base64')));
+      return Buffer.concat(
+        body
+          .toString('latin1')
+          .replace(/[^A-Za-z0-9+/=]/g, '')
+          .split(/=+/)
+          .map((unit) => Buffer.from(unit, 'base64')),
+      );
     case 'quoted-printable':
       return decodeQuotedPrintable(body);
     default:
@@ -230,7 +252,10 @@ function decodeQuotedPrintable(body: Buffer): Buffer {
     lines.push(line.endsWith('=') ? line.slice(0, -1) : `${line}${cr ? '\r\n' : '\n'}`);
     start = lf + 1;
   }
-  return Buffer.from(lines.join('').replace(/=([0-9A-Fa-f]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16))), 'latin1');
+  return Buffer.from(
+    lines.join('').replace(/=([0-9A-Fa-f]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16))),
+    'latin1',
+  );
 }
 
 /** A leaf part's text: transfer encoding undone, then decoded from its charset. */
@@ -252,9 +277,15 @@ export function decodeEncodedWords(text: string): string {
   return text
     .replace(/(=\?[^?\s]+\?[BbQq]\?[^?\s]*\?=)\s+(?==\?[^?\s]+\?[BbQq]\?[^?\s]*\?=)/g, '$1')
     .replace(/=\?([^?\s]+)\?([BbQq])\?([^?\s]*)\?=/g, (_, charset: string, encoding: string, data: string) => {
-      const bytes = encoding.toUpperCase() === 'B'
-        ? Buffer.from(data, 'base64')
-        : Buffer.from(data.replaceAll('_', ' ').replace(/=([0-9A-Fa-f]{2})/g, (__, hex: string) => String.fromCharCode(parseInt(hex, 16))), 'latin1');
+      const bytes =
+        encoding.toUpperCase() === 'B'
+          ? Buffer.from(data, 'base64')
+          : Buffer.from(
+              data
+                .replaceAll('_', ' ')
+                .replace(/=([0-9A-Fa-f]{2})/g, (__, hex: string) => String.fromCharCode(parseInt(hex, 16))),
+              'latin1',
+            );
       return decodeCharset(bytes, charset.split('*')[0]);
     });
 }

@@ -5,7 +5,12 @@ import { XMLParser } from 'fast-xml-parser';
 import { unzipSync } from 'fflate';
 
 /** INS-NIR, INS-NIA and their test variants (CI-SIS). */
-export const INS_OIDS: ReadonlySet<string> = new Set(['1.2.250.1.213.1.4.8', '1.2.250.1.213.1.4.9', '1.2.250.1.213.1.4.10', '1.2.250.1.213.1.4.11']);
+export const INS_OIDS: ReadonlySet<string> = new Set([
+  '1.2.250.1.213.1.4.8',
+  '1.2.250.1.213.1.4.9',
+  '1.2.250.1.213.1.4.10',
+  '1.2.250.1.213.1.4.11',
+]);
 
 export interface CdaFacts {
   /** Path inside the archive, e.g. IHE_XDM/SUBSET01/DOC0001.XML. */
@@ -31,7 +36,13 @@ export interface XdmFacts {
 const MAX_ENTRIES = 200;
 const MAX_UNCOMPRESSED_BYTES = 64 * 1024 * 1024;
 
-const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '', removeNSPrefix: true, processEntities: false, parseTagValue: false });
+const parser = new XMLParser({
+  ignoreAttributes: false,
+  attributeNamePrefix: '',
+  removeNSPrefix: true,
+  processEntities: false,
+  parseTagValue: false,
+});
 
 export function xdmFacts(zip: Uint8Array): XdmFacts {
   let files: Record<string, Uint8Array>;
@@ -77,7 +88,10 @@ export function cdaFacts(path: string, xml: string): CdaFacts | undefined {
   const code = first(clinical.code);
   const patientRole = first(first(clinical.recordTarget)?.patientRole);
   const patientIds = list(patientRole?.id)
-    .filter((id): id is { root: string; extension?: string } => typeof id === 'object' && id !== null && typeof (id as { root?: unknown }).root === 'string')
+    .filter(
+      (id): id is { root: string; extension?: string } =>
+        typeof id === 'object' && id !== null && typeof (id as { root?: unknown }).root === 'string',
+    )
     .map((id) => ({ root: id.root, extension: id.extension ?? null }));
   return {
     path,

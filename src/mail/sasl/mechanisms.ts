@@ -77,9 +77,20 @@ export class SaslExchange {
     }
   }
 
-  private done(result: Omit<SaslCredentials, 'mechanism' | 'initialResponse'> | { error: string; user?: string }): SaslStep {
-    if ('error' in result) return { kind: 'error', reason: 'malformed', detail: result.error, ...(result.user ? { user: result.user } : {}) };
-    return { kind: 'done', credentials: { mechanism: this.mechanism, initialResponse: this.initialResponse, ...result } };
+  private done(
+    result: Omit<SaslCredentials, 'mechanism' | 'initialResponse'> | { error: string; user?: string },
+  ): SaslStep {
+    if ('error' in result)
+      return {
+        kind: 'error',
+        reason: 'malformed',
+        detail: result.error,
+        ...(result.user ? { user: result.user } : {}),
+      };
+    return {
+      kind: 'done',
+      credentials: { mechanism: this.mechanism, initialResponse: this.initialResponse, ...result },
+    };
   }
 }
 
@@ -87,7 +98,10 @@ export class SaslExchange {
  * What an initial response sent where it should not have been (in clear) gives away: the user, and whether
  * a bearer travelled with it. Used to record the leak, never the secret itself.
  */
-export function exposedCredentials(mechanism: string, initial: string | undefined): { user?: string; bearerInClear?: boolean } {
+export function exposedCredentials(
+  mechanism: string,
+  initial: string | undefined,
+): { user?: string; bearerInClear?: boolean } {
   if (initial === undefined || !isKnownMechanism(mechanism)) return {};
   const step = new SaslExchange(mechanism).start(initial);
   if (step.kind === 'done') return { user: step.credentials.user, bearerInClear: Boolean(step.credentials.bearer) };
@@ -104,7 +118,9 @@ export function parsePlain(text: string): { authzid: string; user: string; passw
 }
 
 /** XOAUTH2 (Google; MSSanté CONF.07): "user=" addr ^A "auth=Bearer " token ^A ^A. */
-export function parseXoauth2(text: string): { authzid: string; user: string; bearer: string } | { error: string; user?: string } {
+export function parseXoauth2(
+  text: string,
+): { authzid: string; user: string; bearer: string } | { error: string; user?: string } {
   if (!text.endsWith('\x01\x01')) return { error: 'XOAUTH2 response must end with ^A^A', ...userOf(text) };
   const [userField, authField, ...extra] = text.slice(0, -2).split('\x01');
   const user = userField?.startsWith('user=') ? userField.slice(5) : undefined;
@@ -119,15 +135,19 @@ export function parseXoauth2(text: string): { authzid: string; user: string; bea
 }
 
 /** RFC 7628: gs2-header ^A *(key=value ^A) ^A, with auth=Bearer <token>. */
-export function parseOauthBearer(text: string): { authzid: string; user: string; bearer: string } | { error: string; user?: string } {
+export function parseOauthBearer(
+  text: string,
+): { authzid: string; user: string; bearer: string } | { error: string; user?: string } {
   const [gs2, ...rest] = text.split('\x01');
   const header = /^([ny]|p=[^,]*),(?:a=([^,]*))?,$/.exec(gs2 ?? '');
   if (!header) return { error: 'OAUTHBEARER gs2 header is malformed' };
   const authzid = (header[2] ?? '').replace(/=2C/g, ',').replace(/=3D/g, '=');
-  if (rest.length < 2 || rest.at(-1) !== '' || rest.at(-2) !== '') return { error: 'OAUTHBEARER response must end with ^A^A', ...(authzid ? { user: authzid } : {}) };
+  if (rest.length < 2 || rest.at(-1) !== '' || rest.at(-2) !== '')
+    return { error: 'OAUTHBEARER response must end with ^A^A', ...(authzid ? { user: authzid } : {}) };
   const auth = rest.find((kv) => kv.startsWith('auth='))?.slice(5);
   const bearer = /^Bearer ([\x21-\x7e]+)$/i.exec(auth ?? '')?.[1];
-  if (!bearer) return { error: 'OAUTHBEARER auth field must be "Bearer <token>"', ...(authzid ? { user: authzid } : {}) };
+  if (!bearer)
+    return { error: 'OAUTHBEARER auth field must be "Bearer <token>"', ...(authzid ? { user: authzid } : {}) };
   return { authzid, user: authzid, bearer };
 }
 

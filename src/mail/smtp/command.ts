@@ -15,7 +15,14 @@ export function parseCommandLine(line: Pick<Line, 'text' | 'tooLong'>): CommandL
   const verb = (space < 0 ? text : text.slice(0, space)).toUpperCase();
   const args = space < 0 ? '' : text.slice(space + 1);
   if (!VERB.test(verb) || /[\x00-\x08\x0b-\x1f\x7f]/.test(text)) {
-    return { ok: false, verb: verb.slice(0, 16), code: 500, status: '5.5.2', text: 'Syntax error, command unrecognized', tooLong: false };
+    return {
+      ok: false,
+      verb: verb.slice(0, 16),
+      code: 500,
+      status: '5.5.2',
+      text: 'Syntax error, command unrecognized',
+      tooLong: false,
+    };
   }
   return { ok: true, verb, args };
 }

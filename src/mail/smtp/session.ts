@@ -7,7 +7,13 @@ import { headerValue } from '../message/headers.ts';
 import { parseMime } from '../message/mime.ts';
 import { Conversation } from '../conversation.ts';
 import type { Line } from '../line-reader.ts';
-import { ADVERTISED_MECHANISMS, exposedCredentials, isKnownMechanism, SaslExchange, type SaslStep } from '../sasl/mechanisms.ts';
+import {
+  ADVERTISED_MECHANISMS,
+  exposedCredentials,
+  isKnownMechanism,
+  SaslExchange,
+  type SaslStep,
+} from '../sasl/mechanisms.ts';
 import { parseCommandLine } from './command.ts';
 import { parsePath } from './envelope.ts';
 
@@ -74,7 +80,11 @@ export class SmtpSession extends Conversation {
 
   /** A 421, as an operator does on shutdown or inactivity. */
   protected goodbye(reason: string, by: 'server' | 'timeout'): void {
-    this.send({ code: 421, status: by === 'timeout' ? '4.4.2' : '4.3.2', lines: [`${this.host} ${reason}, closing transmission channel`] });
+    this.send({
+      code: 421,
+      status: by === 'timeout' ? '4.4.2' : '4.3.2',
+      lines: [`${this.host} ${reason}, closing transmission channel`],
+    });
   }
 
   protected idleTimeoutMs(): number {
@@ -86,11 +96,17 @@ export class SmtpSession extends Conversation {
     if (this.session.tls) this.session.commandsAfterTls += 1;
     const command = parseCommandLine(line);
     if (!command.ok) {
-      return this.answer(command.verb, '', { code: command.code, status: command.status, lines: [command.text] }, { pipelined, ...(command.tooLong ? { tooLong: true } : {}) });
+      return this.answer(
+        command.verb,
+        '',
+        { code: command.code, status: command.status, lines: [command.text] },
+        { pipelined, ...(command.tooLong ? { tooLong: true } : {}) },
+      );
     }
     const { verb, args } = command;
     const handler = COMMANDS[verb];
-    if (!handler) return this.answer(verb, args, { code: 502, status: '5.5.1', lines: ['Command not implemented'] }, { pipelined });
+    if (!handler)
+      return this.answer(verb, args, { code: 502, status: '5.5.1', lines: ['Command not implemented'] }, { pipelined });
     const reply = await handler(this, args, pipelined);
     if (reply) await this.answer(verb, args, reply, { pipelined });
   }
@@ -114,9 +130,15 @@ export class SmtpSession extends Conversation {
   }
 
   async startTls(args: string): Promise<void> {
-    if (this.session.tls) return this.answer('STARTTLS', args, { code: 503, status: '5.5.1', lines: ['TLS already active'] });
+    if (this.session.tls)
+      return this.answer('STARTTLS', args, { code: 503, status: '5.5.1', lines: ['TLS already active'] });
     if (args.trim()) return this.answer('STARTTLS', args, { code: 501, status: '5.5.4', lines: ['Syntax: STARTTLS'] });
-    if (!(await this.switchToTls(() => this.answer('STARTTLS', '', { code: 220, status: '2.0.0', lines: ['Ready to start TLS'] })))) return;
+    if (
+      !(await this.switchToTls(() =>
+        this.answer('STARTTLS', '', { code: 220, status: '2.0.0', lines: ['Ready to start TLS'] }),
+      ))
+    )
+      return;
     // RFC 3207 §4.2: forget everything learnt before TLS; the client must EHLO again.
     this.greeted = undefined;
     this.transaction = undefined;
@@ -126,16 +148,30 @@ export class SmtpSession extends Conversation {
     const [rawMechanism = '', initial] = args.trim().split(/\s+/);
     const mechanism = rawMechanism.toUpperCase();
     const refuse = async (reply: Reply, reason: string, extra: Partial<FactData<'auth'>> = {}) => {
-      await this.session.record('auth', { mechanism, outcome: 'refused', reason, tls: Boolean(this.session.tls), ...extra });
+      await this.session.record('auth', {
+        mechanism,
+        outcome: 'refused',
+        reason,
+        tls: Boolean(this.session.tls),
+        ...extra,
+      });
       return this.answer('AUTH', mechanism, reply, { pipelined });
     };
     if (!this.session.tls) {
       // Recorded with whether credentials travelled in clear: a decisive fact for the verdicts.
-      return refuse({ code: 530, status: '5.7.0', lines: ['Must issue a STARTTLS command first'] }, 'tls_required', { credentialsInClear: initial !== undefined, ...exposedCredentials(mechanism, initial) });
+      return refuse({ code: 530, status: '5.7.0', lines: ['Must issue a STARTTLS command first'] }, 'tls_required', {
+        credentialsInClear: initial !== undefined,
+        ...exposedCredentials(mechanism, initial),
+      });
     }
     if (!this.greeted) return refuse({ code: 503, status: '5.5.1', lines: ['Send EHLO first'] }, 'no_ehlo');
-    if (this.session.mailbox) return refuse({ code: 503, status: '5.5.1', lines: ['Already authenticated'] }, 'already_authenticated');
-    if (this.transaction) return refuse({ code: 503, status: '5.5.1', lines: ['AUTH not allowed during a mail transaction'] }, 'in_transaction');
+    if (this.session.mailbox)
+      return refuse({ code: 503, status: '5.5.1', lines: ['Already authenticated'] }, 'already_authenticated');
+    if (this.transaction)
+      return refuse(
+        { code: 503, status: '5.5.1', lines: ['AUTH not allowed during a mail transaction'] },
+        'in_transaction',
+      );
     if (!isKnownMechanism(mechanism)) {
       return refuse({ code: 504, status: '5.5.4', lines: ['Unrecognized authentication type'] }, 'unknown_mechanism');
     }
@@ -152,27 +188,68 @@ export class SmtpSession extends Conversation {
       }
       const command = line.tooLong ? undefined : smtpCommandIn(line.text.toString('utf8'));
       if (command) {
-        await this.session.record('auth', { mechanism, outcome: 'abandoned', reason: 'new_command', newCommand: command, tls: true });
-        return this.answer('AUTH', mechanism, { code: 501, status: '5.5.2', lines: [`Authentication abandoned: ${command} sent instead of a response`] }, { pipelined });
+        await this.session.record('auth', {
+          mechanism,
+          outcome: 'abandoned',
+          reason: 'new_command',
+          newCommand: command,
+          tls: true,
+        });
+        return this.answer(
+          'AUTH',
+          mechanism,
+          { code: 501, status: '5.5.2', lines: [`Authentication abandoned: ${command} sent instead of a response`] },
+          { pipelined },
+        );
       }
-      step = line.tooLong ? { kind: 'error', reason: 'malformed', detail: 'response too long' } : exchange.respond(line.text.toString('utf8'));
+      step = line.tooLong
+        ? { kind: 'error', reason: 'malformed', detail: 'response too long' }
+        : exchange.respond(line.text.toString('utf8'));
     }
     if (step.kind === 'error') {
       const cancelled = step.reason === 'cancelled';
-      await this.session.record('auth', { mechanism, outcome: cancelled ? 'cancelled' : 'failure', reason: step.reason, detail: step.detail, user: step.user, tls: true });
-      return this.answer('AUTH', mechanism, cancelled ? { code: 501, status: '5.0.0', lines: ['Authentication cancelled'] } : { code: 501, status: '5.5.2', lines: ['Invalid authentication response'] }, { pipelined });
+      await this.session.record('auth', {
+        mechanism,
+        outcome: cancelled ? 'cancelled' : 'failure',
+        reason: step.reason,
+        detail: step.detail,
+        user: step.user,
+        tls: true,
+      });
+      return this.answer(
+        'AUTH',
+        mechanism,
+        cancelled
+          ? { code: 501, status: '5.0.0', lines: ['Authentication cancelled'] }
+          : { code: 501, status: '5.5.2', lines: ['Invalid authentication response'] },
+        { pipelined },
+      );
     }
 
-    const decision = await this.services.authenticator.decide(step.credentials, this.session.tls, this.session.endpoint);
+    const decision = await this.services.authenticator.decide(
+      step.credentials,
+      this.session.tls,
+      this.session.endpoint,
+    );
     if (decision.ok && decision.mailbox) {
       this.session.mailbox = decision.mailbox.address;
       this.armTimeout();
       await this.session.record('auth', { ...decision.facts, outcome: 'success', reason: decision.reason, tls: true });
-      return this.answer('AUTH', mechanism, { code: 235, status: '2.7.0', lines: ['Authentication successful'] }, { pipelined });
+      return this.answer(
+        'AUTH',
+        mechanism,
+        { code: 235, status: '2.7.0', lines: ['Authentication successful'] },
+        { pipelined },
+      );
     }
     await this.session.record('auth', { ...decision.facts, outcome: 'failure', reason: decision.reason, tls: true });
     if (decision.reason === 'mechanism_not_offered') {
-      return this.answer('AUTH', mechanism, { code: 504, status: '5.5.4', lines: ['Unrecognized authentication type'] }, { pipelined });
+      return this.answer(
+        'AUTH',
+        mechanism,
+        { code: 504, status: '5.5.4', lines: ['Unrecognized authentication type'] },
+        { pipelined },
+      );
     }
     if (mechanism === 'XOAUTH2') {
       // Gmail-style error challenge, as MSSanté operators answer a refused token; the client then sends an
@@ -182,7 +259,12 @@ export class SmtpSession extends Conversation {
       const line = await this.reader.readLine(this.config.smtp.maxCommandLineBytes);
       if (!line) return;
     }
-    return this.answer('AUTH', mechanism, { code: 535, status: '5.7.8', lines: ['Authentication credentials invalid'] }, { pipelined });
+    return this.answer(
+      'AUTH',
+      mechanism,
+      { code: 535, status: '5.7.8', lines: ['Authentication credentials invalid'] },
+      { pipelined },
+    );
   }
 
   async mail(args: string): Promise<Reply> {
@@ -195,9 +277,11 @@ export class SmtpSession extends Conversation {
     for (const [key, value] of path.params) {
       if (key === 'SIZE') {
         if (!/^\d+$/.test(value)) return { code: 501, status: '5.5.4', lines: ['Bad SIZE parameter'] };
-        if (Number(value) > this.config.smtp.maxMessageBytes) return { code: 552, status: '5.3.4', lines: ['Message size exceeds fixed maximum message size'] };
+        if (Number(value) > this.config.smtp.maxMessageBytes)
+          return { code: 552, status: '5.3.4', lines: ['Message size exceeds fixed maximum message size'] };
       } else if (key === 'BODY') {
-        if (!['7BIT', '8BITMIME'].includes(value.toUpperCase())) return { code: 501, status: '5.5.4', lines: ['Bad BODY parameter'] };
+        if (!['7BIT', '8BITMIME'].includes(value.toUpperCase()))
+          return { code: 501, status: '5.5.4', lines: ['Bad BODY parameter'] };
       } else if (key !== 'SMTPUTF8' && key !== 'AUTH') {
         return { code: 555, status: '5.5.4', lines: [`Unsupported parameter ${key}`] };
       }
@@ -210,12 +294,20 @@ export class SmtpSession extends Conversation {
     if (!this.transaction) return { code: 503, status: '5.5.1', lines: ['Need MAIL command'] };
     const path = parsePath(args, 'TO');
     if ('error' in path) return { code: 501, status: '5.1.3', lines: [`Bad recipient address syntax: ${path.error}`] };
-    if (path.params.size > 0) return { code: 555, status: '5.5.4', lines: [`Unsupported parameter ${[...path.params.keys()][0]}`] };
-    if (this.transaction.recipients.length >= this.config.smtp.maxRecipients) return { code: 452, status: '4.5.3', lines: ['Too many recipients'] };
+    if (path.params.size > 0)
+      return { code: 555, status: '5.5.4', lines: [`Unsupported parameter ${[...path.params.keys()][0]}`] };
+    if (this.transaction.recipients.length >= this.config.smtp.maxRecipients)
+      return { code: 452, status: '4.5.3', lines: ['Too many recipients'] };
     const mailboxes = this.services.mailboxes;
     const domain = mailboxes.domainOf(path.address);
-    if (!domain) return { code: 550, status: '5.7.1', lines: ['Relay access denied: the test platform only delivers to its own domains'] };
-    if (domain === 'mail' && !(await mailboxes.find(path.address))) return { code: 550, status: '5.1.1', lines: ['Recipient address rejected: mailbox unknown'] };
+    if (!domain)
+      return {
+        code: 550,
+        status: '5.7.1',
+        lines: ['Relay access denied: the test platform only delivers to its own domains'],
+      };
+    if (domain === 'mail' && !(await mailboxes.find(path.address)))
+      return { code: 550, status: '5.1.1', lines: ['Recipient address rejected: mailbox unknown'] };
     if (!this.transaction.recipients.includes(path.address)) this.transaction.recipients.push(path.address);
     return { code: 250, status: '2.1.5', lines: ['Ok'] };
   }
@@ -234,9 +326,12 @@ export class SmtpSession extends Conversation {
 
   async data(args: string, pipelined: boolean): Promise<void> {
     const transaction = this.transaction;
-    if (args.trim()) return this.answer('DATA', args, { code: 501, status: '5.5.4', lines: ['Syntax: DATA'] }, { pipelined });
-    if (!transaction) return this.answer('DATA', args, { code: 503, status: '5.5.1', lines: ['Need MAIL command'] }, { pipelined });
-    if (transaction.recipients.length === 0) return this.answer('DATA', args, { code: 554, status: '5.5.1', lines: ['No valid recipients'] }, { pipelined });
+    if (args.trim())
+      return this.answer('DATA', args, { code: 501, status: '5.5.4', lines: ['Syntax: DATA'] }, { pipelined });
+    if (!transaction)
+      return this.answer('DATA', args, { code: 503, status: '5.5.1', lines: ['Need MAIL command'] }, { pipelined });
+    if (transaction.recipients.length === 0)
+      return this.answer('DATA', args, { code: 554, status: '5.5.1', lines: ['No valid recipients'] }, { pipelined });
     await this.answer('DATA', args, { code: 354, lines: ['End data with <CR><LF>.<CR><LF>'] }, { pipelined });
 
     const received = await this.reader.readDotData(this.config.smtp.maxMessageBytes, this.config.smtp.maxDataLineBytes);
@@ -246,24 +341,49 @@ export class SmtpSession extends Conversation {
       return;
     }
     if (!received.data) {
-      await this.session.record('message', { outcome: 'too_large', from: transaction.from, to: transaction.recipients, size: received.size });
-      return this.answer('DATA', '', { code: 552, status: '5.3.4', lines: ['Message size exceeds fixed maximum message size'] });
+      await this.session.record('message', {
+        outcome: 'too_large',
+        from: transaction.from,
+        to: transaction.recipients,
+        size: received.size,
+      });
+      return this.answer('DATA', '', {
+        code: 552,
+        status: '5.3.4',
+        lines: ['Message size exceeds fixed maximum message size'],
+      });
     }
 
     const message = received.data;
     // A full mailbox refuses the message whole, before anything is kept (RFC 3463 5.2.2 « mailbox full »).
     const full = await this.services.delivery.overQuota(transaction.recipients, message.length);
     if (full) {
-      await this.session.record('message', { outcome: 'over_quota', from: transaction.from, to: transaction.recipients, size: message.length, overQuota: [full] });
+      await this.session.record('message', {
+        outcome: 'over_quota',
+        from: transaction.from,
+        to: transaction.recipients,
+        size: message.length,
+        overQuota: [full],
+      });
       return this.answer('DATA', '', { code: 552, status: '5.2.2', lines: [`Mailbox full: ${full}`] });
     }
     const root = parseMime(message);
     const headers = root.headers;
     const submission = await this.services.submissions.save(this.session.id, this.session.mailbox, message);
-    const { delivered: stored, overQuota } = await this.services.delivery.deliver(transaction.recipients, Buffer.concat([Buffer.from(this.receivedHeader(submission.id)), message]));
+    const { delivered: stored, overQuota } = await this.services.delivery.deliver(
+      transaction.recipients,
+      Buffer.concat([Buffer.from(this.receivedHeader(submission.id)), message]),
+    );
     if (stored.length === 0 && overQuota.length > 0) {
       // Every mailbox filled up meanwhile (another delivery at the same moment): refused after all.
-      await this.session.record('message', { outcome: 'over_quota', submissionId: submission.id, from: transaction.from, to: transaction.recipients, size: message.length, overQuota });
+      await this.session.record('message', {
+        outcome: 'over_quota',
+        submissionId: submission.id,
+        from: transaction.from,
+        to: transaction.recipients,
+        size: message.length,
+        overQuota,
+      });
       return this.answer('DATA', '', { code: 552, status: '5.2.2', lines: [`Mailbox full: ${overQuota.join(', ')}`] });
     }
     await this.session.record('message', {
@@ -294,7 +414,12 @@ export class SmtpSession extends Conversation {
   }
 
   /** Sends a reply and records the command with it. Too many errors end the session (421). */
-  private async answer(verb: string, args: string, reply: Reply, extra: Partial<Pick<FactData<'command'>, 'pipelined' | 'tooLong'>> = {}): Promise<void> {
+  private async answer(
+    verb: string,
+    args: string,
+    reply: Reply,
+    extra: Partial<Pick<FactData<'command'>, 'pipelined' | 'tooLong'>> = {},
+  ): Promise<void> {
     this.send(reply);
     await this.session.record('command', {
       verb,
@@ -322,11 +447,25 @@ export class SmtpSession extends Conversation {
       .join('');
     this.write(text);
   }
-
 }
 
 /** Verbs of RFC 5321/3207/4954/3030: a line that is one of them, mid-exchange, is a command, not a SASL response. */
-const SMTP_VERBS = new Set(['EHLO', 'HELO', 'MAIL', 'RCPT', 'DATA', 'BDAT', 'RSET', 'NOOP', 'QUIT', 'VRFY', 'EXPN', 'HELP', 'STARTTLS', 'AUTH']);
+const SMTP_VERBS = new Set([
+  'EHLO',
+  'HELO',
+  'MAIL',
+  'RCPT',
+  'DATA',
+  'BDAT',
+  'RSET',
+  'NOOP',
+  'QUIT',
+  'VRFY',
+  'EXPN',
+  'HELP',
+  'STARTTLS',
+  'AUTH',
+]);
 
 /**
  * The verb of an SMTP command sent where a SASL response was expected, if the line is one. A response is

@@ -73,7 +73,10 @@ export function captureClientHello(socket: Socket, timeoutMs: number): Promise<H
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let total = 0;
-    const timer = setTimeout(() => finish({ ok: false, reason: 'timeout', detail: `no ClientHello within ${timeoutMs} ms` }), timeoutMs);
+    const timer = setTimeout(
+      () => finish({ ok: false, reason: 'timeout', detail: `no ClientHello within ${timeoutMs} ms` }),
+      timeoutMs,
+    );
 
     const onData = (chunk: Buffer) => {
       chunks.push(chunk);
@@ -85,7 +88,11 @@ export function captureClientHello(socket: Socket, timeoutMs: number): Promise<H
         detach();
         return;
       }
-      finish({ ok: false, reason: state.kind === 'not_tls' ? 'not_tls' : 'unparseable', detail: state.kind === 'incomplete' ? 'ClientHello too large' : state.detail });
+      finish({
+        ok: false,
+        reason: state.kind === 'not_tls' ? 'not_tls' : 'unparseable',
+        detail: state.kind === 'incomplete' ? 'ClientHello too large' : state.detail,
+      });
     };
     const onEnd = () => finish({ ok: false, reason: 'closed', detail: 'connection closed before the ClientHello' });
 
@@ -131,7 +138,10 @@ function assemble(bytes: Buffer): Assembly {
     const type = bytes[offset]!;
     if (type !== 0x16) {
       return records === 0
-        ? { kind: 'not_tls', detail: `first byte 0x${type.toString(16).padStart(2, '0')} is not a TLS handshake record` }
+        ? {
+            kind: 'not_tls',
+            detail: `first byte 0x${type.toString(16).padStart(2, '0')} is not a TLS handshake record`,
+          }
         : { kind: 'unparseable', detail: 'ClientHello interrupted by another record type' };
     }
     const length = bytes.readUInt16BE(offset + 3);
@@ -152,7 +162,11 @@ function assemble(bytes: Buffer): Assembly {
       }
     }
   }
-  if (bytes.length >= 1 && bytes[0] !== 0x16) return { kind: 'not_tls', detail: `first byte 0x${bytes[0]!.toString(16).padStart(2, '0')} is not a TLS handshake record` };
+  if (bytes.length >= 1 && bytes[0] !== 0x16)
+    return {
+      kind: 'not_tls',
+      detail: `first byte 0x${bytes[0]!.toString(16).padStart(2, '0')} is not a TLS handshake record`,
+    };
   return { kind: 'incomplete' };
 }
 
@@ -174,11 +188,20 @@ function summarise(hello: Awaited<ReturnType<typeof readTlsClientHello>>, record
     highestVersion: versionName(highest),
     cipherSuites: hello.cipherSuites.map((code) => ({ code: `0x${hex(code)}`, name: suiteName(code) })),
     sni: getExtensionData(hello, 0x0000)?.serverName ?? null,
-    extensions: hello.extensions.map((e) => ({ id: e.id, name: isGREASE(e.id) ? 'GREASE' : (EXTENSIONS[e.id] ?? `unknown_${e.id}`) })),
+    extensions: hello.extensions.map((e) => ({
+      id: e.id,
+      name: isGREASE(e.id) ? 'GREASE' : (EXTENSIONS[e.id] ?? `unknown_${e.id}`),
+    })),
     statusRequest: hello.extensions.some((e) => e.id === 0x0005),
-    supportedGroups: (getExtensionData(hello, 0x000a)?.groups ?? []).filter((g) => !isGREASE(g)).map((g) => SUPPORTED_GROUPS[g] ?? `0x${hex(g)}`),
-    keyShareGroups: (getExtensionData(hello, 0x0033)?.entries ?? []).filter((e) => !isGREASE(e.group)).map((e) => SUPPORTED_GROUPS[e.group] ?? `0x${hex(e.group)}`),
-    signatureAlgorithms: (getExtensionData(hello, 0x000d)?.algorithms ?? []).map((a) => SIGNATURE_ALGORITHMS[a] ?? `0x${hex(a)}`),
+    supportedGroups: (getExtensionData(hello, 0x000a)?.groups ?? [])
+      .filter((g) => !isGREASE(g))
+      .map((g) => SUPPORTED_GROUPS[g] ?? `0x${hex(g)}`),
+    keyShareGroups: (getExtensionData(hello, 0x0033)?.entries ?? [])
+      .filter((e) => !isGREASE(e.group))
+      .map((e) => SUPPORTED_GROUPS[e.group] ?? `0x${hex(e.group)}`),
+    signatureAlgorithms: (getExtensionData(hello, 0x000d)?.algorithms ?? []).map(
+      (a) => SIGNATURE_ALGORITHMS[a] ?? `0x${hex(a)}`,
+    ),
     alpn: getExtensionData(hello, 0x0010)?.protocols ?? [],
     ja3: calculateJa3(hello),
     ja4: calculateJa4(hello),

@@ -13,7 +13,7 @@
 // resumption sends no certificate at all).
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { X509Certificate } from 'node:crypto';
-import { EventEmitter } from 'node:events';
+import type { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
 import tls, { type SecureContext, type TLSSocket } from 'node:tls';
 import type { EndpointConfig } from '../../config/config.ts';
@@ -95,22 +95,25 @@ export class EndpointTls {
     });
     this.context = tls.createSecureContext(options);
     const host = tls.createServer(options);
-    host.on('OCSPRequest', (_certificate: Buffer, _issuer: Buffer, callback: (error: Error | null, response?: Buffer) => void) => {
-      const attempt = stapling.getStore();
-      this.source.stapleFor(this.endpoint.id).then(
-        (response) => {
-          if (attempt) attempt.answered = response !== undefined;
-          callback(null, response);
-          // The first hello has been answered by now (callback resumes the handshake synchronously).
-          const handle = (attempt?.socket as unknown as { _handle?: NativeTlsHandle | null } | undefined)?._handle;
-          if (response && attempt?.helloRetry && typeof handle?.setOCSPResponse === 'function') {
-            handle.setOCSPResponse(response);
-            attempt.setAgain = true;
-          }
-        },
-        () => callback(null),
-      );
-    });
+    host.on(
+      'OCSPRequest',
+      (_certificate: Buffer, _issuer: Buffer, callback: (error: Error | null, response?: Buffer) => void) => {
+        const attempt = stapling.getStore();
+        this.source.stapleFor(this.endpoint.id).then(
+          (response) => {
+            if (attempt) attempt.answered = response !== undefined;
+            callback(null, response);
+            // The first hello has been answered by now (callback resumes the handshake synchronously).
+            const handle = (attempt?.socket as unknown as { _handle?: NativeTlsHandle | null } | undefined)?._handle;
+            if (response && attempt?.helloRetry && typeof handle?.setOCSPResponse === 'function') {
+              handle.setOCSPResponse(response);
+              attempt.setAgain = true;
+            }
+          },
+          () => callback(null),
+        );
+      },
+    );
     this.ocspHost = host;
   }
 
@@ -125,7 +128,8 @@ export class EndpointTls {
       await session.record('tls.client_hello', { ...capture.hello });
     } else {
       await session.record('tls.failed', { stage: 'client_hello', reason: capture.reason, detail: capture.detail });
-      if (capture.reason === 'closed' || capture.reason === 'timeout') return { ok: false, by: capture.reason === 'closed' ? 'client' : 'timeout', reason: capture.detail };
+      if (capture.reason === 'closed' || capture.reason === 'timeout')
+        return { ok: false, by: capture.reason === 'closed' ? 'client' : 'timeout', reason: capture.detail };
     }
     const hello = capture.ok ? capture.hello : undefined;
 
@@ -144,7 +148,11 @@ export class EndpointTls {
     attempt.socket = socket;
     const outcome = await handshake(socket, this.handshakeTimeoutMs);
     if (!outcome.ok) {
-      await session.record('tls.failed', { stage: 'handshake', ...outcome.failure, ...this.noSharedGroup(outcome.failure, hello) });
+      await session.record('tls.failed', {
+        stage: 'handshake',
+        ...outcome.failure,
+        ...this.noSharedGroup(outcome.failure, hello),
+      });
       socket.destroy();
       return { ok: false, by: outcome.failure.by, reason: outcome.failure.detail };
     }
@@ -181,7 +189,10 @@ export class EndpointTls {
    * A TLS 1.3 refusal for want of a group: the client offered only groups below the policy (X25519, X448, …),
    * which OpenSSL reports as a bare handshake_failure. Named so that the verdict can say why.
    */
-  private noSharedGroup(failure: HandshakeFailure, hello: ClientHelloSummary | undefined): { reason?: 'no_shared_group'; offeredGroups?: string[] } {
+  private noSharedGroup(
+    failure: HandshakeFailure,
+    hello: ClientHelloSummary | undefined,
+  ): { reason?: 'no_shared_group'; offeredGroups?: string[] } {
     if (failure.by !== 'server' || !hello || !/NO_SUITABLE_KEY_SHARE|NO_SHARED_GROUP/.test(failure.error)) return {};
     if (hello.supportedGroups.some((g) => this.groups.has(g.toLowerCase()))) return {};
     return { reason: 'no_shared_group', offeredGroups: hello.supportedGroups };
@@ -189,7 +200,10 @@ export class EndpointTls {
 
   /** Whether a TLS 1.3 handshake with this hello goes through a HelloRetryRequest: none of its key shares is ours. */
   private helloRetry(hello: ClientHelloSummary | undefined): boolean {
-    return Boolean(hello?.supportedVersions.includes('TLSv1.3')) && !(hello?.keyShareGroups ?? []).some((g) => this.groups.has(g.toLowerCase()));
+    return (
+      Boolean(hello?.supportedVersions.includes('TLSv1.3')) &&
+      !(hello?.keyShareGroups ?? []).some((g) => this.groups.has(g.toLowerCase()))
+    );
   }
 }
 
@@ -206,7 +220,10 @@ export interface HandshakeFailure {
   detail: string;
 }
 
-function handshake(socket: TLSSocket, timeoutMs: number): Promise<{ ok: true } | { ok: false; failure: HandshakeFailure }> {
+function handshake(
+  socket: TLSSocket,
+  timeoutMs: number,
+): Promise<{ ok: true } | { ok: false; failure: HandshakeFailure }> {
   return new Promise((resolve) => {
     const events = socket as unknown as EventEmitter;
     const done = (result: { ok: true } | { ok: false; failure: HandshakeFailure }) => {
@@ -220,10 +237,24 @@ function handshake(socket: TLSSocket, timeoutMs: number): Promise<{ ok: true } |
       resolve(result);
     };
     const onSecure = () => done({ ok: true });
-    const onError = (error: NodeJS.ErrnoException & { reason?: string }) => done({ ok: false, failure: describeFailure(error) });
-    const onClose = () => done({ ok: false, failure: { by: 'client', alert: null, error: 'CLOSED', detail: 'connection closed during the handshake' } });
+    const onError = (error: NodeJS.ErrnoException & { reason?: string }) =>
+      done({ ok: false, failure: describeFailure(error) });
+    const onClose = () =>
+      done({
+        ok: false,
+        failure: { by: 'client', alert: null, error: 'CLOSED', detail: 'connection closed during the handshake' },
+      });
     const timer = setTimeout(
-      () => done({ ok: false, failure: { by: 'client', alert: null, error: 'TIMEOUT', detail: `handshake not completed within ${timeoutMs} ms` } }),
+      () =>
+        done({
+          ok: false,
+          failure: {
+            by: 'client',
+            alert: null,
+            error: 'TIMEOUT',
+            detail: `handshake not completed within ${timeoutMs} ms`,
+          },
+        }),
       timeoutMs,
     );
     // 'secure' is the event tls.Server itself listens to on the sockets it creates (Node's _tls_wrap).
@@ -260,7 +291,8 @@ export function describeFailure(error: NodeJS.ErrnoException & { reason?: string
   const code = error.code ?? 'UNKNOWN';
   const alert = /_ALERT_([A-Z_]+)$/.exec(code)?.[1]?.toLowerCase() ?? null;
   if (alert) return { by: 'client', alert, error: code, detail: error.reason ?? error.message };
-  if (code === 'ECONNRESET' || code === 'EPIPE') return { by: 'client', alert: null, error: code, detail: 'connection reset during the handshake' };
+  if (code === 'ECONNRESET' || code === 'EPIPE')
+    return { by: 'client', alert: null, error: code, detail: 'connection reset during the handshake' };
   return { by: 'server', alert: null, error: code, detail: error.reason ?? error.message };
 }
 
@@ -280,14 +312,29 @@ function peerChain(socket: TLSSocket): Buffer[] {
 }
 
 /** One certificate of the chain as recorded; the serial in the judgement's canonical form (Node keeps leading zeros). */
-export function describeCertificate(der: Buffer): { subject: string; issuer: string; serialNumber: string; sha256: string } {
+export function describeCertificate(der: Buffer): {
+  subject: string;
+  issuer: string;
+  serialNumber: string;
+  sha256: string;
+} {
   const certificate = new X509Certificate(der);
-  return { subject: certificate.subject.replaceAll('\n', ', '), issuer: certificate.issuer.replaceAll('\n', ', '), serialNumber: canonicalSerial(certificate.serialNumber), sha256: certificate.fingerprint256 };
+  return {
+    subject: certificate.subject.replaceAll('\n', ', '),
+    issuer: certificate.issuer.replaceAll('\n', ', '),
+    serialNumber: canonicalSerial(certificate.serialNumber),
+    sha256: certificate.fingerprint256,
+  };
 }
 
 /** OpenSSL's names of the ECDHE groups (tls.ecdhCurves) as the ClientHello summary names them (IANA, lower case). */
 function ianaGroup(name: string): string {
-  const aliases: Record<string, string> = { 'p-256': 'secp256r1', prime256v1: 'secp256r1', 'p-384': 'secp384r1', 'p-521': 'secp521r1' };
+  const aliases: Record<string, string> = {
+    'p-256': 'secp256r1',
+    prime256v1: 'secp256r1',
+    'p-384': 'secp384r1',
+    'p-521': 'secp521r1',
+  };
   const lower = name.trim().toLowerCase();
   return aliases[lower] ?? lower;
 }

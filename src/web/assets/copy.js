@@ -2,7 +2,6 @@
 // the clipboard, then says « Copié » for a moment (data-copied). The buttons stay hidden without this script,
 // so that a page without JavaScript shows no button that does nothing.
 (() => {
-  'use strict';
   const copy = async (text) => {
     if (navigator.clipboard && window.isSecureContext) return navigator.clipboard.writeText(text);
     // Plain http on another host than localhost: no Clipboard API; a selected textarea and execCommand still work.

@@ -6,7 +6,6 @@
 // listening window's countdown, the elapsed times (data-since) and the browser tab's title (countdown, then
 // verdict) every second. French texts come from the page (data-texts).
 (() => {
-  'use strict';
   const page = document.querySelector('[data-execution-page]');
   if (!page) return;
   const texts = JSON.parse(page.dataset.texts);
@@ -19,8 +18,10 @@
   const status = document.getElementById('etat');
   const streams = new Map();
 
-  const fill = (template, values) => template.replace(/\{(\w+)\}/g, (whole, name) => (name in values ? String(values[name]) : whole));
-  const clock = (at) => new Date(at).toLocaleTimeString('fr-FR', { timeZone, hour: '2-digit', minute: '2-digit', second: '2-digit' });
+  const fill = (template, values) =>
+    template.replace(/\{(\w+)\}/g, (whole, name) => (name in values ? String(values[name]) : whole));
+  const clock = (at) =>
+    new Date(at).toLocaleTimeString('fr-FR', { timeZone, hour: '2-digit', minute: '2-digit', second: '2-digit' });
 
   // Auto-scroll only while the reader is at the end of the log: scrolling up stops it, « Aller aux dernières
   // lignes » (shown meanwhile) resumes it.
@@ -176,7 +177,8 @@
   };
 
   const tick = () => {
-    for (const element of page.querySelectorAll('[data-since]')) element.textContent = duration(Date.now() + clockOffset - Number(element.dataset.since));
+    for (const element of page.querySelectorAll('[data-since]'))
+      element.textContent = duration(Date.now() + clockOffset - Number(element.dataset.since));
     for (const window of page.querySelectorAll('.window[data-start][data-end]')) {
       const start = Number(window.dataset.start);
       const end = Number(window.dataset.end);
@@ -186,13 +188,24 @@
       const bar = window.querySelector('progress');
       if (bar) bar.value = Math.min(1000, Math.max(0, Math.round(((now - start) / (end - start)) * 1000)));
       const countdown = window.querySelector('.countdown');
-      if (countdown) countdown.textContent = now >= end ? texts.windowOver : fill(texts.countdown, { elapsed, total, remaining: total - elapsed, until: clock(end) });
+      if (countdown)
+        countdown.textContent =
+          now >= end
+            ? texts.windowOver
+            : fill(texts.countdown, { elapsed, total, remaining: total - elapsed, until: clock(end) });
     }
     // The browser tab: the countdown of the window open now, then the verdict (the server writes data-tab).
     const tab = page.querySelector('[data-tab]')?.dataset.tab;
     const open = page.querySelector('.window[data-start][data-end]');
     const left = open ? Math.ceil((Number(open.dataset.end) - (Date.now() + clockOffset)) / 1000) : 0;
-    if (tab) document.title = left > 0 ? fill(texts.tabCountdown, { remaining: `${Math.floor(left / 60)}:${String(left % 60).padStart(2, '0')}`, title: tab }) : tab;
+    if (tab)
+      document.title =
+        left > 0
+          ? fill(texts.tabCountdown, {
+              remaining: `${Math.floor(left / 60)}:${String(left % 60).padStart(2, '0')}`,
+              title: tab,
+            })
+          : tab;
   };
 
   if (box.querySelector('ol.log[data-running]')) box.scrollTop = box.scrollHeight;

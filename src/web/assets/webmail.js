@@ -2,7 +2,6 @@
 // size check). 1. New mail without reloading: the server's change stream (/webmail/evenements) makes the
 // folder page fetch itself again and swap its live parts (folder counts, rows, pager), keeping the reader's
 // selection and focus. 2. The compose form refuses attachments over the size limit before uploading them.
-'use strict';
 
 (() => {
   const live = document.querySelectorAll('[data-live]');
@@ -24,16 +23,21 @@
     }
     if (!response.ok || response.redirected) return;
     const fresh = new DOMParser().parseFromString(await response.text(), 'text/html');
-    const checked = new Set([...document.querySelectorAll('#message-rows input[type=checkbox]:checked')].map((box) => box.name));
+    const checked = new Set(
+      [...document.querySelectorAll('#message-rows input[type=checkbox]:checked')].map((box) => box.name),
+    );
     const focused = document.activeElement;
-    const focusKey = focused && focused.closest('[data-live]') ? focused.name || focused.getAttribute('href') : null;
+    const focusKey = focused?.closest('[data-live]') ? focused.name || focused.getAttribute('href') : null;
     for (const region of document.querySelectorAll('[data-live]')) {
       const replacement = fresh.getElementById(region.id);
       if (replacement) region.replaceWith(document.importNode(replacement, true));
     }
-    for (const box of document.querySelectorAll('#message-rows input[type=checkbox]')) box.checked = checked.has(box.name);
+    for (const box of document.querySelectorAll('#message-rows input[type=checkbox]'))
+      box.checked = checked.has(box.name);
     if (focusKey) {
-      const again = [...document.querySelectorAll('[data-live] a, [data-live] input')].find((el) => (el.name || el.getAttribute('href')) === focusKey);
+      const again = [...document.querySelectorAll('[data-live] a, [data-live] input')].find(
+        (el) => (el.name || el.getAttribute('href')) === focusKey,
+      );
       if (again) again.focus();
     }
     const status = document.getElementById('live-status');
@@ -45,7 +49,8 @@
     compose.addEventListener('submit', (event) => {
       const limit = Number(compose.dataset.maxBytes);
       let bytes = 0;
-      for (const input of compose.querySelectorAll('input[type=file]')) for (const file of input.files) bytes += file.size;
+      for (const input of compose.querySelectorAll('input[type=file]'))
+        for (const file of input.files) bytes += file.size;
       for (const kept of compose.querySelectorAll('input[data-size]:checked')) bytes += Number(kept.dataset.size);
       // Attachments travel in base64: four bytes for three, plus line breaks.
       if (Math.ceil((bytes * 4) / 3) * (78 / 76) <= limit) return;

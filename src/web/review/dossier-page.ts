@@ -5,7 +5,15 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { PlatformUser } from '../../accounts/directory.ts';
 import { megabytes } from '../../dossier/archive.ts';
-import { compareWithRecord, dossierLimits, fileStatusText, signatureSentence, verifyDossier, type Comparison, type DossierVerification } from '../../dossier/verify.ts';
+import {
+  compareWithRecord,
+  dossierLimits,
+  fileStatusText,
+  signatureSentence,
+  verifyDossier,
+  type Comparison,
+  type DossierVerification,
+} from '../../dossier/verify.ts';
 import { certificatesFromPem } from '../../pki/cms.ts';
 import { t } from '../../i18n/messages.ts';
 import type { CertificateSummary } from '../../pki/index.ts';
@@ -36,7 +44,11 @@ ${uploadForm(layout.csrf.field(layout.csrf.token(request, reply)))}`,
 
   // Its own scope: only this route reads multipart bodies, and only it takes a whole dossier as a body.
   void scope.register(async (inner) => {
-    inner.addContentTypeParser('multipart/form-data', { parseAs: 'buffer', bodyLimit: config.dossier.maxBytes }, (_request, body, done) => done(null, body));
+    inner.addContentTypeParser(
+      'multipart/form-data',
+      { parseAs: 'buffer', bodyLimit: config.dossier.maxBytes },
+      (_request, body, done) => done(null, body),
+    );
 
     inner.get(PATH, async (request, reply) => {
       const user = await layout.guard(request, reply, REVIEWERS);
@@ -50,8 +62,10 @@ ${uploadForm(layout.csrf.field(layout.csrf.token(request, reply)))}`,
       const boundary = boundaryOf(request.headers['content-type']);
       const parsed = boundary && Buffer.isBuffer(request.body) ? parseMultipart(request.body, boundary) : undefined;
       const file = parsed?.files.get('dossier');
-      if (!parsed || !file || file.data.length === 0) return send(request, reply, user, errorSummary({ dossier: t('dossier.review.noFile') }), 400);
-      if (!layout.csrf.valid(request, parsed.fields)) return send(request, reply, user, html`<p class="notice error" role="alert">${t('forms.csrf')}</p>`, 403);
+      if (!parsed || !file || file.data.length === 0)
+        return send(request, reply, user, errorSummary({ dossier: t('dossier.review.noFile') }), 400);
+      if (!layout.csrf.valid(request, parsed.fields))
+        return send(request, reply, user, html`<p class="notice error" role="alert">${t('forms.csrf')}</p>`, 403);
       // Checked against this platform's evidence root: a valid signature makes it one of this platform's dossiers.
       const report = await verifyDossier(file.data, roots, limits);
       const comparisons = report.signature?.status === 'valid' ? await compare(report) : new Map<number, Comparison>();
@@ -61,7 +75,8 @@ ${uploadForm(layout.csrf.field(layout.csrf.token(request, reply)))}`,
 
   async function compare(report: DossierVerification): Promise<Map<number, Comparison>> {
     const found = new Map<number, Comparison>();
-    for (const listed of report.manifest?.executions ?? []) found.set(listed.id, compareWithRecord(listed, report.manifest!.account.id, await executions.get(listed.id)));
+    for (const listed of report.manifest?.executions ?? [])
+      found.set(listed.id, compareWithRecord(listed, report.manifest!.account.id, await executions.get(listed.id)));
     return found;
   }
 
@@ -81,7 +96,8 @@ ${csrfField}
 }
 
 function reportBody(report: DossierVerification, filename: string, comparisons: Map<number, Comparison>): SafeHtml {
-  if (report.problem && !report.manifest) return html`<div class="notice error verdict-box" role="alert"><p><strong>${t('dossier.review.unreadable', { file: filename.slice(0, 200) })}</strong></p><p>${report.problem}</p></div>`;
+  if (report.problem && !report.manifest)
+    return html`<div class="notice error verdict-box" role="alert"><p><strong>${t('dossier.review.unreadable', { file: filename.slice(0, 200) })}</strong></p><p>${report.problem}</p></div>`;
   const bad = report.files.filter((f) => f.status !== 'ok');
   const manifest = report.manifest;
   const signature = report.signature;
@@ -96,22 +112,30 @@ ${report.problem ? html`<p>${report.problem}</p>` : ''}
 <h2 id="signature-title">${t('dossier.review.signature')}</h2>
 <table class="facts">
 <tr><th scope="row">${t('dossier.review.file')}</th><td><code>${filename.slice(0, 200)}</code></td></tr>
-${manifest ? html`<tr><th scope="row">${t('dossier.review.reference')}</th><td><code>${manifest.reference}</code></td></tr>
+${
+  manifest
+    ? html`<tr><th scope="row">${t('dossier.review.reference')}</th><td><code>${manifest.reference}</code></td></tr>
 <tr><th scope="row">${t('dossier.review.platform')}</th><td>${manifest.platform.name} ${manifest.platform.version} — <code>${manifest.platform.publicUrl}</code>${sameInstance ? html` <strong class="ok">${t('dossier.review.thisPlatform')}</strong>` : ''}</td></tr>
-<tr><th scope="row">${t('dossier.review.generatedAt')}</th><td>${frenchDateTime(Date.parse(manifest.generatedAt))}</td></tr>` : ''}
+<tr><th scope="row">${t('dossier.review.generatedAt')}</th><td>${frenchDateTime(Date.parse(manifest.generatedAt))}</td></tr>`
+    : ''
+}
 ${signature?.signingTime ? html`<tr><th scope="row">${t('dossier.review.signingTime')}</th><td>${frenchDateTime(signature.signingTime.getTime())}</td></tr>` : ''}
 ${signature?.signer ? certificateRows(t('dossier.review.signer'), signature.signer) : ''}
 ${signature?.root ? certificateRows(t('dossier.review.root'), signature.root) : ''}
 </table>
 </section>
-${manifest ? html`<section aria-labelledby="account-title">
+${
+  manifest
+    ? html`<section aria-labelledby="account-title">
 <h2 id="account-title">${t('dossier.review.account')}</h2>
 <table class="facts">
 <tr><th scope="row">${t('export.account')}</th><td>${t('export.accountValue', { nil: manifest.account.nil, organisation: `${manifest.account.organisation.raisonSociale} (${manifest.account.organisation.immatriculation})`, user: manifest.account.runnerUserId })}</td></tr>
 <tr><th scope="row">${t('export.mailboxes')}</th><td>${[manifest.account.mailboxes.personal, manifest.account.mailboxes.applicative].filter(Boolean).join(', ') || '—'}</td></tr>
 </table>
 </section>
-${verdictTable(report, comparisons, sameInstance)}` : ''}
+${verdictTable(report, comparisons, sameInstance)}`
+    : ''
+}
 <details class="files"><summary>${t('dossier.review.files', { count: report.files.length, bad: bad.length })}</summary>
 <table class="stack"><thead><tr><th scope="col">${t('dossier.review.col.file')}</th><th scope="col">${t('dossier.review.col.state')}</th></tr></thead>
 <tbody>${report.files.map((f) => html`<tr>${cell(t('dossier.review.col.file'), html`<code>${f.path}</code>`)}${cell(t('dossier.review.col.state'), html`<span class="${f.status === 'ok' ? 'ok' : 'ko'}">${fileStatusText(f.status)}</span>`)}</tr>`)}</tbody></table>
@@ -123,10 +147,22 @@ function certificateRows(label: string, c: CertificateSummary): SafeHtml {
 }
 
 /** The verdict table: each execution, its verdict, whether its files are intact and how it compares with the record. */
-function verdictTable(report: DossierVerification, comparisons: Map<number, Comparison>, sameInstance: boolean): SafeHtml {
+function verdictTable(
+  report: DossierVerification,
+  comparisons: Map<number, Comparison>,
+  sameInstance: boolean,
+): SafeHtml {
   const manifest = report.manifest!;
   const state = new Map(report.files.map((f) => [f.path, f.status]));
-  const head = [t('dossier.review.col.execution'), t('dossier.review.col.job'), t('dossier.review.col.requirements'), t('dossier.review.col.verdict'), t('dossier.review.col.date'), t('dossier.review.col.files'), t('dossier.review.col.record')];
+  const head = [
+    t('dossier.review.col.execution'),
+    t('dossier.review.col.job'),
+    t('dossier.review.col.requirements'),
+    t('dossier.review.col.verdict'),
+    t('dossier.review.col.date'),
+    t('dossier.review.col.files'),
+    t('dossier.review.col.record'),
+  ];
   const ok = manifest.executions.filter((e) => e.verdict === 'OK').length;
   return html`<section aria-labelledby="verdicts-title">
 <h2 id="verdicts-title">${t('dossier.review.verdicts', { ok, total: manifest.executions.length })}</h2>
@@ -151,7 +187,8 @@ function verdictTable(report: DossierVerification, comparisons: Map<number, Comp
 }
 
 function comparisonText(comparison: Comparison | undefined, sameInstance: boolean): SafeHtml {
-  if (!sameInstance || !comparison) return html`<span class="neutral">${t('dossier.review.record.otherPlatform')}</span>`;
+  if (!sameInstance || !comparison)
+    return html`<span class="neutral">${t('dossier.review.record.otherPlatform')}</span>`;
   if (comparison.kind === 'same') return html`<span class="ok">${t('dossier.review.record.same')}</span>`;
   if (comparison.kind === 'unknown') return html`<span class="ko">${t('dossier.review.record.unknown')}</span>`;
   return html`<span class="ko">${t('dossier.review.record.different', { fields: comparison.fields.map((f) => t(`dossier.review.field.${f as 'verdict'}`)).join(', ') })}</span>`;

@@ -10,7 +10,11 @@ const OUTCOME_CLASS = { pass: 'ok', fail: 'ko', missing: 'ko', not_evaluated: 'n
 /** The printable page: French, self-contained but for the shared stylesheet. */
 export function evidencePage(evidence: Evidence): string {
   const top = evidence.execution;
-  return page({ title: t('export.title', { id: top.id, title: top.title }), area: t('export.area'), body: evidenceBody(evidence) });
+  return page({
+    title: t('export.title', { id: top.id, title: top.title }),
+    area: t('export.area'),
+    body: evidenceBody(evidence),
+  });
 }
 
 /** The evidence as HTML: the printable page's content, also shown in the agency review's pages. */
@@ -29,7 +33,8 @@ ${stepSection(evidence, 2)}`;
 
 function stepSection(s: EvidenceStep, level: 2 | 3 | 4): SafeHtml {
   const e = s.execution;
-  const heading = (text: string) => (level === 2 ? html`<h2>${text}</h2>` : level === 3 ? html`<h3>${text}</h3>` : html`<h4>${text}</h4>`);
+  const heading = (text: string) =>
+    level === 2 ? html`<h2>${text}</h2>` : level === 3 ? html`<h3>${text}</h3>` : html`<h4>${text}</h4>`;
   const verdict = e.verdict ? t(`verdict.${e.verdict}`) : t('export.running');
   return html`<section>
 ${level > 2 ? heading(t('export.stepTitle', { id: e.id, title: e.title })) : ''}
@@ -42,11 +47,13 @@ ${e.window ? html`<tr><th scope="row">${t('export.window')}</th><td>${clock(e.wi
 <tr><th scope="row">${t('export.verdict')}</th><td><strong class="${e.verdict === 'OK' ? 'ok' : 'ko'}">${verdict}</strong></td></tr>
 </table>
 ${heading(t('export.checks'))}
-${e.checks.length
-  ? html`<table><thead><tr><th>${t('export.check')}</th><th>${t('export.outcome')}</th><th>${t('export.detail')}</th><th>${t('export.requirement')}</th></tr></thead><tbody>
+${
+  e.checks.length
+    ? html`<table><thead><tr><th>${t('export.check')}</th><th>${t('export.outcome')}</th><th>${t('export.detail')}</th><th>${t('export.requirement')}</th></tr></thead><tbody>
 ${e.checks.map((c) => html`<tr><td>${c.label}${c.critical ? ` ${t('runner.critical')}` : ''}</td><td class="${OUTCOME_CLASS[c.outcome]}">${t(`export.outcome.${c.outcome}`)}</td><td>${c.detail}${c.fix ? html`<br><strong>${t('export.fix')}&nbsp;:</strong> ${c.fix}` : ''}</td><td>${c.requirement}</td></tr>`)}
 </tbody></table>`
-  : html`<p>${t('export.none')}</p>`}
+    : html`<p>${t('export.none')}</p>`
+}
 ${heading(t('export.log'))}
 <pre>${s.log.map((line) => `${clockTime(line.at)}  ${line.text}`).join('\n')}</pre>
 ${heading(t('export.observations'))}

@@ -17,7 +17,14 @@ import { idOf, REVIEWERS } from '../site/layout.ts';
 export function registerReviewPages(scope: FastifyInstance, site: Site): void {
   const { layout, accounts, executions, journal } = site;
 
-  const searchPage = (request: FastifyRequest, reply: FastifyReply, user: PlatformUser, value = '', error?: string, status = 200) =>
+  const searchPage = (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    user: PlatformUser,
+    value = '',
+    error?: string,
+    status = 200,
+  ) =>
     layout.send(request, reply, {
       title: t('review.title'),
       user,
@@ -32,7 +39,8 @@ ${field({ name: 'execution', label: t('review.search'), value, error, required: 
     });
 
   /** The execution if the user may read it (reviewers and admins read any); undefined as for one that does not exist. */
-  const reachable = (user: PlatformUser, id: number): Promise<Execution | undefined> => new Access({ user, via: 'session' }, accounts).execution(id, executions);
+  const reachable = (user: PlatformUser, id: number): Promise<Execution | undefined> =>
+    new Access({ user, via: 'session' }, accounts).execution(id, executions);
 
   scope.get<{ Querystring: { execution?: string } }>('/revue', async (request, reply) => {
     const user = await layout.guard(request, reply, REVIEWERS);

@@ -17,9 +17,16 @@ export interface Visit {
   account: ProductAccount;
 }
 
-export type VisitResult = { ok: true; visit: Visit } | { ok: false; reason: 'signed-out'; user?: undefined } | { ok: false; reason: 'not-found'; user: PlatformUser };
+export type VisitResult =
+  | { ok: true; visit: Visit }
+  | { ok: false; reason: 'signed-out'; user?: undefined }
+  | { ok: false; reason: 'not-found'; user: PlatformUser };
 
-export async function visitOf(request: FastifyRequest, deps: { auth: Auth; accounts: Accounts }, accountParam: string): Promise<VisitResult> {
+export async function visitOf(
+  request: FastifyRequest,
+  deps: { auth: Auth; accounts: Accounts },
+  accountParam: string,
+): Promise<VisitResult> {
   const user = await deps.auth.sessions.sessionUser(request);
   if (!user) return { ok: false, reason: 'signed-out' };
   const id = idOf(accountParam);
@@ -28,7 +35,11 @@ export async function visitOf(request: FastifyRequest, deps: { auth: Auth; accou
 }
 
 /** An execution of the visited account (a step of a global job included), or undefined. */
-export async function executionOf(visit: Visit, executions: ExecutionStore, executionParam: string): Promise<Execution | undefined> {
+export async function executionOf(
+  visit: Visit,
+  executions: ExecutionStore,
+  executionParam: string,
+): Promise<Execution | undefined> {
   const id = idOf(executionParam);
   const execution = id === undefined ? undefined : await executions.get(id);
   return execution?.accountId === visit.account.id ? execution : undefined;

@@ -21,18 +21,29 @@ export type ActivityQuery = Partial<Record<'travail' | 'verdict' | 'du' | 'au' |
 export function parseDay(text: string): number | undefined {
   const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text) ?? /^(\d{2})\/(\d{2})\/(\d{4})$/.exec(text);
   if (!match) return undefined;
-  const [year, month, day] = text.includes('/') ? [match[3], match[2], match[1]].map(Number) : [match[1], match[2], match[3]].map(Number);
+  const [year, month, day] = text.includes('/')
+    ? [match[3], match[2], match[1]].map(Number)
+    : [match[1], match[2], match[3]].map(Number);
   const date = new Date(year!, month! - 1, day!);
-  return date.getFullYear() === year && date.getMonth() === month! - 1 && date.getDate() === day ? date.getTime() : undefined;
+  return date.getFullYear() === year && date.getMonth() === month! - 1 && date.getDate() === day
+    ? date.getTime()
+    : undefined;
 }
 
-export async function activityBody(visit: Visit, executions: ExecutionStore, query: ActivityQuery): Promise<{ body: SafeHtml; valid: boolean }> {
+export async function activityBody(
+  visit: Visit,
+  executions: ExecutionStore,
+  query: ActivityQuery,
+): Promise<{ body: SafeHtml; valid: boolean }> {
   const id = visit.account.id;
   const value = (name: keyof ActivityQuery) => (query[name] ?? '').trim();
   const errors: Record<string, string | undefined> = {};
-  const target = value('travail') && (value('travail') === SELECTION || resolveTarget(value('travail'))) ? value('travail') : '';
+  const target =
+    value('travail') && (value('travail') === SELECTION || resolveTarget(value('travail'))) ? value('travail') : '';
   if (value('travail') && !target) errors.travail = t('runnerPage.activity.unknownJob');
-  const verdict = (VERDICTS as readonly string[]).includes(value('verdict')) ? (value('verdict') as Verdict) : undefined;
+  const verdict = (VERDICTS as readonly string[]).includes(value('verdict'))
+    ? (value('verdict') as Verdict)
+    : undefined;
   if (value('verdict') && !verdict) errors.verdict = t('runnerPage.activity.unknownVerdict');
   const from = value('du') ? parseDay(value('du')) : undefined;
   if (value('du') && from === undefined) errors.du = t('runnerPage.activity.badDate');
@@ -60,7 +71,8 @@ export async function activityBody(visit: Visit, executions: ExecutionStore, que
 
   // The filters as they were typed, for the paging links.
   const kept = new URLSearchParams();
-  for (const name of ['travail', 'verdict', 'du', 'au', 'etapes'] as const) if (value(name)) kept.set(name, value(name));
+  for (const name of ['travail', 'verdict', 'du', 'au', 'etapes'] as const)
+    if (value(name)) kept.set(name, value(name));
   const pageUrl = (older?: number) => {
     const params = new URLSearchParams(kept);
     if (older) params.set('avant', String(older));
@@ -72,11 +84,24 @@ export async function activityBody(visit: Visit, executions: ExecutionStore, que
     { value: '', label: t('runnerPage.activity.allJobs') },
     { value: 'campaign', label: t('execution.campaignTitle') },
     { value: 'selection', label: t('execution.selectionTitle') },
-    ...FOLDERS.filter((f) => f.global).map((f) => ({ value: f.id, label: t('execution.folderTitle', { folder: f.id }) })),
+    ...FOLDERS.filter((f) => f.global).map((f) => ({
+      value: f.id,
+      label: t('execution.folderTitle', { folder: f.id }),
+    })),
     ...FOLDERS.flatMap((f) => f.jobs.map((j) => ({ value: j.id, label: j.title }))),
   ];
-  const head = [t('runnerPage.activity.execution'), t('runnerPage.activity.job'), t('export.verdict'), t('export.started'), t('runnerPage.exec.duration'), t('export.startedBy')];
-  const verdictOptions = [{ value: '', label: t('runnerPage.activity.allVerdicts') }, ...VERDICTS.map((v) => ({ value: v, label: `${t(`verdict.${v}`)} — ${verdictLabel(v)}` }))];
+  const head = [
+    t('runnerPage.activity.execution'),
+    t('runnerPage.activity.job'),
+    t('export.verdict'),
+    t('export.started'),
+    t('runnerPage.exec.duration'),
+    t('export.startedBy'),
+  ];
+  const verdictOptions = [
+    { value: '', label: t('runnerPage.activity.allVerdicts') },
+    ...VERDICTS.map((v) => ({ value: v, label: `${t(`verdict.${v}`)} — ${verdictLabel(v)}` })),
+  ];
 
   const body = html`<h1>${t('runnerPage.activity.title')}</h1>
 <form method="get" action="${runnerUrl(id, 'activite')}" class="filters" role="search" aria-label="${t('runnerPage.activity.filters')}">
@@ -87,23 +112,25 @@ ${field({ name: 'au', label: t('runnerPage.activity.to'), value: value('au'), er
 <div class="field checkbox"><input type="checkbox" id="f-etapes" name="etapes" value="1"${steps ? html` checked` : ''}> <label for="f-etapes">${t('runnerPage.activity.steps')}</label></div>
 <div class="buttons"><button type="submit">${t('runnerPage.activity.apply')}</button> <a href="${runnerUrl(id, 'activite')}">${t('runnerPage.activity.reset')}</a></div>
 </form>
-${rows.length
-  ? html`<table class="activity stack">
+${
+  rows.length
+    ? html`<table class="activity stack">
 <caption>${t(before ? 'runnerPage.activity.captionOlder' : 'runnerPage.activity.caption')}</caption>
 <thead><tr>${head.map((h) => html`<th scope="col">${h}</th>`)}</tr></thead>
 <tbody>${rows.map((e) => {
-      const cells = [
-        html`<a href="${runnerUrl(id, `executions/${e.id}`)}">#${e.id}</a>`,
-        html`${targetTitle(e)}${e.parentId ? html`<div class="hint">${t('runnerPage.exec.parent', { id: e.parentId })}</div>` : ''}`,
-        verdictBadge(e),
-        frenchDateTime(e.startedAt),
-        e.endedAt === null ? '—' : durationText(e.endedAt - e.startedAt),
-        e.startedBy,
-      ];
-      return html`<tr>${cells.map((c, i) => cell(head[i]!, c))}</tr>`;
-    })}</tbody>
+        const cells = [
+          html`<a href="${runnerUrl(id, `executions/${e.id}`)}">#${e.id}</a>`,
+          html`${targetTitle(e)}${e.parentId ? html`<div class="hint">${t('runnerPage.exec.parent', { id: e.parentId })}</div>` : ''}`,
+          verdictBadge(e),
+          frenchDateTime(e.startedAt),
+          e.endedAt === null ? '—' : durationText(e.endedAt - e.startedAt),
+          e.startedBy,
+        ];
+        return html`<tr>${cells.map((c, i) => cell(head[i]!, c))}</tr>`;
+      })}</tbody>
 </table>`
-  : html`<p>${t(valid ? 'runnerPage.activity.none' : 'forms.fix')}</p>`}
+    : html`<p>${t(valid ? 'runnerPage.activity.none' : 'forms.fix')}</p>`
+}
 <nav class="paging" aria-label="${t('runnerPage.activity.paging')}">
 ${before ? html`<a href="${pageUrl()}">${t('runnerPage.activity.newest')}</a>` : ''}
 ${found.length > PAGE_SIZE ? html`<a href="${pageUrl(rows.at(-1)!.id)}">${t('runnerPage.activity.older')}</a>` : ''}

@@ -5,7 +5,13 @@
 // dossier and to the agency.
 import type { Config } from '../../config/config.ts';
 import { t } from '../../i18n/messages.ts';
-import { byFolder, byRequirement, type Readiness, type ReadinessLine, type UnitStatus } from '../../runner/readiness.ts';
+import {
+  byFolder,
+  byRequirement,
+  type Readiness,
+  type ReadinessLine,
+  type UnitStatus,
+} from '../../runner/readiness.ts';
 import type { Csrf } from '../csrf.ts';
 import { errorSummary, field, selectField } from '../forms.ts';
 import { frenchDateTime, html, type SafeHtml } from '../html.ts';
@@ -49,15 +55,30 @@ export function boardBody(input: BoardInput): { body: SafeHtml; valid: boolean }
   const view = query.vue === 'exigences' ? 'exigences' : 'dossiers';
   const statusFilter = query.statut ? STATUS_FILTERS[query.statut] : undefined;
   const requirements = byRequirement(board.lines).map((g) => g.requirement);
-  const valid = (!query.statut || statusFilter !== undefined) && (!query.exigence || requirements.includes(query.exigence));
-  const shown = board.lines.filter((l) => (!statusFilter || statusFilter(l.status)) && (!query.exigence || !valid || l.job.requirements.includes(query.exigence)));
+  const valid =
+    (!query.statut || statusFilter !== undefined) && (!query.exigence || requirements.includes(query.exigence));
+  const shown = board.lines.filter(
+    (l) =>
+      (!statusFilter || statusFilter(l.status)) &&
+      (!query.exigence || !valid || l.job.requirements.includes(query.exigence)),
+  );
   const failed = board.lines.filter((l) => l.status === 'failed').length;
   const never = board.lines.filter((l) => l.status === 'never').length;
 
   const groups =
     view === 'exigences'
-      ? byRequirement(shown).map((g) => ({ key: g.requirement, heading: g.requirement, all: board.lines.filter((l) => l.job.requirements.includes(g.requirement)), lines: g.lines }))
-      : byFolder(shown).map((g) => ({ key: g.folder, heading: `${g.folder} — ${g.description}`, all: board.lines.filter((l) => l.job.folder === g.folder), lines: g.lines }));
+      ? byRequirement(shown).map((g) => ({
+          key: g.requirement,
+          heading: g.requirement,
+          all: board.lines.filter((l) => l.job.requirements.includes(g.requirement)),
+          lines: g.lines,
+        }))
+      : byFolder(shown).map((g) => ({
+          key: g.folder,
+          heading: `${g.folder} — ${g.description}`,
+          all: board.lines.filter((l) => l.job.folder === g.folder),
+          lines: g.lines,
+        }));
 
   const body = html`<h1>${t('board.title')}</h1>
 <p>${t('board.intro')}</p>
@@ -75,7 +96,15 @@ ${replaySection(input)}
 </section>
 </div>
 <form method="get" action="${runnerUrl(id, BOARD_PATH)}" class="filters" role="search" aria-label="${t('board.filters')}">
-${selectField({ name: 'vue', label: t('board.view'), value: view, options: [{ value: 'dossiers', label: t('board.view.folders') }, { value: 'exigences', label: t('board.view.requirements') }] })}
+${selectField({
+  name: 'vue',
+  label: t('board.view'),
+  value: view,
+  options: [
+    { value: 'dossiers', label: t('board.view.folders') },
+    { value: 'exigences', label: t('board.view.requirements') },
+  ],
+})}
 ${selectField({ name: 'statut', label: t('board.status'), value: query.statut ?? '', error: query.statut && !statusFilter ? t('board.invalidFilter') : undefined, options: [{ value: '', label: t('board.status.all') }, ...Object.keys(STATUS_FILTERS).map((s) => ({ value: s, label: t(`board.status.${s as 'ok'}`) }))] })}
 ${selectField({ name: 'exigence', label: t('board.requirement'), value: query.exigence ?? '', error: query.exigence && !requirements.includes(query.exigence) ? t('board.invalidFilter') : undefined, options: [{ value: '', label: t('board.requirement.all') }, ...requirements.map((r) => ({ value: r, label: r }))] })}
 <div class="buttons"><button type="submit">${t('runnerPage.activity.apply')}</button> <a href="${runnerUrl(id, BOARD_PATH)}">${t('runnerPage.activity.reset')}</a></div>
@@ -84,10 +113,19 @@ ${groups.length ? groups.map((g) => groupSection(visit, g)) : html`<p>${t('board
   return { body, valid };
 }
 
-function groupSection(visit: Visit, group: { key: string; heading: string; all: ReadinessLine[]; lines: ReadinessLine[] }): SafeHtml {
+function groupSection(
+  visit: Visit,
+  group: { key: string; heading: string; all: ReadinessLine[]; lines: ReadinessLine[] },
+): SafeHtml {
   const ok = group.all.filter((l) => l.status === 'ok').length;
   const anchor = `g-${group.key.replace(/[^A-Za-z0-9-]/g, '-')}`;
-  const head = [t('board.col.job'), t('board.col.requirements'), t('board.col.verdict'), t('board.col.date'), t('board.col.execution')];
+  const head = [
+    t('board.col.job'),
+    t('board.col.requirements'),
+    t('board.col.verdict'),
+    t('board.col.date'),
+    t('board.col.execution'),
+  ];
   return html`<section class="board-group" aria-labelledby="${anchor}">
 <h2 id="${anchor}">${group.heading} <span class="group-score${ok === group.all.length ? ' ok' : ''}">${t('board.score', { ok, total: group.all.length })}</span></h2>
 <table class="stack board">
@@ -113,8 +151,10 @@ function lineRow(visit: Visit, line: ReadinessLine, head: string[]): SafeHtml {
 /** « Rejouer les KO »: what it would run, and the options form (Adresse IP pre-filled, Délai) that starts it. */
 function replaySection({ visit, board, config, csrf, browserIp, form }: BoardInput): SafeHtml {
   const units = board.toReplay;
-  if (!units.length) return html`<section class="replay" aria-labelledby="replay-title"><h2 id="replay-title">${t('board.replay')}</h2><p>${t('board.allOk')}</p></section>`;
-  if (visit.account.status !== 'available') return html`<section class="replay" aria-labelledby="replay-title"><h2 id="replay-title">${t('board.replay')}</h2><p class="notice">${t('api.error.accountUnavailable')}</p></section>`;
+  if (!units.length)
+    return html`<section class="replay" aria-labelledby="replay-title"><h2 id="replay-title">${t('board.replay')}</h2><p>${t('board.allOk')}</p></section>`;
+  if (visit.account.status !== 'available')
+    return html`<section class="replay" aria-labelledby="replay-title"><h2 id="replay-title">${t('board.replay')}</h2><p class="notice">${t('api.error.accountUnavailable')}</p></section>`;
   const { runner } = config;
   const values = form?.values ?? { ip: browserIp, delai: String(runner.delaiDefaultSeconds) };
   const errors = form?.errors ?? {};

@@ -63,9 +63,11 @@ ${account.certificate ? html`<dt>${t('runnerPage.readme.certificate')}</dt><dd><
 </section>
 <section class="latest" aria-labelledby="latest-title">
 <h2 id="latest-title">${t('runnerPage.dashboard.latest')}</h2>
-${latest.length
-  ? html`<ul class="plain">${latest.map((e) => html`<li>${verdictBadge(e)} <a href="${runnerUrl(account.id, `executions/${e.id}`)}">#${e.id}</a> ${targetTitle(e)} <span class="hint">${frenchDateTime(e.startedAt)}</span></li>`)}</ul>
+${
+  latest.length
+    ? html`<ul class="plain">${latest.map((e) => html`<li>${verdictBadge(e)} <a href="${runnerUrl(account.id, `executions/${e.id}`)}">#${e.id}</a> ${targetTitle(e)} <span class="hint">${frenchDateTime(e.startedAt)}</span></li>`)}</ul>
 <p><a href="${runnerUrl(account.id, 'activite')}">${t('runnerPage.dashboard.allActivity')}</a></p>`
-  : html`<p>${t('runnerPage.dashboard.noExecution')}</p>`}
+    : html`<p>${t('runnerPage.dashboard.noExecution')}</p>`
+}
 </section>`;
 }

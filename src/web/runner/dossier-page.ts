@@ -25,15 +25,33 @@ export interface DossierForm {
 
 /** The executions a posted form asks for, or the French problem with its « autres » field. */
 export function chosenIds(form: Form): { ids: number[]; ticked: Set<number>; others: string; problem?: string } {
-  const ticked = new Set(Object.keys(form).flatMap((name) => (TICK.test(name) && form[name] ? [Number(TICK.exec(name)![1])] : [])));
+  const ticked = new Set(
+    Object.keys(form).flatMap((name) => (TICK.test(name) && form[name] ? [Number(TICK.exec(name)![1])] : [])),
+  );
   const others = (form.autres ?? '').trim();
-  const words = others ? others.split(/[\s,;]+/).map((w) => w.replace(/^(n°|#)/i, '')).filter(Boolean) : [];
+  const words = others
+    ? others
+        .split(/[\s,;]+/)
+        .map((w) => w.replace(/^(n°|#)/i, ''))
+        .filter(Boolean)
+    : [];
   const bad = words.find((w) => !/^[1-9]\d{0,9}$/.test(w));
   const ids = [...ticked, ...words.filter((w) => w !== bad).map(Number)];
-  return { ids, ticked, others, ...(bad !== undefined ? { problem: t('dossier.form.badNumber', { value: bad.slice(0, 30) }) } : {}) };
+  return {
+    ids,
+    ticked,
+    others,
+    ...(bad !== undefined ? { problem: t('dossier.form.badNumber', { value: bad.slice(0, 30) }) } : {}),
+  };
 }
 
-export function dossierBody(input: { visit: Visit; latest: Execution[]; config: Config; csrf: { instance: Csrf; token: string }; form?: DossierForm }): SafeHtml {
+export function dossierBody(input: {
+  visit: Visit;
+  latest: Execution[];
+  config: Config;
+  csrf: { instance: Csrf; token: string };
+  form?: DossierForm;
+}): SafeHtml {
   const { visit, latest, config, csrf, form } = input;
   const id = visit.account.id;
   const titleOf = new Map(UNIT_JOBS.map((j) => [j.id, j.title]));
@@ -54,11 +72,14 @@ ${csrf.instance.field(csrf.token)}
 ${errorSummary(errors)}
 <fieldset>
 <legend>${t('dossier.form.legend', { count: latest.length })}</legend>
-${latest.length
-  ? html`<ul class="plain choices">${latest.map(
-      (e) => html`<li><input type="checkbox" id="e${e.id}" name="e${e.id}" value="1"${checked(e) ? html` checked` : ''}> <label for="e${e.id}">#${e.id} — ${titleOf.get(e.targetId) ?? e.targetId}</label> ${verdictBadge(e)} <span class="hint">${frenchDateTime(e.startedAt)}</span></li>`,
-    )}</ul>`
-  : html`<p>${t('dossier.form.none')}</p>`}
+${
+  latest.length
+    ? html`<ul class="plain choices">${latest.map(
+        (e) =>
+          html`<li><input type="checkbox" id="e${e.id}" name="e${e.id}" value="1"${checked(e) ? html` checked` : ''}> <label for="e${e.id}">#${e.id} — ${titleOf.get(e.targetId) ?? e.targetId}</label> ${verdictBadge(e)} <span class="hint">${frenchDateTime(e.startedAt)}</span></li>`,
+      )}</ul>`
+    : html`<p>${t('dossier.form.none')}</p>`
+}
 </fieldset>
 ${field({ name: 'autres', label: t('dossier.form.others'), value: form?.others ?? '', hint: t('dossier.form.othersHint', { max: config.dossier.maxExecutions }), autocomplete: 'off' })}
 <p><button type="submit">${t('dossier.form.submit')}</button></p>

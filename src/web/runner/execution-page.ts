@@ -35,7 +35,6 @@ interface ExecutionPageInput {
   alert?: string | undefined;
 }
 
-
 /** What runner.js shows by itself, in French from the catalogue. */
 function scriptTexts(): string {
   return JSON.stringify({
@@ -81,9 +80,12 @@ ${input.alert ? html`<p class="notice error" role="alert">${input.alert}</p>` : 
 
 /** The steps a global job, the campaign or a selection runs, in order: its units, or its global jobs. */
 function planned(execution: Execution): { targetId: string; title: string }[] {
-  if (execution.targetType === 'selection') return (execution.options.units ?? []).map((id) => ({ targetId: id, title: findJob(id)?.title ?? id }));
-  if (execution.targetType === 'campaign') return CAMPAIGN_ORDER.map((folder) => ({ targetId: folder, title: t('execution.folderTitle', { folder }) }));
-  if (execution.targetType === 'folder') return (findFolder(execution.targetId)?.jobs ?? []).map((job) => ({ targetId: job.id, title: job.title }));
+  if (execution.targetType === 'selection')
+    return (execution.options.units ?? []).map((id) => ({ targetId: id, title: findJob(id)?.title ?? id }));
+  if (execution.targetType === 'campaign')
+    return CAMPAIGN_ORDER.map((folder) => ({ targetId: folder, title: t('execution.folderTitle', { folder }) }));
+  if (execution.targetType === 'folder')
+    return (findFolder(execution.targetId)?.jobs ?? []).map((job) => ({ targetId: job.id, title: job.title }));
   return [];
 }
 
@@ -92,19 +94,30 @@ function stepPath(node: ExecutionNode): { index: number; count: number; title: s
   const index = node.children.findIndex((c) => c.execution.status === 'running');
   if (index < 0) return [];
   const child = node.children[index]!;
-  return [{ index: index + 1, count: planned(node.execution).length, title: targetTitle(child.execution) }, ...stepPath(child)];
+  return [
+    { index: index + 1, count: planned(node.execution).length, title: targetTitle(child.execution) },
+    ...stepPath(child),
+  ];
 }
 
 /** The live region's text: announced when it changes, so it says only what changed meaningfully. */
 function statusText(node: ExecutionNode): string {
   const e = node.execution;
-  if (e.status === 'finished') return t('runnerPage.exec.statusFinished', { verdict: e.verdict ? t(`verdict.${e.verdict}`) : '', label: verdictLabel(e.verdict) });
+  if (e.status === 'finished')
+    return t('runnerPage.exec.statusFinished', {
+      verdict: e.verdict ? t(`verdict.${e.verdict}`) : '',
+      label: verdictLabel(e.verdict),
+    });
   const current = currentNode(node)!;
   const step = stepPath(node).at(-1);
-  const where = step ? t('runnerPage.exec.statusStep', { index: step.index, count: step.count, title: step.title }) : '';
+  const where = step
+    ? t('runnerPage.exec.statusStep', { index: step.index, count: step.count, title: step.title })
+    : '';
   const unit = current.execution;
   if (unit.targetType !== 'job') return t('runnerPage.exec.statusRunning', { where });
-  return unit.window ? t('runnerPage.exec.statusListening', { where, until: clockTime(unit.window.end) }) : t('runnerPage.exec.statusPreparing', { where });
+  return unit.window
+    ? t('runnerPage.exec.statusListening', { where, until: clockTime(unit.window.end) })
+    : t('runnerPage.exec.statusPreparing', { where });
 }
 
 /** While an execution runs, its elapsed time carries its start: runner.js moves it every second. */
@@ -117,7 +130,10 @@ function summary(node: ExecutionNode, visit: Visit): SafeHtml {
   const e = node.execution;
   const duration = (e.endedAt ?? Date.now()) - e.startedAt;
   // What the browser tab says (runner.js adds the listening window's countdown while it runs).
-  const tab = e.status === 'finished' && e.verdict ? t('runnerPage.exec.tabDone', { verdict: t(`verdict.${e.verdict}`), id: e.id, title: targetTitle(e) }) : t('runnerPage.exec.tabRunning', { id: e.id, title: targetTitle(e) });
+  const tab =
+    e.status === 'finished' && e.verdict
+      ? t('runnerPage.exec.tabDone', { verdict: t(`verdict.${e.verdict}`), id: e.id, title: targetTitle(e) })
+      : t('runnerPage.exec.tabRunning', { id: e.id, title: targetTitle(e) });
   return html`<dl class="facts" data-tab="${tab}">
 <dt>${t('runnerPage.exec.state')}</dt><dd>${verdictBadge(e)}${e.status === 'finished' ? ` ${verdictLabel(e.verdict)}` : ''}</dd>
 <dt>${t('export.options')}</dt><dd>${optionsText(e)}</dd>
@@ -137,7 +153,10 @@ function progress(node: ExecutionNode, { visit, config }: ExecutionPageInput): S
   return html`<section class="progress-panel" aria-labelledby="progress-title">
 <h2 id="progress-title">${t('runnerPage.exec.progress')}</h2>
 ${levels.map(
-  (level, i) => html`<p class="step-count">${t('runnerPage.exec.step', { index: level.index, count: level.count, title: level.title })}</p>
+  (
+    level,
+    i,
+  ) => html`<p class="step-count">${t('runnerPage.exec.step', { index: level.index, count: level.count, title: level.title })}</p>
 <progress class="steps-bar" max="${level.count}" value="${level.index - 1}" aria-label="${t('runnerPage.exec.stepsDone', { done: level.index - 1, count: level.count })}" data-level="${i}"></progress>`,
 )}
 ${instruction ? html`<p class="todo"><strong>${t('runnerPage.exec.todo')}</strong> ${instruction}</p>` : ''}
@@ -152,7 +171,10 @@ function listeningWindow(unit: Execution): SafeHtml {
   const now = Date.now();
   const total = Math.round((end - start) / 1000);
   const elapsed = Math.min(total, Math.max(0, Math.floor((now - start) / 1000)));
-  const text = now >= end ? t('runnerPage.exec.windowOver') : t('runnerPage.exec.countdown', { elapsed, total, remaining: total - elapsed, until: clockTime(end) });
+  const text =
+    now >= end
+      ? t('runnerPage.exec.windowOver')
+      : t('runnerPage.exec.countdown', { elapsed, total, remaining: total - elapsed, until: clockTime(end) });
   return html`<div class="window" data-start="${start}" data-end="${end}">
 <p class="window-label" id="window-label">${t('runnerPage.exec.window')}</p>
 <progress max="1000" value="${Math.min(1000, Math.max(0, Math.round(((now - start) / (end - start)) * 1000)))}" aria-labelledby="window-label"></progress>
@@ -165,9 +187,11 @@ function actions({ visit, execution, csrf }: ExecutionPageInput): SafeHtml {
   const base = runnerUrl(visit.account.id, `executions/${execution.id}`);
   const exports = `/api/v1/executions/${execution.id}`;
   return html`<div class="actions">
-${execution.status === 'running'
-  ? html`<form method="post" action="${base}/arreter">${csrf.instance.field(csrf.token)}<button type="submit" class="danger">${t('runnerPage.exec.stop')}</button></form>`
-  : html`<form method="post" action="${base}/relancer">${csrf.instance.field(csrf.token)}<button type="submit">${t('runnerPage.exec.rerun')}</button> <span class="hint">${t('runnerPage.exec.rerunOptions', { options: optionsText(execution) })}</span></form>`}
+${
+  execution.status === 'running'
+    ? html`<form method="post" action="${base}/arreter">${csrf.instance.field(csrf.token)}<button type="submit" class="danger">${t('runnerPage.exec.stop')}</button></form>`
+    : html`<form method="post" action="${base}/relancer">${csrf.instance.field(csrf.token)}<button type="submit">${t('runnerPage.exec.rerun')}</button> <span class="hint">${t('runnerPage.exec.rerunOptions', { options: optionsText(execution) })}</span></form>`
+}
 <ul class="links">
 <li><a href="${exports}/export.html">${t('runnerPage.exec.exportHtml')}</a></li>
 <li><a href="${exports}/export.json">${t('runnerPage.exec.exportJson')}</a></li>
@@ -218,7 +242,8 @@ function stepList(node: ExecutionNode, visit: Visit, counts?: string): SafeHtml 
   const plan = planned(node.execution);
   return html`${counts ? html`<p class="counts">${counts}</p>` : ''}<ol class="steps">${plan.map((step, i) => {
     const child = node.children[i];
-    if (!child) return html`<li class="step s-pending"><span class="verdict-badge v-pending">${t('runnerPage.exec.notStarted')}</span> ${step.title}</li>`;
+    if (!child)
+      return html`<li class="step s-pending"><span class="verdict-badge v-pending">${t('runnerPage.exec.notStarted')}</span> ${step.title}</li>`;
     const e = child.execution;
     const duration = (e.endedAt ?? Date.now()) - e.startedAt;
     return html`<li class="step s-${e.status === 'running' ? 'running' : (e.verdict ?? 'running').toLowerCase()}">${verdictBadge(e)} <a href="${runnerUrl(visit.account.id, `executions/${e.id}`)}">#${e.id}</a> ${step.title} <span class="hint"${elapsedSince(e)}>${durationText(duration)}</span>

@@ -50,7 +50,7 @@ function blocker(visit: Visit, target: Target): string | undefined {
 }
 
 export async function jobBody(input: JobPageInput): Promise<SafeHtml> {
-  const { visit, target, targetId, config, executions } = input;
+  const { visit, target, targetId, executions } = input;
   const id = visit.account.id;
   const recent = await executions.list({ accountIds: [id], targetId, limit: 5 });
   const runnable = !(target.type === 'folder' && !target.folder.global);
@@ -60,16 +60,20 @@ ${description(input)}
 ${launchSection(input)}
 ${target.type === 'job' ? attendusSection(input, target.job) : stepsSection(input)}
 ${runnable ? await statsSection(executions, targetId, id) : ''}
-${runnable
-  ? html`<section aria-labelledby="recent-title"><h2 id="recent-title">${t('runnerPage.job.recent')}</h2>
+${
+  runnable
+    ? html`<section aria-labelledby="recent-title"><h2 id="recent-title">${t('runnerPage.job.recent')}</h2>
 ${recent.length ? html`<ul class="plain">${recent.map((e) => html`<li>${verdictBadge(e)} <a href="${runnerUrl(id, `executions/${e.id}`)}">#${e.id}</a> <span class="hint">${frenchDateTime(e.startedAt)}</span></li>`)}</ul>` : html`<p>${t('runnerPage.jobs.neverRun')}</p>`}
 </section>`
-  : ''}`;
+    : ''
+}`;
 }
 
 function description({ target, config, visit }: JobPageInput): SafeHtml {
-  if (target.type === 'campaign') return html`<p>${t('runnerPage.jobs.campaign', { folders: CAMPAIGN_ORDER.join(', ') })}</p>`;
-  if (target.type === 'folder') return html`<p>${target.folder.description}.</p>${target.folder.global ? html`<p>${t('runnerPage.job.globalText', { count: target.folder.jobs.length })}</p>` : ''}`;
+  if (target.type === 'campaign')
+    return html`<p>${t('runnerPage.jobs.campaign', { folders: CAMPAIGN_ORDER.join(', ') })}</p>`;
+  if (target.type === 'folder')
+    return html`<p>${target.folder.description}.</p>${target.folder.global ? html`<p>${t('runnerPage.job.globalText', { count: target.folder.jobs.length })}</p>` : ''}`;
   const job = target.job;
   const endpoint = config.endpoints.find((e) => e.id === job.endpoint)!;
   const mailbox = job.bal === 'PSC' ? visit.account.mailboxes.personal : visit.account.mailboxes.applicative;
@@ -84,7 +88,8 @@ function description({ target, config, visit }: JobPageInput): SafeHtml {
 function launchSection(input: JobPageInput): SafeHtml {
   const { visit, target, targetId, config, csrf, browserIp, form } = input;
   const blocked = blocker(visit, target);
-  if (blocked) return html`<section class="launch" aria-labelledby="launch-title"><h2 id="launch-title">${t('runnerPage.job.launch')}</h2><p class="notice">${blocked}</p></section>`;
+  if (blocked)
+    return html`<section class="launch" aria-labelledby="launch-title"><h2 id="launch-title">${t('runnerPage.job.launch')}</h2><p class="notice">${blocked}</p></section>`;
   const ipRequired = target.type !== 'job' || target.job.ipRequired;
   const { runner } = config;
   const values = form?.values ?? { ip: browserIp, delai: String(runner.delaiDefaultSeconds) };
@@ -121,7 +126,10 @@ function stepsSection({ visit, target }: JobPageInput): SafeHtml {
   const link = (targetId: string, title: string) => html`<a href="${runnerUrl(id, `jobs/${targetId}`)}">${title}</a>`;
   const items =
     target.type === 'campaign'
-      ? CAMPAIGN_ORDER.map((folderId) => html`<li>${link(folderId, t('execution.folderTitle', { folder: folderId }))} — ${t('runnerPage.job.unitCount', { count: findFolder(folderId)!.jobs.length })}</li>`)
+      ? CAMPAIGN_ORDER.map(
+          (folderId) =>
+            html`<li>${link(folderId, t('execution.folderTitle', { folder: folderId }))} — ${t('runnerPage.job.unitCount', { count: findFolder(folderId)!.jobs.length })}</li>`,
+        )
       : unitJobs(target).map((job) => html`<li>${link(job.id, job.title)}</li>`);
   return html`<section aria-labelledby="steps-title"><h2 id="steps-title">${t(target.type === 'campaign' ? 'runnerPage.job.campaignSteps' : 'runnerPage.job.folderSteps')}</h2><ol>${items}</ol></section>`;
 }

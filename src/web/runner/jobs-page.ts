@@ -30,7 +30,11 @@ function folded(text: string): string {
   return text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
 }
 
-export async function jobsBody(visit: Visit, executions: ExecutionStore, query: JobsQuery = {}): Promise<{ body: SafeHtml; valid: boolean }> {
+export async function jobsBody(
+  visit: Visit,
+  executions: ExecutionStore,
+  query: JobsQuery = {},
+): Promise<{ body: SafeHtml; valid: boolean }> {
   const id = visit.account.id;
   const last = await executions.latestByTarget(id);
   const jobUrl = (target: string) => runnerUrl(id, `jobs/${target}`);
@@ -38,10 +42,16 @@ export async function jobsBody(visit: Visit, executions: ExecutionStore, query: 
   const bal = query.bal === 'PSC' || query.bal === 'AUTH_CLI' ? query.bal : undefined;
   const protocol = query.protocole === 'imap' || query.protocole === 'smtp' ? query.protocole : undefined;
   const latest = query.dernier ? LATEST[query.dernier] : undefined;
-  const valid = (!query.bal || bal !== undefined) && (!query.protocole || protocol !== undefined) && (!query.dernier || latest !== undefined);
+  const valid =
+    (!query.bal || bal !== undefined) &&
+    (!query.protocole || protocol !== undefined) &&
+    (!query.dernier || latest !== undefined);
   const filtered = Boolean(search || bal || protocol || latest);
   const shows = (job: UnitJob) =>
-    (!search || folded(`${job.title} ${job.id}`).includes(folded(search))) && (!bal || job.bal === bal) && (!protocol || job.protocol === protocol) && (!latest || latest(last.get(job.id)));
+    (!search || folded(`${job.title} ${job.id}`).includes(folded(search))) &&
+    (!bal || job.bal === bal) &&
+    (!protocol || job.protocol === protocol) &&
+    (!latest || latest(last.get(job.id)));
   const count = UNIT_JOBS.filter(shows).length;
 
   const lastVerdict = (target: string) => {
@@ -50,7 +60,8 @@ export async function jobsBody(visit: Visit, executions: ExecutionStore, query: 
       ? html`<span class="last">${verdictBadge(e)} <a href="${runnerUrl(id, `executions/${e.id}`)}">#${e.id}</a> <span class="hint">${frenchDateTime(e.startedAt)}</span></span>`
       : html`<span class="last hint">${t('runnerPage.jobs.neverRun')}</span>`;
   };
-  const runArrow = (target: string, title: string) => html`<a class="run" href="${jobUrl(target)}" title="${t('runnerPage.jobs.run', { title })}"><span aria-hidden="true">▶</span><span class="visually-hidden">${t('runnerPage.jobs.run', { title })}</span></a>`;
+  const runArrow = (target: string, title: string) =>
+    html`<a class="run" href="${jobUrl(target)}" title="${t('runnerPage.jobs.run', { title })}"><span aria-hidden="true">▶</span><span class="visually-hidden">${t('runnerPage.jobs.run', { title })}</span></a>`;
 
   const unit = (job: UnitJob) => html`<li class="job" data-job="${job.id}">
 ${hasMailboxFor(visit, job) ? runArrow(job.id, job.title) : html`<span class="run disabled" aria-hidden="true">▶</span>`}
@@ -70,22 +81,26 @@ ${selectField({ name: 'dernier', label: t('runnerPage.jobs.latest'), value: quer
 <div class="buttons"><button type="submit">${t('runnerPage.activity.apply')}</button> <a href="${runnerUrl(id, 'jobs')}">${t('runnerPage.activity.reset')}</a>
 ${filtered ? html`<span class="hint" role="status">${t('runnerPage.jobs.shown', { count, total: UNIT_JOBS.length })}</span>` : ''}</div>
 </form>
-${filtered
-  ? ''
-  : html`<section class="campaign" aria-labelledby="campaign-title">
+${
+  filtered
+    ? ''
+    : html`<section class="campaign" aria-labelledby="campaign-title">
 <h2 id="campaign-title">${runArrow('campaign', t('execution.campaignTitle'))} <a href="${jobUrl('campaign')}">${t('execution.campaignTitle')}</a></h2>
 <p>${t('runnerPage.jobs.campaign', { folders: CAMPAIGN_ORDER.join(', ') })}</p>
 <div>${lastVerdict('campaign')}</div>
-</section>`}
+</section>`
+}
 ${count === 0 ? html`<p>${t('board.noLine')}</p>` : ''}
 <ul class="tree">
 ${FOLDERS.filter((folder) => folder.jobs.some(shows)).map(
   (folder) => html`<li class="folder">
 <details open>
 <summary><span class="folder-id">${folder.id}</span> — ${folder.description}${folder.global ? html` <span class="tag">${t('runnerPage.jobs.global')}</span>` : ''}</summary>
-${folder.global && !filtered
-  ? html`<div class="global">${runArrow(folder.id, t('execution.folderTitle', { folder: folder.id }))} <a href="${jobUrl(folder.id)}">${t('runnerPage.jobs.runGlobal', { count: folder.jobs.length, folder: folder.id })}</a> ${lastVerdict(folder.id)}</div>`
-  : ''}
+${
+  folder.global && !filtered
+    ? html`<div class="global">${runArrow(folder.id, t('execution.folderTitle', { folder: folder.id }))} <a href="${jobUrl(folder.id)}">${t('runnerPage.jobs.runGlobal', { count: folder.jobs.length, folder: folder.id })}</a> ${lastVerdict(folder.id)}</div>`
+    : ''
+}
 <ul class="jobs">${folder.jobs.filter(shows).map(unit)}</ul>
 </details>
 </li>`,

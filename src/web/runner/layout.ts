@@ -54,7 +54,11 @@ export class RunnerLayout {
         area: t('runnerPage.area', { nil: account.nil }),
         home: runnerUrl(account.id),
         nav: [
-          ...TABS.map((tab) => ({ href: runnerUrl(account.id, tab.path), label: t(tab.label), current: tab.tab === p.tab })),
+          ...TABS.map((tab) => ({
+            href: runnerUrl(account.id, tab.path),
+            label: t(tab.label),
+            current: tab.tab === p.tab,
+          })),
           { href: '/', label: t('runnerPage.tab.accounts') },
         ],
         user: { name: displayName(user), logoutUrl: LOGOUT_URL, csrf },

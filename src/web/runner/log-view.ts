@@ -17,7 +17,11 @@ export interface ExecutionNode {
 
 export async function loadTree(executions: ExecutionStore, execution: Execution): Promise<ExecutionNode> {
   const children = await executions.children(execution.id);
-  return { execution, log: await executions.log(execution.id), children: await Promise.all(children.map((child) => loadTree(executions, child))) };
+  return {
+    execution,
+    log: await executions.log(execution.id),
+    children: await Promise.all(children.map((child) => loadTree(executions, child))),
+  };
 }
 
 /** The running execution deepest in the tree: the unit job listening now. */

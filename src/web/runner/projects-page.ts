@@ -24,7 +24,11 @@ const LEGAL: [MessageKey, MessageKey][] = [
 export async function projectsBody(visit: Visit, executions: ExecutionStore, publicUrl: string): Promise<SafeHtml> {
   const { account } = visit;
   // What the vendor launched in the last day (steps of global jobs are part of their parent).
-  const { executions: count, failures } = await executions.count({ accountIds: [account.id], parentId: null, startedFrom: Date.now() - DAY_MS });
+  const { executions: count, failures } = await executions.count({
+    accountIds: [account.id],
+    parentId: null,
+    startedFrom: Date.now() - DAY_MS,
+  });
   const activity = `${t(count > 1 ? 'runnerPage.projects.executions.many' : 'runnerPage.projects.executions.one', { count })} (${t(failures > 1 ? 'runnerPage.projects.failures.many' : 'runnerPage.projects.failures.one', { count: failures })})`;
   return html`<h1>${t('runnerPage.projects.title')}</h1>
 <table class="projects stack">

@@ -55,7 +55,10 @@ export interface RunnerPagesDeps {
 /** How long « Arrêter le travail » waits for the execution to record its end, so the next page shows it. */
 const STOP_WAIT_MS = 3000;
 
-type Route = { Params: { account: string; target?: string; execution?: string }; Querystring: ActivityQuery & BoardQuery & JobsQuery & { dossier?: string } };
+type Route = {
+  Params: { account: string; target?: string; execution?: string };
+  Querystring: ActivityQuery & BoardQuery & JobsQuery & { dossier?: string };
+};
 
 /** What a handler gets besides the request: the visit, the page's form token, and how to answer. */
 interface Context {
@@ -73,51 +76,97 @@ export function runnerPages(deps: RunnerPagesDeps): RouteRegistrar {
 
   return async (app) => {
     /** Runs the handler for a visitor who reaches the account; others go to the login or get the 404 page. */
-    const visiting = (handler: (request: FastifyRequest<Route>, reply: FastifyReply, context: Context) => Promise<FastifyReply>) => async (request: FastifyRequest<Route>, reply: FastifyReply) => {
-      const result = await visitOf(request, deps, request.params.account);
-      if (!result.ok && result.reason === 'signed-out') return toLogin(request, reply);
-      const token = csrf.token(request, reply);
-      if (!result.ok) return layout.notFound(reply, result.user, token);
-      const { visit } = result;
-      return handler(request, reply, {
-        visit,
-        csrf: { instance: csrf, token },
-        send: (p) => layout.send(reply, visit, token, p),
-        notFound: () => layout.notFound(reply, visit.user, token),
-      });
-    };
+    const visiting =
+      (handler: (request: FastifyRequest<Route>, reply: FastifyReply, context: Context) => Promise<FastifyReply>) =>
+      async (request: FastifyRequest<Route>, reply: FastifyReply) => {
+        const result = await visitOf(request, deps, request.params.account);
+        if (!result.ok && result.reason === 'signed-out') return toLogin(request, reply);
+        const token = csrf.token(request, reply);
+        if (!result.ok) return layout.notFound(reply, result.user, token);
+        const { visit } = result;
+        return handler(request, reply, {
+          visit,
+          csrf: { instance: csrf, token },
+          send: (p) => layout.send(reply, visit, token, p),
+          notFound: () => layout.notFound(reply, visit.user, token),
+        });
+      };
     /** A form posted without this platform's CSRF token: an expired page, or another site's form. */
-    const forged = (reply: FastifyReply, context: Context) => refuseForgedForm(reply, (_reply, title, body, status) => context.send({ title, body, ...(status ? { status } : {}) }));
+    const forged = (reply: FastifyReply, context: Context) =>
+      refuseForgedForm(reply, (_reply, title, body, status) =>
+        context.send({ title, body, ...(status ? { status } : {}) }),
+      );
 
     const jobPage = async (request: FastifyRequest<Route>, context: Context, form?: OptionsForm, status = 200) => {
       const targetId = request.params.target!;
       const target = resolveTarget(targetId);
       if (!target) return context.notFound();
       const { visit, csrf: token } = context;
-      const body = await jobBody({ visit, target, targetId, config, executions, csrf: token, browserIp: normaliseIp(request.ip), form });
+      const body = await jobBody({
+        visit,
+        target,
+        targetId,
+        config,
+        executions,
+        csrf: token,
+        browserIp: normaliseIp(request.ip),
+        form,
+      });
       return context.send({ title: targetTitle({ targetType: target.type, targetId }), tab: 'jobs', body, status });
     };
 
     const executionPage = async (request: FastifyRequest<Route>, context: Context, alert?: string) => {
       const execution = await executionOf(context.visit, executions, request.params.execution!);
       if (!execution) return context.notFound();
-      const body = await executionBody({ visit: context.visit, execution, config, executions, csrf: context.csrf, alert });
-      return context.send({ title: t('export.title', { id: execution.id, title: targetTitle(execution) }), body, live: true, status: alert ? 409 : 200 });
+      const body = await executionBody({
+        visit: context.visit,
+        execution,
+        config,
+        executions,
+        csrf: context.csrf,
+        alert,
+      });
+      return context.send({
+        title: t('export.title', { id: execution.id, title: targetTitle(execution) }),
+        body,
+        live: true,
+        status: alert ? 409 : 200,
+      });
     };
 
     const boardPage = async (request: FastifyRequest<Route>, context: Context, form?: ReplayForm, status?: number) => {
       const board = await readiness(executions, context.visit.account);
-      const { body, valid } = boardBody({ visit: context.visit, board, query: request.query, config, csrf: context.csrf, browserIp: normaliseIp(request.ip), form });
+      const { body, valid } = boardBody({
+        visit: context.visit,
+        board,
+        query: request.query,
+        config,
+        csrf: context.csrf,
+        browserIp: normaliseIp(request.ip),
+        form,
+      });
       return context.send({ title: t('board.title'), tab: 'board', body, status: status ?? (valid ? 200 : 400) });
     };
 
     const dossierPage = async (context: Context, form?: DossierForm) => {
       const latest = await defaultSelection(executions, context.visit.account.id);
-      return context.send({ title: t('dossier.generate'), tab: 'board', body: dossierBody({ visit: context.visit, latest, config, csrf: context.csrf, ...(form ? { form } : {}) }), status: form ? 400 : 200 });
+      return context.send({
+        title: t('dossier.generate'),
+        tab: 'board',
+        body: dossierBody({ visit: context.visit, latest, config, csrf: context.csrf, ...(form ? { form } : {}) }),
+        status: form ? 400 : 200,
+      });
     };
 
     /** A form posted on an execution of the visited account, with this platform's token. */
-    const onExecution = (act: (execution: Execution, request: FastifyRequest<Route>, reply: FastifyReply, context: Context) => Promise<FastifyReply>) =>
+    const onExecution = (
+      act: (
+        execution: Execution,
+        request: FastifyRequest<Route>,
+        reply: FastifyReply,
+        context: Context,
+      ) => Promise<FastifyReply>,
+    ) =>
       visiting(async (request, reply, c) => {
         const execution = await executionOf(c.visit, executions, request.params.execution!);
         if (!execution) return c.notFound();
@@ -130,12 +179,24 @@ export function runnerPages(deps: RunnerPagesDeps): RouteRegistrar {
 
       scope.get<Route>(
         '/outil/:account',
-        visiting(async (_request, _reply, c) => c.send({ title: t('runnerPage.projects.title'), tab: 'projects', body: await projectsBody(c.visit, executions, config.publicUrl) })),
+        visiting(async (_request, _reply, c) =>
+          c.send({
+            title: t('runnerPage.projects.title'),
+            tab: 'projects',
+            body: await projectsBody(c.visit, executions, config.publicUrl),
+          }),
+        ),
       );
 
       scope.get<Route>(
         '/outil/:account/tableau-de-bord',
-        visiting(async (_request, _reply, c) => c.send({ title: t('runnerPage.dashboard.title'), tab: 'dashboard', body: await dashboardBody(c.visit, config, executions) })),
+        visiting(async (_request, _reply, c) =>
+          c.send({
+            title: t('runnerPage.dashboard.title'),
+            tab: 'dashboard',
+            body: await dashboardBody(c.visit, config, executions),
+          }),
+        ),
       );
 
       scope.get<Route>(
@@ -160,8 +221,15 @@ export function runnerPages(deps: RunnerPagesDeps): RouteRegistrar {
           const form = formOf(request);
           if (!csrf.valid(request, form)) return forged(reply, c);
           const values = { ip: form.ip ?? '', delai: form.delai ?? '' };
-          const started = await runner.start({ accountId: c.visit.account.id, target: targetId, delai: values.delai, ip: values.ip, startedBy: c.visit.user.login });
-          if (started.ok) return reply.redirect(runnerUrl(c.visit.account.id, `executions/${started.execution.id}`), 303);
+          const started = await runner.start({
+            accountId: c.visit.account.id,
+            target: targetId,
+            delai: values.delai,
+            ip: values.ip,
+            startedBy: c.visit.user.login,
+          });
+          if (started.ok)
+            return reply.redirect(runnerUrl(c.visit.account.id, `executions/${started.execution.id}`), 303);
           const errors: OptionsForm['errors'] = {};
           if (started.reason === 'unknown_account') errors.general = t('api.error.accountUnavailable');
           for (const error of started.errors) {
@@ -181,7 +249,7 @@ export function runnerPages(deps: RunnerPagesDeps): RouteRegistrar {
       scope.post<Route>(
         '/outil/:account/executions/:execution/arreter',
         onExecution(async (execution, _request, reply, c) => {
-          if (runner.cancel(execution.id)) await recorded(execution.id);
+          if (await runner.cancel(execution.id)) await recorded(execution.id);
           return reply.redirect(runnerUrl(c.visit.account.id, `executions/${execution.id}`), 303);
         }),
       );
@@ -191,9 +259,19 @@ export function runnerPages(deps: RunnerPagesDeps): RouteRegistrar {
         '/outil/:account/executions/:execution/relancer',
         onExecution(async (execution, request, reply, c) => {
           const { delaiSeconds, ip } = execution.options;
-          const started = await runner.start({ accountId: c.visit.account.id, target: execution.targetId, delai: delaiSeconds, ...(ip ? { ip } : {}), startedBy: c.visit.user.login });
-          if (started.ok) return reply.redirect(runnerUrl(c.visit.account.id, `executions/${started.execution.id}`), 303);
-          const alert = started.reason === 'unknown_account' ? t('api.error.accountUnavailable') : started.errors.map((e) => (typeof e === 'string' ? e : e.message)).join(' ');
+          const started = await runner.start({
+            accountId: c.visit.account.id,
+            target: execution.targetId,
+            delai: delaiSeconds,
+            ...(ip ? { ip } : {}),
+            startedBy: c.visit.user.login,
+          });
+          if (started.ok)
+            return reply.redirect(runnerUrl(c.visit.account.id, `executions/${started.execution.id}`), 303);
+          const alert =
+            started.reason === 'unknown_account'
+              ? t('api.error.accountUnavailable')
+              : started.errors.map((e) => (typeof e === 'string' ? e : e.message)).join(' ');
           return executionPage(request, c, alert);
         }),
       );
@@ -220,8 +298,16 @@ export function runnerPages(deps: RunnerPagesDeps): RouteRegistrar {
           const values = { ip: form.ip ?? '', delai: form.delai ?? '' };
           const { toReplay } = await readiness(executions, c.visit.account);
           if (!toReplay.length) return reply.redirect(runnerUrl(c.visit.account.id, BOARD_PATH), 303);
-          const started = await runner.start({ accountId: c.visit.account.id, target: SELECTION, units: toReplay.map((j) => j.id), delai: values.delai, ip: values.ip, startedBy: c.visit.user.login });
-          if (started.ok) return reply.redirect(runnerUrl(c.visit.account.id, `executions/${started.execution.id}`), 303);
+          const started = await runner.start({
+            accountId: c.visit.account.id,
+            target: SELECTION,
+            units: toReplay.map((j) => j.id),
+            delai: values.delai,
+            ip: values.ip,
+            startedBy: c.visit.user.login,
+          });
+          if (started.ok)
+            return reply.redirect(runnerUrl(c.visit.account.id, `executions/${started.execution.id}`), 303);
           const errors: ReplayForm['errors'] = {};
           for (const error of started.errors) {
             if (typeof error === 'string') errors.general = error;
@@ -243,8 +329,13 @@ export function runnerPages(deps: RunnerPagesDeps): RouteRegistrar {
           const form = formOf(request);
           if (!csrf.valid(request, form)) return forged(reply, c);
           const chosen = chosenIds(form);
-          if (chosen.problem) return dossierPage(c, { ticked: chosen.ticked, others: chosen.others, errors: [chosen.problem] });
-          const built = await buildDossier({ config, executions, journal: deps.journal, pki: deps.pki }, c.visit.account, chosen.ids);
+          if (chosen.problem)
+            return dossierPage(c, { ticked: chosen.ticked, others: chosen.others, errors: [chosen.problem] });
+          const built = await buildDossier(
+            { config, executions, journal: deps.journal, pki: deps.pki },
+            c.visit.account,
+            chosen.ids,
+          );
           if (!built.ok) return dossierPage(c, { ticked: chosen.ticked, others: chosen.others, errors: built.errors });
           return reply
             .code(200)
@@ -260,8 +351,19 @@ export function runnerPages(deps: RunnerPagesDeps): RouteRegistrar {
         visiting(async (request, _reply, c) => {
           const dossier = (request.query.dossier ?? '').trim().slice(0, 100);
           const board = await readiness(executions, c.visit.account);
-          const message = prepareMessage({ account: c.visit.account, user: c.visit.user, board, publicUrl: config.publicUrl, dossier });
-          return c.send({ title: t('contact.title'), tab: 'board', copy: true, body: contactBody({ visit: c.visit, config, message, dossier, csrf: c.csrf }) });
+          const message = prepareMessage({
+            account: c.visit.account,
+            user: c.visit.user,
+            board,
+            publicUrl: config.publicUrl,
+            dossier,
+          });
+          return c.send({
+            title: t('contact.title'),
+            tab: 'board',
+            copy: true,
+            body: contactBody({ visit: c.visit, config, message, dossier, csrf: c.csrf }),
+          });
         }),
       );
 
@@ -280,9 +382,29 @@ export function runnerPages(deps: RunnerPagesDeps): RouteRegistrar {
           const sent = Object.keys(errors).length ? undefined : await agencyMail.send(c.visit.user, message);
           if (sent && !sent.ok) errors.general = t(`contact.error.${sent.reason}`);
           const page = (status: number, sentTo?: string) =>
-            c.send({ title: t('contact.title'), tab: 'board', copy: true, status, body: contactBody({ visit: c.visit, config, message, dossier, csrf: c.csrf, errors, ...(sentTo ? { sentTo } : {}) }) });
+            c.send({
+              title: t('contact.title'),
+              tab: 'board',
+              copy: true,
+              status,
+              body: contactBody({
+                visit: c.visit,
+                config,
+                message,
+                dossier,
+                csrf: c.csrf,
+                errors,
+                ...(sentTo ? { sentTo } : {}),
+              }),
+            });
           if (sent?.ok) return page(200, sent.to);
-          return page(sent?.ok === false && sent.reason === 'throttled' ? 429 : sent?.ok === false && sent.reason === 'failed' ? 502 : 400);
+          return page(
+            sent?.ok === false && sent.reason === 'throttled'
+              ? 429
+              : sent?.ok === false && sent.reason === 'failed'
+                ? 502
+                : 400,
+          );
         }),
       );
 
@@ -303,7 +425,10 @@ export function runnerPages(deps: RunnerPagesDeps): RouteRegistrar {
         resolve();
       };
       const timer = setTimeout(done, STOP_WAIT_MS);
-      const unfollow = runner.follow(id, (event) => event.type === 'state' && event.execution.status === 'finished' && done());
+      const unfollow = runner.follow(
+        id,
+        (event) => event.type === 'state' && event.execution.status === 'finished' && done(),
+      );
       void executions.get(id).then((e) => e?.status === 'finished' && done());
     });
   }

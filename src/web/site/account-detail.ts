@@ -30,7 +30,11 @@ export function registerAccountDetail(scope: FastifyInstance, site: Site): void 
     const title = t('site.detail.title', { nil: account.nil });
     const renewed = ROLES.find((r) => r === request.query.renouvele);
     const renewedAddress = renewed && account.mailboxes[renewed];
-    const forms: Forms = { accountId: account.id, csrf: layout.csrf.field(layout.csrf.token(request, reply)), passwords: await site.accounts.passwords(account) };
+    const forms: Forms = {
+      accountId: account.id,
+      csrf: layout.csrf.field(layout.csrf.token(request, reply)),
+      passwords: await site.accounts.passwords(account),
+    };
     return layout.send(request, reply, {
       title,
       user,
@@ -58,9 +62,13 @@ ${account.provisionedAt === null ? html`<p class="notice">${t('site.detail.notPr
     const account = await ownAccount(site, user, request.params.id);
     if (!account) return layout.notFound(request, reply, user);
     const form = formOf(request);
-    if (!layout.csrf.valid(request, form)) return refuseForgedForm(reply, (_reply, title, body, status) => layout.send(request, reply, { title, body, user, ...(status ? { status } : {}) }));
+    if (!layout.csrf.valid(request, form))
+      return refuseForgedForm(reply, (_reply, title, body, status) =>
+        layout.send(request, reply, { title, body, user, ...(status ? { status } : {}) }),
+      );
     const role = ROLES.find((r) => r === form.bal);
-    if (!role || !(await site.accounts.renewPassword(account, role, user.login))) return layout.notFound(request, reply, user);
+    if (!role || !(await site.accounts.renewPassword(account, role, user.login)))
+      return layout.notFound(request, reply, user);
     return reply.redirect(`/comptes/${account.id}?renouvele=${role}`, 303);
   });
 }
@@ -111,8 +119,9 @@ ${config.webmailPassword ? html`<p>${t('site.detail.webmailPassword')} ${copyabl
 <li><a href="${PKI_PATHS.trust}/${TRUST_FILES.nonIgc}" download>${TRUST_FILES.nonIgc}</a> — ${t('site.detail.trustNonIgc')}</li>
 </ul>
 
-${account.certificate
-  ? html`<h2>${t('site.detail.certificate')}</h2>
+${
+  account.certificate
+    ? html`<h2>${t('site.detail.certificate')}</h2>
 <p>${t('site.detail.certificateIntro', { idnat: account.certificate.idnat })}</p>
 <table class="facts">
 <tr><th scope="row">${t('site.detail.certificateFile')}</th><td><a href="/api/v1/accounts/${account.id}/certificate.p12" download>${account.certificate.idnat}.p12</a></td></tr>
@@ -120,11 +129,22 @@ ${account.certificate
 <tr><th scope="row">${t('site.detail.certificateSerial')}</th><td>${copyable(account.certificate.serialNumber, t('site.detail.certificateSerial'), true)}</td></tr>
 <tr><th scope="row">${t('site.detail.certificateNotAfter')}</th><td>${frenchDateTime(account.certificate.notAfter)}</td></tr>
 </table>`
-  : ''}`;
+    : ''
+}`;
 }
 
-const MAILBOX_COLUMNS = ['site.detail.mailbox', 'site.detail.address', 'site.detail.authentication', 'site.detail.password', 'site.detail.webmail'] as const;
-const ROLE_LABELS = { personal: 'site.detail.personal', applicative: 'site.detail.applicative', patient: 'site.detail.patient' } as const;
+const MAILBOX_COLUMNS = [
+  'site.detail.mailbox',
+  'site.detail.address',
+  'site.detail.authentication',
+  'site.detail.password',
+  'site.detail.webmail',
+] as const;
+const ROLE_LABELS = {
+  personal: 'site.detail.personal',
+  applicative: 'site.detail.applicative',
+  patient: 'site.detail.patient',
+} as const;
 
 /** A mailbox with its password and « Renouveler », and its « Ouvrir le webmail »; both only once the mailbox exists. */
 function mailboxRow(forms: Forms, role: MailboxRole, address: string, use: string): SafeHtml {
@@ -144,12 +164,32 @@ function mailboxRow(forms: Forms, role: MailboxRole, address: string, use: strin
 }
 
 function endpointTable(endpoints: EndpointConfig[]): SafeHtml {
-  const head = (['site.endpoint.id', 'site.endpoint.for', 'site.endpoint.host', 'site.endpoint.address', 'site.endpoint.imap', 'site.endpoint.smtp', 'site.endpoint.security', 'site.endpoint.certificate'] as const).map((k) => t(k));
+  const head = (
+    [
+      'site.endpoint.id',
+      'site.endpoint.for',
+      'site.endpoint.host',
+      'site.endpoint.address',
+      'site.endpoint.imap',
+      'site.endpoint.smtp',
+      'site.endpoint.security',
+      'site.endpoint.certificate',
+    ] as const
+  ).map((k) => t(k));
   return html`<table class="stack endpoints">
 <thead><tr>${head.map((h) => html`<th scope="col">${h}</th>`)}</tr></thead>
 <tbody>
 ${endpoints.map((e) => {
-  const cells = [html`<code>${e.id}</code>`, t(e.id.startsWith('org') ? 'site.endpoint.applicative' : 'site.endpoint.personal'), html`<code>${e.host}</code> ${copyButton(e.host, e.host)}`, html`${e.address} ${copyButton(e.address, e.address)}`, String(e.imapPort), String(e.smtpPort), t('site.endpoint.starttls'), t(`certificate.${e.certificate}`)];
+  const cells = [
+    html`<code>${e.id}</code>`,
+    t(e.id.startsWith('org') ? 'site.endpoint.applicative' : 'site.endpoint.personal'),
+    html`<code>${e.host}</code> ${copyButton(e.host, e.host)}`,
+    html`${e.address} ${copyButton(e.address, e.address)}`,
+    String(e.imapPort),
+    String(e.smtpPort),
+    t('site.endpoint.starttls'),
+    t(`certificate.${e.certificate}`),
+  ];
   return html`<tr>${cells.map((c, i) => cell(head[i]!, c))}</tr>`;
 })}
 </tbody>

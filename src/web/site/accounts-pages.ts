@@ -38,9 +38,11 @@ export function statusHelp(account: ProductAccount, nightly: boolean): string | 
 
 export function statusCell(account: ProductAccount, nightly: boolean): SafeHtml {
   const help = statusHelp(account, nightly);
-  return html`<span class="status status-${account.status}">${account.statusLabel}</span>${help
-    ? html` <details class="help"><summary><span aria-hidden="true">i</span><span class="visually-hidden">${t('forms.help', { label: account.statusLabel })}</span></summary><p>${help}</p></details>`
-    : ''}`;
+  return html`<span class="status status-${account.status}">${account.statusLabel}</span>${
+    help
+      ? html` <details class="help"><summary><span aria-hidden="true">i</span><span class="visually-hidden">${t('forms.help', { label: account.statusLabel })}</span></summary><p>${help}</p></details>`
+      : ''
+  }`;
 }
 
 export function registerAccountPages(scope: FastifyInstance, site: Site): void {
@@ -54,16 +56,21 @@ export function registerAccountPages(scope: FastifyInstance, site: Site): void {
     const changed = request.query.cree ?? request.query.modifie;
     const account = changed === undefined ? undefined : list.find((a) => a.id === idOf(changed));
     const next = account && statusHelp(account, nightly);
-    const notice = account && html`<div class="notice" role="status"><p>${t(request.query.cree ? 'site.accounts.created' : 'site.accounts.modified', { nil: account.nil, status: account.statusLabel })}</p>${next ? html`<p>${next}</p>` : ''}</div>`;
-    const head = (['site.field.nil', 'site.field.idnatPsc', 'site.field.idnatAuthCli', 'site.accounts.status'] as const).map((key) => t(key));
+    const notice =
+      account &&
+      html`<div class="notice" role="status"><p>${t(request.query.cree ? 'site.accounts.created' : 'site.accounts.modified', { nil: account.nil, status: account.statusLabel })}</p>${next ? html`<p>${next}</p>` : ''}</div>`;
+    const head = (
+      ['site.field.nil', 'site.field.idnatPsc', 'site.field.idnatAuthCli', 'site.accounts.status'] as const
+    ).map((key) => t(key));
     return layout.send(request, reply, {
       title: t('site.accounts.title'),
       user,
       body: html`<h1>${t('site.accounts.title')}</h1>
 ${notice}
-${list.length === 0
-  ? html`<p>${t('site.accounts.empty')}</p>`
-  : html`<table class="stack accounts">
+${
+  list.length === 0
+    ? html`<p>${t('site.accounts.empty')}</p>`
+    : html`<table class="stack accounts">
 <caption class="visually-hidden">${t('site.accounts.caption', { organisation: user.organisation!.raisonSociale })}</caption>
 <thead><tr>${head.map((h) => html`<th scope="col">${h}</th>`)}<th scope="col"><span class="visually-hidden">${t('site.accounts.modifyColumn')}</span></th><th scope="col"><span class="visually-hidden">${t('site.accounts.toolColumn')}</span></th></tr></thead>
 <tbody>
@@ -74,23 +81,39 @@ ${cell(head[1]!, a.idnatPsc ?? '—')}
 ${cell(head[2]!, a.idnatAuthCli ?? '—')}
 ${cell(head[3]!, statusCell(a, nightly))}
 <td><a class="button secondary" href="/comptes/${a.id}/modifier">${t('site.accounts.modify')}<span class="visually-hidden"> ${t('site.accounts.ofAccount', { nil: a.nil })}</span></a></td>
-<td>${a.status === 'available'
-    ? html`<a class="button" href="/outil/${a.id}">${t('site.accounts.tool')}<span class="visually-hidden"> ${t('site.accounts.ofAccount', { nil: a.nil })}</span></a>`
-    : html`<span class="unavailable">${t('site.accounts.unavailable')}</span>`}</td>
+<td>${
+    a.status === 'available'
+      ? html`<a class="button" href="/outil/${a.id}">${t('site.accounts.tool')}<span class="visually-hidden"> ${t('site.accounts.ofAccount', { nil: a.nil })}</span></a>`
+      : html`<span class="unavailable">${t('site.accounts.unavailable')}</span>`
+  }</td>
 </tr>`,
 )}
 </tbody>
-</table>`}
+</table>`
+}
 <p><a class="button" href="/comptes/nouveau">${t('site.accounts.create')}</a></p>`,
     });
   });
 
   /** `alert`: a problem with the whole form (an expired CSRF token) rather than with a field. */
-  const formPage = (request: FastifyRequest, reply: FastifyReply, user: PlatformUser, o: { mode: 'create' | 'modify'; action: string; values: Values; errors?: Errors; alert?: string }) => {
+  const formPage = (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    user: PlatformUser,
+    o: { mode: 'create' | 'modify'; action: string; values: Values; errors?: Errors; alert?: string },
+  ) => {
     const errors = o.errors ?? {};
     const title = t(o.mode === 'create' ? 'site.form.createTitle' : 'site.form.modifyTitle');
     const input = (name: AccountField, required = false) =>
-      field({ name, label: t(`site.field.${name}`), value: o.values[name], error: errors[name], required, help: t(`site.help.${name}`, { domain: site.config.mailDomain }), autocomplete: 'off' });
+      field({
+        name,
+        label: t(`site.field.${name}`),
+        value: o.values[name],
+        error: errors[name],
+        required,
+        help: t(`site.help.${name}`, { domain: site.config.mailDomain }),
+        autocomplete: 'off',
+      });
     return layout.send(request, reply, {
       title,
       user,
@@ -109,7 +132,11 @@ ${input('idnatAuthCli')}
   };
 
   /** The form's values as typed (shown again if refused), and the service's answer as one message per field. */
-  const typed = (form: Form): Values => ({ nil: form.nil ?? '', idnatPsc: form.idnatPsc ?? '', idnatAuthCli: form.idnatAuthCli ?? '' });
+  const typed = (form: Form): Values => ({
+    nil: form.nil ?? '',
+    idnatPsc: form.idnatPsc ?? '',
+    idnatAuthCli: form.idnatAuthCli ?? '',
+  });
   const fieldErrors = (result: Extract<AccountResult, { ok: false }>): Errors => {
     const errors: Errors = {};
     for (const e of result.errors) errors[e.field] ??= e.message;
@@ -119,7 +146,11 @@ ${input('idnatAuthCli')}
   scope.get('/comptes/nouveau', async (request, reply) => {
     const user = await layout.guard(request, reply, VENDORS);
     if (!user) return reply;
-    return formPage(request, reply, user, { mode: 'create', action: '/comptes/nouveau', values: { nil: '', idnatPsc: '', idnatAuthCli: '' } });
+    return formPage(request, reply, user, {
+      mode: 'create',
+      action: '/comptes/nouveau',
+      values: { nil: '', idnatPsc: '', idnatAuthCli: '' },
+    });
   });
 
   scope.post('/comptes/nouveau', async (request, reply) => {
@@ -127,9 +158,21 @@ ${input('idnatAuthCli')}
     if (!user) return reply;
     const form = formOf(request);
     const values = typed(form);
-    if (!layout.csrf.valid(request, form)) return formPage(request, reply, user, { mode: 'create', action: '/comptes/nouveau', values, alert: t('forms.csrf') });
+    if (!layout.csrf.valid(request, form))
+      return formPage(request, reply, user, {
+        mode: 'create',
+        action: '/comptes/nouveau',
+        values,
+        alert: t('forms.csrf'),
+      });
     const result = await accounts.create(values, { organisationId: user.organisation!.id, by: user.login });
-    if (!result.ok) return formPage(request, reply, user, { mode: 'create', action: '/comptes/nouveau', values, errors: fieldErrors(result) });
+    if (!result.ok)
+      return formPage(request, reply, user, {
+        mode: 'create',
+        action: '/comptes/nouveau',
+        values,
+        errors: fieldErrors(result),
+      });
     return reply.redirect(`/comptes?cree=${result.account.id}`, 303);
   });
 
@@ -140,7 +183,11 @@ ${input('idnatAuthCli')}
     if (!account) return layout.notFound(request, reply, user);
     // A waiting modification is what the vendor asked for last: the form starts from it.
     const shown = account.pending ?? account;
-    return formPage(request, reply, user, { mode: 'modify', action: `/comptes/${account.id}/modifier`, values: { nil: shown.nil, idnatPsc: shown.idnatPsc ?? '', idnatAuthCli: shown.idnatAuthCli ?? '' } });
+    return formPage(request, reply, user, {
+      mode: 'modify',
+      action: `/comptes/${account.id}/modifier`,
+      values: { nil: shown.nil, idnatPsc: shown.idnatPsc ?? '', idnatAuthCli: shown.idnatAuthCli ?? '' },
+    });
   });
 
   scope.post<IdParams>('/comptes/:id/modifier', async (request, reply) => {
@@ -151,10 +198,12 @@ ${input('idnatAuthCli')}
     const form = formOf(request);
     const values = typed(form);
     const action = `/comptes/${account.id}/modifier`;
-    if (!layout.csrf.valid(request, form)) return formPage(request, reply, user, { mode: 'modify', action, values, alert: t('forms.csrf') });
+    if (!layout.csrf.valid(request, form))
+      return formPage(request, reply, user, { mode: 'modify', action, values, alert: t('forms.csrf') });
     const result = await accounts.modify(account.id, values, user.login);
     if (!result) return layout.notFound(request, reply, user);
-    if (!result.ok) return formPage(request, reply, user, { mode: 'modify', action, values, errors: fieldErrors(result) });
+    if (!result.ok)
+      return formPage(request, reply, user, { mode: 'modify', action, values, errors: fieldErrors(result) });
     return reply.redirect(`/comptes?modifie=${account.id}`, 303);
   });
 }

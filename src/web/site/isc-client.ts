@@ -32,7 +32,12 @@ export class IscRelyingParty {
 
   /** Where to send the browser, and what to remember until it comes back. */
   async start(returnTo: string | null): Promise<{ url: URL; pending: PendingLogin }> {
-    const pending = { state: client.randomState(), nonce: client.randomNonce(), verifier: client.randomPKCECodeVerifier(), returnTo };
+    const pending = {
+      state: client.randomState(),
+      nonce: client.randomNonce(),
+      verifier: client.randomPKCECodeVerifier(),
+      returnTo,
+    };
     const url = client.buildAuthorizationUrl(await this.config(), {
       redirect_uri: this.redirectUri,
       scope: ISC_SITE_SCOPE,
@@ -53,7 +58,12 @@ export class IscRelyingParty {
     // The callback URL as registered, whatever Host header or proxy the request came through.
     const current = new URL(this.redirectUri);
     current.search = query;
-    const tokens = await client.authorizationCodeGrant(config, current, { pkceCodeVerifier: pending.verifier, expectedState: pending.state, expectedNonce: pending.nonce, idTokenExpected: true });
+    const tokens = await client.authorizationCodeGrant(config, current, {
+      pkceCodeVerifier: pending.verifier,
+      expectedState: pending.state,
+      expectedNonce: pending.nonce,
+      idTokenExpected: true,
+    });
     const idClaims = tokens.claims()!;
     const userInfo = await client.fetchUserInfo(config, tokens.access_token, idClaims.sub);
     return { ...idClaims, ...userInfo } as IscClaims;
@@ -71,7 +81,13 @@ export class IscRelyingParty {
     // Plain http only for a simulator on a local publicUrl; a real ISC is reached over https.
     const insecure = this.isc.mode === 'simulated' && this.isc.discoveryUrl.startsWith('http:');
     this.configuration ??= client
-      .discovery(new URL(this.isc.discoveryUrl), this.isc.clientId, this.isc.clientSecret, undefined, insecure ? { execute: [client.allowInsecureRequests] } : {})
+      .discovery(
+        new URL(this.isc.discoveryUrl),
+        this.isc.clientId,
+        this.isc.clientSecret,
+        undefined,
+        insecure ? { execute: [client.allowInsecureRequests] } : {},
+      )
       .catch((error: unknown) => {
         this.configuration = undefined;
         throw error;

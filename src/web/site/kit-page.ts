@@ -43,6 +43,11 @@ export function registerKitPages(scope: FastifyInstance, site: Site): void {
     if (!account || account.provisionedAt === null) return layout.notFound(request, reply, user);
     const zip = await kitZip(sources, account, await site.accounts.passwords(account));
     const name = `kit-motco-${account.nil.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 60)}.zip`;
-    return reply.code(200).type('application/zip').header('cache-control', 'no-store').header('content-disposition', `attachment; filename="${name}"`).send(Buffer.from(zip));
+    return reply
+      .code(200)
+      .type('application/zip')
+      .header('cache-control', 'no-store')
+      .header('content-disposition', `attachment; filename="${name}"`)
+      .send(Buffer.from(zip));
   });
 }

@@ -100,7 +100,9 @@ export class SiteLayout {
       home: '/',
       nav,
       ...(p.copy ? { head: html`<script src="/assets/copy.js" defer></script>` } : {}),
-      ...(user ? { user: { name: displayName(user), logoutUrl: LOGOUT_URL, csrf: this.csrf.token(request, reply) } } : {}),
+      ...(user
+        ? { user: { name: displayName(user), logoutUrl: LOGOUT_URL, csrf: this.csrf.token(request, reply) } }
+        : {}),
     });
     return reply
       .code(p.status ?? 200)

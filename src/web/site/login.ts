@@ -25,7 +25,8 @@ function readPending(request: FastifyRequest): PendingLogin | undefined {
   if (!raw) return undefined;
   try {
     const value = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as Partial<PendingLogin>;
-    if (typeof value.state !== 'string' || typeof value.nonce !== 'string' || typeof value.verifier !== 'string') return undefined;
+    if (typeof value.state !== 'string' || typeof value.nonce !== 'string' || typeof value.verifier !== 'string')
+      return undefined;
     return { state: value.state, nonce: value.nonce, verifier: value.verifier, returnTo: localPath(value.returnTo) };
   } catch {
     return undefined;
@@ -35,9 +36,16 @@ function readPending(request: FastifyRequest): PendingLogin | undefined {
 export function registerLogin(scope: FastifyInstance, site: Site): void {
   const { layout, isc, users, auth, log } = site;
   const secure = site.config.publicUrl.startsWith('https:');
-  const setPending = (reply: FastifyReply, value: string, maxAgeSeconds: number) => setCookie(reply, PENDING_COOKIE, value, { path: LOGIN_URL, secure, maxAgeSeconds });
+  const setPending = (reply: FastifyReply, value: string, maxAgeSeconds: number) =>
+    setCookie(reply, PENDING_COOKIE, value, { path: LOGIN_URL, secure, maxAgeSeconds });
 
-  const failure = (request: FastifyRequest, reply: FastifyReply, status: number, key: MessageKey, details: string[] = []) =>
+  const failure = (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    status: number,
+    key: MessageKey,
+    details: string[] = [],
+  ) =>
     layout.send(request, reply, {
       title: t('site.login.failedTitle'),
       status,
@@ -49,7 +57,10 @@ export function registerLogin(scope: FastifyInstance, site: Site): void {
   scope.get('/', async (request, reply) => {
     const user = await layout.user(request);
     if (user) return reply.redirect(landing(user), 303);
-    return layout.send(request, reply, { title: t('site.home.title'), body: homeBody(site.config.isc.mode === 'simulated') });
+    return layout.send(request, reply, {
+      title: t('site.home.title'),
+      body: homeBody(site.config.isc.mode === 'simulated'),
+    });
   });
 
   scope.get<{ Querystring: { retour?: string } }>(LOGIN_URL, async (request, reply) => {
@@ -72,8 +83,16 @@ export function registerLogin(scope: FastifyInstance, site: Site): void {
       const claims = await isc.finish(new URL(request.url, 'http://site').search, pending);
       user = await users.fromIscClaims(claims);
     } catch (error) {
-      if ((error as { error?: unknown }).error === 'access_denied') return failure(request, reply, 403, 'site.login.refused');
-      if (error instanceof PlatformDirectoryError) return failure(request, reply, 403, 'site.login.claims', Object.entries(error.problems).map(([claim, problem]) => `${claim}\u00a0: ${problem}`));
+      if ((error as { error?: unknown }).error === 'access_denied')
+        return failure(request, reply, 403, 'site.login.refused');
+      if (error instanceof PlatformDirectoryError)
+        return failure(
+          request,
+          reply,
+          403,
+          'site.login.claims',
+          Object.entries(error.problems).map(([claim, problem]) => `${claim}\u00a0: ${problem}`),
+        );
       log.warn('site: ISC login failed', { error });
       return failure(request, reply, 400, 'site.login.failed');
     }

@@ -31,11 +31,22 @@ export function registerPreflight(scope: FastifyInstance, site: Site): void {
     if (!user) return reply;
     const ip = normaliseIp(request.ip);
     const opened = await journal.tail({ clientIp: ip, kind: 'session.open' }, SESSIONS_SHOWN);
-    const observations = await Promise.all(opened.map((o) => journal.query({ sessionId: o.sessionId!, kind: SUMMARY_KINDS, limit: 200 })));
+    const observations = await Promise.all(
+      opened.map((o) => journal.query({ sessionId: o.sessionId!, kind: SUMMARY_KINDS, limit: 200 })),
+    );
     const sessions = sessionsOf(observations.flat()).sort((a, b) => b.openedAt - a.openedAt);
     const own = new Set(await accounts.mailboxesOf(user.organisation!.id));
     const psc = config.endpoints.find((e) => e.id === 'psc')!;
-    const head = (['site.preflight.when', 'site.preflight.endpoint', 'site.preflight.hello', 'site.preflight.tls', 'site.preflight.certificate', 'site.preflight.auth'] as const).map((k) => t(k));
+    const head = (
+      [
+        'site.preflight.when',
+        'site.preflight.endpoint',
+        'site.preflight.hello',
+        'site.preflight.tls',
+        'site.preflight.certificate',
+        'site.preflight.auth',
+      ] as const
+    ).map((k) => t(k));
     return layout.send(request, reply, {
       title: t('site.preflight.title'),
       user,
@@ -46,16 +57,18 @@ export function registerPreflight(scope: FastifyInstance, site: Site): void {
 <p>${t('site.preflight.try')}</p>
 <pre>openssl s_client -starttls smtp -connect ${psc.host}:${psc.smtpPort} -servername ${psc.host}</pre>
 <p><a class="button secondary" href="/mon-poste">${t('site.preflight.refresh')}</a></p>
-${sessions.length === 0
-  ? html`<p>${t('site.preflight.none')}</p>`
-  : html`<table class="stack sessions">
+${
+  sessions.length === 0
+    ? html`<p>${t('site.preflight.none')}</p>`
+    : html`<table class="stack sessions">
 <thead><tr>${head.map((h) => html`<th scope="col">${h}</th>`)}</tr></thead>
 <tbody>${sessions.map((s) => {
-  const cells = summary(s, own, config);
-  return html`<tr>${cells.map((c, i) => cell(head[i]!, c))}</tr>`;
-})}</tbody>
+        const cells = summary(s, own, config);
+        return html`<tr>${cells.map((c, i) => cell(head[i]!, c))}</tr>`;
+      })}</tbody>
 </table>
-<p class="hint">${t('site.preflight.privacy')}</p>`}`,
+<p class="hint">${t('site.preflight.privacy')}</p>`
+}`,
     });
   });
 }
@@ -63,7 +76,14 @@ ${sessions.length === 0
 /** One row: facts of the connection, and mailbox addresses only when they are the vendor's own. */
 function summary(s: SessionFacts, own: Set<string>, config: Config): (SafeHtml | string)[] {
   const foreign = s.mailbox !== null && !own.has(s.mailbox);
-  return [frenchDateTime(s.openedAt), `${s.endpoint} · ${s.protocol.toUpperCase()}`, hello(s), tls(s), certificate(s, own, config), auth(s, own, foreign)];
+  return [
+    frenchDateTime(s.openedAt),
+    `${s.endpoint} · ${s.protocol.toUpperCase()}`,
+    hello(s),
+    tls(s),
+    certificate(s, own, config),
+    auth(s, own, foreign),
+  ];
 }
 
 /** A suite name that may wrap at its underscores (TLS_ECDHE_RSA_WITH_…) rather than widen a narrow screen. */
@@ -76,22 +96,33 @@ function hello(s: SessionFacts): SafeHtml | string {
   const offered = s.hello.data.cipherSuites;
   const forbidden = tls12Suites(offered).filter((name) => !ALLOWED.has(name));
   return html`${t('site.preflight.helloSummary', { version: String(s.hello.data.highestVersion ?? '?'), count: offered.length })} ${
-    forbidden.length ? html`${t('site.preflight.forbidden')} ${forbidden.map((name, i) => html`${i ? ', ' : ''}${suite(name)}`)}` : t('site.preflight.noForbidden')
+    forbidden.length
+      ? html`${t('site.preflight.forbidden')} ${forbidden.map((name, i) => html`${i ? ', ' : ''}${suite(name)}`)}`
+      : t('site.preflight.noForbidden')
   }`;
 }
 
 function tls(s: SessionFacts): SafeHtml | string {
-  if (s.established) return html`${t('site.preflight.established', { version: String(s.established.data.version) })} ${suite(String(s.established.data.cipher))}`;
+  if (s.established)
+    return html`${t('site.preflight.established', { version: String(s.established.data.version) })} ${suite(String(s.established.data.cipher))}`;
   const failure = s.tlsFailure?.data;
   if (!failure) return '—';
-  if (failure.stage === 'handshake' && failure.alert) return t('site.preflight.clientAlert', { alert: alertText(failure.alert) });
-  return t(failure.stage === 'handshake' && failure.by === 'server' ? 'site.preflight.serverRefused' : 'site.preflight.aborted', { detail: tlsFailureText(failure) });
+  if (failure.stage === 'handshake' && failure.alert)
+    return t('site.preflight.clientAlert', { alert: alertText(failure.alert) });
+  return t(
+    failure.stage === 'handshake' && failure.by === 'server'
+      ? 'site.preflight.serverRefused'
+      : 'site.preflight.aborted',
+    { detail: tlsFailureText(failure) },
+  );
 }
 
 function certificate(s: SessionFacts, own: Set<string>, config: Config): string {
   const cert = s.established?.data.clientCertificate;
   if (!cert?.present) return t('site.preflight.noCertificate');
-  const validity = cert.trusted ? t('site.preflight.certificateValid') : t('site.preflight.certificateInvalid', { problems: cert.problems.map(problemText).join(', ') });
+  const validity = cert.trusted
+    ? t('site.preflight.certificateValid')
+    : t('site.preflight.certificateInvalid', { problems: cert.problems.map(problemText).join(', ') });
   // The OU names a structure: shown when the session signed in with one of the vendor's mailboxes, or when it
   // is the IdNat of one (an ORG_AUTH_CLI certificate's OU is its applicative mailbox's). A session that did not
   // sign in may be another vendor's.
@@ -104,8 +135,16 @@ function auth(s: SessionFacts, own: Set<string>, foreign: boolean): SafeHtml {
   return html`<ul class="plain">${s.auths.map((a) => {
     const d = a.data;
     const who = a.mailbox ?? d.user ?? null;
-    const mailbox = who !== null && own.has(who) ? html` — <code>${who}</code>` : foreign && d.outcome === 'success' ? ` — ${t('site.preflight.otherMailbox')}` : '';
-    const outcome = d.outcome === 'success' ? t('site.preflight.authOk') : t('site.preflight.authRefused', { reason: authReason(d.reason) });
+    const mailbox =
+      who !== null && own.has(who)
+        ? html` — <code>${who}</code>`
+        : foreign && d.outcome === 'success'
+          ? ` — ${t('site.preflight.otherMailbox')}`
+          : '';
+    const outcome =
+      d.outcome === 'success'
+        ? t('site.preflight.authOk')
+        : t('site.preflight.authRefused', { reason: authReason(d.reason) });
     return html`<li>${mechanismName(a.data)} : ${outcome}${mailbox}${d.tls === false ? ` ${t('site.preflight.inClear')}` : ''}</li>`;
   })}</ul>`;
 }

@@ -1,0 +1,160 @@
+// Journal retention (journal.retentionDays, src/observe/retention.ts) on the store the test platform gives
+// (SQLite, or PostgreSQL in the PostgreSQL leg): old observations no execution cites are deleted, old ones an
+// execution's evidence cites and recent ones stay, the evidence of the execution still shows its observations
+// (over the REST API), and each purge is logged with its count.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Observation } from '../src/observe/journal.ts';
+import { JournalRetention } from '../src/observe/retention.ts';
+import { createLogger } from '../src/util/log.ts';
+import { vendor } from './helpers/api.ts';
+import { startTestPlatform, type TestPlatform } from './helpers/platform.ts';
+
+const DAY = 24 * 60 * 60 * 1000;
+let t: TestPlatform;
+
+beforeAll(async () => {
+  t = await startTestPlatform({ journal: { retentionDays: 30 } });
+});
+
+afterAll(async () => {
+  await t?.stop();
+});
+
+/** A session's opening, recorded through the journal's own API `daysAgo` days ago. */
+function opened(mailbox: string, daysAgo: number, session: string): Promise<Observation> {
+  return t.platform.journal.record({
+    kind: 'session.open',
+    endpoint: 'psc',
+    protocol: 'imap',
+    sessionId: session,
+    clientIp: '127.0.0.1',
+    clientPort: 40000,
+    mailbox,
+    at: Date.now() - daysAgo * DAY,
+    data: { localAddress: '127.0.0.1', localPort: 143 },
+  });
+}
+
+describe('journal retention', () => {
+  it('deletes old observations no execution cites, keeps cited and recent ones, and the evidence still shows its observations', async () => {
+    const { organisation, api } = await vendor(t.platform, {
+      login: 'rita.retention',
+      immatriculation: '12345678900099',
+    });
+    const created = await t.platform.accounts.create(
+      { nil: 'RETENTION-1', idnatPsc: '810009876543' },
+      { organisationId: organisation.id, by: 'test' },
+    );
+    if (!created.ok) throw new Error(JSON.stringify(created.errors));
+    const mailbox = created.account.mailboxes.personal!;
+
+    // Interleaved so that the kept rows sit between deleted ones in every batch of two.
+    const old: Observation[] = [];
+    for (let i = 0; i < 9; i++) old.push(await opened(mailbox, 40 + (i % 3), `old-${i}`));
+    const recent = [await opened(mailbox, 29, 'recent-1'), await opened(mailbox, 0, 'recent-2')];
+    // An execution citing two old facts in its observation ids and one in a check, as the runner's finish() does.
+    const [citedA, citedB, citedByCheck] = [old[1]!, old[4]!, old[7]!];
+    const execution = await t.platform.executions.create({
+      accountId: created.account.id,
+      account: {
+        nil: 'RETENTION-1',
+        runnerUserId: created.account.runnerUserId,
+        idnatPsc: '810009876543',
+        idnatAuthCli: null,
+        personalMailbox: mailbox,
+        applicativeMailbox: null,
+        patientAddress: null,
+      },
+      targetType: 'job',
+      targetId: 'psc-tls-imap',
+      parentId: null,
+      options: { delaiSeconds: 60, ip: null },
+      startedBy: 'test',
+    });
+    const check = {
+      id: 'retention',
+      label: 'contrôle',
+      outcome: 'fail' as const,
+      detail: 'vu',
+      requirement: 'MSS-CONF.03',
+      observations: [citedByCheck.id],
+    };
+    await t.platform.executions.finish(execution.id, 'KO', [check], [citedA.id, citedB.id]);
+
+    const lines: string[] = [];
+    const retention = new JournalRetention(t.platform.store.db, {
+      days: 30,
+      log: createLogger('info', {}, (l) => lines.push(l)),
+      batch: 2,
+    });
+    await retention.start();
+    await retention.stop();
+
+    const left = new Set((await t.platform.journal.query({ mailbox })).map((o) => o.id));
+    const kept = [citedA, citedB, citedByCheck, ...recent].map((o) => o.id);
+    expect([...left].sort((a, b) => a - b)).toEqual(kept.sort((a, b) => a - b));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain('6 observation(s) de plus de 30\u00a0jours supprimée(s)');
+    expect(lines[0]).toContain('deleted=6 kept=3');
+
+    // Nothing more to delete: a second purge deletes nothing and keeps the same rows.
+    expect(
+      await new JournalRetention(t.platform.store.db, { days: 30, log: createLogger('error', {}, () => {}) }).purge(),
+    ).toMatchObject({ deleted: 0, kept: 3 });
+
+    const evidence = await api<{ observations: Observation[]; checks: { observations: number[] }[] }>(
+      'GET',
+      `/executions/${execution.id}/export.json`,
+    );
+    expect(evidence.status).toBe(200);
+    expect(evidence.body.observations.map((o) => o.id).sort((a, b) => a - b)).toEqual(
+      [citedA.id, citedB.id, citedByCheck.id].sort((a, b) => a - b),
+    );
+    expect(evidence.body.observations.map((o) => o.sessionId).sort()).toEqual(['old-1', 'old-4', 'old-7']);
+  });
+
+  it('keeps everything with a retention of 0 days, and what an execution still running may read', async () => {
+    const before = await t.platform.journal.lastId();
+    const ancient = await t.platform.journal.record({
+      kind: 'session.open',
+      endpoint: 'org',
+      protocol: 'smtp',
+      sessionId: 'ancient',
+      clientIp: '127.0.0.2',
+      at: Date.now() - 400 * DAY,
+      data: { localAddress: '127.0.0.1' },
+    });
+    expect(ancient.id).toBeGreaterThan(before);
+    const never = new JournalRetention(t.platform.store.db, { days: 0, log: createLogger('error', {}, () => {}) });
+    expect((await never.purge()).deleted).toBe(0);
+    // An execution left running since long ago (as recover() would find it): nothing after its start goes.
+    const running = await t.platform.executions.create({
+      accountId: 1,
+      account: {
+        nil: 'X',
+        runnerUserId: 'x',
+        idnatPsc: null,
+        idnatAuthCli: null,
+        personalMailbox: null,
+        applicativeMailbox: null,
+        patientAddress: null,
+      },
+      targetType: 'job',
+      targetId: 'psc-tls-imap',
+      parentId: null,
+      options: { delaiSeconds: 60, ip: null },
+      startedBy: 'test',
+    });
+    await t.platform.store.db
+      .updateTable('executions')
+      .set({ started_at: Date.now() - 500 * DAY })
+      .where('id', '=', running.id)
+      .execute();
+    const retention = new JournalRetention(t.platform.store.db, { days: 30, log: createLogger('error', {}, () => {}) });
+    expect((await retention.purge()).deleted).toBe(0);
+    expect(await t.platform.journal.byIds([ancient.id])).toHaveLength(1);
+    await t.platform.executions.finish(running.id, 'INTERRUPTED', [], []);
+    expect((await retention.purge()).deleted).toBe(1);
+    expect(await t.platform.journal.byIds([ancient.id])).toHaveLength(0);
+  });
+});
