@@ -1,15 +1,14 @@
-// `npm run build` (and npm's `prepare`, so `npm ci` runs it): bundles the command line and everything it loads
-// (src/cli/main.ts, the platform through `motco start`) into build/ with esbuild, with code splitting so that each
-// command loads only the modules it uses. bin/motco.js runs the build while it is at least as recent as every
+// `npm run build` (and npm's `prepare`, so `npm ci` runs it): bundles the command line and every source module it
+// loads (src/cli/main.ts, the platform through `motco start`) into build/ with esbuild, with code splitting so that
+// each command loads only the modules it uses; dependencies are loaded from node_modules. bin/motco.js runs the build while it is at least as recent as every
 // source file it was made from (build/inputs.json), and the sources through tsx otherwise.
 //
 //   npm run build                      into build/
 //   node --import tsx scripts/build.ts --outdir .tmp/build-x   elsewhere (the build test)
 //   node --import tsx scripts/build.ts --no-minify             readable, for CPU profiles
 //
-// Native modules stay outside the bundle and are loaded from node_modules: better-sqlite3 (a compiled addon),
-// pg-native (pg's optional native driver, not installed). Files that ship with the package (web assets,
-// package.json) are read from the package root (src/util/package-root.ts), not next to the bundle.
+// Files that ship with the package (web assets, package.json) are read from the package root
+// (src/util/package-root.ts), not next to the bundle.
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -40,7 +39,10 @@ export async function build(
     format: 'esm',
     platform: 'node',
     target: 'node20',
-    external: ['better-sqlite3', 'pg-native'],
+    // Dependencies stay in node_modules and load as they do under tsx: only our sources are bundled. Bundling them
+    // broke the identity flows (oidc-provider / oauth4webapi answered « invalid response encountered » once
+    // bundled: a token request of the reference LPS failed), and they need no TypeScript transform anyway.
+    packages: 'external',
     // Bundled CommonJS dependencies call require(): give the ES modules one.
     banner: {
       js: "import { createRequire as __motcoRequire } from 'node:module'; const require = __motcoRequire(import.meta.url);",
