@@ -219,9 +219,7 @@ export class Runner {
     if (!options.ok) return { ok: false, reason: 'invalid', errors: options.errors };
     const value = target.type === 'selection' ? { ...options.value, units: jobs.map((j) => j.id) } : options.value;
 
-    // Read before the execution exists: a client acting the moment it is created is inside its window.
-    const floor = await this.deps.journal.lastId();
-    const execution = await this.deps.store.create({
+    const { execution, floor } = await this.create({
       accountId: account.id,
       account: snapshot(account),
       targetType: target.type,
@@ -331,6 +329,17 @@ export class Runner {
       live.controller.abort();
     }
     await Promise.all(ended);
+  }
+
+  /**
+   * Records a new execution with its journal floor, read before the execution exists: a client acting the
+   * moment it is created is inside its window (runUnit).
+   */
+  private async create(
+    input: Parameters<ExecutionStore['create']>[0],
+  ): Promise<{ execution: Execution; floor: number }> {
+    const floor = await this.deps.journal.lastId();
+    return { execution: await this.deps.store.create(input), floor };
   }
 
   private async runTop(execution: Execution, target: Runnable, account: RunnerAccount, floor: number): Promise<void> {
@@ -538,8 +547,7 @@ export class Runner {
     const signal = live.controller.signal;
     for (const [index, target] of targets.entries()) {
       if (signal.aborted) break;
-      const floor = await this.deps.journal.lastId();
-      const child = await this.deps.store.create({
+      const { execution: child, floor } = await this.create({
         accountId: account.id,
         account: snapshot(account),
         targetType: childType,
