@@ -4,7 +4,7 @@
 // drives the platform and Postfix.
 import net from 'node:net';
 import tls from 'node:tls';
-import type { LoadResult } from './imap-load.ts';
+import { type LoadResult, runSessions } from './load-runner.ts';
 
 export interface SmtpLoadOptions {
   host: string;
@@ -104,27 +104,8 @@ async function session(o: SmtpLoadOptions): Promise<void> {
   }
 }
 
-async function runLoad(o: SmtpLoadOptions): Promise<LoadResult> {
-  const latenciesMs: number[] = [];
-  let failures = 0;
-  let firstError: string | null = null;
-  let started = 0;
-  const start = performance.now();
-  const worker = async () => {
-    while (started < o.sessions) {
-      started++;
-      const begin = performance.now();
-      try {
-        await session(o);
-        latenciesMs.push(performance.now() - begin);
-      } catch (error) {
-        failures++;
-        firstError ??= (error as Error).message;
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: o.concurrency }, worker));
-  return { sessions: latenciesMs.length, failures, firstError, wallMs: performance.now() - start, latenciesMs };
+function runLoad(o: SmtpLoadOptions): Promise<LoadResult> {
+  return runSessions(o, () => session(o));
 }
 
 const result = await runLoad(JSON.parse(process.argv[2] ?? '{}') as SmtpLoadOptions);
