@@ -36,7 +36,10 @@ export function dovecotUnavailable(): string | undefined {
  */
 export type DovecotMode = 'default' | 'high-performance';
 
-/** With `authSocket`, Dovecot's authentication also listens on that UNIX socket, for Postfix's SASL (bench/postfix.ts). */
+/**
+ * With `authSocket`, Dovecot's authentication also listens on that UNIX socket, for Postfix's SASL
+ * (bench/postfix.ts).
+ */
 export async function startDovecot(
   credentials: { chainPem: string; keyPem: string },
   password: string,
@@ -90,7 +93,7 @@ service imap-login {
     port = 0
   }
 ${mode === 'high-performance' ? highPerformanceLogin() : ''}}
-${mode === 'high-performance' ? highPerformanceImap() : ''}${options.authSocket ? `service auth {\n  unix_listener ${options.authSocket} {\n    mode = 0666\n  }\n}\n` : ''}`,
+${mode === 'high-performance' ? highPerformanceImap() : ''}${authListener(options.authSocket)}`,
   );
   // The master daemonises and keeps inherited pipes open: nothing to capture, so no pipes to wait on.
   const started = spawnSync('dovecot', ['-c', config], { stdio: 'ignore' });
@@ -128,6 +131,17 @@ function highPerformanceImap(): string {
   process_min_avail = ${cores}
   process_limit = 1024
   client_limit = 1
+}
+`;
+}
+
+/** With a socket, Dovecot's authentication also listening on it (for Postfix's SASL); nothing without. */
+function authListener(socket: string | undefined): string {
+  if (!socket) return '';
+  return `service auth {
+  unix_listener ${socket} {
+    mode = 0666
+  }
 }
 `;
 }

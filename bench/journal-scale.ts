@@ -61,7 +61,9 @@ export async function journalScaleBenchmark(
 ): Promise<void> {
   const { config } = platform;
   console.log(
-    `Journal scale: ${options.observations.toLocaleString('en')} observations, ${options.rounds} rounds of each measure; ${os.cpus().length} CPUs, Node ${process.version}, ${platform.store.dialect}`,
+    `Journal scale: ${options.observations.toLocaleString('en')} observations, ` +
+      `${options.rounds} rounds of each measure; ${os.cpus().length} CPUs, ` +
+      `Node ${process.version}, ${platform.store.dialect}`,
   );
 
   // A vendor, its account (mailboxes provisioned at once), an API token and a web session.
@@ -213,7 +215,8 @@ export async function journalScaleBenchmark(
   const before = await measure();
   const facts = await platform.journal.query({ mailbox: address });
   console.log(
-    `Filling the journal to ${options.observations.toLocaleString('en')} observations (templates: the ${facts.length} facts of the measured sessions)…`,
+    `Filling the journal to ${options.observations.toLocaleString('en')} observations (templates: ` +
+      `the ${facts.length} facts of the measured sessions)…`,
   );
   const fillMs = await timed(() => fill(platform, facts, options.observations, [address]));
   const count = await platform.store.db
@@ -248,7 +251,8 @@ export async function journalScaleBenchmark(
   });
   console.log(table(header, rows));
   console.log(
-    `verdicts: ${[...before.verdicts, ...after.verdicts].join(', ')} (${options.rounds} jobs per column; pages: ${options.rounds * 4} requests each)`,
+    `verdicts: ${[...before.verdicts, ...after.verdicts].join(', ')} (${options.rounds} jobs per column; ` +
+      `pages: ${options.rounds * 4} requests each)`,
   );
 
   if (platform.store.dialect === 'sqlite') await explain(platform.store.location, address);
@@ -265,7 +269,12 @@ export async function journalScaleBenchmark(
     .select((eb) => eb.fn.countAll().as('n'))
     .executeTakeFirstOrThrow();
   console.log(
-    `\npurge (retention 30 days): ${purged.deleted.toLocaleString('en')} observations deleted, ${purged.kept} kept as cited, ${Number(left.n).toLocaleString('en')} left, in ${(purged.ms / 1000).toFixed(1)} s (${Math.round(purged.deleted / (purged.ms / 1000)).toLocaleString('en')} rows/s); event loop delay meanwhile p99 ${(delay.percentile(99) / 1e6).toFixed(1)} ms, max ${(delay.max / 1e6).toFixed(1)} ms`,
+    `\npurge (retention 30 days): ${purged.deleted.toLocaleString('en')} observations deleted, ` +
+      `${purged.kept} kept as cited, ${Number(left.n).toLocaleString('en')} left, ` +
+      `in ${(purged.ms / 1000).toFixed(1)} s ` +
+      `(${Math.round(purged.deleted / (purged.ms / 1000)).toLocaleString('en')} rows/s); ` +
+      `event loop delay meanwhile p99 ${(delay.percentile(99) / 1e6).toFixed(1)} ms, ` +
+      `max ${(delay.max / 1e6).toFixed(1)} ms`,
   );
   const evidence = (await http(`/api/v1/executions/${after.executionId}/export.json`)) as { observations: unknown[] };
   console.log(`the last execution's evidence still shows ${evidence.observations.length} observations after the purge`);

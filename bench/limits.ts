@@ -115,7 +115,8 @@ export async function limitsBenchmark(
     // 1. Dribblers from 127.0.0.3, in the background while the rest runs.
     const half = Math.ceil(options.dribblers / 2);
     console.log(
-      `Dribbling: ${options.dribblers} clients from 127.0.0.3 send one byte every 5 s (pre-authentication deadline ${limits.preAuthDeadlineSeconds} s)…`,
+      `Dribbling: ${options.dribblers} clients from 127.0.0.3 send one byte ` +
+        `every 5 s (pre-authentication deadline ${limits.preAuthDeadlineSeconds} s)…`,
     );
     const dribbling = [
       client().request<DribbleResult>({
@@ -136,7 +137,8 @@ export async function limitsBenchmark(
 
     // 2. A flood from 127.0.0.1 while 127.0.0.2 sends NOOPs.
     console.log(
-      `Flooding: ${options.flood} connections from 127.0.0.1 to the ${endpoint.id} IMAP endpoint (at most ${limits.maxConnectionsPerAddress} per address and endpoint), NOOPs from 127.0.0.2…`,
+      `Flooding: ${options.flood} connections from 127.0.0.1 to the ${endpoint.id} IMAP endpoint ` +
+        `(at most ${limits.maxConnectionsPerAddress} per address and endpoint), NOOPs from 127.0.0.2…`,
     );
     const noopClient = client();
     const flooder = client();
@@ -156,7 +158,8 @@ export async function limitsBenchmark(
 
     // 3. A folder at quota, with the most keywords allowed, and one session on it.
     console.log(
-      `Filling a folder to the quota: ${quota.quotaMessages} messages, ${quota.maxKeywordsPerMessage} keywords each, ${quota.maxKeywordsPerFolder} keywords in the folder…`,
+      `Filling a folder to the quota: ${quota.quotaMessages} messages, ` +
+        `${quota.maxKeywordsPerMessage} keywords each, ${quota.maxKeywordsPerFolder} keywords in the folder…`,
     );
     const user = `limites@${platform.config.mailDomain}`;
     const owner = await platform.mailboxes.create(user, 'test');
@@ -197,7 +200,8 @@ export async function limitsBenchmark(
 
     console.log('');
     console.log(
-      `Clients sending one byte every 5 s, never authenticating (limits.preAuthDeadlineSeconds = ${limits.preAuthDeadlineSeconds}):`,
+      `Clients sending one byte every 5 s, ` +
+        `never authenticating (limits.preAuthDeadlineSeconds = ${limits.preAuthDeadlineSeconds}):`,
     );
     console.log(
       table(
@@ -216,7 +220,8 @@ export async function limitsBenchmark(
     );
     console.log('');
     console.log(
-      `Connections from one address to one endpoint (limits.maxConnectionsPerAddress = ${limits.maxConnectionsPerAddress}):`,
+      `Connections from one address to one endpoint ` +
+        `(limits.maxConnectionsPerAddress = ${limits.maxConnectionsPerAddress}):`,
     );
     const f = flood.result;
     console.log(
@@ -235,11 +240,14 @@ export async function limitsBenchmark(
       ),
     );
     console.log(
-      `meanwhile, NOOP from 127.0.0.2: ${latencies.length} commands, p50 ${ms(percentile(latencies, 50))} ms, p99 ${ms(percentile(latencies, 99))} ms, max ${ms(latencies.at(-1) ?? NaN)} ms; event loop's longest delay ${ms(flood.loopMaxMs)} ms`,
+      `meanwhile, NOOP from 127.0.0.2: ${latencies.length} commands, ` +
+        `p50 ${ms(percentile(latencies, 50))} ms, p99 ${ms(percentile(latencies, 99))} ms, ` +
+        `max ${ms(latencies.at(-1) ?? NaN)} ms; event loop's longest delay ${ms(flood.loopMaxMs)} ms`,
     );
     console.log('');
     console.log(
-      `A folder at quota: ${quota.quotaMessages} messages, ${quota.maxKeywordsPerMessage} keywords on each, ${quota.maxKeywordsPerFolder} keywords defined in the folder:`,
+      `A folder at quota: ${quota.quotaMessages} messages, ${quota.maxKeywordsPerMessage} keywords on each, ` +
+        `${quota.maxKeywordsPerFolder} keywords defined in the folder:`,
     );
     console.log(table(['command', 'reply', 'ms', 'event loop max ms'], rows));
   } finally {
@@ -266,7 +274,8 @@ async function fillToQuota(platform: Platform, mailboxId: number): Promise<void>
     for (let uid = 1; uid <= quotaMessages; uid++) {
       const own = Array.from({ length: maxKeywordsPerMessage }, (_, j) => keywords[(uid * 7 + j) % keywords.length]!);
       const raw = Buffer.from(
-        `From: <bench@example.org>\r\nSubject: message ${uid}\r\n\r\n${body}${uid === quotaMessages ? 'aiguille\r\n' : ''}`,
+        `From: <bench@example.org>\r\nSubject: message ${uid}\r\n` +
+          `\r\n${body}${uid === quotaMessages ? 'aiguille\r\n' : ''}`,
       );
       await tx
         .insertInto('messages')

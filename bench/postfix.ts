@@ -22,7 +22,10 @@ export interface Postfix {
 /** Why Postfix cannot run here, or undefined when it can. */
 export function postfixUnavailable(): string | undefined {
   if (spawnSync('postconf', ['-d', 'mail_version']).status !== 0)
-    return 'postfix is not installed: apt-get install -y postfix (stop the service it starts, the benchmark runs its own)';
+    return (
+      'postfix is not installed: apt-get install -y postfix (stop the service it starts, ' +
+      'the benchmark runs its own)'
+    );
   if (process.getuid?.() !== 0)
     return 'the Postfix master must run as root (its services then run as postfix): run the benchmark as root';
   return undefined;

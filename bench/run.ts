@@ -143,7 +143,8 @@ async function main(): Promise<void> {
   const cleanups: (() => Promise<void> | void)[] = [() => rmSync(dataDir, { recursive: true, force: true })];
   try {
     console.log(
-      `IMAP benchmark: ${sessions} sessions per server, ${concurrency} at a time, FETCH of a ${messageBytes / 1024} kB message; ${os.cpus().length} CPUs, Node ${process.version}`,
+      `IMAP benchmark: ${sessions} sessions per server, ${concurrency} at a time, ` +
+        `FETCH of a ${messageBytes / 1024} kB message; ${os.cpus().length} CPUs, Node ${process.version}`,
     );
     console.log('Starting the platform (first start generates the test PKI)…');
     const platform = await startOurs(dataDir);
@@ -156,7 +157,8 @@ async function main(): Promise<void> {
     const message = benchMessage(messageBytes);
     await platform.mailboxes.append(mailbox.id, 'INBOX', message);
     const password = (await platform.mailboxes.password(mailbox.id))!;
-    // Every server gets the same client, certificate, key and message, and the same key-exchange group: the only one offered.
+    // Every server gets the same client, certificate, key and message, and the same key-exchange group:
+    // the only one offered.
     const ecdhCurve = platform.config.tls.ecdhCurves.split(':')[0]!;
     const common = {
       servername: endpoint.host,
@@ -178,7 +180,9 @@ async function main(): Promise<void> {
     // What stays once the sessions are over: tells retained memory from garbage not yet collected.
     globalThis.gc?.();
     const settled = process.memoryUsage();
-    const afterGc = `motco after the run and a full garbage collection: RSS ${megabytes(settled.rss)} MB, JavaScript heap used ${megabytes(settled.heapUsed)} MB`;
+    const afterGc =
+      `motco after the run and a full garbage collection: RSS ${megabytes(settled.rss)} MB, ` +
+      `JavaScript heap used ${megabytes(settled.heapUsed)} MB`;
 
     let dovecotResult: Measured | undefined;
     let dovecotFast: Measured | undefined;
@@ -225,15 +229,20 @@ async function main(): Promise<void> {
     }
     if (dovecotResult) {
       console.log(
-        `\nratio motco/dovecot default: ${(rate(ours) / rate(dovecotResult)).toFixed(2)} × the sessions per second, ${(ours.memory.peakBytes / dovecotResult.memory.peakBytes).toFixed(2)} × the peak memory`,
+        `\nratio motco/dovecot default: ` +
+          `${(rate(ours) / rate(dovecotResult)).toFixed(2)} × the sessions per second, ` +
+          `${(ours.memory.peakBytes / dovecotResult.memory.peakBytes).toFixed(2)} × the peak memory`,
       );
       if (dovecotFast)
         console.log(
-          `ratio motco/dovecot high-performance: ${(rate(ours) / rate(dovecotFast)).toFixed(2)} × the sessions per second, ${(ours.memory.peakBytes / dovecotFast.memory.peakBytes).toFixed(2)} × the peak memory`,
+          `ratio motco/dovecot high-performance: ` +
+            `${(rate(ours) / rate(dovecotFast)).toFixed(2)} × the sessions per second, ` +
+            `${(ours.memory.peakBytes / dovecotFast.memory.peakBytes).toFixed(2)} × the peak memory`,
         );
       console.log(afterGc);
       console.log(
-        "memory: PSS summed over the server's processes (motco: the whole platform in one process; Dovecot: master, login, auth and session processes), sampled every 50 ms",
+        "memory: PSS summed over the server's processes (motco: the whole platform in one process; " +
+          'Dovecot: master, login, auth and session processes), sampled every 50 ms',
       );
     }
 
@@ -284,7 +293,9 @@ async function main(): Promise<void> {
     }
     if (postfixResult)
       console.log(
-        `ratio motco/postfix: ${(rate(oursSmtp) / rate(postfixResult)).toFixed(2)} × the messages per second, ${(oursSmtp.memory.peakBytes / postfixResult.memory.peakBytes).toFixed(2)} × the peak memory (Postfix: master and its services, not Dovecot's auth)`,
+        `ratio motco/postfix: ${(rate(oursSmtp) / rate(postfixResult)).toFixed(2)} × the messages per second, ` +
+          `${(oursSmtp.memory.peakBytes / postfixResult.memory.peakBytes).toFixed(2)} × the peak memory (Postfix: ` +
+          `master and its services, not Dovecot's auth)`,
       );
 
     // Delivery to an IDLE client: from the start of an SMTP submission to the client's EXISTS (ours only:
@@ -292,7 +303,9 @@ async function main(): Promise<void> {
     const idle = await idleLatency(platform, user, password, common.ca, 50);
     const sorted = [...idle.samplesMs].sort((a, b) => a - b);
     console.log(
-      `\nSMTP submission → IDLE client (motco, ${sorted.length} messages, submission included): p50 ${percentile(sorted, 50).toFixed(1)} ms, p99 ${percentile(sorted, 99).toFixed(1)} ms, max ${sorted.at(-1)!.toFixed(1)} ms`,
+      `\nSMTP submission → IDLE client (motco, ${sorted.length} messages, ` +
+        `submission included): p50 ${percentile(sorted, 50).toFixed(1)} ms, ` +
+        `p99 ${percentile(sorted, 99).toFixed(1)} ms, max ${sorted.at(-1)!.toFixed(1)} ms`,
     );
     // Both servers and the load generator share the machine: other work running meanwhile skews the figures.
     console.log(

@@ -59,7 +59,8 @@ export async function scaleBenchmark(options: ScaleOptions): Promise<void> {
   const cleanups: (() => Promise<void> | void)[] = [() => removeDir(dir)];
   try {
     console.log(
-      `Scale benchmark: ${options.sessions} IMAP sessions held, ${options.executions} running executions; ${os.availableParallelism()} CPUs, Node ${process.version}`,
+      `Scale benchmark: ${options.sessions} IMAP sessions held, ${options.executions} running executions; ` +
+        `${os.availableParallelism()} CPUs, Node ${process.version}`,
     );
     console.log('Copying and bundling the package…');
     const root = await packageCopy(dir, 'build');
@@ -70,7 +71,8 @@ export async function scaleBenchmark(options: ScaleOptions): Promise<void> {
     const env = { MOTCO_PORT_BASE: String(started.portBase) };
     const cli = (args: string[]) => motco(root, [...args, '--data', dataDir], env);
     console.log(
-      `Started (HTTP after ${started.httpMs.toFixed(0)} ms, ports from ${started.portBase}); setting up a vendor and a test mailbox…`,
+      `Started (HTTP after ${started.httpMs.toFixed(0)} ms, ` +
+        `ports from ${started.portBase}); setting up a vendor and a test mailbox…`,
     );
 
     const listing = JSON.parse(await cli(['endpoints', '--json'])) as {
@@ -143,7 +145,8 @@ export async function scaleBenchmark(options: ScaleOptions): Promise<void> {
     cleanups.unshift(() => clearInterval(sampler));
 
     console.log(
-      `Opening ${options.sessions} IMAP sessions (${SOURCES.length} client addresses, 50 at a time), then ${NOOP_ROUNDS} rounds of NOOP…`,
+      `Opening ${options.sessions} IMAP sessions (${SOURCES.length} client addresses, ` +
+        `50 at a time), then ${NOOP_ROUNDS} rounds of NOOP…`,
     );
     const clientOptions: ScaleClientOptions = {
       ...imapTarget,
@@ -184,7 +187,8 @@ export async function scaleBenchmark(options: ScaleOptions): Promise<void> {
 
     const opened = (await nextLine()) as Extract<ScaleClientLine, { opened: number }>;
     console.log(
-      `  ${opened.opened} sessions open in ${(opened.openMs / 1000).toFixed(1)} s, ${opened.failures} failed${opened.firstError ? ` (first: ${opened.firstError})` : ''}`,
+      `  ${opened.opened} sessions open in ${(opened.openMs / 1000).toFixed(1)} s, ` +
+        `${opened.failures} failed${opened.firstError ? ` (first: ${opened.firstError})` : ''}`,
     );
 
     // API reads while the NOOP rounds run: one execution, then the list, in turn, one at a time.
@@ -255,10 +259,15 @@ export async function scaleBenchmark(options: ScaleOptions): Promise<void> {
     console.log(`\n${table}`);
     const host = machine();
     console.log(
-      `\nNOOP: ${NOOP_ROUNDS} rounds of one NOOP per session, each round spread over ${NOOP_SPREAD_MS / 1000} s; API read: GET /executions/{id} and GET /executions?limit=100 in turn, one at a time; provisioning: POST /accounts until the applicative mailbox answers SELECT over IMAP; RSS summed over the primary and its workers`,
+      `\nNOOP: ${NOOP_ROUNDS} rounds of one NOOP per session, ` +
+        `each round spread over ${NOOP_SPREAD_MS / 1000} s; API read: ` +
+        `GET /executions/{id} and GET /executions?limit=100 in turn, one at a time; provisioning: ` +
+        `POST /accounts until the applicative mailbox answers SELECT over IMAP; ` +
+        `RSS summed over the primary and its workers`,
     );
     console.log(
-      `load average at the end: ${host.loadAverage.map((l) => l.toFixed(2)).join(' ')} (${host.cpus} CPUs, the load generator on the same machine; other work running meanwhile skews the figures)`,
+      `load average at the end: ${host.loadAverage.map((l) => l.toFixed(2)).join(' ')} (${host.cpus} CPUs, ` +
+        `the load generator on the same machine; other work running meanwhile skews the figures)`,
     );
     const file = writeResults('scale', {
       scenario: 'scale',

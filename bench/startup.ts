@@ -47,7 +47,8 @@ export async function startupBenchmark(options: StartupOptions): Promise<void> {
   try {
     const cpus = os.availableParallelism();
     console.log(
-      `Startup benchmark: ${options.runs} starts per row, ${options.helpRuns} × --help per flavour; ${cpus} CPUs, Node ${process.version}`,
+      `Startup benchmark: ${options.runs} starts per row, ` +
+        `${options.helpRuns} × --help per flavour; ${cpus} CPUs, Node ${process.version}`,
     );
     console.log('Copying the package twice and bundling one copy…');
     const roots: Record<Flavour, string> = {
@@ -79,7 +80,9 @@ export async function startupBenchmark(options: StartupOptions): Promise<void> {
           row.idleRssMb.push(mb(rss.bytes));
           row.processes = rss.processes;
           console.log(
-            `  ${row.flavour}, ${workers} worker(s): HTTP ${started.httpMs.toFixed(0)} ms, IMAP ${started.imapMs.toFixed(0)} ms, idle RSS ${mb(rss.bytes).toFixed(0)} MB (${rss.each.map((b) => mb(b).toFixed(0)).join(' + ')})`,
+            `  ${row.flavour}, ${workers} worker(s): HTTP ${started.httpMs.toFixed(0)} ms, ` +
+              `IMAP ${started.imapMs.toFixed(0)} ms, ` +
+              `idle RSS ${mb(rss.bytes).toFixed(0)} MB (${rss.each.map((b) => mb(b).toFixed(0)).join(' + ')})`,
           );
         }
       }
@@ -132,10 +135,12 @@ export async function startupBenchmark(options: StartupOptions): Promise<void> {
     console.log(`\n${table}`);
     const host = machine();
     console.log(
-      `\nstart: from spawn to the first answer (both probes poll every 10 ms); idle RSS: ${SETTLE_MS / 1000} s after both answered, summed over the primary and its workers`,
+      `\nstart: from spawn to the first answer (both probes poll every 10 ms); idle RSS: ` +
+        `${SETTLE_MS / 1000} s after both answered, summed over the primary and its workers`,
     );
     console.log(
-      `load average at the end: ${host.loadAverage.map((l) => l.toFixed(2)).join(' ')} (${host.cpus} CPUs; other work running meanwhile skews the figures)`,
+      `load average at the end: ${host.loadAverage.map((l) => l.toFixed(2)).join(' ')} (${host.cpus} CPUs; ` +
+        `other work running meanwhile skews the figures)`,
     );
     const file = writeResults('startup', {
       scenario: 'startup',

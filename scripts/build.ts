@@ -1,7 +1,8 @@
 // `npm run build` (and npm's `prepare`, so `npm ci` runs it): bundles the command line and every source module it
 // loads (src/cli/main.ts, the platform through `motco start`) into build/ with esbuild, with code splitting so that
-// each command loads only the modules it uses; dependencies are loaded from node_modules. bin/motco.js runs the build while it is at least as recent as every
-// source file it was made from (build/inputs.json), and the sources through tsx otherwise.
+// each command loads only the modules it uses; dependencies are loaded from node_modules. bin/motco.js runs the
+// build while it is at least as recent as every source file it was made from (build/inputs.json), and the sources
+// through tsx otherwise.
 //
 //   npm run build                      into build/
 //   node --import tsx scripts/build.ts --outdir .tmp/build-x   elsewhere (the build test)
@@ -45,7 +46,9 @@ export async function build(
     packages: 'external',
     // Bundled CommonJS dependencies call require(): give the ES modules one.
     banner: {
-      js: "import { createRequire as __motcoRequire } from 'node:module'; const require = __motcoRequire(import.meta.url);",
+      js:
+        "import { createRequire as __motcoRequire } from 'node:module'; " +
+        'const require = __motcoRequire(import.meta.url);',
     },
     // Smaller files parse faster at every start; names are kept so that stack traces and class names still read.
     minifyWhitespace: options.minify ?? true,
@@ -70,6 +73,7 @@ if (process.argv[1] === import.meta.filename) {
   });
   const built = await build(values.outdir && path.resolve(values.outdir), { minify: values.minify });
   console.log(
-    `build: ${built.files} files, ${(built.bytes / 1024 / 1024).toFixed(1)} MB in ${path.relative(process.cwd(), built.outdir) || '.'}`,
+    `build: ${built.files} files, ` +
+      `${(built.bytes / 1024 / 1024).toFixed(1)} MB in ${path.relative(process.cwd(), built.outdir) || '.'}`,
   );
 }

@@ -47,7 +47,8 @@ async function main(): Promise<number> {
   const relative = path.relative(process.cwd(), REFERENCE_DIR) || '.';
   for (const [name, error] of failed)
     process.stderr.write(
-      `docs: ${path.join(relative, name)} could not be generated: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+      `docs: ${path.join(relative, name)} could not be generated: ` +
+        `${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
     );
   if (values.check) {
     const problems = compareReference(pages, REFERENCE_DIR).filter(

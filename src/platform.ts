@@ -21,7 +21,7 @@ import { SessionRegistry } from './mail/sessions.ts';
 import { EndpointTls } from './mail/tls/starttls.ts';
 import { Journal } from './observe/journal.ts';
 import { JournalRetention } from './observe/retention.ts';
-import { TestPki, WEB_SERVER, type PkiCheck } from './pki/index.ts';
+import { TestPki, WEB_SERVER } from './pki/index.ts';
 import { Runner } from './runner/runner.ts';
 import { ExecutionStore } from './runner/store.ts';
 import { openStore, type Store } from './store/store.ts';
@@ -52,8 +52,6 @@ export interface Platform {
   auth: Auth;
   runner: Runner;
   executions: ExecutionStore;
-  /** Results of the PKI health check run at start-up. */
-  pkiChecks: PkiCheck[];
   /** Every HTTP route registered (method and URL pattern). */
   routes: RouteEntry[];
   /** What the processes of the deployment tell each other (src/bus/bus.ts). */
@@ -94,9 +92,22 @@ export async function startPlatform(config: Config, options: PlatformOptions = {
     if (!options.bus) cleanups.push(() => bus.close());
     const journal = new Journal(store.db, { log, bus });
     const pki = await TestPki.open(config, log);
-    const pkiChecks = await pki.check();
-    for (const failed of pkiChecks.filter((c) => !c.ok))
-      log.warn('PKI check failed', { check: failed.name, detail: failed.detail });
+    // A client certificate issued here must read « good » at every process's OCSP responder.
+    pki.onClientCertificateIssued((idnat) => bus.publish({ type: 'pki.changed', idnat }));
+    bus.on('pki.changed', ({ idnat }) =>
+      pki
+        .learnClientCertificate(idnat)
+        .catch((error: unknown) => log.error('pki: certificate not read', { idnat, error })),
+    );
+    // The health check (chains, CRLs, OCSP answers: `motco pki check` runs the same) only warns: it runs beside the
+    // start rather than before it, as it takes a tenth of a second of parsing.
+    void pki.check().then(
+      (checks) => {
+        for (const failed of checks.filter((c) => !c.ok))
+          log.warn('PKI check failed', { check: failed.name, detail: failed.detail });
+      },
+      (error: unknown) => log.error('PKI check failed', { error }),
+    );
 
     const mailboxes = new MailboxStore(
       store.db,
@@ -129,7 +140,8 @@ export async function startPlatform(config: Config, options: PlatformOptions = {
       tls: (id) => endpointTls.get(id)!,
     };
 
-    // The manual's shared password opens every mailbox: on an instance several vendors share, each could sign in as another.
+    // The manual's shared password opens every mailbox: on an instance several vendors share, each could sign in as
+    // another.
     if (config.webmailPassword !== undefined && (await users.organisations()).length >= 2)
       log.warn(t('config.sharedPasswordShared'));
 
@@ -219,7 +231,6 @@ export async function startPlatform(config: Config, options: PlatformOptions = {
       auth,
       runner,
       executions,
-      pkiChecks,
       routes: web.routes,
       bus,
       stop,

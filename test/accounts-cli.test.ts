@@ -129,34 +129,37 @@ describe('motco org, user, account and token commands', () => {
     expect(mailboxes).toContain('810001234567@mail-tests-editeur.motco.localhost');
   });
 
-  it('in nightly mode, leaves a new account "En cours de création" until `account provision` runs the batch', async () => {
-    const nightly = { MOTCO_ACCOUNTS__PROVISIONING: 'nightly' };
-    const created = await cli(
-      ['account', 'create', '--org', '44444444400044', '--nil', 'CLI-2', '--idnat-auth-cli', '2123456789', '--json'],
-      nightly,
-    );
-    expect(created.code, created.stderr).toBe(0);
-    expect(JSON.parse(created.stdout)).toMatchObject({
-      status: 'creating',
-      statusLabel: 'En cours de création',
-      mailboxes: { applicative: null },
-    });
-    const listed = JSON.parse((await cli(['account', 'list', '--json'], nightly)).stdout);
-    expect(listed.map((a: { nil: string; status: string }) => [a.nil, a.status])).toEqual([
-      ['CLI-1', 'available'],
-      ['CLI-2', 'creating'],
-    ]);
+  it(
+    'in nightly mode, leaves a new account "En cours de création" ' + 'until `account provision` runs the batch',
+    async () => {
+      const nightly = { MOTCO_ACCOUNTS__PROVISIONING: 'nightly' };
+      const created = await cli(
+        ['account', 'create', '--org', '44444444400044', '--nil', 'CLI-2', '--idnat-auth-cli', '2123456789', '--json'],
+        nightly,
+      );
+      expect(created.code, created.stderr).toBe(0);
+      expect(JSON.parse(created.stdout)).toMatchObject({
+        status: 'creating',
+        statusLabel: 'En cours de création',
+        mailboxes: { applicative: null },
+      });
+      const listed = JSON.parse((await cli(['account', 'list', '--json'], nightly)).stdout);
+      expect(listed.map((a: { nil: string; status: string }) => [a.nil, a.status])).toEqual([
+        ['CLI-1', 'available'],
+        ['CLI-2', 'creating'],
+      ]);
 
-    const batch = await cli(['account', 'provision'], nightly);
-    expect(batch.code, batch.stderr).toBe(0);
-    expect(batch.stdout).toContain('Traitement de création : 1 compte(s) créé(s) ou mis à jour, 0 en échec.');
-    const shown = JSON.parse((await cli(['account', 'show', 'CLI-2', '--json'], nightly)).stdout);
-    expect(shown).toMatchObject({
-      status: 'available',
-      mailboxes: { applicative: '2123456789@mail-tests-editeur.motco.localhost' },
-      certificate: { idnat: '2123456789' },
-    });
-  });
+      const batch = await cli(['account', 'provision'], nightly);
+      expect(batch.code, batch.stderr).toBe(0);
+      expect(batch.stdout).toContain('Traitement de création : 1 compte(s) créé(s) ou mis à jour, 0 en échec.');
+      const shown = JSON.parse((await cli(['account', 'show', 'CLI-2', '--json'], nightly)).stdout);
+      expect(shown).toMatchObject({
+        status: 'available',
+        mailboxes: { applicative: '2123456789@mail-tests-editeur.motco.localhost' },
+        certificate: { idnat: '2123456789' },
+      });
+    },
+  );
 
   it('creates API tokens for a vendor and for an agency reviewer, shown once', async () => {
     const vendorToken = await cli(['token', 'create', '--user', 'claire', '--json']);

@@ -114,239 +114,257 @@ describe('authentication', () => {
     }
   });
 
-  it('writes the operator’s token at first start to <data>/admin.token (0600), usable at once and kept at the next start', async () => {
-    const file = path.join(t.dataDir, ADMIN_TOKEN_FILE);
-    expect(statSync(file).mode & 0o777).toBe(0o600);
-    const token = readFileSync(file, 'utf8').trim();
-    expect((await apiAs(t.platform, { token })('GET', '/me')).body).toMatchObject({
-      login: 'admin',
-      role: 'admin',
-      via: 'token',
-    });
-    expect(await t.platform.auth.ensureAdminToken(t.dataDir)).toEqual({ file, created: false });
-    expect(readFileSync(file, 'utf8').trim()).toBe(token);
-  });
+  it(
+    'writes the operator’s token at first start to <data>/admin.token (0600), ' +
+      'usable at once and kept at the next start',
+    async () => {
+      const file = path.join(t.dataDir, ADMIN_TOKEN_FILE);
+      expect(statSync(file).mode & 0o777).toBe(0o600);
+      const token = readFileSync(file, 'utf8').trim();
+      expect((await apiAs(t.platform, { token })('GET', '/me')).body).toMatchObject({
+        login: 'admin',
+        role: 'admin',
+        via: 'token',
+      });
+      expect(await t.platform.auth.ensureAdminToken(t.dataDir)).toEqual({ file, created: false });
+      expect(readFileSync(file, 'utf8').trim()).toBe(token);
+    },
+  );
 
-  it('accepts a session cookie (HttpOnly, SameSite=Lax), refuses it once expired, and refuses cookie writes from another site', async () => {
-    // startSession / sessionUser as the account site's pages will use them.
-    const app = Fastify();
-    app.get('/connexion', async (_request, reply) => {
-      await t.platform.auth.sessions.startSession(reply, alice.user.id);
-      return 'ok';
-    });
-    app.get('/qui', async (request) => (await t.platform.auth.sessions.sessionUser(request))?.login ?? 'personne');
-    app.get('/deconnexion', async (request, reply) => {
-      await t.platform.auth.sessions.endSession(request, reply);
-      return 'ok';
-    });
-    const login = await app.inject('/connexion');
-    const setCookie = String(login.headers['set-cookie']);
-    expect(setCookie).toMatch(/^motco_session=[\w-]{43}; Path=\/; HttpOnly; SameSite=Lax; Max-Age=28800$/);
-    const cookie = setCookie.split(';')[0]!;
-    expect((await app.inject({ url: '/qui', headers: { cookie } })).body).toBe('alice');
-    expect((await app.inject({ url: '/qui', headers: { cookie: 'motco_session=forged' } })).body).toBe('personne');
+  it(
+    'accepts a session cookie (HttpOnly, SameSite=Lax), ' +
+      'refuses it once expired, and refuses cookie writes from another site',
+    async () => {
+      // startSession / sessionUser as the account site's pages will use them.
+      const app = Fastify();
+      app.get('/connexion', async (_request, reply) => {
+        await t.platform.auth.sessions.startSession(reply, alice.user.id);
+        return 'ok';
+      });
+      app.get('/qui', async (request) => (await t.platform.auth.sessions.sessionUser(request))?.login ?? 'personne');
+      app.get('/deconnexion', async (request, reply) => {
+        await t.platform.auth.sessions.endSession(request, reply);
+        return 'ok';
+      });
+      const login = await app.inject('/connexion');
+      const setCookie = String(login.headers['set-cookie']);
+      expect(setCookie).toMatch(/^motco_session=[\w-]{43}; Path=\/; HttpOnly; SameSite=Lax; Max-Age=28800$/);
+      const cookie = setCookie.split(';')[0]!;
+      expect((await app.inject({ url: '/qui', headers: { cookie } })).body).toBe('alice');
+      expect((await app.inject({ url: '/qui', headers: { cookie: 'motco_session=forged' } })).body).toBe('personne');
 
-    const api = apiAs(t.platform, { cookie });
-    expect((await api('GET', '/me')).body).toMatchObject({
-      login: 'alice',
-      role: 'vendor',
-      via: 'session',
-      organisation: { immatriculation: '11111111100011' },
-    });
-    const foreign = await api('POST', '/accounts', { nil: '' }, { origin: 'https://attaquant.example' });
-    expect(foreign.status).toBe(403);
-    expect(foreign.body.error).toBe('foreign_origin');
-    const ours = await api('POST', '/accounts', { nil: '' }, { origin: new URL(t.config.publicUrl).origin });
-    expect(ours.status).toBe(400);
+      const api = apiAs(t.platform, { cookie });
+      expect((await api('GET', '/me')).body).toMatchObject({
+        login: 'alice',
+        role: 'vendor',
+        via: 'session',
+        organisation: { immatriculation: '11111111100011' },
+      });
+      const foreign = await api('POST', '/accounts', { nil: '' }, { origin: 'https://attaquant.example' });
+      expect(foreign.status).toBe(403);
+      expect(foreign.body.error).toBe('foreign_origin');
+      const ours = await api('POST', '/accounts', { nil: '' }, { origin: new URL(t.config.publicUrl).origin });
+      expect(ours.status).toBe(400);
 
-    const loggedOut = await app.inject({ url: '/deconnexion', headers: { cookie } });
-    expect(String(loggedOut.headers['set-cookie'])).toContain('Max-Age=0');
-    expect((await api('GET', '/me')).status).toBe(401);
+      const loggedOut = await app.inject({ url: '/deconnexion', headers: { cookie } });
+      expect(String(loggedOut.headers['set-cookie'])).toContain('Max-Age=0');
+      expect((await api('GET', '/me')).status).toBe(401);
 
-    const second = await t.platform.auth.sessions.createSession(alice.user.id);
-    const api2 = apiAs(t.platform, { cookie: `motco_session=${second.value}` });
-    expect((await api2('GET', '/me')).status).toBe(200);
-    await t.platform.store.db
-      .updateTable('web_sessions')
-      .set({ expires_at: Date.now() - 1 })
-      .where('id_hash', '=', hashSecret(second.value))
-      .execute();
-    expect((await api2('GET', '/me')).status).toBe(401);
-    await app.close();
-  });
+      const second = await t.platform.auth.sessions.createSession(alice.user.id);
+      const api2 = apiAs(t.platform, { cookie: `motco_session=${second.value}` });
+      expect((await api2('GET', '/me')).status).toBe(200);
+      await t.platform.store.db
+        .updateTable('web_sessions')
+        .set({ expires_at: Date.now() - 1 })
+        .where('id_hash', '=', hashSecret(second.value))
+        .execute();
+      expect((await api2('GET', '/me')).status).toBe(401);
+      await app.close();
+    },
+  );
 });
 
 describe('executions, live log and evidence', () => {
-  it('follows a real execution by server-sent events: the past lines, then live lines and states, then end, and the stream closes', async () => {
-    const started = await alice.api('POST', '/executions', {
-      account: aliceAccount.id,
-      target: 'psc-tls-imap',
-      delai: 10,
-    });
-    expect(started.status, JSON.stringify(started.body)).toBe(201);
-    expect(started.body).toMatchObject({
-      accountId: aliceAccount.id,
-      targetId: 'psc-tls-imap',
-      status: 'running',
-      options: { delaiSeconds: 10, ip: null },
-      startedBy: 'alice',
-    });
-    quiet = started.body.id;
-    await expect
-      .poll(async () => (await alice.api('GET', `/executions/${quiet}/log`)).body.lines.length)
-      .toBeGreaterThanOrEqual(4);
-    const past = (await alice.api('GET', `/executions/${quiet}/log`)).body.lines.length;
+  it(
+    'follows a real execution by server-sent events: the past lines, ' +
+      'then live lines and states, then end, and the stream closes',
+    async () => {
+      const started = await alice.api('POST', '/executions', {
+        account: aliceAccount.id,
+        target: 'psc-tls-imap',
+        delai: 10,
+      });
+      expect(started.status, JSON.stringify(started.body)).toBe(201);
+      expect(started.body).toMatchObject({
+        accountId: aliceAccount.id,
+        targetId: 'psc-tls-imap',
+        status: 'running',
+        options: { delaiSeconds: 10, ip: null },
+        startedBy: 'alice',
+      });
+      quiet = started.body.id;
+      await expect
+        .poll(async () => (await alice.api('GET', `/executions/${quiet}/log`)).body.lines.length)
+        .toBeGreaterThanOrEqual(4);
+      const past = (await alice.api('GET', `/executions/${quiet}/log`)).body.lines.length;
 
-    // Another vendor cannot see it, follow it or stop it while it runs.
-    expect((await bob.api('GET', `/executions/${quiet}`)).status).toBe(404);
-    expect((await bob.api('POST', `/executions/${quiet}/cancel`)).status).toBe(404);
-    expect(
-      (
-        await readEvents(`${t.config.publicUrl}/api/v1/executions/${quiet}/events`, {
-          authorization: `Bearer ${bob.token}`,
-        })
-      ).status,
-    ).toBe(404);
+      // Another vendor cannot see it, follow it or stop it while it runs.
+      expect((await bob.api('GET', `/executions/${quiet}`)).status).toBe(404);
+      expect((await bob.api('POST', `/executions/${quiet}/cancel`)).status).toBe(404);
+      expect(
+        (
+          await readEvents(`${t.config.publicUrl}/api/v1/executions/${quiet}/events`, {
+            authorization: `Bearer ${bob.token}`,
+          })
+        ).status,
+      ).toBe(404);
 
-    // A follower that leaves early costs nothing to the others.
-    const leaving = new AbortController();
-    const early = await fetch(`${t.config.publicUrl}/api/v1/executions/${quiet}/events`, {
-      headers: { authorization: `Bearer ${alice.token}` },
-      signal: leaving.signal,
-    });
-    const first = await early.body!.getReader().read();
-    expect(new TextDecoder().decode(first.value)).toContain('event: log');
-    leaving.abort();
+      // A follower that leaves early costs nothing to the others.
+      const leaving = new AbortController();
+      const early = await fetch(`${t.config.publicUrl}/api/v1/executions/${quiet}/events`, {
+        headers: { authorization: `Bearer ${alice.token}` },
+        signal: leaving.signal,
+      });
+      const first = await early.body!.getReader().read();
+      expect(new TextDecoder().decode(first.value)).toContain('event: log');
+      leaving.abort();
 
-    let runningWhenFollowed = false;
-    const followed = await readEvents(
-      `${t.config.publicUrl}/api/v1/executions/${quiet}/events`,
-      { authorization: `Bearer ${alice.token}` },
-      (e) => {
-        if (e.event === 'state' && e.data.status === 'running') runningWhenFollowed = true;
-      },
-    );
-    expect(followed.status).toBe(200);
-    expect(followed.type).toContain('text/event-stream');
-    expect(runningWhenFollowed).toBe(true);
-    const logs = followed.events.filter((e) => e.event === 'log');
-    expect(logs.map((e) => e.data.seq)).toEqual(logs.map((_, i) => i + 1));
-    expect(logs.map((e) => e.id)).toEqual(logs.map((e) => String(e.data.seq)));
-    expect(logs.length).toBeGreaterThan(past);
-    expect(logs[0]!.data.text).toContain('MIE PSC : TLS IMAP');
-    expect(logs.at(-1)!.data.text).toBe('Résultat : NON CONCLUANT (code retour 1)');
-    // Each line carries its run event: what followers act on, whatever the wording.
-    expect(logs[0]!.data.event).toEqual({
-      type: 'unit.started',
-      jobId: 'psc-tls-imap',
-      title: 'MIE PSC : TLS IMAP (MSS-CONF.01;03)',
-    });
-    const window = logs.find((e) => e.data.event.type === 'window.open')!.data.event;
-    expect(window.until - window.from).toBe(10_000);
-    expect(logs.at(-1)!.data.event).toEqual({ type: 'verdict', verdict: 'INCONCLUSIVE' });
-    expect((await alice.api('GET', `/executions/${quiet}/log`)).body.lines).toEqual(logs.map((e) => e.data));
-    expect(followed.events.at(-2)).toMatchObject({
-      event: 'state',
-      data: { id: quiet, status: 'finished', verdict: 'INCONCLUSIVE' },
-    });
-    expect(followed.events.at(-1)).toEqual({ event: 'end', data: { id: quiet, verdict: 'INCONCLUSIVE' } });
+      let runningWhenFollowed = false;
+      const followed = await readEvents(
+        `${t.config.publicUrl}/api/v1/executions/${quiet}/events`,
+        { authorization: `Bearer ${alice.token}` },
+        (e) => {
+          if (e.event === 'state' && e.data.status === 'running') runningWhenFollowed = true;
+        },
+      );
+      expect(followed.status).toBe(200);
+      expect(followed.type).toContain('text/event-stream');
+      expect(runningWhenFollowed).toBe(true);
+      const logs = followed.events.filter((e) => e.event === 'log');
+      expect(logs.map((e) => e.data.seq)).toEqual(logs.map((_, i) => i + 1));
+      expect(logs.map((e) => e.id)).toEqual(logs.map((e) => String(e.data.seq)));
+      expect(logs.length).toBeGreaterThan(past);
+      expect(logs[0]!.data.text).toContain('MIE PSC : TLS IMAP');
+      expect(logs.at(-1)!.data.text).toBe('Résultat : NON CONCLUANT (code retour 1)');
+      // Each line carries its run event: what followers act on, whatever the wording.
+      expect(logs[0]!.data.event).toEqual({
+        type: 'unit.started',
+        jobId: 'psc-tls-imap',
+        title: 'MIE PSC : TLS IMAP (MSS-CONF.01;03)',
+      });
+      const window = logs.find((e) => e.data.event.type === 'window.open')!.data.event;
+      expect(window.until - window.from).toBe(10_000);
+      expect(logs.at(-1)!.data.event).toEqual({ type: 'verdict', verdict: 'INCONCLUSIVE' });
+      expect((await alice.api('GET', `/executions/${quiet}/log`)).body.lines).toEqual(logs.map((e) => e.data));
+      expect(followed.events.at(-2)).toMatchObject({
+        event: 'state',
+        data: { id: quiet, status: 'finished', verdict: 'INCONCLUSIVE' },
+      });
+      expect(followed.events.at(-1)).toEqual({ event: 'end', data: { id: quiet, verdict: 'INCONCLUSIVE' } });
 
-    // Once finished: everything at once, and the stream ends; Last-Event-ID resumes after a line.
-    const again = await readEvents(`${t.config.publicUrl}/api/v1/executions/${quiet}/events`, {
-      authorization: `Bearer ${alice.token}`,
-      'last-event-id': '3',
-    });
-    expect(again.events.filter((e) => e.event === 'log').map((e) => e.data.seq)).toEqual(
-      logs.slice(3).map((e) => e.data.seq),
-    );
-    expect(again.events.at(-1)!.event).toBe('end');
-    expect((await alice.api('GET', `/executions/${quiet}/log?after=${logs.length - 1}`)).body).toMatchObject({
-      status: 'finished',
-      verdict: 'INCONCLUSIVE',
-      lines: [logs.at(-1)!.data],
-    });
-  });
+      // Once finished: everything at once, and the stream ends; Last-Event-ID resumes after a line.
+      const again = await readEvents(`${t.config.publicUrl}/api/v1/executions/${quiet}/events`, {
+        authorization: `Bearer ${alice.token}`,
+        'last-event-id': '3',
+      });
+      expect(again.events.filter((e) => e.event === 'log').map((e) => e.data.seq)).toEqual(
+        logs.slice(3).map((e) => e.data.seq),
+      );
+      expect(again.events.at(-1)!.event).toBe('end');
+      expect((await alice.api('GET', `/executions/${quiet}/log?after=${logs.length - 1}`)).body).toMatchObject({
+        status: 'finished',
+        verdict: 'INCONCLUSIVE',
+        lines: [logs.at(-1)!.data],
+      });
+    },
+  );
 
-  it('keeps the observations a verdict used and exports them with options, timings, checks and log, as JSON and as a printable page', async () => {
-    const started = await alice.api('POST', '/executions', {
-      account: aliceAccount.id,
-      target: 'psc-tls-imap',
-      delai: 60,
-    });
-    busy = started.body.id;
-    const psc = t.endpoint('psc');
-    const roots = path.join(t.dataDir, 'roots.pem');
-    writeFileSync(roots, t.platform.pki.trustBundlePem());
-    const imap = await run('python3', ['test/clients/imap_client.py'], {
-      input: JSON.stringify({
-        host: psc.address,
-        port: psc.imapPort,
-        cafile: roots,
-        mechanism: 'LOGIN',
-        user: aliceAccount.mailboxes.personal,
-        password: aliceAccount.passwords.personal,
-        steps: [['select', 'INBOX']],
-      }),
-    });
-    expect(JSON.parse(imap.stdout), imap.stderr).toMatchObject({ ok: true });
-    await expect
-      .poll(async () => (await alice.api('GET', `/executions/${busy}`)).body.status, { timeout: 60_000 })
-      .toBe('finished');
-    const execution = (await alice.api('GET', `/executions/${busy}`)).body;
-    expect(['OK', 'KO']).toContain(execution.verdict);
-    expect(execution.observationIds.length).toBeGreaterThan(0);
-    expect(execution.children).toEqual([]);
+  it(
+    'keeps the observations a verdict used and exports them with options, ' +
+      'timings, checks and log, as JSON and as a printable page',
+    async () => {
+      const started = await alice.api('POST', '/executions', {
+        account: aliceAccount.id,
+        target: 'psc-tls-imap',
+        delai: 60,
+      });
+      busy = started.body.id;
+      const psc = t.endpoint('psc');
+      const roots = path.join(t.dataDir, 'roots.pem');
+      writeFileSync(roots, t.platform.pki.trustBundlePem());
+      const imap = await run('python3', ['test/clients/imap_client.py'], {
+        input: JSON.stringify({
+          host: psc.address,
+          port: psc.imapPort,
+          cafile: roots,
+          mechanism: 'LOGIN',
+          user: aliceAccount.mailboxes.personal,
+          password: aliceAccount.passwords.personal,
+          steps: [['select', 'INBOX']],
+        }),
+      });
+      expect(JSON.parse(imap.stdout), imap.stderr).toMatchObject({ ok: true });
+      await expect
+        .poll(async () => (await alice.api('GET', `/executions/${busy}`)).body.status, { timeout: 60_000 })
+        .toBe('finished');
+      const execution = (await alice.api('GET', `/executions/${busy}`)).body;
+      expect(['OK', 'KO']).toContain(execution.verdict);
+      expect(execution.observationIds.length).toBeGreaterThan(0);
+      expect(execution.children).toEqual([]);
 
-    const exported = await alice.api('GET', `/executions/${busy}/export.json`);
-    expect(exported.status).toBe(200);
-    expect(exported.headers.get('content-disposition')).toContain(`motco-execution-${busy}.json`);
-    const evidence = exported.body;
-    expect(evidence.execution).toMatchObject({
-      id: busy,
-      title: 'MIE PSC : TLS IMAP (MSS-CONF.01;03)',
-      options: { delaiSeconds: 60, ip: null },
-      verdict: execution.verdict,
-    });
-    expect(evidence.account).toMatchObject({ id: aliceAccount.id, nil: 'ALICE-1', organisation: 'Éditeur Alice' });
-    expect(evidence.durationMs).toBe(execution.endedAt - execution.startedAt);
-    expect(evidence.execution.window.end - evidence.execution.window.start).toBe(60_000);
-    expect(
-      evidence.execution.checks.some(
-        (c: { id: string; requirement: string }) => c.id === 'forbidden-suites' && c.requirement === 'MSS-CONF.03',
-      ),
-    ).toBe(true);
-    expect(evidence.log.map((l: { text: string }) => l.text).join('\n')).toContain('ClientHello');
-    // The evidence's log is as it always was (text lines); the run events are in the log API.
-    expect(evidence.log.every((l: object) => !('event' in l))).toBe(true);
-    const events = (await alice.api('GET', `/executions/${busy}/log`)).body.lines.map(
-      (l: { event: unknown }) => l.event,
-    );
-    expect(events.filter((e: { type: string }) => e.type === 'fact').map((e: { kind: string }) => e.kind)).toContain(
-      'tls.client_hello',
-    );
-    expect(
-      events.filter((e: { type: string }) => e.type === 'check').map((e: { check: { id: string } }) => e.check.id),
-    ).toEqual(execution.checks.map((c: { id: string }) => c.id));
-    expect(evidence.observations.map((o: { id: number }) => o.id).sort()).toEqual([...execution.observationIds].sort());
-    const hello = evidence.observations.find((o: { kind: string }) => o.kind === 'tls.client_hello');
-    expect(hello.data.cipherSuites.length).toBeGreaterThan(0);
-    expect(hello.mailbox ?? aliceAccount.mailboxes.personal).toBe(aliceAccount.mailboxes.personal);
+      const exported = await alice.api('GET', `/executions/${busy}/export.json`);
+      expect(exported.status).toBe(200);
+      expect(exported.headers.get('content-disposition')).toContain(`motco-execution-${busy}.json`);
+      const evidence = exported.body;
+      expect(evidence.execution).toMatchObject({
+        id: busy,
+        title: 'MIE PSC : TLS IMAP (MSS-CONF.01;03)',
+        options: { delaiSeconds: 60, ip: null },
+        verdict: execution.verdict,
+      });
+      expect(evidence.account).toMatchObject({ id: aliceAccount.id, nil: 'ALICE-1', organisation: 'Éditeur Alice' });
+      expect(evidence.durationMs).toBe(execution.endedAt - execution.startedAt);
+      expect(evidence.execution.window.end - evidence.execution.window.start).toBe(60_000);
+      expect(
+        evidence.execution.checks.some(
+          (c: { id: string; requirement: string }) => c.id === 'forbidden-suites' && c.requirement === 'MSS-CONF.03',
+        ),
+      ).toBe(true);
+      expect(evidence.log.map((l: { text: string }) => l.text).join('\n')).toContain('ClientHello');
+      // The evidence's log is as it always was (text lines); the run events are in the log API.
+      expect(evidence.log.every((l: object) => !('event' in l))).toBe(true);
+      const events = (await alice.api('GET', `/executions/${busy}/log`)).body.lines.map(
+        (l: { event: unknown }) => l.event,
+      );
+      expect(events.filter((e: { type: string }) => e.type === 'fact').map((e: { kind: string }) => e.kind)).toContain(
+        'tls.client_hello',
+      );
+      expect(
+        events.filter((e: { type: string }) => e.type === 'check').map((e: { check: { id: string } }) => e.check.id),
+      ).toEqual(execution.checks.map((c: { id: string }) => c.id));
+      expect(evidence.observations.map((o: { id: number }) => o.id).sort()).toEqual(
+        [...execution.observationIds].sort(),
+      );
+      const hello = evidence.observations.find((o: { kind: string }) => o.kind === 'tls.client_hello');
+      expect(hello.data.cipherSuites.length).toBeGreaterThan(0);
+      expect(hello.mailbox ?? aliceAccount.mailboxes.personal).toBe(aliceAccount.mailboxes.personal);
 
-    const page = await fetch(`${t.config.publicUrl}/api/v1/executions/${busy}/export.html`, {
-      headers: { authorization: `Bearer ${alice.token}` },
-    });
-    expect(page.headers.get('content-type')).toContain('text/html');
-    const htmlText = await page.text();
-    expect(htmlText).toContain('<html lang="fr">');
-    expect(htmlText).toContain(`Exécution #${busy} — MIE PSC : TLS IMAP (MSS-CONF.01;03)`);
-    expect(htmlText).toContain('NIL ALICE-1');
-    expect(htmlText).toContain('délai 60 s, adresse IP non renseignée');
-    expect(htmlText).toContain('Vérifications');
-    expect(htmlText).toContain('MSS-CONF.03');
-    expect(htmlText).toContain('Journal d’exécution');
-    expect(htmlText).toContain(`Observation ${hello.id} — tls.client_hello`);
-    expect(htmlText).toContain('&quot;cipherSuites&quot;');
-  });
+      const page = await fetch(`${t.config.publicUrl}/api/v1/executions/${busy}/export.html`, {
+        headers: { authorization: `Bearer ${alice.token}` },
+      });
+      expect(page.headers.get('content-type')).toContain('text/html');
+      const htmlText = await page.text();
+      expect(htmlText).toContain('<html lang="fr">');
+      expect(htmlText).toContain(`Exécution #${busy} — MIE PSC : TLS IMAP (MSS-CONF.01;03)`);
+      expect(htmlText).toContain('NIL ALICE-1');
+      expect(htmlText).toContain('délai 60 s, adresse IP non renseignée');
+      expect(htmlText).toContain('Vérifications');
+      expect(htmlText).toContain('MSS-CONF.03');
+      expect(htmlText).toContain('Journal d’exécution');
+      expect(htmlText).toContain(`Observation ${hello.id} — tls.client_hello`);
+      expect(htmlText).toContain('&quot;cipherSuites&quot;');
+    },
+  );
 
   it('lets an agency reviewer read any execution and its evidence by id, and nothing else', async () => {
     const r = reviewer.api;
@@ -384,35 +402,39 @@ describe('executions, live log and evidence', () => {
 });
 
 describe('isolation between vendors', () => {
-  it('answers 404 for another vendor’s account, execution, export, log, events and certificate — as for ids that do not exist', async () => {
-    const b = bob.api;
-    for (const url of [
-      `/accounts/${aliceAccount.id}`,
-      `/executions/${busy}`,
-      `/executions/${busy}/log`,
-      `/executions/${busy}/export.json`,
-      `/executions/${busy}/export.html`,
-      `/jobs/psc-tls-imap?account=${aliceAccount.id}`,
-      `/accounts/${bobAccount.id + 1000}`,
-    ]) {
-      const answer = await b('GET', url);
-      expect(answer.status, url).toBe(404);
-      expect(answer.body).toEqual({ error: 'not_found', message: 'Ressource introuvable.' });
-    }
-    expect((await b('GET', `/accounts/${bobAccount.id}/certificate.p12`)).status).toBe(200);
-    expect((await alice.api('GET', `/accounts/${bobAccount.id}/certificate.p12`)).status).toBe(404);
-    expect((await b('PUT', `/accounts/${aliceAccount.id}`, { nil: 'PRIS', idnatPsc: PSC })).status).toBe(404);
-    expect(
-      (await b('POST', '/executions', { account: aliceAccount.id, target: 'psc-tls-imap', delai: 10 })).status,
-    ).toBe(404);
-    expect(
-      (
-        await readEvents(`${t.config.publicUrl}/api/v1/executions/${busy}/events`, {
-          authorization: `Bearer ${bob.token}`,
-        })
-      ).status,
-    ).toBe(404);
-  });
+  it(
+    'answers 404 for another vendor’s account, execution, export, ' +
+      'log, events and certificate — as for ids that do not exist',
+    async () => {
+      const b = bob.api;
+      for (const url of [
+        `/accounts/${aliceAccount.id}`,
+        `/executions/${busy}`,
+        `/executions/${busy}/log`,
+        `/executions/${busy}/export.json`,
+        `/executions/${busy}/export.html`,
+        `/jobs/psc-tls-imap?account=${aliceAccount.id}`,
+        `/accounts/${bobAccount.id + 1000}`,
+      ]) {
+        const answer = await b('GET', url);
+        expect(answer.status, url).toBe(404);
+        expect(answer.body).toEqual({ error: 'not_found', message: 'Ressource introuvable.' });
+      }
+      expect((await b('GET', `/accounts/${bobAccount.id}/certificate.p12`)).status).toBe(200);
+      expect((await alice.api('GET', `/accounts/${bobAccount.id}/certificate.p12`)).status).toBe(404);
+      expect((await b('PUT', `/accounts/${aliceAccount.id}`, { nil: 'PRIS', idnatPsc: PSC })).status).toBe(404);
+      expect(
+        (await b('POST', '/executions', { account: aliceAccount.id, target: 'psc-tls-imap', delai: 10 })).status,
+      ).toBe(404);
+      expect(
+        (
+          await readEvents(`${t.config.publicUrl}/api/v1/executions/${busy}/events`, {
+            authorization: `Bearer ${bob.token}`,
+          })
+        ).status,
+      ).toBe(404);
+    },
+  );
 
   it('never lists another vendor’s accounts, executions or statistics', async () => {
     expect((await bob.api('GET', '/accounts')).body.accounts.map((a: { id: number }) => a.id)).toEqual([bobAccount.id]);

@@ -148,16 +148,20 @@ describe('autoconfiguration over HTTP', () => {
     expectServers(read, ['psc'], address(PERSONAL));
   });
 
-  it('advertises the org endpoint with the client certificate then PLAIN for an applicative mailbox, at the .well-known URL too', async () => {
-    const fetched = await curl(
-      httpUrl(
-        `?emailaddress=${encodeURIComponent(address(APPLICATIVE))}`,
-        '/.well-known/autoconfig/mail/config-v1.1.xml',
-      ),
-    );
-    expect(fetched.status).toBe(200);
-    expectServers(await readXml(fetched.body), ['org'], address(APPLICATIVE));
-  });
+  it(
+    'advertises the org endpoint with the client certificate then ' +
+      'PLAIN for an applicative mailbox, at the .well-known URL too',
+    async () => {
+      const fetched = await curl(
+        httpUrl(
+          `?emailaddress=${encodeURIComponent(address(APPLICATIVE))}`,
+          '/.well-known/autoconfig/mail/config-v1.1.xml',
+        ),
+      );
+      expect(fetched.status).toBe(200);
+      expectServers(await readXml(fetched.body), ['org'], address(APPLICATIVE));
+    },
+  );
 
   it('advertises both endpoints, org first, for an address that is not a personal or applicative mailbox', async () => {
     for (const local of ['inconnu', TEST_BOX]) {
@@ -180,25 +184,29 @@ describe('autoconfiguration over HTTP', () => {
     expect((await readXml(fetched.body)).incoming[0]!.username).toBe(address(local));
   });
 
-  it('refuses an address of another domain with 404, and a malformed or repeated parameter with 400, in French', async () => {
-    const foreign = await curl(httpUrl('?emailaddress=someone%40example.org'));
-    expect(foreign).toMatchObject({ status: 404, contentType: 'text/plain; charset=utf-8' });
-    expect(foreign.body).toContain('example.org');
-    expect(foreign.body).toContain(t.config.mailDomain);
-    const patient = await curl(
-      httpUrl(`?emailaddress=${encodeURIComponent(`123456789012345@${t.config.patientDomain}`)}`),
-    );
-    expect(patient.status).toBe(404);
-    const malformed = await curl(httpUrl('?emailaddress=pas-une-adresse'));
-    expect(malformed).toMatchObject({ status: 400, contentType: 'text/plain; charset=utf-8' });
-    expect(malformed.body).toContain('emailaddress invalide');
-    const repeated = await curl(
-      httpUrl(
-        `?emailaddress=${encodeURIComponent(address(PERSONAL))}&emailaddress=${encodeURIComponent(address(APPLICATIVE))}`,
-      ),
-    );
-    expect(repeated.status).toBe(400);
-  });
+  it(
+    'refuses an address of another domain with 404, ' + 'and a malformed or repeated parameter with 400, in French',
+    async () => {
+      const foreign = await curl(httpUrl('?emailaddress=someone%40example.org'));
+      expect(foreign).toMatchObject({ status: 404, contentType: 'text/plain; charset=utf-8' });
+      expect(foreign.body).toContain('example.org');
+      expect(foreign.body).toContain(t.config.mailDomain);
+      const patient = await curl(
+        httpUrl(`?emailaddress=${encodeURIComponent(`123456789012345@${t.config.patientDomain}`)}`),
+      );
+      expect(patient.status).toBe(404);
+      const malformed = await curl(httpUrl('?emailaddress=pas-une-adresse'));
+      expect(malformed).toMatchObject({ status: 400, contentType: 'text/plain; charset=utf-8' });
+      expect(malformed.body).toContain('emailaddress invalide');
+      const repeated = await curl(
+        httpUrl(
+          `?emailaddress=${encodeURIComponent(address(PERSONAL))}` +
+            `&emailaddress=${encodeURIComponent(address(APPLICATIVE))}`,
+        ),
+      );
+      expect(repeated.status).toBe(400);
+    },
+  );
 
   it('records every lookup with the client address, the status and what was advertised', async () => {
     const query = `?emailaddress=${encodeURIComponent(address(APPLICATIVE))}&probe=journal`;
@@ -252,24 +260,28 @@ describe('autoconfiguration over HTTPS', () => {
     `https://${host}:${t.config.ports.webTls}/mail/config-v1.1.xml${query}`;
   const resolve = (host: string) => ['--resolve', `${host}:${t.config.ports.webTls}:127.0.0.1`];
 
-  it('serves https://autoconfig.<domain>/mail/config-v1.1.xml with a certificate from the non-IGC CA, and records the name asked', async () => {
-    const host = t.config.hosts.autoconfig;
-    const fetched = await curl(
-      httpsUrl(host, `?emailaddress=${encodeURIComponent(address(PERSONAL))}`),
-      '--cacert',
-      nonIgcRoot,
-      ...resolve(host),
-    );
-    expect(fetched.exit, fetched.stderr).toBe(0);
-    expect(fetched.status).toBe(200);
-    expectServers(await readXml(fetched.body), ['psc'], address(PERSONAL));
+  it(
+    'serves https://autoconfig.<domain>/mail/config-v1.1.xml with ' +
+      'a certificate from the non-IGC CA, and records the name asked',
+    async () => {
+      const host = t.config.hosts.autoconfig;
+      const fetched = await curl(
+        httpsUrl(host, `?emailaddress=${encodeURIComponent(address(PERSONAL))}`),
+        '--cacert',
+        nonIgcRoot,
+        ...resolve(host),
+      );
+      expect(fetched.exit, fetched.stderr).toBe(0);
+      expect(fetched.status).toBe(200);
+      expectServers(await readXml(fetched.body), ['psc'], address(PERSONAL));
 
-    const seen = await waitFor(t.platform.journal, { kind: 'autoconfig.http' }, (o) => o.data.scheme === 'https');
-    expect(seen).toMatchObject({
-      clientIp: '127.0.0.1',
-      data: { sni: host, host: `${host}:${t.config.ports.webTls}`, status: 200 },
-    });
-  });
+      const seen = await waitFor(t.platform.journal, { kind: 'autoconfig.http' }, (o) => o.data.scheme === 'https');
+      expect(seen).toMatchObject({
+        clientIp: '127.0.0.1',
+        data: { sni: host, host: `${host}:${t.config.ports.webTls}`, status: 200 },
+      });
+    },
+  );
 
   it('holds the web host name and the loopback address, and no other name', async () => {
     const web = await curl(

@@ -201,79 +201,94 @@ describe('DNS of the mail domain', () => {
 });
 
 describe('https://<mail domain>/.well-known/autoconfig/mail/config-v1.1.xml', () => {
-  it('verifies with the exported roots (the web certificate names the bare mail domain) and follows the format, <oAuth2> included', async () => {
-    const fetched = await fetchFromMailDomain(address(PERSONAL));
-    expect(fetched.code, fetched.stderr).toBe(0);
-    expect(fetched.status).toBe('200');
-    expect(formatProblems(fetched.body)).toEqual([]);
-    const shown = await run('openssl', [
-      'x509',
-      '-noout',
-      '-ext',
-      'subjectAltName',
-      '-in',
-      t.platform.pki.credentials('web').certFile,
-    ]);
-    expect(shown.stdout).toContain(`DNS:${t.config.mailDomain}`);
+  it(
+    'verifies with the exported roots (the web certificate names the bare mail domain) ' +
+      'and follows the format, <oAuth2> included',
+    async () => {
+      const fetched = await fetchFromMailDomain(address(PERSONAL));
+      expect(fetched.code, fetched.stderr).toBe(0);
+      expect(fetched.status).toBe('200');
+      expect(formatProblems(fetched.body)).toEqual([]);
+      const shown = await run('openssl', [
+        'x509',
+        '-noout',
+        '-ext',
+        'subjectAltName',
+        '-in',
+        t.platform.pki.credentials('web').certFile,
+      ]);
+      expect(shown.stdout).toContain(`DNS:${t.config.mailDomain}`);
 
-    // The PSC mailbox: psc's servers with OAuth2, and the PSC endpoints where a client gets its token.
-    const document = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@', parseTagValue: false }).parse(
-      fetched.body,
-    ) as { clientConfig: { emailProvider: Node; oAuth2: Node } };
-    const provider = document.clientConfig.emailProvider;
-    expect(list(provider.incomingServer)).toEqual([
-      expect.objectContaining({
-        '@type': 'imap',
-        hostname: t.endpoint('psc').host,
-        port: String(t.endpoint('psc').imapPort),
-        socketType: 'STARTTLS',
-        username: address(PERSONAL),
-        authentication: 'OAuth2',
-      }),
-    ]);
-    const discovery = (await (await fetch(t.platform.identity.psc.discoveryUrl)).json()) as {
-      authorization_endpoint: string;
-      token_endpoint: string;
-      scopes_supported: string[];
-    };
-    const block = document.clientConfig.oAuth2;
-    expect(block).toEqual({
-      issuer: new URL(discovery.authorization_endpoint).hostname,
-      scope: 'openid scope_all',
-      authURL: discovery.authorization_endpoint,
-      tokenURL: discovery.token_endpoint,
-    });
-    for (const scope of String(block.scope).split(' ')) expect(discovery.scopes_supported).toContain(scope);
-  });
+      // The PSC mailbox: psc's servers with OAuth2, and the PSC endpoints where a client gets its token.
+      const document = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@', parseTagValue: false }).parse(
+        fetched.body,
+      ) as { clientConfig: { emailProvider: Node; oAuth2: Node } };
+      const provider = document.clientConfig.emailProvider;
+      expect(list(provider.incomingServer)).toEqual([
+        expect.objectContaining({
+          '@type': 'imap',
+          hostname: t.endpoint('psc').host,
+          port: String(t.endpoint('psc').imapPort),
+          socketType: 'STARTTLS',
+          username: address(PERSONAL),
+          authentication: 'OAuth2',
+        }),
+      ]);
+      const discovery = (await (await fetch(t.platform.identity.psc.discoveryUrl)).json()) as {
+        authorization_endpoint: string;
+        token_endpoint: string;
+        scopes_supported: string[];
+      };
+      const block = document.clientConfig.oAuth2;
+      expect(block).toEqual({
+        issuer: new URL(discovery.authorization_endpoint).hostname,
+        scope: 'openid scope_all',
+        authURL: discovery.authorization_endpoint,
+        tokenURL: discovery.token_endpoint,
+      });
+      for (const scope of String(block.scope).split(' ')) expect(discovery.scopes_supported).toContain(scope);
+    },
+  );
 
-  it('has no <oAuth2> block for an applicative mailbox (certificate and PLAIN on org), and the generic file has one', async () => {
-    const applicative = await fetchFromMailDomain(address(APPLICATIVE));
-    expect(applicative.code, applicative.stderr).toBe(0);
-    expect(formatProblems(applicative.body)).toEqual([]);
-    expect(applicative.body).not.toContain('<oAuth2>');
-    expect(applicative.body).toContain('<authentication>TLS-client-cert</authentication>');
-    const generic = await fetchFromMailDomain(`%EMAILADDRESS%`);
-    expect(generic.status).toBe('400'); // a placeholder is no address: the client must send its own
-    const anyone = await run('curl', [
-      '-sS',
-      '--cacert',
-      path.join(files, 'non-igc-root.pem'),
-      '--resolve',
-      `${t.config.mailDomain}:${t.config.ports.webTls}:127.0.0.1`,
-      `https://${t.config.mailDomain}:${t.config.ports.webTls}/.well-known/autoconfig/mail/config-v1.1.xml`,
-    ]);
-    expect(formatProblems(anyone.stdout)).toEqual([]);
-    expect(anyone.stdout).toContain('<username>%EMAILADDRESS%</username>');
-    expect(anyone.stdout).toContain('<oAuth2>');
-  });
+  it(
+    'has no <oAuth2> block for an applicative mailbox (certificate and PLAIN on org), ' +
+      'and the generic file has one',
+    async () => {
+      const applicative = await fetchFromMailDomain(address(APPLICATIVE));
+      expect(applicative.code, applicative.stderr).toBe(0);
+      expect(formatProblems(applicative.body)).toEqual([]);
+      expect(applicative.body).not.toContain('<oAuth2>');
+      expect(applicative.body).toContain('<authentication>TLS-client-cert</authentication>');
+      const generic = await fetchFromMailDomain(`%EMAILADDRESS%`);
+      expect(generic.status).toBe('400'); // a placeholder is no address: the client must send its own
+      const anyone = await run('curl', [
+        '-sS',
+        '--cacert',
+        path.join(files, 'non-igc-root.pem'),
+        '--resolve',
+        `${t.config.mailDomain}:${t.config.ports.webTls}:127.0.0.1`,
+        `https://${t.config.mailDomain}:${t.config.ports.webTls}/.well-known/autoconfig/mail/config-v1.1.xml`,
+      ]);
+      expect(formatProblems(anyone.stdout)).toEqual([]);
+      expect(anyone.stdout).toContain('<username>%EMAILADDRESS%</username>');
+      expect(anyone.stdout).toContain('<oAuth2>');
+    },
+  );
 });
 
 describe('the format validator', () => {
   it('reports what Thunderbird would refuse or the format does not know', () => {
-    const good = `<?xml version="1.0"?><clientConfig version="1.1"><emailProvider id="x.test"><domain>x.test</domain><displayName>X</displayName>
-      <incomingServer type="imap"><hostname>imap.x.test</hostname><port>143</port><socketType>STARTTLS</socketType><username>%EMAILADDRESS%</username><authentication>OAuth2</authentication></incomingServer>
-      <outgoingServer type="smtp"><hostname>smtp.x.test</hostname><port>587</port><socketType>STARTTLS</socketType><username>%EMAILADDRESS%</username><authentication>password-cleartext</authentication></outgoingServer>
-      </emailProvider><oAuth2><issuer>auth.x.test</issuer><scope>mail</scope><authURL>https://auth.x.test/a</authURL><tokenURL>https://auth.x.test/t</tokenURL></oAuth2></clientConfig>`;
+    const good =
+      '<?xml version="1.0"?><clientConfig version="1.1"><emailProvider id="x.test"><domain>x.test</domain>' +
+      '<displayName>X</displayName>\n' +
+      '      <incomingServer type="imap"><hostname>imap.x.test</hostname><port>143</port>' +
+      '<socketType>STARTTLS</socketType><username>%EMAILADDRESS%</username>' +
+      '<authentication>OAuth2</authentication></incomingServer>\n' +
+      '      <outgoingServer type="smtp"><hostname>smtp.x.test</hostname><port>587</port>' +
+      '<socketType>STARTTLS</socketType><username>%EMAILADDRESS%</username>' +
+      '<authentication>password-cleartext</authentication></outgoingServer>\n' +
+      '      </emailProvider><oAuth2><issuer>auth.x.test</issuer><scope>mail</scope>' +
+      '<authURL>https://auth.x.test/a</authURL><tokenURL>https://auth.x.test/t</tokenURL></oAuth2></clientConfig>';
     expect(formatProblems(good)).toEqual([]);
     const broken = (from: string, to: string) => formatProblems(good.replace(from, to));
     expect(broken('<socketType>STARTTLS</socketType>', '<socketType>TLS</socketType>')).toEqual([

@@ -58,7 +58,8 @@ describe('build', () => {
     expect(help.stderr).toBe('');
   });
 
-  it('starts the platform from the bundle on two workers: web pages and assets answer, IMAP greets, SIGTERM stops it', async () => {
+  it('starts the platform from the bundle on two workers: ' +
+    'web pages and assets answer, IMAP greets, SIGTERM stops it', async () => {
     const dataDir = testDataDir('motco-build-data-');
     dirs.push(dataDir);
     const base = randomPortBase();

@@ -71,34 +71,37 @@ afterAll(() => {
 });
 
 describe('motco run with the reference LPS', () => {
-  it('runs the global job MSS-LPS-SEGUR-GEN-PER-ORG while `motco lps --follow` plays it: OK, exit 0, JUnit report', async () => {
-    const junit = path.join(outDir, 'gen-per-org.xml');
-    const run = spawnMotco([
-      'run',
-      'MSS-LPS-SEGUR-GEN-PER-ORG',
-      '--account',
-      NIL,
-      '--ip',
-      '127.0.0.1',
-      '--delai',
-      '20',
-      '--junit',
-      junit,
-    ]);
-    await expect.poll(run.output, { timeout: 30_000 }).toMatch(/Exécution #\d+ lancée/);
-    const id = /Exécution #(\d+) lancée/.exec(run.output())![1]!;
-    const lps = spawnMotco(['lps', '--follow', id, '--account', NIL]);
-    const [runCode, lpsCode] = await Promise.all([run.exited, lps.exited]);
-    expect(runCode, run.output()).toBe(0);
-    expect(lpsCode, lps.output()).toBe(0);
-    // The streamed log shows each step and its own lines, indented, and the final verdict.
-    expect(run.output()).toMatch(/Étape 1\/10 — MIE PSC : Accès Mail IMAP \(MSS-CONF\.06\)/);
-    expect(run.output()).toMatch(/ {2}│ .*ClientHello\u00a0: jusqu’à TLSv1\.3/);
-    expect(run.output()).toMatch(new RegExp(`Exécution #${id} terminée : OK`));
-    const xml = readFileSync(junit, 'utf8');
-    expect(xml).toContain('tests="10" failures="0"');
-    expect(xml.match(/<testcase /g)).toHaveLength(10);
-  });
+  it(
+    'runs the global job MSS-LPS-SEGUR-GEN-PER-ORG while `motco lps --follow` plays it: ' + 'OK, exit 0, JUnit report',
+    async () => {
+      const junit = path.join(outDir, 'gen-per-org.xml');
+      const run = spawnMotco([
+        'run',
+        'MSS-LPS-SEGUR-GEN-PER-ORG',
+        '--account',
+        NIL,
+        '--ip',
+        '127.0.0.1',
+        '--delai',
+        '20',
+        '--junit',
+        junit,
+      ]);
+      await expect.poll(run.output, { timeout: 30_000 }).toMatch(/Exécution #\d+ lancée/);
+      const id = /Exécution #(\d+) lancée/.exec(run.output())![1]!;
+      const lps = spawnMotco(['lps', '--follow', id, '--account', NIL]);
+      const [runCode, lpsCode] = await Promise.all([run.exited, lps.exited]);
+      expect(runCode, run.output()).toBe(0);
+      expect(lpsCode, lps.output()).toBe(0);
+      // The streamed log shows each step and its own lines, indented, and the final verdict.
+      expect(run.output()).toMatch(/Étape 1\/10 — MIE PSC : Accès Mail IMAP \(MSS-CONF\.06\)/);
+      expect(run.output()).toMatch(/ {2}│ .*ClientHello\u00a0: jusqu’à TLSv1\.3/);
+      expect(run.output()).toMatch(new RegExp(`Exécution #${id} terminée : OK`));
+      const xml = readFileSync(junit, 'utf8');
+      expect(xml).toContain('tests="10" failures="0"');
+      expect(xml.match(/<testcase /g)).toHaveLength(10);
+    },
+  );
 
   it('fails with the named check when the LPS offers a forbidden suite: KO, exit 1', async () => {
     const run = spawnMotco(['run', 'psc-tls-smtp', '--account', NIL, '--delai', '20']);
@@ -110,7 +113,8 @@ describe('motco run with the reference LPS', () => {
     expect(lps.code, lps.stderr + lps.stdout).toBe(0);
     expect(await run.exited, run.output()).toBe(1);
     expect(run.output()).toContain(
-      '✘ Aucune suite TLS 1.2 hors des six autorisées — Suites non autorisées proposées : TLS_RSA_WITH_AES_128_CBC_SHA.',
+      '✘ Aucune suite TLS 1.2 hors des six autorisées — ' +
+        'Suites non autorisées proposées : TLS_RSA_WITH_AES_128_CBC_SHA.',
     );
     expect(run.output()).toMatch(/terminée\u00a0: KO/);
   });

@@ -1,10 +1,11 @@
 // `motco start --workers 2`: two worker processes behind the cluster's shared sockets. Real clients show that
 // both serve, that an IMAP IDLE session on one hears a delivery made through the other, that an execution
-// started through the API on one judges a client served by the other, that a killed worker is replaced while
-// the platform keeps serving, and that SIGTERM stops every process. Which worker holds a connection is read
-// from Linux's /proc (the socket's inode among the worker's open files): nothing is exposed for the test.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
+// started through the API on one judges a client served by the other, that a client certificate issued on one
+// reads « good » at the other's OCSP responder, that a killed worker is replaced while the platform keeps serving,
+// and that SIGTERM stops every process. Which worker holds a connection is read from Linux's /proc (the socket's
+// inode among the worker's open files): nothing is exposed for the test.
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
@@ -295,6 +296,56 @@ describe('motco start --workers 2', () => {
       .poll(async () => (await api(agent, 'GET', `/executions/${id}`)).body.verdict, { timeout: 20_000 })
       .toBe('OK');
     agent.destroy();
+  });
+
+  it("a client certificate issued on one worker reads « good » at the other's OCSP responder", async () => {
+    // Two keep-alive connections held by different workers: the account is made through one, OCSP asked of the other.
+    const issuing = await apiConnection();
+    let asking = await apiConnection();
+    for (let i = 0; i < 20 && asking.pid === issuing.pid; i++) {
+      asking.agent.destroy();
+      asking = await apiConnection();
+    }
+    expect(asking.pid).not.toBe(issuing.pid);
+    const created = await api(issuing.agent, 'POST', '/accounts', {
+      organisation: '55555555500055',
+      nil: 'DEV-WORKERS-2',
+      idnatAuthCli: '10555555556',
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const serial = created.body.certificate.serialNumber as string;
+
+    // The request is OpenSSL's, and so is the reading of the answer.
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'motco-workers-ocsp-'));
+    dirs.push(dir);
+    const issuer = path.join(dataDir, 'pki', 'ca', 'igc-sante-test-org.pem');
+    const request = path.join(dir, 'request.der');
+    execFileSync('openssl', ['ocsp', '-issuer', issuer, '-serial', `0x${serial}`, '-no_nonce', '-reqout', request]);
+    // The other worker hears of the certificate over the bus: within moments, not necessarily before the 201.
+    const status = async () => {
+      const answer = await new Promise<Buffer>((resolve, reject) => {
+        const post = http.request(
+          `${web}/pki/ocsp`,
+          { agent: asking.agent, method: 'POST', headers: { 'content-type': 'application/ocsp-request' } },
+          (res) => {
+            const chunks: Buffer[] = [];
+            res.on('data', (d: Buffer) => chunks.push(d));
+            res.on('end', () => resolve(Buffer.concat(chunks)));
+          },
+        );
+        post.on('error', reject);
+        post.end(readFileSync(request));
+      });
+      const responseFile = path.join(dir, 'response.der');
+      writeFileSync(responseFile, answer);
+      const text = execFileSync('openssl', ['ocsp', '-respin', responseFile, '-resp_text', '-noverify'], {
+        encoding: 'utf8',
+      });
+      return /Cert Status: (\w+)/.exec(text)?.[1];
+    };
+    await expect.poll(status, { timeout: 5000, interval: 100 }).toBe('good');
+    issuing.agent.destroy();
+    asking.agent.destroy();
   });
 
   it('replaces a killed worker, which ends the execution the dead one ran, and keeps serving', async () => {

@@ -70,105 +70,109 @@ describe('motco CLI', () => {
     expect(r.stderr).toContain('MOTCO_SMTP__MAX_RECIPIENTS');
   });
 
-  it('starts the platform, serves a mailbox added by another process at once, shows the journal, restarts reusing the PKI', async () => {
-    const dataDir = testDataDir('motco-cli-');
-    dirs.push(dataDir);
-    const env = { MOTCO_PORT_BASE: String(randomPortBase()) };
-    const first = await startMotco(dataDir, env);
-    expect(first.output()).toContain(`Dossier de données : ${dataDir}`);
-    expect(first.output()).toMatch(/mail-org-tests-editeur\.motco\.localhost/);
+  it(
+    'starts the platform, serves a mailbox added by another process at once, ' +
+      'shows the journal, restarts reusing the PKI',
+    async () => {
+      const dataDir = testDataDir('motco-cli-');
+      dirs.push(dataDir);
+      const env = { MOTCO_PORT_BASE: String(randomPortBase()) };
+      const first = await startMotco(dataDir, env);
+      expect(first.output()).toContain(`Dossier de données : ${dataDir}`);
+      expect(first.output()).toMatch(/mail-org-tests-editeur\.motco\.localhost/);
 
-    const listing = JSON.parse((await motco(['endpoints', '--json', '--data', dataDir], env)).stdout);
-    const org = listing.endpoints.find((e: { id: string }) => e.id === 'org');
-    const psc = listing.endpoints.find((e: { id: string }) => e.id === 'psc');
-    const mailbox = `10999888777@${listing.domain}`;
-    const added = await motco(['mailbox', 'add', mailbox, '--type', 'applicative', '--json', '--data', dataDir], env);
-    expect(added.code, added.stderr).toBe(0);
-    const { address, password } = JSON.parse(added.stdout);
-    expect(address).toBe(mailbox);
-    expect(password).toMatch(/^([a-z2-9]{4}-){6}[a-z2-9]{4}$/);
-    expect((await motco(['mailbox', 'password', mailbox, '--data', dataDir], env)).stdout).toContain(
-      `Mot de passe de ${mailbox}\u00a0: ${password}`,
-    );
-    expect((await motco(['mailbox', 'add', mailbox, '--data', dataDir], env)).code).toBe(3);
+      const listing = JSON.parse((await motco(['endpoints', '--json', '--data', dataDir], env)).stdout);
+      const org = listing.endpoints.find((e: { id: string }) => e.id === 'org');
+      const psc = listing.endpoints.find((e: { id: string }) => e.id === 'psc');
+      const mailbox = `10999888777@${listing.domain}`;
+      const added = await motco(['mailbox', 'add', mailbox, '--type', 'applicative', '--json', '--data', dataDir], env);
+      expect(added.code, added.stderr).toBe(0);
+      const { address, password } = JSON.parse(added.stdout);
+      expect(address).toBe(mailbox);
+      expect(password).toMatch(/^([a-z2-9]{4}-){6}[a-z2-9]{4}$/);
+      expect((await motco(['mailbox', 'password', mailbox, '--data', dataDir], env)).stdout).toContain(
+        `Mot de passe de ${mailbox}\u00a0: ${password}`,
+      );
+      expect((await motco(['mailbox', 'add', mailbox, '--data', dataDir], env)).code).toBe(3);
 
-    const exportDir = mkdtempSync(path.join(os.tmpdir(), 'motco-export-'));
-    dirs.push(exportDir);
-    const exported = await motco(['pki', 'export', '--out', exportDir, '--data', dataDir], env);
-    expect(exported.code, exported.stderr).toBe(0);
-    const trust = path.join(exportDir, 'igc-sante-test-roots.pem');
+      const exportDir = mkdtempSync(path.join(os.tmpdir(), 'motco-export-'));
+      dirs.push(exportDir);
+      const exported = await motco(['pki', 'export', '--out', exportDir, '--data', dataDir], env);
+      expect(exported.code, exported.stderr).toBe(0);
+      const trust = path.join(exportDir, 'igc-sante-test-roots.pem');
 
-    const sent = await run('python3', ['test/clients/smtp_client.py'], {
-      input: JSON.stringify({
-        // Its own password, through psc (org opens an applicative mailbox with its certificate only).
-        host: psc.address,
-        port: psc.smtp,
-        cafile: trust,
-        mechanism: 'PLAIN',
-        user: mailbox,
-        password,
-        from: mailbox,
-        to: [mailbox],
-        message: 'From: <lps>\r\nX-MSS-NIL: 4242\r\nSubject: via CLI\r\n\r\nbody\r\n',
-      }),
-    });
-    expect(JSON.parse(sent.stdout), sent.stderr).toMatchObject({ ok: true, refused: {} });
+      const sent = await run('python3', ['test/clients/smtp_client.py'], {
+        input: JSON.stringify({
+          // Its own password, through psc (org opens an applicative mailbox with its certificate only).
+          host: psc.address,
+          port: psc.smtp,
+          cafile: trust,
+          mechanism: 'PLAIN',
+          user: mailbox,
+          password,
+          from: mailbox,
+          to: [mailbox],
+          message: 'From: <lps>\r\nX-MSS-NIL: 4242\r\nSubject: via CLI\r\n\r\nbody\r\n',
+        }),
+      });
+      expect(JSON.parse(sent.stdout), sent.stderr).toMatchObject({ ok: true, refused: {} });
 
-    const journal = await motco(['journal', '--json', '--mailbox', mailbox, '--data', dataDir], env);
-    expect(journal.code, journal.stderr).toBe(0);
-    const facts = journal.stdout
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l));
-    const hello = facts.find((o) => o.kind === 'tls.client_hello');
-    expect(hello.data.cipherSuites.length).toBeGreaterThan(0);
-    expect(hello.data.cipherSuites[0]).toHaveProperty('name');
-    expect(facts.find((o) => o.kind === 'tls.established').data).toMatchObject({
-      version: expect.stringMatching(/^TLSv1\.[23]$/),
-      cipher: expect.stringMatching(/^TLS_/),
-    });
-    expect(facts.find((o) => o.kind === 'auth').data).toMatchObject({ mechanism: 'PLAIN', outcome: 'success' });
-    const message = facts.find((o) => o.kind === 'message');
-    expect(message.data.headers).toEqual([
-      { name: 'From', value: '<lps>' },
-      { name: 'X-MSS-NIL', value: '4242' },
-      { name: 'Subject', value: 'via CLI' },
-    ]);
+      const journal = await motco(['journal', '--json', '--mailbox', mailbox, '--data', dataDir], env);
+      expect(journal.code, journal.stderr).toBe(0);
+      const facts = journal.stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l));
+      const hello = facts.find((o) => o.kind === 'tls.client_hello');
+      expect(hello.data.cipherSuites.length).toBeGreaterThan(0);
+      expect(hello.data.cipherSuites[0]).toHaveProperty('name');
+      expect(facts.find((o) => o.kind === 'tls.established').data).toMatchObject({
+        version: expect.stringMatching(/^TLSv1\.[23]$/),
+        cipher: expect.stringMatching(/^TLS_/),
+      });
+      expect(facts.find((o) => o.kind === 'auth').data).toMatchObject({ mechanism: 'PLAIN', outcome: 'success' });
+      const message = facts.find((o) => o.kind === 'message');
+      expect(message.data.headers).toEqual([
+        { name: 'From', value: '<lps>' },
+        { name: 'X-MSS-NIL', value: '4242' },
+        { name: 'Subject', value: 'via CLI' },
+      ]);
 
-    const human = await motco(['journal', '--data', dataDir, '--kind', 'auth'], env);
-    expect(human.stdout).toMatch(/ auth Authentification PLAIN de 10999888777@\S+ réussie/);
+      const human = await motco(['journal', '--data', dataDir, '--kind', 'auth'], env);
+      expect(human.stdout).toMatch(/ auth Authentification PLAIN de 10999888777@\S+ réussie/);
 
-    // `journal --follow` in its own process sees what the running platform records next.
-    const follower = spawn(
-      process.execPath,
-      ['bin/motco.js', 'journal', '--follow', '--json', '--kind', 'session.open', '--data', dataDir],
-      { env: { ...cleanEnv(), ...env } },
-    );
-    running.push(follower);
-    let followed = '';
-    follower.stdout.on('data', (d: Buffer) => (followed += d.toString()));
-    // It prints the past first (the one session so far, the submission through psc), then polls.
-    await expect.poll(() => followed.split('\n').filter(Boolean).length, { timeout: 20_000 }).toBe(1);
-    const linesBefore = 1;
-    await run('curl', ['-s', '--max-time', '5', `telnet://${org.address}:${org.smtp}`], { input: 'QUIT\r\n' });
-    await expect.poll(() => followed.split('\n').filter(Boolean).length, { timeout: 10_000 }).toBe(linesBefore + 1);
-    expect(JSON.parse(followed.trim().split('\n').at(-1)!)).toMatchObject({
-      kind: 'session.open',
-      endpoint: 'org',
-      protocol: 'smtp',
-    });
-    follower.kill('SIGINT');
+      // `journal --follow` in its own process sees what the running platform records next.
+      const follower = spawn(
+        process.execPath,
+        ['bin/motco.js', 'journal', '--follow', '--json', '--kind', 'session.open', '--data', dataDir],
+        { env: { ...cleanEnv(), ...env } },
+      );
+      running.push(follower);
+      let followed = '';
+      follower.stdout.on('data', (d: Buffer) => (followed += d.toString()));
+      // It prints the past first (the one session so far, the submission through psc), then polls.
+      await expect.poll(() => followed.split('\n').filter(Boolean).length, { timeout: 20_000 }).toBe(1);
+      const linesBefore = 1;
+      await run('curl', ['-s', '--max-time', '5', `telnet://${org.address}:${org.smtp}`], { input: 'QUIT\r\n' });
+      await expect.poll(() => followed.split('\n').filter(Boolean).length, { timeout: 10_000 }).toBe(linesBefore + 1);
+      expect(JSON.parse(followed.trim().split('\n').at(-1)!)).toMatchObject({
+        kind: 'session.open',
+        endpoint: 'org',
+        protocol: 'smtp',
+      });
+      follower.kill('SIGINT');
 
-    const caFile = path.join(dataDir, 'pki');
-    const before = snapshot(caFile);
-    first.child.kill('SIGTERM');
-    expect(await first.exited).toBe(0);
+      const caFile = path.join(dataDir, 'pki');
+      const before = snapshot(caFile);
+      first.child.kill('SIGTERM');
+      expect(await first.exited).toBe(0);
 
-    const second = await startMotco(dataDir, env);
-    expect(snapshot(caFile)).toEqual(before);
-    second.child.kill('SIGTERM');
-    expect(await second.exited).toBe(0);
-  });
+      const second = await startMotco(dataDir, env);
+      expect(snapshot(caFile)).toEqual(before);
+      second.child.kill('SIGTERM');
+      expect(await second.exited).toBe(0);
+    },
+  );
 });
 
 /** Modification times and contents of the CA material, to prove a restart reused it. */

@@ -6,6 +6,7 @@ import { chmodSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } 
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import * as esbuild from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlatform, type TestPlatform } from './helpers/platform.ts';
 
@@ -78,13 +79,20 @@ describe('an open data folder', () => {
       chmodSync(dir, 0o755);
       writeFileSync(path.join(dir, 'motco.sqlite'), '');
       chmodSync(path.join(dir, 'motco.sqlite'), 0o644);
-      // Another user running motco on a folder root left open: it may not chmod what it does not own.
-      const script = `import('${path.resolve('src/util/files.ts')}').then((m) => m.securePrivateFolder(${JSON.stringify(dir)}))`;
-      const attempt = run(process.execPath, ['--import', 'tsx', '-e', script], {
-        uid: NOBODY,
-        gid: NOBODY,
-        cwd: process.cwd(),
+      // Another user running motco on a folder root left open: it may not chmod what it does not own. That user
+      // may not be able to read this checkout (a 0700 clone): the function runs from a bundle it can read.
+      const bundle = path.join(dir, 'files.mjs');
+      await esbuild.build({
+        entryPoints: [path.resolve('src/util/files.ts')],
+        outfile: bundle,
+        bundle: true,
+        platform: 'node',
+        format: 'esm',
+        logLevel: 'error',
       });
+      chmodSync(bundle, 0o644);
+      const script = `import(${JSON.stringify(bundle)}).then((m) => m.securePrivateFolder(${JSON.stringify(dir)}))`;
+      const attempt = run(process.execPath, ['-e', script], { uid: NOBODY, gid: NOBODY, cwd: os.tmpdir() });
       await expect(attempt).rejects.toMatchObject({ stderr: expect.stringMatching(/n’est pas privé.*chmod 700/s) });
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -210,7 +210,8 @@ describe('refused bearers: 334 + base64 JSON, then 535, each with its own reason
     [
       'alg_none',
       async () =>
-        `${Buffer.from(JSON.stringify({ alg: 'none', typ: 'at+jwt' })).toString('base64url')}.${(await tokens.fresh()).split('.')[1]}.`,
+        `${Buffer.from(JSON.stringify({ alg: 'none', typ: 'at+jwt' })).toString('base64url')}.` +
+        `${(await tokens.fresh()).split('.')[1]}.`,
     ],
     ['id_token', async () => tokens.idToken!],
     ['refresh_token', async () => tokens.refreshToken!],

@@ -168,50 +168,57 @@ async function login(raw: Raw): Promise<void> {
 }
 
 describe('inputs that hung or crashed a parser', () => {
-  it('answers BAD to the inputs that hung the tokenizer, in clear right after the greeting, while serving another client', async () => {
-    const raw = await Raw.open('org', 'imap');
-    raw.write('a FETCH 1 BODY[(]\r\n');
-    expect(await raw.until(/^a .*\r\n/m)).toMatch(/^a BAD Unexpected "\]"\r\n/m);
-    raw.write('b NOOP BODY.PEEK[HEADER.FIELDS (FROM]\r\n');
-    expect(await raw.until(/^b .*\r\n/m)).toMatch(/^b BAD Unexpected "\]"\r\n/m);
-    await otherImapNoop();
-    expect(await raw.command('NOOP')).toMatch(/OK NOOP completed/);
-    raw.end();
-    const verbs = commands(await sessionOf(raw, 'imap'));
-    expect(verbs.map((c) => [c.tag, c.verb, c.reply.status])).toEqual([
-      ['a', 'FETCH', 'BAD'],
-      ['b', 'NOOP', 'BAD'],
-      ['t1', 'NOOP', 'OK'],
-    ]);
-  });
+  it(
+    'answers BAD to the inputs that hung the tokenizer, ' +
+      'in clear right after the greeting, while serving another client',
+    async () => {
+      const raw = await Raw.open('org', 'imap');
+      raw.write('a FETCH 1 BODY[(]\r\n');
+      expect(await raw.until(/^a .*\r\n/m)).toMatch(/^a BAD Unexpected "\]"\r\n/m);
+      raw.write('b NOOP BODY.PEEK[HEADER.FIELDS (FROM]\r\n');
+      expect(await raw.until(/^b .*\r\n/m)).toMatch(/^b BAD Unexpected "\]"\r\n/m);
+      await otherImapNoop();
+      expect(await raw.command('NOOP')).toMatch(/OK NOOP completed/);
+      raw.end();
+      const verbs = commands(await sessionOf(raw, 'imap'));
+      expect(verbs.map((c) => [c.tag, c.verb, c.reply.status])).toEqual([
+        ['a', 'FETCH', 'BAD'],
+        ['b', 'NOOP', 'BAD'],
+        ['t1', 'NOOP', 'OK'],
+      ]);
+    },
+  );
 
-  it('refuses nesting deeper than maxNestingDepth with BAD, journaled with the limit, never an internal error text', async () => {
-    const raw = await Raw.open('org', 'imap');
-    raw.write(`a NOOP ${'('.repeat(10_000)}\r\n`);
-    expect(await raw.until(/^a .*\r\n/m)).toMatch(/^a BAD Nesting deeper than 32 levels\r\n/m);
-    raw.write(`b FETCH 1 ${'BODY['.repeat(40)}\r\n`);
-    expect(await raw.until(/^b .*\r\n/m)).toMatch(/^b BAD Nesting deeper than 32 levels\r\n/m);
-    await login(raw);
-    expect(await raw.command('SELECT INBOX')).toMatch(/OK \[READ-WRITE\]/);
-    expect(await raw.command(`SEARCH ${'NOT '.repeat(1000)}ALL`)).toMatch(
-      /^t\d+ BAD Search criteria nested too deeply\r\n/m,
-    );
-    expect(await raw.command(`SEARCH ${'OR ALL '.repeat(600)}ALL`)).toMatch(
-      /^t\d+ BAD Search criteria nested too deeply\r\n/m,
-    );
-    expect(await raw.command('SEARCH NOT NOT ALL')).toMatch(/OK SEARCH completed/);
-    await otherImapNoop();
-    raw.end();
-    const session = await sessionOf(raw, 'imap');
-    const refused = commands(session).filter((c) => c.limit === 'nesting');
-    expect(refused.map((c) => [c.tag, c.verb, c.reply.status])).toEqual([
-      ['a', 'NOOP', 'BAD'],
-      ['b', 'FETCH', 'BAD'],
-      ['t4', 'SEARCH', 'BAD'],
-      ['t5', 'SEARCH', 'BAD'],
-    ]);
-    expect(raw.transcript).not.toMatch(/stack|RangeError|SERVERBUG/i);
-  });
+  it(
+    'refuses nesting deeper than maxNestingDepth with BAD, ' + 'journaled with the limit, never an internal error text',
+    async () => {
+      const raw = await Raw.open('org', 'imap');
+      raw.write(`a NOOP ${'('.repeat(10_000)}\r\n`);
+      expect(await raw.until(/^a .*\r\n/m)).toMatch(/^a BAD Nesting deeper than 32 levels\r\n/m);
+      raw.write(`b FETCH 1 ${'BODY['.repeat(40)}\r\n`);
+      expect(await raw.until(/^b .*\r\n/m)).toMatch(/^b BAD Nesting deeper than 32 levels\r\n/m);
+      await login(raw);
+      expect(await raw.command('SELECT INBOX')).toMatch(/OK \[READ-WRITE\]/);
+      expect(await raw.command(`SEARCH ${'NOT '.repeat(1000)}ALL`)).toMatch(
+        /^t\d+ BAD Search criteria nested too deeply\r\n/m,
+      );
+      expect(await raw.command(`SEARCH ${'OR ALL '.repeat(600)}ALL`)).toMatch(
+        /^t\d+ BAD Search criteria nested too deeply\r\n/m,
+      );
+      expect(await raw.command('SEARCH NOT NOT ALL')).toMatch(/OK SEARCH completed/);
+      await otherImapNoop();
+      raw.end();
+      const session = await sessionOf(raw, 'imap');
+      const refused = commands(session).filter((c) => c.limit === 'nesting');
+      expect(refused.map((c) => [c.tag, c.verb, c.reply.status])).toEqual([
+        ['a', 'NOOP', 'BAD'],
+        ['b', 'FETCH', 'BAD'],
+        ['t4', 'SEARCH', 'BAD'],
+        ['t5', 'SEARCH', 'BAD'],
+      ]);
+      expect(raw.transcript).not.toMatch(/stack|RangeError|SERVERBUG/i);
+    },
+  );
 
   it('answers LIST with a pattern that made matching backtrack, and SELECT of a name of 15 000 "&"', async () => {
     const raw = await Raw.open('org', 'imap');
@@ -228,146 +235,160 @@ describe('inputs that hung or crashed a parser', () => {
     raw.destroy();
   });
 
-  it('accepts a message numbering an RFC 2231 section 4294967294 (the MIME parser walked four billion slots)', async () => {
-    const e = endpoint('org');
-    const message = [
-      `From: ${user}`,
-      `To: ${user}`,
-      'Subject: sections',
-      'Content-Type: multipart/mixed; boundary="b"',
-      '',
-      '--b',
-      'Content-Type: text/plain',
-      '',
-      'Bonjour',
-      '--b',
-      'Content-Type: application/octet-stream',
-      'Content-Disposition: attachment; filename*4294967294="x.bin"',
-      '',
-      'AAAA',
-      '--b--',
-      '',
-    ].join('\r\n');
-    const r = await run('python3', ['test/clients/smtp_client.py'], {
-      input: JSON.stringify({
-        host: e.address,
-        port: e.smtpPort,
-        server_hostname: e.host,
-        cafile: trust,
-        mechanism: 'PLAIN',
-        user,
-        password,
-        from: user,
-        to: [user],
-        message,
-      }),
-    });
-    expect(JSON.parse(r.stdout)).toMatchObject({ ok: true });
-    const accepted = await waitFor(
-      t.platform.journal,
-      { kind: 'message', protocol: 'smtp' },
-      (o) => o.data.subject === 'sections',
-    );
-    expect(accepted.data).toMatchObject({ outcome: 'accepted', attachments: [{ filename: 'x.bin' }] });
-    await otherImapNoop();
-  });
+  it(
+    'accepts a message numbering an RFC 2231 section ' + '4294967294 (the MIME parser walked four billion slots)',
+    async () => {
+      const e = endpoint('org');
+      const message = [
+        `From: ${user}`,
+        `To: ${user}`,
+        'Subject: sections',
+        'Content-Type: multipart/mixed; boundary="b"',
+        '',
+        '--b',
+        'Content-Type: text/plain',
+        '',
+        'Bonjour',
+        '--b',
+        'Content-Type: application/octet-stream',
+        'Content-Disposition: attachment; filename*4294967294="x.bin"',
+        '',
+        'AAAA',
+        '--b--',
+        '',
+      ].join('\r\n');
+      const r = await run('python3', ['test/clients/smtp_client.py'], {
+        input: JSON.stringify({
+          host: e.address,
+          port: e.smtpPort,
+          server_hostname: e.host,
+          cafile: trust,
+          mechanism: 'PLAIN',
+          user,
+          password,
+          from: user,
+          to: [user],
+          message,
+        }),
+      });
+      expect(JSON.parse(r.stdout)).toMatchObject({ ok: true });
+      const accepted = await waitFor(
+        t.platform.journal,
+        { kind: 'message', protocol: 'smtp' },
+        (o) => o.data.subject === 'sections',
+      );
+      expect(accepted.data).toMatchObject({ outcome: 'accepted', attachments: [{ filename: 'x.bin' }] });
+      await otherImapNoop();
+    },
+  );
 
-  it('accepts a quoted-printable part of 600 000 tabs (decoding retried a regular expression at every tab)', async () => {
-    const e = endpoint('org');
-    // As an attachment, decoded on receipt (the facts journaled with the message), and searched as text.
-    const message = [
-      `From: ${user}`,
-      `To: ${user}`,
-      'Subject: blanks',
-      'Content-Type: multipart/mixed; boundary="b"',
-      '',
-      '--b',
-      '',
-      'Bonjour',
-      '--b',
-      'Content-Type: text/plain; charset=utf-8',
-      'Content-Disposition: attachment; filename=blanks.txt',
-      'Content-Transfer-Encoding: quoted-printable',
-      '',
-      `${'\t'.repeat(600_000)}x`,
-      '--b--',
-      '',
-    ].join('\r\n');
-    const r = await run('python3', ['test/clients/smtp_client.py'], {
-      input: JSON.stringify({
-        host: e.address,
-        port: e.smtpPort,
-        server_hostname: e.host,
-        cafile: trust,
-        mechanism: 'PLAIN',
-        user,
-        password,
-        from: user,
-        to: [user],
-        message,
-      }),
-    });
-    expect(JSON.parse(r.stdout)).toMatchObject({ ok: true });
-    const accepted = await waitFor(
-      t.platform.journal,
-      { kind: 'message', protocol: 'smtp' },
-      (o) => o.data.subject === 'blanks',
-    );
-    expect(accepted.data).toMatchObject({
-      outcome: 'accepted',
-      attachments: [{ filename: 'blanks.txt', size: 600_001 }],
-    });
-    // Searching the body decodes it too, once the message is in INBOX.
-    const raw = await Raw.open('org', 'imap');
-    await login(raw);
-    expect(await raw.command('SELECT INBOX')).toMatch(/OK/);
-    expect(await raw.command('SEARCH BODY x')).toMatch(/^\* SEARCH( \d+)+\r\n/m);
-    await otherImapNoop();
-    raw.destroy();
-  });
+  it(
+    'accepts a quoted-printable part of 600 000 tabs ' + '(decoding retried a regular expression at every tab)',
+    async () => {
+      const e = endpoint('org');
+      // As an attachment, decoded on receipt (the facts journaled with the message), and searched as text.
+      const message = [
+        `From: ${user}`,
+        `To: ${user}`,
+        'Subject: blanks',
+        'Content-Type: multipart/mixed; boundary="b"',
+        '',
+        '--b',
+        '',
+        'Bonjour',
+        '--b',
+        'Content-Type: text/plain; charset=utf-8',
+        'Content-Disposition: attachment; filename=blanks.txt',
+        'Content-Transfer-Encoding: quoted-printable',
+        '',
+        `${'\t'.repeat(600_000)}x`,
+        '--b--',
+        '',
+      ].join('\r\n');
+      const r = await run('python3', ['test/clients/smtp_client.py'], {
+        input: JSON.stringify({
+          host: e.address,
+          port: e.smtpPort,
+          server_hostname: e.host,
+          cafile: trust,
+          mechanism: 'PLAIN',
+          user,
+          password,
+          from: user,
+          to: [user],
+          message,
+        }),
+      });
+      expect(JSON.parse(r.stdout)).toMatchObject({ ok: true });
+      const accepted = await waitFor(
+        t.platform.journal,
+        { kind: 'message', protocol: 'smtp' },
+        (o) => o.data.subject === 'blanks',
+      );
+      expect(accepted.data).toMatchObject({
+        outcome: 'accepted',
+        attachments: [{ filename: 'blanks.txt', size: 600_001 }],
+      });
+      // Searching the body decodes it too, once the message is in INBOX.
+      const raw = await Raw.open('org', 'imap');
+      await login(raw);
+      expect(await raw.command('SELECT INBOX')).toMatch(/OK/);
+      expect(await raw.command('SEARCH BODY x')).toMatch(/^\* SEARCH( \d+)+\r\n/m);
+      await otherImapNoop();
+      raw.destroy();
+    },
+  );
 });
 
 describe('limits of one command', () => {
-  it('cuts a command whose lines end {0+} at the literal count: the rest is skipped, BAD [TOOBIG], journaled, the session goes on', async () => {
-    const raw = await Raw.open('org', 'imap');
-    // Each line announces an empty non-synchronising literal, so the command never ends until the last line.
-    raw.write(
-      `${Array.from({ length: 3000 }, (_, i) => (i === 0 ? 'a NOOP {0+}\r\n' : 'x {0+}\r\n')).join('')}end\r\n`,
-    );
-    expect(await raw.until(/^a .*\r\n/m)).toMatch(
-      new RegExp(`^a BAD \\[TOOBIG\\] More than ${MAX_LITERALS} literals in one command\r\n`, 'm'),
-    );
-    expect(await raw.command('NOOP')).toMatch(/^t1 OK NOOP completed/m);
-    await otherImapNoop();
-    raw.end();
-    const [refused] = commands(await sessionOf(raw, 'imap'));
-    expect(refused).toMatchObject({
-      tag: 'a',
-      verb: 'NOOP',
-      limit: 'literals',
-      literals: MAX_LITERALS + 1,
-      reply: { status: 'BAD', code: 'TOOBIG' },
-      authenticated: false,
-    });
-  });
+  it(
+    'cuts a command whose lines end {0+} at the literal count: ' +
+      'the rest is skipped, BAD [TOOBIG], journaled, the session goes on',
+    async () => {
+      const raw = await Raw.open('org', 'imap');
+      // Each line announces an empty non-synchronising literal, so the command never ends until the last line.
+      raw.write(
+        `${Array.from({ length: 3000 }, (_, i) => (i === 0 ? 'a NOOP {0+}\r\n' : 'x {0+}\r\n')).join('')}end\r\n`,
+      );
+      expect(await raw.until(/^a .*\r\n/m)).toMatch(
+        new RegExp(`^a BAD \\[TOOBIG\\] More than ${MAX_LITERALS} literals in one command\r\n`, 'm'),
+      );
+      expect(await raw.command('NOOP')).toMatch(/^t1 OK NOOP completed/m);
+      await otherImapNoop();
+      raw.end();
+      const [refused] = commands(await sessionOf(raw, 'imap'));
+      expect(refused).toMatchObject({
+        tag: 'a',
+        verb: 'NOOP',
+        limit: 'literals',
+        literals: MAX_LITERALS + 1,
+        reply: { status: 'BAD', code: 'TOOBIG' },
+        authenticated: false,
+      });
+    },
+  );
 
-  it('cuts a command whose lines and literals outgrow maxCommandBytes, and refuses a synchronising literal that would before it is sent', async () => {
-    const raw = await Raw.open('org', 'imap');
-    const line = `${'x'.repeat(1000)} {0+}\r\n`;
-    raw.write(`a NOOP ${line}${line.repeat(60)}end\r\n`);
-    expect(await raw.until(/^a .*\r\n/m)).toMatch(/^a BAD \[TOOBIG\] Command exceeds the size limit\r\n/m);
-    // Before authentication the whole command counts, literals included: no continuation is offered.
-    raw.write(`b LOGIN {${MAX_COMMAND}}\r\n`);
-    expect(await raw.until(/^(b .*|\+ .*)\r\n/m)).toMatch(/^b BAD \[TOOBIG\] Command exceeds the size limit\r\n/m);
-    expect(await raw.command('NOOP')).toMatch(/^t1 OK NOOP completed/m);
-    raw.end();
-    const refused = commands(await sessionOf(raw, 'imap')).filter((c) => c.limit);
-    expect(refused).toMatchObject([
-      { tag: 'a', verb: 'NOOP', limit: 'command', reply: { status: 'BAD', code: 'TOOBIG' } },
-      { tag: 'b', verb: 'LOGIN', limit: 'command', reply: { status: 'BAD', code: 'TOOBIG' } },
-    ]);
-    expect(refused[0]!.received).toBeGreaterThan(MAX_COMMAND);
-  });
+  it(
+    'cuts a command whose lines and literals outgrow maxCommandBytes, ' +
+      'and refuses a synchronising literal that would before it is sent',
+    async () => {
+      const raw = await Raw.open('org', 'imap');
+      const line = `${'x'.repeat(1000)} {0+}\r\n`;
+      raw.write(`a NOOP ${line}${line.repeat(60)}end\r\n`);
+      expect(await raw.until(/^a .*\r\n/m)).toMatch(/^a BAD \[TOOBIG\] Command exceeds the size limit\r\n/m);
+      // Before authentication the whole command counts, literals included: no continuation is offered.
+      raw.write(`b LOGIN {${MAX_COMMAND}}\r\n`);
+      expect(await raw.until(/^(b .*|\+ .*)\r\n/m)).toMatch(/^b BAD \[TOOBIG\] Command exceeds the size limit\r\n/m);
+      expect(await raw.command('NOOP')).toMatch(/^t1 OK NOOP completed/m);
+      raw.end();
+      const refused = commands(await sessionOf(raw, 'imap')).filter((c) => c.limit);
+      expect(refused).toMatchObject([
+        { tag: 'a', verb: 'NOOP', limit: 'command', reply: { status: 'BAD', code: 'TOOBIG' } },
+        { tag: 'b', verb: 'LOGIN', limit: 'command', reply: { status: 'BAD', code: 'TOOBIG' } },
+      ]);
+      expect(refused[0]!.received).toBeGreaterThan(MAX_COMMAND);
+    },
+  );
 });
 
 describe('random and mutated lines', () => {
@@ -395,33 +416,40 @@ describe('random and mutated lines', () => {
     expect(raw.transcript, `seed ${seed}`).not.toMatch(/SERVERBUG|RangeError|Maximum call stack/);
   }
 
-  it('IMAP in clear, after STARTTLS and once a folder is selected: every session ends normally and a fresh client is served', async () => {
-    const clear = await Raw.open('org', 'imap');
-    await flood(clear, 'imap', sample(imapLines, 150, 1));
-    const secure = await Raw.open('org', 'imap');
-    await secure.starttls('org', 'imap');
-    await flood(secure, 'imap', sample(imapLines, 150, 2));
-    const selected = await Raw.open('org', 'imap');
-    await login(selected);
-    expect(await selected.command('SELECT INBOX')).toMatch(/OK/);
-    await flood(selected, 'imap', sample(imapLines, 150, 3));
-    await otherImapNoop();
-  });
+  it(
+    'IMAP in clear, after STARTTLS and once a folder is selected: ' +
+      'every session ends normally and a fresh client is served',
+    async () => {
+      const clear = await Raw.open('org', 'imap');
+      await flood(clear, 'imap', sample(imapLines, 150, 1));
+      const secure = await Raw.open('org', 'imap');
+      await secure.starttls('org', 'imap');
+      await flood(secure, 'imap', sample(imapLines, 150, 2));
+      const selected = await Raw.open('org', 'imap');
+      await login(selected);
+      expect(await selected.command('SELECT INBOX')).toMatch(/OK/);
+      await flood(selected, 'imap', sample(imapLines, 150, 3));
+      await otherImapNoop();
+    },
+  );
 
-  it('SMTP in clear and after STARTTLS and AUTH: every session ends normally and a fresh client is served', async () => {
-    const clear = await Raw.open('org', 'smtp');
-    await flood(clear, 'smtp', sample(smtpSocketLines, 150, 4));
-    const secure = await Raw.open('org', 'smtp');
-    secure.write('EHLO hostile.test\r\n');
-    await secure.until(/^250 .*\r\n/m);
-    await secure.starttls('org', 'smtp');
-    secure.write(`EHLO hostile.test\r\nAUTH PLAIN ${Buffer.from(`\0${user}\0${password}`).toString('base64')}\r\n`);
-    expect(await secure.until(/^(235|535) .*\r\n/m)).toMatch(/^235 /m);
-    await flood(secure, 'smtp', sample(smtpSocketLines, 150, 5));
-    const e = endpoint('org');
-    const fresh = await run('python3', ['test/clients/smtp_client.py'], {
-      input: JSON.stringify({ host: e.address, port: e.smtpPort, server_hostname: e.host, cafile: trust }),
-    });
-    expect(JSON.parse(fresh.stdout)).toMatchObject({ ok: true });
-  });
+  it(
+    'SMTP in clear and after STARTTLS and AUTH: ' + 'every session ends normally and a fresh client is served',
+    async () => {
+      const clear = await Raw.open('org', 'smtp');
+      await flood(clear, 'smtp', sample(smtpSocketLines, 150, 4));
+      const secure = await Raw.open('org', 'smtp');
+      secure.write('EHLO hostile.test\r\n');
+      await secure.until(/^250 .*\r\n/m);
+      await secure.starttls('org', 'smtp');
+      secure.write(`EHLO hostile.test\r\nAUTH PLAIN ${Buffer.from(`\0${user}\0${password}`).toString('base64')}\r\n`);
+      expect(await secure.until(/^(235|535) .*\r\n/m)).toMatch(/^235 /m);
+      await flood(secure, 'smtp', sample(smtpSocketLines, 150, 5));
+      const e = endpoint('org');
+      const fresh = await run('python3', ['test/clients/smtp_client.py'], {
+        input: JSON.stringify({ host: e.address, port: e.smtpPort, server_hostname: e.host, cafile: trust }),
+      });
+      expect(JSON.parse(fresh.stdout)).toMatchObject({ ok: true });
+    },
+  );
 });

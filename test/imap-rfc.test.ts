@@ -130,37 +130,40 @@ describe('subscriptions (RFC 3501 §6.3.3, §6.3.4, §6.3.6, §6.3.7, §6.3.9)',
 });
 
 describe('8-bit names and search strings without UTF8=ACCEPT (RFC 3501 §5.1.3, §6.4.4, §9; RFC 6855 §3)', () => {
-  it('refuses 8-bit and broken modified UTF-7 mailbox names with NO, as Dovecot, and keeps modified UTF-7 working', async () => {
-    // §5.1.3: mailbox names are 7-bit, international names in modified UTF-7; RFC 6855 (UTF8=ACCEPT, not
-    // offered) is what would allow UTF-8. Dovecot 2.3.19.1: `CREATE "café"`, `CREATE {5+} café`, `SELECT "café"`,
-    // `STATUS "café" (MESSAGES)`, `APPEND "café" …`, `SUBSCRIBE "café"`, `CREATE "caf&AOk"`, `SELECT "caf&AOk"`
-    // → `NO Mailbox name is not valid mUTF-7`; `LIST "" "é*"` and `LIST "" "caf&AOk"` → `OK List completed`.
-    const raw = await login(USERS[2]!);
-    const refused = 'TAG NO Mailbox name is not valid mUTF-7';
-    for (const command of [
-      'CREATE "café"',
-      'CREATE {5+}\r\ncafé',
-      'SELECT "café"',
-      'STATUS "café" (MESSAGES)',
-      'SUBSCRIBE "café"',
-      'APPEND "café" {10+}\r\nSubject: x',
-      'CREATE "caf&AOk"',
-      'SELECT "caf&AOk"',
-      'RENAME INBOX "café"',
-    ]) {
-      expect(untag(await raw.command(Buffer.from(command, 'utf8'))), command).toBe(refused);
-    }
-    expect(untag(await raw.command(Buffer.from('LIST "" "é*"', 'utf8')))).toBe('TAG OK LIST completed');
-    expect(untag(await raw.command('LIST "" "caf&AOk"'))).toBe('TAG OK LIST completed');
-    // The same name in modified UTF-7 is fine, and stored in UTF-8.
-    expect(untag(await raw.command('CREATE "caf&AOk-"'))).toBe('TAG OK CREATE completed');
-    expect(untag(await raw.command('LIST "" "caf*"'))).toBe(
-      '* LIST (\\HasNoChildren) "/" caf&AOk-\nTAG OK LIST completed',
-    );
-    const mailbox = (await t.platform.mailboxes.find(address(USERS[2]!)))!;
-    expect((await t.platform.mailboxes.folders(mailbox.id)).map((f) => f.name)).toContain('café');
-    raw.close();
-  });
+  it(
+    'refuses 8-bit and broken modified UTF-7 mailbox names with NO, ' + 'as Dovecot, and keeps modified UTF-7 working',
+    async () => {
+      // §5.1.3: mailbox names are 7-bit, international names in modified UTF-7; RFC 6855 (UTF8=ACCEPT, not
+      // offered) is what would allow UTF-8. Dovecot 2.3.19.1: `CREATE "café"`, `CREATE {5+} café`, `SELECT "café"`,
+      // `STATUS "café" (MESSAGES)`, `APPEND "café" …`, `SUBSCRIBE "café"`, `CREATE "caf&AOk"`, `SELECT "caf&AOk"`
+      // → `NO Mailbox name is not valid mUTF-7`; `LIST "" "é*"` and `LIST "" "caf&AOk"` → `OK List completed`.
+      const raw = await login(USERS[2]!);
+      const refused = 'TAG NO Mailbox name is not valid mUTF-7';
+      for (const command of [
+        'CREATE "café"',
+        'CREATE {5+}\r\ncafé',
+        'SELECT "café"',
+        'STATUS "café" (MESSAGES)',
+        'SUBSCRIBE "café"',
+        'APPEND "café" {10+}\r\nSubject: x',
+        'CREATE "caf&AOk"',
+        'SELECT "caf&AOk"',
+        'RENAME INBOX "café"',
+      ]) {
+        expect(untag(await raw.command(Buffer.from(command, 'utf8'))), command).toBe(refused);
+      }
+      expect(untag(await raw.command(Buffer.from('LIST "" "é*"', 'utf8')))).toBe('TAG OK LIST completed');
+      expect(untag(await raw.command('LIST "" "caf&AOk"'))).toBe('TAG OK LIST completed');
+      // The same name in modified UTF-7 is fine, and stored in UTF-8.
+      expect(untag(await raw.command('CREATE "caf&AOk-"'))).toBe('TAG OK CREATE completed');
+      expect(untag(await raw.command('LIST "" "caf*"'))).toBe(
+        '* LIST (\\HasNoChildren) "/" caf&AOk-\nTAG OK LIST completed',
+      );
+      const mailbox = (await t.platform.mailboxes.find(address(USERS[2]!)))!;
+      expect((await t.platform.mailboxes.folders(mailbox.id)).map((f) => f.name)).toContain('café');
+      raw.close();
+    },
+  );
 
   it('does not enable UTF8=ACCEPT: ENABLE answers an empty ENABLED and the capability is not offered', async () => {
     // RFC 5161 §3.1: ENABLED lists only the extensions enabled. RFC 6855 §3: without UTF8=ACCEPT enabled, quoted
@@ -262,25 +265,29 @@ describe('LIST and sequence sets where the RFC leaves room: as Dovecot answers',
     raw.close();
   });
 
-  it('UID FETCH 1:* on an empty mailbox is a bare OK; FETCH 1:* is BAD; n:* past the last UID gives the last (RFC 3501 §6.4.8, §9)', async () => {
-    // §9 seq-number: « * » is the largest number in use, and n:* is the same as *:n. Dovecot 2.3.19.1, INBOX
-    // empty: `UID FETCH 1:* (FLAGS)` → `OK Fetch completed`; `FETCH 1:* (FLAGS)` → `BAD Error in IMAP command
-    // FETCH: Invalid messageset`; `UID SEARCH ALL` → `* SEARCH`. With UIDs 1 and 2: `UID FETCH 5:* (FLAGS)` →
-    // `* 2 FETCH (UID 2 FLAGS (\Recent))`; `UID SEARCH UID 9:*` → `* SEARCH 2`.
-    const raw = await login(USERS[5]!);
-    await raw.command('SELECT INBOX');
-    expect(untag(await raw.command('UID FETCH 1:* (FLAGS)'))).toBe('TAG OK FETCH completed');
-    expect(untag(await raw.command('FETCH 1:* (FLAGS)'))).toBe('TAG BAD Invalid messageset');
-    expect(untag(await raw.command('UID SEARCH ALL'))).toBe('* SEARCH\nTAG OK SEARCH completed');
-    await raw.command(`APPEND INBOX ${lit('Subject: un\r\n\r\nx\r\n')}`);
-    await raw.command(`APPEND INBOX ${lit('Subject: deux\r\n\r\nx\r\n')}`);
-    await raw.command('NOOP');
-    expect(untag(await raw.command('UID FETCH 5:* (FLAGS)'))).toBe(
-      '* 2 FETCH (UID 2 FLAGS (\\Recent))\nTAG OK FETCH completed',
-    );
-    expect(untag(await raw.command('UID SEARCH UID 9:*'))).toBe('* SEARCH 2\nTAG OK SEARCH completed');
-    raw.close();
-  });
+  it(
+    'UID FETCH 1:* on an empty mailbox is a bare OK; FETCH 1:* is BAD; ' +
+      'n:* past the last UID gives the last (RFC 3501 §6.4.8, §9)',
+    async () => {
+      // §9 seq-number: « * » is the largest number in use, and n:* is the same as *:n. Dovecot 2.3.19.1, INBOX
+      // empty: `UID FETCH 1:* (FLAGS)` → `OK Fetch completed`; `FETCH 1:* (FLAGS)` → `BAD Error in IMAP command
+      // FETCH: Invalid messageset`; `UID SEARCH ALL` → `* SEARCH`. With UIDs 1 and 2: `UID FETCH 5:* (FLAGS)` →
+      // `* 2 FETCH (UID 2 FLAGS (\Recent))`; `UID SEARCH UID 9:*` → `* SEARCH 2`.
+      const raw = await login(USERS[5]!);
+      await raw.command('SELECT INBOX');
+      expect(untag(await raw.command('UID FETCH 1:* (FLAGS)'))).toBe('TAG OK FETCH completed');
+      expect(untag(await raw.command('FETCH 1:* (FLAGS)'))).toBe('TAG BAD Invalid messageset');
+      expect(untag(await raw.command('UID SEARCH ALL'))).toBe('* SEARCH\nTAG OK SEARCH completed');
+      await raw.command(`APPEND INBOX ${lit('Subject: un\r\n\r\nx\r\n')}`);
+      await raw.command(`APPEND INBOX ${lit('Subject: deux\r\n\r\nx\r\n')}`);
+      await raw.command('NOOP');
+      expect(untag(await raw.command('UID FETCH 5:* (FLAGS)'))).toBe(
+        '* 2 FETCH (UID 2 FLAGS (\\Recent))\nTAG OK FETCH completed',
+      );
+      expect(untag(await raw.command('UID SEARCH UID 9:*'))).toBe('* SEARCH 2\nTAG OK SEARCH completed');
+      raw.close();
+    },
+  );
 });
 
 /** Runs a script in another Node process that opens the same database (as the CLI or another instance would). */
@@ -299,38 +306,46 @@ function otherProcess(script: string): Promise<void> {
 }
 
 describe('changes made by another process; \\Recent kept in the database', () => {
-  it('NOOP and an idling session see an APPEND and a flag change made by another process (RFC 3501 §6.1.2, §7.3.1; RFC 2177)', async () => {
-    // Another process raises no event here: the session compares the folder's change counter with the database
-    // at NOOP and CHECK, and every imap.changePollSeconds while idling.
-    const user = address(USERS[6]!);
-    const raw = await login(USERS[6]!);
-    expect(await raw.command('SELECT INBOX')).toMatch(/^\* 0 EXISTS\r$/m);
-    const store = (action: string) => `
+  it(
+    'NOOP and an idling session see an APPEND and a flag change ' +
+      'made by another process (RFC 3501 §6.1.2, §7.3.1; RFC 2177)',
+    async () => {
+      // Another process raises no event here: the session compares the folder's change counter with the database
+      // at NOOP and CHECK, and every imap.changePollSeconds while idling.
+      const user = address(USERS[6]!);
+      const raw = await login(USERS[6]!);
+      expect(await raw.command('SELECT INBOX')).toMatch(/^\* 0 EXISTS\r$/m);
+      const store = (action: string) => `
       import { openStore } from './src/store/store.ts';
       import { MailboxStore } from './src/mail/mailbox/store.ts';
       const store = await openStore({ dataDir: ${JSON.stringify(t.dataDir)} });
-      const boxes = new MailboxStore(store.db, { mail: ${JSON.stringify(t.config.mailDomain)}, patient: ${JSON.stringify(t.config.patientDomain)} });
+      const boxes = new MailboxStore(store.db, {
+        mail: ${JSON.stringify(t.config.mailDomain)},
+        patient: ${JSON.stringify(t.config.patientDomain)},
+      });
       const box = await boxes.find(${JSON.stringify(user)});
       ${action}
       await store.close();`;
-    await otherProcess(
-      store(`await boxes.append(box.id, 'INBOX', Buffer.from('Subject: ailleurs\\r\\n\\r\\nx\\r\\n'));`),
-    );
-    expect(untag(await raw.command('NOOP'))).toBe('* 1 EXISTS\n* 1 RECENT\nTAG OK NOOP completed');
-    raw.write('t99 IDLE\r\n');
-    await raw.until(/^\+ .*\r\n/m);
-    await otherProcess(
-      store(
-        `const inbox = await boxes.folder(box.id, 'INBOX'); await boxes.updateFlags(inbox, [1], 'add', ['\\\\Flagged']);`,
-      ),
-    );
-    expect(await raw.until(/^\* 1 FETCH .*\r\n/m, 15_000)).toMatch(
-      /^\* 1 FETCH \(FLAGS \(\\Flagged \\Recent\)\)\r\n$/m,
-    );
-    raw.write('DONE\r\n');
-    expect(await raw.until(/^t99 .*\r\n/m)).toMatch(/^t99 OK IDLE terminated/m);
-    raw.close();
-  });
+      await otherProcess(
+        store(`await boxes.append(box.id, 'INBOX', Buffer.from('Subject: ailleurs\\r\\n\\r\\nx\\r\\n'));`),
+      );
+      expect(untag(await raw.command('NOOP'))).toBe('* 1 EXISTS\n* 1 RECENT\nTAG OK NOOP completed');
+      raw.write('t99 IDLE\r\n');
+      await raw.until(/^\+ .*\r\n/m);
+      await otherProcess(
+        store(
+          `const inbox = await boxes.folder(box.id, 'INBOX'); ` +
+            `await boxes.updateFlags(inbox, [1], 'add', ['\\\\Flagged']);`,
+        ),
+      );
+      expect(await raw.until(/^\* 1 FETCH .*\r\n/m, 15_000)).toMatch(
+        /^\* 1 FETCH \(FLAGS \(\\Flagged \\Recent\)\)\r\n$/m,
+      );
+      raw.write('DONE\r\n');
+      expect(await raw.until(/^t99 .*\r\n/m)).toMatch(/^t99 OK IDLE terminated/m);
+      raw.close();
+    },
+  );
 
   it('\\Recent goes to the first session only, and stays claimed across a restart (RFC 3501 §2.3.2)', async () => {
     // §2.3.2: \Recent — « This session is the first session to have been notified about this message; if the

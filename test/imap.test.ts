@@ -53,7 +53,10 @@ beforeAll(async () => {
   });
 });
 
-/** Sends a message to a mailbox through the platform's own SMTP endpoint (the mailbox's own password, as any client may). */
+/**
+ * Sends a message to a mailbox through the platform's own SMTP endpoint (the mailbox's own password, as any client
+ * may).
+ */
 async function deliverBySmtp(to: string, subject: string): Promise<void> {
   const e = endpoint('psc');
   const transport = nodemailer.createTransport({
@@ -126,7 +129,10 @@ async function sendBySmtp(from: string, to: string, subject: string, text = 'Bon
 
 function fakeJwt(claims: Record<string, unknown>): string {
   const part = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
-  return `${part({ alg: 'RS256', typ: 'JWT' })}.${part({ ...claims, exp: Math.floor(Date.now() / 1000) + 120 })}.c2lnbmF0dXJl`;
+  return (
+    `${part({ alg: 'RS256', typ: 'JWT' })}.` +
+    `${part({ ...claims, exp: Math.floor(Date.now() / 1000) + 120 })}.c2lnbmF0dXJl`
+  );
 }
 
 const commands = (session: Observation[]) =>
@@ -222,83 +228,87 @@ async function liveSession(port: number) {
 }
 
 describe('IMAP with conformant clients', () => {
-  it('imapflow: STARTTLS, LOGIN with the mailbox’s own password, SELECT INBOX, FETCH a message sent by SMTP; the journal tells it all', async () => {
-    const user = address('871122334455');
-    await sendBySmtp(user, user, 'Arrivé par SMTP', 'Bonjour par SMTP');
-    const client = imapflow('psc', { user, pass: pw(user), loginMethod: 'LOGIN' });
-    await client.connect();
-    const mailbox = await client.mailboxOpen('INBOX');
-    expect(mailbox.exists).toBeGreaterThanOrEqual(1);
-    const message =
-      (await client.fetchOne('*', {
-        envelope: true,
-        source: true,
-        flags: true,
-        bodyStructure: true,
-        uid: true,
-      })) || undefined;
-    expect(message?.envelope?.subject).toBe('Arrivé par SMTP');
-    expect(message?.envelope?.from?.[0]?.address).toBe(user);
-    expect(message?.source?.toString()).toMatch(/^Received: from .*\r\n[\s\S]*Bonjour par SMTP/);
-    expect(message?.bodyStructure?.type).toBe('text/plain');
-    await client.logout();
+  it(
+    'imapflow: STARTTLS, LOGIN with the mailbox’s own password, ' +
+      'SELECT INBOX, FETCH a message sent by SMTP; the journal tells it all',
+    async () => {
+      const user = address('871122334455');
+      await sendBySmtp(user, user, 'Arrivé par SMTP', 'Bonjour par SMTP');
+      const client = imapflow('psc', { user, pass: pw(user), loginMethod: 'LOGIN' });
+      await client.connect();
+      const mailbox = await client.mailboxOpen('INBOX');
+      expect(mailbox.exists).toBeGreaterThanOrEqual(1);
+      const message =
+        (await client.fetchOne('*', {
+          envelope: true,
+          source: true,
+          flags: true,
+          bodyStructure: true,
+          uid: true,
+        })) || undefined;
+      expect(message?.envelope?.subject).toBe('Arrivé par SMTP');
+      expect(message?.envelope?.from?.[0]?.address).toBe(user);
+      expect(message?.source?.toString()).toMatch(/^Received: from .*\r\n[\s\S]*Bonjour par SMTP/);
+      expect(message?.bodyStructure?.type).toBe('text/plain');
+      await client.logout();
 
-    const auth = await waitFor(
-      t.platform.journal,
-      { kind: 'auth', protocol: 'imap', mailbox: user },
-      (o) => o.data.command === 'LOGIN',
-    );
-    expect(auth.data).toMatchObject({
-      mechanism: 'LOGIN-COMMAND',
-      user,
-      outcome: 'success',
-      reason: 'password',
-      tls: true,
-    });
-    const session = await waitFor(t.platform.journal, { kind: 'session.close', sessionId: auth.sessionId! }).then(() =>
-      t.platform.journal.query({ sessionId: auth.sessionId! }),
-    );
-    const kinds = session.map((o) => o.kind);
-    expect(kinds.indexOf('tls.client_hello')).toBeLessThan(kinds.indexOf('tls.established'));
-    expect(kinds.indexOf('tls.established')).toBeLessThan(kinds.indexOf('auth'));
-    const verbs = commands(session);
-    expect(verbs.map((c) => c.verb)).toEqual(
-      expect.arrayContaining([
-        'STARTTLS',
-        'CAPABILITY',
-        'ID',
-        'LOGIN',
-        'NAMESPACE',
-        'LIST',
-        'SELECT',
-        'FETCH',
-        'LOGOUT',
-      ]),
-    );
-    expect(verbs.find((c) => c.verb === 'STARTTLS')).toMatchObject({
-      reply: { status: 'OK' },
-      tls: false,
-      authenticated: false,
-    });
-    expect(verbs.find((c) => c.verb === 'LOGIN')).toMatchObject({
-      args: `"${user}" <password>`,
-      reply: { status: 'OK' },
-      tls: true,
-    });
-    expect(verbs.find((c) => c.verb === 'SELECT')).toMatchObject({
-      folder: 'INBOX',
-      reply: { status: 'OK', code: 'READ-WRITE' },
-      authenticated: true,
-    });
-    expect(verbs.find((c) => c.verb === 'ID')!.client).toMatchObject({ name: 'imapflow' });
-    expect(verbs.every((c) => typeof c.tag === 'string' && ['OK', 'NO', 'BAD'].includes(c.reply.status))).toBe(true);
-    expect(session.find((o) => o.kind === 'session.close')!.data).toMatchObject({
-      by: 'client',
-      reason: 'LOGOUT',
-      tls: true,
-    });
-    expect(JSON.stringify(session)).not.toContain(pw(user));
-  });
+      const auth = await waitFor(
+        t.platform.journal,
+        { kind: 'auth', protocol: 'imap', mailbox: user },
+        (o) => o.data.command === 'LOGIN',
+      );
+      expect(auth.data).toMatchObject({
+        mechanism: 'LOGIN-COMMAND',
+        user,
+        outcome: 'success',
+        reason: 'password',
+        tls: true,
+      });
+      const session = await waitFor(t.platform.journal, { kind: 'session.close', sessionId: auth.sessionId! }).then(
+        () => t.platform.journal.query({ sessionId: auth.sessionId! }),
+      );
+      const kinds = session.map((o) => o.kind);
+      expect(kinds.indexOf('tls.client_hello')).toBeLessThan(kinds.indexOf('tls.established'));
+      expect(kinds.indexOf('tls.established')).toBeLessThan(kinds.indexOf('auth'));
+      const verbs = commands(session);
+      expect(verbs.map((c) => c.verb)).toEqual(
+        expect.arrayContaining([
+          'STARTTLS',
+          'CAPABILITY',
+          'ID',
+          'LOGIN',
+          'NAMESPACE',
+          'LIST',
+          'SELECT',
+          'FETCH',
+          'LOGOUT',
+        ]),
+      );
+      expect(verbs.find((c) => c.verb === 'STARTTLS')).toMatchObject({
+        reply: { status: 'OK' },
+        tls: false,
+        authenticated: false,
+      });
+      expect(verbs.find((c) => c.verb === 'LOGIN')).toMatchObject({
+        args: `"${user}" <password>`,
+        reply: { status: 'OK' },
+        tls: true,
+      });
+      expect(verbs.find((c) => c.verb === 'SELECT')).toMatchObject({
+        folder: 'INBOX',
+        reply: { status: 'OK', code: 'READ-WRITE' },
+        authenticated: true,
+      });
+      expect(verbs.find((c) => c.verb === 'ID')!.client).toMatchObject({ name: 'imapflow' });
+      expect(verbs.every((c) => typeof c.tag === 'string' && ['OK', 'NO', 'BAD'].includes(c.reply.status))).toBe(true);
+      expect(session.find((o) => o.kind === 'session.close')!.data).toMatchObject({
+        by: 'client',
+        reason: 'LOGOUT',
+        tls: true,
+      });
+      expect(JSON.stringify(session)).not.toContain(pw(user));
+    },
+  );
 
   it('imapflow: AUTHENTICATE PLAIN answering the continuation, APPEND with APPENDUID, MOVE with COPYUID', async () => {
     const user = address('871122334466');
@@ -373,7 +383,8 @@ describe('IMAP with conformant clients', () => {
       auth: ['OK', [expect.stringMatching(/^\[CAPABILITY .*\] Authenticated$/)]],
     });
     expect(result.greeting).toMatch(/^\* OK \[CAPABILITY IMAP4rev1 .*STARTTLS LOGINDISABLED\] /);
-    expect(result.capabilities).toEqual(expect.arrayContaining(['IMAP4REV1', 'AUTH=PLAIN', 'AUTH=XOAUTH2'])); // asked again after TLS
+    // asked again after TLS
+    expect(result.capabilities).toEqual(expect.arrayContaining(['IMAP4REV1', 'AUTH=PLAIN', 'AUTH=XOAUTH2']));
     const [select, search, fetchHeader, fetchFlags, examine, readOnly, reselect, store, expunge] = result.steps;
     expect(select).toEqual(['OK', ['1']]);
     expect(search).toEqual(['OK', ['1']]);
@@ -384,7 +395,8 @@ describe('IMAP with conformant clients', () => {
     expect(examine).toEqual(['OK', ['1']]);
     expect(readOnly[0]).toBe('NO');
     expect(reselect).toEqual(['OK', ['1']]);
-    expect(store).toEqual(['OK', ['1 (FLAGS (\\Seen \\Deleted))']]); // \Recent went to the first session that selected it
+    // \Recent went to the first session that selected it
+    expect(store).toEqual(['OK', ['1 (FLAGS (\\Seen \\Deleted))']]);
     expect(expunge).toEqual(['OK', ['1']]);
   });
 
@@ -450,59 +462,67 @@ describe('IMAP with conformant clients', () => {
 });
 
 describe('XOAUTH2', () => {
-  it('imapflow sends XOAUTH2 with an initial response and a fresh PSC token: authenticated, recorded with the claims, never the token', async () => {
-    const user = address(PSC_IDNAT);
-    const token = await pscToken(PSC_IDNAT);
-    await deliverBySmtp(user, 'Par SMTP, lu en XOAUTH2');
-    const client = imapflow('psc', { user, accessToken: token });
-    await client.connect();
-    const inbox = await client.mailboxOpen('INBOX');
-    expect(inbox.path).toBe('INBOX');
-    const message = (await client.fetchOne('*', { source: true, envelope: true })) || undefined;
-    expect(message?.envelope?.subject).toBe('Par SMTP, lu en XOAUTH2');
-    await client.logout();
-    const auth = await waitFor(
-      t.platform.journal,
-      { kind: 'auth', protocol: 'imap' },
-      (o) => o.data.mechanism === 'XOAUTH2' && o.data.user === user && o.data.initialResponse === true,
-    );
-    expect(auth.data).toMatchObject({
-      command: 'AUTHENTICATE',
-      outcome: 'success',
-      reason: 'bearer',
-      bearerVerified: true,
-      bearer: { format: 'jwt', claims: { SubjectNameID: PSC_IDNAT, acr: 'eidas1' } },
-    });
-    expect(JSON.stringify(await t.platform.journal.query({ sessionId: auth.sessionId! }))).not.toContain(token);
-  });
+  it(
+    'imapflow sends XOAUTH2 with an initial response and a fresh PSC token: ' +
+      'authenticated, recorded with the claims, never the token',
+    async () => {
+      const user = address(PSC_IDNAT);
+      const token = await pscToken(PSC_IDNAT);
+      await deliverBySmtp(user, 'Par SMTP, lu en XOAUTH2');
+      const client = imapflow('psc', { user, accessToken: token });
+      await client.connect();
+      const inbox = await client.mailboxOpen('INBOX');
+      expect(inbox.path).toBe('INBOX');
+      const message = (await client.fetchOne('*', { source: true, envelope: true })) || undefined;
+      expect(message?.envelope?.subject).toBe('Par SMTP, lu en XOAUTH2');
+      await client.logout();
+      const auth = await waitFor(
+        t.platform.journal,
+        { kind: 'auth', protocol: 'imap' },
+        (o) => o.data.mechanism === 'XOAUTH2' && o.data.user === user && o.data.initialResponse === true,
+      );
+      expect(auth.data).toMatchObject({
+        command: 'AUTHENTICATE',
+        outcome: 'success',
+        reason: 'bearer',
+        bearerVerified: true,
+        bearer: { format: 'jwt', claims: { SubjectNameID: PSC_IDNAT, acr: 'eidas1' } },
+      });
+      expect(JSON.stringify(await t.platform.journal.query({ sessionId: auth.sessionId! }))).not.toContain(token);
+    },
+  );
 
-  it('python imaplib answers the continuation (no initial response) with a fresh token: authenticated and INBOX selected', async () => {
-    const e = endpoint('psc');
-    const user = address(PSC_IDNAT);
-    await deliverBySmtp(user, 'Lu par imaplib');
-    const result = await python({
-      host: e.address,
-      port: e.imapPort,
-      cafile: trust,
-      mechanism: 'XOAUTH2',
-      user,
-      token: await pscToken(PSC_IDNAT),
-      steps: [
-        ['select', 'INBOX'],
-        ['uid', 'SEARCH', 'SUBJECT', '"Lu par imaplib"'],
-        ['fetch', '1:*', '(BODY.PEEK[HEADER.FIELDS (SUBJECT)])'],
-      ],
-    });
-    expect(result).toMatchObject({ ok: true, challenges: [''] });
-    expect(result.steps[0][0]).toBe('OK');
-    expect(JSON.stringify(result.steps[2])).toContain('Subject: Lu par imaplib');
-    const auth = await waitFor(
-      t.platform.journal,
-      { kind: 'auth', protocol: 'imap' },
-      (o) => o.data.user === user && o.data.initialResponse === false && o.data.outcome === 'success',
-    );
-    expect(auth.data).toMatchObject({ mechanism: 'XOAUTH2', reason: 'bearer' });
-  });
+  it(
+    'python imaplib answers the continuation (no initial response) ' +
+      'with a fresh token: authenticated and INBOX selected',
+    async () => {
+      const e = endpoint('psc');
+      const user = address(PSC_IDNAT);
+      await deliverBySmtp(user, 'Lu par imaplib');
+      const result = await python({
+        host: e.address,
+        port: e.imapPort,
+        cafile: trust,
+        mechanism: 'XOAUTH2',
+        user,
+        token: await pscToken(PSC_IDNAT),
+        steps: [
+          ['select', 'INBOX'],
+          ['uid', 'SEARCH', 'SUBJECT', '"Lu par imaplib"'],
+          ['fetch', '1:*', '(BODY.PEEK[HEADER.FIELDS (SUBJECT)])'],
+        ],
+      });
+      expect(result).toMatchObject({ ok: true, challenges: [''] });
+      expect(result.steps[0][0]).toBe('OK');
+      expect(JSON.stringify(result.steps[2])).toContain('Subject: Lu par imaplib');
+      const auth = await waitFor(
+        t.platform.journal,
+        { kind: 'auth', protocol: 'imap' },
+        (o) => o.data.user === user && o.data.initialResponse === false && o.data.outcome === 'success',
+      );
+      expect(auth.data).toMatchObject({ mechanism: 'XOAUTH2', reason: 'bearer' });
+    },
+  );
 
   it('a refused token gets the 401 challenge, then NO [AUTHENTICATIONFAILED] (python imaplib)', async () => {
     const e = endpoint('psc');
@@ -539,69 +559,73 @@ describe('XOAUTH2', () => {
     });
   });
 
-  it('curl --oauth2-bearer uses XOAUTH2 since OAUTHBEARER is not offered: a fresh token lists the folders, a forged one is denied', async () => {
-    const e = endpoint('psc');
-    const user = address(PSC_IDNAT);
-    const curl = (token: string) =>
-      run('curl', [
-        '-sS',
-        '--ssl-reqd',
-        '--cacert',
-        trust,
-        '--connect-to',
-        `${e.host}:${e.imapPort}:${e.address}:${e.imapPort}`,
-        `imap://${e.host}:${e.imapPort}/`,
-        '--user',
-        user,
-        '--oauth2-bearer',
-        token,
-      ]);
-    const ok = await curl(await pscToken(PSC_IDNAT));
-    expect(ok.code, ok.stderr).toBe(0);
-    expect(ok.stdout).toContain('INBOX');
-    await deliverBySmtp(user, 'Lu par curl');
-    const imapUrl = (path: string, ...args: string[]) =>
-      run('curl', [
-        '-sS',
-        '--ssl-reqd',
-        '--cacert',
-        trust,
-        '--connect-to',
-        `${e.host}:${e.imapPort}:${e.address}:${e.imapPort}`,
-        `imap://${e.host}:${e.imapPort}/${path}`,
-        ...args,
-        '--user',
-        user,
-        '--oauth2-bearer',
-        token,
-      ]);
-    const token = await pscToken(PSC_IDNAT);
-    const search = await imapUrl('INBOX', '-X', 'UID SEARCH SUBJECT "Lu par curl"');
-    const uid = /\* SEARCH (\d+)/.exec(search.stdout)?.[1];
-    expect(uid, search.stdout + search.stderr).toBeDefined();
-    const read = await imapUrl(`INBOX;UID=${uid}`);
-    expect(read.code, read.stderr).toBe(0);
-    expect(read.stdout).toContain('Subject: Lu par curl');
-    const forged = await curl(
-      fakeJwt({
-        iss: t.platform.identity.psc.issuer,
-        SubjectNameID: PSC_IDNAT,
-        acr: 'eidas1',
-        scope: 'openid scope_all',
-      }),
-    );
-    expect(forged.code).toBe(67); // CURLE_LOGIN_DENIED
-    const refused = await waitFor(
-      t.platform.journal,
-      { kind: 'auth', protocol: 'imap' },
-      (o) => o.data.user === user && o.data.outcome === 'failure',
-    );
-    expect(refused.data).toMatchObject({
-      mechanism: 'XOAUTH2',
-      initialResponse: true,
-      reason: expect.stringMatching(/^bearer_/),
-    });
-  });
+  it(
+    'curl --oauth2-bearer uses XOAUTH2 since OAUTHBEARER is not offered: ' +
+      'a fresh token lists the folders, a forged one is denied',
+    async () => {
+      const e = endpoint('psc');
+      const user = address(PSC_IDNAT);
+      const curl = (token: string) =>
+        run('curl', [
+          '-sS',
+          '--ssl-reqd',
+          '--cacert',
+          trust,
+          '--connect-to',
+          `${e.host}:${e.imapPort}:${e.address}:${e.imapPort}`,
+          `imap://${e.host}:${e.imapPort}/`,
+          '--user',
+          user,
+          '--oauth2-bearer',
+          token,
+        ]);
+      const ok = await curl(await pscToken(PSC_IDNAT));
+      expect(ok.code, ok.stderr).toBe(0);
+      expect(ok.stdout).toContain('INBOX');
+      await deliverBySmtp(user, 'Lu par curl');
+      const imapUrl = (path: string, ...args: string[]) =>
+        run('curl', [
+          '-sS',
+          '--ssl-reqd',
+          '--cacert',
+          trust,
+          '--connect-to',
+          `${e.host}:${e.imapPort}:${e.address}:${e.imapPort}`,
+          `imap://${e.host}:${e.imapPort}/${path}`,
+          ...args,
+          '--user',
+          user,
+          '--oauth2-bearer',
+          token,
+        ]);
+      const token = await pscToken(PSC_IDNAT);
+      const search = await imapUrl('INBOX', '-X', 'UID SEARCH SUBJECT "Lu par curl"');
+      const uid = /\* SEARCH (\d+)/.exec(search.stdout)?.[1];
+      expect(uid, search.stdout + search.stderr).toBeDefined();
+      const read = await imapUrl(`INBOX;UID=${uid}`);
+      expect(read.code, read.stderr).toBe(0);
+      expect(read.stdout).toContain('Subject: Lu par curl');
+      const forged = await curl(
+        fakeJwt({
+          iss: t.platform.identity.psc.issuer,
+          SubjectNameID: PSC_IDNAT,
+          acr: 'eidas1',
+          scope: 'openid scope_all',
+        }),
+      );
+      expect(forged.code).toBe(67); // CURLE_LOGIN_DENIED
+      const refused = await waitFor(
+        t.platform.journal,
+        { kind: 'auth', protocol: 'imap' },
+        (o) => o.data.user === user && o.data.outcome === 'failure',
+      );
+      expect(refused.data).toMatchObject({
+        mechanism: 'XOAUTH2',
+        initialResponse: true,
+        reason: expect.stringMatching(/^bearer_/),
+      });
+    },
+  );
 });
 
 describe('what a conformant server refuses', () => {
@@ -710,34 +734,38 @@ describe('what a conformant server refuses', () => {
 });
 
 describe('literals and limits', () => {
-  it('handles {n} with a continuation, {n+} without, a literal password, and refuses a literal over the limit without keeping it', async () => {
-    const user = address('871122334499');
-    const raw = await RawImap.open('psc', { tls: true });
-    raw.write(`a1 LOGIN ${user} {${pw(user).length}}\r\n`);
-    await raw.until(/^\+ Ready for literal data\r\n/m);
-    raw.write(`${pw(user)}\r\n`);
-    expect(await raw.until(/^a1 .*\r\n/m)).toMatch(/^a1 OK /m);
+  it(
+    'handles {n} with a continuation, {n+} without, a literal password, ' +
+      'and refuses a literal over the limit without keeping it',
+    async () => {
+      const user = address('871122334499');
+      const raw = await RawImap.open('psc', { tls: true });
+      raw.write(`a1 LOGIN ${user} {${pw(user).length}}\r\n`);
+      await raw.until(/^\+ Ready for literal data\r\n/m);
+      raw.write(`${pw(user)}\r\n`);
+      expect(await raw.until(/^a1 .*\r\n/m)).toMatch(/^a1 OK /m);
 
-    const message = 'Subject: literal\r\n\r\nbody\r\n';
-    raw.write(`a2 APPEND INBOX (\\Seen) {${message.length}}\r\n`);
-    await raw.until(/^\+ Ready for literal data\r\n/m);
-    raw.write(`${message}\r\n`);
-    expect(await raw.until(/^a2 .*\r\n/m)).toMatch(/^a2 OK \[APPENDUID \d+ 1\] /m);
-    expect(await raw.command(`APPEND INBOX {${message.length}+}\r\n${message}`)).toMatch(/OK \[APPENDUID \d+ 2\] /);
+      const message = 'Subject: literal\r\n\r\nbody\r\n';
+      raw.write(`a2 APPEND INBOX (\\Seen) {${message.length}}\r\n`);
+      await raw.until(/^\+ Ready for literal data\r\n/m);
+      raw.write(`${message}\r\n`);
+      expect(await raw.until(/^a2 .*\r\n/m)).toMatch(/^a2 OK \[APPENDUID \d+ 1\] /m);
+      expect(await raw.command(`APPEND INBOX {${message.length}+}\r\n${message}`)).toMatch(/OK \[APPENDUID \d+ 2\] /);
 
-    // Synchronising literal over the limit: refused at once, no continuation, nothing read.
-    raw.write(`a3 APPEND INBOX {${MAX_LITERAL + 1}}\r\n`);
-    const refused = await raw.until(/^(a3 .*|\+ .*)\r\n/m);
-    expect(refused).toMatch(/^a3 NO \[TOOBIG\] /m);
-    // Non-synchronising literal over the limit: its bytes are read and dropped, the session goes on.
-    const big = Buffer.alloc(MAX_LITERAL * 3, 'x');
-    expect(await raw.command(Buffer.concat([Buffer.from(`APPEND INBOX {${big.length}+}\r\n`), big]))).toMatch(
-      /NO \[TOOBIG\] /,
-    );
-    expect(await raw.command('NOOP')).toMatch(/OK NOOP completed/);
-    expect(await raw.command('STATUS INBOX (MESSAGES)')).toMatch(/\* STATUS INBOX \(MESSAGES 2\)/);
-    raw.destroy();
-  });
+      // Synchronising literal over the limit: refused at once, no continuation, nothing read.
+      raw.write(`a3 APPEND INBOX {${MAX_LITERAL + 1}}\r\n`);
+      const refused = await raw.until(/^(a3 .*|\+ .*)\r\n/m);
+      expect(refused).toMatch(/^a3 NO \[TOOBIG\] /m);
+      // Non-synchronising literal over the limit: its bytes are read and dropped, the session goes on.
+      const big = Buffer.alloc(MAX_LITERAL * 3, 'x');
+      expect(await raw.command(Buffer.concat([Buffer.from(`APPEND INBOX {${big.length}+}\r\n`), big]))).toMatch(
+        /NO \[TOOBIG\] /,
+      );
+      expect(await raw.command('NOOP')).toMatch(/OK NOOP completed/);
+      expect(await raw.command('STATUS INBOX (MESSAGES)')).toMatch(/\* STATUS INBOX \(MESSAGES 2\)/);
+      raw.destroy();
+    },
+  );
 });
 
 describe('several sessions on one mailbox', () => {
@@ -761,29 +789,32 @@ describe('several sessions on one mailbox', () => {
     expect(idle.data).toMatchObject({ reply: { status: 'OK' } });
   });
 
-  it('announces another session’s flag changes and appends after a command, and holds back EXPUNGE during FETCH', async () => {
-    const user = address('871122334488');
-    const mailbox = (await t.platform.mailboxes.find(user))!;
-    for (const subject of ['un', 'deux'])
-      await t.platform.mailboxes.append(mailbox.id, 'INBOX', Buffer.from(`Subject: ${subject}\r\n\r\nx\r\n`));
-    const watcher = await RawImap.open('psc', { login: user });
-    expect(await watcher.command('SELECT INBOX')).toMatch(/\* 2 EXISTS/);
-    const actor = await RawImap.open('psc', { login: user });
-    await actor.command('SELECT INBOX');
-    await actor.command('STORE 1 +FLAGS (\\Flagged)');
-    await actor.command('STORE 2 +FLAGS (\\Deleted)');
-    await actor.command('EXPUNGE');
-    await actor.command('APPEND INBOX {20+}\r\nSubject: trois\r\n\r\nx\r\n');
-    const fetch = await watcher.command('FETCH 1 (UID)');
-    expect(fetch).toMatch(/^\* 1 FETCH \(FLAGS \(\\Flagged \\Recent\)\)\r$/m);
-    expect(fetch).toMatch(/^\* 3 EXISTS\r$/m); // message 2 still counted: its EXPUNGE is held back
-    expect(fetch).not.toMatch(/EXPUNGE/);
-    const noop = await watcher.command('NOOP');
-    expect(noop).toMatch(/^\* 2 EXPUNGE\r$/m);
-    expect(await watcher.command('UID SEARCH ALL')).toMatch(/^\* SEARCH 1 3\r$/m);
-    watcher.destroy();
-    actor.destroy();
-  });
+  it(
+    'announces another session’s flag changes and appends after a command, ' + 'and holds back EXPUNGE during FETCH',
+    async () => {
+      const user = address('871122334488');
+      const mailbox = (await t.platform.mailboxes.find(user))!;
+      for (const subject of ['un', 'deux'])
+        await t.platform.mailboxes.append(mailbox.id, 'INBOX', Buffer.from(`Subject: ${subject}\r\n\r\nx\r\n`));
+      const watcher = await RawImap.open('psc', { login: user });
+      expect(await watcher.command('SELECT INBOX')).toMatch(/\* 2 EXISTS/);
+      const actor = await RawImap.open('psc', { login: user });
+      await actor.command('SELECT INBOX');
+      await actor.command('STORE 1 +FLAGS (\\Flagged)');
+      await actor.command('STORE 2 +FLAGS (\\Deleted)');
+      await actor.command('EXPUNGE');
+      await actor.command('APPEND INBOX {20+}\r\nSubject: trois\r\n\r\nx\r\n');
+      const fetch = await watcher.command('FETCH 1 (UID)');
+      expect(fetch).toMatch(/^\* 1 FETCH \(FLAGS \(\\Flagged \\Recent\)\)\r$/m);
+      expect(fetch).toMatch(/^\* 3 EXISTS\r$/m); // message 2 still counted: its EXPUNGE is held back
+      expect(fetch).not.toMatch(/EXPUNGE/);
+      const noop = await watcher.command('NOOP');
+      expect(noop).toMatch(/^\* 2 EXPUNGE\r$/m);
+      expect(await watcher.command('UID SEARCH ALL')).toMatch(/^\* SEARCH 1 3\r$/m);
+      watcher.destroy();
+      actor.destroy();
+    },
+  );
 
   it('creates, lists, renames and deletes folders with modified UTF-7 names; EXAMINE is read-only', async () => {
     const user = address('871122334499');
@@ -822,45 +853,49 @@ describe('several sessions on one mailbox', () => {
 });
 
 describe('robustness', () => {
-  it('answers garbage, malformed commands and over-long lines with BAD, then BYE after too many; others are unaffected', async () => {
-    const garbage = await RawImap.open('org');
-    const sane = python({
-      host: endpoint('org').address,
-      port: endpoint('org').imapPort,
-      cafile: trust,
-      mechanism: 'LOGIN',
-      user: address('871122334455'),
-      password: pw(address('871122334455')),
-      steps: [['select', 'INBOX']],
-    });
-    garbage.write('\x16\x03\x01\x00\xff\xfe garbage\r\n');
-    expect(await garbage.until(/^\* BAD .*\r\n/m)).toMatch(/Invalid tag/);
-    garbage.write(`a1 NOOP ${'A'.repeat(100_000)}\r\n`);
-    expect(await garbage.until(/^\* BAD .*\r\n/m)).toMatch(/\[TOOBIG\] Command line too long/);
-    expect(await garbage.command('FROB')).toMatch(/BAD Unknown command/);
-    expect(await garbage.command('FETCH 1 (FLAGS')).toMatch(/BAD/);
-    garbage.write('a2 LOGIN "unterminated\r\n');
-    expect(await garbage.until(/\* BYE Too many invalid IMAP commands\r\n/)).toMatch(
-      /a2 BAD Unterminated quoted string/,
-    );
-    await garbage.closed;
-    expect(await sane).toMatchObject({ ok: true, steps: [['OK', [expect.any(String)]]] });
-    const close = await waitFor(
-      t.platform.journal,
-      { kind: 'session.close', protocol: 'imap' },
-      (o) => o.data.reason === 'Too many invalid IMAP commands',
-    );
-    expect(close.data).toMatchObject({ by: 'server' });
-    const verbs = commands(await t.platform.journal.query({ sessionId: close.sessionId! }));
-    expect(verbs.map((c) => [c.tag, c.verb, c.reply.status])).toEqual([
-      [null, null, 'BAD'],
-      [null, null, 'BAD'],
-      ['t1', 'FROB', 'BAD'],
-      ['t2', 'FETCH', 'BAD'],
-      ['a2', 'LOGIN', 'BAD'],
-    ]);
-    expect(verbs[1]).toMatchObject({ tooLong: true, reply: { code: 'TOOBIG' } });
-  });
+  it(
+    'answers garbage, malformed commands and over-long lines with BAD, ' +
+      'then BYE after too many; others are unaffected',
+    async () => {
+      const garbage = await RawImap.open('org');
+      const sane = python({
+        host: endpoint('org').address,
+        port: endpoint('org').imapPort,
+        cafile: trust,
+        mechanism: 'LOGIN',
+        user: address('871122334455'),
+        password: pw(address('871122334455')),
+        steps: [['select', 'INBOX']],
+      });
+      garbage.write('\x16\x03\x01\x00\xff\xfe garbage\r\n');
+      expect(await garbage.until(/^\* BAD .*\r\n/m)).toMatch(/Invalid tag/);
+      garbage.write(`a1 NOOP ${'A'.repeat(100_000)}\r\n`);
+      expect(await garbage.until(/^\* BAD .*\r\n/m)).toMatch(/\[TOOBIG\] Command line too long/);
+      expect(await garbage.command('FROB')).toMatch(/BAD Unknown command/);
+      expect(await garbage.command('FETCH 1 (FLAGS')).toMatch(/BAD/);
+      garbage.write('a2 LOGIN "unterminated\r\n');
+      expect(await garbage.until(/\* BYE Too many invalid IMAP commands\r\n/)).toMatch(
+        /a2 BAD Unterminated quoted string/,
+      );
+      await garbage.closed;
+      expect(await sane).toMatchObject({ ok: true, steps: [['OK', [expect.any(String)]]] });
+      const close = await waitFor(
+        t.platform.journal,
+        { kind: 'session.close', protocol: 'imap' },
+        (o) => o.data.reason === 'Too many invalid IMAP commands',
+      );
+      expect(close.data).toMatchObject({ by: 'server' });
+      const verbs = commands(await t.platform.journal.query({ sessionId: close.sessionId! }));
+      expect(verbs.map((c) => [c.tag, c.verb, c.reply.status])).toEqual([
+        [null, null, 'BAD'],
+        [null, null, 'BAD'],
+        ['t1', 'FROB', 'BAD'],
+        ['t2', 'FETCH', 'BAD'],
+        ['a2', 'LOGIN', 'BAD'],
+      ]);
+      expect(verbs[1]).toMatchObject({ tooLong: true, reply: { code: 'TOOBIG' } });
+    },
+  );
 
   it('serves 300 concurrent sessions (CAPABILITY, LOGOUT) while one client sends garbage', async () => {
     const e = endpoint('psc');

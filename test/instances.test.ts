@@ -148,50 +148,55 @@ describe.runIf(admin)('two instances on one PostgreSQL', () => {
     expect([a.platform.bus.leader(), b.platform.bus.leader()]).toEqual([true, false]);
   });
 
-  it('a job started through A judges a client served by B, early, and B’s live log shows A’s lines as they come', async () => {
-    const id = await startOnA('psc-send-smtp', 300);
-    const relayed: ExecutionEvent[] = [];
-    const unfollow = b.platform.runner.follow(id, (e) => relayed.push(e));
-    // Facts only B records: what A's journal emits of them came over the bus.
-    const heardOnA: Observation[] = [];
-    const unsubscribe = a.platform.journal.subscribe({ endpoint: 'psc', protocol: 'smtp' }, (o) => heardOnA.push(o));
-    let live!: () => void;
-    const streaming = new Promise<void>((resolve) => (live = resolve));
-    const sse = readEvents(
-      `${b.config.publicUrl}/api/v1/executions/${id}/events`,
-      alice.token,
-      (e) => e.event === 'state' && live(),
-    );
-    await streaming;
+  it(
+    'a job started through A judges a client served by B, ' + 'early, and B’s live log shows A’s lines as they come',
+    async () => {
+      const id = await startOnA('psc-send-smtp', 300);
+      const relayed: ExecutionEvent[] = [];
+      const unfollow = b.platform.runner.follow(id, (e) => relayed.push(e));
+      // Facts only B records: what A's journal emits of them came over the bus.
+      const heardOnA: Observation[] = [];
+      const unsubscribe = a.platform.journal.subscribe({ endpoint: 'psc', protocol: 'smtp' }, (o) => heardOnA.push(o));
+      let live!: () => void;
+      const streaming = new Promise<void>((resolve) => (live = resolve));
+      const sse = readEvents(
+        `${b.config.publicUrl}/api/v1/executions/${id}/events`,
+        alice.token,
+        (e) => e.event === 'state' && live(),
+      );
+      await streaming;
 
-    // A careless client on B: MAIL FROM in clear, never STARTTLS.
-    const script = `import smtplib\ns = smtplib.SMTP('127.0.0.1', ${b.endpoint('psc').smtpPort}, timeout=10)\ns.ehlo()\nprint(s.docmd('MAIL', 'FROM:<${alice.account.personalMailbox}>')[0])\ns.quit()`;
-    const client = await run('python3', ['-c', script]);
-    expect(client.stdout.trim(), client.stderr).toBe('530');
+      // A careless client on B: MAIL FROM in clear, never STARTTLS.
+      const script =
+        `import smtplib\ns = smtplib.SMTP('127.0.0.1', ${b.endpoint('psc').smtpPort}, timeout=10)\ns.ehlo()\n` +
+        `print(s.docmd('MAIL', 'FROM:<${alice.account.personalMailbox}>')[0])\ns.quit()`;
+      const client = await run('python3', ['-c', script]);
+      expect(client.stdout.trim(), client.stderr).toBe('530');
 
-    const events = await sse;
-    unsubscribe();
-    const execution = (await a.platform.executions.get(id))!;
-    const log = await a.platform.executions.log(id);
-    expect(execution.verdict, log.map((l) => l.text).join('\n')).toBe('KO');
-    expect(log.some((l) => l.event?.type === 'verdict.early')).toBe(true);
-    expect(execution.checks.find((c) => c.id === 'starttls')).toMatchObject({ outcome: 'fail' });
-    // B's stream: the lines A wrote after it opened, the end.
-    expect(events.filter((e) => e.event === 'log').map((e) => e.data.event?.type)).toEqual(
-      expect.arrayContaining(['fact', 'verdict.early', 'check', 'verdict']),
-    );
-    expect(events.at(-1)).toMatchObject({ event: 'end', data: { id, verdict: 'KO' } });
-    // B's runner relayed A's execution (followers here never read the store themselves).
-    // (B's stream may have ended first, on its own re-read of the execution.)
-    await expect
-      .poll(() => relayed.at(-1), { timeout: 20_000 })
-      .toMatchObject({ type: 'state', execution: { id, status: 'finished', verdict: 'KO' } });
-    unfollow();
-    expect(relayed.filter((e) => e.type === 'log').map((e) => e.type === 'log' && e.line.event?.type)).toEqual(
-      expect.arrayContaining(['verdict.early', 'verdict']),
-    );
-    expect(heardOnA.some((o) => o.kind === 'session.open' && o.clientIp === '127.0.0.1')).toBe(true);
-  });
+      const events = await sse;
+      unsubscribe();
+      const execution = (await a.platform.executions.get(id))!;
+      const log = await a.platform.executions.log(id);
+      expect(execution.verdict, log.map((l) => l.text).join('\n')).toBe('KO');
+      expect(log.some((l) => l.event?.type === 'verdict.early')).toBe(true);
+      expect(execution.checks.find((c) => c.id === 'starttls')).toMatchObject({ outcome: 'fail' });
+      // B's stream: the lines A wrote after it opened, the end.
+      expect(events.filter((e) => e.event === 'log').map((e) => e.data.event?.type)).toEqual(
+        expect.arrayContaining(['fact', 'verdict.early', 'check', 'verdict']),
+      );
+      expect(events.at(-1)).toMatchObject({ event: 'end', data: { id, verdict: 'KO' } });
+      // B's runner relayed A's execution (followers here never read the store themselves).
+      // (B's stream may have ended first, on its own re-read of the execution.)
+      await expect
+        .poll(() => relayed.at(-1), { timeout: 20_000 })
+        .toMatchObject({ type: 'state', execution: { id, status: 'finished', verdict: 'KO' } });
+      unfollow();
+      expect(relayed.filter((e) => e.type === 'log').map((e) => e.type === 'log' && e.line.event?.type)).toEqual(
+        expect.arrayContaining(['verdict.early', 'verdict']),
+      );
+      expect(heardOnA.some((o) => o.kind === 'session.open' && o.clientIp === '127.0.0.1')).toBe(true);
+    },
+  );
 
   it('IDLE on B hears a message delivered by SMTP on A', async () => {
     const user = alice.account.personalMailbox!;
@@ -290,111 +295,124 @@ describe.runIf(admin)('two instances on one PostgreSQL', () => {
     await a.platform.executions.finish(orphan.id, 'INTERRUPTED', [], []);
   });
 
-  it('a cut bus connection comes back: the claims are taken again and a cancel still reaches the execution', async () => {
-    const id = await startOnA('psc-access-imap', 300);
-    expect(await b.platform.bus.claims!.heldElsewhere(id)).toBe(true);
-    // The connection holding the execution's claim is A's bus connection: PostgreSQL ends it.
-    const query = sql<{
-      pid: number;
-    }>`SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted AND classid = ${0x6d6f7463} AND objid = ${id}`.compile(
-      b.platform.store.db,
-    );
-    const holder = await b.platform.store.db.executeQuery(query);
-    expect(holder.rows).toHaveLength(1);
-    await sql`SELECT pg_terminate_backend(${holder.rows[0]!.pid})`.execute(b.platform.store.db);
-    // A new connection (another backend) holds the claim again.
-    const claimant = async () => (await b.platform.store.db.executeQuery<{ pid: number }>(query)).rows[0]?.pid;
-    await expect
-      .poll(claimant, { timeout: 20_000 })
-      .toSatisfy((pid) => typeof pid === 'number' && pid !== holder.rows[0]!.pid);
-    expect(await b.platform.bus.claims!.heldElsewhere(id)).toBe(true);
-    const cancelled = await apiAs(b.platform, { token: alice.token })('POST', `/executions/${id}/cancel`);
-    expect(cancelled.status).toBe(202);
-    await expect
-      .poll(async () => (await a.platform.executions.get(id))?.verdict, { timeout: 20_000 })
-      .toBe('CANCELLED');
-  });
-
-  it('behind HAProxy (PROXY v2): sessions spread over both instances, a job started on one judges a session the other served, with the client’s own address', async () => {
-    const base = randomPortBase();
-    const front = { smtp: base, imap: base + 1 };
-    const backend = (protocol: 'smtp' | 'imap') =>
-      [a, b]
-        .map(
-          (i, n) =>
-            `  server ${'ab'[n]} ${i.endpoint('psc').address}:${protocol === 'smtp' ? i.endpoint('psc').smtpPort : i.endpoint('psc').imapPort} send-proxy-v2 source ${BALANCER}`,
-        )
-        .join('\n');
-    const config = path.join(folders[0]!, 'haproxy.cfg');
-    writeFileSync(
-      config,
-      [
-        'defaults',
-        '  mode tcp',
-        '  timeout connect 5s',
-        '  timeout client 30s',
-        '  timeout server 30s',
-        ...(['smtp', 'imap'] as const).flatMap((p) => [
-          `frontend ${p}`,
-          `  bind 127.0.0.1:${front[p]}`,
-          `  default_backend ${p}s`,
-          `backend ${p}s`,
-          '  balance roundrobin',
-          backend(p),
-        ]),
-        '',
-      ].join('\n'),
-    );
-    const haproxy = spawn('haproxy', ['-db', '-f', config], { stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    haproxy.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    try {
-      await expect.poll(() => connects(front.smtp), { timeout: 10_000 }).toBe(true);
-      await expect.poll(() => connects(front.imap), { timeout: 10_000 }).toBe(true);
-      const served = (o: Observation) => (o.kind === 'session.open' ? o.data.localPort : undefined);
-      const ports = {
-        smtp: [a, b].map((i) => i.endpoint('psc').smtpPort),
-        imap: [a, b].map((i) => i.endpoint('psc').imapPort),
-      };
-
-      // IMAP through HAProxy, twice (round robin: once to each instance): the sessions are the client's.
-      const imap = `import imaplib, socket\nclass C(imaplib.IMAP4):\n  def _create_socket(self, timeout):\n    return socket.create_connection((self.host, self.port), timeout, source_address=('${CLIENT}', 0))\nfor _ in range(2):\n  m = C('127.0.0.1', ${front.imap}, timeout=10)\n  print(m.capability()[0])\n  m.logout()`;
-      const imapRun = await run('python3', ['-c', imap]);
-      expect(imapRun.stdout.trim(), imapRun.stderr + stderr).toBe('OK\nOK');
-      const imapOpens = await a.platform.journal.query({ kind: 'session.open', protocol: 'imap', clientIp: CLIENT });
-      expect(imapOpens.map(served).sort()).toEqual([...ports.imap].sort());
-
-      // SMTP: a first session shows which instance HAProxy chose; round robin sends the next one to the other.
-      const smtp = (mail: boolean) =>
-        `import smtplib\ns = smtplib.SMTP('127.0.0.1', ${front.smtp}, timeout=10, source_address=('${CLIENT}', 0))\ns.ehlo()\n${mail ? `print(s.docmd('MAIL', 'FROM:<${alice.account.personalMailbox}>')[0])` : 'print(250)'}\ns.quit()`;
-      expect((await run('python3', ['-c', smtp(false)])).stdout.trim()).toBe('250');
-      const probe = (await a.platform.journal.query({ kind: 'session.open', protocol: 'smtp', clientIp: CLIENT })).at(
-        -1,
-      )!;
-      const [starter, server] = served(probe) === ports.smtp[0] ? [a, b] : [b, a];
-      const id = await startOn(starter, 'psc-send-smtp', 300, CLIENT);
-      const client = await run('python3', ['-c', smtp(true)]);
-      expect(client.stdout.trim(), client.stderr + stderr).toBe('530');
+  it(
+    'a cut bus connection comes back: ' + 'the claims are taken again and a cancel still reaches the execution',
+    async () => {
+      const id = await startOnA('psc-access-imap', 300);
+      expect(await b.platform.bus.claims!.heldElsewhere(id)).toBe(true);
+      // The connection holding the execution's claim is A's bus connection: PostgreSQL ends it.
+      const query = sql<{ pid: number }>`SELECT pid FROM pg_locks
+        WHERE locktype = 'advisory' AND granted AND classid = ${0x6d6f7463} AND objid = ${id}`.compile(
+        b.platform.store.db,
+      );
+      const holder = await b.platform.store.db.executeQuery(query);
+      expect(holder.rows).toHaveLength(1);
+      await sql`SELECT pg_terminate_backend(${holder.rows[0]!.pid})`.execute(b.platform.store.db);
+      // A new connection (another backend) holds the claim again.
+      const claimant = async () => (await b.platform.store.db.executeQuery<{ pid: number }>(query)).rows[0]?.pid;
       await expect
-        .poll(async () => (await starter.platform.executions.get(id))?.status, { timeout: 20_000 })
-        .toBe('finished');
-      const execution = (await starter.platform.executions.get(id))!;
-      const log = await starter.platform.executions.log(id);
-      expect(execution.verdict, log.map((l) => l.text).join('\n')).toBe('KO');
-      expect(log.some((l) => l.event?.type === 'verdict.early')).toBe(true);
-      // The evidence: the session the other instance served, under the client's address (never HAProxy's).
-      const evidence = await a.platform.journal.byIds(execution.observationIds);
-      expect(evidence.length).toBeGreaterThan(0);
-      expect(new Set(evidence.map((o) => o.clientIp))).toEqual(new Set([CLIENT]));
-      const opened = (
-        await a.platform.journal.query({ kind: 'session.open', protocol: 'smtp', clientIp: CLIENT })
-      ).find((o) => o.sessionId === evidence[0]!.sessionId)!;
-      expect(served(opened)).toBe(server.endpoint('psc').smtpPort);
-      expect(await a.platform.journal.query({ clientIp: BALANCER })).toEqual([]);
-    } finally {
-      haproxy.kill();
-    }
-  });
+        .poll(claimant, { timeout: 20_000 })
+        .toSatisfy((pid) => typeof pid === 'number' && pid !== holder.rows[0]!.pid);
+      expect(await b.platform.bus.claims!.heldElsewhere(id)).toBe(true);
+      const cancelled = await apiAs(b.platform, { token: alice.token })('POST', `/executions/${id}/cancel`);
+      expect(cancelled.status).toBe(202);
+      await expect
+        .poll(async () => (await a.platform.executions.get(id))?.verdict, { timeout: 20_000 })
+        .toBe('CANCELLED');
+    },
+  );
+
+  it(
+    'behind HAProxy (PROXY v2): sessions spread over both instances, ' +
+      'a job started on one judges a session the other served, with the client’s own address',
+    async () => {
+      const base = randomPortBase();
+      const front = { smtp: base, imap: base + 1 };
+      const backend = (protocol: 'smtp' | 'imap') =>
+        [a, b]
+          .map((i, n) => {
+            const e = i.endpoint('psc');
+            const port = protocol === 'smtp' ? e.smtpPort : e.imapPort;
+            return `  server ${'ab'[n]} ${e.address}:${port} send-proxy-v2 source ${BALANCER}`;
+          })
+          .join('\n');
+      const config = path.join(folders[0]!, 'haproxy.cfg');
+      writeFileSync(
+        config,
+        [
+          'defaults',
+          '  mode tcp',
+          '  timeout connect 5s',
+          '  timeout client 30s',
+          '  timeout server 30s',
+          ...(['smtp', 'imap'] as const).flatMap((p) => [
+            `frontend ${p}`,
+            `  bind 127.0.0.1:${front[p]}`,
+            `  default_backend ${p}s`,
+            `backend ${p}s`,
+            '  balance roundrobin',
+            backend(p),
+          ]),
+          '',
+        ].join('\n'),
+      );
+      const haproxy = spawn('haproxy', ['-db', '-f', config], { stdio: ['ignore', 'ignore', 'pipe'] });
+      let stderr = '';
+      haproxy.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+      try {
+        await expect.poll(() => connects(front.smtp), { timeout: 10_000 }).toBe(true);
+        await expect.poll(() => connects(front.imap), { timeout: 10_000 }).toBe(true);
+        const served = (o: Observation) => (o.kind === 'session.open' ? o.data.localPort : undefined);
+        const ports = {
+          smtp: [a, b].map((i) => i.endpoint('psc').smtpPort),
+          imap: [a, b].map((i) => i.endpoint('psc').imapPort),
+        };
+
+        // IMAP through HAProxy, twice (round robin: once to each instance): the sessions are the client's.
+        const imap =
+          `import imaplib, socket\nclass C(imaplib.IMAP4):\n  def _create_socket(self, timeout):\n` +
+          `    return socket.create_connection((self.host, self.port), timeout, ` +
+          `source_address=('${CLIENT}', 0))\nfor _ in range(2):\n` +
+          `  m = C('127.0.0.1', ${front.imap}, timeout=10)\n  print(m.capability()[0])\n  m.logout()`;
+        const imapRun = await run('python3', ['-c', imap]);
+        expect(imapRun.stdout.trim(), imapRun.stderr + stderr).toBe('OK\nOK');
+        const imapOpens = await a.platform.journal.query({ kind: 'session.open', protocol: 'imap', clientIp: CLIENT });
+        expect(imapOpens.map(served).sort()).toEqual([...ports.imap].sort());
+
+        // SMTP: a first session shows which instance HAProxy chose; round robin sends the next one to the other.
+        const smtp = (mail: boolean) =>
+          `import smtplib\ns = smtplib.SMTP('127.0.0.1', ${front.smtp}, timeout=10, ` +
+          `source_address=('${CLIENT}', 0))\ns.ehlo()\n` +
+          `${mail ? `print(s.docmd('MAIL', 'FROM:<${alice.account.personalMailbox}>')[0])` : 'print(250)'}\ns.quit()`;
+        expect((await run('python3', ['-c', smtp(false)])).stdout.trim()).toBe('250');
+        const probe = (await a.platform.journal.query({ kind: 'session.open', protocol: 'smtp', clientIp: CLIENT })).at(
+          -1,
+        )!;
+        const [starter, server] = served(probe) === ports.smtp[0] ? [a, b] : [b, a];
+        const id = await startOn(starter, 'psc-send-smtp', 300, CLIENT);
+        const client = await run('python3', ['-c', smtp(true)]);
+        expect(client.stdout.trim(), client.stderr + stderr).toBe('530');
+        await expect
+          .poll(async () => (await starter.platform.executions.get(id))?.status, { timeout: 20_000 })
+          .toBe('finished');
+        const execution = (await starter.platform.executions.get(id))!;
+        const log = await starter.platform.executions.log(id);
+        expect(execution.verdict, log.map((l) => l.text).join('\n')).toBe('KO');
+        expect(log.some((l) => l.event?.type === 'verdict.early')).toBe(true);
+        // The evidence: the session the other instance served, under the client's address (never HAProxy's).
+        const evidence = await a.platform.journal.byIds(execution.observationIds);
+        expect(evidence.length).toBeGreaterThan(0);
+        expect(new Set(evidence.map((o) => o.clientIp))).toEqual(new Set([CLIENT]));
+        const opened = (
+          await a.platform.journal.query({ kind: 'session.open', protocol: 'smtp', clientIp: CLIENT })
+        ).find((o) => o.sessionId === evidence[0]!.sessionId)!;
+        expect(served(opened)).toBe(server.endpoint('psc').smtpPort);
+        expect(await a.platform.journal.query({ clientIp: BALANCER })).toEqual([]);
+      } finally {
+        haproxy.kill();
+      }
+    },
+  );
 });
 
 /** Whether something accepts TCP connections on 127.0.0.1:port. */

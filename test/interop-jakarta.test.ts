@@ -122,114 +122,123 @@ async function verdicts(jobIds: string[], since: number): Promise<Record<string,
 }
 
 describe('Jakarta Mail (OpenJDK 17, Debian libjakarta-mail-java)', () => {
-  it('PSC mailbox: STARTTLS with the exported roots, XOAUTH2 with a PSC token on SMTP and IMAP, send then read', async () => {
-    const since = Date.now();
-    const tools = (await pscToolsClient(t.platform.store.db))!;
-    const token = await new PscTokenSource(
-      { discoveryUrl: t.platform.identity.psc.discoveryUrl, ...tools, idnat: PSC_IDNAT },
-      t.config.psc.clockSkewSeconds,
-    ).access();
-    const subject = 'Jakarta XOAUTH2 é';
-    const r = await jakarta('xoauth2', t.endpoint('psc'), address(PSC_IDNAT), token, subject);
-    expect(r.stdout.trim().split('\n'), r.stdout + r.stderr).toEqual([
-      'AUTH XOAUTH2 smtp',
-      'SENT',
-      'AUTH XOAUTH2 imap',
-      `FOUND ${subject}`,
-    ]);
+  it(
+    'PSC mailbox: STARTTLS with the exported roots, ' + 'XOAUTH2 with a PSC token on SMTP and IMAP, send then read',
+    async () => {
+      const since = Date.now();
+      const tools = (await pscToolsClient(t.platform.store.db))!;
+      const token = await new PscTokenSource(
+        { discoveryUrl: t.platform.identity.psc.discoveryUrl, ...tools, idnat: PSC_IDNAT },
+        t.config.psc.clockSkewSeconds,
+      ).access();
+      const subject = 'Jakarta XOAUTH2 é';
+      const r = await jakarta('xoauth2', t.endpoint('psc'), address(PSC_IDNAT), token, subject);
+      expect(r.stdout.trim().split('\n'), r.stdout + r.stderr).toEqual([
+        'AUTH XOAUTH2 smtp',
+        'SENT',
+        'AUTH XOAUTH2 imap',
+        `FOUND ${subject}`,
+      ]);
 
-    const sessions = await t.platform.journal.query({ kind: 'auth', since, endpoint: 'psc' });
-    expect(sessions.map((o) => [o.protocol, o.data])).toEqual([
-      ['smtp', expect.objectContaining({ mechanism: 'XOAUTH2', outcome: 'success', reason: 'bearer' })],
-      ['imap', expect.objectContaining({ mechanism: 'XOAUTH2', outcome: 'success', reason: 'bearer' })],
-    ]);
-    const tls = await t.platform.journal.query({ kind: 'tls.established', since });
-    expect(tls.map((o) => o.data)).toEqual([
-      expect.objectContaining({ version: 'TLSv1.3' }),
-      expect.objectContaining({ version: 'TLSv1.3' }),
-    ]);
-    expect(
-      await verdicts(
-        ['psc-tls-smtp', 'psc-tls-imap', 'psc-auth-smtp', 'psc-auth-imap', 'psc-send-smtp', 'psc-access-imap'],
-        since,
-      ),
-    ).toEqual({
-      'psc-tls-smtp': 'OK',
-      'psc-tls-imap': 'OK',
-      'psc-auth-smtp': 'OK',
-      'psc-auth-imap': 'OK',
-      'psc-send-smtp': 'OK',
-      'psc-access-imap': 'OK',
-    });
-  });
+      const sessions = await t.platform.journal.query({ kind: 'auth', since, endpoint: 'psc' });
+      expect(sessions.map((o) => [o.protocol, o.data])).toEqual([
+        ['smtp', expect.objectContaining({ mechanism: 'XOAUTH2', outcome: 'success', reason: 'bearer' })],
+        ['imap', expect.objectContaining({ mechanism: 'XOAUTH2', outcome: 'success', reason: 'bearer' })],
+      ]);
+      const tls = await t.platform.journal.query({ kind: 'tls.established', since });
+      expect(tls.map((o) => o.data)).toEqual([
+        expect.objectContaining({ version: 'TLSv1.3' }),
+        expect.objectContaining({ version: 'TLSv1.3' }),
+      ]);
+      expect(
+        await verdicts(
+          ['psc-tls-smtp', 'psc-tls-imap', 'psc-auth-smtp', 'psc-auth-imap', 'psc-send-smtp', 'psc-access-imap'],
+          since,
+        ),
+      ).toEqual({
+        'psc-tls-smtp': 'OK',
+        'psc-tls-imap': 'OK',
+        'psc-auth-smtp': 'OK',
+        'psc-auth-imap': 'OK',
+        'psc-send-smtp': 'OK',
+        'psc-access-imap': 'OK',
+      });
+    },
+  );
 
-  it('applicative mailbox: the ORG_AUTH_CLI PKCS#12 in the handshake, then PLAIN, on SMTP and IMAP, send then read', async () => {
-    const since = Date.now();
-    const certificate = await t.platform.pki.issueClientCertificate(APP_IDNAT);
-    const p12 = path.join(files, 'client.p12');
-    writeFileSync(p12, certificate.pkcs12);
-    const subject = 'Jakarta certificat';
-    const password = await passwordOf(t, address(APP_IDNAT));
-    const r = await jakarta('mtls', t.endpoint('org'), address(APP_IDNAT), password, subject, [
-      p12,
-      certificate.pkcs12Password,
-    ]);
-    expect(r.stdout.trim().split('\n'), r.stdout + r.stderr).toEqual([
-      'AUTH PLAIN smtp',
-      'SENT',
-      'AUTH PLAIN imap',
-      `FOUND ${subject}`,
-    ]);
+  it(
+    'applicative mailbox: the ORG_AUTH_CLI PKCS#12 in the handshake, ' + 'then PLAIN, on SMTP and IMAP, send then read',
+    async () => {
+      const since = Date.now();
+      const certificate = await t.platform.pki.issueClientCertificate(APP_IDNAT);
+      const p12 = path.join(files, 'client.p12');
+      writeFileSync(p12, certificate.pkcs12);
+      const subject = 'Jakarta certificat';
+      const password = await passwordOf(t, address(APP_IDNAT));
+      const r = await jakarta('mtls', t.endpoint('org'), address(APP_IDNAT), password, subject, [
+        p12,
+        certificate.pkcs12Password,
+      ]);
+      expect(r.stdout.trim().split('\n'), r.stdout + r.stderr).toEqual([
+        'AUTH PLAIN smtp',
+        'SENT',
+        'AUTH PLAIN imap',
+        `FOUND ${subject}`,
+      ]);
 
-    const auths = await t.platform.journal.query({ kind: 'auth', since, endpoint: 'org' });
-    expect(auths.map((o) => [o.protocol, o.data])).toEqual([
-      ['smtp', expect.objectContaining({ mechanism: 'PLAIN', outcome: 'success', reason: 'client_certificate' })],
-      ['imap', expect.objectContaining({ mechanism: 'PLAIN', outcome: 'success', reason: 'client_certificate' })],
-    ]);
-    const tls = await t.platform.journal.query({ kind: 'tls.established', since });
-    expect(tls.map((o) => o.data)).toEqual([
-      expect.objectContaining({
-        version: 'TLSv1.3',
-        clientCertificate: expect.objectContaining({ present: true, ou: APP_IDNAT, trusted: true }),
-      }),
-      expect.objectContaining({
-        version: 'TLSv1.3',
-        clientCertificate: expect.objectContaining({ present: true, ou: APP_IDNAT, trusted: true }),
-      }),
-    ]);
-    expect(
-      await verdicts(
-        [
-          'authcli-tls-smtp',
-          'authcli-tls-imap',
-          'authcli-auth-smtp',
-          'authcli-auth-imap',
-          'authcli-send-smtp',
-          'authcli-access-imap',
-        ],
-        since,
-      ),
-    ).toEqual({
-      'authcli-tls-smtp': 'OK',
-      'authcli-tls-imap': 'OK',
-      'authcli-auth-smtp': 'OK',
-      'authcli-auth-imap': 'OK',
-      'authcli-send-smtp': 'OK',
-      'authcli-access-imap': 'OK',
-    });
-  });
+      const auths = await t.platform.journal.query({ kind: 'auth', since, endpoint: 'org' });
+      expect(auths.map((o) => [o.protocol, o.data])).toEqual([
+        ['smtp', expect.objectContaining({ mechanism: 'PLAIN', outcome: 'success', reason: 'client_certificate' })],
+        ['imap', expect.objectContaining({ mechanism: 'PLAIN', outcome: 'success', reason: 'client_certificate' })],
+      ]);
+      const tls = await t.platform.journal.query({ kind: 'tls.established', since });
+      expect(tls.map((o) => o.data)).toEqual([
+        expect.objectContaining({
+          version: 'TLSv1.3',
+          clientCertificate: expect.objectContaining({ present: true, ou: APP_IDNAT, trusted: true }),
+        }),
+        expect.objectContaining({
+          version: 'TLSv1.3',
+          clientCertificate: expect.objectContaining({ present: true, ou: APP_IDNAT, trusted: true }),
+        }),
+      ]);
+      expect(
+        await verdicts(
+          [
+            'authcli-tls-smtp',
+            'authcli-tls-imap',
+            'authcli-auth-smtp',
+            'authcli-auth-imap',
+            'authcli-send-smtp',
+            'authcli-access-imap',
+          ],
+          since,
+        ),
+      ).toEqual({
+        'authcli-tls-smtp': 'OK',
+        'authcli-tls-imap': 'OK',
+        'authcli-auth-smtp': 'OK',
+        'authcli-auth-imap': 'OK',
+        'authcli-send-smtp': 'OK',
+        'authcli-access-imap': 'OK',
+      });
+    },
+  );
 
-  it('refuses a server certificate outside the exported roots (the non-IGC endpoint) before sending anything', async () => {
-    const since = Date.now();
-    const r = await jakarta('xoauth2', t.endpoint('psc-nonigc'), address(PSC_IDNAT), 'not-sent', 'jamais');
-    expect(r.stdout).toMatch(/^ERROR jakarta\.mail\.MessagingException/m);
-    expect(r.stdout).toMatch(/PKIX path building failed|unable to find valid certification path/);
-    const failed = await t.platform.journal.query({ kind: 'tls.failed', since, endpoint: 'psc-nonigc' });
-    expect(failed.map((o) => o.data)).toEqual([
-      expect.objectContaining({ by: 'client', alert: 'certificate_unknown' }),
-    ]);
-    expect(await t.platform.journal.query({ kind: 'auth', since })).toEqual([]);
-  });
+  it(
+    'refuses a server certificate outside the exported roots (the non-IGC endpoint) ' + 'before sending anything',
+    async () => {
+      const since = Date.now();
+      const r = await jakarta('xoauth2', t.endpoint('psc-nonigc'), address(PSC_IDNAT), 'not-sent', 'jamais');
+      expect(r.stdout).toMatch(/^ERROR jakarta\.mail\.MessagingException/m);
+      expect(r.stdout).toMatch(/PKIX path building failed|unable to find valid certification path/);
+      const failed = await t.platform.journal.query({ kind: 'tls.failed', since, endpoint: 'psc-nonigc' });
+      expect(failed.map((o) => o.data)).toEqual([
+        expect.objectContaining({ by: 'client', alert: 'certificate_unknown' }),
+      ]);
+      expect(await t.platform.journal.query({ kind: 'auth', since })).toEqual([]);
+    },
+  );
 });
 
 it('has the Debian jars it runs on', () => {

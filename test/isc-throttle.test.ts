@@ -74,27 +74,31 @@ async function windowsOver() {
 }
 
 describe('password guessing', () => {
-  it('40 wrong passwords for one login (from 40 addresses), then the right one: refused while throttled, accepted after the window', async () => {
-    const a = await start();
-    const statuses: number[] = [];
-    for (let i = 0; i < 40; i++)
-      statuses.push((await password(a, 'cible.editeur', `mauvais-${i}`, `198.51.100.${i + 1}`)).status);
-    // The first five are judged (wrong password), then every attempt is refused without being judged.
-    expect(statuses.slice(0, 5)).toEqual([401, 401, 401, 401, 401]);
-    expect(new Set(statuses.slice(5))).toEqual(new Set([429]));
+  it(
+    '40 wrong passwords for one login (from 40 addresses), ' +
+      'then the right one: refused while throttled, accepted after the window',
+    async () => {
+      const a = await start();
+      const statuses: number[] = [];
+      for (let i = 0; i < 40; i++)
+        statuses.push((await password(a, 'cible.editeur', `mauvais-${i}`, `198.51.100.${i + 1}`)).status);
+      // The first five are judged (wrong password), then every attempt is refused without being judged.
+      expect(statuses.slice(0, 5)).toEqual([401, 401, 401, 401, 401]);
+      expect(new Set(statuses.slice(5))).toEqual(new Set([429]));
 
-    const right = await password(a, 'cible.editeur', PASSWORD, '198.51.100.200');
-    expect(right.status).toBe(429);
-    expect(right.page).toMatch(/Trop de tentatives, réessayez dans (\d+\u00a0minutes|1\u00a0minute)\./);
-    expect(Number(right.retryAfter)).toBeGreaterThan(0);
-    expect(right.page).not.toContain('Connexion à deux étapes');
-    // Another login is not affected.
-    expect((await password(await start(), 'voisin.editeur', PASSWORD, '198.51.100.201')).status).toBe(303);
+      const right = await password(a, 'cible.editeur', PASSWORD, '198.51.100.200');
+      expect(right.status).toBe(429);
+      expect(right.page).toMatch(/Trop de tentatives, réessayez dans (\d+\u00a0minutes|1\u00a0minute)\./);
+      expect(Number(right.retryAfter)).toBeGreaterThan(0);
+      expect(right.page).not.toContain('Connexion à deux étapes');
+      // Another login is not affected.
+      expect((await password(await start(), 'voisin.editeur', PASSWORD, '198.51.100.201')).status).toBe(303);
 
-    await windowsOver();
-    const after = await password(a, 'cible.editeur', PASSWORD, '198.51.100.200');
-    expect(after.status).toBe(303);
-  });
+      await windowsOver();
+      const after = await password(a, 'cible.editeur', PASSWORD, '198.51.100.200');
+      expect(after.status).toBe(303);
+    },
+  );
 
   it('one address trying many logins is stopped too; another address behind the same proxy is not', async () => {
     await windowsOver();

@@ -337,16 +337,19 @@ describe('every registered route, as an attacker with the victim’s ids', () =>
 describe('mail logins and PSC, as an attacker', () => {
   const trust = () => path.join(files, 'igc-sante-test-roots.pem');
 
-  it('IMAP and SMTP refuse the victim’s mailboxes with the attacker’s password, the manual’s shared one and the attacker’s PSC token', async () => {
-    const psc = t.endpoint('psc');
-    const own = await passwordOf(t, attacker.account.personal);
-    // The attacker's own valid PSC token (the platform's tools client, as `motco psc token` gets it).
-    const tools = (await pscToolsClient(t.platform.store.db))!;
-    const token = await new PscTokenSource(
-      { discoveryUrl: t.platform.identity.psc.discoveryUrl, ...tools, idnat: attacker.account.idnatPsc },
-      t.config.psc.clockSkewSeconds,
-    ).access();
-    const script = `
+  it(
+    'IMAP and SMTP refuse the victim’s mailboxes with the attacker’s password, ' +
+      'the manual’s shared one and the attacker’s PSC token',
+    async () => {
+      const psc = t.endpoint('psc');
+      const own = await passwordOf(t, attacker.account.personal);
+      // The attacker's own valid PSC token (the platform's tools client, as `motco psc token` gets it).
+      const tools = (await pscToolsClient(t.platform.store.db))!;
+      const token = await new PscTokenSource(
+        { discoveryUrl: t.platform.identity.psc.discoveryUrl, ...tools, idnat: attacker.account.idnatPsc },
+        t.config.psc.clockSkewSeconds,
+      ).access();
+      const script = `
 import imaplib, smtplib, ssl, base64, sys
 ctx = ssl.create_default_context(cafile=${JSON.stringify(trust())})
 ctx.check_hostname = False
@@ -374,10 +377,11 @@ if token:
         results.append('xoauth2-no')
 print(' '.join(results))
 `;
-    const { stdout } = await run('python3', ['-c', script, victim.account.personal, own, token ?? '']);
-    expect(stdout.trim()).toBe(`imap-no smtp-no imap-no smtp-no${token ? ' xoauth2-no' : ''}`);
-    expect(token, 'the attacker got a PSC token of its own to try with').toBeTruthy();
-  });
+      const { stdout } = await run('python3', ['-c', script, victim.account.personal, own, token ?? '']);
+      expect(stdout.trim()).toBe(`imap-no smtp-no imap-no smtp-no${token ? ' xoauth2-no' : ''}`);
+      expect(token, 'the attacker got a PSC token of its own to try with').toBeTruthy();
+    },
+  );
 
   it('on org, the attacker’s ORG_AUTH_CLI certificate does not open the victim’s applicative mailbox', async () => {
     const org = t.endpoint('org');

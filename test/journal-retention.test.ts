@@ -36,82 +36,86 @@ function opened(mailbox: string, daysAgo: number, session: string): Promise<Obse
 }
 
 describe('journal retention', () => {
-  it('deletes old observations no execution cites, keeps cited and recent ones, and the evidence still shows its observations', async () => {
-    const { organisation, api } = await vendor(t.platform, {
-      login: 'rita.retention',
-      immatriculation: '12345678900099',
-    });
-    const created = await t.platform.accounts.create(
-      { nil: 'RETENTION-1', idnatPsc: '810009876543' },
-      { organisationId: organisation.id, by: 'test' },
-    );
-    if (!created.ok) throw new Error(JSON.stringify(created.errors));
-    const mailbox = created.account.mailboxes.personal!;
+  it(
+    'deletes old observations no execution cites, ' +
+      'keeps cited and recent ones, and the evidence still shows its observations',
+    async () => {
+      const { organisation, api } = await vendor(t.platform, {
+        login: 'rita.retention',
+        immatriculation: '12345678900099',
+      });
+      const created = await t.platform.accounts.create(
+        { nil: 'RETENTION-1', idnatPsc: '810009876543' },
+        { organisationId: organisation.id, by: 'test' },
+      );
+      if (!created.ok) throw new Error(JSON.stringify(created.errors));
+      const mailbox = created.account.mailboxes.personal!;
 
-    // Interleaved so that the kept rows sit between deleted ones in every batch of two.
-    const old: Observation[] = [];
-    for (let i = 0; i < 9; i++) old.push(await opened(mailbox, 40 + (i % 3), `old-${i}`));
-    const recent = [await opened(mailbox, 29, 'recent-1'), await opened(mailbox, 0, 'recent-2')];
-    // An execution citing two old facts in its observation ids and one in a check, as the runner's finish() does.
-    const [citedA, citedB, citedByCheck] = [old[1]!, old[4]!, old[7]!];
-    const execution = await t.platform.executions.create({
-      accountId: created.account.id,
-      account: {
-        nil: 'RETENTION-1',
-        runnerUserId: created.account.runnerUserId,
-        idnatPsc: '810009876543',
-        idnatAuthCli: null,
-        personalMailbox: mailbox,
-        applicativeMailbox: null,
-        patientAddress: null,
-      },
-      targetType: 'job',
-      targetId: 'psc-tls-imap',
-      parentId: null,
-      options: { delaiSeconds: 60, ip: null },
-      startedBy: 'test',
-    });
-    const check = {
-      id: 'retention',
-      label: 'contrôle',
-      outcome: 'fail' as const,
-      detail: 'vu',
-      requirement: 'MSS-CONF.03',
-      observations: [citedByCheck.id],
-    };
-    await t.platform.executions.finish(execution.id, 'KO', [check], [citedA.id, citedB.id]);
+      // Interleaved so that the kept rows sit between deleted ones in every batch of two.
+      const old: Observation[] = [];
+      for (let i = 0; i < 9; i++) old.push(await opened(mailbox, 40 + (i % 3), `old-${i}`));
+      const recent = [await opened(mailbox, 29, 'recent-1'), await opened(mailbox, 0, 'recent-2')];
+      // An execution citing two old facts in its observation ids and one in a check, as the runner's finish() does.
+      const [citedA, citedB, citedByCheck] = [old[1]!, old[4]!, old[7]!];
+      const execution = await t.platform.executions.create({
+        accountId: created.account.id,
+        account: {
+          nil: 'RETENTION-1',
+          runnerUserId: created.account.runnerUserId,
+          idnatPsc: '810009876543',
+          idnatAuthCli: null,
+          personalMailbox: mailbox,
+          applicativeMailbox: null,
+          patientAddress: null,
+        },
+        targetType: 'job',
+        targetId: 'psc-tls-imap',
+        parentId: null,
+        options: { delaiSeconds: 60, ip: null },
+        startedBy: 'test',
+      });
+      const check = {
+        id: 'retention',
+        label: 'contrôle',
+        outcome: 'fail' as const,
+        detail: 'vu',
+        requirement: 'MSS-CONF.03',
+        observations: [citedByCheck.id],
+      };
+      await t.platform.executions.finish(execution.id, 'KO', [check], [citedA.id, citedB.id]);
 
-    const lines: string[] = [];
-    const retention = new JournalRetention(t.platform.store.db, {
-      days: 30,
-      log: createLogger('info', {}, (l) => lines.push(l)),
-      batch: 2,
-    });
-    await retention.start();
-    await retention.stop();
+      const lines: string[] = [];
+      const retention = new JournalRetention(t.platform.store.db, {
+        days: 30,
+        log: createLogger('info', {}, (l) => lines.push(l)),
+        batch: 2,
+      });
+      await retention.start();
+      await retention.stop();
 
-    const left = new Set((await t.platform.journal.query({ mailbox })).map((o) => o.id));
-    const kept = [citedA, citedB, citedByCheck, ...recent].map((o) => o.id);
-    expect([...left].sort((a, b) => a - b)).toEqual(kept.sort((a, b) => a - b));
-    expect(lines).toHaveLength(1);
-    expect(lines[0]).toContain('6 observation(s) de plus de 30\u00a0jours supprimée(s)');
-    expect(lines[0]).toContain('deleted=6 kept=3');
+      const left = new Set((await t.platform.journal.query({ mailbox })).map((o) => o.id));
+      const kept = [citedA, citedB, citedByCheck, ...recent].map((o) => o.id);
+      expect([...left].sort((a, b) => a - b)).toEqual(kept.sort((a, b) => a - b));
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toContain('6 observation(s) de plus de 30\u00a0jours supprimée(s)');
+      expect(lines[0]).toContain('deleted=6 kept=3');
 
-    // Nothing more to delete: a second purge deletes nothing and keeps the same rows.
-    expect(
-      await new JournalRetention(t.platform.store.db, { days: 30, log: createLogger('error', {}, () => {}) }).purge(),
-    ).toMatchObject({ deleted: 0, kept: 3 });
+      // Nothing more to delete: a second purge deletes nothing and keeps the same rows.
+      expect(
+        await new JournalRetention(t.platform.store.db, { days: 30, log: createLogger('error', {}, () => {}) }).purge(),
+      ).toMatchObject({ deleted: 0, kept: 3 });
 
-    const evidence = await api<{ observations: Observation[]; checks: { observations: number[] }[] }>(
-      'GET',
-      `/executions/${execution.id}/export.json`,
-    );
-    expect(evidence.status).toBe(200);
-    expect(evidence.body.observations.map((o) => o.id).sort((a, b) => a - b)).toEqual(
-      [citedA.id, citedB.id, citedByCheck.id].sort((a, b) => a - b),
-    );
-    expect(evidence.body.observations.map((o) => o.sessionId).sort()).toEqual(['old-1', 'old-4', 'old-7']);
-  });
+      const evidence = await api<{ observations: Observation[]; checks: { observations: number[] }[] }>(
+        'GET',
+        `/executions/${execution.id}/export.json`,
+      );
+      expect(evidence.status).toBe(200);
+      expect(evidence.body.observations.map((o) => o.id).sort((a, b) => a - b)).toEqual(
+        [citedA.id, citedB.id, citedByCheck.id].sort((a, b) => a - b),
+      );
+      expect(evidence.body.observations.map((o) => o.sessionId).sort()).toEqual(['old-1', 'old-4', 'old-7']);
+    },
+  );
 
   it('keeps everything with a retention of 0 days, and what an execution still running may read', async () => {
     const before = await t.platform.journal.lastId();

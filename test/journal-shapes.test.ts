@@ -55,7 +55,8 @@ describe('recorded journals and what the endpoints record now', () => {
     ]);
     expect(
       shapeOf(fresh),
-      'the endpoints no longer record what test/fixtures/journals holds: re-record them with node --import tsx scripts/record-journals.ts (and check the verdict tests still pass)',
+      'the endpoints no longer record what test/fixtures/journals holds: ' +
+        're-record them with node --import tsx scripts/record-journals.ts (and check the verdict tests still pass)',
     ).toEqual(shapeOf(recorded));
   });
 });

@@ -145,175 +145,190 @@ async function imaplib(user: string, steps: unknown[][]) {
 }
 
 describe('connections per client address', () => {
-  it('refuses connections past the caps with * BYE and 421 4.7.0, records them, and keeps serving other addresses', async () => {
-    const [a, b] = [t.endpoint('org-expire'), t.endpoint('psc-expire')];
-    const held: Raw[] = [];
-    try {
-      for (let i = 0; i < 3; i++) {
-        held.push(await connect(a.imapPort));
-        await held.at(-1)!.line(/^\* OK/);
-      }
-      // Fourth on the endpoint, IMAP or SMTP alike (limits.maxConnectionsPerAddress = 3).
-      const imap = await connect(a.imapPort);
-      expect(await imap.line(/^\* /)).toBe('* BYE Too many connections from your address');
-      await imap.closed;
-      const smtp = await connect(a.smtpPort);
-      expect(await smtp.line(/^\d{3}/)).toBe(
-        `421 4.7.0 ${a.host} Too many connections from your address, closing transmission channel`,
-      );
-      await smtp.closed;
-      // Another address is served on the same endpoint.
-      const other = await connect(a.imapPort, '127.0.0.2');
-      await other.line(/^\* OK/);
-      held.push(other);
-      // Two more on another endpoint reach the address's total (5); the next is refused there too.
-      for (let i = 0; i < 2; i++) {
-        held.push(await connect(b.imapPort));
-        await held.at(-1)!.line(/^\* OK/);
-      }
-      const sixth = await connect(b.smtpPort);
-      expect(await sixth.line(/^\d{3}/)).toMatch(/^421 4\.7\.0 /);
-      await sixth.closed;
+  it(
+    'refuses connections past the caps with * BYE and 421 4.7.0, ' + 'records them, and keeps serving other addresses',
+    async () => {
+      const [a, b] = [t.endpoint('org-expire'), t.endpoint('psc-expire')];
+      const held: Raw[] = [];
+      try {
+        for (let i = 0; i < 3; i++) {
+          held.push(await connect(a.imapPort));
+          await held.at(-1)!.line(/^\* OK/);
+        }
+        // Fourth on the endpoint, IMAP or SMTP alike (limits.maxConnectionsPerAddress = 3).
+        const imap = await connect(a.imapPort);
+        expect(await imap.line(/^\* /)).toBe('* BYE Too many connections from your address');
+        await imap.closed;
+        const smtp = await connect(a.smtpPort);
+        expect(await smtp.line(/^\d{3}/)).toBe(
+          `421 4.7.0 ${a.host} Too many connections from your address, closing transmission channel`,
+        );
+        await smtp.closed;
+        // Another address is served on the same endpoint.
+        const other = await connect(a.imapPort, '127.0.0.2');
+        await other.line(/^\* OK/);
+        held.push(other);
+        // Two more on another endpoint reach the address's total (5); the next is refused there too.
+        for (let i = 0; i < 2; i++) {
+          held.push(await connect(b.imapPort));
+          await held.at(-1)!.line(/^\* OK/);
+        }
+        const sixth = await connect(b.smtpPort);
+        expect(await sixth.line(/^\d{3}/)).toMatch(/^421 4\.7\.0 /);
+        await sixth.closed;
 
-      const refused = await t.platform.journal.query({ kind: 'session.refused', clientIp: '127.0.0.1' });
-      expect(refused.map((o) => [o.endpoint, o.protocol, o.data.limit, o.data.max])).toEqual([
-        ['org-expire', 'imap', 'per_address', 3],
-        ['org-expire', 'smtp', 'per_address', 3],
-        ['psc-expire', 'smtp', 'per_address_total', 5],
-      ]);
-      expect(refused.every((o) => o.sessionId === null)).toBe(true);
-    } finally {
-      for (const raw of held) raw.socket.destroy();
-    }
-    // Places are given back when connections close.
-    await expect
-      .poll(async () => {
-        const again = await connect(a.imapPort);
-        const first = await again.line(/^\* /);
-        again.socket.destroy();
-        return first;
-      })
-      .toMatch(/^\* OK/);
-  });
+        const refused = await t.platform.journal.query({ kind: 'session.refused', clientIp: '127.0.0.1' });
+        expect(refused.map((o) => [o.endpoint, o.protocol, o.data.limit, o.data.max])).toEqual([
+          ['org-expire', 'imap', 'per_address', 3],
+          ['org-expire', 'smtp', 'per_address', 3],
+          ['psc-expire', 'smtp', 'per_address_total', 5],
+        ]);
+        expect(refused.every((o) => o.sessionId === null)).toBe(true);
+      } finally {
+        for (const raw of held) raw.socket.destroy();
+      }
+      // Places are given back when connections close.
+      await expect
+        .poll(async () => {
+          const again = await connect(a.imapPort);
+          const first = await again.line(/^\* /);
+          again.socket.destroy();
+          return first;
+        })
+        .toMatch(/^\* OK/);
+    },
+  );
 });
 
 describe('deadlines', () => {
-  it('cuts a client that keeps busy without authenticating at the pre-authentication deadline: * BYE and 421, recorded', async () => {
-    const e = d.endpoint('psc');
-    const [imap, smtp] = await Promise.all([connect(e.imapPort), connect(e.smtpPort)]);
-    await Promise.all([imap.line(/^\* OK/), smtp.line(/^220 /)]);
-    // A whole command every 300 ms: never idle, never a command in progress for long, never authenticated.
-    let n = 0;
-    const busy = setInterval(() => {
-      n++;
-      if (!imap.socket.destroyed) imap.write(`n${n} NOOP\r\n`);
-      if (!smtp.socket.destroyed) smtp.write('NOOP\r\n');
-    }, 300);
-    try {
-      await Promise.all([imap.closed, smtp.closed]);
-    } finally {
-      clearInterval(busy);
-    }
-    expect(imap.lines.at(-1)).toBe('* BYE Authentication not completed within 2 seconds');
-    expect(smtp.lines.at(-1)).toBe(
-      `421 4.4.2 ${e.host} Authentication not completed within 2 seconds, closing transmission channel`,
-    );
-    expect(imap.lines.filter((l) => / OK NOOP completed$/.test(l)).length).toBeGreaterThan(0);
-    for (const protocol of ['imap', 'smtp'] as const) {
-      const closed = await waitFor(
-        d.platform.journal,
-        { kind: 'session.close', protocol },
-        (o) => o.data.reason === 'Authentication not completed within 2 seconds',
+  it(
+    'cuts a client that keeps busy without authenticating at ' +
+      'the pre-authentication deadline: * BYE and 421, recorded',
+    async () => {
+      const e = d.endpoint('psc');
+      const [imap, smtp] = await Promise.all([connect(e.imapPort), connect(e.smtpPort)]);
+      await Promise.all([imap.line(/^\* OK/), smtp.line(/^220 /)]);
+      // A whole command every 300 ms: never idle, never a command in progress for long, never authenticated.
+      let n = 0;
+      const busy = setInterval(() => {
+        n++;
+        if (!imap.socket.destroyed) imap.write(`n${n} NOOP\r\n`);
+        if (!smtp.socket.destroyed) smtp.write('NOOP\r\n');
+      }, 300);
+      try {
+        await Promise.all([imap.closed, smtp.closed]);
+      } finally {
+        clearInterval(busy);
+      }
+      expect(imap.lines.at(-1)).toBe('* BYE Authentication not completed within 2 seconds');
+      expect(smtp.lines.at(-1)).toBe(
+        `421 4.4.2 ${e.host} Authentication not completed within 2 seconds, closing transmission channel`,
       );
-      expect(closed.data).toMatchObject({ by: 'timeout' });
-    }
-  });
+      expect(imap.lines.filter((l) => / OK NOOP completed$/.test(l)).length).toBeGreaterThan(0);
+      for (const protocol of ['imap', 'smtp'] as const) {
+        const closed = await waitFor(
+          d.platform.journal,
+          { kind: 'session.close', protocol },
+          (o) => o.data.reason === 'Authentication not completed within 2 seconds',
+        );
+        expect(closed.data).toMatchObject({ by: 'timeout' });
+      }
+    },
+  );
 
-  it('gives a command until the command deadline from its first byte: silence and IDLE do not count, a dribbled command is cut', async () => {
-    const user = `delais@${d.config.mailDomain}`;
-    await d.platform.mailboxes.create(user, 'test');
-    const raw = await imapSession(d, 'psc', user);
-    // Longer than the deadline (1 s) without a byte, then in IDLE: neither is a command in progress.
-    await sleep(1500);
-    raw.write('c NOOP\r\n');
-    await raw.line(/^c OK/);
-    raw.write('d IDLE\r\n');
-    await raw.line(/^\+ /);
-    await sleep(1500);
-    raw.write('DONE\r\n');
-    await raw.line(/^d OK IDLE terminated/);
-    // One byte every 300 ms: the command never completes within its second.
-    const bytes = 'e NOOP\r\n';
-    let i = 0;
-    const dribble = setInterval(() => {
-      if (i < bytes.length && !raw.socket.destroyed) raw.write(bytes[i++]!);
-    }, 300);
-    try {
-      await raw.closed;
-    } finally {
-      clearInterval(dribble);
-    }
-    expect(raw.lines.at(-1)).toBe('* BYE Command not completed within 1 seconds');
-    expect(raw.lines.some((l) => l.startsWith('e '))).toBe(false);
-    const closed = await waitFor(d.platform.journal, { kind: 'session.close', mailbox: user });
-    expect(closed.data).toMatchObject({ by: 'timeout', reason: 'Command not completed within 1 seconds' });
-  });
+  it(
+    'gives a command until the command deadline from its first byte: ' +
+      'silence and IDLE do not count, a dribbled command is cut',
+    async () => {
+      const user = `delais@${d.config.mailDomain}`;
+      await d.platform.mailboxes.create(user, 'test');
+      const raw = await imapSession(d, 'psc', user);
+      // Longer than the deadline (1 s) without a byte, then in IDLE: neither is a command in progress.
+      await sleep(1500);
+      raw.write('c NOOP\r\n');
+      await raw.line(/^c OK/);
+      raw.write('d IDLE\r\n');
+      await raw.line(/^\+ /);
+      await sleep(1500);
+      raw.write('DONE\r\n');
+      await raw.line(/^d OK IDLE terminated/);
+      // One byte every 300 ms: the command never completes within its second.
+      const bytes = 'e NOOP\r\n';
+      let i = 0;
+      const dribble = setInterval(() => {
+        if (i < bytes.length && !raw.socket.destroyed) raw.write(bytes[i++]!);
+      }, 300);
+      try {
+        await raw.closed;
+      } finally {
+        clearInterval(dribble);
+      }
+      expect(raw.lines.at(-1)).toBe('* BYE Command not completed within 1 seconds');
+      expect(raw.lines.some((l) => l.startsWith('e '))).toBe(false);
+      const closed = await waitFor(d.platform.journal, { kind: 'session.close', mailbox: user });
+      expect(closed.data).toMatchObject({ by: 'timeout', reason: 'Command not completed within 1 seconds' });
+    },
+  );
 });
 
 describe('quota', () => {
-  it('answers NO [OVERQUOTA] to APPEND and COPY past the message quota, lets a MOVE within the mailbox through, and SMTP says 552 5.2.2', async () => {
-    const user = `quota@${t.config.mailDomain}`;
-    const mailbox = await t.platform.mailboxes.create(user, 'test');
-    for (const subject of ['un', 'deux', 'trois'])
-      await t.platform.mailboxes.append(mailbox.id, 'INBOX', Buffer.from(`Subject: ${subject}\r\n\r\nx\r\n`));
-    const r = await imaplib(user, [
-      ['append', 'INBOX', '', '', 'Subject: quatre\r\n\r\nx\r\n'],
-      ['append', 'INBOX', '', '', 'Subject: cinq\r\n\r\nx\r\n'],
-      ['select', 'INBOX'],
-      ['copy', '1', 'Trash'],
-      ['uid', 'MOVE', '1', 'Trash'],
-      ['status', 'INBOX', '(MESSAGES)'],
-    ]);
-    expect(r.ok).toBe(true);
-    const [fourth, fifth, , copy, move, status] = r.steps;
-    expect(fourth[0]).toBe('OK');
-    expect(fifth).toEqual(['NO', ['[OVERQUOTA] Mailbox quota exceeded: at most 4 messages']]);
-    expect(copy).toEqual(['NO', ['[OVERQUOTA] Mailbox quota exceeded: at most 4 messages']]);
-    expect(move[0]).toBe('OK');
-    expect(status).toEqual(['OK', ['INBOX (MESSAGES 3)']]);
-    const refused = await waitFor(
-      t.platform.journal,
-      { kind: 'command', mailbox: user },
-      (o) => o.data.verb === 'COPY',
-    );
-    expect(refused.data).toMatchObject({
-      reply: { status: 'NO', code: 'OVERQUOTA' },
-      limit: 'quota_messages',
-      folder: 'Trash',
-    });
+  it(
+    'answers NO [OVERQUOTA] to APPEND and COPY past the message quota, ' +
+      'lets a MOVE within the mailbox through, and SMTP says 552 5.2.2',
+    async () => {
+      const user = `quota@${t.config.mailDomain}`;
+      const mailbox = await t.platform.mailboxes.create(user, 'test');
+      for (const subject of ['un', 'deux', 'trois'])
+        await t.platform.mailboxes.append(mailbox.id, 'INBOX', Buffer.from(`Subject: ${subject}\r\n\r\nx\r\n`));
+      const r = await imaplib(user, [
+        ['append', 'INBOX', '', '', 'Subject: quatre\r\n\r\nx\r\n'],
+        ['append', 'INBOX', '', '', 'Subject: cinq\r\n\r\nx\r\n'],
+        ['select', 'INBOX'],
+        ['copy', '1', 'Trash'],
+        ['uid', 'MOVE', '1', 'Trash'],
+        ['status', 'INBOX', '(MESSAGES)'],
+      ]);
+      expect(r.ok).toBe(true);
+      const [fourth, fifth, , copy, move, status] = r.steps;
+      expect(fourth[0]).toBe('OK');
+      expect(fifth).toEqual(['NO', ['[OVERQUOTA] Mailbox quota exceeded: at most 4 messages']]);
+      expect(copy).toEqual(['NO', ['[OVERQUOTA] Mailbox quota exceeded: at most 4 messages']]);
+      expect(move[0]).toBe('OK');
+      expect(status).toEqual(['OK', ['INBOX (MESSAGES 3)']]);
+      const refused = await waitFor(
+        t.platform.journal,
+        { kind: 'command', mailbox: user },
+        (o) => o.data.verb === 'COPY',
+      );
+      expect(refused.data).toMatchObject({
+        reply: { status: 'NO', code: 'OVERQUOTA' },
+        limit: 'quota_messages',
+        folder: 'Trash',
+      });
 
-    const e = t.endpoint('psc');
-    const sender = `expediteur@${t.config.mailDomain}`;
-    await t.platform.mailboxes.create(sender, 'test');
-    const smtp = await python('smtp', {
-      host: e.address,
-      port: e.smtpPort,
-      server_hostname: e.host,
-      cafile: trust,
-      mechanism: 'PLAIN',
-      user: sender,
-      password: await passwordOf(t, sender),
-      from: sender,
-      to: [user],
-      message: `From: ${sender}\r\nTo: ${user}\r\nSubject: pour une boite pleine\r\n\r\nBonjour\r\n`,
-      noop_after: true,
-    });
-    expect(smtp.send_error).toEqual([552, `5.2.2 Mailbox full: ${user}`]);
-    expect(smtp.noop[0]).toBe(250);
-    const message = await waitFor(t.platform.journal, { kind: 'message', mailbox: sender });
-    expect(message.data).toMatchObject({ outcome: 'over_quota', overQuota: [user] });
-    expect((await t.platform.mailboxes.usage(mailbox.id)).messages).toBe(4);
-  });
+      const e = t.endpoint('psc');
+      const sender = `expediteur@${t.config.mailDomain}`;
+      await t.platform.mailboxes.create(sender, 'test');
+      const smtp = await python('smtp', {
+        host: e.address,
+        port: e.smtpPort,
+        server_hostname: e.host,
+        cafile: trust,
+        mechanism: 'PLAIN',
+        user: sender,
+        password: await passwordOf(t, sender),
+        from: sender,
+        to: [user],
+        message: `From: ${sender}\r\nTo: ${user}\r\nSubject: pour une boite pleine\r\n\r\nBonjour\r\n`,
+        noop_after: true,
+      });
+      expect(smtp.send_error).toEqual([552, `5.2.2 Mailbox full: ${user}`]);
+      expect(smtp.noop[0]).toBe(250);
+      const message = await waitFor(t.platform.journal, { kind: 'message', mailbox: sender });
+      expect(message.data).toMatchObject({ outcome: 'over_quota', overQuota: [user] });
+      expect((await t.platform.mailboxes.usage(mailbox.id)).messages).toBe(4);
+    },
+  );
 
   it('counts the bytes of every folder against the byte quota', async () => {
     const user = `octets@${t.config.mailDomain}`;
@@ -332,116 +347,123 @@ describe('quota', () => {
 });
 
 describe('keywords', () => {
-  it('answers NO [LIMIT] past the keywords of a message, of a folder and their length; PERMANENTFLAGS drops \\* once the folder is full', async () => {
-    const user = `mots@${t.config.mailDomain}`;
-    const mailbox = await t.platform.mailboxes.create(user, 'test');
-    for (const subject of ['un', 'deux'])
-      await t.platform.mailboxes.append(mailbox.id, 'INBOX', Buffer.from(`Subject: ${subject}\r\n\r\nx\r\n`));
-    const r = await imaplib(user, [
-      ['select', 'INBOX'],
-      ['response', 'PERMANENTFLAGS'],
-      ['store', '1', '+FLAGS', '(rouge vert bleu)'],
-      ['store', '1', '+FLAGS', '(jaune)'],
-      ['store', '2', '+FLAGS', '(jaune noir)'],
-      ['store', '2', '+FLAGS', '(blanc)'],
-      ['store', '2', '+FLAGS', '(un-mot-bien-trop-long)'],
-      ['append', 'INBOX', '(a b c d)', '', 'Subject: trois\r\n\r\nx\r\n'],
-      ['select', 'INBOX'],
-      ['response', 'FLAGS'],
-      ['response', 'PERMANENTFLAGS'],
-      // Keywords no message carries any more are forgotten when room is needed.
-      ['store', '1', '-FLAGS', '(rouge)'],
-      ['store', '2', '+FLAGS', '(blanc)'],
-    ]);
-    expect(r.ok).toBe(true);
-    const s = r.steps;
-    expect(s[1]).toEqual(['PERMANENTFLAGS', ['(\\Answered \\Flagged \\Deleted \\Seen \\Draft \\*)']]);
-    expect(s[2][0]).toBe('OK');
-    expect(s[3]).toEqual(['NO', ['[LIMIT] Too many keywords on one message (at most 3)']]);
-    expect(s[4][0]).toBe('OK');
-    expect(s[5]).toEqual(['NO', ['[LIMIT] Too many keywords in this mailbox (at most 5)']]);
-    expect(s[6]).toEqual(['NO', ['[LIMIT] Keyword too long (at most 16 bytes)']]);
-    expect(s[7]).toEqual(['NO', ['[LIMIT] Too many keywords on one message (at most 3)']]);
-    expect(s[9]).toEqual(['FLAGS', ['(\\Answered \\Flagged \\Deleted \\Seen \\Draft bleu jaune noir rouge vert)']]);
-    expect(s[10]).toEqual([
-      'PERMANENTFLAGS',
-      ['(\\Answered \\Flagged \\Deleted \\Seen \\Draft bleu jaune noir rouge vert)'],
-    ]);
-    expect(s[12][0]).toBe('OK');
-    expect(await t.platform.mailboxes.keywords((await t.platform.mailboxes.folder(mailbox.id, 'INBOX'))!.id)).toEqual([
-      'blanc',
-      'bleu',
-      'jaune',
-      'noir',
-      'vert',
-    ]);
-    const refused = await waitFor(
-      t.platform.journal,
-      { kind: 'command', mailbox: user },
-      (o) => (o.data.reply as { code?: string } | undefined)?.code === 'LIMIT',
-    );
-    expect(refused.data).toMatchObject({ verb: 'STORE', limit: 'keywords_per_message' });
-  });
+  it(
+    'answers NO [LIMIT] past the keywords of a message, ' +
+      'of a folder and their length; PERMANENTFLAGS drops \\* once the folder is full',
+    async () => {
+      const user = `mots@${t.config.mailDomain}`;
+      const mailbox = await t.platform.mailboxes.create(user, 'test');
+      for (const subject of ['un', 'deux'])
+        await t.platform.mailboxes.append(mailbox.id, 'INBOX', Buffer.from(`Subject: ${subject}\r\n\r\nx\r\n`));
+      const r = await imaplib(user, [
+        ['select', 'INBOX'],
+        ['response', 'PERMANENTFLAGS'],
+        ['store', '1', '+FLAGS', '(rouge vert bleu)'],
+        ['store', '1', '+FLAGS', '(jaune)'],
+        ['store', '2', '+FLAGS', '(jaune noir)'],
+        ['store', '2', '+FLAGS', '(blanc)'],
+        ['store', '2', '+FLAGS', '(un-mot-bien-trop-long)'],
+        ['append', 'INBOX', '(a b c d)', '', 'Subject: trois\r\n\r\nx\r\n'],
+        ['select', 'INBOX'],
+        ['response', 'FLAGS'],
+        ['response', 'PERMANENTFLAGS'],
+        // Keywords no message carries any more are forgotten when room is needed.
+        ['store', '1', '-FLAGS', '(rouge)'],
+        ['store', '2', '+FLAGS', '(blanc)'],
+      ]);
+      expect(r.ok).toBe(true);
+      const s = r.steps;
+      expect(s[1]).toEqual(['PERMANENTFLAGS', ['(\\Answered \\Flagged \\Deleted \\Seen \\Draft \\*)']]);
+      expect(s[2][0]).toBe('OK');
+      expect(s[3]).toEqual(['NO', ['[LIMIT] Too many keywords on one message (at most 3)']]);
+      expect(s[4][0]).toBe('OK');
+      expect(s[5]).toEqual(['NO', ['[LIMIT] Too many keywords in this mailbox (at most 5)']]);
+      expect(s[6]).toEqual(['NO', ['[LIMIT] Keyword too long (at most 16 bytes)']]);
+      expect(s[7]).toEqual(['NO', ['[LIMIT] Too many keywords on one message (at most 3)']]);
+      expect(s[9]).toEqual(['FLAGS', ['(\\Answered \\Flagged \\Deleted \\Seen \\Draft bleu jaune noir rouge vert)']]);
+      expect(s[10]).toEqual([
+        'PERMANENTFLAGS',
+        ['(\\Answered \\Flagged \\Deleted \\Seen \\Draft bleu jaune noir rouge vert)'],
+      ]);
+      expect(s[12][0]).toBe('OK');
+      expect(await t.platform.mailboxes.keywords((await t.platform.mailboxes.folder(mailbox.id, 'INBOX'))!.id)).toEqual(
+        ['blanc', 'bleu', 'jaune', 'noir', 'vert'],
+      );
+      const refused = await waitFor(
+        t.platform.journal,
+        { kind: 'command', mailbox: user },
+        (o) => (o.data.reply as { code?: string } | undefined)?.code === 'LIMIT',
+      );
+      expect(refused.data).toMatchObject({ verb: 'STORE', limit: 'keywords_per_message' });
+    },
+  );
 });
 
 describe('the webmail', () => {
-  it('names a full mailbox in French before sending, and refuses a move into a folder without room for its keywords', async () => {
-    const full = `pleine@${t.config.mailDomain}`;
-    const writer = `redacteur@${t.config.mailDomain}`;
-    const fullBox = await t.platform.mailboxes.create(full, 'test');
-    const writerBox = await t.platform.mailboxes.create(writer, 'test');
-    for (const subject of ['a', 'b', 'c', 'd'])
-      await t.platform.mailboxes.append(fullBox.id, 'INBOX', Buffer.from(`Subject: ${subject}\r\n\r\nx\r\n`));
-    const compose = async (w: WebmailHttp, to: string) => {
-      await w.get('/webmail/ecrire');
-      const form = new FormData();
-      form.set('mode', 'nouveau');
-      form.set('a', to);
-      form.set('objet', 'Bonjour');
-      form.set('texte', 'Texte gardé');
-      return w.post('/webmail/ecrire', form);
-    };
-    const w = new WebmailHttp(t.config.publicUrl);
-    expect((await w.login(writer, await passwordOf(t, writer))).status).toBe(303);
-    const toFull = await compose(w, full);
-    expect(toFull.status).toBe(507);
-    expect(toFull.text).toContain(`La boîte aux lettres de ${full} est pleine (quota atteint)`);
-    expect(toFull.text).toContain('Texte gardé</textarea>');
+  it(
+    'names a full mailbox in French before sending, ' +
+      'and refuses a move into a folder without room for its keywords',
+    async () => {
+      const full = `pleine@${t.config.mailDomain}`;
+      const writer = `redacteur@${t.config.mailDomain}`;
+      const fullBox = await t.platform.mailboxes.create(full, 'test');
+      const writerBox = await t.platform.mailboxes.create(writer, 'test');
+      for (const subject of ['a', 'b', 'c', 'd'])
+        await t.platform.mailboxes.append(fullBox.id, 'INBOX', Buffer.from(`Subject: ${subject}\r\n\r\nx\r\n`));
+      const compose = async (w: WebmailHttp, to: string) => {
+        await w.get('/webmail/ecrire');
+        const form = new FormData();
+        form.set('mode', 'nouveau');
+        form.set('a', to);
+        form.set('objet', 'Bonjour');
+        form.set('texte', 'Texte gardé');
+        return w.post('/webmail/ecrire', form);
+      };
+      const w = new WebmailHttp(t.config.publicUrl);
+      expect((await w.login(writer, await passwordOf(t, writer))).status).toBe(303);
+      const toFull = await compose(w, full);
+      expect(toFull.status).toBe(507);
+      expect(toFull.text).toContain(`La boîte aux lettres de ${full} est pleine (quota atteint)`);
+      expect(toFull.text).toContain('Texte gardé</textarea>');
 
-    const own = new WebmailHttp(t.config.publicUrl);
-    expect((await own.login(full, await passwordOf(t, full))).status).toBe(303);
-    const fromFull = await compose(own, writer);
-    expect(fromFull.status).toBe(507);
-    expect(fromFull.text).toContain('Votre boîte aux lettres est pleine (quota atteint)');
-    expect((await t.platform.mailboxes.usage(writerBox.id)).messages).toBe(0);
+      const own = new WebmailHttp(t.config.publicUrl);
+      expect((await own.login(full, await passwordOf(t, full))).status).toBe(303);
+      const fromFull = await compose(own, writer);
+      expect(fromFull.status).toBe(507);
+      expect(fromFull.text).toContain('Votre boîte aux lettres est pleine (quota atteint)');
+      expect((await t.platform.mailboxes.usage(writerBox.id)).messages).toBe(0);
 
-    // Archive holds the most keywords a folder may (5); INBOX's first message brings others.
-    const archive = await t.platform.mailboxes.createFolder(writerBox.id, 'Archive');
-    await t.platform.mailboxes.append(writerBox.id, 'Archive', Buffer.from('Subject: a\r\n\r\nx\r\n'), {
-      flags: ['k1', 'k2', 'k3'],
-    });
-    await t.platform.mailboxes.append(writerBox.id, 'Archive', Buffer.from('Subject: b\r\n\r\nx\r\n'), {
-      flags: ['k4', 'k5'],
-    });
-    const { uid } = await t.platform.mailboxes.append(writerBox.id, 'INBOX', Buffer.from('Subject: c\r\n\r\nx\r\n'), {
-      flags: ['autre'],
-    });
-    await w.get('/webmail/dossier?d=INBOX');
-    const moved = await w.post('/webmail/actions', {
-      d: 'INBOX',
-      [`m${uid}`]: '1',
-      action: 'deplacer',
-      cible: archive.name,
-    });
-    expect(moved.status).toBe(303);
-    const page = await w.get(moved.headers.get('location')!);
-    expect(page.text).toContain('le dossier de destination a atteint le nombre maximal de mots-clés');
-    expect((await t.platform.mailboxes.index(archive.id)).length).toBe(2);
-  });
+      // Archive holds the most keywords a folder may (5); INBOX's first message brings others.
+      const archive = await t.platform.mailboxes.createFolder(writerBox.id, 'Archive');
+      await t.platform.mailboxes.append(writerBox.id, 'Archive', Buffer.from('Subject: a\r\n\r\nx\r\n'), {
+        flags: ['k1', 'k2', 'k3'],
+      });
+      await t.platform.mailboxes.append(writerBox.id, 'Archive', Buffer.from('Subject: b\r\n\r\nx\r\n'), {
+        flags: ['k4', 'k5'],
+      });
+      const { uid } = await t.platform.mailboxes.append(writerBox.id, 'INBOX', Buffer.from('Subject: c\r\n\r\nx\r\n'), {
+        flags: ['autre'],
+      });
+      await w.get('/webmail/dossier?d=INBOX');
+      const moved = await w.post('/webmail/actions', {
+        d: 'INBOX',
+        [`m${uid}`]: '1',
+        action: 'deplacer',
+        cible: archive.name,
+      });
+      expect(moved.status).toBe(303);
+      const page = await w.get(moved.headers.get('location')!);
+      expect(page.text).toContain('le dossier de destination a atteint le nombre maximal de mots-clés');
+      expect((await t.platform.mailboxes.index(archive.id)).length).toBe(2);
+    },
+  );
 });
 
 describe('TLS renegotiation', () => {
-  /** openssl s_client with TLS 1.2: a command, then `R` (renegotiate) on a line of its own; what it printed, and the session. */
+  /**
+   * openssl s_client with TLS 1.2: a command, then `R` (renegotiate) on a line of its own; what it printed, and the
+   * session.
+   */
   async function renegotiate(protocol: 'imap' | 'smtp'): Promise<{ output: string }> {
     const e = t.endpoint('psc');
     const port = protocol === 'imap' ? e.imapPort : e.smtpPort;

@@ -85,25 +85,29 @@ const lastAuth = (endpoint: string, user: string, reason: string) =>
   waitFor(t.platform.journal, { kind: 'auth', endpoint }, (o) => o.data.user === user && o.data.reason === reason);
 
 describe('a stranger who knows the address', () => {
-  it('is refused over IMAP and SMTP with a guess and with the manual’s shared password, which the platform no longer sets', async () => {
-    expect(t.config.webmailPassword).toBeUndefined();
-    for (const password of [SHARED, 'devine']) {
-      expect(await imap('psc', { mechanism: 'LOGIN', user: personal, password })).toMatchObject({
-        ok: false,
-        error: 'imap',
-        stage: 'auth',
+  it(
+    'is refused over IMAP and SMTP with a guess and with the manual’s shared password, ' +
+      'which the platform no longer sets',
+    async () => {
+      expect(t.config.webmailPassword).toBeUndefined();
+      for (const password of [SHARED, 'devine']) {
+        expect(await imap('psc', { mechanism: 'LOGIN', user: personal, password })).toMatchObject({
+          ok: false,
+          error: 'imap',
+          stage: 'auth',
+        });
+        expect(await smtp('psc', { user: personal, password })).toMatchObject({ ok: false, error: 'smtp', code: 535 });
+      }
+      expect((await lastAuth('psc', personal, 'bad_password')).data).toMatchObject({ outcome: 'failure' });
+      // Nor through the webmail: its password form does not exist without the setting.
+      const form = await fetch(`${t.config.publicUrl}/webmail/connexion`, {
+        method: 'POST',
+        body: new URLSearchParams({ adresse: personal, motdepasse: SHARED }),
+        redirect: 'manual',
       });
-      expect(await smtp('psc', { user: personal, password })).toMatchObject({ ok: false, error: 'smtp', code: 535 });
-    }
-    expect((await lastAuth('psc', personal, 'bad_password')).data).toMatchObject({ outcome: 'failure' });
-    // Nor through the webmail: its password form does not exist without the setting.
-    const form = await fetch(`${t.config.publicUrl}/webmail/connexion`, {
-      method: 'POST',
-      body: new URLSearchParams({ adresse: personal, motdepasse: SHARED }),
-      redirect: 'manual',
-    });
-    expect(form.status).toBe(404);
-  });
+      expect(form.status).toBe(404);
+    },
+  );
 });
 
 describe('the mailbox’s own password', () => {
@@ -151,51 +155,55 @@ describe('the mailbox’s own password', () => {
     expect(curl.code, curl.stderr).toBe(0);
   });
 
-  it('opens an applicative mailbox on psc, but not on org without its ORG_AUTH_CLI certificate; with it, org accepts', async () => {
-    const { applicative: password } = await passwords();
-    expect(await imap('psc', { mechanism: 'LOGIN', user: applicative, password })).toMatchObject({ ok: true });
-    // org: the right password without a certificate is refused, over IMAP and SMTP alike.
-    expect(await imap('org', { mechanism: 'LOGIN', user: applicative, password })).toMatchObject({
-      ok: false,
-      error: 'imap',
-    });
-    expect(await smtp('org', { user: applicative, password })).toMatchObject({ ok: false, error: 'smtp', code: 535 });
-    expect((await lastAuth('org', applicative, 'client_certificate_required')).data).toMatchObject({
-      outcome: 'failure',
-    });
-    // With the account's certificate (OU = its IdNat AUTH_CLI) org opens it, the password field being no matter.
-    const own = (await t.platform.accounts.get(accountId))!.certificate!.files;
-    expect(
-      await imap('org', {
-        mechanism: 'LOGIN',
-        user: applicative,
-        password: 'sans importance',
-        certfile: own.chain,
-        keyfile: own.key,
-      }),
-    ).toMatchObject({ ok: true });
-    expect(await smtp('org', { user: applicative, password, certfile: own.chain, keyfile: own.key })).toMatchObject({
-      ok: true,
-      auth: [235, expect.any(String)],
-    });
-    expect((await lastAuth('org', applicative, 'client_certificate')).data).toMatchObject({
-      outcome: 'success',
-      certificateOu: '10123456700',
-    });
-    // Another structure's certificate, with the right password: refused.
-    const foreign = (await t.platform.pki.issueClientCertificate('10999000111')).files;
-    expect(
-      await smtp('org', { user: applicative, password, certfile: foreign.chain, keyfile: foreign.key }),
-    ).toMatchObject({ ok: false, code: 535 });
-    expect((await lastAuth('org', applicative, 'certificate_ou_mismatch')).data).toMatchObject({
-      outcome: 'failure',
-      certificateOu: '10999000111',
-    });
-    // A personal mailbox keeps its password on org (only applicative mailboxes need the certificate).
-    expect(
-      await imap('org', { mechanism: 'LOGIN', user: personal, password: (await passwords()).personal }),
-    ).toMatchObject({ ok: true });
-  });
+  it(
+    'opens an applicative mailbox on psc, ' +
+      'but not on org without its ORG_AUTH_CLI certificate; with it, org accepts',
+    async () => {
+      const { applicative: password } = await passwords();
+      expect(await imap('psc', { mechanism: 'LOGIN', user: applicative, password })).toMatchObject({ ok: true });
+      // org: the right password without a certificate is refused, over IMAP and SMTP alike.
+      expect(await imap('org', { mechanism: 'LOGIN', user: applicative, password })).toMatchObject({
+        ok: false,
+        error: 'imap',
+      });
+      expect(await smtp('org', { user: applicative, password })).toMatchObject({ ok: false, error: 'smtp', code: 535 });
+      expect((await lastAuth('org', applicative, 'client_certificate_required')).data).toMatchObject({
+        outcome: 'failure',
+      });
+      // With the account's certificate (OU = its IdNat AUTH_CLI) org opens it, the password field being no matter.
+      const own = (await t.platform.accounts.get(accountId))!.certificate!.files;
+      expect(
+        await imap('org', {
+          mechanism: 'LOGIN',
+          user: applicative,
+          password: 'sans importance',
+          certfile: own.chain,
+          keyfile: own.key,
+        }),
+      ).toMatchObject({ ok: true });
+      expect(await smtp('org', { user: applicative, password, certfile: own.chain, keyfile: own.key })).toMatchObject({
+        ok: true,
+        auth: [235, expect.any(String)],
+      });
+      expect((await lastAuth('org', applicative, 'client_certificate')).data).toMatchObject({
+        outcome: 'success',
+        certificateOu: '10123456700',
+      });
+      // Another structure's certificate, with the right password: refused.
+      const foreign = (await t.platform.pki.issueClientCertificate('10999000111')).files;
+      expect(
+        await smtp('org', { user: applicative, password, certfile: foreign.chain, keyfile: foreign.key }),
+      ).toMatchObject({ ok: false, code: 535 });
+      expect((await lastAuth('org', applicative, 'certificate_ou_mismatch')).data).toMatchObject({
+        outcome: 'failure',
+        certificateOu: '10999000111',
+      });
+      // A personal mailbox keeps its password on org (only applicative mailboxes need the certificate).
+      expect(
+        await imap('org', { mechanism: 'LOGIN', user: personal, password: (await passwords()).personal }),
+      ).toMatchObject({ ok: true });
+    },
+  );
 });
 
 describe('who reads and renews the passwords', () => {
@@ -222,24 +230,27 @@ describe('who reads and renews the passwords', () => {
     }
   });
 
-  it('renews one through the API (a route of the OpenAPI document): the old password stops opening the mailbox', async () => {
-    const before = await passwords();
-    const renewed = await owner.api('POST', `/accounts/${accountId}/mailboxes/personal/password`);
-    expect(renewed.status).toBe(200);
-    expect(renewed.body.passwords.personal).not.toBe(before.personal);
-    expect(renewed.body.passwords.applicative).toBe(before.applicative);
-    expect(await imap('psc', { mechanism: 'LOGIN', user: personal, password: before.personal })).toMatchObject({
-      ok: false,
-      error: 'imap',
-    });
-    expect(
-      await imap('psc', { mechanism: 'LOGIN', user: personal, password: renewed.body.passwords.personal }),
-    ).toMatchObject({ ok: true });
-    const document = (await owner.api('GET', '/openapi.json')).body;
-    expect(document.paths['/api/v1/accounts/{id}/mailboxes/{role}/password'].post.operationId).toBe(
-      'renewMailboxPassword',
-    );
-  });
+  it(
+    'renews one through the API (a route of the OpenAPI document): ' + 'the old password stops opening the mailbox',
+    async () => {
+      const before = await passwords();
+      const renewed = await owner.api('POST', `/accounts/${accountId}/mailboxes/personal/password`);
+      expect(renewed.status).toBe(200);
+      expect(renewed.body.passwords.personal).not.toBe(before.personal);
+      expect(renewed.body.passwords.applicative).toBe(before.applicative);
+      expect(await imap('psc', { mechanism: 'LOGIN', user: personal, password: before.personal })).toMatchObject({
+        ok: false,
+        error: 'imap',
+      });
+      expect(
+        await imap('psc', { mechanism: 'LOGIN', user: personal, password: renewed.body.passwords.personal }),
+      ).toMatchObject({ ok: true });
+      const document = (await owner.api('GET', '/openapi.json')).body;
+      expect(document.paths['/api/v1/accounts/{id}/mailboxes/{role}/password'].post.operationId).toBe(
+        'renewMailboxPassword',
+      );
+    },
+  );
 
   it('shows them with `motco account show --json` and renews one with `motco account renew-password`', async () => {
     const cli = (args: string[]) => motco([...args, '--data', t.dataDir]);
@@ -259,50 +270,54 @@ describe('who reads and renews the passwords', () => {
 });
 
 describe('the manual’s shared password as an explicit setting', () => {
-  it('is accepted besides each mailbox’s own when set, and start-up warns once two organisations share the instance', async () => {
-    const dataDir = testDataDir('motco-shared-');
-    const lines: string[] = [];
-    const log = createLogger('info', {}, (line) => lines.push(line));
-    const config = loadConfig({
-      env: { MOTCO_WEBMAIL_PASSWORD: SHARED },
-      cwd: dataDir,
-      overrides: { dataDir, portBase: randomPortBase() },
-    });
-    const warned = () => lines.some((l) => l.includes('WARN') && l.includes('webmailPassword'));
-    try {
-      const first = await startPlatform(config, { log });
-      let box: string;
+  it(
+    'is accepted besides each mailbox’s own when set, ' +
+      'and start-up warns once two organisations share the instance',
+    async () => {
+      const dataDir = testDataDir('motco-shared-');
+      const lines: string[] = [];
+      const log = createLogger('info', {}, (line) => lines.push(line));
+      const config = loadConfig({
+        env: { MOTCO_WEBMAIL_PASSWORD: SHARED },
+        cwd: dataDir,
+        overrides: { dataDir, portBase: randomPortBase() },
+      });
+      const warned = () => lines.some((l) => l.includes('WARN') && l.includes('webmailPassword'));
       try {
-        expect(warned()).toBe(false);
-        box = (await first.mailboxes.create(`810000000888@${config.mailDomain}`, 'personal')).address;
-        await first.users.createOrganisation({ raisonSociale: 'Un', immatriculation: '12121212100012' });
-        await first.users.createOrganisation({ raisonSociale: 'Deux', immatriculation: '34343434300034' });
-      } finally {
-        await first.stop();
-      }
-      const second = await startPlatform(config, { log });
-      try {
-        expect(warned()).toBe(true);
-        const e = config.endpoints.find((x) => x.id === 'psc')!;
-        const own = (await second.mailboxes.password((await second.mailboxes.find(box))!.id))!;
-        for (const password of [SHARED, own]) {
-          const result = await python('imap', {
-            host: e.address,
-            port: e.imapPort,
-            cafile: trust,
-            mechanism: 'LOGIN',
-            user: box,
-            password,
-          });
-          expect(result, password).toMatchObject({ ok: true });
+        const first = await startPlatform(config, { log });
+        let box: string;
+        try {
+          expect(warned()).toBe(false);
+          box = (await first.mailboxes.create(`810000000888@${config.mailDomain}`, 'personal')).address;
+          await first.users.createOrganisation({ raisonSociale: 'Un', immatriculation: '12121212100012' });
+          await first.users.createOrganisation({ raisonSociale: 'Deux', immatriculation: '34343434300034' });
+        } finally {
+          await first.stop();
+        }
+        const second = await startPlatform(config, { log });
+        try {
+          expect(warned()).toBe(true);
+          const e = config.endpoints.find((x) => x.id === 'psc')!;
+          const own = (await second.mailboxes.password((await second.mailboxes.find(box))!.id))!;
+          for (const password of [SHARED, own]) {
+            const result = await python('imap', {
+              host: e.address,
+              port: e.imapPort,
+              cafile: trust,
+              mechanism: 'LOGIN',
+              user: box,
+              password,
+            });
+            expect(result, password).toMatchObject({ ok: true });
+          }
+        } finally {
+          await second.stop();
         }
       } finally {
-        await second.stop();
+        rmSync(dataDir, { recursive: true, force: true });
       }
-    } finally {
-      rmSync(dataDir, { recursive: true, force: true });
-    }
-  });
+    },
+  );
 });
 
 describe('migration of a store whose mailboxes had no password', () => {

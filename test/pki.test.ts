@@ -21,7 +21,8 @@ const run = promisify(execFile);
 const IDNAT = '312345678900012';
 const DAY_MS = 24 * 60 * 60 * 1000;
 const ORG_CA_SUBJECT =
-  '/C=FR/O=motco (simulation, non ANS)/OU=IGC-SANTE TEST (simulation)/CN=SIMULATION motco - AC IGC-SANTE ELEMENTAIRE ORGANISATIONS TEST';
+  '/C=FR/O=motco (simulation, non ANS)/OU=IGC-SANTE TEST (simulation)' +
+  '/CN=SIMULATION motco - AC IGC-SANTE ELEMENTAIRE ORGANISATIONS TEST';
 
 let tmp: string;
 let config: Config;
@@ -198,28 +199,31 @@ describe('server certificates, as OpenSSL sees them', () => {
 });
 
 describe('HTTP routes', () => {
-  it('answers OCSP revoked for the revoked leaf and good for the valid one, signed and with the nonce echoed', async () => {
-    const ask = (cert: string) =>
-      openssl(
-        'ocsp',
-        '-issuer',
-        files.orgCa,
-        '-cert',
-        cert,
-        '-url',
-        `${config.publicUrl}/pki/ocsp`,
-        '-CAfile',
-        files.bundle,
-      );
-    const revoked = await ask(files.revoked);
-    expect(revoked.output).toContain('Response verify OK');
-    expect(revoked.output).toContain(`${files.revoked}: revoked`);
-    expect(revoked.output).toContain('Reason: keyCompromise');
-    expect(revoked.output).not.toMatch(/nonce/i);
-    const valid = await ask(files.valid);
-    expect(valid.output).toContain('Response verify OK');
-    expect(valid.output).toContain(`${files.valid}: good`);
-  });
+  it(
+    'answers OCSP revoked for the revoked leaf and good for the valid one, ' + 'signed and with the nonce echoed',
+    async () => {
+      const ask = (cert: string) =>
+        openssl(
+          'ocsp',
+          '-issuer',
+          files.orgCa,
+          '-cert',
+          cert,
+          '-url',
+          `${config.publicUrl}/pki/ocsp`,
+          '-CAfile',
+          files.bundle,
+        );
+      const revoked = await ask(files.revoked);
+      expect(revoked.output).toContain('Response verify OK');
+      expect(revoked.output).toContain(`${files.revoked}: revoked`);
+      expect(revoked.output).toContain('Reason: keyCompromise');
+      expect(revoked.output).not.toMatch(/nonce/i);
+      const valid = await ask(files.valid);
+      expect(valid.output).toContain('Response verify OK');
+      expect(valid.output).toContain(`${files.valid}: good`);
+    },
+  );
 
   it('answers unknown for a serial our CA never issued, unauthorized for another issuer', async () => {
     const url = `${config.publicUrl}/pki/ocsp`;
@@ -363,31 +367,41 @@ describe('stapling', () => {
 });
 
 describe('ORG_AUTH_CLI client certificates', () => {
-  it('issues a certificate whose OU is the IdNat, for client authentication, with a PKCS#12 OpenSSL 3 reads', async () => {
-    const client = await pki.issueClientCertificate(IDNAT);
-    expect(client.files.key).toBe(path.join(tmp, 'pki', 'clients', IDNAT, `${IDNAT}.key.pem`));
-    expect(fs.statSync(client.files.key).mode & 0o777).toBe(0o600);
-    const subject = await openssl('x509', '-noout', '-subject', '-in', client.files.certificate);
-    expect(subject.output).toContain(`OU = ${IDNAT}`);
-    const usage = await openssl('x509', '-noout', '-ext', 'extendedKeyUsage,keyUsage', '-in', client.files.certificate);
-    expect(usage.output).toContain('TLS Web Client Authentication');
-    expect(usage.output).toContain('Digital Signature');
-    expect(
-      await openssl('verify', '-CAfile', files.bundle, '-purpose', 'sslclient', client.files.certificate),
-    ).toMatchObject({ code: 0 });
-    const p12 = await openssl(
-      'pkcs12',
-      '-in',
-      client.files.pkcs12,
-      '-passin',
-      `pass:${client.pkcs12Password}`,
-      '-nokeys',
-    );
-    expect(p12.code).toBe(0);
-    expect(p12.output).toContain('BEGIN CERTIFICATE');
-    expect(fs.readFileSync(client.files.password, 'utf8').trim()).toBe(client.pkcs12Password);
-    expect(client.chainPem).toBe(client.certPem + fs.readFileSync(files.orgCa, 'utf8'));
-  });
+  it(
+    'issues a certificate whose OU is the IdNat, ' + 'for client authentication, with a PKCS#12 OpenSSL 3 reads',
+    async () => {
+      const client = await pki.issueClientCertificate(IDNAT);
+      expect(client.files.key).toBe(path.join(tmp, 'pki', 'clients', IDNAT, `${IDNAT}.key.pem`));
+      expect(fs.statSync(client.files.key).mode & 0o777).toBe(0o600);
+      const subject = await openssl('x509', '-noout', '-subject', '-in', client.files.certificate);
+      expect(subject.output).toContain(`OU = ${IDNAT}`);
+      const usage = await openssl(
+        'x509',
+        '-noout',
+        '-ext',
+        'extendedKeyUsage,keyUsage',
+        '-in',
+        client.files.certificate,
+      );
+      expect(usage.output).toContain('TLS Web Client Authentication');
+      expect(usage.output).toContain('Digital Signature');
+      expect(
+        await openssl('verify', '-CAfile', files.bundle, '-purpose', 'sslclient', client.files.certificate),
+      ).toMatchObject({ code: 0 });
+      const p12 = await openssl(
+        'pkcs12',
+        '-in',
+        client.files.pkcs12,
+        '-passin',
+        `pass:${client.pkcs12Password}`,
+        '-nokeys',
+      );
+      expect(p12.code).toBe(0);
+      expect(p12.output).toContain('BEGIN CERTIFICATE');
+      expect(fs.readFileSync(client.files.password, 'utf8').trim()).toBe(client.pkcs12Password);
+      expect(client.chainPem).toBe(client.certPem + fs.readFileSync(files.orgCa, 'utf8'));
+    },
+  );
 
   it('refuses IdNats that are empty, too long, or unsafe as a folder name', async () => {
     for (const idnat of ['', 'a'.repeat(65), '..', 'a/b', 'é']) {
@@ -681,28 +695,32 @@ describe('persistence', () => {
     expect(san.output).toContain('DNS:autre-nom.example.test');
   });
 
-  it('re-signs the intermediates (same key and subject) for a new public URL: old trust bundles still verify the leaves', async () => {
-    const dataDir = path.join(tmp, 'moved');
-    fs.cpSync(path.join(tmp, 'pki'), path.join(dataDir, 'pki'), { recursive: true });
-    const before = await TestPki.open(configWith({ dataDir }));
-    const oldBundle = path.join(dataDir, 'old-bundle.pem');
-    fs.writeFileSync(oldBundle, before.trustBundlePem());
-    const orgCa = path.join(dataDir, 'pki', 'ca', 'igc-sante-test-org.pem');
-    const keyBefore = new X509Certificate(fs.readFileSync(orgCa)).publicKey.export({ type: 'spki', format: 'der' });
+  it(
+    're-signs the intermediates (same key and subject) ' +
+      'for a new public URL: old trust bundles still verify the leaves',
+    async () => {
+      const dataDir = path.join(tmp, 'moved');
+      fs.cpSync(path.join(tmp, 'pki'), path.join(dataDir, 'pki'), { recursive: true });
+      const before = await TestPki.open(configWith({ dataDir }));
+      const oldBundle = path.join(dataDir, 'old-bundle.pem');
+      fs.writeFileSync(oldBundle, before.trustBundlePem());
+      const orgCa = path.join(dataDir, 'pki', 'ca', 'igc-sante-test-org.pem');
+      const keyBefore = new X509Certificate(fs.readFileSync(orgCa)).publicKey.export({ type: 'spki', format: 'der' });
 
-    const moved = await TestPki.open(configWith({ dataDir, publicUrl: 'http://pki.example.test:8080' }));
-    const after = new X509Certificate(fs.readFileSync(orgCa));
-    expect(after.publicKey.export({ type: 'spki', format: 'der' }).equals(keyBefore)).toBe(true);
-    expect((await openssl('x509', '-noout', '-ext', 'crlDistributionPoints', '-in', orgCa)).output).toContain(
-      'http://pki.example.test:8080/pki/crl/igc-sante-test-root.crl',
-    );
-    expect(caFingerprint(moved)).toBe(caFingerprint(before)); // the root itself is untouched
-    const leaf = moved.credentials('org').certFile;
-    expect((await openssl('x509', '-noout', '-ext', 'crlDistributionPoints', '-in', leaf)).output).toContain(
-      'http://pki.example.test:8080/pki/crl/igc-sante-test-org.crl',
-    );
-    expect((await openssl('verify', '-CAfile', oldBundle, '-untrusted', leaf, leaf)).output).toContain(': OK');
-  });
+      const moved = await TestPki.open(configWith({ dataDir, publicUrl: 'http://pki.example.test:8080' }));
+      const after = new X509Certificate(fs.readFileSync(orgCa));
+      expect(after.publicKey.export({ type: 'spki', format: 'der' }).equals(keyBefore)).toBe(true);
+      expect((await openssl('x509', '-noout', '-ext', 'crlDistributionPoints', '-in', orgCa)).output).toContain(
+        'http://pki.example.test:8080/pki/crl/igc-sante-test-root.crl',
+      );
+      expect(caFingerprint(moved)).toBe(caFingerprint(before)); // the root itself is untouched
+      const leaf = moved.credentials('org').certFile;
+      expect((await openssl('x509', '-noout', '-ext', 'crlDistributionPoints', '-in', leaf)).output).toContain(
+        'http://pki.example.test:8080/pki/crl/igc-sante-test-org.crl',
+      );
+      expect((await openssl('verify', '-CAfile', oldBundle, '-untrusted', leaf, leaf)).output).toContain(': OK');
+    },
+  );
 
   it('renews at open the leaves near their end (a revoked one revoked again) and re-signs due CRLs', async () => {
     const dataDir = path.join(tmp, 'later');

@@ -66,7 +66,8 @@ describe('EDIT-like page', () => {
     expect(page).toContain(message);
     expect(page).toMatch(
       new RegExp(
-        `id="f-idnat" name="idnat" value="${idnat}"[^>]*aria-invalid="true" aria-describedby="f-idnat-hint f-idnat-error"`,
+        `id="f-idnat" name="idnat" value="${idnat}"[^>]*aria-invalid="true" ` +
+          `aria-describedby="f-idnat-hint f-idnat-error"`,
       ),
     );
     expect(page).toContain('value="&lt;Durand&gt;"');

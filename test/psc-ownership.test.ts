@@ -118,7 +118,8 @@ describe('without a platform session nothing is listed', () => {
       expect(response.headers.get('location')).toBe(`/connexion?retour=${encodeURIComponent(page)}`);
       expect(await response.text()).not.toContain(IDNAT_A);
     }
-    // Answering without a session does nothing, even with a valid form token (the site's logout page gives one to anyone).
+    // Answering without a session does nothing, even with a valid form token (the site's logout page gives one to
+    // anyone).
     const visitor = new Browser();
     const { fields } = Browser.formFields(await (await visitor.get(url('/deconnexion'))).text());
     const anonymous = await visitor.post(url(`/psc/e-cps/demandes/${request.auth_req_id}`), {
@@ -233,30 +234,33 @@ describe('a vendor sees and answers only their organisation’s identities', () 
     expect(again).not.toContain(`<option value="${IDNAT_A}"`);
   });
 
-  it('an account cannot name another organisation’s identity; an identity an account names is its organisation’s', async () => {
-    const own = '810000000503';
-    expect((await createThroughApi(a, own)).status).toBe(201);
-    const taken = await b.api('POST', '/accounts', { nil: 'OWN-B', idnatPsc: own });
-    expect(taken.status).toBe(400);
-    expect(taken.body.fields).toEqual([
-      {
-        field: 'idnatPsc',
-        code: 'owned',
-        message: expect.stringContaining(`L’identité de test PSC « ${own} » appartient à une autre organisation`),
-      },
-    ]);
+  it(
+    'an account cannot name another organisation’s identity; ' + 'an identity an account names is its organisation’s',
+    async () => {
+      const own = '810000000503';
+      expect((await createThroughApi(a, own)).status).toBe(201);
+      const taken = await b.api('POST', '/accounts', { nil: 'OWN-B', idnatPsc: own });
+      expect(taken.status).toBe(400);
+      expect(taken.body.fields).toEqual([
+        {
+          field: 'idnatPsc',
+          code: 'owned',
+          message: expect.stringContaining(`L’identité de test PSC « ${own} » appartient à une autre organisation`),
+        },
+      ]);
 
-    // A names an IdNat before its identity exists: B may not create it, A may.
-    const named = '810000000504';
-    expect((await a.api('POST', '/accounts', { nil: 'OWN-A2', idnatPsc: named })).status).toBe(201);
-    const refused = await createThroughApi(b, named);
-    expect(refused.status).toBe(400);
-    expect(refused.body.errors.idnat).toMatchObject({
-      code: 'idnat_other_organisation',
-      message: 'Cet IdNat est celui d’un compte d’une autre organisation.',
-    });
-    expect((await createThroughApi(a, named)).status).toBe(201);
-  });
+      // A names an IdNat before its identity exists: B may not create it, A may.
+      const named = '810000000504';
+      expect((await a.api('POST', '/accounts', { nil: 'OWN-A2', idnatPsc: named })).status).toBe(201);
+      const refused = await createThroughApi(b, named);
+      expect(refused.status).toBe(400);
+      expect(refused.body.errors.idnat).toMatchObject({
+        code: 'idnat_other_organisation',
+        message: 'Cet IdNat est celui d’un compte d’une autre organisation.',
+      });
+      expect((await createThroughApi(a, named)).status).toBe(201);
+    },
+  );
 
   it('an identity the operator created is for admins until an account names it; reviewers get nothing', async () => {
     const env = { MOTCO_PORT_BASE: String(t.config.portBase) };
@@ -380,48 +384,51 @@ describe('a revoked grant stops opening mailboxes at once', () => {
     expect(await imap(tokens.access_token)).toMatchObject({ ok: false, error: 'imap' });
   });
 
-  it('an external PSC (here another platform’s simulator) is asked by introspection, its answer kept seconds only', async () => {
-    const external = await startTestPlatform({
-      psc: {
-        mode: 'external',
-        issuer: t.platform.identity.psc.issuer,
-        clientId: 'motco-lps',
-        clientSecret: 'motco-lps-secret',
-        introspectionCacheSeconds: 1,
-      },
-    });
-    try {
-      await external.platform.pki.exportTrust(files);
-      const box = `${IDNAT_A}@${external.config.mailDomain}`;
-      await external.platform.mailboxes.create(box, 'personal');
-      const e = external.endpoint('psc');
-      const login = (token: string) =>
-        run('python3', ['test/clients/imap_client.py'], {
-          input: JSON.stringify({
-            host: e.address,
-            port: e.imapPort,
-            cafile: trust,
-            mechanism: 'XOAUTH2',
-            user: box,
-            token,
-          }),
-        }).then((r) => JSON.parse(r.stdout) as Record<string, any>);
-      const tokens = await approvedTokens('15');
-      expect(await login(tokens.access_token)).toMatchObject({ ok: true });
-      await client.tokenRevocation(rp, tokens.refresh_token!);
-      await expect
-        .poll(async () => (await login(tokens.access_token)).ok, { timeout: 10_000, interval: 300 })
-        .toBe(false);
-      const refused = await waitFor(
-        external.platform.journal,
-        { kind: 'auth', endpoint: 'psc' },
-        (o) => o.data.outcome === 'failure',
-      );
-      expect(refused.data).toMatchObject({ reason: 'bearer_revoked' });
-    } finally {
-      await external.stop();
-    }
-  });
+  it(
+    'an external PSC (here another platform’s simulator) ' + 'is asked by introspection, its answer kept seconds only',
+    async () => {
+      const external = await startTestPlatform({
+        psc: {
+          mode: 'external',
+          issuer: t.platform.identity.psc.issuer,
+          clientId: 'motco-lps',
+          clientSecret: 'motco-lps-secret',
+          introspectionCacheSeconds: 1,
+        },
+      });
+      try {
+        await external.platform.pki.exportTrust(files);
+        const box = `${IDNAT_A}@${external.config.mailDomain}`;
+        await external.platform.mailboxes.create(box, 'personal');
+        const e = external.endpoint('psc');
+        const login = (token: string) =>
+          run('python3', ['test/clients/imap_client.py'], {
+            input: JSON.stringify({
+              host: e.address,
+              port: e.imapPort,
+              cafile: trust,
+              mechanism: 'XOAUTH2',
+              user: box,
+              token,
+            }),
+          }).then((r) => JSON.parse(r.stdout) as Record<string, any>);
+        const tokens = await approvedTokens('15');
+        expect(await login(tokens.access_token)).toMatchObject({ ok: true });
+        await client.tokenRevocation(rp, tokens.refresh_token!);
+        await expect
+          .poll(async () => (await login(tokens.access_token)).ok, { timeout: 10_000, interval: 300 })
+          .toBe(false);
+        const refused = await waitFor(
+          external.platform.journal,
+          { kind: 'auth', endpoint: 'psc' },
+          (o) => o.data.outcome === 'failure',
+        );
+        expect(refused.data).toMatchObject({ reason: 'bearer_revoked' });
+      } finally {
+        await external.stop();
+      }
+    },
+  );
 });
 
 describe('migration of a store that had identities without owners', () => {

@@ -135,58 +135,69 @@ describe('faults are KO, naming the failed check', () => {
     expect(explain(result)).toContain('Aucune connexion observée sur le point d’accès org-revoq (SMTP)');
   });
 
-  it('an INCONCLUSIVE says what was seen instead: the mailbox from another address than the job’s, with what to correct', async () => {
-    const job = UNIT_JOBS.find((j) => j.id === 'psc-send-smtp')!;
-    const result = await runWhilePlaying(alice, job, { ip: '192.0.2.99', delai: 3 });
-    expect(result.execution.verdict, explain(result)).toBe('INCONCLUSIVE');
-    const seen = result.execution.checks.find((c) => c.id === 'seen-other-address')!;
-    expect(seen).toMatchObject({
-      outcome: 'info',
-      detail: expect.stringContaining(
-        `${alice.account.personalMailbox} s’est connectée depuis 127.0.0.1, et non depuis l’adresse IP du test (192.0.2.99)`,
-      ),
-    });
-    expect(explain(result)).toContain('↳ Que corriger : Lancez l’action demandée');
-    expect(explain(result)).toContain('/mon-poste');
-    expect(result.log.at(-1)!.text).toBe('Résultat : NON CONCLUANT (code retour 1)');
-    // The evidence cites only the openings of those sessions.
-    const cited = await t.platform.journal.query({ since: result.execution.startedAt });
-    expect(cited.filter((o) => result.execution.observationIds.includes(o.id)).map((o) => o.kind)).toEqual(
-      seen.observations.map(() => 'session.open'),
-    );
-  });
+  it(
+    'an INCONCLUSIVE says what was seen instead: ' +
+      'the mailbox from another address than the job’s, with what to correct',
+    async () => {
+      const job = UNIT_JOBS.find((j) => j.id === 'psc-send-smtp')!;
+      const result = await runWhilePlaying(alice, job, { ip: '192.0.2.99', delai: 3 });
+      expect(result.execution.verdict, explain(result)).toBe('INCONCLUSIVE');
+      const seen = result.execution.checks.find((c) => c.id === 'seen-other-address')!;
+      expect(seen).toMatchObject({
+        outcome: 'info',
+        detail: expect.stringContaining(
+          `${alice.account.personalMailbox} s’est connectée depuis 127.0.0.1, ` +
+            `et non depuis l’adresse IP du test (192.0.2.99)`,
+        ),
+      });
+      expect(explain(result)).toContain('↳ Que corriger : Lancez l’action demandée');
+      expect(explain(result)).toContain('/mon-poste');
+      expect(result.log.at(-1)!.text).toBe('Résultat : NON CONCLUANT (code retour 1)');
+      // The evidence cites only the openings of those sessions.
+      const cited = await t.platform.journal.query({ since: result.execution.startedAt });
+      expect(cited.filter((o) => result.execution.observationIds.includes(o.id)).map((o) => o.kind)).toEqual(
+        seen.observations.map(() => 'session.open'),
+      );
+    },
+  );
 });
 
 describe('clients nobody here wrote, sending credentials or mail in clear', () => {
-  it('python smtplib: MAIL FROM the mailbox in clear, never STARTTLS, from the job’s address → KO on STARTTLS, the rest « non évalué »', async () => {
-    const job = UNIT_JOBS.find((j) => j.id === 'psc-send-smtp')!;
-    const endpoint = t.endpoint('psc');
-    const started = await t.platform.runner.start({
-      accountId: alice.id,
-      target: job.id,
-      delai: 30,
-      ip: IP,
-      startedBy: 'test',
-    });
-    if (!started.ok) throw new Error(JSON.stringify(started.errors));
-    const ended = finished(started.execution.id);
-    const script = `import smtplib\ns = smtplib.SMTP('127.0.0.1', ${endpoint.smtpPort}, timeout=10)\ns.ehlo()\nprint(s.docmd('MAIL', 'FROM:<${alice.account.personalMailbox}>')[0])\ns.quit()`;
-    const client = await run('python3', ['-c', script]);
-    expect(client.stdout.trim(), client.stderr).toBe('530');
-    const execution = await ended;
-    const log = (await t.platform.executions.log(execution.id)).map((l) => l.text).join('\n');
-    expect(execution.verdict, log).toBe('KO');
-    expect(execution.checks.map((c) => [c.id, c.outcome])).toEqual([
-      ['starttls', 'fail'],
-      ['mechanism', 'not_evaluated'],
-      ['message-accepted', 'not_evaluated'],
-    ]);
-    expect(log).toContain(
-      '✘ STARTTLS avant toute commande sensible — Commandes envoyées en clair avant STARTTLS : MAIL.',
-    );
-    expect(log).toContain('○ Mécanisme d’authentification — Non évalué');
-    expect(log).not.toContain('Aucune connexion observée');
-  });
+  it(
+    'python smtplib: MAIL FROM the mailbox in clear, never STARTTLS, ' +
+      'from the job’s address → KO on STARTTLS, the rest « non évalué »',
+    async () => {
+      const job = UNIT_JOBS.find((j) => j.id === 'psc-send-smtp')!;
+      const endpoint = t.endpoint('psc');
+      const started = await t.platform.runner.start({
+        accountId: alice.id,
+        target: job.id,
+        delai: 30,
+        ip: IP,
+        startedBy: 'test',
+      });
+      if (!started.ok) throw new Error(JSON.stringify(started.errors));
+      const ended = finished(started.execution.id);
+      const script =
+        `import smtplib\ns = smtplib.SMTP('127.0.0.1', ${endpoint.smtpPort}, timeout=10)\ns.ehlo()\n` +
+        `print(s.docmd('MAIL', 'FROM:<${alice.account.personalMailbox}>')[0])\ns.quit()`;
+      const client = await run('python3', ['-c', script]);
+      expect(client.stdout.trim(), client.stderr).toBe('530');
+      const execution = await ended;
+      const log = (await t.platform.executions.log(execution.id)).map((l) => l.text).join('\n');
+      expect(execution.verdict, log).toBe('KO');
+      expect(execution.checks.map((c) => [c.id, c.outcome])).toEqual([
+        ['starttls', 'fail'],
+        ['mechanism', 'not_evaluated'],
+        ['message-accepted', 'not_evaluated'],
+      ]);
+      expect(log).toContain(
+        '✘ STARTTLS avant toute commande sensible — Commandes envoyées en clair avant STARTTLS : MAIL.',
+      );
+      expect(log).toContain('○ Mécanisme d’authentification — Non évalué');
+      expect(log).not.toContain('Aucune connexion observée');
+    },
+  );
 
   it('python imaplib: LOGIN in clear, from the job’s address → critical KO on STARTTLS', async () => {
     const job = UNIT_JOBS.find((j) => j.id === 'psc-access-imap')!;
@@ -201,7 +212,10 @@ describe('clients nobody here wrote, sending credentials or mail in clear', () =
     if (!started.ok) throw new Error(JSON.stringify(started.errors));
     const ended = finished(started.execution.id);
     // imaplib itself refuses LOGIN when the server says LOGINDISABLED: send the command as a careless client would.
-    const script = `import imaplib\nm = imaplib.IMAP4('127.0.0.1', ${endpoint.imapPort}, timeout=10)\ntry:\n  print(m._simple_command('LOGIN', '${alice.account.personalMailbox}', 'secret')[0])\nexcept m.error as e:\n  print('NO')\nm.logout()`;
+    const script =
+      `import imaplib\nm = imaplib.IMAP4('127.0.0.1', ${endpoint.imapPort}, timeout=10)\n` +
+      `try:\n  print(m._simple_command('LOGIN', '${alice.account.personalMailbox}', ` +
+      `'secret')[0])\nexcept m.error as e:\n  print('NO')\nm.logout()`;
     const client = await run('python3', ['-c', script]);
     expect(client.stdout.trim(), client.stderr).toBe('NO');
     const execution = await ended;
@@ -213,7 +227,8 @@ describe('clients nobody here wrote, sending credentials or mail in clear', () =
     });
     const log = (await t.platform.executions.log(execution.id)).map((l) => l.text).join('\n');
     expect(log).toContain(
-      `Authentification LOGIN (commande IMAP) de ${alice.account.personalMailbox} refusée (envoyée avant STARTTLS) (en clair)`,
+      `Authentification LOGIN (commande IMAP) ` +
+        `de ${alice.account.personalMailbox} refusée (envoyée avant STARTTLS) (en clair)`,
     );
   });
 });
@@ -329,41 +344,44 @@ describe('evidence', () => {
 });
 
 describe('restart', () => {
-  it('ends an execution running at shutdown as INTERRUPTED, visibly, and a restarted platform keeps it so', async () => {
-    const other = await startTestPlatform({ runner: { delaiMinSeconds: 2 } });
-    const v = await vendorWithAccount(other, {
-      login: 'carol',
-      immatriculation: '33333333300033',
-      nil: 'DEV-CAROL',
-      idnatPsc: '810000000789',
-      idnatAuthCli: '10111111111',
-    });
-    const started = await other.platform.runner.start({
-      accountId: v.id,
-      target: 'psc-send-smtp',
-      delai: 300,
-      startedBy: 'test',
-    });
-    if (!started.ok) throw new Error('not started');
-    await other.platform.stop();
-    // The same data folder, started again: the execution is over, and says why.
-    const again = await startPlatform(
-      loadConfig({
-        env: {},
-        cwd: other.dataDir,
-        overrides: { dataDir: other.dataDir, portBase: other.config.portBase },
-      }),
-      { log: silentLogger },
-    );
-    try {
-      const execution = await again.executions.get(started.execution.id);
-      expect(execution).toMatchObject({ status: 'finished', verdict: 'INTERRUPTED' });
-      expect((await again.executions.log(started.execution.id)).map((l) => l.text)).toContain(
-        'Travail interrompu par l’arrêt de la plateforme.',
+  it(
+    'ends an execution running at shutdown as INTERRUPTED, ' + 'visibly, and a restarted platform keeps it so',
+    async () => {
+      const other = await startTestPlatform({ runner: { delaiMinSeconds: 2 } });
+      const v = await vendorWithAccount(other, {
+        login: 'carol',
+        immatriculation: '33333333300033',
+        nil: 'DEV-CAROL',
+        idnatPsc: '810000000789',
+        idnatAuthCli: '10111111111',
+      });
+      const started = await other.platform.runner.start({
+        accountId: v.id,
+        target: 'psc-send-smtp',
+        delai: 300,
+        startedBy: 'test',
+      });
+      if (!started.ok) throw new Error('not started');
+      await other.platform.stop();
+      // The same data folder, started again: the execution is over, and says why.
+      const again = await startPlatform(
+        loadConfig({
+          env: {},
+          cwd: other.dataDir,
+          overrides: { dataDir: other.dataDir, portBase: other.config.portBase },
+        }),
+        { log: silentLogger },
       );
-    } finally {
-      await again.stop();
-      await other.stop().catch(() => {});
-    }
-  });
+      try {
+        const execution = await again.executions.get(started.execution.id);
+        expect(execution).toMatchObject({ status: 'finished', verdict: 'INTERRUPTED' });
+        expect((await again.executions.log(started.execution.id)).map((l) => l.text)).toContain(
+          'Travail interrompu par l’arrêt de la plateforme.',
+        );
+      } finally {
+        await again.stop();
+        await other.stop().catch(() => {});
+      }
+    },
+  );
 });

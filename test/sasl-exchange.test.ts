@@ -35,20 +35,24 @@ function sClient(protocol: 'smtp' | 'imap', ip: string, input: string, quiet: bo
 }
 
 describe('SMTP AUTH', () => {
-  it('answers AUTH without an initial response with `334 ` (space kept), and journals a command sent instead of the response as abandoned', async () => {
-    // The first QUIT is taken as the abandoned exchange's response; the second ends the session.
-    const r = await sClient('smtp', '127.0.0.41', 'EHLO lps.test\r\nAUTH XOAUTH2\r\nQUIT\r\nQUIT\r\n', true);
-    expect(r.stdout).toMatch(/^334 \r$/m);
-    expect(r.stdout).toMatch(/^501 5\.5\.2 Authentication abandoned: QUIT sent instead of a response\r$/m);
-    const auth = await waitFor(t.platform.journal, { kind: 'auth', endpoint: 'psc', clientIp: '127.0.0.41' });
-    expect(auth.data).toMatchObject({
-      mechanism: 'XOAUTH2',
-      outcome: 'abandoned',
-      reason: 'new_command',
-      newCommand: 'QUIT',
-      tls: true,
-    });
-  });
+  it(
+    'answers AUTH without an initial response with `334 ` (space kept), ' +
+      'and journals a command sent instead of the response as abandoned',
+    async () => {
+      // The first QUIT is taken as the abandoned exchange's response; the second ends the session.
+      const r = await sClient('smtp', '127.0.0.41', 'EHLO lps.test\r\nAUTH XOAUTH2\r\nQUIT\r\nQUIT\r\n', true);
+      expect(r.stdout).toMatch(/^334 \r$/m);
+      expect(r.stdout).toMatch(/^501 5\.5\.2 Authentication abandoned: QUIT sent instead of a response\r$/m);
+      const auth = await waitFor(t.platform.journal, { kind: 'auth', endpoint: 'psc', clientIp: '127.0.0.41' });
+      expect(auth.data).toMatchObject({
+        mechanism: 'XOAUTH2',
+        outcome: 'abandoned',
+        reason: 'new_command',
+        newCommand: 'QUIT',
+        tls: true,
+      });
+    },
+  );
 
   it('journals a client that hangs up mid-exchange as abandoned', async () => {
     await sClient('smtp', '127.0.0.42', 'EHLO lps.test\r\nAUTH PLAIN\r\n', false);

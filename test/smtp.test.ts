@@ -48,86 +48,97 @@ function endpoint(id: EndpointId) {
 }
 
 describe('SMTP submission with a conformant client', () => {
-  it('nodemailer: STARTTLS, AUTH PLAIN, send; the journal has the hello, TLS, auth and headers in the client’s order', async () => {
-    // psc: on org an applicative mailbox opens only with its ORG_AUTH_CLI certificate, never with a password.
-    const e = endpoint('psc');
-    const transport = nodemailer.createTransport({
-      host: e.address,
-      port: e.smtpPort,
-      secure: false,
-      requireTLS: true,
-      tls: { ca: [readTrust()], servername: e.host },
-      auth: { user: address('10123456789'), pass: pw(address('10123456789')) },
-      name: 'lps.test',
-    });
-    const info = await transport.sendMail({
-      from: address('10123456789'),
-      to: address('10123456789'),
-      subject: 'Essai nodemailer',
-      text: 'Bonjour',
-      headers: { 'X-MSS-NIL': 'DEV935997', 'x-custom-CASE': 'kept' },
-    });
-    transport.close();
-    expect(info.accepted).toEqual([address('10123456789')]);
+  it(
+    'nodemailer: STARTTLS, AUTH PLAIN, send; the journal has the hello, ' +
+      'TLS, auth and headers in the client’s order',
+    async () => {
+      // psc: on org an applicative mailbox opens only with its ORG_AUTH_CLI certificate, never with a password.
+      const e = endpoint('psc');
+      const transport = nodemailer.createTransport({
+        host: e.address,
+        port: e.smtpPort,
+        secure: false,
+        requireTLS: true,
+        tls: { ca: [readTrust()], servername: e.host },
+        auth: { user: address('10123456789'), pass: pw(address('10123456789')) },
+        name: 'lps.test',
+      });
+      const info = await transport.sendMail({
+        from: address('10123456789'),
+        to: address('10123456789'),
+        subject: 'Essai nodemailer',
+        text: 'Bonjour',
+        headers: { 'X-MSS-NIL': 'DEV935997', 'x-custom-CASE': 'kept' },
+      });
+      transport.close();
+      expect(info.accepted).toEqual([address('10123456789')]);
 
-    const message = await waitFor(
-      t.platform.journal,
-      { kind: 'message', mailbox: address('10123456789') },
-      (o) => o.data.subject === 'Essai nodemailer',
-    );
-    const session = await t.platform.journal.query({ sessionId: message.sessionId! });
-    const kinds = session.map((o) => o.kind);
-    expect(kinds.indexOf('tls.client_hello')).toBeLessThan(kinds.indexOf('tls.established'));
-    expect(kinds.indexOf('tls.established')).toBeLessThan(kinds.indexOf('auth'));
-    const hello = session.find((o) => o.kind === 'tls.client_hello')!.data;
-    expect(hello.sni).toBe(e.host);
-    expect((hello.cipherSuites as { name: string }[]).map((s) => s.name)).toContain(
-      'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256',
-    );
-    expect(session.find((o) => o.kind === 'tls.established')!.data).toMatchObject({ version: 'TLSv1.3' });
-    expect(session.find((o) => o.kind === 'auth')!.data).toMatchObject({
-      mechanism: 'PLAIN',
-      outcome: 'success',
-      reason: 'password',
-      user: address('10123456789'),
-    });
-    // nodemailer writes header names in its own capitalisation; the journal keeps exactly what it sent,
-    // in its order, as the stored copy shows (the python test in cli.test.ts checks a client's own case).
-    const names = (message.data.headers as { name: string }[]).map((h) => h.name);
-    expect(names).toContain('X-Mss-Nil');
-    expect(names).toContain('X-Custom-Case');
-    expect(message.data).toMatchObject({ outcome: 'accepted', from: address('10123456789'), fromMatchesMailbox: true });
+      const message = await waitFor(
+        t.platform.journal,
+        { kind: 'message', mailbox: address('10123456789') },
+        (o) => o.data.subject === 'Essai nodemailer',
+      );
+      const session = await t.platform.journal.query({ sessionId: message.sessionId! });
+      const kinds = session.map((o) => o.kind);
+      expect(kinds.indexOf('tls.client_hello')).toBeLessThan(kinds.indexOf('tls.established'));
+      expect(kinds.indexOf('tls.established')).toBeLessThan(kinds.indexOf('auth'));
+      const hello = session.find((o) => o.kind === 'tls.client_hello')!.data;
+      expect(hello.sni).toBe(e.host);
+      expect((hello.cipherSuites as { name: string }[]).map((s) => s.name)).toContain(
+        'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256',
+      );
+      expect(session.find((o) => o.kind === 'tls.established')!.data).toMatchObject({ version: 'TLSv1.3' });
+      expect(session.find((o) => o.kind === 'auth')!.data).toMatchObject({
+        mechanism: 'PLAIN',
+        outcome: 'success',
+        reason: 'password',
+        user: address('10123456789'),
+      });
+      // nodemailer writes header names in its own capitalisation; the journal keeps exactly what it sent,
+      // in its order, as the stored copy shows (the python test in cli.test.ts checks a client's own case).
+      const names = (message.data.headers as { name: string }[]).map((h) => h.name);
+      expect(names).toContain('X-Mss-Nil');
+      expect(names).toContain('X-Custom-Case');
+      expect(message.data).toMatchObject({
+        outcome: 'accepted',
+        from: address('10123456789'),
+        fromMatchesMailbox: true,
+      });
 
-    const stored = await t.platform.mailboxes.messages(
-      (await t.platform.mailboxes.find(address('10123456789')))!.id,
-      'INBOX',
-    );
-    const last = stored.at(-1)!.raw.toString();
-    expect(last).toMatch(/^Received: from lps\.test/);
-    expect(last).toContain('X-Mss-Nil: DEV935997');
-    const storedNames = last
-      .split('\r\n\r\n')[0]!
-      .split('\r\n')
-      .filter((l) => /^[^\s:]+:/.test(l))
-      .map((l) => l.slice(0, l.indexOf(':')));
-    expect(storedNames.slice(1)).toEqual(names); // after our Received: the client's headers, same order and case
-  });
+      const stored = await t.platform.mailboxes.messages(
+        (await t.platform.mailboxes.find(address('10123456789')))!.id,
+        'INBOX',
+      );
+      const last = stored.at(-1)!.raw.toString();
+      expect(last).toMatch(/^Received: from lps\.test/);
+      expect(last).toContain('X-Mss-Nil: DEV935997');
+      const storedNames = last
+        .split('\r\n\r\n')[0]!
+        .split('\r\n')
+        .filter((l) => /^[^\s:]+:/.test(l))
+        .map((l) => l.slice(0, l.indexOf(':')));
+      expect(storedNames.slice(1)).toEqual(names); // after our Received: the client's headers, same order and case
+    },
+  );
 
-  it('python3 smtplib trusting only the IGC Santé TEST bundle: STARTTLS, AUTH PLAIN, send on the org endpoint', async () => {
-    const e = endpoint('org');
-    const result = await python({
-      host: e.address,
-      port: e.smtpPort,
-      cafile: trust,
-      mechanism: 'PLAIN',
-      user: address('871122334455'),
-      password: pw(address('871122334455')),
-      from: address('871122334455'),
-      to: [address('10123456789')],
-      message: 'From: <x>\r\nSubject: smtplib\r\n\r\nbody\r\n',
-    });
-    expect(result).toMatchObject({ ok: true, tls: 'TLSv1.3', auth: [235, '2.7.0 Authentication successful'] });
-  });
+  it(
+    'python3 smtplib trusting only the IGC Santé TEST bundle: ' + 'STARTTLS, AUTH PLAIN, send on the org endpoint',
+    async () => {
+      const e = endpoint('org');
+      const result = await python({
+        host: e.address,
+        port: e.smtpPort,
+        cafile: trust,
+        mechanism: 'PLAIN',
+        user: address('871122334455'),
+        password: pw(address('871122334455')),
+        from: address('871122334455'),
+        to: [address('10123456789')],
+        message: 'From: <x>\r\nSubject: smtplib\r\n\r\nbody\r\n',
+      });
+      expect(result).toMatchObject({ ok: true, tls: 'TLSv1.3', auth: [235, '2.7.0 Authentication successful'] });
+    },
+  );
 
   it('curl smtp:// with --ssl-reqd delivers a message', async () => {
     const e = endpoint('psc');
@@ -224,7 +235,8 @@ describe('mechanisms MSSanté does not use', () => {
         'import smtplib, ssl, sys',
         `ctx = ssl.create_default_context(cafile=${JSON.stringify(trust)})`,
         `s = smtplib.SMTP(${JSON.stringify(e.address)}, ${e.smtpPort}); s.starttls(context=ctx); s.ehlo()`,
-        `print(s.esmtp_features.get("auth")); print(*s.docmd("AUTH", ${JSON.stringify(`${mechanism} ${initial}`)})); s.quit()`,
+        `print(s.esmtp_features.get("auth")); print(*s.docmd("AUTH", ` +
+          `${JSON.stringify(`${mechanism} ${initial}`)})); s.quit()`,
       ].join('\n'),
     ]);
     expect(r.stdout).toMatch(/^ ?PLAIN LOGIN XOAUTH2\n504 b'5\.5\.4 Unrecognized authentication type'/);
@@ -375,32 +387,35 @@ describe('TLS facts recorded', () => {
     expect(session.some((o) => o.kind === 'auth')).toBe(false);
   });
 
-  it('records the OU of an ORG_AUTH_CLI client certificate and accepts PLAIN on the applicative mailbox with it', async () => {
-    const e = endpoint('org');
-    const client = await t.platform.pki.issueClientCertificate('10123456789');
-    const certfile = path.join(files, 'client.pem');
-    const keyfile = path.join(files, 'client.key');
-    writeFileSync(certfile, client.chainPem);
-    writeFileSync(keyfile, client.keyPem);
-    const result = await python({
-      host: e.address,
-      port: e.smtpPort,
-      cafile: trust,
-      certfile,
-      keyfile,
-      mechanism: 'PLAIN',
-      user: address('10123456789'),
-      password: 'not-the-password',
-    });
-    expect(result).toMatchObject({ ok: true, auth: [235, '2.7.0 Authentication successful'] });
-    const auth = await waitFor(
-      t.platform.journal,
-      { kind: 'auth', endpoint: 'org' },
-      (o) => o.data.reason === 'client_certificate',
-    );
-    const established = (await t.platform.journal.query({ sessionId: auth.sessionId!, kind: 'tls.established' }))[0]!;
-    expect(established.data.clientCertificate).toMatchObject({ present: true, ou: '10123456789', trusted: true });
-  });
+  it(
+    'records the OU of an ORG_AUTH_CLI client certificate ' + 'and accepts PLAIN on the applicative mailbox with it',
+    async () => {
+      const e = endpoint('org');
+      const client = await t.platform.pki.issueClientCertificate('10123456789');
+      const certfile = path.join(files, 'client.pem');
+      const keyfile = path.join(files, 'client.key');
+      writeFileSync(certfile, client.chainPem);
+      writeFileSync(keyfile, client.keyPem);
+      const result = await python({
+        host: e.address,
+        port: e.smtpPort,
+        cafile: trust,
+        certfile,
+        keyfile,
+        mechanism: 'PLAIN',
+        user: address('10123456789'),
+        password: 'not-the-password',
+      });
+      expect(result).toMatchObject({ ok: true, auth: [235, '2.7.0 Authentication successful'] });
+      const auth = await waitFor(
+        t.platform.journal,
+        { kind: 'auth', endpoint: 'org' },
+        (o) => o.data.reason === 'client_certificate',
+      );
+      const established = (await t.platform.journal.query({ sessionId: auth.sessionId!, kind: 'tls.established' }))[0]!;
+      expect(established.data.clientCertificate).toMatchObject({ present: true, ou: '10123456789', trusted: true });
+    },
+  );
 });
 
 describe('what a conformant server refuses', () => {
@@ -447,55 +462,58 @@ describe('what a conformant server refuses', () => {
     expect(result).toMatchObject({ ok: true });
   });
 
-  it('rejects an oversized message with 552 (declared or not), keeps the session usable, and refuses relaying', async () => {
-    const e = endpoint('psc');
-    const big = `${'a'.repeat(100)}\r\n`;
-    const job = {
-      host: e.address,
-      port: e.smtpPort,
-      cafile: trust,
-      mechanism: 'PLAIN',
-      user: address('871122334455'),
-      password: pw(address('871122334455')),
-      from: address('871122334455'),
-      to: [address('871122334455')],
-      message: `Subject: big\r\n\r\n${big.repeat(1000)}`,
-      noop_after: true,
-    };
-    // smtplib declares SIZE= in MAIL FROM: refused at once.
-    const declared = await python(job);
-    expect(declared).toMatchObject({
-      ok: true,
-      send_error: [552, expect.stringContaining('5.3.4')],
-      noop: [250, '2.0.0 Ok'],
-    });
-    // Without the declaration the whole DATA is read, dropped, and refused.
-    const undeclared = await python({ ...job, no_size: true });
-    expect(undeclared).toMatchObject({
-      ok: true,
-      send_error: [552, expect.stringContaining('5.3.4')],
-      noop: [250, '2.0.0 Ok'],
-    });
-    const tooLarge = await waitFor(
-      t.platform.journal,
-      { kind: 'message', endpoint: 'psc' },
-      (o) => o.data.outcome === 'too_large',
-    );
-    expect(tooLarge.data.size).toBeGreaterThan(64 * 1024);
+  it(
+    'rejects an oversized message with 552 (declared or not), ' + 'keeps the session usable, and refuses relaying',
+    async () => {
+      const e = endpoint('psc');
+      const big = `${'a'.repeat(100)}\r\n`;
+      const job = {
+        host: e.address,
+        port: e.smtpPort,
+        cafile: trust,
+        mechanism: 'PLAIN',
+        user: address('871122334455'),
+        password: pw(address('871122334455')),
+        from: address('871122334455'),
+        to: [address('871122334455')],
+        message: `Subject: big\r\n\r\n${big.repeat(1000)}`,
+        noop_after: true,
+      };
+      // smtplib declares SIZE= in MAIL FROM: refused at once.
+      const declared = await python(job);
+      expect(declared).toMatchObject({
+        ok: true,
+        send_error: [552, expect.stringContaining('5.3.4')],
+        noop: [250, '2.0.0 Ok'],
+      });
+      // Without the declaration the whole DATA is read, dropped, and refused.
+      const undeclared = await python({ ...job, no_size: true });
+      expect(undeclared).toMatchObject({
+        ok: true,
+        send_error: [552, expect.stringContaining('5.3.4')],
+        noop: [250, '2.0.0 Ok'],
+      });
+      const tooLarge = await waitFor(
+        t.platform.journal,
+        { kind: 'message', endpoint: 'psc' },
+        (o) => o.data.outcome === 'too_large',
+      );
+      expect(tooLarge.data.size).toBeGreaterThan(64 * 1024);
 
-    const relay = await python({
-      host: e.address,
-      port: e.smtpPort,
-      cafile: trust,
-      mechanism: 'PLAIN',
-      user: address('871122334455'),
-      password: pw(address('871122334455')),
-      from: address('871122334455'),
-      to: ['someone@example.org'],
-      message: 'Subject: relay\r\n\r\nx\r\n',
-    });
-    expect(relay).toMatchObject({ ok: false, error: 'SMTPRecipientsRefused' });
-  });
+      const relay = await python({
+        host: e.address,
+        port: e.smtpPort,
+        cafile: trust,
+        mechanism: 'PLAIN',
+        user: address('871122334455'),
+        password: pw(address('871122334455')),
+        from: address('871122334455'),
+        to: ['someone@example.org'],
+        message: 'Subject: relay\r\n\r\nx\r\n',
+      });
+      expect(relay).toMatchObject({ ok: false, error: 'SMTPRecipientsRefused' });
+    },
+  );
 
   it('limits the recipients of one message', async () => {
     const e = endpoint('psc');
@@ -631,5 +649,8 @@ function crlFileName(): string {
 
 function fakeJwt(claims: Record<string, unknown>): string {
   const part = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
-  return `${part({ alg: 'RS256', typ: 'JWT' })}.${part({ ...claims, exp: Math.floor(Date.now() / 1000) + 120 })}.c2lnbmF0dXJl`;
+  return (
+    `${part({ alg: 'RS256', typ: 'JWT' })}.` +
+    `${part({ ...claims, exp: Math.floor(Date.now() / 1000) + 120 })}.c2lnbmF0dXJl`
+  );
 }

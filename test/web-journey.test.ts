@@ -106,41 +106,46 @@ describe('a new vendor, in the browser', () => {
     await expect.poll(() => page.locator('h1').textContent()).toBe('Projets');
   });
 
-  it('runs « MIE PSC : TLS SMTP » while the reference LPS plays it, and reads the OK verdict live, with its evidence', async () => {
-    await page.getByRole('link', { name: 'Jobs', exact: true }).first().click();
-    await page.getByRole('link', { name: 'MIE PSC : TLS SMTP (MSS-CONF.01;03)' }).first().click();
-    expect(await page.getByLabel('Adresse IP').inputValue()).toBe('127.0.0.1');
-    await page.getByLabel('Délai (en secondes)').fill('60');
-    await Promise.all([
-      page.waitForURL(/\/executions\/\d+$/),
-      page.getByRole('button', { name: 'Exécuter maintenant' }).click(),
-    ]);
-    executionUrl = page.url();
-    await page.locator('.log-box .line', { hasText: 'Écoute jusqu’à' }).first().waitFor();
+  it(
+    'runs « MIE PSC : TLS SMTP » while the reference LPS plays it, ' +
+      'and reads the OK verdict live, with its evidence',
+    async () => {
+      await page.getByRole('link', { name: 'Jobs', exact: true }).first().click();
+      await page.getByRole('link', { name: 'MIE PSC : TLS SMTP (MSS-CONF.01;03)' }).first().click();
+      expect(await page.getByLabel('Adresse IP').inputValue()).toBe('127.0.0.1');
+      await page.getByLabel('Délai (en secondes)').fill('60');
+      await Promise.all([
+        page.waitForURL(/\/executions\/\d+$/),
+        page.getByRole('button', { name: 'Exécuter maintenant' }).click(),
+      ]);
+      executionUrl = page.url();
+      await page.locator('.log-box .line', { hasText: 'Écoute jusqu’à' }).first().waitFor();
 
-    const report = await playJob('psc-tls-smtp', await lpsContext(NIL));
-    expect(report.completed).toBe(true);
+      const report = await playJob('psc-tls-smtp', await lpsContext(NIL));
+      expect(report.completed).toBe(true);
 
-    // Without reloading: the facts, then the verdict.
-    await page.locator('.log-box .line', { hasText: 'ClientHello' }).first().waitFor();
-    await page.locator('.log-box .line', { hasText: 'Résultat : OK (code retour 0)' }).first().waitFor();
-    expect(await page.locator('main').textContent()).toContain('Aucune suite TLS 1.2 hors des six autorisées');
+      // Without reloading: the facts, then the verdict.
+      await page.locator('.log-box .line', { hasText: 'ClientHello' }).first().waitFor();
+      await page.locator('.log-box .line', { hasText: 'Résultat : OK (code retour 0)' }).first().waitFor();
+      expect(await page.locator('main').textContent()).toContain('Aucune suite TLS 1.2 hors des six autorisées');
 
-    const evidenceUrl = await page.getByRole('link', { name: 'Preuves : page imprimable' }).getAttribute('href');
-    const shown = await page.context().newPage();
-    await shown.goto(new URL(evidenceUrl!, t.config.publicUrl).toString());
-    const text = (await shown.locator('body').textContent()) ?? '';
-    expect(text).toContain('MIE PSC : TLS SMTP');
-    expect(text).toContain(NIL);
-    expect(text).toMatch(/TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384/);
-  });
+      const evidenceUrl = await page.getByRole('link', { name: 'Preuves : page imprimable' }).getAttribute('href');
+      const shown = await page.context().newPage();
+      await shown.goto(new URL(evidenceUrl!, t.config.publicUrl).toString());
+      const text = (await shown.locator('body').textContent()) ?? '';
+      expect(text).toContain('MIE PSC : TLS SMTP');
+      expect(text).toContain(NIL);
+      expect(text).toMatch(/TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384/);
+    },
+  );
 
   it('logs out, and another vendor opening that execution gets « Page introuvable »', async () => {
     await page.goto(executionUrl);
     await page.locator('.bar .profile summary').click();
     await page.getByRole('button', { name: 'Déconnexion' }).click();
     await page.waitForURL((url) => url.pathname === '/' || url.pathname.startsWith('/isc/'));
-    if (new URL(page.url()).pathname.startsWith('/isc/')) await page.getByRole('button').first().click(); // the simulator confirms the ISC logout
+    // the simulator confirms the ISC logout
+    if (new URL(page.url()).pathname.startsWith('/isc/')) await page.getByRole('button').first().click();
     await page.waitForURL((url) => url.pathname === '/');
 
     const other = await (await browser.newContext({ locale: 'fr-FR' })).newPage();

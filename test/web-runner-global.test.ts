@@ -36,7 +36,9 @@ afterAll(async () => {
 });
 
 const text = async (p: Page, selector: string) => (await p.locator(selector).first().textContent()) ?? '';
-const LOG_AT_END = `(() => { const box = document.querySelector('.log-box'); return box.scrollHeight > box.clientHeight && box.scrollHeight - box.scrollTop - box.clientHeight < 32; })()`;
+const LOG_AT_END =
+  `(() => { const box = document.querySelector('.log-box'); ` +
+  `return box.scrollHeight > box.clientHeight && box.scrollHeight - box.scrollTop - box.clientHeight < 32; })()`;
 
 describe('a global job', () => {
   it('shows its steps progressing, each with its verdict, while the LPS follows the prompts', async () => {
@@ -83,7 +85,8 @@ describe('a global job', () => {
           await screenshot(page, 'runner-global-running');
           // A short log box, so that the lines to come overflow it; the reader is at its end.
           await page.evaluate(
-            `(() => { const box = document.querySelector('.log-box'); box.style.maxHeight = '6rem'; box.scrollTop = box.scrollHeight; })()`,
+            `(() => { const box = document.querySelector('.log-box'); ` +
+              `box.style.maxHeight = '6rem'; box.scrollTop = box.scrollHeight; })()`,
           );
         } else {
           // The box followed the new lines while the reader stayed at its end…
@@ -129,21 +132,24 @@ describe('a global job', () => {
     await context.close();
   });
 
-  it('lists the steps in the activity with their parent under the job, in the value column on a narrow screen', async () => {
-    const user = (await t.platform.auth.tokens.verify(vendor.token))!;
-    const session = await t.platform.auth.sessions.createSession(user.id);
-    const context = await browser.newContext({ locale: 'fr-FR', viewport: { width: 375, height: 812 } });
-    await context.addCookies([{ name: 'motco_session', value: session.value, url: t.config.publicUrl }]);
-    const page = await context.newPage();
-    await page.goto(`${t.config.publicUrl}/outil/${vendor.id}/activite?etapes=1`);
-    const jobCells = page.locator('table.activity td[data-label="Travail"]', { has: page.locator('.hint') });
-    expect(await jobCells.count()).toBe(2);
-    for (const cell of await jobCells.all()) {
-      expect(await cell.locator('.hint').textContent()).toMatch(/^étape de l’exécution #\d+$/);
-      // The cell is a grid whose first column shows the label: the hint sits right of it, with the title.
-      const [box, hint] = await Promise.all([cell.boundingBox(), cell.locator('.hint').boundingBox()]);
-      expect(hint!.x).toBeGreaterThan(box!.x + box!.width / 4);
-    }
-    await context.close();
-  });
+  it(
+    'lists the steps in the activity with their parent under the job, ' + 'in the value column on a narrow screen',
+    async () => {
+      const user = (await t.platform.auth.tokens.verify(vendor.token))!;
+      const session = await t.platform.auth.sessions.createSession(user.id);
+      const context = await browser.newContext({ locale: 'fr-FR', viewport: { width: 375, height: 812 } });
+      await context.addCookies([{ name: 'motco_session', value: session.value, url: t.config.publicUrl }]);
+      const page = await context.newPage();
+      await page.goto(`${t.config.publicUrl}/outil/${vendor.id}/activite?etapes=1`);
+      const jobCells = page.locator('table.activity td[data-label="Travail"]', { has: page.locator('.hint') });
+      expect(await jobCells.count()).toBe(2);
+      for (const cell of await jobCells.all()) {
+        expect(await cell.locator('.hint').textContent()).toMatch(/^étape de l’exécution #\d+$/);
+        // The cell is a grid whose first column shows the label: the hint sits right of it, with the title.
+        const [box, hint] = await Promise.all([cell.boundingBox(), cell.locator('.hint').boundingBox()]);
+        expect(hint!.x).toBeGreaterThan(box!.x + box!.width / 4);
+      }
+      await context.close();
+    },
+  );
 });

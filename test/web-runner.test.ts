@@ -153,44 +153,47 @@ describe('browsing the runner of an account', () => {
 });
 
 describe('executions', () => {
-  it('runs the job while the reference LPS plays it: the live log and the OK verdict arrive without a reload', async () => {
-    const id = await runFromJobPage(page, JOB, { ip: '127.0.0.1', delai: '30' });
-    ran.ok = id;
-    expect(await text(page, '.exec-id')).toBe(`#${id}`);
-    await listening(page);
-    expect(await text(page, '#etat')).toMatch(/^En cours — écoute jusqu’à \d\d:\d\d:\d\d\.$/);
-    // Screen readers hear the status change politely, not every log line.
-    expect(await page.locator('#etat').getAttribute('aria-live')).toBe('polite');
-    expect(await page.locator('.log-box [aria-live], .log-box[aria-live], [role="log"]').count()).toBe(0);
-    expect(await text(page, '.todo')).toContain('À faire maintenant : Sur le LPS, envoyer un email');
-    expect(await page.getByRole('button', { name: 'Arrêter le travail' }).count()).toBe(1);
-    expect(await page.locator('.log-box .l-fact').count()).toBe(0);
-    await screenshot(page, 'runner-execution-running');
-    // Gone if the page reloads.
-    await page.evaluate('window.__sameDocument = true');
+  it(
+    'runs the job while the reference LPS plays it: ' + 'the live log and the OK verdict arrive without a reload',
+    async () => {
+      const id = await runFromJobPage(page, JOB, { ip: '127.0.0.1', delai: '30' });
+      ran.ok = id;
+      expect(await text(page, '.exec-id')).toBe(`#${id}`);
+      await listening(page);
+      expect(await text(page, '#etat')).toMatch(/^En cours — écoute jusqu’à \d\d:\d\d:\d\d\.$/);
+      // Screen readers hear the status change politely, not every log line.
+      expect(await page.locator('#etat').getAttribute('aria-live')).toBe('polite');
+      expect(await page.locator('.log-box [aria-live], .log-box[aria-live], [role="log"]').count()).toBe(0);
+      expect(await text(page, '.todo')).toContain('À faire maintenant : Sur le LPS, envoyer un email');
+      expect(await page.getByRole('button', { name: 'Arrêter le travail' }).count()).toBe(1);
+      expect(await page.locator('.log-box .l-fact').count()).toBe(0);
+      await screenshot(page, 'runner-execution-running');
+      // Gone if the page reloads.
+      await page.evaluate('window.__sameDocument = true');
 
-    await playJob(JOB, alice.context);
-    await page.locator('.verdict.v-ok').waitFor({ timeout: 30_000 });
-    expect(await page.evaluate('window.__sameDocument')).toBe(true);
-    expect(await page.locator('.log-box .l-fact').count()).toBeGreaterThan(2);
-    expect(await text(page, '.log-box')).toContain('ClientHello');
-    expect(await text(page, '.log-box .l-result .text')).toBe('Résultat : OK (code retour 0)');
-    expect(await page.locator('.log-box .line.pass').count()).toBeGreaterThan(0);
-    expect(await text(page, '#etat')).toBe('Terminée : OK (réussi).');
-    expect(await page.locator('.checks .check.c-fail').count()).toBe(0);
-    expect(await text(page, '.checks')).toContain('Exigence : MSS-CONF.03');
-    expect(await page.getByRole('button', { name: 'Exécuter à nouveau' }).count()).toBe(1);
-    expect(await page.locator('[data-part="progress"] .progress-panel').count()).toBe(0);
-    expect(await text(page, '.stats')).toMatch(/Exécutions\s*1\s*Taux de réussite\s*100\u00a0%/);
-    expect(await page.getByRole('link', { name: 'Preuves : fichier JSON' }).getAttribute('href')).toBe(
-      `/api/v1/executions/${id}/export.json`,
-    );
-    // The export accepts the session cookie.
-    const exported = await page.request.get(url(`/api/v1/executions/${id}/export.json`));
-    expect(exported.status()).toBe(200);
-    expect((await exported.json()).execution.verdict).toBe('OK');
-    await screenshot(page, 'runner-execution-ok');
-  });
+      await playJob(JOB, alice.context);
+      await page.locator('.verdict.v-ok').waitFor({ timeout: 30_000 });
+      expect(await page.evaluate('window.__sameDocument')).toBe(true);
+      expect(await page.locator('.log-box .l-fact').count()).toBeGreaterThan(2);
+      expect(await text(page, '.log-box')).toContain('ClientHello');
+      expect(await text(page, '.log-box .l-result .text')).toBe('Résultat : OK (code retour 0)');
+      expect(await page.locator('.log-box .line.pass').count()).toBeGreaterThan(0);
+      expect(await text(page, '#etat')).toBe('Terminée : OK (réussi).');
+      expect(await page.locator('.checks .check.c-fail').count()).toBe(0);
+      expect(await text(page, '.checks')).toContain('Exigence : MSS-CONF.03');
+      expect(await page.getByRole('button', { name: 'Exécuter à nouveau' }).count()).toBe(1);
+      expect(await page.locator('[data-part="progress"] .progress-panel').count()).toBe(0);
+      expect(await text(page, '.stats')).toMatch(/Exécutions\s*1\s*Taux de réussite\s*100\u00a0%/);
+      expect(await page.getByRole('link', { name: 'Preuves : fichier JSON' }).getAttribute('href')).toBe(
+        `/api/v1/executions/${id}/export.json`,
+      );
+      // The export accepts the session cookie.
+      const exported = await page.request.get(url(`/api/v1/executions/${id}/export.json`));
+      expect(exported.status()).toBe(200);
+      expect((await exported.json()).execution.verdict).toBe('OK');
+      await screenshot(page, 'runner-execution-ok');
+    },
+  );
 
   it('judges a run with a fault KO, with the failed check’s explanation and requirement', async () => {
     const id = await runFromJobPage(page, JOB, { delai: '30' });
@@ -211,33 +214,36 @@ describe('executions', () => {
     await screenshot(page, 'runner-execution-ko');
   });
 
-  it('« Arrêter le travail » ends a run CANCELLED; « Exécuter à nouveau » starts another with the same options', async () => {
-    const id = await runFromJobPage(page, 'psc-expired-imap', { ip: '127.0.0.1', delai: '120' });
-    ran.cancelled = id;
-    await listening(page);
-    await Promise.all([
-      page.waitForURL(url(`/outil/${alice.id}/executions/${id}`)),
-      page.getByRole('button', { name: 'Arrêter le travail' }).click(),
-    ]);
-    await page.locator('.verdict.v-cancelled').waitFor();
-    expect(await text(page, '#etat')).toBe('Terminée : ANNULÉ (arrêté par l’utilisateur).');
-    expect(await text(page, '.log-box')).toContain('Travail arrêté par l’utilisateur.');
-    expect((await t.platform.executions.get(id))!.verdict).toBe('CANCELLED');
+  it(
+    '« Arrêter le travail » ends a run CANCELLED; ' + '« Exécuter à nouveau » starts another with the same options',
+    async () => {
+      const id = await runFromJobPage(page, 'psc-expired-imap', { ip: '127.0.0.1', delai: '120' });
+      ran.cancelled = id;
+      await listening(page);
+      await Promise.all([
+        page.waitForURL(url(`/outil/${alice.id}/executions/${id}`)),
+        page.getByRole('button', { name: 'Arrêter le travail' }).click(),
+      ]);
+      await page.locator('.verdict.v-cancelled').waitFor();
+      expect(await text(page, '#etat')).toBe('Terminée : ANNULÉ (arrêté par l’utilisateur).');
+      expect(await text(page, '.log-box')).toContain('Travail arrêté par l’utilisateur.');
+      expect((await t.platform.executions.get(id))!.verdict).toBe('CANCELLED');
 
-    await Promise.all([
-      page.waitForURL((u) => /\/executions\/\d+$/.test(u.pathname) && executionIdOf(u) !== id),
-      page.getByRole('button', { name: 'Exécuter à nouveau' }).click(),
-    ]);
-    const again = executionId(page);
-    expect(again).toBeGreaterThan(id);
-    const [first, second] = await Promise.all([t.platform.executions.get(id), t.platform.executions.get(again)]);
-    expect(second!.targetId).toBe('psc-expired-imap');
-    expect(second!.options).toEqual(first!.options);
-    expect(await text(page, '[data-part="summary"]')).toContain('délai 120 s, adresse IP 127.0.0.1');
-    await listening(page);
-    await page.getByRole('button', { name: 'Arrêter le travail' }).click();
-    await page.locator('.verdict.v-cancelled').waitFor();
-  });
+      await Promise.all([
+        page.waitForURL((u) => /\/executions\/\d+$/.test(u.pathname) && executionIdOf(u) !== id),
+        page.getByRole('button', { name: 'Exécuter à nouveau' }).click(),
+      ]);
+      const again = executionId(page);
+      expect(again).toBeGreaterThan(id);
+      const [first, second] = await Promise.all([t.platform.executions.get(id), t.platform.executions.get(again)]);
+      expect(second!.targetId).toBe('psc-expired-imap');
+      expect(second!.options).toEqual(first!.options);
+      expect(await text(page, '[data-part="summary"]')).toContain('délai 120 s, adresse IP 127.0.0.1');
+      await listening(page);
+      await page.getByRole('button', { name: 'Arrêter le travail' }).click();
+      await page.locator('.verdict.v-cancelled').waitFor();
+    },
+  );
 });
 
 const executionIdOf = (u: URL) => Number(/\/executions\/(\d+)$/.exec(u.pathname)?.[1]);
@@ -311,17 +317,20 @@ describe('who sees what', () => {
     await context.close();
   });
 
-  it('sends a visitor without a session to the account site’s login, and refuses a form without its token', async () => {
-    const anonymous = await browser.newContext();
-    const response = await anonymous.request.get(runner(alice, 'jobs'), { maxRedirects: 0 });
-    expect(response.status()).toBe(303);
-    expect(response.headers().location).toBe(`/connexion?retour=${encodeURIComponent(`/outil/${alice.id}/jobs`)}`);
-    await anonymous.close();
+  it(
+    'sends a visitor without a session to the account site’s login, ' + 'and refuses a form without its token',
+    async () => {
+      const anonymous = await browser.newContext();
+      const response = await anonymous.request.get(runner(alice, 'jobs'), { maxRedirects: 0 });
+      expect(response.status()).toBe(303);
+      expect(response.headers().location).toBe(`/connexion?retour=${encodeURIComponent(`/outil/${alice.id}/jobs`)}`);
+      await anonymous.close();
 
-    const forged = await page.request.post(runner(alice, `jobs/${JOB}`), { form: { ip: '127.0.0.1', delai: '30' } });
-    expect(forged.status()).toBe(403);
-    expect(await forged.text()).toContain('Formulaire expiré');
-  });
+      const forged = await page.request.post(runner(alice, `jobs/${JOB}`), { form: { ip: '127.0.0.1', delai: '30' } });
+      expect(forged.status()).toBe(403);
+      expect(await forged.text()).toContain('Formulaire expiré');
+    },
+  );
 });
 
 describe('without JavaScript, and on a phone', () => {
@@ -356,7 +365,9 @@ describe('an early KO', () => {
     // From the job's Adresse IP: python's smtplib names the mailbox in MAIL FROM, in clear, and never sends STARTTLS.
     const id = await runFromJobPage(page, 'psc-send-smtp', { ip: '127.0.0.1', delai: '30' });
     await listening(page);
-    const script = `import smtplib\ns = smtplib.SMTP('127.0.0.1', ${t.endpoint('psc').smtpPort}, timeout=10)\ns.ehlo()\nprint(s.docmd('MAIL', 'FROM:<${alice.account.personalMailbox}>')[0])\ns.quit()`;
+    const script =
+      `import smtplib\ns = smtplib.SMTP('127.0.0.1', ${t.endpoint('psc').smtpPort}, timeout=10)\ns.ehlo()\n` +
+      `print(s.docmd('MAIL', 'FROM:<${alice.account.personalMailbox}>')[0])\ns.quit()`;
     expect((await run('python3', ['-c', script])).stdout.trim()).toBe('530');
     await page.locator('.verdict.v-ko').waitFor({ timeout: 30_000 });
     expect(await page.locator('.check.c-fail').count()).toBe(1);

@@ -70,28 +70,35 @@ async function signedIn(address: string): Promise<WebmailHttp> {
 }
 
 describe('opening the webmail', () => {
-  it('explains in French how to open it from the account page, under a strict CSP, and offers no password form', async () => {
-    const w = web();
-    const home = await w.get('/webmail/dossier?d=INBOX');
-    expect(home.status).toBe(303);
-    expect(home.headers.get('location')).toBe('/webmail/connexion');
-    const page = await w.get('/webmail/connexion');
-    expect(page.status).toBe(200);
-    expect(page.text).toContain('<html lang="fr">');
-    expect(page.text).toContain('Le webmail s’ouvre depuis le site des comptes, sans mot de passe');
-    expect(page.text).toContain('href="/connexion?retour=%2Fcomptes"');
-    expect(page.text).not.toContain('name="motdepasse"');
-    expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
-    expect(page.headers.get('cache-control')).toBe('no-store');
-  });
+  it(
+    'explains in French how to open it from the account page, ' + 'under a strict CSP, and offers no password form',
+    async () => {
+      const w = web();
+      const home = await w.get('/webmail/dossier?d=INBOX');
+      expect(home.status).toBe(303);
+      expect(home.headers.get('location')).toBe('/webmail/connexion');
+      const page = await w.get('/webmail/connexion');
+      expect(page.status).toBe(200);
+      expect(page.text).toContain('<html lang="fr">');
+      expect(page.text).toContain('Le webmail s’ouvre depuis le site des comptes, sans mot de passe');
+      expect(page.text).toContain('href="/connexion?retour=%2Fcomptes"');
+      expect(page.text).not.toContain('name="motdepasse"');
+      expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
+      expect(page.headers.get('cache-control')).toBe('no-store');
+    },
+  );
 
-  it('opens nothing with a password when the shared password is not set: not the manual’s, not even the mailbox’s own', async () => {
-    for (const password of [SHARED, await passwordOf(t, alice)]) {
-      const answer = await web().login(alice, password);
-      expect(answer.status).toBe(404);
-      expect(answer.headers.getSetCookie().some((c) => c.startsWith('motco_webmail='))).toBe(false);
-    }
-  });
+  it(
+    'opens nothing with a password when the shared password is not set: ' +
+      'not the manual’s, not even the mailbox’s own',
+    async () => {
+      for (const password of [SHARED, await passwordOf(t, alice)]) {
+        const answer = await web().login(alice, password);
+        expect(answer.status).toBe(404);
+        expect(answer.headers.getSetCookie().some((c) => c.startsWith('motco_webmail='))).toBe(false);
+      }
+    },
+  );
 
   it('lists the signed-in vendor’s mailboxes and opens one without a password, then switches to another', async () => {
     const w = web(siteSession);
@@ -110,30 +117,34 @@ describe('opening the webmail', () => {
     expect((await w.get('/webmail/dossier?d=INBOX')).text).toContain(`<option value="${bob}" selected>`);
   });
 
-  it('refuses another vendor’s mailbox, a visitor without an account-site session, and a form without its CSRF token', async () => {
-    const stranger = web(strangerSession);
-    const theirs = await stranger.open(alice);
-    expect(stranger.csrf).not.toBe('');
-    expect(theirs.status).toBe(404);
-    expect(theirs.headers.getSetCookie().some((c) => c.startsWith('motco_webmail='))).toBe(false);
-    expect((await stranger.get('/webmail/dossier?d=INBOX')).status).toBe(303);
-    // The stranger's page lists none of alice's mailboxes.
-    expect((await stranger.get('/webmail/connexion')).text).not.toContain(alice);
+  it(
+    'refuses another vendor’s mailbox, ' +
+      'a visitor without an account-site session, and a form without its CSRF token',
+    async () => {
+      const stranger = web(strangerSession);
+      const theirs = await stranger.open(alice);
+      expect(stranger.csrf).not.toBe('');
+      expect(theirs.status).toBe(404);
+      expect(theirs.headers.getSetCookie().some((c) => c.startsWith('motco_webmail='))).toBe(false);
+      expect((await stranger.get('/webmail/dossier?d=INBOX')).status).toBe(303);
+      // The stranger's page lists none of alice's mailboxes.
+      expect((await stranger.get('/webmail/connexion')).text).not.toContain(alice);
 
-    // A page rendered while signed in, posted once the account-site session is gone.
-    const expired = web(siteSession);
-    await expired.get('/webmail/connexion');
-    expired.cookies.delete('motco_session');
-    const visitor = await expired.post('/webmail/ouvrir', { adresse: alice });
-    expect(visitor.status).toBe(401);
-    expect(visitor.text).toContain('connectez-vous d’abord au site des comptes');
+      // A page rendered while signed in, posted once the account-site session is gone.
+      const expired = web(siteSession);
+      await expired.get('/webmail/connexion');
+      expired.cookies.delete('motco_session');
+      const visitor = await expired.post('/webmail/ouvrir', { adresse: alice });
+      expect(visitor.status).toBe(401);
+      expect(visitor.text).toContain('connectez-vous d’abord au site des comptes');
 
-    const w = web(siteSession);
-    await w.get('/webmail/connexion');
-    const forged = await w.post('/webmail/ouvrir', { adresse: alice }, { csrf: false });
-    expect(forged.status).toBe(403);
-    expect(forged.text).toContain('Formulaire expiré');
-  });
+      const w = web(siteSession);
+      await w.get('/webmail/connexion');
+      const forged = await w.post('/webmail/ouvrir', { adresse: alice }, { csrf: false });
+      expect(forged.status).toBe(403);
+      expect(forged.text).toContain('Formulaire expiré');
+    },
+  );
 
   it('opens a session with an HttpOnly, SameSite=Lax cookie scoped to /webmail, and closes it', async () => {
     const w = web(siteSession);
@@ -386,26 +397,30 @@ describe('the SMTP endpoint decides', () => {
     expect(refused.endpoint).toBe('psc');
   });
 
-  it('submits for an applicative mailbox through org with its ORG_AUTH_CLI certificate, for a personal one through psc with its own password', async () => {
-    for (const [from, endpoint, reason] of [
-      [bob, 'org', 'client_certificate'],
-      [alice, 'psc', 'password'],
-    ] as const) {
-      const w = await signedIn(from);
-      await w.get('/webmail/ecrire');
-      const form = new FormData();
-      form.set('a', from);
-      form.set('objet', `Depuis ${endpoint}`);
-      form.set('texte', 'x');
-      expect((await w.post('/webmail/ecrire', form)).status).toBe(303);
-      const auth = await waitFor(
-        t.platform.journal,
-        { kind: 'auth', mailbox: from, endpoint },
-        (o) => o.data.reason === reason,
-      );
-      expect(auth.data).toMatchObject({ mechanism: 'PLAIN', outcome: 'success' });
-    }
-  });
+  it(
+    'submits for an applicative mailbox through org with its ORG_AUTH_CLI certificate, ' +
+      'for a personal one through psc with its own password',
+    async () => {
+      for (const [from, endpoint, reason] of [
+        [bob, 'org', 'client_certificate'],
+        [alice, 'psc', 'password'],
+      ] as const) {
+        const w = await signedIn(from);
+        await w.get('/webmail/ecrire');
+        const form = new FormData();
+        form.set('a', from);
+        form.set('objet', `Depuis ${endpoint}`);
+        form.set('texte', 'x');
+        expect((await w.post('/webmail/ecrire', form)).status).toBe(303);
+        const auth = await waitFor(
+          t.platform.journal,
+          { kind: 'auth', mailbox: from, endpoint },
+          (o) => o.data.reason === reason,
+        );
+        expect(auth.data).toMatchObject({ mechanism: 'PLAIN', outcome: 'success' });
+      }
+    },
+  );
 });
 
 describe('same mailboxes as IMAP', () => {

@@ -1,10 +1,11 @@
 // The webmail in a real browser (Debian's chromium driven by playwright-core) against a real platform whose
 // operator set the manual's shared password (`webmailPassword`), so that its password form works as before
-// (opening from the account page, the default, is driven in web-site.test.ts): log in, send a message with attachments (an IHE_XDM.ZIP among them) to the mailbox itself, see it arrive
-// without reloading, read its headers and attachments, flag it, delete it; an IMAP client sees the same
-// state and the journal sees the webmail's submission as a client session; HTML mail runs no script and
-// loads nothing remote until asked; and the issue's acceptance: a vendor reads, in the webmail, the message
-// the reference LPS sent during a runner execution of « MIE PSC : Envoi Mail SMTP », X-MSS-* headers included.
+// (opening from the account page, the default, is driven in web-site.test.ts): log in, send a message with attachments
+// (an IHE_XDM.ZIP among them) to the mailbox itself, see it arrive without reloading, read its headers and attachments,
+// flag it, delete it; an IMAP client sees the same state and the journal sees the webmail's submission as a client
+// session; HTML mail runs no script and loads nothing remote until asked; and the issue's acceptance: a vendor reads,
+// in the webmail, the message the reference LPS sent during a runner execution of « MIE PSC : Envoi Mail SMTP »,
+// X-MSS-* headers included.
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -168,28 +169,36 @@ describe('a test mailbox in the webmail', () => {
     await screenshot(list, 'webmail-message-xdm');
   });
 
-  it('keeps the webmail and IMAP in one state: Sent, a flag set in the webmail, and the journal sees a client session', async () => {
-    expect((await subjectsIn(mailbox, 'Sent')).map((m) => m.subject)).toContain(SUBJECT);
-    await list.getByRole('button', { name: 'Ajouter un drapeau' }).click();
-    await list.getByRole('button', { name: 'Retirer le drapeau' }).waitFor();
-    const inbox = await subjectsIn(mailbox, 'INBOX');
-    expect(inbox.find((m) => m.uid === sentUid)?.flags).toEqual(expect.arrayContaining(['\\Seen', '\\Flagged']));
+  it(
+    'keeps the webmail and IMAP in one state: Sent, ' +
+      'a flag set in the webmail, and the journal sees a client session',
+    async () => {
+      expect((await subjectsIn(mailbox, 'Sent')).map((m) => m.subject)).toContain(SUBJECT);
+      await list.getByRole('button', { name: 'Ajouter un drapeau' }).click();
+      await list.getByRole('button', { name: 'Retirer le drapeau' }).waitFor();
+      const inbox = await subjectsIn(mailbox, 'INBOX');
+      expect(inbox.find((m) => m.uid === sentUid)?.flags).toEqual(expect.arrayContaining(['\\Seen', '\\Flagged']));
 
-    // The submission went through the psc endpoint like any client's: STARTTLS, AUTH PLAIN, the message.
-    const message = await waitFor(t.platform.journal, { kind: 'message', mailbox }, (o) => o.data.subject === SUBJECT);
-    expect(message.endpoint).toBe('psc');
-    expect(message.data.outcome).toBe('accepted');
-    const session = await t.platform.journal.query({ sessionId: message.sessionId! });
-    expect(session.some((o) => o.kind === 'command' && (o.data as { verb?: string }).verb === 'STARTTLS')).toBe(true);
-    expect(session.find((o) => o.kind === 'tls.established')).toBeDefined();
-    expect(session.find((o) => o.kind === 'auth')?.data).toMatchObject({
-      mechanism: 'PLAIN',
-      user: mailbox,
-      outcome: 'success',
-      reason: 'password',
-      tls: true,
-    });
-  });
+      // The submission went through the psc endpoint like any client's: STARTTLS, AUTH PLAIN, the message.
+      const message = await waitFor(
+        t.platform.journal,
+        { kind: 'message', mailbox },
+        (o) => o.data.subject === SUBJECT,
+      );
+      expect(message.endpoint).toBe('psc');
+      expect(message.data.outcome).toBe('accepted');
+      const session = await t.platform.journal.query({ sessionId: message.sessionId! });
+      expect(session.some((o) => o.kind === 'command' && (o.data as { verb?: string }).verb === 'STARTTLS')).toBe(true);
+      expect(session.find((o) => o.kind === 'tls.established')).toBeDefined();
+      expect(session.find((o) => o.kind === 'auth')?.data).toMatchObject({
+        mechanism: 'PLAIN',
+        user: mailbox,
+        outcome: 'success',
+        reason: 'password',
+        tls: true,
+      });
+    },
+  );
 
   it('moves a deleted message to Trash, as IMAP sees it', async () => {
     await list.getByRole('button', { name: 'Supprimer' }).click();
@@ -244,7 +253,10 @@ describe('HTML mail', () => {
     const base = `http://127.0.0.1:${(spy.address() as AddressInfo).port}`;
     await deliver(t, mailbox, {
       subject: 'Lettre HTML',
-      html: `<p id="greeting">Bonjour <b>docteur</b></p><img src="${base}/pixel.gif" alt="suivi"><script>new Image().src = "${base}/script-ran"; document.body.dataset.ran = "yes";</script><a href="javascript:alert(1)" onclick="alert(2)">lien</a>`,
+      html:
+        `<p id="greeting">Bonjour <b>docteur</b></p><img src="${base}/pixel.gif" ` +
+        `alt="suivi"><script>new Image().src = "${base}/script-ran"; ` +
+        `document.body.dataset.ran = "yes";</script><a href="javascript:alert(1)" onclick="alert(2)">lien</a>`,
     });
     const context = await browser.newContext({ locale: 'fr-FR' });
     try {
@@ -267,51 +279,54 @@ describe('HTML mail', () => {
 });
 
 describe('acceptance: the vendor reads its LPS’s message in the webmail', () => {
-  it('shows the message the reference LPS sent during « MIE PSC : Envoi Mail SMTP », X-MSS-* headers highlighted', async () => {
-    const vendor = await vendorWithAccount(t, {
-      login: 'claire',
-      immatriculation: '11111111100011',
-      nil: 'DEV-WEBMAIL',
-      idnatPsc: '810000000333',
-      idnatAuthCli: '10123456780',
-    });
-    const job = findJob('psc-send-smtp')!;
-    const started = await t.platform.runner.start({
-      accountId: vendor.id,
-      target: job.id,
-      delai: 30,
-      startedBy: 'test',
-    });
-    if (!started.ok) throw new Error(JSON.stringify(started));
-    const ended = new Promise<Execution>((resolve) => {
-      const stop = t.platform.runner.follow(started.execution.id, (event) => {
-        if (event.type === 'state' && event.execution.status === 'finished') {
-          stop();
-          resolve(event.execution);
-        }
+  it(
+    'shows the message the reference LPS sent during « MIE PSC : Envoi Mail SMTP », ' + 'X-MSS-* headers highlighted',
+    async () => {
+      const vendor = await vendorWithAccount(t, {
+        login: 'claire',
+        immatriculation: '11111111100011',
+        nil: 'DEV-WEBMAIL',
+        idnatPsc: '810000000333',
+        idnatAuthCli: '10123456780',
       });
-    });
-    await playJob(job.id, vendor.context);
-    expect((await ended).verdict).toBe('OK');
+      const job = findJob('psc-send-smtp')!;
+      const started = await t.platform.runner.start({
+        accountId: vendor.id,
+        target: job.id,
+        delai: 30,
+        startedBy: 'test',
+      });
+      if (!started.ok) throw new Error(JSON.stringify(started));
+      const ended = new Promise<Execution>((resolve) => {
+        const stop = t.platform.runner.follow(started.execution.id, (event) => {
+          if (event.type === 'state' && event.execution.status === 'finished') {
+            stop();
+            resolve(event.execution);
+          }
+        });
+      });
+      await playJob(job.id, vendor.context);
+      expect((await ended).verdict).toBe('OK');
 
-    const context = await browser.newContext({ locale: 'fr-FR', viewport: { width: 1280, height: 900 } });
-    try {
-      const page = await signIn(context, vendor.account.personalMailbox!);
-      const subject = text('lps.message.subject', { title: job.title });
-      await page.getByRole('link', { name: subject }).click();
-      await page.waitForURL(/\/webmail\/message\?/);
-      const mss = page.locator('.mss-headers');
-      expect(await mss.locator('dt mark').allTextContents()).toEqual(['X-MSS-NIL']);
-      expect(await mss.locator('dd').allTextContents()).toEqual(['DEV-WEBMAIL']);
-      await page.getByText(/Tous les en-têtes/).click();
-      const highlighted = page.locator('.all-headers tr.mss');
-      expect(await highlighted.count()).toBe(1);
-      expect(await highlighted.locator('th mark').textContent()).toBe('X-MSS-NIL');
-      expect(await highlighted.locator('td mark').textContent()).toBe('DEV-WEBMAIL');
-      expect(await page.locator('.all-headers tr:not(.mss) mark').count()).toBe(0);
-      await screenshot(page, 'webmail-message');
-    } finally {
-      await context.close();
-    }
-  });
+      const context = await browser.newContext({ locale: 'fr-FR', viewport: { width: 1280, height: 900 } });
+      try {
+        const page = await signIn(context, vendor.account.personalMailbox!);
+        const subject = text('lps.message.subject', { title: job.title });
+        await page.getByRole('link', { name: subject }).click();
+        await page.waitForURL(/\/webmail\/message\?/);
+        const mss = page.locator('.mss-headers');
+        expect(await mss.locator('dt mark').allTextContents()).toEqual(['X-MSS-NIL']);
+        expect(await mss.locator('dd').allTextContents()).toEqual(['DEV-WEBMAIL']);
+        await page.getByText(/Tous les en-têtes/).click();
+        const highlighted = page.locator('.all-headers tr.mss');
+        expect(await highlighted.count()).toBe(1);
+        expect(await highlighted.locator('th mark').textContent()).toBe('X-MSS-NIL');
+        expect(await highlighted.locator('td mark').textContent()).toBe('DEV-WEBMAIL');
+        expect(await page.locator('.all-headers tr:not(.mss) mark').count()).toBe(0);
+        await screenshot(page, 'webmail-message');
+      } finally {
+        await context.close();
+      }
+    },
+  );
 });

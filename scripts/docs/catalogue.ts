@@ -27,7 +27,9 @@ export function cataloguePage(config: Config): string {
     ),
   );
   blocks.push(
-    `The campaign (${code('campaign')}) runs the global jobs in this order: ${CAMPAIGN_ORDER.map(code).join(', ')}. A global job runs its unit jobs in the order listed below; it is OK only when every one is.`,
+    `The campaign (${code('campaign')}) runs the global jobs in this order: ` +
+      `${CAMPAIGN_ORDER.map(code).join(', ')}. ` +
+      `A global job runs its unit jobs in the order listed below; it is OK only when every one is.`,
   );
 
   blocks.push('## Unit jobs');
@@ -55,7 +57,10 @@ export function cataloguePage(config: Config): string {
 
   blocks.push('## Kinds');
   blocks.push(
-    'A kind is one module of `src/catalogue/kinds/` (registered in `index.ts`): its label, requirements, the endpoints its jobs listen on, the vendor’s instructions, its verdict function and any platform action its window needs. See [adding a verdict kind](../adding-a-verdict-kind.md).',
+    'A kind is one module of `src/catalogue/kinds/` (registered in `index.ts`): its label, requirements, ' +
+      'the endpoints its jobs listen on, the vendor’s instructions, ' +
+      'its verdict function and any platform action its window needs. ' +
+      'See [adding a verdict kind](../adding-a-verdict-kind.md).',
   );
   blocks.push(
     table(
@@ -80,7 +85,8 @@ export function cataloguePage(config: Config): string {
 
   blocks.push('## Checks');
   blocks.push(
-    'Every check a verdict can report, with its label and the « Que corriger » shown when it fails or is missing (some checks word their own, naming the suite, mailbox or IdNat at fault).',
+    'Every check a verdict can report, with its label and the « Que corriger » shown when it ' +
+      'fails or is missing (some checks word their own, naming the suite, mailbox or IdNat at fault).',
   );
   const checkIds = Object.keys(messages)
     .filter((k) => k.startsWith('check.'))
@@ -94,14 +100,19 @@ export function cataloguePage(config: Config): string {
 
   blocks.push('## Attendus of each job');
   blocks.push(
-    `What the vendor prepares and does for each job, as the job page writes it — here for the default local configuration (host names under ${code(config.baseDomain)}, ports from ${config.portBase}) and without an account, so the mailbox is a placeholder. A deployment’s job page writes its own host names and ports, and the account’s mailboxes.`,
+    `What the vendor prepares and does for each job, as the job page writes it — ` +
+      `here for the default local configuration (host names under ${code(config.baseDomain)}, ` +
+      `ports from ${config.portBase}) and without an account, so the mailbox is a placeholder. ` +
+      `A deployment’s job page writes its own host names and ports, and the account’s mailboxes.`,
   );
   for (const job of UNIT_JOBS) {
     const a = expectations(job, { config });
     const list = (items: string[]) => items.map((i) => `- ${prose(i)}`).join('\n');
     blocks.push(`### ${jobHeading(job)}`);
     blocks.push(
-      `Folder ${code(job.folder)}, kind ${code(job.kind)}, ${job.bal}, ${job.protocol.toUpperCase()} on ${code(job.endpoint)}; ${job.requirements.join(', ')}; Adresse IP ${job.ipRequired ? 'required' : 'optional'}.`,
+      `Folder ${code(job.folder)}, kind ${code(job.kind)}, ${job.bal}, ` +
+        `${job.protocol.toUpperCase()} on ${code(job.endpoint)}; ` +
+        `${job.requirements.join(', ')}; Adresse IP ${job.ipRequired ? 'required' : 'optional'}.`,
     );
     blocks.push(`**Prérequis**\n\n${list(a.prerequisites)}`);
     blocks.push(`**Préparation — au niveau du LPS**\n\n${list(a.preparation.lps)}`);
@@ -116,7 +127,12 @@ export function cataloguePage(config: Config): string {
       'the check and fix messages of the message catalogue',
     ]),
     '# Test catalogue reference',
-    `${UNIT_JOBS.length} unit jobs in ${FOLDERS.length} folders, ${FOLDERS.filter((f) => f.global).length} of which run as global jobs, with the manual’s French titles (grep them against the MOTCO2 manual). Ids are stable: ${code('motco run <id>')}, ${code('/outil/<account>/jobs/<id>')} and the REST API use them. The [vendor guide](../guide-editeur.md) explains in French how to run them and read their verdicts; [architecture](../architecture.md) how a verdict is reached.`,
+    `${UNIT_JOBS.length} unit jobs in ${FOLDERS.length} folders, ` +
+      `${FOLDERS.filter((f) => f.global).length} of which run as global jobs, with the manual’s French titles ` +
+      `(grep them against the MOTCO2 manual). Ids are stable: ${code('motco run <id>')}, ` +
+      `${code('/outil/<account>/jobs/<id>')} and the REST API use them. The [vendor guide](../guide-editeur.md) ` +
+      `explains in French how to run them and read their verdicts; ` +
+      `[architecture](../architecture.md) how a verdict is reached.`,
     ...blocks,
   ]);
 }

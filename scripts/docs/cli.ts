@@ -204,7 +204,8 @@ export function cliPage(): string {
       blocks.push(table(['option', 'takes'], options.map(optionRow)));
       if (unlisted.length > 0)
         blocks.push(
-          `Accepted by the parser but not shown in the usage text: ${unlisted.map((o) => code(`--${o.name}`)).join(', ')}.`,
+          `Accepted by the parser but not shown in the usage text: ` +
+            `${unlisted.map((o) => code(`--${o.name}`)).join(', ')}.`,
         );
     } else {
       blocks.push('No options besides the common ones.');
@@ -217,8 +218,16 @@ export function cliPage(): string {
       'the usage text `cli.usage` of the message catalogue',
     ]),
     '# Command-line reference',
-    'The `motco` command runs every part of the platform from the shell: `npm start` is `motco start`, and from a checkout any command runs as `npx motco …`. Commands that change data write to the store of the data folder, so a running platform sees the change at once; `motco run` and `motco psc token` talk to the running platform. `motco help` prints the usage text quoted below (in French, like every message of the platform).',
-    `Every command accepts the common options: ${common.map((o) => `${code(`--${o.name}`)}`).join(', ')} (${code('--data DIR')}: the data folder, ${code('--config FILE')}: a configuration file; see the [configuration reference](configuration.md)). Exit codes: 0 success, 1 failure (an unknown command included), 2 usage or configuration error, 3 "already exists" (an organisation, mailbox, account or identity created twice).`,
+    'The `motco` command runs every part of the platform from the shell: `npm start` is `motco start`, ' +
+      'and from a checkout any command runs as `npx motco …`. ' +
+      'Commands that change data write to the store of the data folder, ' +
+      'so a running platform sees the change at once; `motco run` and `motco psc token` talk to the running ' +
+      'platform. `motco help` prints the usage text quoted below (in French, like every message of the platform).',
+    `Every command accepts the common options: ` +
+      `${common.map((o) => `${code(`--${o.name}`)}`).join(', ')} (${code('--data DIR')}: the data folder, ` +
+      `${code('--config FILE')}: a configuration file; see the [configuration reference](configuration.md)). ` +
+      `Exit codes: 0 success, 1 failure (an unknown command included), 2 usage or configuration error, ` +
+      `3 "already exists" (an organisation, mailbox, account or identity created twice).`,
     table(
       ['command', 'source'],
       commands.map((c) => [`[${code(`motco ${c.name}`)}](#${`motco-${c.name}`})`, code(c.file)]),

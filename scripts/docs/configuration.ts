@@ -168,7 +168,8 @@ export function configurationPage(): string {
       );
       if (s.keys && example)
         blocks.push(
-          `Keys: ${s.keys.map(code).join(', ')}. In a variable name a key is written in upper case with \`_\` for \`-\`: ${code(envNameOf([...s.path, s.keys.at(-1)!, example.path.at(-1)!]))}.`,
+          `Keys: ${s.keys.map(code).join(', ')}. In a variable name a key is written in upper case ` +
+            `with \`_\` for \`-\`: ${code(envNameOf([...s.path, s.keys.at(-1)!, example.path.at(-1)!]))}.`,
         );
     } else if (s.path.length > 1) {
       rows.push(row(s));
@@ -179,8 +180,18 @@ export function configurationPage(): string {
   return page([
     banner(['src/config/schema.ts']),
     '# Configuration reference',
-    'Every setting of motco, read from the zod schema that validates it (`src/config/schema.ts`). Defaults suit a local all-in-one run. They are overridden, in order, by a JSON file (`--config FILE`, `$MOTCO_CONFIG`, or `./motco.config.json` when present), by environment variables, then by command-line flags (`--data DIR` sets `dataDir`). An environment variable is `MOTCO_` followed by the setting path in upper snake case with `__` between levels; the tables give each name. Booleans accept `true`/`false`, `1`/`0`, `yes`/`no`, `on`/`off`, `oui`/`non`; lists accept a JSON array in the file, or comma- or space-separated values in a variable. An invalid value, an unknown key or an unknown `MOTCO_*` variable stops start-up with a message naming the setting and where it came from.',
-    `A default shown as — is unset (the feature is off) or derived when the configuration is loaded, as the description says. ${count} settings. The [operator guide](../operator-guide.md) shows how to use them in a deployment.`,
+    'Every setting of motco, read from the zod schema that validates it (`src/config/schema.ts`). ' +
+      'Defaults suit a local all-in-one run. They are overridden, in order, by a JSON file (`--config FILE`, ' +
+      '`$MOTCO_CONFIG`, or `./motco.config.json` when present), by environment variables, ' +
+      'then by command-line flags (`--data DIR` sets `dataDir`). An environment variable is `MOTCO_` followed ' +
+      'by the setting path in upper snake case with `__` between levels; the tables give each name. ' +
+      'Booleans accept `true`/`false`, `1`/`0`, `yes`/`no`, `on`/`off`, `oui`/`non`; ' +
+      'lists accept a JSON array in the file, or comma- or space-separated values in a variable. An invalid value, ' +
+      'an unknown key or an unknown `MOTCO_*` variable stops start-up ' +
+      'with a message naming the setting and where it came from.',
+    `A default shown as — is unset (the feature is off) or derived when the configuration is loaded, ` +
+      `as the description says. ${count} settings. ` +
+      `The [operator guide](../operator-guide.md) shows how to use them in a deployment.`,
     ...blocks,
   ]);
 }

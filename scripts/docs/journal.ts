@@ -45,7 +45,13 @@ export function journalPage(): string {
   return page([
     banner(['the zod schema of each kind of fact in src/observe/facts.ts']),
     '# Observation journal reference',
-    'The endpoints, the autoconfiguration services and the PKI record what clients do as facts in an append-only journal; verdicts read nothing else. Each kind’s data is checked against its schema when it is written (a mismatch is logged as a programming error and the fact kept). Passwords and tokens are never recorded: authentications keep a summary (length, hash prefix, JWT header and selected claims). Read the journal with `motco journal` (see the [command-line reference](cli.md#motco-journal)) or `GET /api/v1/journal` (see the [REST API reference](rest-api.md)); evidence exports include the observations a verdict used.',
+    'The endpoints, the autoconfiguration services and the PKI record what clients do as facts ' +
+      'in an append-only journal; verdicts read nothing else. Each kind’s data is checked against ' +
+      'its schema when it is written (a mismatch is logged as a programming error and the fact kept). ' +
+      'Passwords and tokens are never recorded: authentications keep a summary (length, ' +
+      'hash prefix, JWT header and selected claims). Read the journal with `motco journal` (see ' +
+      'the [command-line reference](cli.md#motco-journal)) or `GET /api/v1/journal` (see the [REST ' +
+      'API reference](rest-api.md)); evidence exports include the observations a verdict used.',
     'Every observation has:',
     table(
       ['field', 'type', 'description'],

@@ -104,7 +104,8 @@ export async function restApiPage(config: Config): Promise<string> {
         if (Number(status) >= 400) continue;
         const [contentType, content] = Object.entries(response.content ?? {})[0] ?? [];
         blocks.push(
-          `Answer ${code(status)} ${prose(response.description ?? '')}${contentType ? ` (${code(contentType)})` : ''}${content?.schema ? ':' : '.'}`,
+          `Answer ${code(status)} ${prose(response.description ?? '')}` +
+            `${contentType ? ` (${code(contentType)})` : ''}${content?.schema ? ':' : '.'}`,
         );
         const rows = fieldRows(content?.schema);
         if (rows.length > 0) blocks.push(table(['field', 'type', 'always', 'description'], rows));
@@ -121,7 +122,13 @@ export async function restApiPage(config: Config): Promise<string> {
   return page([
     banner(['the OpenAPI document of src/api/openapi.ts (the routes’ zod declarations)']),
     '# REST API reference',
-    `JSON under ${code('/api/v1')}, French messages; the running platform serves this description as an OpenAPI 3.1 document at ${code('/api/v1/openapi.json')}. The [operator guide](../operator-guide.md#scripting-the-platform-cli-and-rest-api) explains authentication, roles and isolation with examples; in short, every route but the document itself wants an API token (${code('Authorization: Bearer motco_…')}, from ${code('motco token create')}) or the web session cookie, a vendor reaches only its organisation's data (anything else answers 404 like an unknown id), a reviewer reads any execution, an admin everything.`,
+    `JSON under ${code('/api/v1')}, French messages; the running platform serves this description ` +
+      `as an OpenAPI 3.1 document at ${code('/api/v1/openapi.json')}. ` +
+      `The [operator guide](../operator-guide.md#scripting-the-platform-cli-and-rest-api) ` +
+      `explains authentication, roles and isolation with examples; in short, ` +
+      `every route but the document itself wants an API token (${code('Authorization: Bearer motco_…')}, ` +
+      `from ${code('motco token create')}) or the web session cookie, a vendor reaches only its organisation's ` +
+      `data (anything else answers 404 like an unknown id), a reviewer reads any execution, an admin everything.`,
     `Errors have one shape (${code('Erreur')}):`,
     table(['field', 'type', 'always', 'description'], fieldRows(error)),
     table(

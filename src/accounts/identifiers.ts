@@ -19,7 +19,9 @@ export function testInsMatricule(): string {
   const three = (n: number) => String(n).padStart(3, '0');
   let department = randomInt(1, 95);
   if (department === 20) department = 21;
-  const body = `${randomInt(1, 3)}${two(randomInt(0, 100))}${two(randomInt(1, 13))}${two(department)}${three(randomInt(1, 991))}${three(randomInt(1, 1000))}`;
+  const body =
+    `${randomInt(1, 3)}${two(randomInt(0, 100))}${two(randomInt(1, 13))}${two(department)}` +
+    `${three(randomInt(1, 991))}${three(randomInt(1, 1000))}`;
   return body + two(insKey(body));
 }
 

@@ -21,7 +21,10 @@ export class ProvisioningSchedule {
     private readonly settings: Config['accounts'],
     private readonly run: () => Promise<BatchReport>,
     private readonly log: Logger,
-    /** Whether this process runs the batch (the bus's leader(): one process of a deployment does); the others only know when. */
+    /**
+     * Whether this process runs the batch (the bus's leader(): one process of a deployment does); the others only know
+     * when.
+     */
     private readonly leader: () => boolean = () => true,
   ) {}
 

@@ -52,7 +52,8 @@ export function accountRoutes(router: Router, deps: ApiDeps): void {
     operationId: 'createAccount',
     tag: 'Comptes',
     summary:
-      'Crée un compte (NIL, identifiant national PSC et/ou AUTH_CLI) ; ses BAL et son certificat sont créés par le traitement de création',
+      'Crée un compte (NIL, identifiant national PSC et/ou AUTH_CLI) ; ses BAL et son certificat sont créés par le ' +
+      'traitement de création',
     roles: OWNERS,
     body: accountInputSchema.extend({
       organisation: z.string().optional().describe('Administrateur : immatriculation de l’organisation du compte'),
@@ -106,7 +107,8 @@ export function accountRoutes(router: Router, deps: ApiDeps): void {
     operationId: 'modifyAccount',
     tag: 'Comptes',
     summary:
-      'Modifie un compte (mêmes règles qu’à la création) ; il est indisponible jusqu’au traitement, qui garde les anciennes BAL et leur courrier',
+      'Modifie un compte (mêmes règles qu’à la création) ; il est indisponible jusqu’au traitement, ' +
+      'qui garde les anciennes BAL et leur courrier',
     roles: OWNERS,
     params: idParams,
     body: accountInputSchema,
@@ -126,7 +128,8 @@ export function accountRoutes(router: Router, deps: ApiDeps): void {
     operationId: 'renewMailboxPassword',
     tag: 'Comptes',
     summary:
-      'Tire un nouveau mot de passe de test pour une BAL actuelle du compte ; l’ancien ne l’ouvre plus (les sessions ouvertes se poursuivent)',
+      'Tire un nouveau mot de passe de test pour une BAL actuelle du compte ; ' +
+      'l’ancien ne l’ouvre plus (les sessions ouvertes se poursuivent)',
     roles: ['vendor'],
     params: idParams.extend({
       role: z.enum(['personal', 'applicative', 'patient']).describe('La BAL : personnelle, applicative ou patient'),

@@ -75,7 +75,8 @@ export function dossierRoutes(router: Router, deps: ApiDeps): void {
     operationId: 'createDossier',
     tag: 'Comptes',
     summary:
-      'Dossier de preuves signé (ZIP) : manifest.json, sa signature CMS manifest.json.p7s, et les preuves de chaque exécution ; par défaut la dernière exécution terminée de chaque test unitaire',
+      'Dossier de preuves signé (ZIP) : manifest.json, sa signature CMS manifest.json.p7s, ' +
+      'et les preuves de chaque exécution ; par défaut la dernière exécution terminée de chaque test unitaire',
     roles: OWNERS,
     params: idParams,
     body: z.strictObject({

@@ -24,7 +24,8 @@ export function executionRoutes(router: Router, deps: ApiDeps): void {
     operationId: 'startExecution',
     tag: 'Exécutions',
     summary:
-      'Lance un travail (test unitaire, job global, campagne, ou sélection de tests unitaires) pour un compte disponible',
+      'Lance un travail (test unitaire, job global, campagne, ou sélection de tests unitaires) ' +
+      'pour un compte disponible',
     roles: RUNNERS,
     body: z.strictObject({
       account: z.number().int().positive().describe('Identifiant du compte'),
@@ -125,7 +126,8 @@ export function executionRoutes(router: Router, deps: ApiDeps): void {
     operationId: 'getExecutionLog',
     tag: 'Exécutions',
     summary:
-      'Journal d’une exécution (lignes après ?after=) : chaque ligne en français (text) et ce qu’elle dit en données (event)',
+      'Journal d’une exécution (lignes après ?after=) : chaque ligne en français (text) ' +
+      'et ce qu’elle dit en données (event)',
     roles: READERS,
     params: idParams,
     query: z.strictObject({
@@ -157,7 +159,8 @@ export function executionRoutes(router: Router, deps: ApiDeps): void {
     operationId: 'followExecution',
     tag: 'Exécutions',
     summary:
-      'Journal en direct (text/event-stream) : lignes passées puis événements « log » (les lignes de /log, avec leur event) et « state », puis « end » ; le flux se ferme à la fin de l’exécution',
+      'Journal en direct (text/event-stream) : lignes passées puis événements « log » (les lignes de /log, ' +
+      'avec leur event) et « state », puis « end » ; le flux se ferme à la fin de l’exécution',
     roles: READERS,
     params: idParams,
     query: z.strictObject({

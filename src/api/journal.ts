@@ -26,7 +26,8 @@ export function journalRoutes(router: Router, deps: ApiDeps): void {
     operationId: 'getJournal',
     tag: 'Journal',
     summary:
-      'Observations des sessions authentifiées sur les BAL de l’appelant (toutes pour un administrateur), les plus anciennes d’abord',
+      'Observations des sessions authentifiées sur les BAL de l’appelant (toutes pour un administrateur), ' +
+      'les plus anciennes d’abord',
     roles: ['vendor', 'admin'],
     query: z.strictObject({
       since: instant.optional(),

@@ -91,7 +91,10 @@ export function openApiDocument(config: Config, specs: readonly AnyRouteSpec[]):
       title: 'API motco',
       version: '1',
       description:
-        'Plateforme de tests de conformité des clients de messagerie MSSanté : comptes produit, catalogue des tests, exécutions et leurs preuves, journal des observations. Un éditeur n’atteint que les données de son organisation ; un relecteur de l’agence lit toute exécution par son identifiant.',
+        'Plateforme de tests de conformité des clients de messagerie MSSanté : comptes produit, ' +
+        'catalogue des tests, exécutions et leurs preuves, journal des observations. ' +
+        'Un éditeur n’atteint que les données de son organisation ; un relecteur de l’agence lit toute exécution ' +
+        'par son identifiant.',
     },
     servers: [{ url: config.publicUrl }],
     security: [{ jeton: [] }, { session: [] }],

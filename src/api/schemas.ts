@@ -63,7 +63,8 @@ export const accountSchema = z.object({
     .object({ personal: z.string().nullable(), applicative: z.string().nullable(), patient: z.string().nullable() })
     .nullable()
     .describe(
-      'Mot de passe de test de chaque BAL actuelle (IMAP/SMTP, PLAIN ou LOGIN) ; pour l’éditeur propriétaire du compte seulement, null pour les autres appelants',
+      'Mot de passe de test de chaque BAL actuelle (IMAP/SMTP, PLAIN ou LOGIN) ; pour l’éditeur propriétaire du ' +
+        'compte seulement, null pour les autres appelants',
     ),
   formerMailboxes: z.array(
     z.object({
@@ -94,7 +95,8 @@ export const checkSchema = z.object({
   outcome: z
     .enum(['pass', 'fail', 'missing', 'not_evaluated', 'info'])
     .describe(
-      'pass / fail : ce que montre un fait observé (cité) ; missing : manquant à la fin du délai ; not_evaluated : non évalué, le verdict étant acquis avant ; info : information',
+      'pass / fail : ce que montre un fait observé (cité) ; missing : manquant à la fin du délai ; ' +
+        'not_evaluated : non évalué, le verdict étant acquis avant ; info : information',
     ),
   detail: z.string(),
   requirement: z.string(),
@@ -230,7 +232,8 @@ export const logLineSchema = z.object({
   event: runEventSchema
     .nullable()
     .describe(
-      'Ce que dit la ligne, en données ; null pour les lignes écrites avant que la plateforme n’enregistre les événements',
+      'Ce que dit la ligne, en données ; null pour les lignes écrites avant que la plateforme n’enregistre les ' +
+        'événements',
     ),
 });
 
@@ -251,7 +254,8 @@ export const observationSchema = z
     mailbox: z.string().nullable(),
     data: z.record(z.string(), z.unknown()).describe('Données du fait, selon son type'),
   })
-  // A getter: the kinds' JSON schemas are built when the OpenAPI document is asked for, not at every start (≈ 0.1 s of CPU).
+  // A getter: the kinds' JSON schemas are built when the OpenAPI document is asked for, not at every start
+  // (≈ 0.1 s of CPU).
   .meta({
     get oneOf() {
       return journalKinds().map((k) => ({
@@ -284,10 +288,14 @@ const accountSummarySchema = z.object({
   }),
 });
 
-/** The evidence of an execution (runner/evidence.ts); a campaign's global jobs hold unit jobs: two levels of steps at most. */
+/**
+ * The evidence of an execution (runner/evidence.ts); a campaign's global jobs hold unit jobs: two levels of steps
+ * at most.
+ */
 export const evidenceSchema = evidenceOf(z.array(evidenceOf(z.array(evidenceOf(z.array(z.never())))))).extend({
   account: accountSummarySchema.describe(
-    'Le compte tel qu’il était au lancement de l’exécution (tel qu’il est à l’export pour les exécutions plus anciennes)',
+    'Le compte tel qu’il était au lancement de l’exécution (tel qu’il est à l’export pour les exécutions plus ' +
+      'anciennes)',
   ),
   exportedAt: z.number().int(),
 });

@@ -10,7 +10,10 @@ import type { CloseTrigger } from '../mail/sessions.ts';
 import type { Logger } from '../util/log.ts';
 
 export type BusMessage =
-  /** A fact was recorded (observe/journal.ts): its envelope, so that a receiver can tell whether it concerns it before reading it. */
+  /**
+   * A fact was recorded (observe/journal.ts): its envelope, so that a receiver can tell whether it concerns it before
+   * reading it.
+   */
   | {
       type: 'observation';
       id: number;
@@ -33,14 +36,19 @@ export type BusMessage =
   | { type: 'execution'; executionId: number; seq?: number; finished?: boolean }
   /** Stop this execution, wherever it runs. */
   | { type: 'execution.cancel'; executionId: number }
-  /** Arm a one-shot close of a mailbox's next session reaching a point (mail/sessions.ts); dropped after `expiresAt`. */
+  /**
+   * Arm a one-shot close of a mailbox's next session reaching a point (mail/sessions.ts); dropped after `expiresAt`.
+   */
   | { type: 'close.arm'; armId: string; trigger: CloseTrigger; expiresAt: number }
   /** The armed close is over (fired, or cancelled): disarm it. */
   | { type: 'close.cancel'; armId: string }
   /** Another process fired the armed close on one of its sessions. */
   | { type: 'close.fired'; armId: string; sessionId: string; closed: boolean }
-  /** CRLs were re-signed or a client certificate issued: re-read the PKI's files. */
-  | { type: 'pki.changed' };
+  /**
+   * A client certificate was issued for `idnat`: learn it from the data folder, so that this process's OCSP
+   * responder answers « good » for it (CRLs are re-signed by every process on its own, from the same revocations).
+   */
+  | { type: 'pki.changed'; idnat: string };
 
 export type BusMessageOf<T extends BusMessage['type']> = Extract<BusMessage, { type: T }>;
 

@@ -19,7 +19,9 @@ const MAX_PAYLOAD_BYTES = 7900;
 const LEADER_LOCK = 0x6d6f74636f;
 /** The first key of the executions' advisory locks (two-int4 keys, a space apart from LEADER_LOCK's); "motc". */
 const CLAIM_SPACE = 0x6d6f7463;
-/** A claim that could not be taken (the lock tried at that moment by another process's check) is tried again after this. */
+/**
+ * A claim that could not be taken (the lock tried at that moment by another process's check) is tried again after this.
+ */
 const CLAIM_RETRY_MS = 1_000;
 /** How often a process that is not the leader tries to become it (the leader may have died). */
 const LEADER_RETRY_MS = 15_000;
@@ -94,7 +96,8 @@ export class PostgresBus extends BusNode {
   }
 
   override async close(): Promise<void> {
-    // What was published last (a running execution's end at shutdown) leaves first: the batch of this turn, then the queries.
+    // What was published last (a running execution's end at shutdown) leaves first: the batch of this turn, then the
+    // queries.
     await new Promise((resolve) => setImmediate(resolve));
     await Promise.race([this.pending, new Promise((resolve) => setTimeout(resolve, CLOSE_FLUSH_MS).unref())]);
     this.closed = true;
@@ -214,7 +217,10 @@ export class PostgresBus extends BusNode {
   }
 }
 
-/** The batch as NOTIFY payloads, each under the size limit; a single message too large is dropped (a bug: messages carry ids). */
+/**
+ * The batch as NOTIFY payloads, each under the size limit; a single message too large is dropped (a bug: messages carry
+ * ids).
+ */
 function payloads(origin: string, batch: BusMessage[], log: Logger): string[] {
   const head = `{"o":${JSON.stringify(origin)},"m":[`;
   const result: string[] = [];

@@ -1,9 +1,9 @@
-// Which observations count for a job (catalogue.md, "Window"): those inside the window, on the job's
-// endpoint(s) and protocol, that belong to the account — a session on which one of its mailboxes
-// authenticated, or which named one without authenticating (a login refused or sent in clear, a MAIL FROM:
-// how a client that never STARTTLSes is still judged) from an address where the account proved itself — or, when the job has an Adresse IP, that come from
-// that address (only its traffic then counts). A session authenticated as another account's mailbox never
-// counts: evidence stays with its owner.
+// Which observations count for a job (catalogue.md, "Window"): those inside the window, on the job's endpoint(s) and
+// protocol, that belong to the account — a session on which one of its mailboxes authenticated, or which named one
+// without authenticating (a login refused or sent in clear, a MAIL FROM: how a client that never STARTTLSes is still
+// judged) from an address where the account proved itself — or, when the job has an Adresse IP, that come from that
+// address (only its traffic then counts). A session authenticated as another account's mailbox never counts: evidence
+// stays with its owner.
 import type { Observation } from '../observe/journal.ts';
 import { sessionOwners } from './facts.ts';
 import type { Job, JobAccount } from './verdicts/types.ts';

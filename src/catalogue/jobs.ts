@@ -159,7 +159,10 @@ export function findFolder(id: string): Folder | undefined {
   return FOLDER_BY_ID.get(id as FolderId);
 }
 
-/** Title of what an execution runs: the unit job's, the global job's (« Job global <id> »), the campaign's or a selection's. */
+/**
+ * Title of what an execution runs: the unit job's, the global job's (« Job global <id> »), the campaign's or a
+ * selection's.
+ */
 export function targetTitle(target: {
   targetType: 'job' | 'folder' | 'campaign' | 'selection';
   targetId: string;

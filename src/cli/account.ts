@@ -69,7 +69,8 @@ export async function account(ctx: CommandContext): Promise<number> {
       else
         for (const a of list)
           ctx.out(
-            `${a.id}  ${a.nil}  ${a.statusLabel}  ${a.organisation.raisonSociale}  ${[a.mailboxes.personal, a.mailboxes.applicative].filter(Boolean).join(' ')}`,
+            `${a.id}  ${a.nil}  ${a.statusLabel}  ${a.organisation.raisonSociale}  ` +
+              `${[a.mailboxes.personal, a.mailboxes.applicative].filter(Boolean).join(' ')}`,
           );
       return 0;
     }

@@ -221,7 +221,9 @@ async function foreignCertificate(config: Config, idnat: string | null): Promise
   return undefined;
 }
 
-/** What the LPS needs from the running platform: its trust bundle (as `motco pki export` writes it), tokens, endpoints. */
+/**
+ * What the LPS needs from the running platform: its trust bundle (as `motco pki export` writes it), tokens, endpoints.
+ */
 async function contextFor(
   ctx: CommandContext,
   config: Config,
@@ -271,7 +273,9 @@ async function passwordsOf(config: Config, store: Store, account: LpsAccount): P
   return passwords;
 }
 
-/** The token helper with the platform's own client in simulated mode (approved at once), the configured one otherwise. */
+/**
+ * The token helper with the platform's own client in simulated mode (approved at once), the configured one otherwise.
+ */
 async function tokenSource(ctx: CommandContext, config: Config, store: Store, idnat: string): Promise<PscTokenSource> {
   const own = config.psc.mode === 'simulated' ? await pscToolsClient(store.db) : undefined;
   const credentials = own ?? { clientId: config.psc.clientId, clientSecret: config.psc.clientSecret };

@@ -54,7 +54,8 @@ async function identity(ctx: CommandContext, action: 'add' | 'list', args: strin
       else
         for (const i of list)
           ctx.out(
-            `${i.idnat}  ${[i.civilite, i.givenName, i.familyName].filter(Boolean).join(' ')}  ${i.organisationId === null ? '—' : (names.get(i.organisationId) ?? '')}`,
+            `${i.idnat}  ${[i.civilite, i.givenName, i.familyName].filter(Boolean).join(' ')}  ` +
+              `${i.organisationId === null ? '—' : (names.get(i.organisationId) ?? '')}`,
           );
       return 0;
     }

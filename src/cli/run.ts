@@ -99,15 +99,22 @@ export function junit(execution: ExecutionView): string {
   const cases = units.map((u) => {
     const seconds = ((u.endedAt ?? u.startedAt) - u.startedAt) / 1000;
     const failed = u.checks.filter((c) => c.outcome === 'fail' || c.outcome === 'missing');
+    const lines = failed.map(
+      (c) => `${c.label} — ${c.detail} (${c.requirement})${c.fix ? `\n  ${t('export.fix')}\u00a0: ${c.fix}` : ''}`,
+    );
     const failure =
       u.verdict === 'OK'
         ? ''
-        : `\n      <failure message="${escapeHtml(u.verdict ?? 'inconnu')}">${escapeHtml(failed.map((c) => `${c.label} — ${c.detail} (${c.requirement})${c.fix ? `\n  ${t('export.fix')}\u00a0: ${c.fix}` : ''}`).join('\n'))}</failure>`;
-    return `    <testcase classname="motco.${escapeHtml(execution.targetId)}" name="${escapeHtml(u.title)} [${escapeHtml(u.targetId)}] #${u.id}" time="${seconds.toFixed(3)}">${failure}\n    </testcase>`;
+        : `\n      <failure message="${escapeHtml(u.verdict ?? 'inconnu')}">${escapeHtml(lines.join('\n'))}</failure>`;
+    const classname = `motco.${escapeHtml(execution.targetId)}`;
+    const name = `${escapeHtml(u.title)} [${escapeHtml(u.targetId)}] #${u.id}`;
+    const time = seconds.toFixed(3);
+    return `    <testcase classname="${classname}" name="${name}" time="${time}">${failure}\n    </testcase>`;
   });
+  const suite = `${escapeHtml(execution.title)} #${execution.id}`;
   return `<?xml version="1.0" encoding="UTF-8"?>
 <testsuites>
-  <testsuite name="${escapeHtml(execution.title)} #${execution.id}" tests="${units.length}" failures="${failures.length}">
+  <testsuite name="${suite}" tests="${units.length}" failures="${failures.length}">
 ${cases.join('\n')}
   </testsuite>
 </testsuites>

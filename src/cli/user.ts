@@ -62,7 +62,8 @@ export async function user(ctx: CommandContext): Promise<number> {
 
 function userLine(u: PlatformUser): string {
   const name = [u.givenName, u.familyName].filter(Boolean).join(' ');
-  return `${u.login}  ${u.role}${name ? `  ${name}` : ''}${u.organisation ? `  ${u.organisation.raisonSociale} (${u.organisation.immatriculation})` : ''}`;
+  const organisation = u.organisation ? `  ${u.organisation.raisonSociale} (${u.organisation.immatriculation})` : '';
+  return `${u.login}  ${u.role}${name ? `  ${name}` : ''}${organisation}`;
 }
 
 /** One line per invalid flag; exit 3 when the only problem is that it exists already. */

@@ -205,7 +205,10 @@ export function reachableAddress(address: string): string {
   return address;
 }
 
-/** MOTCO_SMTP__MAX_MESSAGE_BYTES → ['smtp', 'maxMessageBytes']; MOTCO_ENDPOINTS__ORG_NONIGC__HOST → ['endpoints', 'org-nonigc', 'host']. */
+/**
+ * MOTCO_SMTP__MAX_MESSAGE_BYTES → ['smtp', 'maxMessageBytes'];
+ * MOTCO_ENDPOINTS__ORG_NONIGC__HOST → ['endpoints', 'org-nonigc', 'host'].
+ */
 export function envNameToPath(name: string): string[] | undefined {
   const segments = name.slice('MOTCO_'.length).split('__');
   if (segments.some((s) => s === '')) return undefined;

@@ -58,7 +58,8 @@ const endpointOverride = z.strictObject({
   requestClientCertificate: bool
     .optional()
     .describe(
-      'Ask for a client certificate (ORG_AUTH_CLI) during the TLS handshake; default true for the `org*` endpoints, false for `psc*`.',
+      'Ask for a client certificate (ORG_AUTH_CLI) during the TLS handshake; ' +
+        'default true for the `org*` endpoints, false for `psc*`.',
     ),
 });
 export type EndpointOverride = z.infer<typeof endpointOverride>;
@@ -86,12 +87,14 @@ export const configSchema = z.strictObject({
     .min(1)
     .default('data')
     .describe(
-      'Folder holding the database, the test PKI, the admin token and everything else the platform keeps (made 0700, its files 0600).',
+      'Folder holding the database, the test PKI, the admin token and everything else the platform keeps (made ' +
+        '0700, its files 0600).',
     ),
   portBase: int(1, 65535 - 600)
     .default(10000)
     .describe(
-      'Every listener port derives from it: web +80, DNS +53, HTTPS +443, IMAP of endpoint *i* +143+*i*, SMTP +587+*i* (0 = `org` … 7 = `psc-revoq`). Two instances run side by side with bases 600 or more apart.',
+      'Every listener port derives from it: web +80, DNS +53, HTTPS +443, IMAP of endpoint *i* +143+*i*, ' +
+        'SMTP +587+*i* (0 = `org` … 7 = `psc-revoq`). Two instances run side by side with bases 600 or more apart.',
     ),
   listenAddress: ipAddress
     .default('127.0.0.1')
@@ -99,43 +102,54 @@ export const configSchema = z.strictObject({
   baseDomain: hostname
     .default('motco.localhost')
     .describe(
-      'Host names derive from it: `mail-<endpoint id>-tests-editeur.<baseDomain>` for the endpoints, `tests-editeur.<baseDomain>` for the web site.',
+      'Host names derive from it: `mail-<endpoint id>-tests-editeur.<baseDomain>` for the endpoints, ' +
+        '`tests-editeur.<baseDomain>` for the web site.',
     ),
   mailDomain: hostname
     .optional()
     .describe(
-      'Domain of the test mailboxes; default `mail-tests-editeur.<baseDomain>`. Test patients use `patient.<mailDomain>`.',
+      'Domain of the test mailboxes; default `mail-tests-editeur.<baseDomain>`. ' +
+        'Test patients use `patient.<mailDomain>`.',
     ),
   publicUrl: z
     .url()
     .optional()
     .describe(
-      'Base URL clients reach the web server at: pages, API, the CRL and OCSP URLs written into certificates, the simulated identity providers’ issuers. Default `http://<listenAddress>:<web port>` (loopback for a wildcard address).',
+      'Base URL clients reach the web server at: pages, API, the CRL and OCSP URLs written into certificates, ' +
+        'the simulated identity providers’ issuers. Default `http://<listenAddress>:<web port>` (loopback for a ' +
+        'wildcard address).',
     ),
   timeZone: z
     .string()
     .refine(isTimeZone, { message: 'fuseau horaire IANA attendu (par exemple Europe/Paris)' })
     .default('Europe/Paris')
     .describe(
-      'IANA time zone of every time users read: pages, the runner’s log, exports, the webmail, command output and the operator log.',
+      'IANA time zone of every time users read: pages, the runner’s log, exports, the webmail, ' +
+        'command output and the operator log.',
     ),
   workers: int(1, 256)
     .optional()
     .describe(
-      'Processes `motco start` serves on (IMAP, SMTP, the web, DNS): each connection goes to one of them, and what one sees reaches the others (IDLE, live pages, running executions). Default: the number of CPUs (`os.availableParallelism()`); 1 runs everything in one process.',
+      'Processes `motco start` serves on (IMAP, SMTP, the web, DNS): each connection goes to one of them, ' +
+        'and what one sees reaches the others (IDLE, live pages, running executions). Default: ' +
+        'the number of CPUs (`os.availableParallelism()`); 1 runs everything in one process.',
     ),
   webmailPassword: z
     .string()
     .min(1)
     .optional()
     .describe(
-      'The manual’s shared password of every test mailbox (« ODTMotco2 »), accepted with PLAIN/LOGIN besides each mailbox’s own password, and the webmail’s password form. Unset by default: on a shared instance it opens every vendor’s mailboxes (IdNat numbers are public); start-up warns when it is set and two organisations or more exist.',
+      'The manual’s shared password of every test mailbox (« ODTMotco2 »), accepted with PLAIN/LOGIN besides each ' +
+        'mailbox’s own password, and the webmail’s password form. Unset by default: ' +
+        'on a shared instance it opens every vendor’s mailboxes (IdNat numbers are public); ' +
+        'start-up warns when it is set and two organisations or more exist.',
     ),
   endpoints: z
     .partialRecord(z.enum(ENDPOINT_IDS), endpointOverride)
     .default({})
     .describe(
-      'Per-endpoint overrides for a deployment: real host names, addresses, ports 143/587, operator-supplied certificates.',
+      'Per-endpoint overrides for a deployment: real host names, addresses, ports 143/587, ' +
+        'operator-supplied certificates.',
     ),
   webTls: z
     .strictObject({
@@ -144,7 +158,8 @@ export const configSchema = z.strictObject({
     })
     .prefault({})
     .describe(
-      'An operator-supplied certificate for the HTTPS listener (the autoconfig host) instead of the generated one, issued by the non-IGC test CA.',
+      'An operator-supplied certificate for the HTTPS listener (the autoconfig host) ' +
+        'instead of the generated one, issued by the non-IGC test CA.',
     ),
   autoconfig: z
     .strictObject({
@@ -152,12 +167,15 @@ export const configSchema = z.strictObject({
         .url()
         .optional()
         .describe(
-          'Base URL of the autoconfig host as vendors are told it (deployment: `https://autoconfig.<mailDomain>`); default `publicUrl`.',
+          'Base URL of the autoconfig host as vendors are told it (deployment: ' +
+            '`https://autoconfig.<mailDomain>`); default `publicUrl`.',
         ),
       address: ipAddress
         .optional()
         .describe(
-          'IP address clients reach the web and DNS servers at, answered in DNS for the web, autoconfig and name-server names (and for endpoints listening on a wildcard address); default `listenAddress`, loopback when that is a wildcard.',
+          'IP address clients reach the web and DNS servers at, answered in DNS for the web, ' +
+            'autoconfig and name-server names (and for endpoints listening on a wildcard address); ' +
+            'default `listenAddress`, loopback when that is a wildcard.',
         ),
     })
     .prefault({})
@@ -167,7 +185,8 @@ export const configSchema = z.strictObject({
       maxMessageBytes: int(1024, 1024 * 1024 * 1024)
         .default(25 * 1024 * 1024)
         .describe(
-          'Largest message accepted (SIZE), declared or not: `552 5.3.4`, the session stays usable. The webmail obeys it too.',
+          'Largest message accepted (SIZE), declared or not: `552 5.3.4`, the session stays usable. ' +
+            'The webmail obeys it too.',
         ),
       maxRecipients: int(1, 10_000).default(100).describe('Recipients per message; more get `452 4.5.3`.'),
       maxCommandLineBytes: int(512, 1024 * 1024)
@@ -179,7 +198,8 @@ export const configSchema = z.strictObject({
       preAuthTimeoutSeconds: int(1, 3600)
         .default(60)
         .describe(
-          'Idle time allowed before authentication (short: an unauthenticated peer holds few resources); then `421 4.4.2`.',
+          'Idle time allowed before authentication (short: an unauthenticated peer holds few resources); ' +
+            'then `421 4.4.2`.',
         ),
       idleTimeoutSeconds: int(1, 7200)
         .default(300)
@@ -195,17 +215,20 @@ export const configSchema = z.strictObject({
       maxLineBytes: int(1024, 16 * 1024 * 1024)
         .default(64 * 1024)
         .describe(
-          'Longest command line, literals excluded (Dovecot’s `imap_max_line_length` is 64 KiB too); longer get `* BAD [TOOBIG]`.',
+          'Longest command line, literals excluded (Dovecot’s `imap_max_line_length` is 64 KiB too); ' +
+            'longer get `* BAD [TOOBIG]`.',
         ),
       maxLiteralBytes: int(1024, 1024 * 1024 * 1024)
         .default(25 * 1024 * 1024)
         .describe(
-          'Largest literals of one command once authenticated (APPEND); before authentication `maxLineBytes` applies. Larger get `NO [TOOBIG]`.',
+          'Largest literals of one command once authenticated (APPEND); before authentication `maxLineBytes` ' +
+            'applies. Larger get `NO [TOOBIG]`.',
         ),
       maxCommandBytes: int(1024, 1024 * 1024 * 1024)
         .default(256 * 1024)
         .describe(
-          'One command as a whole: its lines and literals before authentication, its lines once authenticated (literals: `maxLiteralBytes`); larger get `BAD [TOOBIG]`.',
+          'One command as a whole: its lines and literals before authentication, ' +
+            'its lines once authenticated (literals: `maxLiteralBytes`); larger get `BAD [TOOBIG]`.',
         ),
       maxLiterals: int(1, 100_000)
         .default(100)
@@ -227,7 +250,9 @@ export const configSchema = z.strictObject({
       changePollSeconds: int(1, 3600)
         .default(30)
         .describe(
-          'How often an idling session looks for changes made by another process (CLI, another instance) to its selected folder; NOOP and CHECK look at once. Dovecot’s `mailbox_idle_check_interval` is 30 s too.',
+          'How often an idling session looks for changes made by another process (CLI, another instance) ' +
+            'to its selected folder; NOOP and CHECK look at once. Dovecot’s `mailbox_idle_check_interval` is 30 s ' +
+            'too.',
         ),
     })
     .prefault({})
@@ -245,14 +270,16 @@ export const configSchema = z.strictObject({
     })
     .prefault({})
     .describe(
-      'TLS of the mail endpoints. The versions and the six TLS 1.2 suites are the Référentiel’s and not settings (`src/mail/tls/policy.ts`).',
+      'TLS of the mail endpoints. The versions and the six TLS 1.2 suites are the Référentiel’s and not settings ' +
+        '(`src/mail/tls/policy.ts`).',
     ),
   limits: z
     .strictObject({
       maxConnectionsPerAddress: int(1, 1_000_000)
         .default(500)
         .describe(
-          'Connections one client address may hold on one endpoint, IMAP and SMTP together (IPv6: per /64); more get `421 4.7.0` / `* BYE` and a `session.refused` observation.',
+          'Connections one client address may hold on one endpoint, IMAP and SMTP together (IPv6: per /64); ' +
+            'more get `421 4.7.0` / `* BYE` and a `session.refused` observation.',
         ),
       maxConnectionsPerAddressTotal: int(1, 1_000_000)
         .default(1000)
@@ -297,7 +324,9 @@ export const configSchema = z.strictObject({
       evidenceValidityDays: int(30, 10 * 365)
         .default(3 * 365)
         .describe(
-          'Lifetime of the evidence-signing certificate (issued by the evidence root `motco-evidence-root.pem`), renewed like the endpoints’ leaves; a dossier verifies with `openssl cms -verify` while it is valid, and with `motco dossier verify` (at the signing time) after.',
+          'Lifetime of the evidence-signing certificate (issued by the evidence root `motco-evidence-root.pem`), ' +
+            'renewed like the endpoints’ leaves; a dossier verifies with `openssl cms -verify` while it is valid, ' +
+            'and with `motco dossier verify` (at the signing time) after.',
         ),
       renewBeforeDays: int(1, 365)
         .default(30)
@@ -316,20 +345,23 @@ export const configSchema = z.strictObject({
         .url()
         .optional()
         .describe(
-          'Issuer access tokens must come from; default (simulated) `<publicUrl>/psc/auth/realms/esante-wallet`. Required when external.',
+          'Issuer access tokens must come from; default (simulated) `<publicUrl>/psc/auth/realms/esante-wallet`. ' +
+            'Required when external.',
         ),
       discoveryUrl: z
         .url()
         .optional()
         .describe(
-          'Discovery document; default `<issuer>/.well-known/openid-configuration` (PSC BAS: `…/wallet-openid-configuration`).',
+          'Discovery document; default `<issuer>/.well-known/openid-configuration` (PSC BAS: ' +
+            '`…/wallet-openid-configuration`).',
         ),
       clientId: z
         .string()
         .min(1)
         .default('motco-lps')
         .describe(
-          'The platform’s client at PSC (token helper, introspection); in simulated mode, also the client vendors’ LPS use.',
+          'The platform’s client at PSC (token helper, introspection); in simulated mode, ' +
+            'also the client vendors’ LPS use.',
         ),
       clientSecret: z
         .string()
@@ -339,7 +371,8 @@ export const configSchema = z.strictObject({
       redirectUris: list(z.url())
         .default(['http://127.0.0.1/callback', 'http://localhost/callback'])
         .describe(
-          'Redirect URIs of that client for the authorization code flow (simulated mode; loopback URIs accept any port, RFC 8252).',
+          'Redirect URIs of that client for the authorization code flow (simulated mode; ' +
+            'loopback URIs accept any port, RFC 8252).',
         ),
       accessTokenTtlSeconds: int(10, 86_400).default(120).describe('Lifetime of the simulator’s access tokens.'),
       refreshTokenTtlSeconds: int(10, 30 * 86_400)
@@ -348,7 +381,8 @@ export const configSchema = z.strictObject({
       cibaAutoApprove: bool
         .default(false)
         .describe(
-          'Approve every CIBA request at once, as if the e-CPS holder had accepted, whoever’s identity it names (automation, tests; never on a shared instance).',
+          'Approve every CIBA request at once, as if the e-CPS holder had accepted, ' +
+            'whoever’s identity it names (automation, tests; never on a shared instance).',
         ),
       clockSkewSeconds: int(0, 600)
         .default(30)
@@ -359,12 +393,14 @@ export const configSchema = z.strictObject({
       revocationCheck: bool
         .default(true)
         .describe(
-          'External PSC: introspect each access token before it opens a mailbox, so that a revoked grant stops it (the simulator is asked its store instead).',
+          'External PSC: introspect each access token before it opens a mailbox, so that a revoked grant stops it ' +
+            '(the simulator is asked its store instead).',
         ),
       introspectionCacheSeconds: int(0, 300)
         .default(10)
         .describe(
-          'External PSC: how long an introspection answer is reused (a revoked token opens mailboxes at most this long; 0: every time).',
+          'External PSC: how long an introspection answer is reused (a revoked token opens mailboxes at most this ' +
+            'long; 0: every time).',
         ),
     })
     .prefault({})
@@ -392,7 +428,8 @@ export const configSchema = z.strictObject({
       redirectUris: list(z.url())
         .default([])
         .describe(
-          'Where ISC may send the account site’s users back after login, besides `<publicUrl>/connexion/retour` (always registered with the simulator).',
+          'Where ISC may send the account site’s users back after login, besides `<publicUrl>/connexion/retour` ' +
+            '(always registered with the simulator).',
         ),
       postLogoutRedirectUris: list(z.url())
         .default([])
@@ -403,12 +440,14 @@ export const configSchema = z.strictObject({
         .min(8)
         .optional()
         .describe(
-          'Password of the simulator’s admin page `/isc/admin` (user `admin`); when not set, generated at first start, printed once in the log and again by `motco isc admin-password`.',
+          'Password of the simulator’s admin page `/isc/admin` (user `admin`); when not set, ' +
+            'generated at first start, printed once in the log and again by `motco isc admin-password`.',
         ),
       smtp: smtpRelay
         .optional()
         .describe(
-          'A relay for the login-code e-mails only, instead of `outgoingMail`; without either they land in the development outbox page (`/isc/dev/boite-d-envoi`) and the log. Set one on any shared deployment.',
+          'A relay for the login-code e-mails only, instead of `outgoingMail`; without either they land in the ' +
+            'development outbox page (`/isc/dev/boite-d-envoi`) and the log. Set one on any shared deployment.',
         ),
       throttle: z
         .strictObject({
@@ -418,7 +457,8 @@ export const configSchema = z.strictObject({
           maxFailuresPerLogin: int(1, 1000)
             .default(5)
             .describe(
-              'Failed passwords and codes allowed per login in the window; past it every attempt, the right one included, gets `429` until the window ends.',
+              'Failed passwords and codes allowed per login in the window; past it every attempt, ' +
+                'the right one included, gets `429` until the window ends.',
             ),
           maxFailuresPerAddress: int(1, 100_000)
             .default(50)
@@ -428,7 +468,8 @@ export const configSchema = z.strictObject({
         })
         .prefault({})
         .describe(
-          'Login throttling (password and code steps): failures counted per login and per client address in a window kept in the store.',
+          'Login throttling (password and code steps): failures counted per login and per client address in a ' +
+            'window kept in the store.',
         ),
     })
     .prefault({})
@@ -436,7 +477,10 @@ export const configSchema = z.strictObject({
   outgoingMail: smtpRelay
     .optional()
     .describe(
-      'The platform’s outgoing mail: the ISC login codes (unless `isc.smtp` is set) and the messages vendors send the agency from « Contacter l’agence ». Unset: codes go to the development outbox, and « Contacter l’agence » prepares a `mailto:` link the vendor’s own mail client sends.',
+      'The platform’s outgoing mail: the ISC login codes (unless `isc.smtp` is set) ' +
+        'and the messages vendors send the agency from « Contacter l’agence ». Unset: ' +
+        'codes go to the development outbox, and « Contacter l’agence » prepares a `mailto:` link the vendor’s own ' +
+        'mail client sends.',
     ),
   agency: z
     .strictObject({
@@ -444,7 +488,9 @@ export const configSchema = z.strictObject({
         .email()
         .optional()
         .describe(
-          'Where vendors’ messages to the agency go (manual §1.5: support requests, execution numbers, dossier references); the ANS’s MOTCO2 address is `monserviceclient.mssante@esante.gouv.fr`. Unset: « Contacter l’agence » shows the message to copy and no address.',
+          'Where vendors’ messages to the agency go (manual §1.5: support requests, execution numbers, ' +
+            'dossier references); the ANS’s MOTCO2 address is `monserviceclient.mssante@esante.gouv.fr`. Unset: ' +
+            '« Contacter l’agence » shows the message to copy and no address.',
         ),
     })
     .prefault({})
@@ -455,7 +501,8 @@ export const configSchema = z.strictObject({
       maxBytes: int(1024 * 1024, 1024 * 1024 * 1024)
         .default(64 * 1024 * 1024)
         .describe(
-          'Largest dossier, counted on its files once uncompressed: generation refuses a larger selection, and the agency’s upload and `motco dossier verify` refuse a larger archive.',
+          'Largest dossier, counted on its files once uncompressed: generation refuses a larger selection, ' +
+            'and the agency’s upload and `motco dossier verify` refuse a larger archive.',
         ),
     })
     .prefault({})
@@ -472,7 +519,8 @@ export const configSchema = z.strictObject({
       reopenImapDelaySeconds: int(0, 600)
         .default(5)
         .describe(
-          'IMAP reopen test (MSS-CONF.11): how long after the client selected a folder other than INBOX the platform closes the session with `* BYE`.',
+          'IMAP reopen test (MSS-CONF.11): how long after the client selected a folder other than INBOX the ' +
+            'platform closes the session with `* BYE`.',
         ),
       messageOfTheDay: z
         .string()
@@ -489,7 +537,10 @@ export const configSchema = z.strictObject({
       retentionDays: int(0, 36500)
         .default(90)
         .describe(
-          'Observations older than this many days that no execution’s evidence cites are deleted (at start, then every hour, in small batches); those an execution cites are kept for good. 0 keeps every observation. The default keeps a quarter: enough for a vendor to read back a campaign’s sessions and for the agency’s review, while the journal of a shared instance stays bounded.',
+          'Observations older than this many days that no execution’s evidence cites are deleted (at start, ' +
+            'then every hour, in small batches); those an execution cites are kept for good. ' +
+            '0 keeps every observation. The default keeps a quarter: enough for a vendor to read back a campaign’s ' +
+            'sessions and for the agency’s review, while the journal of a shared instance stays bounded.',
         ),
     })
     .prefault({})
@@ -500,7 +551,8 @@ export const configSchema = z.strictObject({
         .enum(['immediate', 'nightly'])
         .default('immediate')
         .describe(
-          '`immediate`: right after each creation or modification (local use); `nightly`: once a night at `nightlyAt`, as MOTCO2 does.',
+          '`immediate`: right after each creation or modification (local use); `nightly`: ' +
+            'once a night at `nightlyAt`, as MOTCO2 does.',
         ),
       nightlyAt: z
         .string()
@@ -526,7 +578,8 @@ export const configSchema = z.strictObject({
       trustProxy: list(z.string().min(1))
         .default([])
         .describe(
-          'Addresses or CIDRs of reverse proxies whose X-Forwarded-For is believed (the pre-filled Adresse IP, the pre-flight page, ISC throttling and the journal then see the client’s address); empty: none.',
+          'Addresses or CIDRs of reverse proxies whose X-Forwarded-For is believed (the pre-filled Adresse IP, ' +
+            'the pre-flight page, ISC throttling and the journal then see the client’s address); empty: none.',
         ),
     })
     .prefault({})
@@ -536,13 +589,16 @@ export const configSchema = z.strictObject({
       imap: bool
         .default(false)
         .describe(
-          'The IMAP endpoints expect a PROXY protocol header (v1 or v2) from `trustedSources`: the client address it carries is the session’s (journal, attribution, « Adresse IP », connection limits).',
+          'The IMAP endpoints expect a PROXY protocol header (v1 or v2) from `trustedSources`: ' +
+            'the client address it carries is the session’s (journal, attribution, « Adresse IP », ' +
+            'connection limits).',
         ),
       smtp: bool.default(false).describe('The same for the SMTP endpoints.'),
       web: bool
         .default(false)
         .describe(
-          'The same for the web server (http and https ports): request addresses, the pre-flight page, autoconfiguration and PKI facts.',
+          'The same for the web server (http and https ports): request addresses, the pre-flight page, ' +
+            'autoconfiguration and PKI facts.',
         ),
       trustedSources: list(
         z
@@ -551,12 +607,16 @@ export const configSchema = z.strictObject({
       )
         .default([])
         .describe(
-          'Addresses or CIDR ranges of the load balancers. A connection from one must start with a PROXY header, sent within 5 s and well-formed, or is closed and journaled (`session.refused`); a connection from any other source is served as a direct one with its own address, and a header it sends is not believed. Empty: every connection is direct.',
+          'Addresses or CIDR ranges of the load balancers. A connection from one must start with a PROXY header, ' +
+            'sent within 5 s and well-formed, or is closed and journaled (`session.refused`); ' +
+            'a connection from any other source is served as a direct one with its own address, ' +
+            'and a header it sends is not believed. Empty: every connection is direct.',
         ),
     })
     .prefault({})
     .describe(
-      'The PROXY protocol (HAProxy’s, v1 text or v2 binary) from a TCP load balancer in front of the platform, per listener; see docs/operator-guide.md, “Behind a load balancer”.',
+      'The PROXY protocol (HAProxy’s, v1 text or v2 binary) from a TCP load balancer in front of the platform, ' +
+        'per listener; see docs/operator-guide.md, “Behind a load balancer”.',
     ),
   log: z
     .strictObject({

@@ -96,5 +96,6 @@ export function isoLocal(at: number): string {
   const hh = String(Math.floor(Math.abs(offset) / 60)).padStart(2, '0');
   const mm = String(Math.abs(offset) % 60).padStart(2, '0');
   const ms = String(((at % 1000) + 1000) % 1000).padStart(3, '0');
-  return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}:${parts.second}.${ms}${sign}${hh}:${mm}`;
+  const date = `${parts.year}-${parts.month}-${parts.day}`;
+  return `${date}T${parts.hour}:${parts.minute}:${parts.second}.${ms}${sign}${hh}:${mm}`;
 }

@@ -71,7 +71,9 @@ export type IdentityTables = {
     /** Set when the code was used, superseded by a newer one or tried too often. */
     closed_at: number | null;
   };
-  /** Failed ISC logins (password or code) per key — a login, a client address — in the current window (migration 0007). */
+  /**
+   * Failed ISC logins (password or code) per key — a login, a client address — in the current window (migration 0007).
+   */
   isc_throttle: {
     key: string;
     failures: number;

@@ -5,7 +5,10 @@ import type { IncomingMessage } from 'node:http';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type Provider from 'oidc-provider';
 
-/** `current` gives the request handler of the provider in force; `aliases` maps extra paths (relative to the issuer) onto the provider's own, e.g. PSC's discovery name. */
+/**
+ * `current` gives the request handler of the provider in force; `aliases` maps extra paths (relative to the issuer)
+ * onto the provider's own, e.g. PSC's discovery name.
+ */
 export async function mountProvider(
   app: FastifyInstance,
   issuer: string,

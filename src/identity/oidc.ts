@@ -55,7 +55,9 @@ export function baseConfiguration(o: BaseOptions, keys: KeySet): Configuration {
       ctx.type = 'html';
       ctx.body = render(
         t('oidc.errorTitle'),
-        html`<h1>${t('oidc.errorTitle')}</h1><p class="error" role="alert">${String(out.error_description ?? out.error ?? '')}</p><p><code>${String(out.error ?? '')}</code></p>`,
+        html`<h1>${t('oidc.errorTitle')}</h1>
+<p class="error" role="alert">${String(out.error_description ?? out.error ?? '')}</p>
+<p><code>${String(out.error ?? '')}</code></p>`,
       );
     },
   };

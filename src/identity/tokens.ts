@@ -195,11 +195,12 @@ export class AccessTokenVerifier implements BearerVerifier {
     const endpoint = (await this.metadata()).introspection_endpoint;
     if (!endpoint) throw new Error('the issuer publishes no introspection endpoint');
     const { clientId, clientSecret } = this.settings;
+    const credentials = `${encodeURIComponent(clientId)}:${encodeURIComponent(clientSecret)}`;
     const response = await fetch(endpoint, {
       method: 'POST',
       headers: {
         'content-type': 'application/x-www-form-urlencoded',
-        authorization: `Basic ${Buffer.from(`${encodeURIComponent(clientId)}:${encodeURIComponent(clientSecret)}`).toString('base64')}`,
+        authorization: `Basic ${Buffer.from(credentials).toString('base64')}`,
       },
       body: new URLSearchParams({ token }),
       signal: AbortSignal.timeout(HTTP_TIMEOUT_MS),

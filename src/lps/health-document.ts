@@ -13,6 +13,9 @@ export interface TestDocument {
 
 const TEST_INS_NIR_OID = '1.2.250.1.213.1.4.10';
 const LOCAL_ID_ROOT = '1.2.250.1.999.1.1.1';
+const TEST_PATIENT =
+  '<patient><name><family qualifier="BR">TEST</family><given>PATIENT</given></name>' +
+  '<administrativeGenderCode code="F" codeSystem="2.16.840.1.113883.5.1"/><birthTime value="19800101"/></patient>';
 
 export function cdaDocument(doc: TestDocument, index: number): string {
   const patientId = doc.ins
@@ -31,7 +34,7 @@ export function cdaDocument(doc: TestDocument, index: number): string {
   <recordTarget>
     <patientRole>
       ${patientId}
-      <patient><name><family qualifier="BR">TEST</family><given>PATIENT</given></name><administrativeGenderCode code="F" codeSystem="2.16.840.1.113883.5.1"/><birthTime value="19800101"/></patient>
+      ${TEST_PATIENT}
     </patientRole>
   </recordTarget>
 </ClinicalDocument>
@@ -44,7 +47,8 @@ export function xdmArchive(documents: TestDocument[]): Uint8Array {
     'INDEX.HTM': strToU8('<html><body><p>Documents de test motco</p></body></html>'),
     'README.TXT': strToU8('Archive IHE XDM de test produite par le LPS de reference motco.\r\n'),
     'IHE_XDM/SUBSET01/METADATA.XML': strToU8(
-      '<?xml version="1.0" encoding="UTF-8"?><SubmitObjectsRequest xmlns="urn:oasis:names:tc:ebxml-regrep:xsd:lcm:3.0"/>',
+      '<?xml version="1.0" encoding="UTF-8"?>' +
+        '<SubmitObjectsRequest xmlns="urn:oasis:names:tc:ebxml-regrep:xsd:lcm:3.0"/>',
     ),
   };
   documents.forEach((doc, i) => {

@@ -24,7 +24,10 @@ export interface BearerVerifier {
   verify(token: string, mailbox: Mailbox): Promise<BearerDecision>;
 }
 
-/** What an `auth` observation says of the credentials and their check (never a secret); the outcome is added by the session. */
+/**
+ * What an `auth` observation says of the credentials and their check (never a secret); the outcome is added by the
+ * session.
+ */
 export type AuthFacts = Pick<FactData<'auth'>, 'mechanism'> &
   Partial<
     Pick<

@@ -37,7 +37,10 @@ export abstract class Conversation {
     raw.once('close', this.stopDeadlines);
   }
 
-  /** The deadlines end with the connection (raw or TLS socket, whichever closes first): nothing keeps the session in memory. */
+  /**
+   * The deadlines end with the connection (raw or TLS socket, whichever closes first): nothing keeps the session in
+   * memory.
+   */
   private readonly stopDeadlines = () => {
     clearTimeout(this.preAuthTimer);
     clearTimeout(this.commandTimer);
@@ -101,7 +104,9 @@ export abstract class Conversation {
     if (!this.socket.destroyed && this.socket.writable) this.socket.write(data);
   }
 
-  /** (Re)starts the idle timer with the current allowance; once authenticated, the pre-authentication deadline is over. */
+  /**
+   * (Re)starts the idle timer with the current allowance; once authenticated, the pre-authentication deadline is over.
+   */
   protected armTimeout(): void {
     if (this.session.mailbox) clearTimeout(this.preAuthTimer);
     if (this.timedSocket !== this.socket) {

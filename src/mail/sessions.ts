@@ -84,7 +84,10 @@ export class SessionRegistry {
     for (const entry of this.live.values()) entry.closeByServer(reason);
   }
 
-  /** Arms a one-shot close of the next session of a mailbox that reaches the trigger's event (in any process, with a bus). */
+  /**
+   * Arms a one-shot close of the next session of a mailbox that reaches the trigger's event (in any process, with a
+   * bus).
+   */
   armClose(trigger: CloseTrigger): ArmedClose {
     const id = randomUUID();
     let cancelled = false;

@@ -161,7 +161,10 @@ function hex(byte: number): string {
   return byte.toString(16).padStart(2, '0');
 }
 
-/** True when `entry` is an address or a CIDR range proxyProtocol.trustedSources accepts (the settings' validation; proxy-accept.ts matches them). */
+/**
+ * True when `entry` is an address or a CIDR range proxyProtocol.trustedSources accepts (the settings' validation;
+ * proxy-accept.ts matches them).
+ */
 export function isAddressOrRange(entry: string): boolean {
   const [address = '', bits, extra] = entry.split('/');
   const family = isIP(address);

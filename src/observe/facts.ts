@@ -33,7 +33,8 @@ const sessionRefused = z
       .enum(['not_proxy', 'malformed', 'too_long', 'timeout', 'closed'])
       .optional()
       .describe(
-        'Why the PROXY protocol header of a connection from a trusted load balancer was refused (the connection is closed without a reply; clientIp is the balancer’s)',
+        'Why the PROXY protocol header of a connection from a trusted load balancer was ' +
+          'refused (the connection is closed without a reply; clientIp is the balancer’s)',
       ),
     detail: z.string().optional().describe('What was wrong with the PROXY header, in English'),
     localAddress: ipAddress.describe('Our address the client connected to'),
@@ -41,7 +42,8 @@ const sessionRefused = z
   })
   .meta({
     description:
-      'A connection refused before any session (no sessionId): past a connection cap (SMTP 421 / IMAP * BYE), or for its PROXY protocol header (mail and web listeners).',
+      'A connection refused before any session (no sessionId): past a connection cap ' +
+      '(SMTP 421 / IMAP * BYE), or for its PROXY protocol header (mail and web listeners).',
   });
 
 const sessionClose = z
@@ -51,7 +53,8 @@ const sessionClose = z
       .string()
       .nullable()
       .describe(
-        'Why, in English as on the wire (QUIT, LOGOUT, a TLS failure, an operator close…); null when the client just left',
+        'Why, in English as on the wire (QUIT, LOGOUT, a TLS ' +
+          'failure, an operator close…); null when the client just left',
       ),
     durationMs: z.number().int().describe('How long the session lasted'),
     tls: z.boolean().describe('TLS was established'),
@@ -61,7 +64,8 @@ const sessionClose = z
       .int()
       .optional()
       .describe(
-        'When the platform decided to end the session (its * BYE or 421), in ms; present only when it did. The fact itself is written once the connection is gone, which a client reconnecting at the BYE may precede',
+        'When the platform decided to end the session (its * BYE or 421), in ms; present only when it did. The ' +
+          'fact itself is written once the connection is gone, which a client reconnecting at the BYE may precede',
       ),
   })
   .meta({ description: 'A mail session ended: the last fact of every session.' });
@@ -98,7 +102,8 @@ const clientHello = z
   })
   .meta({
     description:
-      'The client’s ClientHello after STARTTLS, read before the handshake (recorded even when the handshake then fails).',
+      'The client’s ClientHello after STARTTLS, read before the ' +
+      'handshake (recorded even when the handshake then fails).',
   });
 
 const certificateProblem = z.enum([
@@ -229,7 +234,8 @@ const command = z
       .string()
       .optional()
       .describe(
-        'IMAP: the limit the command hit (line, command, literal, literals, nesting, depth, quota_bytes, quota_messages, keywords_…)',
+        'IMAP: the limit the command hit (line, command, literal, ' +
+          'literals, nesting, depth, quota_bytes, quota_messages, keywords_…)',
       ),
     received: z.number().int().optional().describe('IMAP: bytes of the refused command read'),
     literals: z.number().int().optional().describe('IMAP: literals of the refused command'),
@@ -264,7 +270,8 @@ export const bearerSummary = z
       .record(z.string(), z.unknown())
       .optional()
       .describe(
-        'Selected JWT claims: iss, sub, aud, azp, typ, exp, iat, nbf, acr, scope, SubjectNameID, preferred_username, sid, jti',
+        'Selected JWT claims: iss, sub, aud, azp, typ, exp, iat, ' +
+          'nbf, acr, scope, SubjectNameID, preferred_username, sid, jti',
       ),
   })
   .describe('The bearer token presented, summarised');
@@ -282,7 +289,10 @@ const auth = z
     reason: z
       .string()
       .describe(
-        'Stable code: password, client_certificate, bearer, bearer_unverified, bearer_<token reason>, bad_password, unknown_mailbox, authzid_mismatch, mechanism_not_offered, tls_required, no_ehlo, already_authenticated, in_transaction, unknown_mechanism, malformed, cancelled, client_certificate_required, client_certificate_untrusted, certificate_ou_mismatch, disconnected, new_command',
+        'Stable code: password, client_certificate, bearer, bearer_unverified, bearer_<token reason>, bad_password, ' +
+          'unknown_mailbox, authzid_mismatch, mechanism_not_offered, tls_required, no_ehlo, already_authenticated, ' +
+          'in_transaction, unknown_mechanism, malformed, cancelled, client_certificate_required, ' +
+          'client_certificate_untrusted, certificate_ou_mismatch, disconnected, new_command',
       ),
     detail: z.string().optional().describe('A malformed or cancelled exchange: what was wrong, in English'),
     tls: z.boolean().describe('Sent inside TLS'),
@@ -306,7 +316,8 @@ const auth = z
   })
   .meta({
     description:
-      'An authentication attempt (SMTP AUTH, IMAP AUTHENTICATE or LOGIN) and its outcome. Passwords are never recorded.',
+      'An authentication attempt (SMTP AUTH, IMAP AUTHENTICATE ' +
+      'or LOGIN) and its outcome. Passwords are never recorded.',
   });
 
 // Submitted messages (mail/smtp/session.ts, mail/message/attachments.ts, xdm.ts).
@@ -402,7 +413,8 @@ const message = z
   })
   .meta({
     description:
-      'A message submitted with SMTP DATA: accepted, or refused (too large, a full mailbox) or abandoned. The fields marked « accepted » come with an accepted message only.',
+      'A message submitted with SMTP DATA: accepted, or refused (too large, a full mailbox) ' +
+      'or abandoned. The fields marked « accepted » come with an accepted message only.',
   });
 
 // Autoconfiguration (autoconfig/http.ts, dns.ts).

@@ -184,7 +184,9 @@ export class Journal {
     this.writing = false;
   }
 
-  /** A fact another process recorded: read and emitted here if anyone listens (bursts are read in one query, in order). */
+  /**
+   * A fact another process recorded: read and emitted here if anyone listens (bursts are read in one query, in order).
+   */
   private recordedElsewhere(id: number): void {
     if (this.events.listenerCount('observation') === 0) return;
     this.elsewhere.push(id);
@@ -237,9 +239,9 @@ export class Journal {
 
   /**
    * Live observations recorded by this process and, with a bus, by the other processes of the deployment
-   * (workers, instances sharing the database; order is kept per process). A mailbox filter matches observations tagged with the mailbox
-   * and, once it has authenticated on a session, the rest of that session; query() also returns what came
-   * before the authentication.
+   * (workers, instances sharing the database; order is kept per process). A mailbox filter matches observations
+   * tagged with the mailbox and, once it has authenticated on a session, the rest of that session; query() also
+   * returns what came before the authentication.
    */
   subscribe(filter: Omit<ObservationFilter, 'afterId' | 'limit'>, listener: (o: Observation) => void): () => void {
     const sessionsOfMailbox = new Set<string>();

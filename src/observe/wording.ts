@@ -129,7 +129,9 @@ type KnownAlert = Exclude<KeySuffix<'tlsAlert.'>, 'named' | 'unnamed'>;
 
 const isKnownAlert = (code: string): code is KnownAlert => KNOWN_ALERTS.has(code);
 
-/** « certificat expiré » (certificate expired): the alert's French meaning and its name (RFC 8446 §6), words not a code. */
+/**
+ * « certificat expiré » (certificate expired): the alert's French meaning and its name (RFC 8446 §6), words not a code.
+ */
 export function alertText(alert: string): string {
   const code = alert.toLowerCase();
   const name = code.replaceAll('_', ' ').replace(/[^a-z0-9 ]/g, '');

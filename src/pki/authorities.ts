@@ -1,9 +1,10 @@
-// The two simulated CA hierarchies: "IGC Santé TEST" (root → organisation CA) and a stand-in for a commercial
-// CA (root → intermediate), and the platform's own evidence root, which signs nothing but the certificate that
-// signs evidence dossiers (evidence.ts) and pretends to be no one else's. Vendors and the agency install these
-// as trust roots, so keys and subjects are created once and then kept; only a missing file brings a new one (and a new root re-issues its intermediate). An
-// intermediate is re-signed, same key and subject, when the URL of its parent's CRL changes (a new publicUrl):
-// chains still verify with the bundle vendors installed, and clients that check the whole chain find the CRL.
+// The two simulated CA hierarchies: "IGC Santé TEST" (root → organisation CA) and a stand-in for a commercial CA (root
+// → intermediate), and the platform's own evidence root, which signs nothing but the certificate that signs evidence
+// dossiers (evidence.ts) and pretends to be no one else's. Vendors and the agency install these as trust roots, so keys
+// and subjects are created once and then kept; only a missing file brings a new one (and a new root re-issues its
+// intermediate). An intermediate is re-signed, same key and subject, when the URL of its parent's CRL changes (a new
+// publicUrl): chains still verify with the bundle vendors installed, and clients that check the whole chain find the
+// CRL.
 import type { Logger } from '../util/log.ts';
 import { crlUrls, isIssuedBy, parseCertificate } from './certificate.ts';
 import { pemBlocks } from './encoding.ts';

@@ -107,7 +107,10 @@ function pkcs12Of(keyPem: string, certificatePems: string[], password: string, f
   return Buffer.from(forge.asn1.toDer(asn1).getBytes(), 'binary');
 }
 
-/** Writes the certificate's files into `dir`, named after the IdNat; the key and the password readable by the owner only. */
+/**
+ * Writes the certificate's files into `dir`, named after the IdNat; the key and the password readable by the owner
+ * only.
+ */
 export async function writeClientCertificate(
   dir: string,
   certificate: IssuedClientCertificate,
@@ -150,12 +153,14 @@ export async function readClientKeyPair(
 /** Serials of the client certificates kept under `clientsDir` (one folder per IdNat), for the OCSP responder. */
 export async function readClientSerials(clientsDir: string): Promise<{ idnat: string; serialNumber: string }[]> {
   const idnats = await readdir(clientsDir).catch(() => [] as string[]);
-  const found = await Promise.all(
-    idnats.map(async (idnat) => {
-      const pem = await readOptional(clientFiles(path.join(clientsDir, idnat), idnat).certificate);
-      const der = pem ? pemBlocks(pem.toString('utf8'), 'CERTIFICATE')[0] : undefined;
-      return der ? [{ idnat, serialNumber: parseCertificate(der).serialNumber }] : [];
-    }),
-  );
-  return found.flat();
+  const found = await Promise.all(idnats.map((idnat) => readClientSerial(clientsDir, idnat)));
+  return found.flatMap((serialNumber, i) => (serialNumber ? [{ idnat: idnats[i]!, serialNumber }] : []));
+}
+
+/** The serial number of the client certificate on disk for `idnat`, if there is one. */
+export async function readClientSerial(clientsDir: string, idnat: string): Promise<string | undefined> {
+  if (idnatProblem(idnat)) return undefined;
+  const pem = await readOptional(clientFiles(path.join(clientsDir, idnat), idnat).certificate);
+  const der = pem ? pemBlocks(pem.toString('utf8'), 'CERTIFICATE')[0] : undefined;
+  return der ? parseCertificate(der).serialNumber : undefined;
 }

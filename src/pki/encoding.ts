@@ -21,7 +21,10 @@ export function pemBlocks(text: string, label: PemLabel): Buffer[] {
     .map((block) => Buffer.from(block.rawData));
 }
 
-/** 16 random bytes whose first byte is 0x10–0x7f: positive (RFC 5280 §4.1.2.2) and with no leading zero, so the hex form is canonical. */
+/**
+ * 16 random bytes whose first byte is 0x10–0x7f: positive (RFC 5280 §4.1.2.2) and with no leading zero, so the hex form
+ * is canonical.
+ */
 export function randomSerial(): string {
   const bytes = randomBytes(16);
   bytes[0] = 0x10 + (bytes[0]! % 0x70);

@@ -23,6 +23,7 @@ import { loadEvidenceSigner, type EvidenceSigner } from './evidence.ts';
 import { checkPki, type PkiCheck } from './check.ts';
 import {
   issueClientCertificate,
+  readClientSerial,
   readClientSerials,
   writeClientCertificate,
   type ClientCertificate,
@@ -76,6 +77,7 @@ export class TestPki {
   private readonly responder: OcspResponder;
   private readonly staples = new Map<ServerId, { der: Buffer; refreshAt: number }>();
   private refreshing: Promise<void> | undefined;
+  private readonly issuedListeners = new Set<(idnat: string) => void>();
 
   private constructor(private readonly state: PkiState) {
     this.responder = new OcspResponder(
@@ -176,7 +178,19 @@ export class TestPki {
     const files = await writeClientCertificate(path.join(layout.clients, idnat), issued);
     registry.addIssued(IGC_ORG, issued.serialNumber, { idnat });
     this.state.log.info('pki: client certificate issued', { idnat, serial: issued.serialNumber });
+    for (const listener of this.issuedListeners) listener(idnat);
     return { ...issued, files };
+  }
+
+  /** Called with the IdNat of each client certificate this process issues (the platform tells the other processes). */
+  onClientCertificateIssued(listener: (idnat: string) => void): void {
+    this.issuedListeners.add(listener);
+  }
+
+  /** Another process issued `idnat`'s client certificate into the shared data folder: its OCSP status is « good ». */
+  async learnClientCertificate(idnat: string): Promise<void> {
+    const serialNumber = await readClientSerial(this.state.layout.clients, idnat);
+    if (serialNumber) this.state.registry.addIssued(IGC_ORG, serialNumber, { idnat });
   }
 
   /** Writes the trust bundles, the CRLs and a README into `dir`; returns the paths written. */

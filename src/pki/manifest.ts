@@ -15,7 +15,10 @@ const revocationSchema = z.object({
 
 const manifestSchema = z.object({
   version: z.literal(1),
-  /** Per server (endpoints and web): the serial of its current leaf and the fingerprint of the inputs it was issued from. */
+  /**
+   * Per server (endpoints and web): the serial of its current leaf and the fingerprint of the inputs it was issued
+   * from.
+   */
   endpoints: z.partialRecord(z.enum(SERVER_IDS), z.object({ serialNumber: z.string(), fingerprint: z.string() })),
   revocations: z.array(revocationSchema),
   crlNumbers: z.partialRecord(z.enum(CA_NAMES), z.number().int().nonnegative()),

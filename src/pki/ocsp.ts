@@ -25,7 +25,9 @@ export interface OcspAnswer {
   der: Buffer;
   responseStatus: ResponseStatus;
   nonce: boolean;
-  /** One per CertID of the request: the serial asked about, its issuer when that is one of our CAs, the status answered. */
+  /**
+   * One per CertID of the request: the serial asked about, its issuer when that is one of our CAs, the status answered.
+   */
   requests: { serialNumber: string; issuer?: CaName; status?: CertificateStatus['status'] }[];
 }
 
@@ -48,7 +50,9 @@ export class OcspResponder {
     }));
   }
 
-  /** The DER response to a DER request; malformedRequest for anything unparsable, unauthorized for CertIDs of other CAs. */
+  /**
+   * The DER response to a DER request; malformedRequest for anything unparsable, unauthorized for CertIDs of other CAs.
+   */
   async answer(requestDer: Uint8Array, now = new Date()): Promise<OcspAnswer> {
     const parsed = parseRequest(requestDer);
     if (!parsed || parsed.certIds.length === 0)

@@ -21,7 +21,10 @@ export interface Readiness {
   /** Unit jobs whose latest execution ended OK. */
   ok: number;
   total: number;
-  /** Failed and never-run units the account can run (it has their mailbox), in the catalogue's order: what « Rejouer les KO » runs. */
+  /**
+   * Failed and never-run units the account can run (it has their mailbox), in the catalogue's order: what « Rejouer les
+   * KO » runs.
+   */
   toReplay: UnitJob[];
 }
 

@@ -126,5 +126,7 @@ function verdictText(verdict: Verdict): string {
 }
 
 function checkLine(c: Check): string {
-  return `${CHECK_MARKS[c.outcome]} ${c.label} — ${c.detail}${c.requirement ? ` (${c.requirement})` : ''}${c.critical ? ` ${t('runner.critical')}` : ''}`;
+  const requirement = c.requirement ? ` (${c.requirement})` : '';
+  const critical = c.critical ? ` ${t('runner.critical')}` : '';
+  return `${CHECK_MARKS[c.outcome]} ${c.label} — ${c.detail}${requirement}${critical}`;
 }

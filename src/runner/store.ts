@@ -102,7 +102,10 @@ export class ExecutionStore {
     return rows.map(toExecution);
   }
 
-  /** The latest execution of each target an account ran (steps of global jobs included), by target id; `finished`: the latest that ended. */
+  /**
+   * The latest execution of each target an account ran (steps of global jobs included), by target id; `finished`: the
+   * latest that ended.
+   */
   async latestByTarget(accountId: number, options: { finished?: boolean } = {}): Promise<Map<string, Execution>> {
     let latest = this.db
       .selectFrom('executions')
@@ -136,7 +139,9 @@ export class ExecutionStore {
       .execute();
   }
 
-  /** Ends a running execution; the observations its evidence cites are listed too, so that journal retention keeps them. */
+  /**
+   * Ends a running execution; the observations its evidence cites are listed too, so that journal retention keeps them.
+   */
   async finish(id: number, verdict: Verdict, checks: Check[], observationIds: number[]): Promise<void> {
     const cited = [...new Set([...observationIds, ...checks.flatMap((c) => c.observations)])];
     await this.db.transaction().execute(async (trx) => {

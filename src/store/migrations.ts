@@ -321,9 +321,10 @@ export function migrations(dialect: DialectName): Record<string, Migration> {
           .on('psc_identities')
           .column('organisation_id')
           .execute();
-        await sql`update psc_identities set organisation_id = (select min(product_accounts.organisation_id) from product_accounts where product_accounts.idnat_psc = psc_identities.idnat) where organisation_id is null`.execute(
-          db,
-        );
+        await sql`update psc_identities
+          set organisation_id = (select min(product_accounts.organisation_id) from product_accounts
+            where product_accounts.idnat_psc = psc_identities.idnat)
+          where organisation_id is null`.execute(db);
         await db.schema
           .createTable('isc_throttle')
           .addColumn('key', 'text', (c) => c.primaryKey())
@@ -397,9 +398,8 @@ export function migrations(dialect: DialectName): Record<string, Migration> {
           .addColumn('name', 'text', (c) => c.notNull())
           .addPrimaryKeyConstraint('subscriptions_pk', ['mailbox_id', 'name'])
           .execute();
-        await sql`insert into subscriptions (mailbox_id, name) select mailbox_id, name from folders where subscribed = 1`.execute(
-          db,
-        );
+        await sql`insert into subscriptions (mailbox_id, name)
+          select mailbox_id, name from folders where subscribed = 1`.execute(db);
         await db.schema
           .alterTable('folders')
           .addColumn('recent_uid', 'integer', (c) => c.notNull().defaultTo(0))

@@ -108,7 +108,10 @@ export interface ExecutionTable {
   account: string | null;
 }
 
-/** Each observation an execution's evidence cites (its observation_ids and its checks' observations), one row per pair: journal retention keeps these (src/observe/retention.ts). */
+/**
+ * Each observation an execution's evidence cites (its observation_ids and its checks' observations), one row per pair:
+ * journal retention keeps these (src/observe/retention.ts).
+ */
 export interface ExecutionObservationTable {
   observation_id: number;
   execution_id: number;
@@ -166,7 +169,10 @@ export interface ProductAccountTable {
   pending: string | null;
   runner_user_id: string;
   patient_address: string;
-  /** JSON: the ORG_AUTH_CLI certificate issued for idnat_auth_cli { idnat, serialNumber, notAfter, files, pkcs12Password } */
+  /**
+   * JSON: the ORG_AUTH_CLI certificate issued for idnat_auth_cli
+   * { idnat, serialNumber, notAfter, files, pkcs12Password }
+   */
   certificate: string | null;
   /** Which batch run is applying the account now, and since when (another process skips it meanwhile). */
   claim: string | null;
@@ -207,7 +213,9 @@ export interface WebSessionTable {
   expires_at: number;
 }
 
-/** A webmail session (src/webmail/session.ts): one mailbox, opened from the account site or the shared password's form. */
+/**
+ * A webmail session (src/webmail/session.ts): one mailbox, opened from the account site or the shared password's form.
+ */
 export interface WebmailSessionTable {
   /** SHA-256 (hex) of the cookie value. */
   id_hash: string;

@@ -15,7 +15,10 @@ export const PUBLIC_FILE_MODE = 0o644;
 /** Group and others may read, write or enter: what a private file or folder must not allow. */
 const SHARED_BITS = 0o077;
 
-/** Writes through a temporary file and a rename; private (0600) unless asked otherwise. Missing folders are created 0700. */
+/**
+ * Writes through a temporary file and a rename; private (0600) unless asked otherwise. Missing folders are created
+ * 0700.
+ */
 export async function writeFileAtomic(
   file: string,
   data: string | Uint8Array,

@@ -27,7 +27,8 @@ export class Csrf {
       session = randomBytes(24).toString('base64url');
       setCookie(reply, SESSION_COOKIE, session, { secure: this.secureCookies });
       // Reads in the same request (a page rendered right after) see the new session.
-      request.headers.cookie = `${request.headers.cookie ? `${request.headers.cookie}; ` : ''}${SESSION_COOKIE}=${session}`;
+      const others = request.headers.cookie ? `${request.headers.cookie}; ` : '';
+      request.headers.cookie = `${others}${SESSION_COOKIE}=${session}`;
     }
     return this.sign(session);
   }

@@ -46,7 +46,10 @@ export interface FieldOptions {
   autocomplete?: string;
   inputmode?: 'numeric';
   autofocus?: boolean;
-  /** Text of an (i) help bubble next to the label: a <details> that keyboards open and screen readers read with the input. */
+  /**
+   * Text of an (i) help bubble next to the label: a <details> that keyboards open and screen readers read with the
+   * input.
+   */
   help?: string;
 }
 
@@ -57,12 +60,28 @@ export function field(o: FieldOptions): SafeHtml {
     .filter(Boolean)
     .join(' ');
   const label = html`<label for="${id}">${o.label}${o.required ? ' *' : ''}</label>`;
+  const value = o.type === 'password' ? '' : (o.value ?? '');
+  const attributes = [
+    o.required ? html` required` : '',
+    o.autocomplete ? html` autocomplete="${o.autocomplete}"` : '',
+    o.inputmode ? html` inputmode="${o.inputmode}"` : '',
+    o.autofocus ? html` autofocus` : '',
+    o.error ? html` aria-invalid="true"` : '',
+    described ? html` aria-describedby="${described}"` : '',
+  ];
   return html`<div class="field">
-${o.help ? html`<div class="label-row">${label}<details class="help"><summary><span aria-hidden="true">i</span><span class="visually-hidden">${t('forms.help', { label: o.label })}</span></summary><p id="${id}-help">${o.help}</p></details></div>` : label}
+${o.help ? html`<div class="label-row">${label}${helpBubble(o.label, o.help, `${id}-help`)}</div>` : label}
 ${o.hint ? html`<div class="hint" id="${id}-hint">${o.hint}</div>` : ''}
-<input type="${o.type ?? 'text'}" id="${id}" name="${o.name}" value="${o.type === 'password' ? '' : (o.value ?? '')}"${o.required ? html` required` : ''}${o.autocomplete ? html` autocomplete="${o.autocomplete}"` : ''}${o.inputmode ? html` inputmode="${o.inputmode}"` : ''}${o.autofocus ? html` autofocus` : ''}${o.error ? html` aria-invalid="true"` : ''}${described ? html` aria-describedby="${described}"` : ''}>
+<input type="${o.type ?? 'text'}" id="${id}" name="${o.name}" value="${value}"${attributes}>
 ${o.error ? html`<div class="error" id="${id}-error">${o.error}</div>` : ''}
 </div>`;
+}
+
+/** An (i) help bubble: a <details> that keyboards open; `label` tells screen readers what it explains. */
+export function helpBubble(label: string, text: string, textId?: string): SafeHtml {
+  const name = html`<span class="visually-hidden">${t('forms.help', { label })}</span>`;
+  const summary = html`<summary><span aria-hidden="true">i</span>${name}</summary>`;
+  return html`<details class="help">${summary}<p${textId ? html` id="${textId}"` : ''}>${text}</p></details>`;
 }
 
 /** A labelled select; `value` picks the selected option. */
@@ -75,10 +94,14 @@ export function selectField(o: {
   required?: boolean;
 }): SafeHtml {
   const id = `f-${o.name}`;
+  const invalid = o.error ? html` aria-invalid="true" aria-describedby="${id}-error"` : '';
   return html`<div class="field">
 <label for="${id}">${o.label}${o.required ? ' *' : ''}</label>
-<select id="${id}" name="${o.name}"${o.required ? html` required` : ''}${o.error ? html` aria-invalid="true" aria-describedby="${id}-error"` : ''}>
-${o.options.map((opt) => html`<option value="${opt.value}"${opt.value === (o.value ?? '') ? html` selected` : ''}>${opt.label}</option>`)}
+<select id="${id}" name="${o.name}"${o.required ? html` required` : ''}${invalid}>
+${o.options.map(
+  (opt) =>
+    html`<option value="${opt.value}"${opt.value === (o.value ?? '') ? html` selected` : ''}>${opt.label}</option>`,
+)}
 </select>
 ${o.error ? html`<div class="error" id="${id}-error">${o.error}</div>` : ''}
 </div>`;
@@ -88,5 +111,6 @@ ${o.error ? html`<div class="error" id="${id}-error">${o.error}</div>` : ''}
 export function errorSummary(errors: Record<string, string | undefined>): SafeHtml {
   const list = Object.values(errors).filter((e): e is string => Boolean(e));
   if (!list.length) return html``;
-  return html`<div class="notice error" role="alert"><p>${t('forms.fix')}</p><ul>${list.map((e) => html`<li>${e}</li>`)}</ul></div>`;
+  const items = list.map((e) => html`<li>${e}</li>`);
+  return html`<div class="notice error" role="alert"><p>${t('forms.fix')}</p><ul>${items}</ul></div>`;
 }

@@ -42,12 +42,15 @@ export function raw(markup: string): SafeHtml {
 
 /** A « Copier » button beside a value; copy.js (which the page loads) shows it and copies the value. */
 export function copyButton(value: string, what: string): SafeHtml {
-  return html`<button type="button" class="copy secondary" data-copy="${value}" data-copied="${t('copy.done')}" hidden>${t('copy.button')}<span class="visually-hidden"> ${what}</span></button>`;
+  const label = html`${t('copy.button')}<span class="visually-hidden"> ${what}</span>`;
+  const data = html`data-copy="${value}" data-copied="${t('copy.done')}"`;
+  return html`<button type="button" class="copy secondary" ${data} hidden>${label}</button>`;
 }
 
 /** The French « page introuvable », for what does not exist and what the visitor may not see alike. */
 export function notFoundBody(): SafeHtml {
-  return html`<h1>${t('site.notFound.title')}</h1><p>${t('site.notFound.text')}</p><p><a href="/">${t('site.notFound.home')}</a></p>`;
+  const home = html`<a href="/">${t('site.notFound.home')}</a>`;
+  return html`<h1>${t('site.notFound.title')}</h1><p>${t('site.notFound.text')}</p><p>${home}</p>`;
 }
 
 export interface NavLink {
@@ -74,6 +77,23 @@ export interface PageOptions {
   user?: { name: string; logoutUrl: string; csrf?: string };
 }
 
+/** The profile menu: the signed-in person's name and « Déconnexion » (see PageOptions.user). */
+function profileMenu(user: NonNullable<PageOptions['user']>): SafeHtml {
+  const token = user.csrf ? html`<input type="hidden" name="csrf" value="${user.csrf}">` : '';
+  const button = html`<button type="submit">${t('shell.logout')}</button>`;
+  const logout = html`<form method="post" action="${user.logoutUrl}">${token}${button}</form>`;
+  const label = t('shell.profile', { name: user.name });
+  return html`<details class="profile"><summary aria-label="${label}">${user.name}</summary>${logout}</details>`;
+}
+
+/** The area's links under the header bar, the current page marked for screen readers. */
+function tabs(nav: NavLink[]): SafeHtml {
+  const links = nav.map(
+    (l) => html`<li><a href="${l.href}"${l.current ? raw(' aria-current="page"') : ''}>${l.label}</a></li>`,
+  );
+  return html`<nav class="tabs" aria-label="${t('shell.navigation')}"><ul>${links}</ul></nav>`;
+}
+
 export function page({ title, body, head, area, home, nav, user }: PageOptions): string {
   return html`<!doctype html>
 <html lang="fr">
@@ -88,9 +108,9 @@ ${head}
 <a class="skip" href="#contenu">${t('shell.skip')}</a>
 <header class="bar">
 <a class="brand" href="${home ?? '/'}">motco</a>${area ? html`<span class="area">${area}</span>` : ''}
-${user ? html`<details class="profile"><summary aria-label="${t('shell.profile', { name: user.name })}">${user.name}</summary><form method="post" action="${user.logoutUrl}">${user.csrf ? html`<input type="hidden" name="csrf" value="${user.csrf}">` : ''}<button type="submit">${t('shell.logout')}</button></form></details>` : ''}
+${user ? profileMenu(user) : ''}
 </header>
-${nav && nav.length > 0 ? html`<nav class="tabs" aria-label="${t('shell.navigation')}"><ul>${nav.map((l) => html`<li><a href="${l.href}"${l.current ? raw(' aria-current="page"') : ''}>${l.label}</a></li>`)}</ul></nav>` : ''}
+${nav && nav.length > 0 ? tabs(nav) : ''}
 <main id="contenu">
 ${body}
 </main>

@@ -147,23 +147,42 @@ function composeForm(
   const limit = formatSize(maxBytes);
   const title = t(`webmail.compose.title.${draft.mode}`);
   const back = draft.original ? messageUrl(draft.original.folder, draft.original.uid) : folderUrl('INBOX');
+  const lost = problems.lostFiles?.map((f) => `${f.name} (${formatSize(f.size)})`).join(', ');
   const body = html`<h1>${title}</h1>
 ${errorSummary({ to: problems.to, cc: problems.cc, attachments: problems.attachments, send: problems.send })}
-${problems.lostFiles && problems.lostFiles.length > 0 ? html`<p class="notice" role="status">${t('webmail.compose.attachAgain', { files: problems.lostFiles.map((f) => `${f.name} (${formatSize(f.size)})`).join(', ') })}</p>` : ''}
-<form class="stack compose" method="post" action="${COMPOSE_URL}" enctype="multipart/form-data" data-max-bytes="${maxBytes}" data-too-large="${t('webmail.compose.tooLargeClient', { limit })}">
+${lost ? html`<p class="notice" role="status">${t('webmail.compose.attachAgain', { files: lost })}</p>` : ''}
+<form class="stack compose" method="post" action="${COMPOSE_URL}" enctype="multipart/form-data"
+  data-max-bytes="${maxBytes}" data-too-large="${t('webmail.compose.tooLargeClient', { limit })}">
 ${deps.csrf.field(session.csrf)}
 <input type="hidden" name="mode" value="${draft.mode}">
-${draft.original ? html`<input type="hidden" name="d" value="${draft.original.folder}"><input type="hidden" name="uid" value="${draft.original.uid}">` : ''}
+${
+  draft.original
+    ? html`<input type="hidden" name="d" value="${draft.original.folder}">
+<input type="hidden" name="uid" value="${draft.original.uid}">`
+    : ''
+}
 <p class="hint">${t('webmail.compose.from', { address: session.mailbox.address })}</p>
-${field({ name: 'a', label: t('webmail.header.to'), value: draft.to, error: problems.to, required: true, hint: t('webmail.compose.recipientsHint'), autocomplete: 'off', autofocus: draft.mode !== 'repondre' && draft.mode !== 'repondre-tous' })}
+${field({
+  name: 'a',
+  label: t('webmail.header.to'),
+  value: draft.to,
+  error: problems.to,
+  required: true,
+  hint: t('webmail.compose.recipientsHint'),
+  autocomplete: 'off',
+  autofocus: draft.mode !== 'repondre' && draft.mode !== 'repondre-tous',
+})}
 ${field({ name: 'cc', label: t('webmail.header.cc'), value: draft.cc, error: problems.cc, autocomplete: 'off' })}
 ${field({ name: 'objet', label: t('webmail.header.subject'), value: draft.subject, autocomplete: 'off' })}
 <div class="field"><label for="f-texte">${t('webmail.compose.text')}</label>
-<textarea id="f-texte" name="texte" rows="14"${draft.mode === 'repondre' || draft.mode === 'repondre-tous' ? html` autofocus` : ''}>${draft.text}</textarea></div>
+<textarea id="f-texte" name="texte" rows="14"${
+    draft.mode === 'repondre' || draft.mode === 'repondre-tous' ? html` autofocus` : ''
+  }>${draft.text}</textarea></div>
 ${draft.kept.length > 0 ? keptAttachments(draft.kept) : ''}
 <div class="field"><label for="f-pj">${t('webmail.compose.attachments')}</label>
 <div class="hint" id="f-pj-hint">${t('webmail.compose.attachmentsHint', { limit })}</div>
-<input type="file" id="f-pj" name="pj" multiple aria-describedby="f-pj-hint f-pj-error"${problems.attachments ? html` aria-invalid="true"` : ''}>
+<input type="file" id="f-pj" name="pj" multiple
+  aria-describedby="f-pj-hint f-pj-error"${problems.attachments ? html` aria-invalid="true"` : ''}>
 <div class="error" id="f-pj-error" aria-live="polite">${problems.attachments ?? ''}</div></div>
 <p><button type="submit">${t('webmail.compose.send')}</button> <a href="${back}">${t('webmail.compose.cancel')}</a></p>
 </form>`;
@@ -174,7 +193,10 @@ function keptAttachments(kept: Draft['kept']): SafeHtml {
   return html`<fieldset class="kept"><legend>${t('webmail.compose.originalAttachments')}</legend>
 ${kept.map(({ attachment: a, checked }) => {
   const id = `f-garder-${a.section.replace(/\./g, '-')}`;
-  return html`<div><input type="checkbox" id="${id}" name="garder.${a.section}" value="1" data-size="${a.size}"${checked ? html` checked` : ''}> <label for="${id}">${a.filename ?? t('webmail.message.unnamed', { section: a.section })} <span class="hint">(${formatSize(a.size)})</span></label></div>`;
+  const label = a.filename ?? t('webmail.message.unnamed', { section: a.section });
+  return html`<div><input type="checkbox" id="${id}" name="garder.${a.section}" value="1" data-size="${a.size}"${
+    checked ? html` checked` : ''
+  }> <label for="${id}">${label} <span class="hint">(${formatSize(a.size)})</span></label></div>`;
 })}
 </fieldset>`;
 }
@@ -279,12 +301,16 @@ export async function sendComposed(
         mode === 'transferer' ? '$Forwarded' : '\\Answered',
       ]);
   } catch (error) {
-    if (!(error instanceof KeywordLimitError)) throw error; // a folder without room for $Forwarded: the mark is not worth an error
+    // a folder without room for $Forwarded: the mark is not worth an error
+    if (!(error instanceof KeywordLimitError)) throw error;
   }
   return reply.redirect(folderUrl(original?.folder.name ?? 'INBOX', { notice }), 303);
 }
 
-/** Why the message cannot be sent for want of room: a full recipient mailbox of the platform, or the sender's own (its Sent copy). */
+/**
+ * Why the message cannot be sent for want of room: a full recipient mailbox of the platform, or the sender's own (its
+ * Sent copy).
+ */
 async function fullMailbox(
   deps: WebmailDeps,
   session: WebmailSession,

@@ -21,7 +21,8 @@ export const EVENTS_URL = '/webmail/evenements';
 export const PAGE_HEADERS: Readonly<Record<string, string>> = {
   'cache-control': 'no-store',
   'content-security-policy':
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; frame-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; frame-src 'self'; " +
+    "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'no-referrer',
 };
@@ -81,7 +82,14 @@ export function mailboxChoice(mailboxes: OrganisationMailbox[], selected: string
   };
   return html`<label for="f-bal">${t('webmail.open.mailbox')}</label>
 <select id="f-bal" name="adresse">
-${mailboxes.map((m) => html`<option value="${m.address}"${m.address === selected ? html` selected` : ''}>${t(m.current ? 'webmail.open.option' : 'webmail.open.optionFormer', { address: m.address, role: role[m.role], nil: m.nil })}</option>`)}
+${mailboxes.map((m) => {
+  const label = t(m.current ? 'webmail.open.option' : 'webmail.open.optionFormer', {
+    address: m.address,
+    role: role[m.role],
+    nil: m.nil,
+  });
+  return html`<option value="${m.address}"${m.address === selected ? html` selected` : ''}>${label}</option>`;
+})}
 </select>`;
 }
 
@@ -90,7 +98,9 @@ export function simplePage(reply: FastifyReply, status: number, title: string, t
   return sendPage(reply, {
     title,
     status,
-    body: html`<h1>${title}</h1>${text ? html`<p class="notice error" role="alert">${text}</p>` : ''}<p><a href="${HOME}">${t('webmail.backToMail')}</a></p>`,
+    body: html`<h1>${title}</h1>${
+      text ? html`<p class="notice error" role="alert">${text}</p>` : ''
+    }<p><a href="${HOME}">${t('webmail.backToMail')}</a></p>`,
   });
 }
 

@@ -73,12 +73,18 @@ export async function folderPage(
     const flagged = entry.flags.includes('\\Flagged');
     const subject = summary.subject || t('webmail.noSubject');
     const who = (sent ? summary.to : summary.from) || t('webmail.unknownSender');
+    const marks = [
+      unread ? mark('●', 'webmail.list.unread', 'unread-mark') : '',
+      flagged ? mark('★', 'webmail.list.flagged', 'flag-mark') : '',
+      summary.hasAttachments ? mark('PJ', 'webmail.list.attachment', 'attachment-mark') : '',
+    ];
+    const isoDate = new Date(entry.internalDate).toISOString();
     return html`<tr${unread ? html` class="unread"` : ''} data-uid="${entry.uid}">
 <td><input type="checkbox" name="m${entry.uid}" value="1" aria-label="${t('webmail.list.select', { subject })}"></td>
-<td class="marks">${unread ? mark('●', 'webmail.list.unread', 'unread-mark') : ''}${flagged ? mark('★', 'webmail.list.flagged', 'flag-mark') : ''}${summary.hasAttachments ? mark('PJ', 'webmail.list.attachment', 'attachment-mark') : ''}</td>
+<td class="marks">${marks}</td>
 <td class="who">${who}</td>
 <td class="subject"><a href="${messageUrl(folder.name, entry.uid)}">${subject}</a></td>
-<td class="date"><time datetime="${new Date(entry.internalDate).toISOString()}">${shortDate(entry.internalDate)}</time></td>
+<td class="date"><time datetime="${isoDate}">${shortDate(entry.internalDate)}</time></td>
 <td class="size">${formatSize(entry.size)}</td>
 </tr>`;
   });
@@ -89,8 +95,15 @@ export async function folderPage(
 </nav>
 <section class="messages" aria-labelledby="folder-title">
 <h1 id="folder-title">${folderLabel(folder)}</h1>
-${notice ? (REFUSALS.has(info!) ? html`<p class="notice error" role="alert">${t(notice)}</p>` : html`<p class="notice" role="status">${t(notice)}</p>`) : ''}
-<p class="toolbar"><a class="button" href="${COMPOSE_URL}">${t('webmail.nav.compose')}</a> <a href="${here}">${t('webmail.list.refresh')}</a></p>
+${
+  notice
+    ? REFUSALS.has(info!)
+      ? html`<p class="notice error" role="alert">${t(notice)}</p>`
+      : html`<p class="notice" role="status">${t(notice)}</p>`
+    : ''
+}
+<p class="toolbar"><a class="button" href="${COMPOSE_URL}">${t('webmail.nav.compose')}</a> <a
+  href="${here}">${t('webmail.list.refresh')}</a></p>
 <p id="live-status" class="visually-hidden" role="status" data-text="${t('webmail.list.updated')}"></p>
 <form method="post" action="${ACTIONS_URL}" id="message-list">
 ${deps.csrf.field(session.csrf)}
@@ -104,26 +117,43 @@ ${actionBar(folders.filter((f) => f.id !== folder.id))}
 <th scope="col"><span class="visually-hidden">${t('webmail.list.marks')}</span></th>
 <th scope="col">${sent ? t('webmail.header.to') : t('webmail.header.from')}</th>
 <th scope="col">${t('webmail.header.subject')}</th>
-<th scope="col" aria-sort="${order === 'recent' ? 'descending' : 'ascending'}"><a href="${folderUrl(folder.name, { order: order === 'recent' ? 'ancien' : 'recent' })}">${t('webmail.header.date')} <span aria-hidden="true">${order === 'recent' ? '▼' : '▲'}</span><span class="visually-hidden">${t(order === 'recent' ? 'webmail.list.sortedRecent' : 'webmail.list.sortedOldest')}</span></a></th>
+${dateHeader(folder.name, order)}
 <th scope="col">${t('webmail.list.size')}</th>
 </tr></thead>
-<tbody id="message-rows" data-live>${rows.length > 0 ? rows : html`<tr><td colspan="6">${t('webmail.list.empty')}</td></tr>`}</tbody>
+<tbody id="message-rows" data-live>${
+    rows.length > 0 ? rows : html`<tr><td colspan="6">${t('webmail.list.empty')}</td></tr>`
+  }</tbody>
 </table>
 </form>
-<nav class="pager" id="pager" data-live aria-label="${t('webmail.list.pages')}">${pager(folder.name, order, page, pages, entries.length)}</nav>
+<nav class="pager" id="pager" data-live
+  aria-label="${t('webmail.list.pages')}">${pager(folder.name, order, page, pages, entries.length)}</nav>
 </section>
 </div>`;
   return sendPage(reply, { title: folderLabel(folder), body, session, tab: 'messages' });
 }
 
+/** The date column's header: a link to the other order, the arrow of this one, and its name for screen readers. */
+function dateHeader(folder: string, order: Order): SafeHtml {
+  const recent = order === 'recent';
+  const other = folderUrl(folder, { order: recent ? 'ancien' : 'recent' });
+  const sorted = t(recent ? 'webmail.list.sortedRecent' : 'webmail.list.sortedOldest');
+  return html`<th scope="col" aria-sort="${recent ? 'descending' : 'ascending'}"><a
+  href="${other}">${t('webmail.header.date')} <span aria-hidden="true">${recent ? '▼' : '▲'}</span><span
+  class="visually-hidden">${sorted}</span></a></th>`;
+}
+
 function mark(symbol: string, label: MessageKey, className: string): SafeHtml {
-  return html`<span class="${className}" title="${t(label)}"><span aria-hidden="true">${symbol}</span><span class="visually-hidden">${t(label)}</span></span>`;
+  return html`<span class="${className}" title="${t(label)}"><span aria-hidden="true">${symbol}</span><span
+  class="visually-hidden">${t(label)}</span></span>`;
 }
 
 function folderItem(folder: Folder, current: boolean, count: { total: number; unseen: number } | undefined): SafeHtml {
   const total = count?.total ?? 0;
   const unseen = count?.unseen ?? 0;
-  return html`<li><a href="${folderUrl(folder.name)}"${current ? html` aria-current="page"` : ''}><span class="name">${folderLabel(folder)}</span> <span class="count" data-folder="${folder.name}">${unseen > 0 ? t('webmail.folderCount.unread', { unseen, total }) : t('webmail.folderCount', { total })}</span></a></li>`;
+  const counted = unseen > 0 ? t('webmail.folderCount.unread', { unseen, total }) : t('webmail.folderCount', { total });
+  const name = folderLabel(folder);
+  return html`<li><a href="${folderUrl(folder.name)}"${current ? html` aria-current="page"` : ''}><span
+  class="name">${name}</span> <span class="count" data-folder="${folder.name}">${counted}</span></a></li>`;
 }
 
 /** What can be done to the selected messages; the same form posts them all. */
@@ -142,12 +172,22 @@ ${moveControl(targets)}
 export function moveControl(targets: Folder[]): SafeHtml {
   if (targets.length === 0) return html``;
   return html`<span class="move"><label for="f-cible">${t('webmail.action.moveTo')}</label>
-<select id="f-cible" name="cible">${targets.map((f) => html`<option value="${f.name}">${folderLabel(f)}</option>`)}</select>
+<select id="f-cible" name="cible">${targets.map(
+    (f) => html`<option value="${f.name}">${folderLabel(f)}</option>`,
+  )}</select>
 <button type="submit" class="secondary" name="action" value="deplacer">${t('webmail.action.move')}</button></span>`;
 }
 
 function pager(folder: string, order: Order, page: number, pages: number, total: number): SafeHtml {
   return html`<p>${t('webmail.list.pageOf', { page, pages, total })}
-${page > 1 ? html` <a href="${folderUrl(folder, { page: page - 1, order })}" rel="prev">${t('webmail.list.previous')}</a>` : ''}
-${page < pages ? html` <a href="${folderUrl(folder, { page: page + 1, order })}" rel="next">${t('webmail.list.next')}</a>` : ''}</p>`;
+${
+  page > 1
+    ? html` <a href="${folderUrl(folder, { page: page - 1, order })}" rel="prev">${t('webmail.list.previous')}</a>`
+    : ''
+}
+${
+  page < pages
+    ? html` <a href="${folderUrl(folder, { page: page + 1, order })}" rel="next">${t('webmail.list.next')}</a>`
+    : ''
+}</p>`;
 }

@@ -42,8 +42,24 @@ ${mailboxChoice(mine, undefined)}
 ${refused ? html`<p class="notice error" role="alert">${t('webmail.login.refused')}</p>` : ''}
 <form class="stack" method="post" action="${LOGIN_URL}">
 ${deps.csrf.field(token)}
-${field({ name: 'adresse', label: t('webmail.login.address'), type: 'email', value: address, required: true, autocomplete: 'username', autofocus: !address, hint: t('webmail.login.addressHint', { domain: deps.config.mailDomain }) })}
-${field({ name: 'motdepasse', label: t('webmail.login.password'), type: 'password', required: true, autocomplete: 'current-password', autofocus: Boolean(address) })}
+${field({
+  name: 'adresse',
+  label: t('webmail.login.address'),
+  type: 'email',
+  value: address,
+  required: true,
+  autocomplete: 'username',
+  autofocus: !address,
+  hint: t('webmail.login.addressHint', { domain: deps.config.mailDomain }),
+})}
+${field({
+  name: 'motdepasse',
+  label: t('webmail.login.password'),
+  type: 'password',
+  required: true,
+  autocomplete: 'current-password',
+  autofocus: Boolean(address),
+})}
 <p><button type="submit">${t('webmail.login.submit')}</button></p>
 </form>`
     : '';

@@ -83,18 +83,31 @@ export async function messagePage(
   const back = folderUrl(folder.name);
   const subject = view.subject || t('webmail.noSubject');
   const reference = { d: folder.name, uid: String(uid) };
-  const hidden = html`${deps.csrf.field(session.csrf)}<input type="hidden" name="d" value="${folder.name}"><input type="hidden" name="m${uid}" value="1">`;
+  const hidden = [
+    deps.csrf.field(session.csrf),
+    html`<input type="hidden" name="d" value="${folder.name}">`,
+    html`<input type="hidden" name="m${uid}" value="1">`,
+  ];
+  const composeUrl = (mode: string) => `${COMPOSE_URL}?${new URLSearchParams({ mode, ...reference })}`;
+  const mssNote = t('webmail.message.mssHeader');
+  const sourceUrl = messageUrl(folder.name, uid, {}, '/webmail/message/source');
+  const downloadUrl = messageUrl(folder.name, uid, { telecharger: '1' }, '/webmail/message/source');
 
   const body = html`<p><a href="${back}">${t('webmail.message.back', { folder: folderLabel(folder) })}</a></p>
 <article class="message" aria-labelledby="message-subject">
 <h1 id="message-subject">${subject}</h1>
 <div class="message-actions">
-<a class="button" href="${`${COMPOSE_URL}?${new URLSearchParams({ mode: 'repondre', ...reference })}`}">${t('webmail.action.reply')}</a>
-<a class="button secondary" href="${`${COMPOSE_URL}?${new URLSearchParams({ mode: 'repondre-tous', ...reference })}`}">${t('webmail.action.replyAll')}</a>
-<a class="button secondary" href="${`${COMPOSE_URL}?${new URLSearchParams({ mode: 'transferer', ...reference })}`}">${t('webmail.action.forward')}</a>
-<form method="post" action="${ACTIONS_URL}">${hidden}<input type="hidden" name="retour" value="${here}"><button type="submit" class="secondary" name="action" value="${flagged ? 'sans-drapeau' : 'drapeau'}">${flagged ? t('webmail.action.unflag') : t('webmail.action.flag')}</button></form>
-<form method="post" action="${ACTIONS_URL}">${hidden}<input type="hidden" name="retour" value="${back}"><button type="submit" class="secondary" name="action" value="non-lu">${t('webmail.action.unread')}</button>
-<button type="submit" name="action" value="supprimer">${t('webmail.action.delete')}</button>${moveControl(targets)}</form>
+<a class="button" href="${composeUrl('repondre')}">${t('webmail.action.reply')}</a>
+<a class="button secondary" href="${composeUrl('repondre-tous')}">${t('webmail.action.replyAll')}</a>
+<a class="button secondary" href="${composeUrl('transferer')}">${t('webmail.action.forward')}</a>
+<form method="post" action="${ACTIONS_URL}">${hidden}<input type="hidden" name="retour" value="${here}"><button
+  type="submit" class="secondary" name="action" value="${flagged ? 'sans-drapeau' : 'drapeau'}">${
+    flagged ? t('webmail.action.unflag') : t('webmail.action.flag')
+  }</button></form>
+<form method="post" action="${ACTIONS_URL}">${hidden}<input type="hidden" name="retour" value="${back}"><button
+  type="submit" class="secondary" name="action" value="non-lu">${t('webmail.action.unread')}</button>
+<button type="submit" name="action"
+  value="supprimer">${t('webmail.action.delete')}</button>${moveControl(targets)}</form>
 </div>
 ${flagged ? html`<p class="flag-state"><span aria-hidden="true">★</span> ${t('webmail.list.flagged')}</p>` : ''}
 <dl class="main-headers">
@@ -105,24 +118,32 @@ ${view.cc ? html`<dt>${t('webmail.header.cc')}</dt><dd>${view.cc}</dd>` : ''}
 <dt>${t('webmail.header.date')}</dt><dd>${longDate(view.date)}</dd>
 </dl>
 ${view.mss.length > 0 ? mssHeaders(view) : ''}
-<details class="all-headers" id="entetes"><summary>${t('webmail.message.allHeaders', { count: view.headers.length })}</summary>
+<details class="all-headers"
+  id="entetes"><summary>${t('webmail.message.allHeaders', { count: view.headers.length })}</summary>
 <p class="hint">${t('webmail.message.mssLegend')}</p>
 <table><caption class="visually-hidden">${t('webmail.message.allHeadersCaption')}</caption>
-<tbody>${view.headers.map((h) => (/^x-mss-/i.test(h.name) ? html`<tr class="mss"><th scope="row"><mark>${h.name}</mark><span class="visually-hidden"> ${t('webmail.message.mssHeader')}</span></th><td><mark>${h.value}</mark></td></tr>` : html`<tr><th scope="row">${h.name}</th><td>${h.value}</td></tr>`))}</tbody></table>
+<tbody>${view.headers.map((h) =>
+    /^x-mss-/i.test(h.name)
+      ? html`<tr class="mss"><th scope="row"><mark>${h.name}</mark><span class="visually-hidden"> ${mssNote}</span></th>
+<td><mark>${h.value}</mark></td></tr>`
+      : html`<tr><th scope="row">${h.name}</th><td>${h.value}</td></tr>`,
+  )}</tbody></table>
 </details>
 <section class="message-body" aria-label="${t('webmail.message.body')}">
 ${bodyView(view, mode, folder.name, uid, remote, blocked)}
 </section>
 ${view.attachments.length > 0 ? attachmentList(view.attachments, folder.name, uid) : ''}
-<details class="mime-tree"><summary>${t('webmail.message.mimeTree')}</summary>${treeList(view.tree, folder.name, uid)}</details>
-<p class="source-links"><a href="${messageUrl(folder.name, uid, {}, '/webmail/message/source')}">${t('webmail.message.source')}</a>
-· <a href="${messageUrl(folder.name, uid, { telecharger: '1' }, '/webmail/message/source')}">${t('webmail.message.downloadSource')}</a></p>
+<details class="mime-tree"><summary>${t('webmail.message.mimeTree')}</summary>
+${treeList(view.tree, folder.name, uid)}</details>
+<p class="source-links"><a href="${sourceUrl}">${t('webmail.message.source')}</a>
+· <a href="${downloadUrl}">${t('webmail.message.downloadSource')}</a></p>
 </article>`;
   return sendPage(reply, { title: subject, body, session, tab: 'messages' });
 }
 
 function mssHeaders(view: MessageView): SafeHtml {
-  return html`<section class="mss-headers" aria-labelledby="mss-title"><h2 id="mss-title">${t('webmail.message.mssTitle')}</h2>
+  return html`<section class="mss-headers" aria-labelledby="mss-title">
+<h2 id="mss-title">${t('webmail.message.mssTitle')}</h2>
 <dl>${view.mss.map((h) => html`<dt><mark>${h.name}</mark></dt><dd>${h.value}</dd>`)}</dl></section>`;
 }
 
@@ -136,22 +157,36 @@ function bodyView(
 ): SafeHtml {
   const other =
     view.text !== undefined && view.html
-      ? html`<p class="body-switch"><a href="${messageUrl(folder, uid, mode === 'html' ? {} : { vue: 'html' })}">${mode === 'html' ? t('webmail.message.showText') : t('webmail.message.showHtml')}</a></p>`
+      ? html`<p class="body-switch"><a href="${messageUrl(folder, uid, mode === 'html' ? {} : { vue: 'html' })}">${
+          mode === 'html' ? t('webmail.message.showText') : t('webmail.message.showHtml')
+        }</a></p>`
       : '';
   if (mode === 'none') return html`<p class="hint">${t('webmail.message.noBody')}</p>`;
   if (mode === 'text') return html`${other}<pre class="message-text">${view.text}</pre>`;
-  return html`${other}${blocked === 0 ? '' : html`<p class="notice remote-blocked">${t('webmail.message.remoteBlocked', { count: blocked })} <a href="${messageUrl(folder, uid, { vue: 'html', distant: '1' })}">${t('webmail.message.showRemote')}</a></p>`}
-<iframe class="message-html" title="${t('webmail.message.htmlFrame')}" sandbox="allow-popups allow-popups-to-escape-sandbox" referrerpolicy="no-referrer" src="${messageUrl(folder, uid, remote ? { distant: '1' } : {}, '/webmail/message/html')}"></iframe>`;
+  const offer =
+    blocked === 0
+      ? ''
+      : html`<p class="notice remote-blocked">${t('webmail.message.remoteBlocked', { count: blocked })} <a
+  href="${messageUrl(folder, uid, { vue: 'html', distant: '1' })}">${t('webmail.message.showRemote')}</a></p>`;
+  return html`${other}${offer}
+<iframe class="message-html" title="${t('webmail.message.htmlFrame')}"
+  sandbox="allow-popups allow-popups-to-escape-sandbox" referrerpolicy="no-referrer"
+  src="${messageUrl(folder, uid, remote ? { distant: '1' } : {}, '/webmail/message/html')}"></iframe>`;
 }
 
 function attachmentList(attachments: AttachmentView[], folder: string, uid: number): SafeHtml {
-  return html`<section class="attachments" aria-labelledby="attachments-title"><h2 id="attachments-title">${t('webmail.message.attachments', { count: attachments.length })}</h2>
-<ul>${attachments.map(
-    (
-      a,
-    ) => html`<li><a href="${messageUrl(folder, uid, { p: a.section }, '/webmail/message/partie')}" download>${a.filename ?? t('webmail.message.unnamed', { section: a.section })}</a>
-<span class="hint">${a.contentType}, ${formatSize(a.size)}</span>${a.xdm ? xdmView(a.filename ?? '', a.xdm) : ''}</li>`,
-  )}</ul></section>`;
+  return html`<section class="attachments" aria-labelledby="attachments-title">
+<h2 id="attachments-title">${t('webmail.message.attachments', { count: attachments.length })}</h2>
+<ul>${attachments.map((a) => {
+    const name = a.filename ?? t('webmail.message.unnamed', { section: a.section });
+    return html`<li><a href="${partUrl(folder, uid, a.section)}" download>${name}</a>
+<span class="hint">${a.contentType}, ${formatSize(a.size)}</span>${a.xdm ? xdmView(a.filename ?? '', a.xdm) : ''}</li>`;
+  })}</ul></section>`;
+}
+
+/** Where one part of the message downloads. */
+function partUrl(folder: string, uid: number, section: string): string {
+  return messageUrl(folder, uid, { p: section }, '/webmail/message/partie');
 }
 
 /** The archive entry by entry, then each CDA document's code, title and patient identifiers (INS marked). */
@@ -163,25 +198,39 @@ ${
   xdm.documents.length === 0
     ? html`<p>${t('webmail.xdm.noDocument')}</p>`
     : html`<table class="cda"><caption>${t('webmail.xdm.documents')}</caption>
-<thead><tr><th scope="col">${t('webmail.xdm.document')}</th><th scope="col">${t('webmail.xdm.code')}</th><th scope="col">${t('webmail.xdm.docTitle')}</th><th scope="col">${t('webmail.xdm.patient')}</th></tr></thead>
-<tbody>${xdm.documents.map(
-        (
-          d,
-        ) => html`<tr><td><code>${d.path}</code></td><td class="cda-code">${d.code ?? '—'}${d.displayName ? html` <span class="hint">(${d.displayName})</span>` : ''}</td><td>${d.title ?? '—'}</td>
-<td><ul class="patient-ids">${d.patientIds.map((id) => html`<li>${INS_OIDS.has(id.root) ? html`<strong class="ins">${t('webmail.xdm.ins')}</strong> ` : ''}<span class="patient-id">${id.root} / ${id.extension ?? '—'}</span></li>`)}</ul></td></tr>`,
-      )}</tbody></table>`
+<thead><tr><th scope="col">${t('webmail.xdm.document')}</th><th scope="col">${t('webmail.xdm.code')}</th>
+<th scope="col">${t('webmail.xdm.docTitle')}</th><th scope="col">${t('webmail.xdm.patient')}</th></tr></thead>
+<tbody>${xdm.documents.map(cdaRow)}</tbody></table>`
 }</div>`;
+}
+
+/** One CDA document of the archive: its path, type code, title and patient identifiers (INS marked). */
+function cdaRow(d: XdmFacts['documents'][number]): SafeHtml {
+  const code = html`${d.code ?? '—'}${d.displayName ? html` <span class="hint">(${d.displayName})</span>` : ''}`;
+  const ids = d.patientIds.map((id) => {
+    const ins = INS_OIDS.has(id.root) ? html`<strong class="ins">${t('webmail.xdm.ins')}</strong> ` : '';
+    return html`<li>${ins}<span class="patient-id">${id.root} / ${id.extension ?? '—'}</span></li>`;
+  });
+  return html`<tr><td><code>${d.path}</code></td><td class="cda-code">${code}</td><td>${d.title ?? '—'}</td>
+<td><ul class="patient-ids">${ids}</ul></td></tr>`;
 }
 
 function treeList(node: TreeNode, folder: string, uid: number): SafeHtml {
   const part = node.part;
   const charset = part.params.find((p) => p.name === 'charset')?.value;
-  const label = html`<code>${node.section || t('webmail.mime.message')}</code> ${part.type}/${part.subtype}${charset ? `; charset=${charset}` : ''}${node.children.length === 0 ? html` · ${part.encoding}` : ''}${node.filename ? html` · « ${node.filename} »` : ''}${node.size !== null ? html` · ${formatSize(node.size)}` : ''}`;
+  const details = [
+    charset ? `; charset=${charset}` : '',
+    node.children.length === 0 ? html` · ${part.encoding}` : '',
+    node.filename ? html` · « ${node.filename} »` : '',
+    node.size !== null ? html` · ${formatSize(node.size)}` : '',
+  ];
+  const label = html`<code>${node.section || t('webmail.mime.message')}</code> ${part.type}/${part.subtype}${details}`;
   const download =
     node.section && node.children.length === 0
-      ? html` · <a href="${messageUrl(folder, uid, { p: node.section }, '/webmail/message/partie')}" download>${t('webmail.mime.download')}</a>`
+      ? html` · <a href="${partUrl(folder, uid, node.section)}" download>${t('webmail.mime.download')}</a>`
       : '';
-  return html`<ul><li>${label}${download}${node.children.length > 0 ? node.children.map((c) => treeList(c, folder, uid)) : ''}</li></ul>`;
+  const children = node.children.map((c) => treeList(c, folder, uid));
+  return html`<ul><li>${label}${download}${children}</li></ul>`;
 }
 
 /** The raw message as text (view), or as a file (download). Never rendered as HTML. */
@@ -239,11 +288,14 @@ export async function htmlBody(
   return reply
     .header(
       'content-security-policy',
-      `default-src 'none'; img-src data:${web}; style-src 'unsafe-inline'${web}; font-src${web || " 'none'"}; base-uri 'none'; form-action 'none'; frame-ancestors 'self'; sandbox allow-popups allow-popups-to-escape-sandbox`,
+      `default-src 'none'; img-src data:${web}; style-src 'unsafe-inline'${web}; font-src${web || " 'none'"}; ` +
+        "base-uri 'none'; form-action 'none'; frame-ancestors 'self'; " +
+        'sandbox allow-popups allow-popups-to-escape-sandbox',
     )
     .type('text/html; charset=utf-8')
     .send(
-      `<!doctype html><html lang="fr"><head><meta charset="utf-8"><meta name="referrer" content="no-referrer"></head><body>${safe}</body></html>`,
+      '<!doctype html><html lang="fr"><head><meta charset="utf-8"><meta name="referrer" content="no-referrer"></head>' +
+        `<body>${safe}</body></html>`,
     );
 }
 

@@ -80,7 +80,10 @@ export function readMessage(raw: Buffer): MessageView {
   };
 }
 
-/** A media type fit for a Content-Type header (the sender wrote it): as given when it is type/subtype, else octet-stream. */
+/**
+ * A media type fit for a Content-Type header (the sender wrote it): as given when it is type/subtype, else
+ * octet-stream.
+ */
 export function safeContentType(type: string): string {
   return /^[a-z0-9!#$&^_.+-]+\/[a-z0-9!#$&^_.+-]+$/i.test(type) ? type.toLowerCase() : 'application/octet-stream';
 }

@@ -28,9 +28,10 @@ type Token =
 
 const ALLOWED = new Set(
   (
-    'a abbr acronym address article aside b bdi bdo big blockquote br caption center cite code col colgroup dd del details dfn div dl dt em ' +
-    'figcaption figure font footer h1 h2 h3 h4 h5 h6 header hr i img ins kbd li main mark nav ol p pre q s samp section small span strike ' +
-    'strong sub summary sup table tbody td tfoot th thead time tr tt u ul var wbr'
+    'a abbr acronym address article aside b bdi bdo big blockquote br caption center cite code col colgroup dd del ' +
+    'details dfn div dl dt em figcaption figure font footer h1 h2 h3 h4 h5 h6 header hr i img ins kbd li main mark ' +
+    'nav ol p pre q s samp section small span strike strong sub summary sup table tbody td tfoot th thead time tr tt ' +
+    'u ul var wbr'
   ).split(' '),
 );
 const VOID = new Set(['br', 'hr', 'img', 'col', 'wbr']);
@@ -41,8 +42,9 @@ const RAW_TEXT = new Set(['script', 'style', 'textarea', 'title', 'xmp', 'iframe
 /** Presentation attributes safe on any allowed element (none of them holds a URL or code). */
 const ATTRIBUTES = new Set(
   (
-    'abbr align alt bgcolor border cellpadding cellspacing class clear color cols colspan datetime dir face frame headers height hspace id lang ' +
-    'name nowrap open reversed rows rowspan rules scope size span start summary title type valign value vspace width'
+    'abbr align alt bgcolor border cellpadding cellspacing class clear color cols colspan datetime dir face frame ' +
+    'headers height hspace id lang name nowrap open reversed rows rowspan rules scope size span start summary title ' +
+    'type valign value vspace width'
   ).split(' '),
 );
 

@@ -49,7 +49,10 @@ export class WebmailSender {
     this.trustedSource = trustedSources(config.proxyProtocol.trustedSources);
   }
 
-  /** What the webmail presents for a mailbox: an applicative one's ORG_AUTH_CLI certificate through org, else its password through psc. */
+  /**
+   * What the webmail presents for a mailbox: an applicative one's ORG_AUTH_CLI certificate through org, else its
+   * password through psc.
+   */
   private async credentials(
     mailbox: Mailbox,
   ): Promise<{ endpoint: EndpointId; password: string; certificate?: { certPem: string; keyPem: string } }> {

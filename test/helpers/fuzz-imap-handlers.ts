@@ -44,9 +44,16 @@ const HANDLERS: Record<string, { selected: boolean; run: Handler }> = {
 
 /** Messages to fetch and search: plain, multipart with an attachment, and one carrying another message. */
 const SAMPLES = [
-  'From: Jean Dupont <jean@mail.test>\r\nTo: a@mail.test, "B, C" <b@mail.test>\r\nSubject: =?utf-8?Q?caf=C3=A9?=\r\nDate: Mon, 6 Jan 2025 10:00:00 +0100\r\nMessage-ID: <1@mail.test>\r\n\r\nBonjour\r\n',
-  'From: x@mail.test\r\nSubject: pièce jointe\r\nContent-Type: multipart/mixed; boundary="b"\r\n\r\n--b\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\ncaf=C3=A9\r\n--b\r\nContent-Type: application/pdf; name="a.pdf"\r\nContent-Disposition: attachment; filename*=utf-8\'\'%C3%A9.pdf\r\nContent-Transfer-Encoding: base64\r\n\r\nJVBERi0=\r\n--b--\r\n',
-  'From: y@mail.test\r\nContent-Type: multipart/mixed; boundary=o\r\n\r\n--o\r\nContent-Type: message/rfc822\r\n\r\nSubject: inner\r\nContent-Type: multipart/alternative; boundary=i\r\n\r\n--i\r\n\r\ntext\r\n--i\r\nContent-Type: text/html\r\n\r\n<p>html</p>\r\n--i--\r\n--o--\r\n',
+  'From: Jean Dupont <jean@mail.test>\r\nTo: a@mail.test, "B, C" <b@mail.test>\r\n' +
+    'Subject: =?utf-8?Q?caf=C3=A9?=\r\nDate: Mon, 6 Jan 2025 10:00:00 +0100\r\n' +
+    'Message-ID: <1@mail.test>\r\n\r\nBonjour\r\n',
+  'From: x@mail.test\r\nSubject: pièce jointe\r\nContent-Type: multipart/mixed; boundary="b"\r\n\r\n' +
+    '--b\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n' +
+    '\r\ncaf=C3=A9\r\n--b\r\nContent-Type: application/pdf; name="a.pdf"\r\nContent-Disposition: attachment; ' +
+    "filename*=utf-8''%C3%A9.pdf\r\nContent-Transfer-Encoding: base64\r\n\r\nJVBERi0=\r\n--b--\r\n",
+  'From: y@mail.test\r\nContent-Type: multipart/mixed; boundary=o\r\n\r\n--o\r\n' +
+    'Content-Type: message/rfc822\r\n\r\nSubject: inner\r\nContent-Type: multipart/alternative; boundary=i\r\n' +
+    '\r\n--i\r\n\r\ntext\r\n--i\r\nContent-Type: text/html\r\n\r\n<p>html</p>\r\n--i--\r\n--o--\r\n',
 ].map((m) => Buffer.from(m, 'utf8'));
 
 /** What the handlers see of a session: a real store, a real selected folder; untagged data is encoded and dropped. */

@@ -544,7 +544,10 @@ const saslLine = fc.oneof(
   { weight: 3, arbitrary: saslPayload.map((p) => bytes(Buffer.from(p, 'utf8').toString('base64'))) },
   { weight: 1, arbitrary: fc.constantFrom('*', '=', '', ' * ', '====', 'A', 'AB=C').map((s) => bytes(s)) },
 );
-/** A SASL exchange: a first byte choosing the mechanism (and whether the first line is an initial response), then client lines separated by LF. */
+/**
+ * A SASL exchange: a first byte choosing the mechanism (and whether the first line is an initial response), then client
+ * lines separated by LF.
+ */
 export const saslExchanges = inputs(
   fc
     .tuple(fc.integer({ min: 0, max: 255 }), fc.array(saslLine, { minLength: 1, maxLength: 3 }))
@@ -670,7 +673,8 @@ const part = fc.letrec<{ part: string; multipart: string; embedded: string }>((t
     )
     .map(
       ([sub, boundary, children, closed, preamble]) =>
-        `Content-Type: multipart/${sub}; boundary="${boundary}"\r\n\r\n${preamble}\r\n${children.map((c) => `--${boundary}\r\n${c}\r\n`).join('')}${closed ? `--${boundary}--\r\n` : ''}`,
+        `Content-Type: multipart/${sub}; boundary="${boundary}"\r\n\r\n${preamble}\r\n` +
+        `${children.map((c) => `--${boundary}\r\n${c}\r\n`).join('')}${closed ? `--${boundary}--\r\n` : ''}`,
     ),
   embedded: tie('part').map((inner) => `Content-Type: message/rfc822\r\n\r\n${inner}`),
 })).part;

@@ -251,7 +251,8 @@ const lineReader: FuzzTarget = {
   async run(input) {
     const pattern = input[0] ?? 0;
     const data = input.subarray(2);
-    // At most ~2000 writes: a PassThrough takes many small synchronous writes in quadratic time (the harness's cost, not the reader's).
+    // At most ~2000 writes: a PassThrough takes many small synchronous writes in quadratic time (the harness's cost,
+    // not the reader's).
     const chunk = Math.max(1, input[1] ?? 1, Math.ceil(data.length / 2000));
     const stream = new PassThrough();
     const reader = new LineReader(stream);

@@ -75,7 +75,8 @@ export function saveToCorpus(target: string, input: Buffer): string {
 
 // The worker is TypeScript: register tsx inside it, then load it (Node 20 does not pass loaders to workers).
 const WORKER = new URL('./fuzz-worker.ts', import.meta.url).href;
-const BOOTSTRAP = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(WORKER)}); });`;
+const LOAD_WORKER = `import(${JSON.stringify(WORKER)})`;
+const BOOTSTRAP = `import('tsx/esm/api').then(({ register }) => { register(); return ${LOAD_WORKER}; });`;
 
 export async function runFuzz(target: string, options: FuzzOptions): Promise<FuzzResult> {
   const seed = options.seed ?? (Date.now() ^ Math.floor(Math.random() * 0x7fffffff)) | 0;
@@ -148,7 +149,8 @@ export function describeFailure(result: FuzzResult): string {
   if (result.ok)
     return `${result.target}: ${result.runs} inputs and ${result.corpus} corpus files passed (seed ${result.seed})`;
   const input = result.input
-    ? `${result.input.length} bytes: ${JSON.stringify(result.input.subarray(0, 300).toString('latin1'))}${result.input.length > 300 ? '…' : ''}`
+    ? `${result.input.length} bytes: ` +
+      `${JSON.stringify(result.input.subarray(0, 300).toString('latin1'))}${result.input.length > 300 ? '…' : ''}`
     : 'unknown';
   const replay =
     result.kind === 'corpus'

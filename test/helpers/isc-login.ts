@@ -38,7 +38,10 @@ export async function iscPerson(t: TestPlatform, person: IscPerson): Promise<voi
   });
 }
 
-/** The ISC admin's HTTP Basic header (the setting, or the password generated at first start), as `motco isc admin-password` shows it. */
+/**
+ * The ISC admin's HTTP Basic header (the setting, or the password generated at first start),
+ * as `motco isc admin-password` shows it.
+ */
 export async function iscAdmin(t: TestPlatform): Promise<{ authorization: string }> {
   const password =
     t.config.isc.adminPassword ?? (await new Secrets(identityDb(t.platform.store.db)).get(ISC_ADMIN_PASSWORD))!;

@@ -59,7 +59,10 @@ export class RawImap {
     }
   }
 
-  /** Sends a tagged command (bytes as given, so 8-bit text stays 8-bit); resolves with everything up to its tagged answer. */
+  /**
+   * Sends a tagged command (bytes as given, so 8-bit text stays 8-bit); resolves with everything up to its tagged
+   * answer.
+   */
   async command(text: string | Buffer): Promise<string> {
     const tag = `t${++this.tag}`;
     this.socket.write(Buffer.concat([Buffer.from(`${tag} `), Buffer.from(text), Buffer.from('\r\n')]));

@@ -81,21 +81,25 @@ describe('autoconfiguration settings', () => {
     ]);
   });
 
-  it('keeps loopback for a wildcard endpoint without a public address, and for an IPv4-only one given an IPv6 address', () => {
-    const local = loadConfig({ env: { MOTCO_LISTEN_ADDRESS: '0.0.0.0' }, cwd: dir });
-    expect(new Set(Object.values(dnsAddresses(local)).flat())).toEqual(new Set(['127.0.0.1']));
-    const mixed = loadConfig({
-      env: {
-        MOTCO_LISTEN_ADDRESS: '::',
-        MOTCO_AUTOCONFIG__ADDRESS: '2001:db8::5',
-        MOTCO_ENDPOINTS__ORG__ADDRESS: '0.0.0.0',
-      },
-      cwd: dir,
-    });
-    const addresses = dnsAddresses(mixed);
-    expect(addresses[mixed.endpoints[0]!.host]).toEqual(['127.0.0.1']);
-    expect(addresses[mixed.endpoints[1]!.host]).toEqual(['2001:db8::5']);
-  });
+  it(
+    'keeps loopback for a wildcard endpoint without a public address, ' +
+      'and for an IPv4-only one given an IPv6 address',
+    () => {
+      const local = loadConfig({ env: { MOTCO_LISTEN_ADDRESS: '0.0.0.0' }, cwd: dir });
+      expect(new Set(Object.values(dnsAddresses(local)).flat())).toEqual(new Set(['127.0.0.1']));
+      const mixed = loadConfig({
+        env: {
+          MOTCO_LISTEN_ADDRESS: '::',
+          MOTCO_AUTOCONFIG__ADDRESS: '2001:db8::5',
+          MOTCO_ENDPOINTS__ORG__ADDRESS: '0.0.0.0',
+        },
+        cwd: dir,
+      });
+      const addresses = dnsAddresses(mixed);
+      expect(addresses[mixed.endpoints[0]!.host]).toEqual(['127.0.0.1']);
+      expect(addresses[mixed.endpoints[1]!.host]).toEqual(['2001:db8::5']);
+    },
+  );
 
   it('refuses an address that is not an IP and a URL that is not one', () => {
     expect(() => loadConfig({ env: { MOTCO_AUTOCONFIG__ADDRESS: 'autoconfig.example.fr' }, cwd: dir })).toThrow(

@@ -9,9 +9,9 @@ import { formatSize } from '../../src/webmail/layout.ts';
 
 /** A plain space before a French high punctuation mark (the mark followed by a space, the end, or a closing sign). */
 const SPACE_BEFORE_PUNCTUATION = /(?<=\S) (?=[;:!?](?:\s|$|[»)"'’.,]))/u;
+const UNITS = 's|ms|min|h|j|o|ko|Ko|Mo|Go|Kio|Mio|octets?|bits?|secondes?|minutes?|heures?|jours?|%';
 /** A plain space between a number (or a number's placeholder) and a unit. */
-const SPACE_BEFORE_UNIT =
-  /(?<=\d|\{\w+\}) (?=(?:s|ms|min|h|j|o|ko|Ko|Mo|Go|Kio|Mio|octets?|bits?|secondes?|minutes?|heures?|jours?|%)(?![\p{L}\d’']))/u;
+const SPACE_BEFORE_UNIT = new RegExp(`(?<=\\d|\\{\\w+\\}) (?=(?:${UNITS})(?![\\p{L}\\d’']))`, 'u');
 
 describe('French spacing', () => {
   const messages = Object.entries(allMessages());

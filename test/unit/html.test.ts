@@ -6,7 +6,9 @@ describe('html templates', () => {
     const evil = '<script>alert("x")</script>';
     const items = ['a&b', 'c'].map((i) => html`<li>${i}</li>`);
     expect(html`<p title="${evil}">${evil}</p><ul>${items}</ul>${null}${false}${raw('<br>')}`.value).toBe(
-      '<p title="&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;">&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;</p><ul><li>a&amp;b</li><li>c</li></ul><br>',
+      '<p title="&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;">' +
+        '&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;</p>' +
+        '<ul><li>a&amp;b</li><li>c</li></ul><br>',
     );
   });
 

@@ -75,38 +75,41 @@ describe('a selected folder', () => {
     mailbox = await mailboxes.create('871122334477@mail.test', 'personal');
   });
 
-  it('announces its own STORE, EXPUNGE and MOVE at once without a new look at the folder; other changes after one', async () => {
-    for (const subject of ['one', 'two', 'three']) await mailboxes.append(mailbox.id, 'INBOX', message(subject));
-    const a = await session('INBOX');
-    const index = vi.spyOn(mailboxes, 'index');
-    try {
-      expect((await a.run('STORE 1 +FLAGS (\\Flagged)')).out).toEqual(['1 FETCH (FLAGS (\\Flagged \\Recent))']);
-      expect((await a.run('UID STORE 2 +FLAGS.SILENT (\\Deleted)')).out).toEqual([]);
-      expect(index).not.toHaveBeenCalled();
+  it(
+    'announces its own STORE, EXPUNGE and MOVE at once without a new look at the folder; ' + 'other changes after one',
+    async () => {
+      for (const subject of ['one', 'two', 'three']) await mailboxes.append(mailbox.id, 'INBOX', message(subject));
+      const a = await session('INBOX');
+      const index = vi.spyOn(mailboxes, 'index');
+      try {
+        expect((await a.run('STORE 1 +FLAGS (\\Flagged)')).out).toEqual(['1 FETCH (FLAGS (\\Flagged \\Recent))']);
+        expect((await a.run('UID STORE 2 +FLAGS.SILENT (\\Deleted)')).out).toEqual([]);
+        expect(index).not.toHaveBeenCalled();
 
-      await mailboxes.updateFlags(a.folder, [3], 'add', ['$Other']); // another session
-      expect((await a.run('STORE 1 -FLAGS (\\Flagged)')).out).toEqual([
-        '1 FETCH (FLAGS (\\Recent))',
-        '3 FETCH (FLAGS ($Other \\Recent))',
-      ]);
-      expect(index).toHaveBeenCalledTimes(1);
+        await mailboxes.updateFlags(a.folder, [3], 'add', ['$Other']); // another session
+        expect((await a.run('STORE 1 -FLAGS (\\Flagged)')).out).toEqual([
+          '1 FETCH (FLAGS (\\Recent))',
+          '3 FETCH (FLAGS ($Other \\Recent))',
+        ]);
+        expect(index).toHaveBeenCalledTimes(1);
 
-      // EXPUNGE finds the \Deleted messages in SQL, then announces them without another look at the folder.
-      expect((await a.run('EXPUNGE')).out).toEqual(['2 EXPUNGE']);
-      expect(index).toHaveBeenCalledTimes(1);
-      // A MOVE into the folder itself removes the original and brings a copy: the copy is news.
-      const moved = await a.run('MOVE 1 INBOX');
-      expect(moved.out).toEqual([
-        expect.stringMatching(/^OK \[COPYUID \d+ 1 4\] Moved UIDs\.$/),
-        '1 EXPUNGE',
-        '2 EXISTS',
-        '2 RECENT',
-      ]);
-    } finally {
-      index.mockRestore();
-      a.close();
-    }
-  });
+        // EXPUNGE finds the \Deleted messages in SQL, then announces them without another look at the folder.
+        expect((await a.run('EXPUNGE')).out).toEqual(['2 EXPUNGE']);
+        expect(index).toHaveBeenCalledTimes(1);
+        // A MOVE into the folder itself removes the original and brings a copy: the copy is news.
+        const moved = await a.run('MOVE 1 INBOX');
+        expect(moved.out).toEqual([
+          expect.stringMatching(/^OK \[COPYUID \d+ 1 4\] Moved UIDs\.$/),
+          '1 EXPUNGE',
+          '2 EXISTS',
+          '2 RECENT',
+        ]);
+      } finally {
+        index.mockRestore();
+        a.close();
+      }
+    },
+  );
 
   it('marks messages \\Seen in one store update for a whole FETCH and reports their flags with the data', async () => {
     await mailboxes.createFolder(mailbox.id, 'Lus');
@@ -130,37 +133,40 @@ describe('a selected folder', () => {
     }
   });
 
-  it('reads only the first bytes for header FETCH and SEARCH keys, and the whole message when its header is longer', async () => {
-    await mailboxes.createFolder(mailbox.id, 'Entetes');
-    const long = `X-Long: ${'x'.repeat(70 * 1024)}\r\n`;
-    await mailboxes.append(mailbox.id, 'Entetes', message('court'));
-    await mailboxes.append(mailbox.id, 'Entetes', message('long', long));
-    await mailboxes.append(mailbox.id, 'Entetes', Buffer.from('Subject: sans corps\r\n')); // no blank line, no body
-    const a = await session('Entetes');
-    const content = vi.spyOn(mailboxes, 'content');
-    const heads = vi.spyOn(mailboxes, 'heads');
-    try {
-      const { out } = await a.run('FETCH 1:* (BODY.PEEK[HEADER.FIELDS (SUBJECT)] RFC822.HEADER)');
-      expect(out.map((line) => line.replace(/RFC822\.HEADER \{\d+\}\r\n[^]*\)$/, 'RFC822.HEADER …)'))).toEqual([
-        '1 FETCH (BODY[HEADER.FIELDS (SUBJECT)] {18}\r\nSubject: court\r\n\r\n RFC822.HEADER …)',
-        '2 FETCH (BODY[HEADER.FIELDS (SUBJECT)] {17}\r\nSubject: long\r\n\r\n RFC822.HEADER …)',
-        '3 FETCH (BODY[HEADER.FIELDS (SUBJECT)] {23}\r\nSubject: sans corps\r\n\r\n RFC822.HEADER …)',
-      ]);
-      expect(out[0]).toContain(`RFC822.HEADER {18}\r\nSubject: court\r\n\r\n)`);
-      expect(out[1]).toContain(`RFC822.HEADER {${17 + long.length}}\r\nSubject: long\r\n${long}\r\n)`);
-      expect(out[2]).toContain(`RFC822.HEADER {21}\r\nSubject: sans corps\r\n)`);
-      expect(heads).toHaveBeenCalledTimes(1);
-      expect(content.mock.calls.map(([, uid]) => uid)).toEqual([2]);
+  it(
+    'reads only the first bytes for header FETCH and SEARCH keys, ' + 'and the whole message when its header is longer',
+    async () => {
+      await mailboxes.createFolder(mailbox.id, 'Entetes');
+      const long = `X-Long: ${'x'.repeat(70 * 1024)}\r\n`;
+      await mailboxes.append(mailbox.id, 'Entetes', message('court'));
+      await mailboxes.append(mailbox.id, 'Entetes', message('long', long));
+      await mailboxes.append(mailbox.id, 'Entetes', Buffer.from('Subject: sans corps\r\n')); // no blank line, no body
+      const a = await session('Entetes');
+      const content = vi.spyOn(mailboxes, 'content');
+      const heads = vi.spyOn(mailboxes, 'heads');
+      try {
+        const { out } = await a.run('FETCH 1:* (BODY.PEEK[HEADER.FIELDS (SUBJECT)] RFC822.HEADER)');
+        expect(out.map((line) => line.replace(/RFC822\.HEADER \{\d+\}\r\n[^]*\)$/, 'RFC822.HEADER …)'))).toEqual([
+          '1 FETCH (BODY[HEADER.FIELDS (SUBJECT)] {18}\r\nSubject: court\r\n\r\n RFC822.HEADER …)',
+          '2 FETCH (BODY[HEADER.FIELDS (SUBJECT)] {17}\r\nSubject: long\r\n\r\n RFC822.HEADER …)',
+          '3 FETCH (BODY[HEADER.FIELDS (SUBJECT)] {23}\r\nSubject: sans corps\r\n\r\n RFC822.HEADER …)',
+        ]);
+        expect(out[0]).toContain(`RFC822.HEADER {18}\r\nSubject: court\r\n\r\n)`);
+        expect(out[1]).toContain(`RFC822.HEADER {${17 + long.length}}\r\nSubject: long\r\n${long}\r\n)`);
+        expect(out[2]).toContain(`RFC822.HEADER {21}\r\nSubject: sans corps\r\n)`);
+        expect(heads).toHaveBeenCalledTimes(1);
+        expect(content.mock.calls.map(([, uid]) => uid)).toEqual([2]);
 
-      expect((await a.run('SEARCH SUBJECT long')).out).toEqual(['SEARCH 2']);
-      expect((await a.run('SEARCH OR SUBJECT court BODY "of long"')).out).toEqual(['SEARCH 1 2']);
-      expect(content.mock.calls.map(([, uid]) => uid)).toEqual([2, 2, 1, 2, 3]);
-    } finally {
-      content.mockRestore();
-      heads.mockRestore();
-      a.close();
-    }
-  });
+        expect((await a.run('SEARCH SUBJECT long')).out).toEqual(['SEARCH 2']);
+        expect((await a.run('SEARCH OR SUBJECT court BODY "of long"')).out).toEqual(['SEARCH 1 2']);
+        expect(content.mock.calls.map(([, uid]) => uid)).toEqual([2, 2, 1, 2, 3]);
+      } finally {
+        content.mockRestore();
+        heads.mockRestore();
+        a.close();
+      }
+    },
+  );
 
   it('claims \\Recent for any number of messages', async () => {
     const entries: MessageEntry[] = Array.from({ length: 500_000 }, (_, i) => ({

@@ -51,25 +51,30 @@ describe('folders', () => {
     expect(again.uidValidity).toBeGreaterThan(archive.uidValidity);
   });
 
-  it('renames a folder with its children, refuses to delete a parent or INBOX, and renaming INBOX moves its mail', async () => {
-    await mailboxes.createFolder(mailbox.id, 'Projets/2024');
-    await mailboxes.renameFolder(mailbox.id, 'Projets', 'Anciens/Projets');
-    expect(await folderNames()).toEqual(expect.arrayContaining(['Anciens', 'Anciens/Projets', 'Anciens/Projets/2024']));
-    expect(await folderNames()).not.toContain('Projets');
-    await expect(mailboxes.deleteFolder(mailbox.id, 'Anciens')).rejects.toMatchObject({ code: 'has_children' });
-    await expect(mailboxes.deleteFolder(mailbox.id, 'INBOX')).rejects.toMatchObject({ code: 'inbox' });
-    await expect(mailboxes.renameFolder(mailbox.id, 'Anciens', 'Anciens/Sous')).rejects.toMatchObject({
-      code: 'invalid_name',
-    });
+  it(
+    'renames a folder with its children, ' + 'refuses to delete a parent or INBOX, and renaming INBOX moves its mail',
+    async () => {
+      await mailboxes.createFolder(mailbox.id, 'Projets/2024');
+      await mailboxes.renameFolder(mailbox.id, 'Projets', 'Anciens/Projets');
+      expect(await folderNames()).toEqual(
+        expect.arrayContaining(['Anciens', 'Anciens/Projets', 'Anciens/Projets/2024']),
+      );
+      expect(await folderNames()).not.toContain('Projets');
+      await expect(mailboxes.deleteFolder(mailbox.id, 'Anciens')).rejects.toMatchObject({ code: 'has_children' });
+      await expect(mailboxes.deleteFolder(mailbox.id, 'INBOX')).rejects.toMatchObject({ code: 'inbox' });
+      await expect(mailboxes.renameFolder(mailbox.id, 'Anciens', 'Anciens/Sous')).rejects.toMatchObject({
+        code: 'invalid_name',
+      });
 
-    await mailboxes.append(mailbox.id, 'INBOX', message('a'));
-    await mailboxes.append(mailbox.id, 'INBOX', message('b'));
-    await mailboxes.renameFolder(mailbox.id, 'INBOX', 'Ancienne boîte');
-    const inbox = (await mailboxes.folder(mailbox.id, 'INBOX'))!;
-    const moved = (await mailboxes.folder(mailbox.id, 'Ancienne boîte'))!;
-    expect(await mailboxes.index(inbox.id)).toEqual([]);
-    expect((await mailboxes.index(moved.id)).map((m) => m.uid)).toEqual([1, 2]);
-  });
+      await mailboxes.append(mailbox.id, 'INBOX', message('a'));
+      await mailboxes.append(mailbox.id, 'INBOX', message('b'));
+      await mailboxes.renameFolder(mailbox.id, 'INBOX', 'Ancienne boîte');
+      const inbox = (await mailboxes.folder(mailbox.id, 'INBOX'))!;
+      const moved = (await mailboxes.folder(mailbox.id, 'Ancienne boîte'))!;
+      expect(await mailboxes.index(inbox.id)).toEqual([]);
+      expect((await mailboxes.index(moved.id)).map((m) => m.uid)).toEqual([1, 2]);
+    },
+  );
 });
 
 describe('messages and the change bus', () => {

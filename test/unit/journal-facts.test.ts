@@ -27,7 +27,8 @@ describe('recorded journals match the facts’ schemas', () => {
     });
     expect(
       problems,
-      'a fixture no longer matches src/observe/facts.ts: fix the schema, or re-record with node --import tsx scripts/record-journals.ts',
+      'a fixture no longer matches src/observe/facts.ts: fix the schema, ' +
+        'or re-record with node --import tsx scripts/record-journals.ts',
     ).toEqual([]);
   });
 });

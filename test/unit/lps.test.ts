@@ -184,76 +184,80 @@ describe('autoconfiguration file', () => {
 });
 
 describe('following a runner log', () => {
-  it('plays each unit of a campaign once its window listens, in order, into nested steps — from the events, whatever the words', async () => {
-    // Campaign #1 → folder #2 → units #3 and #4, as the runner records them; lines appear as time passes. Every
-    // line's text is a reworded sentence no template matches: only the run events can drive the follower.
-    const lines = new Map<number, LogLine[]>();
-    const finished = new Set<number>();
-    let now = 0;
-    const write = (id: number, event: RunEvent, jobId: string | null = null) =>
-      lines.set(id, [
-        ...(lines.get(id) ?? []),
-        {
-          seq: (lines.get(id)?.length ?? 0) + 1,
-          at: ++now,
-          level: 'step',
-          text: `phrase reformulée ${now}`,
-          jobId,
-          event,
-        },
-      ]);
-    const child = (index: number, count: number, targetId: string, executionId: number): RunEvent => ({
-      type: 'child.started',
-      executionId,
-      index,
-      count,
-      targetType: 'job',
-      targetId,
-      title: 'x',
-      instruction: 'y',
-    });
-    const unit = (id: number, jobId: string) => {
-      write(id, { type: 'unit.started', jobId, title: findJob(jobId)!.title }, jobId);
-      write(id, { type: 'todo', instruction: 'y' }, jobId);
-      write(id, { type: 'window.open', from: now, until: now + 60_000 }, jobId);
-      finished.add(id);
-    };
-    write(1, { type: 'campaign.started', folders: ['MSS-LPS-SEGUR-APP'] });
-    write(1, {
-      type: 'child.started',
-      executionId: 2,
-      index: 1,
-      count: 1,
-      targetType: 'folder',
-      targetId: 'MSS-LPS-SEGUR-APP',
-      title: 'MSS-LPS-SEGUR-APP',
-      instruction: null,
-    });
-    write(2, child(1, 2, 'authcli-auth-imap', 3), 'authcli-auth-imap');
-    const source: ExecutionLog = {
-      get: async (id) => ({ id, status: finished.has(id) ? 'finished' : 'running' }) as Execution,
-      log: async (id, after = 0) => (lines.get(id) ?? []).filter((l) => l.seq > after),
-    };
-    const played: string[] = [];
-    const progress = setInterval(() => {
-      // The runner moves on: unit #3 listens, then #4 starts once #3 is played, then everything ends.
-      if (!lines.has(3)) unit(3, 'authcli-auth-imap');
-      else if (played.length === 1 && !lines.has(4)) {
-        write(2, child(2, 2, 'authcli-auth-smtp', 4), 'authcli-auth-smtp');
-        unit(4, 'authcli-auth-smtp');
-      } else if (played.length === 2) {
-        finished.add(2);
-        finished.add(1);
+  it(
+    'plays each unit of a campaign once its window listens, ' +
+      'in order, into nested steps — from the events, whatever the words',
+    async () => {
+      // Campaign #1 → folder #2 → units #3 and #4, as the runner records them; lines appear as time passes. Every
+      // line's text is a reworded sentence no template matches: only the run events can drive the follower.
+      const lines = new Map<number, LogLine[]>();
+      const finished = new Set<number>();
+      let now = 0;
+      const write = (id: number, event: RunEvent, jobId: string | null = null) =>
+        lines.set(id, [
+          ...(lines.get(id) ?? []),
+          {
+            seq: (lines.get(id)?.length ?? 0) + 1,
+            at: ++now,
+            level: 'step',
+            text: `phrase reformulée ${now}`,
+            jobId,
+            event,
+          },
+        ]);
+      const child = (index: number, count: number, targetId: string, executionId: number): RunEvent => ({
+        type: 'child.started',
+        executionId,
+        index,
+        count,
+        targetType: 'job',
+        targetId,
+        title: 'x',
+        instruction: 'y',
+      });
+      const unit = (id: number, jobId: string) => {
+        write(id, { type: 'unit.started', jobId, title: findJob(jobId)!.title }, jobId);
+        write(id, { type: 'todo', instruction: 'y' }, jobId);
+        write(id, { type: 'window.open', from: now, until: now + 60_000 }, jobId);
+        finished.add(id);
+      };
+      write(1, { type: 'campaign.started', folders: ['MSS-LPS-SEGUR-APP'] });
+      write(1, {
+        type: 'child.started',
+        executionId: 2,
+        index: 1,
+        count: 1,
+        targetType: 'folder',
+        targetId: 'MSS-LPS-SEGUR-APP',
+        title: 'MSS-LPS-SEGUR-APP',
+        instruction: null,
+      });
+      write(2, child(1, 2, 'authcli-auth-imap', 3), 'authcli-auth-imap');
+      const source: ExecutionLog = {
+        get: async (id) => ({ id, status: finished.has(id) ? 'finished' : 'running' }) as Execution,
+        log: async (id, after = 0) => (lines.get(id) ?? []).filter((l) => l.seq > after),
+      };
+      const played: string[] = [];
+      const progress = setInterval(() => {
+        // The runner moves on: unit #3 listens, then #4 starts once #3 is played, then everything ends.
+        if (!lines.has(3)) unit(3, 'authcli-auth-imap');
+        else if (played.length === 1 && !lines.has(4)) {
+          write(2, child(2, 2, 'authcli-auth-smtp', 4), 'authcli-auth-smtp');
+          unit(4, 'authcli-auth-smtp');
+        } else if (played.length === 2) {
+          finished.add(2);
+          finished.add(1);
+        }
+      }, 5);
+      try {
+        const end = await followExecution(1, source, async (jobId) => void played.push(jobId), { pollMs: 5 });
+        expect(end?.status).toBe('finished');
+      } finally {
+        clearInterval(progress);
       }
-    }, 5);
-    try {
-      const end = await followExecution(1, source, async (jobId) => void played.push(jobId), { pollMs: 5 });
-      expect(end?.status).toBe('finished');
-    } finally {
-      clearInterval(progress);
-    }
-    expect(played).toEqual(['authcli-auth-imap', 'authcli-auth-smtp']);
-  });
+      expect(played).toEqual(['authcli-auth-imap', 'authcli-auth-smtp']);
+    },
+  );
 
   it('plays nothing for lines without events (recorded before run events existed)', async () => {
     const legacy: LogLine[] = [

@@ -42,33 +42,36 @@ const folder = async (m: Mailbox, name: string) => (await mailboxes.folder(m.id,
 const count = async (f: Folder) => (await mailboxes.index(f.id)).length;
 
 describe('quota', () => {
-  it('refuses the message past the quota in APPEND, COPY and delivery, and lets a move within the mailbox through', async () => {
-    const m = await mailboxes.create('quota@mail.test', 'test');
-    for (const s of ['a', 'b', 'c']) await mailboxes.append(m.id, 'INBOX', message(s));
-    await expect(mailboxes.append(m.id, 'INBOX', message('d'))).rejects.toMatchObject({
-      resource: 'messages',
-      limit: 3,
-    });
-    const inbox = await folder(m, 'INBOX');
-    const trash = await folder(m, 'Trash');
-    await expect(mailboxes.copyMessages(inbox, [1], trash)).rejects.toBeInstanceOf(QuotaError);
-    expect(await count(trash)).toBe(0);
-    // Moving changes nothing to what the mailbox holds.
-    expect((await mailboxes.moveMessages(inbox, [1, 2], trash)).pairs).toEqual([
-      [1, 1],
-      [2, 2],
-    ]);
-    expect([await count(inbox), await count(trash)]).toEqual([1, 2]);
-    expect(await mailboxes.usage(m.id)).toMatchObject({ messages: 3 });
+  it(
+    'refuses the message past the quota in APPEND, ' + 'COPY and delivery, and lets a move within the mailbox through',
+    async () => {
+      const m = await mailboxes.create('quota@mail.test', 'test');
+      for (const s of ['a', 'b', 'c']) await mailboxes.append(m.id, 'INBOX', message(s));
+      await expect(mailboxes.append(m.id, 'INBOX', message('d'))).rejects.toMatchObject({
+        resource: 'messages',
+        limit: 3,
+      });
+      const inbox = await folder(m, 'INBOX');
+      const trash = await folder(m, 'Trash');
+      await expect(mailboxes.copyMessages(inbox, [1], trash)).rejects.toBeInstanceOf(QuotaError);
+      expect(await count(trash)).toBe(0);
+      // Moving changes nothing to what the mailbox holds.
+      expect((await mailboxes.moveMessages(inbox, [1, 2], trash)).pairs).toEqual([
+        [1, 1],
+        [2, 2],
+      ]);
+      expect([await count(inbox), await count(trash)]).toEqual([1, 2]);
+      expect(await mailboxes.usage(m.id)).toMatchObject({ messages: 3 });
 
-    const delivery = new Delivery(mailboxes);
-    expect(await delivery.overQuota(['quota@mail.test'], 10)).toBe('quota@mail.test');
-    expect(await delivery.deliver(['quota@mail.test'], message('e'))).toEqual({
-      delivered: [],
-      overQuota: ['quota@mail.test'],
-    });
-    expect(await mailboxes.usage(m.id)).toMatchObject({ messages: 3 });
-  });
+      const delivery = new Delivery(mailboxes);
+      expect(await delivery.overQuota(['quota@mail.test'], 10)).toBe('quota@mail.test');
+      expect(await delivery.deliver(['quota@mail.test'], message('e'))).toEqual({
+        delivered: [],
+        overQuota: ['quota@mail.test'],
+      });
+      expect(await mailboxes.usage(m.id)).toMatchObject({ messages: 3 });
+    },
+  );
 
   it('counts bytes over all folders', async () => {
     const m = await mailboxes.create('octets@mail.test', 'test');
@@ -86,53 +89,59 @@ describe('quota', () => {
 });
 
 describe('keywords', () => {
-  it('limits keywords per message, in length and per folder, and forgets keywords no message carries any more', async () => {
-    // A roomy quota here: only the keyword limits are at stake.
-    const mailboxes = new MailboxStore(
-      store.db,
-      { mail: 'mail.test', patient: 'patient.mail.test' },
-      { ...LIMITS, quotaMessages: 100, quotaBytes: 100_000 },
-    );
-    const folder = async (m: Mailbox, name: string) => (await mailboxes.folder(m.id, name))!;
-    const m = await mailboxes.create('mots@mail.test', 'test');
-    for (const s of ['a', 'b']) await mailboxes.append(m.id, 'INBOX', message(s));
-    const inbox = await folder(m, 'INBOX');
-    await mailboxes.updateFlags(inbox, [1], 'add', ['\\Seen', 'un', 'Deux']);
-    // System flags do not count; a keyword already there (in any case) neither.
-    await mailboxes.updateFlags(inbox, [1], 'add', ['\\Flagged', 'deux']);
-    await expect(mailboxes.updateFlags(inbox, [1, 2], 'add', ['trois'])).rejects.toMatchObject({
-      limit: 'per_message',
-      max: 2,
-    });
-    expect((await mailboxes.index(inbox.id)).map((e) => e.flags)).toEqual([['\\Seen', 'un', 'Deux', '\\Flagged'], []]);
-    await expect(mailboxes.updateFlags(inbox, [2], 'set', ['a', 'b', 'c'])).rejects.toMatchObject({
-      limit: 'per_message',
-    });
-    await expect(mailboxes.updateFlags(inbox, [2], 'add', ['tres-long-mot'])).rejects.toMatchObject({
-      limit: 'length',
-      max: 8,
-    });
-    await expect(mailboxes.append(m.id, 'INBOX', message('c'), { flags: ['x', 'y', 'z'] })).rejects.toBeInstanceOf(
-      KeywordLimitError,
-    );
+  it(
+    'limits keywords per message, in length and per folder, ' + 'and forgets keywords no message carries any more',
+    async () => {
+      // A roomy quota here: only the keyword limits are at stake.
+      const mailboxes = new MailboxStore(
+        store.db,
+        { mail: 'mail.test', patient: 'patient.mail.test' },
+        { ...LIMITS, quotaMessages: 100, quotaBytes: 100_000 },
+      );
+      const folder = async (m: Mailbox, name: string) => (await mailboxes.folder(m.id, name))!;
+      const m = await mailboxes.create('mots@mail.test', 'test');
+      for (const s of ['a', 'b']) await mailboxes.append(m.id, 'INBOX', message(s));
+      const inbox = await folder(m, 'INBOX');
+      await mailboxes.updateFlags(inbox, [1], 'add', ['\\Seen', 'un', 'Deux']);
+      // System flags do not count; a keyword already there (in any case) neither.
+      await mailboxes.updateFlags(inbox, [1], 'add', ['\\Flagged', 'deux']);
+      await expect(mailboxes.updateFlags(inbox, [1, 2], 'add', ['trois'])).rejects.toMatchObject({
+        limit: 'per_message',
+        max: 2,
+      });
+      expect((await mailboxes.index(inbox.id)).map((e) => e.flags)).toEqual([
+        ['\\Seen', 'un', 'Deux', '\\Flagged'],
+        [],
+      ]);
+      await expect(mailboxes.updateFlags(inbox, [2], 'set', ['a', 'b', 'c'])).rejects.toMatchObject({
+        limit: 'per_message',
+      });
+      await expect(mailboxes.updateFlags(inbox, [2], 'add', ['tres-long-mot'])).rejects.toMatchObject({
+        limit: 'length',
+        max: 8,
+      });
+      await expect(mailboxes.append(m.id, 'INBOX', message('c'), { flags: ['x', 'y', 'z'] })).rejects.toBeInstanceOf(
+        KeywordLimitError,
+      );
 
-    await mailboxes.updateFlags(inbox, [2], 'add', ['trois']);
-    expect(await mailboxes.keywords(inbox.id)).toEqual(['Deux', 'trois', 'un']);
-    await expect(mailboxes.updateFlags(inbox, [2], 'add', ['quatre'])).rejects.toMatchObject({
-      limit: 'per_folder',
-      max: 3,
-    });
-    await mailboxes.updateFlags(inbox, [1], 'remove', ['un']);
-    await mailboxes.updateFlags(inbox, [2], 'add', ['quatre']);
-    expect(await mailboxes.keywords(inbox.id)).toEqual(['Deux', 'quatre', 'trois']);
+      await mailboxes.updateFlags(inbox, [2], 'add', ['trois']);
+      expect(await mailboxes.keywords(inbox.id)).toEqual(['Deux', 'trois', 'un']);
+      await expect(mailboxes.updateFlags(inbox, [2], 'add', ['quatre'])).rejects.toMatchObject({
+        limit: 'per_folder',
+        max: 3,
+      });
+      await mailboxes.updateFlags(inbox, [1], 'remove', ['un']);
+      await mailboxes.updateFlags(inbox, [2], 'add', ['quatre']);
+      expect(await mailboxes.keywords(inbox.id)).toEqual(['Deux', 'quatre', 'trois']);
 
-    // A copy must find room for its keywords in the target folder: refused whole, nothing copied.
-    const archive = await mailboxes.createFolder(m.id, 'Archive');
-    for (const s of ['p', 'q']) await mailboxes.append(m.id, 'Archive', message(s), { flags: [`k${s}`] });
-    await mailboxes.updateFlags(archive, [1], 'add', ['kr']);
-    await expect(mailboxes.copyMessages(inbox, [1, 2], archive)).rejects.toMatchObject({ limit: 'per_folder' });
-    expect((await mailboxes.index(archive.id)).length).toBe(2);
-  });
+      // A copy must find room for its keywords in the target folder: refused whole, nothing copied.
+      const archive = await mailboxes.createFolder(m.id, 'Archive');
+      for (const s of ['p', 'q']) await mailboxes.append(m.id, 'Archive', message(s), { flags: [`k${s}`] });
+      await mailboxes.updateFlags(archive, [1], 'add', ['kr']);
+      await expect(mailboxes.copyMessages(inbox, [1, 2], archive)).rejects.toMatchObject({ limit: 'per_folder' });
+      expect((await mailboxes.index(archive.id)).length).toBe(2);
+    },
+  );
 });
 
 describe('large folders', () => {

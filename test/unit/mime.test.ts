@@ -104,15 +104,23 @@ describe('MIME structure', () => {
   it('gives BODYSTRUCTURE and BODY as Dovecot does', () => {
     const root = parseMime(MESSAGE);
     expect(encode(bodyStructure(root, true)).toString()).toBe(
-      '((("text" "plain" ("charset" "utf-8") NIL NIL "quoted-printable" 35 1 NIL NIL NIL NIL)("text" "html" ("charset" "utf-8") NIL NIL "8bit" 45 1 NIL NIL NIL NIL) "alternative" ("boundary" "inner") NIL NIL NIL)' +
-        '("application" "pdf" ("name" "resultats.pdf") "<part3@mail.test>" "Compte rendu" "base64" 1050 NIL ("attachment" ("filename" "resultats.pdf")) NIL NIL)' +
-        '("message" "rfc822" NIL NIL NIL "7bit" 53 (NIL "inner" ((NIL NIL "inner" "example.org")) ((NIL NIL "inner" "example.org")) ((NIL NIL "inner" "example.org")) NIL NIL NIL NIL NIL) ("text" "plain" ("charset" "us-ascii") NIL NIL "7bit" 10 0 NIL NIL NIL NIL) 3 NIL NIL NIL NIL)' +
+      '((("text" "plain" ("charset" "utf-8") ' +
+        'NIL NIL "quoted-printable" 35 1 NIL NIL NIL NIL)("text" "html" ("charset" "utf-8") ' +
+        'NIL NIL "8bit" 45 1 NIL NIL NIL NIL) "alternative" ("boundary" "inner") NIL NIL NIL)' +
+        '("application" "pdf" ("name" "resultats.pdf") ' +
+        '"<part3@mail.test>" "Compte rendu" "base64" 1050 NIL ("attachment" ("filename" "resultats.pdf")) NIL NIL)' +
+        '("message" "rfc822" NIL NIL NIL "7bit" 53 (NIL "inner" ((NIL NIL "inner" "example.org")) ' +
+        '((NIL NIL "inner" "example.org")) ((NIL NIL "inner" "example.org")) NIL NIL NIL NIL NIL) ' +
+        '("text" "plain" ("charset" "us-ascii") NIL NIL "7bit" 10 0 NIL NIL NIL NIL) 3 NIL NIL NIL NIL)' +
         ' "mixed" ("boundary" "outer") NIL NIL NIL)',
     );
     expect(encode(bodyStructure(root, false)).toString()).toBe(
-      '((("text" "plain" ("charset" "utf-8") NIL NIL "quoted-printable" 35 1)("text" "html" ("charset" "utf-8") NIL NIL "8bit" 45 1) "alternative")' +
+      '((("text" "plain" ("charset" "utf-8") ' +
+        'NIL NIL "quoted-printable" 35 1)("text" "html" ("charset" "utf-8") NIL NIL "8bit" 45 1) "alternative")' +
         '("application" "pdf" ("name" "resultats.pdf") "<part3@mail.test>" "Compte rendu" "base64" 1050)' +
-        '("message" "rfc822" NIL NIL NIL "7bit" 53 (NIL "inner" ((NIL NIL "inner" "example.org")) ((NIL NIL "inner" "example.org")) ((NIL NIL "inner" "example.org")) NIL NIL NIL NIL NIL) ("text" "plain" ("charset" "us-ascii") NIL NIL "7bit" 10 0) 3) "mixed")',
+        '("message" "rfc822" NIL NIL NIL "7bit" 53 (NIL "inner" ((NIL NIL "inner" "example.org")) ' +
+        '((NIL NIL "inner" "example.org")) ((NIL NIL "inner" "example.org")) NIL NIL NIL NIL NIL) ' +
+        '("text" "plain" ("charset" "us-ascii") NIL NIL "7bit" 10 0) 3) "mixed")',
     );
   });
 
@@ -121,7 +129,8 @@ describe('MIME structure', () => {
     const from = '(({17}\r\nDr. Émile Martin NIL "emile.martin" "mail-tests-editeur.motco.localhost"))';
     expect(wire).toBe(
       `("Mon, 6 Jan 2025 10:15:00 +0100" "=?UTF-8?Q?R=C3=A9sultats?= d'analyse" ${from} ${from} ${from} ` +
-        '(("Alice" NIL "alice" "example.org")(NIL NIL "bob" "example.org")(NIL NIL "undisclosed-recipients" NIL)(NIL NIL NIL NIL)) ' +
+        '(("Alice" NIL "alice" "example.org")(NIL NIL "bob" "example.org")(NIL ' +
+        'NIL "undisclosed-recipients" NIL)(NIL NIL NIL NIL)) ' +
         '(("=?UTF-8?Q?J=C3=A9r=C3=B4me?=" NIL "jerome" "example.org")) NIL "<prev@mail.test>" "<abc.123@mail.test>")',
     );
   });
@@ -142,7 +151,8 @@ describe('MIME structure', () => {
     expect(section([9])).toBe('');
     expect(section([], 'TEXT').startsWith('This is a multi-part message')).toBe(true);
     expect(section([], 'HEADER.FIELDS', ['FROM', 'TO'])).toBe(
-      'From: "Dr. Émile Martin" <emile.martin@mail-tests-editeur.motco.localhost>\r\nTo: Alice <alice@example.org>, bob@example.org, undisclosed-recipients:;\r\n\r\n',
+      'From: "Dr. Émile Martin" <emile.martin@mail-tests-editeur.motco.localhost>\r\n' +
+        'To: Alice <alice@example.org>, bob@example.org, undisclosed-recipients:;\r\n\r\n',
     );
     expect(
       section([], 'HEADER.FIELDS.NOT', [
@@ -159,23 +169,29 @@ describe('MIME structure', () => {
     ).toBe("Subject: =?UTF-8?Q?R=C3=A9sultats?= d'analyse\r\n\r\n");
   });
 
-  it('defaults to text/plain us-ascii, shows a multipart without parts as one empty text part, and counts lines', () => {
-    const plain = parseMime(Buffer.from('Subject: nolf\r\n\r\nabc'));
-    expect(encode(bodyStructure(plain, true)).toString()).toBe(
-      '("text" "plain" ("charset" "us-ascii") NIL NIL "7bit" 3 0 NIL NIL NIL NIL)',
-    );
-    const broken = parseMime(Buffer.from('Content-Type: multipart/mixed; boundary=zz\r\n\r\nno boundary here\r\n'));
-    expect(encode(bodyStructure(broken, true)).toString()).toBe(
-      '(("text" "plain" ("charset" "us-ascii") NIL NIL "7bit" 0 0 NIL NIL NIL NIL) "mixed" ("boundary" "zz") NIL NIL NIL)',
-    );
-    const raw = Buffer.from(
-      'Content-Type: TEXT/Plain; CHARSET=UTF-8; Format=Flowed\r\nContent-Transfer-Encoding: BASE64\r\n\r\nYQ==\r\nYg==\r\n',
-    );
-    const upper = parseMime(raw);
-    // Case kept as written, parameter names lower-cased; Dovecot answers ("TEXT" "Plain" ("CHARSET" "UTF-8" …) … "BASE64" 12 2 …).
-    expect(upper).toMatchObject({ type: 'TEXT', subtype: 'Plain', encoding: 'BASE64', lines: 2 });
-    expect(decodedBody(raw, upper).toString()).toBe('ab');
-  });
+  it(
+    'defaults to text/plain us-ascii, ' + 'shows a multipart without parts as one empty text part, and counts lines',
+    () => {
+      const plain = parseMime(Buffer.from('Subject: nolf\r\n\r\nabc'));
+      expect(encode(bodyStructure(plain, true)).toString()).toBe(
+        '("text" "plain" ("charset" "us-ascii") NIL NIL "7bit" 3 0 NIL NIL NIL NIL)',
+      );
+      const broken = parseMime(Buffer.from('Content-Type: multipart/mixed; boundary=zz\r\n\r\nno boundary here\r\n'));
+      expect(encode(bodyStructure(broken, true)).toString()).toBe(
+        '(("text" "plain" ("charset" "us-ascii") ' +
+          'NIL NIL "7bit" 0 0 NIL NIL NIL NIL) "mixed" ("boundary" "zz") NIL NIL NIL)',
+      );
+      const raw = Buffer.from(
+        'Content-Type: TEXT/Plain; CHARSET=UTF-8; Format=Flowed\r\n' +
+          'Content-Transfer-Encoding: BASE64\r\n\r\nYQ==\r\nYg==\r\n',
+      );
+      const upper = parseMime(raw);
+      // Case kept as written, parameter names lower-cased; Dovecot answers ("TEXT" "Plain" ("CHARSET" "UTF-8" …) …
+      // "BASE64" 12 2 …).
+      expect(upper).toMatchObject({ type: 'TEXT', subtype: 'Plain', encoding: 'BASE64', lines: 2 });
+      expect(decodedBody(raw, upper).toString()).toBe('ab');
+    },
+  );
 
   it('reads parameters with quotes, comments and RFC 2231 continuations', () => {
     expect(parseParameterHeader('attachment; filename="a \\"b\\".pdf" (comment); size=12')).toEqual({

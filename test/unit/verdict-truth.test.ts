@@ -56,7 +56,9 @@ const find = (j: Judgement, id: string) => j.checks.find((c) => c.id === id)!;
 
 type Auth = 'right' | 'password' | 'no-certificate';
 
-/** A session that authenticates the job's mailbox: the BAL type's method, a password, or PLAIN without a certificate. */
+/**
+ * A session that authenticates the job's mailbox: the BAL type's method, a password, or PLAIN without a certificate.
+ */
 function authenticated(job: UnitJob, id: string, auth: Auth, localPort?: number): SessionBuilder {
   const mailbox = job.bal === 'PSC' ? PERSONAL : APPLICATIVE;
   const endpoint = job.kind === 'autoconfig' ? 'psc' : job.endpoint;
@@ -151,55 +153,65 @@ describe('every kind judges the authentication the BAL type requires', () => {
 });
 
 describe('no pass or fail without evidence; « non évalué » after a decisive failure', () => {
-  it('an early KO (credentials in clear) leaves the other checks not evaluated: neutral, nothing cited, nothing to correct', () => {
-    const s = new SessionBuilder('a', 'psc', 'smtp', IP)
-      .command('EHLO')
-      .add('auth', {
-        mechanism: 'PLAIN',
-        outcome: 'refused',
-        reason: 'tls_required',
-        tls: false,
-        credentialsInClear: true,
-        user: PERSONAL,
-      })
-      .command('AUTH', false);
-    const j = judge('psc-send-smtp', journalOf(s), { ip: IP, final: false });
-    expect(j.status).toBe('KO');
-    expect(ids(j, 'fail')).toEqual(['starttls']);
-    expect(find(j, 'starttls')).toMatchObject({
-      critical: true,
-      detail: 'Identifiants envoyés en clair avant STARTTLS (AUTH).',
-    });
-    expect(ids(j, 'not_evaluated')).toEqual(['mechanism', 'message-accepted']);
-    expect(ids(j, 'missing')).toEqual([]);
-    for (const c of j.checks.filter((x) => x.outcome === 'not_evaluated')) {
-      expect(c).toMatchObject({ detail: expect.stringMatching(/^Non évalué/), observations: [] });
-      expect(c.fix).toBeUndefined();
-    }
-  });
-
-  it('STARTTLS → 220 with a forbidden suite: TLS facts still to come are not evaluated, never « Aucune session TLS établie »', () => {
-    const s = new SessionBuilder('a', 'psc', 'smtp', IP)
-      .command('EHLO')
-      .command('STARTTLS')
-      .add('tls.client_hello', {
-        highestVersion: 'TLSv1.2',
-        cipherSuites: [{ code: '0x002F', name: 'TLS_RSA_WITH_AES_128_CBC_SHA' }],
-        sni: null,
-        statusRequest: false,
+  it(
+    'an early KO (credentials in clear) leaves the other checks not evaluated: ' +
+      'neutral, nothing cited, nothing to correct',
+    () => {
+      const s = new SessionBuilder('a', 'psc', 'smtp', IP)
+        .command('EHLO')
+        .add('auth', {
+          mechanism: 'PLAIN',
+          outcome: 'refused',
+          reason: 'tls_required',
+          tls: false,
+          credentialsInClear: true,
+          user: PERSONAL,
+        })
+        .command('AUTH', false);
+      const j = judge('psc-send-smtp', journalOf(s), { ip: IP, final: false });
+      expect(j.status).toBe('KO');
+      expect(ids(j, 'fail')).toEqual(['starttls']);
+      expect(find(j, 'starttls')).toMatchObject({
+        critical: true,
+        detail: 'Identifiants envoyés en clair avant STARTTLS (AUTH).',
       });
-    const j = judge('psc-tls-smtp', journalOf(s), { ip: IP, final: false });
-    expect(j.status).toBe('KO');
-    expect(ids(j, 'fail')).toEqual(['forbidden-suites', 'all-suites']);
-    expect(find(j, 'starttls').outcome).toBe('not_evaluated');
-    expect(j.checks.map((c) => c.detail).join(' ')).not.toContain('Aucune session TLS établie');
-    expect(find(j, 'forbidden-suites').fix).toBe(
-      'Retirez des suites TLS 1.2 proposées par le LPS : TLS_RSA_WITH_AES_128_CBC_SHA (OpenSSL : AES128-SHA ; Java : TLS_RSA_WITH_AES_128_CBC_SHA ; .NET : TlsCipherSuite.TLS_RSA_WITH_AES_128_CBC_SHA). Ne gardez en TLS 1.2 que les six suites du référentiel.',
-    );
-    expect(find(j, 'all-suites').fix).toContain(
-      'TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384 (OpenSSL : ECDHE-RSA-AES256-GCM-SHA384',
-    );
-  });
+      expect(ids(j, 'not_evaluated')).toEqual(['mechanism', 'message-accepted']);
+      expect(ids(j, 'missing')).toEqual([]);
+      for (const c of j.checks.filter((x) => x.outcome === 'not_evaluated')) {
+        expect(c).toMatchObject({ detail: expect.stringMatching(/^Non évalué/), observations: [] });
+        expect(c.fix).toBeUndefined();
+      }
+    },
+  );
+
+  it(
+    'STARTTLS → 220 with a forbidden suite: ' +
+      'TLS facts still to come are not evaluated, never « Aucune session TLS établie »',
+    () => {
+      const s = new SessionBuilder('a', 'psc', 'smtp', IP)
+        .command('EHLO')
+        .command('STARTTLS')
+        .add('tls.client_hello', {
+          highestVersion: 'TLSv1.2',
+          cipherSuites: [{ code: '0x002F', name: 'TLS_RSA_WITH_AES_128_CBC_SHA' }],
+          sni: null,
+          statusRequest: false,
+        });
+      const j = judge('psc-tls-smtp', journalOf(s), { ip: IP, final: false });
+      expect(j.status).toBe('KO');
+      expect(ids(j, 'fail')).toEqual(['forbidden-suites', 'all-suites']);
+      expect(find(j, 'starttls').outcome).toBe('not_evaluated');
+      expect(j.checks.map((c) => c.detail).join(' ')).not.toContain('Aucune session TLS établie');
+      expect(find(j, 'forbidden-suites').fix).toBe(
+        'Retirez des suites TLS 1.2 proposées par le LPS : TLS_RSA_WITH_AES_128_CBC_SHA (OpenSSL : ' +
+          'AES128-SHA ; Java : TLS_RSA_WITH_AES_128_CBC_SHA ; .NET : ' +
+          'TlsCipherSuite.TLS_RSA_WITH_AES_128_CBC_SHA). Ne gardez en TLS 1.2 que les six suites du référentiel.',
+      );
+      expect(find(j, 'all-suites').fix).toContain(
+        'TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384 (OpenSSL : ECDHE-RSA-AES256-GCM-SHA384',
+      );
+    },
+  );
 
   it('keeps « manquant », with what to correct, for a fact the whole window went without', () => {
     const s = new SessionBuilder('a', 'psc', 'imap').starttls().xoauth2(PERSONAL, account.idnatPsc!).command('LIST');
@@ -237,37 +249,47 @@ describe('a client that sends MAIL, LOGIN or AUTH in clear is KO on STARTTLS', (
       .command('MAIL', false, { args: `FROM:<${from}> SIZE=120` })
       .close();
 
-  it('MAIL FROM the job’s mailbox in clear, never STARTTLS, from the job’s Adresse IP: KO on STARTTLS, not « Aucune connexion »', () => {
-    for (const job of [
-      'psc-send-smtp',
-      'psc-headers-smtp',
-      'psc-patient-smtp',
-      'psc-tls-smtp',
-      'psc-auth-smtp',
-      'psc-reopen-smtp',
-    ]) {
-      const j = judge(job, journalOf(mailInClear('a', PERSONAL, IP)), { ip: IP });
-      expect(j.status, job).toBe('KO');
-      expect(ids(j, 'fail'), job).toEqual(['starttls']);
-      expect(find(j, 'starttls').detail).toBe('Commandes envoyées en clair avant STARTTLS : MAIL.');
-    }
-  });
+  it(
+    'MAIL FROM the job’s mailbox in clear, never STARTTLS, ' +
+      'from the job’s Adresse IP: KO on STARTTLS, not « Aucune connexion »',
+    () => {
+      for (const job of [
+        'psc-send-smtp',
+        'psc-headers-smtp',
+        'psc-patient-smtp',
+        'psc-tls-smtp',
+        'psc-auth-smtp',
+        'psc-reopen-smtp',
+      ]) {
+        const j = judge(job, journalOf(mailInClear('a', PERSONAL, IP)), { ip: IP });
+        expect(j.status, job).toBe('KO');
+        expect(ids(j, 'fail'), job).toEqual(['starttls']);
+        expect(find(j, 'starttls').detail).toBe('Commandes envoyées en clair avant STARTTLS : MAIL.');
+      }
+    },
+  );
 
-  it('without Adresse IP, from an address where the account’s mailbox authenticated in the window: KO on STARTTLS', () => {
-    const proof = new SessionBuilder('p', 'psc', 'smtp', '198.51.100.20')
-      .starttls()
-      .xoauth2(PERSONAL, account.idnatPsc!)
-      .close();
-    const j = judge('psc-send-smtp', journalOf(proof, mailInClear('a', PERSONAL)));
-    expect(j.status).toBe('KO');
-    expect(ids(j, 'fail')).toContain('starttls');
-  });
+  it(
+    'without Adresse IP, from an address where the account’s ' + 'mailbox authenticated in the window: KO on STARTTLS',
+    () => {
+      const proof = new SessionBuilder('p', 'psc', 'smtp', '198.51.100.20')
+        .starttls()
+        .xoauth2(PERSONAL, account.idnatPsc!)
+        .close();
+      const j = judge('psc-send-smtp', journalOf(proof, mailInClear('a', PERSONAL)));
+      expect(j.status).toBe('KO');
+      expect(ids(j, 'fail')).toContain('starttls');
+    },
+  );
 
-  it('without Adresse IP, from an address that proved nothing: not judged (anyone can name a mailbox), and said so', () => {
-    const j = judge('psc-send-smtp', journalOf(mailInClear('a', PERSONAL)));
-    expect(j.status).toBe('INCONCLUSIVE');
-    expect(find(j, 'seen-claimed').detail).toMatch(/198\.51\.100\.20.*sans STARTTLS.*Adresse IP/s);
-  });
+  it(
+    'without Adresse IP, from an address that proved nothing: ' + 'not judged (anyone can name a mailbox), and said so',
+    () => {
+      const j = judge('psc-send-smtp', journalOf(mailInClear('a', PERSONAL)));
+      expect(j.status).toBe('INCONCLUSIVE');
+      expect(find(j, 'seen-claimed').detail).toMatch(/198\.51\.100\.20.*sans STARTTLS.*Adresse IP/s);
+    },
+  );
 
   it('IMAP LOGIN in clear (refused, credentials exposed) is a critical KO on STARTTLS', () => {
     const s = new SessionBuilder('a', 'psc', 'imap', '198.51.100.20')
@@ -332,7 +354,9 @@ describe('INCONCLUSIVE says what was seen instead', () => {
       detail: expect.stringContaining('Aucune connexion observée'),
     });
     expect(find(j, 'seen-other-address').detail).toBe(
-      `${PERSONAL} s’est connectée depuis 203.0.113.45, et non depuis l’adresse IP du test (${IP}) : si c’est votre LPS, corrigez l’option « Adresse IP » (derrière un NAT ou un proxy, c’est l’adresse publique de sortie qui compte).`,
+      `${PERSONAL} s’est connectée depuis 203.0.113.45, et non depuis l’adresse IP du test (${IP}) : ` +
+        `si c’est votre LPS, corrigez l’option « Adresse IP » (derrière un NAT ou un proxy, ` +
+        `c’est l’adresse publique de sortie qui compte).`,
     );
     expect(find(j, 'seen-other-endpoint').detail).toContain('psc (SMTP) et non sur psc-expire (SMTP)');
     expect(find(j, 'connection').fix).toContain('/mon-poste');
@@ -353,7 +377,8 @@ describe('INCONCLUSIVE says what was seen instead', () => {
     const j = judge('psc-send-smtp', journalOf(imap));
     expect(j.status).toBe('INCONCLUSIVE');
     expect(find(j, 'seen-other-endpoint').detail).toBe(
-      `${PERSONAL} s’est connectée sur psc (IMAP) et non sur psc (SMTP) : vérifiez le serveur, le port et le protocole configurés dans le LPS pour ce test.`,
+      `${PERSONAL} s’est connectée sur psc (IMAP) et non sur psc (SMTP) : ` +
+        `vérifiez le serveur, le port et le protocole configurés dans le LPS pour ce test.`,
     );
     expect(find(j, 'connection').fix).toContain('Sans « Adresse IP »');
   });
@@ -368,7 +393,8 @@ describe('INCONCLUSIVE says what was seen instead', () => {
     const j = judge('psc-expired-imap', journalOf(bare, otherEndpoint, stranger, foreign), { ip: IP });
     expect(j.status).toBe('INCONCLUSIVE');
     expect(find(j, 'seen-unauthenticated').detail).toBe(
-      `2 connexion(s) depuis l’adresse du test (${IP}) sans authentification avec une BAL du compte : psc-expire (IMAP) sans STARTTLS, psc (IMAP).`,
+      `2 connexion(s) depuis l’adresse du test (${IP}) ` +
+        `sans authentification avec une BAL du compte : psc-expire (IMAP) sans STARTTLS, psc (IMAP).`,
     );
     expect(j.checks.map((c) => c.detail).join(' ')).not.toMatch(/198\.51\.100\.7|871111111111/);
     expect(j.checks.map((c) => c.id)).toEqual(['connection', 'seen-unauthenticated']);
@@ -397,7 +423,8 @@ describe('certificate rejection says what the evidence shows', () => {
     );
     expect(j.status).toBe('OK');
     expect(find(j, 'certificate-refused').detail).toBe(
-      'Le client a refusé le certificat du serveur : il a interrompu la négociation TLS avec l’alerte « autorité de certification inconnue » (unknown ca).',
+      'Le client a refusé le certificat du serveur : ' +
+        'il a interrompu la négociation TLS avec l’alerte « autorité de certification inconnue » (unknown ca).',
     );
   });
 
@@ -416,7 +443,8 @@ describe('certificate rejection says what the evidence shows', () => {
     );
     expect(j.status).toBe('OK');
     expect(find(j, 'certificate-refused').detail).toBe(
-      'Le client a interrompu la négociation TLS avec l’alerte « version de TLS non acceptée » (protocol version), qui ne désigne pas le certificat : il n’a pas poursuivi la session.',
+      'Le client a interrompu la négociation TLS avec l’alerte « version de TLS non acceptée » ' +
+        '(protocol version), qui ne désigne pas le certificat : il n’a pas poursuivi la session.',
     );
   });
 
@@ -435,7 +463,9 @@ describe('certificate rejection says what the evidence shows', () => {
     );
     expect(during.status).toBe('OK');
     expect(find(during, 'certificate-refused').detail).toBe(
-      'Le client a mis fin à la négociation TLS sans alerte (le client a coupé la connexion (réinitialisation) pendant la négociation, sans alerte TLS) : il n’a pas poursuivi la session, sans qu’on puisse dire s’il a vérifié le certificat.',
+      'Le client a mis fin à la négociation TLS sans alerte (le client a coupé la connexion (réinitialisation) ' +
+        'pendant la négociation, sans alerte TLS) : il n’a pas poursuivi la session, ' +
+        'sans qu’on puisse dire s’il a vérifié le certificat.',
     );
     const after = judge(
       'authcli-nonigc-imap',
@@ -445,7 +475,9 @@ describe('certificate rejection says what the evidence shows', () => {
     expect(after.status).toBe('OK');
     const detail = find(after, 'certificate-refused').detail;
     expect(detail).toBe(
-      'Le client a terminé la négociation TLS puis fermé la connexion, sans alerte, sans identifiants ni commande : il n’a pas poursuivi la session, sans qu’on puisse dire s’il a vérifié le certificat.',
+      'Le client a terminé la négociation TLS puis fermé la connexion, sans alerte, ' +
+        'sans identifiants ni commande : il n’a pas poursuivi la session, ' +
+        'sans qu’on puisse dire s’il a vérifié le certificat.',
     );
     expect(detail).not.toMatch(/a refusé le certificat/);
     expect(detail).toContain('sans qu’on puisse dire s’il a vérifié le certificat');
@@ -457,8 +489,21 @@ describe('certificate rejection says what the evidence shows', () => {
 // the journals above, and a journal with every code the endpoints record.
 
 const RAW_CODE = /[a-z]+_[a-z_]+/;
-const ENGLISH =
-  /Too many|Timeout exceeded|Disconnected for inactivity|Session closed by|Service shutting down|connection (closed|reset)|during the handshake|not completed|alert [a-z]|LOGIN-COMMAND|closing transmission/;
+const ENGLISH = new RegExp(
+  [
+    'Too many',
+    'Timeout exceeded',
+    'Disconnected for inactivity',
+    'Session closed by',
+    'Service shutting down',
+    'connection (closed|reset)',
+    'during the handshake',
+    'not completed',
+    'alert [a-z]',
+    'LOGIN-COMMAND',
+    'closing transmission',
+  ].join('|'),
+);
 
 interface Recording {
   job: string;
@@ -589,7 +634,8 @@ const journals: [string, Observation[], string, readonly UnitJob[]][] = [
 
 describe('what users read', () => {
   it.each(journals)(
-    '%s: every check and narrated line is French without raw codes; pass and fail cite evidence; failures say what to correct',
+    '%s: every check and narrated line is French without raw codes; ' +
+      'pass and fail cite evidence; failures say what to correct',
     (_, observations, ip, jobs) => {
       const ids = new Set(observations.map((o) => o.id));
       for (const j of judgements(observations, ip, jobs)) {

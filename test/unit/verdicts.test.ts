@@ -208,25 +208,32 @@ describe('message verdicts', () => {
 });
 
 describe('certificate rejection verdict', () => {
-  it('OK when the client aborts with an alert or closes without a command; critical KO when it sends credentials', () => {
-    const alert = new SessionBuilder('a', 'psc-expire', 'smtp', IP).refusedHandshake('certificate_expired');
-    const j = judge('psc-expired-smtp', journalOf(alert), { ip: IP });
-    expect(j.status).toBe('OK');
-    expect(j.checks.find((c) => c.id === 'certificate-refused')!.detail).toBe(
-      'Le client a refusé le certificat du serveur : il a interrompu la négociation TLS avec l’alerte « certificat expiré » (certificate expired).',
-    );
+  it(
+    'OK when the client aborts with an alert or closes without a command; ' + 'critical KO when it sends credentials',
+    () => {
+      const alert = new SessionBuilder('a', 'psc-expire', 'smtp', IP).refusedHandshake('certificate_expired');
+      const j = judge('psc-expired-smtp', journalOf(alert), { ip: IP });
+      expect(j.status).toBe('OK');
+      expect(j.checks.find((c) => c.id === 'certificate-refused')!.detail).toBe(
+        'Le client a refusé le certificat du serveur : ' +
+          'il a interrompu la négociation TLS avec l’alerte « certificat expiré » (certificate expired).',
+      );
 
-    const quiet = new SessionBuilder('b', 'org-nonigc', 'imap', IP).starttls().close('client', null, 0);
-    expect(judge('authcli-nonigc-imap', journalOf(quiet), { ip: IP }).status).toBe('OK');
+      const quiet = new SessionBuilder('b', 'org-nonigc', 'imap', IP).starttls().close('client', null, 0);
+      expect(judge('authcli-nonigc-imap', journalOf(quiet), { ip: IP }).status).toBe('OK');
 
-    const leak = new SessionBuilder('c', 'psc-revoq', 'smtp', IP).starttls().command('EHLO').command('AUTH', true);
-    const k = judge('psc-revoked-smtp', journalOf(leak, observe('pki.ocsp_request', IP, {})), { ip: IP, final: false });
-    expect(k.status).toBe('KO');
-    expect(k.checks.find((c) => c.id === 'certificate-refused')).toMatchObject({ outcome: 'fail', critical: true });
-    expect(k.checks.find((c) => c.id === 'revocation-means')!.detail).toBe(
-      'CRL téléchargée : non ; OCSP interrogé : oui ; réponse OCSP agrafée demandée : non.',
-    );
-  });
+      const leak = new SessionBuilder('c', 'psc-revoq', 'smtp', IP).starttls().command('EHLO').command('AUTH', true);
+      const k = judge('psc-revoked-smtp', journalOf(leak, observe('pki.ocsp_request', IP, {})), {
+        ip: IP,
+        final: false,
+      });
+      expect(k.status).toBe('KO');
+      expect(k.checks.find((c) => c.id === 'certificate-refused')).toMatchObject({ outcome: 'fail', critical: true });
+      expect(k.checks.find((c) => c.id === 'revocation-means')!.detail).toBe(
+        'CRL téléchargée : non ; OCSP interrogé : oui ; réponse OCSP agrafée demandée : non.',
+      );
+    },
+  );
 
   it('keeps listening after a first command to see whether credentials follow, KO at the end either way', () => {
     const curious = new SessionBuilder('d', 'org-nonigc', 'imap', IP).starttls().command('CAPABILITY');

@@ -15,7 +15,8 @@ const zip = Buffer.from(
   xdmArchive([{ code: '11488-4', displayName: 'Compte rendu de consultation', ins: '279035121518989' }]),
 );
 
-// multipart/mixed: 1 alternative (1.1 text, 1.2 html), 2 an attached multipart message (2.1, 2.2), 3 a single-part message (3.1), 4 the XDM.
+// multipart/mixed: 1 alternative (1.1 text, 1.2 html), 2 an attached multipart message (2.1, 2.2), 3 a single-part
+// message (3.1), 4 the XDM.
 const MESSAGE = CRLF([
   'From: =?UTF-8?B?Q2xhaXJlIE1vcmVhdQ==?= <claire@mail.test>',
   'To: a@mail.test, "Bob, B." <b@mail.test>',

@@ -24,7 +24,8 @@ describe('sanitizeHtml', () => {
     expect(clean('<!-- <script>alert(1)</script> --><!DOCTYPE html><?xml x?><title>T</title>texte').html).toBe('texte');
     expect(
       clean(
-        '<base href="https://evil/"><meta http-equiv="refresh" content="0;url=https://evil"><link rel="stylesheet" href="https://evil/a.css">x',
+        '<base href="https://evil/"><meta http-equiv="refresh" content="0;url=https://evil">' +
+          '<link rel="stylesheet" href="https://evil/a.css">x',
       ).html,
     ).toBe('x');
   });
@@ -50,10 +51,13 @@ describe('sanitizeHtml', () => {
 
   it('blocks remote images, backgrounds and stylesheets and counts them, unless the reader asked', () => {
     const letter =
-      '<img src="https://tracker.example/p.gif" alt="pixel"><td background="http://x/bg.png">c</td><div style="background:url(https://x/y.png) no-repeat;color:red">s</div><style>@import url("https://x/a.css"); p { color: blue }</style>';
+      '<img src="https://tracker.example/p.gif" alt="pixel"><td background="http://x/bg.png">c</td>' +
+      '<div style="background:url(https://x/y.png) no-repeat;color:red">s</div>' +
+      '<style>@import url("https://x/a.css"); p { color: blue }</style>';
     const blocked = clean(letter);
     expect(blocked.html).toBe(
-      '<img alt="pixel"><td>c</td><div style="background:none no-repeat;color:red">s</div><style> p { color: blue }</style>',
+      '<img alt="pixel"><td>c</td><div style="background:none no-repeat;color:red">s</div>' +
+        '<style> p { color: blue }</style>',
     );
     expect(blocked.blockedRemote).toBe(4);
     const allowed = clean(letter, true);
@@ -65,7 +69,8 @@ describe('sanitizeHtml', () => {
   it('embeds inline parts and data images, and drops CSS it cannot read', () => {
     expect(
       clean(
-        '<img src="cid:logo@motco"><img src="cid:inconnu"><img src="data:image/png;base64,AAAA"><img src="data:image/svg+xml,<svg/>">',
+        '<img src="cid:logo@motco"><img src="cid:inconnu">' +
+          '<img src="data:image/png;base64,AAAA"><img src="data:image/svg+xml,<svg/>">',
       ).html,
     ).toBe('<img src="data:image/png;base64,iVBORw0KGgo="><img><img src="data:image/png;base64,AAAA"><img>');
     for (const css of [
@@ -98,7 +103,9 @@ describe('htmlToText', () => {
   it('turns blocks into lines and resolves character references', () => {
     expect(
       htmlToText(
-        '<html><head><title>x</title><style>p{}</style></head><body><p>Bonjour&nbsp;&eacute;t&eacute; &#8364;</p><ul><li>a</li><li>b</li></ul>fin<br>x<script>y</script></body></html>',
+        '<html><head><title>x</title><style>p{}</style></head>' +
+          '<body><p>Bonjour&nbsp;&eacute;t&eacute; &#8364;</p><ul><li>a</li><li>b</li></ul>' +
+          'fin<br>x<script>y</script></body></html>',
       ),
     ).toBe('Bonjour été €\n\n- a\n- b\nfin\nx');
   });

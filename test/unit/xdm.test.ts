@@ -22,7 +22,9 @@ describe('IHE XDM facts', () => {
 
   it('handles namespace prefixes and ignores XML that is not a CDA', () => {
     const cda =
-      '<?xml version="1.0"?><v3:ClinicalDocument xmlns:v3="urn:hl7-org:v3"><v3:code code="X1"/><v3:recordTarget><v3:patientRole><v3:id root="1.2.250.1.213.1.4.8" extension="1"/><v3:id root="9.9"/></v3:patientRole></v3:recordTarget></v3:ClinicalDocument>';
+      '<?xml version="1.0"?><v3:ClinicalDocument xmlns:v3="urn:hl7-org:v3"><v3:code code="X1"/>' +
+      '<v3:recordTarget><v3:patientRole><v3:id root="1.2.250.1.213.1.4.8" extension="1"/><v3:id root="9.9"/>' +
+      '</v3:patientRole></v3:recordTarget></v3:ClinicalDocument>';
     expect(cdaFacts('a.xml', cda)).toMatchObject({
       code: 'X1',
       hasIns: true,

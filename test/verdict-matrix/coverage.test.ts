@@ -26,7 +26,8 @@ describe('verdict matrix coverage', () => {
       ['OK', 'KO', 'INCONCLUSIVE'].map((v) => [v, CASES.filter((c) => c.expect.verdict === v).length]),
     );
     console.log(
-      `verdict matrix: ${new Set(CASES.map((c) => c.job)).size} unit jobs × ${CASES.length} cases, expected verdicts ${JSON.stringify(verdicts)}`,
+      `verdict matrix: ${new Set(CASES.map((c) => c.job)).size} unit jobs × ${CASES.length} cases, ` +
+        `expected verdicts ${JSON.stringify(verdicts)}`,
     );
   });
 

@@ -198,7 +198,8 @@ export function matrixFile(
       {},
     );
     console.log(
-      `verdict matrix — ${title}: ${new Set(summary.map((s) => s.job)).size} jobs × ${summary.length} cases, verdicts ${JSON.stringify(counts)}`,
+      `verdict matrix — ${title}: ${new Set(summary.map((s) => s.job)).size} jobs × ${summary.length} cases, ` +
+        `verdicts ${JSON.stringify(counts)}`,
     );
   });
 

@@ -1,8 +1,8 @@
-// reopen — Réouv Session IMAP/SMTP (MSS-CONF.11), PSC only. The platform closes the client's first
-// authenticated session (beforeWindow, armed by the runner for the job's window) (IMAP: * BYE once a folder other than INBOX is selected; SMTP: 421 after the first
-// accepted message); the client must open a new session by itself, authenticated with a currently valid
-// token (a refreshed one if the first expired), and — for IMAP — open INBOX again. Until the close, every session
-// follows the common rules (STARTTLS, XOAUTH2 with a valid token of the mailbox's owner).
+// reopen — Réouv Session IMAP/SMTP (MSS-CONF.11), PSC only. The platform closes the client's first authenticated
+// session (beforeWindow, armed by the runner for the job's window) (IMAP: * BYE once a folder other than INBOX is
+// selected; SMTP: 421 after the first accepted message); the client must open a new session by itself, authenticated
+// with a currently valid token (a refreshed one if the first expired), and — for IMAP — open INBOX again. Until the
+// close, every session follows the common rules (STARTTLS, XOAUTH2 with a valid token of the mailbox's owner).
 import { t } from '../../i18n/messages.ts';
 import { authReason } from '../../observe/wording.ts';
 import { activeSessions, inboxSelects, successfulAuth, type SessionFacts } from '../facts.ts';

@@ -53,7 +53,9 @@ function defaultFix(id: CheckId): string | undefined {
   return isMessageKey(key) ? t(key) : undefined;
 }
 
-/** Marks of checks in the log and the pages: ✔ passed, ✘ failed or missing, ○ not evaluated (neutral), ℹ information. */
+/**
+ * Marks of checks in the log and the pages: ✔ passed, ✘ failed or missing, ○ not evaluated (neutral), ℹ information.
+ */
 export const CHECK_MARKS = {
   pass: '✔',
   fail: '✘',
@@ -188,7 +190,10 @@ export function jobMailbox(job: Pick<Job, 'bal'>, account: JobAccount): string |
   return job.bal === 'PSC' ? account.personalMailbox : account.applicativeMailbox;
 }
 
-/** Authentication by the BAL type's method: PSC → XOAUTH2 with a verified PSC token; AUTH_CLI → client certificate + PLAIN. */
+/**
+ * Authentication by the BAL type's method: PSC → XOAUTH2 with a verified PSC token; AUTH_CLI → client certificate +
+ * PLAIN.
+ */
 export function balAuthentication(input: JudgeInput, session: SessionFacts): Check[] {
   return input.job.bal === 'PSC'
     ? pscAuthentication(input.account, session, 'MSS-CONF.07')

@@ -7,7 +7,10 @@ import { activeSessions, type SessionFacts } from '../facts.ts';
 import { check, judgement, judgeSessions, nothingObserved, sessionRules } from './common.ts';
 import type { Check, CheckId, Judgement, JudgeInput } from './types.ts';
 
-/** Headers and CDA facts are judged on the latest message that qualifies; earlier ones are superseded (a vendor may retry). */
+/**
+ * Headers and CDA facts are judged on the latest message that qualifies; earlier ones are superseded (a vendor may
+ * retry).
+ */
 interface Candidate {
   session: SessionFacts;
   message: Observation<'message'>;

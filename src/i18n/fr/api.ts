@@ -18,6 +18,7 @@ export const api = {
   'api.error.organisationRequired': 'Indiquez l’immatriculation de l’organisation du compte.',
   'api.error.organisationNotYours': 'Vous ne pouvez créer un compte que pour votre organisation.',
   'api.error.accountUnavailable':
-    'Ce compte n’est pas disponible : il est en cours de création ou une modification attend le traitement de création.',
+    'Ce compte n’est pas disponible : il est en cours de création ou une modification attend le traitement de ' +
+    'création.',
   'api.error.notRunning': 'L’exécution #{id} n’est pas en cours.',
 } as const;

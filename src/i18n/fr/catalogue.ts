@@ -57,9 +57,13 @@ export const catalogue = {
   'detail.noForbiddenSuite': 'Aucune suite TLS 1.2 hors de la liste du référentiel.',
   'detail.missingSuites': 'Suites autorisées manquantes : {suites}.',
   'detail.noTls12':
-    'Le client ne propose pas du tout TLS 1.2 (versions proposées : {versions}) ; TLS 1.3 est permis, mais les 6 suites TLS 1.2 autorisées doivent être proposées (FAQ du manuel : « L’éditeur doit impérativement exposer les 6 suites »). Suites manquantes : {suites}.',
+    'Le client ne propose pas du tout TLS 1.2 (versions proposées : {versions}) ; TLS 1.3 est permis, ' +
+    'mais les 6 suites TLS 1.2 autorisées doivent être proposées (FAQ du manuel : « L’éditeur doit impérativement ' +
+    'exposer les 6 suites »). Suites manquantes : {suites}.',
   'detail.noTls12Suite':
-    'Le client ne propose aucune suite TLS 1.2 (seulement des suites TLS 1.3) ; les 6 suites TLS 1.2 autorisées doivent être proposées (FAQ du manuel : « L’éditeur doit impérativement exposer les 6 suites »). Suites manquantes : {suites}.',
+    'Le client ne propose aucune suite TLS 1.2 (seulement des suites TLS 1.3) ; les 6 suites TLS 1.2 autorisées ' +
+    'doivent être proposées (FAQ du manuel : « L’éditeur doit impérativement exposer les 6 suites »). ' +
+    'Suites manquantes : {suites}.',
   'detail.allSuites': 'Les six suites du référentiel sont proposées.',
   'detail.negotiatedOk': 'Suite négociée : {cipher}.',
   'detail.negotiatedForbidden': 'Suite négociée non autorisée : {cipher}.',
@@ -130,53 +134,77 @@ export const catalogue = {
   'detail.certificateAlert':
     'Le client a refusé le certificat du serveur : il a interrompu la négociation TLS avec l’alerte {alert}.',
   'detail.otherAlert':
-    'Le client a interrompu la négociation TLS avec l’alerte {alert}, qui ne désigne pas le certificat : il n’a pas poursuivi la session.',
+    'Le client a interrompu la négociation TLS avec l’alerte {alert}, qui ne désigne pas le certificat : ' +
+    'il n’a pas poursuivi la session.',
   'detail.abortedWithoutAlert':
-    'Le client a mis fin à la négociation TLS sans alerte ({reason}) : il n’a pas poursuivi la session, sans qu’on puisse dire s’il a vérifié le certificat.',
+    'Le client a mis fin à la négociation TLS sans alerte ({reason}) : il n’a pas poursuivi la session, ' +
+    'sans qu’on puisse dire s’il a vérifié le certificat.',
   'detail.closedAfterHandshake':
-    'Le client a terminé la négociation TLS puis fermé la connexion, sans alerte, sans identifiants ni commande : il n’a pas poursuivi la session, sans qu’on puisse dire s’il a vérifié le certificat.',
+    'Le client a terminé la négociation TLS puis fermé la connexion, sans alerte, sans identifiants ni commande : ' +
+    'il n’a pas poursuivi la session, sans qu’on puisse dire s’il a vérifié le certificat.',
   'explain.otherAddress':
-    '{mailboxes} s’est connectée depuis {addresses}, et non depuis l’adresse IP du test ({ip}) : si c’est votre LPS, corrigez l’option « Adresse IP » (derrière un NAT ou un proxy, c’est l’adresse publique de sortie qui compte).',
+    '{mailboxes} s’est connectée depuis {addresses}, et non depuis l’adresse IP du test ({ip}) : ' +
+    'si c’est votre LPS, corrigez l’option « Adresse IP » (derrière un NAT ou un proxy, ' +
+    'c’est l’adresse publique de sortie qui compte).',
   'explain.otherEndpoint':
-    '{mailboxes} s’est connectée sur {places} et non sur {expected} : vérifiez le serveur, le port et le protocole configurés dans le LPS pour ce test.',
+    '{mailboxes} s’est connectée sur {places} et non sur {expected} : vérifiez le serveur, ' +
+    'le port et le protocole configurés dans le LPS pour ce test.',
   'explain.unauthenticated':
     '{count} connexion(s) depuis l’adresse du test ({ip}) sans authentification avec une BAL du compte : {places}.',
   'explain.claimed':
-    'Des connexions ont nommé {mailboxes} sans s’authentifier ({places}) ; sans « Adresse IP », une connexion qui ne prouve pas sa BAL n’est pas jugée (n’importe qui peut taper une adresse). Si c’est votre LPS, relancez le test avec cette adresse dans « Adresse IP ».',
+    'Des connexions ont nommé {mailboxes} sans s’authentifier ({places}) ; sans « Adresse IP », ' +
+    'une connexion qui ne prouve pas sa BAL n’est pas jugée (n’importe qui peut taper une adresse). ' +
+    'Si c’est votre LPS, relancez le test avec cette adresse dans « Adresse IP ».',
   'explain.withoutStarttls': '{place} sans STARTTLS',
   'fix.connection':
-    'Lancez l’action demandée sur le LPS pendant le délai d’écoute, vers le serveur et le port indiqués, depuis l’adresse IP saisie. La page « Ce que la plateforme voit de mon poste » (/mon-poste) montre l’adresse sous laquelle la plateforme voit votre poste et ses dernières connexions.',
+    'Lancez l’action demandée sur le LPS pendant le délai d’écoute, vers le serveur et le port indiqués, ' +
+    'depuis l’adresse IP saisie. La page « Ce que la plateforme voit de mon poste » (/mon-poste) ' +
+    'montre l’adresse sous laquelle la plateforme voit votre poste et ses dernières connexions.',
   'fix.connectionNoIp':
-    'Lancez l’action demandée sur le LPS pendant le délai d’écoute, vers le serveur et le port indiqués. Sans « Adresse IP », seules les sessions qui s’authentifient (ou se présentent) avec une BAL du compte comptent : renseignez l’adresse IP publique du poste, que montre la page « Ce que la plateforme voit de mon poste » (/mon-poste).',
+    'Lancez l’action demandée sur le LPS pendant le délai d’écoute, vers le serveur et le port indiqués. ' +
+    'Sans « Adresse IP », seules les sessions qui s’authentifient (ou se présentent) ' +
+    'avec une BAL du compte comptent : renseignez l’adresse IP publique du poste, que montre la page « Ce que la ' +
+    'plateforme voit de mon poste » (/mon-poste).',
   'fix.starttls':
-    'Envoyez STARTTLS juste après EHLO (SMTP) ou CAPABILITY (IMAP), et n’envoyez ni identifiants, ni commande de messagerie avant que la session TLS soit établie ; ne poursuivez jamais en clair.',
+    'Envoyez STARTTLS juste après EHLO (SMTP) ou CAPABILITY (IMAP), et n’envoyez ni identifiants, ' +
+    'ni commande de messagerie avant que la session TLS soit établie ; ne poursuivez jamais en clair.',
   'fix.tlsNotEstablished':
-    'Faites aboutir la négociation TLS après STARTTLS : TLS 1.2 ou 1.3 activé, les suites du référentiel proposées, et les racines IGC Santé TEST installées dans le magasin de confiance du LPS pour accepter le certificat du serveur.',
+    'Faites aboutir la négociation TLS après STARTTLS : TLS 1.2 ou 1.3 activé, les suites du référentiel proposées, ' +
+    'et les racines IGC Santé TEST installées dans le magasin de confiance du LPS pour accepter le certificat du ' +
+    'serveur.',
   'fix.client-hello': 'Après la réponse positive à STARTTLS, commencez la négociation TLS sur la même connexion.',
   'fix.version': 'Activez TLS 1.2 (et TLS 1.3 si possible) dans le LPS, et désactivez SSL 3, TLS 1.0 et TLS 1.1.',
   'fix.forbiddenSuites':
-    'Retirez des suites TLS 1.2 proposées par le LPS : {suites}. Ne gardez en TLS 1.2 que les six suites du référentiel.',
+    'Retirez des suites TLS 1.2 proposées par le LPS : {suites}. Ne gardez en TLS 1.2 que les six suites du ' +
+    'référentiel.',
   'fix.noTls12':
-    'Activez TLS 1.2 à côté de TLS 1.3 dans le LPS et proposez-y les 6 suites autorisées, dont celles qui manquent : {suites}.',
+    'Activez TLS 1.2 à côté de TLS 1.3 dans le LPS et proposez-y les 6 suites autorisées, ' +
+    'dont celles qui manquent : {suites}.',
   'fix.missingSuites': 'Ajoutez aux suites TLS 1.2 proposées par le LPS : {suites}.',
   'fix.suiteNames': '{iana} (OpenSSL : {openssl} ; Java : {iana} ; .NET : TlsCipherSuite.{iana})',
   'fix.suiteUnknownOpenssl': 'voir « openssl ciphers -stdname »',
   'fix.negotiated-suite': 'Limitez les suites TLS 1.2 du LPS aux six du référentiel.',
   'fix.mechanismPsc':
-    'Authentifiez la BAL personnelle par SASL XOAUTH2 avec le jeton d’accès Pro Santé Connect de son titulaire (ni mot de passe, ni PLAIN, LOGIN ou OAUTHBEARER).',
+    'Authentifiez la BAL personnelle par SASL XOAUTH2 avec le jeton d’accès Pro Santé Connect de son titulaire (ni ' +
+    'mot de passe, ni PLAIN, LOGIN ou OAUTHBEARER).',
   'fix.mechanismCert':
-    'Authentifiez la BAL applicative par SASL PLAIN (AUTH PLAIN en SMTP, AUTHENTICATE PLAIN en IMAP) avec l’adresse de la BAL comme identifiant, après avoir présenté le certificat ORG_AUTH_CLI dans la négociation TLS.',
+    'Authentifiez la BAL applicative par SASL PLAIN (AUTH PLAIN en SMTP, AUTHENTICATE PLAIN en IMAP) ' +
+    'avec l’adresse de la BAL comme identifiant, après avoir présenté le certificat ORG_AUTH_CLI dans la ' +
+    'négociation TLS.',
   'fix.user': 'Utilisez comme identifiant l’adresse complète de la BAL : {mailbox}.',
   'fix.token':
-    'Envoyez le jeton d’accès (access token) Pro Santé Connect en cours de validité de l’identité titulaire de la BAL, obtenu au niveau eidas1 ; rafraîchissez-le avant son expiration ; jamais l’ID token ni le refresh token.',
+    'Envoyez le jeton d’accès (access token) Pro Santé Connect en cours de validité de l’identité titulaire de la ' +
+    'BAL, obtenu au niveau eidas1 ; rafraîchissez-le avant son expiration ; jamais l’ID token ni le refresh token.',
   'fix.command-after-auth':
     'Après l’authentification, poursuivez la session (ouverture de INBOX en IMAP, envoi d’un message en SMTP).',
   'fix.client-certificate':
-    'Présentez dans la négociation TLS le certificat ORG_AUTH_CLI de la structure (fichier PKCS#12 de la page du compte), émis par l’AC IGC Santé TEST Organisations et en cours de validité.',
+    'Présentez dans la négociation TLS le certificat ORG_AUTH_CLI de la structure (fichier PKCS#12 de la page du ' +
+    'compte), émis par l’AC IGC Santé TEST Organisations et en cours de validité.',
   'fix.certificate-ou':
     'Présentez le certificat ORG_AUTH_CLI dont l’OU est l’identifiant national AUTH_CLI du compte ({idnat}).',
   'fix.server-accepted':
-    'Présentez le certificat ORG_AUTH_CLI du compte et utilisez l’adresse de la BAL applicative comme identifiant PLAIN.',
+    'Présentez le certificat ORG_AUTH_CLI du compte et utilisez l’adresse de la BAL applicative comme identifiant ' +
+    'PLAIN.',
   'fix.inbox-opened': 'Après l’authentification, ouvrez la boîte de réception par SELECT INBOX (ou EXAMINE INBOX).',
   'fix.message-accepted':
     'Envoyez un message de la BAL à elle-même (MAIL FROM et RCPT TO : l’adresse de la BAL) et terminez DATA.',
@@ -189,17 +217,24 @@ export const catalogue = {
   'fix.patient-message': 'Envoyez un message de la BAL à l’adresse patient de test affichée sur la page du compte.',
   'fix.header-mes': 'Ajoutez une seule fois l’en-tête X-MSS-MES: FIN (en majuscules) au message adressé au patient.',
   'fix.certificate-refused':
-    'Vérifiez le certificat du serveur (chaîne IGC Santé, validité, révocation par CRL ou OCSP) et, s’il n’est pas valable, interrompez la connexion pendant la négociation TLS, sans envoyer ni commande ni identifiants.',
+    'Vérifiez le certificat du serveur (chaîne IGC Santé, validité, révocation par CRL ou OCSP) et, ' +
+    's’il n’est pas valable, interrompez la connexion pendant la négociation TLS, ' +
+    'sans envoyer ni commande ni identifiants.',
   'fix.serverRefusedHandshake':
-    'Activez TLS 1.2 ou 1.3 et les suites du référentiel : la plateforme a refusé la négociation avant d’avoir présenté son certificat, le refus du certificat n’a donc pas pu être observé.',
+    'Activez TLS 1.2 ou 1.3 et les suites du référentiel : la plateforme a refusé la négociation avant d’avoir ' +
+    'présenté son certificat, le refus du certificat n’a donc pas pu être observé.',
   'fix.autoconfig-lookup':
-    'Faites découvrir les paramètres au LPS par l’autoconfiguration (GET /mail/config-v1.1.xml sur le serveur d’autoconfiguration, ou enregistrements DNS SRV _imap._tcp et _submission._tcp du domaine) au lieu de les saisir.',
+    'Faites découvrir les paramètres au LPS par l’autoconfiguration (GET /mail/config-v1.1.xml sur le serveur ' +
+    'd’autoconfiguration, ou enregistrements DNS SRV _imap._tcp et _submission._tcp du domaine) ' +
+    'au lieu de les saisir.',
   'fix.advertised-connection': 'Connectez-vous au serveur et au port annoncés par l’autoconfiguration.',
   'fix.authenticated': 'Authentifiez la BAL du test sur la connexion ouverte après l’autoconfiguration.',
   'fix.first-session-closed':
-    'Ouvrez une session authentifiée de la BAL, puis sélectionnez un dossier autre que INBOX (IMAP) ou envoyez un message (SMTP) pour que la plateforme ferme la session.',
+    'Ouvrez une session authentifiée de la BAL, puis sélectionnez un dossier autre que INBOX (IMAP) ' +
+    'ou envoyez un message (SMTP) pour que la plateforme ferme la session.',
   'fix.new-session':
-    'Après la fermeture par le serveur (* BYE ou 421), rouvrez automatiquement une session, sans redémarrer le LPS, avec un jeton d’accès valide (rafraîchi s’il a expiré).',
+    'Après la fermeture par le serveur (* BYE ou 421), rouvrez automatiquement une session, sans redémarrer le LPS, ' +
+    'avec un jeton d’accès valide (rafraîchi s’il a expiré).',
   'fix.inbox-reopened': 'Dans la nouvelle session, ouvrez de nouveau INBOX.',
   'verdict.OK': 'OK',
   'verdict.KO': 'KO',
@@ -221,7 +256,8 @@ export const catalogue = {
   'attendus.patientAddress': 'Adresse email patient de test : {patient}',
   'attendus.ip': 'Adresse IP publique du poste client (où est installé le LPS)',
   'attendus.ipAutoconfig':
-    'Adresse IP publique du poste client (où est installé le LPS) qui interrogera le site publiant le fichier d’autoconfiguration',
+    'Adresse IP publique du poste client (où est installé le LPS) qui interrogera le site publiant le fichier ' +
+    'd’autoconfiguration',
   'attendus.nonIgcRootInstalled':
     'Racine de l’AC non IGC Santé (non-igc-root.pem) installée dans le magasin de confiance du système',
   'attendus.configureBal': 'Configurer la {bal} {mailbox}',
@@ -230,37 +266,49 @@ export const catalogue = {
   'attendus.configureAutoconfig':
     'Configurer l’autoconfiguration (fichier {autoconfig}/mail/config-v1.1.xml ou enregistrements DNS SRV du domaine)',
   'attendus.autoconfigRepeat':
-    'Répéter les actions suivantes avant le lancement du test pour s’assurer qu’elles tiennent dans le délai configuré :',
+    'Répéter les actions suivantes avant le lancement du test pour s’assurer qu’elles tiennent dans le délai ' +
+    'configuré :',
   'attendus.removeConfiguration': 'Supprimer la configuration réalisée',
   'attendus.prepareReceive':
     'Préparer les actions de récupération de mails avant de lancer le test (ouverture de la boîte de réception)',
   'attendus.prepareSend':
-    'Préparer les actions d’envoi de mails avant de lancer le test (la BAL destinataire est la même que la BAL émettrice)',
+    'Préparer les actions d’envoi de mails avant de lancer le test (la BAL destinataire est la même que la BAL ' +
+    'émettrice)',
   'attendus.preparePatient':
-    'Préparer les actions d’envoi de mails avant de lancer le test (l’adresse destinataire est l’adresse email patient de test {patient})',
+    'Préparer les actions d’envoi de mails avant de lancer le test (l’adresse destinataire est l’adresse email ' +
+    'patient de test {patient})',
   'attendus.prepareHeaders':
     'Préparer l’envoi d’un mail à la BAL elle-même avec un document CDA dans une pièce jointe IHE_XDM.ZIP',
   'attendus.prepareReopenImap':
-    'Préparer les actions avant de lancer le test : ouvrir la boîte de réception puis sélectionner un autre répertoire de la BAL',
+    'Préparer les actions avant de lancer le test : ouvrir la boîte de réception puis sélectionner un autre ' +
+    'répertoire de la BAL',
   'attendus.delay': 'S’assurer que le délai configuré en paramètre laisse le temps de réaliser le test côté LPS',
   'attendus.launch': 'Sur l’outil de test, lancer le test',
   'attendus.doOpenInbox':
-    'Sur le LPS, ouvrir la boîte de réception de {mailbox} sur {host} port {port} (si le LPS se connecte au serveur IMAP au démarrage, redémarrer le LPS)',
+    'Sur le LPS, ouvrir la boîte de réception de {mailbox} sur {host} port {port} (si le LPS se connecte au serveur ' +
+    'IMAP au démarrage, redémarrer le LPS)',
   'attendus.doSend': 'Sur le LPS, envoyer un email de {mailbox} à elle-même par {host} port {port}',
   'attendus.doHeaders':
-    'Sur le LPS, envoyer un email de {mailbox} à elle-même avec un document CDA dans IHE_XDM.ZIP : les en-têtes X-MSS-NIL, X-MSS-CODECDA et X-MSS-INS doivent être présents',
+    'Sur le LPS, envoyer un email de {mailbox} à elle-même avec un document CDA dans IHE_XDM.ZIP : ' +
+    'les en-têtes X-MSS-NIL, X-MSS-CODECDA et X-MSS-INS doivent être présents',
   'attendus.doPatient':
     'Sur le LPS, envoyer un email à l’adresse patient de test {patient} : l’en-tête X-MSS-MES: FIN doit être présent',
   'attendus.doRejectExpired':
-    'Sur le LPS, utiliser {mailbox} avec le serveur {proto} {host} port {port} : le LPS doit rejeter le certificat expiré présenté par le serveur',
+    'Sur le LPS, utiliser {mailbox} avec le serveur {proto} {host} port {port} : le LPS doit rejeter le certificat ' +
+    'expiré présenté par le serveur',
   'attendus.doRejectRevoked':
-    'Sur le LPS, utiliser {mailbox} avec le serveur {proto} {host} port {port} : le LPS doit rejeter le certificat révoqué présenté par le serveur',
+    'Sur le LPS, utiliser {mailbox} avec le serveur {proto} {host} port {port} : le LPS doit rejeter le certificat ' +
+    'révoqué présenté par le serveur',
   'attendus.doRejectNonIgc':
-    'Sur le LPS, utiliser {mailbox} avec le serveur {proto} {host} port {port} : le LPS doit rejeter le certificat non IGC Santé présenté par le serveur',
+    'Sur le LPS, utiliser {mailbox} avec le serveur {proto} {host} port {port} : le LPS doit rejeter le certificat ' +
+    'non IGC Santé présenté par le serveur',
   'attendus.doReopenImap':
-    'Sur le LPS, ouvrir la boîte de réception de {mailbox} puis sélectionner un autre répertoire ; {seconds} s après, la plateforme ferme la session : le LPS doit rouvrir la boîte de réception sans être redémarré',
+    'Sur le LPS, ouvrir la boîte de réception de {mailbox} puis sélectionner un autre répertoire ; ' +
+    '{seconds} s après, la plateforme ferme la session : le LPS doit rouvrir la boîte de réception sans être ' +
+    'redémarré',
   'attendus.doReopenSmtp':
-    'Sur le LPS, envoyer un email de {mailbox} à elle-même : la plateforme ferme la session après le message ; le LPS doit rouvrir une session (envoyer un second email) sans être redémarré',
+    'Sur le LPS, envoyer un email de {mailbox} à elle-même : la plateforme ferme la session après le message ; ' +
+    'le LPS doit rouvrir une session (envoyer un second email) sans être redémarré',
   'attendus.doAutoconfigImap':
     'Sur le LPS, configurer {mailbox} par autoconfiguration puis ouvrir la boîte de réception',
   'attendus.doAutoconfigSmtp':

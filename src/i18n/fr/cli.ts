@@ -2,13 +2,15 @@
 // start with cli. (src/i18n/messages.ts merges every area into the one catalogue).
 export const cli = {
   // Command line
+  // A `\` ending a line below joins the next line to it: the text keeps its long lines, the source stays narrow.
   'cli.usage': `Usage : motco <commande> [options]
 
 Commandes :
   start [--data DIR] [--workers N]        démarre la plateforme complète (sur N processus ; par défaut un par CPU)
   endpoints [--json]                      affiche la table des points d’accès
   mailbox add ADRESSE [--type TYPE] [--json]
-                                          crée une boîte aux lettres de test (TYPE : personal, applicative, test) et affiche son mot de passe
+                                          crée une boîte aux lettres de test (TYPE : personal, applicative, test) \
+et affiche son mot de passe
   mailbox list [--json]                   liste les boîtes aux lettres de test
   mailbox password ADRESSE [--renew] [--json]
                                           affiche le mot de passe d’une boîte aux lettres (--renew : en tire un nouveau)
@@ -27,14 +29,17 @@ Commandes :
   psc keys rotate                         publie une nouvelle clé de signature PSC (utilisée 10 minutes plus tard)
   isc org add --raison-sociale R --immatriculation SIRET|SIREN [--telephone T] [--adresse A] [--json]
                                           crée une organisation éditeur (simulateur ISC)
-  isc user add --org SIRET|SIREN --given PRÉNOM --family NOM --email E [--login L] [--password P] [--civilite M|Mme] [--json]
-                                          crée un utilisateur éditeur ISC (mot de passe généré et affiché une fois sans --password)
+  isc user add --org SIRET|SIREN --given PRÉNOM --family NOM --email E [--login L] [--password P] \
+[--civilite M|Mme] [--json]
+                                          crée un utilisateur éditeur ISC (mot de passe généré et affiché une fois \
+sans --password)
   isc org list | isc user list [--json]   liste les organisations ou les utilisateurs ISC
   isc admin-password                      affiche l’adresse et le mot de passe de la page d’administration ISC
   org add --raison-sociale R --immatriculation SIRET|SIREN [--telephone T] [--adresse A] [--json]
                                           crée une organisation éditeur de la plateforme
   org list [--json]                       liste les organisations de la plateforme
-  user add --login L [--role vendor|reviewer|admin] [--org SIRET|SIREN] [--given PRÉNOM] [--family NOM] [--email E] [--json]
+  user add --login L [--role vendor|reviewer|admin] [--org SIRET|SIREN] [--given PRÉNOM] [--family NOM] \
+[--email E] [--json]
                                           crée un utilisateur de la plateforme (éditeur, relecteur, administrateur)
   user list [--json]                      liste les utilisateurs de la plateforme
   token create --user LOGIN | --reviewer NOM [--json]
@@ -50,11 +55,13 @@ Commandes :
                                           tire un nouveau mot de passe pour une BAL du compte (l’ancien ne l’ouvre plus)
   jobs [--json]                           liste les travaux : dossiers, jobs globaux et tests unitaires
   run JOB|DOSSIER|campaign --account NIL [--ip IP] [--delai S] [--json] [--junit FICHIER] [--url URL] [--token JETON]
-                                          lance un travail sur la plateforme démarrée, suit son journal ; code retour 0 si OK
+                                          lance un travail sur la plateforme démarrée, suit son journal ; \
+code retour 0 si OK
   dossier create --account NIL --out FICHIER [--executions N,N…] [--url URL] [--token JETON]
                                           télécharge le dossier de preuves signé du compte (plateforme démarrée requise)
   dossier verify FICHIER [--root PEM] [--json]
-                                          vérifie un dossier hors ligne (signature, chaîne, empreinte de chaque fichier) ; code retour 0 s’il est valide
+                                          vérifie un dossier hors ligne (signature, chaîne, empreinte de \
+chaque fichier) ; code retour 0 s’il est valide
   lps JOB --account NIL [--fault NOM] [--ip-bind ADRESSE] [--autoconfig http|dns] [--json]
                                           joue un test unitaire (ou les tests d’un dossier) avec le LPS de référence
           compte hors service des comptes : --idnat-psc ID --idnat-auth-cli ID --mailbox ADR --patient ADR
@@ -119,7 +126,8 @@ Options communes : --data DIR (dossier de données), --config FICHIER`,
   'cli.pscTokenWaiting':
     'Demande CIBA envoyée pour {idnat} (code affiché : {binding}). En attente de l’acceptation sur l’e-CPS…',
   'cli.pscUnreachable':
-    'La plateforme ne répond pas à {url} : démarrez-la (motco start) avec le même dossier de données, puis recommencez. ({message})',
+    'La plateforme ne répond pas à {url} : démarrez-la (motco start) avec le même dossier de données, ' +
+    'puis recommencez. ({message})',
   'cli.pscNotStarted':
     'Ce dossier de données n’a jamais servi à démarrer la plateforme : lancez d’abord « motco start ».',
   'cli.pscKeyRotated': 'Nouvelle clé {kid} publiée ; elle signera à partir du {date}.',
@@ -133,11 +141,14 @@ Options communes : --data DIR (dossier de données), --config FICHIER`,
 
   // motco run / motco jobs
   'cli.noApiToken':
-    'Aucun jeton d’API : passez --token, ou démarrez la plateforme (motco start), qui écrit son jeton local dans {file}.',
+    'Aucun jeton d’API : passez --token, ou démarrez la plateforme (motco start), qui écrit son jeton local dans ' +
+    '{file}.',
   'cli.dossierCreated': 'Dossier de preuves {reference} écrit dans {file} ({bytes} octets, SHA-256 {sha256}).',
   'cli.dossierBadExecutions': '--executions attend des numéros d’exécution séparés par des virgules : « {value} ».',
   'cli.dossierNoRoot':
-    'Aucune racine des preuves : passez --root motco-evidence-root.pem (la racine de la plateforme qui a fait le dossier, obtenue par un autre canal), ou lancez la commande avec le dossier de données de cette plateforme ({file} introuvable).',
+    'Aucune racine des preuves : passez --root motco-evidence-root.pem (la racine de la plateforme qui a fait le ' +
+    'dossier, obtenue par un autre canal), ou lancez la commande avec le dossier de données de cette plateforme ' +
+    '({file} introuvable).',
   'cli.dossierBadRoot': 'Aucun certificat PEM dans {file}.',
   'cli.dossierUnreadable': 'Fichier illisible : {file} ({message})',
   'cli.dossierHeader': 'Dossier {reference} — {platform} — {url} — généré le {at}',

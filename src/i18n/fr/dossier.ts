@@ -11,16 +11,20 @@ export const dossier = {
   'board.tab': 'Tableau de conformité',
   'board.title': 'Tableau de conformité',
   'board.intro':
-    'Chaque test unitaire du catalogue avec le verdict de sa dernière exécution pour ce compte, seule ou comme étape d’un job global, de la campagne ou d’une reprise. Chaque ligne mène à son exécution.',
+    'Chaque test unitaire du catalogue avec le verdict de sa dernière exécution pour ce compte, ' +
+    'seule ou comme étape d’un job global, de la campagne ou d’une reprise. Chaque ligne mène à son exécution.',
   'board.progressTitle': 'Avancement',
   'board.score': '{ok}/{total} OK',
   'board.scoreDetail': '({failed} non réussis, {never} jamais exécutés)',
   'board.next': 'Transmettre à l’agence',
   'board.nextHint':
-    'Le dossier de preuves réunit les preuves de chaque test dans un fichier signé par la plateforme, que l’agence vérifie sans vous faire confiance ni joindre la plateforme.',
+    'Le dossier de preuves réunit les preuves de chaque test dans un fichier signé par la plateforme, ' +
+    'que l’agence vérifie sans vous faire confiance ni joindre la plateforme.',
   'board.replay': 'Rejouer les KO',
   'board.replayText':
-    '{count} tests unitaires ne sont pas encore réussis (non réussis ou jamais exécutés) : une seule exécution les enchaîne dans l’ordre du catalogue, chacun avec son délai d’écoute, comme un job global.',
+    '{count} tests unitaires ne sont pas encore réussis (non réussis ou jamais exécutés) : ' +
+    'une seule exécution les enchaîne dans l’ordre du catalogue, chacun avec son délai d’écoute, ' +
+    'comme un job global.',
   'board.replayList': 'Les {count} tests à rejouer',
   'board.replayButton': 'Rejouer les KO ({count})',
   'board.allOk': 'Tous les tests unitaires du catalogue sont OK : rien à rejouer.',
@@ -49,18 +53,22 @@ export const dossier = {
   'dossier.generate': 'Générer le dossier de preuves',
   'dossier.intro': 'Le dossier de preuves est un fichier ZIP à transmettre à l’agence. Il contient :',
   'dossier.contents.manifest':
-    'manifest.json : la plateforme (nom, version, adresse), la date, le compte, et pour chaque exécution son test, ses options, son verdict, ses vérifications et l’empreinte SHA-256 de chacun de ses fichiers ;',
+    'manifest.json : la plateforme (nom, version, adresse), la date, le compte, et pour chaque exécution son test, ' +
+    'ses options, son verdict, ses vérifications et l’empreinte SHA-256 de chacun de ses fichiers ;',
   'dossier.contents.evidence':
-    'pour chaque exécution, ses preuves en JSON et en page imprimable, et les observations que son verdict a utilisées ;',
+    'pour chaque exécution, ses preuves en JSON et en page imprimable, et les observations que son verdict a ' +
+    'utilisées ;',
   'dossier.contents.signature':
     'manifest.json.p7s : la signature CMS du manifeste par la plateforme, avec sa chaîne de certificats.',
   'dossier.agencyChecks':
-    'L’agence le vérifie hors ligne avec OpenSSL (ou motco dossier verify) et la racine des preuves de cette plateforme :',
+    'L’agence le vérifie hors ligne avec OpenSSL (ou motco dossier verify) et la racine des preuves de cette ' +
+    'plateforme :',
   'dossier.form.legend': 'Exécutions à inclure : la dernière exécution terminée de chaque test unitaire ({count})',
   'dossier.form.none': 'Aucune exécution terminée pour ce compte : lancez d’abord des tests.',
   'dossier.form.others': 'Autres exécutions à inclure',
   'dossier.form.othersHint':
-    'Numéros d’exécutions de ce compte, séparés par des espaces ou des virgules (par exemple 2523, 2530) ; {max} exécutions au plus par dossier.',
+    'Numéros d’exécutions de ce compte, séparés par des espaces ou des virgules (par exemple 2523, 2530) ; ' +
+    '{max} exécutions au plus par dossier.',
   'dossier.form.badNumber': '« {value} » n’est pas un numéro d’exécution.',
   'dossier.form.submit': 'Générer et télécharger le dossier',
   'dossier.error.nothing': 'Aucune exécution choisie : cochez au moins une exécution terminée.',
@@ -68,6 +76,7 @@ export const dossier = {
   'dossier.error.unknown': 'Aucune exécution n° {id} pour ce compte.',
   'dossier.error.running': 'L’exécution n° {id} est en cours : attendez sa fin pour l’inclure.',
   'dossier.error.tooLarge': 'Le dossier dépasserait {max} : choisissez moins d’exécutions.',
+  // A `\` ending a line below joins the next line to it: the text keeps its long lines, the source stays narrow.
   'dossier.readme': `Dossier de preuves motco {reference}
 Compte (NIL) : {nil}
 Plateforme : {url}
@@ -85,7 +94,8 @@ Ce dossier réunit les preuves des exécutions de tests de conformité MSSanté 
 Vérifier le dossier hors ligne, avec la racine des preuves de la plateforme ({url}/pki/trust/motco-evidence-root.pem,
 obtenue par un autre canal que ce dossier) :
 
-  openssl cms -verify -binary -inform DER -in {signature} -content {manifest} -CAfile motco-evidence-root.pem -out /dev/null
+  openssl cms -verify -binary -inform DER -in {signature} -content {manifest} -CAfile motco-evidence-root.pem \
+-out /dev/null
   sha256sum executions/*/*   (à comparer aux empreintes du manifeste)
 
 ou, en une fois (signature, chaîne et empreinte de chaque fichier) :
@@ -102,9 +112,11 @@ ou, en une fois (signature, chaîne et empreinte de chaque fichier) :
   'dossier.verify.badManifest': '{file} est illisible ou n’a pas la forme d’un manifeste de dossier de preuves motco.',
   'dossier.signature.none': 'Signature non vérifiée : le dossier est illisible.',
   'dossier.signature.valid':
-    'Signature valide : le manifeste est celui que la plateforme a signé, avec son certificat de signature des preuves, rattaché à la racine des preuves fournie.',
+    'Signature valide : le manifeste est celui que la plateforme a signé, avec son certificat de signature des ' +
+    'preuves, rattaché à la racine des preuves fournie.',
   'dossier.signature.untrusted':
-    'Signature cohérente, mais faite par une clé qui ne se rattache pas à la racine des preuves fournie : dossier d’une autre plateforme, ou racine erronée.',
+    'Signature cohérente, mais faite par une clé qui ne se rattache pas à la racine des preuves fournie : ' +
+    'dossier d’une autre plateforme, ou racine erronée.',
   'dossier.signature.problem.unreadable': 'Signature absente ou illisible (manifest.json.p7s).',
   'dossier.signature.problem.embedded': 'La signature contient son propre contenu au lieu de porter sur manifest.json.',
   'dossier.signature.problem.no-signer': 'La signature ne contient pas le certificat de son signataire.',
@@ -123,7 +135,9 @@ ou, en une fois (signature, chaîne et empreinte de chaque fichier) :
   // The agency's check of a dossier (/revue/dossier)
   'dossier.review.title': 'Vérifier un dossier de preuves',
   'dossier.review.intro':
-    'Déposez le dossier de preuves (ZIP) qu’un éditeur vous a transmis : la page vérifie sa signature avec la racine des preuves de cette plateforme, l’empreinte de chaque fichier, compare chaque exécution à celle que la plateforme a enregistrée, et affiche le tableau des verdicts.',
+    'Déposez le dossier de preuves (ZIP) qu’un éditeur vous a transmis : la page vérifie sa signature avec la ' +
+    'racine des preuves de cette plateforme, l’empreinte de chaque fichier, compare chaque exécution à celle que la ' +
+    'plateforme a enregistrée, et affiche le tableau des verdicts.',
   'dossier.review.lead': 'ou déposez le dossier de preuves signé qu’un éditeur vous a transmis.',
   'dossier.review.upload': 'Déposer un dossier',
   'dossier.review.file': 'Dossier de preuves (ZIP)',
@@ -176,7 +190,8 @@ ou, en une fois (signature, chaîne et empreinte de chaque fichier) :
   'kit.pageTitle': 'Kit de configuration du compte {nil}',
   'kit.back': '← Compte {nil}',
   'kit.intro':
-    'Tout ce qu’il faut pour configurer votre LPS avec ce compte, dans une seule archive ZIP. Elle contient des secrets de test (mots de passe des BAL, clé privée du certificat) : gardez-la pour vous.',
+    'Tout ce qu’il faut pour configurer votre LPS avec ce compte, dans une seule archive ZIP. ' +
+    'Elle contient des secrets de test (mots de passe des BAL, clé privée du certificat) : gardez-la pour vous.',
   'kit.download': 'Télécharger le kit (ZIP)',
   'kit.caption': 'Fichiers du kit',
   'kit.col.file': 'Fichier',
@@ -188,7 +203,8 @@ ou, en une fois (signature, chaîne et empreinte de chaque fichier) :
   'kit.file.nonIgc':
     'racine de l’AC commerciale fictive : à installer dans le magasin du système pour l’autoconfiguration en HTTPS',
   'kit.file.evidence':
-    'racine des preuves de la plateforme : vérifie la signature des dossiers de preuves ; à ne pas installer comme autorité TLS',
+    'racine des preuves de la plateforme : vérifie la signature des dossiers de preuves ; ' +
+    'à ne pas installer comme autorité TLS',
   'kit.file.key': 'clé privée du certificat ORG_AUTH_CLI de test (PEM)',
   'kit.file.chain': 'certificat ORG_AUTH_CLI de test et son AC (PEM)',
   'kit.file.pkcs12': 'le même certificat et sa clé en PKCS#12',
@@ -214,10 +230,13 @@ Les mots de passe et la clé privée sont des secrets de test : ne les utilisez
   // « Contacter l'agence » (manual §1.5)
   'contact.title': 'Contacter l’agence',
   'contact.intro':
-    'Le message ci-dessous est prêt : objet préfixé « [MOTCO2] », votre compte, les numéros de vos dernières exécutions et, si vous l’indiquez, la référence de votre dossier de preuves. Complétez-le avant de l’envoyer.',
+    'Le message ci-dessous est prêt : objet préfixé « [MOTCO2] », votre compte, ' +
+    'les numéros de vos dernières exécutions et, si vous l’indiquez, la référence de votre dossier de preuves. ' +
+    'Complétez-le avant de l’envoyer.',
   'contact.to': 'Destinataire :',
   'contact.noAddress':
-    'Cette plateforme n’a pas d’adresse de l’agence configurée : copiez le message et envoyez-le à l’adresse que l’agence vous a donnée.',
+    'Cette plateforme n’a pas d’adresse de l’agence configurée : copiez le message et envoyez-le à l’adresse que ' +
+    'l’agence vous a donnée.',
   'contact.dossier': 'Référence du dossier de preuves',
   'contact.dossierHint':
     'Par exemple D20250114-153012-7F3A : elle figure dans le nom du fichier ZIP et dans son manifest.json.',
@@ -238,7 +257,8 @@ Les mots de passe et la clé privée sont des secrets de test : ne les utilisez
   'contact.error.not-configured': 'Cette plateforme n’envoie pas de courrier : utilisez « Ouvrir dans ma messagerie ».',
   'contact.error.throttled': 'Trop de messages envoyés à l’agence dans l’heure : réessayez plus tard.',
   'contact.error.failed':
-    'Le message n’a pas pu être envoyé (relais de messagerie injoignable ou en refus) : réessayez, ou utilisez « Ouvrir dans ma messagerie ».',
+    'Le message n’a pas pu être envoyé (relais de messagerie injoignable ou en refus) : réessayez, ' +
+    'ou utilisez « Ouvrir dans ma messagerie ».',
   'contact.body.greeting': 'Bonjour,',
   'contact.body.request':
     'Je vous transmets les résultats des tests de référencement Ségur de notre LPS pour validation.',

@@ -5,7 +5,8 @@ export const isc = {
   'isc.area': 'Industriels Santé Connect — simulé',
   'isc.login.title': 'Se connecter',
   'isc.login.intro':
-    'Avec le fournisseur d’identité Industriels Santé Connect, vous disposez d’un seul compte pour accéder aux services de l’ANS (ici simulé par motco).',
+    'Avec le fournisseur d’identité Industriels Santé Connect, vous disposez d’un seul compte pour accéder aux ' +
+    'services de l’ANS (ici simulé par motco).',
   'isc.login.user': 'Nom d’utilisateur',
   'isc.login.password': 'Mot de passe',
   'isc.login.passwordHint': 'Saisissez votre mot de passe',
@@ -15,7 +16,9 @@ export const isc = {
   'isc.code.sent': 'Un e-mail de vérification vient de vous être envoyé.',
   'isc.code.resent': 'Un nouveau code vient de vous être envoyé ; le précédent ne fonctionne plus.',
   'isc.code.explain':
-    'Pour plus de sécurité, un e-mail qui contient un code de vérification vous a été adressé. Ce code est valable pendant {minutes} minutes. Passé ce délai, demandez l’émission d’un autre code avec le bouton « Envoyer un nouveau code » ci-dessous.',
+    'Pour plus de sécurité, un e-mail qui contient un code de vérification vous a été adressé. ' +
+    'Ce code est valable pendant {minutes} minutes. Passé ce délai, demandez l’émission d’un autre code avec le ' +
+    'bouton « Envoyer un nouveau code » ci-dessous.',
   'isc.code.outbox': 'Sans relais SMTP configuré, les e-mails de la plateforme arrivent dans la',
   'isc.code.label': 'Code transmis',
   'isc.code.hint': 'Saisissez le code reçu par e-mail (6 chiffres)',
@@ -33,7 +36,8 @@ export const isc = {
   'isc.consent.title': 'Accédez à l’espace {client}',
   'isc.consent.account': 'Votre compte :',
   'isc.consent.intro':
-    'Pour accéder au service {client}, vous devez accepter que le fournisseur d’identité Industriels Santé Connect (iSC) partage avec ce service les informations suivantes :',
+    'Pour accéder au service {client}, vous devez accepter que le fournisseur d’identité Industriels Santé Connect ' +
+    '(iSC) partage avec ce service les informations suivantes :',
   'isc.consent.login': 'login',
   'isc.consent.civilite': 'civilité',
   'isc.consent.given': 'prénom',
@@ -63,7 +67,8 @@ Si vous n’êtes pas à l’origine de cette connexion, ignorez ce message.
   'isc.admin.credentials':
     'Identifiants d’administration requis (utilisateur « admin » et le mot de passe d’administration ISC).',
   'isc.admin.generated':
-    'Mot de passe d’administration du simulateur ISC (utilisateur admin), généré au premier démarrage : {password} — page : {url} (affichable à nouveau par « motco isc admin-password »)',
+    'Mot de passe d’administration du simulateur ISC (utilisateur admin), généré au premier démarrage : ' +
+    '{password} — page : {url} (affichable à nouveau par « motco isc admin-password »)',
   'isc.admin.organisations': 'Organisations',
   'isc.admin.newOrganisation': 'Nouvelle organisation',
   'isc.admin.raisonSociale': 'Raison sociale',
@@ -91,7 +96,8 @@ Si vous n’êtes pas à l’origine de cette connexion, ignorez ce message.
   'isc.problem.immatriculation_exists': 'Une organisation porte déjà cette immatriculation.',
   'isc.problem.telephone_format': 'Numéro de téléphone invalide (chiffres, espaces, points, tirets, « + » au début).',
   'isc.problem.login_format':
-    'Le nom d’utilisateur : 2 à 64 caractères parmi a-z, 0-9, « . », « _ » et « - », en commençant par une lettre ou un chiffre.',
+    'Le nom d’utilisateur : 2 à 64 caractères parmi a-z, 0-9, « . », « _ » et « - », ' +
+    'en commençant par une lettre ou un chiffre.',
   'isc.problem.login_exists': 'Ce nom d’utilisateur est déjà pris.',
   'isc.problem.password_short': 'Le mot de passe doit comporter 8 caractères au moins.',
   'isc.problem.email_format': 'Adresse e-mail invalide.',

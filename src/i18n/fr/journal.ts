@@ -1,6 +1,7 @@
 // French messages of the observation journal (src/observe/): one sentence per fact, French words for its codes.
 // Their keys start with narrate., authReason., certificateProblem., closeReason., mechanism., messageOutcome.,
-// ocspStatus., retention., tlsAlert., tlsFailure., token. (src/i18n/messages.ts merges every area into the one catalogue).
+// ocspStatus., retention., tlsAlert., tlsFailure., token. (src/i18n/messages.ts merges every area into the one
+// catalogue).
 export const journal = {
   // Verdict truth (issue 11): neutral « non évalué », what an INCONCLUSIVE saw instead, « Que corriger »
   'token.expired': 'jeton expiré',
@@ -156,6 +157,7 @@ export const journal = {
 
   // Journal retention (issue 14, src/observe/retention.ts): the operator log's lines about each purge
   'retention.purged':
-    'Journal : {count} observation(s) de plus de {days} jours supprimée(s), aucune n’étant citée par une exécution ({ms} ms)',
+    'Journal : {count} observation(s) de plus de {days} jours supprimée(s), aucune n’étant citée par une exécution ' +
+    '({ms} ms)',
   'retention.failed': 'Journal : la suppression des anciennes observations a échoué, nouvel essai dans une heure',
 } as const;

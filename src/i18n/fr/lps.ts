@@ -19,7 +19,8 @@ export const lps = {
   'lps.error.noClientCertificate':
     'Aucun certificat ORG_AUTH_CLI pour la BAL applicative (motco pki issue-client --idnat IDNAT).',
   'lps.error.noForeignCertificate':
-    'Le défaut wrong-ou demande le certificat ORG_AUTH_CLI d’une autre structure (motco pki issue-client --idnat AUTRE).',
+    'Le défaut wrong-ou demande le certificat ORG_AUTH_CLI d’une autre structure (motco pki issue-client --idnat ' +
+    'AUTRE).',
   'lps.error.noPatientAddress': 'Le compte n’a pas d’adresse patient de test (option --patient).',
   'lps.error.unknownEndpoint': 'Point d’accès inconnu : {endpoint}',
   'lps.step.connect': 'Connexion {protocol} à {host} ({address}:{port}) depuis le port local {localPort}',
@@ -49,7 +50,8 @@ export const lps = {
   'lps.step.autoconfigHttp': 'Autoconfiguration : GET {url} → {status}',
   'lps.step.autoconfigDns': 'Autoconfiguration : SRV {name} → {host} port {port}',
   'lps.step.autoconfigFound':
-    'Serveur {protocol} annoncé : {host} port {port} (STARTTLS), identifiant {username}, authentification {authentication}',
+    'Serveur {protocol} annoncé : {host} port {port} (STARTTLS), identifiant {username}, ' +
+    'authentification {authentication}',
   'lps.step.autoconfigNone': 'Aucun serveur {protocol} STARTTLS annoncé par {source}',
   'lps.step.methodNotAdvertised': 'La méthode d’authentification de la BAL ({method}) n’est pas annoncée',
   'lps.step.resolved': '{host} résolu en {address}',
@@ -95,7 +97,8 @@ export const lps = {
   'lps.cli.faultCheck': 'contrôle en échec attendu : {checks}',
   'lps.cli.missingJob': 'Argument manquant : JOB (test unitaire ou dossier), ou --follow EXECUTION, ou --list-faults',
   'lps.cli.unknownAccount':
-    'Compte {nil} inconnu : décrivez-le avec --idnat-psc, --idnat-auth-cli ou --mailbox (et --patient pour le test patient).',
+    'Compte {nil} inconnu : décrivez-le avec --idnat-psc, --idnat-auth-cli ou --mailbox (et --patient pour le test ' +
+    'patient).',
   'lps.cli.unknownMailbox': 'BAL personnelle ou applicative inconnue : {address}',
   'lps.cli.platformUnreachable':
     'La plateforme ne répond pas sur {url} ({message}) : démarrez-la (motco start) avec les mêmes --data et --config.',

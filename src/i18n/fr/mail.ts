@@ -13,7 +13,8 @@ export const mail = {
   'autoconfig.displayName': 'Plateforme de tests MSSanté motco (simulation, non ANS)',
   'autoconfig.displayShortName': 'motco',
   'autoconfig.invalidAddress':
-    'Paramètre emailaddress invalide : « {address} » (une adresse électronique est attendue, par exemple idnat@domaine).',
+    'Paramètre emailaddress invalide : « {address} » (une adresse électronique est attendue, ' +
+    'par exemple idnat@domaine).',
   'autoconfig.foreignDomain':
     'Le domaine {domain} n’est pas servi par cette plateforme : son domaine de messagerie est {mailDomain}.',
 } as const;

@@ -3,7 +3,8 @@
 export const pki = {
   // Test PKI
   'pki.invalidIdnat':
-    'IdNat invalide « {idnat} » : 1 à 64 caractères parmi A-Z, a-z, 0-9, « . », « _ » et « - » (pas uniquement des points)',
+    'IdNat invalide « {idnat} » : 1 à 64 caractères parmi A-Z, a-z, 0-9, « . », « _ » et « - » (pas uniquement des ' +
+    'points)',
   'pki.suppliedIncomplete': 'Point d’accès {endpoint} : certFile et keyFile doivent être fournis ensemble',
   'pki.suppliedUnusable': 'Point d’accès {endpoint} : certificat fourni inutilisable : {reason}',
   'pki.suppliedNoCertificate': 'aucun certificat PEM dans {file}',
@@ -16,9 +17,11 @@ export const pki = {
   // Health check (motco pki check)
   'pki.check.caOk': 'AC valide jusqu’au {notAfter}, clé RSA de {bits} bits, signature vérifiée',
   'pki.check.evidenceOk':
-    'certificat de signature des preuves valide jusqu’au {notAfter}, émis par {root}, réservé à la signature des documents',
+    'certificat de signature des preuves valide jusqu’au {notAfter}, émis par {root}, ' +
+    'réservé à la signature des documents',
   'pki.check.evidencePurpose':
-    'n’est pas réservé à la signature des preuves (digitalSignature, id-kp-documentSigning ou emailProtection, pas une AC)',
+    'n’est pas réservé à la signature des preuves (digitalSignature, id-kp-documentSigning ou emailProtection, ' +
+    'pas une AC)',
   'pki.check.validOk': 'certificat valide jusqu’au {notAfter}, chaîne IGC Santé TEST vérifiée, SAN : {names}',
   'pki.check.expiredOk': 'certificat expiré depuis le {notAfter}, chaîne IGC Santé TEST vérifiée',
   'pki.check.revokedOk':

@@ -6,7 +6,8 @@ export const psc = {
   'psc.bindingMessageRule': 'binding_message doit contenir exactement 2 chiffres (00 à 99)',
   'psc.login.title': 'Connexion avec e-CPS (simulation)',
   'psc.login.intro':
-    'L’application « {client} » demande votre identification Pro Santé Connect. Choisissez l’identité de test avec laquelle vous connecter, puis confirmez comme vous le feriez sur l’application e-CPS.',
+    'L’application « {client} » demande votre identification Pro Santé Connect. Choisissez l’identité de test avec ' +
+    'laquelle vous connecter, puis confirmez comme vous le feriez sur l’application e-CPS.',
   'psc.login.identity': 'Identité de test',
   'psc.login.confirm': 'Confirmer',
   'psc.login.cancel': 'Annuler',
@@ -14,7 +15,8 @@ export const psc = {
   'psc.login.unknownIdentity': 'Choisissez une identité de test de la liste.',
   'psc.ecps.title': 'e-CPS de test',
   'psc.ecps.intro':
-    'Demandes d’authentification (CIBA) en attente, telles que l’application e-CPS les présenterait. Vérifiez que le code affiché par le logiciel est le même que celui-ci, puis acceptez ou refusez.',
+    'Demandes d’authentification (CIBA) en attente, telles que l’application e-CPS les présenterait. ' +
+    'Vérifiez que le code affiché par le logiciel est le même que celui-ci, puis acceptez ou refusez.',
   'psc.ecps.filter': 'IdNat (facultatif, pour ne voir que ses demandes)',
   'psc.ecps.show': 'Afficher',
   'psc.ecps.pending': 'Demandes en attente',
@@ -36,7 +38,8 @@ export const psc = {
     'Créez ici les identités de test du bac à sable Pro Santé Connect simulé, comme avec l’outil EDIT de l’ANS.',
   'psc.edit.idnat': 'IdNat',
   'psc.edit.idnatHint':
-    '12 chiffres : 8 suivi du n° RPPS (11 chiffres), ou le format de test 87AAMMJJHHMM (87 puis la date et l’heure de création, par exemple {example}).',
+    '12 chiffres : 8 suivi du n° RPPS (11 chiffres), ou le format de test 87AAMMJJHHMM (87 puis la date et l’heure ' +
+    'de création, par exemple {example}).',
   'psc.edit.civilite': 'Civilité',
   'psc.edit.given': 'Prénom',
   'psc.edit.family': 'Nom',
@@ -49,12 +52,14 @@ export const psc = {
   'psc.identity.idnat_format':
     'L’IdNat doit comporter 12 chiffres : 8 suivi du n° RPPS (11 chiffres), ou 87AAMMJJHHMM.',
   'psc.identity.idnat_date':
-    'Au format 87AAMMJJHHMM, AAMMJJHHMM doit être une date et une heure qui existent (mois 01 à 12, jour du mois, heure 00 à 23, minute 00 à 59).',
+    'Au format 87AAMMJJHHMM, AAMMJJHHMM doit être une date et une heure qui existent (mois 01 à 12, jour du mois, ' +
+    'heure 00 à 23, minute 00 à 59).',
   'psc.identity.idnat_future': 'Au format 87AAMMJJHHMM, la date de création ne peut pas être dans le futur.',
   'psc.identity.idnat_exists': 'Une identité de test porte déjà cet IdNat.',
   'psc.identity.idnat_other_organisation': 'Cet IdNat est celui d’un compte d’une autre organisation.',
   'psc.access.role':
-    'Les identités de test PSC sont celles des éditeurs, chacun pour son organisation : votre rôle ne donne pas accès à ces pages.',
+    'Les identités de test PSC sont celles des éditeurs, chacun pour son organisation : ' +
+    'votre rôle ne donne pas accès à ces pages.',
   'psc.identity.civilite_invalid': 'Civilité inconnue : choisissez M ou Mme.',
   'psc.identity.given_missing': 'Saisissez le prénom.',
   'psc.identity.family_missing': 'Saisissez le nom.',

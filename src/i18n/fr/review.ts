@@ -40,7 +40,8 @@ export const review = {
   'review.nav': 'Revue des exécutions',
   'review.title': 'Revue des exécutions',
   'review.intro':
-    'Retrouvez une exécution par le numéro que l’éditeur vous a transmis, lisez toutes ses preuves (options, durées, verdict, vérifications et exigences, journal complet, observations utilisées) et exportez-les.',
+    'Retrouvez une exécution par le numéro que l’éditeur vous a transmis, lisez toutes ses preuves (options, ' +
+    'durées, verdict, vérifications et exigences, journal complet, observations utilisées) et exportez-les.',
   'review.search': 'Rechercher une exécution n°',
   'review.searchHint': 'Le numéro de l’exécution, par exemple 2523.',
   'review.searchButton': 'Rechercher',

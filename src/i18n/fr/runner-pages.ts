@@ -39,42 +39,60 @@ export const runnerPages = {
   'runnerPage.legal.title': 'Mentions légales et conditions générales d’utilisation',
   'runnerPage.legal.publisher.title': 'Éditeur du logiciel',
   'runnerPage.legal.publisher.text':
-    'motco est un logiciel libre (licence MIT) de tests de conformité des clients de messagerie MSSanté. Il joue le rôle de l’outil MOTCO2 de l’Agence du Numérique en Santé sans en être une version : ce n’est pas un service de l’Agence, et ses verdicts ne valent pas référencement.',
+    'motco est un logiciel libre (licence MIT) de tests de conformité des clients de messagerie MSSanté. ' +
+    'Il joue le rôle de l’outil MOTCO2 de l’Agence du Numérique en Santé sans en être une version : ' +
+    'ce n’est pas un service de l’Agence, et ses verdicts ne valent pas référencement.',
   'runnerPage.legal.operator.title': 'Exploitant de cette instance',
   'runnerPage.legal.operator.text':
-    'Cette plateforme ({url}) est exploitée par l’organisme qui l’a installée et qui vous en a donné l’accès ; c’est à lui qu’il faut s’adresser pour toute question sur le service, les comptes ou les données.',
+    'Cette plateforme ({url}) est exploitée par l’organisme qui l’a installée et qui vous en a donné l’accès ; ' +
+    'c’est à lui qu’il faut s’adresser pour toute question sur le service, les comptes ou les données.',
   'runnerPage.legal.purpose.title': 'Objet',
   'runnerPage.legal.purpose.text':
-    'L’outil permet aux éditeurs de vérifier que leur logiciel de professionnel de santé (LPS) respecte les exigences du Référentiel #2 « Clients de messagerie » (API LPS) avant leur référencement : il expose des serveurs IMAP et SMTP de test, enregistre ce que fait le client et le juge.',
+    'L’outil permet aux éditeurs de vérifier que leur logiciel de professionnel de santé (LPS) ' +
+    'respecte les exigences du Référentiel #2 « Clients de messagerie » (API LPS) avant leur référencement : ' +
+    'il expose des serveurs IMAP et SMTP de test, enregistre ce que fait le client et le juge.',
   'runnerPage.legal.access.title': 'Accès',
   'runnerPage.legal.access.text':
-    'L’accès est réservé aux utilisateurs authentifiés par Industriels Santé Connect, pour les comptes de leur organisation. Chacun est responsable des tests lancés sous sa session ; ne partagez pas votre accès.',
+    'L’accès est réservé aux utilisateurs authentifiés par Industriels Santé Connect, ' +
+    'pour les comptes de leur organisation. Chacun est responsable des tests lancés sous sa session ; ' +
+    'ne partagez pas votre accès.',
   'runnerPage.legal.testData.title': 'Données de test uniquement',
   'runnerPage.legal.testData.text':
-    'Les boîtes aux lettres, adresses patient, certificats et autorités de certification de la plateforme sont fictifs et simulés. N’y envoyez jamais de données de santé réelles ni de données personnelles de patients.',
+    'Les boîtes aux lettres, adresses patient, certificats et autorités de certification de la plateforme sont ' +
+    'fictifs et simulés. N’y envoyez jamais de données de santé réelles ni de données personnelles de patients.',
   'runnerPage.legal.evidence.title': 'Traces et preuves',
   'runnerPage.legal.evidence.text':
-    'Pour juger, la plateforme enregistre tout ce que fait le client : adresses IP, connexions, négociations TLS, commandes, messages reçus (jamais les mots de passe). Ces traces sont conservées avec les exécutions ; elles sont accessibles à votre organisation et, par l’identifiant d’exécution, à l’agence chargée de la validation.',
+    'Pour juger, la plateforme enregistre tout ce que fait le client : adresses IP, connexions, négociations TLS, ' +
+    'commandes, messages reçus (jamais les mots de passe). Ces traces sont conservées avec les exécutions ; ' +
+    'elles sont accessibles à votre organisation et, par l’identifiant d’exécution, ' +
+    'à l’agence chargée de la validation.',
   'runnerPage.legal.personalData.title': 'Données personnelles',
   'runnerPage.legal.personalData.text':
-    'Industriels Santé Connect transmet votre identifiant, civilité, nom, prénom, adresse électronique et organisation ; ils servent à vous donner accès aux comptes de votre organisation et à indiquer qui a lancé chaque test. Vous pouvez exercer vos droits auprès de l’exploitant.',
+    'Industriels Santé Connect transmet votre identifiant, civilité, nom, prénom, ' +
+    'adresse électronique et organisation ; ils servent à vous donner accès aux comptes de votre organisation et à ' +
+    'indiquer qui a lancé chaque test. Vous pouvez exercer vos droits auprès de l’exploitant.',
   'runnerPage.legal.liability.title': 'Disponibilité et responsabilité',
   'runnerPage.legal.liability.text':
-    'Le service est fourni en l’état, sans garantie ; il peut être interrompu pour maintenance. Les verdicts sont une aide à la mise en conformité : la décision de référencement appartient à l’agence.',
+    'Le service est fourni en l’état, sans garantie ; il peut être interrompu pour maintenance. ' +
+    'Les verdicts sont une aide à la mise en conformité : la décision de référencement appartient à l’agence.',
   'runnerPage.dashboard.title': 'Tableau de bord',
   'runnerPage.dashboard.latest': 'Dernières exécutions',
   'runnerPage.dashboard.allActivity': 'Toute l’activité du compte',
   'runnerPage.dashboard.noExecution': 'Aucune exécution pour ce compte : commencez par l’onglet Jobs.',
   'runnerPage.motd.title': 'Message du jour',
   'runnerPage.motd.default':
-    'Avant de lancer un test, préparez l’action sur votre LPS : la fenêtre d’écoute s’ouvre dès « Exécuter maintenant » et le verdict tombe dès qu’il est acquis.',
+    'Avant de lancer un test, préparez l’action sur votre LPS : la fenêtre d’écoute s’ouvre dès « Exécuter ' +
+    'maintenant » et le verdict tombe dès qu’il est acquis.',
   'runnerPage.readme.title': 'Lisez-moi',
   'runnerPage.readme.intro':
-    'Ce compte (référence produit {nil}, nom utilisateur {user}) a ses propres BAL de test : chaque test ne juge que ce que fait votre LPS avec elles.',
+    'Ce compte (référence produit {nil}, nom utilisateur {user}) a ses propres BAL de test : ' +
+    'chaque test ne juge que ce que fait votre LPS avec elles.',
   'runnerPage.readme.noMailbox': 'aucune',
   'runnerPage.readme.configure.title': 'Configurer le LPS avec les BAL du compte',
   'runnerPage.readme.configure.text':
-    'Déclarez dans votre LPS les BAL ci-dessous et les serveurs de test de la plateforme (toujours en STARTTLS). Les BAL personnelles s’authentifient en XOAUTH2 avec un jeton Pro Santé Connect, les BAL applicatives avec le certificat ORG_AUTH_CLI du compte puis SASL PLAIN.',
+    'Déclarez dans votre LPS les BAL ci-dessous et les serveurs de test de la plateforme (toujours en STARTTLS). ' +
+    'Les BAL personnelles s’authentifient en XOAUTH2 avec un jeton Pro Santé Connect, ' +
+    'les BAL applicatives avec le certificat ORG_AUTH_CLI du compte puis SASL PLAIN.',
   'runnerPage.readme.personal': 'BAL personnelle (PSC)',
   'runnerPage.readme.applicative': 'BAL applicative (AUTH_CLI)',
   'runnerPage.readme.patient': 'Adresse patient de test',
@@ -96,17 +114,28 @@ export const runnerPages = {
   'runnerPage.readme.trust.readme': 'le mode d’emploi de ces fichiers',
   'runnerPage.readme.run.title': 'Lancer un job',
   'runnerPage.readme.run.text':
-    'Dans l’onglet Jobs, cliquez sur la flèche verte d’un test, d’un job global ou de la campagne. Renseignez l’adresse IP publique du poste du LPS et le délai d’écoute ({min} à {max} secondes), puis « Exécuter maintenant ». Quand la page dit « À faire maintenant », faites l’action sur le LPS avant la fin de la fenêtre d’écoute.',
+    'Dans l’onglet Jobs, cliquez sur la flèche verte d’un test, d’un job global ou de la campagne. ' +
+    'Renseignez l’adresse IP publique du poste du LPS et le délai d’écoute ({min} à {max} secondes), ' +
+    'puis « Exécuter maintenant ». Quand la page dit « À faire maintenant », faites l’action sur le LPS avant la ' +
+    'fin de la fenêtre d’écoute.',
   'runnerPage.readme.run.link': 'Ouvrir les jobs',
   'runnerPage.readme.verdict.title': 'Lire le verdict',
   'runnerPage.readme.verdict.text':
-    'OK : toutes les vérifications sont conformes. KO : au moins une vérification a échoué ou n’a pas été observée — chacune dit ce qui a été constaté et l’exigence du référentiel concernée. INCONCLUSIVE : rien d’attribuable à ce compte n’a été observé pendant la fenêtre d’écoute (vérifiez la configuration et l’adresse IP).',
+    'OK : toutes les vérifications sont conformes. KO : au moins une vérification a échoué ou n’a pas été observée ' +
+    '— chacune dit ce qui a été constaté et l’exigence du référentiel concernée. INCONCLUSIVE : ' +
+    'rien d’attribuable à ce compte n’a été observé pendant la fenêtre d’écoute (vérifiez la configuration et ' +
+    'l’adresse IP).',
   'runnerPage.readme.agency.title': 'Transmettre l’identifiant d’exécution à l’agence',
   'runnerPage.readme.agency.text':
-    'Chaque exécution a un identifiant (#2523 par exemple), affiché en tête de sa page : c’est lui que vous transmettez à l’agence pour la validation des tests de référencement Ségur. La page d’exécution propose aussi les preuves en page imprimable et au format JSON. L’onglet « Tableau de conformité » montre ce qu’il reste à réussir et réunit les preuves de tous les tests dans un dossier signé à transmettre à l’agence.',
+    'Chaque exécution a un identifiant (#2523 par exemple), affiché en tête de sa page : ' +
+    'c’est lui que vous transmettez à l’agence pour la validation des tests de référencement Ségur. ' +
+    'La page d’exécution propose aussi les preuves en page imprimable et au format JSON. ' +
+    'L’onglet « Tableau de conformité » montre ce qu’il reste à réussir et réunit les preuves de tous les tests ' +
+    'dans un dossier signé à transmettre à l’agence.',
   'runnerPage.jobs.title': 'Jobs',
   'runnerPage.jobs.intro':
-    'Les tests à exécuter pour vérifier le respect des exigences du Référentiel #2 « Clients de messagerie ». Lancez n’importe quel test en cliquant sur la flèche verte.',
+    'Les tests à exécuter pour vérifier le respect des exigences du Référentiel #2 « Clients de messagerie ». ' +
+    'Lancez n’importe quel test en cliquant sur la flèche verte.',
   'runnerPage.jobs.campaign': 'Les cinq jobs globaux de référencement Ségur à la suite, dans l’ordre : {folders}.',
   'runnerPage.jobs.global': 'job global',
   'runnerPage.jobs.runGlobal': 'Lancer les {count} tests de {folder} à la suite',
@@ -126,7 +155,8 @@ export const runnerPages = {
   'runnerPage.job.serverValue': '{protocol} {host} port {port} (STARTTLS), certificat {certificate}',
   'runnerPage.job.folder': 'Dossier',
   'runnerPage.job.globalText':
-    'Job global de référencement Ségur : ses {count} tests s’exécutent à la suite, chacun avec sa propre fenêtre d’écoute ; la page d’exécution dit à chaque étape ce qu’il faut faire.',
+    'Job global de référencement Ségur : ses {count} tests s’exécutent à la suite, ' +
+    'chacun avec sa propre fenêtre d’écoute ; la page d’exécution dit à chaque étape ce qu’il faut faire.',
   'runnerPage.job.notGlobal': 'Ce dossier n’est pas un job global : lancez ses tests un par un.',
   'runnerPage.job.launch': 'Options et lancement',
   'runnerPage.job.ip': 'Adresse IP',
@@ -136,7 +166,8 @@ export const runnerPages = {
   'runnerPage.job.ipOptional':
     'Facultative : renseignée, seul le trafic de cette adresse compte (et les authentifications refusées sont jugées).',
   'runnerPage.job.ipDetected':
-    'Pré-remplie avec l’adresse de ce navigateur vue par la plateforme ({ip}) : corrigez-la si le LPS est sur une autre machine.',
+    'Pré-remplie avec l’adresse de ce navigateur vue par la plateforme ({ip}) : corrigez-la si le LPS est sur une ' +
+    'autre machine.',
   'runnerPage.job.delai': 'Délai (en secondes)',
   'runnerPage.job.delaiHelp': 'Délai permettant de définir le temps d’écoute des logs.',
   'runnerPage.job.delaiBounds': 'Entre {min} et {max} secondes ({default} par défaut).',
@@ -185,9 +216,14 @@ export const runnerPages = {
   'runnerPage.exec.verdict': 'Verdict :',
   'runnerPage.exec.meaning.OK': 'Toutes les vérifications sont conformes.',
   'runnerPage.exec.meaning.KO':
-    'Au moins une vérification a échoué, ou manquait à la fin du délai d’écoute : voir ci-dessous ce qui a été constaté, que corriger et l’exigence concernée. Les vérifications « non évaluées » n’ont pas pu l’être, le verdict étant acquis avant.',
+    'Au moins une vérification a échoué, ou manquait à la fin du délai d’écoute : ' +
+    'voir ci-dessous ce qui a été constaté, que corriger et l’exigence concernée. Les vérifications « non évaluées ' +
+    '» n’ont pas pu l’être, le verdict étant acquis avant.',
   'runnerPage.exec.meaning.INCONCLUSIVE':
-    'Rien d’attribuable à ce compte n’a été observé pendant la fenêtre d’écoute. Ci-dessous, ce que la plateforme a vu à la place (sessions de vos BAL depuis une autre adresse ou sur un autre point d’accès, connexions non authentifiées depuis l’adresse du test) ; vérifiez la configuration du LPS, l’adresse IP et le délai, puis exécutez à nouveau.',
+    'Rien d’attribuable à ce compte n’a été observé pendant la fenêtre d’écoute. Ci-dessous, ' +
+    'ce que la plateforme a vu à la place (sessions de vos BAL depuis une autre adresse ou sur un autre point ' +
+    'd’accès, connexions non authentifiées depuis l’adresse du test) ; vérifiez la configuration du LPS, ' +
+    'l’adresse IP et le délai, puis exécutez à nouveau.',
   'runnerPage.exec.meaning.ERROR':
     'La plateforme a rencontré une erreur (voir le journal) : ce n’est pas un verdict sur votre LPS.',
   'runnerPage.exec.meaning.CANCELLED': 'Le travail a été arrêté avant son verdict.',

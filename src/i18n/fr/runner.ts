@@ -18,9 +18,11 @@ export const runner = {
   'runner.error.unknownTarget': 'Travail inconnu : {target}',
   'runner.error.unknownAccount': 'Compte inconnu ou indisponible.',
   'runner.error.noPersonalMailbox':
-    'Ce compte n’a pas de BAL personnelle (identifiant national PSC) : les tests « MIE PSC » ne peuvent pas être exécutés.',
+    'Ce compte n’a pas de BAL personnelle (identifiant national PSC) : les tests « MIE PSC » ne peuvent pas être ' +
+    'exécutés.',
   'runner.error.noApplicativeMailbox':
-    'Ce compte n’a pas de BAL applicative (identifiant national AUTH_CLI) : les tests « MIE AUTH_CLI » ne peuvent pas être exécutés.',
+    'Ce compte n’a pas de BAL applicative (identifiant national AUTH_CLI) : les tests « MIE AUTH_CLI » ne peuvent ' +
+    'pas être exécutés.',
   'runner.unitStart': 'Début du test « {title} » ({id})',
   'runner.user': 'Nom utilisateur {user} — référence produit (NIL) {nil}',
   'runner.endpoint': 'Serveur {protocol} attendu : {host} port {port} (STARTTLS)',

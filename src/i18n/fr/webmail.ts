@@ -14,9 +14,12 @@ export const webmail = {
   'webmail.login.title': 'Connexion au webmail',
   'webmail.login.withPassword': 'Avec un mot de passe',
   'webmail.login.intro':
-    'L’identifiant est l’adresse de la BAL ; le mot de passe, le mot de passe commun des BAL de test de cette plateforme (manuel, §1.4) ou celui de la BAL indiqué sur la page de son compte.',
+    'L’identifiant est l’adresse de la BAL ; le mot de passe, le mot de passe commun des BAL de test de cette ' +
+    'plateforme (manuel, §1.4) ou celui de la BAL indiqué sur la page de son compte.',
   'webmail.open.intro':
-    'Le webmail s’ouvre depuis le site des comptes, sans mot de passe : sur la page de votre compte (Liste de comptes, puis le NIL du produit), choisissez « Ouvrir le webmail » à côté de la boîte aux lettres (BAL) à consulter.',
+    'Le webmail s’ouvre depuis le site des comptes, sans mot de passe : sur la page de votre compte (Liste de ' +
+    'comptes, puis le NIL du produit), choisissez « Ouvrir le webmail » à côté de la boîte aux lettres (BAL) ' +
+    'à consulter.',
   'webmail.open.signIn': 'Se connecter au site des comptes',
   'webmail.open.yours': 'Vos BAL de test',
   'webmail.open.none':
@@ -133,7 +136,8 @@ export const webmail = {
     'Les pièces jointes dépassent la taille maximale du message ({limit}) : retirez-en avant d’envoyer.',
   'webmail.compose.tooLargeTitle': 'Message trop volumineux',
   'webmail.compose.uploadTooLarge':
-    'L’envoi dépasse de loin la taille maximale d’un message ({limit}) et n’a pas été lu. Revenez au formulaire et retirez des pièces jointes.',
+    'L’envoi dépasse de loin la taille maximale d’un message ({limit}) et n’a pas été lu. ' +
+    'Revenez au formulaire et retirez des pièces jointes.',
   'webmail.compose.attachAgain':
     'Pour des raisons de sécurité, le navigateur ne renvoie pas les fichiers choisis : joignez de nouveau {files}.',
   'webmail.send.unreachable': 'Le serveur SMTP de la plateforme n’a pas pu être joint : {detail}',
@@ -146,11 +150,14 @@ export const webmail = {
   'webmail.limits.recipientFull':
     'La boîte aux lettres de {address} est pleine (quota atteint) : le message n’a pas été envoyé.',
   'webmail.limits.ownMailboxFull':
-    'Votre boîte aux lettres est pleine (quota atteint) : le message ne pourrait pas être copié dans Envoyés et n’a pas été envoyé. Supprimez des messages, videz la corbeille, puis renvoyez-le.',
+    'Votre boîte aux lettres est pleine (quota atteint) : le message ne pourrait pas être copié dans Envoyés et n’a ' +
+    'pas été envoyé. Supprimez des messages, videz la corbeille, puis renvoyez-le.',
   'webmail.limits.sentNoCopy':
-    'Message envoyé, mais votre boîte aux lettres est pleine (quota atteint) : aucune copie n’a été gardée dans Envoyés.',
+    'Message envoyé, mais votre boîte aux lettres est pleine (quota atteint) : aucune copie n’a été gardée dans ' +
+    'Envoyés.',
   'webmail.limits.overQuota':
     'Action refusée : votre boîte aux lettres est pleine (quota atteint). Supprimez des messages puis réessayez.',
   'webmail.limits.keywords':
-    'Action refusée : le dossier de destination a atteint le nombre maximal de mots-clés (étiquettes). Retirez-en ou choisissez un autre dossier.',
+    'Action refusée : le dossier de destination a atteint le nombre maximal de mots-clés (étiquettes). ' +
+    'Retirez-en ou choisissez un autre dossier.',
 } as const;

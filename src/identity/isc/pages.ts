@@ -94,8 +94,23 @@ function registerLogin(scope: FastifyInstance, o: IscPagesOptions): void {
 ${error ? html`<p class="notice error" role="alert">${error}</p>` : ''}
 <form class="stack" method="post" action="${base(request.params.uid)}/identifiants">
 ${o.csrf.field(token)}
-${field({ name: 'login', label: t('isc.login.user'), value: login, required: true, autocomplete: 'username', autofocus: !login })}
-${field({ name: 'password', label: t('isc.login.password'), type: 'password', required: true, autocomplete: 'current-password', autofocus: Boolean(login), hint: t('isc.login.passwordHint') })}
+${field({
+  name: 'login',
+  label: t('isc.login.user'),
+  value: login,
+  required: true,
+  autocomplete: 'username',
+  autofocus: !login,
+})}
+${field({
+  name: 'password',
+  label: t('isc.login.password'),
+  type: 'password',
+  required: true,
+  autocomplete: 'current-password',
+  autofocus: Boolean(login),
+  hint: t('isc.login.passwordHint'),
+})}
 <p><button type="submit">${t('isc.login.submit')}</button></p>
 </form>`,
       error ? status : 200,
@@ -115,16 +130,33 @@ ${field({ name: 'password', label: t('isc.login.password'), type: 'password', re
       t('isc.code.title'),
       html`<h1>${t('isc.code.title')}</h1>
 <p class="hint">${t('forms.requiredNote')}</p>
-<div class="notice" role="status"><p><strong>${options.notice ?? t('isc.code.sent')}</strong></p><p>${t('isc.code.explain', { minutes })}</p>
-${o.mailer.usesOutbox ? html`<p>${t('isc.code.outbox')} <a href="/isc/dev/boite-d-envoi">${t('isc.outbox.title')}</a> ${t('isc.code.outboxAdmin')}</p>` : ''}</div>
+<div class="notice" role="status"><p><strong>${options.notice ?? t('isc.code.sent')}</strong></p>
+<p>${t('isc.code.explain', { minutes })}</p>
+${
+  o.mailer.usesOutbox
+    ? html`<p>${t('isc.code.outbox')} <a
+    href="/isc/dev/boite-d-envoi">${t('isc.outbox.title')}</a> ${t('isc.code.outboxAdmin')}</p>`
+    : ''
+}</div>
 ${options.error ? html`<p class="notice error" role="alert">${options.error}</p>` : ''}
 <form class="stack" method="post" action="${base(request.params.uid)}/code">
 ${o.csrf.field(token)}
-<div class="field"><label for="f-user">${t('isc.login.user')}</label><input type="text" id="f-user" value="${user.login}" readonly></div>
-${field({ name: 'code', label: t('isc.code.label'), required: true, inputmode: 'numeric', autocomplete: 'one-time-code', hint: t('isc.code.hint'), error: options.error, autofocus: true })}
+<div class="field"><label for="f-user">${t('isc.login.user')}</label><input type="text" id="f-user"
+  value="${user.login}" readonly></div>
+${field({
+  name: 'code',
+  label: t('isc.code.label'),
+  required: true,
+  inputmode: 'numeric',
+  autocomplete: 'one-time-code',
+  hint: t('isc.code.hint'),
+  error: options.error,
+  autofocus: true,
+})}
 <p><button type="submit">${t('isc.code.submit')}</button></p>
 </form>
-<form method="post" action="${base(request.params.uid)}/nouveau-code">${o.csrf.field(token)}<button type="submit" class="secondary">${t('isc.code.resend')}</button></form>`,
+<form method="post" action="${base(request.params.uid)}/nouveau-code">${o.csrf.field(token)}<button type="submit"
+  class="secondary">${t('isc.code.resend')}</button></form>`,
       options.error ? (options.status ?? 400) : 200,
     );
   };
@@ -138,7 +170,8 @@ ${field({ name: 'code', label: t('isc.code.label'), required: true, inputmode: '
 <p>${t('isc.consent.account')} <strong>${user.login}</strong> (${user.email})</p>
 <p>${t('isc.consent.intro', { client: o.clientName })}</p>
 <ul>
-<li>${t('isc.consent.login')}</li><li>${t('isc.consent.civilite')}</li><li>${t('isc.consent.given')}</li><li>${t('isc.consent.family')}</li><li>${t('isc.consent.organisation')}</li>
+<li>${t('isc.consent.login')}</li><li>${t('isc.consent.civilite')}</li><li>${t('isc.consent.given')}</li>
+<li>${t('isc.consent.family')}</li><li>${t('isc.consent.organisation')}</li>
 </ul>
 <form method="post" action="${base(request.params.uid)}/consentement">
 ${o.csrf.field(token)}
@@ -339,24 +372,54 @@ ${state.notice ? html`<div class="notice" role="status">${state.notice}</div>` :
 <h2 id="orgs">${t('isc.admin.organisations')}</h2>
 ${
   organisations.length
-    ? html`<table aria-labelledby="orgs"><thead><tr><th scope="col">${t('isc.admin.raisonSociale')}</th><th scope="col">${t('isc.admin.immatriculation')}</th><th scope="col">${t('isc.admin.telephone')}</th><th scope="col">${t('isc.admin.adresse')}</th></tr></thead>
-<tbody>${organisations.map((g) => html`<tr><td>${g.raisonSociale}</td><td>${g.immatriculation}</td><td>${g.telephone ?? ''}</td><td>${g.adresse ?? ''}</td></tr>`)}</tbody></table>`
+    ? html`<table aria-labelledby="orgs"><thead><tr><th scope="col">${t('isc.admin.raisonSociale')}</th>
+<th scope="col">${t('isc.admin.immatriculation')}</th><th scope="col">${t('isc.admin.telephone')}</th>
+<th scope="col">${t('isc.admin.adresse')}</th></tr></thead>
+<tbody>${organisations.map(
+        (g) => html`<tr><td>${g.raisonSociale}</td><td>${g.immatriculation}</td><td>${g.telephone ?? ''}</td>
+<td>${g.adresse ?? ''}</td></tr>`,
+      )}</tbody></table>`
     : html`<p>${t('isc.admin.none')}</p>`
 }
 <h3>${t('isc.admin.newOrganisation')}</h3>
 <form class="stack" method="post" action="/isc/admin/organisations" novalidate>
 ${o.csrf.field(token)}${errorSummary(orgErrors)}
-${field({ name: 'raisonSociale', label: t('isc.admin.raisonSociale'), value: org.raisonSociale, error: orgErrors.raisonSociale, required: true })}
-${field({ name: 'immatriculation', label: t('isc.admin.immatriculation'), value: org.immatriculation, error: orgErrors.immatriculation, required: true, inputmode: 'numeric', hint: t('isc.admin.immatriculationHint') })}
-${field({ name: 'telephone', label: t('isc.admin.telephone'), type: 'tel', value: org.telephone, error: orgErrors.telephone })}
+${field({
+  name: 'raisonSociale',
+  label: t('isc.admin.raisonSociale'),
+  value: org.raisonSociale,
+  error: orgErrors.raisonSociale,
+  required: true,
+})}
+${field({
+  name: 'immatriculation',
+  label: t('isc.admin.immatriculation'),
+  value: org.immatriculation,
+  error: orgErrors.immatriculation,
+  required: true,
+  inputmode: 'numeric',
+  hint: t('isc.admin.immatriculationHint'),
+})}
+${field({
+  name: 'telephone',
+  label: t('isc.admin.telephone'),
+  type: 'tel',
+  value: org.telephone,
+  error: orgErrors.telephone,
+})}
 ${field({ name: 'adresse', label: t('isc.admin.adresse'), value: org.adresse, error: orgErrors.adresse })}
 <p><button type="submit">${t('isc.admin.createOrganisation')}</button></p>
 </form>
 <h2 id="users">${t('isc.admin.users')}</h2>
 ${
   users.length
-    ? html`<table aria-labelledby="users"><thead><tr><th scope="col">${t('isc.login.user')}</th><th scope="col">${t('isc.admin.name')}</th><th scope="col">${t('isc.admin.email')}</th><th scope="col">${t('isc.admin.organisation')}</th></tr></thead>
-<tbody>${users.map((u) => html`<tr><td>${u.login}</td><td>${u.civilite ? `${u.civilite} ` : ''}${u.givenName} ${u.familyName}</td><td>${u.email}</td><td>${u.organisation.raisonSociale}</td></tr>`)}</tbody></table>`
+    ? html`<table aria-labelledby="users"><thead><tr><th scope="col">${t('isc.login.user')}</th>
+<th scope="col">${t('isc.admin.name')}</th><th scope="col">${t('isc.admin.email')}</th>
+<th scope="col">${t('isc.admin.organisation')}</th></tr></thead>
+<tbody>${users.map(
+        (u) => html`<tr><td>${u.login}</td><td>${u.civilite ? `${u.civilite} ` : ''}${u.givenName} ${u.familyName}</td>
+<td>${u.email}</td><td>${u.organisation.raisonSociale}</td></tr>`,
+      )}</tbody></table>`
     : html`<p>${t('isc.admin.none')}</p>`
 }
 <h3>${t('isc.admin.newUser')}</h3>
@@ -364,7 +427,14 @@ ${
   organisations.length
     ? html`<form class="stack" method="post" action="/isc/admin/utilisateurs" novalidate>
 ${o.csrf.field(token)}${errorSummary(userErrors)}
-${selectField({ name: 'organisation', label: t('isc.admin.organisation'), value: user.organisation, error: userErrors.organisation, required: true, options: organisations.map((g) => ({ value: g.immatriculation, label: `${g.raisonSociale} (${g.immatriculation})` })) })}
+${selectField({
+  name: 'organisation',
+  label: t('isc.admin.organisation'),
+  value: user.organisation,
+  error: userErrors.organisation,
+  required: true,
+  options: organisations.map((g) => ({ value: g.immatriculation, label: `${g.raisonSociale} (${g.immatriculation})` })),
+})}
 ${selectField({
   name: 'civilite',
   label: t('psc.edit.civilite'),
@@ -376,11 +446,43 @@ ${selectField({
     { value: 'Mme', label: 'Mme' },
   ],
 })}
-${field({ name: 'givenName', label: t('psc.edit.given'), value: user.givenName, error: userErrors.givenName, required: true })}
-${field({ name: 'familyName', label: t('psc.edit.family'), value: user.familyName, error: userErrors.familyName, required: true })}
-${field({ name: 'email', label: t('isc.admin.email'), type: 'email', value: user.email, error: userErrors.email, required: true })}
-${field({ name: 'login', label: t('isc.login.user'), value: user.login, error: userErrors.login, hint: t('isc.admin.loginHint') })}
-${field({ name: 'password', label: t('isc.login.password'), type: 'password', error: userErrors.password, hint: t('isc.admin.passwordHint'), autocomplete: 'new-password' })}
+${field({
+  name: 'givenName',
+  label: t('psc.edit.given'),
+  value: user.givenName,
+  error: userErrors.givenName,
+  required: true,
+})}
+${field({
+  name: 'familyName',
+  label: t('psc.edit.family'),
+  value: user.familyName,
+  error: userErrors.familyName,
+  required: true,
+})}
+${field({
+  name: 'email',
+  label: t('isc.admin.email'),
+  type: 'email',
+  value: user.email,
+  error: userErrors.email,
+  required: true,
+})}
+${field({
+  name: 'login',
+  label: t('isc.login.user'),
+  value: user.login,
+  error: userErrors.login,
+  hint: t('isc.admin.loginHint'),
+})}
+${field({
+  name: 'password',
+  label: t('isc.login.password'),
+  type: 'password',
+  error: userErrors.password,
+  hint: t('isc.admin.passwordHint'),
+  autocomplete: 'new-password',
+})}
 <p><button type="submit">${t('isc.admin.createUser')}</button></p>
 </form>`
     : html`<p>${t('isc.admin.organisationFirst')}</p>`
@@ -428,7 +530,9 @@ ${field({ name: 'password', label: t('isc.login.password'), type: 'password', er
     try {
       const { user, generatedPassword } = await o.directory.createUser(input);
       return adminPage(request, reply, {
-        notice: html`<p>${t('isc.admin.userCreated', { login: user.login })}</p>${generatedPassword ? html`<p>${t('isc.admin.generatedPassword')} <code>${generatedPassword}</code></p>` : ''}`,
+        notice: html`<p>${t('isc.admin.userCreated', { login: user.login })}</p>${
+          generatedPassword ? html`<p>${t('isc.admin.generatedPassword')} <code>${generatedPassword}</code></p>` : ''
+        }`,
       });
     } catch (error) {
       if (!(error instanceof IscDirectoryError)) throw error;

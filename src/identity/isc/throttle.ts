@@ -49,8 +49,10 @@ export class LoginThrottle {
         .values({ key, failures: 1, window_start: now })
         .onConflict((oc) =>
           oc.column('key').doUpdateSet({
-            failures: sql<number>`case when isc_throttle.window_start <= ${expired} then 1 else isc_throttle.failures + 1 end`,
-            window_start: sql<number>`case when isc_throttle.window_start <= ${expired} then ${now} else isc_throttle.window_start end`,
+            failures: sql<number>`case when isc_throttle.window_start <= ${expired} then 1
+              else isc_throttle.failures + 1 end`,
+            window_start: sql<number>`case when isc_throttle.window_start <= ${expired} then ${now}
+              else isc_throttle.window_start end`,
           }),
         )
         .execute();

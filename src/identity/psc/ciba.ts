@@ -34,7 +34,9 @@ export class CibaDesk {
     if (this.autoApprove || clientId === TOOLS_CLIENT_ID) await this.approveRequest(request);
   }
 
-  /** Requests neither answered nor expired for identities of the scope, oldest first; only one identity's with `idnat`. */
+  /**
+   * Requests neither answered nor expired for identities of the scope, oldest first; only one identity's with `idnat`.
+   */
   async pending(idnat?: string, scope: IdentityScope = 'all'): Promise<PendingRequest[]> {
     let query = this.db
       .selectFrom('oidc_payloads')

@@ -33,7 +33,9 @@ export interface PscIdentity {
   createdAt: number;
 }
 
-/** Whose identities a caller may see and use: an organisation's vendors their own, the platform (admins, operator) all. */
+/**
+ * Whose identities a caller may see and use: an organisation's vendors their own, the platform (admins, operator) all.
+ */
 export type IdentityScope = { organisationId: number } | 'all';
 
 function inScope(identity: PscIdentity, scope: IdentityScope): boolean {

@@ -118,12 +118,21 @@ function registerLogin(scope: FastifyInstance, o: PscPagesOptions, signedIn: Sig
       ? html`<form class="stack" method="post">
 ${o.csrf.field(token)}
 ${errorSummary({ idnat: error })}
-${selectField({ name: 'idnat', label: t('psc.login.identity'), required: true, value: selected, error, options: identities.map((i) => ({ value: i.idnat, label: identityLabel(i) })) })}
+${selectField({
+  name: 'idnat',
+  label: t('psc.login.identity'),
+  required: true,
+  value: selected,
+  error,
+  options: identities.map((i) => ({ value: i.idnat, label: identityLabel(i) })),
+})}
 <p><button type="submit" name="decision" value="confirm">${t('psc.login.confirm')}</button>
-<button type="submit" name="decision" value="cancel" class="secondary" formnovalidate>${t('psc.login.cancel')}</button></p>
+<button type="submit" name="decision" value="cancel" class="secondary"
+  formnovalidate>${t('psc.login.cancel')}</button></p>
 </form>`
       : html`<p class="notice">${t('psc.login.noIdentity')} <a href="/psc/edit">${t('psc.edit.title')}</a></p>
-<form method="post">${o.csrf.field(token)}<button type="submit" name="decision" value="cancel" class="secondary">${t('psc.login.cancel')}</button></form>`;
+<form method="post">${o.csrf.field(token)}<button type="submit" name="decision" value="cancel"
+  class="secondary">${t('psc.login.cancel')}</button></form>`;
     return send(
       reply,
       t('psc.login.title'),
@@ -204,10 +213,18 @@ function registerEcps(scope: FastifyInstance, o: PscPagesOptions, signedIn: Sign
             : undefined;
     const rows = pending.map(
       (p) => html`<tr>
-<td>${p.idnat}</td><td>${p.clientId}</td><td><strong class="binding">${p.bindingMessage}</strong></td><td>${p.channel ?? ''}</td><td>${clockTime(p.expiresAt)}</td>
-<td><form method="post" action="/psc/e-cps/demandes/${p.id}">${o.csrf.field(token)}<input type="hidden" name="idnat" value="${idnat ?? ''}">
-<button type="submit" name="decision" value="accept" aria-label="${t('psc.ecps.acceptFor', { code: p.bindingMessage, idnat: p.idnat })}">${t('psc.ecps.accept')}</button>
-<button type="submit" name="decision" value="refuse" class="secondary" aria-label="${t('psc.ecps.refuseFor', { code: p.bindingMessage, idnat: p.idnat })}">${t('psc.ecps.refuse')}</button></form></td>
+<td>${p.idnat}</td><td>${p.clientId}</td><td><strong class="binding">${p.bindingMessage}</strong></td>
+<td>${p.channel ?? ''}</td><td>${clockTime(p.expiresAt)}</td>
+<td><form method="post" action="/psc/e-cps/demandes/${p.id}">${o.csrf.field(token)}<input type="hidden" name="idnat"
+  value="${idnat ?? ''}">
+<button type="submit" name="decision" value="accept" aria-label="${t('psc.ecps.acceptFor', {
+        code: p.bindingMessage,
+        idnat: p.idnat,
+      })}">${t('psc.ecps.accept')}</button>
+<button type="submit" name="decision" value="refuse" class="secondary" aria-label="${t('psc.ecps.refuseFor', {
+        code: p.bindingMessage,
+        idnat: p.idnat,
+      })}">${t('psc.ecps.refuse')}</button></form></td>
 </tr>`,
     );
     return send(
@@ -216,10 +233,18 @@ function registerEcps(scope: FastifyInstance, o: PscPagesOptions, signedIn: Sign
       html`<h1>${t('psc.ecps.title')}</h1>
 <p>${t('psc.ecps.intro')}</p>
 ${done ? html`<p class="notice" role="status">${done}</p>` : ''}
-<form method="get" class="stack">${field({ name: 'idnat', label: t('psc.ecps.filter'), value: idnat, inputmode: 'numeric' })}<p><button type="submit">${t('psc.ecps.show')}</button></p></form>
+<form method="get" class="stack">${field({
+        name: 'idnat',
+        label: t('psc.ecps.filter'),
+        value: idnat,
+        inputmode: 'numeric',
+      })}<p><button type="submit">${t('psc.ecps.show')}</button></p></form>
 ${
   pending.length
-    ? html`<table><caption>${t('psc.ecps.pending')}</caption><thead><tr><th scope="col">IdNat</th><th scope="col">${t('psc.ecps.client')}</th><th scope="col">${t('psc.ecps.binding')}</th><th scope="col">${t('psc.ecps.channel')}</th><th scope="col">${t('psc.ecps.expires')}</th><th scope="col">${t('psc.ecps.answer')}</th></tr></thead><tbody>${rows}</tbody></table>`
+    ? html`<table><caption>${t('psc.ecps.pending')}</caption><thead><tr><th scope="col">IdNat</th>
+<th scope="col">${t('psc.ecps.client')}</th><th scope="col">${t('psc.ecps.binding')}</th>
+<th scope="col">${t('psc.ecps.channel')}</th><th scope="col">${t('psc.ecps.expires')}</th>
+<th scope="col">${t('psc.ecps.answer')}</th></tr></thead><tbody>${rows}</tbody></table>`
     : html`<p>${t('psc.ecps.none')}</p>`
 }`,
     );
@@ -271,18 +296,58 @@ ${created ? html`<p class="notice" role="status">${t('psc.edit.created', { idnat
 <form class="stack" method="post" action="/psc/edit" novalidate>
 ${o.csrf.field(token)}
 ${errorSummary(errors)}
-${field({ name: 'idnat', label: t('psc.edit.idnat'), value: values.idnat, error: errors.idnat, required: true, inputmode: 'numeric', hint: t('psc.edit.idnatHint', { example: testIdnat() }), autofocus: failed && Boolean(errors.idnat) })}
-${selectField({ name: 'civilite', label: t('psc.edit.civilite'), value: values.civilite, error: errors.civilite, options: [{ value: '', label: '—' }, ...CIVILITES.map((c) => ({ value: c, label: c }))] })}
-${field({ name: 'givenName', label: t('psc.edit.given'), value: values.givenName, error: errors.givenName, required: true, autocomplete: 'off' })}
-${field({ name: 'familyName', label: t('psc.edit.family'), value: values.familyName, error: errors.familyName, required: true, autocomplete: 'off' })}
-${selectField({ name: 'profession', label: t('psc.edit.profession'), value: values.profession, error: errors.profession, options: [{ value: '', label: '—' }, ...Object.entries(PROFESSIONS).map(([code, label]) => ({ value: code, label }))] })}
+${field({
+  name: 'idnat',
+  label: t('psc.edit.idnat'),
+  value: values.idnat,
+  error: errors.idnat,
+  required: true,
+  inputmode: 'numeric',
+  hint: t('psc.edit.idnatHint', { example: testIdnat() }),
+  autofocus: failed && Boolean(errors.idnat),
+})}
+${selectField({
+  name: 'civilite',
+  label: t('psc.edit.civilite'),
+  value: values.civilite,
+  error: errors.civilite,
+  options: [{ value: '', label: '—' }, ...CIVILITES.map((c) => ({ value: c, label: c }))],
+})}
+${field({
+  name: 'givenName',
+  label: t('psc.edit.given'),
+  value: values.givenName,
+  error: errors.givenName,
+  required: true,
+  autocomplete: 'off',
+})}
+${field({
+  name: 'familyName',
+  label: t('psc.edit.family'),
+  value: values.familyName,
+  error: errors.familyName,
+  required: true,
+  autocomplete: 'off',
+})}
+${selectField({
+  name: 'profession',
+  label: t('psc.edit.profession'),
+  value: values.profession,
+  error: errors.profession,
+  options: [{ value: '', label: '—' }, ...Object.entries(PROFESSIONS).map(([code, label]) => ({ value: code, label }))],
+})}
 <p><button type="submit">${t('psc.edit.create')}</button></p>
 </form>
 <h2>${t('psc.edit.list')}</h2>
 ${
   identities.length
-    ? html`<table><thead><tr><th scope="col">IdNat</th><th scope="col">${t('psc.edit.civilite')}</th><th scope="col">${t('psc.edit.given')}</th><th scope="col">${t('psc.edit.family')}</th><th scope="col">${t('psc.edit.profession')}</th></tr></thead>
-<tbody>${identities.map((i) => html`<tr><td>${i.idnat}</td><td>${i.civilite ?? ''}</td><td>${i.givenName}</td><td>${i.familyName}</td><td>${i.profession ? PROFESSIONS[i.profession] : ''}</td></tr>`)}</tbody></table>`
+    ? html`<table><thead><tr><th scope="col">IdNat</th><th scope="col">${t('psc.edit.civilite')}</th>
+<th scope="col">${t('psc.edit.given')}</th><th scope="col">${t('psc.edit.family')}</th>
+<th scope="col">${t('psc.edit.profession')}</th></tr></thead>
+<tbody>${identities.map(
+        (i) => html`<tr><td>${i.idnat}</td><td>${i.civilite ?? ''}</td><td>${i.givenName}</td><td>${i.familyName}</td>
+<td>${i.profession ? PROFESSIONS[i.profession] : ''}</td></tr>`,
+      )}</tbody></table>`
     : html`<p>${t('psc.edit.empty')}</p>`
 }`,
       failed ? 400 : 200,

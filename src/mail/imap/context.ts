@@ -57,7 +57,9 @@ export function folderArg(args: Args): string {
   return decodeFolderName(args.astring('mailbox name'));
 }
 
-/** A mailbox name as sent, decoded: ImapSyntaxError for a control character, MailboxNameError when not modified UTF-7. */
+/**
+ * A mailbox name as sent, decoded: ImapSyntaxError for a control character, MailboxNameError when not modified UTF-7.
+ */
 export function decodeFolderName(wire: string): string {
   const name = decodeMailboxName(wire);
   if (/[\r\n\0]/.test(name)) throw new ImapSyntaxError('Invalid mailbox name');

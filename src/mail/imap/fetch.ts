@@ -192,7 +192,8 @@ export function fetchValues(items: FetchItem[], message: FetchedMessage): Wire[]
 function sectionLabel(item: SectionItem): string {
   const parts = [...item.path.map(String), ...(item.text ? [item.text] : [])].join('.');
   if (item.fields.length === 0) return parts;
-  return `${parts} (${item.fields.map((f) => (/^[!#-'*+\-.0-9A-Z^-~]+$/.test(f) ? f : `"${f.replace(/["\\]/g, '\\$&')}"`)).join(' ')})`;
+  const fields = item.fields.map((f) => (/^[!#-'*+\-.0-9A-Z^-~]+$/.test(f) ? f : `"${f.replace(/["\\]/g, '\\$&')}"`));
+  return `${parts} (${fields.join(' ')})`;
 }
 
 /** "06-Jan-2025 10:15:00 +0100": the instant in the zone APPEND gave (minutes east of UTC), +0000 otherwise. */
@@ -200,7 +201,8 @@ export function formatInternalDate(ms: number, zone = 0): string {
   const d = new Date(ms + zone * 60_000);
   const pad = (n: number) => String(n).padStart(2, '0');
   const offset = `${zone < 0 ? '-' : '+'}${pad(Math.floor(Math.abs(zone) / 60))}${pad(Math.abs(zone) % 60)}`;
-  return `${pad(d.getUTCDate())}-${MONTHS[d.getUTCMonth()]}-${d.getUTCFullYear()} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} ${offset}`;
+  const date = `${pad(d.getUTCDate())}-${MONTHS[d.getUTCMonth()]}-${d.getUTCFullYear()}`;
+  return `${date} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} ${offset}`;
 }
 
 export const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];

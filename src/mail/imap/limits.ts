@@ -8,7 +8,8 @@ export function limitRefusal(error: unknown): Reply | undefined {
   if (error instanceof QuotaError) {
     return {
       ...no(
-        `Mailbox quota exceeded: at most ${error.limit} ${error.resource === 'bytes' ? 'bytes of messages' : 'messages'}`,
+        `Mailbox quota exceeded: at most ${error.limit} ` +
+          `${error.resource === 'bytes' ? 'bytes of messages' : 'messages'}`,
         'OVERQUOTA',
       ),
       facts: { limit: `quota_${error.resource}` },

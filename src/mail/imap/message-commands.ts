@@ -152,12 +152,15 @@ export async function copy(ctx: ImapContext, args: Args, byUid: boolean, move: b
       ? await ctx.store.moveMessages(view.folder, uids, target, view)
       : await ctx.store.copyMessages(view.folder, uids, target);
   } catch (error) {
-    // Quota and keyword limits are checked before anything is copied (RFC 3501: a failed COPY leaves the target as it was).
+    // Quota and keyword limits are checked before anything is copied (RFC 3501: a failed COPY leaves the target as it
+    // was).
     const refusal = limitRefusal(error);
     if (refusal) return { ...refusal, facts: { ...facts, ...refusal.facts } };
     throw error;
   }
-  const code = `COPYUID ${result.uidValidity} ${formatSequenceSet(result.pairs.map(([from]) => from))} ${formatSequenceSet(result.pairs.map(([, to]) => to))}`;
+  const sources = formatSequenceSet(result.pairs.map(([from]) => from));
+  const copies = formatSequenceSet(result.pairs.map(([, to]) => to));
+  const code = `COPYUID ${result.uidValidity} ${sources} ${copies}`;
   if (!move) return { ...ok(`${verb} completed`, code), facts };
   ctx.untagged(`OK [${code}] Moved UIDs.`);
   for (const msn of view.forget(result.pairs.map(([from]) => from))) ctx.untagged(`${msn} EXPUNGE`);
@@ -199,7 +202,8 @@ async function* withBytes(
   targets: { msn: number; entry: MessageEntry }[],
   need: ContentNeed,
 ): AsyncGenerator<{ msn: number; entry: MessageEntry; raw: Buffer | undefined; gone: boolean }> {
-  // Reads through better-sqlite3 are synchronous: a FETCH or SEARCH over a large folder gives the event loop a turn every slice.
+  // Reads through better-sqlite3 are synchronous: a FETCH or SEARCH over a large folder gives the event loop a turn
+  // every slice.
   const pacer = new Pacer();
   for (let i = 0; i < targets.length; i += BATCH) {
     const batch = targets.slice(i, i + BATCH);

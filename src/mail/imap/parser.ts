@@ -47,7 +47,9 @@ export type ParseResult =
 
 export class ImapSyntaxError extends Error {}
 
-/** Lists, sections or search criteria nested deeper than allowed: a BAD like any syntax error, journaled with its limit. */
+/**
+ * Lists, sections or search criteria nested deeper than allowed: a BAD like any syntax error, journaled with its limit.
+ */
 export class ImapNestingError extends ImapSyntaxError {
   readonly limit = 'nesting';
 }
@@ -160,7 +162,10 @@ class Tokenizer {
     return this.atom();
   }
 
-  /** A list's or a section's tokens, one level deeper (recursion is bounded: deep nesting is refused, not a stack overflow). */
+  /**
+   * A list's or a section's tokens, one level deeper (recursion is bounded: deep nesting is refused, not a stack
+   * overflow).
+   */
   private nested(close: number): Token[] {
     if (++this.depth > this.maxDepth) throw new ImapNestingError(`Nesting deeper than ${this.maxDepth} levels`);
     const tokens = this.sequence(close);

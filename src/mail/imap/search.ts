@@ -85,7 +85,8 @@ function checkEightBit(tokens: Token[], utf8: boolean): void {
     } else if (token.value.some((byte) => byte > 0x7f)) {
       if (!token.literal)
         throw new ImapSyntaxError(
-          '8-bit characters in a quoted string need UTF8=ACCEPT (RFC 6855), which is not offered: send a literal with CHARSET UTF-8',
+          '8-bit characters in a quoted string need UTF8=ACCEPT (RFC 6855), which is not offered: ' +
+            'send a literal with CHARSET UTF-8',
         );
       if (!utf8)
         throw new ImapSyntaxError(

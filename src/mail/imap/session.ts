@@ -23,7 +23,9 @@ import { Args, parseCommand, ImapNestingError, ImapSyntaxError, type Command, ty
 import { SelectedFolder } from './selected.ts';
 import { encode, str, type Wire } from './wire.ts';
 
-/** Where a command is valid (RFC 3501 §3): any state, before authentication, once authenticated, with a folder selected. */
+/**
+ * Where a command is valid (RFC 3501 §3): any state, before authentication, once authenticated, with a folder selected.
+ */
 type Scope = 'any' | 'unauthenticated' | 'authenticated' | 'selected';
 
 interface CommandSpec {
@@ -668,8 +670,10 @@ const STAR = Buffer.from('* ');
 /** The arguments as the journal keeps them: never a password or a SASL response; literals by size only. */
 function summarise(command: Command): string {
   if (command.name === 'LOGIN') return `${command.args[0] ? summariseToken(command.args[0]) : ''} <password>`;
-  if (command.name === 'AUTHENTICATE')
-    return `${command.args[0] ? summariseToken(command.args[0]) : ''}${command.args.length > 1 ? ' <initial response>' : ''}`;
+  if (command.name === 'AUTHENTICATE') {
+    const mechanism = command.args[0] ? summariseToken(command.args[0]) : '';
+    return `${mechanism}${command.args.length > 1 ? ' <initial response>' : ''}`;
+  }
   let summary = '';
   for (const token of command.args) {
     if (summary.length >= 512) break; // a command may hold a hundred thousand arguments

@@ -353,7 +353,9 @@ export class MailboxStore {
     return row ? toFolder(row) : undefined;
   }
 
-  /** Creates a folder and the superiors it needs (RFC 3501 §6.3.3); a trailing delimiter is dropped. Subscribes nothing. */
+  /**
+   * Creates a folder and the superiors it needs (RFC 3501 §6.3.3); a trailing delimiter is dropped. Subscribes nothing.
+   */
   async createFolder(mailboxId: number, name: string): Promise<Folder> {
     const canonical = newFolderName(name);
     const created = await this.db.transaction().execute(async (tx) => {
@@ -392,7 +394,9 @@ export class MailboxStore {
     return created;
   }
 
-  /** Deletes a folder and its messages; INBOX and folders with children stay. Its subscription stays (RFC 3501 §6.3.6). */
+  /**
+   * Deletes a folder and its messages; INBOX and folders with children stay. Its subscription stays (RFC 3501 §6.3.6).
+   */
   async deleteFolder(mailboxId: number, name: string): Promise<void> {
     const folder = await this.requireFolder(mailboxId, name);
     if (folder.name === 'INBOX') throw new FolderError('inbox', name);
@@ -564,9 +568,8 @@ export class MailboxStore {
         .selectFrom(page)
         .select((eb) => [
           eb.fn.countAll<number>().as('messages'),
-          sql<number>`coalesce(sum(case when (' ' || page.flags || ' ') like ${'% \\Seen %'} escape '!' then 0 else 1 end), 0)`.as(
-            'unseen',
-          ),
+          sql<number>`coalesce(sum(case when (' ' || page.flags || ' ') like ${'% \\Seen %'} escape '!'
+            then 0 else 1 end), 0)`.as('unseen'),
           sql<number>`coalesce(sum(case when page.uid > ${recentAfter} then 1 else 0 end), 0)`.as('recent'),
           sql<number>`coalesce(max(page.uid), 0)`.as('last_uid'),
         ])
@@ -1061,7 +1064,9 @@ export function keywordsOf(flags: string[]): string[] {
 
 /** Rows read per query when going through a whole folder, between two chances for the event loop. */
 const PAGE = 2000;
-/** Messages written per transaction by the operations on many messages (STORE, COPY, MOVE): a few milliseconds' work. */
+/**
+ * Messages written per transaction by the operations on many messages (STORE, COPY, MOVE): a few milliseconds' work.
+ */
 const CHUNK = 50;
 
 function toFolder(row: {

@@ -55,10 +55,8 @@ export function composeMessage(message: OutgoingMessage, now = new Date()): Buff
     );
     body = `${[text, ...attachments].map((p) => `--${boundary}\r\n${p}`).join('\r\n')}\r\n--${boundary}--\r\n`;
   }
-  return Buffer.from(
-    `${head.map(([name, value]) => `${name}: ${value}`).join('\r\n')}\r\n${message.attachments.length === 0 ? '' : '\r\n'}${body}`,
-    'utf8',
-  );
+  const header = head.map(([name, value]) => `${name}: ${value}`).join('\r\n');
+  return Buffer.from(`${header}\r\n${message.attachments.length === 0 ? '' : '\r\n'}${body}`, 'utf8');
 }
 
 /** Header lines then a blank line then the content in base64 lines of 76 characters (RFC 2045). */

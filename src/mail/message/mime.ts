@@ -150,7 +150,8 @@ export function parseParameterHeader(text: string): { value: string; params: Mim
   const semicolon = findUnquoted(withoutComments, ';');
   const value = (semicolon < 0 ? withoutComments : withoutComments.slice(0, semicolon)).trim();
   const params: MimeParameter[] = [];
-  // Pieces by section number: a Map, since a client may number one 4294967294 (a sparse array would be walked to there).
+  // Pieces by section number: a Map, since a client may number one 4294967294 (a sparse array would be walked to
+  // there).
   const continued = new Map<string, { extended: boolean; pieces: Map<number, string>; param: MimeParameter }>();
   const pattern = /;\s*([^\s=;]+)\s*=\s*("(?:[^"\\]|\\.)*"|[^;]*)/g;
   for (const match of withoutComments.slice(Math.max(semicolon, 0)).matchAll(pattern)) {

@@ -410,7 +410,12 @@ export class SmtpSession extends Conversation {
   private receivedHeader(id: number): string {
     const tls = this.session.tls ? ` (using ${this.session.tls.version} with cipher ${this.session.tls.cipher})` : '';
     // RFC 3848: ESMTPSA = ESMTP with STARTTLS and AUTH.
-    return `Received: from ${this.greeted ?? 'unknown'} ([${this.session.clientIp}])\r\n\tby ${this.host} (motco)${tls}\r\n\twith ESMTPSA id ${id}\r\n\tfor <${this.session.mailbox ?? 'unknown'}>; ${new Date().toUTCString().replace('GMT', '+0000')}\r\n`;
+    return (
+      `Received: from ${this.greeted ?? 'unknown'} ([${this.session.clientIp}])\r\n` +
+      `\tby ${this.host} (motco)${tls}\r\n` +
+      `\twith ESMTPSA id ${id}\r\n` +
+      `\tfor <${this.session.mailbox ?? 'unknown'}>; ${new Date().toUTCString().replace('GMT', '+0000')}\r\n`
+    );
   }
 
   /** Sends a reply and records the command with it. Too many errors end the session (421). */

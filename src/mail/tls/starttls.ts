@@ -311,7 +311,9 @@ function peerChain(socket: TLSSocket): Buffer[] {
   return chain;
 }
 
-/** One certificate of the chain as recorded; the serial in the judgement's canonical form (Node keeps leading zeros). */
+/**
+ * One certificate of the chain as recorded; the serial in the judgement's canonical form (Node keeps leading zeros).
+ */
 export function describeCertificate(der: Buffer): {
   subject: string;
   issuer: string;

@@ -27,6 +27,8 @@ import { cell, REVIEWERS } from '../site/layout.ts';
 
 const PATH = '/revue/dossier';
 
+type Manifest = NonNullable<DossierVerification['manifest']>;
+
 export function registerDossierReview(scope: FastifyInstance, site: Site): void {
   const { layout, config, executions, pki } = site;
   const limits = dossierLimits(config);
@@ -81,45 +83,53 @@ ${uploadForm(layout.csrf.field(layout.csrf.token(request, reply)))}`,
   }
 
   function uploadForm(csrfField: SafeHtml): SafeHtml {
+    const trustLink = html`<a href="${PKI_PATHS.trust}/${TRUST_FILES.evidence}" download>${TRUST_FILES.evidence}</a>`;
     return html`<section class="upload" aria-labelledby="upload-title">
 <h2 id="upload-title">${t('dossier.review.upload')}</h2>
 <form method="post" action="${PATH}" enctype="multipart/form-data" class="stack">
 ${csrfField}
 <div class="field"><label for="f-dossier">${t('dossier.review.file')} *</label>
 <div class="hint" id="f-dossier-hint">${t('dossier.review.fileHint', { max: megabytes(config.dossier.maxBytes) })}</div>
-<input type="file" id="f-dossier" name="dossier" accept=".zip,application/zip" required aria-describedby="f-dossier-hint"></div>
+<input type="file" id="f-dossier" name="dossier" accept=".zip,application/zip" required
+aria-describedby="f-dossier-hint"></div>
 <p><button type="submit">${t('dossier.review.verify')}</button></p>
 </form>
-<p class="hint">${t('dossier.review.offline')} <a href="${PKI_PATHS.trust}/${TRUST_FILES.evidence}" download>${TRUST_FILES.evidence}</a></p>
+<p class="hint">${t('dossier.review.offline')} ${trustLink}</p>
 </section>`;
   }
 }
 
 function reportBody(report: DossierVerification, filename: string, comparisons: Map<number, Comparison>): SafeHtml {
-  if (report.problem && !report.manifest)
-    return html`<div class="notice error verdict-box" role="alert"><p><strong>${t('dossier.review.unreadable', { file: filename.slice(0, 200) })}</strong></p><p>${report.problem}</p></div>`;
+  if (report.problem && !report.manifest) {
+    const unreadable = t('dossier.review.unreadable', { file: filename.slice(0, 200) });
+    const problem = html`<p><strong>${unreadable}</strong></p><p>${report.problem}</p>`;
+    return html`<div class="notice error verdict-box" role="alert">${problem}</div>`;
+  }
   const bad = report.files.filter((f) => f.status !== 'ok');
   const manifest = report.manifest;
   const signature = report.signature;
   const sameInstance = signature?.status === 'valid';
+  const signedAt = signature?.signingTime && frenchDateTime(signature.signingTime.getTime());
+  const fileColumn = t('dossier.review.col.file');
+  const stateColumn = t('dossier.review.col.state');
   return html`<div class="notice${report.ok ? ' success' : ' error'} verdict-box" role="status">
-<p><strong>${report.ok ? t('dossier.review.ok', { count: manifest?.executions.length ?? 0 }) : t('dossier.review.notOk')}</strong></p>
+<p><strong>${
+    report.ok ? t('dossier.review.ok', { count: manifest?.executions.length ?? 0 }) : t('dossier.review.notOk')
+  }</strong></p>
 <p>${signatureSentence(signature)}</p>
-${bad.length ? html`<ul>${bad.map((f) => html`<li><code>${f.path}</code> : ${fileStatusText(f.status)}</li>`)}</ul>` : ''}
+${
+  bad.length
+    ? html`<ul>${bad.map((f) => html`<li><code>${f.path}</code> : ${fileStatusText(f.status)}</li>`)}</ul>`
+    : ''
+}
 ${report.problem ? html`<p>${report.problem}</p>` : ''}
 </div>
 <section aria-labelledby="signature-title">
 <h2 id="signature-title">${t('dossier.review.signature')}</h2>
 <table class="facts">
 <tr><th scope="row">${t('dossier.review.file')}</th><td><code>${filename.slice(0, 200)}</code></td></tr>
-${
-  manifest
-    ? html`<tr><th scope="row">${t('dossier.review.reference')}</th><td><code>${manifest.reference}</code></td></tr>
-<tr><th scope="row">${t('dossier.review.platform')}</th><td>${manifest.platform.name} ${manifest.platform.version} — <code>${manifest.platform.publicUrl}</code>${sameInstance ? html` <strong class="ok">${t('dossier.review.thisPlatform')}</strong>` : ''}</td></tr>
-<tr><th scope="row">${t('dossier.review.generatedAt')}</th><td>${frenchDateTime(Date.parse(manifest.generatedAt))}</td></tr>`
-    : ''
-}
-${signature?.signingTime ? html`<tr><th scope="row">${t('dossier.review.signingTime')}</th><td>${frenchDateTime(signature.signingTime.getTime())}</td></tr>` : ''}
+${manifest ? manifestRows(manifest, sameInstance) : ''}
+${signedAt ? html`<tr><th scope="row">${t('dossier.review.signingTime')}</th><td>${signedAt}</td></tr>` : ''}
 ${signature?.signer ? certificateRows(t('dossier.review.signer'), signature.signer) : ''}
 ${signature?.root ? certificateRows(t('dossier.review.root'), signature.root) : ''}
 </table>
@@ -129,21 +139,55 @@ ${
     ? html`<section aria-labelledby="account-title">
 <h2 id="account-title">${t('dossier.review.account')}</h2>
 <table class="facts">
-<tr><th scope="row">${t('export.account')}</th><td>${t('export.accountValue', { nil: manifest.account.nil, organisation: `${manifest.account.organisation.raisonSociale} (${manifest.account.organisation.immatriculation})`, user: manifest.account.runnerUserId })}</td></tr>
-<tr><th scope="row">${t('export.mailboxes')}</th><td>${[manifest.account.mailboxes.personal, manifest.account.mailboxes.applicative].filter(Boolean).join(', ') || '—'}</td></tr>
+${accountRows(manifest.account)}
 </table>
 </section>
 ${verdictTable(report, comparisons, sameInstance)}`
     : ''
 }
 <details class="files"><summary>${t('dossier.review.files', { count: report.files.length, bad: bad.length })}</summary>
-<table class="stack"><thead><tr><th scope="col">${t('dossier.review.col.file')}</th><th scope="col">${t('dossier.review.col.state')}</th></tr></thead>
-<tbody>${report.files.map((f) => html`<tr>${cell(t('dossier.review.col.file'), html`<code>${f.path}</code>`)}${cell(t('dossier.review.col.state'), html`<span class="${f.status === 'ok' ? 'ok' : 'ko'}">${fileStatusText(f.status)}</span>`)}</tr>`)}</tbody></table>
+<table class="stack"><thead><tr><th scope="col">${fileColumn}</th><th scope="col">${stateColumn}</th></tr></thead>
+<tbody>${report.files.map((f) => {
+    const state = html`<span class="${f.status === 'ok' ? 'ok' : 'ko'}">${fileStatusText(f.status)}</span>`;
+    return html`<tr>${cell(fileColumn, html`<code>${f.path}</code>`)}${cell(stateColumn, state)}</tr>`;
+  })}</tbody></table>
 </details>`;
 }
 
+/** The signed manifest's reference, the platform that signed it (this one when `sameInstance`) and when. */
+function manifestRows(manifest: Manifest, sameInstance: boolean): SafeHtml {
+  const { name, version, publicUrl } = manifest.platform;
+  const ours = sameInstance ? html` <strong class="ok">${t('dossier.review.thisPlatform')}</strong>` : '';
+  const platform = html`${name} ${version} — <code>${publicUrl}</code>${ours}`;
+  const generated = frenchDateTime(Date.parse(manifest.generatedAt));
+  const reference = html`<code>${manifest.reference}</code>`;
+  return html`<tr><th scope="row">${t('dossier.review.reference')}</th><td>${reference}</td></tr>
+<tr><th scope="row">${t('dossier.review.platform')}</th><td>${platform}</td></tr>
+<tr><th scope="row">${t('dossier.review.generatedAt')}</th><td>${generated}</td></tr>`;
+}
+
+function accountRows(account: Manifest['account']): SafeHtml {
+  const { organisation, mailboxes } = account;
+  const value = t('export.accountValue', {
+    nil: account.nil,
+    organisation: `${organisation.raisonSociale} (${organisation.immatriculation})`,
+    user: account.runnerUserId,
+  });
+  const addresses = [mailboxes.personal, mailboxes.applicative].filter(Boolean).join(', ') || '—';
+  return html`<tr><th scope="row">${t('export.account')}</th><td>${value}</td></tr>
+<tr><th scope="row">${t('export.mailboxes')}</th><td>${addresses}</td></tr>`;
+}
+
 function certificateRows(label: string, c: CertificateSummary): SafeHtml {
-  return html`<tr><th scope="row">${label}</th><td><code>${c.subject}</code><br>${t('dossier.review.issuer')} <code>${c.issuer}</code><br>${t('dossier.review.serial')} <code>${c.serialNumber}</code><br>${t('dossier.review.fingerprint')} <code>${c.fingerprint}</code><br>${t('dossier.review.validity', { from: frenchDateTime(c.notBefore.getTime()), to: frenchDateTime(c.notAfter.getTime()) })}</td></tr>`;
+  const issuer = html`${t('dossier.review.issuer')} <code>${c.issuer}</code>`;
+  const serial = html`${t('dossier.review.serial')} <code>${c.serialNumber}</code>`;
+  const fingerprint = html`${t('dossier.review.fingerprint')} <code>${c.fingerprint}</code>`;
+  const validity = t('dossier.review.validity', {
+    from: frenchDateTime(c.notBefore.getTime()),
+    to: frenchDateTime(c.notAfter.getTime()),
+  });
+  const details = html`<code>${c.subject}</code><br>${issuer}<br>${serial}<br>${fingerprint}<br>${validity}`;
+  return html`<tr><th scope="row">${label}</th><td>${details}</td></tr>`;
 }
 
 /** The verdict table: each execution, its verdict, whether its files are intact and how it compares with the record. */
@@ -171,13 +215,14 @@ function verdictTable(
 <tbody>${manifest.executions.map((e) => {
     const intact = e.files.every((f) => state.get(f.path) === 'ok');
     const comparison = comparisons.get(e.id);
+    const files = t(intact ? 'dossier.review.intact' : 'dossier.review.altered');
     const cells = [
       sameInstance ? html`<a href="/revue/executions/${e.id}">#${e.id}</a>` : html`#${e.id}`,
       html`${e.title} <code>${e.targetId}</code>`,
       e.requirements.join(', ') || '—',
       html`<strong class="${e.verdict === 'OK' ? 'ok' : 'ko'}">${t(`verdict.${e.verdict}`)}</strong>`,
       frenchDateTime(Date.parse(e.startedAt)),
-      html`<span class="${intact ? 'ok' : 'ko'}">${t(intact ? 'dossier.review.intact' : 'dossier.review.altered')}</span>`,
+      html`<span class="${intact ? 'ok' : 'ko'}">${files}</span>`,
       comparisonText(comparison, sameInstance),
     ];
     return html`<tr data-execution="${e.id}">${cells.map((c, i) => cell(head[i]!, c))}</tr>`;
@@ -191,5 +236,6 @@ function comparisonText(comparison: Comparison | undefined, sameInstance: boolea
     return html`<span class="neutral">${t('dossier.review.record.otherPlatform')}</span>`;
   if (comparison.kind === 'same') return html`<span class="ok">${t('dossier.review.record.same')}</span>`;
   if (comparison.kind === 'unknown') return html`<span class="ko">${t('dossier.review.record.unknown')}</span>`;
-  return html`<span class="ko">${t('dossier.review.record.different', { fields: comparison.fields.map((f) => t(`dossier.review.field.${f as 'verdict'}`)).join(', ') })}</span>`;
+  const fields = comparison.fields.map((f) => t(`dossier.review.field.${f as 'verdict'}`)).join(', ');
+  return html`<span class="ko">${t('dossier.review.record.different', { fields })}</span>`;
 }

@@ -9,7 +9,7 @@ import { t } from '../../i18n/messages.ts';
 import { field } from '../forms.ts';
 import { buildEvidence } from '../../runner/evidence.ts';
 import type { Execution } from '../../runner/types.ts';
-import { html } from '../html.ts';
+import { html, type SafeHtml } from '../html.ts';
 import type { Site } from '../site/index.ts';
 import { evidenceBody } from './evidence-page.ts';
 import { idOf, REVIEWERS } from '../site/layout.ts';
@@ -32,13 +32,25 @@ export function registerReviewPages(scope: FastifyInstance, site: Site): void {
       body: html`<h1>${t('review.title')}</h1>
 <p>${t('review.intro')}</p>
 <form class="stack search" method="get" action="/revue" novalidate>
-${field({ name: 'execution', label: t('review.search'), value, error, required: true, inputmode: 'numeric', autocomplete: 'off', hint: t('review.searchHint') })}
+${field({
+  name: 'execution',
+  label: t('review.search'),
+  value,
+  error,
+  required: true,
+  inputmode: 'numeric',
+  autocomplete: 'off',
+  hint: t('review.searchHint'),
+})}
 <p><button type="submit">${t('review.searchButton')}</button></p>
 </form>
-<p><a class="button secondary" href="/revue/dossier">${t('dossier.review.title')}</a> <span class="hint">${t('dossier.review.lead')}</span></p>`,
+${dossierLead()}`,
     });
 
-  /** The execution if the user may read it (reviewers and admins read any); undefined as for one that does not exist. */
+  /**
+   * The execution if the user may read it (reviewers and admins read any); undefined as for one that does not
+   * exist.
+   */
   const reachable = (user: PlatformUser, id: number): Promise<Execution | undefined> =>
     new Access({ user, via: 'session' }, accounts).execution(id, executions);
 
@@ -71,4 +83,10 @@ ${field({ name: 'execution', label: t('review.search'), value, error, required: 
 ${evidenceBody(evidence)}`,
     });
   });
+}
+
+/** The way to the agency's check of a whole dossier, with what it is for. */
+function dossierLead(): SafeHtml {
+  const link = html`<a class="button secondary" href="/revue/dossier">${t('dossier.review.title')}</a>`;
+  return html`<p>${link} <span class="hint">${t('dossier.review.lead')}</span></p>`;
 }

@@ -10,7 +10,7 @@ import { frenchDateTime, html, type SafeHtml } from '../html.ts';
 import { cell, idOf } from '../site/layout.ts';
 import type { Visit } from './access.ts';
 import { runnerUrl } from './layout.ts';
-import { durationText, VERDICTS, verdictBadge, verdictLabel } from './views.ts';
+import { durationText, filterButtons, VERDICTS, verdictBadge, verdictLabel } from './views.ts';
 
 const PAGE_SIZE = 20;
 const DAY_MS = 24 * 3600 * 1000;
@@ -103,14 +103,42 @@ export async function activityBody(
     ...VERDICTS.map((v) => ({ value: v, label: `${t(`verdict.${v}`)} — ${verdictLabel(v)}` })),
   ];
 
+  const self = runnerUrl(id, 'activite');
+  const stepsBox = html`<input type="checkbox" id="f-etapes" name="etapes" value="1"${steps ? html` checked` : ''}>`;
   const body = html`<h1>${t('runnerPage.activity.title')}</h1>
-<form method="get" action="${runnerUrl(id, 'activite')}" class="filters" role="search" aria-label="${t('runnerPage.activity.filters')}">
-${selectField({ name: 'travail', label: t('runnerPage.activity.job'), options: targetOptions, value: value('travail'), error: errors.travail })}
-${selectField({ name: 'verdict', label: t('export.verdict'), options: verdictOptions, value: value('verdict'), error: errors.verdict })}
-${field({ name: 'du', label: t('runnerPage.activity.from'), value: value('du'), error: errors.du, hint: t('runnerPage.activity.dateHint'), autocomplete: 'off' })}
-${field({ name: 'au', label: t('runnerPage.activity.to'), value: value('au'), error: errors.au, hint: t('runnerPage.activity.dateHint'), autocomplete: 'off' })}
-<div class="field checkbox"><input type="checkbox" id="f-etapes" name="etapes" value="1"${steps ? html` checked` : ''}> <label for="f-etapes">${t('runnerPage.activity.steps')}</label></div>
-<div class="buttons"><button type="submit">${t('runnerPage.activity.apply')}</button> <a href="${runnerUrl(id, 'activite')}">${t('runnerPage.activity.reset')}</a></div>
+<form method="get" action="${self}" class="filters" role="search" aria-label="${t('runnerPage.activity.filters')}">
+${selectField({
+  name: 'travail',
+  label: t('runnerPage.activity.job'),
+  options: targetOptions,
+  value: value('travail'),
+  error: errors.travail,
+})}
+${selectField({
+  name: 'verdict',
+  label: t('export.verdict'),
+  options: verdictOptions,
+  value: value('verdict'),
+  error: errors.verdict,
+})}
+${field({
+  name: 'du',
+  label: t('runnerPage.activity.from'),
+  value: value('du'),
+  error: errors.du,
+  hint: t('runnerPage.activity.dateHint'),
+  autocomplete: 'off',
+})}
+${field({
+  name: 'au',
+  label: t('runnerPage.activity.to'),
+  value: value('au'),
+  error: errors.au,
+  hint: t('runnerPage.activity.dateHint'),
+  autocomplete: 'off',
+})}
+<div class="field checkbox">${stepsBox} <label for="f-etapes">${t('runnerPage.activity.steps')}</label></div>
+<div class="buttons">${filterButtons(self)}</div>
 </form>
 ${
   rows.length
@@ -118,9 +146,12 @@ ${
 <caption>${t(before ? 'runnerPage.activity.captionOlder' : 'runnerPage.activity.caption')}</caption>
 <thead><tr>${head.map((h) => html`<th scope="col">${h}</th>`)}</tr></thead>
 <tbody>${rows.map((e) => {
+        const parent = e.parentId
+          ? html`<div class="hint">${t('runnerPage.exec.parent', { id: e.parentId })}</div>`
+          : '';
         const cells = [
           html`<a href="${runnerUrl(id, `executions/${e.id}`)}">#${e.id}</a>`,
-          html`${targetTitle(e)}${e.parentId ? html`<div class="hint">${t('runnerPage.exec.parent', { id: e.parentId })}</div>` : ''}`,
+          html`${targetTitle(e)}${parent}`,
           verdictBadge(e),
           frenchDateTime(e.startedAt),
           e.endedAt === null ? '—' : durationText(e.endedAt - e.startedAt),

@@ -18,7 +18,7 @@ import { frenchDateTime, html, type SafeHtml } from '../html.ts';
 import { cell } from '../site/layout.ts';
 import type { Visit } from './access.ts';
 import { BOARD_PATH, runnerUrl } from './layout.ts';
-import { verdictBadge } from './views.ts';
+import { filterButtons, verdictBadge } from './views.ts';
 
 export interface BoardQuery {
   vue?: string;
@@ -64,6 +64,10 @@ export function boardBody(input: BoardInput): { body: SafeHtml; valid: boolean }
   );
   const failed = board.lines.filter((l) => l.status === 'failed').length;
   const never = board.lines.filter((l) => l.status === 'never').length;
+  const score = t('board.score', { ok: board.ok, total: board.total });
+  const self = runnerUrl(id, BOARD_PATH);
+  const dossierLink = html`<a class="button" href="${runnerUrl(id, 'dossier')}">${t('dossier.generate')}</a>`;
+  const contactLink = html`<a class="button secondary" href="${runnerUrl(id, 'contact')}">${t('contact.title')}</a>`;
 
   const groups =
     view === 'exigences'
@@ -84,18 +88,18 @@ export function boardBody(input: BoardInput): { body: SafeHtml; valid: boolean }
 <p>${t('board.intro')}</p>
 <section class="readiness" aria-labelledby="readiness-title">
 <h2 id="readiness-title" class="visually-hidden">${t('board.progressTitle')}</h2>
-<p class="score"><strong>${t('board.score', { ok: board.ok, total: board.total })}</strong> <span class="hint">${t('board.scoreDetail', { failed, never })}</span></p>
-<progress max="${board.total}" value="${board.ok}" aria-label="${t('board.score', { ok: board.ok, total: board.total })}"></progress>
+<p class="score"><strong>${score}</strong> <span class="hint">${t('board.scoreDetail', { failed, never })}</span></p>
+<progress max="${board.total}" value="${board.ok}" aria-label="${score}"></progress>
 </section>
 <div class="board-actions">
 ${replaySection(input)}
 <section class="next" aria-labelledby="next-title">
 <h2 id="next-title">${t('board.next')}</h2>
-<p><a class="button" href="${runnerUrl(id, 'dossier')}">${t('dossier.generate')}</a> <a class="button secondary" href="${runnerUrl(id, 'contact')}">${t('contact.title')}</a></p>
+<p>${dossierLink} ${contactLink}</p>
 <p class="hint">${t('board.nextHint')}</p>
 </section>
 </div>
-<form method="get" action="${runnerUrl(id, BOARD_PATH)}" class="filters" role="search" aria-label="${t('board.filters')}">
+<form method="get" action="${self}" class="filters" role="search" aria-label="${t('board.filters')}">
 ${selectField({
   name: 'vue',
   label: t('board.view'),
@@ -105,9 +109,24 @@ ${selectField({
     { value: 'exigences', label: t('board.view.requirements') },
   ],
 })}
-${selectField({ name: 'statut', label: t('board.status'), value: query.statut ?? '', error: query.statut && !statusFilter ? t('board.invalidFilter') : undefined, options: [{ value: '', label: t('board.status.all') }, ...Object.keys(STATUS_FILTERS).map((s) => ({ value: s, label: t(`board.status.${s as 'ok'}`) }))] })}
-${selectField({ name: 'exigence', label: t('board.requirement'), value: query.exigence ?? '', error: query.exigence && !requirements.includes(query.exigence) ? t('board.invalidFilter') : undefined, options: [{ value: '', label: t('board.requirement.all') }, ...requirements.map((r) => ({ value: r, label: r }))] })}
-<div class="buttons"><button type="submit">${t('runnerPage.activity.apply')}</button> <a href="${runnerUrl(id, BOARD_PATH)}">${t('runnerPage.activity.reset')}</a></div>
+${selectField({
+  name: 'statut',
+  label: t('board.status'),
+  value: query.statut ?? '',
+  error: query.statut && !statusFilter ? t('board.invalidFilter') : undefined,
+  options: [
+    { value: '', label: t('board.status.all') },
+    ...Object.keys(STATUS_FILTERS).map((s) => ({ value: s, label: t(`board.status.${s as 'ok'}`) })),
+  ],
+})}
+${selectField({
+  name: 'exigence',
+  label: t('board.requirement'),
+  value: query.exigence ?? '',
+  error: query.exigence && !requirements.includes(query.exigence) ? t('board.invalidFilter') : undefined,
+  options: [{ value: '', label: t('board.requirement.all') }, ...requirements.map((r) => ({ value: r, label: r }))],
+})}
+<div class="buttons">${filterButtons(self)}</div>
 </form>
 ${groups.length ? groups.map((g) => groupSection(visit, g)) : html`<p>${t('board.noLine')}</p>`}`;
   return { body, valid };
@@ -119,6 +138,8 @@ function groupSection(
 ): SafeHtml {
   const ok = group.all.filter((l) => l.status === 'ok').length;
   const anchor = `g-${group.key.replace(/[^A-Za-z0-9-]/g, '-')}`;
+  const allOk = ok === group.all.length;
+  const score = t('board.score', { ok, total: group.all.length });
   const head = [
     t('board.col.job'),
     t('board.col.requirements'),
@@ -127,7 +148,7 @@ function groupSection(
     t('board.col.execution'),
   ];
   return html`<section class="board-group" aria-labelledby="${anchor}">
-<h2 id="${anchor}">${group.heading} <span class="group-score${ok === group.all.length ? ' ok' : ''}">${t('board.score', { ok, total: group.all.length })}</span></h2>
+<h2 id="${anchor}">${group.heading} <span class="group-score${allOk ? ' ok' : ''}">${score}</span></h2>
 <table class="stack board">
 <thead><tr>${head.map((h) => html`<th scope="col">${h}</th>`)}</tr></thead>
 <tbody>${group.lines.map((l) => lineRow(visit, l, head))}</tbody>
@@ -151,24 +172,45 @@ function lineRow(visit: Visit, line: ReadinessLine, head: string[]): SafeHtml {
 /** « Rejouer les KO »: what it would run, and the options form (Adresse IP pre-filled, Délai) that starts it. */
 function replaySection({ visit, board, config, csrf, browserIp, form }: BoardInput): SafeHtml {
   const units = board.toReplay;
-  if (!units.length)
-    return html`<section class="replay" aria-labelledby="replay-title"><h2 id="replay-title">${t('board.replay')}</h2><p>${t('board.allOk')}</p></section>`;
+  const title = html`<h2 id="replay-title">${t('board.replay')}</h2>`;
+  const closed = (why: SafeHtml) =>
+    html`<section class="replay" aria-labelledby="replay-title">${title}${why}</section>`;
+  if (!units.length) return closed(html`<p>${t('board.allOk')}</p>`);
   if (visit.account.status !== 'available')
-    return html`<section class="replay" aria-labelledby="replay-title"><h2 id="replay-title">${t('board.replay')}</h2><p class="notice">${t('api.error.accountUnavailable')}</p></section>`;
+    return closed(html`<p class="notice">${t('api.error.accountUnavailable')}</p>`);
   const { runner } = config;
   const values = form?.values ?? { ip: browserIp, delai: String(runner.delaiDefaultSeconds) };
   const errors = form?.errors ?? {};
   const ipRequired = units.some((j) => j.ipRequired);
+  const bounds = { min: runner.delaiMinSeconds, max: runner.delaiMaxSeconds, default: runner.delaiDefaultSeconds };
+  const list = units.map((j) => html`<li>${j.title}</li>`);
+  const runLabel = t('board.replayButton', { count: units.length });
   return html`<section class="replay" aria-labelledby="replay-title">
 <h2 id="replay-title">${t('board.replay')}</h2>
 <p>${t('board.replayText', { count: units.length })}</p>
-<details><summary>${t('board.replayList', { count: units.length })}</summary><ol>${units.map((j) => html`<li>${j.title}</li>`)}</ol></details>
+<details><summary>${t('board.replayList', { count: units.length })}</summary><ol>${list}</ol></details>
 <form method="post" action="${runnerUrl(visit.account.id, `${BOARD_PATH}/rejouer`)}" class="stack" novalidate>
 ${csrf.instance.field(csrf.token)}
 ${errorSummary(errors)}
-${field({ name: 'ip', label: t('runnerPage.job.ip'), value: values.ip, error: errors.ip, required: ipRequired, autocomplete: 'off', hint: `${t('runnerPage.job.ipHelp')} ${t('runnerPage.job.ipDetected', { ip: browserIp })}` })}
-${field({ name: 'delai', label: t('runnerPage.job.delai'), value: values.delai, error: errors.delai, inputmode: 'numeric', autocomplete: 'off', hint: `${t('runnerPage.job.delaiHelp')} ${t('runnerPage.job.delaiBoundsGlobal', { min: runner.delaiMinSeconds, max: runner.delaiMaxSeconds, default: runner.delaiDefaultSeconds })}` })}
-<div><button type="submit" class="run-now"><span aria-hidden="true">▶ </span>${t('board.replayButton', { count: units.length })}</button></div>
+${field({
+  name: 'ip',
+  label: t('runnerPage.job.ip'),
+  value: values.ip,
+  error: errors.ip,
+  required: ipRequired,
+  autocomplete: 'off',
+  hint: `${t('runnerPage.job.ipHelp')} ${t('runnerPage.job.ipDetected', { ip: browserIp })}`,
+})}
+${field({
+  name: 'delai',
+  label: t('runnerPage.job.delai'),
+  value: values.delai,
+  error: errors.delai,
+  inputmode: 'numeric',
+  autocomplete: 'off',
+  hint: `${t('runnerPage.job.delaiHelp')} ${t('runnerPage.job.delaiBoundsGlobal', bounds)}`,
+})}
+<div><button type="submit" class="run-now"><span aria-hidden="true">▶ </span>${runLabel}</button></div>
 </form>
 </section>`;
 }

@@ -26,23 +26,42 @@ export function contactBody(input: ContactInput): SafeHtml {
   const id = visit.account.id;
   const { to, sends } = agencyChannel(config);
   const errors = input.errors ?? {};
+  const invalid = errors.message ? html` aria-invalid="true" aria-describedby="f-message-error"` : '';
   return html`<p class="crumbs"><a href="${runnerUrl(id, BOARD_PATH)}">${t('board.title')}</a></p>
 <h1>${t('contact.title')}</h1>
 ${input.sentTo ? html`<p class="notice" role="status">${t('contact.sent', { to: input.sentTo })}</p>` : ''}
 <p>${t('contact.intro')}</p>
-<p>${to ? html`${t('contact.to')} <a href="${mailtoUrl(to, message)}"><code>${to}</code></a>` : html`<span class="notice">${t('contact.noAddress')}</span>`}</p>
+<p>${
+    to
+      ? html`${t('contact.to')} <a href="${mailtoUrl(to, message)}"><code>${to}</code></a>`
+      : html`<span class="notice">${t('contact.noAddress')}</span>`
+  }</p>
 <form method="get" action="${runnerUrl(id, 'contact')}" class="stack inline-search">
-${field({ name: 'dossier', label: t('contact.dossier'), value: input.dossier, hint: t('contact.dossierHint'), autocomplete: 'off' })}
+${field({
+  name: 'dossier',
+  label: t('contact.dossier'),
+  value: input.dossier,
+  hint: t('contact.dossierHint'),
+  autocomplete: 'off',
+})}
 <p><button type="submit" class="secondary">${t('contact.refresh')}</button></p>
 </form>
 <form method="post" action="${runnerUrl(id, 'contact')}" class="stack contact-form" novalidate>
 ${csrf.instance.field(csrf.token)}
 <input type="hidden" name="dossier" value="${input.dossier}">
 ${errorSummary(errors)}
-${field({ name: 'objet', label: t('contact.subject.label'), value: message.subject, error: errors.objet, required: true, autocomplete: 'off', hint: t('contact.subject.hint', { max: MAX_SUBJECT }) })}
+${field({
+  name: 'objet',
+  label: t('contact.subject.label'),
+  value: message.subject,
+  error: errors.objet,
+  required: true,
+  autocomplete: 'off',
+  hint: t('contact.subject.hint', { max: MAX_SUBJECT }),
+})}
 <div class="field">
 <label for="f-message">${t('contact.message')} *</label>
-<textarea id="f-message" name="message" rows="18" maxlength="${MAX_BODY}" required${errors.message ? html` aria-invalid="true" aria-describedby="f-message-error"` : ''}>${message.body}</textarea>
+<textarea id="f-message" name="message" rows="18" maxlength="${MAX_BODY}" required${invalid}>${message.body}</textarea>
 ${errors.message ? html`<div class="error" id="f-message-error">${errors.message}</div>` : ''}
 </div>
 <p class="actions">${sends ? html`<button type="submit">${t('contact.send')}</button>` : ''}

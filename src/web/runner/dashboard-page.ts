@@ -10,7 +10,7 @@ import type { ExecutionStore } from '../../runner/store.ts';
 import { frenchDateTime, html, type SafeHtml } from '../html.ts';
 import type { Visit } from './access.ts';
 import { runnerUrl } from './layout.ts';
-import { verdictBadge } from './views.ts';
+import { executionLink, verdictBadge } from './views.ts';
 
 const LATEST = 5;
 
@@ -19,6 +19,13 @@ export async function dashboardBody(visit: Visit, config: Config, executions: Ex
   const latest = await executions.list({ accountIds: [account.id], parentId: null, limit: LATEST });
   const none = t('runnerPage.readme.noMailbox');
   const trust = (file: string) => `${PKI_PATHS.trust}/${file}`;
+  const head = [
+    t('runnerPage.readme.endpoint'),
+    t('runnerPage.readme.host'),
+    'IMAP',
+    'SMTP',
+    t('runnerPage.readme.serverCertificate'),
+  ];
   return html`<h1>${t('runnerPage.dashboard.title')}</h1>
 <section class="motd" aria-labelledby="motd-title">
 <h2 id="motd-title">${t('runnerPage.motd.title')}</h2>
@@ -34,14 +41,26 @@ export async function dashboardBody(visit: Visit, config: Config, executions: Ex
 <dt>${t('runnerPage.readme.personal')}</dt><dd>${account.mailboxes.personal ?? none}</dd>
 <dt>${t('runnerPage.readme.applicative')}</dt><dd>${account.mailboxes.applicative ?? none}</dd>
 <dt>${t('runnerPage.readme.patient')}</dt><dd>${account.mailboxes.patient ?? account.patientAddress}</dd>
-${account.certificate ? html`<dt>${t('runnerPage.readme.certificate')}</dt><dd><a href="/api/v1/accounts/${account.id}/certificate.p12">${t('runnerPage.readme.certificateLink', { idnat: account.certificate.idnat })}</a> — ${t('runnerPage.readme.certificatePassword')}</dd>` : ''}
+${certificateFacts(account)}
 </dl>
 <table class="endpoints stack">
 <caption>${t('runnerPage.readme.endpoints')}</caption>
-<thead><tr><th scope="col">${t('runnerPage.readme.endpoint')}</th><th scope="col">${t('runnerPage.readme.host')}</th><th scope="col">IMAP</th><th scope="col">SMTP</th><th scope="col">${t('runnerPage.readme.serverCertificate')}</th></tr></thead>
-<tbody>${config.endpoints.map((e) => html`<tr><td data-label="${t('runnerPage.readme.endpoint')}"><code>${e.id}</code></td><td data-label="${t('runnerPage.readme.host')}"><code>${e.host}</code></td><td data-label="IMAP">${e.imapPort}</td><td data-label="SMTP">${e.smtpPort}</td><td data-label="${t('runnerPage.readme.serverCertificate')}">${t(`certificate.${e.certificate}`)}</td></tr>`)}</tbody>
+<thead><tr>${head.map((h) => html`<th scope="col">${h}</th>`)}</tr></thead>
+<tbody>${config.endpoints.map((e) => {
+    const cells = [
+      html`<code>${e.id}</code>`,
+      html`<code>${e.host}</code>`,
+      e.imapPort,
+      e.smtpPort,
+      t(`certificate.${e.certificate}`),
+    ];
+    return html`<tr>${cells.map((c, i) => html`<td data-label="${head[i]}">${c}</td>`)}</tr>`;
+  })}</tbody>
 </table>
-<p>${t('runnerPage.readme.autoconfig', { url: `${config.autoconfig.url}/mail/config-v1.1.xml`, domain: config.mailDomain })}</p>
+<p>${t('runnerPage.readme.autoconfig', {
+    url: `${config.autoconfig.url}/mail/config-v1.1.xml`,
+    domain: config.mailDomain,
+  })}</p>
 </li>
 <li><h3>${t('runnerPage.readme.trust.title')}</h3>
 <ul>
@@ -51,7 +70,10 @@ ${account.certificate ? html`<dt>${t('runnerPage.readme.certificate')}</dt><dd><
 </ul>
 </li>
 <li><h3>${t('runnerPage.readme.run.title')}</h3>
-<p>${t('runnerPage.readme.run.text', { min: config.runner.delaiMinSeconds, max: config.runner.delaiMaxSeconds })} <a href="${runnerUrl(account.id, 'jobs')}">${t('runnerPage.readme.run.link')}</a></p>
+<p>${t('runnerPage.readme.run.text', {
+    min: config.runner.delaiMinSeconds,
+    max: config.runner.delaiMaxSeconds,
+  })} <a href="${runnerUrl(account.id, 'jobs')}">${t('runnerPage.readme.run.link')}</a></p>
 </li>
 <li><h3>${t('runnerPage.readme.verdict.title')}</h3>
 <p>${t('runnerPage.readme.verdict.text')}</p>
@@ -65,9 +87,21 @@ ${account.certificate ? html`<dt>${t('runnerPage.readme.certificate')}</dt><dd><
 <h2 id="latest-title">${t('runnerPage.dashboard.latest')}</h2>
 ${
   latest.length
-    ? html`<ul class="plain">${latest.map((e) => html`<li>${verdictBadge(e)} <a href="${runnerUrl(account.id, `executions/${e.id}`)}">#${e.id}</a> ${targetTitle(e)} <span class="hint">${frenchDateTime(e.startedAt)}</span></li>`)}</ul>
+    ? html`<ul class="plain">${latest.map((e) => {
+        const at = html`<span class="hint">${frenchDateTime(e.startedAt)}</span>`;
+        return html`<li>${verdictBadge(e)} ${executionLink(account.id, e)} ${targetTitle(e)} ${at}</li>`;
+      })}</ul>
 <p><a href="${runnerUrl(account.id, 'activite')}">${t('runnerPage.dashboard.allActivity')}</a></p>`
     : html`<p>${t('runnerPage.dashboard.noExecution')}</p>`
 }
 </section>`;
+}
+
+/** The account's client certificate (PKCS#12) to download, and where to find its password. */
+function certificateFacts(account: Visit['account']): SafeHtml | '' {
+  if (!account.certificate) return '';
+  const text = t('runnerPage.readme.certificateLink', { idnat: account.certificate.idnat });
+  const link = html`<a href="/api/v1/accounts/${account.id}/certificate.p12">${text}</a>`;
+  const password = t('runnerPage.readme.certificatePassword');
+  return html`<dt>${t('runnerPage.readme.certificate')}</dt><dd>${link} — ${password}</dd>`;
 }

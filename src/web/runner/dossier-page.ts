@@ -57,6 +57,10 @@ export function dossierBody(input: {
   const titleOf = new Map(UNIT_JOBS.map((j) => [j.id, j.title]));
   const checked = (e: Execution) => (form ? form.ticked.has(e.id) : true);
   const errors = Object.fromEntries((form?.errors ?? []).map((e, i) => [String(i), e]));
+  const trustLink = html`<a href="${PKI_PATHS.trust}/${TRUST_FILES.evidence}" download>${TRUST_FILES.evidence}</a>`;
+  const verifyCommand =
+    'openssl cms -verify -binary -inform DER -in manifest.json.p7s -content manifest.json ' +
+    `-CAfile ${TRUST_FILES.evidence}`;
   return html`<p class="crumbs"><a href="${runnerUrl(id, BOARD_PATH)}">${t('board.title')}</a></p>
 <h1>${t('dossier.generate')}</h1>
 <p>${t('dossier.intro')}</p>
@@ -65,8 +69,8 @@ export function dossierBody(input: {
 <li>${t('dossier.contents.evidence')}</li>
 <li>${t('dossier.contents.signature')}</li>
 </ul>
-<p>${t('dossier.agencyChecks')} <a href="${PKI_PATHS.trust}/${TRUST_FILES.evidence}" download>${TRUST_FILES.evidence}</a></p>
-<pre class="command">openssl cms -verify -binary -inform DER -in manifest.json.p7s -content manifest.json -CAfile ${TRUST_FILES.evidence}</pre>
+<p>${t('dossier.agencyChecks')} ${trustLink}</p>
+<pre class="command">${verifyCommand}</pre>
 <form method="post" action="${runnerUrl(id, 'dossier')}" class="dossier-form" novalidate>
 ${csrf.instance.field(csrf.token)}
 ${errorSummary(errors)}
@@ -74,14 +78,23 @@ ${errorSummary(errors)}
 <legend>${t('dossier.form.legend', { count: latest.length })}</legend>
 ${
   latest.length
-    ? html`<ul class="plain choices">${latest.map(
-        (e) =>
-          html`<li><input type="checkbox" id="e${e.id}" name="e${e.id}" value="1"${checked(e) ? html` checked` : ''}> <label for="e${e.id}">#${e.id} — ${titleOf.get(e.targetId) ?? e.targetId}</label> ${verdictBadge(e)} <span class="hint">${frenchDateTime(e.startedAt)}</span></li>`,
-      )}</ul>`
+    ? html`<ul class="plain choices">${latest.map((e) => {
+        const tick = checked(e) ? html` checked` : '';
+        const box = html`<input type="checkbox" id="e${e.id}" name="e${e.id}" value="1"${tick}>`;
+        const label = html`<label for="e${e.id}">#${e.id} — ${titleOf.get(e.targetId) ?? e.targetId}</label>`;
+        const at = html`<span class="hint">${frenchDateTime(e.startedAt)}</span>`;
+        return html`<li>${box} ${label} ${verdictBadge(e)} ${at}</li>`;
+      })}</ul>`
     : html`<p>${t('dossier.form.none')}</p>`
 }
 </fieldset>
-${field({ name: 'autres', label: t('dossier.form.others'), value: form?.others ?? '', hint: t('dossier.form.othersHint', { max: config.dossier.maxExecutions }), autocomplete: 'off' })}
+${field({
+  name: 'autres',
+  label: t('dossier.form.others'),
+  value: form?.others ?? '',
+  hint: t('dossier.form.othersHint', { max: config.dossier.maxExecutions }),
+  autocomplete: 'off',
+})}
 <p><button type="submit">${t('dossier.form.submit')}</button></p>
 </form>`;
 }

@@ -23,7 +23,15 @@ import { frenchDateTime, html, type SafeHtml } from '../html.ts';
 import type { Visit } from './access.ts';
 import { BOARD_PATH, runnerUrl } from './layout.ts';
 import { currentNode, loadTree, logList, type ExecutionNode } from './log-view.ts';
-import { clockTime, durationText, optionsText, statsSection, verdictBadge, verdictLabel } from './views.ts';
+import {
+  clockTime,
+  durationText,
+  executionLink,
+  optionsText,
+  statsSection,
+  verdictBadge,
+  verdictLabel,
+} from './views.ts';
 
 interface ExecutionPageInput {
   visit: Visit;
@@ -55,8 +63,19 @@ export async function executionBody(input: ExecutionPageInput): Promise<SafeHtml
   const id = visit.account.id;
   const node = await loadTree(executions, execution);
   const title = targetTitle(execution);
-  return html`<article class="execution" data-execution-page data-now="${Date.now()}" data-tz="${timeZone()}" data-texts="${scriptTexts()}">
-<p class="crumbs">${execution.targetType === 'selection' ? html`<a href="${runnerUrl(id, BOARD_PATH)}">${t('board.title')}</a> › ${title}` : html`<a href="${runnerUrl(id, 'jobs')}">${t('runnerPage.tab.jobs')}</a> › <a href="${runnerUrl(id, `jobs/${execution.targetId}`)}">${title}</a>`}${execution.parentId ? html` › <a href="${runnerUrl(id, `executions/${execution.parentId}`)}">${t('runnerPage.exec.parent', { id: execution.parentId })}</a>` : ''}</p>
+  const data = html`data-now="${Date.now()}" data-tz="${timeZone()}" data-texts="${scriptTexts()}"`;
+  const jobLink = html`<a href="${runnerUrl(id, `jobs/${execution.targetId}`)}">${title}</a>`;
+  const crumbs =
+    execution.targetType === 'selection'
+      ? html`<a href="${runnerUrl(id, BOARD_PATH)}">${t('board.title')}</a> › ${title}`
+      : html`<a href="${runnerUrl(id, 'jobs')}">${t('runnerPage.tab.jobs')}</a> › ${jobLink}`;
+  const parentId = execution.parentId;
+  const parent = parentId
+    ? html` › <a href="${runnerUrl(id, `executions/${parentId}`)}">${t('runnerPage.exec.parent', { id: parentId })}</a>`
+    : '';
+  const jump = html`<button type="button" class="jump secondary" hidden>${t('runnerPage.exec.jump')}</button>`;
+  return html`<article class="execution" data-execution-page ${data}>
+<p class="crumbs">${crumbs}${parent}</p>
 <header class="exec-head">
 <h1><span class="exec-id">#${execution.id}</span> <span class="exec-title">${title}</span></h1>
 <p class="hint">${t('runnerPage.exec.idHint')}</p>
@@ -72,9 +91,11 @@ ${input.alert ? html`<p class="notice error" role="alert">${input.alert}</p>` : 
 <h2 id="journal-title">${t('export.log')}</h2>
 <p class="hint">${t(execution.status === 'running' ? 'runnerPage.exec.logLive' : 'runnerPage.exec.logDone')}</p>
 <div class="log-box" tabindex="0" aria-labelledby="journal-title">${logList(node)}</div>
-<p class="log-tools"><button type="button" class="jump secondary" hidden>${t('runnerPage.exec.jump')}</button> <span class="stream-note hint" hidden></span></p>
+<p class="log-tools">${jump} <span class="stream-note hint" hidden></span></p>
 </section>
-<div data-part="stats">${execution.status === 'finished' ? await statsSection(executions, execution.targetId, id) : ''}</div>
+<div data-part="stats">${
+    execution.status === 'finished' ? await statsSection(executions, execution.targetId, id) : ''
+  }</div>
 </article>`;
 }
 
@@ -134,13 +155,22 @@ function summary(node: ExecutionNode, visit: Visit): SafeHtml {
     e.status === 'finished' && e.verdict
       ? t('runnerPage.exec.tabDone', { verdict: t(`verdict.${e.verdict}`), id: e.id, title: targetTitle(e) })
       : t('runnerPage.exec.tabRunning', { id: e.id, title: targetTitle(e) });
+  const state = e.status === 'finished' ? ` ${verdictLabel(e.verdict)}` : '';
+  const timeLabel = t(e.endedAt === null ? 'runnerPage.exec.elapsed' : 'runnerPage.exec.duration');
+  const ended = e.endedAt === null ? '' : html` (${t('export.ended').toLowerCase()} ${frenchDateTime(e.endedAt)})`;
+  const account = e.account ?? visit.account;
+  const accountValue = t('export.accountValue', {
+    nil: account.nil,
+    organisation: visit.account.organisation.raisonSociale,
+    user: account.runnerUserId,
+  });
   return html`<dl class="facts" data-tab="${tab}">
-<dt>${t('runnerPage.exec.state')}</dt><dd>${verdictBadge(e)}${e.status === 'finished' ? ` ${verdictLabel(e.verdict)}` : ''}</dd>
+<dt>${t('runnerPage.exec.state')}</dt><dd>${verdictBadge(e)}${state}</dd>
 <dt>${t('export.options')}</dt><dd>${optionsText(e)}</dd>
 <dt>${t('export.started')}</dt><dd>${frenchDateTime(e.startedAt)}</dd>
-<dt>${t(e.endedAt === null ? 'runnerPage.exec.elapsed' : 'runnerPage.exec.duration')}</dt><dd${elapsedSince(e)}>${durationText(duration)}${e.endedAt === null ? '' : html` (${t('export.ended').toLowerCase()} ${frenchDateTime(e.endedAt)})`}</dd>
+<dt>${timeLabel}</dt><dd${elapsedSince(e)}>${durationText(duration)}${ended}</dd>
 <dt>${t('export.startedBy')}</dt><dd>${e.startedBy}</dd>
-<dt>${t('export.account')}</dt><dd>${t('export.accountValue', { nil: (e.account ?? visit.account).nil, organisation: visit.account.organisation.raisonSociale, user: (e.account ?? visit.account).runnerUserId })}</dd>
+<dt>${t('export.account')}</dt><dd>${accountValue}</dd>
 </dl>`;
 }
 
@@ -152,13 +182,13 @@ function progress(node: ExecutionNode, { visit, config }: ExecutionPageInput): S
   const levels = stepPath(node);
   return html`<section class="progress-panel" aria-labelledby="progress-title">
 <h2 id="progress-title">${t('runnerPage.exec.progress')}</h2>
-${levels.map(
-  (
-    level,
-    i,
-  ) => html`<p class="step-count">${t('runnerPage.exec.step', { index: level.index, count: level.count, title: level.title })}</p>
-<progress class="steps-bar" max="${level.count}" value="${level.index - 1}" aria-label="${t('runnerPage.exec.stepsDone', { done: level.index - 1, count: level.count })}" data-level="${i}"></progress>`,
-)}
+${levels.map((level, i) => {
+  const step = t('runnerPage.exec.step', { index: level.index, count: level.count, title: level.title });
+  const prior = level.index - 1;
+  const done = t('runnerPage.exec.stepsDone', { done: prior, count: level.count });
+  return html`<p class="step-count">${step}</p>
+<progress class="steps-bar" max="${level.count}" value="${prior}" aria-label="${done}" data-level="${i}"></progress>`;
+})}
 ${instruction ? html`<p class="todo"><strong>${t('runnerPage.exec.todo')}</strong> ${instruction}</p>` : ''}
 ${job ? listeningWindow(current) : ''}
 </section>`;
@@ -175,9 +205,10 @@ function listeningWindow(unit: Execution): SafeHtml {
     now >= end
       ? t('runnerPage.exec.windowOver')
       : t('runnerPage.exec.countdown', { elapsed, total, remaining: total - elapsed, until: clockTime(end) });
+  const permille = Math.min(1000, Math.max(0, Math.round(((now - start) / (end - start)) * 1000)));
   return html`<div class="window" data-start="${start}" data-end="${end}">
 <p class="window-label" id="window-label">${t('runnerPage.exec.window')}</p>
-<progress max="1000" value="${Math.min(1000, Math.max(0, Math.round(((now - start) / (end - start)) * 1000)))}" aria-labelledby="window-label"></progress>
+<progress max="1000" value="${permille}" aria-labelledby="window-label"></progress>
 <p class="countdown">${text}</p>
 <p class="hint">${t('runnerPage.exec.earlyEnd')}</p>
 </div>`;
@@ -186,11 +217,15 @@ function listeningWindow(unit: Execution): SafeHtml {
 function actions({ visit, execution, csrf }: ExecutionPageInput): SafeHtml {
   const base = runnerUrl(visit.account.id, `executions/${execution.id}`);
   const exports = `/api/v1/executions/${execution.id}`;
+  const token = csrf.instance.field(csrf.token);
+  const stop = html`<button type="submit" class="danger">${t('runnerPage.exec.stop')}</button>`;
+  const options = t('runnerPage.exec.rerunOptions', { options: optionsText(execution) });
+  const rerun = html`<button type="submit">${t('runnerPage.exec.rerun')}</button> <span class="hint">${options}</span>`;
   return html`<div class="actions">
 ${
   execution.status === 'running'
-    ? html`<form method="post" action="${base}/arreter">${csrf.instance.field(csrf.token)}<button type="submit" class="danger">${t('runnerPage.exec.stop')}</button></form>`
-    : html`<form method="post" action="${base}/relancer">${csrf.instance.field(csrf.token)}<button type="submit">${t('runnerPage.exec.rerun')}</button> <span class="hint">${t('runnerPage.exec.rerunOptions', { options: optionsText(execution) })}</span></form>`
+    ? html`<form method="post" action="${base}/arreter">${token}${stop}</form>`
+    : html`<form method="post" action="${base}/relancer">${token}${rerun}</form>`
 }
 <ul class="links">
 <li><a href="${exports}/export.html">${t('runnerPage.exec.exportHtml')}</a></li>
@@ -202,22 +237,35 @@ ${
 
 /** One check: ✔ passed, ✘ failed or missing (with « Que corriger »), ○ not evaluated (neutral), ℹ information. */
 function checkItem(c: Check): SafeHtml {
+  const mark = html`<span class="mark" aria-hidden="true">${CHECK_MARKS[c.outcome]}</span>`;
+  const outcome = html`<span class="outcome">${t(`export.outcome.${c.outcome}`)}</span>`;
+  const critical = c.critical ? html` <span class="critical">${t('runnerPage.exec.critical')}</span>` : '';
   return html`<li class="check c-${c.outcome}">
-<p class="check-head"><span class="mark" aria-hidden="true">${CHECK_MARKS[c.outcome]}</span> <strong>${c.label}</strong> — <span class="outcome">${t(`export.outcome.${c.outcome}`)}</span>${c.critical ? html` <span class="critical">${t('runnerPage.exec.critical')}</span>` : ''}</p>
+<p class="check-head">${mark} <strong>${c.label}</strong> — ${outcome}${critical}</p>
 <p class="detail">${c.detail}</p>
 ${c.fix ? html`<p class="fix"><strong>${t('export.fix')}&nbsp;:</strong> ${c.fix}</p>` : ''}
-${c.requirement ? html`<p class="requirement">${t('runnerPage.exec.requirement', { requirement: c.requirement })}</p>` : ''}
+${
+  c.requirement
+    ? html`<p class="requirement">${t('runnerPage.exec.requirement', { requirement: c.requirement })}</p>`
+    : ''
+}
 </li>`;
 }
 
 function verdict(e: Execution): SafeHtml {
   if (e.status !== 'finished' || !e.verdict) return html``;
+  const label = html`<span class="verdict-label">${verdictLabel(e.verdict)}</span>`;
+  const connectionHelp = e.verdict === 'INCONCLUSIVE' || e.checks.some((c) => c.id === 'connection');
   return html`<section class="verdict v-${e.verdict.toLowerCase()}" aria-labelledby="verdict-title">
-<h2 id="verdict-title">${t('runnerPage.exec.verdict')} ${verdictBadge(e)} <span class="verdict-label">${verdictLabel(e.verdict)}</span></h2>
+<h2 id="verdict-title">${t('runnerPage.exec.verdict')} ${verdictBadge(e)} ${label}</h2>
 <p>${t(`runnerPage.exec.meaning.${e.verdict}`)}</p>
-${e.verdict === 'INCONCLUSIVE' || e.checks.some((c) => c.id === 'connection') ? html`<p class="seen-link"><a href="/mon-poste">${t('runnerPage.exec.preflightLink')}</a></p>` : ''}
+${connectionHelp ? html`<p class="seen-link"><a href="/mon-poste">${t('runnerPage.exec.preflightLink')}</a></p>` : ''}
 <h3>${t('export.checks')}</h3>
-${e.checks.length ? html`<ul class="checks">${e.checks.map(checkItem)}</ul>` : html`<p>${t('runnerPage.exec.noChecks')}</p>`}
+${
+  e.checks.length
+    ? html`<ul class="checks">${e.checks.map(checkItem)}</ul>`
+    : html`<p>${t('runnerPage.exec.noChecks')}</p>`
+}
 </section>`;
 }
 
@@ -242,11 +290,16 @@ function stepList(node: ExecutionNode, visit: Visit, counts?: string): SafeHtml 
   const plan = planned(node.execution);
   return html`${counts ? html`<p class="counts">${counts}</p>` : ''}<ol class="steps">${plan.map((step, i) => {
     const child = node.children[i];
-    if (!child)
-      return html`<li class="step s-pending"><span class="verdict-badge v-pending">${t('runnerPage.exec.notStarted')}</span> ${step.title}</li>`;
+    if (!child) {
+      const pending = html`<span class="verdict-badge v-pending">${t('runnerPage.exec.notStarted')}</span>`;
+      return html`<li class="step s-pending">${pending} ${step.title}</li>`;
+    }
     const e = child.execution;
     const duration = (e.endedAt ?? Date.now()) - e.startedAt;
-    return html`<li class="step s-${e.status === 'running' ? 'running' : (e.verdict ?? 'running').toLowerCase()}">${verdictBadge(e)} <a href="${runnerUrl(visit.account.id, `executions/${e.id}`)}">#${e.id}</a> ${step.title} <span class="hint"${elapsedSince(e)}>${durationText(duration)}</span>
+    const state = e.status === 'running' ? 'running' : (e.verdict ?? 'running').toLowerCase();
+    const link = executionLink(visit.account.id, e);
+    const time = html`<span class="hint"${elapsedSince(e)}>${durationText(duration)}</span>`;
+    return html`<li class="step s-${state}">${verdictBadge(e)} ${link} ${step.title} ${time}
 ${planned(e).length && child.children.length ? stepList(child, visit) : ''}</li>`;
   })}</ol>`;
 }

@@ -16,7 +16,7 @@ import { frenchDateTime, html, type SafeHtml } from '../html.ts';
 import type { Visit } from './access.ts';
 import { hasMailboxFor } from './jobs-page.ts';
 import { runnerUrl } from './layout.ts';
-import { statsSection, verdictBadge } from './views.ts';
+import { executionLink, statsSection, verdictBadge } from './views.ts';
 
 export interface OptionsForm {
   values: { ip: string; delai: string };
@@ -54,7 +54,14 @@ export async function jobBody(input: JobPageInput): Promise<SafeHtml> {
   const id = visit.account.id;
   const recent = await executions.list({ accountIds: [id], targetId, limit: 5 });
   const runnable = !(target.type === 'folder' && !target.folder.global);
-  return html`<p class="crumbs"><a href="${runnerUrl(id, 'jobs')}">${t('runnerPage.tab.jobs')}</a>${target.type === 'job' ? html` › ${target.job.folder}` : ''}</p>
+  const folder = target.type === 'job' ? html` › ${target.job.folder}` : '';
+  const recentList = recent.length
+    ? html`<ul class="plain">${recent.map((e) => {
+        const at = html`<span class="hint">${frenchDateTime(e.startedAt)}</span>`;
+        return html`<li>${verdictBadge(e)} ${executionLink(id, e)} ${at}</li>`;
+      })}</ul>`
+    : html`<p>${t('runnerPage.jobs.neverRun')}</p>`;
+  return html`<p class="crumbs"><a href="${runnerUrl(id, 'jobs')}">${t('runnerPage.tab.jobs')}</a>${folder}</p>
 <h1>${targetTitle({ targetType: target.type, targetId })}</h1>
 ${description(input)}
 ${launchSection(input)}
@@ -63,7 +70,7 @@ ${runnable ? await statsSection(executions, targetId, id) : ''}
 ${
   runnable
     ? html`<section aria-labelledby="recent-title"><h2 id="recent-title">${t('runnerPage.job.recent')}</h2>
-${recent.length ? html`<ul class="plain">${recent.map((e) => html`<li>${verdictBadge(e)} <a href="${runnerUrl(id, `executions/${e.id}`)}">#${e.id}</a> <span class="hint">${frenchDateTime(e.startedAt)}</span></li>`)}</ul>` : html`<p>${t('runnerPage.jobs.neverRun')}</p>`}
+${recentList}
 </section>`
     : ''
 }`;
@@ -72,15 +79,25 @@ ${recent.length ? html`<ul class="plain">${recent.map((e) => html`<li>${verdictB
 function description({ target, config, visit }: JobPageInput): SafeHtml {
   if (target.type === 'campaign')
     return html`<p>${t('runnerPage.jobs.campaign', { folders: CAMPAIGN_ORDER.join(', ') })}</p>`;
-  if (target.type === 'folder')
-    return html`<p>${target.folder.description}.</p>${target.folder.global ? html`<p>${t('runnerPage.job.globalText', { count: target.folder.jobs.length })}</p>` : ''}`;
+  if (target.type === 'folder') {
+    const count = target.folder.jobs.length;
+    const globalText = target.folder.global ? html`<p>${t('runnerPage.job.globalText', { count })}</p>` : '';
+    return html`<p>${target.folder.description}.</p>${globalText}`;
+  }
   const job = target.job;
   const endpoint = config.endpoints.find((e) => e.id === job.endpoint)!;
   const mailbox = job.bal === 'PSC' ? visit.account.mailboxes.personal : visit.account.mailboxes.applicative;
+  const balLabel = t(job.bal === 'PSC' ? 'attendus.balPersonal' : 'attendus.balApplicative');
+  const server = t('runnerPage.job.serverValue', {
+    protocol: job.protocol.toUpperCase(),
+    host: endpoint.host,
+    port: job.protocol === 'imap' ? endpoint.imapPort : endpoint.smtpPort,
+    certificate: t(`certificate.${endpoint.certificate}`),
+  });
   return html`<dl class="facts">
 <dt>${t('runnerPage.job.requirements')}</dt><dd>${job.requirements.join(', ')}</dd>
-<dt>${t('runnerPage.job.mailbox')}</dt><dd>${t(job.bal === 'PSC' ? 'attendus.balPersonal' : 'attendus.balApplicative')} : ${mailbox ?? t('runnerPage.readme.noMailbox')}</dd>
-<dt>${t('runnerPage.job.server')}</dt><dd>${t('runnerPage.job.serverValue', { protocol: job.protocol.toUpperCase(), host: endpoint.host, port: job.protocol === 'imap' ? endpoint.imapPort : endpoint.smtpPort, certificate: t(`certificate.${endpoint.certificate}`) })}</dd>
+<dt>${t('runnerPage.job.mailbox')}</dt><dd>${balLabel} : ${mailbox ?? t('runnerPage.readme.noMailbox')}</dd>
+<dt>${t('runnerPage.job.server')}</dt><dd>${server}</dd>
 <dt>${t('runnerPage.job.folder')}</dt><dd>${job.folder}</dd>
 </dl>`;
 }
@@ -88,21 +105,48 @@ function description({ target, config, visit }: JobPageInput): SafeHtml {
 function launchSection(input: JobPageInput): SafeHtml {
   const { visit, target, targetId, config, csrf, browserIp, form } = input;
   const blocked = blocker(visit, target);
-  if (blocked)
-    return html`<section class="launch" aria-labelledby="launch-title"><h2 id="launch-title">${t('runnerPage.job.launch')}</h2><p class="notice">${blocked}</p></section>`;
+  if (blocked) {
+    const title = html`<h2 id="launch-title">${t('runnerPage.job.launch')}</h2>`;
+    const notice = html`<p class="notice">${blocked}</p>`;
+    return html`<section class="launch" aria-labelledby="launch-title">${title}${notice}</section>`;
+  }
   const ipRequired = target.type !== 'job' || target.job.ipRequired;
   const { runner } = config;
   const values = form?.values ?? { ip: browserIp, delai: String(runner.delaiDefaultSeconds) };
   const errors = form?.errors ?? {};
   const ipHelp = t((target.type === 'job' && kindOf(target.job).ipHelp) || 'runnerPage.job.ipHelp');
+  const ipNeed = t(ipRequired ? 'runnerPage.job.ipRequired' : 'runnerPage.job.ipOptional');
+  const ipDetected = t('runnerPage.job.ipDetected', { ip: browserIp });
+  const bounds = { min: runner.delaiMinSeconds, max: runner.delaiMaxSeconds, default: runner.delaiDefaultSeconds };
+  const delaiBounds = t(
+    target.type === 'job' ? 'runnerPage.job.delaiBounds' : 'runnerPage.job.delaiBoundsGlobal',
+    bounds,
+  );
+  const runNow = t('runnerPage.job.runNow');
   return html`<section class="launch" aria-labelledby="launch-title">
 <h2 id="launch-title">${t('runnerPage.job.launch')}</h2>
 <form method="post" action="${runnerUrl(visit.account.id, `jobs/${targetId}`)}" class="stack" novalidate>
 ${csrf.instance.field(csrf.token)}
 ${errorSummary(errors)}
-${field({ name: 'ip', label: t('runnerPage.job.ip'), value: values.ip, error: errors.ip, required: ipRequired, autocomplete: 'off', hint: `${ipHelp} ${t(ipRequired ? 'runnerPage.job.ipRequired' : 'runnerPage.job.ipOptional')} ${t('runnerPage.job.ipDetected', { ip: browserIp })}` })}
-${field({ name: 'delai', label: t('runnerPage.job.delai'), value: values.delai, error: errors.delai, inputmode: 'numeric', autocomplete: 'off', hint: `${t('runnerPage.job.delaiHelp')} ${t(target.type === 'job' ? 'runnerPage.job.delaiBounds' : 'runnerPage.job.delaiBoundsGlobal', { min: runner.delaiMinSeconds, max: runner.delaiMaxSeconds, default: runner.delaiDefaultSeconds })}` })}
-<div><button type="submit" class="run-now"><span aria-hidden="true">▶ </span>${t('runnerPage.job.runNow')}</button></div>
+${field({
+  name: 'ip',
+  label: t('runnerPage.job.ip'),
+  value: values.ip,
+  error: errors.ip,
+  required: ipRequired,
+  autocomplete: 'off',
+  hint: `${ipHelp} ${ipNeed} ${ipDetected}`,
+})}
+${field({
+  name: 'delai',
+  label: t('runnerPage.job.delai'),
+  value: values.delai,
+  error: errors.delai,
+  inputmode: 'numeric',
+  autocomplete: 'off',
+  hint: `${t('runnerPage.job.delaiHelp')} ${delaiBounds}`,
+})}
+<div><button type="submit" class="run-now"><span aria-hidden="true">▶ </span>${runNow}</button></div>
 </form>
 </section>`;
 }
@@ -126,10 +170,11 @@ function stepsSection({ visit, target }: JobPageInput): SafeHtml {
   const link = (targetId: string, title: string) => html`<a href="${runnerUrl(id, `jobs/${targetId}`)}">${title}</a>`;
   const items =
     target.type === 'campaign'
-      ? CAMPAIGN_ORDER.map(
-          (folderId) =>
-            html`<li>${link(folderId, t('execution.folderTitle', { folder: folderId }))} — ${t('runnerPage.job.unitCount', { count: findFolder(folderId)!.jobs.length })}</li>`,
-        )
+      ? CAMPAIGN_ORDER.map((folderId) => {
+          const count = t('runnerPage.job.unitCount', { count: findFolder(folderId)!.jobs.length });
+          return html`<li>${link(folderId, t('execution.folderTitle', { folder: folderId }))} — ${count}</li>`;
+        })
       : unitJobs(target).map((job) => html`<li>${link(job.id, job.title)}</li>`);
-  return html`<section aria-labelledby="steps-title"><h2 id="steps-title">${t(target.type === 'campaign' ? 'runnerPage.job.campaignSteps' : 'runnerPage.job.folderSteps')}</h2><ol>${items}</ol></section>`;
+  const heading = t(target.type === 'campaign' ? 'runnerPage.job.campaignSteps' : 'runnerPage.job.folderSteps');
+  return html`<section aria-labelledby="steps-title"><h2 id="steps-title">${heading}</h2><ol>${items}</ol></section>`;
 }

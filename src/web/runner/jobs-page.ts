@@ -10,7 +10,7 @@ import { field, selectField } from '../forms.ts';
 import { frenchDateTime, html, type SafeHtml } from '../html.ts';
 import type { Visit } from './access.ts';
 import { runnerUrl } from './layout.ts';
-import { verdictBadge } from './views.ts';
+import { executionLink, filterButtons, verdictBadge } from './views.ts';
 
 export type JobsQuery = Partial<Record<'q' | 'bal' | 'protocole' | 'dernier', string>>;
 
@@ -56,55 +56,99 @@ export async function jobsBody(
 
   const lastVerdict = (target: string) => {
     const e = last.get(target);
-    return e
-      ? html`<span class="last">${verdictBadge(e)} <a href="${runnerUrl(id, `executions/${e.id}`)}">#${e.id}</a> <span class="hint">${frenchDateTime(e.startedAt)}</span></span>`
-      : html`<span class="last hint">${t('runnerPage.jobs.neverRun')}</span>`;
+    if (!e) return html`<span class="last hint">${t('runnerPage.jobs.neverRun')}</span>`;
+    const at = html`<span class="hint">${frenchDateTime(e.startedAt)}</span>`;
+    return html`<span class="last">${verdictBadge(e)} ${executionLink(id, e)} ${at}</span>`;
   };
-  const runArrow = (target: string, title: string) =>
-    html`<a class="run" href="${jobUrl(target)}" title="${t('runnerPage.jobs.run', { title })}"><span aria-hidden="true">▶</span><span class="visually-hidden">${t('runnerPage.jobs.run', { title })}</span></a>`;
+  const runArrow = (target: string, title: string) => {
+    const label = t('runnerPage.jobs.run', { title });
+    const arrow = html`<span aria-hidden="true">▶</span><span class="visually-hidden">${label}</span>`;
+    return html`<a class="run" href="${jobUrl(target)}" title="${label}">${arrow}</a>`;
+  };
 
-  const unit = (job: UnitJob) => html`<li class="job" data-job="${job.id}">
-${hasMailboxFor(visit, job) ? runArrow(job.id, job.title) : html`<span class="run disabled" aria-hidden="true">▶</span>`}
+  const unit = (job: UnitJob) => {
+    const runnable = hasMailboxFor(visit, job);
+    const missing = t(job.bal === 'PSC' ? 'runner.error.noPersonalMailbox' : 'runner.error.noApplicativeMailbox');
+    return html`<li class="job" data-job="${job.id}">
+${runnable ? runArrow(job.id, job.title) : html`<span class="run disabled" aria-hidden="true">▶</span>`}
 <div class="job-body"><a href="${jobUrl(job.id)}">${job.title}</a>
-${hasMailboxFor(visit, job) ? '' : html`<div class="hint">${t(job.bal === 'PSC' ? 'runner.error.noPersonalMailbox' : 'runner.error.noApplicativeMailbox')}</div>`}
+${runnable ? '' : html`<div class="hint">${missing}</div>`}
 <div>${lastVerdict(job.id)}</div></div>
 </li>`;
+  };
 
   const option = (value: string, label: string) => ({ value, label });
+  const self = runnerUrl(id, 'jobs');
+  const shown = t('runnerPage.jobs.shown', { count, total: UNIT_JOBS.length });
+  const campaignTitle = t('execution.campaignTitle');
+  const campaignLink = html`<a href="${jobUrl('campaign')}">${campaignTitle}</a>`;
+  const globalTag = html` <span class="tag">${t('runnerPage.jobs.global')}</span>`;
   const body = html`<h1>${t('runnerPage.jobs.title')}</h1>
 <p>${t('runnerPage.jobs.intro')}</p>
-<form method="get" action="${runnerUrl(id, 'jobs')}" class="filters" role="search" aria-label="${t('runnerPage.jobs.filters')}">
-${field({ name: 'q', label: t('runnerPage.jobs.search'), value: search, autocomplete: 'off', hint: t('runnerPage.jobs.searchHint') })}
-${selectField({ name: 'bal', label: t('runnerPage.jobs.bal'), value: query.bal ?? '', error: query.bal && !bal ? t('board.invalidFilter') : undefined, options: [option('', t('runnerPage.jobs.any')), option('PSC', 'MIE PSC'), option('AUTH_CLI', 'MIE AUTH_CLI')] })}
-${selectField({ name: 'protocole', label: t('runnerPage.jobs.protocol'), value: query.protocole ?? '', error: query.protocole && !protocol ? t('board.invalidFilter') : undefined, options: [option('', t('runnerPage.jobs.any')), option('imap', 'IMAP'), option('smtp', 'SMTP')] })}
-${selectField({ name: 'dernier', label: t('runnerPage.jobs.latest'), value: query.dernier ?? '', error: query.dernier && !latest ? t('board.invalidFilter') : undefined, options: [option('', t('runnerPage.jobs.any')), option('ok', t('board.status.ok')), option('ko', t('board.status.ko')), option('jamais', t('board.status.jamais'))] })}
-<div class="buttons"><button type="submit">${t('runnerPage.activity.apply')}</button> <a href="${runnerUrl(id, 'jobs')}">${t('runnerPage.activity.reset')}</a>
-${filtered ? html`<span class="hint" role="status">${t('runnerPage.jobs.shown', { count, total: UNIT_JOBS.length })}</span>` : ''}</div>
+<form method="get" action="${self}" class="filters" role="search" aria-label="${t('runnerPage.jobs.filters')}">
+${field({
+  name: 'q',
+  label: t('runnerPage.jobs.search'),
+  value: search,
+  autocomplete: 'off',
+  hint: t('runnerPage.jobs.searchHint'),
+})}
+${selectField({
+  name: 'bal',
+  label: t('runnerPage.jobs.bal'),
+  value: query.bal ?? '',
+  error: query.bal && !bal ? t('board.invalidFilter') : undefined,
+  options: [option('', t('runnerPage.jobs.any')), option('PSC', 'MIE PSC'), option('AUTH_CLI', 'MIE AUTH_CLI')],
+})}
+${selectField({
+  name: 'protocole',
+  label: t('runnerPage.jobs.protocol'),
+  value: query.protocole ?? '',
+  error: query.protocole && !protocol ? t('board.invalidFilter') : undefined,
+  options: [option('', t('runnerPage.jobs.any')), option('imap', 'IMAP'), option('smtp', 'SMTP')],
+})}
+${selectField({
+  name: 'dernier',
+  label: t('runnerPage.jobs.latest'),
+  value: query.dernier ?? '',
+  error: query.dernier && !latest ? t('board.invalidFilter') : undefined,
+  options: [
+    option('', t('runnerPage.jobs.any')),
+    option('ok', t('board.status.ok')),
+    option('ko', t('board.status.ko')),
+    option('jamais', t('board.status.jamais')),
+  ],
+})}
+<div class="buttons">${filterButtons(self)}
+${filtered ? html`<span class="hint" role="status">${shown}</span>` : ''}</div>
 </form>
 ${
   filtered
     ? ''
     : html`<section class="campaign" aria-labelledby="campaign-title">
-<h2 id="campaign-title">${runArrow('campaign', t('execution.campaignTitle'))} <a href="${jobUrl('campaign')}">${t('execution.campaignTitle')}</a></h2>
+<h2 id="campaign-title">${runArrow('campaign', campaignTitle)} ${campaignLink}</h2>
 <p>${t('runnerPage.jobs.campaign', { folders: CAMPAIGN_ORDER.join(', ') })}</p>
 <div>${lastVerdict('campaign')}</div>
 </section>`
 }
 ${count === 0 ? html`<p>${t('board.noLine')}</p>` : ''}
 <ul class="tree">
-${FOLDERS.filter((folder) => folder.jobs.some(shows)).map(
-  (folder) => html`<li class="folder">
+${FOLDERS.filter((folder) => folder.jobs.some(shows)).map((folder) => {
+  const runTitle = t('execution.folderTitle', { folder: folder.id });
+  const runText = t('runnerPage.jobs.runGlobal', { count: folder.jobs.length, folder: folder.id });
+  const runLink = html`<a href="${jobUrl(folder.id)}">${runText}</a>`;
+  return html`<li class="folder">
 <details open>
-<summary><span class="folder-id">${folder.id}</span> — ${folder.description}${folder.global ? html` <span class="tag">${t('runnerPage.jobs.global')}</span>` : ''}</summary>
+<summary><span class="folder-id">${folder.id}</span> — ${folder.description}${folder.global ? globalTag : ''}</summary>
 ${
   folder.global && !filtered
-    ? html`<div class="global">${runArrow(folder.id, t('execution.folderTitle', { folder: folder.id }))} <a href="${jobUrl(folder.id)}">${t('runnerPage.jobs.runGlobal', { count: folder.jobs.length, folder: folder.id })}</a> ${lastVerdict(folder.id)}</div>`
+    ? html`<div class="global">${runArrow(folder.id, runTitle)} ${runLink} ${lastVerdict(folder.id)}</div>`
     : ''
 }
 <ul class="jobs">${folder.jobs.filter(shows).map(unit)}</ul>
 </details>
-</li>`,
-)}
+</li>`;
+})}
 </ul>`;
   return { body, valid };
 }

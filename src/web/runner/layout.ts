@@ -39,6 +39,8 @@ export interface RunnerPage {
 }
 
 const STYLESHEET = html`<link rel="stylesheet" href="/assets/runner.css">`;
+const LIVE_SCRIPT = html`<script src="/assets/runner.js" defer></script>`;
+const COPY_SCRIPT = html`<script src="/assets/copy.js" defer></script>`;
 
 export class RunnerLayout {
   constructor(private readonly headers: Record<string, string>) {}
@@ -62,7 +64,7 @@ export class RunnerLayout {
           { href: '/', label: t('runnerPage.tab.accounts') },
         ],
         user: { name: displayName(user), logoutUrl: LOGOUT_URL, csrf },
-        head: html`${STYLESHEET}${p.live ? html`<script src="/assets/runner.js" defer></script>` : ''}${p.copy ? html`<script src="/assets/copy.js" defer></script>` : ''}`,
+        head: html`${STYLESHEET}${p.live ? LIVE_SCRIPT : ''}${p.copy ? COPY_SCRIPT : ''}`,
         body: p.body,
       }),
     );

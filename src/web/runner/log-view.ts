@@ -42,7 +42,9 @@ function lineClass(line: LogLine): string {
 }
 
 function lineItem(line: LogLine): SafeHtml {
-  return html`<li class="${lineClass(line)}" data-seq="${line.seq}"><time datetime="${new Date(line.at).toISOString()}">${clockTime(line.at)}</time> <span class="text">${line.text}</span></li>`;
+  const time = html`<time datetime="${new Date(line.at).toISOString()}">${clockTime(line.at)}</time>`;
+  const text = html`<span class="text">${line.text}</span>`;
+  return html`<li class="${lineClass(line)}" data-seq="${line.seq}">${time} ${text}</li>`;
 }
 
 export function logList(node: ExecutionNode): SafeHtml {
@@ -58,6 +60,6 @@ export function logList(node: ExecutionNode): SafeHtml {
   });
   // A step without its starting event (recorded before run events existed) still shows, after the rest.
   const rest = node.children.filter((c) => !placed.has(c.execution.id)).map(nested);
-  const running = node.execution.status === 'running';
-  return html`<ol class="log" data-execution="${node.execution.id}"${running ? html` data-running` : ''}>${items}${rest}</ol>`;
+  const running = node.execution.status === 'running' ? html` data-running` : '';
+  return html`<ol class="log" data-execution="${node.execution.id}"${running}>${items}${rest}</ol>`;
 }

@@ -29,14 +29,21 @@ export async function projectsBody(visit: Visit, executions: ExecutionStore, pub
     parentId: null,
     startedFrom: Date.now() - DAY_MS,
   });
-  const activity = `${t(count > 1 ? 'runnerPage.projects.executions.many' : 'runnerPage.projects.executions.one', { count })} (${t(failures > 1 ? 'runnerPage.projects.failures.many' : 'runnerPage.projects.failures.one', { count: failures })})`;
+  const launched = count > 1 ? 'runnerPage.projects.executions.many' : 'runnerPage.projects.executions.one';
+  const failed = failures > 1 ? 'runnerPage.projects.failures.many' : 'runnerPage.projects.failures.one';
+  const activity = `${t(launched, { count })} (${t(failed, { count: failures })})`;
+  const head = [t('runnerPage.projects.project'), t('runnerPage.projects.activity'), t('runnerPage.projects.actions')];
+  const dashboard = runnerUrl(account.id, 'tableau-de-bord');
+  const project = html`<a class="project" href="${dashboard}">${t('runnerPage.projectName')}</a>`;
+  const jobsLink = html`<a href="${runnerUrl(account.id, 'jobs')}">${t('runnerPage.tab.jobs')}</a>`;
+  const activityLink = html`<a href="${runnerUrl(account.id, 'activite')}">${t('runnerPage.tab.activity')}</a>`;
   return html`<h1>${t('runnerPage.projects.title')}</h1>
 <table class="projects stack">
-<thead><tr><th scope="col">${t('runnerPage.projects.project')}</th><th scope="col">${t('runnerPage.projects.activity')}</th><th scope="col">${t('runnerPage.projects.actions')}</th></tr></thead>
+<thead><tr>${head.map((h) => html`<th scope="col">${h}</th>`)}</tr></thead>
 <tbody><tr>
-<td data-label="${t('runnerPage.projects.project')}"><a class="project" href="${runnerUrl(account.id, 'tableau-de-bord')}">${t('runnerPage.projectName')}</a><div class="hint">${t('runnerPage.projects.description')}</div></td>
-<td data-label="${t('runnerPage.projects.activity')}">${activity}<br>${t('runnerPage.projects.user', { user: account.runnerUserId })}</td>
-<td data-label="${t('runnerPage.projects.actions')}"><a href="${runnerUrl(account.id, 'jobs')}">${t('runnerPage.tab.jobs')}</a> · <a href="${runnerUrl(account.id, 'activite')}">${t('runnerPage.tab.activity')}</a></td>
+<td data-label="${head[0]}">${project}<div class="hint">${t('runnerPage.projects.description')}</div></td>
+<td data-label="${head[1]}">${activity}<br>${t('runnerPage.projects.user', { user: account.runnerUserId })}</td>
+<td data-label="${head[2]}">${jobsLink} · ${activityLink}</td>
 </tr></tbody>
 </table>
 <section class="legal" aria-labelledby="legal-title">

@@ -4,6 +4,7 @@ import { t } from '../../i18n/messages.ts';
 import type { ExecutionStore } from '../../runner/store.ts';
 import type { Execution, Verdict } from '../../runner/types.ts';
 import { html, type SafeHtml } from '../html.ts';
+import { runnerUrl } from './layout.ts';
 
 export const VERDICTS: readonly Verdict[] = ['OK', 'KO', 'INCONCLUSIVE', 'ERROR', 'CANCELLED', 'INTERRUPTED'];
 
@@ -14,7 +15,19 @@ export function verdictLabel(verdict: Verdict | null): string {
 /** OK, KO, NON CONCLUANT… as the log writes them (the API keeps its codes), coloured; « EN COURS » while running. */
 export function verdictBadge(e: Pick<Execution, 'status' | 'verdict'>): SafeHtml {
   const verdict = e.status === 'running' ? null : e.verdict;
-  return html`<span class="verdict-badge v-${(verdict ?? 'running').toLowerCase()}">${verdict ? t(`verdict.${verdict}`) : t('runnerPage.verdict.runningBadge')}</span>`;
+  const text = verdict ? t(`verdict.${verdict}`) : t('runnerPage.verdict.runningBadge');
+  return html`<span class="verdict-badge v-${(verdict ?? 'running').toLowerCase()}">${text}</span>`;
+}
+
+/** « #42 », a link to that execution's page. */
+export function executionLink(accountId: number, e: Pick<Execution, 'id'>): SafeHtml {
+  return html`<a href="${runnerUrl(accountId, `executions/${e.id}`)}">#${e.id}</a>`;
+}
+
+/** A filter form's « Appliquer » button and « Réinitialiser » link (`resetUrl`: the list unfiltered). */
+export function filterButtons(resetUrl: string): SafeHtml {
+  const reset = html`<a href="${resetUrl}">${t('runnerPage.activity.reset')}</a>`;
+  return html`<button type="submit">${t('runnerPage.activity.apply')}</button> ${reset}`;
 }
 
 /** « 14:05:09 » in the platform's time zone. */

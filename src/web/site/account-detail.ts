@@ -35,6 +35,9 @@ export function registerAccountDetail(scope: FastifyInstance, site: Site): void 
       csrf: layout.csrf.field(layout.csrf.token(request, reply)),
       passwords: await site.accounts.passwords(account),
     };
+    const idnatPsc = copyable(account.idnatPsc, t('site.field.idnatPsc'));
+    const idnatAuthCli = copyable(account.idnatAuthCli, t('site.field.idnatAuthCli'));
+    const runnerUser = copyable(account.runnerUserId, t('site.detail.runnerUser'), true);
     return layout.send(request, reply, {
       title,
       user,
@@ -43,16 +46,32 @@ export function registerAccountDetail(scope: FastifyInstance, site: Site): void 
 <h1>${title}</h1>
 <table class="facts">
 <tr><th scope="row">${t('site.accounts.status')}</th><td>${statusCell(account, nightly)}</td></tr>
-<tr><th scope="row">${t('site.field.idnatPsc')}</th><td>${copyable(account.idnatPsc, t('site.field.idnatPsc'))}</td></tr>
-<tr><th scope="row">${t('site.field.idnatAuthCli')}</th><td>${copyable(account.idnatAuthCli, t('site.field.idnatAuthCli'))}</td></tr>
-<tr><th scope="row">${t('site.detail.runnerUser')}</th><td>${copyable(account.runnerUserId, t('site.detail.runnerUser'), true)}</td></tr>
+<tr><th scope="row">${t('site.field.idnatPsc')}</th><td>${idnatPsc}</td></tr>
+<tr><th scope="row">${t('site.field.idnatAuthCli')}</th><td>${idnatAuthCli}</td></tr>
+<tr><th scope="row">${t('site.detail.runnerUser')}</th><td>${runnerUser}</td></tr>
 <tr><th scope="row">${t('site.detail.createdAt')}</th><td>${frenchDateTime(account.createdAt)}</td></tr>
 </table>
 <p><a class="button secondary" href="/comptes/${account.id}/modifier">${t('site.accounts.modify')}</a>
-${account.status === 'available' ? html`<a class="button" href="/outil/${account.id}">${t('site.accounts.tool')}</a>` : ''}
-${account.provisionedAt !== null ? html`<a class="button secondary" href="/comptes/${account.id}/kit">${t('kit.title')}</a>` : ''}</p>
-${renewedAddress ? html`<p class="notice" role="status">${t('site.detail.renewed', { address: renewedAddress })}</p>` : ''}
-${account.provisionedAt === null ? html`<p class="notice">${t('site.detail.notProvisioned')}</p>` : provisioned(site, account, forms)}`,
+${
+  account.status === 'available'
+    ? html`<a class="button" href="/outil/${account.id}">${t('site.accounts.tool')}</a>`
+    : ''
+}
+${
+  account.provisionedAt !== null
+    ? html`<a class="button secondary" href="/comptes/${account.id}/kit">${t('kit.title')}</a>`
+    : ''
+}</p>
+${
+  renewedAddress
+    ? html`<p class="notice" role="status">${t('site.detail.renewed', { address: renewedAddress })}</p>`
+    : ''
+}
+${
+  account.provisionedAt === null
+    ? html`<p class="notice">${t('site.detail.notProvisioned')}</p>`
+    : provisioned(site, account, forms)
+}`,
     });
   });
 
@@ -88,17 +107,29 @@ function provisioned(site: Site, account: ProductAccount, forms: Forms): SafeHtm
   const valid = config.endpoints.filter((e) => e.certificate === 'valid');
   const refused = config.endpoints.filter((e) => e.certificate !== 'valid');
   const example = applicative ?? personal ?? '';
+  const personalAuth = t('site.detail.personalAuth', { idnat: account.idnatPsc ?? '' });
+  const applicativeAuth = t('site.detail.applicativeAuth', { idnat: account.idnatAuthCli ?? '' });
+  const former = account.formerMailboxes.map((m, i) => html`${i ? ', ' : ''}<code>${m.address}</code>`);
+  const autoconfigUrl = `${config.autoconfig.url}/mail/config-v1.1.xml?emailaddress=${example}`;
+  const dns = t('site.detail.dns', {
+    address: config.autoconfig.address,
+    port: config.ports.dns,
+    domain: config.mailDomain,
+  });
+  const webmailPassword =
+    config.webmailPassword && copyable(config.webmailPassword, t('site.detail.webmailPassword'), true);
+  const trustLink = (file: string) => html`<a href="${PKI_PATHS.trust}/${file}" download>${file}</a>`;
   return html`<h2>${t('site.detail.mailboxes')}</h2>
 <table class="stack mailboxes">
 <thead><tr>${MAILBOX_COLUMNS.map((k) => html`<th scope="col">${t(k)}</th>`)}</tr></thead>
 <tbody>
-${personal ? mailboxRow(forms, 'personal', personal, t('site.detail.personalAuth', { idnat: account.idnatPsc ?? '' })) : ''}
-${applicative ? mailboxRow(forms, 'applicative', applicative, t('site.detail.applicativeAuth', { idnat: account.idnatAuthCli ?? '' })) : ''}
+${personal ? mailboxRow(forms, 'personal', personal, personalAuth) : ''}
+${applicative ? mailboxRow(forms, 'applicative', applicative, applicativeAuth) : ''}
 ${mailboxRow(forms, 'patient', patient ?? account.patientAddress, t('site.detail.patientUse'))}
 </tbody>
 </table>
 <p class="hint">${t('site.detail.passwordIntro')}</p>
-${account.formerMailboxes.length ? html`<p>${t('site.detail.former')} ${account.formerMailboxes.map((m, i) => html`${i ? ', ' : ''}<code>${m.address}</code>`)}</p>` : ''}
+${account.formerMailboxes.length ? html`<p>${t('site.detail.former')} ${former}</p>` : ''}
 
 <h2>${t('site.detail.settings')}</h2>
 <p>${t('site.detail.settingsIntro')}</p>
@@ -107,30 +138,37 @@ ${endpointTable(valid)}
 <h3>${t('site.detail.testEndpoints')}</h3>
 <p>${t('site.detail.testEndpointsIntro')}</p>
 ${endpointTable(refused)}
-<p>${t('site.detail.autoconfig')} ${copyable(`${config.autoconfig.url}/mail/config-v1.1.xml?emailaddress=${example}`, t('site.detail.autoconfig'), true)} ${t('site.detail.dns', { address: config.autoconfig.address, port: config.ports.dns, domain: config.mailDomain })}</p>
+<p>${t('site.detail.autoconfig')} ${copyable(autoconfigUrl, t('site.detail.autoconfig'), true)} ${dns}</p>
 
 <h2>${t('site.detail.webmail')}</h2>
 <p>${t('site.detail.webmailIntro')}</p>
-${config.webmailPassword ? html`<p>${t('site.detail.webmailPassword')} ${copyable(config.webmailPassword, t('site.detail.webmailPassword'), true)}</p>` : ''}
+${webmailPassword ? html`<p>${t('site.detail.webmailPassword')} ${webmailPassword}</p>` : ''}
 
 <h2>${t('site.detail.trust')}</h2>
 <ul class="trust">
-<li><a href="${PKI_PATHS.trust}/${TRUST_FILES.igc}" download>${TRUST_FILES.igc}</a> — ${t('site.detail.trustIgc')}</li>
-<li><a href="${PKI_PATHS.trust}/${TRUST_FILES.nonIgc}" download>${TRUST_FILES.nonIgc}</a> — ${t('site.detail.trustNonIgc')}</li>
+<li>${trustLink(TRUST_FILES.igc)} — ${t('site.detail.trustIgc')}</li>
+<li>${trustLink(TRUST_FILES.nonIgc)} — ${t('site.detail.trustNonIgc')}</li>
 </ul>
 
-${
-  account.certificate
-    ? html`<h2>${t('site.detail.certificate')}</h2>
-<p>${t('site.detail.certificateIntro', { idnat: account.certificate.idnat })}</p>
+${certificateSection(account)}`;
+}
+
+/** The ORG_AUTH_CLI test certificate, downloaded through the account's own API route, and its password. */
+function certificateSection(account: ProductAccount): SafeHtml | '' {
+  const certificate = account.certificate;
+  if (!certificate) return '';
+  const file = html`<a href="/api/v1/accounts/${account.id}/certificate.p12" download>${certificate.idnat}.p12</a>`;
+  const password = copyable(certificate.pkcs12Password, t('site.detail.certificatePassword'), true);
+  const serial = copyable(certificate.serialNumber, t('site.detail.certificateSerial'), true);
+  const notAfter = frenchDateTime(certificate.notAfter);
+  return html`<h2>${t('site.detail.certificate')}</h2>
+<p>${t('site.detail.certificateIntro', { idnat: certificate.idnat })}</p>
 <table class="facts">
-<tr><th scope="row">${t('site.detail.certificateFile')}</th><td><a href="/api/v1/accounts/${account.id}/certificate.p12" download>${account.certificate.idnat}.p12</a></td></tr>
-<tr><th scope="row">${t('site.detail.certificatePassword')}</th><td>${copyable(account.certificate.pkcs12Password, t('site.detail.certificatePassword'), true)}</td></tr>
-<tr><th scope="row">${t('site.detail.certificateSerial')}</th><td>${copyable(account.certificate.serialNumber, t('site.detail.certificateSerial'), true)}</td></tr>
-<tr><th scope="row">${t('site.detail.certificateNotAfter')}</th><td>${frenchDateTime(account.certificate.notAfter)}</td></tr>
-</table>`
-    : ''
-}`;
+<tr><th scope="row">${t('site.detail.certificateFile')}</th><td>${file}</td></tr>
+<tr><th scope="row">${t('site.detail.certificatePassword')}</th><td>${password}</td></tr>
+<tr><th scope="row">${t('site.detail.certificateSerial')}</th><td>${serial}</td></tr>
+<tr><th scope="row">${t('site.detail.certificateNotAfter')}</th><td>${notAfter}</td></tr>
+</table>`;
 }
 
 const MAILBOX_COLUMNS = [
@@ -148,19 +186,35 @@ const ROLE_LABELS = {
 
 /** A mailbox with its password and « Renouveler », and its « Ouvrir le webmail »; both only once the mailbox exists. */
 function mailboxRow(forms: Forms, role: MailboxRole, address: string, use: string): SafeHtml {
-  const [kind, at, auth, password, webmail] = MAILBOX_COLUMNS.map((k) => t(k));
+  const columns = MAILBOX_COLUMNS.map((k) => t(k));
   const secret = forms.passwords[role];
-  return html`<tr>${cell(kind!, t(ROLE_LABELS[role]))}${cell(at!, html`<code>${address}</code> ${copyButton(address, address)}`)}${cell(auth!, use)}${cell(
-    password!,
-    secret
-      ? html`<code class="password">${secret}</code> ${copyButton(secret, t('site.detail.renewOf', { address }))} <form class="inline" method="post" action="/comptes/${forms.accountId}/mot-de-passe">${forms.csrf}<input type="hidden" name="bal" value="${role}"><button type="submit" class="secondary">${t('site.detail.renew')}<span class="visually-hidden"> ${t('site.detail.renewOf', { address })}</span></button></form>`
-      : '—',
-  )}${cell(
-    webmail!,
-    secret
-      ? html`<form class="inline" method="post" action="/webmail/ouvrir">${forms.csrf}<input type="hidden" name="adresse" value="${address}"><button type="submit">${t('site.detail.openWebmail')}<span class="visually-hidden"> ${t('site.detail.openWebmailOf', { address })}</span></button></form>`
-      : '—',
-  )}</tr>`;
+  const renewOf = t('site.detail.renewOf', { address });
+  const renewLabel = html`${t('site.detail.renew')}<span class="visually-hidden"> ${renewOf}</span>`;
+  const renew = inlineForm(
+    `/comptes/${forms.accountId}/mot-de-passe`,
+    html`${forms.csrf}<input type="hidden" name="bal" value="${role}">`,
+    html`<button type="submit" class="secondary">${renewLabel}</button>`,
+  );
+  const openOf = t('site.detail.openWebmailOf', { address });
+  const openLabel = html`${t('site.detail.openWebmail')}<span class="visually-hidden"> ${openOf}</span>`;
+  const open = inlineForm(
+    '/webmail/ouvrir',
+    html`${forms.csrf}<input type="hidden" name="adresse" value="${address}">`,
+    html`<button type="submit">${openLabel}</button>`,
+  );
+  const cells = [
+    t(ROLE_LABELS[role]),
+    html`<code>${address}</code> ${copyButton(address, address)}`,
+    use,
+    secret ? html`<code class="password">${secret}</code> ${copyButton(secret, renewOf)} ${renew}` : '—',
+    secret ? open : '—',
+  ];
+  return html`<tr>${cells.map((c, i) => cell(columns[i]!, c))}</tr>`;
+}
+
+/** A one-button POST form that fits in a table cell; `fields` carries the CSRF field and the hidden values. */
+function inlineForm(action: string, fields: SafeHtml, button: SafeHtml): SafeHtml {
+  return html`<form class="inline" method="post" action="${action}">${fields}${button}</form>`;
 }
 
 function endpointTable(endpoints: EndpointConfig[]): SafeHtml {

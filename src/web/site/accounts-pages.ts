@@ -7,7 +7,7 @@ import type { PlatformUser } from '../../accounts/directory.ts';
 import type { AccountField } from '../../accounts/validation.ts';
 import { Access } from '../../auth/access.ts';
 import { t } from '../../i18n/messages.ts';
-import { errorSummary, field, formOf, type Form } from '../forms.ts';
+import { errorSummary, field, formOf, helpBubble, type Form } from '../forms.ts';
 import { html, type SafeHtml } from '../html.ts';
 import type { Site } from './index.ts';
 import { cell, idOf, VENDORS } from './layout.ts';
@@ -39,9 +39,7 @@ export function statusHelp(account: ProductAccount, nightly: boolean): string | 
 export function statusCell(account: ProductAccount, nightly: boolean): SafeHtml {
   const help = statusHelp(account, nightly);
   return html`<span class="status status-${account.status}">${account.statusLabel}</span>${
-    help
-      ? html` <details class="help"><summary><span aria-hidden="true">i</span><span class="visually-hidden">${t('forms.help', { label: account.statusLabel })}</span></summary><p>${help}</p></details>`
-      : ''
+    help ? html` ${helpBubble(account.statusLabel, help)}` : ''
   }`;
 }
 
@@ -56,12 +54,22 @@ export function registerAccountPages(scope: FastifyInstance, site: Site): void {
     const changed = request.query.cree ?? request.query.modifie;
     const account = changed === undefined ? undefined : list.find((a) => a.id === idOf(changed));
     const next = account && statusHelp(account, nightly);
+    const done = request.query.cree ? 'site.accounts.created' : 'site.accounts.modified';
+    const status = account && t(done, { nil: account.nil, status: account.statusLabel });
     const notice =
-      account &&
-      html`<div class="notice" role="status"><p>${t(request.query.cree ? 'site.accounts.created' : 'site.accounts.modified', { nil: account.nil, status: account.statusLabel })}</p>${next ? html`<p>${next}</p>` : ''}</div>`;
+      account && html`<div class="notice" role="status"><p>${status}</p>${next ? html`<p>${next}</p>` : ''}</div>`;
     const head = (
       ['site.field.nil', 'site.field.idnatPsc', 'site.field.idnatAuthCli', 'site.accounts.status'] as const
     ).map((key) => t(key));
+    const caption = t('site.accounts.caption', { organisation: user.organisation!.raisonSociale });
+    const hiddenHead = (text: string) => html`<th scope="col"><span class="visually-hidden">${text}</span></th>`;
+    const headCells = [
+      ...head.map((h) => html`<th scope="col">${h}</th>`),
+      hiddenHead(t('site.accounts.modifyColumn')),
+      hiddenHead(t('site.accounts.toolColumn')),
+    ];
+    const ofAccount = (a: ProductAccount) =>
+      html`<span class="visually-hidden"> ${t('site.accounts.ofAccount', { nil: a.nil })}</span>`;
     return layout.send(request, reply, {
       title: t('site.accounts.title'),
       user,
@@ -71,8 +79,8 @@ ${
   list.length === 0
     ? html`<p>${t('site.accounts.empty')}</p>`
     : html`<table class="stack accounts">
-<caption class="visually-hidden">${t('site.accounts.caption', { organisation: user.organisation!.raisonSociale })}</caption>
-<thead><tr>${head.map((h) => html`<th scope="col">${h}</th>`)}<th scope="col"><span class="visually-hidden">${t('site.accounts.modifyColumn')}</span></th><th scope="col"><span class="visually-hidden">${t('site.accounts.toolColumn')}</span></th></tr></thead>
+<caption class="visually-hidden">${caption}</caption>
+<thead><tr>${headCells}</tr></thead>
 <tbody>
 ${list.map(
   (a) => html`<tr>
@@ -80,10 +88,10 @@ ${cell(head[0]!, html`<a href="/comptes/${a.id}">${a.nil}</a>`)}
 ${cell(head[1]!, a.idnatPsc ?? '—')}
 ${cell(head[2]!, a.idnatAuthCli ?? '—')}
 ${cell(head[3]!, statusCell(a, nightly))}
-<td><a class="button secondary" href="/comptes/${a.id}/modifier">${t('site.accounts.modify')}<span class="visually-hidden"> ${t('site.accounts.ofAccount', { nil: a.nil })}</span></a></td>
+<td><a class="button secondary" href="/comptes/${a.id}/modifier">${t('site.accounts.modify')}${ofAccount(a)}</a></td>
 <td>${
     a.status === 'available'
-      ? html`<a class="button" href="/outil/${a.id}">${t('site.accounts.tool')}<span class="visually-hidden"> ${t('site.accounts.ofAccount', { nil: a.nil })}</span></a>`
+      ? html`<a class="button" href="/outil/${a.id}">${t('site.accounts.tool')}${ofAccount(a)}</a>`
       : html`<span class="unavailable">${t('site.accounts.unavailable')}</span>`
   }</td>
 </tr>`,
@@ -104,6 +112,7 @@ ${cell(head[3]!, statusCell(a, nightly))}
   ) => {
     const errors = o.errors ?? {};
     const title = t(o.mode === 'create' ? 'site.form.createTitle' : 'site.form.modifyTitle');
+    const submit = t(o.mode === 'create' ? 'site.form.create' : 'site.form.modify');
     const input = (name: AccountField, required = false) =>
       field({
         name,
@@ -126,7 +135,7 @@ ${layout.csrf.field(layout.csrf.token(request, reply))}
 ${input('nil', true)}
 ${input('idnatPsc')}
 ${input('idnatAuthCli')}
-<p class="actions"><button type="submit">${t(o.mode === 'create' ? 'site.form.create' : 'site.form.modify')}</button> <a href="/comptes">${t('site.form.cancel')}</a></p>
+<p class="actions"><button type="submit">${submit}</button> <a href="/comptes">${t('site.form.cancel')}</a></p>
 </form>`,
     });
   };

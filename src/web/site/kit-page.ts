@@ -29,7 +29,9 @@ export function registerKitPages(scope: FastifyInstance, site: Site): void {
 <table class="stack kit">
 <caption class="visually-hidden">${t('kit.caption')}</caption>
 <thead><tr>${head.map((h) => html`<th scope="col">${h}</th>`)}</tr></thead>
-<tbody>${files.map((f) => html`<tr>${cell(head[0]!, html`<code>${f.path}</code>`)}${cell(head[1]!, f.about)}</tr>`)}</tbody>
+<tbody>${files.map(
+        (f) => html`<tr>${cell(head[0]!, html`<code>${f.path}</code>`)}${cell(head[1]!, f.about)}</tr>`,
+      )}</tbody>
 </table>
 <h2>${t('kit.readmeTitle')}</h2>
 <pre class="readme-text">${Buffer.from(files[0]!.content).toString('utf8')}</pre>`,

@@ -28,11 +28,16 @@ export function toLogin(request: FastifyRequest, reply: FastifyReply): FastifyRe
   return reply.redirect(`${LOGIN_URL}?retour=${encodeURIComponent(request.url)}`, 303);
 }
 
-/** Headers of personal pages: never cached; scripts, styles and forms from this origin only (the logout goes on to ISC). */
+/**
+ * Headers of personal pages: never cached; scripts, styles and forms from this origin only (the logout goes on to
+ * ISC).
+ */
 export function securityHeaders(iscOrigin: string): Record<string, string> {
   return {
     'cache-control': 'no-store',
-    'content-security-policy': `default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self' ${iscOrigin}`,
+    'content-security-policy':
+      "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; " +
+      `base-uri 'none'; frame-ancestors 'none'; form-action 'self' ${iscOrigin}`,
     'x-content-type-options': 'nosniff',
     'referrer-policy': 'same-origin',
   };

@@ -50,7 +50,9 @@ export function registerLogin(scope: FastifyInstance, site: Site): void {
       title: t('site.login.failedTitle'),
       status,
       body: html`<h1>${t('site.login.failedTitle')}</h1>
-<div class="notice error" role="alert"><p>${t(key)}</p>${details.length ? html`<ul>${details.map((d) => html`<li>${d}</li>`)}</ul>` : ''}</div>
+<div class="notice error" role="alert"><p>${t(key)}</p>${
+        details.length ? html`<ul>${details.map((d) => html`<li>${d}</li>`)}</ul>` : ''
+      }</div>
 <p><a class="button" href="${LOGIN_URL}">${t('site.login.retry')}</a> <a href="/">${t('site.login.backHome')}</a></p>`,
     });
 
@@ -102,13 +104,16 @@ export function registerLogin(scope: FastifyInstance, site: Site): void {
   });
 
   // A profile menu without a valid token (another page's shell, an expired form) gets this confirmation.
-  const confirmLogout = async (request: FastifyRequest, reply: FastifyReply) =>
-    layout.send(request, reply, {
+  const confirmLogout = async (request: FastifyRequest, reply: FastifyReply) => {
+    const user = await layout.user(request);
+    const button = html`<button type="submit">${t('site.logout.confirm')}</button>`;
+    return layout.send(request, reply, {
       title: t('site.logout.title'),
-      user: await layout.user(request),
+      user,
       body: html`<h1>${t('site.logout.title')}</h1><p>${t('site.logout.question')}</p>
-<form method="post" action="${LOGOUT_URL}">${layout.csrf.field(layout.csrf.token(request, reply))}<button type="submit">${t('site.logout.confirm')}</button></form>`,
+<form method="post" action="${LOGOUT_URL}">${layout.csrf.field(layout.csrf.token(request, reply))}${button}</form>`,
     });
+  };
 
   scope.get(LOGOUT_URL, confirmLogout);
 
@@ -127,10 +132,13 @@ export function registerLogin(scope: FastifyInstance, site: Site): void {
 }
 
 function homeBody(simulated: boolean) {
+  const steps = (
+    ['site.home.step1', 'site.home.step2', 'site.home.step3', 'site.home.step4', 'site.home.step5'] as const
+  ).map((key) => html`<li>${t(key)}</li>`);
   return html`<h1>${t('site.home.title')}</h1>
 <p>${t('site.home.intro')}</p>
 <h2>${t('site.home.stepsTitle')}</h2>
-<ol>${(['site.home.step1', 'site.home.step2', 'site.home.step3', 'site.home.step4', 'site.home.step5'] as const).map((key) => html`<li>${t(key)}</li>`)}</ol>
+<ol>${steps}</ol>
 <p><a class="button" href="${LOGIN_URL}">${t('site.home.login')}</a></p>
 <p class="hint">${t('site.home.isc')}${simulated ? ` ${t('site.home.iscSimulated')}` : ''}</p>`;
 }

@@ -95,7 +95,11 @@ function hello(s: SessionFacts): SafeHtml | string {
   if (!s.hello) return t('site.preflight.noHello');
   const offered = s.hello.data.cipherSuites;
   const forbidden = tls12Suites(offered).filter((name) => !ALLOWED.has(name));
-  return html`${t('site.preflight.helloSummary', { version: String(s.hello.data.highestVersion ?? '?'), count: offered.length })} ${
+  const summary = t('site.preflight.helloSummary', {
+    version: String(s.hello.data.highestVersion ?? '?'),
+    count: offered.length,
+  });
+  return html`${summary} ${
     forbidden.length
       ? html`${t('site.preflight.forbidden')} ${forbidden.map((name, i) => html`${i ? ', ' : ''}${suite(name)}`)}`
       : t('site.preflight.noForbidden')
@@ -103,8 +107,10 @@ function hello(s: SessionFacts): SafeHtml | string {
 }
 
 function tls(s: SessionFacts): SafeHtml | string {
-  if (s.established)
-    return html`${t('site.preflight.established', { version: String(s.established.data.version) })} ${suite(String(s.established.data.cipher))}`;
+  if (s.established) {
+    const version = String(s.established.data.version);
+    return html`${t('site.preflight.established', { version })} ${suite(String(s.established.data.cipher))}`;
+  }
   const failure = s.tlsFailure?.data;
   if (!failure) return '—';
   if (failure.stage === 'handshake' && failure.alert)
@@ -145,6 +151,7 @@ function auth(s: SessionFacts, own: Set<string>, foreign: boolean): SafeHtml {
       d.outcome === 'success'
         ? t('site.preflight.authOk')
         : t('site.preflight.authRefused', { reason: authReason(d.reason) });
-    return html`<li>${mechanismName(a.data)} : ${outcome}${mailbox}${d.tls === false ? ` ${t('site.preflight.inClear')}` : ''}</li>`;
+    const clear = d.tls === false ? ` ${t('site.preflight.inClear')}` : '';
+    return html`<li>${mechanismName(a.data)} : ${outcome}${mailbox}${clear}</li>`;
   })}</ul>`;
 }
