@@ -1,8 +1,7 @@
 // `npm run build` (and npm's `prepare`, so `npm ci` runs it): bundles the command line and every source module it
 // loads (src/cli/main.ts, the platform through `motco start`) into build/ with esbuild, with code splitting so that
-// each command loads only the modules it uses; dependencies are loaded from node_modules. bin/motco.js runs the
-// build while it is at least as recent as every source file it was made from (build/inputs.json), and the sources
-// through tsx otherwise.
+// each command loads only the modules it uses. bin/motco.js runs the build while it is at least as recent as every
+// source file it was made from (build/inputs.json), and the sources through tsx otherwise.
 //
 //   npm run build                      into build/
 //   node --import tsx scripts/build.ts --outdir .tmp/build-x   elsewhere (the build test)
@@ -40,10 +39,11 @@ export async function build(
     format: 'esm',
     platform: 'node',
     target: 'node20',
-    // Dependencies stay in node_modules and load as they do under tsx: only our sources are bundled. Bundling them
-    // broke the identity flows (oidc-provider / oauth4webapi answered « invalid response encountered » once
-    // bundled: a token request of the reference LPS failed), and they need no TypeScript transform anyway.
-    packages: 'external',
+    // Dependencies are bundled too: loading kysely, zod or @peculiar/x509 file by file from node_modules took about
+    // half a second of every start. Left in node_modules: native addons (better-sqlite3, pg's optional pg-native) and
+    // the identity libraries — bundled, oidc-provider / oauth4webapi answered « invalid response encountered » to
+    // the reference LPS's PSC token request (test/cli-run.test.ts caught it from a fresh clone).
+    external: ['better-sqlite3', 'pg-native', 'oidc-provider', 'openid-client', 'oauth4webapi', 'jose'],
     // Bundled CommonJS dependencies call require(): give the ES modules one.
     banner: {
       js:
