@@ -1,8 +1,9 @@
 // `npm run bench`: IMAP sessions per second and latency (STARTTLS, AUTHENTICATE PLAIN, SELECT INBOX, FETCH of
 // a 50 kB message, LOGOUT) on the platform's IMAP server and on Dovecot, side by side, with the same client,
-// certificate and concurrency, and the memory each server uses meanwhile (PSS, see memory.ts). Starts and stops
-// everything itself. Options: --sessions N (per server, default
-// 2000), --concurrency N (default 50), --message-kb N (default 50).
+// certificate and concurrency, and the memory each server uses meanwhile (PSS, see memory.ts). motco is measured
+// twice: in the bench's process (one thread: the per-core cost) and as deployed (`motco start` from a bundled copy,
+// one worker per CPU, as Dovecot and Postfix use every CPU). Starts and stops everything itself. Options:
+// --sessions N (per server, default 2000), --concurrency N (default 50), --message-kb N (default 50).
 // `npm run bench -- limits` runs the limits scenario instead (bench/limits.ts, its options there); `-- startup`
 // and `-- scale` theirs (bench/startup.ts, bench/scale.ts).
 // `npm run bench -- journal`: the journal scale scenario (bench/journal-scale.ts; --observations N, --rounds N).
@@ -20,6 +21,7 @@ import { limitsBenchmark } from './limits.ts';
 import { journalScaleBenchmark } from './journal-scale.ts';
 import { appendMessage } from './imap-client.ts';
 import { measureMemory, type MemoryPeak } from './memory.ts';
+import { motco, packageCopy, startMotco, type Running } from './motco-process.ts';
 import type { LoadOptions, LoadResult } from './imap-load.ts';
 import { postfixUnavailable, startPostfix } from './postfix.ts';
 import type { SmtpLoadOptions } from './smtp-load.ts';
@@ -138,6 +140,52 @@ async function startOurs(dataDir: string, overrides: Record<string, unknown> = {
   }
 }
 
+/** motco as deployed: a bundled copy run by `motco start` (one worker per CPU), a test mailbox holding `message`. */
+async function startDeployed(
+  dir: string,
+  message: Buffer,
+): Promise<{
+  running: Running;
+  imap: number;
+  smtp: number;
+  host: string;
+  address: string;
+  ca: string;
+  user: string;
+  password: string;
+}> {
+  const root = await packageCopy(dir, 'build');
+  const dataDir = path.join(dir, 'data');
+  const running = await startMotco(root, dataDir);
+  try {
+    const cli = (args: string[]) =>
+      motco(root, [...args, '--data', dataDir], { MOTCO_PORT_BASE: String(running.portBase) });
+    const listing = JSON.parse(await cli(['endpoints', '--json'])) as {
+      domain: string;
+      endpoints: { id: string; host: string; address: string; imap: number; smtp: number }[];
+    };
+    const endpoint = listing.endpoints.find((e) => e.id === ENDPOINT)!;
+    const added = JSON.parse(await cli(['mailbox', 'add', `bench@${listing.domain}`, '--type', 'test', '--json']));
+    await cli(['pki', 'export', '--out', dataDir]);
+    const ca = readFileSync(path.join(dataDir, 'igc-sante-test-roots.pem'), 'utf8');
+    const target = { host: endpoint.address, port: endpoint.imap, servername: endpoint.host, ca };
+    await appendMessage({ ...target, user: added.address, password: added.password }, message);
+    return {
+      running,
+      imap: endpoint.imap,
+      smtp: endpoint.smtp,
+      host: endpoint.host,
+      address: endpoint.address,
+      ca,
+      user: added.address,
+      password: added.password,
+    };
+  } catch (error) {
+    await running.stop();
+    throw error;
+  }
+}
+
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'motco-bench-'));
   const cleanups: (() => Promise<void> | void)[] = [() => rmSync(dataDir, { recursive: true, force: true })];
@@ -176,7 +224,20 @@ async function main(): Promise<void> {
       { ...common, host: endpoint.address, port: endpoint.imapPort },
       { pid: process.pid, withDescendants: false },
     );
-    rows.push(row('motco', ours));
+    rows.push(row('motco, in this process', ours));
+    console.log('Starting motco as deployed (motco start from a bundled copy, one worker per CPU)…');
+    const deployedDir = mkdtempSync(path.join(os.tmpdir(), 'motco-bench-deployed-'));
+    cleanups.unshift(() => rmSync(deployedDir, { recursive: true, force: true }));
+    const deployed = await startDeployed(deployedDir, message);
+    cleanups.unshift(() => deployed.running.stop());
+    const deployedCommon = { ...common, servername: deployed.host, ca: deployed.ca, user: deployed.user };
+    const deployedName = `motco, ${os.availableParallelism()} workers`;
+    console.log(`Measuring ${deployedName} (port ${deployed.imap})…`);
+    const oursDeployed = await measure(
+      { ...deployedCommon, password: deployed.password, host: deployed.address, port: deployed.imap },
+      { pid: deployed.running.child.pid!, withDescendants: true },
+    );
+    rows.push(row(deployedName, oursDeployed));
     // What stays once the sessions are over: tells retained memory from garbage not yet collected.
     globalThis.gc?.();
     const settled = process.memoryUsage();
@@ -229,19 +290,24 @@ async function main(): Promise<void> {
     }
     if (dovecotResult) {
       console.log(
-        `\nratio motco/dovecot default: ` +
+        `\nratio motco (in this process)/dovecot default: ` +
           `${(rate(ours) / rate(dovecotResult)).toFixed(2)} × the sessions per second, ` +
           `${(ours.memory.peakBytes / dovecotResult.memory.peakBytes).toFixed(2)} × the peak memory`,
       );
       if (dovecotFast)
-        console.log(
-          `ratio motco/dovecot high-performance: ` +
-            `${(rate(ours) / rate(dovecotFast)).toFixed(2)} × the sessions per second, ` +
-            `${(ours.memory.peakBytes / dovecotFast.memory.peakBytes).toFixed(2)} × the peak memory`,
-        );
+        for (const [name, m] of [
+          ['motco (in this process)', ours],
+          [deployedName, oursDeployed],
+        ] as const)
+          console.log(
+            `ratio ${name}/dovecot high-performance: ` +
+              `${(rate(m) / rate(dovecotFast)).toFixed(2)} × the sessions per second, ` +
+              `${(m.memory.peakBytes / dovecotFast.memory.peakBytes).toFixed(2)} × the peak memory`,
+          );
       console.log(afterGc);
       console.log(
-        "memory: PSS summed over the server's processes (motco: the whole platform in one process; " +
+        "memory: PSS summed over the server's processes (motco in this process: the bench's process; as deployed: " +
+          'the primary and its workers; ' +
           'Dovecot: master, login, auth and session processes), sampled every 50 ms',
       );
     }
@@ -263,7 +329,22 @@ async function main(): Promise<void> {
       { pid: process.pid, withDescendants: false },
       'smtp-load.ts',
     );
-    smtpRows.push(row('motco', oursSmtp));
+    smtpRows.push(row('motco, in this process', oursSmtp));
+    console.log(`Measuring SMTP submission on ${deployedName} (port ${deployed.smtp})…`);
+    const deployedSmtp = await measure(
+      {
+        ...smtpCommon,
+        servername: deployed.host,
+        ca: deployed.ca,
+        user: deployed.user,
+        password: deployed.password,
+        host: deployed.address,
+        port: deployed.smtp,
+      },
+      { pid: deployed.running.child.pid!, withDescendants: true },
+      'smtp-load.ts',
+    );
+    smtpRows.push(row(deployedName, deployedSmtp));
     let postfixResult: Measured | undefined;
     const noPostfix = postfixUnavailable() ?? unavailable;
     if (noPostfix) {
@@ -292,11 +373,15 @@ async function main(): Promise<void> {
         console.log(`${name}: ${r.load.failures} failed sessions, first error: ${r.load.firstError}`);
     }
     if (postfixResult)
-      console.log(
-        `ratio motco/postfix: ${(rate(oursSmtp) / rate(postfixResult)).toFixed(2)} × the messages per second, ` +
-          `${(oursSmtp.memory.peakBytes / postfixResult.memory.peakBytes).toFixed(2)} × the peak memory (Postfix: ` +
-          `master and its services, not Dovecot's auth)`,
-      );
+      for (const [name, m] of [
+        ['motco (in this process)', oursSmtp],
+        [deployedName, deployedSmtp],
+      ] as const)
+        console.log(
+          `ratio ${name}/postfix: ${(rate(m) / rate(postfixResult)).toFixed(2)} × the messages per second, ` +
+            `${(m.memory.peakBytes / postfixResult.memory.peakBytes).toFixed(2)} × the peak memory (Postfix: ` +
+            `master and its services, not Dovecot's auth)`,
+        );
 
     // Delivery to an IDLE client: from the start of an SMTP submission to the client's EXISTS (ours only:
     // Dovecot has no SMTP submission here).

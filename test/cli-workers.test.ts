@@ -187,6 +187,9 @@ describe('motco start --workers 2', () => {
   it('starts two workers, prints the start-up output once, and both take connections', async () => {
     expect(workerPids()).toHaveLength(2);
     expect(primary.output().match(/Plateforme motco démarrée\./g)).toHaveLength(1);
+    // Each worker's young generation is capped (src/cli/workers.ts: the memory held with many sessions).
+    for (const pid of workerPids())
+      expect(readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')).toContain('--max-semi-space-size=4');
     const held = await Promise.all(Array.from({ length: 6 }, () => connectionTo(psc.imap)));
     expect(new Set(held.map((c) => c.pid))).toEqual(new Set(workerPids()));
     for (const { socket } of held) socket.destroy();

@@ -65,7 +65,7 @@ async function openSqlite(file: string): Promise<Store> {
   database.pragma('synchronous = NORMAL');
   database.pragma('busy_timeout = 5000');
   database.pragma('foreign_keys = ON');
-  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database }) });
+  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: withStatementCache(database) }) });
   await migrate(db, 'sqlite');
   return { db, dialect: 'sqlite', location: file, close: () => db.destroy() };
 }
@@ -97,6 +97,30 @@ async function openPostgres(url: string, poolSize: number): Promise<Store> {
  * file (the workers of `motco start`, the CLI), and a deferred transaction that reads and then writes fails at
  * once (SQLITE_BUSY) when another process wrote in between, whereas an immediate one waits (busy_timeout).
  */
+/** Compiled statements kept, by SQL text: the least recently used beyond this many are dropped. */
+const STATEMENT_CACHE_SIZE = 500;
+
+/**
+ * Kysely asks better-sqlite3 to prepare (compile) every query it runs, each time: an IMAP or SMTP session runs the
+ * same dozen statements. Kept compiled and reused instead — safe, as better-sqlite3 runs a statement to completion
+ * synchronously (we never iterate one), and SQLite recompiles a kept statement by itself after a schema change.
+ */
+function withStatementCache(database: Sqlite.Database): SqliteDialectConfig['database'] {
+  const statements = new Map<string, Sqlite.Statement>();
+  return {
+    close: () => database.close(),
+    prepare(sql: string) {
+      let statement = statements.get(sql);
+      if (statement)
+        statements.delete(sql); // re-inserted below: the Map's order is the recency
+      else statement = database.prepare(sql);
+      statements.set(sql, statement);
+      if (statements.size > STATEMENT_CACHE_SIZE) statements.delete(statements.keys().next().value!);
+      return statement;
+    },
+  };
+}
+
 class ImmediateSqliteDialect extends SqliteDialect {
   constructor(private readonly settings: SqliteDialectConfig) {
     super(settings);
