@@ -160,11 +160,13 @@ describe('readiness board', () => {
       page.getByRole('button', { name: 'Exécuter maintenant' }).click(),
     ]);
     const id = Number(/\/executions\/(\d+)$/.exec(page.url())![1]);
-    await page.waitForFunction("document.title.startsWith('⏱')");
+    // Not page.waitForFunction('…'): Playwright eval()s a string predicate in the page once its first try fails,
+    // which the pages' Content-Security-Policy refuses (a slower start then failed the test).
+    await expect.poll(() => page.title(), { timeout: 15_000 }).toMatch(/^⏱/);
     expect(await page.title()).toMatch(new RegExp(`^⏱ 0:\\d\\d — En cours — #${id} MIE PSC`));
     await page.getByRole('button', { name: 'Arrêter le travail' }).click();
     await page.locator('.verdict.v-cancelled').waitFor();
-    await page.waitForFunction("!document.title.startsWith('⏱')");
+    await expect.poll(() => page.title(), { timeout: 15_000 }).not.toMatch(/^⏱/);
     expect(await page.title()).toMatch(new RegExp(`^ANNULÉ — #${id} MIE PSC.*Réouv Session SMTP`));
   });
 
