@@ -77,9 +77,9 @@ export async function runPrimary(
     }
   });
 
-  /** Forks worker `index`; resolves with its database location once it serves, rejects if it exits before. */
   const ownHeapFlag = [...process.execArgv, process.env.NODE_OPTIONS ?? ''].some((a) => a.includes('semi-space'));
   if (!ownHeapFlag) cluster.setupPrimary({ execArgv: [...process.execArgv, `--max-semi-space-size=${SEMI_SPACE_MB}`] });
+  /** Forks worker `index`; resolves with its database location once it serves, rejects if it exits before. */
   const fork = (index: number, recover: boolean): Promise<string> => {
     const worker = cluster.fork({ [ROLE_VARIABLE]: `${index}:${recover ? 1 : 0}` });
     slots[index] = worker;
