@@ -12,6 +12,7 @@ import { autoconfigRoutes } from './autoconfig/http.ts';
 import type { Config, EndpointConfig } from './config/config.ts';
 import { startIdentity, type Identity } from './identity/index.ts';
 import { Authenticator } from './mail/authenticate.ts';
+import { ConnectionLimits, type ConnectionGate } from './mail/connection-limits.ts';
 import { startMailListeners } from './mail/listeners.ts';
 import { Delivery } from './mail/mailbox/delivery.ts';
 import { MailboxStore } from './mail/mailbox/store.ts';
@@ -71,6 +72,8 @@ export interface PlatformOptions {
    * `motco start` started after the others (a restart), whose fellow workers may be running them.
    */
   recover?: boolean;
+  /** Where connections take their place under the connection limits; absent: a count of this process's own. */
+  connections?: ConnectionGate;
 }
 
 export async function startPlatform(config: Config, options: PlatformOptions = {}): Promise<Platform> {
@@ -137,6 +140,7 @@ export async function startPlatform(config: Config, options: PlatformOptions = {
       submissions: new SubmissionStore(store.db),
       authenticator: new Authenticator(mailboxes, config.webmailPassword, identity.verifier),
       registry: sessions,
+      connections: options.connections ?? new ConnectionLimits(config.limits),
       tls: (id) => endpointTls.get(id)!,
     };
 
@@ -171,7 +175,17 @@ export async function startPlatform(config: Config, options: PlatformOptions = {
 
     const autoconfig = autoconfigRoutes({ config, mailboxes, journal, log });
     const site = siteRoutes({ config, accounts, users, auth, identity, journal, executions, pki, log });
-    const runnerWeb = runnerPages({ config, accounts, auth, runner, executions, identity, journal, pki });
+    const runnerWeb = runnerPages({
+      config,
+      db: store.db,
+      accounts,
+      auth,
+      runner,
+      executions,
+      identity,
+      journal,
+      pki,
+    });
     const webmail = webmailRoutes({
       config,
       db: store.db,

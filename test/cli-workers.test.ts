@@ -1,9 +1,10 @@
 // `motco start --workers 2`: two worker processes behind the cluster's shared sockets. Real clients show that
 // both serve, that an IMAP IDLE session on one hears a delivery made through the other, that an execution
 // started through the API on one judges a client served by the other, that a client certificate issued on one
-// reads « good » at the other's OCSP responder, that a killed worker is replaced while the platform keeps serving,
-// and that SIGTERM stops every process. Which worker holds a connection is read from Linux's /proc (the socket's
-// inode among the worker's open files): nothing is exposed for the test.
+// reads « good » at the other's OCSP responder, that the connection limits count both workers' connections
+// together, that a killed worker is replaced (its connections' places given back) while the platform keeps
+// serving, and that SIGTERM stops every process. Which worker holds a connection is read from Linux's /proc (the
+// socket's inode among the worker's open files): nothing is exposed for the test.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
@@ -18,6 +19,8 @@ import { randomPortBase, testDataDir } from './helpers/platform.ts';
 import { cleanEnv, motco, waitForMatch } from './helpers/run.ts';
 
 const NIL = 'DEV-WORKERS-1';
+/** limits.maxConnectionsPerAddress for this platform. */
+const PER_ADDRESS = 10;
 const running: ChildProcess[] = [];
 const dirs: string[] = [];
 let env: NodeJS.ProcessEnv;
@@ -86,6 +89,27 @@ async function connectionTo(port: number, notServedBy?: number): Promise<{ socke
   throw new Error(`no worker other than ${notServedBy} took a connection to ${port}`);
 }
 
+/**
+ * `count` IMAP connections from the loopback address `from`, each with its greeting (OK or the limit's BYE) and the
+ * worker holding it (a connection refused is still held until its BYE is read).
+ */
+async function greeted(count: number, from: string): Promise<{ socket: net.Socket; greeting: string }[]> {
+  const open = (): Promise<{ socket: net.Socket; greeting: string }> =>
+    new Promise((resolve, reject) => {
+      const socket = net.connect({ port: psc.imap, host: psc.address, localAddress: from });
+      let text = '';
+      socket.on('data', (d: Buffer) => {
+        text += d.toString('latin1');
+        if (text.includes('\r\n')) resolve({ socket, greeting: text.split('\r\n')[0]! });
+      });
+      socket.once('error', reject);
+    });
+  // One after the other: which ones are refused is then known (the last ones).
+  const all = [];
+  for (let i = 0; i < count; i++) all.push(await open());
+  return all;
+}
+
 /** An SMTP client (nodemailer's) on a connection already open: STARTTLS with the allowed suites only. */
 function smtpOn(socket: net.Socket): SMTPConnection {
   const ciphers = ALLOWED_TLS12_SUITES.map((s) => s.openssl).join(':');
@@ -146,7 +170,12 @@ beforeAll(async () => {
   dataDir = testDataDir('motco-workers-');
   dirs.push(dataDir);
   // IDLE's own change poll off (an hour): what an idling session hears within the test came over the workers' bus.
-  env = { MOTCO_PORT_BASE: String(randomPortBase()), MOTCO_IMAP__CHANGE_POLL_SECONDS: '3600' };
+  // Ten connections per address and endpoint: the limits test shows the workers share one count.
+  env = {
+    MOTCO_PORT_BASE: String(randomPortBase()),
+    MOTCO_IMAP__CHANGE_POLL_SECONDS: '3600',
+    MOTCO_LIMITS__MAX_CONNECTIONS_PER_ADDRESS: String(PER_ADDRESS),
+  };
   const child = spawn(process.execPath, ['bin/motco.js', 'start', '--workers', '2', '--data', dataDir], {
     env: { ...cleanEnv(), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -351,10 +380,40 @@ describe('motco start --workers 2', () => {
     asking.agent.destroy();
   });
 
+  it('counts the connections both workers hold under one limit per address, and gives places back', async () => {
+    const first = await greeted(PER_ADDRESS + 4, '127.0.0.3');
+    const accepted = first.filter((c) => c.greeting.startsWith('* OK'));
+    expect(accepted).toHaveLength(PER_ADDRESS);
+    expect(first.slice(PER_ADDRESS).map((c) => c.greeting)).toEqual(
+      Array(4).fill('* BYE Too many connections from your address'),
+    );
+    // Both workers hold some of the accepted ones: without a shared count, each would have taken ten.
+    const holders = accepted.map((c) => servedBy(psc.imap, c.socket.localPort!));
+    expect(new Set(holders)).toEqual(new Set(workerPids()));
+    // Another address is not affected.
+    expect((await greeted(1, '127.0.0.4'))[0]!.greeting).toMatch(/^\* OK/);
+    for (const { socket } of first) socket.destroy();
+    // Closed connections give their places back, whichever worker held them.
+    await expect
+      .poll(
+        async () => {
+          const again = await greeted(PER_ADDRESS, '127.0.0.3');
+          for (const { socket } of again) socket.destroy();
+          return again.filter((c) => c.greeting.startsWith('* OK')).length;
+        },
+        { timeout: 10_000, interval: 300 },
+      )
+      .toBe(PER_ADDRESS);
+  });
+
   it('replaces a killed worker, which ends the execution the dead one ran, and keeps serving', async () => {
+    // Connections at the limit from one address, some held by the worker about to die: its places are given back.
+    const full = await greeted(PER_ADDRESS, '127.0.0.5');
+    expect(full.every((c) => c.greeting.startsWith('* OK'))).toBe(true);
     // An execution running in the worker about to die.
     const { agent, pid: victim } = await apiConnection();
     const survivor = workerPids().find((p) => p !== victim)!;
+    expect(full.map((c) => servedBy(psc.imap, c.socket.localPort!))).toContain(victim);
     const started = await api(agent, 'POST', '/executions', {
       account: accountId,
       target: 'psc-tls-smtp',
@@ -380,6 +439,19 @@ describe('motco start --workers 2', () => {
     const held = await Promise.all(Array.from({ length: 6 }, () => connectionTo(psc.imap)));
     expect(new Set(held.map((c) => c.pid))).toEqual(new Set(workerPids()));
     for (const { socket } of held) socket.destroy();
+    // The dead worker's connections were cut and their places given back: once the survivor's are closed, the
+    // address has its ten places again.
+    for (const { socket } of full) socket.destroy();
+    await expect
+      .poll(
+        async () => {
+          const again = await greeted(PER_ADDRESS, '127.0.0.5');
+          for (const { socket } of again) socket.destroy();
+          return again.filter((c) => c.greeting.startsWith('* OK')).length;
+        },
+        { timeout: 10_000, interval: 300 },
+      )
+      .toBe(PER_ADDRESS);
     const page = await fetch(`${web}/`);
     expect(page.status).toBe(200);
     // The execution the dead worker was running ends INTERRUPTED, as at a restart: on SQLite its replacement ends

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { ClusterBus, relayBus } from '../bus/cluster.ts';
 import type { Config } from '../config/config.ts';
 import { t } from '../i18n/messages.ts';
+import { SharedConnectionLimits, shareConnectionLimits } from '../mail/connection-limits.ts';
 import type { Platform } from '../platform.ts';
 import { createLogger, type Logger } from '../util/log.ts';
 
@@ -53,6 +54,7 @@ export async function runPrimary(
 ): Promise<number> {
   const log = createLogger(config.log.level);
   relayBus();
+  shareConnectionLimits(config.limits);
   let stopping = false;
   let failed = false;
   const slots: (Worker | undefined)[] = new Array(count).fill(undefined);
@@ -192,6 +194,7 @@ export async function runWorker(config: Config, role: WorkerRole): Promise<numbe
   // (LISTEN/NOTIFY, leader by advisory lock): the platform's own bus.
   const postgres = config.database.url !== undefined || existsSync(path.join(config.dataDir, DATABASE_URL_FILE));
   const bus = postgres ? undefined : new ClusterBus(role.index === 0, log);
+  const connections = new SharedConnectionLimits(config.limits);
   // Listened to before the platform starts: a stop asked while it starts ends it as soon as it has started.
   const stopped = new Promise<void>((resolve) => {
     process.on('message', (message: unknown) => {
@@ -204,7 +207,12 @@ export async function runWorker(config: Config, role: WorkerRole): Promise<numbe
   });
   try {
     // On PostgreSQL the runner's claims tell abandoned executions from those another process runs: it always recovers.
-    const platform = await startPlatform(config, { log, recover: role.recover || postgres, ...(bus ? { bus } : {}) });
+    const platform = await startPlatform(config, {
+      log,
+      recover: role.recover || postgres,
+      connections,
+      ...(bus ? { bus } : {}),
+    });
     process.on('message', (message: unknown) => {
       const orphans = (message as { motcoInterrupt?: unknown } | null)?.motcoInterrupt;
       if (Array.isArray(orphans)) void interrupt(platform, orphans, log);
@@ -215,6 +223,7 @@ export async function runWorker(config: Config, role: WorkerRole): Promise<numbe
     return 0;
   } finally {
     await bus?.close();
+    connections.close();
     // The IPC channel would keep this process alive.
     if (process.connected) process.disconnect();
   }

@@ -4,7 +4,7 @@
 import net, { type Server, type Socket } from 'node:net';
 import type { EndpointConfig } from '../config/config.ts';
 import { acceptClient, trustedSources, type ProxyAccept } from '../net/proxy-accept.ts';
-import { ConnectionLimits, type ConnectionRefusal } from './connection-limits.ts';
+import type { ConnectionRefusal } from './connection-limits.ts';
 import { MailSession, normaliseIp, type MailProtocol } from './session.ts';
 import type { MailServices } from './services.ts';
 import { ImapSession } from './imap/session.ts';
@@ -32,7 +32,6 @@ export interface MailListeners {
 export async function startMailListeners(services: MailServices): Promise<MailListeners> {
   const servers: Server[] = [];
   const sockets = new Set<Socket>();
-  const limits = new ConnectionLimits(services.config.limits);
   const trusted = trustedSources(services.config.proxyProtocol.trustedSources);
   /** Connections still waiting for their PROXY header at shutdown are closed, not refused. */
   let closing = false;
@@ -49,8 +48,10 @@ export async function startMailListeners(services: MailServices): Promise<MailLi
           if (!client.ok)
             return void (closing ? raw.destroy() : refuseHeader(raw, endpoint, protocol, client, services));
           if (raw.destroyed) return;
-          const place = limits.acquire(endpoint.id, client.address);
+          const place = await services.connections.acquire(endpoint.id, client.address);
           if (!place.ok) return void refuse(raw, endpoint, protocol, client, place.refusal, services);
+          // The client may have gone while the workers' count answered.
+          if (raw.destroyed) return place.release();
           raw.once('close', place.release);
           void serve(raw, endpoint, protocol, client, services);
         });

@@ -4,6 +4,7 @@ import type { Config, EndpointConfig } from '../config/config.ts';
 import type { Journal } from '../observe/journal.ts';
 import type { Logger } from '../util/log.ts';
 import type { Authenticator } from './authenticate.ts';
+import type { ConnectionGate } from './connection-limits.ts';
 import type { Delivery } from './mailbox/delivery.ts';
 import type { MailboxStore } from './mailbox/store.ts';
 import type { SubmissionStore } from './message/submissions.ts';
@@ -19,5 +20,7 @@ export interface MailServices {
   submissions: SubmissionStore;
   authenticator: Authenticator;
   registry: SessionRegistry;
+  /** Where each connection takes its place under the connection limits (shared by the workers of one start). */
+  connections: ConnectionGate;
   tls(id: EndpointConfig['id']): EndpointTls;
 }
