@@ -2,11 +2,13 @@
 // address — the address as the web server sees it behind a trusted proxy (web.trustProxy) — and past the limit
 // every attempt is refused with a French 429 page and Retry-After, the right password included, until the
 // window is over; new codes per login attempt are limited in number and spaced. Driven through the real pages
-// with openid-client as the account site starts a login.
+// with openid-client as the account site starts a login. The identity maintenance forgets codes a day past
+// their expiry and development-outbox mail a day old, and nothing younger.
 import * as client from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { identityDb } from '../src/identity/db.ts';
 import { Browser } from './helpers/identity-browser.ts';
+import { latestCode } from './helpers/isc-login.ts';
 import { startTestPlatform, type TestPlatform } from './helpers/platform.ts';
 
 let t: TestPlatform;
@@ -161,5 +163,66 @@ describe('new codes', () => {
       .where('interaction_uid', '=', uid)
       .execute();
     expect(issued).toHaveLength(4);
+  });
+});
+
+describe('identity maintenance', () => {
+  it('purges codes a day past expiry and outbox mail a day old, in batches, and keeps the younger ones', async () => {
+    await windowsOver();
+    const db = identityDb(t.platform.store.db);
+    const DAY = 24 * 60 * 60 * 1000;
+    // Two login attempts reach the code step: each has its code and its mail in the outbox.
+    const old = await start();
+    expect((await password(old, 'code.editeur', PASSWORD, '192.0.2.10')).status).toBe(303);
+    const recent = await start();
+    expect((await password(recent, 'renvoi.editeur', PASSWORD, '192.0.2.11')).status).toBe(303);
+    const uid = (a: Attempt) => a.at.split('/').pop()!;
+    const recentCode = await latestCode(t, 'renvoi.editeur');
+    // The first attempt's code expired 25 hours ago, the second's 23 hours ago (moved in the store); the first
+    // attempt's mail is 25 hours old, plus 600 such mails of long ago (more than two batches).
+    await db
+      .updateTable('isc_codes')
+      .set({ expires_at: Date.now() - 25 * 60 * 60 * 1000 })
+      .where('interaction_uid', '=', uid(old))
+      .execute();
+    await db
+      .updateTable('isc_codes')
+      .set({ expires_at: Date.now() - 23 * 60 * 60 * 1000 })
+      .where('interaction_uid', '=', uid(recent))
+      .execute();
+    await db
+      .updateTable('dev_outbox')
+      .set({ at: Date.now() - DAY - 60_000 })
+      .where('recipient', '=', 'code.editeur@editeur.example')
+      .execute();
+    const ancient = Array.from({ length: 600 }, (_, i) => ({
+      at: Date.now() - 30 * DAY + i,
+      recipient: `ancien.${i}@editeur.example`,
+      subject: 'ancien',
+      body: 'ancien',
+    }));
+    for (let i = 0; i < ancient.length; i += 100)
+      await db
+        .insertInto('dev_outbox')
+        .values(ancient.slice(i, i + 100))
+        .execute();
+
+    await t.platform.identity.maintain();
+
+    const codes = await db.selectFrom('isc_codes').select('interaction_uid').execute();
+    expect(codes.map((c) => c.interaction_uid)).not.toContain(uid(old));
+    expect(codes.map((c) => c.interaction_uid)).toContain(uid(recent));
+    const outbox = await db.selectFrom('dev_outbox').select(['recipient', 'at']).execute();
+    expect(outbox.filter((m) => m.recipient.startsWith('ancien.'))).toEqual([]);
+    expect(outbox.map((m) => m.recipient)).not.toContain('code.editeur@editeur.example');
+    expect(outbox.map((m) => m.recipient)).toContain('renvoi.editeur@editeur.example');
+    expect(outbox.every((m) => Number(m.at) > Date.now() - DAY)).toBe(true);
+    // The younger attempt still has its code's row: its code is refused as expired, not as unknown.
+    const answer = await recent.browser.post(
+      `${recent.at}/code`,
+      { csrf: recent.csrf, code: recentCode },
+      { 'x-forwarded-for': '192.0.2.11' },
+    );
+    expect(await answer.text()).toContain('Ce code a expiré.');
   });
 });

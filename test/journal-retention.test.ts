@@ -1,19 +1,26 @@
 // Journal retention (journal.retentionDays, src/observe/retention.ts) on the store the test platform gives
 // (SQLite, or PostgreSQL in the PostgreSQL leg): old observations no execution cites are deleted, old ones an
 // execution's evidence cites and recent ones stay, the evidence of the execution still shows its observations
-// (over the REST API), and each purge is logged with its count.
+// (over the REST API), and each purge is logged with its count. Submitted messages (table submissions, sent for
+// real through the psc SMTP endpoint) follow their `message` fact: an old one goes unless a cited fact names it.
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SubmissionStore } from '../src/mail/message/submissions.ts';
+import { sendThroughRelay } from '../src/mail/relay.ts';
 import type { Observation } from '../src/observe/journal.ts';
 import { JournalRetention } from '../src/observe/retention.ts';
 import { createLogger } from '../src/util/log.ts';
 import { vendor } from './helpers/api.ts';
+import { waitFor } from './helpers/observations.ts';
 import { startTestPlatform, type TestPlatform } from './helpers/platform.ts';
 
 const DAY = 24 * 60 * 60 * 1000;
 let t: TestPlatform;
 
 beforeAll(async () => {
-  t = await startTestPlatform({ journal: { retentionDays: 30 } });
+  t = await startTestPlatform({ journal: { retentionDays: 30 }, webmailPassword: 'ODTMotco2' });
 });
 
 afterAll(async () => {
@@ -154,11 +161,126 @@ describe('journal retention', () => {
       .set({ started_at: Date.now() - 500 * DAY })
       .where('id', '=', running.id)
       .execute();
+    // A submission of that age, which no fact names: kept while the execution runs too.
+    const submissions = new SubmissionStore(t.platform.store.db);
+    const stored = await submissions.save('ancient-smtp', undefined, Buffer.from('Subject: ancien\r\n\r\nancien\r\n'));
+    await t.platform.store.db
+      .updateTable('submissions')
+      .set({ at: Date.now() - 400 * DAY })
+      .where('id', '=', stored.id)
+      .execute();
     const retention = new JournalRetention(t.platform.store.db, { days: 30, log: createLogger('error', {}, () => {}) });
-    expect((await retention.purge()).deleted).toBe(0);
+    expect(await retention.purge()).toMatchObject({ deleted: 0, submissions: { deleted: 0 } });
     expect(await t.platform.journal.byIds([ancient.id])).toHaveLength(1);
+    expect(await submissions.get(stored.id)).toBeDefined();
     await t.platform.executions.finish(running.id, 'INTERRUPTED', [], []);
-    expect((await retention.purge()).deleted).toBe(1);
+    expect(await retention.purge()).toMatchObject({ deleted: 1, submissions: { deleted: 1, kept: 0 } });
     expect(await t.platform.journal.byIds([ancient.id])).toHaveLength(0);
+    expect(await submissions.get(stored.id)).toBeUndefined();
+  });
+
+  it('deletes old submitted messages no cited observation names, keeps the cited and the recent ones', async () => {
+    const files = mkdtempSync(path.join(os.tmpdir(), 'motco-retention-'));
+    try {
+      await t.platform.pki.exportTrust(files);
+      const sender = `retention.envoi@${t.config.mailDomain}`;
+      const recipient = `retention.recu@${t.config.mailDomain}`;
+      await t.platform.mailboxes.create(sender, 'personal');
+      await t.platform.mailboxes.create(recipient, 'personal');
+      const relay = {
+        host: '127.0.0.1',
+        port: t.endpoint('psc').smtpPort,
+        from: sender,
+        user: sender,
+        password: 'ODTMotco2',
+        requireTls: true,
+        caFile: path.join(files, 'igc-sante-test-roots.pem'),
+      };
+      // One SMTP session per message, in this order (the last one stays recent). The relay client sends the
+      // subject as a base64 encoded-word, which the fact records as sent.
+      const subjects = ['cited', 'session-cited', 'uncited', 'filler', 'recent'] as const;
+      const facts = new Map<string, Observation<'message'>>();
+      for (const subject of subjects) {
+        await sendThroughRelay(relay, { to: recipient, subject, text: `${subject}\n` });
+        const encoded = `=?UTF-8?B?${Buffer.from(subject).toString('base64')}?=`;
+        facts.set(
+          subject,
+          await waitFor(t.platform.journal, { mailbox: sender, kind: 'message' }, (o) => o.data.subject === encoded),
+        );
+      }
+      const fact = (subject: (typeof subjects)[number]) => facts.get(subject)!;
+      const submissionOf = (subject: (typeof subjects)[number]) => fact(subject).data.submissionId!;
+      // All but the last recorded 40 days ago (moved in the store): the submissions and their sessions' facts.
+      for (const subject of subjects.slice(0, -1)) {
+        await t.platform.store.db
+          .updateTable('submissions')
+          .set({ at: Date.now() - 40 * DAY })
+          .where('id', '=', submissionOf(subject))
+          .execute();
+        await t.platform.store.db
+          .updateTable('observations')
+          .set({ at: Date.now() - 40 * DAY })
+          .where('session_id', '=', fact(subject).sessionId!)
+          .execute();
+      }
+      // An execution cites the `message` fact of the first, and only the session's opening of the second.
+      const opening = await waitFor(t.platform.journal, {
+        sessionId: fact('session-cited').sessionId!,
+        kind: 'session.open',
+      });
+      const execution = await t.platform.executions.create({
+        accountId: 1,
+        account: {
+          nil: 'RETENTION-2',
+          runnerUserId: 'x',
+          idnatPsc: null,
+          idnatAuthCli: null,
+          personalMailbox: sender,
+          applicativeMailbox: null,
+          patientAddress: null,
+        },
+        targetType: 'job',
+        targetId: 'psc-headers-smtp',
+        parentId: null,
+        options: { delaiSeconds: 60, ip: null },
+        startedBy: 'test',
+      });
+      const check = {
+        id: 'session',
+        label: 'contrôle',
+        outcome: 'pass' as const,
+        detail: 'vu',
+        requirement: 'MSS-CONF.03',
+        observations: [opening.id],
+      };
+      await t.platform.executions.finish(execution.id, 'OK', [check], [fact('cited').id]);
+
+      const lines: string[] = [];
+      const retention = new JournalRetention(t.platform.store.db, {
+        days: 30,
+        log: createLogger('info', {}, (l) => lines.push(l)),
+        batch: 2,
+      });
+      await retention.start();
+      await retention.stop();
+
+      const submissions = new SubmissionStore(t.platform.store.db);
+      const left = await Promise.all(subjects.map(async (s) => [s, await submissions.get(submissionOf(s))] as const));
+      expect(left.filter(([, kept]) => kept).map(([s]) => s)).toEqual(['cited', 'recent']);
+      // The evidence's message is intact: its bytes still hash to what the fact recorded.
+      const cited = left[0]![1]!;
+      expect(cited.sha256).toBe(fact('cited').data.sha256);
+      expect(cited.raw.toString()).toContain('Subject: =?UTF-8?B?');
+      expect(lines.find((l) => l.includes('message(s) soumis'))).toContain(
+        '3 message(s) soumis de plus de 30\u00a0jours supprimé(s)',
+      );
+      expect(lines.find((l) => l.includes('message(s) soumis'))).toContain('deleted=3 kept=1');
+      // A second purge has nothing more to delete and keeps the cited one.
+      expect(
+        await new JournalRetention(t.platform.store.db, { days: 30, log: createLogger('error', {}, () => {}) }).purge(),
+      ).toMatchObject({ submissions: { deleted: 0, kept: 1 } });
+    } finally {
+      rmSync(files, { recursive: true, force: true });
+    }
   });
 });

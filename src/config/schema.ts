@@ -538,7 +538,8 @@ export const configSchema = z.strictObject({
         .default(90)
         .describe(
           'Observations older than this many days that no execution’s evidence cites are deleted (at start, ' +
-            'then every hour, in small batches); those an execution cites are kept for good. ' +
+            'then every hour, in small batches); those an execution cites are kept for good. Submitted messages ' +
+            'follow their `message` observation: one this old goes unless a cited observation names it. ' +
             '0 keeps every observation. The default keeps a quarter: enough for a vendor to read back a campaign’s ' +
             'sessions and for the agency’s review, while the journal of a shared instance stays bounded.',
         ),

@@ -2,19 +2,23 @@
 // the account, the execution numbers of the latest run of each unit job, the dossier reference when there is
 // one — sent to the configured agency address through the platform's outgoing mail, or handed to the vendor's
 // own mail client as a mailto: link when the platform sends no mail.
+import type { Kysely } from 'kysely';
 import type { ProductAccount } from '../accounts/accounts.ts';
 import type { PlatformUser } from '../accounts/directory.ts';
 import type { Config } from '../config/config.ts';
 import { t } from '../i18n/messages.ts';
 import { sendThroughRelay } from '../mail/relay.ts';
 import type { Readiness } from '../runner/readiness.ts';
+import type { Database } from '../store/schema.ts';
 
 export const SUBJECT_PREFIX = '[MOTCO2]';
 export const MAX_SUBJECT = 200;
 export const MAX_BODY = 20_000;
 /** Messages one vendor may send the agency in an hour: the form is no way to flood the agency's mailbox. */
-const PER_HOUR = 10;
+export const PER_HOUR = 10;
 const HOUR_MS = 3600_000;
+/** How long a sent message's row is kept: the cap reads an hour; a day leaves room for clocks that disagree. */
+const KEEP_MS = 24 * HOUR_MS;
 
 export interface AgencyMessage {
   subject: string;
@@ -82,19 +86,21 @@ export function agencyChannel(config: Config): { to: string | undefined; sends: 
 
 export type SendResult = { ok: true; to: string } | { ok: false; reason: 'not-configured' | 'throttled' | 'failed' };
 
-/** Sends vendors' messages to the agency, a few an hour per vendor. */
+/**
+ * Sends vendors' messages to the agency, a few an hour per vendor. The messages sent are counted in the store
+ * (table agency_messages), not in memory: every worker process and every instance on one database shares the
+ * count. A message whose relay failed counts too: a retry loop must not reach the relay faster than the cap.
+ */
 export class AgencyMail {
-  private readonly sent = new Map<number, number[]>();
-
-  constructor(private readonly config: Config) {}
+  constructor(
+    private readonly config: Config,
+    private readonly db: Kysely<Database>,
+  ) {}
 
   async send(user: PlatformUser, message: AgencyMessage): Promise<SendResult> {
     const { to, sends } = agencyChannel(this.config);
     if (!sends || !to) return { ok: false, reason: 'not-configured' };
-    const now = Date.now();
-    const recent = (this.sent.get(user.id) ?? []).filter((at) => now - at < HOUR_MS);
-    if (recent.length >= PER_HOUR) return { ok: false, reason: 'throttled' };
-    this.sent.set(user.id, [...recent, now]);
+    if (!(await this.take(user.id, to))) return { ok: false, reason: 'throttled' };
     const replyTo = user.email && /^[^\s<>@]+@[^\s<>@]+$/.test(user.email) ? user.email : undefined;
     try {
       await sendThroughRelay(this.config.outgoingMail!, {
@@ -107,5 +113,32 @@ export class AgencyMail {
     } catch {
       return { ok: false, reason: 'failed' };
     }
+  }
+  /**
+   * Records a message of this vendor unless it already sent PER_HOUR in the last hour. The row goes in first and
+   * is counted with those before it (lower ids): of two workers recording the vendor's 10th and 11th message at
+   * once, the second sees both and withdraws its own, which a count-then-insert would let through. Rows a day
+   * old go at the same time, so the table holds about a day of messages and needs no timer of its own.
+   */
+  private async take(userId: number, recipient: string, now = Date.now()): Promise<boolean> {
+    await this.db
+      .deleteFrom('agency_messages')
+      .where('at', '<=', now - KEEP_MS)
+      .execute();
+    const { id } = await this.db
+      .insertInto('agency_messages')
+      .values({ user_id: userId, at: now, recipient })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const row = await this.db
+      .selectFrom('agency_messages')
+      .select((eb) => eb.fn.countAll<number>().as('sent'))
+      .where('user_id', '=', userId)
+      .where('at', '>', now - HOUR_MS)
+      .where('id', '<=', id)
+      .executeTakeFirstOrThrow();
+    if (Number(row.sent) <= PER_HOUR) return true;
+    await this.db.deleteFrom('agency_messages').where('id', '=', id).execute();
+    return false;
   }
 }

@@ -123,7 +123,7 @@ export async function startIdentity(
     await pscSimulator?.holder.refresh();
     await iscSimulator?.holder.refresh();
     await purgeExpired(db);
-    await iscSimulator?.throttle.purge();
+    await iscSimulator?.purge();
   };
   const timer = setInterval(
     () => maintain().catch((error: unknown) => log.error('identity maintenance failed', { error })),

@@ -1,9 +1,11 @@
 // Journal retention (setting journal.retentionDays): observations older than the retention that no execution's
 // evidence cites (the execution_observations rows ExecutionStore.finish() writes) are deleted, so that the
 // journal of a long-lived instance stays bounded. Cited observations are kept for good: an execution's evidence
-// page, its export and its dossier show them whatever their age. Deletes go in small batches, each its own short
-// statement, with a turn of the event loop between them: neither the event loop nor the database's write lock
-// (SQLite) is held for long, and sessions keep recording meanwhile.
+// page, its export and its dossier show them whatever their age. The submitted messages (table submissions, the
+// bytes behind a journal's `message` fact) follow their fact: one older than the retention goes unless a cited
+// `message` observation names it. Deletes go in small batches, each its own short statement, with a turn of the
+// event loop between them: neither the event loop nor the database's write lock (SQLite) is held for long, and
+// sessions keep recording meanwhile.
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Kysely } from 'kysely';
 import { t } from '../i18n/messages.ts';
@@ -26,6 +28,8 @@ export interface PurgeResult {
   deleted: number;
   /** Old observations kept because an execution cites them. */
   kept: number;
+  /** Submitted messages deleted, and old ones kept because a cited observation names them. */
+  submissions: { deleted: number; kept: number };
   ms: number;
 }
 
@@ -48,13 +52,14 @@ export class JournalRetention {
   ) {}
 
   /**
-   * Deletes the observations recorded before `now` minus the retention that no execution cites. Facts of
-   * executions still running are not cited yet: nothing recorded after the oldest running execution started is
-   * deleted (a Délai lasts a day at most, the retention at least a day: a safety net, not the rule).
+   * Deletes the observations recorded before `now` minus the retention that no execution cites, then the
+   * submissions of that age no cited observation names. Facts of executions still running are not cited yet:
+   * nothing recorded after the oldest running execution started is deleted (a Délai lasts a day at most, the
+   * retention at least a day: a safety net, not the rule).
    */
   async purge(now = Date.now()): Promise<PurgeResult> {
     const began = performance.now();
-    const result = { deleted: 0, kept: 0 };
+    const result = { deleted: 0, kept: 0, submissions: { deleted: 0, kept: 0 } };
     if (this.options.days <= 0) return { ...result, ms: 0 };
     const running = await this.db
       .selectFrom('executions')
@@ -107,7 +112,50 @@ export class JournalRetention {
       if (rows.length < size) break;
       await nextTurn();
     }
+    result.submissions = await this.purgeSubmissions(cutoff, size);
     return { ...result, ms: Math.round(performance.now() - began) };
+  }
+
+  /**
+   * Deletes the submissions recorded before `cutoff` that no cited `message` observation names (its data's
+   * submissionId). Walks the table in id order, which is the order of arrival, and stops at the first one
+   * recorded after the cutoff: the table has no index on its time, and reading on would touch every recent
+   * message (a row that arrived out of order by a clock's skew between instances waits for the next purge).
+   */
+  private async purgeSubmissions(cutoff: number, size: number): Promise<{ deleted: number; kept: number }> {
+    const result = { deleted: 0, kept: 0 };
+    for (let after = 0; !this.stopped; ) {
+      const rows = await this.db
+        .selectFrom('submissions')
+        .select(['id', 'at', 'session_id'])
+        .where('id', '>', after)
+        .orderBy('id')
+        .limit(size)
+        .execute();
+      const recent = rows.findIndex((r) => Number(r.at) >= cutoff);
+      const old = recent < 0 ? rows : rows.slice(0, recent);
+      if (old.length > 0) {
+        // The facts that name a submission are its session's `message` facts (observations_session index).
+        const facts = await this.db
+          .selectFrom('observations')
+          .innerJoin('execution_observations', 'execution_observations.observation_id', 'observations.id')
+          .select('observations.data')
+          .where('observations.kind', '=', 'message')
+          .where('observations.session_id', 'in', [...new Set(old.map((r) => r.session_id))])
+          .execute();
+        const cited = new Set(facts.map((f) => (JSON.parse(f.data) as { submissionId?: unknown }).submissionId));
+        const doomed = old.map((r) => Number(r.id)).filter((id) => !cited.has(id));
+        if (doomed.length > 0) {
+          const deleted = await this.db.deleteFrom('submissions').where('id', 'in', doomed).executeTakeFirst();
+          result.deleted += Number(deleted.numDeletedRows);
+        }
+        result.kept += old.length - doomed.length;
+      }
+      if (recent >= 0 || rows.length < size) break;
+      after = Number(rows.at(-1)!.id);
+      await nextTurn();
+    }
+    return result;
   }
 
   /**
@@ -128,6 +176,11 @@ export class JournalRetention {
                 deleted: r.deleted,
                 kept: r.kept,
               });
+            if (r.submissions.deleted > 0)
+              this.options.log.info(
+                t('retention.purgedSubmissions', { count: r.submissions.deleted, days: this.options.days }),
+                r.submissions,
+              );
           },
           (error: unknown) => this.options.log.error(t('retention.failed'), { error }),
         )

@@ -473,6 +473,61 @@ export function migrations(dialect: DialectName): Record<string, Migration> {
         await db.schema.createIndex('webmail_sessions_expiry').on('webmail_sessions').column('expires_at').execute();
       },
     },
+    // « Contacter l'agence » (src/dossier/contact.ts): each message a vendor sent the agency, so that the hourly
+    // cap counts across the workers of `motco start` and the instances on one PostgreSQL (issue 14).
+    '0013_agency_messages': {
+      async up(db) {
+        await id(db, 'agency_messages')
+          .addColumn('user_id', 'integer', (c) => c.notNull().references('platform_users.id').onDelete('cascade'))
+          .addColumn('at', ty.bigint, (c) => c.notNull())
+          .addColumn('recipient', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('agency_messages_user').on('agency_messages').columns(['user_id', 'at']).execute();
+      },
+    },
+    // What each mailbox holds, kept as counters (issue 14): the quota check read a SUM over all the mailbox's messages
+    // at every delivery, twice, a cost that grew with the mailbox. Triggers keep the counters whatever writes
+    // messages (APPEND, COPY/MOVE, EXPUNGE, a deleted folder's messages): a folder's messages are subtracted before
+    // it is deleted, as the cascade then no longer finds their folder.
+    '0014_mailbox_usage': {
+      async up(db) {
+        for (const column of ['used_messages', 'used_bytes'])
+          await db.schema
+            .alterTable('mailboxes')
+            .addColumn(column, ty.bigint, (c) => c.notNull().defaultTo(0))
+            .execute();
+        const added = sql`update mailboxes set used_messages = used_messages + 1, used_bytes = used_bytes + new.size
+          where id = (select mailbox_id from folders where id = new.folder_id)`;
+        const removed = sql`update mailboxes set used_messages = used_messages - 1, used_bytes = used_bytes - old.size
+          where id = (select mailbox_id from folders where id = old.folder_id)`;
+        const folderGone = sql`update mailboxes
+          set used_messages = used_messages - (select count(*) from messages where folder_id = old.id),
+            used_bytes = used_bytes - (select coalesce(sum(size), 0) from messages where folder_id = old.id)
+          where id = old.mailbox_id`;
+        if (dialect === 'sqlite') {
+          await sql`create trigger messages_usage_added after insert on messages begin ${added}; end`.execute(db);
+          await sql`create trigger messages_usage_removed after delete on messages begin ${removed}; end`.execute(db);
+          await sql`create trigger folders_usage_removed before delete on folders begin ${folderGone}; end`.execute(db);
+        } else {
+          await sql`create function messages_usage() returns trigger language plpgsql as $$
+            begin
+              if tg_op = 'INSERT' then ${added}; return new; end if;
+              ${removed}; return old;
+            end $$`.execute(db);
+          await sql`create trigger messages_usage after insert or delete on messages
+            for each row execute function messages_usage()`.execute(db);
+          await sql`create function folders_usage() returns trigger language plpgsql as $$
+            begin ${folderGone}; return old; end $$`.execute(db);
+          await sql`create trigger folders_usage before delete on folders
+            for each row execute function folders_usage()`.execute(db);
+        }
+        await sql`update mailboxes set
+          used_messages = (select count(*) from messages join folders on folders.id = messages.folder_id
+            where folders.mailbox_id = mailboxes.id),
+          used_bytes = (select coalesce(sum(messages.size), 0) from messages
+            join folders on folders.id = messages.folder_id where folders.mailbox_id = mailboxes.id)`.execute(db);
+      },
+    },
   };
 }
 

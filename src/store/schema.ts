@@ -26,6 +26,9 @@ export interface MailboxTable {
   /** The mailbox's generated test password, in clear (see MailboxStore.password for why). */
   password: string | null;
   created_at: number;
+  /** Messages and bytes in all its folders, kept by triggers (migration 0014): what the quota compares. */
+  used_messages: Generated<number>;
+  used_bytes: Generated<number>;
 }
 
 export interface FolderTable {
@@ -223,6 +226,15 @@ export interface WebmailSessionTable {
   expires_at: number;
 }
 
+/** A message a vendor sent the agency (« Contacter l'agence »), counted for the hourly cap; no body kept. */
+export interface AgencyMessageTable {
+  id: Generated<number>;
+  user_id: number;
+  at: number;
+  /** The agency address it went to. */
+  recipient: string;
+}
+
 export interface Database {
   organisations: OrganisationTable;
   platform_users: PlatformUserTable;
@@ -241,4 +253,5 @@ export interface Database {
   folder_keywords: FolderKeywordTable;
   subscriptions: SubscriptionTable;
   submissions: SubmissionTable;
+  agency_messages: AgencyMessageTable;
 }

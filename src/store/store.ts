@@ -92,11 +92,6 @@ async function openPostgres(url: string, poolSize: number): Promise<Store> {
   };
 }
 
-/**
- * Transactions that take the write lock when they begin (BEGIN IMMEDIATE): several processes write the same
- * file (the workers of `motco start`, the CLI), and a deferred transaction that reads and then writes fails at
- * once (SQLITE_BUSY) when another process wrote in between, whereas an immediate one waits (busy_timeout).
- */
 /** Compiled statements kept, by SQL text: the least recently used beyond this many are dropped. */
 const STATEMENT_CACHE_SIZE = 500;
 
@@ -121,6 +116,11 @@ function withStatementCache(database: Sqlite.Database): SqliteDialectConfig['dat
   };
 }
 
+/**
+ * Transactions that take the write lock when they begin (BEGIN IMMEDIATE): several processes write the same
+ * file (the workers of `motco start`, the CLI), and a deferred transaction that reads and then writes fails at
+ * once (SQLITE_BUSY) when another process wrote in between, whereas an immediate one waits (busy_timeout).
+ */
 class ImmediateSqliteDialect extends SqliteDialect {
   constructor(private readonly settings: SqliteDialectConfig) {
     super(settings);

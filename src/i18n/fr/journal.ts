@@ -159,5 +159,7 @@ export const journal = {
   'retention.purged':
     'Journal : {count} observation(s) de plus de {days} jours supprimée(s), aucune n’étant citée par une exécution ' +
     '({ms} ms)',
+  'retention.purgedSubmissions':
+    'Journal : {count} message(s) soumis de plus de {days} jours supprimé(s), aucun n’étant cité par une exécution',
   'retention.failed': 'Journal : la suppression des anciennes observations a échoué, nouvel essai dans une heure',
 } as const;

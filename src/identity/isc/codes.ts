@@ -4,9 +4,16 @@
 // Only an HMAC of each code is kept.
 import { createHmac, randomInt } from 'node:crypto';
 import { sameSecret } from '../../auth/secret.ts';
+import { deleteInBatches } from '../../store/batches.ts';
 import type { IdentityDb } from '../db.ts';
 
 const MAX_ATTEMPTS = 5;
+/**
+ * How long a code's row outlives its expiry. Every code expires within `codeTtlSeconds` (an hour at most), used,
+ * superseded or not; its row only serves its login attempt (the check, the resend count of mayIssue), and the
+ * provider forgets an attempt after 30 minutes (ISC Interaction ttl). A day past expiry nothing can read it.
+ */
+const KEEP_AFTER_EXPIRY_MS = 24 * 60 * 60 * 1000;
 
 export type CodeCheck = { ok: true; userId: number } | { ok: false; reason: 'wrong' | 'expired' | 'too_many' | 'none' };
 export type IssueCheck = { ok: true } | { ok: false; reason: 'limit' } | { ok: false; reason: 'wait'; seconds: number };
@@ -93,6 +100,25 @@ export class LoginCodes {
       .where('id', '=', row.id)
       .execute();
     return { ok: false, reason: attempts >= MAX_ATTEMPTS ? 'too_many' : 'wrong' };
+  }
+
+  /** Deletes the codes expired for a day or more (run with the identity maintenance); returns how many. */
+  purge(now = Date.now()): Promise<number> {
+    return deleteInBatches(
+      async (limit) =>
+        (
+          await this.db
+            .deleteFrom('isc_codes')
+            .where('id', 'in', (eb) =>
+              eb
+                .selectFrom('isc_codes')
+                .select('id')
+                .where('expires_at', '<=', now - KEEP_AFTER_EXPIRY_MS)
+                .limit(limit),
+            )
+            .executeTakeFirst()
+        ).numDeletedRows,
+    );
   }
 
   private hash(interactionUid: string, code: string): string {

@@ -3,6 +3,14 @@
 import type { Logger } from '../../util/log.ts';
 import type { IdentityDb } from '../db.ts';
 import { sendThroughRelay, type OutgoingMail, type RelaySettings } from '../../mail/relay.ts';
+import { deleteInBatches } from '../../store/batches.ts';
+
+/**
+ * How long a mail stays in the development outbox. Each one carries a login code that stops working within the
+ * hour (isc.codeTtlSeconds); a day leaves time to read back yesterday's mail when looking into a login, and the
+ * operator log keeps the same lines for as long as the operator keeps logs.
+ */
+const OUTBOX_KEEP_MS = 24 * 60 * 60 * 1000;
 
 export interface OutboxMail {
   id: number;
@@ -34,6 +42,25 @@ export class Mailer {
       .values({ at: Date.now(), recipient: mail.to, subject: mail.subject, body: mail.text })
       .execute();
     this.log.info('ISC mail in the development outbox', { to: mail.to, subject: mail.subject, text: mail.text });
+  }
+
+  /** Deletes the outbox's mails a day old or more (run with the identity maintenance); returns how many. */
+  purge(now = Date.now()): Promise<number> {
+    return deleteInBatches(
+      async (limit) =>
+        (
+          await this.db
+            .deleteFrom('dev_outbox')
+            .where('id', 'in', (eb) =>
+              eb
+                .selectFrom('dev_outbox')
+                .select('id')
+                .where('at', '<=', now - OUTBOX_KEEP_MS)
+                .limit(limit),
+            )
+            .executeTakeFirst()
+        ).numDeletedRows,
+    );
   }
 
   /** The latest mails of the development outbox, newest first. */

@@ -21,6 +21,8 @@ export interface IscSimulator {
   mailer: Mailer;
   holder: ProviderHolder;
   throttle: LoginThrottle;
+  /** Forgets what is over: throttle windows, codes a day past expiry, outbox mail a day old (identity maintenance). */
+  purge(now?: number): Promise<void>;
   register(app: FastifyInstance): Promise<void>;
 }
 
@@ -61,6 +63,11 @@ export async function createIscSimulator(o: {
     mailer,
     holder,
     throttle,
+    async purge(now = Date.now()) {
+      await throttle.purge(now);
+      await codes.purge(now);
+      await mailer.purge(now);
+    },
     async register(app) {
       await mountProvider(app, o.issuer, () => holder.handler);
       await app.register(async (forms) => {

@@ -158,10 +158,20 @@ export class FolderError extends Error {
   }
 }
 
+/** How many mailboxes found by address a process keeps (MailboxStore.find). */
+const FOUND_MAILBOXES = 10_000;
+
 export class MailboxStore {
   /** Committed changes, for live sessions (IMAP IDLE, selected folders). */
   readonly events = new MailboxEvents();
   private lastUidValidity = 0;
+  /**
+   * Mailboxes found by address, the most recently used last: an SMTP session looks its recipients up at RCPT, at the
+   * quota check and at delivery, an IMAP or SMTP login its mailbox. A mailbox is never deleted and what find()
+   * returns of it never changes, so a mailbox once found stays true for every process; an address not found is
+   * not kept (another process may create it).
+   */
+  private readonly found = new Map<string, Mailbox>();
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -224,12 +234,22 @@ export class MailboxStore {
   async find(address: string): Promise<Mailbox | undefined> {
     const parsed = parseAddress(address);
     if (!parsed) return undefined;
+    const known = this.found.get(parsed.address);
+    if (known) {
+      this.found.delete(parsed.address);
+      this.found.set(parsed.address, known);
+      return known;
+    }
     const row = await this.db
       .selectFrom('mailboxes')
-      .selectAll()
+      .select(['id', 'address', 'type', 'idnat', 'created_at'])
       .where('address', '=', parsed.address)
       .executeTakeFirst();
-    return row ? toMailbox(row) : undefined;
+    if (!row) return undefined;
+    const mailbox = Object.freeze(toMailbox(row));
+    this.found.set(parsed.address, mailbox);
+    if (this.found.size > FOUND_MAILBOXES) this.found.delete(this.found.keys().next().value!);
+    return mailbox;
   }
 
   async list(): Promise<Mailbox[]> {
@@ -583,25 +603,24 @@ export class MailboxStore {
     }
   }
 
-  /** Messages and bytes a mailbox holds, all folders together. */
+  /** Messages and bytes a mailbox holds, all folders together (counters the database keeps: migration 0014). */
   async usage(mailboxId: number, db: Kysely<Database> = this.db): Promise<{ messages: number; bytes: number }> {
     const row = await db
-      .selectFrom('messages')
-      .innerJoin('folders', 'folders.id', 'messages.folder_id')
-      .select((eb) => [
-        eb.fn.countAll<number>().as('messages'),
-        sql<number>`coalesce(sum(messages.size), 0)`.as('bytes'),
-      ])
-      .where('folders.mailbox_id', '=', mailboxId)
-      .executeTakeFirstOrThrow();
-    return { messages: Number(row.messages), bytes: Number(row.bytes) };
+      .selectFrom('mailboxes')
+      .select(['used_messages', 'used_bytes'])
+      .where('id', '=', mailboxId)
+      .executeTakeFirst();
+    return { messages: Number(row?.used_messages ?? 0), bytes: Number(row?.used_bytes ?? 0) };
   }
 
   /** Throws QuotaError when `messages` more messages of `bytes` bytes in all would not fit in the mailbox. */
   async checkQuota(mailboxId: number, messages: number, bytes: number, db: Kysely<Database> = this.db): Promise<void> {
+    if (messages <= 0 && bytes <= 0) return;
+    this.compareQuota(mailboxId, await this.usage(mailboxId, db), messages, bytes);
+  }
+
+  private compareQuota(mailboxId: number, used: { messages: number; bytes: number }, messages: number, bytes: number) {
     const { quotaMessages, quotaBytes } = this.limits;
-    if ((messages <= 0 && bytes <= 0) || (quotaMessages === Infinity && quotaBytes === Infinity)) return;
-    const used = await this.usage(mailboxId, db);
     if (used.messages + messages > quotaMessages) throw new QuotaError(mailboxId, 'messages', quotaMessages);
     if (used.bytes + bytes > quotaBytes) throw new QuotaError(mailboxId, 'bytes', quotaBytes);
   }
@@ -609,16 +628,22 @@ export class MailboxStore {
   /**
    * The quota check inside a writing transaction: the mailbox's row is updated first (to itself), which holds
    * concurrent writers to the same mailbox until this transaction ends (PostgreSQL locks the row; SQLite
-   * allows one writer at a time anyway).
+   * allows one writer at a time anyway), and read in the same statement.
    */
   private async holdQuota(tx: Kysely<Database>, mailboxId: number, messages: number, bytes: number): Promise<void> {
     if (messages <= 0 && bytes <= 0) return;
-    await tx
+    const row = await tx
       .updateTable('mailboxes')
       .set((eb) => ({ address: eb.ref('address') }))
       .where('id', '=', mailboxId)
-      .execute();
-    await this.checkQuota(mailboxId, messages, bytes, tx);
+      .returning(['used_messages', 'used_bytes'])
+      .executeTakeFirst();
+    this.compareQuota(
+      mailboxId,
+      { messages: Number(row?.used_messages ?? 0), bytes: Number(row?.used_bytes ?? 0) },
+      messages,
+      bytes,
+    );
   }
 
   /**

@@ -1,5 +1,7 @@
-// Submitted messages kept verbatim as evidence: verdicts (X-MSS-* headers, attachments) and exports read
-// them even after the vendor deleted the mailbox copy.
+// Submitted messages kept verbatim, as the client sent them: the bytes behind each journal `message` fact (which
+// records their SHA-256 and this row's id; the delivered copies' Received header names it too), kept after the
+// vendor deleted the mailbox copies. Verdicts read the facts, not these bytes; journal retention purges them with
+// their facts (src/observe/retention.ts).
 import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../store/schema.ts';

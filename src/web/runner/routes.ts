@@ -10,6 +10,7 @@
 //   /outil/<account>/dossier                    the evidence dossier: choose, POST downloads the signed ZIP
 //   /outil/<account>/contact                    « Contacter l'agence »: the prepared message, POST sends it
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Kysely } from 'kysely';
 import type { Accounts } from '../../accounts/accounts.ts';
 import { targetTitle } from '../../catalogue/jobs.ts';
 import type { Auth } from '../../auth/index.ts';
@@ -27,6 +28,7 @@ import { buildDossier, defaultSelection } from '../../dossier/build.ts';
 import { AgencyMail, MAX_BODY, prepareMessage, subjectOf } from '../../dossier/contact.ts';
 import type { Journal } from '../../observe/journal.ts';
 import type { TestPki } from '../../pki/index.ts';
+import type { Database } from '../../store/schema.ts';
 import { readiness } from '../../runner/readiness.ts';
 import { boardBody, type BoardQuery, type ReplayForm } from './board-page.ts';
 import { contactBody } from './contact-page.ts';
@@ -43,6 +45,8 @@ import { projectsBody } from './projects-page.ts';
 
 export interface RunnerPagesDeps {
   config: Config;
+  /** The store, for what the pages keep of their own (the messages sent to the agency, counted for its cap). */
+  db: Kysely<Database>;
   accounts: Accounts;
   auth: Auth;
   runner: Runner;
@@ -71,7 +75,7 @@ interface Context {
 export function runnerPages(deps: RunnerPagesDeps): RouteRegistrar {
   const { config, runner, executions } = deps;
   const { csrf } = deps.identity;
-  const agencyMail = new AgencyMail(config);
+  const agencyMail = new AgencyMail(config, deps.db);
   const layout = new RunnerLayout(securityHeaders(new URL(deps.identity.isc.issuer).origin));
 
   return async (app) => {
