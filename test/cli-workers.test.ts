@@ -110,6 +110,34 @@ async function greeted(count: number, from: string): Promise<{ socket: net.Socke
   return all;
 }
 
+/** The status the platform's OCSP responder gives `serial` (hex) of the ORG CA: OpenSSL's request and reading. */
+async function ocspStatus(serial: string, agent?: http.Agent): Promise<string | undefined> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'motco-workers-ocsp-'));
+  dirs.push(dir);
+  const issuer = path.join(dataDir, 'pki', 'ca', 'igc-sante-test-org.pem');
+  const request = path.join(dir, 'request.der');
+  execFileSync('openssl', ['ocsp', '-issuer', issuer, '-serial', `0x${serial}`, '-no_nonce', '-reqout', request]);
+  const answer = await new Promise<Buffer>((resolve, reject) => {
+    const post = http.request(
+      `${web}/pki/ocsp`,
+      { agent, method: 'POST', headers: { 'content-type': 'application/ocsp-request' } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (d: Buffer) => chunks.push(d));
+        res.on('end', () => resolve(Buffer.concat(chunks)));
+      },
+    );
+    post.on('error', reject);
+    post.end(readFileSync(request));
+  });
+  const responseFile = path.join(dir, 'response.der');
+  writeFileSync(responseFile, answer);
+  const text = execFileSync('openssl', ['ocsp', '-respin', responseFile, '-resp_text', '-noverify'], {
+    encoding: 'utf8',
+  });
+  return /Cert Status: (\w+)/.exec(text)?.[1];
+}
+
 /** An SMTP client (nodemailer's) on a connection already open: STARTTLS with the allowed suites only. */
 function smtpOn(socket: net.Socket): SMTPConnection {
   const ciphers = ALLOWED_TLS12_SUITES.map((s) => s.openssl).join(':');
@@ -347,37 +375,28 @@ describe('motco start --workers 2', () => {
     expect(created.status, JSON.stringify(created.body)).toBe(201);
     const serial = created.body.certificate.serialNumber as string;
 
-    // The request is OpenSSL's, and so is the reading of the answer.
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'motco-workers-ocsp-'));
-    dirs.push(dir);
-    const issuer = path.join(dataDir, 'pki', 'ca', 'igc-sante-test-org.pem');
-    const request = path.join(dir, 'request.der');
-    execFileSync('openssl', ['ocsp', '-issuer', issuer, '-serial', `0x${serial}`, '-no_nonce', '-reqout', request]);
-    // The other worker hears of the certificate over the bus: within moments, not necessarily before the 201.
-    const status = async () => {
-      const answer = await new Promise<Buffer>((resolve, reject) => {
-        const post = http.request(
-          `${web}/pki/ocsp`,
-          { agent: asking.agent, method: 'POST', headers: { 'content-type': 'application/ocsp-request' } },
-          (res) => {
-            const chunks: Buffer[] = [];
-            res.on('data', (d: Buffer) => chunks.push(d));
-            res.on('end', () => resolve(Buffer.concat(chunks)));
-          },
-        );
-        post.on('error', reject);
-        post.end(readFileSync(request));
-      });
-      const responseFile = path.join(dir, 'response.der');
-      writeFileSync(responseFile, answer);
-      const text = execFileSync('openssl', ['ocsp', '-respin', responseFile, '-resp_text', '-noverify'], {
-        encoding: 'utf8',
-      });
-      return /Cert Status: (\w+)/.exec(text)?.[1];
-    };
-    await expect.poll(status, { timeout: 5000, interval: 100 }).toBe('good');
+    // The other worker hears of the certificate over the bus (or, missing it, reads the data folder again before
+    // answering « unknown »): within moments, not necessarily before the 201.
+    await expect.poll(() => ocspStatus(serial, asking.agent), { timeout: 5000, interval: 100 }).toBe('good');
     issuing.agent.destroy();
     asking.agent.destroy();
+  });
+
+  it('a client certificate issued by `motco pki issue-client` beside the running platform reads « good »', async () => {
+    const out = mkdtempSync(path.join(os.tmpdir(), 'motco-workers-issued-'));
+    dirs.push(out);
+    const issued = await motco(['pki', 'issue-client', '--idnat', '10555555557', '--out', out, '--data', dataDir], env);
+    expect(issued.code, issued.stderr).toBe(0);
+    const certificate = path.join(out, '10555555557.cert.pem');
+    const serial = execFileSync('openssl', ['x509', '-in', certificate, '-noout', '-serial'], {
+      encoding: 'utf8',
+    })
+      .trim()
+      .replace(/^serial=/, '');
+    // No bus reaches the CLI: the responder reads the data folder again before answering « unknown ».
+    expect(await ocspStatus(serial)).toBe('good');
+    // A serial never issued stays « unknown ».
+    expect(await ocspStatus('0123456789ABCDEF')).toBe('unknown');
   });
 
   it('counts the connections both workers hold under one limit per address, and gives places back', async () => {

@@ -73,17 +73,23 @@ interface PkiState {
   evidence: EvidenceSigner;
 }
 
+/** How often, at most, the client certificates are read again for an OCSP request about a serial not known. */
+const RESCAN_MS = 2000;
+
 export class TestPki {
   private readonly responder: OcspResponder;
   private readonly staples = new Map<ServerId, { der: Buffer; refreshAt: number }>();
   private refreshing: Promise<void> | undefined;
   private readonly issuedListeners = new Set<(idnat: string) => void>();
+  private rescan: Promise<void> | undefined;
+  private lastRescan = -Infinity;
 
   private constructor(private readonly state: PkiState) {
     this.responder = new OcspResponder(
       state.authorities.values(),
       state.registry,
       state.config.pki.crlValidityDays * DAY_MS,
+      () => this.learnIssuedElsewhere(),
     );
   }
 
@@ -191,6 +197,24 @@ export class TestPki {
   async learnClientCertificate(idnat: string): Promise<void> {
     const serialNumber = await readClientSerial(this.state.layout.clients, idnat);
     if (serialNumber) this.state.registry.addIssued(IGC_ORG, serialNumber, { idnat });
+  }
+
+  /**
+   * Reads the client certificates of the data folder again, for those issued by a process that tells no bus (`motco
+   * pki issue-client` beside a running platform): the OCSP responder asks before answering « unknown ». At most
+   * once every RESCAN_MS, so that requests for serials never issued cannot keep the process reading the folder.
+   */
+  private learnIssuedElsewhere(): Promise<void> {
+    if (this.rescan) return this.rescan;
+    if (performance.now() - this.lastRescan < RESCAN_MS) return Promise.resolve();
+    this.lastRescan = performance.now();
+    this.rescan = readClientSerials(this.state.layout.clients)
+      .then((found) => {
+        for (const { idnat, serialNumber } of found) this.state.registry.addIssued(IGC_ORG, serialNumber, { idnat });
+      })
+      .catch((error: unknown) => this.state.log.error('pki: client certificates not read', { error }))
+      .finally(() => (this.rescan = undefined));
+    return this.rescan;
   }
 
   /** Writes the trust bundles, the CRLs and a README into `dir`; returns the paths written. */

@@ -43,6 +43,8 @@ export class OcspResponder {
     authorities: Iterable<Authority>,
     private readonly registry: CertificateRegistry,
     private readonly validityMs: number,
+    /** Asked before answering « unknown »: another process may have issued the certificate meanwhile. */
+    private readonly lookAgain: () => Promise<void> = async () => {},
   ) {
     this.signers = [...authorities].map((authority) => ({
       authority,
@@ -76,7 +78,12 @@ export class OcspResponder {
         requests,
       };
     }
-    const statuses = requests.map((r) => this.registry.statusOf(signer.authority.name, r.serialNumber));
+    const statusesNow = () => requests.map((r) => this.registry.statusOf(signer.authority.name, r.serialNumber));
+    let statuses = statusesNow();
+    if (statuses.some((s) => s.status === 'unknown')) {
+      await this.lookAgain();
+      statuses = statusesNow();
+    }
     const { der } = await this.sign(
       signer,
       parsed.certIds.map((certId, i) => ({ certId, status: statuses[i]! })),
