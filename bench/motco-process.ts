@@ -2,13 +2,14 @@
 // modification times, package.json, bin/motco.js, node_modules linked), one bundled by scripts/build.ts and one
 // left to tsx, so that both go through bin/motco.js side by side without touching the checkout's build/; and
 // `motco start` in a child process on ports of its own, with probes for its first HTTP answer and IMAP greeting
-// and the memory of its process tree (primary and workers).
+// and the memory of its process tree (primary and workers); and motco "as deployed" for the IMAP/SMTP and scale
+// benchmarks (startDeployed: the bundled copy started, a test mailbox, the test PKI's roots).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { copyFileSync, cpSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { processTree } from './memory.ts';
+import { processTree, rollup } from './memory.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 
@@ -139,6 +140,52 @@ export async function startMotco(
   }
 }
 
+/** An endpoint as `motco endpoints --json` lists it. */
+export interface ListedEndpoint {
+  id: string;
+  host: string;
+  address: string;
+  imap: number;
+  smtp: number;
+}
+
+export interface Deployed {
+  running: Running;
+  /** Runs `motco ARGS --data DATA` from the copy, on the running platform's ports; returns its output. */
+  cli: (args: string[]) => Promise<string>;
+  endpoints: ListedEndpoint[];
+  /** A test mailbox, `bench@DOMAIN`. */
+  mailbox: { address: string; password: string };
+  /** The test PKI's roots (PEM), exported into the data folder: what clients trust. */
+  ca: string;
+}
+
+/**
+ * motco as deployed: a bundled copy of the package under `dir` run by `motco start` (one worker per CPU) on a new
+ * data folder `dir/data`, then a test mailbox `bench@DOMAIN` added and the test PKI's roots exported through the
+ * command line. `started` is called once it serves, before that set-up; the platform is stopped if the set-up fails.
+ */
+export async function startDeployed(dir: string, started?: (running: Running) => void): Promise<Deployed> {
+  const root = await packageCopy(dir, 'build');
+  const dataDir = path.join(dir, 'data');
+  const running = await startMotco(root, dataDir);
+  try {
+    started?.(running);
+    const cli = (args: string[]) =>
+      motco(root, [...args, '--data', dataDir], { MOTCO_PORT_BASE: String(running.portBase) });
+    const listing = JSON.parse(await cli(['endpoints', '--json'])) as { domain: string; endpoints: ListedEndpoint[] };
+    const mailbox = JSON.parse(
+      await cli(['mailbox', 'add', `bench@${listing.domain}`, '--type', 'test', '--json']),
+    ) as { address: string; password: string };
+    await cli(['pki', 'export', '--out', dataDir]);
+    const ca = readFileSync(path.join(dataDir, 'igc-sante-test-roots.pem'), 'utf8');
+    return { running, cli, endpoints: listing.endpoints, mailbox, ca };
+  } catch (error) {
+    await running.stop();
+    throw error;
+  }
+}
+
 /** Polls `probe` every 10 ms until it succeeds (true) or `giveUp` says so (false). */
 async function until(probe: () => Promise<boolean>, giveUp: () => boolean): Promise<boolean> {
   for (;;) {
@@ -176,18 +223,61 @@ function imapGreets(port: number): Promise<boolean> {
   });
 }
 
+/** VmRSS of one process in bytes, or undefined when it is gone. */
+function rssBytes(pid: number): number | undefined {
+  try {
+    const match = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) * 1024 : undefined;
+  } catch {
+    return undefined; // gone meanwhile
+  }
+}
+
 /** RSS in bytes summed over a process and its descendants (the primary and its workers), and each one's. */
 export function treeRss(pid: number): { bytes: number; processes: number; each: number[] } {
-  const each: number[] = [];
-  for (const p of processTree(pid)) {
-    try {
-      const match = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${p}/status`, 'utf8'));
-      if (match) each.push(Number(match[1]) * 1024);
-    } catch {
-      // gone meanwhile
-    }
-  }
+  const each = processTree(pid)
+    .map(rssBytes)
+    .filter((b) => b !== undefined);
   return { bytes: each.reduce((sum, b) => sum + b, 0), processes: each.length, each };
+}
+
+export interface ProcessMemory {
+  /** `primary` (with workers), `single process` (none), `worker N` (the index, by fork order), else the command. */
+  name: string;
+  rss: number;
+  /** PSS (shared pages split between the processes mapping them); NaN where smaps_rollup cannot be read. */
+  pss: number;
+  /** Private_Clean + Private_Dirty: what only this process maps; NaN where smaps_rollup cannot be read. */
+  private: number;
+}
+
+/**
+ * RSS, PSS and private memory of a process and its descendants, each process named, in the order of treeRss:
+ * RSS double-counts what the processes share (node's code, libraries), PSS splits it, private leaves it out.
+ */
+export function treeMemory(pid: number): ProcessMemory[] {
+  const each: ProcessMemory[] = [];
+  const tree = processTree(pid);
+  const nodes = tree.filter((p) => p !== pid && command(p) === command(pid));
+  for (const p of tree) {
+    const rss = rssBytes(p);
+    if (rss === undefined) continue;
+    const worker = nodes.indexOf(p);
+    const name =
+      p === pid ? (nodes.length > 0 ? 'primary' : 'single process') : worker >= 0 ? `worker ${worker}` : command(p);
+    const shared = rollup(p);
+    each.push({ name, rss, pss: shared?.pss ?? NaN, private: shared?.private ?? NaN });
+  }
+  return each;
+}
+
+/** A process's command name (/proc/PID/comm: `node` for motco's processes, `esbuild` for tsx's service). */
+function command(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+  } catch {
+    return '?';
+  }
 }
 
 export function percentile(sorted: number[], p: number): number {

@@ -21,7 +21,7 @@ import { limitsBenchmark } from './limits.ts';
 import { journalScaleBenchmark } from './journal-scale.ts';
 import { appendMessage } from './imap-client.ts';
 import { measureMemory, type MemoryPeak } from './memory.ts';
-import { motco, packageCopy, startMotco, type Running } from './motco-process.ts';
+import { startDeployed, type Deployed, type ListedEndpoint } from './motco-process.ts';
 import type { LoadOptions, LoadResult } from './imap-load.ts';
 import { postfixUnavailable, startPostfix } from './postfix.ts';
 import type { SmtpLoadOptions } from './smtp-load.ts';
@@ -140,48 +140,16 @@ async function startOurs(dataDir: string, overrides: Record<string, unknown> = {
   }
 }
 
-/** motco as deployed: a bundled copy run by `motco start` (one worker per CPU), a test mailbox holding `message`. */
-async function startDeployed(
-  dir: string,
-  message: Buffer,
-): Promise<{
-  running: Running;
-  imap: number;
-  smtp: number;
-  host: string;
-  address: string;
-  ca: string;
-  user: string;
-  password: string;
-}> {
-  const root = await packageCopy(dir, 'build');
-  const dataDir = path.join(dir, 'data');
-  const running = await startMotco(root, dataDir);
+/** motco as deployed (motco-process.ts), its test mailbox holding `message`; stopped if that fails. */
+async function startDeployedHolding(dir: string, message: Buffer): Promise<Deployed & { endpoint: ListedEndpoint }> {
+  const deployed = await startDeployed(dir);
   try {
-    const cli = (args: string[]) =>
-      motco(root, [...args, '--data', dataDir], { MOTCO_PORT_BASE: String(running.portBase) });
-    const listing = JSON.parse(await cli(['endpoints', '--json'])) as {
-      domain: string;
-      endpoints: { id: string; host: string; address: string; imap: number; smtp: number }[];
-    };
-    const endpoint = listing.endpoints.find((e) => e.id === ENDPOINT)!;
-    const added = JSON.parse(await cli(['mailbox', 'add', `bench@${listing.domain}`, '--type', 'test', '--json']));
-    await cli(['pki', 'export', '--out', dataDir]);
-    const ca = readFileSync(path.join(dataDir, 'igc-sante-test-roots.pem'), 'utf8');
-    const target = { host: endpoint.address, port: endpoint.imap, servername: endpoint.host, ca };
-    await appendMessage({ ...target, user: added.address, password: added.password }, message);
-    return {
-      running,
-      imap: endpoint.imap,
-      smtp: endpoint.smtp,
-      host: endpoint.host,
-      address: endpoint.address,
-      ca,
-      user: added.address,
-      password: added.password,
-    };
+    const endpoint = deployed.endpoints.find((e) => e.id === ENDPOINT)!;
+    const target = { host: endpoint.address, port: endpoint.imap, servername: endpoint.host, ca: deployed.ca };
+    await appendMessage({ ...target, user: deployed.mailbox.address, password: deployed.mailbox.password }, message);
+    return { ...deployed, endpoint };
   } catch (error) {
-    await running.stop();
+    await deployed.running.stop();
     throw error;
   }
 }
@@ -228,13 +196,23 @@ async function main(): Promise<void> {
     console.log('Starting motco as deployed (motco start from a bundled copy, one worker per CPU)…');
     const deployedDir = mkdtempSync(path.join(os.tmpdir(), 'motco-bench-deployed-'));
     cleanups.unshift(() => rmSync(deployedDir, { recursive: true, force: true }));
-    const deployed = await startDeployed(deployedDir, message);
+    const deployed = await startDeployedHolding(deployedDir, message);
     cleanups.unshift(() => deployed.running.stop());
-    const deployedCommon = { ...common, servername: deployed.host, ca: deployed.ca, user: deployed.user };
+    const deployedCommon = {
+      ...common,
+      servername: deployed.endpoint.host,
+      ca: deployed.ca,
+      user: deployed.mailbox.address,
+    };
     const deployedName = `motco, ${os.availableParallelism()} workers`;
-    console.log(`Measuring ${deployedName} (port ${deployed.imap})…`);
+    console.log(`Measuring ${deployedName} (port ${deployed.endpoint.imap})…`);
     const oursDeployed = await measure(
-      { ...deployedCommon, password: deployed.password, host: deployed.address, port: deployed.imap },
+      {
+        ...deployedCommon,
+        password: deployed.mailbox.password,
+        host: deployed.endpoint.address,
+        port: deployed.endpoint.imap,
+      },
       { pid: deployed.running.child.pid!, withDescendants: true },
     );
     rows.push(row(deployedName, oursDeployed));
@@ -330,16 +308,16 @@ async function main(): Promise<void> {
       'smtp-load.ts',
     );
     smtpRows.push(row('motco, in this process', oursSmtp));
-    console.log(`Measuring SMTP submission on ${deployedName} (port ${deployed.smtp})…`);
+    console.log(`Measuring SMTP submission on ${deployedName} (port ${deployed.endpoint.smtp})…`);
     const deployedSmtp = await measure(
       {
         ...smtpCommon,
-        servername: deployed.host,
+        servername: deployed.endpoint.host,
         ca: deployed.ca,
-        user: deployed.user,
-        password: deployed.password,
-        host: deployed.address,
-        port: deployed.smtp,
+        user: deployed.mailbox.address,
+        password: deployed.mailbox.password,
+        host: deployed.endpoint.address,
+        port: deployed.endpoint.smtp,
       },
       { pid: deployed.running.child.pid!, withDescendants: true },
       'smtp-load.ts',

@@ -6,21 +6,11 @@
 // per session; API reads (one execution, the executions list) meanwhile; the RSS of the primary and its workers.
 // Options: --held N (default 1000), --executions N (default 50).
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { open } from './imap-client.ts';
-import {
-  machine,
-  motco,
-  packageCopy,
-  percentile,
-  removeDir,
-  startMotco,
-  textTable,
-  treeRss,
-  writeResults,
-} from './motco-process.ts';
+import { machine, percentile, removeDir, startDeployed, textTable, treeRss, writeResults } from './motco-process.ts';
 import type { ScaleClientLine, ScaleClientOptions } from './scale-client.ts';
 
 export interface ScaleOptions {
@@ -63,32 +53,20 @@ export async function scaleBenchmark(options: ScaleOptions): Promise<void> {
         `${os.availableParallelism()} CPUs, Node ${process.version}`,
     );
     console.log('Copying and bundling the package…');
-    const root = await packageCopy(dir, 'build');
-    const dataDir = path.join(dir, 'data');
-    const started = await startMotco(root, dataDir);
+    const deployed = await startDeployed(dir, (running) =>
+      console.log(
+        `Started (HTTP after ${running.httpMs.toFixed(0)} ms, ` +
+          `ports from ${running.portBase}); setting up a vendor and a test mailbox…`,
+      ),
+    );
+    const { running: started, cli, ca, mailbox: held } = deployed;
     cleanups.unshift(() => started.stop());
     const pid = started.child.pid!;
-    const env = { MOTCO_PORT_BASE: String(started.portBase) };
-    const cli = (args: string[]) => motco(root, [...args, '--data', dataDir], env);
-    console.log(
-      `Started (HTTP after ${started.httpMs.toFixed(0)} ms, ` +
-        `ports from ${started.portBase}); setting up a vendor and a test mailbox…`,
-    );
 
-    const listing = JSON.parse(await cli(['endpoints', '--json'])) as {
-      domain: string;
-      endpoints: { id: string; host: string; address: string; imap: number }[];
-    };
-    const psc = listing.endpoints.find((e) => e.id === 'psc')!;
+    const psc = deployed.endpoints.find((e) => e.id === 'psc')!;
     await cli(['org', 'add', '--raison-sociale', 'Éditeur banc d’essai', '--immatriculation', ORGANISATION]);
     await cli(['user', 'add', '--login', 'bench', '--role', 'vendor', '--org', ORGANISATION]);
     const { token } = JSON.parse(await cli(['token', 'create', '--user', 'bench', '--json'])) as { token: string };
-    const held = JSON.parse(await cli(['mailbox', 'add', `bench@${listing.domain}`, '--type', 'test', '--json'])) as {
-      address: string;
-      password: string;
-    };
-    await cli(['pki', 'export', '--out', dataDir]);
-    const ca = readFileSync(path.join(dataDir, 'igc-sante-test-roots.pem'), 'utf8');
     const imapTarget = { host: psc.address, port: psc.imap, servername: psc.host, ca };
 
     const apiBase = `http://127.0.0.1:${started.portBase + 80}/api/v1`;

@@ -1,8 +1,9 @@
 // `npm run bench -- startup`: what a user waits for, the build (scripts/build.ts) and the sources through tsx
 // side by side, both run through bin/motco.js as the `motco` command: `motco start` on a data folder that
 // already exists (first start done) until the web server answers and the IMAP endpoint greets, with every CPU's
-// worker (the default) and with one; the memory (RSS of the primary and its workers) once started and idle;
-// `motco --help` from spawn to exit. Options: --runs N (starts per row, default 3), --help-runs N (default 10).
+// worker (the default) and with one; the memory (RSS, PSS and private, of the primary and its workers, summed
+// and each) once started and idle; `motco --help` from spawn to exit. Options: --runs N (starts per row,
+// default 3), --help-runs N (default 10).
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -15,9 +16,10 @@ import {
   startMotco,
   textTable,
   timeCommand,
-  treeRss,
+  treeMemory,
   writeResults,
   type Flavour,
+  type ProcessMemory,
 } from './motco-process.ts';
 
 export interface StartupOptions {
@@ -35,12 +37,35 @@ interface StartRow {
   httpMs: number[];
   imapMs: number[];
   idleRssMb: number[];
+  idlePssMb: number[];
+  idlePrivateMb: number[];
   processes: number;
+  /** Idle memory of each process (MB), by name (processes of the same name summed: tsx's esbuild services). */
+  each: Record<string, { count: number; rssMb: number[]; pssMb: number[]; privateMb: number[] }>;
 }
 
 const mb = (bytes: number) => bytes / 1024 / 1024;
+/** MB without decimals, `n/a` where the kernel does not tell (PSS and private need /proc/PID/smaps_rollup). */
+const mbText = (bytes: number) => (Number.isNaN(bytes) ? 'n/a' : mb(bytes).toFixed(0));
+const sum = (values: number[]) => values.reduce((total, v) => total + v, 0);
 const spread = (values: number[], digits = 0) =>
   `${median(values).toFixed(digits)} (${Math.min(...values).toFixed(digits)}–${Math.max(...values).toFixed(digits)})`;
+
+/** Adds one start's idle memory to its row: the sums, and each process by name. */
+function record(row: StartRow, memory: ProcessMemory[]): void {
+  row.idleRssMb.push(mb(sum(memory.map((p) => p.rss))));
+  row.idlePssMb.push(mb(sum(memory.map((p) => p.pss))));
+  row.idlePrivateMb.push(mb(sum(memory.map((p) => p.private))));
+  row.processes = memory.length;
+  for (const name of new Set(memory.map((p) => p.name))) {
+    const processes = memory.filter((p) => p.name === name);
+    const entry = (row.each[name] ??= { count: 0, rssMb: [], pssMb: [], privateMb: [] });
+    entry.count = processes.length;
+    entry.rssMb.push(mb(sum(processes.map((p) => p.rss))));
+    entry.pssMb.push(mb(sum(processes.map((p) => p.pss))));
+    entry.privateMb.push(mb(sum(processes.map((p) => p.private))));
+  }
+}
 
 export async function startupBenchmark(options: StartupOptions): Promise<void> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'motco-bench-startup-'));
@@ -65,7 +90,18 @@ export async function startupBenchmark(options: StartupOptions): Promise<void> {
     const rows: StartRow[] = [];
     for (const workers of [cpus, 1]) {
       const pair = (['build', 'tsx'] as const).map(
-        (flavour) => ({ flavour, workers, httpMs: [], imapMs: [], idleRssMb: [], processes: 0 }) as StartRow,
+        (flavour) =>
+          ({
+            flavour,
+            workers,
+            httpMs: [],
+            imapMs: [],
+            idleRssMb: [],
+            idlePssMb: [],
+            idlePrivateMb: [],
+            processes: 0,
+            each: {},
+          }) as StartRow,
       );
       rows.push(...pair);
       for (let run = 0; run < options.runs; run++) {
@@ -73,16 +109,17 @@ export async function startupBenchmark(options: StartupOptions): Promise<void> {
         for (const row of run % 2 === 0 ? pair : [...pair].reverse()) {
           const started = await startMotco(roots[row.flavour], dataDir, { portBase, workers });
           await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
-          const rss = treeRss(started.child.pid!);
+          const memory = treeMemory(started.child.pid!);
           await started.stop();
           row.httpMs.push(started.httpMs);
           row.imapMs.push(started.imapMs);
-          row.idleRssMb.push(mb(rss.bytes));
-          row.processes = rss.processes;
+          record(row, memory);
+          const figures = (key: 'rss' | 'pss' | 'private') =>
+            `${mbText(sum(memory.map((p) => p[key])))} MB (${memory.map((p) => mbText(p[key])).join(' + ')})`;
           console.log(
             `  ${row.flavour}, ${workers} worker(s): HTTP ${started.httpMs.toFixed(0)} ms, ` +
               `IMAP ${started.imapMs.toFixed(0)} ms, ` +
-              `idle RSS ${mb(rss.bytes).toFixed(0)} MB (${rss.each.map((b) => mb(b).toFixed(0)).join(' + ')})`,
+              `idle RSS ${figures('rss')}, PSS ${figures('pss')}, private ${figures('private')}`,
           );
         }
       }
@@ -133,10 +170,38 @@ export async function startupBenchmark(options: StartupOptions): Promise<void> {
       ],
     );
     console.log(`\n${table}`);
+    const medianText = (values: number[]) => (values.some(Number.isNaN) ? 'n/a' : median(values).toFixed(0));
+    const memoryTable = textTable(
+      ['idle memory, MB (median)', 'flavour', 'workers', 'RSS', 'PSS', 'private'],
+      rows.flatMap((r) => [
+        [
+          'total',
+          r.flavour,
+          String(r.workers),
+          medianText(r.idleRssMb),
+          medianText(r.idlePssMb),
+          medianText(r.idlePrivateMb),
+        ],
+        ...Object.entries(r.each).map(([name, p]) => [
+          `  ${name}${p.count > 1 ? ` ×${p.count}` : ''}` +
+            (p.rssMb.length < r.idleRssMb.length ? ` (${p.rssMb.length} of ${r.idleRssMb.length} starts)` : ''),
+          r.flavour,
+          String(r.workers),
+          medianText(p.rssMb),
+          medianText(p.pssMb),
+          medianText(p.privateMb),
+        ]),
+      ]),
+    );
+    console.log(`\n${memoryTable}`);
     const host = machine();
     console.log(
-      `\nstart: from spawn to the first answer (both probes poll every 10 ms); idle RSS: ` +
-        `${SETTLE_MS / 1000} s after both answered, summed over the primary and its workers`,
+      `\nstart: from spawn to the first answer (both probes poll every 10 ms); idle memory: ` +
+        `${SETTLE_MS / 1000} s after both answered, summed over the primary and its workers, and each`,
+    );
+    console.log(
+      `memory: RSS counts the pages processes share (node's code, libraries) in each of them, PSS splits them ` +
+        `between them, private (Private_Clean + Private_Dirty) leaves them out`,
     );
     console.log(
       `load average at the end: ${host.loadAverage.map((l) => l.toFixed(2)).join(' ')} (${host.cpus} CPUs; ` +
