@@ -9,6 +9,7 @@ import {
   cpSync,
   mkdirSync,
   mkdtempSync,
+  readdirSync,
   readFileSync,
   rmSync,
   symlinkSync,
@@ -51,6 +52,19 @@ beforeAll(async () => {
 });
 
 describe('build', () => {
+  it('writes every chunk in Latin-1, which V8 keeps at one byte a character (one other character doubles a chunk)', () => {
+    const scripts = readdirSync(path.join(copy, 'build'), { recursive: true, encoding: 'utf8' }).filter((f) =>
+      f.endsWith('.js'),
+    );
+    expect(scripts.length).toBeGreaterThan(10);
+    const wide = scripts.flatMap((file) => {
+      const text = readFileSync(path.join(copy, 'build', file), 'utf8');
+      return [...text.matchAll(/[^\u0000-\u00ff]/g)].map((m) => `${file}: ${text.slice(m.index! - 40, m.index! + 1)}`);
+    });
+    // A character beyond Latin-1 in an html`…` template: write it as an HTML entity (&mdash;, &rarr;…).
+    expect(wide).toEqual([]);
+  });
+
   it('answers --help from the bundle alone', async () => {
     const help = await run(process.execPath, [path.join(copy, 'build', 'main.js'), '--help'], { env: cleanEnv() });
     expect(help.code, help.stderr).toBe(0);

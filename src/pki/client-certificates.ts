@@ -3,7 +3,6 @@
 import { randomBytes } from 'node:crypto';
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
-import forge from 'node-forge';
 import type { Authority } from './authorities.ts';
 import { parseCertificate } from './certificate.ts';
 import { pemBlocks } from './encoding.ts';
@@ -88,16 +87,23 @@ export async function issueClientCertificate(
     keyPem: key.pem,
     certPem: certificate.pem,
     chainPem: certificate.pem + context.orgCa.certificate.pem,
-    pkcs12: pkcs12Of(key.pem, [certificate.pem, context.orgCa.certificate.pem], pkcs12Password, commonName),
+    pkcs12: await pkcs12Of(key.pem, [certificate.pem, context.orgCa.certificate.pem], pkcs12Password, commonName),
     pkcs12Password,
   };
 }
 
 /**
  * 3DES-encrypted key bag so that OpenSSL 3 reads it without the legacy provider (forge's RC2 would need it).
- * The MAC is HMAC-SHA-1: forge offers no other.
+ * The MAC is HMAC-SHA-1: forge offers no other. forge is loaded here, when a certificate is issued: a process
+ * that issues none does not carry it (about 2 MB of heap).
  */
-function pkcs12Of(keyPem: string, certificatePems: string[], password: string, friendlyName: string): Buffer {
+async function pkcs12Of(
+  keyPem: string,
+  certificatePems: string[],
+  password: string,
+  friendlyName: string,
+): Promise<Buffer> {
+  const { default: forge } = await import('node-forge');
   const asn1 = forge.pkcs12.toPkcs12Asn1(
     forge.pki.privateKeyFromPem(keyPem),
     certificatePems.map((pem) => forge.pki.certificateFromPem(pem)),

@@ -14,7 +14,7 @@ import {
   type MigrationProvider,
   type SqliteDialectConfig,
 } from 'kysely';
-import pg from 'pg';
+import type pg from 'pg';
 import { migrations, type DialectName } from './migrations.ts';
 import type { Database } from './schema.ts';
 import { PRIVATE_FILE_MODE, readOptional, securePrivateFolder, touchPrivate, writeFileAtomic } from '../util/files.ts';
@@ -40,8 +40,6 @@ export interface StoreOptions {
  */
 export const DATABASE_URL_FILE = 'database.url';
 
-// int8 (ids, counts, times in ms) as numbers: every value we store fits in 2^53.
-pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
 
 export async function openStore(options: StoreOptions): Promise<Store> {
   const { dataDir } = options;
@@ -71,6 +69,10 @@ async function openSqlite(file: string): Promise<Store> {
 }
 
 async function openPostgres(url: string, poolSize: number): Promise<Store> {
+  // Loaded here: a platform on SQLite never needs the driver (a few MB of heap in every process).
+  const { default: pg } = await import('pg');
+  // int8 (ids, counts, times in ms) as numbers: every value we store fits in 2^53.
+  pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
   const pool = new pg.Pool({ connectionString: url, max: poolSize });
   // An idle client losing its server (restart, network) must not crash the platform.
   pool.on('error', () => {});

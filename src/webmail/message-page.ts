@@ -109,7 +109,7 @@ export async function messagePage(
 <button type="submit" name="action"
   value="supprimer">${t('webmail.action.delete')}</button>${moveControl(targets)}</form>
 </div>
-${flagged ? html`<p class="flag-state"><span aria-hidden="true">★</span> ${t('webmail.list.flagged')}</p>` : ''}
+${flagged ? html`<p class="flag-state"><span aria-hidden="true">&#9733;</span> ${t('webmail.list.flagged')}</p>` : ''}
 <dl class="main-headers">
 <dt>${t('webmail.header.from')}</dt><dd>${view.from}</dd>
 <dt>${t('webmail.header.to')}</dt><dd>${view.to}</dd>

@@ -339,7 +339,7 @@ ${
   mails.length
     ? mails.map(
         (m) => html`<article class="mail" aria-labelledby="mail-${m.id}"><h2 id="mail-${m.id}">${m.subject}</h2>
-<p>${t('isc.outbox.to')} <strong>${m.recipient}</strong> — ${dateTime(m.at)}</p><pre>${m.body}</pre></article>`,
+<p>${t('isc.outbox.to')} <strong>${m.recipient}</strong> &mdash; ${dateTime(m.at)}</p><pre>${m.body}</pre></article>`,
       )
     : html`<p>${t('isc.outbox.empty')}</p>`
 }`,

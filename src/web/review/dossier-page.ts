@@ -158,7 +158,7 @@ ${verdictTable(report, comparisons, sameInstance)}`
 function manifestRows(manifest: Manifest, sameInstance: boolean): SafeHtml {
   const { name, version, publicUrl } = manifest.platform;
   const ours = sameInstance ? html` <strong class="ok">${t('dossier.review.thisPlatform')}</strong>` : '';
-  const platform = html`${name} ${version} — <code>${publicUrl}</code>${ours}`;
+  const platform = html`${name} ${version} &mdash; <code>${publicUrl}</code>${ours}`;
   const generated = frenchDateTime(Date.parse(manifest.generatedAt));
   const reference = html`<code>${manifest.reference}</code>`;
   return html`<tr><th scope="row">${t('dossier.review.reference')}</th><td>${reference}</td></tr>

@@ -49,7 +49,7 @@ function stepSection(s: EvidenceStep, level: 2 | 3 | 4): SafeHtml {
   const seconds =
     s.durationMs === null ? '' : (s.durationMs / 1000).toLocaleString('fr-FR', { maximumFractionDigits: 1 });
   const duration = s.durationMs === null ? '' : ` (${t('export.duration', { seconds })})`;
-  const windowText = e.window && html`${clock(e.window.start)} → ${clock(e.window.end)}`;
+  const windowText = e.window && html`${clock(e.window.start)} &rarr; ${clock(e.window.end)}`;
   const columns = [t('export.check'), t('export.outcome'), t('export.detail'), t('export.requirement')];
   return html`<section>
 ${level > 2 ? heading(t('export.stepTitle', { id: e.id, title: e.title })) : ''}

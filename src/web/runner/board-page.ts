@@ -210,7 +210,7 @@ ${field({
   autocomplete: 'off',
   hint: `${t('runnerPage.job.delaiHelp')} ${t('runnerPage.job.delaiBoundsGlobal', bounds)}`,
 })}
-<div><button type="submit" class="run-now"><span aria-hidden="true">▶ </span>${runLabel}</button></div>
+<div><button type="submit" class="run-now"><span aria-hidden="true">&#9654; </span>${runLabel}</button></div>
 </form>
 </section>`;
 }

@@ -64,9 +64,9 @@ ${certificateFacts(account)}
 </li>
 <li><h3>${t('runnerPage.readme.trust.title')}</h3>
 <ul>
-<li><a href="${trust(TRUST_FILES.igc)}">${TRUST_FILES.igc}</a> — ${t('runnerPage.readme.trust.igc')}</li>
-<li><a href="${trust(TRUST_FILES.nonIgc)}">${TRUST_FILES.nonIgc}</a> — ${t('runnerPage.readme.trust.nonIgc')}</li>
-<li><a href="${trust('README.txt')}">README.txt</a> — ${t('runnerPage.readme.trust.readme')}</li>
+<li><a href="${trust(TRUST_FILES.igc)}">${TRUST_FILES.igc}</a> &mdash; ${t('runnerPage.readme.trust.igc')}</li>
+<li><a href="${trust(TRUST_FILES.nonIgc)}">${TRUST_FILES.nonIgc}</a> &mdash; ${t('runnerPage.readme.trust.nonIgc')}</li>
+<li><a href="${trust('README.txt')}">README.txt</a> &mdash; ${t('runnerPage.readme.trust.readme')}</li>
 </ul>
 </li>
 <li><h3>${t('runnerPage.readme.run.title')}</h3>
@@ -103,5 +103,5 @@ function certificateFacts(account: Visit['account']): SafeHtml | '' {
   const text = t('runnerPage.readme.certificateLink', { idnat: account.certificate.idnat });
   const link = html`<a href="/api/v1/accounts/${account.id}/certificate.p12">${text}</a>`;
   const password = t('runnerPage.readme.certificatePassword');
-  return html`<dt>${t('runnerPage.readme.certificate')}</dt><dd>${link} — ${password}</dd>`;
+  return html`<dt>${t('runnerPage.readme.certificate')}</dt><dd>${link} &mdash; ${password}</dd>`;
 }

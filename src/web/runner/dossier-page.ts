@@ -81,7 +81,7 @@ ${
     ? html`<ul class="plain choices">${latest.map((e) => {
         const tick = checked(e) ? html` checked` : '';
         const box = html`<input type="checkbox" id="e${e.id}" name="e${e.id}" value="1"${tick}>`;
-        const label = html`<label for="e${e.id}">#${e.id} — ${titleOf.get(e.targetId) ?? e.targetId}</label>`;
+        const label = html`<label for="e${e.id}">#${e.id} &mdash; ${titleOf.get(e.targetId) ?? e.targetId}</label>`;
         const at = html`<span class="hint">${frenchDateTime(e.startedAt)}</span>`;
         return html`<li>${box} ${label} ${verdictBadge(e)} ${at}</li>`;
       })}</ul>`

@@ -67,11 +67,11 @@ export async function executionBody(input: ExecutionPageInput): Promise<SafeHtml
   const jobLink = html`<a href="${runnerUrl(id, `jobs/${execution.targetId}`)}">${title}</a>`;
   const crumbs =
     execution.targetType === 'selection'
-      ? html`<a href="${runnerUrl(id, BOARD_PATH)}">${t('board.title')}</a> › ${title}`
-      : html`<a href="${runnerUrl(id, 'jobs')}">${t('runnerPage.tab.jobs')}</a> › ${jobLink}`;
+      ? html`<a href="${runnerUrl(id, BOARD_PATH)}">${t('board.title')}</a> &rsaquo; ${title}`
+      : html`<a href="${runnerUrl(id, 'jobs')}">${t('runnerPage.tab.jobs')}</a> &rsaquo; ${jobLink}`;
   const parentId = execution.parentId;
   const parent = parentId
-    ? html` › <a href="${runnerUrl(id, `executions/${parentId}`)}">${t('runnerPage.exec.parent', { id: parentId })}</a>`
+    ? html` &rsaquo; <a href="${runnerUrl(id, `executions/${parentId}`)}">${t('runnerPage.exec.parent', { id: parentId })}</a>`
     : '';
   const jump = html`<button type="button" class="jump secondary" hidden>${t('runnerPage.exec.jump')}</button>`;
   return html`<article class="execution" data-execution-page ${data}>
@@ -241,7 +241,7 @@ function checkItem(c: Check): SafeHtml {
   const outcome = html`<span class="outcome">${t(`export.outcome.${c.outcome}`)}</span>`;
   const critical = c.critical ? html` <span class="critical">${t('runnerPage.exec.critical')}</span>` : '';
   return html`<li class="check c-${c.outcome}">
-<p class="check-head">${mark} <strong>${c.label}</strong> — ${outcome}${critical}</p>
+<p class="check-head">${mark} <strong>${c.label}</strong> &mdash; ${outcome}${critical}</p>
 <p class="detail">${c.detail}</p>
 ${c.fix ? html`<p class="fix"><strong>${t('export.fix')}&nbsp;:</strong> ${c.fix}</p>` : ''}
 ${

@@ -54,7 +54,7 @@ export async function jobBody(input: JobPageInput): Promise<SafeHtml> {
   const id = visit.account.id;
   const recent = await executions.list({ accountIds: [id], targetId, limit: 5 });
   const runnable = !(target.type === 'folder' && !target.folder.global);
-  const folder = target.type === 'job' ? html` › ${target.job.folder}` : '';
+  const folder = target.type === 'job' ? html` &rsaquo; ${target.job.folder}` : '';
   const recentList = recent.length
     ? html`<ul class="plain">${recent.map((e) => {
         const at = html`<span class="hint">${frenchDateTime(e.startedAt)}</span>`;
@@ -146,7 +146,7 @@ ${field({
   autocomplete: 'off',
   hint: `${t('runnerPage.job.delaiHelp')} ${delaiBounds}`,
 })}
-<div><button type="submit" class="run-now"><span aria-hidden="true">▶ </span>${runNow}</button></div>
+<div><button type="submit" class="run-now"><span aria-hidden="true">&#9654; </span>${runNow}</button></div>
 </form>
 </section>`;
 }
@@ -172,7 +172,7 @@ function stepsSection({ visit, target }: JobPageInput): SafeHtml {
     target.type === 'campaign'
       ? CAMPAIGN_ORDER.map((folderId) => {
           const count = t('runnerPage.job.unitCount', { count: findFolder(folderId)!.jobs.length });
-          return html`<li>${link(folderId, t('execution.folderTitle', { folder: folderId }))} — ${count}</li>`;
+          return html`<li>${link(folderId, t('execution.folderTitle', { folder: folderId }))} &mdash; ${count}</li>`;
         })
       : unitJobs(target).map((job) => html`<li>${link(job.id, job.title)}</li>`);
   const heading = t(target.type === 'campaign' ? 'runnerPage.job.campaignSteps' : 'runnerPage.job.folderSteps');

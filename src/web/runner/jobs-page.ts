@@ -62,7 +62,7 @@ export async function jobsBody(
   };
   const runArrow = (target: string, title: string) => {
     const label = t('runnerPage.jobs.run', { title });
-    const arrow = html`<span aria-hidden="true">▶</span><span class="visually-hidden">${label}</span>`;
+    const arrow = html`<span aria-hidden="true">&#9654;</span><span class="visually-hidden">${label}</span>`;
     return html`<a class="run" href="${jobUrl(target)}" title="${label}">${arrow}</a>`;
   };
 
@@ -70,7 +70,7 @@ export async function jobsBody(
     const runnable = hasMailboxFor(visit, job);
     const missing = t(job.bal === 'PSC' ? 'runner.error.noPersonalMailbox' : 'runner.error.noApplicativeMailbox');
     return html`<li class="job" data-job="${job.id}">
-${runnable ? runArrow(job.id, job.title) : html`<span class="run disabled" aria-hidden="true">▶</span>`}
+${runnable ? runArrow(job.id, job.title) : html`<span class="run disabled" aria-hidden="true">&#9654;</span>`}
 <div class="job-body"><a href="${jobUrl(job.id)}">${job.title}</a>
 ${runnable ? '' : html`<div class="hint">${missing}</div>`}
 <div>${lastVerdict(job.id)}</div></div>
@@ -139,7 +139,7 @@ ${FOLDERS.filter((folder) => folder.jobs.some(shows)).map((folder) => {
   const runLink = html`<a href="${jobUrl(folder.id)}">${runText}</a>`;
   return html`<li class="folder">
 <details open>
-<summary><span class="folder-id">${folder.id}</span> — ${folder.description}${folder.global ? globalTag : ''}</summary>
+<summary><span class="folder-id">${folder.id}</span> &mdash; ${folder.description}${folder.global ? globalTag : ''}</summary>
 ${
   folder.global && !filtered
     ? html`<div class="global">${runArrow(folder.id, runTitle)} ${runLink} ${lastVerdict(folder.id)}</div>`

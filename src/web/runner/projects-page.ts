@@ -48,6 +48,6 @@ export async function projectsBody(visit: Visit, executions: ExecutionStore, pub
 </table>
 <section class="legal" aria-labelledby="legal-title">
 <h2 id="legal-title">${t('runnerPage.legal.title')}</h2>
-${LEGAL.map(([title, text], i) => html`<h3>${i + 1} — ${t(title)}</h3><p>${t(text, { url: publicUrl })}</p>`)}
+${LEGAL.map(([title, text], i) => html`<h3>${i + 1} &mdash; ${t(title)}</h3><p>${t(text, { url: publicUrl })}</p>`)}
 </section>`;
 }

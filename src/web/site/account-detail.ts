@@ -146,8 +146,8 @@ ${webmailPassword ? html`<p>${t('site.detail.webmailPassword')} ${webmailPasswor
 
 <h2>${t('site.detail.trust')}</h2>
 <ul class="trust">
-<li>${trustLink(TRUST_FILES.igc)} — ${t('site.detail.trustIgc')}</li>
-<li>${trustLink(TRUST_FILES.nonIgc)} — ${t('site.detail.trustNonIgc')}</li>
+<li>${trustLink(TRUST_FILES.igc)} &mdash; ${t('site.detail.trustIgc')}</li>
+<li>${trustLink(TRUST_FILES.nonIgc)} &mdash; ${t('site.detail.trustNonIgc')}</li>
 </ul>
 
 ${certificateSection(account)}`;
@@ -252,6 +252,6 @@ ${endpoints.map((e) => {
 
 /** A value with its « Copier » button; « — » when there is none. */
 function copyable(value: string | null, what: string, code = false): SafeHtml {
-  if (!value) return html`—`;
+  if (!value) return html`&mdash;`;
   return html`${code ? html`<code>${value}</code>` : value} ${copyButton(value, what)}`;
 }

@@ -143,7 +143,7 @@ function auth(s: SessionFacts, own: Set<string>, foreign: boolean): SafeHtml {
     const who = a.mailbox ?? d.user ?? null;
     const mailbox =
       who !== null && own.has(who)
-        ? html` — <code>${who}</code>`
+        ? html` &mdash; <code>${who}</code>`
         : foreign && d.outcome === 'success'
           ? ` — ${t('site.preflight.otherMailbox')}`
           : '';
