@@ -40,7 +40,6 @@ export interface StoreOptions {
  */
 export const DATABASE_URL_FILE = 'database.url';
 
-
 export async function openStore(options: StoreOptions): Promise<Store> {
   const { dataDir } = options;
   securePrivateFolder(dataDir);
