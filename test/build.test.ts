@@ -52,7 +52,7 @@ beforeAll(async () => {
 });
 
 describe('build', () => {
-  it('writes every chunk in Latin-1, which V8 keeps at one byte a character (one other character doubles a chunk)', () => {
+  it('writes every chunk in Latin-1, which V8 keeps at one byte a character (one more character doubles it)', () => {
     const scripts = readdirSync(path.join(copy, 'build'), { recursive: true, encoding: 'utf8' }).filter((f) =>
       f.endsWith('.js'),
     );

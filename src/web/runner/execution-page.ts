@@ -71,7 +71,8 @@ export async function executionBody(input: ExecutionPageInput): Promise<SafeHtml
       : html`<a href="${runnerUrl(id, 'jobs')}">${t('runnerPage.tab.jobs')}</a> &rsaquo; ${jobLink}`;
   const parentId = execution.parentId;
   const parent = parentId
-    ? html` &rsaquo; <a href="${runnerUrl(id, `executions/${parentId}`)}">${t('runnerPage.exec.parent', { id: parentId })}</a>`
+    ? html` &rsaquo; <a href="${runnerUrl(id, `executions/${parentId}`)}"
+>${t('runnerPage.exec.parent', { id: parentId })}</a>`
     : '';
   const jump = html`<button type="button" class="jump secondary" hidden>${t('runnerPage.exec.jump')}</button>`;
   return html`<article class="execution" data-execution-page ${data}>

@@ -139,7 +139,9 @@ ${FOLDERS.filter((folder) => folder.jobs.some(shows)).map((folder) => {
   const runLink = html`<a href="${jobUrl(folder.id)}">${runText}</a>`;
   return html`<li class="folder">
 <details open>
-<summary><span class="folder-id">${folder.id}</span> &mdash; ${folder.description}${folder.global ? globalTag : ''}</summary>
+<summary><span class="folder-id">${folder.id}</span> &mdash; ${folder.description}${
+    folder.global ? globalTag : ''
+  }</summary>
 ${
   folder.global && !filtered
     ? html`<div class="global">${runArrow(folder.id, runTitle)} ${runLink} ${lastVerdict(folder.id)}</div>`
