@@ -9,6 +9,7 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Kysely } from 'kysely';
 import { t } from '../i18n/messages.ts';
+import { PURGE_BATCH } from '../store/batches.ts';
 import type { Database } from '../store/schema.ts';
 import type { Logger } from '../util/log.ts';
 
@@ -17,12 +18,6 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 export const RETENTION_INTERVAL_MS = 60 * 60 * 1000;
 /** How often a process looks whether it leads and a purge is due: leadership may come after start, or move. */
 const LOOK_MS = 60 * 1000;
-/**
- * Rows looked at per batch: each DELETE also updates the journal's five indexes, and on SQLite the statement holds
- * the event loop (better-sqlite3 is synchronous); 1,000 rows held it up to 184 ms on a loaded machine (npm run
- * bench -- journal), 250 keeps a batch to a few milliseconds of work.
- */
-const BATCH = 250;
 
 export interface PurgeResult {
   deleted: number;
@@ -71,7 +66,7 @@ export class JournalRetention {
       now - this.options.days * DAY_MS,
       oldest === null || oldest === undefined ? Infinity : Number(oldest),
     );
-    const size = this.options.batch ?? BATCH;
+    const size = this.options.batch ?? PURGE_BATCH;
     // A cursor on (at, id), the order of the observations_at index: each batch starts where the last one ended,
     // so that the kept rows are not read again.
     let after: { at: number; id: number } | undefined;

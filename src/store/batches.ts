@@ -3,7 +3,11 @@
 // database's write lock (SQLite) for long, whichever table it empties.
 import { setImmediate as nextTurn } from 'node:timers/promises';
 
-/** Rows per batch: a few milliseconds of work on a loaded machine (see observe/retention.ts for the measure). */
+/**
+ * Rows per batch: each DELETE also updates the table's indexes (the journal has five), and on SQLite the statement
+ * holds the event loop (better-sqlite3 is synchronous); 1,000 journal rows held it up to 184 ms on a loaded machine
+ * (npm run bench -- journal), 250 keeps a batch to a few milliseconds of work.
+ */
 export const PURGE_BATCH = 250;
 
 /**

@@ -604,19 +604,19 @@ export class MailboxStore {
   }
 
   /** Messages and bytes a mailbox holds, all folders together (counters the database keeps: migration 0014). */
-  async usage(mailboxId: number, db: Kysely<Database> = this.db): Promise<{ messages: number; bytes: number }> {
-    const row = await db
+  async usage(mailboxId: number): Promise<{ messages: number; bytes: number }> {
+    const row = await this.db
       .selectFrom('mailboxes')
       .select(['used_messages', 'used_bytes'])
       .where('id', '=', mailboxId)
       .executeTakeFirst();
-    return { messages: Number(row?.used_messages ?? 0), bytes: Number(row?.used_bytes ?? 0) };
+    return usageOf(row);
   }
 
   /** Throws QuotaError when `messages` more messages of `bytes` bytes in all would not fit in the mailbox. */
-  async checkQuota(mailboxId: number, messages: number, bytes: number, db: Kysely<Database> = this.db): Promise<void> {
+  async checkQuota(mailboxId: number, messages: number, bytes: number): Promise<void> {
     if (messages <= 0 && bytes <= 0) return;
-    this.compareQuota(mailboxId, await this.usage(mailboxId, db), messages, bytes);
+    this.compareQuota(mailboxId, await this.usage(mailboxId), messages, bytes);
   }
 
   private compareQuota(mailboxId: number, used: { messages: number; bytes: number }, messages: number, bytes: number) {
@@ -638,12 +638,7 @@ export class MailboxStore {
       .where('id', '=', mailboxId)
       .returning(['used_messages', 'used_bytes'])
       .executeTakeFirst();
-    this.compareQuota(
-      mailboxId,
-      { messages: Number(row?.used_messages ?? 0), bytes: Number(row?.used_bytes ?? 0) },
-      messages,
-      bytes,
-    );
+    this.compareQuota(mailboxId, usageOf(row), messages, bytes);
   }
 
   /**
@@ -1121,6 +1116,11 @@ function chunks<T>(ids: T[], size = 500): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < ids.length; i += size) out.push(ids.slice(i, i + size));
   return out;
+}
+
+/** A mailbox row's usage counters (no row: nothing used). */
+function usageOf(row: { used_messages: number; used_bytes: number } | undefined): { messages: number; bytes: number } {
+  return { messages: Number(row?.used_messages ?? 0), bytes: Number(row?.used_bytes ?? 0) };
 }
 
 function toMailbox(row: {
