@@ -12,7 +12,7 @@ import type { PlatformUser } from '../src/accounts/directory.ts';
 import { AgencyMail, PER_HOUR } from '../src/dossier/contact.ts';
 import { openStore, type Store } from '../src/store/store.ts';
 import { vendor } from './helpers/api.ts';
-import { randomPortBase, startTestPlatform, type TestPlatform } from './helpers/platform.ts';
+import { ownRelay, randomPortBase, startTestPlatform, type TestPlatform } from './helpers/platform.ts';
 
 const DOMAIN = 'mail-tests-editeur.motco.localhost';
 const AGENCY = `agence@${DOMAIN}`;
@@ -27,18 +27,12 @@ let second: Store;
 beforeAll(async () => {
   const base = randomPortBase();
   files = mkdtempSync(path.join(os.tmpdir(), 'motco-agency-'));
+  const relay = ownRelay(base, RELAY_USER, path.join(files, 'igc-sante-test-roots.pem'));
   t = await startTestPlatform({
     portBase: base,
     agency: { email: AGENCY },
-    webmailPassword: 'ODTMotco2',
-    outgoingMail: {
-      host: '127.0.0.1',
-      port: base + 587 + 1,
-      from: RELAY_USER,
-      user: RELAY_USER,
-      password: 'ODTMotco2',
-      caFile: path.join(files, 'igc-sante-test-roots.pem'),
-    },
+    webmailPassword: relay.password,
+    outgoingMail: relay,
   });
   await t.platform.pki.exportTrust(files);
   await t.platform.mailboxes.create(AGENCY, 'personal');

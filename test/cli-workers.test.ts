@@ -110,6 +110,13 @@ async function greeted(count: number, from: string): Promise<{ socket: net.Socke
   return all;
 }
 
+/** How many of PER_ADDRESS connections from `from` are greeted `* OK` (closed again at once). */
+async function placesFor(from: string): Promise<number> {
+  const again = await greeted(PER_ADDRESS, from);
+  for (const { socket } of again) socket.destroy();
+  return again.filter((c) => c.greeting.startsWith('* OK')).length;
+}
+
 /** The status the platform's OCSP responder gives `serial` (hex) of the ORG CA: OpenSSL's request and reading. */
 async function ocspStatus(serial: string, agent?: http.Agent): Promise<string | undefined> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'motco-workers-ocsp-'));
@@ -413,16 +420,7 @@ describe('motco start --workers 2', () => {
     expect((await greeted(1, '127.0.0.4'))[0]!.greeting).toMatch(/^\* OK/);
     for (const { socket } of first) socket.destroy();
     // Closed connections give their places back, whichever worker held them.
-    await expect
-      .poll(
-        async () => {
-          const again = await greeted(PER_ADDRESS, '127.0.0.3');
-          for (const { socket } of again) socket.destroy();
-          return again.filter((c) => c.greeting.startsWith('* OK')).length;
-        },
-        { timeout: 10_000, interval: 300 },
-      )
-      .toBe(PER_ADDRESS);
+    await expect.poll(() => placesFor('127.0.0.3'), { timeout: 10_000, interval: 300 }).toBe(PER_ADDRESS);
   });
 
   it('replaces a killed worker, which ends the execution the dead one ran, and keeps serving', async () => {
@@ -461,16 +459,7 @@ describe('motco start --workers 2', () => {
     // The dead worker's connections were cut and their places given back: once the survivor's are closed, the
     // address has its ten places again.
     for (const { socket } of full) socket.destroy();
-    await expect
-      .poll(
-        async () => {
-          const again = await greeted(PER_ADDRESS, '127.0.0.5');
-          for (const { socket } of again) socket.destroy();
-          return again.filter((c) => c.greeting.startsWith('* OK')).length;
-        },
-        { timeout: 10_000, interval: 300 },
-      )
-      .toBe(PER_ADDRESS);
+    await expect.poll(() => placesFor('127.0.0.5'), { timeout: 10_000, interval: 300 }).toBe(PER_ADDRESS);
     const page = await fetch(`${web}/`);
     expect(page.status).toBe(200);
     // The execution the dead worker was running ends INTERRUPTED, as at a restart: on SQLite its replacement ends

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { identityDb } from '../src/identity/db.ts';
 import { Browser } from './helpers/identity-browser.ts';
 import { iscAdmin } from './helpers/isc-login.ts';
-import { startTestPlatform, type TestPlatform } from './helpers/platform.ts';
+import { ownRelay, randomPortBase, startTestPlatform, type TestPlatform } from './helpers/platform.ts';
 import { motco } from './helpers/run.ts';
 
 let t: TestPlatform;
@@ -362,24 +362,12 @@ describe('code e-mails through an SMTP relay', () => {
     const trust = path.join(files, 'igc-sante-test-roots.pem');
     const mailbox = (c: { mailDomain: string }) => `871122334455@${c.mailDomain}`;
     // The relay's address is known only once the platform has its ports: use the psc endpoint of the platform itself.
-    const base = (await import('./helpers/platform.ts')).randomPortBase();
+    const base = randomPortBase();
     const domain = 'mail-tests-editeur.motco.localhost';
     // The relay signs in with the manual's shared password, set here: the mailbox, and so its own password, only
     // comes to be after the start.
-    const relayed = await startTestPlatform({
-      portBase: base,
-      webmailPassword: 'ODTMotco2',
-      isc: {
-        smtp: {
-          host: '127.0.0.1',
-          port: base + 587 + 1,
-          from: `871122334455@${domain}`,
-          user: `871122334455@${domain}`,
-          password: 'ODTMotco2',
-          caFile: trust,
-        },
-      },
-    });
+    const relay = ownRelay(base, `871122334455@${domain}`, trust);
+    const relayed = await startTestPlatform({ portBase: base, webmailPassword: relay.password, isc: { smtp: relay } });
     try {
       await relayed.platform.pki.exportTrust(files);
       const box = await relayed.platform.mailboxes.create(mailbox(relayed.config), 'personal');

@@ -42,6 +42,49 @@ function opened(mailbox: string, daysAgo: number, session: string): Promise<Obse
   });
 }
 
+/** An execution of `targetId` running for an account snapshot (its fields null unless given). */
+function startExecution(
+  targetId: string,
+  o: {
+    accountId?: number;
+    nil?: string;
+    runnerUserId?: string;
+    idnatPsc?: string;
+    personalMailbox?: string;
+  } = {},
+) {
+  return t.platform.executions.create({
+    accountId: o.accountId ?? 1,
+    account: {
+      nil: o.nil ?? 'X',
+      runnerUserId: o.runnerUserId ?? 'x',
+      idnatPsc: o.idnatPsc ?? null,
+      idnatAuthCli: null,
+      personalMailbox: o.personalMailbox ?? null,
+      applicativeMailbox: null,
+      patientAddress: null,
+    },
+    targetType: 'job',
+    targetId,
+    parentId: null,
+    options: { delaiSeconds: 60, ip: null },
+    startedBy: 'test',
+  });
+}
+
+/** Ends an execution as the runner's finish() does: `inCheck` cited by one check, `cited` in its observation ids. */
+function finishCiting(id: number, verdict: 'OK' | 'KO', inCheck: number[], cited: number[]) {
+  const check = {
+    id: 'retention',
+    label: 'contrôle',
+    outcome: verdict === 'OK' ? ('pass' as const) : ('fail' as const),
+    detail: 'vu',
+    requirement: 'MSS-CONF.03',
+    observations: inCheck,
+  };
+  return t.platform.executions.finish(id, verdict, [check], cited);
+}
+
 describe('journal retention', () => {
   it(
     'deletes old observations no execution cites, ' +
@@ -64,32 +107,14 @@ describe('journal retention', () => {
       const recent = [await opened(mailbox, 29, 'recent-1'), await opened(mailbox, 0, 'recent-2')];
       // An execution citing two old facts in its observation ids and one in a check, as the runner's finish() does.
       const [citedA, citedB, citedByCheck] = [old[1]!, old[4]!, old[7]!];
-      const execution = await t.platform.executions.create({
+      const execution = await startExecution('psc-tls-imap', {
         accountId: created.account.id,
-        account: {
-          nil: 'RETENTION-1',
-          runnerUserId: created.account.runnerUserId,
-          idnatPsc: '810009876543',
-          idnatAuthCli: null,
-          personalMailbox: mailbox,
-          applicativeMailbox: null,
-          patientAddress: null,
-        },
-        targetType: 'job',
-        targetId: 'psc-tls-imap',
-        parentId: null,
-        options: { delaiSeconds: 60, ip: null },
-        startedBy: 'test',
+        nil: 'RETENTION-1',
+        runnerUserId: created.account.runnerUserId,
+        idnatPsc: '810009876543',
+        personalMailbox: mailbox,
       });
-      const check = {
-        id: 'retention',
-        label: 'contrôle',
-        outcome: 'fail' as const,
-        detail: 'vu',
-        requirement: 'MSS-CONF.03',
-        observations: [citedByCheck.id],
-      };
-      await t.platform.executions.finish(execution.id, 'KO', [check], [citedA.id, citedB.id]);
+      await finishCiting(execution.id, 'KO', [citedByCheck.id], [citedA.id, citedB.id]);
 
       const lines: string[] = [];
       const retention = new JournalRetention(t.platform.store.db, {
@@ -139,23 +164,7 @@ describe('journal retention', () => {
     const never = new JournalRetention(t.platform.store.db, { days: 0, log: createLogger('error', {}, () => {}) });
     expect((await never.purge()).deleted).toBe(0);
     // An execution left running since long ago (as recover() would find it): nothing after its start goes.
-    const running = await t.platform.executions.create({
-      accountId: 1,
-      account: {
-        nil: 'X',
-        runnerUserId: 'x',
-        idnatPsc: null,
-        idnatAuthCli: null,
-        personalMailbox: null,
-        applicativeMailbox: null,
-        patientAddress: null,
-      },
-      targetType: 'job',
-      targetId: 'psc-tls-imap',
-      parentId: null,
-      options: { delaiSeconds: 60, ip: null },
-      startedBy: 'test',
-    });
+    const running = await startExecution('psc-tls-imap');
     await t.platform.store.db
       .updateTable('executions')
       .set({ started_at: Date.now() - 500 * DAY })
@@ -228,32 +237,8 @@ describe('journal retention', () => {
         sessionId: fact('session-cited').sessionId!,
         kind: 'session.open',
       });
-      const execution = await t.platform.executions.create({
-        accountId: 1,
-        account: {
-          nil: 'RETENTION-2',
-          runnerUserId: 'x',
-          idnatPsc: null,
-          idnatAuthCli: null,
-          personalMailbox: sender,
-          applicativeMailbox: null,
-          patientAddress: null,
-        },
-        targetType: 'job',
-        targetId: 'psc-headers-smtp',
-        parentId: null,
-        options: { delaiSeconds: 60, ip: null },
-        startedBy: 'test',
-      });
-      const check = {
-        id: 'session',
-        label: 'contrôle',
-        outcome: 'pass' as const,
-        detail: 'vu',
-        requirement: 'MSS-CONF.03',
-        observations: [opening.id],
-      };
-      await t.platform.executions.finish(execution.id, 'OK', [check], [fact('cited').id]);
+      const execution = await startExecution('psc-headers-smtp', { nil: 'RETENTION-2', personalMailbox: sender });
+      await finishCiting(execution.id, 'OK', [opening.id], [fact('cited').id]);
 
       const lines: string[] = [];
       const retention = new JournalRetention(t.platform.store.db, {

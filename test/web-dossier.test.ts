@@ -18,7 +18,7 @@ import { followExecution } from '../src/lps/follow.ts';
 import { playJob } from '../src/lps/play.ts';
 import { staff } from './helpers/api.ts';
 import { launchBrowser, screenshot } from './helpers/browser.ts';
-import { randomPortBase, startTestPlatform, type TestPlatform } from './helpers/platform.ts';
+import { ownRelay, randomPortBase, startTestPlatform, type TestPlatform } from './helpers/platform.ts';
 import { motco, run } from './helpers/run.ts';
 import { vendorWithAccount, type VendorAccount } from './helpers/vendor-lps.ts';
 
@@ -96,21 +96,15 @@ beforeAll(async () => {
   const base = randomPortBase();
   files = mkdtempSync(path.join(os.tmpdir(), 'motco-dossier-'));
   const trust = path.join(files, 'igc-sante-test-roots.pem');
+  const relay = ownRelay(base, RELAY_USER, trust);
   [t, browser] = await Promise.all([
     startTestPlatform({
       portBase: base,
       runner: { reopenImapDelaySeconds: 1 },
       agency: { email: AGENCY },
       // The platform's outgoing mail goes through its own psc endpoint (SMTP submission, STARTTLS, PLAIN).
-      webmailPassword: 'ODTMotco2',
-      outgoingMail: {
-        host: '127.0.0.1',
-        port: base + 587 + 1,
-        from: RELAY_USER,
-        user: RELAY_USER,
-        password: 'ODTMotco2',
-        caFile: trust,
-      },
+      webmailPassword: relay.password,
+      outgoingMail: relay,
     }),
     launchBrowser(),
   ]);

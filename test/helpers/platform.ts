@@ -78,6 +78,16 @@ function alive(pid: number): boolean {
   }
 }
 
+/**
+ * Relay settings that send through the test platform's own psc endpoint (SMTP submission at portBase + 588,
+ * STARTTLS trusting `caFile`, the test roots the platform exports, PLAIN as `user`). The password is the shared
+ * webmail password, which the platform must be given (`webmailPassword: relay.password`): `user`'s own password
+ * only comes to be once its mailbox is created, after the start.
+ */
+export function ownRelay(portBase: number, user: string, caFile: string) {
+  return { host: '127.0.0.1', port: portBase + 587 + 1, from: user, user, password: 'ODTMotco2', caFile };
+}
+
 export async function startTestPlatform(overrides: Record<string, unknown> = {}): Promise<TestPlatform> {
   const dataDir = testDataDir();
   for (let attempt = 0; ; attempt++) {
