@@ -85,6 +85,19 @@ function finishCiting(id: number, verdict: 'OK' | 'KO', inCheck: number[], cited
   return t.platform.executions.finish(id, verdict, [check], cited);
 }
 
+/** One purge as the platform starts it (a 30-day retention, batches of two), and the lines it logged. */
+async function purgeLogged(): Promise<string[]> {
+  const lines: string[] = [];
+  const retention = new JournalRetention(t.platform.store.db, {
+    days: 30,
+    log: createLogger('info', {}, (l) => lines.push(l)),
+    batch: 2,
+  });
+  await retention.start();
+  await retention.stop();
+  return lines;
+}
+
 describe('journal retention', () => {
   it(
     'deletes old observations no execution cites, ' +
@@ -116,14 +129,7 @@ describe('journal retention', () => {
       });
       await finishCiting(execution.id, 'KO', [citedByCheck.id], [citedA.id, citedB.id]);
 
-      const lines: string[] = [];
-      const retention = new JournalRetention(t.platform.store.db, {
-        days: 30,
-        log: createLogger('info', {}, (l) => lines.push(l)),
-        batch: 2,
-      });
-      await retention.start();
-      await retention.stop();
+      const lines = await purgeLogged();
 
       const left = new Set((await t.platform.journal.query({ mailbox })).map((o) => o.id));
       const kept = [citedA, citedB, citedByCheck, ...recent].map((o) => o.id);
@@ -240,14 +246,7 @@ describe('journal retention', () => {
       const execution = await startExecution('psc-headers-smtp', { nil: 'RETENTION-2', personalMailbox: sender });
       await finishCiting(execution.id, 'OK', [opening.id], [fact('cited').id]);
 
-      const lines: string[] = [];
-      const retention = new JournalRetention(t.platform.store.db, {
-        days: 30,
-        log: createLogger('info', {}, (l) => lines.push(l)),
-        batch: 2,
-      });
-      await retention.start();
-      await retention.stop();
+      const lines = await purgeLogged();
 
       const submissions = new SubmissionStore(t.platform.store.db);
       const left = await Promise.all(subjects.map(async (s) => [s, await submissions.get(submissionOf(s))] as const));
