@@ -19,6 +19,7 @@ import { TestPki, TRUST_FILES } from '../src/pki/index.ts';
 import { parseCertificate } from '../src/pki/certificate.ts';
 import { pemBlocks } from '../src/pki/encoding.ts';
 import { testDataDir } from './helpers/platform.ts';
+import { opensslCmsVerify } from './helpers/run.ts';
 
 const run = promisify(execFile);
 let dataDir: string;
@@ -37,11 +38,11 @@ afterAll(() => {
   rmSync(files, { recursive: true, force: true });
 });
 
-const openssl = (args: string[]) =>
-  run('openssl', args).then(
-    (r) => ({ code: 0, out: r.stdout + r.stderr }),
-    (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, out: e.stdout + e.stderr }),
-  );
+/** openssl cms -verify, its exit status and everything it printed. */
+const verify = async (signature: string, content: string, caFile: string) => {
+  const r = await opensslCmsVerify(signature, content, caFile);
+  return { code: r.code, out: r.stdout + r.stderr };
+};
 
 describe('evidence signatures', () => {
   it('openssl cms -verify accepts a signature with the exported motco-evidence-root.pem only', async () => {
@@ -50,57 +51,19 @@ describe('evidence signatures', () => {
     writeFileSync(path.join(files, 'm.json'), content);
     writeFileSync(path.join(files, 'm.json.p7s'), p7s);
     const root = path.join(files, TRUST_FILES.evidence);
-    const ok = await openssl([
-      'cms',
-      '-verify',
-      '-binary',
-      '-inform',
-      'DER',
-      '-in',
-      path.join(files, 'm.json.p7s'),
-      '-content',
-      path.join(files, 'm.json'),
-      '-CAfile',
-      root,
-      '-out',
-      '/dev/null',
-    ]);
+    const ok = await verify(path.join(files, 'm.json.p7s'), path.join(files, 'm.json'), root);
     expect(ok.out).toContain('Verification successful');
     expect(ok.code).toBe(0);
     // The IGC Santé TEST roots do not vouch for it.
-    const igc = await openssl([
-      'cms',
-      '-verify',
-      '-binary',
-      '-inform',
-      'DER',
-      '-in',
+    const igc = await verify(
       path.join(files, 'm.json.p7s'),
-      '-content',
       path.join(files, 'm.json'),
-      '-CAfile',
       path.join(files, TRUST_FILES.igc),
-      '-out',
-      '/dev/null',
-    ]);
+    );
     expect(igc.code).not.toBe(0);
     // One changed byte of the content.
     writeFileSync(path.join(files, 'm.json'), Buffer.from('{"manifest":"motcO"}\n'));
-    const changed = await openssl([
-      'cms',
-      '-verify',
-      '-binary',
-      '-inform',
-      'DER',
-      '-in',
-      path.join(files, 'm.json.p7s'),
-      '-content',
-      path.join(files, 'm.json'),
-      '-CAfile',
-      root,
-      '-out',
-      '/dev/null',
-    ]);
+    const changed = await verify(path.join(files, 'm.json.p7s'), path.join(files, 'm.json'), root);
     expect(changed.code).not.toBe(0);
     expect(changed.out).toMatch(/content verify error/i);
   });

@@ -19,7 +19,7 @@ import { playJob } from '../src/lps/play.ts';
 import { staff } from './helpers/api.ts';
 import { launchBrowser, screenshot } from './helpers/browser.ts';
 import { ownRelay, randomPortBase, startTestPlatform, type TestPlatform } from './helpers/platform.ts';
-import { motco, run } from './helpers/run.ts';
+import { motco, opensslCmsVerify, run } from './helpers/run.ts';
 import { vendorWithAccount, type VendorAccount } from './helpers/vendor-lps.ts';
 
 const DOMAIN = 'mail-tests-editeur.motco.localhost';
@@ -286,46 +286,14 @@ describe('evidence dossier', () => {
       }
       const root = path.join(files, 'motco-evidence-root.pem');
       writeFileSync(root, await (await fetch(url('/pki/trust/motco-evidence-root.pem'))).text());
-      const cms = await run(
-        'openssl',
-        [
-          'cms',
-          '-verify',
-          '-binary',
-          '-inform',
-          'DER',
-          '-in',
-          'manifest.json.p7s',
-          '-content',
-          'manifest.json',
-          '-CAfile',
-          root,
-          '-out',
-          '/dev/null',
-        ],
-        { cwd: dir },
-      );
+      const cms = await opensslCmsVerify(path.join(dir, 'manifest.json.p7s'), path.join(dir, 'manifest.json'), root);
       expect(cms.stderr).toContain('Verification successful');
       expect(cms.code).toBe(0);
       // The other roots do not vouch for it.
-      const igc = await run(
-        'openssl',
-        [
-          'cms',
-          '-verify',
-          '-binary',
-          '-inform',
-          'DER',
-          '-in',
-          'manifest.json.p7s',
-          '-content',
-          'manifest.json',
-          '-CAfile',
-          path.join(files, 'igc-sante-test-roots.pem'),
-          '-out',
-          '/dev/null',
-        ],
-        { cwd: dir },
+      const igc = await opensslCmsVerify(
+        path.join(dir, 'manifest.json.p7s'),
+        path.join(dir, 'manifest.json'),
+        path.join(files, 'igc-sante-test-roots.pem'),
       );
       expect(igc.code).not.toBe(0);
 

@@ -34,6 +34,27 @@ export function run(
   });
 }
 
+/**
+ * `openssl cms -verify` of a detached DER signature over `content`, trusting `caFile` only: how the agency checks a
+ * dossier's manifest (docs/dossier.md).
+ */
+export function opensslCmsVerify(signature: string, content: string, caFile: string): Promise<RunResult> {
+  const args = [
+    '-binary',
+    '-inform',
+    'DER',
+    '-in',
+    signature,
+    '-content',
+    content,
+    '-CAfile',
+    caFile,
+    '-out',
+    '/dev/null',
+  ];
+  return run('openssl', ['cms', '-verify', ...args]);
+}
+
 /** Runs the motco CLI from the checkout, as a user would (`npx motco …`). */
 export function motco(
   args: string[],
